@@ -1,0 +1,204 @@
+/** `stronghold check`: evaluate machine configs against the baselines and write the reports. */
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { Option, type Command } from "commander";
+import { runCheck } from "../engine/run-check.js";
+import type { CheckReport, FailOn } from "../engine/report-model.js";
+import type { InputProblem } from "../engine/result.js";
+import { SEVERITIES } from "../engine/result.js";
+import { UsageError } from "../errors.js";
+import { loadValidated } from "../input/ajv.js";
+import { loadAssetRegister, loadLicenseRegister } from "../input/registers.js";
+import { WaiversSchema, type Waiver } from "../policy/baseline-schema.js";
+import { loadReferenceData } from "../policy/data.js";
+import { resolvePolicy } from "../policy/resolve.js";
+import { FORMATS, REPORTERS, renderTable, type Format } from "../report/index.js";
+import { writeFileAtomic } from "../report/write-atomic.js";
+import { wantsColor, type Io } from "./io.js";
+
+interface CheckOptions {
+  baseline?: string[];
+  overlay?: string;
+  waivers?: string;
+  licenses?: string;
+  assets?: string;
+  at?: string;
+  format: string;
+  out?: string;
+  failOn: FailOn;
+  minScore: string;
+  color?: boolean;
+  quiet?: boolean;
+}
+
+/** Accepts YYYY-MM-DD (midnight UTC) or a full ISO 8601 date-time. */
+export function parseAt(value: string | undefined): Date {
+  if (value === undefined) return new Date();
+  const iso = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value;
+  const at = new Date(iso);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(at.getTime())) {
+    throw new UsageError(`--at "${value}" is not a date: use YYYY-MM-DD or an ISO 8601 date-time`);
+  }
+  return at;
+}
+
+export function parseFormats(value: string, out: string | undefined): Format[] {
+  const formats = [
+    ...new Set(
+      value
+        .split(",")
+        .map((f) => f.trim())
+        .filter(Boolean),
+    ),
+  ];
+  const unknown = formats.filter((f) => !(FORMATS as readonly string[]).includes(f));
+  if (unknown.length > 0 || formats.length === 0) {
+    throw new UsageError(
+      `--format "${value}": choose from ${FORMATS.join(", ")} (comma-separated)`,
+    );
+  }
+  if (formats.length > 1 && out === undefined) {
+    throw new UsageError(
+      `--format ${formats.join(",")} needs --out <dir>: only one format can go to stdout`,
+    );
+  }
+  return formats as Format[];
+}
+
+function parseMinScore(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n > 100) {
+    throw new UsageError(`--min-score "${value}" must be a number from 0 to 100`);
+  }
+  return n;
+}
+
+async function loadWaivers(
+  file: string | undefined,
+): Promise<{ waivers: Waiver[]; problems: InputProblem[] }> {
+  if (file === undefined) return { waivers: [], problems: [] };
+  const loaded = await loadValidated(file, WaiversSchema);
+  if (!loaded.ok) return { waivers: [], problems: [...loaded.problems] };
+  const problems: InputProblem[] = [];
+  const seen = new Set<string>();
+  loaded.value.waivers.forEach((w, i) => {
+    if (seen.has(w.id))
+      problems.push({ file, pointer: `/waivers/${i}/id`, message: `repeats waiver id "${w.id}"` });
+    seen.add(w.id);
+  });
+  return { waivers: loaded.value.waivers, problems };
+}
+
+function writeReports(report: CheckReport, formats: readonly Format[], out: string): string[] {
+  mkdirSync(out, { recursive: true });
+  return formats.map((format) => {
+    const reporter = REPORTERS[format];
+    // Report file names are fixed: nothing from the input (a host name) ever becomes a path.
+    const file = path.join(out, reporter.fileName);
+    writeFileAtomic(file, (write) => reporter.render(report, write));
+    return file;
+  });
+}
+
+async function check(paths: string[], options: CheckOptions, io: Io): Promise<number> {
+  const at = parseAt(options.at);
+  const formats = parseFormats(options.format, options.out);
+  const minScore = parseMinScore(options.minScore);
+  if (options.overlay !== undefined && options.baseline !== undefined) {
+    throw new UsageError(
+      "--baseline and --overlay both choose baselines: list them in the overlay's extends",
+    );
+  }
+  const [policy, reference, licenses, assets, waivers] = await Promise.all([
+    resolvePolicy({
+      at,
+      ...(options.baseline ? { baselines: options.baseline.flatMap((b) => b.split(",")) } : {}),
+      ...(options.overlay !== undefined ? { overlayFile: options.overlay } : {}),
+    }),
+    loadReferenceData(),
+    options.licenses === undefined ? undefined : loadLicenseRegister(options.licenses),
+    options.assets === undefined ? undefined : loadAssetRegister(options.assets),
+    loadWaivers(options.waivers),
+  ]);
+  const report = await runCheck({
+    inputs: paths,
+    policy,
+    data: {
+      ...reference,
+      ...(licenses ? { licenses: licenses.register } : {}),
+      ...(assets ? { assets: assets.register } : {}),
+    },
+    waivers: waivers.waivers,
+    at,
+    failOn: options.failOn,
+    minScore,
+    problems: [...(licenses?.problems ?? []), ...(assets?.problems ?? []), ...waivers.problems],
+    stdin: io.stdin,
+  });
+
+  const color = wantsColor(io, options.color);
+  if (options.out === undefined) {
+    const format = formats[0]!;
+    if (format === "table") renderTable(report, io.stdout, { color });
+    else REPORTERS[format].render(report, io.stdout);
+  } else {
+    const written = writeReports(report, formats, options.out);
+    if (!options.quiet) renderTable(report, io.stdout, { color });
+    for (const file of written) io.stderr(`wrote ${file}\n`);
+  }
+  if (report.problems.length > 0) return 2;
+  return report.gate.passed ? 0 : 1;
+}
+
+export function registerCheckCommand(
+  program: Command,
+  io: Io,
+  setExit: (code: number) => void,
+): void {
+  program
+    .command("check")
+    .summary("check machine configs against the security, acceptable-use and lifecycle baselines")
+    .description(
+      "Evaluate machine configurations against the baselines and write compliance reports.\n\n" +
+        "PATH is a directory of YAML/JSON machine files (one machine each), a fleet file\n" +
+        "({ machines: [...] } in YAML or JSON, or JSON Lines), or - for stdin.\n\n" +
+        "Exit codes: 0 nothing at or above --fail-on failed and the score is at least --min-score;\n" +
+        "1 otherwise; 2 usage or input errors (every bad file is listed, the rest is still checked).",
+    )
+    .argument("<path...>", "machine files, directories, fleet files, or - for stdin")
+    .option(
+      "--baseline <ids...>",
+      "baseline ids or YAML files (default: security, acceptable-use, lifecycle)",
+    )
+    .option(
+      "--overlay <file>",
+      "the town's tailoring: which baselines, controls, parameters, severities",
+    )
+    .option("--waivers <file>", "approved exceptions with scope and expiry (YAML)")
+    .option(
+      "--licenses <file>",
+      "license register (CSV: Product,Publisher,Seats,License Type,Expires,Reference)",
+    )
+    .option(
+      "--assets <file>",
+      "asset register (CSV: Asset Tag,Serial Number,Hostname,Department,Site,Model,Purchase Date,Status)",
+    )
+    .option(
+      "--at <date>",
+      "evaluation time, YYYY-MM-DD or ISO 8601 (default: now); makes a report reproducible",
+    )
+    .option("--format <list>", `comma-separated: ${FORMATS.join(", ")}`, "table")
+    .option("--out <dir>", "write every format into this directory (and the summary to stdout)")
+    .addOption(
+      new Option("--fail-on <severity>", "exit 1 when anything at or above this severity fails")
+        .choices([...SEVERITIES, "never"])
+        .default("low"),
+    )
+    .option("--min-score <n>", "exit 1 when the fleet score is below this (0-100)", "0")
+    .option("--color", "force colour in the terminal summary")
+    .option("--no-color", "no colour (NO_COLOR is honoured too)")
+    .option("-q, --quiet", "with --out, do not print the summary")
+    .action(async (paths: string[], options: CheckOptions) => {
+      setExit(await check(paths, options, io));
+    });
+}

@@ -1,0 +1,203 @@
+/**
+ * One compliance run: stream machines from the inputs, evaluate every control, let the fleet
+ * controls conclude, apply waivers, score, and decide the gate. Machines are not kept: only
+ * their results (shared objects for passes) and the few facts fleet controls accumulate.
+ */
+import type { Readable } from "node:stream";
+import type { FleetAccumulator, PolicyData } from "../checks/types.js";
+import { readMachines } from "../input/machines.js";
+import type { Waiver } from "../policy/baseline-schema.js";
+import type { Policy } from "../policy/resolve.js";
+import { evaluateControl, notApplicable, passResult } from "./evaluate-machine.js";
+import type { CheckReport, FailOn, Score } from "./report-model.js";
+import type { ControlResult, InputProblem, Severity, SubjectResults } from "./result.js";
+import { decideGate, ScoreTally } from "./score.js";
+import { WaiverBook } from "./waivers.js";
+import { VERSION } from "../version.js";
+
+export interface CheckRun {
+  readonly inputs: readonly string[];
+  readonly policy: Policy;
+  readonly data: PolicyData;
+  readonly waivers: readonly Waiver[];
+  readonly at: Date;
+  readonly failOn: FailOn;
+  readonly minScore: number;
+  /** Problems already found in side inputs (registers, waivers): reported with the rest. */
+  readonly problems?: readonly InputProblem[];
+  readonly warnings?: readonly string[];
+  readonly stdin?: Readable;
+  /** Called after each machine, for progress display. */
+  readonly onMachine?: (count: number) => void;
+}
+
+interface MutableSubject extends Omit<SubjectResults, "results"> {
+  results: ControlResult[];
+}
+
+const REGISTER_OPTION = { licenses: "--licenses", assets: "--assets" } as const;
+
+export async function runCheck(run: CheckRun): Promise<CheckReport> {
+  const { policy, data, at } = run;
+  const controls = policy.controls;
+  const problems: InputProblem[] = [...(run.problems ?? [])];
+  const warnings: string[] = [...(run.warnings ?? [])];
+
+  // Fleet controls: an accumulator each, or a fixed not-applicable when a register is missing.
+  const fleet: { index: number; accumulator?: FleetAccumulator; missing?: ControlResult }[] = [];
+  controls.forEach((control, index) => {
+    if (control.evaluator.kind !== "fleet") return;
+    const missing = control.evaluator.check.requires.filter((r) => data[r] === undefined);
+    if (missing.length > 0) {
+      const options = missing.map((m) => REGISTER_OPTION[m]).join(" and ");
+      warnings.push(`${control.meta.id} was not evaluated: it needs ${options}`);
+      fleet.push({
+        index,
+        missing: notApplicable(control.meta.id, `not evaluated: needs ${options}`),
+      });
+    } else {
+      const accumulator = control.evaluator.check.create({
+        at,
+        params: control.meta.parameters,
+        data,
+      });
+      fleet.push({ index, accumulator });
+    }
+  });
+
+  const subjects: MutableSubject[] = [];
+  for await (const record of readMachines(run.inputs, run.stdin)) {
+    if (record.kind === "problem") {
+      problems.push(record.problem);
+      continue;
+    }
+    const { machine, source } = record;
+    const handle = subjects.length;
+    const results = controls.map(
+      (control) => evaluateControl(control, machine, at, data) ?? passResult(control.meta.id),
+    );
+    for (const f of fleet) {
+      if (f.missing) results[f.index] = f.missing;
+      else if (results[f.index]!.status === "pass") {
+        try {
+          f.accumulator!.observe(machine, handle);
+        } catch (error) {
+          results[f.index] = {
+            control: controls[f.index]!.meta.id,
+            status: "error",
+            message: `the check failed to run: ${(error as Error).message}`,
+          };
+        }
+      }
+    }
+    subjects.push({
+      subject: machine.hostname,
+      kind: "machine",
+      department: machine.department,
+      site: machine.site,
+      role: machine.role,
+      source,
+      results,
+    });
+    run.onMachine?.(subjects.length);
+  }
+
+  for (const f of fleet) {
+    if (!f.accumulator) continue;
+    const id = controls[f.index]!.meta.id;
+    let outcome;
+    try {
+      outcome = f.accumulator.finish();
+    } catch (error) {
+      const message = `the check failed to run: ${(error as Error).message}`;
+      for (const s of subjects)
+        if (s.results[f.index]!.status === "pass")
+          s.results[f.index] = { control: id, status: "error", message };
+      continue;
+    }
+    for (const [handle, evidence] of outcome.failures) {
+      const subject = subjects[handle];
+      if (subject) subject.results[f.index] = { control: id, status: "fail", evidence };
+    }
+    for (const asset of outcome.unreported ?? []) {
+      subjects.push({
+        subject: asset.hostname || asset.assetTag,
+        kind: "unreported-asset",
+        department: asset.department,
+        site: asset.site,
+        role: "unknown",
+        results: controls.map((c, i) =>
+          i === f.index
+            ? { control: id, status: "fail", evidence: asset.evidence }
+            : notApplicable(c.meta.id, "asset never reported: nothing to evaluate"),
+        ),
+      });
+    }
+  }
+
+  const book = new WaiverBook(run.waivers, at);
+  const evaluated = new Set(controls.map((c) => c.meta.id));
+  for (const w of run.waivers) {
+    if (!evaluated.has(w.control))
+      warnings.push(`waiver ${w.id} names control ${w.control}, which this run does not evaluate`);
+  }
+  const fleetTally = new ScoreTally();
+  const byDepartment = new Map<string, ScoreTally>();
+  const bySite = new Map<string, ScoreTally>();
+  const bySubject: Score[] = [];
+  const failing: Partial<Record<Severity, number>> = {};
+  const tallyFor = (map: Map<string, ScoreTally>, key: string): ScoreTally => {
+    let tally = map.get(key);
+    if (!tally) map.set(key, (tally = new ScoreTally()));
+    return tally;
+  };
+  for (const subject of subjects) {
+    const own = new ScoreTally();
+    const department = tallyFor(byDepartment, subject.department);
+    const site = tallyFor(bySite, subject.site);
+    const scope = {
+      hostname: subject.subject,
+      department: subject.department,
+      site: subject.site,
+      role: subject.role,
+    };
+    subject.results.forEach((raw, i) => {
+      const result = book.apply(raw, scope);
+      subject.results[i] = result;
+      const severity = controls[i]!.meta.severity;
+      for (const tally of [own, department, site, fleetTally]) tally.add(result.status, severity);
+      if (result.status === "fail" || result.status === "error")
+        failing[severity] = (failing[severity] ?? 0) + 1;
+    });
+    bySubject.push(own.result());
+  }
+  for (const w of run.waivers) {
+    if (evaluated.has(w.control) && !book.used.has(w.id))
+      warnings.push(`waiver ${w.id} matched no failing result and can be retired`);
+  }
+
+  const fleetScore = fleetTally.result();
+  const sorted = (map: Map<string, ScoreTally>) =>
+    Object.fromEntries(
+      [...map].sort(([a], [b]) => a.localeCompare(b)).map(([k, t]) => [k, t.result()]),
+    );
+  const gate = decideGate(run.failOn, run.minScore, fleetScore, failing);
+  return {
+    schemaVersion: 1,
+    tool: { name: "stronghold", version: VERSION },
+    at: at.toISOString(),
+    baselines: policy.baselines.map(({ id, title, version }) => ({ id, title, version })),
+    ...(policy.overlay ? { overlay: policy.overlay } : {}),
+    controls: controls.map((c) => c.meta),
+    subjects,
+    problems,
+    warnings,
+    scores: {
+      fleet: fleetScore,
+      byDepartment: sorted(byDepartment),
+      bySite: sorted(bySite),
+      bySubject,
+    },
+    gate,
+  };
+}

@@ -1,0 +1,57 @@
+/** Scores and the CI gate. */
+import type { FailOn, Gate, Score } from "./report-model.js";
+import { SEVERITIES, SEVERITY_WEIGHT, STATUSES, type Severity, type Status } from "./result.js";
+
+/** Accumulates severity-weighted results; pass and waived count for, fail and error against. */
+export class ScoreTally {
+  private readonly counts: Record<Status, number> = Object.fromEntries(
+    STATUSES.map((s) => [s, 0]),
+  ) as Record<Status, number>;
+  private good = 0;
+  private total = 0;
+
+  add(status: Status, severity: Severity): void {
+    this.counts[status] += 1;
+    const weight = SEVERITY_WEIGHT[severity];
+    if (status === "pass" || status === "waived") {
+      this.good += weight;
+      this.total += weight;
+    } else if (status === "fail" || status === "error") {
+      this.total += weight;
+    }
+  }
+
+  /** 0–100 with one decimal; 100 when nothing counted (nothing applicable failed). */
+  result(): Score {
+    const score = this.total === 0 ? 100 : Math.floor((1000 * this.good) / this.total) / 10;
+    return { score, counts: { ...this.counts } };
+  }
+}
+
+const rank = (s: Severity): number => SEVERITIES.indexOf(s);
+
+/**
+ * The gate fails on any fail or error at or above `failOn`, or a fleet score below `minScore`.
+ * Errors count as failures: a control that could not be evaluated has not been shown to pass.
+ */
+export function decideGate(
+  failOn: FailOn,
+  minScore: number,
+  fleet: Score,
+  worstBySeverity: Readonly<Partial<Record<Severity, number>>>,
+): Gate {
+  const reasons: string[] = [];
+  if (failOn !== "never") {
+    for (const severity of SEVERITIES) {
+      const n = worstBySeverity[severity] ?? 0;
+      if (n > 0 && rank(severity) <= rank(failOn)) {
+        reasons.push(
+          `${n} ${severity} result(s) failed or could not be evaluated (--fail-on ${failOn})`,
+        );
+      }
+    }
+  }
+  if (fleet.score < minScore)
+    reasons.push(`fleet score ${fleet.score} is below --min-score ${minScore}`);
+  return { failOn, minScore, passed: reasons.length === 0, reasons };
+}

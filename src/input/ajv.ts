@@ -1,0 +1,55 @@
+/** One way to build a validator: JSON Schema draft 2020-12 with the standard formats. */
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormatsModule from "ajv-formats";
+import type { Static, TSchema } from "@sinclair/typebox";
+import type { ValidateFunction } from "ajv";
+import type { InputProblem } from "../engine/result.js";
+import { readDocument } from "./read-document.js";
+import { validationProblems } from "./validation-problems.js";
+
+// ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+
+/** allErrors so a file's every problem is reported at once; verbose for field descriptions. */
+export function createAjv(options: { allErrors?: boolean } = {}): Ajv2020 {
+  const ajv = new Ajv2020({
+    allErrors: options.allErrors ?? true,
+    verbose: true,
+    strict: false,
+    allowUnionTypes: true,
+  });
+  addFormats(ajv);
+  return ajv;
+}
+
+const shared = createAjv();
+const compiled = new WeakMap<TSchema, ValidateFunction>();
+
+/** Compiles (once per schema object) a validator for a TypeBox schema. */
+export function validatorFor<T extends TSchema>(schema: T): ValidateFunction<Static<T>> {
+  let validate = compiled.get(schema);
+  if (!validate) {
+    validate = shared.compile(schema);
+    compiled.set(schema, validate);
+  }
+  return validate as ValidateFunction<Static<T>>;
+}
+
+export type Loaded<T> =
+  | { readonly ok: true; readonly value: T; readonly text: string }
+  | { readonly ok: false; readonly problems: readonly InputProblem[] };
+
+/** Reads a YAML/JSON file and validates it against a schema; every problem comes back located. */
+export async function loadValidated<T extends TSchema>(
+  file: string,
+  schema: T,
+): Promise<Loaded<Static<T>>> {
+  const doc = await readDocument(file);
+  if (!doc.ok) return { ok: false, problems: [doc.problem] };
+  const validate = validatorFor(schema);
+  if (validate(doc.value)) return { ok: true, value: doc.value, text: doc.text };
+  return {
+    ok: false,
+    problems: validationProblems(validate.errors ?? [], file, { text: doc.text }),
+  };
+}

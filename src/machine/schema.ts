@@ -1,0 +1,270 @@
+/**
+ * The machine configuration: one machine's identity, hardware, OS, security settings, software and
+ * lifecycle. This TypeBox definition is the single source of both the JSON Schema (draft 2020-12,
+ * exported to policies/schemas/machine-config.schema.json) and the TypeScript type `MachineConfig`.
+ *
+ * Any fact a collector could not establish is the string "unknown". Controls assert what must be
+ * true, so "unknown" never satisfies one.
+ */
+import { Type, type Static, type TSchema } from "@sinclair/typebox";
+
+export const UNKNOWN = "unknown" as const;
+
+/** A value that may be the literal "unknown". */
+const Unknowable = <T extends TSchema>(schema: T) =>
+  Type.Union([schema, Type.Literal(UNKNOWN)], { description: schema.description });
+
+const Flag = (description: string) => Unknowable(Type.Boolean({ description }));
+const Count = (description: string) => Unknowable(Type.Integer({ minimum: 0, description }));
+const Day = (description: string) => Unknowable(Type.String({ format: "date", description }));
+const Instant = (description: string) =>
+  Unknowable(Type.String({ format: "date-time", description }));
+const Text = (description: string) => Type.String({ minLength: 1, maxLength: 256, description });
+
+export const ROLES = ["workstation", "laptop", "server", "kiosk", "network-device"] as const;
+export const OS_FAMILIES = ["windows", "linux", "macos"] as const;
+export const LIFECYCLE_STATUSES = ["active", "spare", "pending-disposal", "disposed"] as const;
+
+const Role = Type.Union(
+  ROLES.map((r) => Type.Literal(r)),
+  { description: "What the machine is for; decides which controls apply." },
+);
+const OsFamily = Type.Union(OS_FAMILIES.map((f) => Type.Literal(f)));
+const LifecycleStatus = Type.Union(LIFECYCLE_STATUSES.map((s) => Type.Literal(s)));
+
+/** RFC 1123 host name: labels of letters, digits and hyphens; never a path. */
+const HOSTNAME_PATTERN =
+  "^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$";
+const MAC_PATTERN = "^[0-9A-Fa-f]{2}([:-][0-9A-Fa-f]{2}){5}$";
+
+const Identity = {
+  hostname: Type.String({ pattern: HOSTNAME_PATTERN, description: "Host name (RFC 1123)." }),
+  assetTag: Unknowable(Text("Asset tag as printed on the machine and in the asset register.")),
+  serialNumber: Unknowable(Text("Manufacturer serial number.")),
+  macAddresses: Unknowable(
+    Type.Array(Type.String({ pattern: MAC_PATTERN }), {
+      maxItems: 64,
+      description: "MAC addresses of the machine's network interfaces.",
+    }),
+  ),
+  ipAddresses: Unknowable(
+    Type.Array(Type.Union([Type.String({ format: "ipv4" }), Type.String({ format: "ipv6" })]), {
+      maxItems: 64,
+      description: "Assigned IP addresses (loopback excluded).",
+    }),
+  ),
+  department: Text("Owning department, e.g. police, library."),
+  site: Text("Building where the machine lives, e.g. town-hall."),
+  owner: Type.Optional(Text("Responsible person or team.")),
+  role: Role,
+};
+
+const Hardware = Type.Object(
+  {
+    manufacturer: Type.Optional(Unknowable(Text("Manufacturer."))),
+    model: Type.Optional(Unknowable(Text("Model."))),
+    purchaseDate: Type.Optional(Day("Date of purchase.")),
+    warrantyEnd: Type.Optional(Day("Last day of the manufacturer's warranty.")),
+    location: Type.Optional(
+      Type.Object(
+        {
+          room: Type.Optional(Text("Room or closet.")),
+          securedRoom: Type.Optional(Flag("In a locked room with controlled access.")),
+          ups: Type.Optional(Flag("Powered through an uninterruptible power supply.")),
+        },
+        { additionalProperties: false, description: "Physical location; required for servers." },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const Os = Type.Object(
+  {
+    family: OsFamily,
+    name: Text("Product name, e.g. Windows 11 Pro, Ubuntu, Red Hat Enterprise Linux."),
+    version: Text("Version or release, e.g. 23H2, 22.04, 9.4."),
+    build: Type.Optional(Text("Build number, e.g. 22631.4460.")),
+    edition: Type.Optional(Text("Edition, e.g. Enterprise, Pro, Home.")),
+    lastPatchDate: Type.Optional(Day("Date the last security update was installed.")),
+  },
+  { additionalProperties: false },
+);
+
+const FirewallProfiles = Type.Record(
+  Type.String({ pattern: "^[a-z][a-z0-9-]*$" }),
+  Flag("Firewall enabled in this profile."),
+  {
+    description:
+      "Firewall state per profile: domain/private/public on Windows, default on Linux and macOS.",
+  },
+);
+
+const Antivirus = Type.Object(
+  {
+    product: Unknowable(Text("EDR or antivirus product; absent means none installed.")),
+    running: Flag("The agent's service is running."),
+    realTimeProtection: Flag("Real-time (on-access) protection is on."),
+    signatureDate: Type.Optional(Instant("When the signatures or engine were last updated.")),
+  },
+  { additionalProperties: false },
+);
+
+const PasswordPolicy = Type.Object(
+  {
+    minLength: Count("Minimum password length."),
+    history: Count("Number of remembered passwords."),
+    complexity: Flag("Complexity requirements enforced."),
+    maxAgeDays: Count("Maximum password age in days; 0 = never expires."),
+  },
+  { additionalProperties: false },
+);
+
+const Lockout = Type.Object(
+  {
+    threshold: Count("Failed attempts before lockout; 0 = never locks out."),
+    durationMinutes: Count("Lockout duration in minutes."),
+  },
+  { additionalProperties: false },
+);
+
+const LocalAdmin = Type.Object(
+  {
+    name: Text("Account name."),
+    enabled: Flag("The account can log on."),
+    personal: Type.Optional(Flag("The account belongs to one named person.")),
+    passwordManagement: Type.Optional(
+      Unknowable(
+        Type.Union([Type.Literal("laps"), Type.Literal("vault"), Type.Literal("none")], {
+          description: "How the password is rotated: LAPS, a password vault, or not at all.",
+        }),
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const Security = Type.Object(
+  {
+    diskEncryption: Type.Optional(
+      Type.Object(
+        {
+          status: Unknowable(
+            Type.Union([Type.Literal("encrypted"), Type.Literal("partial"), Type.Literal("none")]),
+          ),
+          product: Type.Optional(Text("BitLocker, LUKS, FileVault…")),
+        },
+        { additionalProperties: false, description: "Encryption of the system and data volumes." },
+      ),
+    ),
+    firewall: Type.Optional(Unknowable(FirewallProfiles)),
+    antivirus: Type.Optional(Unknowable(Antivirus)),
+    screenLockSeconds: Type.Optional(Count("Idle seconds before the screen locks; 0 = never.")),
+    passwordPolicy: Type.Optional(Unknowable(PasswordPolicy)),
+    lockout: Type.Optional(Unknowable(Lockout)),
+    smbv1Enabled: Type.Optional(Flag("SMB version 1 server or client enabled.")),
+    autorunEnabled: Type.Optional(Flag("AutoRun/AutoPlay runs content from inserted media.")),
+    removableMedia: Type.Optional(
+      Unknowable(
+        Type.Union(
+          [
+            Type.Literal("blocked"),
+            Type.Literal("encrypted-only"),
+            Type.Literal("read-only"),
+            Type.Literal("allowed"),
+          ],
+          { description: "Policy for USB storage and other removable media." },
+        ),
+      ),
+    ),
+    localAdmins: Type.Optional(Unknowable(Type.Array(LocalAdmin, { maxItems: 256 }))),
+    guestEnabled: Type.Optional(Flag("The guest account is enabled.")),
+    auditLogging: Type.Optional(Flag("Security audit logging (logon, account, policy) is on.")),
+    timeSync: Type.Optional(
+      Type.Object(
+        {
+          enabled: Flag("The clock is synchronised."),
+          source: Type.Optional(Text("NTP server or domain hierarchy.")),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    logonBanner: Type.Optional(Flag("A legal notice is shown before logon.")),
+    kioskLockdown: Type.Optional(
+      Type.Object(
+        {
+          agent: Unknowable(Text("Lockdown agent, e.g. Deep Freeze, Assigned Access.")),
+          enabled: Flag("The lockdown agent is enforcing."),
+        },
+        { additionalProperties: false, description: "Public kiosk lockdown." },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const Software = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 512 }),
+    version: Type.Optional(Type.String({ maxLength: 128 })),
+    publisher: Type.Optional(Type.String({ maxLength: 256 })),
+  },
+  { additionalProperties: false },
+);
+
+export const WIPE_METHODS = ["clear", "purge", "destroy"] as const;
+
+const Lifecycle = Type.Object(
+  {
+    status: LifecycleStatus,
+    disposal: Type.Optional(
+      Type.Object(
+        {
+          method: Type.Union(
+            WIPE_METHODS.map((m) => Type.Literal(m)),
+            { description: "NIST SP 800-88 sanitisation method." },
+          ),
+          wipedAt: Type.String({ format: "date" }),
+          certificate: Type.Optional(Text("Certificate of sanitisation or destruction.")),
+          performedBy: Type.Optional(Text("Who wiped it.")),
+        },
+        { additionalProperties: false, description: "Sanitisation record." },
+      ),
+    ),
+    disposedAt: Type.Optional(Type.String({ format: "date" })),
+  },
+  { additionalProperties: false },
+);
+
+export const MachineConfigSchema = Type.Object(
+  {
+    $schema: Type.Optional(Type.String()),
+    ...Identity,
+    hardware: Type.Optional(Hardware),
+    os: Os,
+    security: Type.Optional(Security),
+    software: Type.Optional(Unknowable(Type.Array(Software, { maxItems: 20000 }))),
+    lifecycle: Lifecycle,
+    collectedAt: Type.String({
+      format: "date-time",
+      description: "When these facts were collected.",
+    }),
+    collector: Type.Optional(
+      Type.Object(
+        { name: Text("Collector."), version: Type.Optional(Text("Collector version.")) },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  {
+    $id: "urn:stronghold:schema:machine-config:v1",
+    title: "Stronghold machine configuration",
+    description: "One machine's configuration as collected or written by hand.",
+    additionalProperties: false,
+  },
+);
+
+export type MachineConfig = Static<typeof MachineConfigSchema>;
+export type Role = (typeof ROLES)[number];
+export type OsFamily = (typeof OS_FAMILIES)[number];
+export type LifecycleStatus = (typeof LIFECYCLE_STATUSES)[number];

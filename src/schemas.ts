@@ -1,0 +1,23 @@
+/** The published JSON Schemas (policies/schemas/*.json), generated from the TypeBox definitions. */
+import type { TSchema } from "@sinclair/typebox";
+import { MachineConfigSchema } from "./machine/schema.js";
+import { BaselineSchema, OverlaySchema, WaiversSchema } from "./policy/baseline-schema.js";
+
+const DRAFT = "https://json-schema.org/draft/2020-12/schema";
+
+const published: Readonly<Record<string, TSchema>> = {
+  "machine-config.schema.json": MachineConfigSchema,
+  "baseline.schema.json": BaselineSchema,
+  "overlay.schema.json": OverlaySchema,
+  "waivers.schema.json": WaiversSchema,
+};
+
+/** File name → the JSON text that belongs in policies/schemas. */
+export function publishedSchemas(): Map<string, string> {
+  return new Map(
+    Object.entries(published).map(([file, schema]) => [
+      file,
+      JSON.stringify({ $schema: DRAFT, ...schema }, null, 2) + "\n",
+    ]),
+  );
+}

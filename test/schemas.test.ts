@@ -1,0 +1,18 @@
+import { expect } from "chai";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { publishedSchemas } from "../src/schemas.js";
+import { POLICIES_DIR } from "../src/policy/paths.js";
+import { createAjv } from "../src/input/ajv.js";
+
+describe("published JSON Schemas", () => {
+  for (const [file, text] of publishedSchemas()) {
+    it(`policies/schemas/${file} is what the TypeBox source generates (run npm run schemas)`, async () => {
+      expect(await readFile(path.join(POLICIES_DIR, "schemas", file), "utf8")).to.equal(text);
+    });
+    it(`${file} is a valid draft 2020-12 schema`, () => {
+      const ajv = createAjv();
+      expect(() => ajv.compile(JSON.parse(text) as object)).to.not.throw();
+    });
+  }
+});
