@@ -1,0 +1,13 @@
+/** Machine-level checks by the name a control's `check: { function: … }` uses. */
+import type { MachineCheck } from "../types.js";
+import { disposedNotReporting } from "./disposed-not-reporting.js";
+import { hardwareAge } from "./hardware-age.js";
+import { prohibitedSoftware } from "./prohibited-software.js";
+import { supportedOs } from "./supported-os.js";
+
+export const MACHINE_CHECKS: Readonly<Record<string, MachineCheck>> = {
+  disposedNotReporting,
+  hardwareAge,
+  prohibitedSoftware,
+  supportedOs,
+};
