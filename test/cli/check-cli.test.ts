@@ -1,0 +1,208 @@
+// End to end: spawns the real `stronghold` bin as a user or CI job would.
+import { expect } from "chai";
+import { spawn } from "node:child_process";
+import { mkdtemp, readdir, readFile, rm, writeFile, mkdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { stringify } from "yaml";
+import { compliantMachine } from "../fixtures/machine-factory.js";
+
+const bin = fileURLToPath(new URL("../../bin/stronghold.js", import.meta.url));
+const at = "2026-11-20T12:00:00Z";
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function stronghold(
+  args: string[],
+  options: { stdin?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd: options.cwd,
+      env: { ...process.env, NO_COLOR: "", FORCE_COLOR: "", ...options.env },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(options.stdin ?? "");
+  });
+}
+
+describe("stronghold check (the CLI, end to end)", function () {
+  this.timeout(60_000);
+  let dir: string;
+  let machines: string;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "stronghold-cli-"));
+    machines = path.join(dir, "machines");
+    await mkdir(machines);
+    await writeFile(
+      path.join(machines, "good.yaml"),
+      stringify(compliantMachine({ hostname: "good-01" })),
+    );
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it("exits 0 for a compliant fleet and prints the summary", async () => {
+    const run = await stronghold(["check", machines, "--at", at]);
+    expect(run.stderr).to.equal("");
+    expect(run.code).to.equal(0);
+    expect(run.stdout).to.match(/good-01|100/);
+  });
+
+  it("exits 1 when a control at or above --fail-on fails, 0 with --fail-on never", async () => {
+    const weak = compliantMachine({ hostname: "weak-01" });
+    await writeFile(
+      path.join(machines, "weak.yaml"),
+      stringify({ ...weak, security: { ...weak.security, smbv1Enabled: true } }),
+    );
+    expect((await stronghold(["check", machines, "--at", at])).code).to.equal(1);
+    expect((await stronghold(["check", machines, "--at", at, "--fail-on", "never"])).code).to.equal(
+      0,
+    );
+  });
+
+  it("writes every format atomically into --out, and a malformed file is reported while the rest is evaluated", async () => {
+    await writeFile(path.join(machines, "broken.yaml"), "hostname: [oops\n");
+    await writeFile(
+      path.join(machines, "escape.yaml"),
+      stringify(compliantMachine({ hostname: "../../../escaped" })),
+    );
+    const out = path.join(dir, "reports");
+    const run = await stronghold([
+      "check",
+      machines,
+      "--at",
+      at,
+      "--format",
+      "table,json,junit,sarif,markdown",
+      "--out",
+      out,
+    ]);
+    expect(run.code).to.equal(2);
+    expect(await readdir(out)).to.have.members([
+      "stronghold-report.txt",
+      "stronghold-report.json",
+      "stronghold-report.junit.xml",
+      "stronghold-report.sarif",
+      "stronghold-report.md",
+    ]);
+    // Nothing was written beside the output directory: host names never become paths.
+    expect((await readdir(dir)).sort()).to.deep.equal(["machines", "reports"]);
+    const json = JSON.parse(await readFile(path.join(out, "stronghold-report.json"), "utf8")) as {
+      subjects: { subject: string }[];
+      problems: { file: string; pointer: string; message: string; line?: number }[];
+    };
+    expect(json.subjects.map((s) => s.subject)).to.deep.equal(["good-01"]);
+    expect(json.problems.map((p) => path.basename(p.file)).sort()).to.deep.equal([
+      "broken.yaml",
+      "escape.yaml",
+    ]);
+    expect(json.problems.find((p) => p.file.endsWith("escape.yaml"))?.pointer).to.equal(
+      "/hostname",
+    );
+    expect(run.stdout).to.match(/broken\.yaml:\d+/);
+    expect(run.stderr).to.match(/wrote .*stronghold-report\.sarif/);
+    expect(run.stderr).to.not.match(/at .*\.ts:\d+/); // no stack trace
+  });
+
+  it("reads a fleet from stdin and writes one format to stdout", async () => {
+    const fleet = JSON.stringify({ machines: [compliantMachine({ hostname: "stdin-01" })] });
+    const run = await stronghold(["check", "-", "--at", at, "--format", "json"], { stdin: fleet });
+    expect(run.code).to.equal(0);
+    const report = JSON.parse(run.stdout) as { subjects: { subject: string }[]; at: string };
+    expect(report.subjects.map((s) => s.subject)).to.deep.equal(["stdin-01"]);
+    expect(report.at).to.equal("2026-11-20T12:00:00.000Z");
+  });
+
+  it("is reproducible: the same --at gives byte-identical reports", async () => {
+    const a = await stronghold(["check", machines, "--at", at, "--format", "json"]);
+    const b = await stronghold(["check", machines, "--at", at, "--format", "json"]);
+    expect(a.stdout).to.equal(b.stdout);
+  });
+
+  it("honours NO_COLOR and colours only when asked", async () => {
+    const plain = await stronghold(["check", machines, "--at", at], {
+      env: { NO_COLOR: "1", FORCE_COLOR: "1" },
+    });
+    expect(plain.stdout).to.not.include("\u001b[");
+    const forced = await stronghold(["check", machines, "--at", at, "--color"]);
+    expect(forced.stdout).to.include("\u001b[");
+  });
+
+  const usage: [string, string[], RegExp][] = [
+    ["two formats without --out", ["--format", "json,sarif"], /needs --out/],
+    ["an unknown format", ["--format", "pdf"], /choose from table, json, junit, sarif, markdown/],
+    ["a bad --at", ["--at", "yesterday"], /--at "yesterday" is not a date/],
+    [
+      "a bad --fail-on",
+      ["--fail-on", "urgent"],
+      /Allowed choices are critical, high, medium, low, never/,
+    ],
+    [
+      "a bad --min-score",
+      ["--min-score", "120"],
+      /--min-score "120" must be a number from 0 to 100/,
+    ],
+  ];
+  for (const [name, args, message] of usage) {
+    it(`exits 2 with a clear message for ${name}`, async () => {
+      const run = await stronghold(["check", machines, ...args]);
+      expect(run.code).to.equal(2);
+      expect(run.stderr).to.match(message);
+      expect(run.stdout).to.equal("");
+    });
+  }
+
+  it("exits 2 listing every problem of an overlay that names an unknown control or parameter", async () => {
+    const overlay = path.join(dir, "overlay.yaml");
+    await writeFile(
+      overlay,
+      stringify({
+        name: "t",
+        extends: ["security"],
+        deselect: ["sec-no-such-control"],
+        controls: { "sec-smbv1-disabled": { parameters: { nope: 1 } } },
+      }),
+    );
+    const run = await stronghold(["check", machines, "--overlay", overlay, "--at", at]);
+    expect(run.code).to.equal(2);
+    expect(run.stderr).to.match(
+      /overlay\.yaml:\d+: \/deselect\/0: names unknown control "sec-no-such-control"/,
+    );
+    expect(run.stderr).to.match(
+      /\/controls\/sec-smbv1-disabled\/parameters\/nope: control "sec-smbv1-disabled" has no parameter "nope"/,
+    );
+  });
+
+  it("has --help for the program and the subcommand", async () => {
+    const top = await stronghold(["--help"]);
+    expect(top.code).to.equal(0);
+    expect(top.stdout).to.match(/check \[options\] <path\.\.\.>\s+check machine configs/);
+    const sub = await stronghold(["check", "--help"]);
+    expect(sub.code).to.equal(0);
+    for (const option of [
+      "--baseline",
+      "--overlay",
+      "--waivers",
+      "--licenses",
+      "--assets",
+      "--at",
+      "--format",
+      "--out",
+      "--fail-on",
+      "--min-score",
+    ]) {
+      expect(sub.stdout).to.include(option);
+    }
+  });
+});
