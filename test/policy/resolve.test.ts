@@ -92,7 +92,10 @@ describe("policy resolution: baselines tailored by an overlay", () => {
     ]);
     const [length, guest] = policy.controls;
     expect(length?.meta.appliesTo).to.deep.equal({ lifecycleStatus: ["active"] });
-    expect(guest?.meta.appliesTo).to.deep.equal({ osFamily: ["windows"] });
+    expect(guest?.meta.appliesTo).to.deep.equal({
+      lifecycleStatus: ["active"],
+      osFamily: ["windows"],
+    });
     expect(length?.meta.parameters).to.deep.equal({ minLength: 14 });
     expect(policy.overlay).to.deep.equal({ name: "t", file: overlayFile });
   });
