@@ -1,7 +1,37 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly: tsx registers its loader, so there is no build step to forget.
-import { register } from "tsx/esm/api";
+// Runs the bundle built by `npm run build` when it is newer than every source file; otherwise the
+// TypeScript sources through tsx, so a change is never run stale. STRONGHOLD_FROM_SOURCE=1 forces
+// the sources.
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
 
-register();
-const { main } = await import("../src/cli/main.ts");
+const root = fileURLToPath(new URL("../", import.meta.url));
+const bundle = path.join(root, "dist", "stronghold.mjs");
+
+function newestSource() {
+  let newest = statSync(path.join(root, "package.json")).mtimeMs;
+  for (const entry of readdirSync(path.join(root, "src"), {
+    recursive: true,
+    withFileTypes: true,
+  })) {
+    if (entry.isFile())
+      newest = Math.max(newest, statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+const useBundle =
+  !process.env.STRONGHOLD_FROM_SOURCE &&
+  existsSync(bundle) &&
+  statSync(bundle).mtimeMs >= newestSource();
+
+let main;
+if (useBundle) {
+  ({ main } = await import(bundle));
+} else {
+  const { register } = await import("tsx/esm/api");
+  register();
+  ({ main } = await import("../src/cli/main.ts"));
+}
 process.exitCode = await main(process.argv);

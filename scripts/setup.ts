@@ -46,5 +46,6 @@ if (SYSTEM_PACKAGES.length > 0) {
   console.log("system packages: none needed");
 }
 
+await $({ stdio: "inherit" })`npm run --silent build`;
 const version = await $`node bin/stronghold.js --version`;
 console.log(`stronghold ${version.stdout.trim()} is ready: try npx stronghold --help`);

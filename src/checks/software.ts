@@ -3,6 +3,7 @@ import type { MachineConfig } from "../machine/schema.js";
 import type { Evidence } from "../engine/result.js";
 import type { SoftwareCatalog } from "../policy/baseline-schema.js";
 import { pattern } from "./patterns.js";
+import { Memo } from "../memo.js";
 
 export type InstalledSoftware = Exclude<MachineConfig["software"], "unknown" | undefined>[number];
 export type CatalogTitle = SoftwareCatalog["titles"][number];
@@ -18,12 +19,17 @@ export function inventoryOf(machine: MachineConfig, expected: string): Inventory
   return { known: false, evidence: { pointer: "/software", actual: software, expected } };
 }
 
+// A fleet installs few distinct titles many times over: match each name once per catalog.
+const titleByName = new Memo<SoftwareCatalog, CatalogTitle | undefined>();
+
 /** The first catalog title whose pattern matches the installed name. */
 export function catalogTitle(
   item: InstalledSoftware,
   catalog: SoftwareCatalog,
 ): CatalogTitle | undefined {
-  return catalog.titles.find((title) => pattern(title.match).test(item.name));
+  return titleByName.get(catalog, item.name, () =>
+    catalog.titles.find((t) => pattern(t.match).test(item.name)),
+  );
 }
 
 /** Commercial catalog titles installed, each once, with the index of its first installation. */

@@ -3,6 +3,7 @@ import type { ErrorObject } from "ajv";
 import type { MachineConfig } from "../machine/schema.js";
 import type { CheckContext, Outcome, PolicyData } from "../checks/types.js";
 import type { CompiledControl } from "../policy/resolve.js";
+import { Memo } from "../memo.js";
 import { toPointer, valueAt } from "../input/locate.js";
 import type { ControlResult, Evidence, NotApplicableResult, PassResult } from "./result.js";
 
@@ -103,6 +104,16 @@ function fromOutcome(control: string, outcome: Outcome): ControlResult {
 }
 
 /**
+ * Applicability depends only on OS family, role and lifecycle status: decide it once per
+ * combination and control, not once per machine.
+ */
+const applicability = new Memo<CompiledControl, NotApplicableResult | null>();
+
+export function applicabilityKey(machine: MachineConfig): string {
+  return `${machine.os.family}\u0000${machine.role}\u0000${machine.lifecycle.status}`;
+}
+
+/**
  * One control on one machine. Fleet controls return undefined: they conclude later, for all
  * machines at once. A check that throws becomes an `error` result, never a crashed run.
  */
@@ -111,20 +122,24 @@ export function evaluateControl(
   machine: MachineConfig,
   at: Date,
   data: PolicyData,
+  key = applicabilityKey(machine),
 ): ControlResult | undefined {
   const id = control.meta.id;
-  const reason = inapplicability(control, machine);
-  if (reason !== undefined) return notApplicable(id, reason);
+  const inapplicable = applicability.get(control, key, () => {
+    const reason = inapplicability(control, machine);
+    return reason === undefined ? null : notApplicable(id, reason);
+  });
+  if (inapplicable !== null) return inapplicable;
   const evaluator = control.evaluator;
   try {
     switch (evaluator.kind) {
       case "schema":
-        return evaluator.validate(machine)
+        return evaluator.validate.isValid(machine)
           ? passResult(id)
           : {
               control: id,
               status: "fail",
-              evidence: evidenceFromErrors(evaluator.validate.errors ?? [], machine),
+              evidence: evidenceFromErrors(evaluator.validate.explain(machine), machine),
             };
       case "function": {
         const ctx: CheckContext = { at, params: control.meta.parameters, data };

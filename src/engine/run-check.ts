@@ -5,10 +5,15 @@
  */
 import type { Readable } from "node:stream";
 import type { FleetAccumulator, PolicyData } from "../checks/types.js";
-import { readMachines } from "../input/machines.js";
+import { readMachineBatches } from "../input/machines.js";
 import type { Waiver } from "../policy/baseline-schema.js";
 import type { Policy } from "../policy/resolve.js";
-import { evaluateControl, notApplicable, passResult } from "./evaluate-machine.js";
+import {
+  applicabilityKey,
+  evaluateControl,
+  notApplicable,
+  passResult,
+} from "./evaluate-machine.js";
 import type { CheckReport, FailOn, Score } from "./report-model.js";
 import type { ControlResult, InputProblem, Severity, SubjectResults } from "./result.js";
 import { decideGate, ScoreTally } from "./score.js";
@@ -66,39 +71,43 @@ export async function runCheck(run: CheckRun): Promise<CheckReport> {
   });
 
   const subjects: MutableSubject[] = [];
-  for await (const record of readMachines(run.inputs, run.stdin)) {
-    if (record.kind === "problem") {
-      problems.push(record.problem);
-      continue;
-    }
-    const { machine, source } = record;
-    const handle = subjects.length;
-    const results = controls.map(
-      (control) => evaluateControl(control, machine, at, data) ?? passResult(control.meta.id),
-    );
-    for (const f of fleet) {
-      if (f.missing) results[f.index] = f.missing;
-      else if (results[f.index]!.status === "pass") {
-        try {
-          f.accumulator!.observe(machine, handle);
-        } catch (error) {
-          results[f.index] = {
-            control: controls[f.index]!.meta.id,
-            status: "error",
-            message: `the check failed to run: ${(error as Error).message}`,
-          };
+  for await (const batch of readMachineBatches(run.inputs, run.stdin)) {
+    for (const record of batch) {
+      if (record.kind === "problem") {
+        problems.push(record.problem);
+        continue;
+      }
+      const { machine, source } = record;
+      const handle = subjects.length;
+      const key = applicabilityKey(machine);
+      const results = controls.map(
+        (control) =>
+          evaluateControl(control, machine, at, data, key) ?? passResult(control.meta.id),
+      );
+      for (const f of fleet) {
+        if (f.missing) results[f.index] = f.missing;
+        else if (results[f.index]!.status === "pass") {
+          try {
+            f.accumulator!.observe(machine, handle);
+          } catch (error) {
+            results[f.index] = {
+              control: controls[f.index]!.meta.id,
+              status: "error",
+              message: `the check failed to run: ${(error as Error).message}`,
+            };
+          }
         }
       }
+      subjects.push({
+        subject: machine.hostname,
+        kind: "machine",
+        department: machine.department,
+        site: machine.site,
+        role: machine.role,
+        source,
+        results,
+      });
     }
-    subjects.push({
-      subject: machine.hostname,
-      kind: "machine",
-      department: machine.department,
-      site: machine.site,
-      role: machine.role,
-      source,
-      results,
-    });
     run.onMachine?.(subjects.length);
   }
 
@@ -165,10 +174,11 @@ export async function runCheck(run: CheckRun): Promise<CheckReport> {
       const result = book.apply(raw, scope);
       subject.results[i] = result;
       const severity = controls[i]!.meta.severity;
-      for (const tally of [own, department, site, fleetTally]) tally.add(result.status, severity);
+      own.add(result.status, severity);
       if (result.status === "fail" || result.status === "error")
         failing[severity] = (failing[severity] ?? 0) + 1;
     });
+    for (const tally of [department, site, fleetTally]) tally.merge(own);
     bySubject.push(own.result());
   }
   for (const w of run.waivers) {

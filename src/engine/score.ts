@@ -21,6 +21,13 @@ export class ScoreTally {
     }
   }
 
+  /** Adds everything another tally counted: a machine is tallied once, then merged upwards. */
+  merge(other: ScoreTally): void {
+    for (const status of STATUSES) this.counts[status] += other.counts[status];
+    this.good += other.good;
+    this.total += other.total;
+  }
+
   /** 0–100 with one decimal; 100 when nothing counted (nothing applicable failed). */
   result(): Score {
     const score = this.total === 0 ? 100 : Math.floor((1000 * this.good) / this.total) / 10;

@@ -2,7 +2,7 @@
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import type { Static, TSchema } from "@sinclair/typebox";
-import type { ValidateFunction } from "ajv";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import type { InputProblem } from "../engine/result.js";
 import { readDocument } from "./read-document.js";
 import { validationProblems } from "./validation-problems.js";
@@ -10,12 +10,20 @@ import { validationProblems } from "./validation-problems.js";
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
-/** allErrors so a file's every problem is reported at once; verbose for field descriptions. */
-export function createAjv(options: { allErrors?: boolean } = {}): Ajv2020 {
+/**
+ * By default allErrors, so a file's every problem is reported at once, and verbose for field
+ * descriptions; `fast` gives up both for the yes/no answer most data gets. Schemas written in
+ * YAML by people (`untrusted`: check fragments, parameter schemas) are checked against the
+ * meta-schema and may not use unknown keywords, so a typo like `minimun` cannot make a check
+ * that always passes; the project's own TypeBox schemas skip that check (a test covers them).
+ */
+export function createAjv(options: { fast?: boolean; untrusted?: boolean } = {}): Ajv2020 {
   const ajv = new Ajv2020({
-    allErrors: options.allErrors ?? true,
-    verbose: true,
+    allErrors: !options.fast,
+    verbose: !options.fast,
     strict: false,
+    strictSchema: Boolean(options.untrusted),
+    validateSchema: Boolean(options.untrusted),
     allowUnionTypes: true,
   });
   addFormats(ajv);
@@ -51,5 +59,30 @@ export async function loadValidated<T extends TSchema>(
   return {
     ok: false,
     problems: validationProblems(validate.errors ?? [], file, { text: doc.text }),
+  };
+}
+
+/**
+ * A yes/no validator for the hot path and, compiled only when first needed, a detailed one that
+ * explains a failure: valid data (most of it) never pays for error collection.
+ */
+export interface TwoSpeedValidator<T> {
+  readonly isValid: (data: unknown) => data is T;
+  readonly explain: (data: unknown) => readonly ErrorObject[];
+}
+
+export function twoSpeed<T>(
+  schema: object,
+  fast: Ajv2020,
+  detailed: Ajv2020,
+): TwoSpeedValidator<T> {
+  const isValid = fast.compile<T>(schema);
+  let explainer: ValidateFunction | undefined;
+  return {
+    isValid: (data: unknown): data is T => isValid(data),
+    explain: (data: unknown) => {
+      explainer ??= detailed.compile(schema);
+      return explainer(data) ? [] : (explainer.errors ?? []);
+    },
   };
 }

@@ -1,8 +1,7 @@
 /** Where the bundled policy files live, whatever the working directory. */
-import { fileURLToPath } from "node:url";
 import path from "node:path";
+import { PROJECT_ROOT } from "../project-root.js";
 
-export const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const POLICIES_DIR = path.join(PROJECT_ROOT, "policies");
 export const BASELINES_DIR = path.join(POLICIES_DIR, "baselines");
 export const DATA_DIR = path.join(POLICIES_DIR, "data");

@@ -5,9 +5,8 @@
  * policy would report compliance that is not there.
  */
 import path from "node:path";
-import type { ValidateFunction } from "ajv";
 import type { Ajv2020 } from "ajv/dist/2020.js";
-import { createAjv, loadValidated } from "../input/ajv.js";
+import { createAjv, loadValidated, twoSpeed, type TwoSpeedValidator } from "../input/ajv.js";
 import { addDateKeywords } from "../checks/keywords.js";
 import { MACHINE_CHECKS } from "../checks/machine/index.js";
 import { FLEET_CHECKS } from "../checks/fleet/index.js";
@@ -26,7 +25,7 @@ import {
 import { baselineFile, DEFAULT_BASELINES } from "./paths.js";
 
 export type Evaluator =
-  | { readonly kind: "schema"; readonly validate: ValidateFunction }
+  | { readonly kind: "schema"; readonly validate: TwoSpeedValidator<unknown> }
   | { readonly kind: "function"; readonly check: MachineCheck }
   | { readonly kind: "fleet"; readonly check: FleetCheck };
 
@@ -80,12 +79,15 @@ function substitute(
 
 class PolicyBuilder {
   readonly problems: InputProblem[] = [];
-  private readonly paramAjv = createAjv();
-  private readonly checkAjv: Ajv2020;
+  private readonly paramAjv = createAjv({ untrusted: true });
+  private readonly fastAjv: Ajv2020;
+  private readonly detailedAjv: Ajv2020;
 
   constructor(at: Date) {
-    this.checkAjv = createAjv();
-    addDateKeywords(this.checkAjv, at);
+    this.fastAjv = createAjv({ fast: true, untrusted: true });
+    this.detailedAjv = createAjv({ untrusted: true });
+    addDateKeywords(this.fastAjv, at);
+    addDateKeywords(this.detailedAjv, at);
   }
 
   problem(file: string, pointer: string, message: string): void {
@@ -127,7 +129,10 @@ class PolicyBuilder {
       try {
         return {
           meta,
-          evaluator: { kind: "schema", validate: this.checkAjv.compile(schema as object) },
+          evaluator: {
+            kind: "schema",
+            validate: twoSpeed(schema as object, this.fastAjv, this.detailedAjv),
+          },
         };
       } catch (error) {
         this.problem(

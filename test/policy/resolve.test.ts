@@ -109,7 +109,8 @@ describe("policy resolution: baselines tailored by an overlay", () => {
     const [length] = (await resolvePolicy({ at, overlayFile })).controls;
     expect(length?.meta.severity).to.equal("critical");
     expect(length?.meta.parameters).to.deep.equal({ minLength: 16 });
-    const validate = length?.evaluator.kind === "schema" ? length.evaluator.validate : undefined;
+    const validate =
+      length?.evaluator.kind === "schema" ? length.evaluator.validate.isValid : undefined;
     expect(validate?.({ security: { passwordPolicy: { minLength: 15 } } })).to.equal(false);
     expect(validate?.({ security: { passwordPolicy: { minLength: 16 } } })).to.equal(true);
   });
@@ -195,6 +196,19 @@ describe("policy resolution: baselines tailored by an overlay", () => {
     expect(problems.map((p) => p.message).join("\n")).to.match(
       /duplicates control "sec-password-length"/,
     );
+  });
+
+  it("refuses a check with a misspelt keyword, which would otherwise always pass", async () => {
+    const broken = structuredClone(baseline);
+    (broken.controls[1] as { check: object }).check = {
+      schema: { properties: { security: { properties: { guestEnabled: { cosnt: false } } } } },
+    };
+    await writeFile(path.join(dir, "base.yaml"), stringify(broken));
+    await writeOverlay({ name: "t", extends: ["./base.yaml"] });
+    const [problem] = await expectProblems(resolvePolicy({ at, overlayFile }));
+    expect(problem?.pointer).to.equal("/controls/1/check/schema");
+    expect(problem?.message).to.match(/unknown keyword: "cosnt"/);
+    expect(problem?.line).to.be.a("number");
   });
 
   it("refuses a missing baseline file", async () => {

@@ -1,7 +1,16 @@
 /** lcm-unique-mac: no two machines report the same MAC address. */
 import { uniquenessCheck } from "./uniqueness.js";
+import { Memo } from "../../memo.js";
 
 const normalise = (mac: string) => mac.toUpperCase().replaceAll("-", ":");
+
+const ignoredSets = new Memo<object, ReadonlySet<string>>();
+const ignoredMacs = (params: Readonly<Record<string, unknown>>) =>
+  ignoredSets.get(
+    params,
+    "",
+    () => new Set((params["ignore"] as readonly string[]).map(normalise)),
+  );
 
 export const uniqueMacs = uniquenessCheck("a MAC address", (machine, ctx) => {
   const macs = machine.macAddresses;
@@ -16,7 +25,7 @@ export const uniqueMacs = uniquenessCheck("a MAC address", (machine, ctx) => {
     };
   }
   // Some VPN and capture drivers give every machine the same virtual adapter address.
-  const ignored = new Set((ctx.params["ignore"] as readonly string[]).map(normalise));
+  const ignored = ignoredMacs(ctx.params);
   return {
     known: true,
     ids: macs.flatMap((mac, index) =>

@@ -1,13 +1,19 @@
 /** lcm-unique-serial: no two machines report the same manufacturer serial number. */
 import { uniquenessCheck } from "./uniqueness.js";
+import { Memo } from "../../memo.js";
+
+const placeholderSets = new Memo<object, ReadonlySet<string>>();
+const placeholderSet = (params: Readonly<Record<string, unknown>>) =>
+  placeholderSets.get(params, "", () => {
+    const values = params["placeholders"] as readonly string[];
+    return new Set(values.map((p) => p.trim().toUpperCase()));
+  });
 
 export const uniqueSerials = uniquenessCheck("a serial number", (machine, ctx) => {
   const serial = machine.serialNumber;
-  const placeholders = (ctx.params["placeholders"] as readonly string[]).map((p) =>
-    p.trim().toUpperCase(),
-  );
+  const placeholders = placeholderSet(ctx.params);
   // Whitebox boards and VMs ship placeholder serials; they identify nothing.
-  if (serial === "unknown" || placeholders.includes(serial.trim().toUpperCase())) {
+  if (serial === "unknown" || placeholders.has(serial.trim().toUpperCase())) {
     return {
       known: false,
       evidence: {

@@ -51,10 +51,10 @@ export function uniquenessCheck(
           }
           const label = machineLabel(machine);
           for (const id of extracted.ids) {
-            const list = holders.get(id.key) ?? [];
+            const list = holders.get(id.key);
+            if (list === undefined) holders.set(id.key, [{ handle, label, id }]);
             // A value listed twice by one machine (two interfaces) is not a clash.
-            if (!list.some((h) => h.handle === handle)) list.push({ handle, label, id });
-            holders.set(id.key, list);
+            else if (!list.some((h) => h.handle === handle)) list.push({ handle, label, id });
           }
         },
         finish() {

@@ -3,6 +3,7 @@ import type { MachineCheck } from "../types.js";
 import type { Evidence } from "../../engine/result.js";
 import { inventoryOf, type InstalledSoftware } from "../software.js";
 import { pattern } from "../patterns.js";
+import { Memo } from "../../memo.js";
 
 export const PROHIBITED_CATEGORIES = [
   "p2p",
@@ -34,15 +35,26 @@ function matches(item: InstalledSoftware, rule: ProhibitedPattern): boolean {
   return item.publisher !== undefined && pattern(rule.publisher).test(item.publisher);
 }
 
+// The verdict on a (name, publisher) pair depends only on the parameters: decide it once.
+const verdicts = new Memo<object, ProhibitedPattern | undefined>();
+
+function prohibitedRule(
+  item: InstalledSoftware,
+  params: Readonly<Record<string, unknown>>,
+): ProhibitedPattern | undefined {
+  return verdicts.get(params, `${item.name}\u0000${item.publisher ?? ""}`, () => {
+    const approved = params["approved"] as readonly string[];
+    if (approved.some((a) => pattern(a).test(item.name))) return undefined;
+    return (params["prohibited"] as readonly ProhibitedPattern[]).find((r) => matches(item, r));
+  });
+}
+
 export const prohibitedSoftware: MachineCheck = (machine, ctx) => {
   const inventory = inventoryOf(machine, "a software inventory with no prohibited titles");
   if (!inventory.known) return { status: "fail", evidence: [inventory.evidence] };
-  const rules = ctx.params["prohibited"] as readonly ProhibitedPattern[];
-  const approved = (ctx.params["approved"] as readonly string[]).map(pattern);
   const evidence: Evidence[] = [];
   inventory.items.forEach((item, index) => {
-    if (approved.some((regex) => regex.test(item.name))) return;
-    const rule = rules.find((r) => matches(item, r));
+    const rule = prohibitedRule(item, ctx.params);
     if (rule === undefined) return;
     const how = rule.name ?? rule.publisher ?? "";
     evidence.push({

@@ -4,11 +4,20 @@ import type { MachineConfig } from "../../machine/schema.js";
 import type { OsLifecycleTable } from "../../policy/baseline-schema.js";
 import { isoDay } from "../dates.js";
 import { pattern } from "../patterns.js";
+import { Memo } from "../../memo.js";
 
 type Release = OsLifecycleTable["releases"][number];
 
+// Thousands of machines run a handful of releases: look each combination up once per table.
+const releaseByOs = new Memo<OsLifecycleTable, Release | undefined>();
+
 /** The first release whose family, name, version and (when given) edition patterns match. */
 export function findRelease(os: MachineConfig["os"], table: OsLifecycleTable): Release | undefined {
+  const key = `${os.family}\u0000${os.name}\u0000${os.version}\u0000${os.edition ?? ""}`;
+  return releaseByOs.get(table, key, () => matchRelease(os, table));
+}
+
+function matchRelease(os: MachineConfig["os"], table: OsLifecycleTable): Release | undefined {
   // Collectors often fold the edition into the name ("Windows 11 Pro"); match the name then.
   const edition = os.edition ?? os.name;
   return table.releases.find(
