@@ -13,7 +13,7 @@ export type Inventory =
   | { readonly known: true; readonly items: readonly InstalledSoftware[] }
   | { readonly known: false; readonly evidence: Evidence };
 
-export function inventoryOf(machine: MachineConfig, expected: string): Inventory {
+export function inventoryOf(machine: Pick<MachineConfig, "software">, expected: string): Inventory {
   const software = machine.software;
   if (Array.isArray(software)) return { known: true, items: software };
   return { known: false, evidence: { pointer: "/software", actual: software, expected } };

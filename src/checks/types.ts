@@ -45,11 +45,29 @@ export interface FleetOutcome {
 }
 
 /**
+ * What a fleet check sees of a machine: identity and software, nothing else. Kept narrow so that
+ * what a fleet check keeps per machine stays small and its inputs stay obvious.
+ */
+export type FleetView = Pick<
+  MachineConfig,
+  | "hostname"
+  | "assetTag"
+  | "serialNumber"
+  | "macAddresses"
+  | "ipAddresses"
+  | "department"
+  | "site"
+  | "role"
+  | "software"
+  | "lifecycle"
+>;
+
+/**
  * A fleet-level check sees every machine once, in any order, keeping only the few facts it needs
  * (so memory does not grow with what machines carry), then concludes for all of them at once.
  */
 export interface FleetAccumulator {
-  observe(machine: MachineConfig, handle: number): void;
+  observe(machine: FleetView, handle: number): void;
   finish(): FleetOutcome;
 }
 

@@ -109,12 +109,12 @@ async function check(paths: string[], options: CheckOptions, io: Io): Promise<nu
       "--baseline and --overlay both choose baselines: list them in the overlay's extends",
     );
   }
+  const selection = {
+    ...(options.baseline ? { baselines: options.baseline.flatMap((b) => b.split(",")) } : {}),
+    ...(options.overlay !== undefined ? { overlayFile: options.overlay } : {}),
+  };
   const [policy, reference, licenses, assets, waivers] = await Promise.all([
-    resolvePolicy({
-      at,
-      ...(options.baseline ? { baselines: options.baseline.flatMap((b) => b.split(",")) } : {}),
-      ...(options.overlay !== undefined ? { overlayFile: options.overlay } : {}),
-    }),
+    resolvePolicy({ at, ...selection }),
     loadReferenceData(),
     options.licenses === undefined ? undefined : loadLicenseRegister(options.licenses),
     options.assets === undefined ? undefined : loadAssetRegister(options.assets),

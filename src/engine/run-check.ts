@@ -5,15 +5,11 @@
  */
 import type { Readable } from "node:stream";
 import type { FleetAccumulator, PolicyData } from "../checks/types.js";
-import { readMachineBatches } from "../input/machines.js";
+import { recordsOf, workItems } from "../input/machines.js";
 import type { Waiver } from "../policy/baseline-schema.js";
 import type { Policy } from "../policy/resolve.js";
-import {
-  applicabilityKey,
-  evaluateControl,
-  notApplicable,
-  passResult,
-} from "./evaluate-machine.js";
+import { evaluateRecords, type EvaluatedBatch } from "./evaluate-batch.js";
+import { notApplicable } from "./evaluate-machine.js";
 import type { CheckReport, FailOn, Score } from "./report-model.js";
 import type { ControlResult, InputProblem, Severity, SubjectResults } from "./result.js";
 import { decideGate, ScoreTally } from "./score.js";
@@ -41,6 +37,18 @@ interface MutableSubject extends Omit<SubjectResults, "results"> {
 }
 
 const REGISTER_OPTION = { licenses: "--licenses", assets: "--assets" } as const;
+
+async function* evaluatedBatches(
+  inputs: readonly string[],
+  stdin: Readable | undefined,
+  controls: Policy["controls"],
+  at: Date,
+  data: PolicyData,
+): AsyncGenerator<EvaluatedBatch> {
+  for await (const item of workItems(inputs, stdin)) {
+    yield evaluateRecords(await recordsOf(item), controls, at, data);
+  }
+}
 
 export async function runCheck(run: CheckRun): Promise<CheckReport> {
   const { policy, data, at } = run;
@@ -71,24 +79,17 @@ export async function runCheck(run: CheckRun): Promise<CheckReport> {
   });
 
   const subjects: MutableSubject[] = [];
-  for await (const batch of readMachineBatches(run.inputs, run.stdin)) {
-    for (const record of batch) {
-      if (record.kind === "problem") {
-        problems.push(record.problem);
-        continue;
-      }
-      const { machine, source } = record;
+  const batches = evaluatedBatches(run.inputs, run.stdin, controls, at, data);
+  for await (const batch of batches) {
+    problems.push(...batch.problems);
+    for (const machine of batch.machines) {
       const handle = subjects.length;
-      const key = applicabilityKey(machine);
-      const results = controls.map(
-        (control) =>
-          evaluateControl(control, machine, at, data, key) ?? passResult(control.meta.id),
-      );
+      const results = machine.results;
       for (const f of fleet) {
         if (f.missing) results[f.index] = f.missing;
         else if (results[f.index]!.status === "pass") {
           try {
-            f.accumulator!.observe(machine, handle);
+            f.accumulator!.observe(machine.fleet, handle);
           } catch (error) {
             results[f.index] = {
               control: controls[f.index]!.meta.id,
@@ -99,12 +100,12 @@ export async function runCheck(run: CheckRun): Promise<CheckReport> {
         }
       }
       subjects.push({
-        subject: machine.hostname,
+        subject: machine.subject,
         kind: "machine",
         department: machine.department,
         site: machine.site,
         role: machine.role,
-        source,
+        source: machine.source,
         results,
       });
     }

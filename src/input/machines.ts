@@ -82,27 +82,45 @@ function fromJsonLine(raw: string, file: string, line: number): MachineRecord[] 
   return check(value, { file, line }, raw, "", line);
 }
 
-/** JSON Lines read in 1 MiB chunks, each chunk's complete lines handed on as one batch. */
-async function* fromJsonLinesFile(file: string): AsyncGenerator<MachineRecord[]> {
+/**
+ * A unit of reading work, small enough to hand to a worker thread: document files to read and
+ * parse, a run of JSON Lines already read, or records already made (stdin, missing paths).
+ */
+export type WorkItem =
+  | { readonly kind: "files"; readonly files: readonly string[] }
+  | {
+      readonly kind: "lines";
+      readonly file: string;
+      readonly firstLine: number;
+      readonly lines: readonly string[];
+    }
+  | { readonly kind: "records"; readonly records: readonly MachineRecord[] };
+
+/** JSON Lines read in 1 MiB chunks, each chunk's complete lines one work item. */
+async function* jsonLinesItems(file: string): AsyncGenerator<WorkItem> {
   const stream = createReadStream(file, { encoding: "utf8", highWaterMark: 1 << 20 });
   let rest = "";
-  let line = 0;
+  let line = 1;
   try {
     for await (const chunk of stream as AsyncIterable<string>) {
       const lines = (rest + chunk).split("\n");
       rest = lines.pop() ?? "";
-      const batch: MachineRecord[] = [];
-      for (const raw of lines) batch.push(...fromJsonLine(raw, file, ++line));
+      // A line longer than any machine may be is cut off here and reported by fromJsonLine.
       if (rest.length > MAX_DOCUMENT_BYTES) {
-        batch.push(...fromJsonLine(rest, file, ++line));
+        lines.push(rest);
         rest = "";
       }
-      yield batch;
+      yield { kind: "lines", file, firstLine: line, lines };
+      line += lines.length;
     }
-    yield fromJsonLine(rest, file, ++line);
+    if (rest !== "") yield { kind: "lines", file, firstLine: line, lines: [rest] };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    yield [{ kind: "problem", problem: { file, pointer: "", message: `cannot be read: ${code}` } }];
+    const message = `cannot be read: ${code}`;
+    yield {
+      kind: "records",
+      records: [{ kind: "problem", problem: { file, pointer: "", message } }],
+    };
   } finally {
     stream.destroy();
   }
@@ -113,11 +131,6 @@ async function fromDocumentFile(file: string): Promise<MachineRecord[]> {
   return doc.ok
     ? fromDocument(doc.value, file, doc.text)
     : [{ kind: "problem", problem: doc.problem }];
-}
-
-async function* fromFile(file: string): AsyncGenerator<MachineRecord[]> {
-  if (JSON_LINES.test(file)) yield* fromJsonLinesFile(file);
-  else yield await fromDocumentFile(file);
 }
 
 /** Machine files below a directory, in a stable order; hidden files and folders are left out. */
@@ -136,25 +149,31 @@ async function listDirectory(dir: string): Promise<string[]> {
     .sort();
 }
 
-async function* fromDirectory(dir: string): AsyncGenerator<MachineRecord[]> {
+async function* directoryItems(dir: string): AsyncGenerator<WorkItem> {
   const files = await listDirectory(dir);
   if (files.length === 0) {
     const message = "holds no .yaml, .yml, .json or .jsonl machine files";
-    yield [{ kind: "problem", problem: { file: dir, pointer: "", message } }];
+    yield {
+      kind: "records",
+      records: [{ kind: "problem", problem: { file: dir, pointer: "", message } }],
+    };
     return;
   }
-  // Read ahead concurrently, hand machines on in file order so reports are reproducible.
-  for (let start = 0; start < files.length; start += READ_AHEAD) {
-    const batch = files.slice(start, start + READ_AHEAD);
-    const documents = await Promise.all(
-      batch.map(async (f) => (JSON_LINES.test(f) ? undefined : fromDocumentFile(f))),
-    );
-    for (let i = 0; i < batch.length; i++) {
-      const records = documents[i];
-      if (records === undefined) yield* fromJsonLinesFile(batch[i]!);
-      else yield records;
+  let documents: string[] = [];
+  for (const file of files) {
+    if (JSON_LINES.test(file)) {
+      if (documents.length > 0) yield { kind: "files", files: documents };
+      documents = [];
+      yield* jsonLinesItems(file);
+    } else {
+      documents.push(file);
+      if (documents.length === READ_AHEAD) {
+        yield { kind: "files", files: documents };
+        documents = [];
+      }
     }
   }
+  if (documents.length > 0) yield { kind: "files", files: documents };
 }
 
 function fromStdinText(text: string): MachineRecord[] {
@@ -174,17 +193,14 @@ async function readAll(stdin: Readable): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-/**
- * Every machine in the given inputs ("-" is stdin), in order, or the problems that kept it out,
- * handed on in batches so that a large fleet costs no promise round trip per machine.
- */
-export async function* readMachineBatches(
+/** The inputs ("-" is stdin) as work items, in order. */
+export async function* workItems(
   inputs: readonly string[],
   stdin: Readable = process.stdin,
-): AsyncGenerator<readonly MachineRecord[]> {
+): AsyncGenerator<WorkItem> {
   for (const input of inputs) {
     if (input === "-") {
-      yield fromStdinText(await readAll(stdin));
+      yield { kind: "records", records: fromStdinText(await readAll(stdin)) };
       continue;
     }
     let info;
@@ -194,12 +210,40 @@ export async function* readMachineBatches(
       const code = (error as NodeJS.ErrnoException).code;
       const message =
         code === "ENOENT" ? "does not exist" : `cannot be read: ${code ?? String(error)}`;
-      yield [{ kind: "problem", problem: { file: input, pointer: "", message } }];
+      yield {
+        kind: "records",
+        records: [{ kind: "problem", problem: { file: input, pointer: "", message } }],
+      };
       continue;
     }
-    if (info.isDirectory()) yield* fromDirectory(input);
-    else yield* fromFile(input);
+    if (info.isDirectory()) yield* directoryItems(input);
+    else if (JSON_LINES.test(input)) yield* jsonLinesItems(input);
+    else yield { kind: "files", files: [input] };
   }
+}
+
+/** Reads and validates what a work item names: every machine, or the problems that kept it out. */
+export async function recordsOf(item: WorkItem): Promise<readonly MachineRecord[]> {
+  switch (item.kind) {
+    case "records":
+      return item.records;
+    case "lines":
+      return item.lines.flatMap((raw, i) => fromJsonLine(raw, item.file, item.firstLine + i));
+    case "files":
+      // Read concurrently, keep file order so reports are reproducible.
+      return (await Promise.all(item.files.map(fromDocumentFile))).flat();
+  }
+}
+
+/**
+ * Every machine in the given inputs ("-" is stdin), in order, or the problems that kept it out,
+ * handed on in batches so that a large fleet costs no promise round trip per machine.
+ */
+export async function* readMachineBatches(
+  inputs: readonly string[],
+  stdin: Readable = process.stdin,
+): AsyncGenerator<readonly MachineRecord[]> {
+  for await (const item of workItems(inputs, stdin)) yield await recordsOf(item);
 }
 
 /** The same, one record at a time. */

@@ -1,6 +1,6 @@
 /** Finding a machine in the asset register: by asset tag, else by serial number. */
 import type { AssetEntry, AssetRegister } from "../../input/registers.js";
-import type { MachineConfig } from "../../machine/schema.js";
+import type { FleetView } from "../types.js";
 
 // Host names are renamed and reused; tags and serials stay with the hardware.
 const key = (value: string): string | undefined => {
@@ -27,7 +27,7 @@ export function indexRegister(entries: readonly AssetEntry[]): RegisterIndex {
 
 /** The register entry for the machine, "unknown" when it has neither tag nor serial. */
 export function findAsset(
-  machine: MachineConfig,
+  machine: FleetView,
   index: RegisterIndex,
 ): AssetEntry | "unknown" | undefined {
   const tag = key(machine.assetTag);

@@ -1,7 +1,6 @@
 /** The shape shared by the uniqueness checks: values seen on more than one machine fail. */
-import type { CheckContext, FleetCheck } from "../types.js";
+import type { CheckContext, FleetCheck, FleetView } from "../types.js";
 import type { Evidence } from "../../engine/result.js";
-import type { MachineConfig } from "../../machine/schema.js";
 
 /** One identifier value of a machine: `key` is what is compared, `actual` what is shown. */
 export interface Identifier {
@@ -16,7 +15,7 @@ export type Extracted =
   | { readonly known: false; readonly evidence: Evidence };
 
 /** How other machines are named in evidence: host name plus asset tag or serial. */
-export function machineLabel(machine: MachineConfig): string {
+export function machineLabel(machine: FleetView): string {
   if (machine.assetTag !== "unknown") return `${machine.hostname} (asset ${machine.assetTag})`;
   if (machine.serialNumber !== "unknown")
     return `${machine.hostname} (serial ${machine.serialNumber})`;
@@ -33,7 +32,7 @@ interface Holder {
 export function uniquenessCheck(
   /** The identifier with its article, e.g. "an IP address". */
   noun: string,
-  extract: (machine: MachineConfig, ctx: CheckContext) => Extracted,
+  extract: (machine: FleetView, ctx: CheckContext) => Extracted,
 ): FleetCheck {
   return {
     requires: [],

@@ -11,9 +11,10 @@ export const hardwareAge: MachineCheck = (machine, ctx) => {
     return { status: "not-applicable", reason: `no refresh cycle set for role ${machine.role}` };
   }
   const maxDays = years * 365;
-  const expected = `≤ ${maxDays} days old (${years} years for ${machine.role})`;
   const purchased = machine.hardware?.purchaseDate;
   const age = purchased === undefined ? undefined : ageInDays(purchased, ctx.at);
+  if (age !== undefined && age <= maxDays) return { status: "pass" };
+  const expected = `≤ ${maxDays} days old (${years} years for ${machine.role})`;
   if (age === undefined) {
     return {
       status: "fail",
@@ -26,7 +27,6 @@ export const hardwareAge: MachineCheck = (machine, ctx) => {
       ],
     };
   }
-  if (age <= maxDays) return { status: "pass" };
   return {
     status: "fail",
     evidence: [
