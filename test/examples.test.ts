@@ -1,0 +1,138 @@
+// The sample town is documentation: this pins what it reports, so the README's table of planted
+// problems (examples/millbrook/README.md) cannot drift from what the baselines find.
+import { expect } from "chai";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { runCheck } from "../src/engine/run-check.js";
+import { loadAssetRegister, loadLicenseRegister } from "../src/input/registers.js";
+import { loadValidated } from "../src/input/ajv.js";
+import { WaiversSchema } from "../src/policy/baseline-schema.js";
+import { loadReferenceData } from "../src/policy/data.js";
+import { resolvePolicy } from "../src/policy/resolve.js";
+import type { CheckReport } from "../src/engine/report-model.js";
+
+const town = fileURLToPath(new URL("../examples/millbrook/", import.meta.url));
+const at = new Date("2026-11-20T12:00:00Z");
+
+const EXPECTED = `
+dpw-lt-01 aup-license-seats-within-owned fail
+dpw-lt-01 sec-disk-encryption fail
+dpw-lt-02 lcm-asset-reported fail
+dpw-srv-01 sec-server-physical-protection fail
+dpw-ws-01 aup-license-seats-within-owned fail
+dpw-ws-01 sec-local-admin-not-shared fail
+dpw-ws-01 sec-removable-media-restricted fail
+dpw-ws-03 aup-commercial-software-licensed fail
+dpw-ws-03 aup-license-seats-within-owned fail
+dpw-ws-03 sec-edr-realtime-protection fail
+dpw-ws-04 aup-prohibited-software fail
+dpw-ws-04 lcm-hardware-age fail
+dpw-ws-04 sec-os-patches-current fail
+dpw-ws-04 sec-os-supported fail-expired-waiver
+dpw-ws-04 sec-password-min-length fail
+lib-kiosk-01 sec-removable-media-restricted waived
+lib-kiosk-02 sec-removable-media-restricted waived
+lib-kiosk-03 sec-removable-media-restricted waived
+lib-kiosk-04 sec-kiosk-lockdown fail
+lib-kiosk-04 sec-removable-media-restricted waived
+lib-kiosk-05 sec-removable-media-restricted waived
+lib-kiosk-06 sec-removable-media-restricted waived
+lib-staff-02 aup-prohibited-software fail
+lib-staff-02 sec-removable-media-restricted fail
+lib-staff-04 lcm-disposed-not-reporting fail
+pd-fw-01 lcm-unique-mac fail
+pd-mdt-02 sec-edr-signatures-current fail
+pd-mdt-02 sec-os-patches-current fail
+pd-mdt-02 sec-os-supported fail
+pd-mdt-02 sec-screen-lock waived
+pd-mdt-03 lcm-asset-registered fail
+pd-scan-01 sec-smbv1-disabled waived
+pd-ws-04 lcm-disposal-wipe-record fail
+sc-lt-01 lcm-config-fresh fail
+sc-lt-01 sec-edr-signatures-current fail
+sc-lt-01 sec-firewall-enabled fail
+sc-lt-01 sec-os-patches-current fail
+sc-lt-01 sec-os-supported fail
+sc-ws-01 aup-commercial-software-licensed fail
+sc-ws-01 sec-local-admin-not-shared fail
+sc-ws-02 aup-prohibited-software fail
+sc-ws-02 sec-audit-logging fail
+sc-ws-02 sec-password-min-length fail
+sc-ws-03 lcm-hardware-age fail
+sc-ws-03 sec-autorun-disabled fail
+sc-ws-03 sec-guest-account-disabled fail
+sc-ws-03 sec-logon-banner fail
+sc-ws-03 sec-os-supported fail
+th-asr-02 lcm-unique-ip fail
+th-clerk-02 lcm-unique-ip fail
+th-clerk-03 lcm-hardware-age fail
+th-clerk-03 sec-screen-lock fail
+th-fs-01 lcm-hardware-age fail
+th-fs-01 lcm-server-warranty fail
+th-fs-01 sec-os-patches-current fail
+th-fs-01 sec-smbv1-disabled fail
+th-gis-01 sec-account-lockout-duration fail
+th-gis-01 sec-account-lockout-threshold fail
+th-web-01 sec-audit-logging fail
+th-web-01 sec-disk-encryption fail
+th-web-01 sec-logon-banner fail
+`
+  .trim()
+  .split("\n");
+
+describe("the sample Town of Millbrook", function () {
+  this.timeout(30_000);
+  let report: CheckReport;
+
+  before(async () => {
+    const [policy, reference, licenses, assets, waivers] = await Promise.all([
+      resolvePolicy({ at, overlayFile: path.join(town, "overlay.yaml") }),
+      loadReferenceData(),
+      loadLicenseRegister(path.join(town, "licenses.csv")),
+      loadAssetRegister(path.join(town, "assets.csv")),
+      loadValidated(path.join(town, "waivers.yaml"), WaiversSchema),
+    ]);
+    if (!waivers.ok) throw new Error(JSON.stringify(waivers.problems));
+    report = await runCheck({
+      inputs: [path.join(town, "machines")],
+      policy,
+      data: { ...reference, licenses: licenses.register, assets: assets.register },
+      waivers: waivers.value.waivers,
+      at,
+      failOn: "high",
+      minScore: 0,
+      problems: [...licenses.problems, ...assets.problems],
+    });
+  });
+
+  it("has no input problems and no errors", () => {
+    expect(report.problems).to.deep.equal([]);
+    expect(report.scores.fleet.counts.error).to.equal(0);
+    expect(report.warnings).to.deep.equal([]);
+  });
+
+  it("has 55 machines and one register asset that never reported", () => {
+    expect(report.subjects.filter((s) => s.kind === "machine")).to.have.length(55);
+    expect(
+      report.subjects.filter((s) => s.kind === "unreported-asset").map((s) => s.subject),
+    ).to.deep.equal(["dpw-lt-02"]);
+  });
+
+  it("reports exactly the planted problems listed in its README", () => {
+    const found = report.subjects
+      .flatMap((s) =>
+        s.results
+          .filter((r) => r.status === "fail" || r.status === "waived" || r.status === "error")
+          .map(
+            (r) =>
+              `${s.subject} ${r.control} ${r.status}${r.status === "fail" && r.expiredWaiver ? "-expired-waiver" : ""}`,
+          ),
+      )
+      .sort();
+    expect(found).to.deep.equal([...EXPECTED].sort());
+  });
+
+  it("fails the gate at --fail-on high", () => {
+    expect(report.gate.passed).to.equal(false);
+  });
+});
