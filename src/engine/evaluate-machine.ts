@@ -125,10 +125,12 @@ export function evaluateControl(
   key = applicabilityKey(machine),
 ): ControlResult | undefined {
   const id = control.meta.id;
-  const inapplicable = applicability.get(control, key, () => {
+  let inapplicable = applicability.peek(control, key);
+  if (inapplicable === undefined) {
     const reason = inapplicability(control, machine);
-    return reason === undefined ? null : notApplicable(id, reason);
-  });
+    inapplicable = reason === undefined ? null : notApplicable(id, reason);
+    applicability.set(control, key, inapplicable);
+  }
   if (inapplicable !== null) return inapplicable;
   const evaluator = control.evaluator;
   try {

@@ -38,10 +38,17 @@ export function render(report: CheckReport, write: Write): void {
   };
   // Reopen the header object to append the streamed arrays to it.
   write(`${JSON.stringify(head).slice(0, -1)},"subjects":[`);
+  // Most results are passes: their JSON is the same for every machine, so write it once.
+  const passes = report.controls.map((c) => JSON.stringify({ control: c.id, status: "pass" }));
   report.subjects.forEach((subject, i) => {
-    write(
-      `${i === 0 ? "" : ","}\n${JSON.stringify(jsonSubject(subject, subjectScore(report, i)))}`,
-    );
+    // The subject without its results, reopened to append them.
+    const head = JSON.stringify(jsonSubject(subject, subjectScore(report, i))).slice(0, -1);
+    const results = subject.results
+      .map((r, c) =>
+        r.status === "pass" && r.control === report.controls[c]?.id ? passes[c] : resultJson(r),
+      )
+      .join(",");
+    write(`${i === 0 ? "" : ","}\n${head},"results":[${results}]}`);
   });
   write(`\n],"problems":[`);
   report.problems.forEach((p, i) => {
@@ -87,8 +94,18 @@ function jsonSubject(s: SubjectResults, score: Score | undefined) {
           },
         }),
     ...(score === undefined ? {} : { score: jsonScore(score) }),
-    results: s.results.map(jsonResult),
   };
+}
+
+/** Not-applicable results are shared objects (one per control and reason): serialise each once. */
+const serialised = new WeakMap<ControlResult, string>();
+function resultJson(r: ControlResult): string {
+  let json = serialised.get(r);
+  if (json === undefined) {
+    json = JSON.stringify(jsonResult(r));
+    if (Object.isFrozen(r)) serialised.set(r, json);
+  }
+  return json;
 }
 
 /** Only the fields of each status: a pass is just {control, status}. */
