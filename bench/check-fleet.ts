@@ -87,7 +87,7 @@ for (const n of sizes) {
   ] as const) {
     const report = path.join(outDir, `report-${n}`);
     const { floor, check } = compare(
-      ["--import", "tsx", "bench/floor-read-parse.ts", input],
+      ["bench/floor-read-parse.mjs", input],
       [
         "bin/stronghold.js",
         "check",

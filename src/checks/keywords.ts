@@ -7,22 +7,18 @@ import type { Ajv2020 } from "ajv/dist/2020.js";
 import { ageInDays } from "./dates.js";
 
 export function addDateKeywords(ajv: Ajv2020, at: Date): void {
-  ajv.addKeyword({
-    keyword: "maxAgeDays",
-    schemaType: "number",
-    errors: false,
-    validate: (maxDays: number, data: unknown) => {
-      const age = typeof data === "string" ? ageInDays(data, at) : undefined;
-      return age !== undefined && age <= maxDays;
-    },
-  });
-  ajv.addKeyword({
-    keyword: "minDaysRemaining",
-    schemaType: "number",
-    errors: false,
-    validate: (minDays: number, data: unknown) => {
-      const age = typeof data === "string" ? ageInDays(data, at) : undefined;
-      return age !== undefined && -age >= minDays;
-    },
-  });
+  const dateKeyword = (keyword: string, holds: (ageDays: number, limit: number) => boolean) =>
+    ajv.addKeyword({
+      keyword,
+      schemaType: "number",
+      errors: false,
+      validate: (limit: number, data: unknown) => {
+        const age = typeof data === "string" ? ageInDays(data, at) : undefined;
+        return age !== undefined && holds(age, limit);
+      },
+    });
+  /** The date lies at most `limit` days before the evaluation time. */
+  dateKeyword("maxAgeDays", (age, limit) => age <= limit);
+  /** The date lies at least `limit` days after the evaluation time. */
+  dateKeyword("minDaysRemaining", (age, limit) => -age >= limit);
 }

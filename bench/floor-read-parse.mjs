@@ -1,3 +1,5 @@
+// Plain JavaScript on purpose: the floor must not pay for a TypeScript loader the bundled CLI
+// does not use either.
 /**
  * The floor for the check benchmark: list, read and parse the same machine files with the same
  * read-ahead, and do nothing else. `stronghold check` cannot be faster than this.
