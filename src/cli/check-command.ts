@@ -9,6 +9,7 @@ import { SEVERITIES } from "../engine/result.js";
 import { UsageError } from "../errors.js";
 import { loadValidated } from "../input/ajv.js";
 import { loadAssetRegister, loadLicenseRegister } from "../input/registers.js";
+import { locateEvidence } from "../input/locate-evidence.js";
 import { WaiversSchema, type Waiver } from "../policy/baseline-schema.js";
 import { loadReferenceData } from "../policy/data.js";
 import { resolvePolicy } from "../policy/resolve.js";
@@ -120,7 +121,7 @@ async function check(paths: string[], options: CheckOptions, io: Io): Promise<nu
     options.assets === undefined ? undefined : loadAssetRegister(options.assets),
     loadWaivers(options.waivers),
   ]);
-  const report = await runCheck({
+  let report = await runCheck({
     inputs: paths,
     policy,
     data: {
@@ -136,6 +137,9 @@ async function check(paths: string[], options: CheckOptions, io: Io): Promise<nu
     stdin: io.stdin,
   });
 
+  // SARIF viewers point at lines: find the line of every failing field (only SARIF shows them).
+  if (formats.includes("sarif"))
+    report = { ...report, subjects: await locateEvidence(report.subjects) };
   const color = wantsColor(io, options.color);
   if (options.out === undefined) {
     const format = formats[0]!;

@@ -22,6 +22,8 @@ export interface Evidence {
   readonly actual?: unknown;
   /** What the control expects, in words. */
   readonly expected: string;
+  /** 1-based line of the field in the machine's source file, once located (see locate-evidence). */
+  readonly line?: number;
 }
 
 export interface WaiverRef {

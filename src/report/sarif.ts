@@ -234,9 +234,15 @@ function locations(subject: SubjectResults, evidence: readonly Evidence[]): Loca
             ? {}
             : { region: { startLine: subject.source.line } }),
         };
-  const pointers = evidence.length === 0 ? [""] : [...new Set(evidence.map((e) => e.pointer))];
-  return pointers.map((pointer) => ({
-    ...(physical === undefined ? {} : { physicalLocation: physical }),
+  const located = evidence.length === 0 ? [{ pointer: "", line: undefined }] : evidence;
+  const pointers = [...new Map(located.map((e) => [e.pointer, e.line])).entries()];
+  return pointers.map(([pointer, line]) => ({
+    ...(physical === undefined
+      ? {}
+      : {
+          physicalLocation:
+            line === undefined ? physical : { ...physical, region: { startLine: line } },
+        }),
     logicalLocations: [
       {
         name: subject.subject,
