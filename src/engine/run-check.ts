@@ -28,8 +28,6 @@ export interface CheckRun {
   readonly problems?: readonly InputProblem[];
   readonly warnings?: readonly string[];
   readonly stdin?: Readable;
-  /** Called after each machine, for progress display. */
-  readonly onMachine?: (count: number) => void;
 }
 
 interface MutableSubject extends Omit<SubjectResults, "results"> {
@@ -109,7 +107,6 @@ export async function runCheck(run: CheckRun): Promise<CheckReport> {
         results,
       });
     }
-    run.onMachine?.(subjects.length);
   }
 
   for (const f of fleet) {

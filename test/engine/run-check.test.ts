@@ -4,7 +4,7 @@ import { runCheck } from "../../src/engine/run-check.js";
 import type { CheckReport } from "../../src/engine/report-model.js";
 import type { Waiver } from "../../src/policy/baseline-schema.js";
 import { loadReferenceData } from "../../src/policy/data.js";
-import { resolvePolicy } from "../../src/policy/resolve.js";
+import { resolvePolicy, type Policy } from "../../src/policy/resolve.js";
 import { AT, compliantMachine, compliantServer } from "../fixtures/machine-factory.js";
 import type { MachineConfig } from "../../src/machine/schema.js";
 
@@ -159,5 +159,99 @@ describe("a check run: waivers, scores and the gate", () => {
     });
     expect(strict.gate.passed).to.equal(false);
     expect(strict.gate.reasons[0]).to.match(/fleet score .* is below --min-score 99.9/);
+  });
+});
+
+describe("a check that throws", () => {
+  const meta = (id: string, checkKind: "function" | "fleet") => ({
+    id,
+    baseline: "test",
+    title: "Throws",
+    severity: "high" as const,
+    rationale: "r",
+    remediation: "r",
+    references: {},
+    appliesTo: {},
+    parameters: {},
+    checkKind,
+  });
+  const machines = [compliantMachine({ hostname: "a-1" }), compliantServer({ hostname: "b-1" })];
+
+  it("is an error result for that machine, and the rest of the run goes on", async () => {
+    let calls = 0;
+    const throwing: Policy = {
+      baselines: [],
+      controls: [
+        {
+          meta: meta("test-throws-sometimes", "function"),
+          evaluator: {
+            kind: "function",
+            check: (machine) => {
+              calls += 1;
+              if (machine.role === "server") throw new Error("cannot read property of undefined");
+              return { status: "pass" };
+            },
+          },
+        },
+        ...policy.controls,
+      ],
+    };
+    const report = await runCheck({
+      inputs: ["-"],
+      stdin: Readable.from([JSON.stringify({ machines })]),
+      policy: throwing,
+      data: reference,
+      waivers: [],
+      at: AT,
+      failOn: "critical",
+      minScore: 0,
+    });
+    expect(calls).to.equal(2);
+    expect(result(report, "a-1", "test-throws-sometimes")?.status).to.equal("pass");
+    const r = result(report, "b-1", "test-throws-sometimes");
+    expect(r?.status).to.equal("error");
+    expect(r?.status === "error" && r.message).to.equal(
+      "the check failed to run: cannot read property of undefined",
+    );
+    // Every other control was still evaluated on the machine whose check threw.
+    expect(report.subjects[1]?.results).to.have.length(policy.controls.length + 1);
+    // An error counts against the gate at its control's severity (high fails --fail-on high, not critical).
+    expect(report.gate.passed).to.equal(true);
+    expect(report.scores.fleet.counts.error).to.equal(1);
+  });
+
+  it("a fleet check that throws at the end gives every machine it observed an error", async () => {
+    const throwing: Policy = {
+      baselines: [],
+      controls: [
+        {
+          meta: meta("test-fleet-throws", "fleet"),
+          evaluator: {
+            kind: "fleet",
+            check: {
+              requires: [],
+              create: () => ({
+                observe: () => undefined,
+                finish: () => {
+                  throw new Error("boom");
+                },
+              }),
+            },
+          },
+        },
+      ],
+    };
+    const report = await runCheck({
+      inputs: ["-"],
+      stdin: Readable.from([JSON.stringify({ machines })]),
+      policy: throwing,
+      data: reference,
+      waivers: [],
+      at: AT,
+      failOn: "high",
+      minScore: 0,
+    });
+    expect(report.subjects.map((s) => s.results[0]?.status)).to.deep.equal(["error", "error"]);
+    expect(report.gate.passed).to.equal(false);
   });
 });
