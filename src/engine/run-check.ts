@@ -44,7 +44,7 @@ async function* evaluatedBatches(
   data: PolicyData,
 ): AsyncGenerator<EvaluatedBatch> {
   for await (const item of workItems(inputs, stdin)) {
-    yield evaluateRecords(await recordsOf(item), controls, at, data);
+    yield evaluateRecords(recordsOf(item), controls, at, data);
   }
 }
 

@@ -10,7 +10,7 @@ import type { Readable } from "node:stream";
 import type { InputProblem, Source } from "../engine/result.js";
 import { MachineConfigSchema, type MachineConfig } from "../machine/schema.js";
 import { createAjv, twoSpeed } from "./ajv.js";
-import { parseText, readDocument, MAX_DOCUMENT_BYTES } from "./read-document.js";
+import { parseText, readDocumentSync, MAX_DOCUMENT_BYTES } from "./read-document.js";
 import { validationProblems } from "./validation-problems.js";
 
 export type MachineRecord =
@@ -19,8 +19,8 @@ export type MachineRecord =
 
 const MACHINE_FILE = /\.(ya?ml|json)$/i;
 const JSON_LINES = /\.(jsonl|ndjson)$/i;
-/** Files read concurrently from a directory: enough to hide disk latency, bounded for memory. */
-const READ_AHEAD = 64;
+/** Machine files handed on together: one batch costs one promise round trip, not one per file. */
+const FILES_PER_BATCH = 64;
 
 const validateMachine = twoSpeed<MachineConfig>(
   MachineConfigSchema,
@@ -126,8 +126,8 @@ async function* jsonLinesItems(file: string): AsyncGenerator<WorkItem> {
   }
 }
 
-async function fromDocumentFile(file: string): Promise<MachineRecord[]> {
-  const doc = await readDocument(file);
+function fromDocumentFile(file: string): MachineRecord[] {
+  const doc = readDocumentSync(file);
   return doc.ok
     ? fromDocument(doc.value, file, doc.text)
     : [{ kind: "problem", problem: doc.problem }];
@@ -167,7 +167,7 @@ async function* directoryItems(dir: string): AsyncGenerator<WorkItem> {
       yield* jsonLinesItems(file);
     } else {
       documents.push(file);
-      if (documents.length === READ_AHEAD) {
+      if (documents.length === FILES_PER_BATCH) {
         yield { kind: "files", files: documents };
         documents = [];
       }
@@ -223,15 +223,14 @@ export async function* workItems(
 }
 
 /** Reads and validates what a work item names: every machine, or the problems that kept it out. */
-export async function recordsOf(item: WorkItem): Promise<readonly MachineRecord[]> {
+export function recordsOf(item: WorkItem): readonly MachineRecord[] {
   switch (item.kind) {
     case "records":
       return item.records;
     case "lines":
       return item.lines.flatMap((raw, i) => fromJsonLine(raw, item.file, item.firstLine + i));
     case "files":
-      // Read concurrently, keep file order so reports are reproducible.
-      return (await Promise.all(item.files.map(fromDocumentFile))).flat();
+      return item.files.flatMap(fromDocumentFile);
   }
 }
 
@@ -243,7 +242,7 @@ export async function* readMachineBatches(
   inputs: readonly string[],
   stdin: Readable = process.stdin,
 ): AsyncGenerator<readonly MachineRecord[]> {
-  for await (const item of workItems(inputs, stdin)) yield await recordsOf(item);
+  for await (const item of workItems(inputs, stdin)) yield recordsOf(item);
 }
 
 /** The same, one record at a time. */

@@ -1,5 +1,5 @@
 /** Reads one YAML or JSON document from disk or text, turning every way it can be unusable into a problem. */
-import { readFile, stat } from "node:fs/promises";
+import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
 import { LineCounter, parseDocument } from "yaml";
 import type { InputProblem } from "../engine/result.js";
 
@@ -22,7 +22,7 @@ function isJsonName(file: string): boolean {
 /** Parses text already read: JSON by file name (fast path), YAML 1.2 otherwise. */
 export function parseText(text: string, file: string, startLine = 1): ParsedDocument {
   if (text.includes("\u0000")) return problem(file, "is a binary file, expected YAML or JSON text");
-  if (text.trim() === "") return problem(file, "is empty, expected a YAML or JSON document");
+  if (!/\S/.test(text)) return problem(file, "is empty, expected a YAML or JSON document");
   if (isJsonName(file)) {
     try {
       return { ok: true, value: JSON.parse(text), text };
@@ -55,13 +55,16 @@ export function parseText(text: string, file: string, startLine = 1): ParsedDocu
   }
 }
 
-/** Reads and parses a file, refusing oversized files before reading them. */
-export async function readDocument(
-  file: string,
-  maxBytes = MAX_DOCUMENT_BYTES,
-): Promise<ParsedDocument> {
+/**
+ * Reads and parses a file, refusing oversized files before reading them. Synchronous on purpose:
+ * for thousands of small files on a local disk, a blocking read is several times faster than a
+ * promise round trip through the thread pool, and a batch check has nothing else to do meanwhile.
+ */
+export function readDocumentSync(file: string, maxBytes = MAX_DOCUMENT_BYTES): ParsedDocument {
+  let fd: number | undefined;
   try {
-    const info = await stat(file);
+    fd = openSync(file, "r");
+    const info = fstatSync(fd);
     if (!info.isFile()) return problem(file, "is not a regular file");
     if (info.size > maxBytes) {
       return problem(
@@ -69,11 +72,17 @@ export async function readDocument(
         `is ${(info.size / 1048576).toFixed(1)} MiB, larger than the ${maxBytes / 1048576} MiB limit for one document (use one file per machine, or JSON Lines for a large fleet)`,
       );
     }
-    return parseText(await readFile(file, "utf8"), file);
+    return parseText(readFileSync(fd, "utf8"), file);
   } catch (error) {
-    return problem(
-      file,
-      `cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-    );
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EISDIR") return problem(file, "is not a regular file");
+    return problem(file, `cannot be read: ${code ?? String(error)}`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
+}
+
+/** The same, for callers that read one policy file among other async work. */
+export function readDocument(file: string, maxBytes = MAX_DOCUMENT_BYTES): Promise<ParsedDocument> {
+  return Promise.resolve(readDocumentSync(file, maxBytes));
 }
