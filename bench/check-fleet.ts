@@ -95,7 +95,7 @@ for (const n of sizes) {
         "--at",
         at.toISOString(),
         "--format",
-        "json,sarif,markdown",
+        "json",
         "--out",
         report,
         "--quiet",

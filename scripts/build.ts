@@ -15,6 +15,8 @@ await build({
   platform: "node",
   format: "esm",
   target: "node20",
+  // Prefer packages' ES module builds: some UMD builds (jsonc-parser's) require files at run time.
+  mainFields: ["module", "main"],
   sourcemap: "linked",
   // Some dependencies are CommonJS and call require(); give the ESM bundle one.
   banner: {

@@ -138,8 +138,7 @@ async function check(paths: string[], options: CheckOptions, io: Io): Promise<nu
   });
 
   // SARIF viewers point at lines: find the line of every failing field (only SARIF shows them).
-  if (formats.includes("sarif"))
-    report = { ...report, subjects: await locateEvidence(report.subjects) };
+  if (formats.includes("sarif")) report = { ...report, subjects: locateEvidence(report.subjects) };
   const color = wantsColor(io, options.color);
   if (options.out === undefined) {
     const format = formats[0]!;

@@ -3,7 +3,7 @@
  * scanning points at `smbv1Enabled: true` rather than at the top of the file. Only failing and
  * waived machines are read again, each file once.
  */
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import type { ControlResult, Evidence, SubjectResults } from "../engine/result.js";
 import { lineOf } from "./locate.js";
 
@@ -15,9 +15,15 @@ function hasEvidence(
   return r.status === "fail" || r.status === "waived";
 }
 
-export async function locateEvidence(
-  subjects: readonly SubjectResults[],
-): Promise<SubjectResults[]> {
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return undefined; // gone or unreadable since the check: the evidence keeps no line
+  }
+}
+
+export function locateEvidence(subjects: readonly SubjectResults[]): SubjectResults[] {
   let file: string | undefined;
   let text: string | undefined;
   const located: SubjectResults[] = [];
@@ -34,7 +40,7 @@ export async function locateEvidence(
     } else {
       if (file !== source.file) {
         file = source.file;
-        text = await readFile(source.file, "utf8").catch(() => undefined);
+        text = readText(source.file);
       }
       const prefix = source.index === undefined ? "" : `/machines/${source.index}`;
       const current = text;

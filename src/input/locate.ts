@@ -1,4 +1,5 @@
 /** Maps a JSON pointer to the line where that value stands in a YAML or JSON text. */
+import { findNodeAtLocation, parseTree, type Node as JsonNode } from "jsonc-parser";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 
 /** Decodes an RFC 6901 pointer into its reference tokens. */
@@ -25,13 +26,33 @@ export function valueAt(value: unknown, pointer: string): unknown {
   return current;
 }
 
+/** 1-based line of a character offset. */
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) line++;
+  return line;
+}
+
+/** JSON goes through a JSON parser (many times faster than YAML's for collector output). */
+let jsonCache: { text: string; root: JsonNode | undefined } | undefined;
+
+function jsonOffset(text: string, pointer: string): number | undefined {
+  if (jsonCache?.text !== text) jsonCache = { text, root: parseTree(text) };
+  const root = jsonCache.root;
+  if (root === undefined) return undefined;
+  let node: JsonNode = root;
+  for (const token of pointerTokens(pointer)) {
+    const next = findNodeAtLocation(node, [node.type === "array" ? Number(token) : token]);
+    if (next === undefined) break;
+    node = next;
+  }
+  // A property's value: report the line of its key, where a reader looks.
+  return node.parent?.type === "property" ? node.parent.offset : node.offset;
+}
+
 let cache: { text: string; doc: Document; lineCounter: LineCounter } | undefined;
 
-/**
- * 1-based line of the deepest existing node on the pointer's path (a missing field is reported
- * where its parent stands). `startLine` offsets a document embedded in a larger file.
- */
-export function lineOf(text: string, pointer: string, startLine = 1): number | undefined {
+function yamlOffset(text: string, pointer: string): { offset: number; line: number } | undefined {
   // A fleet file with many bad machines asks for many lines of one text: parse it once.
   if (cache?.text !== text) {
     const lineCounter = new LineCounter();
@@ -57,6 +78,18 @@ export function lineOf(text: string, pointer: string, startLine = 1): number | u
     last = node;
   }
   const offset = last?.range?.[0];
-  if (offset === undefined) return undefined;
-  return lineCounter.linePos(offset).line + startLine - 1;
+  return offset === undefined ? undefined : { offset, line: lineCounter.linePos(offset).line };
+}
+
+/**
+ * 1-based line of the deepest existing node on the pointer's path (a missing field is reported
+ * where its parent stands). `startLine` offsets a document embedded in a larger file.
+ */
+export function lineOf(text: string, pointer: string, startLine = 1): number | undefined {
+  if (/^\s*[{[]/.test(text)) {
+    const offset = jsonOffset(text, pointer);
+    if (offset !== undefined) return lineAt(text, offset) + startLine - 1;
+  }
+  const found = yamlOffset(text, pointer);
+  return found === undefined ? undefined : found.line + startLine - 1;
 }

@@ -38,7 +38,7 @@ describe("locating evidence in source files", () => {
       file,
       "hostname: pc-01\nsecurity:\n  guestEnabled: false\n  smbv1Enabled: true\n",
     );
-    expect(lineOfEvidence((await locateEvidence([subject(file)]))[0])).to.equal(4);
+    expect(lineOfEvidence(locateEvidence([subject(file)])[0])).to.equal(4);
   });
 
   it("finds it inside the right machine of a fleet file", async () => {
@@ -47,19 +47,19 @@ describe("locating evidence in source files", () => {
       machines: [{ hostname: "a" }, { hostname: "pc-01", security: { smbv1Enabled: true } }],
     };
     await writeFile(file, JSON.stringify(fleet, null, 2));
-    const [located] = await locateEvidence([subject(file, { index: 1 })]);
+    const [located] = locateEvidence([subject(file, { index: 1 })]);
     expect(lineOfEvidence(located)).to.equal(9);
   });
 
-  it("uses the record's line in JSON Lines, and leaves stdin and passing machines alone", async () => {
-    const [jsonl] = await locateEvidence([subject(path.join(dir, "f.jsonl"), { line: 7 })]);
+  it("uses the record's line in JSON Lines, and leaves stdin and passing machines alone", () => {
+    const [jsonl] = locateEvidence([subject(path.join(dir, "f.jsonl"), { line: 7 })]);
     expect(lineOfEvidence(jsonl)).to.equal(7);
-    const [stdin] = await locateEvidence([subject("<stdin>")]);
+    const [stdin] = locateEvidence([subject("<stdin>")]);
     expect(lineOfEvidence(stdin)).to.equal(undefined);
   });
 
-  it("a file that vanished since is no crash: the evidence keeps no line", async () => {
-    const [gone] = await locateEvidence([subject(path.join(dir, "gone.yaml"))]);
+  it("a file that vanished since is no crash: the evidence keeps no line", () => {
+    const [gone] = locateEvidence([subject(path.join(dir, "gone.yaml"))]);
     expect(lineOfEvidence(gone)).to.equal(undefined);
   });
 });
