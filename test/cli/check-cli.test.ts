@@ -184,6 +184,14 @@ describe("stronghold check (the CLI, end to end)", function () {
     );
   });
 
+  it("runs the same from the TypeScript sources as from the bundle", async () => {
+    const args = ["check", machines, "--at", at, "--format", "json"];
+    const fromSource = await stronghold(args, { env: { STRONGHOLD_FROM_SOURCE: "1" } });
+    const fromBundle = await stronghold(args);
+    expect(fromSource.code).to.equal(0);
+    expect(fromSource.stdout).to.equal(fromBundle.stdout);
+  });
+
   it("has --help for the program and the subcommand", async () => {
     const top = await stronghold(["--help"]);
     expect(top.code).to.equal(0);
