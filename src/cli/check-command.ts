@@ -162,11 +162,17 @@ export function registerCheckCommand(
     .command("check")
     .summary("check machine configs against the security, acceptable-use and lifecycle baselines")
     .description(
-      "Evaluate machine configurations against the baselines and write compliance reports.\n\n" +
-        "PATH is a directory of YAML/JSON machine files (one machine each), a fleet file\n" +
-        "({ machines: [...] } in YAML or JSON, or JSON Lines), or - for stdin.\n\n" +
-        "Exit codes: 0 nothing at or above --fail-on failed and the score is at least --min-score;\n" +
-        "1 otherwise; 2 usage or input errors (every bad file is listed, the rest is still checked).",
+      [
+        "Evaluate machine configurations against the baselines and write reports.",
+        "",
+        "PATH: a directory of YAML/JSON machine files (one machine each), a fleet",
+        "file ({ machines: [...] } in YAML or JSON, or JSON Lines), or - for stdin.",
+        "",
+        "Exit codes:",
+        "  0  nothing at or above --fail-on failed; fleet score >= --min-score",
+        "  1  otherwise",
+        "  2  usage or input errors (all listed; the rest is still checked)",
+      ].join("\n"),
     )
     .argument("<path...>", "machine files, directories, fleet files, or - for stdin")
     .option(
