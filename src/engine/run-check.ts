@@ -48,67 +48,41 @@ async function* evaluatedBatches(
   }
 }
 
-export async function runCheck(run: CheckRun): Promise<CheckReport> {
-  const { policy, data, at } = run;
-  const controls = policy.controls;
-  const problems: InputProblem[] = [...(run.problems ?? [])];
-  const warnings: string[] = [...(run.warnings ?? [])];
+interface FleetSlot {
+  readonly index: number;
+  readonly accumulator?: FleetAccumulator;
+  /** The fixed result when a register the check needs was not given. */
+  readonly missing?: ControlResult;
+}
 
-  // Fleet controls: an accumulator each, or a fixed not-applicable when a register is missing.
-  const fleet: { index: number; accumulator?: FleetAccumulator; missing?: ControlResult }[] = [];
-  controls.forEach((control, index) => {
-    if (control.evaluator.kind !== "fleet") return;
+/** An accumulator per fleet control, or a fixed not-applicable (and a warning) without its register. */
+function startFleetChecks(run: CheckRun, warnings: string[]): FleetSlot[] {
+  const { data, at } = run;
+  return run.policy.controls.flatMap((control, index): FleetSlot[] => {
+    if (control.evaluator.kind !== "fleet") return [];
     const missing = control.evaluator.check.requires.filter((r) => data[r] === undefined);
-    if (missing.length > 0) {
-      const options = missing.map((m) => REGISTER_OPTION[m]).join(" and ");
-      warnings.push(`${control.meta.id} was not evaluated: it needs ${options}`);
-      fleet.push({
-        index,
-        missing: notApplicable(control.meta.id, `not evaluated: needs ${options}`),
-      });
-    } else {
-      const accumulator = control.evaluator.check.create({
-        at,
-        params: control.meta.parameters,
-        data,
-      });
-      fleet.push({ index, accumulator });
+    if (missing.length === 0) {
+      const params = control.meta.parameters;
+      return [{ index, accumulator: control.evaluator.check.create({ at, params, data }) }];
     }
+    const options = missing.map((m) => REGISTER_OPTION[m]).join(" and ");
+    warnings.push(`${control.meta.id} was not evaluated: it needs ${options}`);
+    return [{ index, missing: notApplicable(control.meta.id, `not evaluated: needs ${options}`) }];
   });
+}
 
-  const subjects: MutableSubject[] = [];
-  const batches = evaluatedBatches(run.inputs, run.stdin, controls, at, data);
-  for await (const batch of batches) {
-    problems.push(...batch.problems);
-    for (const machine of batch.machines) {
-      const handle = subjects.length;
-      const results = machine.results;
-      for (const f of fleet) {
-        if (f.missing) results[f.index] = f.missing;
-        else if (results[f.index]!.status === "pass") {
-          try {
-            f.accumulator!.observe(machine.fleet, handle);
-          } catch (error) {
-            results[f.index] = {
-              control: controls[f.index]!.meta.id,
-              status: "error",
-              message: `the check failed to run: ${(error as Error).message}`,
-            };
-          }
-        }
-      }
-      subjects.push({
-        subject: machine.subject,
-        kind: "machine",
-        department: machine.department,
-        site: machine.site,
-        role: machine.role,
-        source: machine.source,
-        results,
-      });
-    }
-  }
+const failedToRun = (control: string, error: unknown): ControlResult => ({
+  control,
+  status: "error",
+  message: `the check failed to run: ${(error as Error).message}`,
+});
 
+/** Lets each fleet control conclude: failures onto observed machines, unreported assets as rows. */
+function concludeFleetChecks(
+  fleet: readonly FleetSlot[],
+  controls: Policy["controls"],
+  subjects: MutableSubject[],
+): void {
   for (const f of fleet) {
     if (!f.accumulator) continue;
     const id = controls[f.index]!.meta.id;
@@ -116,10 +90,8 @@ export async function runCheck(run: CheckRun): Promise<CheckReport> {
     try {
       outcome = f.accumulator.finish();
     } catch (error) {
-      const message = `the check failed to run: ${(error as Error).message}`;
       for (const s of subjects)
-        if (s.results[f.index]!.status === "pass")
-          s.results[f.index] = { control: id, status: "error", message };
+        if (s.results[f.index]!.status === "pass") s.results[f.index] = failedToRun(id, error);
       continue;
     }
     for (const [handle, evidence] of outcome.failures) {
@@ -141,14 +113,18 @@ export async function runCheck(run: CheckRun): Promise<CheckReport> {
       });
     }
   }
+}
 
-  const book = new WaiverBook(run.waivers, at);
+/** Applies waivers to every result, then scores machines, departments, sites and the fleet. */
+function waiveAndScore(run: CheckRun, subjects: MutableSubject[], warnings: string[]) {
+  const controls = run.policy.controls;
+  const book = new WaiverBook(run.waivers, run.at);
   const evaluated = new Set(controls.map((c) => c.meta.id));
   for (const w of run.waivers) {
     if (!evaluated.has(w.control))
       warnings.push(`waiver ${w.id} names control ${w.control}, which this run does not evaluate`);
   }
-  const fleetTally = new ScoreTally();
+  const fleet = new ScoreTally();
   const byDepartment = new Map<string, ScoreTally>();
   const bySite = new Map<string, ScoreTally>();
   const bySubject: Score[] = [];
@@ -160,14 +136,7 @@ export async function runCheck(run: CheckRun): Promise<CheckReport> {
   };
   for (const subject of subjects) {
     const own = new ScoreTally();
-    const department = tallyFor(byDepartment, subject.department);
-    const site = tallyFor(bySite, subject.site);
-    const scope = {
-      hostname: subject.subject,
-      department: subject.department,
-      site: subject.site,
-      role: subject.role,
-    };
+    const scope = { ...subject, hostname: subject.subject };
     subject.results.forEach((raw, i) => {
       const result = book.apply(raw, scope);
       subject.results[i] = result;
@@ -176,20 +145,65 @@ export async function runCheck(run: CheckRun): Promise<CheckReport> {
       if (result.status === "fail" || result.status === "error")
         failing[severity] = (failing[severity] ?? 0) + 1;
     });
-    for (const tally of [department, site, fleetTally]) tally.merge(own);
+    for (const tally of [
+      tallyFor(byDepartment, subject.department),
+      tallyFor(bySite, subject.site),
+      fleet,
+    ])
+      tally.merge(own);
     bySubject.push(own.result());
   }
   for (const w of run.waivers) {
     if (evaluated.has(w.control) && !book.used.has(w.id))
       warnings.push(`waiver ${w.id} matched no failing result and can be retired`);
   }
-
-  const fleetScore = fleetTally.result();
+  // Plain code-unit order, not the locale's: the same report on every machine.
   const sorted = (map: Map<string, ScoreTally>) =>
     Object.fromEntries(
-      [...map].sort(([a], [b]) => a.localeCompare(b)).map(([k, t]) => [k, t.result()]),
+      [...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, t]) => [k, t.result()]),
     );
-  const gate = decideGate(run.failOn, run.minScore, fleetScore, failing);
+  const fleetScore = fleet.result();
+  return {
+    scores: {
+      fleet: fleetScore,
+      byDepartment: sorted(byDepartment),
+      bySite: sorted(bySite),
+      bySubject,
+    },
+    gate: decideGate(run.failOn, run.minScore, fleetScore, failing),
+  };
+}
+
+export async function runCheck(run: CheckRun): Promise<CheckReport> {
+  const { policy, data, at } = run;
+  const controls = policy.controls;
+  const problems: InputProblem[] = [...(run.problems ?? [])];
+  const warnings: string[] = [...(run.warnings ?? [])];
+  const fleet = startFleetChecks(run, warnings);
+
+  const subjects: MutableSubject[] = [];
+  for await (const batch of evaluatedBatches(run.inputs, run.stdin, controls, at, data)) {
+    problems.push(...batch.problems);
+    for (const machine of batch.machines) {
+      const handle = subjects.length;
+      const results = machine.results;
+      for (const f of fleet) {
+        if (f.missing) results[f.index] = f.missing;
+        else if (results[f.index]!.status === "pass") {
+          try {
+            f.accumulator!.observe(machine.fleet, handle);
+          } catch (error) {
+            results[f.index] = failedToRun(controls[f.index]!.meta.id, error);
+          }
+        }
+      }
+      const { subject, department, site, role, source } = machine;
+      subjects.push({ subject, kind: "machine", department, site, role, source, results });
+    }
+  }
+  concludeFleetChecks(fleet, controls, subjects);
+  const { scores, gate } = waiveAndScore(run, subjects, warnings);
+
   return {
     schemaVersion: 1,
     tool: { name: "stronghold", version: VERSION },
@@ -200,12 +214,7 @@ export async function runCheck(run: CheckRun): Promise<CheckReport> {
     subjects,
     problems,
     warnings,
-    scores: {
-      fleet: fleetScore,
-      byDepartment: sorted(byDepartment),
-      bySite: sorted(bySite),
-      bySubject,
-    },
+    scores,
     gate,
   };
 }
