@@ -6,7 +6,7 @@ import { runCheck } from "../engine/run-check.js";
 import type { CheckReport, FailOn } from "../engine/report-model.js";
 import type { InputProblem } from "../engine/result.js";
 import { SEVERITIES } from "../engine/result.js";
-import { UsageError } from "../errors.js";
+import { InputError, UsageError } from "../errors.js";
 import { loadValidated } from "../input/ajv.js";
 import { loadAssetRegister, loadLicenseRegister } from "../input/registers.js";
 import { locateEvidence } from "../input/locate-evidence.js";
@@ -90,6 +90,25 @@ async function loadWaivers(
   return { waivers: loaded.value.waivers, problems };
 }
 
+/**
+ * Like Promise.all, but when several inputs are unusable the user hears about all of them at
+ * once, not just the first to fail.
+ */
+async function allOrEveryProblem<T extends readonly unknown[]>(
+  promises: T,
+): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const settled = await Promise.allSettled(promises);
+  const failures = settled.flatMap((s) => (s.status === "rejected" ? [s.reason as unknown] : []));
+  const other = failures.find((e) => !(e instanceof InputError));
+  if (other !== undefined)
+    throw other instanceof Error ? other : new Error("failed", { cause: other });
+  if (failures.length > 0)
+    throw new InputError(failures.flatMap((e) => (e as InputError).problems));
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as {
+    -readonly [K in keyof T]: Awaited<T[K]>;
+  };
+}
+
 function writeReports(report: CheckReport, formats: readonly Format[], out: string): string[] {
   mkdirSync(out, { recursive: true });
   return formats.map((format) => {
@@ -114,13 +133,13 @@ async function check(paths: string[], options: CheckOptions, io: Io): Promise<nu
     ...(options.baseline ? { baselines: options.baseline.flatMap((b) => b.split(",")) } : {}),
     ...(options.overlay !== undefined ? { overlayFile: options.overlay } : {}),
   };
-  const [policy, reference, licenses, assets, waivers] = await Promise.all([
+  const [policy, reference, licenses, assets, waivers] = await allOrEveryProblem([
     resolvePolicy({ at, ...selection }),
     loadReferenceData(),
     options.licenses === undefined ? undefined : loadLicenseRegister(options.licenses),
     options.assets === undefined ? undefined : loadAssetRegister(options.assets),
     loadWaivers(options.waivers),
-  ]);
+  ] as const);
   let report = await runCheck({
     inputs: paths,
     policy,

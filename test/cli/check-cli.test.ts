@@ -192,6 +192,31 @@ describe("stronghold check (the CLI, end to end)", function () {
     expect(fromSource.stdout).to.equal(fromBundle.stdout);
   });
 
+  it("lists the problems of every unusable side input at once", async () => {
+    const overlay = path.join(dir, "overlay.yaml");
+    await writeFile(
+      overlay,
+      stringify({ name: "t", extends: ["security"], deselect: ["sec-nope-x"] }),
+    );
+    const licenses = path.join(dir, "licenses.csv");
+    await writeFile(licenses, "Product,Seats\nAutoCAD,2\n");
+    const run = await stronghold([
+      "check",
+      machines,
+      "--overlay",
+      overlay,
+      "--licenses",
+      licenses,
+      "--at",
+      at,
+    ]);
+    expect(run.code).to.equal(2);
+    expect(run.stderr).to.match(/overlay\.yaml:\d+: \/deselect\/0: names unknown control/);
+    expect(run.stderr).to.match(
+      /licenses\.csv:1: lacks the column\(s\) Publisher, License Type, Expires, Reference/,
+    );
+  });
+
   it("has --help for the program and the subcommand", async () => {
     const top = await stronghold(["--help"]);
     expect(top.code).to.equal(0);
