@@ -110,12 +110,25 @@ async function allOrEveryProblem<T extends readonly unknown[]>(
 }
 
 function writeReports(report: CheckReport, formats: readonly Format[], out: string): string[] {
-  mkdirSync(out, { recursive: true });
+  const cannot = (error: unknown, what: string) => {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined) throw error;
+    return new UsageError(`--out ${out}: cannot write ${what} (${code})`);
+  };
+  try {
+    mkdirSync(out, { recursive: true });
+  } catch (error) {
+    throw cannot(error, "the directory");
+  }
   return formats.map((format) => {
     const reporter = REPORTERS[format];
     // Report file names are fixed: nothing from the input (a host name) ever becomes a path.
     const file = path.join(out, reporter.fileName);
-    writeFileAtomic(file, (write) => reporter.render(report, write));
+    try {
+      writeFileAtomic(file, (write) => reporter.render(report, write));
+    } catch (error) {
+      throw cannot(error, reporter.fileName);
+    }
     return file;
   });
 }

@@ -192,6 +192,24 @@ describe("stronghold check (the CLI, end to end)", function () {
     expect(fromSource.stdout).to.equal(fromBundle.stdout);
   });
 
+  it("exits 2 with a clear message when --out cannot be written", async () => {
+    const blocker = path.join(dir, "not-a-dir");
+    await writeFile(blocker, "");
+    const run = await stronghold([
+      "check",
+      machines,
+      "--at",
+      at,
+      "--format",
+      "json,sarif",
+      "--out",
+      blocker,
+    ]);
+    expect(run.code).to.equal(2);
+    expect(run.stderr).to.match(/--out .*not-a-dir: cannot write the directory \(EEXIST\)/);
+    expect(run.stderr).to.not.match(/internal error/);
+  });
+
   it("lists the problems of every unusable side input at once", async () => {
     const overlay = path.join(dir, "overlay.yaml");
     await writeFile(
