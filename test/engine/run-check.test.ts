@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { Readable } from "node:stream";
 import { runCheck } from "../../src/engine/run-check.js";
-import type { CheckReport } from "../../src/engine/report-model.js";
+import type { CheckReport, FailOn } from "../../src/engine/report-model.js";
 import type { Waiver } from "../../src/policy/baseline-schema.js";
 import { loadReferenceData } from "../../src/policy/data.js";
 import { resolvePolicy, type Policy } from "../../src/policy/resolve.js";
@@ -15,12 +15,12 @@ const policy = await resolvePolicy({ at: AT });
 function check(
   machines: MachineConfig[],
   waivers: Waiver[] = [],
-  options: { failOn?: "high" | "low" | "never"; minScore?: number } = {},
+  options: { failOn?: FailOn; minScore?: number; policy?: Policy } = {},
 ): Promise<CheckReport> {
   return runCheck({
     inputs: ["-"],
     stdin: Readable.from([JSON.stringify({ machines })]),
-    policy,
+    policy: options.policy ?? policy,
     data: reference,
     waivers,
     at: AT,
@@ -196,16 +196,7 @@ describe("a check that throws", () => {
         ...policy.controls,
       ],
     };
-    const report = await runCheck({
-      inputs: ["-"],
-      stdin: Readable.from([JSON.stringify({ machines })]),
-      policy: throwing,
-      data: reference,
-      waivers: [],
-      at: AT,
-      failOn: "critical",
-      minScore: 0,
-    });
+    const report = await check(machines, [], { failOn: "critical", policy: throwing });
     expect(calls).to.equal(2);
     expect(result(report, "a-1", "test-throws-sometimes")?.status).to.equal("pass");
     const r = result(report, "b-1", "test-throws-sometimes");
@@ -241,16 +232,7 @@ describe("a check that throws", () => {
         },
       ],
     };
-    const report = await runCheck({
-      inputs: ["-"],
-      stdin: Readable.from([JSON.stringify({ machines })]),
-      policy: throwing,
-      data: reference,
-      waivers: [],
-      at: AT,
-      failOn: "high",
-      minScore: 0,
-    });
+    const report = await check(machines, [], { failOn: "high", policy: throwing });
     expect(report.subjects.map((s) => s.results[0]?.status)).to.deep.equal(["error", "error"]);
     expect(report.gate.passed).to.equal(false);
   });
