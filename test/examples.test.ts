@@ -1,11 +1,13 @@
 // The sample town is documentation: this pins what it reports, so the README's table of planted
 // problems (examples/millbrook/README.md) cannot drift from what the baselines find.
 import { expect } from "chai";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { runCheck } from "../src/engine/run-check.js";
 import { loadAssetRegister, loadLicenseRegister } from "../src/input/registers.js";
-import { loadValidated } from "../src/input/ajv.js";
+import { createAjv, loadValidated } from "../src/input/ajv.js";
+import { renderToString } from "../src/report/index.js";
 import { WaiversSchema } from "../src/policy/baseline-schema.js";
 import { loadReferenceData } from "../src/policy/data.js";
 import { resolvePolicy } from "../src/policy/resolve.js";
@@ -130,6 +132,19 @@ describe("the sample Town of Millbrook", function () {
       )
       .sort();
     expect(found).to.deep.equal([...EXPECTED].sort());
+  });
+
+  it("its JSON report validates against the published report schema", () => {
+    const schema = JSON.parse(
+      readFileSync(
+        new URL("../policies/schemas/check-report.schema.json", import.meta.url),
+        "utf8",
+      ),
+    ) as object;
+    const ajv = createAjv();
+    const validate = ajv.compile(schema);
+    const json = JSON.parse(renderToString("json", report)) as unknown;
+    expect(validate(json), JSON.stringify(validate.errors?.slice(0, 3))).to.equal(true);
   });
 
   it("fails the gate at --fail-on high", () => {
