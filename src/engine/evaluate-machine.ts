@@ -4,7 +4,8 @@ import type { MachineConfig } from "../machine/schema.js";
 import type { CheckContext, Outcome, PolicyData } from "../checks/types.js";
 import type { CompiledControl } from "../policy/resolve.js";
 import { Memo } from "../memo.js";
-import { toPointer, valueAt } from "../input/locate.js";
+import { valueAt } from "../input/locate.js";
+import { errorPointer, isSummaryError } from "../input/validation-problems.js";
 import type { ControlResult, Evidence, NotApplicableResult, PassResult } from "./result.js";
 
 /** Pass results carry nothing machine-specific: one shared object per control keeps 100k machines cheap. */
@@ -75,13 +76,8 @@ export function evidenceFromErrors(
   const evidence: Evidence[] = [];
   const seen = new Set<string>();
   for (const error of errors) {
-    // A union's own error repeats its branches'; "not"/"if" carry nothing a reader can use.
-    if (error.keyword === "anyOf" || error.keyword === "oneOf" || error.keyword === "if") continue;
-    const pointer =
-      error.keyword === "required"
-        ? error.instancePath +
-          toPointer([String((error.params as { missingProperty: string }).missingProperty)])
-        : error.instancePath;
+    if (isSummaryError(error)) continue;
+    const pointer = errorPointer(error);
     const expected = expectedFrom(error);
     const key = `${pointer}\u0000${expected}`;
     if (seen.has(key)) continue;

@@ -3,12 +3,24 @@ import type { ErrorObject } from "ajv";
 import type { InputProblem } from "../engine/result.js";
 import { lineOf, toPointer, pointerTokens } from "./locate.js";
 
+/** A union's or condition's own error repeats its branches' errors and says nothing by itself. */
+export function isSummaryError(error: ErrorObject): boolean {
+  return error.keyword === "anyOf" || error.keyword === "oneOf" || error.keyword === "if";
+}
+
+/** The field an error is about: for a missing field, the field itself rather than its parent. */
+export function errorPointer(error: ErrorObject): string {
+  if (error.keyword !== "required") return error.instancePath;
+  const missing = (error.params as { missingProperty: string }).missingProperty;
+  return error.instancePath + toPointer([missing]);
+}
+
 function describe(error: ErrorObject): { pointer: string; message: string } {
   const base = error.instancePath;
   const p = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case "required":
-      return { pointer: base + toPointer([String(p.missingProperty)]), message: "is required" };
+      return { pointer: errorPointer(error), message: "is required" };
     case "additionalProperties":
       return {
         pointer: base + toPointer([String(p.additionalProperty)]),
@@ -50,7 +62,7 @@ export function validationProblems(
 ): InputProblem[] {
   const byPointer = new Map<string, string[]>();
   for (const error of errors) {
-    if (error.keyword === "anyOf" || error.keyword === "oneOf" || error.keyword === "if") continue;
+    if (isSummaryError(error)) continue;
     const { pointer, message } = describe(error);
     const messages = byPointer.get(pointer) ?? [];
     if (!messages.includes(message)) messages.push(message);
