@@ -1,6 +1,11 @@
 /** Debian packages the project needs at run time or in its tests, installed by `npm run setup`. */
 export const SYSTEM_PACKAGES: readonly string[] = [
-  // Compliance checks need nothing beyond Node; the drill and collector pillars add theirs here.
+  // Drills and the collector reach hosts over SSH; their tests start real sshd instances.
+  "openssh-server",
+  // The backup engine the drills restore with.
+  "restic",
+  // `rclone serve restic --append-only`: the append-only offsite repository in the drill tests.
+  "rclone",
 ];
 
 /** How to run apt-get: directly as root, through sudo otherwise, or not at all. */
