@@ -1,5 +1,6 @@
 /** The published JSON Schemas (policies/schemas/*.json), generated from the TypeBox definitions. */
 import type { TSchema } from "@sinclair/typebox";
+import { HostsInventorySchema } from "./inventory/schema.js";
 import { MachineConfigSchema } from "./machine/schema.js";
 import { BaselineSchema, OverlaySchema, WaiversSchema } from "./policy/baseline-schema.js";
 
@@ -10,6 +11,7 @@ const published: Readonly<Record<string, TSchema>> = {
   "baseline.schema.json": BaselineSchema,
   "overlay.schema.json": OverlaySchema,
   "waivers.schema.json": WaiversSchema,
+  "hosts-inventory.schema.json": HostsInventorySchema,
 };
 
 /** File name → the JSON text that belongs in policies/schemas. */

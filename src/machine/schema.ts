@@ -33,7 +33,7 @@ const OsFamily = Type.Union(OS_FAMILIES.map((f) => Type.Literal(f)));
 const LifecycleStatus = Type.Union(LIFECYCLE_STATUSES.map((s) => Type.Literal(s)));
 
 /** RFC 1123 host name: labels of letters, digits and hyphens; never a path. */
-const HOSTNAME_PATTERN =
+export const HOSTNAME_PATTERN =
   "^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$";
 const MAC_PATTERN = "^[0-9A-Fa-f]{2}([:-][0-9A-Fa-f]{2}){5}$";
 
