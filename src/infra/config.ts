@@ -117,7 +117,13 @@ export function parseStackConfig(values: ConfigValues, source: ConfigSource): Pa
       }
       const decoded = decode(key, text);
       if (decoded.ok) raw[key] = decoded.value;
-      else problems.push(problemAt(source, pointer, `must be a ${String(properties[key]?.type)}`));
+      else {
+        const type = String(properties[key]?.type);
+        const article = /^[aeiou]/.test(type) ? "an" : "a";
+        problems.push(
+          problemAt(source, pointer, `must be ${article} ${type} (its value is not valid JSON)`),
+        );
+      }
     } else if (!OTHER_NAMESPACES.has(namespace)) {
       problems.push(
         problemAt(

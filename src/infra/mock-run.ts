@@ -24,6 +24,8 @@ export interface RecordedResource {
   readonly parent?: string;
   /** Provider reference (`<urn>::<id>`) of custom resources. */
   readonly provider?: string;
+  /** The id the mocked AWS gave a custom resource (a bucket's name, a VPC's vpc-…). */
+  readonly id?: string;
 }
 
 /** Everything a mocked run produced. */
@@ -51,6 +53,7 @@ interface RegisterRequest {
 }
 interface RegisterResponse {
   getUrn(): string;
+  getId(): string;
 }
 type RegisterCallback = (error: unknown, response?: RegisterResponse) => void;
 interface RecordingMonitor {
@@ -160,6 +163,7 @@ async function runExclusive(stack: string, options: MockedRunOptions): Promise<M
           inputs,
           ...(request.getParent() ? { parent: request.getParent() } : {}),
           ...(request.getProvider() ? { provider: request.getProvider() } : {}),
+          ...(response.getId() ? { id: response.getId() } : {}),
         });
       }
       callback(error, response);
