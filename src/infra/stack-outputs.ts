@@ -5,6 +5,7 @@
  */
 import { Type, type Static } from "@sinclair/typebox";
 import { loadValidated, type Loaded } from "../input/ajv.js";
+import { pointerTokens } from "../input/locate.js";
 import { LOCK_MODES } from "./config-schema.js";
 
 /** The current version of the outputs shape; bumped on any incompatible change. */
@@ -120,4 +121,22 @@ export type StackOutputs = Static<typeof StackOutputsSchema>;
 /** Reads a saved `pulumi stack output --json` and validates it; problems come back located. */
 export function loadStackOutputs(file: string): Promise<Loaded<StackOutputs>> {
   return loadValidated(file, StackOutputsSchema);
+}
+
+/**
+ * The text `pulumi stack output --json` prints for these outputs: two-space JSON with every
+ * secret (given by JSON pointer) replaced by "[secret]", as without --show-secrets.
+ */
+export function stackOutputJson(outputs: unknown, secretPointers: readonly string[]): string {
+  const masked = structuredClone(outputs) as Record<string, unknown>;
+  for (const pointer of secretPointers) {
+    const tokens = pointerTokens(pointer);
+    const last = tokens.pop();
+    let parent: unknown = masked;
+    for (const token of tokens) parent = (parent as Record<string, unknown> | undefined)?.[token];
+    if (last !== undefined && parent !== null && typeof parent === "object") {
+      (parent as Record<string, unknown>)[last] = SECRET_MASK;
+    }
+  }
+  return `${JSON.stringify(masked, null, 2)}\n`;
 }
