@@ -7,6 +7,7 @@ import path from "node:path";
 import { readStackConfigFile, loadStackConfigFile } from "../../src/infra/config-file.js";
 import { parseStackConfig, type ConfigValues } from "../../src/infra/config.js";
 import { PROJECT_ROOT } from "../../src/project-root.js";
+import { formatProblem } from "../../src/errors.js";
 
 const stackFile = (stack: string) => path.join(PROJECT_ROOT, "stacks", `Pulumi.${stack}.yaml`);
 
@@ -293,5 +294,31 @@ describe("stack config validation", () => {
         problems: [{ file, pointer: "/config", message: "is required: a map of stack settings" }],
       });
     });
+  });
+});
+
+describe("the README's stack config example", () => {
+  it("is what the checks print for the change it describes", async () => {
+    const readme = await readFile(path.join(PROJECT_ROOT, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("### Stack settings"));
+    const block = /```text\n([\s\S]*?)```/.exec(section)![1]!.trim().split("\n");
+    const dir = await mkdtemp(path.join(tmpdir(), "stronghold-readme-"));
+    try {
+      const file = path.join(dir, "Pulumi.prod.yaml");
+      await writeFile(
+        file,
+        (await readFile(stackFile("prod"), "utf8"))
+          .replace("stronghold:drRegion: us-west-2", "stronghold:drRegion: us-east-1")
+          .replace("    lockDays: 400", "    lockDays: 90"),
+      );
+      const loaded = loadStackConfigFile(file);
+      if (loaded.ok) throw new Error("should be refused");
+      const printed = loaded.problems.map((p) =>
+        formatProblem({ ...p, file: "stacks/Pulumi.prod.yaml" }),
+      );
+      expect(printed).to.include.members(block);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
