@@ -375,8 +375,8 @@ for (const stack of ["dev", "prod"] as const) {
         for (const n of notifications) {
           expect(String(n.inputs.snsTopicArn)).to.contain(`:sns:${String(n.inputs.region)}:`);
           expect(n.inputs.backupVaultEvents).to.include.members([
-            "BACKUP_JOB_FAILED",
             "COPY_JOB_FAILED",
+            "RECOVERY_POINT_MODIFIED",
           ]);
         }
       });

@@ -104,12 +104,21 @@ export class Alerts extends pulumi.ComponentResource {
         arn: topic.arn,
         policy: policyJson([
           {
-            Sid: "AwsBackupAndEventBridgePublish",
+            Sid: "EventBridgePublish",
             Effect: "Allow",
-            Principal: { Service: ["backup.amazonaws.com", "events.amazonaws.com"] },
+            Principal: { Service: "events.amazonaws.com" },
             Action: "sns:Publish",
             Resource: topic.arn,
             Condition: { StringEquals: { "aws:SourceAccount": account } },
+          },
+          // AWS Backup's documented topic policy has no source condition; it only publishes
+          // the notifications of vaults that name this topic.
+          {
+            Sid: "AwsBackupPublish",
+            Effect: "Allow",
+            Principal: { Service: "backup.amazonaws.com" },
+            Action: "sns:Publish",
+            Resource: topic.arn,
           },
         ]),
       },
