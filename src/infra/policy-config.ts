@@ -10,7 +10,7 @@
 import type { EnforcementLevel, Policies, PolicyConfigSchema } from "@pulumi/policy";
 import type { InputProblem } from "../engine/result.js";
 import { createAjv } from "../input/ajv.js";
-import { toPointer } from "../input/locate.js";
+import { lineOf, toPointer } from "../input/locate.js";
 import { readDocumentSync } from "../input/read-document.js";
 import { validationProblems } from "../input/validation-problems.js";
 
@@ -63,8 +63,10 @@ export function resolvePolicyConfig(
   source: { readonly file: string; readonly text?: string } = { file: "(policy config)" },
 ): PolicyConfigResolution {
   const problems: InputProblem[] = [];
-  const at = (pointer: string, message: string) =>
-    problems.push({ file: source.file, pointer, message });
+  const at = (pointer: string, message: string) => {
+    const line = source.text === undefined ? undefined : lineOf(source.text, pointer);
+    problems.push({ file: source.file, pointer, ...(line === undefined ? {} : { line }), message });
+  };
   const byName = new Map(policies.map((p) => [p.name, p] as const));
   const configs = new Map<
     string,
