@@ -73,6 +73,13 @@ function describeRule(rule: unknown, nameOf: NameOf): string {
   return `${text(rule.protocol)} ${ports} ${peers.length > 0 ? `with ${peers.join(", ")}` : ""}`.trim();
 }
 
+/** A lifecycle expiration: after days, on a date, or only the removal of orphaned delete markers. */
+function describeExpiration(expiration: Inputs): string[] {
+  if (expiration.days !== undefined) return [`expire after ${days(expiration.days)}`];
+  if (expiration.date !== undefined) return [`expire on ${text(expiration.date)}`];
+  return expiration.expiredObjectDeleteMarker === true ? ["remove orphaned delete markers"] : [];
+}
+
 type Describe = (inputs: Inputs, nameOf: NameOf) => string[];
 
 const describeIamPolicy: Describe = (i, nameOf) => describeDocument(i.policy, nameOf);
@@ -138,7 +145,12 @@ const DESCRIBE: Readonly<Record<string, Describe>> = {
         ...list(rule.transitions).map((t) =>
           isRecord(t) ? `→ ${text(t.storageClass)} after ${days(t.days)}` : "",
         ),
-        ...(isRecord(rule.expiration) ? [`expire after ${days(rule.expiration.days)}`] : []),
+        ...(isRecord(rule.expiration) ? describeExpiration(rule.expiration) : []),
+        ...(isRecord(rule.abortIncompleteMultipartUpload)
+          ? [
+              `abort incomplete uploads after ${days(rule.abortIncompleteMultipartUpload.daysAfterInitiation)}`,
+            ]
+          : []),
       ];
       return `lifecycle ${text(rule.id)} (${text(rule.status)}): ${steps.join(", ")}`;
     }),
