@@ -21,6 +21,7 @@ async function plan(options: PlanCommandOptions, io: Io): Promise<number> {
   return result.blocked ? 1 : 0;
 }
 
+/** Adds `infra` and its `plan` subcommand to the program. */
 export function registerInfraCommand(
   program: Command,
   io: Io,

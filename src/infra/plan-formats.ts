@@ -4,7 +4,9 @@ import type { Plan } from "./plan.js";
 import { renderPlanMarkdown } from "./plan-markdown.js";
 import { renderPlanTable } from "./plan-table.js";
 
+/** The output formats, the first the default. */
 export const PLAN_FORMATS = ["table", "json", "markdown"] as const;
+/** One of {@link PLAN_FORMATS}. */
 export type PlanFormat = (typeof PLAN_FORMATS)[number];
 
 /** The version of the JSON shape; bumped on an incompatible change. */

@@ -34,6 +34,7 @@ export interface Plan {
   readonly blocked: boolean;
 }
 
+/** What to plan and with which policy configuration. */
 export interface PlanOptions {
   /** Stacks to plan; default every stacks/Pulumi.<stack>.yaml. */
   readonly stacks?: readonly string[];

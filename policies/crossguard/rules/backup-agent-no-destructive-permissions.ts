@@ -139,6 +139,7 @@ const validate: ResourceValidation = (args, reportViolation) => {
   validateDocument(prop(args, "policy"), args, reportViolation);
 };
 
+/** Resource policy over every IAM identity policy document of the stack. */
 export const backupAgentNoDestructivePermissions: ResourceValidationPolicy = {
   name: "backup-agent-no-destructive-permissions",
   description:

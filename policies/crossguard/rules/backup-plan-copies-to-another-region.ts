@@ -4,6 +4,7 @@ import { validateResourceOfType, type ResourceValidationPolicy } from "@pulumi/p
 import { regionOf } from "../lib/regions.js";
 import { arnRegion } from "../lib/values.js";
 
+/** Resource policy over each aws.backup.Plan. */
 export const backupPlanCopiesToAnotherRegion: ResourceValidationPolicy = {
   name: "backup-plan-copies-to-another-region",
   description:

@@ -50,6 +50,7 @@ function lockedVaults(
   );
 }
 
+/** Stack policy: pairs each vault with its lock configuration. */
 export const backupVaultLocked: StackValidationPolicy = {
   name: "backup-vault-locked",
   description:

@@ -9,6 +9,7 @@ import { UnknownTracker } from "../lib/known.js";
 import { regionOf } from "../lib/regions.js";
 import { describeResource } from "../lib/values.js";
 
+/** Stack policy: compares the regions of the plans with those of the DR side. */
 export const drRegionDiffersFromPrimary: StackValidationPolicy = {
   name: "dr-region-differs-from-primary",
   description:

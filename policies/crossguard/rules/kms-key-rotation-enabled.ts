@@ -24,6 +24,7 @@ const configSchema: PolicyConfigSchema = {
   },
 };
 
+/** Resource policy over each aws.kms.Key. */
 export const kmsKeyRotationEnabled: ResourceValidationPolicy = {
   name: "kms-key-rotation-enabled",
   description:

@@ -4,6 +4,7 @@ import type { StackValidationPolicy } from "@pulumi/policy";
 import { missingSibling } from "../lib/buckets.js";
 import { validateBuckets } from "../lib/bucket-policy.js";
 
+/** Stack policy over each offsite backup bucket and its BucketLogging. */
 export const s3BucketAccessLogging: StackValidationPolicy = {
   name: "s3-bucket-access-logging",
   description:

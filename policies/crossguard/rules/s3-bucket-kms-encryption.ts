@@ -25,6 +25,7 @@ const configSchema: PolicyConfigSchema = {
 const KMS_ALGORITHMS = ["aws:kms", "aws:kms:dsse"];
 const KMS_KEY_TYPE = "aws:kms/key:Key";
 
+/** Stack policy over each offsite backup bucket and its encryption configuration. */
 export const s3BucketKmsEncryption: StackValidationPolicy = {
   name: "s3-bucket-kms-encryption",
   description:

@@ -33,6 +33,7 @@ const configSchema: PolicyConfigSchema = {
   },
 };
 
+/** Stack policy over each offsite backup bucket and its Object Lock configuration. */
 export const s3BucketObjectLockEnabled: StackValidationPolicy = {
   name: "s3-bucket-object-lock-enabled",
   description:

@@ -7,6 +7,7 @@ import { prop } from "../lib/values.js";
 
 const FLAGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
 
+/** Stack policy over every bucket and its public access block. */
 export const s3BucketPublicAccessBlocked: StackValidationPolicy = {
   name: "s3-bucket-public-access-blocked",
   description:

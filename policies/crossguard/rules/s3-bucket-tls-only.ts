@@ -27,6 +27,7 @@ function coversBucketAndObjects(statement: Statement): boolean {
   return allS3 && objects && bucket;
 }
 
+/** Stack policy over every bucket and its bucket policy. */
 export const s3BucketTlsOnly: StackValidationPolicy = {
   name: "s3-bucket-tls-only",
   description:

@@ -5,6 +5,7 @@ import { missingSibling } from "../lib/buckets.js";
 import { validateBuckets } from "../lib/bucket-policy.js";
 import { isRecord, prop } from "../lib/values.js";
 
+/** Stack policy over each offsite backup bucket and its BucketVersioning. */
 export const s3BucketVersioningEnabled: StackValidationPolicy = {
   name: "s3-bucket-versioning-enabled",
   description:
