@@ -12,6 +12,7 @@ export default tseslint.config(
       "bench/out/",
       "**/*.js",
       "**/*.mjs",
+      "**/*.cjs",
     ],
   },
   js.configs.recommended,

@@ -9,14 +9,19 @@ import path from "node:path";
 const root = fileURLToPath(new URL("../", import.meta.url));
 const bundle = path.join(root, "dist", "stronghold.mjs");
 
+// The bundle holds src/ and the CrossGuard policy pack that `infra plan` evaluates.
+const BUNDLED = ["src", path.join("policies", "crossguard")];
+
 function newestSource() {
   let newest = statSync(path.join(root, "package.json")).mtimeMs;
-  for (const entry of readdirSync(path.join(root, "src"), {
-    recursive: true,
-    withFileTypes: true,
-  })) {
-    if (entry.isFile())
-      newest = Math.max(newest, statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
+  for (const folder of BUNDLED) {
+    for (const entry of readdirSync(path.join(root, folder), {
+      recursive: true,
+      withFileTypes: true,
+    })) {
+      if (entry.isFile())
+        newest = Math.max(newest, statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
+    }
   }
   return newest;
 }

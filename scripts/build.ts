@@ -2,19 +2,31 @@
  * Bundles the CLI into dist/stronghold.mjs: one file loads in a fraction of the time that
  * resolving hundreds of modules through the TypeScript loader takes. bin/stronghold.js uses the
  * bundle only while it is newer than every source file, so an edit is never run stale.
+ * Modules a command imports on use (`infra plan` and the Pulumi SDKs) become chunks of their own
+ * under dist/chunks/, so other commands never load them.
  */
 import { build } from "esbuild";
+import { rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 
+// Chunk names carry a content hash: drop the last build's so stale ones do not pile up.
+rmSync(`${root}dist/chunks`, { recursive: true, force: true });
+
 await build({
-  entryPoints: [`${root}src/cli/main.ts`],
-  outfile: `${root}dist/stronghold.mjs`,
+  entryPoints: { stronghold: `${root}src/cli/main.ts` },
+  outdir: `${root}dist`,
+  outExtension: { ".js": ".mjs" },
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
   bundle: true,
   platform: "node",
   format: "esm",
   target: "node20",
+  // The Pulumi SDKs stay in node_modules: bundled they add ~28 MB and break at run time (they
+  // require() their own files, gRPC protos and plugin metadata by path).
+  external: ["@pulumi/*"],
   // Prefer packages' ES module builds: some UMD builds (jsonc-parser's) require files at run time.
   mainFields: ["module", "main"],
   sourcemap: "linked",

@@ -3,6 +3,8 @@ import type { TSchema } from "@sinclair/typebox";
 import { HostsInventorySchema } from "./inventory/schema.js";
 import { MachineConfigSchema } from "./machine/schema.js";
 import { BaselineSchema, OverlaySchema, WaiversSchema } from "./policy/baseline-schema.js";
+import { StackConfigSchema } from "./infra/config-schema.js";
+import { StackOutputsSchema } from "./infra/stack-outputs.js";
 
 const DRAFT = "https://json-schema.org/draft/2020-12/schema";
 
@@ -12,6 +14,8 @@ const published: Readonly<Record<string, TSchema>> = {
   "overlay.schema.json": OverlaySchema,
   "waivers.schema.json": WaiversSchema,
   "hosts-inventory.schema.json": HostsInventorySchema,
+  "stack-config.schema.json": StackConfigSchema,
+  "stack-outputs.schema.json": StackOutputsSchema,
 };
 
 /** File name → the JSON text that belongs in policies/schemas. */

@@ -1,0 +1,150 @@
+/**
+ * A stolen backup-agent credential cannot destroy backups: identity policies grant no deletion
+ * (except of restic's lock files), no governance-retention bypass, and no change to versioning,
+ * lifecycle, bucket policy, Object Lock or the keys.
+ */
+import {
+  type PolicyConfigSchema,
+  type ResourceValidation,
+  type ResourceValidationArgs,
+  type ResourceValidationPolicy,
+} from "@pulumi/policy";
+import { configOf } from "../lib/config.js";
+import {
+  actionMatches,
+  parsePolicyDocument,
+  statementCovers,
+  type Statement,
+} from "../lib/policy-document.js";
+import { prop } from "../lib/values.js";
+
+/** Configuration of backup-agent-no-destructive-permissions. */
+export interface AgentPermissionsConfig {
+  readonly forbiddenActions: readonly string[];
+  readonly deleteAllowedPrefixes: readonly string[];
+}
+
+/** Actions that would let a credential destroy or unprotect backups. */
+export const DEFAULT_FORBIDDEN_ACTIONS = [
+  "s3:DeleteObjectVersion",
+  "s3:DeleteBucket",
+  "s3:BypassGovernanceRetention",
+  "s3:PutBucketVersioning",
+  "s3:PutLifecycleConfiguration",
+  "s3:PutBucketPolicy",
+  "s3:DeleteBucketPolicy",
+  "s3:PutBucketObjectLockConfiguration",
+  "s3:PutBucketPublicAccessBlock",
+  "kms:ScheduleKeyDeletion",
+  "kms:DisableKey",
+  "kms:PutKeyPolicy",
+  "backup:DeleteRecoveryPoint",
+  "backup:DeleteBackupVault",
+  "backup:DeleteBackupVaultLockConfiguration",
+  "backup:UpdateRecoveryPointLifecycle",
+] as const;
+
+const configSchema: PolicyConfigSchema = {
+  properties: {
+    forbiddenActions: {
+      type: "array",
+      items: { type: "string", pattern: "^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$" },
+      default: [...DEFAULT_FORBIDDEN_ACTIONS],
+      description: "IAM actions no Allow statement may grant, directly or through a wildcard.",
+    },
+    deleteAllowedPrefixes: {
+      type: "array",
+      items: { type: "string", pattern: "^[^*?]+/$" },
+      default: ["locks/"],
+      description:
+        "Key prefixes (the last folder of the object key, like restic's locks/) under which s3:DeleteObject may be granted.",
+    },
+  },
+};
+
+/**
+ * Whether an object ARN names only keys under an allowed prefix: `arn:aws:s3:::bucket/repo/locks/*`
+ * for `locks/`, with no wildcard before the final `*`.
+ */
+function onlyUnderAllowedPrefix(resource: string, prefixes: readonly string[]): boolean {
+  const match = /^arn:[^:]+:s3:::[^/*?]+\/(.*)$/.exec(resource);
+  if (!match) return false;
+  const key = match[1]!;
+  const fixed = key.endsWith("*") ? key.slice(0, -1) : key;
+  if (/[*?]/.test(fixed)) return false;
+  return prefixes.some((prefix) => fixed === prefix || fixed.endsWith(`/${prefix}`));
+}
+
+/** The problems of one Allow statement, each a sentence. */
+function statementProblems(statement: Statement, config: AgentPermissionsConfig): string[] {
+  const problems: string[] = [];
+  const granted = config.forbiddenActions.filter((action) => statementCovers(statement, action));
+  if (granted.length > 0) problems.push(`grants ${granted.join(", ")}`);
+  // Any other named s3:Delete* action (tagging, bucket settings) is a deletion too.
+  const namedDeletes = statement.actions.filter(
+    (a) =>
+      !/[*?]/.test(a) &&
+      /^s3:delete/i.test(a) &&
+      !actionMatches(a, "s3:DeleteObject") &&
+      !granted.some((g) => actionMatches(a, g)),
+  );
+  if (namedDeletes.length > 0) problems.push(`grants ${namedDeletes.join(", ")}`);
+  if (statementCovers(statement, "s3:DeleteObject")) {
+    const broad =
+      statement.notResources.length > 0
+        ? ["NotResource"]
+        : statement.resources.filter(
+            (r) => !onlyUnderAllowedPrefix(r, config.deleteAllowedPrefixes),
+          );
+    if (broad.length > 0) {
+      problems.push(
+        `grants s3:DeleteObject on ${broad.join(", ")}; deletion is allowed only under ${config.deleteAllowedPrefixes.join(", ")}`,
+      );
+    }
+  }
+  return problems;
+}
+
+function validateDocument(
+  policy: unknown,
+  args: ResourceValidationArgs,
+  report: (m: string) => void,
+) {
+  const config = configOf<AgentPermissionsConfig>(configSchema, args);
+  const parsed = parsePolicyDocument(policy);
+  if (!parsed.ok) {
+    report(`${parsed.reason}; a policy that cannot be read cannot be shown to be safe`);
+    return;
+  }
+  for (const [i, statement] of parsed.statements.entries()) {
+    if (statement.effect !== "Allow") continue;
+    const label =
+      statement.sid === undefined ? `Statement[${i}]` : `Statement[${i}] (${statement.sid})`;
+    for (const problem of statementProblems(statement, config)) report(`${label} ${problem}`);
+  }
+}
+
+/** The identity policies, which all carry their document in `policy`. */
+const IAM_POLICY_TYPES: ReadonlySet<string> = new Set([
+  "aws:iam/policy:Policy",
+  "aws:iam/userPolicy:UserPolicy",
+  "aws:iam/rolePolicy:RolePolicy",
+  "aws:iam/groupPolicy:GroupPolicy",
+]);
+
+const validate: ResourceValidation = (args, reportViolation) => {
+  if (!IAM_POLICY_TYPES.has(args.type)) {
+    args.notApplicable("Policy only applies to IAM identity policies");
+  }
+  validateDocument(prop(args, "policy"), args, reportViolation);
+};
+
+/** Resource policy over every IAM identity policy document of the stack. */
+export const backupAgentNoDestructivePermissions: ResourceValidationPolicy = {
+  name: "backup-agent-no-destructive-permissions",
+  description:
+    "IAM policies (aws.iam.Policy, UserPolicy, RolePolicy, GroupPolicy) grant no deletion except s3:DeleteObject under restic's locks/, and none of the forbidden actions: deleting object versions, bypassing governance retention, changing versioning, lifecycle, bucket policy, Object Lock or public access block, scheduling KMS key deletion.",
+  enforcementLevel: "mandatory",
+  configSchema,
+  validateResource: validate,
+};

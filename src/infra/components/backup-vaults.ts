@@ -1,0 +1,343 @@
+/**
+ * AWS Backup for the town's cloud resources: a vault per region, each with its own KMS key, a
+ * vault lock and SNS notifications; backup plans from the stack config whose rules copy every
+ * recovery point to the DR-region vault; selection by tag; a restore testing plan where
+ * configured; and an Audit Manager framework with the backup controls.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { BackupFrequency } from "../config-schema.js";
+import type { StackConfig } from "../config.js";
+import { tagged, type Tags } from "../tags.js";
+import { backupKey } from "./offsite-backup-storage.js";
+import { assumedBy, policyJson } from "./policy-documents.js";
+
+export interface BackupVaultsArgs {
+  readonly namePrefix: string;
+  readonly primaryRegion: string;
+  readonly drRegion: string;
+  /** Physical vault names, known up front so the alarm can name the primary vault. */
+  readonly vaultNames: { readonly primary: string; readonly dr: string };
+  readonly vaultLock: StackConfig["vaultLock"];
+  readonly plans: StackConfig["backupPlans"];
+  readonly restoreTesting?: StackConfig["restoreTesting"];
+  readonly objectives: StackConfig["objectives"];
+  readonly topicArns: { readonly primary: pulumi.Input<string>; readonly dr: pulumi.Input<string> };
+  readonly tags: Tags;
+}
+
+/** A vault's identity as the stack outputs publish it. */
+export interface VaultInfo {
+  readonly name: pulumi.Output<string>;
+  readonly arn: pulumi.Output<string>;
+  readonly region: string;
+  readonly kmsKeyArn: pulumi.Output<string>;
+}
+
+/** The tag that puts a resource into a backup plan: `backup-plan: <plan name>`. */
+export const BACKUP_PLAN_TAG = "backup-plan";
+/** The tag that offers a resource's recovery points to restore testing. */
+export const RESTORE_TEST_TAG = "restore-test";
+
+/** When each kind of rule runs (UTC): after the town's nightly on-premises jobs. */
+export const SCHEDULES: Readonly<Record<BackupFrequency, string>> = {
+  daily: "cron(0 7 ? * * *)",
+  weekly: "cron(0 8 ? * SUN *)",
+  monthly: "cron(0 9 1 * ? *)",
+  yearly: "cron(0 10 1 1 ? *)",
+};
+
+/**
+ * Vault events that go to the alert topic. The API reserves BACKUP_JOB_FAILED and
+ * RESTORE_JOB_FAILED but does not send them: failed backup and restore jobs reach the topic
+ * through the EventBridge rules of Alerts instead.
+ */
+export const VAULT_EVENTS = [
+  "COPY_JOB_FAILED",
+  "RECOVERY_POINT_MODIFIED",
+  "S3_BACKUP_OBJECT_FAILED",
+  "S3_RESTORE_OBJECT_FAILED",
+] as const;
+
+/** Names AWS Backup allows for frameworks and restore testing: letters, digits, underscores. */
+const underscored = (text: string) => text.replace(/[^A-Za-z0-9]/g, "_");
+
+/** The Audit Manager controls: name and input parameters, from the stack's own settings. */
+export function frameworkControls(
+  args: BackupVaultsArgs,
+): aws.types.input.backup.FrameworkControl[] {
+  const retentions = args.plans.flatMap((p) => p.rules.map((r) => r.retentionDays));
+  const shortest = Math.min(...retentions);
+  const rpo = args.objectives.rpoHours;
+  // The control accepts 1, 2, 3, 4, 6, 8 or 12 hours, or whole days.
+  const frequency =
+    rpo >= 24
+      ? { unit: "days", value: Math.floor(rpo / 24) }
+      : { unit: "hours", value: [12, 8, 6, 4, 3, 2, 1].find((h) => h <= rpo) ?? 1 };
+  const params = (values: Record<string, string | number>) =>
+    Object.entries(values).map(([name, value]) => ({ name, value: String(value) }));
+  return [
+    { name: "BACKUP_RESOURCES_PROTECTED_BY_BACKUP_PLAN" },
+    {
+      name: "BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK",
+      inputParameters: params({
+        requiredFrequencyUnit: frequency.unit,
+        requiredFrequencyValue: frequency.value,
+        requiredRetentionDays: shortest,
+      }),
+    },
+    {
+      name: "BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK",
+      inputParameters: params({ requiredRetentionDays: shortest }),
+    },
+    { name: "BACKUP_RECOVERY_POINT_ENCRYPTED" },
+    { name: "BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED" },
+    {
+      name: "BACKUP_RESOURCES_PROTECTED_BY_BACKUP_VAULT_LOCK",
+      inputParameters: params({
+        minRetentionDays: args.vaultLock.minRetentionDays,
+        maxRetentionDays: args.vaultLock.maxRetentionDays,
+      }),
+    },
+    {
+      name: "BACKUP_RESOURCES_PROTECTED_BY_CROSS_REGION",
+      inputParameters: params({ crossRegionList: args.drRegion }),
+    },
+    {
+      name: "BACKUP_LAST_RECOVERY_POINT_CREATED",
+      inputParameters: params({ recoveryPointAgeUnit: "hours", recoveryPointAgeValue: rpo }),
+    },
+    {
+      name: "RESTORE_TIME_FOR_RESOURCES_MEET_TARGET",
+      inputParameters: params({ maxRestoreTime: args.objectives.rtoHours * 60 }),
+    },
+  ];
+}
+
+export class BackupVaults extends pulumi.ComponentResource {
+  readonly primary: VaultInfo;
+  readonly dr: VaultInfo;
+  readonly plans: readonly aws.backup.Plan[];
+  readonly framework: aws.backup.Framework;
+  readonly restoreTestingPlan?: aws.backup.RestoreTestingPlan;
+
+  constructor(name: string, args: BackupVaultsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("stronghold:backup:BackupVaults", name, {}, opts);
+    const tags = tagged(args.tags, { purpose: "backup-vault" });
+    this.primary = this.vault(
+      `${name}-primary`,
+      args.primaryRegion,
+      args.vaultNames.primary,
+      args.topicArns.primary,
+      args,
+      tags,
+    );
+    this.dr = this.vault(
+      `${name}-dr`,
+      args.drRegion,
+      args.vaultNames.dr,
+      args.topicArns.dr,
+      args,
+      tags,
+    );
+
+    const role = new aws.iam.Role(
+      `${name}-service-role`,
+      {
+        assumeRolePolicy: assumedBy("backup.amazonaws.com"),
+        description: `AWS Backup jobs and restores for ${args.namePrefix}`,
+        tags: tagged(args.tags, { Name: `${name}-service-role` }),
+      },
+      { parent: this },
+    );
+    const attachments = [
+      "AWSBackupServiceRolePolicyForBackup",
+      "AWSBackupServiceRolePolicyForRestores",
+      "AWSBackupServiceRolePolicyForS3Backup",
+      "AWSBackupServiceRolePolicyForS3Restore",
+    ].map(
+      (policy) =>
+        new aws.iam.RolePolicyAttachment(
+          `${name}-${policy}`,
+          {
+            role: role.name,
+            policyArn: `arn:aws:iam::aws:policy/service-role/${policy}`,
+          },
+          { parent: this },
+        ),
+    );
+
+    this.plans = args.plans.map((plan) => {
+      const backupPlan = new aws.backup.Plan(
+        `${name}-${plan.name}`,
+        {
+          region: args.primaryRegion,
+          name: `${args.namePrefix}-${plan.name}`,
+          rules: plan.rules.map((rule) => {
+            const lifecycle = {
+              deleteAfter: rule.retentionDays,
+              ...(rule.coldStorageAfterDays === undefined
+                ? {}
+                : { coldStorageAfter: rule.coldStorageAfterDays }),
+            };
+            return {
+              ruleName: `${plan.name}-${rule.frequency}`,
+              targetVaultName: this.primary.name,
+              schedule: SCHEDULES[rule.frequency],
+              startWindow: 60,
+              completionWindow: rule.frequency === "daily" ? 360 : 1440,
+              lifecycle,
+              recoveryPointTags: tagged(args.tags, { frequency: rule.frequency }),
+              copyActions: rule.copyToDr ? [{ destinationVaultArn: this.dr.arn, lifecycle }] : [],
+            };
+          }),
+          tags: tagged(tags, { Name: `${args.namePrefix}-${plan.name}` }),
+        },
+        { parent: this },
+      );
+      new aws.backup.Selection(
+        `${name}-${plan.name}-selection`,
+        {
+          region: args.primaryRegion,
+          name: `${plan.name}-by-tag`,
+          planId: backupPlan.id,
+          iamRoleArn: role.arn,
+          selectionTags: [{ type: "STRINGEQUALS", key: BACKUP_PLAN_TAG, value: plan.name }],
+        },
+        { parent: this, dependsOn: attachments },
+      );
+      return backupPlan;
+    });
+
+    if (args.restoreTesting !== undefined) {
+      this.restoreTestingPlan = this.restoreTests(name, args, args.restoreTesting, role, tags);
+    }
+
+    this.framework = new aws.backup.Framework(
+      `${name}-framework`,
+      {
+        region: args.primaryRegion,
+        name: underscored(`${args.namePrefix}_backup_controls`),
+        description: `Backup controls for ${args.namePrefix}: plans, frequency, retention, encryption, vault lock, cross-region copy, RPO and RTO`,
+        controls: frameworkControls(args),
+        tags,
+      },
+      { parent: this },
+    );
+
+    this.registerOutputs({
+      primaryVaultArn: this.primary.arn,
+      drVaultArn: this.dr.arn,
+      planArns: this.plans.map((p) => p.arn),
+      frameworkArn: this.framework.arn,
+    });
+  }
+
+  private vault(
+    name: string,
+    region: string,
+    vaultName: string,
+    topicArn: pulumi.Input<string>,
+    args: BackupVaultsArgs,
+    tags: Tags,
+  ): VaultInfo {
+    const key = backupKey(
+      `${vaultName}-vault`,
+      { region, description: `AWS Backup vault ${vaultName}`, tags },
+      this,
+    );
+    const vault = new aws.backup.Vault(
+      name,
+      { region, name: vaultName, kmsKeyArn: key.arn, tags: tagged(tags, { Name: vaultName }) },
+      { parent: this },
+    );
+    // Without changeableForDays the lock stays in governance mode (removable with IAM rights);
+    // with it, the lock becomes immutable once the grace period ends (compliance mode).
+    new aws.backup.VaultLockConfiguration(
+      `${name}-lock`,
+      {
+        region,
+        backupVaultName: vault.name,
+        minRetentionDays: args.vaultLock.minRetentionDays,
+        maxRetentionDays: args.vaultLock.maxRetentionDays,
+        ...(args.vaultLock.changeableForDays === undefined
+          ? {}
+          : { changeableForDays: args.vaultLock.changeableForDays }),
+      },
+      { parent: this },
+    );
+    new aws.backup.VaultPolicy(
+      `${name}-policy`,
+      {
+        region,
+        backupVaultName: vault.name,
+        policy: policyJson([
+          {
+            Sid: "DenyManualDeletion",
+            Effect: "Deny",
+            Principal: { AWS: "*" },
+            Action: ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"],
+            Resource: "*",
+          },
+        ]),
+      },
+      { parent: this },
+    );
+    new aws.backup.VaultNotifications(
+      `${name}-notifications`,
+      {
+        region,
+        backupVaultName: vault.name,
+        snsTopicArn: topicArn,
+        backupVaultEvents: [...VAULT_EVENTS],
+      },
+      { parent: this },
+    );
+    return { name: vault.name, arn: vault.arn, region, kmsKeyArn: key.arn };
+  }
+
+  private restoreTests(
+    name: string,
+    args: BackupVaultsArgs,
+    testing: NonNullable<StackConfig["restoreTesting"]>,
+    role: aws.iam.Role,
+    tags: Tags,
+  ): aws.backup.RestoreTestingPlan {
+    const plan = new aws.backup.RestoreTestingPlan(
+      `${name}-restore-testing`,
+      {
+        region: args.primaryRegion,
+        name: underscored(`${args.namePrefix}_restore_testing`),
+        scheduleExpression: testing.schedule,
+        startWindowHours: 24,
+        recoveryPointSelection: {
+          algorithm: "LATEST_WITHIN_WINDOW",
+          includeVaults: [this.primary.arn],
+          recoveryPointTypes: ["SNAPSHOT"],
+          selectionWindowDays: testing.selectionWindowDays,
+        },
+        tags,
+      },
+      { parent: this },
+    );
+    for (const resourceType of testing.resourceTypes) {
+      new aws.backup.RestoreTestingSelection(
+        `${name}-restore-testing-${resourceType.toLowerCase()}`,
+        {
+          region: args.primaryRegion,
+          name: underscored(`${resourceType}_tagged_for_restore_tests`),
+          restoreTestingPlanName: plan.name,
+          protectedResourceType: resourceType,
+          iamRoleArn: role.arn,
+          protectedResourceArns: ["*"],
+          protectedResourceConditions: {
+            stringEquals: [{ key: `aws:ResourceTag/${RESTORE_TEST_TAG}`, value: "true" }],
+          },
+          validationWindowHours: testing.validationWindowHours,
+        },
+        { parent: this },
+      );
+    }
+    return plan;
+  }
+}

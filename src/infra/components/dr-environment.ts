@@ -1,0 +1,382 @@
+/**
+ * The pilot light in the DR region: a VPC with public and private subnets over at least two
+ * zones, an S3 gateway endpoint (restores reach the offsite bucket without a NAT gateway),
+ * least-privilege security groups, an optional site-to-site VPN to the town, launch templates
+ * for the critical systems with no instance running, and optional Route 53 failover.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "../config.js";
+import { tagged, type Tags } from "../tags.js";
+import { assumedBy, policyJson } from "./policy-documents.js";
+
+export interface DrEnvironmentArgs {
+  readonly namePrefix: string;
+  readonly region: string;
+  readonly network: StackConfig["drNetwork"];
+  readonly vpn?: StackConfig["vpn"];
+  readonly vpnPresharedKey?: pulumi.Input<string>;
+  readonly criticalSystems: StackConfig["criticalSystems"];
+  readonly publicServices?: StackConfig["publicServices"];
+  /** Restored systems read backups from here, through the gateway endpoint. */
+  readonly offsiteBucketArn: pulumi.Input<string>;
+  readonly offsiteKmsKeyArn: pulumi.Input<string>;
+  readonly tags: Tags;
+}
+
+export class DrEnvironment extends pulumi.ComponentResource {
+  readonly vpc: aws.ec2.Vpc;
+  readonly publicSubnetIds: pulumi.Output<string>[];
+  readonly privateSubnetIds: pulumi.Output<string>[];
+  readonly s3Endpoint: aws.ec2.VpcEndpoint;
+  readonly securityGroupIds: Record<string, pulumi.Output<string>>;
+  readonly launchTemplateIds: Record<string, pulumi.Output<string>>;
+  readonly vpnConnectionId?: pulumi.Output<string>;
+  readonly healthCheckIds: Record<string, pulumi.Output<string>>;
+
+  constructor(name: string, args: DrEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("stronghold:dr:DrEnvironment", name, {}, opts);
+    const region = args.region;
+    const parent = { parent: this };
+    const tags = tagged(args.tags, { purpose: "dr-pilot-light" });
+    const named = (resource: string) => tagged(tags, { Name: `${args.namePrefix}-${resource}` });
+
+    this.vpc = new aws.ec2.Vpc(
+      `${name}-vpc`,
+      {
+        region,
+        cidrBlock: args.network.vpcCidr,
+        enableDnsSupport: true,
+        enableDnsHostnames: true,
+        tags: named("vpc"),
+      },
+      parent,
+    );
+    // The default group allows all traffic between its members: strip it so nothing uses it.
+    new aws.ec2.DefaultSecurityGroup(
+      `${name}-default-sg`,
+      { region, vpcId: this.vpc.id, ingress: [], egress: [], tags: named("default-locked") },
+      parent,
+    );
+    const internetGateway = new aws.ec2.InternetGateway(
+      `${name}-igw`,
+      { region, vpcId: this.vpc.id, tags: named("igw") },
+      parent,
+    );
+    const publicRoutes = new aws.ec2.RouteTable(
+      `${name}-public-routes`,
+      {
+        region,
+        vpcId: this.vpc.id,
+        routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: internetGateway.id }],
+        tags: named("public"),
+      },
+      parent,
+    );
+    // Private subnets have no internet route at all: S3 through the endpoint, the town
+    // through the VPN.
+    const privateRoutes = new aws.ec2.RouteTable(
+      `${name}-private-routes`,
+      { region, vpcId: this.vpc.id, tags: named("private") },
+      parent,
+    );
+
+    this.publicSubnetIds = [];
+    this.privateSubnetIds = [];
+    for (const plan of args.network.subnets) {
+      const zone = plan.availabilityZone;
+      const publicSubnet = new aws.ec2.Subnet(
+        `${name}-public-${zone}`,
+        {
+          region,
+          vpcId: this.vpc.id,
+          availabilityZone: zone,
+          cidrBlock: plan.publicCidr,
+          mapPublicIpOnLaunch: false,
+          tags: tagged(named(`public-${zone}`), { tier: "public" }),
+        },
+        parent,
+      );
+      const privateSubnet = new aws.ec2.Subnet(
+        `${name}-private-${zone}`,
+        {
+          region,
+          vpcId: this.vpc.id,
+          availabilityZone: zone,
+          cidrBlock: plan.privateCidr,
+          mapPublicIpOnLaunch: false,
+          tags: tagged(named(`private-${zone}`), { tier: "private" }),
+        },
+        parent,
+      );
+      new aws.ec2.RouteTableAssociation(
+        `${name}-public-${zone}-routes`,
+        { region, subnetId: publicSubnet.id, routeTableId: publicRoutes.id },
+        parent,
+      );
+      new aws.ec2.RouteTableAssociation(
+        `${name}-private-${zone}-routes`,
+        { region, subnetId: privateSubnet.id, routeTableId: privateRoutes.id },
+        parent,
+      );
+      this.publicSubnetIds.push(publicSubnet.id);
+      this.privateSubnetIds.push(privateSubnet.id);
+    }
+
+    this.s3Endpoint = new aws.ec2.VpcEndpoint(
+      `${name}-s3-endpoint`,
+      {
+        region,
+        vpcId: this.vpc.id,
+        serviceName: `com.amazonaws.${region}.s3`,
+        vpcEndpointType: "Gateway",
+        routeTableIds: [privateRoutes.id, publicRoutes.id],
+        tags: named("s3-endpoint"),
+      },
+      parent,
+    );
+
+    const role = new aws.iam.Role(
+      `${name}-restore-role`,
+      {
+        assumeRolePolicy: assumedBy("ec2.amazonaws.com"),
+        description: "Systems restored in the DR region read the offsite backups",
+        tags: named("restore-role"),
+      },
+      parent,
+    );
+    new aws.iam.RolePolicy(
+      `${name}-restore-policy`,
+      {
+        role: role.id,
+        policy: policyJson([
+          {
+            Sid: "ListOffsiteBackups",
+            Effect: "Allow",
+            Action: "s3:ListBucket",
+            Resource: args.offsiteBucketArn,
+          },
+          {
+            Sid: "ReadOffsiteBackups",
+            Effect: "Allow",
+            Action: ["s3:GetObject", "s3:GetObjectVersion"],
+            Resource: pulumi.interpolate`${args.offsiteBucketArn}/*`,
+          },
+          {
+            Sid: "DecryptOffsiteBackups",
+            Effect: "Allow",
+            Action: "kms:Decrypt",
+            Resource: args.offsiteKmsKeyArn,
+          },
+        ]),
+      },
+      parent,
+    );
+    const profile = new aws.iam.InstanceProfile(
+      `${name}-restore-profile`,
+      { role: role.name, tags: named("restore-profile") },
+      parent,
+    );
+
+    const onPremises = [...args.network.onPremisesCidrs];
+    this.securityGroupIds = {};
+    this.launchTemplateIds = {};
+    for (const system of args.criticalSystems) {
+      const group = new aws.ec2.SecurityGroup(
+        `${name}-${system.name}-sg`,
+        {
+          region,
+          vpcId: this.vpc.id,
+          description: `${system.name} in DR: its service ports from the town and the VPC only`,
+          ingress: system.ports.map((port) => ({
+            description: `${system.name} port ${port}`,
+            protocol: "tcp",
+            fromPort: port,
+            toPort: port,
+            cidrBlocks: [args.network.vpcCidr, ...onPremises],
+          })),
+          egress: [
+            {
+              description: "Offsite backups through the S3 gateway endpoint",
+              protocol: "tcp",
+              fromPort: 443,
+              toPort: 443,
+              prefixListIds: [this.s3Endpoint.prefixListId],
+            },
+            {
+              description: "Other DR systems and the town's network",
+              protocol: "-1",
+              fromPort: 0,
+              toPort: 0,
+              cidrBlocks: [args.network.vpcCidr, ...onPremises],
+            },
+          ],
+          tags: named(`${system.name}-sg`),
+        },
+        parent,
+      );
+      const template = new aws.ec2.LaunchTemplate(
+        `${name}-${system.name}`,
+        {
+          region,
+          name: `${args.namePrefix}-${system.name}`,
+          description: `Pilot light for ${system.name}: launch it into a private subnet during failover`,
+          imageId: system.image,
+          instanceType: system.instanceType,
+          iamInstanceProfile: { arn: profile.arn },
+          vpcSecurityGroupIds: [group.id],
+          blockDeviceMappings: [
+            {
+              // The root device of Windows, Ubuntu and RHEL images (Amazon Linux uses /dev/xvda).
+              deviceName: "/dev/sda1",
+              ebs: {
+                volumeSize: system.volumeGb,
+                volumeType: "gp3",
+                encrypted: "true",
+                deleteOnTermination: "true",
+              },
+            },
+          ],
+          metadataOptions: {
+            httpTokens: "required",
+            httpEndpoint: "enabled",
+            httpPutResponseHopLimit: 1,
+          },
+          tagSpecifications: [
+            {
+              resourceType: "instance",
+              tags: tagged(tags, { Name: `${args.namePrefix}-${system.name}` }),
+            },
+            {
+              resourceType: "volume",
+              tags: tagged(tags, { Name: `${args.namePrefix}-${system.name}` }),
+            },
+          ],
+          updateDefaultVersion: true,
+          tags: named(system.name),
+        },
+        parent,
+      );
+      this.securityGroupIds[system.name] = group.id;
+      this.launchTemplateIds[system.name] = template.id;
+    }
+
+    if (args.vpn !== undefined) {
+      this.vpnConnectionId = this.siteToSiteVpn(name, args, args.vpn, privateRoutes, named);
+    }
+
+    this.healthCheckIds = {};
+    for (const service of args.publicServices ?? []) {
+      this.healthCheckIds[service.name] = this.failover(name, service, tags);
+    }
+
+    this.registerOutputs({
+      vpcId: this.vpc.id,
+      publicSubnetIds: this.publicSubnetIds,
+      privateSubnetIds: this.privateSubnetIds,
+      s3EndpointId: this.s3Endpoint.id,
+      launchTemplateIds: this.launchTemplateIds,
+      vpnConnectionId: this.vpnConnectionId,
+    });
+  }
+
+  private siteToSiteVpn(
+    name: string,
+    args: DrEnvironmentArgs,
+    vpn: NonNullable<StackConfig["vpn"]>,
+    privateRoutes: aws.ec2.RouteTable,
+    named: (resource: string) => Tags,
+  ): pulumi.Output<string> {
+    const region = args.region;
+    const parent = { parent: this };
+    const customerGateway = new aws.ec2.CustomerGateway(
+      `${name}-town-gateway`,
+      {
+        region,
+        type: "ipsec.1",
+        ipAddress: vpn.customerGatewayIp,
+        bgpAsn: String(vpn.bgpAsn),
+        tags: named("town-gateway"),
+      },
+      parent,
+    );
+    const vpnGateway = new aws.ec2.VpnGateway(
+      `${name}-vpn-gateway`,
+      { region, vpcId: this.vpc.id, tags: named("vpn-gateway") },
+      parent,
+    );
+    const psk = args.vpnPresharedKey;
+    const connection = new aws.ec2.VpnConnection(
+      `${name}-vpn`,
+      {
+        region,
+        type: "ipsec.1",
+        customerGatewayId: customerGateway.id,
+        vpnGatewayId: vpnGateway.id,
+        staticRoutesOnly: vpn.staticRoutesOnly,
+        tunnel1IkeVersions: ["ikev2"],
+        tunnel2IkeVersions: ["ikev2"],
+        ...(psk === undefined ? {} : { tunnel1PresharedKey: psk, tunnel2PresharedKey: psk }),
+        tags: named("vpn"),
+      },
+      parent,
+    );
+    if (vpn.staticRoutesOnly) {
+      args.network.onPremisesCidrs.forEach((cidr, i) => {
+        new aws.ec2.VpnConnectionRoute(
+          `${name}-vpn-route-${i}`,
+          { region, vpnConnectionId: connection.id, destinationCidrBlock: cidr },
+          parent,
+        );
+      });
+    }
+    new aws.ec2.VpnGatewayRoutePropagation(
+      `${name}-vpn-propagation`,
+      { region, vpnGatewayId: vpnGateway.id, routeTableId: privateRoutes.id },
+      parent,
+    );
+    return connection.id;
+  }
+
+  /** A health check on the town's server and a failover record pair pointing at DR. */
+  private failover(
+    name: string,
+    service: NonNullable<StackConfig["publicServices"]>[number],
+    tags: Tags,
+  ): pulumi.Output<string> {
+    const parent = { parent: this };
+    const check = new aws.route53.HealthCheck(
+      `${name}-${service.name}-health`,
+      {
+        type: "HTTPS",
+        ipAddress: service.primaryIp,
+        fqdn: service.recordName,
+        port: service.port,
+        resourcePath: service.healthCheckPath,
+        enableSni: true,
+        failureThreshold: 3,
+        requestInterval: 30,
+        tags: tagged(tags, { Name: `${service.name}-primary` }),
+      },
+      parent,
+    );
+    const record = (role: "PRIMARY" | "SECONDARY", ip: string) =>
+      new aws.route53.Record(
+        `${name}-${service.name}-${role.toLowerCase()}`,
+        {
+          zoneId: service.hostedZoneId,
+          name: service.recordName,
+          type: "A",
+          ttl: 60,
+          records: [ip],
+          setIdentifier: `${service.name}-${role.toLowerCase()}`,
+          failoverRoutingPolicies: [{ type: role }],
+          ...(role === "PRIMARY" ? { healthCheckId: check.id } : {}),
+        },
+        parent,
+      );
+    record("PRIMARY", service.primaryIp);
+    record("SECONDARY", service.drIp);
+    return check.id;
+  }
+}

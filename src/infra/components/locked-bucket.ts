@@ -1,0 +1,229 @@
+/**
+ * The bucket settings every backup bucket shares, offsite copy and replica alike: versioning,
+ * Object Lock with a default retention, SSE-KMS with a customer-managed key and bucket key, all
+ * four public-access blocks, owner-enforced ownership, a TLS-only and encrypted-puts-only
+ * policy, and access logging to a separate bucket. Children are parented to the caller.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { LockMode } from "../config-schema.js";
+import { tagged, type Tags } from "../tags.js";
+import { policyJson, type Statement } from "./policy-documents.js";
+
+export interface LockedBucketArgs {
+  readonly region: string;
+  readonly kmsKeyArn: pulumi.Input<string>;
+  readonly lockMode: LockMode;
+  readonly lockDays: number;
+  readonly logBucket: pulumi.Input<string>;
+  readonly tags: Tags;
+}
+
+export interface LockedBucket {
+  readonly bucket: aws.s3.Bucket;
+  readonly versioning: aws.s3.BucketVersioning;
+}
+
+/** Denies plain-HTTP requests and puts that ask for anything but SSE-KMS with our key. */
+export function backupBucketPolicy(
+  bucketArn: pulumi.Input<string>,
+  kmsKeyArn: pulumi.Input<string>,
+): Statement[] {
+  const objects = pulumi.interpolate`${bucketArn}/*`;
+  return [
+    {
+      Sid: "DenyInsecureTransport",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Resource: [bucketArn, objects],
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    },
+    // "IfExists": a put without encryption headers gets the bucket default (SSE-KMS with the
+    // bucket key), which is what restic and Veeam send; an explicit other algorithm is refused.
+    {
+      Sid: "DenyUnencryptedPuts",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:PutObject",
+      Resource: objects,
+      Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": "aws:kms" } },
+    },
+    {
+      Sid: "DenyOtherKmsKeys",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:PutObject",
+      Resource: objects,
+      Condition: {
+        StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption-aws-kms-key-id": kmsKeyArn },
+      },
+    },
+  ];
+}
+
+/** Creates an immutable backup bucket and its guard rails in `args.region`. */
+export function createLockedBucket(
+  name: string,
+  args: LockedBucketArgs,
+  parent: pulumi.Resource,
+): LockedBucket {
+  const opts = { parent };
+  const region = args.region;
+  // Object Lock can only be switched on when the bucket is created.
+  const bucket = new aws.s3.Bucket(
+    name,
+    { region, objectLockEnabled: true, tags: tagged(args.tags, { Name: name }) },
+    opts,
+  );
+  const ownership = new aws.s3.BucketOwnershipControls(
+    `${name}-ownership`,
+    { region, bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
+    opts,
+  );
+  const publicAccess = new aws.s3.BucketPublicAccessBlock(
+    `${name}-public-access`,
+    {
+      region,
+      bucket: bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    },
+    opts,
+  );
+  const versioning = new aws.s3.BucketVersioning(
+    `${name}-versioning`,
+    { region, bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
+    opts,
+  );
+  new aws.s3.BucketObjectLockConfiguration(
+    `${name}-object-lock`,
+    {
+      region,
+      bucket: bucket.id,
+      objectLockEnabled: "Enabled",
+      rule: { defaultRetention: { mode: args.lockMode, days: args.lockDays } },
+    },
+    { parent, dependsOn: [versioning] },
+  );
+  new aws.s3.BucketServerSideEncryptionConfiguration(
+    `${name}-encryption`,
+    {
+      region,
+      bucket: bucket.id,
+      rules: [
+        {
+          applyServerSideEncryptionByDefault: {
+            sseAlgorithm: "aws:kms",
+            kmsMasterKeyId: args.kmsKeyArn,
+          },
+          // One data key per bucket instead of per object: cuts KMS requests (and cost) by ~99%.
+          bucketKeyEnabled: true,
+        },
+      ],
+    },
+    opts,
+  );
+  new aws.s3.BucketPolicy(
+    `${name}-policy`,
+    {
+      region,
+      bucket: bucket.id,
+      policy: policyJson(backupBucketPolicy(bucket.arn, args.kmsKeyArn)),
+    },
+    { parent, dependsOn: [publicAccess, ownership] },
+  );
+  new aws.s3.BucketLogging(
+    `${name}-logging`,
+    {
+      region,
+      bucket: bucket.id,
+      targetBucket: args.logBucket,
+      targetPrefix: pulumi.interpolate`${bucket.id}/`,
+    },
+    opts,
+  );
+  return { bucket, versioning };
+}
+
+/**
+ * The bucket that receives S3 server access logs in a region: SSE-S3 (log delivery cannot use
+ * SSE-KMS), public access blocked, TLS only, logs expire after `retentionDays`.
+ */
+export function createAccessLogBucket(
+  name: string,
+  args: { readonly region: string; readonly retentionDays: number; readonly tags: Tags },
+  parent: pulumi.Resource,
+): aws.s3.Bucket {
+  const opts = { parent };
+  const region = args.region;
+  const bucket = new aws.s3.Bucket(name, { region, tags: tagged(args.tags, { Name: name }) }, opts);
+  const ownership = new aws.s3.BucketOwnershipControls(
+    `${name}-ownership`,
+    { region, bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
+    opts,
+  );
+  const publicAccess = new aws.s3.BucketPublicAccessBlock(
+    `${name}-public-access`,
+    {
+      region,
+      bucket: bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    },
+    opts,
+  );
+  new aws.s3.BucketServerSideEncryptionConfiguration(
+    `${name}-encryption`,
+    {
+      region,
+      bucket: bucket.id,
+      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+    },
+    opts,
+  );
+  new aws.s3.BucketLifecycleConfiguration(
+    `${name}-lifecycle`,
+    {
+      region,
+      bucket: bucket.id,
+      rules: [
+        {
+          id: "expire-access-logs",
+          status: "Enabled",
+          filter: {},
+          expiration: { days: args.retentionDays },
+        },
+      ],
+    },
+    opts,
+  );
+  const objects = pulumi.interpolate`${bucket.arn}/*`;
+  const statements: Statement[] = [
+    {
+      Sid: "DenyInsecureTransport",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Resource: [bucket.arn, objects],
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    },
+    {
+      Sid: "AllowS3ServerAccessLogDelivery",
+      Effect: "Allow",
+      Principal: { Service: "logging.s3.amazonaws.com" },
+      Action: "s3:PutObject",
+      Resource: objects,
+    },
+  ];
+  new aws.s3.BucketPolicy(
+    `${name}-policy`,
+    { region, bucket: bucket.id, policy: policyJson(statements) },
+    { parent, dependsOn: [publicAccess, ownership] },
+  );
+  return bucket;
+}

@@ -1,0 +1,278 @@
+/**
+ * The town's immutable offsite copy: an Object Lock bucket in the offsite (DR) region encrypted
+ * with its own rotating KMS key, noncurrent versions tiered to Glacier and expired after the
+ * retention, access logs in a separate bucket, and optionally a replica in a third region.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "../config.js";
+import { tagged, type Tags } from "../tags.js";
+import { createAccessLogBucket, createLockedBucket } from "./locked-bucket.js";
+import { assumedBy, policyJson } from "./policy-documents.js";
+
+export interface OffsiteBackupStorageArgs {
+  readonly namePrefix: string;
+  /** The offsite region (the DR region): a different region from the town's primary one. */
+  readonly region: string;
+  /** A third region for the replica, when the stack wants one. */
+  readonly replicaRegion?: string;
+  readonly storage: StackConfig["offsiteStorage"];
+  readonly tags: Tags;
+}
+
+/** A replica bucket's identity, as the stack outputs publish it. */
+export interface ReplicaInfo {
+  readonly bucket: pulumi.Output<string>;
+  readonly bucketArn: pulumi.Output<string>;
+  readonly region: string;
+  readonly kmsKeyArn: pulumi.Output<string>;
+}
+
+/** A customer-managed key with yearly rotation and the longest deletion window. */
+export function backupKey(
+  name: string,
+  args: { readonly region: string; readonly description: string; readonly tags: Tags },
+  parent: pulumi.Resource,
+): aws.kms.Key {
+  const key = new aws.kms.Key(
+    name,
+    {
+      region: args.region,
+      description: args.description,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      tags: tagged(args.tags, { Name: name }),
+    },
+    { parent },
+  );
+  new aws.kms.Alias(
+    `${name}-alias`,
+    { region: args.region, name: `alias/${name}`, targetKeyId: key.keyId },
+    { parent },
+  );
+  return key;
+}
+
+export class OffsiteBackupStorage extends pulumi.ComponentResource {
+  readonly bucket: aws.s3.Bucket;
+  readonly region: string;
+  readonly kmsKey: aws.kms.Key;
+  readonly logBucket: aws.s3.Bucket;
+  readonly replica?: ReplicaInfo;
+
+  constructor(
+    name: string,
+    args: OffsiteBackupStorageArgs,
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
+    super("stronghold:backup:OffsiteBackupStorage", name, {}, opts);
+    const s = args.storage;
+    this.region = args.region;
+    const tags = tagged(args.tags, { purpose: "offsite-backup" });
+
+    this.kmsKey = backupKey(
+      `${args.namePrefix}-offsite-backup`,
+      { region: args.region, description: `${args.namePrefix} offsite backup bucket`, tags },
+      this,
+    );
+    this.logBucket = createAccessLogBucket(
+      `${name}-access-logs`,
+      {
+        region: args.region,
+        retentionDays: s.accessLogRetentionDays,
+        tags: tagged(args.tags, { purpose: "access-logs" }),
+      },
+      this,
+    );
+    const main = createLockedBucket(
+      `${name}-bucket`,
+      {
+        region: args.region,
+        kmsKeyArn: this.kmsKey.arn,
+        lockMode: s.lockMode,
+        lockDays: s.lockDays,
+        logBucket: this.logBucket.id,
+        tags,
+      },
+      this,
+    );
+    this.bucket = main.bucket;
+
+    new aws.s3.BucketLifecycleConfiguration(
+      `${name}-lifecycle`,
+      {
+        region: args.region,
+        bucket: this.bucket.id,
+        rules: [
+          {
+            id: "tier-and-expire-noncurrent-versions",
+            status: "Enabled",
+            filter: {},
+            noncurrentVersionTransitions: [
+              { noncurrentDays: s.noncurrentToGlacierIrDays, storageClass: "GLACIER_IR" },
+              { noncurrentDays: s.noncurrentToDeepArchiveDays, storageClass: "DEEP_ARCHIVE" },
+            ],
+            noncurrentVersionExpiration: { noncurrentDays: s.retentionDays },
+            // Once its versions are gone a delete marker is clutter that slows every listing.
+            expiration: { expiredObjectDeleteMarker: true },
+          },
+          {
+            id: "abort-incomplete-uploads",
+            status: "Enabled",
+            filter: {},
+            abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+          },
+        ],
+      },
+      { parent: this, dependsOn: [main.versioning] },
+    );
+
+    if (args.replicaRegion !== undefined) {
+      this.replica = this.createReplica(name, args, args.replicaRegion, main.versioning);
+    }
+
+    this.registerOutputs({
+      bucketName: this.bucket.id,
+      bucketArn: this.bucket.arn,
+      kmsKeyArn: this.kmsKey.arn,
+      logBucketName: this.logBucket.id,
+      replicaBucketName: this.replica?.bucket,
+    });
+  }
+
+  /** A second locked bucket in a third region, fed by S3 replication of every new version. */
+  private createReplica(
+    name: string,
+    args: OffsiteBackupStorageArgs,
+    region: string,
+    sourceVersioning: aws.s3.BucketVersioning,
+  ): ReplicaInfo {
+    const s = args.storage;
+    const tags = tagged(args.tags, { purpose: "offsite-backup-replica" });
+    const key = backupKey(
+      `${args.namePrefix}-offsite-replica`,
+      { region, description: `${args.namePrefix} offsite backup replica bucket`, tags },
+      this,
+    );
+    const logBucket = createAccessLogBucket(
+      `${name}-replica-access-logs`,
+      {
+        region,
+        retentionDays: s.accessLogRetentionDays,
+        tags: tagged(args.tags, { purpose: "access-logs" }),
+      },
+      this,
+    );
+    const replica = createLockedBucket(
+      `${name}-replica`,
+      {
+        region,
+        kmsKeyArn: key.arn,
+        lockMode: s.lockMode,
+        lockDays: s.lockDays,
+        logBucket: logBucket.id,
+        tags,
+      },
+      this,
+    );
+    new aws.s3.BucketLifecycleConfiguration(
+      `${name}-replica-lifecycle`,
+      {
+        region,
+        bucket: replica.bucket.id,
+        rules: [
+          {
+            id: "expire-noncurrent-versions",
+            status: "Enabled",
+            filter: {},
+            // The replica is the last resort: it stays in Deep Archive from the start.
+            noncurrentVersionExpiration: { noncurrentDays: s.retentionDays },
+            expiration: { expiredObjectDeleteMarker: true },
+          },
+        ],
+      },
+      { parent: this, dependsOn: [replica.versioning] },
+    );
+
+    const role = new aws.iam.Role(
+      `${name}-replication-role`,
+      {
+        assumeRolePolicy: assumedBy("s3.amazonaws.com"),
+        description: `S3 replication of the ${args.namePrefix} offsite backups`,
+        tags: tagged(args.tags, { Name: `${name}-replication-role` }),
+      },
+      { parent: this },
+    );
+    new aws.iam.RolePolicy(
+      `${name}-replication-policy`,
+      {
+        role: role.id,
+        policy: policyJson([
+          {
+            Sid: "ReadSourceConfiguration",
+            Effect: "Allow",
+            Action: ["s3:GetReplicationConfiguration", "s3:ListBucket"],
+            Resource: this.bucket.arn,
+          },
+          {
+            Sid: "ReadSourceVersions",
+            Effect: "Allow",
+            Action: [
+              "s3:GetObjectVersionForReplication",
+              "s3:GetObjectVersionAcl",
+              "s3:GetObjectVersionTagging",
+              "s3:GetObjectRetention",
+              "s3:GetObjectLegalHold",
+            ],
+            Resource: pulumi.interpolate`${this.bucket.arn}/*`,
+          },
+          {
+            Sid: "WriteReplicaVersions",
+            Effect: "Allow",
+            Action: ["s3:ReplicateObject", "s3:ReplicateTags"],
+            Resource: pulumi.interpolate`${replica.bucket.arn}/*`,
+          },
+          {
+            Sid: "DecryptSource",
+            Effect: "Allow",
+            Action: "kms:Decrypt",
+            Resource: this.kmsKey.arn,
+          },
+          {
+            Sid: "EncryptReplica",
+            Effect: "Allow",
+            Action: ["kms:Encrypt", "kms:GenerateDataKey"],
+            Resource: key.arn,
+          },
+        ]),
+      },
+      { parent: this },
+    );
+    new aws.s3.BucketReplicationConfig(
+      `${name}-replication`,
+      {
+        region: args.region,
+        bucket: this.bucket.id,
+        role: role.arn,
+        rules: [
+          {
+            id: "offsite-to-replica",
+            status: "Enabled",
+            filter: {},
+            // Deletions stay local: a delete marker written by a compromised agent must not
+            // hide objects in the replica too.
+            deleteMarkerReplication: { status: "Disabled" },
+            sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
+            destination: {
+              bucket: replica.bucket.arn,
+              storageClass: "DEEP_ARCHIVE",
+              encryptionConfiguration: { replicaKmsKeyId: key.arn },
+            },
+          },
+        ],
+      },
+      { parent: this, dependsOn: [sourceVersioning, replica.versioning] },
+    );
+    return { bucket: replica.bucket.id, bucketArn: replica.bucket.arn, region, kmsKeyArn: key.arn };
+  }
+}

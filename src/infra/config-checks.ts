@@ -1,0 +1,198 @@
+/**
+ * The checks a schema cannot express: relations between stack settings (the DR region is not the
+ * primary region, retention meets the legal minimum, lifecycle steps come in order) and CIDR
+ * blocks that parse. Each check is a small named function returning located findings.
+ */
+import { formatCidr, overlaps, parseCidr, type Ipv4Block } from "./cidr.js";
+import type { RawStackConfig } from "./config-schema.js";
+
+/** A finding about one setting: the JSON pointer inside the `stronghold:` object, and what is wrong. */
+export interface ConfigFinding {
+  /** Pointer relative to the stronghold namespace, e.g. "/drRegion" or "/offsiteStorage/lockDays". */
+  readonly pointer: string;
+  readonly message: string;
+}
+
+type Check = (config: RawStackConfig) => ConfigFinding[];
+
+const regionsDiffer: Check = (c) => {
+  const findings: ConfigFinding[] = [];
+  if (c.drRegion === c.primaryRegion) {
+    findings.push({
+      pointer: "/drRegion",
+      message: `must differ from stronghold:primaryRegion (${c.primaryRegion}): a regional outage would take the backups with it`,
+    });
+  }
+  if (c.replicaRegion !== undefined) {
+    for (const [other, value] of [
+      ["primaryRegion", c.primaryRegion],
+      ["drRegion", c.drRegion],
+    ] as const) {
+      if (c.replicaRegion === value) {
+        findings.push({
+          pointer: "/replicaRegion",
+          message: `must differ from stronghold:${other} (${value}): the replica belongs in a third region`,
+        });
+      }
+    }
+  }
+  return findings;
+};
+
+const offsiteRetention: Check = (c) => {
+  const s = c.offsiteStorage;
+  const findings: ConfigFinding[] = [];
+  if (s.lockDays < c.legalMinimumRetentionDays) {
+    findings.push({
+      pointer: "/offsiteStorage/lockDays",
+      message: `is ${s.lockDays} days, below the legal minimum stronghold:legalMinimumRetentionDays (${c.legalMinimumRetentionDays})`,
+    });
+  }
+  if (s.retentionDays < s.lockDays) {
+    findings.push({
+      pointer: "/offsiteStorage/retentionDays",
+      message: `is ${s.retentionDays} days, shorter than the Object Lock retention lockDays (${s.lockDays}): versions would be scheduled to expire while still locked`,
+    });
+  }
+  if (s.noncurrentToDeepArchiveDays <= s.noncurrentToGlacierIrDays) {
+    findings.push({
+      pointer: "/offsiteStorage/noncurrentToDeepArchiveDays",
+      message: `must be later than noncurrentToGlacierIrDays (${s.noncurrentToGlacierIrDays}): versions move to Glacier Instant Retrieval first`,
+    });
+  }
+  if (s.retentionDays <= s.noncurrentToDeepArchiveDays) {
+    findings.push({
+      pointer: "/offsiteStorage/retentionDays",
+      message: `must be later than noncurrentToDeepArchiveDays (${s.noncurrentToDeepArchiveDays}): S3 refuses an expiry before the last transition`,
+    });
+  }
+  return findings;
+};
+
+const vaultLockBounds: Check = (c) => {
+  const lock = c.vaultLock;
+  const findings: ConfigFinding[] = [];
+  if (lock.maxRetentionDays < lock.minRetentionDays) {
+    findings.push({
+      pointer: "/vaultLock/maxRetentionDays",
+      message: `is below minRetentionDays (${lock.minRetentionDays})`,
+    });
+  }
+  c.backupPlans.forEach((plan, p) =>
+    plan.rules.forEach((rule, r) => {
+      const pointer = `/backupPlans/${p}/rules/${r}`;
+      if (
+        rule.retentionDays < lock.minRetentionDays ||
+        rule.retentionDays > lock.maxRetentionDays
+      ) {
+        findings.push({
+          pointer: `${pointer}/retentionDays`,
+          message: `is ${rule.retentionDays} days, outside the vault lock's ${lock.minRetentionDays}–${lock.maxRetentionDays} days: the vault would refuse these recovery points`,
+        });
+      }
+      if (
+        rule.coldStorageAfterDays !== undefined &&
+        rule.retentionDays < rule.coldStorageAfterDays + 90
+      ) {
+        findings.push({
+          pointer: `${pointer}/coldStorageAfterDays`,
+          message: `leaves less than the 90 days AWS Backup requires in cold storage before retentionDays (${rule.retentionDays})`,
+        });
+      }
+    }),
+  );
+  return findings;
+};
+
+const backupRetentionMeetsLegalMinimum: Check = (c) => {
+  const longest = Math.max(...c.backupPlans.flatMap((p) => p.rules.map((r) => r.retentionDays)));
+  return longest >= c.legalMinimumRetentionDays
+    ? []
+    : [
+        {
+          pointer: "/backupPlans",
+          message: `keep recovery points at most ${longest} days, below the legal minimum stronghold:legalMinimumRetentionDays (${c.legalMinimumRetentionDays}); add a rule that keeps them longer`,
+        },
+      ];
+};
+
+const uniqueNames: Check = (c) => {
+  const findings: ConfigFinding[] = [];
+  const lists = [
+    ["backupPlans", c.backupPlans.map((p) => p.name)],
+    ["backupAgents", c.backupAgents.map((a) => a.name)],
+    ["criticalSystems", c.criticalSystems.map((s) => s.name)],
+    ["publicServices", (c.publicServices ?? []).map((s) => s.name)],
+  ] as const;
+  for (const [key, names] of lists) {
+    names.forEach((name, i) => {
+      if (names.indexOf(name) !== i) {
+        findings.push({ pointer: `/${key}/${i}/name`, message: `repeats the name "${name}"` });
+      }
+    });
+  }
+  c.backupAgents.forEach((agent, i) =>
+    c.backupAgents.forEach((other, j) => {
+      if (i !== j && agent.prefix.startsWith(other.prefix)) {
+        findings.push({
+          pointer: `/backupAgents/${i}/prefix`,
+          message: `${agent.prefix} lies inside the prefix of backup agent "${other.name}" (${other.prefix}): each agent needs its own prefix`,
+        });
+      }
+    }),
+  );
+  return findings;
+};
+
+/** Parses the block at `pointer`, recording a finding when it is malformed. */
+function block(text: string, pointer: string, findings: ConfigFinding[]): Ipv4Block | undefined {
+  const parsed = parseCidr(text);
+  if (parsed.ok) return parsed.block;
+  findings.push({ pointer, message: `"${text}" ${parsed.reason}` });
+  return undefined;
+}
+
+const networkCidrs: Check = (c) => {
+  const n = c.drNetwork;
+  const findings: ConfigFinding[] = [];
+  const vpc = block(n.vpcCidr, "/drNetwork/vpcCidr", findings);
+  if (vpc && (vpc.prefix < 16 || vpc.prefix > 24)) {
+    findings.push({
+      pointer: "/drNetwork/vpcCidr",
+      message: `is a /${vpc.prefix}; a VPC takes /16 to /24 here (AWS allows /16–/28, and the subnets per zone need room)`,
+    });
+  }
+  n.onPremisesCidrs.forEach((text, i) => {
+    const onPrem = block(text, `/drNetwork/onPremisesCidrs/${i}`, findings);
+    if (vpc && onPrem && overlaps(vpc, onPrem)) {
+      findings.push({
+        pointer: `/drNetwork/onPremisesCidrs/${i}`,
+        message: `${text} overlaps the DR VPC ${formatCidr(vpc)}: routes over the VPN would be ambiguous`,
+      });
+    }
+  });
+  n.availabilityZones.forEach((zone, i) => {
+    if (!zone.startsWith(c.drRegion) || zone.length !== c.drRegion.length + 1) {
+      findings.push({
+        pointer: `/drNetwork/availabilityZones/${i}`,
+        message: `${zone} is not a zone of stronghold:drRegion (${c.drRegion})`,
+      });
+    }
+  });
+  return findings;
+};
+
+/** Every semantic check, in the order their findings are reported. */
+export const CONFIG_CHECKS: readonly Check[] = [
+  regionsDiffer,
+  offsiteRetention,
+  vaultLockBounds,
+  backupRetentionMeetsLegalMinimum,
+  uniqueNames,
+  networkCidrs,
+];
+
+/** Runs every check; an empty list means the settings hang together. */
+export function checkStackConfig(config: RawStackConfig): ConfigFinding[] {
+  return CONFIG_CHECKS.flatMap((check) => check(config));
+}

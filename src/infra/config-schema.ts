@@ -1,0 +1,231 @@
+/**
+ * The stack settings of the infrastructure pillar: the `stronghold:` keys of
+ * stacks/Pulumi.<stack>.yaml, one TypeBox schema giving both the JSON Schema ajv enforces at
+ * program start (published as policies/schemas/stack-config.schema.json) and the raw TS type.
+ */
+import { Type, type Static } from "@sinclair/typebox";
+
+/** The config namespace of this project: `stronghold:drRegion` and so on. */
+export const CONFIG_NAMESPACE = "stronghold";
+
+export const LOCK_MODES = ["GOVERNANCE", "COMPLIANCE"] as const;
+export type LockMode = (typeof LOCK_MODES)[number];
+
+export const BACKUP_FREQUENCIES = ["daily", "weekly", "monthly", "yearly"] as const;
+export type BackupFrequency = (typeof BACKUP_FREQUENCIES)[number];
+
+export const AGENT_TOOLS = ["restic", "veeam"] as const;
+export type AgentTool = (typeof AGENT_TOOLS)[number];
+
+export const DATA_CLASSIFICATIONS = ["public", "internal", "confidential", "restricted"] as const;
+
+/** Resource types AWS Backup restore testing can restore (protectedResourceType values). */
+export const RESTORE_TEST_RESOURCE_TYPES = [
+  "Aurora",
+  "DocumentDB",
+  "DynamoDB",
+  "EBS",
+  "EC2",
+  "EFS",
+  "FSx",
+  "Neptune",
+  "RDS",
+  "S3",
+] as const;
+
+const literals = <T extends string>(values: readonly T[]) =>
+  Type.Union(values.map((v) => Type.Literal(v)));
+
+const Region = Type.String({
+  pattern: "^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d$",
+  description: "an AWS region such as us-east-1",
+});
+const Days = (description: string) =>
+  Type.Integer({ minimum: 1, maximum: 36500, description: `${description} (days)` });
+const Slug = Type.String({
+  pattern: "^[a-z][a-z0-9-]{0,30}[a-z0-9]$",
+  description: "lower-case letters, digits and hyphens, 2–32 characters",
+});
+/** Checked by code (src/infra/cidr.ts) so a malformed block gets a precise message. */
+const Cidr = Type.String({ description: "an IPv4 CIDR block such as 10.60.0.0/16" });
+const Ipv4 = Type.String({ format: "ipv4" });
+
+const Tags = Type.Object(
+  {
+    department: Slug,
+    dataClassification: literals(DATA_CLASSIFICATIONS),
+  },
+  { additionalProperties: false, description: "Tags every resource carries" },
+);
+
+const OffsiteStorage = Type.Object(
+  {
+    lockMode: literals(LOCK_MODES),
+    lockDays: Days("Object Lock default retention"),
+    noncurrentToGlacierIrDays: Days("move noncurrent versions to Glacier Instant Retrieval after"),
+    noncurrentToDeepArchiveDays: Days("move noncurrent versions to Glacier Deep Archive after"),
+    retentionDays: Days("expire noncurrent versions after"),
+    accessLogRetentionDays: Days("keep S3 access logs for"),
+  },
+  { additionalProperties: false },
+);
+
+const BackupAgent = Type.Object(
+  {
+    name: Slug,
+    tool: literals(AGENT_TOOLS),
+    prefix: Type.String({
+      pattern: "^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)*/$",
+      description: "a key prefix ending in a slash, such as restic/",
+    }),
+  },
+  { additionalProperties: false },
+);
+
+const VaultLock = Type.Object(
+  {
+    minRetentionDays: Days("shortest retention a recovery point may have"),
+    maxRetentionDays: Days("longest retention a recovery point may have"),
+    changeableForDays: Type.Optional(
+      Type.Integer({
+        minimum: 3,
+        maximum: 36500,
+        description:
+          "grace period before the lock becomes immutable (compliance mode); absent = governance mode",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const BackupRule = Type.Object(
+  {
+    frequency: literals(BACKUP_FREQUENCIES),
+    retentionDays: Days("keep recovery points for"),
+    coldStorageAfterDays: Type.Optional(Days("move recovery points to cold storage after")),
+    copyToDr: Type.Boolean({ description: "copy each recovery point to the DR-region vault" }),
+  },
+  { additionalProperties: false },
+);
+
+const BackupPlan = Type.Object(
+  {
+    name: Slug,
+    rules: Type.Array(BackupRule, { minItems: 1 }),
+  },
+  { additionalProperties: false },
+);
+
+const RestoreTesting = Type.Object(
+  {
+    schedule: Type.String({
+      pattern: "^cron\\([^)]+\\)$",
+      description: "an AWS cron expression such as cron(0 6 ? * MON *)",
+    }),
+    resourceTypes: Type.Array(literals(RESTORE_TEST_RESOURCE_TYPES), {
+      minItems: 1,
+      uniqueItems: true,
+    }),
+    selectionWindowDays: Type.Integer({ minimum: 1, maximum: 365 }),
+    validationWindowHours: Type.Integer({ minimum: 1, maximum: 168 }),
+  },
+  { additionalProperties: false },
+);
+
+const Objectives = Type.Object(
+  {
+    rtoHours: Type.Integer({ minimum: 1, maximum: 720, description: "recovery time objective" }),
+    rpoHours: Type.Integer({ minimum: 1, maximum: 168, description: "recovery point objective" }),
+  },
+  { additionalProperties: false },
+);
+
+const DrNetwork = Type.Object(
+  {
+    vpcCidr: Cidr,
+    availabilityZones: Type.Array(Type.String({ pattern: "^[a-z]{2}(-gov)?-[a-z]+-\\d[a-z]$" }), {
+      minItems: 2,
+      maxItems: 4,
+      uniqueItems: true,
+    }),
+    onPremisesCidrs: Type.Array(Cidr, { minItems: 1 }),
+  },
+  { additionalProperties: false },
+);
+
+const Vpn = Type.Object(
+  {
+    customerGatewayIp: Ipv4,
+    bgpAsn: Type.Integer({ minimum: 1, maximum: 4294967294 }),
+    staticRoutesOnly: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+
+const CriticalSystem = Type.Object(
+  {
+    name: Slug,
+    instanceType: Type.String({
+      pattern: "^[a-z][a-z0-9-]*\\.[a-z0-9]+$",
+      description: "an EC2 instance type such as t3.large",
+    }),
+    image: Type.String({
+      pattern: "^(ami-[0-9a-f]{8,17}|resolve:ssm:/[A-Za-z0-9_./-]+)$",
+      description: "an AMI id or resolve:ssm:/parameter/name",
+    }),
+    volumeGb: Type.Integer({ minimum: 8, maximum: 16384 }),
+    ports: Type.Array(Type.Integer({ minimum: 1, maximum: 65535 }), { uniqueItems: true }),
+  },
+  { additionalProperties: false },
+);
+
+const PublicService = Type.Object(
+  {
+    name: Slug,
+    hostedZoneId: Type.String({ pattern: "^Z[A-Z0-9]{4,32}$", description: "a Route 53 zone id" }),
+    recordName: Type.String({ format: "hostname" }),
+    primaryIp: Ipv4,
+    drIp: Ipv4,
+    port: Type.Integer({ minimum: 1, maximum: 65535 }),
+    healthCheckPath: Type.String({ pattern: "^/", description: "a URL path such as /health" }),
+  },
+  { additionalProperties: false },
+);
+
+/** The stack config as written: every `stronghold:<key>` of Pulumi.<stack>.yaml, decoded. */
+export const StackConfigSchema = Type.Object(
+  {
+    town: Slug,
+    primaryRegion: Region,
+    drRegion: Region,
+    replicaRegion: Type.Optional(Region),
+    legalMinimumRetentionDays: Days("shortest retention the town's records schedule allows"),
+    tags: Tags,
+    offsiteStorage: OffsiteStorage,
+    backupAgents: Type.Array(BackupAgent, { minItems: 1 }),
+    vaultLock: VaultLock,
+    backupPlans: Type.Array(BackupPlan, { minItems: 1 }),
+    restoreTesting: Type.Optional(RestoreTesting),
+    objectives: Objectives,
+    drNetwork: DrNetwork,
+    vpn: Type.Optional(Vpn),
+    vpnPresharedKey: Type.Optional(
+      Type.String({
+        pattern: "^[A-Za-z1-9._][A-Za-z0-9._]{7,63}$",
+        description:
+          "8–64 letters, digits, dots or underscores, not starting with 0 (set it with --secret)",
+      }),
+    ),
+    criticalSystems: Type.Array(CriticalSystem),
+    publicServices: Type.Optional(Type.Array(PublicService)),
+    alertEmails: Type.Array(Type.String({ format: "email" }), { minItems: 1, uniqueItems: true }),
+  },
+  {
+    additionalProperties: false,
+    title: "Stronghold stack config",
+    description: "The stronghold: keys of stacks/Pulumi.<stack>.yaml",
+  },
+);
+
+/** The raw, schema-valid stack config (before the semantic checks of config.ts). */
+export type RawStackConfig = Static<typeof StackConfigSchema>;

@@ -1,0 +1,182 @@
+/**
+ * Runs the infrastructure program offline: the Pulumi engine and AWS are replaced by
+ * `pulumi.runtime.setMocks` (neither can run here), the stack config is read from
+ * stacks/Pulumi.<stack>.yaml exactly as the CLI would pass it, and every registered resource
+ * comes back with its resolved inputs, parent and provider. Runs can repeat in one process.
+ */
+import path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import type { MockResourceArgs } from "@pulumi/pulumi/runtime/index.js";
+import { InputError } from "../errors.js";
+import { PROJECT_ROOT } from "../project-root.js";
+import { readStackConfigFile } from "./config-file.js";
+import { parseStackConfig } from "./config.js";
+import { mockCall, mockResource } from "./mocks.js";
+import { deployStronghold } from "./program.js";
+
+/** One resource the program registered, as the engine would have received it. */
+export interface RecordedResource {
+  readonly type: string;
+  readonly name: string;
+  readonly urn: string;
+  readonly inputs: Record<string, unknown>;
+  /** URN of the parent component, absent for top-level resources. */
+  readonly parent?: string;
+  /** Provider reference (`<urn>::<id>`) of custom resources. */
+  readonly provider?: string;
+  /** The id the mocked AWS gave a custom resource (a bucket's name, a VPC's vpc-…). */
+  readonly id?: string;
+}
+
+/** Everything a mocked run produced. */
+export interface MockedRun {
+  readonly resources: RecordedResource[];
+  /** The stack outputs, resolved, secrets in clear. */
+  readonly outputs: Record<string, unknown>;
+  /** JSON pointers of the outputs that are Pulumi secrets (masked by `pulumi stack output`). */
+  readonly secrets: string[];
+}
+
+export interface MockedRunOptions {
+  /** A stack settings file to use instead of stacks/Pulumi.<stack>.yaml. */
+  readonly configFile?: string;
+  /** The project root holding stacks/; default this project. */
+  readonly projectRoot?: string;
+}
+
+/** The slice of the mock monitor that sees each registration with its parent and provider. */
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getProvider(): string;
+}
+interface RegisterResponse {
+  getUrn(): string;
+  getId(): string;
+}
+type RegisterCallback = (error: unknown, response?: RegisterResponse) => void;
+interface RecordingMonitor {
+  registerResource(request: RegisterRequest, callback: RegisterCallback): Promise<void>;
+}
+
+/** Waits for every registration still in flight (the SDK keeps the count; its typings omit it). */
+async function settleRegistrations(): Promise<void> {
+  const wait = (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
+  if (typeof wait === "function") await wait();
+}
+
+/** Resolves every Output in a value, remembering where secrets were. */
+async function resolve(value: unknown, pointer: string, secrets: string[]): Promise<unknown> {
+  if (pulumi.Output.isInstance(value)) {
+    const output = value;
+    const [resolved, secret] = await Promise.all([
+      new Promise<unknown>((done) => output.apply((v) => done(v))),
+      pulumi.isSecret(output),
+    ]);
+    if (secret) secrets.push(pointer);
+    return resolve(resolved, pointer, secrets);
+  }
+  if (Array.isArray(value)) {
+    return Promise.all(value.map((v, i) => resolve(v, `${pointer}/${i}`, secrets)));
+  }
+  if (
+    value !== null &&
+    typeof value === "object" &&
+    Object.getPrototypeOf(value) === Object.prototype
+  ) {
+    const entries = await Promise.all(
+      Object.entries(value).map(
+        async ([k, v]) =>
+          [
+            k,
+            await resolve(v, `${pointer}/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`, secrets),
+          ] as const,
+      ),
+    );
+    return Object.fromEntries(entries);
+  }
+  return value;
+}
+
+// The Pulumi runtime is process-wide state: one mocked run at a time.
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs stack `stack` under mocks and returns every registered resource and the outputs. A bad
+ * stack config throws an InputError listing every problem before any resource is registered.
+ */
+export function runStackWithMocks(
+  stack: string,
+  options: MockedRunOptions = {},
+): Promise<MockedRun> {
+  const run = queue.then(() => runExclusive(stack, options));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+async function runExclusive(stack: string, options: MockedRunOptions): Promise<MockedRun> {
+  const root = options.projectRoot ?? PROJECT_ROOT;
+  const file = options.configFile ?? path.join(root, "stacks", `Pulumi.${stack}.yaml`);
+  const read = readStackConfigFile(file);
+  if (!read.ok) throw new InputError(read.problems);
+  const parsed = parseStackConfig(read.values, { file, text: read.text });
+  if (!parsed.ok) throw new InputError(parsed.problems);
+  const config = parsed.config;
+
+  const resources: RecordedResource[] = [];
+  // The mock monitor calls newResource synchronously inside registerResource, so the inputs
+  // taken right after registerResource returns belong to that request.
+  let pending: Record<string, unknown> | undefined;
+  const takePending = (): Record<string, unknown> => {
+    const inputs = pending ?? {};
+    pending = undefined;
+    return inputs;
+  };
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args: MockResourceArgs) => {
+        pending = args.inputs as Record<string, unknown>;
+        return args.custom === false
+          ? { id: undefined, state: {} }
+          : mockResource(args, config.primaryRegion);
+      },
+      call: mockCall,
+    },
+    "stronghold",
+    stack,
+    false,
+  );
+  pulumi.runtime.setAllConfig(Object.fromEntries(read.values), [...read.secretKeys]);
+
+  // The Mocks interface does not pass the parent; the monitor's requests carry it.
+  const monitor = pulumi.runtime.getMonitor() as unknown as RecordingMonitor;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (request, callback) => {
+    let inputs: Record<string, unknown> = {};
+    const registering = register(request, (error, response) => {
+      if (!error && response) {
+        resources.push({
+          type: request.getType(),
+          name: request.getName(),
+          urn: response.getUrn(),
+          inputs,
+          ...(request.getParent() ? { parent: request.getParent() } : {}),
+          ...(request.getProvider() ? { provider: request.getProvider() } : {}),
+          ...(response.getId() ? { id: response.getId() } : {}),
+        });
+      }
+      callback(error, response);
+    });
+    inputs = takePending();
+    return registering;
+  };
+
+  const secrets: string[] = [];
+  const outputs = (await resolve(deployStronghold(config, stack), "", secrets)) as Record<
+    string,
+    unknown
+  >;
+  await settleRegistrations();
+  return { resources, outputs, secrets };
+}

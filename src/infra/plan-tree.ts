@@ -1,0 +1,59 @@
+/** The resource tree of one planned stack: components with their children, each with its key settings. */
+import { nameLookup, keySettings } from "./plan-settings.js";
+import type { PolicyViolation, ResourceRecord } from "./policy-check.js";
+
+/** One resource of the plan. */
+export interface PlanNode {
+  readonly type: string;
+  readonly name: string;
+  readonly urn: string;
+  /** The region it is created in, when it names one (v7's per-resource region). */
+  readonly region?: string;
+  readonly settings: readonly string[];
+  /** Names of the policies it violates. */
+  readonly violated: readonly string[];
+  readonly children: readonly PlanNode[];
+}
+
+/** Builds the parent/child tree in registration order; providers are left out. */
+export function buildTree(
+  records: readonly ResourceRecord[],
+  violations: readonly PolicyViolation[],
+): PlanNode[] {
+  const nameOf = nameLookup(records);
+  const shown = records.filter((r) => !r.type.startsWith("pulumi:providers:"));
+  const children = new Map<string | undefined, ResourceRecord[]>();
+  const urns = new Set(shown.map((r) => r.urn));
+  for (const record of shown) {
+    // A parent that is not recorded (the stack itself) puts the resource at the top.
+    const parent =
+      record.parent !== undefined && urns.has(record.parent) ? record.parent : undefined;
+    children.set(parent, [...(children.get(parent) ?? []), record]);
+  }
+  const violatedAt = new Map<string, Set<string>>();
+  for (const v of violations) {
+    if (v.urn !== undefined)
+      violatedAt.set(v.urn, (violatedAt.get(v.urn) ?? new Set()).add(v.policy));
+  }
+  const node = (record: ResourceRecord): PlanNode => {
+    const region = record.inputs.region;
+    return {
+      type: record.type,
+      name: record.name,
+      urn: record.urn,
+      ...(typeof region === "string" ? { region } : {}),
+      settings: keySettings(record, nameOf),
+      violated: [...(violatedAt.get(record.urn) ?? [])],
+      children: (children.get(record.urn) ?? []).map(node),
+    };
+  };
+  return (children.get(undefined) ?? []).map(node);
+}
+
+/** Every node of a tree, depth first. */
+export function* walk(nodes: readonly PlanNode[]): Generator<PlanNode> {
+  for (const n of nodes) {
+    yield n;
+    yield* walk(n.children);
+  }
+}

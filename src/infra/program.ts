@@ -1,0 +1,160 @@
+/**
+ * The infrastructure program: from a validated stack config to every component and the stack
+ * outputs. The Pulumi entry (stacks/index.ts) and the mocked runs (mock-run.ts) both call it, so
+ * what is tested offline is what `pulumi up` deploys.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "./config.js";
+import { Alerts } from "./components/alerts.js";
+import { BackupAgentAccess } from "./components/backup-agent-access.js";
+import { BackupVaults } from "./components/backup-vaults.js";
+import { DrEnvironment } from "./components/dr-environment.js";
+import { OffsiteBackupStorage } from "./components/offsite-backup-storage.js";
+import { STACK_OUTPUTS_VERSION, type StackOutputs } from "./stack-outputs.js";
+import { baseTags, physicalName } from "./tags.js";
+
+/** A value whose leaves may still be Outputs: how a program hands its outputs to Pulumi. */
+export type DeepInput<T> = T extends string | number | boolean
+  ? pulumi.Input<T>
+  : T extends readonly (infer E)[]
+    ? readonly DeepInput<E>[]
+    : { readonly [K in keyof T]: DeepInput<T[K]> };
+
+/** The stack outputs before Pulumi resolves them; secrets stay individually secret. */
+export type StackOutputValues = DeepInput<StackOutputs>;
+
+/** Registers every resource of a stack and returns its outputs. */
+export function deployStronghold(config: StackConfig, stack: string): StackOutputValues {
+  const tags = baseTags(config, stack);
+  const namePrefix = `${config.town}-${stack}`;
+  const vaultNames = {
+    primary: physicalName(config.town, stack, "primary"),
+    dr: physicalName(config.town, stack, "dr"),
+  };
+
+  const alerts = new Alerts("alerts", {
+    namePrefix,
+    primaryRegion: config.primaryRegion,
+    drRegion: config.drRegion,
+    emails: config.alertEmails,
+    rpoHours: config.objectives.rpoHours,
+    primaryVaultName: vaultNames.primary,
+    tags,
+  });
+
+  const offsite = new OffsiteBackupStorage("offsite", {
+    namePrefix,
+    region: config.drRegion,
+    ...(config.replicaRegion === undefined ? {} : { replicaRegion: config.replicaRegion }),
+    storage: config.offsiteStorage,
+    tags,
+  });
+
+  const agents = config.backupAgents.map(
+    (agent) =>
+      new BackupAgentAccess(`agent-${agent.name}`, {
+        namePrefix,
+        agent,
+        bucketArn: offsite.bucket.arn,
+        kmsKeyArn: offsite.kmsKey.arn,
+        tags,
+      }),
+  );
+
+  const vaults = new BackupVaults("vaults", {
+    namePrefix,
+    primaryRegion: config.primaryRegion,
+    drRegion: config.drRegion,
+    vaultNames,
+    vaultLock: config.vaultLock,
+    plans: config.backupPlans,
+    ...(config.restoreTesting === undefined ? {} : { restoreTesting: config.restoreTesting }),
+    objectives: config.objectives,
+    topicArns: alerts.topicArns,
+    tags,
+  });
+
+  const dr = new DrEnvironment("dr", {
+    namePrefix,
+    region: config.drRegion,
+    network: config.drNetwork,
+    ...(config.vpn === undefined ? {} : { vpn: config.vpn }),
+    ...(config.vpnPresharedKey === undefined
+      ? {}
+      : { vpnPresharedKey: pulumi.secret(config.vpnPresharedKey) }),
+    criticalSystems: config.criticalSystems,
+    ...(config.publicServices === undefined ? {} : { publicServices: config.publicServices }),
+    offsiteBucketArn: offsite.bucket.arn,
+    offsiteKmsKeyArn: offsite.kmsKey.arn,
+    tags,
+  });
+
+  const replica = offsite.replica;
+  return {
+    schemaVersion: STACK_OUTPUTS_VERSION,
+    town: config.town,
+    stack,
+    regions: {
+      primary: config.primaryRegion,
+      dr: config.drRegion,
+      ...(config.replicaRegion === undefined ? {} : { replica: config.replicaRegion }),
+    },
+    offsite: {
+      bucket: offsite.bucket.id,
+      bucketArn: offsite.bucket.arn,
+      region: offsite.region,
+      endpoint: `https://s3.${offsite.region}.amazonaws.com`,
+      kmsKeyArn: offsite.kmsKey.arn,
+      lockMode: config.offsiteStorage.lockMode,
+      lockDays: config.offsiteStorage.lockDays,
+      logBucket: offsite.logBucket.id,
+      ...(replica === undefined
+        ? {}
+        : {
+            replica: {
+              bucket: replica.bucket,
+              bucketArn: replica.bucketArn,
+              region: replica.region,
+              kmsKeyArn: replica.kmsKeyArn,
+            },
+          }),
+    },
+    vaults: {
+      primary: { ...vaults.primary },
+      dr: { ...vaults.dr },
+    },
+    backupPlanArns: Object.fromEntries(
+      config.backupPlans.map((plan, i) => [plan.name, vaults.plans[i]!.arn]),
+    ),
+    auditFrameworkArn: vaults.framework.arn,
+    ...(vaults.restoreTestingPlan === undefined
+      ? {}
+      : { restoreTestingPlanArn: vaults.restoreTestingPlan.arn }),
+    dr: {
+      region: config.drRegion,
+      vpcId: dr.vpc.id,
+      vpcCidr: config.drNetwork.vpcCidr,
+      publicSubnetIds: dr.publicSubnetIds,
+      privateSubnetIds: dr.privateSubnetIds,
+      s3EndpointId: dr.s3Endpoint.id,
+      securityGroupIds: dr.securityGroupIds,
+      launchTemplateIds: dr.launchTemplateIds,
+      ...(dr.vpnConnectionId === undefined ? {} : { vpnConnectionId: dr.vpnConnectionId }),
+      healthCheckIds: dr.healthCheckIds,
+    },
+    objectives: { ...config.objectives },
+    alerts: { topicArns: alerts.topicArns },
+    agents: Object.fromEntries(
+      agents.map((agent, i) => [
+        config.backupAgents[i]!.name,
+        {
+          userName: agent.user.name,
+          userArn: agent.user.arn,
+          prefix: agent.prefix,
+          accessKeyId: agent.accessKeyId,
+          secretAccessKey: agent.secretAccessKey,
+        },
+      ]),
+    ),
+  };
+}

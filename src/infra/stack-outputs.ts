@@ -1,0 +1,142 @@
+/**
+ * The one shape of the infrastructure stack's outputs, which the drill runbooks read from
+ * `pulumi stack output --json` or a saved copy of it. TypeBox gives the published JSON Schema
+ * (policies/schemas/stack-outputs.schema.json) and the TS type from one definition.
+ */
+import { Type, type Static } from "@sinclair/typebox";
+import { loadValidated, type Loaded } from "../input/ajv.js";
+import { pointerTokens } from "../input/locate.js";
+import { LOCK_MODES } from "./config-schema.js";
+
+/** The current version of the outputs shape; bumped on any incompatible change. */
+export const STACK_OUTPUTS_VERSION = 1;
+
+/** What `pulumi stack output --json` prints for a secret unless --show-secrets is given. */
+export const SECRET_MASK = "[secret]";
+
+const Region = Type.String({ pattern: "^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d$" });
+const Arn = Type.String({ pattern: "^arn:aws[a-z-]*:", description: "an AWS ARN" });
+const Id = Type.String({ minLength: 1 });
+const Hours = Type.Integer({ minimum: 1 });
+const Secret = Type.String({
+  minLength: 1,
+  description: `a Pulumi secret: "${SECRET_MASK}" unless read with --show-secrets`,
+});
+const ByName = <T extends ReturnType<typeof Type.String>>(value: T) =>
+  Type.Record(Type.String({ pattern: "^[a-z][a-z0-9-]*$" }), value);
+
+const Vault = Type.Object(
+  {
+    name: Id,
+    arn: Arn,
+    region: Region,
+    kmsKeyArn: Arn,
+  },
+  { additionalProperties: false },
+);
+
+const Bucket = Type.Object(
+  {
+    bucket: Id,
+    bucketArn: Arn,
+    region: Region,
+    kmsKeyArn: Arn,
+  },
+  { additionalProperties: false },
+);
+
+/** The stack outputs of a Stronghold infrastructure stack. */
+export const StackOutputsSchema = Type.Object(
+  {
+    schemaVersion: Type.Literal(STACK_OUTPUTS_VERSION),
+    town: Id,
+    stack: Id,
+    regions: Type.Object(
+      { primary: Region, dr: Region, replica: Type.Optional(Region) },
+      { additionalProperties: false },
+    ),
+    offsite: Type.Object(
+      {
+        bucket: Id,
+        bucketArn: Arn,
+        region: Region,
+        endpoint: Type.String({ format: "uri", description: "the regional S3 endpoint" }),
+        kmsKeyArn: Arn,
+        lockMode: Type.Union(LOCK_MODES.map((m) => Type.Literal(m))),
+        lockDays: Type.Integer({ minimum: 1 }),
+        logBucket: Id,
+        replica: Type.Optional(Bucket),
+      },
+      { additionalProperties: false },
+    ),
+    vaults: Type.Object({ primary: Vault, dr: Vault }, { additionalProperties: false }),
+    backupPlanArns: ByName(Arn),
+    auditFrameworkArn: Arn,
+    restoreTestingPlanArn: Type.Optional(Arn),
+    dr: Type.Object(
+      {
+        region: Region,
+        vpcId: Id,
+        vpcCidr: Type.String(),
+        publicSubnetIds: Type.Array(Id, { minItems: 2 }),
+        privateSubnetIds: Type.Array(Id, { minItems: 2 }),
+        s3EndpointId: Id,
+        securityGroupIds: ByName(Id),
+        launchTemplateIds: ByName(Id),
+        vpnConnectionId: Type.Optional(Id),
+        healthCheckIds: ByName(Id),
+      },
+      { additionalProperties: false },
+    ),
+    objectives: Type.Object({ rtoHours: Hours, rpoHours: Hours }, { additionalProperties: false }),
+    alerts: Type.Object(
+      { topicArns: Type.Object({ primary: Arn, dr: Arn }, { additionalProperties: false }) },
+      { additionalProperties: false },
+    ),
+    agents: Type.Record(
+      Type.String({ pattern: "^[a-z][a-z0-9-]*$" }),
+      Type.Object(
+        {
+          userName: Id,
+          userArn: Arn,
+          prefix: Type.String(),
+          accessKeyId: Secret,
+          secretAccessKey: Secret,
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  {
+    additionalProperties: false,
+    title: "Stronghold stack outputs",
+    description:
+      "What `pulumi stack output --json` prints for a Stronghold infrastructure stack; the drill runbooks read it",
+  },
+);
+
+/** The stack outputs as the runbooks read them. */
+export type StackOutputs = Static<typeof StackOutputsSchema>;
+
+/** Reads a saved `pulumi stack output --json` and validates it; problems come back located. */
+export function loadStackOutputs(file: string): Promise<Loaded<StackOutputs>> {
+  return loadValidated(file, StackOutputsSchema);
+}
+
+/**
+ * The text `pulumi stack output --json` prints for these outputs: two-space JSON with every
+ * secret (given by JSON pointer) replaced by "[secret]", as without --show-secrets.
+ */
+export function stackOutputJson(outputs: unknown, secretPointers: readonly string[]): string {
+  const masked = structuredClone(outputs) as Record<string, unknown>;
+  for (const pointer of secretPointers) {
+    const tokens = pointerTokens(pointer);
+    const last = tokens.pop();
+    let parent: unknown = masked;
+    for (const token of tokens) parent = (parent as Record<string, unknown> | undefined)?.[token];
+    if (last !== undefined && parent !== null && typeof parent === "object") {
+      (parent as Record<string, unknown>)[last] = SECRET_MASK;
+    }
+  }
+  return `${JSON.stringify(masked, null, 2)}\n`;
+}

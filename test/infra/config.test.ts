@@ -1,0 +1,324 @@
+// Stack config validation is pure (no Pulumi engine, no AWS): every bad setting is reported
+// with the key it concerns, all at once, before the program could register anything.
+import { expect } from "chai";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { readStackConfigFile, loadStackConfigFile } from "../../src/infra/config-file.js";
+import { parseStackConfig, type ConfigValues } from "../../src/infra/config.js";
+import { PROJECT_ROOT } from "../../src/project-root.js";
+import { formatProblem } from "../../src/errors.js";
+
+const stackFile = (stack: string) => path.join(PROJECT_ROOT, "stacks", `Pulumi.${stack}.yaml`);
+
+/** The prod settings as the Pulumi CLI passes them: the happy path every case changes once. */
+function prodValues(): Map<string, string> {
+  const read = readStackConfigFile(stackFile("prod"));
+  if (!read.ok) throw new Error(JSON.stringify(read.problems));
+  return new Map(read.values);
+}
+
+/** Changes one setting; a path inside a structured setting is given after the key. */
+function withSetting(key: string, change: (value: unknown) => unknown): ConfigValues {
+  const values = prodValues();
+  const text = values.get(key);
+  let value: unknown = text;
+  try {
+    value = text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    // a plain string setting
+  }
+  const changed = change(value);
+  if (changed === undefined) values.delete(key);
+  else values.set(key, typeof changed === "string" ? changed : JSON.stringify(changed));
+  return values;
+}
+
+const problemsOf = (values: ConfigValues) => {
+  const parsed = parseStackConfig(values, { file: "stacks/Pulumi.prod.yaml" });
+  return parsed.ok ? [] : parsed.problems;
+};
+
+type Json = Record<string, unknown>;
+
+interface Case {
+  readonly name: string;
+  readonly values: () => ConfigValues;
+  readonly pointer: string;
+  readonly message: RegExp;
+}
+
+const cases: Case[] = [
+  {
+    name: "the DR region equal to the primary region",
+    values: () => withSetting("stronghold:drRegion", () => "us-east-1"),
+    pointer: "/config/stronghold:drRegion",
+    message: /must differ from stronghold:primaryRegion \(us-east-1\)/,
+  },
+  {
+    name: "the replica region equal to the DR region",
+    values: () => withSetting("stronghold:replicaRegion", () => "us-west-2"),
+    pointer: "/config/stronghold:replicaRegion",
+    message: /must differ from stronghold:drRegion/,
+  },
+  {
+    name: "an Object Lock retention below the legal minimum",
+    values: () =>
+      withSetting("stronghold:offsiteStorage", (s) => ({ ...(s as Json), lockDays: 90 })),
+    pointer: "/config/stronghold:offsiteStorage/lockDays",
+    message: /90 days, below the legal minimum stronghold:legalMinimumRetentionDays \(365\)/,
+  },
+  {
+    name: "backup plans that keep nothing as long as the legal minimum",
+    values: () => withSetting("stronghold:legalMinimumRetentionDays", () => 3000),
+    pointer: "/config/stronghold:backupPlans",
+    message: /at most 2555 days, below the legal minimum/,
+  },
+  {
+    name: "noncurrent versions expiring before their lock ends",
+    values: () =>
+      withSetting("stronghold:offsiteStorage", (s) => ({ ...(s as Json), retentionDays: 399 })),
+    pointer: "/config/stronghold:offsiteStorage/retentionDays",
+    message: /shorter than the Object Lock retention/,
+  },
+  {
+    name: "a malformed CIDR block",
+    values: () =>
+      withSetting("stronghold:drNetwork", (n) => ({ ...(n as Json), vpcCidr: "10.90.0/16" })),
+    pointer: "/config/stronghold:drNetwork/vpcCidr",
+    message: /"10\.90\.0\/16" is not an IPv4 CIDR block/,
+  },
+  {
+    name: "a CIDR block with host bits set",
+    values: () =>
+      withSetting("stronghold:drNetwork", (n) => ({ ...(n as Json), vpcCidr: "10.90.4.0/16" })),
+    pointer: "/config/stronghold:drNetwork/vpcCidr",
+    message: /host bits set \(the network is 10\.90\.0\.0\/16\)/,
+  },
+  {
+    name: "an octet above 255",
+    values: () =>
+      withSetting("stronghold:drNetwork", (n) => ({
+        ...(n as Json),
+        onPremisesCidrs: ["10.20.0.0/16", "10.300.0.0/16"],
+      })),
+    pointer: "/config/stronghold:drNetwork/onPremisesCidrs/1",
+    message: /octet above 255/,
+  },
+  {
+    name: "an on-premises network overlapping the DR VPC",
+    values: () =>
+      withSetting("stronghold:drNetwork", (n) => ({
+        ...(n as Json),
+        onPremisesCidrs: ["10.90.128.0/24"],
+      })),
+    pointer: "/config/stronghold:drNetwork/onPremisesCidrs/0",
+    message: /overlaps the DR VPC 10\.90\.0\.0\/16/,
+  },
+  {
+    name: "an availability zone outside the DR region",
+    values: () =>
+      withSetting("stronghold:drNetwork", (n) => ({
+        ...(n as Json),
+        availabilityZones: ["us-west-2a", "us-east-1b"],
+      })),
+    pointer: "/config/stronghold:drNetwork/availabilityZones/1",
+    message: /not a zone of stronghold:drRegion \(us-west-2\)/,
+  },
+  {
+    name: "an unknown key",
+    values: () => withSetting("stronghold:drRegoin", () => "us-west-1"),
+    pointer: "/config/stronghold:drRegoin",
+    message: /is not a known setting \(known: stronghold:town, /,
+  },
+  {
+    name: "an unknown namespace",
+    values: () => withSetting("strongold:town", () => "millbrook"),
+    pointer: "/config/strongold:town",
+    message: /unknown namespace "strongold"/,
+  },
+  {
+    name: "a provider region other than the primary region",
+    values: () => withSetting("aws:region", () => "us-west-2"),
+    pointer: "/config/aws:region",
+    message: /is us-west-2 but stronghold:primaryRegion is us-east-1/,
+  },
+  {
+    name: "a backup rule the vault lock would refuse",
+    values: () =>
+      withSetting("stronghold:vaultLock", (l) => ({ ...(l as Json), minRetentionDays: 60 })),
+    pointer: "/config/stronghold:backupPlans/0/rules/0/retentionDays",
+    message: /35 days, outside the vault lock's 60–2555 days/,
+  },
+  {
+    name: "cold storage too close to the end of retention",
+    values: () =>
+      withSetting("stronghold:backupPlans", (plans) => {
+        const [plan] = plans as [{ name: string; rules: Json[] }];
+        return [{ ...plan, rules: [{ ...plan.rules[3], coldStorageAfterDays: 2500 }] }];
+      }),
+    pointer: "/config/stronghold:backupPlans/0/rules/0/coldStorageAfterDays",
+    message: /90 days AWS Backup requires in cold storage/,
+  },
+  {
+    name: "an unknown lock mode (schema)",
+    values: () =>
+      withSetting("stronghold:offsiteStorage", (s) => ({ ...(s as Json), lockMode: "FOREVER" })),
+    pointer: "/config/stronghold:offsiteStorage/lockMode",
+    message: /must be "GOVERNANCE" or must be "COMPLIANCE"/,
+  },
+  {
+    name: "a missing required setting",
+    values: () => withSetting("stronghold:town", () => undefined),
+    pointer: "/config/stronghold:town",
+    message: /is required/,
+  },
+  {
+    name: "a structured setting that is not JSON",
+    values: () => withSetting("stronghold:objectives", () => "{rtoHours: 24"),
+    pointer: "/config/stronghold:objectives",
+    message: /must be an object \(its value is not valid JSON\)/,
+  },
+  {
+    name: "two backup agents sharing a prefix",
+    values: () =>
+      withSetting("stronghold:backupAgents", (agents) =>
+        (agents as Json[]).map((a) => ({ ...a, prefix: "restic/" })),
+      ),
+    pointer: "/config/stronghold:backupAgents/0/prefix",
+    message: /lies inside the prefix of backup agent "veeam"/,
+  },
+];
+
+describe("stack config validation", () => {
+  for (const stack of ["dev", "prod"]) {
+    it(`accepts the sample town's ${stack} stack`, () => {
+      const loaded = loadStackConfigFile(stackFile(stack));
+      expect(loaded.ok, JSON.stringify(loaded)).to.equal(true);
+    });
+  }
+
+  it("normalises the DR network into one public and one private subnet per zone", () => {
+    const loaded = loadStackConfigFile(stackFile("prod"));
+    if (!loaded.ok) throw new Error("prod config should load");
+    expect(loaded.config.drNetwork.subnets).to.deep.equal([
+      { availabilityZone: "us-west-2a", publicCidr: "10.90.0.0/19", privateCidr: "10.90.128.0/19" },
+      {
+        availabilityZone: "us-west-2b",
+        publicCidr: "10.90.32.0/19",
+        privateCidr: "10.90.160.0/19",
+      },
+    ]);
+  });
+
+  for (const c of cases) {
+    it(`refuses ${c.name}, naming the key`, () => {
+      const problems = problemsOf(c.values());
+      expect(problems.map((p) => p.pointer)).to.include(c.pointer);
+      const problem = problems.find((p) => p.pointer === c.pointer)!;
+      expect(problem.message).to.match(c.message);
+      expect(problem.file).to.equal("stacks/Pulumi.prod.yaml");
+    });
+  }
+
+  it("reports every problem at once, each with its own key", () => {
+    const values = new Map(prodValues());
+    values.set("aws:region", "eu-west-1");
+    values.set("stronghold:replicaRegion", "us-west-2");
+    values.set("stronghold:colour", "blue");
+    const network = JSON.parse(values.get("stronghold:drNetwork")!) as Json;
+    values.set("stronghold:drNetwork", JSON.stringify({ ...network, vpcCidr: "10.90.0.0/33" }));
+    const storage = JSON.parse(values.get("stronghold:offsiteStorage")!) as Json;
+    values.set("stronghold:offsiteStorage", JSON.stringify({ ...storage, lockDays: 30 }));
+    expect(problemsOf(values).map((p) => p.pointer)).to.have.members([
+      "/config/stronghold:colour",
+      "/config/aws:region",
+      "/config/stronghold:replicaRegion",
+      "/config/stronghold:offsiteStorage/lockDays",
+      "/config/stronghold:drNetwork/vpcCidr",
+    ]);
+  });
+
+  describe("a stack file on disk", () => {
+    let dir: string;
+    before(async () => (dir = await mkdtemp(path.join(tmpdir(), "stronghold-stack-"))));
+    after(() => rm(dir, { recursive: true, force: true }));
+
+    it("locates each problem on the line of its key", async () => {
+      const text = (await readFile(stackFile("prod"), "utf8"))
+        .replace("stronghold:drRegion: us-west-2", "stronghold:drRegion: us-east-1")
+        .replace("    lockDays: 400", "    lockDays: 100");
+      const file = path.join(dir, "Pulumi.prod.yaml");
+      await writeFile(file, text);
+      const loaded = loadStackConfigFile(file);
+      if (loaded.ok) throw new Error("should be refused");
+      const lines = text.split("\n");
+      const lineOf = (needle: string) => lines.findIndex((l) => l.includes(needle)) + 1;
+      expect(loaded.problems).to.deep.include({
+        file,
+        pointer: "/config/stronghold:drRegion",
+        line: lineOf("stronghold:drRegion:"),
+        message:
+          "must differ from stronghold:primaryRegion (us-east-1): a regional outage would take the backups with it",
+      });
+      const lock = loaded.problems.find(
+        (p) => p.pointer === "/config/stronghold:offsiteStorage/lockDays",
+      );
+      expect(lock?.line).to.equal(lineOf("lockDays: 100"));
+    });
+
+    it("passes structured values and `secure:` values on the way the Pulumi CLI does", async () => {
+      const file = path.join(dir, "Pulumi.secret.yaml");
+      const text = (await readFile(stackFile("dev"), "utf8")).replace(
+        "config:\n",
+        "config:\n  stronghold:vpnPresharedKey:\n    secure: AAABAEncryptedByTheCli\n",
+      );
+      await writeFile(file, text);
+      const read = readStackConfigFile(file);
+      if (!read.ok) throw new Error(JSON.stringify(read.problems));
+      expect(read.secretKeys).to.deep.equal(["stronghold:vpnPresharedKey"]);
+      expect(read.values.get("stronghold:legalMinimumRetentionDays")).to.equal("7");
+      expect(JSON.parse(read.values.get("stronghold:tags")!)).to.deep.equal({
+        department: "manager",
+        dataClassification: "internal",
+      });
+      expect(loadStackConfigFile(file).ok).to.equal(true);
+    });
+
+    it("refuses a file without a config map", async () => {
+      const file = path.join(dir, "Pulumi.empty.yaml");
+      await writeFile(file, "encryptionsalt: v1:abc\n");
+      const loaded = loadStackConfigFile(file);
+      expect(loaded).to.deep.equal({
+        ok: false,
+        problems: [{ file, pointer: "/config", message: "is required: a map of stack settings" }],
+      });
+    });
+  });
+});
+
+describe("the README's stack config example", () => {
+  it("is what the checks print for the change it describes", async () => {
+    const readme = await readFile(path.join(PROJECT_ROOT, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("### Stack settings"));
+    const block = /```text\n([\s\S]*?)```/.exec(section)![1]!.trim().split("\n");
+    const dir = await mkdtemp(path.join(tmpdir(), "stronghold-readme-"));
+    try {
+      const file = path.join(dir, "Pulumi.prod.yaml");
+      await writeFile(
+        file,
+        (await readFile(stackFile("prod"), "utf8"))
+          .replace("stronghold:drRegion: us-west-2", "stronghold:drRegion: us-east-1")
+          .replace("    lockDays: 400", "    lockDays: 90"),
+      );
+      const loaded = loadStackConfigFile(file);
+      if (loaded.ok) throw new Error("should be refused");
+      const printed = loaded.problems.map((p) =>
+        formatProblem({ ...p, file: "stacks/Pulumi.prod.yaml" }),
+      );
+      expect(printed).to.include.members(block);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

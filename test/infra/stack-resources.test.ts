@@ -1,0 +1,567 @@
+// What each sample stack would create, read from a run of the program under
+// pulumi.runtime.setMocks: the Pulumi engine and AWS are mocked because neither can run here,
+// so these tests check the resources and settings the program asks for, not AWS's behaviour.
+import { expect } from "chai";
+import { loadStackConfigFile } from "../../src/infra/config-file.js";
+import type { StackConfig } from "../../src/infra/config.js";
+import { DENIED_AGENT_ACTIONS } from "../../src/infra/components/backup-agent-access.js";
+import { REQUIRED_TAG_KEYS } from "../../src/infra/tags.js";
+import { PROJECT_ROOT } from "../../src/project-root.js";
+import type { RecordedResource } from "../../src/infra/mock-run.js";
+import {
+  Resources,
+  isTaggable,
+  list,
+  mockedStack,
+  statementsOf,
+  tagsOf,
+} from "../fixtures/mocked-stacks.js";
+
+type Json = Record<string, unknown>;
+const obj = (value: unknown) => value as Json;
+const arr = (value: unknown) => value as Json[];
+
+function stackConfig(stack: string): StackConfig {
+  const loaded = loadStackConfigFile(`${PROJECT_ROOT}/stacks/Pulumi.${stack}.yaml`);
+  if (!loaded.ok) throw new Error(`${stack}: ${JSON.stringify(loaded.problems)}`);
+  return loaded.config;
+}
+
+const COMPONENT_TYPES = [
+  "stronghold:backup:OffsiteBackupStorage",
+  "stronghold:backup:BackupVaults",
+  "stronghold:backup:BackupAgentAccess",
+  "stronghold:dr:DrEnvironment",
+  "stronghold:monitoring:Alerts",
+];
+
+for (const stack of ["dev", "prod"] as const) {
+  describe(`the ${stack} stack under mocks (AWS and the Pulumi engine mocked)`, () => {
+    const config = stackConfig(stack);
+    let r: Resources;
+    before(async () => (r = new Resources((await mockedStack(stack)).resources)));
+
+    describe("components", () => {
+      it("registers one component per concern, each owning its resources", () => {
+        for (const type of COMPONENT_TYPES) expect(r.ofType(type), type).to.not.have.lengthOf(0);
+        expect(r.ofType("stronghold:backup:BackupAgentAccess")).to.have.length(
+          config.backupAgents.length,
+        );
+        const componentUrns = new Set(
+          r.all.filter((x) => x.type.startsWith("stronghold:")).map((x) => x.urn),
+        );
+        for (const resource of r.all.filter((x) => x.type.startsWith("aws:"))) {
+          expect(
+            componentUrns.has(resource.parent ?? ""),
+            `${resource.type} ${resource.name}`,
+          ).to.equal(true);
+        }
+      });
+
+      it("tags every taggable resource with department, data-classification, managed-by and stack", () => {
+        const taggable = r.all.filter((x) => x.type.startsWith("aws:") && isTaggable(x.type));
+        expect(taggable.length).to.be.greaterThan(30);
+        for (const resource of taggable) {
+          const tags = tagsOf(resource);
+          expect(Object.keys(tags), `${resource.type} ${resource.name}`).to.include.members([
+            ...REQUIRED_TAG_KEYS,
+          ]);
+          expect(tags).to.include({
+            department: config.tags.department,
+            "data-classification": config.tags.dataClassification,
+            "managed-by": "pulumi",
+            stack,
+          });
+        }
+      });
+    });
+
+    describe("offsite backup storage", () => {
+      const lockedBuckets = () => [
+        ...r.buckets("offsite-backup"),
+        ...r.buckets("offsite-backup-replica"),
+      ];
+
+      it(`puts the offsite bucket in the offsite region (${config.drRegion}) with Object Lock on`, () => {
+        const [bucket, ...others] = r.buckets("offsite-backup");
+        expect(others).to.have.lengthOf(0);
+        expect(bucket!.inputs).to.include({ region: config.drRegion, objectLockEnabled: true });
+      });
+
+      it(`locks every version in ${config.offsiteStorage.lockMode} mode for ${config.offsiteStorage.lockDays} days, at least the legal minimum`, () => {
+        for (const bucket of lockedBuckets()) {
+          const [lock] = r.forBucket(
+            "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
+            bucket,
+          );
+          const retention = obj(obj(lock!.inputs.rule).defaultRetention);
+          expect(retention.mode).to.equal(stack === "prod" ? "COMPLIANCE" : "GOVERNANCE");
+          expect(retention.days).to.be.at.least(config.legalMinimumRetentionDays);
+          expect(retention.days).to.equal(config.offsiteStorage.lockDays);
+          expect(lock!.inputs.objectLockEnabled).to.equal("Enabled");
+        }
+      });
+
+      it("versions every locked bucket", () => {
+        for (const bucket of lockedBuckets()) {
+          const [versioning] = r.forBucket("aws:s3/bucketVersioning:BucketVersioning", bucket);
+          expect(obj(versioning!.inputs.versioningConfiguration).status).to.equal("Enabled");
+        }
+      });
+
+      it("encrypts with SSE-KMS under a customer-managed key with rotation on, and a bucket key", () => {
+        const keys = new Map(r.ofType("aws:kms/key:Key").map((k) => [k.id, k]));
+        for (const bucket of lockedBuckets()) {
+          const [sse] = r.forBucket(
+            "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+            bucket,
+          );
+          const [rule] = arr(sse!.inputs.rules);
+          const byDefault = obj(rule!.applyServerSideEncryptionByDefault);
+          expect(byDefault.sseAlgorithm).to.equal("aws:kms");
+          expect(rule!.bucketKeyEnabled).to.equal(true);
+          const keyArn = String(byDefault.kmsMasterKeyId);
+          expect(keyArn).to.match(
+            new RegExp(`^arn:aws:kms:${String(bucket.inputs.region)}:\\d{12}:key/`),
+          );
+          const key = keys.get(keyArn.split("/").pop());
+          expect(key, keyArn).to.not.equal(undefined);
+          expect(key!.inputs).to.include({ enableKeyRotation: true, deletionWindowInDays: 30 });
+        }
+      });
+
+      it("rotates every KMS key", () => {
+        const keys = r.ofType("aws:kms/key:Key");
+        expect(keys.length).to.equal(stack === "prod" ? 4 : 3);
+        for (const key of keys) expect(key.inputs.enableKeyRotation, key.name).to.equal(true);
+      });
+
+      it("blocks public access four ways on every bucket", () => {
+        for (const bucket of r.ofType("aws:s3/bucket:Bucket")) {
+          const [block] = r.forBucket(
+            "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+            bucket,
+          );
+          expect(block!.inputs, bucket.name).to.include({
+            blockPublicAcls: true,
+            blockPublicPolicy: true,
+            ignorePublicAcls: true,
+            restrictPublicBuckets: true,
+          });
+        }
+      });
+
+      it("denies plain HTTP on every bucket and unencrypted puts on the locked ones", () => {
+        for (const bucket of r.ofType("aws:s3/bucket:Bucket")) {
+          const [policy] = r.forBucket("aws:s3/bucketPolicy:BucketPolicy", bucket);
+          const statements = statementsOf(policy!);
+          const tls = statements.find(
+            (s) => s.Condition?.Bool?.["aws:SecureTransport"] === "false",
+          );
+          expect(tls?.Effect, bucket.name).to.equal("Deny");
+          expect(list(tls!.Action)).to.include("s3:*");
+        }
+        for (const bucket of lockedBuckets()) {
+          const statements = statementsOf(
+            r.forBucket("aws:s3/bucketPolicy:BucketPolicy", bucket)[0]!,
+          );
+          const sse = statements.find(
+            (s) =>
+              s.Condition?.StringNotEqualsIfExists?.["s3:x-amz-server-side-encryption"] ===
+              "aws:kms",
+          );
+          expect(sse).to.include({ Effect: "Deny", Action: "s3:PutObject" });
+        }
+      });
+
+      it("logs access to a separate bucket in the same region", () => {
+        const logBuckets = r.buckets("access-logs");
+        for (const bucket of lockedBuckets()) {
+          const [logging] = r.forBucket("aws:s3/bucketLogging:BucketLogging", bucket);
+          const target = logBuckets.find((b) => b.id === logging!.inputs.targetBucket);
+          expect(target, bucket.name).to.not.equal(undefined);
+          expect(target!.id).to.not.equal(bucket.id);
+          expect(target!.inputs.region).to.equal(bucket.inputs.region);
+        }
+      });
+
+      it("tiers noncurrent versions to Glacier IR and Deep Archive and expires them after the retention", () => {
+        const [bucket] = r.buckets("offsite-backup");
+        const [lifecycle] = r.forBucket(
+          "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+          bucket!,
+        );
+        const rule = arr(lifecycle!.inputs.rules).find((x) => x.noncurrentVersionTransitions);
+        const s = config.offsiteStorage;
+        expect(rule!.status).to.equal("Enabled");
+        expect(rule!.noncurrentVersionTransitions).to.deep.equal([
+          { noncurrentDays: s.noncurrentToGlacierIrDays, storageClass: "GLACIER_IR" },
+          { noncurrentDays: s.noncurrentToDeepArchiveDays, storageClass: "DEEP_ARCHIVE" },
+        ]);
+        expect(rule!.noncurrentVersionExpiration).to.deep.equal({
+          noncurrentDays: s.retentionDays,
+        });
+      });
+
+      if (stack === "prod") {
+        it(`replicates to a second locked bucket in ${config.replicaRegion ?? ""}`, () => {
+          const [source] = r.buckets("offsite-backup");
+          const [replica, ...others] = r.buckets("offsite-backup-replica");
+          expect(others).to.have.lengthOf(0);
+          expect(replica!.inputs).to.include({
+            region: config.replicaRegion,
+            objectLockEnabled: true,
+          });
+          const [replication] = r.forBucket(
+            "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+            source!,
+          );
+          const [rule] = arr(replication!.inputs.rules);
+          const destination = obj(rule!.destination);
+          expect(destination.bucket).to.equal(`arn:aws:s3:::${replica!.id}`);
+          expect(String(obj(destination.encryptionConfiguration).replicaKmsKeyId)).to.match(
+            /^arn:aws:kms:us-east-2:/,
+          );
+          expect(obj(rule!.deleteMarkerReplication).status).to.equal("Disabled");
+        });
+      } else {
+        it("has no replica (the cheapest option)", () => {
+          expect(r.buckets("offsite-backup-replica")).to.have.lengthOf(0);
+          expect(
+            r.ofType("aws:s3/bucketReplicationConfig:BucketReplicationConfig"),
+          ).to.have.lengthOf(0);
+        });
+      }
+    });
+
+    describe("backup agent access", () => {
+      const policyOf = (agent: string) =>
+        statementsOf(r.named("aws:iam/policy:Policy", `agent-${agent}-policy`));
+
+      it("grants no s3:DeleteObjectVersion and no wildcard action to any agent", () => {
+        for (const agent of config.backupAgents) {
+          for (const statement of policyOf(agent.name).filter((s) => s.Effect === "Allow")) {
+            const actions = list(statement.Action);
+            expect(actions).to.not.include("s3:DeleteObjectVersion");
+            expect(
+              actions.some((a) => a.includes("*")),
+              statement.Sid,
+            ).to.equal(false);
+          }
+        }
+      });
+
+      it("denies deleting versions, changing versioning, lifecycle or policy, bypassing retention and deleting the key", () => {
+        for (const agent of config.backupAgents) {
+          const deny = policyOf(agent.name).find((s) => s.Effect === "Deny");
+          expect(deny?.Resource).to.equal("*");
+          expect(list(deny!.Action)).to.include.members([
+            "s3:DeleteObjectVersion",
+            "s3:PutBucketVersioning",
+            "s3:PutLifecycleConfiguration",
+            "s3:PutBucketPolicy",
+            "s3:BypassGovernanceRetention",
+            "kms:ScheduleKeyDeletion",
+            ...DENIED_AGENT_ACTIONS,
+          ]);
+        }
+      });
+
+      it("allows deletes only on restic's locks/ and writes only under the agent's prefix", () => {
+        const [bucket] = r.buckets("offsite-backup");
+        for (const agent of config.backupAgents) {
+          const allows = policyOf(agent.name).filter((s) => s.Effect === "Allow");
+          const deletes = allows.filter((s) => list(s.Action).includes("s3:DeleteObject"));
+          if (agent.tool === "restic") {
+            expect(deletes.map((s) => s.Resource)).to.deep.equal([
+              `arn:aws:s3:::${bucket!.id}/${agent.prefix}locks/*`,
+            ]);
+          } else {
+            expect(deletes).to.have.lengthOf(0);
+          }
+          const writes = allows.filter((s) => list(s.Action).includes("s3:PutObject"));
+          expect(writes.map((s) => s.Resource)).to.deep.equal([
+            `arn:aws:s3:::${bucket!.id}/${agent.prefix}*`,
+          ]);
+          const listing = allows.find((s) => list(s.Action).includes("s3:ListBucket"));
+          expect(listing?.Condition?.StringLike?.["s3:prefix"]).to.deep.equal([
+            agent.prefix,
+            `${agent.prefix}*`,
+          ]);
+        }
+      });
+
+      it("gives each agent an access key whose secret stays a Pulumi secret", async () => {
+        const run = await mockedStack(stack);
+        expect(r.ofType("aws:iam/accessKey:AccessKey")).to.have.length(config.backupAgents.length);
+        for (const agent of config.backupAgents) {
+          expect(run.secrets).to.include.members([
+            `/agents/${agent.name}/accessKeyId`,
+            `/agents/${agent.name}/secretAccessKey`,
+          ]);
+        }
+      });
+    });
+
+    describe("backup vaults", () => {
+      const vaults = () => r.ofType("aws:backup/vault:Vault");
+
+      it("keeps a vault per region, each under its own regional KMS key", () => {
+        const regions = vaults().map((v) => v.inputs.region);
+        expect(regions).to.have.members([config.primaryRegion, config.drRegion]);
+        for (const vault of vaults()) {
+          expect(String(vault.inputs.kmsKeyArn)).to.match(
+            new RegExp(`^arn:aws:kms:${String(vault.inputs.region)}:`),
+          );
+        }
+      });
+
+      it(`locks both vaults at ${config.vaultLock.minRetentionDays}–${config.vaultLock.maxRetentionDays} days${stack === "prod" ? ", immutable after the grace period" : " in governance mode"}`, () => {
+        const locks = r.ofType("aws:backup/vaultLockConfiguration:VaultLockConfiguration");
+        expect(locks.map((l) => l.inputs.backupVaultName)).to.have.members(
+          vaults().map((v) => v.id),
+        );
+        for (const lock of locks) {
+          expect(lock.inputs).to.include({
+            minRetentionDays: config.vaultLock.minRetentionDays,
+            maxRetentionDays: config.vaultLock.maxRetentionDays,
+          });
+          if (stack === "prod") expect(lock.inputs.changeableForDays).to.equal(3);
+          else expect(lock.inputs).to.not.have.property("changeableForDays");
+        }
+      });
+
+      it("copies every rule's recovery points to the vault in the other region", () => {
+        const primary = vaults().find((v) => v.inputs.region === config.primaryRegion)!;
+        const dr = vaults().find((v) => v.inputs.region === config.drRegion)!;
+        const plans = r.ofType("aws:backup/plan:Plan");
+        expect(plans).to.have.length(config.backupPlans.length);
+        for (const plan of plans) {
+          expect(plan.inputs.region).to.equal(config.primaryRegion);
+          for (const rule of arr(plan.inputs.rules)) {
+            expect(rule.targetVaultName).to.equal(primary.id);
+            const copies = arr(rule.copyActions);
+            expect(copies, String(rule.ruleName)).to.have.length(1);
+            expect(copies[0]!.destinationVaultArn).to.equal(
+              `arn:aws:backup:${config.drRegion}:123456789012:backup-vault:${dr.id}`,
+            );
+            expect(obj(copies[0]!.lifecycle).deleteAfter).to.equal(obj(rule.lifecycle).deleteAfter);
+          }
+        }
+      });
+
+      it("keeps each rule's recovery points as long as configured", () => {
+        const [plan] = r.ofType("aws:backup/plan:Plan");
+        expect(
+          arr(plan!.inputs.rules).map((rule) => [rule.ruleName, obj(rule.lifecycle).deleteAfter]),
+        ).to.deep.equal(
+          config.backupPlans[0]!.rules.map((rule) => [
+            `standard-${rule.frequency}`,
+            rule.retentionDays,
+          ]),
+        );
+      });
+
+      it("selects resources by their backup-plan tag", () => {
+        const [selection] = r.ofType("aws:backup/selection:Selection");
+        expect(selection!.inputs.selectionTags).to.deep.equal([
+          { type: "STRINGEQUALS", key: "backup-plan", value: "standard" },
+        ]);
+      });
+
+      it("notifies the SNS topic of its own region about failed jobs", () => {
+        const notifications = r.ofType("aws:backup/vaultNotifications:VaultNotifications");
+        expect(notifications).to.have.length(2);
+        for (const n of notifications) {
+          expect(String(n.inputs.snsTopicArn)).to.contain(`:sns:${String(n.inputs.region)}:`);
+          expect(n.inputs.backupVaultEvents).to.include.members([
+            "COPY_JOB_FAILED",
+            "RECOVERY_POINT_MODIFIED",
+          ]);
+        }
+      });
+
+      if (stack === "prod") {
+        it("tests restores weekly from the latest recovery points of the primary vault", () => {
+          const [plan] = r.ofType("aws:backup/restoreTestingPlan:RestoreTestingPlan");
+          expect(plan!.inputs.scheduleExpression).to.equal(config.restoreTesting!.schedule);
+          expect(obj(plan!.inputs.recoveryPointSelection).algorithm).to.equal(
+            "LATEST_WITHIN_WINDOW",
+          );
+          const selections = r.ofType("aws:backup/restoreTestingSelection:RestoreTestingSelection");
+          expect(selections.map((s) => s.inputs.protectedResourceType)).to.have.members([
+            "EBS",
+            "EC2",
+          ]);
+        });
+      } else {
+        it("has no restore testing plan (not configured)", () => {
+          expect(r.ofType("aws:backup/restoreTestingPlan:RestoreTestingPlan")).to.have.lengthOf(0);
+        });
+      }
+
+      it("audits the backup controls with AWS Backup Audit Manager", () => {
+        const [framework] = r.ofType("aws:backup/framework:Framework");
+        const controls = arr(framework!.inputs.controls);
+        const param = (control: string, name: string) =>
+          arr(controls.find((c) => c.name === control)?.inputParameters).find(
+            (p) => p.name === name,
+          )?.value;
+        expect(controls.map((c) => c.name)).to.have.members([
+          "BACKUP_RESOURCES_PROTECTED_BY_BACKUP_PLAN",
+          "BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK",
+          "BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK",
+          "BACKUP_RECOVERY_POINT_ENCRYPTED",
+          "BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED",
+          "BACKUP_RESOURCES_PROTECTED_BY_BACKUP_VAULT_LOCK",
+          "BACKUP_RESOURCES_PROTECTED_BY_CROSS_REGION",
+          "BACKUP_LAST_RECOVERY_POINT_CREATED",
+          "RESTORE_TIME_FOR_RESOURCES_MEET_TARGET",
+        ]);
+        expect(param("BACKUP_RESOURCES_PROTECTED_BY_CROSS_REGION", "crossRegionList")).to.equal(
+          config.drRegion,
+        );
+        expect(param("RESTORE_TIME_FOR_RESOURCES_MEET_TARGET", "maxRestoreTime")).to.equal(
+          String(config.objectives.rtoHours * 60),
+        );
+        expect(param("BACKUP_LAST_RECOVERY_POINT_CREATED", "recoveryPointAgeValue")).to.equal(
+          String(config.objectives.rpoHours),
+        );
+      });
+    });
+
+    describe("DR environment (pilot light)", () => {
+      const subnets = (tier: string) =>
+        r.ofType("aws:ec2/subnet:Subnet").filter((s) => tagsOf(s).tier === tier);
+
+      it(`builds the VPC ${config.drNetwork.vpcCidr} in ${config.drRegion} with public and private subnets over two zones`, () => {
+        const [vpc] = r.ofType("aws:ec2/vpc:Vpc");
+        expect(vpc!.inputs).to.include({
+          region: config.drRegion,
+          cidrBlock: config.drNetwork.vpcCidr,
+        });
+        for (const tier of ["public", "private"]) {
+          const zones = new Set(subnets(tier).map((s) => s.inputs.availabilityZone));
+          expect(zones.size, tier).to.be.at.least(2);
+          for (const subnet of subnets(tier)) {
+            expect(subnet.inputs).to.include({ vpcId: vpc!.id, mapPublicIpOnLaunch: false });
+          }
+        }
+      });
+
+      it("reaches S3 through a gateway endpoint instead of a NAT gateway", () => {
+        const [endpoint] = r.ofType("aws:ec2/vpcEndpoint:VpcEndpoint");
+        expect(endpoint!.inputs).to.include({
+          vpcEndpointType: "Gateway",
+          serviceName: `com.amazonaws.${config.drRegion}.s3`,
+        });
+        expect(r.ofType("aws:ec2/natGateway:NatGateway")).to.have.lengthOf(0);
+      });
+
+      it("opens only each system's ports, and never to the internet", () => {
+        for (const group of r.ofType("aws:ec2/securityGroup:SecurityGroup")) {
+          for (const rule of [...arr(group.inputs.ingress), ...arr(group.inputs.egress)]) {
+            expect(rule.cidrBlocks ?? [], group.name).to.not.include("0.0.0.0/0");
+          }
+        }
+        for (const system of config.criticalSystems) {
+          const group = r.named("aws:ec2/securityGroup:SecurityGroup", `dr-${system.name}-sg`);
+          expect(arr(group.inputs.ingress).map((i) => i.fromPort)).to.deep.equal([...system.ports]);
+        }
+        const [defaultGroup] = r.ofType("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup");
+        expect(defaultGroup!.inputs).to.deep.include({ ingress: [], egress: [] });
+      });
+
+      it("keeps a launch template per critical system and runs no compute", () => {
+        const templates = r.ofType("aws:ec2/launchTemplate:LaunchTemplate");
+        expect(templates.map((t) => t.name)).to.have.members(
+          config.criticalSystems.map((s) => `dr-${s.name}`),
+        );
+        for (const template of templates) {
+          expect(obj(template.inputs.metadataOptions).httpTokens).to.equal("required");
+          expect(obj(arr(template.inputs.blockDeviceMappings)[0]!.ebs).encrypted).to.equal("true");
+        }
+        const running = r.all.filter(
+          (x: RecordedResource) =>
+            x.type === "aws:ec2/instance:Instance" ||
+            (x.type === "aws:autoscaling/group:Group" && Number(x.inputs.desiredCapacity ?? 0) > 0),
+        );
+        expect(running).to.have.lengthOf(0);
+      });
+
+      if (stack === "prod") {
+        it("connects to the town over a site-to-site VPN with a route per town network", () => {
+          const [gateway] = r.ofType("aws:ec2/customerGateway:CustomerGateway");
+          expect(gateway!.inputs).to.include({
+            ipAddress: config.vpn!.customerGatewayIp,
+            type: "ipsec.1",
+          });
+          const routes = r.ofType("aws:ec2/vpnConnectionRoute:VpnConnectionRoute");
+          expect(routes.map((x) => x.inputs.destinationCidrBlock)).to.have.members([
+            ...config.drNetwork.onPremisesCidrs,
+          ]);
+        });
+
+        it("fails the permit portal over to DR when its health check fails", () => {
+          const [check] = r.ofType("aws:route53/healthCheck:HealthCheck");
+          expect(check!.inputs).to.include({ type: "HTTPS", resourcePath: "/health", port: 443 });
+          const records = r.ofType("aws:route53/record:Record");
+          expect(
+            records.map((x) => [arr(x.inputs.failoverRoutingPolicies)[0]!.type, x.inputs.records]),
+          ).to.have.deep.members([
+            ["PRIMARY", ["198.51.100.20"]],
+            ["SECONDARY", ["198.51.100.200"]],
+          ]);
+          expect(records.find((x) => x.inputs.healthCheckId === check!.id)).to.not.equal(undefined);
+        });
+      } else {
+        it("has no VPN and no Route 53 health checks (the cheapest options)", () => {
+          expect(r.ofType("aws:ec2/vpnConnection:VpnConnection")).to.have.lengthOf(0);
+          expect(r.ofType("aws:route53/healthCheck:HealthCheck")).to.have.lengthOf(0);
+        });
+      }
+    });
+
+    describe("alerts", () => {
+      it("has an SNS topic per region with every e-mail subscribed", () => {
+        const topics = r.ofType("aws:sns/topic:Topic");
+        expect(topics.map((t) => t.inputs.region)).to.have.members([
+          config.primaryRegion,
+          config.drRegion,
+        ]);
+        const subscriptions = r.ofType("aws:sns/topicSubscription:TopicSubscription");
+        expect(subscriptions).to.have.length(config.alertEmails.length * 2);
+        expect(new Set(subscriptions.map((s) => s.inputs.endpoint))).to.deep.equal(
+          new Set(config.alertEmails),
+        );
+      });
+
+      it("routes failed or expired backup, copy and restore jobs to the topic", () => {
+        const rules = r.ofType("aws:cloudwatch/eventRule:EventRule");
+        expect(rules).to.have.length(6);
+        const patterns = rules.map((x) => JSON.parse(String(x.inputs.eventPattern)) as Json);
+        const backup = patterns.find((p) =>
+          arr(p["detail-type"]).includes("Backup Job State Change" as never),
+        );
+        expect(obj(backup!.detail).state).to.have.members(["FAILED", "ABORTED", "EXPIRED"]);
+        expect(r.ofType("aws:cloudwatch/eventTarget:EventTarget")).to.have.length(6);
+      });
+
+      it("alarms when no backup completed within the RPO", () => {
+        const [alarm] = r.ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
+        const window = Number(alarm!.inputs.period) * Number(alarm!.inputs.evaluationPeriods);
+        expect(window).to.equal(config.objectives.rpoHours * 3600);
+        expect(alarm!.inputs).to.include({
+          namespace: "AWS/Backup",
+          metricName: "NumberOfBackupJobsCompleted",
+          comparisonOperator: "LessThanThreshold",
+          threshold: 1,
+          treatMissingData: "breaching",
+        });
+        expect(obj(alarm!.inputs.dimensions).BackupVaultName).to.equal(
+          `millbrook-${stack}-primary`,
+        );
+      });
+    });
+  });
+}
