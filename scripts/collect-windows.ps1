@@ -205,6 +205,27 @@ function Get-LoadedUserSids {
     return , @(Get-RegistrySubKeyNames -Hive 'Users' -Path '' | Where-Object { $_ -match '^S-1-5-21-[\d-]+$' })
 }
 
+# Windows PowerShell 5.1 writes an array that reached the document wrapped in a PSObject (as
+# pipeline output can be) as {"value": [...], "Count": n}. Every array is replaced, in place, by a
+# plain object[] filled from variables, so nothing passes through the pipeline on the way.
+function ConvertTo-PlainArrays {
+    param([System.Collections.IDictionary] $Dictionary)
+    foreach ($key in @($Dictionary.Keys)) {
+        $value = $Dictionary[$key]
+        if ($value -is [System.Collections.IDictionary]) { ConvertTo-PlainArrays -Dictionary $value; continue }
+        if ($value -isnot [array]) { continue }
+        $items = $value.PSObject.BaseObject
+        $plain = [object[]]::new($items.Length)
+        for ($i = 0; $i -lt $items.Length; $i++) {
+            $item = $items[$i]
+            if ($item -is [System.Collections.IDictionary]) { ConvertTo-PlainArrays -Dictionary $item }
+            if ($null -ne $item) { $item = $item.PSObject.BaseObject }
+            $plain[$i] = $item
+        }
+        $Dictionary[$key] = $plain
+    }
+}
+
 # Runs one of the read-only system tools and returns its exit code and output lines.
 function Get-ToolOutput {
     param([ValidateSet('net.exe', 'w32tm.exe', 'auditpol.exe', 'DFC.exe')][string] $Tool, [string[]] $Arguments)
@@ -735,7 +756,7 @@ $personal = ConvertTo-NameList -Values $PersonalAdmins
 $vault = ConvertTo-NameList -Values $VaultManagedAdmins
 $software = Get-ProbeValue -Name 'software' -Probe { Get-SoftwareProbe }
 
-if ($netAccounts -eq $Unknown) {
+if ($netAccounts -is [string]) {
     $passwordPolicy = $Unknown
     $lockout = $Unknown
 } else {
@@ -809,6 +830,7 @@ $document['collector'] = [ordered]@{ name = $CollectorName; version = $Collector
 
 # ── Write ───────────────────────────────────────────────────────────────────────────────────────
 
+ConvertTo-PlainArrays -Dictionary $document
 $json = ConvertTo-Json -InputObject $document -Depth 8
 
 if ($PSCmdlet.ParameterSetName -eq 'Stdout') {

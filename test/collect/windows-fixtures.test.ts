@@ -4,6 +4,8 @@
 // emits, and get the expected results from `stronghold check`.
 import { expect } from "chai";
 import { readdirSync, readFileSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
@@ -162,6 +164,26 @@ describe("Windows collector output (fixtures in the script's shape)", function (
           ).to.include("unknown");
         }
       }
+    }
+  });
+
+  it("a byte-order mark would make `stronghold check` refuse the file (so the script writes none)", async () => {
+    const dirWithBom = await mkdtemp(path.join(tmpdir(), "stronghold-bom-"));
+    try {
+      const file = path.join(dirWithBom, "with-bom.json");
+      await writeFile(file, `\uFEFF${read("win11-workstation-compliant.json")}`);
+      const io = bufferIo();
+      const code = await main(
+        ["node", "stronghold", "check", file, "--at", AT, "--format", "json"],
+        io,
+      );
+      expect(code).to.equal(2);
+      const report = JSON.parse(io.out()) as CheckReport;
+      expect(report.problems.map((p) => p.message)).to.satisfy((messages: string[]) =>
+        messages.some((m) => m.startsWith("is not valid JSON")),
+      );
+    } finally {
+      await rm(dirWithBom, { recursive: true, force: true });
     }
   });
 

@@ -274,7 +274,11 @@ describe("scripts/collect-windows.ps1 (read statically)", () => {
     expect(source).to.match(
       /\$temp = Join-Path .*\(?"\.\$\(\[IO\.Path\]::GetFileName\(\$target\)\)/,
     );
-    expect(source).to.include("ConvertTo-Json -InputObject $document -Depth 8");
+    // 5.1 serialises a PSObject-wrapped array as {"value": [...], "Count": n}: arrays are made
+    // plain first, and the document goes in as -InputObject (piping would unroll it).
+    expect(source).to.include(
+      "ConvertTo-PlainArrays -Dictionary $document\n$json = ConvertTo-Json -InputObject $document -Depth 8\n",
+    );
   });
 
   it("uses no syntax Windows PowerShell 5.1 lacks", () => {
