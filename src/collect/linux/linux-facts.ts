@@ -118,6 +118,6 @@ export function parseLinuxFacts(sections: Sections, catalog: EdrCatalog): LinuxF
     }),
     packages,
     hardware: parseHardware(s("dmi")),
-    network: parseNetwork(s("ip"), s("net-sys")),
+    network: parseNetwork(s("network")),
   };
 }

@@ -65,14 +65,10 @@ function fromIpJson(text: string): NetworkFacts | undefined {
   };
 }
 
-function fromSysfs(output: ProbeOutput | undefined): NetworkFacts {
-  if (output?.rc !== 0) {
-    const reason = probeFailure(output, "/sys/class/net");
-    return { macAddresses: unknown(reason), ipAddresses: unknown(reason) };
-  }
+function fromSysfs(text: string): NetworkFacts {
   const macs = new Set<string>();
   let ips: Fact<readonly string[]> = unknown("hostname -I listed no addresses");
-  for (const line of lines(output.stdout)) {
+  for (const line of lines(text)) {
     const [kind, ...rest] = line.trim().split(/\s+/);
     if (kind === "if") {
       const [name, type, address] = rest;
@@ -93,18 +89,15 @@ function fromSysfs(output: ProbeOutput | undefined): NetworkFacts {
   return { macAddresses: known([...macs].slice(0, LIMIT)), ipAddresses: ips };
 }
 
-/** Addresses from `ip -j addr`, else from sysfs and `hostname -I`. */
-export function parseNetwork(
-  ip: ProbeOutput | undefined,
-  sysfs: ProbeOutput | undefined,
-): NetworkFacts {
-  const parsed = ip?.rc === 0 ? fromIpJson(ip.stdout) : undefined;
+/** Addresses from `ip -j addr`, or from sysfs and `hostname -I` when the probe fell back (@sysfs). */
+export function parseNetwork(output: ProbeOutput | undefined): NetworkFacts {
+  if (output?.rc !== 0) {
+    const reason = probeFailure(output, "ip and /sys/class/net");
+    return { macAddresses: unknown(reason), ipAddresses: unknown(reason) };
+  }
+  if (output.stdout.startsWith("@sysfs")) return fromSysfs(output.stdout);
+  const parsed = fromIpJson(output.stdout);
   if (parsed) return parsed;
-  const fallback = fromSysfs(sysfs);
-  if (ip?.rc === 0 && !fallback.macAddresses.known)
-    return {
-      macAddresses: unknown("ip -j printed something that is not JSON"),
-      ipAddresses: unknown("ip -j printed something that is not JSON"),
-    };
-  return fallback;
+  const reason = "ip -j printed something that is not JSON";
+  return { macAddresses: unknown(reason), ipAddresses: unknown(reason) };
 }

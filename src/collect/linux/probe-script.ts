@@ -17,9 +17,13 @@ LC_ALL=C
 export PATH LC_ALL
 unset LANG LANGUAGE
 if [ "$(id -u)" = 0 ]; then PRIV=root; elif [ "$MODE" = sudo ]; then PRIV=sudo; else PRIV=none; fi
+# stdout goes straight out; stderr is captured and, only when there is some, its last lines are
+# printed after the stdout, each tagged (no extra processes for the usual silent probe).
 run() {
   printf '%s begin %s\\n' "$M" "$1"
-  rc=$( { { "$2" </dev/null 3>&- 4>&-; echo "$?" >&4; } 2>&1 1>&3 | tail -n 20 | sed "s/^/$M err /" 1>&3; } 4>&1 )
+  err=$("$2" </dev/null 2>&1 1>&3 3>&-)
+  rc=$?
+  if [ -n "$err" ]; then printf '%s\\n' "$err" | tail -n 20 | sed "s/^/$M err /"; fi
   printf '\\n%s end %s %s\\n' "$M" "$1" "$rc"
 }
 exec 3>&1
@@ -34,6 +38,7 @@ export const PROBE_SCRIPT: string = [
   HEADER,
   PROBE_HELPERS,
   ...PROBES.map((p) => `${functionName(p.name)}() {\n${p.body.trim()}\n}\n`),
+  "find_serving_sshd_config",
   ...PROBES.map((p) => `run ${p.name} ${functionName(p.name)}`),
   `printf '%s done\\n' "$M"`,
   "",

@@ -36,22 +36,29 @@ priv() {
 }
 nocomment() { grep -vE '^[[:space:]]*(#|$)' "$@" 2>/dev/null; return 0; }
 # The config of the sshd serving this connection: the -f argument in its listener's title;
-# empty (the default config) when no ancestor is an sshd started with -f.
-serving_sshd_config() {
+# empty (the default config) when no ancestor is an sshd started with -f. Sets SSHD_CFG once,
+# with shell builtins only (no process per ancestor).
+find_serving_sshd_config() {
+  SSHD_CFG=""
   pid=$$
   while [ -n "$pid" ] && [ "$pid" -gt 1 ] 2>/dev/null; do
-    if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = sshd ]; then
-      args=$(tr '\\000' ' ' < "/proc/$pid/cmdline" 2>/dev/null)
+    comm=""
+    read -r comm 2>/dev/null < "/proc/$pid/comm"
+    if [ "$comm" = sshd ]; then
+      args=$(tr '\\000' ' ' 2>/dev/null < "/proc/$pid/cmdline")
       case "$args" in
-        *" -f "*) cfg=\${args#*" -f "}; echo "\${cfg%% *}"; return 0 ;;
+        *" -f "*) SSHD_CFG=\${args#*" -f "}; SSHD_CFG=\${SSHD_CFG%% *}; return 0 ;;
       esac
     fi
-    pid=$(awk '/^PPid:/ { print $2 }' "/proc/$pid/status" 2>/dev/null)
+    ppid=""
+    while read -r key value; do
+      if [ "$key" = "PPid:" ]; then ppid=$value; break; fi
+    done 2>/dev/null < "/proc/$pid/status"
+    pid=$ppid
   done
 }
 sshd_effective() {
-  cfg=$(serving_sshd_config)
-  if [ -n "$cfg" ]; then priv sshd -T -f "$cfg"; else priv sshd -T; fi
+  if [ -n "$SSHD_CFG" ]; then priv sshd -T -f "$SSHD_CFG"; else priv sshd -T; fi
 }
 cat_list() {
   if [ -x /usr/lib/apt/apt-helper ]; then /usr/lib/apt/apt-helper cat-file "$1"
@@ -213,8 +220,7 @@ echo "zone=$(limit firewall-cmd --get-default-zone 2>/dev/null)"`,
     privileged: true,
     body: `
 have sshd || return 127
-cfg=$(serving_sshd_config)
-echo "config=\${cfg:-default}"
+echo "config=\${SSHD_CFG:-default}"
 sshd_effective`,
   },
   {
@@ -415,18 +421,17 @@ for k in sys_vendor product_name product_serial chassis_asset_tag; do
 done`,
   },
   {
-    name: "ip",
-    reads: "ip -j addr",
-    privileged: false,
-    body: `have ip || return 127; ip -j addr show`,
-  },
-  {
-    name: "net-sys",
-    reads: "/sys/class/net/*/{type,address} and hostname -I (when ip -j is missing)",
+    name: "network",
+    reads: "ip -j addr; without it, /sys/class/net/*/{type,address} and hostname -I",
     privileged: false,
     body: `
+if have ip && ip -j addr show 2>/dev/null; then return 0; fi
+echo "@sysfs"
 for i in /sys/class/net/*; do
-  [ -e "$i/address" ] && echo "if \${i##*/} $(cat "$i/type" 2>/dev/null) $(cat "$i/address" 2>/dev/null)"
+  [ -e "$i/address" ] || continue
+  read -r type 2>/dev/null < "$i/type"
+  read -r address 2>/dev/null < "$i/address"
+  echo "if \${i##*/} $type $address"
 done
 echo "ips $(hostname -I 2>/dev/null)"`,
   },

@@ -78,28 +78,35 @@ describe("hardware", () => {
 
 describe("network", () => {
   it("RHEL sample: the physical NIC only; loopback, link-local and virbr0 left out", () => {
-    expect(parseNetwork(section("rhel9", "ip"), section("rhel9", "net-sys"))).to.deep.equal({
+    expect(parseNetwork(section("rhel9", "network"))).to.deep.equal({
       macAddresses: known(["b0:7b:25:1e:4c:02"]),
       ipAddresses: known(["10.10.0.21"]),
     });
   });
 
   it("Debian sample reads ip -j", () => {
-    const net = parseNetwork(section("debian12", "ip"), section("debian12", "net-sys"));
+    const net = parseNetwork(section("debian12", "network"));
     expect(net.macAddresses.known && net.ipAddresses.known).to.equal(true);
   });
 
-  it("falls back to /sys/class/net and hostname -I without ip -j", () => {
-    const net = parseNetwork(out("", 255, 'Option "-j" is unknown'), section("rhel9", "net-sys"));
-    expect(net).to.deep.equal({
+  it("reads the /sys/class/net and hostname -I fallback when ip -j is missing", () => {
+    const sysfs = out(
+      "@sysfs\nif eno1 1 B0:7B:25:1E:4C:02\nif lo 772 00:00:00:00:00:00\nif virbr0 1 52:54:00:8a:11:3c\n" +
+        "if wlan0 1 00:00:00:00:00:00\nips 10.10.0.21 192.168.122.1 fe80::1\n",
+    );
+    expect(parseNetwork(sysfs)).to.deep.equal({
       macAddresses: known(["b0:7b:25:1e:4c:02"]),
       ipAddresses: known(["10.10.0.21", "192.168.122.1"]),
     });
+    const noIps = parseNetwork(out("@sysfs\nif eno1 1 b0:7b:25:1e:4c:02\nips \n"));
+    expect(noIps.ipAddresses.known).to.equal(false);
   });
 
-  it("is unknown when neither source can be read", () => {
-    const net = parseNetwork(MISSING, out("", 2));
-    expect(net.macAddresses.known || net.ipAddresses.known).to.equal(false);
+  it("is unknown when the probe failed or printed junk", () => {
+    for (const output of [MISSING, out("<html>", 0)]) {
+      const net = parseNetwork(output);
+      expect(net.macAddresses.known || net.ipAddresses.known).to.equal(false);
+    }
   });
 });
 
