@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { main } from "../../src/cli/main.js";
+import { loadInventory } from "../../src/inventory/load-inventory.js";
 import { bufferIo } from "./buffer-io.js";
 
 const bin = fileURLToPath(new URL("../../bin/stronghold.js", import.meta.url));
@@ -85,6 +86,17 @@ describe("stronghold collect: usage and input errors", () => {
     expect(r.stderr).to.include(
       `${agents}:3: /agents/0/realTimeProtection: must be "while-running"`,
     );
+  });
+
+  it("the README's inventory example loads, every host with its machine facts", async () => {
+    const readme = await readFile(new URL("../../README.md", import.meta.url), "utf8");
+    const block = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)]
+      .map((m) => m[1]!)
+      .find((b) => /^version: 1\n/.test(b) && /^hosts:/m.test(b));
+    expect(block).to.be.a("string");
+    const loaded = await loadInventory(await file("readme-hosts.yaml", block!));
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
+    expect(loaded.inventory.hosts.every((h) => h.machine !== undefined)).to.equal(true);
   });
 
   it("--help describes the options and exit codes", async () => {
