@@ -70,7 +70,8 @@ async function openWithin(host: InventoryHost, ms: number): Promise<HostSession 
   }
 }
 
-function validate(mapped: MappedMachine, name: string): Collected {
+/** The mapped config if it validates against the machine-config schema, else an invalid-config failure. */
+export function validateMapped(mapped: MappedMachine, name: string): Collected {
   const check = validatorFor(MachineConfigSchema);
   if (check(mapped.config)) return { kind: "config", mapped };
   const problems = validationProblems(check.errors ?? [], machineFileName(name));
@@ -107,7 +108,7 @@ function interpret(
     .now()
     .toISOString()
     .replace(/\.\d{3}Z$/, "Z");
-  return validate(linuxMachineConfig(facts, host.name, host.machine, collectedAt), host.name);
+  return validateMapped(linuxMachineConfig(facts, host.name, host.machine, collectedAt), host.name);
 }
 
 /** Collects one inventory host; resolves with a failure rather than throwing. */

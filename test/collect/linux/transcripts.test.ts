@@ -7,6 +7,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { main } from "../../../src/cli/main.js";
+import { validateMapped } from "../../../src/collect/linux/collect-linux-host.js";
 import { loadEdrCatalog } from "../../../src/collect/linux/edr-catalog.js";
 import { parseLinuxFacts } from "../../../src/collect/linux/linux-facts.js";
 import { linuxMachineConfig } from "../../../src/collect/linux/machine-config.js";
@@ -145,6 +146,22 @@ describe("recorded transcripts → machine configs", () => {
     expect(statuses["sec-removable-media-restricted"]).to.equal("fail");
     expect(statuses["sec-edr-installed"]).to.equal("fail"); // no agent installed: antivirus absent
     expect(m.config.security?.antivirus).to.equal(undefined);
+  });
+
+  it("a config that does not validate is a per-host failure with every problem located", async () => {
+    const sections = new Map(transcript("rhel9"));
+    sections.set("os-release", {
+      stdout: `NAME="${"X".repeat(300)}"\nVERSION_ID="9.4"\nID=rhel\n`,
+      stderr: "",
+      rc: 0,
+    });
+    const facts = parseLinuxFacts(sections, await loadEdrCatalog());
+    const result = validateMapped(linuxMachineConfig(facts, "odd-01", server, AT), "odd-01");
+    expect(result.kind).to.equal("failed");
+    if (result.kind !== "failed") return;
+    expect(result.outcome).to.equal("invalid-config");
+    expect(result.details).to.deep.equal(["/os/name: must NOT have more than 256 characters"]);
+    expect(validateMapped(await mapped("rhel9"), "rhel9-01").kind).to.equal("config");
   });
 
   it("a kiosk gets an explicit unknown lockdown, a workstation an unknown screen lock", async () => {
