@@ -1,7 +1,7 @@
 /** `stronghold collect`: read machine configs off Linux hosts over SSH into machine files. */
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import type { InputProblem } from "../engine/result.js";
 import { InputError, UsageError } from "../errors.js";
 import { renderCollectionTable } from "../collect/report-table.js";
@@ -156,8 +156,8 @@ export function registerCollectCommand(
         'missing, root needed) is written "unknown". Each host\'s department, site',
         "and role come from its `machine:` entry in the inventory.",
         "",
-        `The collection report (--report, default ${REPORT_FILE}) lists every host's`,
-        "outcome, time and unknown facts; a table of it goes to stdout.",
+        `The collection report (--report, default ${REPORT_FILE}) lists`,
+        "every host's outcome, time and unknown facts; a table of it goes to stdout.",
         "",
         "Exit codes:",
         "  0  every host collected",
@@ -184,7 +184,12 @@ export function registerCollectCommand(
       "run the probes that need root (sshd -T, /etc/shadow, firewall rules, DMI serial) through sudo -n",
     )
     .option("--only <names>", "collect only these hosts (comma-separated inventory names)")
-    .option("--edr-agents <file>", "endpoint-protection agents to recognise", DEFAULT_EDR_CATALOG)
+    .addOption(
+      new Option("--edr-agents <file>", "endpoint-protection agents to recognise").default(
+        DEFAULT_EDR_CATALOG,
+        "policies/data/edr-agents.yaml",
+      ),
+    )
     .option("--color", "force colour in the table")
     .option("--no-color", "no colour (NO_COLOR is honoured too)")
     .option("-q, --quiet", "do not print the table")
