@@ -24,9 +24,10 @@ await build({
   platform: "node",
   format: "esm",
   target: "node20",
-  // The Pulumi SDKs stay in node_modules: bundled they add ~28 MB and break at run time (they
-  // require() their own files, gRPC protos and plugin metadata by path).
-  external: ["@pulumi/*"],
+  // Both stay in node_modules. The Pulumi SDKs: bundled they add ~28 MB and break at run time
+  // (they require() their own files, gRPC protos and plugin metadata by path). ssh2: it loads
+  // native addons (.node) with require().
+  external: ["@pulumi/*", "ssh2"],
   // Prefer packages' ES module builds: some UMD builds (jsonc-parser's) require files at run time.
   mainFields: ["module", "main"],
   sourcemap: "linked",

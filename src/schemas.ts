@@ -1,5 +1,7 @@
 /** The published JSON Schemas (policies/schemas/*.json), generated from the TypeBox definitions. */
 import type { TSchema } from "@sinclair/typebox";
+import { CollectionReportSchema } from "./collect/collection-report.js";
+import { EdrCatalogSchema } from "./collect/linux/edr-catalog.js";
 import { HostsInventorySchema } from "./inventory/schema.js";
 import { MachineConfigSchema } from "./machine/schema.js";
 import { BaselineSchema, OverlaySchema, WaiversSchema } from "./policy/baseline-schema.js";
@@ -16,6 +18,8 @@ const published: Readonly<Record<string, TSchema>> = {
   "hosts-inventory.schema.json": HostsInventorySchema,
   "stack-config.schema.json": StackConfigSchema,
   "stack-outputs.schema.json": StackOutputsSchema,
+  "collection-report.schema.json": CollectionReportSchema,
+  "edr-agents.schema.json": EdrCatalogSchema,
 };
 
 /** File name → the JSON text that belongs in policies/schemas. */

@@ -1,0 +1,199 @@
+/** `stronghold collect`: read machine configs off Linux hosts over SSH into machine files. */
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { Option, type Command } from "commander";
+import type { InputProblem } from "../engine/result.js";
+import { InputError, UsageError } from "../errors.js";
+import { renderCollectionTable } from "../collect/report-table.js";
+import { REPORT_FILE, type CollectionReport } from "../collect/collection-report.js";
+import { DEFAULT_EDR_CATALOG, loadEdrCatalog } from "../collect/linux/edr-catalog.js";
+import { createProgress } from "../collect/progress.js";
+import { runCollection } from "../collect/run-collection.js";
+import type { InventoryHost } from "../inventory/inventory.js";
+import { loadInventory } from "../inventory/load-inventory.js";
+import { writeFileAtomic } from "../report/write-atomic.js";
+import { wantsColor, type Io } from "./io.js";
+
+interface CollectOptions {
+  hosts: string;
+  concurrency: string;
+  out: string;
+  report: string;
+  timeout: string;
+  sudo?: boolean;
+  only?: string;
+  edrAgents: string;
+  color?: boolean;
+  quiet?: boolean;
+}
+
+/** Hosts collected at once unless --concurrency says otherwise. */
+export const DEFAULT_CONCURRENCY = 8;
+/** Time per host unless --timeout says otherwise. */
+export const DEFAULT_TIMEOUT_SECONDS = 120;
+
+function positiveInteger(value: string, option: string, max: number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < 1 || n > max)
+    throw new UsageError(`${option} "${value}" must be a whole number from 1 to ${max}`);
+  return n;
+}
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n <= 0 || n > 3600)
+    throw new UsageError(
+      `--timeout "${value}" must be a number of seconds above 0 and at most 3600`,
+    );
+  return n;
+}
+
+/** The hosts --only names (case-insensitive), every unknown name reported at once. */
+function selectHosts(hosts: readonly InventoryHost[], only: string | undefined): InventoryHost[] {
+  if (only === undefined) return [...hosts];
+  const wanted = only
+    .split(",")
+    .map((n) => n.trim())
+    .filter(Boolean);
+  const byName = new Map(hosts.map((h) => [h.name.toLowerCase(), h]));
+  const missing = wanted.filter((n) => !byName.has(n.toLowerCase()));
+  if (missing.length > 0 || wanted.length === 0) {
+    throw new UsageError(
+      `--only ${missing.length > 0 ? `names hosts the inventory does not have: ${missing.join(", ")}` : "names no host"}`,
+    );
+  }
+  const chosen = new Set(wanted.map((n) => n.toLowerCase()));
+  return hosts.filter((h) => chosen.has(h.name.toLowerCase()));
+}
+
+async function loadInputs(options: CollectOptions) {
+  const [inventory, catalog] = await Promise.allSettled([
+    loadInventory(options.hosts),
+    loadEdrCatalog(options.edrAgents),
+  ]);
+  const problems: InputProblem[] = [];
+  if (inventory.status === "fulfilled" && !inventory.value.ok)
+    problems.push(...inventory.value.problems);
+  if (inventory.status === "rejected") throw inventory.reason;
+  if (catalog.status === "rejected") {
+    if (!(catalog.reason instanceof InputError)) throw catalog.reason;
+    problems.push(...catalog.reason.problems);
+  }
+  if (problems.length > 0) throw new InputError(problems);
+  if (inventory.status !== "fulfilled" || !inventory.value.ok || catalog.status !== "fulfilled")
+    throw new Error("unreachable: problems were reported above");
+  return { inventory: inventory.value.inventory, catalog: catalog.value };
+}
+
+function writeReport(report: CollectionReport, file: string): void {
+  try {
+    mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    writeFileAtomic(file, (write) => write(`${JSON.stringify(report, null, 2)}\n`));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined) throw error;
+    throw new UsageError(`--report ${file}: cannot write the collection report (${code})`);
+  }
+}
+
+async function collect(options: CollectOptions, io: Io): Promise<number> {
+  const concurrency = positiveInteger(options.concurrency, "--concurrency", 256);
+  const timeoutSeconds = seconds(options.timeout);
+  const { inventory, catalog } = await loadInputs(options);
+  const hosts = selectHosts(inventory.hosts, options.only);
+  try {
+    mkdirSync(options.out, { recursive: true });
+  } catch (error) {
+    throw new UsageError(
+      `--out ${options.out}: cannot create the directory (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+    );
+  }
+  const progress = createProgress(
+    hosts.length,
+    io.isTTY && Boolean(process.stderr.isTTY),
+    io.stderr,
+  );
+  let report: CollectionReport;
+  try {
+    report = await runCollection({
+      inventoryFile: options.hosts,
+      hosts,
+      outDir: options.out,
+      concurrency,
+      timeoutMs: timeoutSeconds * 1000,
+      sudo: Boolean(options.sudo),
+      catalog,
+      now: () => new Date(),
+      onHostDone: (result) => progress.hostDone(result),
+    });
+  } finally {
+    progress.stop();
+  }
+  writeReport(report, options.report);
+  if (!options.quiet)
+    renderCollectionTable(report, io.stdout, { color: wantsColor(io, options.color) });
+  io.stderr(
+    `wrote ${report.summary.ok} machine file(s) to ${options.out} and the report to ${options.report}\n`,
+  );
+  return report.summary.failed === 0 ? 0 : 1;
+}
+
+/** Adds `collect` to the program. */
+export function registerCollectCommand(
+  program: Command,
+  io: Io,
+  setExit: (code: number) => void,
+): void {
+  program
+    .command("collect")
+    .summary("collect machine configs from Linux hosts over SSH")
+    .description(
+      [
+        "Connect to each Linux host of a hosts inventory (SSH, or this machine for",
+        "transport: local), run read-only probes in one round trip, and write one",
+        "machine config per host, validated against the machine-config schema and",
+        "ready for `stronghold check`. A fact the probes cannot establish (a tool",
+        'missing, root needed) is written "unknown". Each host\'s department, site',
+        "and role come from its `machine:` entry in the inventory.",
+        "",
+        `The collection report (--report, default ${REPORT_FILE}) lists`,
+        "every host's outcome, time and unknown facts; a table of it goes to stdout.",
+        "",
+        "Exit codes:",
+        "  0  every host collected",
+        "  1  some host failed (unreachable, auth-failed, host-key-mismatch, timeout,",
+        "     probe-error, inventory-incomplete, ...); the others were still collected",
+        "  2  usage or input errors (all listed)",
+      ].join("\n"),
+    )
+    .requiredOption("--hosts <file>", "hosts inventory (YAML or JSON)")
+    .option("--concurrency <n>", "hosts collected at once", String(DEFAULT_CONCURRENCY))
+    .option(
+      "--out <dir>",
+      "directory for the machine files, one <host>.json each; only machine files go here",
+      "inventory",
+    )
+    .option("--report <file>", "where the collection report (JSON) goes", REPORT_FILE)
+    .option(
+      "--timeout <seconds>",
+      "time limit per host: connecting and all probes",
+      String(DEFAULT_TIMEOUT_SECONDS),
+    )
+    .option(
+      "--sudo",
+      "run the probes that need root (sshd -T, /etc/shadow, firewall rules, DMI serial) through sudo -n",
+    )
+    .option("--only <names>", "collect only these hosts (comma-separated inventory names)")
+    .addOption(
+      new Option("--edr-agents <file>", "endpoint-protection agents to recognise").default(
+        DEFAULT_EDR_CATALOG,
+        "policies/data/edr-agents.yaml",
+      ),
+    )
+    .option("--color", "force colour in the table")
+    .option("--no-color", "no colour (NO_COLOR is honoured too)")
+    .option("-q, --quiet", "do not print the table")
+    .action(async (options: CollectOptions) => {
+      setExit(await collect(options, io));
+    });
+}

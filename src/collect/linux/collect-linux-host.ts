@@ -1,0 +1,166 @@
+/**
+ * Collects one Linux host: one session, one run of the probe script (a single round trip), the
+ * pure parsers, the mapping onto the machine config, and schema validation. Every way this can go
+ * wrong comes back as a typed failure; nothing here throws for a host's sake.
+ */
+import type { InventoryHost, MachineFacts } from "../../inventory/inventory.js";
+import { validatorFor } from "../../input/ajv.js";
+import { validationProblems } from "../../input/validation-problems.js";
+import { MachineConfigSchema } from "../../machine/schema.js";
+import { openSession } from "../../transport/open-session.js";
+import { TransportError, type HostSession } from "../../transport/session.js";
+import { machineFileName } from "../file-name.js";
+import type { Failure } from "../host-outcome.js";
+import { clip, splitProbeOutput } from "../probe-output.js";
+import type { EdrCatalog } from "./edr-catalog.js";
+import { parseLinuxFacts } from "./linux-facts.js";
+import { linuxMachineConfig, type MappedMachine } from "./machine-config.js";
+import { newNonce, probeCommand, PROBE_SCRIPT } from "./probe-script.js";
+
+/** How hosts are collected. */
+export interface CollectOptions {
+  /** Run the privileged probes through `sudo -n`. */
+  readonly sudo: boolean;
+  /** The whole host (connect, probes) must finish within this. */
+  readonly timeoutMs: number;
+  readonly catalog: EdrCatalog;
+  /** The collection time written into the config. */
+  readonly now: () => Date;
+}
+
+/** A mapped machine config, or the failure that prevented one. */
+export type Collected =
+  | { readonly kind: "config"; readonly mapped: MappedMachine }
+  | {
+      readonly kind: "failed";
+      readonly outcome: Failure;
+      readonly message: string;
+      readonly details?: readonly string[];
+    };
+
+/** A probe run's output beyond this is not a machine config but a runaway command. */
+const MAX_OUTPUT_BYTES = 32 * 1024 * 1024;
+
+const failed = (outcome: Failure, message: string, details?: readonly string[]): Collected => ({
+  kind: "failed",
+  outcome,
+  message,
+  ...(details ? { details } : {}),
+});
+
+/** Resolves with the session, or undefined when the deadline passes first (then closes it late). */
+async function openWithin(host: InventoryHost, ms: number): Promise<HostSession | undefined> {
+  const opening = openSession(host);
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    const session = await Promise.race([opening, expired]);
+    if (session === undefined)
+      opening
+        .then(
+          (s) => s.close(),
+          () => undefined,
+        )
+        .catch(() => undefined);
+    return session;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The mapped config if it validates against the machine-config schema, else an invalid-config failure. */
+export function validateMapped(mapped: MappedMachine, name: string): Collected {
+  const check = validatorFor(MachineConfigSchema);
+  if (check(mapped.config)) return { kind: "config", mapped };
+  const problems = validationProblems(check.errors ?? [], machineFileName(name));
+  return failed(
+    "invalid-config",
+    `the collected facts do not make a valid machine config (${problems.length} problem(s))`,
+    problems.map((p) => `${p.pointer || "/"}: ${p.message}`),
+  );
+}
+
+function interpret(
+  stdout: string,
+  stderr: string,
+  nonce: string,
+  host: InventoryHost & { readonly machine: MachineFacts },
+  options: CollectOptions,
+): Collected {
+  const split = splitProbeOutput(stdout, nonce);
+  if (!split.ok) {
+    const said = clip(stdout.trim() || stderr.trim(), 200);
+    return failed(
+      "probe-error",
+      `${split.problem}${said ? `; the host said: "${said}"` : ""} (is the login shell a POSIX shell?)`,
+    );
+  }
+  const facts = parseLinuxFacts(split.sections, options.catalog);
+  if (facts.meta.system !== "Linux") {
+    return failed(
+      "probe-error",
+      `not a Linux host (uname -s: ${clip(facts.meta.system ?? "nothing")}); collect it with its own collector`,
+    );
+  }
+  const collectedAt = options
+    .now()
+    .toISOString()
+    .replace(/\.\d{3}Z$/, "Z");
+  return validateMapped(linuxMachineConfig(facts, host.name, host.machine, collectedAt), host.name);
+}
+
+/** Collects one inventory host; resolves with a failure rather than throwing. */
+export async function collectLinuxHost(
+  host: InventoryHost,
+  options: CollectOptions,
+): Promise<Collected> {
+  const { machine } = host;
+  if (!machine) {
+    return failed(
+      "inventory-incomplete",
+      `${host.pointer}/machine is missing: add { department, site, role } for this host to the inventory`,
+    );
+  }
+  const deadline = Date.now() + options.timeoutMs;
+  let session: HostSession | undefined;
+  try {
+    session = await openWithin(host, options.timeoutMs);
+    if (!session)
+      return failed("timeout", `no session within the ${options.timeoutMs / 1000} s host timeout`);
+    const nonce = newNonce();
+    const result = await session.exec(probeCommand(nonce, options.sudo ? "sudo" : "nosudo"), {
+      stdin: PROBE_SCRIPT,
+      timeoutMs: Math.max(1, deadline - Date.now()),
+      maxOutputBytes: MAX_OUTPUT_BYTES,
+    });
+    if (result.timedOut)
+      return failed(
+        "timeout",
+        `the probes did not finish within the ${options.timeoutMs / 1000} s host timeout`,
+      );
+    if (result.truncated)
+      return failed(
+        "probe-error",
+        `the probes printed more than ${MAX_OUTPUT_BYTES / 1024 / 1024} MiB`,
+      );
+    return interpret(result.stdout, result.stderr, nonce, { ...host, machine }, options);
+  } catch (error) {
+    if (error instanceof TransportError) {
+      // The report names the host already; keep only what happened.
+      const prefix = `${error.hostName}: `;
+      const message = error.message.startsWith(prefix)
+        ? error.message.slice(prefix.length)
+        : error.message;
+      return failed(error.reason, message);
+    }
+    // A bug while reading one host's output must not stop the others; say it is one.
+    return failed(
+      "probe-error",
+      `stronghold failed on this host's output: ${(error as Error).message} (a bug in stronghold)`,
+    );
+  } finally {
+    await session?.close();
+  }
+}

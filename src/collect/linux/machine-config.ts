@@ -1,0 +1,193 @@
+/**
+ * Linux facts → a machine config. Every fact that is not established becomes the literal
+ * "unknown" and is listed with its reason; facts the machine-config model has no field for
+ * (sshd settings, pending updates, empty passwords…) become observations in the collection report.
+ */
+import type { MachineFacts } from "../../inventory/inventory.js";
+import { UNKNOWN, type MachineConfig } from "../../machine/schema.js";
+import { VERSION } from "../../version.js";
+import { known, mapFact, unknown, type Fact } from "../fact.js";
+import type { Observation, UnknownFact } from "../host-outcome.js";
+import type { LinuxFacts } from "./linux-facts.js";
+
+/** The collector name written into machine configs and reports. */
+export const LINUX_COLLECTOR = "stronghold-collect-linux";
+/** The machine-config schema's limit on software entries. */
+const MAX_SOFTWARE = 20_000;
+const MAX_ADMINS = 256;
+
+/** A machine config with the facts it lacks and the observations beside it. */
+export interface MappedMachine {
+  readonly config: MachineConfig;
+  readonly unknown: readonly UnknownFact[];
+  readonly observations: Readonly<Record<string, Observation>>;
+}
+
+type Security = NonNullable<MachineConfig["security"]>;
+
+/** The last package upgrade counts as the last security update only when none is pending. */
+function lastPatchDate(facts: LinuxFacts): Fact<string> {
+  const pending = facts.pendingSecurityUpdates;
+  if (!pending.known) return unknown(`pending security updates are unknown: ${pending.reason}`);
+  if (pending.value > 0)
+    return unknown(
+      `${pending.value} security update(s) are pending, so no date says the machine is patched`,
+    );
+  return facts.lastPackageUpdate;
+}
+
+type ObservedValue = string | number | boolean | readonly string[];
+
+function observe(fact: Fact<ObservedValue>): Observation {
+  if (!fact.known) return { unknown: fact.reason };
+  const value = fact.value;
+  return { value: typeof value === "object" ? [...value] : value };
+}
+
+/** Maps a Linux host's facts and its inventory entry onto the machine-config model. */
+export function linuxMachineConfig(
+  facts: LinuxFacts,
+  name: string,
+  machine: MachineFacts,
+  collectedAt: string,
+): MappedMachine {
+  const unknowns: UnknownFact[] = [];
+  const miss = (field: string, reason: string): typeof UNKNOWN => {
+    unknowns.push({ field, reason });
+    return UNKNOWN;
+  };
+  const v = <T>(field: string, fact: Fact<T>): T | typeof UNKNOWN =>
+    fact.known ? fact.value : miss(field, fact.reason);
+
+  const { os, hardware, network, passwordPolicy, lockout, accounts, protection } = facts;
+  const osName = os.known ? os.value.name : miss("/os/name", os.reason);
+  const osVersion = os.known ? os.value.version : miss("/os/version", os.reason);
+  const kernel = facts.meta.kernel;
+  if (!kernel.known) unknowns.push({ field: "/os/build", reason: kernel.reason });
+
+  const security: Security = {
+    diskEncryption: facts.diskEncryption.known
+      ? facts.diskEncryption.value
+      : { status: v("/security/diskEncryption/status", facts.diskEncryption) },
+    firewall: facts.firewall.known
+      ? { default: facts.firewall.value }
+      : v("/security/firewall", facts.firewall),
+    ...antivirus(protection, v),
+    screenLockSeconds: v("/security/screenLockSeconds", facts.idleLock(machine.role)),
+    passwordPolicy: {
+      minLength: v("/security/passwordPolicy/minLength", passwordPolicy.minLength),
+      history: v("/security/passwordPolicy/history", passwordPolicy.history),
+      complexity: v("/security/passwordPolicy/complexity", passwordPolicy.complexity),
+      maxAgeDays: v("/security/passwordPolicy/maxAgeDays", passwordPolicy.maxAgeDays),
+    },
+    lockout: {
+      threshold: v("/security/lockout/threshold", lockout.threshold),
+      durationMinutes: v("/security/lockout/durationMinutes", lockout.durationMinutes),
+    },
+    removableMedia: v("/security/removableMedia", facts.removableMedia),
+    localAdmins: accounts.localAdmins.known
+      ? accounts.localAdmins.value.slice(0, MAX_ADMINS).map((a, i) => ({
+          name: a.name,
+          enabled: v(`/security/localAdmins/${i}/enabled`, a.enabled),
+        }))
+      : v("/security/localAdmins", accounts.localAdmins),
+    guestEnabled: v("/security/guestEnabled", accounts.guestEnabled),
+    auditLogging: v("/security/auditLogging", facts.auditLogging),
+    timeSync: facts.timeSync.known
+      ? facts.timeSync.value
+      : { enabled: v("/security/timeSync/enabled", facts.timeSync) },
+    logonBanner: v("/security/logonBanner", facts.logonBanner),
+    ...(machine.role === "kiosk"
+      ? {
+          kioskLockdown: {
+            agent: miss(
+              "/security/kioskLockdown/agent",
+              "kiosk lockdown agents are not collected on Linux",
+            ),
+            enabled: miss(
+              "/security/kioskLockdown/enabled",
+              "kiosk lockdown agents are not collected on Linux",
+            ),
+          },
+        }
+      : {}),
+  };
+
+  const software = !facts.packages.known
+    ? miss("/software", facts.packages.reason)
+    : facts.packages.value.length > MAX_SOFTWARE
+      ? miss(
+          "/software",
+          `${facts.packages.value.length} packages exceed the model's limit of ${MAX_SOFTWARE}`,
+        )
+      : facts.packages.value.map((p) => ({ ...p, version: p.version.slice(0, 128) }));
+
+  const config: MachineConfig = {
+    hostname: name,
+    assetTag: machine.assetTag ?? v("/assetTag", hardware.assetTag),
+    serialNumber: v("/serialNumber", hardware.serialNumber),
+    macAddresses: v("/macAddresses", mapArray(network.macAddresses)),
+    ipAddresses: v("/ipAddresses", mapArray(network.ipAddresses)),
+    department: machine.department,
+    site: machine.site,
+    ...(machine.owner === undefined ? {} : { owner: machine.owner }),
+    role: machine.role,
+    hardware: {
+      manufacturer: v("/hardware/manufacturer", hardware.manufacturer),
+      model: v("/hardware/model", hardware.model),
+    },
+    os: {
+      family: "linux",
+      name: osName,
+      version: osVersion,
+      ...(kernel.known ? { build: kernel.value } : {}),
+      lastPatchDate: v("/os/lastPatchDate", lastPatchDate(facts)),
+    },
+    security,
+    software,
+    lifecycle: { status: machine.lifecycleStatus ?? "active" },
+    collectedAt,
+    collector: { name: LINUX_COLLECTOR, version: VERSION },
+  };
+
+  const observations: Record<string, Observation> = {
+    reportedHostname:
+      facts.meta.reportedHostname === undefined
+        ? { unknown: "uname -n printed nothing" }
+        : { value: facts.meta.reportedHostname },
+    kernel: observe(kernel),
+    privilege: { value: facts.meta.privilege ?? "unknown" },
+    sshdConfig: observe(mapFact(facts.sshd, (s) => s.configFile)),
+    sshPermitRootLogin: observe(mapFact(facts.sshd, (s) => s.permitRootLogin)),
+    sshPasswordAuthentication: observe(mapFact(facts.sshd, (s) => s.passwordAuthentication)),
+    sshBanner: observe(mapFact(facts.sshd, (s) => s.banner ?? "none")),
+    lastPackageUpdate: observe(facts.lastPackageUpdate),
+    automaticUpdates: observe(facts.automaticUpdates),
+    pendingSecurityUpdates: observe(facts.pendingSecurityUpdates),
+    uid0Accounts: observe(accounts.uid0),
+    emptyPasswordAccounts: observe(accounts.emptyPasswords),
+  };
+  return { config, unknown: unknowns, observations };
+}
+
+function mapArray<T>(fact: Fact<readonly T[]>): Fact<T[]> {
+  return fact.known ? known([...fact.value]) : fact;
+}
+
+function antivirus(
+  protection: LinuxFacts["protection"],
+  v: <T>(field: string, fact: Fact<T>) => T | typeof UNKNOWN,
+): Pick<Security, "antivirus"> {
+  if (!protection.known) return { antivirus: v("/security/antivirus", protection) };
+  // Absent means none installed (the schema's own convention).
+  if (protection.value === "none") return {};
+  const p = protection.value;
+  return {
+    antivirus: {
+      product: p.product,
+      running: v("/security/antivirus/running", p.running),
+      realTimeProtection: v("/security/antivirus/realTimeProtection", p.realTimeProtection),
+      signatureDate: v("/security/antivirus/signatureDate", p.signatureDate),
+    },
+  };
+}

@@ -1,0 +1,59 @@
+/** Installed packages: dpkg-query on Debian-like hosts, rpm on RHEL-like ones. */
+import { known, unknown, type Fact } from "../fact.js";
+import { probeFailure, type ProbeOutput } from "../probe-output.js";
+import { lines } from "./key-values.js";
+
+/** An installed package as the machine config lists software. */
+export interface InstalledPackage {
+  readonly name: string;
+  readonly version: string;
+  readonly publisher?: string;
+}
+
+/** dpkg-query `${db:Status-Abbrev}\t${Package}\t${Version}`: only "ii" (installed) rows count. */
+export function parseDpkg(output: ProbeOutput | undefined): Fact<readonly InstalledPackage[]> {
+  if (output?.rc !== 0) return unknown(probeFailure(output, "dpkg-query"));
+  const seen = new Set<string>();
+  const packages: InstalledPackage[] = [];
+  for (const line of lines(output.stdout)) {
+    const [status, name, version] = line.split("\t");
+    if (!status?.startsWith("ii") || !name || !version) continue;
+    const key = `${name}\t${version}`;
+    if (seen.has(key)) continue; // one row per architecture of a multi-arch package
+    seen.add(key);
+    packages.push({ name, version });
+  }
+  return known(packages);
+}
+
+/** rpm `%{NAME}\t%{EPOCH}:%{VERSION}-%{RELEASE}\t%{VENDOR}`; the epoch is shown only when set. */
+export function parseRpm(output: ProbeOutput | undefined): Fact<readonly InstalledPackage[]> {
+  if (output?.rc !== 0) return unknown(probeFailure(output, "rpm"));
+  const packages: InstalledPackage[] = [];
+  for (const line of lines(output.stdout)) {
+    const [name, evr, vendor] = line.split("\t");
+    if (!name || !evr || name === "gpg-pubkey") continue;
+    const version = evr.replace(/^(\(none\)|0):/, "");
+    packages.push({
+      name,
+      version,
+      ...(vendor && vendor !== "(none)" ? { publisher: vendor } : {}),
+    });
+  }
+  return known(packages);
+}
+
+/** The host's package list, from the tool its OS family uses (or whichever answered). */
+export function parsePackages(
+  family: "deb" | "rpm" | undefined,
+  dpkg: ProbeOutput | undefined,
+  rpm: ProbeOutput | undefined,
+): Fact<readonly InstalledPackage[]> {
+  const fromDpkg = parseDpkg(dpkg);
+  const fromRpm = parseRpm(rpm);
+  if (family === "deb") return fromDpkg;
+  if (family === "rpm") return fromRpm;
+  if (fromDpkg.known && fromDpkg.value.length > 0) return fromDpkg;
+  if (fromRpm.known && fromRpm.value.length > 0) return fromRpm;
+  return unknown("neither dpkg-query nor rpm listed any package");
+}

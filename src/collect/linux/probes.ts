@@ -1,0 +1,441 @@
+/**
+ * The Linux probes: read-only shell snippets, each printing one fact family's raw material. They
+ * run as one POSIX sh script (see probe-script.ts) in a single round trip per host. The text is
+ * constant: nothing from the inventory or a host is ever written into it; the run's nonce and the
+ * privilege mode arrive as positional arguments.
+ *
+ * Conventions: a probe whose tool is missing returns 127 and prints nothing; one that needs root
+ * goes through `priv` (root already, `sudo -n` with --sudo, else exit 126 with a hint).
+ */
+
+/** One probe of the script. */
+export interface ProbeDefinition {
+  readonly name: string;
+  /** What the probe reads, for the README and the collection report. */
+  readonly reads: string;
+  /** Needs root for a full answer (runs through `sudo -n` with --sudo). */
+  readonly privileged: boolean;
+  /** Body of a sh function; stdin is /dev/null, stdout is the section. */
+  readonly body: string;
+}
+
+/** Shell helpers the probes share, defined once at the top of the script. */
+export const PROBE_HELPERS = `
+have() { command -v "$1" >/dev/null 2>&1; }
+# Slow tools get a time limit where coreutils' timeout exists.
+limit() { if have timeout; then timeout 30 "$@"; else "$@"; fi; }
+# Runs a command as root (with the time limit): directly when root, through sudo -n with --sudo.
+priv() {
+  case "$PRIV" in
+    root) limit "$@" ;;
+    sudo)
+      if have sudo; then limit sudo -n -- "$@"
+      else echo "needs root, and sudo is not installed" >&2; return 126; fi ;;
+    *) echo "needs root: rerun with --sudo" >&2; return 126 ;;
+  esac
+}
+nocomment() { grep -vE '^[[:space:]]*(#|$)' "$@" 2>/dev/null; return 0; }
+# The config of the sshd serving this connection: the -f argument in its listener's title;
+# empty (the default config) when no ancestor is an sshd started with -f. Sets SSHD_CFG once,
+# with shell builtins only (no process per ancestor).
+find_serving_sshd_config() {
+  SSHD_CFG=""
+  pid=$$
+  while [ -n "$pid" ] && [ "$pid" -gt 1 ] 2>/dev/null; do
+    comm=""
+    read -r comm 2>/dev/null < "/proc/$pid/comm"
+    if [ "$comm" = sshd ]; then
+      args=$(tr '\\000' ' ' 2>/dev/null < "/proc/$pid/cmdline")
+      case "$args" in
+        *" -f "*) SSHD_CFG=\${args#*" -f "}; SSHD_CFG=\${SSHD_CFG%% *}; return 0 ;;
+      esac
+    fi
+    ppid=""
+    while read -r key value; do
+      if [ "$key" = "PPid:" ]; then ppid=$value; break; fi
+    done 2>/dev/null < "/proc/$pid/status"
+    pid=$ppid
+  done
+}
+sshd_effective() {
+  if [ -n "$SSHD_CFG" ]; then priv sshd -T -f "$SSHD_CFG"; else priv sshd -T; fi
+}
+cat_list() {
+  if [ -x /usr/lib/apt/apt-helper ]; then /usr/lib/apt/apt-helper cat-file "$1"
+  else case "$1" in
+    *.gz) gzip -dc "$1" ;; *.xz) xz -dc "$1" ;; *.lz4) lz4cat "$1" ;; *) cat "$1" ;;
+  esac; fi
+}
+security_lists() {
+  for f in /var/lib/apt/lists/*_dists_*-security_*_Packages* \\
+           /var/lib/apt/lists/*-security_dists_*_updates_*_Packages*; do
+    [ -r "$f" ] && echo "$f"
+  done
+}
+`;
+
+/** Every probe, in the order the script runs them. */
+export const PROBES = [
+  {
+    name: "meta",
+    reads: "user, privilege mode, host name, kernel release, host clock",
+    privileged: false,
+    body: `
+echo "system=$(uname -s)"
+echo "uid=$(id -u)"
+echo "user=$(id -un)"
+echo "priv=$PRIV"
+echo "hostname=$(uname -n)"
+echo "kernel=$(uname -r)"
+echo "now=$(date +%s)"`,
+  },
+  {
+    name: "os-release",
+    reads: "/etc/os-release",
+    privileged: false,
+    body: `cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release`,
+  },
+  {
+    name: "apt-history",
+    reads: "last apt transaction with upgrades (/var/log/apt/history.log and its last rotation)",
+    privileged: false,
+    body: `
+[ -d /var/log/apt ] || return 127
+for f in /var/log/apt/history.log.1.gz /var/log/apt/history.log; do
+  [ -r "$f" ] && gzip -dcf "$f"
+done | awk '/^Start-Date:/ { d = $2 " " $3 } /^Upgrade:/ { print d }' | tail -n 1`,
+  },
+  {
+    name: "dpkg-log",
+    reads: "last package upgrade in /var/log/dpkg.log",
+    privileged: false,
+    body: `
+[ -r /var/log/dpkg.log ] || return 127
+for f in /var/log/dpkg.log.1 /var/log/dpkg.log; do
+  [ -r "$f" ] && gzip -dcf "$f"
+done | grep ' upgrade ' | tail -n 1`,
+  },
+  {
+    name: "dnf-history",
+    reads: "dnf history list (yum on older releases)",
+    privileged: false,
+    body: `
+if have dnf; then limit dnf -q history list
+elif have yum; then limit yum -q history list
+else return 127; fi`,
+  },
+  {
+    name: "apt-auto",
+    reads: "unattended-upgrades package, APT::Periodic settings, apt-daily-upgrade.timer",
+    privileged: false,
+    body: `
+have apt-config || return 127
+echo "package=$(dpkg-query -W -f='\${db:Status-Abbrev}' unattended-upgrades 2>/dev/null)"
+apt-config dump | grep -E '^APT::Periodic::'
+if have systemctl; then echo "timer=$(systemctl is-enabled apt-daily-upgrade.timer 2>/dev/null)"; fi
+return 0`,
+  },
+  {
+    name: "dnf-auto",
+    reads: "dnf-automatic timers and apply_updates",
+    privileged: false,
+    body: `
+have dnf || return 127
+for u in dnf-automatic-install.timer dnf-automatic.timer dnf5-automatic.timer; do
+  echo "unit $u $(systemctl is-enabled "$u" 2>/dev/null)"
+done
+for f in /etc/dnf/automatic.conf /etc/dnf/dnf5-plugins/automatic.conf; do
+  [ -r "$f" ] && grep -E '^[[:space:]]*apply_updates[[:space:]]*=' "$f"
+done
+return 0`,
+  },
+  {
+    name: "apt-security",
+    reads:
+      "installed packages whose version differs from the -security package lists (no apt solver run)",
+    privileged: false,
+    body: `
+have dpkg-query || return 127
+lists=$(security_lists)
+if [ -z "$lists" ]; then
+  echo "no -security package lists (no security source, or apt-get update never ran)" >&2
+  return 3
+fi
+for f in $lists; do echo "list $(stat -c %Y "$f") $f"; done
+{ dpkg-query -W -f='\${db:Status-Abbrev} \${Package} \${Version}\\n' | awk '$1 == "ii" { print $2, $3 }'
+  echo "--"
+  for f in $lists; do cat_list "$f"; done | awk '/^Package: / { p = $2 } /^Version: / { print p, $2 }'
+} | awk '$0 == "--" { s = 1; next } !s { v[$1] = $2; next } ($1 in v) && v[$1] != $2 { print "candidate", $1, v[$1], $2 }'`,
+  },
+  {
+    name: "dnf-security",
+    reads: "dnf updateinfo list --security from the metadata cache (-C: no download)",
+    privileged: false,
+    body: `
+have dnf || return 127
+for f in /var/cache/dnf/*/repodata/repomd.xml /var/cache/libdnf5/*/repodata/repomd.xml; do
+  [ -r "$f" ] && echo "cache $(stat -c %Y "$f")"
+done
+limit dnf -q -C updateinfo list --security`,
+  },
+  {
+    name: "lsblk",
+    reads: "block devices (lsblk -J): crypt devices under the mounted filesystems",
+    privileged: false,
+    body: `have lsblk || return 127; lsblk -J -o NAME,TYPE,FSTYPE,MOUNTPOINT`,
+  },
+  {
+    name: "nft",
+    reads: "nft -j list ruleset",
+    privileged: true,
+    body: `have nft || return 127; priv nft -j list ruleset`,
+  },
+  {
+    name: "iptables",
+    reads: "iptables -S INPUT",
+    privileged: true,
+    body: `have iptables || return 127; priv iptables -S INPUT`,
+  },
+  {
+    name: "ufw",
+    reads: "ufw.conf ENABLED, DEFAULT_INPUT_POLICY, ufw status verbose",
+    privileged: true,
+    body: `
+have ufw || return 127
+grep -hE '^[[:space:]]*(ENABLED|DEFAULT_INPUT_POLICY)=' /etc/ufw/ufw.conf /etc/default/ufw 2>/dev/null
+priv ufw status verbose`,
+  },
+  {
+    name: "firewalld",
+    reads: "firewall-cmd --state and default zone",
+    privileged: false,
+    body: `
+have firewall-cmd || return 127
+echo "state=$(limit firewall-cmd --state 2>&1)"
+echo "zone=$(limit firewall-cmd --get-default-zone 2>/dev/null)"`,
+  },
+  {
+    name: "sshd",
+    reads: "sshd -T of the sshd serving this connection (its -f config, else the default)",
+    privileged: true,
+    body: `
+have sshd || return 127
+echo "config=\${SSHD_CFG:-default}"
+sshd_effective`,
+  },
+  {
+    name: "sshd-banner",
+    reads: "the file sshd's Banner names (first 4 KiB)",
+    privileged: true,
+    body: `
+have sshd || return 127
+b=$(sshd_effective 2>/dev/null | awk '$1 == "banner" { print $2 }')
+if [ -z "$b" ]; then sshd_effective >/dev/null; rc=$?; [ "$rc" = 0 ] && rc=3; return "$rc"; fi
+echo "banner=$b"
+[ "$b" = none ] && return 0
+head -c 4096 "$b" 2>/dev/null || priv head -c 4096 "$b"`,
+  },
+  {
+    name: "login-defs",
+    reads: "PASS_* settings in /etc/login.defs",
+    privileged: false,
+    body: `
+[ -r /etc/login.defs ] || return 127
+grep -E '^[[:space:]]*PASS_(MAX_DAYS|MIN_DAYS|MIN_LEN|WARN_AGE)[[:space:]]' /etc/login.defs
+return 0`,
+  },
+  {
+    name: "pwquality",
+    reads: "/etc/security/pwquality.conf.d/*.conf then pwquality.conf",
+    privileged: false,
+    body: `
+for f in /etc/security/pwquality.conf.d/*.conf /etc/security/pwquality.conf; do
+  [ -r "$f" ] && { echo "@file $f"; nocomment "$f"; }
+done
+return 0`,
+  },
+  {
+    name: "pwhistory",
+    reads: "/etc/security/pwhistory.conf",
+    privileged: false,
+    body: `[ -r /etc/security/pwhistory.conf ] && nocomment /etc/security/pwhistory.conf; return 0`,
+  },
+  {
+    name: "faillock",
+    reads: "/etc/security/faillock.conf",
+    privileged: false,
+    body: `[ -r /etc/security/faillock.conf ] && nocomment /etc/security/faillock.conf; return 0`,
+  },
+  {
+    name: "pam",
+    reads: "the shared PAM stacks (common-auth/-password; system-auth, password-auth)",
+    privileged: false,
+    body: `
+found=0
+for f in /etc/pam.d/common-auth /etc/pam.d/common-password /etc/pam.d/system-auth /etc/pam.d/password-auth; do
+  [ -r "$f" ] || continue
+  found=1
+  echo "@file $f"
+  nocomment "$f"
+done
+[ "$found" = 1 ] || return 127`,
+  },
+  {
+    name: "passwd",
+    reads: "local accounts: name, uid, gid, shell (/etc/passwd)",
+    privileged: false,
+    body: `awk -F: '{ print $1 ":" $3 ":" $4 ":" $7 }' /etc/passwd`,
+  },
+  {
+    name: "admin-groups",
+    reads: "members of sudo, wheel and admin (/etc/group)",
+    privileged: false,
+    body: `awk -F: '$1 == "sudo" || $1 == "wheel" || $1 == "admin" { print $1 ":" $3 ":" $4 }' /etc/group`,
+  },
+  {
+    name: "shadow",
+    reads: "per account only: password set, empty or locked, and expiry (never the hash)",
+    privileged: true,
+    body: `
+priv awk -F: '{ s = "set"; c = substr($2, 1, 1)
+  if ($2 == "") s = "empty"; else if (c == "!" || c == "*") s = "locked"
+  print $1 ":" s ":" $8 }' /etc/shadow`,
+  },
+  {
+    name: "lightdm",
+    reads: "LightDM guest sessions (allow-guest)",
+    privileged: false,
+    body: `
+[ -d /etc/lightdm ] || return 127
+grep -rhsE '^[[:space:]]*(allow-guest|greeter-allow-guest)[[:space:]]*=' /usr/share/lightdm /etc/lightdm
+return 0`,
+  },
+  {
+    name: "tmout",
+    reads: "shell idle timeout (TMOUT) in /etc/profile, /etc/profile.d, /etc/bash.bashrc",
+    privileged: false,
+    body: `
+grep -hsE '^[[:space:]]*(readonly[[:space:]]+|export[[:space:]]+|declare[[:space:]]+-[a-zA-Z]+[[:space:]]+)*TMOUT=' \\
+  /etc/profile /etc/profile.d/*.sh /etc/bash.bashrc /etc/bashrc
+return 0`,
+  },
+  {
+    name: "usb-storage",
+    reads: "whether the usb-storage driver is loaded, present, or disabled in modprobe.d",
+    privileged: false,
+    body: `
+echo "loaded=$([ -d /sys/module/usb_storage ] && echo yes || echo no)"
+echo "modules=$([ -d "/lib/modules/$(uname -r)" ] && echo yes || echo no)"
+echo "modinfo=$(modinfo -n usb-storage 2>/dev/null)"
+grep -rhsE '^[[:space:]]*(install|blacklist)[[:space:]]+usb[-_]storage' \\
+  /etc/modprobe.d /usr/lib/modprobe.d /lib/modprobe.d /run/modprobe.d
+return 0`,
+  },
+  {
+    name: "processes",
+    reads: "running process names (ps -e, else /proc/*/comm)",
+    privileged: false,
+    body: `if have ps; then ps -e -o comm=; else cat /proc/[0-9]*/comm 2>/dev/null; fi`,
+  },
+  {
+    name: "services",
+    reads: "systemd service units and their states",
+    privileged: false,
+    body: `have systemctl || return 127; limit systemctl list-units --type=service --all --no-legend --plain --no-pager`,
+  },
+  {
+    name: "chrony",
+    reads: "chronyc tracking and the selected source",
+    privileged: false,
+    body: `
+have chronyc || return 127
+limit chronyc -n tracking || return $?
+limit chronyc -n sources | grep '^\\^\\*'
+return 0`,
+  },
+  {
+    name: "timedatectl",
+    reads: "timedatectl NTP and NTPSynchronized, timesyncd server",
+    privileged: false,
+    body: `
+have timedatectl || return 127
+limit timedatectl show -p NTP -p NTPSynchronized || return $?
+limit timedatectl show-timesync -p ServerName 2>/dev/null
+return 0`,
+  },
+  {
+    name: "auditctl",
+    reads: "auditctl -s (kernel audit status)",
+    privileged: true,
+    body: `have auditctl || return 127; priv auditctl -s`,
+  },
+  {
+    name: "issue",
+    reads: "/etc/issue (first 4 KiB)",
+    privileged: false,
+    body: `[ -r /etc/issue ] || return 127; head -c 4096 /etc/issue`,
+  },
+  {
+    name: "clamav",
+    reads: "ClamAV signature databases and their modification times",
+    privileged: false,
+    body: `
+[ -d /var/lib/clamav ] || return 127
+for f in /var/lib/clamav/*.cvd /var/lib/clamav/*.cld; do
+  [ -r "$f" ] && echo "$(stat -c %Y "$f") $f"
+done
+return 0`,
+  },
+  {
+    name: "mdatp",
+    reads: "mdatp health (Microsoft Defender for Endpoint)",
+    privileged: false,
+    body: `have mdatp || return 127; limit mdatp health`,
+  },
+  {
+    name: "dpkg",
+    reads: "installed packages (dpkg-query)",
+    privileged: false,
+    body: `have dpkg-query || return 127; dpkg-query -W -f='\${db:Status-Abbrev}\\t\${Package}\\t\${Version}\\n'`,
+  },
+  {
+    name: "rpm",
+    reads: "installed packages (rpm -qa)",
+    privileged: false,
+    body: `have rpm || return 127; rpm -qa --qf '%{NAME}\\t%{EPOCH}:%{VERSION}-%{RELEASE}\\t%{VENDOR}\\n'`,
+  },
+  {
+    name: "dmi",
+    reads: "/sys/class/dmi/id: vendor, product, serial (root only), chassis asset tag",
+    privileged: true,
+    body: `
+d=/sys/class/dmi/id
+[ -d "$d" ] || return 127
+for k in sys_vendor product_name product_serial chassis_asset_tag; do
+  [ -e "$d/$k" ] || continue
+  if v=$(cat "$d/$k" 2>/dev/null) || v=$(priv cat "$d/$k" 2>/dev/null); then
+    printf '%s=%s\\n' "$k" "$v"
+  else
+    printf '%s!unreadable\\n' "$k"
+  fi
+done`,
+  },
+  {
+    name: "network",
+    reads: "ip -j addr; without it, /sys/class/net/*/{type,address} and hostname -I",
+    privileged: false,
+    body: `
+if have ip && ip -j addr show 2>/dev/null; then return 0; fi
+echo "@sysfs"
+for i in /sys/class/net/*; do
+  [ -e "$i/address" ] || continue
+  read -r type 2>/dev/null < "$i/type"
+  read -r address 2>/dev/null < "$i/address"
+  echo "if \${i##*/} $type $address"
+done
+echo "ips $(hostname -I 2>/dev/null)"`,
+  },
+] as const satisfies readonly ProbeDefinition[];
+
+/** The name of a probe, which is also its section name. */
+export type ProbeName = (typeof PROBES)[number]["name"];

@@ -1,0 +1,66 @@
+/**
+ * Effective sshd settings from `sshd -T` run against the config of the sshd that served the
+ * collector's own connection (its `-f` argument; the system default otherwise), so the facts
+ * describe the daemon a user actually reaches. Match blocks are not evaluated (no -C).
+ */
+import { known, unknown, type Fact } from "../fact.js";
+import { probeFailure, type ProbeOutput } from "../probe-output.js";
+import { lines } from "./key-values.js";
+
+/** The values of PermitRootLogin (without-password is read as prohibit-password). */
+export const PERMIT_ROOT_LOGIN = [
+  "yes",
+  "prohibit-password",
+  "forced-commands-only",
+  "no",
+] as const;
+/** One PermitRootLogin value. */
+export type PermitRootLogin = (typeof PERMIT_ROOT_LOGIN)[number];
+
+/** The sshd settings the collector reports. */
+export interface SshdSettings {
+  /** The config file sshd -T read: an explicit -f path, or "default" (/etc/ssh/sshd_config). */
+  readonly configFile: string;
+  readonly permitRootLogin: PermitRootLogin;
+  readonly passwordAuthentication: boolean;
+  readonly kbdInteractiveAuthentication: boolean | undefined;
+  /** The Banner file, or undefined for `none`. */
+  readonly banner: string | undefined;
+}
+
+/** Reads `sshd -T` output (preceded by the config line). */
+export function parseSshd(output: ProbeOutput | undefined): Fact<SshdSettings> {
+  if (output?.rc !== 0) {
+    const hint =
+      output?.rc === 1 && /host ?key|permission denied/i.test(output.stderr)
+        ? "sshd -T needs root to read the host keys: rerun with --sudo"
+        : probeFailure(output, "sshd -T");
+    return unknown(hint);
+  }
+  const settings = new Map<string, string>();
+  let configFile = "default";
+  for (const line of lines(output.stdout)) {
+    if (line.startsWith("config=")) {
+      configFile = line.slice("config=".length) || "default";
+      continue;
+    }
+    const [key, ...rest] = line.split(" ");
+    if (key) settings.set(key.toLowerCase(), rest.join(" "));
+  }
+  // OpenSSH prints the deprecated alias "without-password" for prohibit-password up to 9.x.
+  const rootLogin = settings
+    .get("permitrootlogin")
+    ?.replace("without-password", "prohibit-password");
+  const password = settings.get("passwordauthentication");
+  if (!PERMIT_ROOT_LOGIN.includes(rootLogin as PermitRootLogin) || password === undefined)
+    return unknown("sshd -T printed no PermitRootLogin or PasswordAuthentication");
+  const kbd = settings.get("kbdinteractiveauthentication");
+  const banner = settings.get("banner");
+  return known({
+    configFile,
+    permitRootLogin: rootLogin as PermitRootLogin,
+    passwordAuthentication: password === "yes",
+    kbdInteractiveAuthentication: kbd === undefined ? undefined : kbd === "yes",
+    banner: banner === undefined || banner === "none" ? undefined : banner,
+  });
+}

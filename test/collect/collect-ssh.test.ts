@@ -1,0 +1,317 @@
+/**
+ * `stronghold collect` end to end against real OpenSSH servers on 127.0.0.1, with this Debian
+ * machine as the target: the collected facts must match the machine, and every kind of broken
+ * host is reported on its own while the others are still collected.
+ */
+import { expect } from "chai";
+import { execFileSync } from "node:child_process";
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { networkInterfaces, tmpdir } from "node:os";
+import path from "node:path";
+import { stringify } from "yaml";
+import { main } from "../../src/cli/main.js";
+import {
+  CollectionReportSchema,
+  type CollectionReport,
+} from "../../src/collect/collection-report.js";
+import { validatorFor } from "../../src/input/ajv.js";
+import type { MachineConfig } from "../../src/machine/schema.js";
+import { freePort, startSshd, type Sshd } from "../fixtures/sshd.js";
+import { bufferIo } from "./buffer-io.js";
+
+const machine = { department: "it", site: "town-hall", role: "server", owner: "IT" };
+
+function osRelease(key: string): string | undefined {
+  const text = execFileSync("cat", ["/etc/os-release"], { encoding: "utf8" });
+  return new RegExp(`^${key}="?([^"\\n]+)"?$`, "m").exec(text)?.[1];
+}
+
+/** Installed packages as dpkg itself lists them: name → version. */
+function dpkgPackages(): Map<string, string> {
+  const rows = execFileSync(
+    "dpkg-query",
+    ["-W", "-f", "${db:Status-Abbrev}\t${Package}\t${Version}\n"],
+    { encoding: "utf8" },
+  );
+  return new Map(
+    rows
+      .split("\n")
+      .map((r) => r.split("\t"))
+      .filter(([status, name, version]) => status?.startsWith("ii") && name && version)
+      .map(([, name, version]) => [name!, version!]),
+  );
+}
+
+/** What apt's own solver says: upgrades whose candidate comes from a -security suite. */
+function aptSecurityUpgrades(): number {
+  const simulated = execFileSync(
+    "apt-get",
+    [
+      "-s",
+      "-o",
+      "Debug::NoLocking=1",
+      "-o",
+      "Dir::Cache::pkgcache=",
+      "-o",
+      "Dir::Cache::srcpkgcache=",
+      "dist-upgrade",
+    ],
+    { encoding: "utf8", maxBuffer: 64 << 20 },
+  );
+  return simulated.split("\n").filter((l) => l.startsWith("Inst ") && /-security\b/.test(l)).length;
+}
+
+describe("stronghold collect over SSH (real sshd on 127.0.0.1)", function () {
+  this.timeout(120_000);
+  let good: Sshd;
+  let other: Sshd;
+  let garbage: Sshd;
+  let slow: Sshd;
+  let dir: string;
+  let inventory: string;
+  let out: string;
+  let reportFile: string;
+  let bannerFile: string;
+  let run: { code: number; stdout: string; stderr: string; report: CollectionReport };
+
+  before(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "stronghold-collect-"));
+    bannerFile = path.join(dir, "banner.txt");
+    await writeFile(bannerFile, "Authorized use only. Town of Millbrook systems are monitored.\n");
+    // The sshd the collector reaches sets its own settings; the probe reads that sshd's config.
+    [good, other, garbage, slow] = await Promise.all([
+      startSshd({ extraConfig: [`Banner ${bannerFile}`] }),
+      startSshd(),
+      startSshd({
+        extraConfig: ["ForceCommand printf 'Welcome to the jungle\\nThis is not a shell\\n'"],
+      }),
+      startSshd({ extraConfig: ["ForceCommand sleep 60"] }),
+    ]);
+    const mismatch = path.join(dir, "known_hosts_mismatch");
+    await writeFile(mismatch, `[127.0.0.1]:${good.port} ${other.hostPublicKey}\n`);
+    const ssh = (s: Sshd, extra: object = {}) => ({
+      address: s.host,
+      port: s.port,
+      user: s.user,
+      identityFile: s.identityFile,
+      knownHostsFile: s.knownHostsFile,
+      ...extra,
+    });
+    inventory = path.join(dir, "hosts.yaml");
+    await writeFile(
+      inventory,
+      stringify({
+        version: 1,
+        defaults: { connectTimeoutSeconds: 5 },
+        hosts: [
+          { name: "debian-01", ...ssh(good), machine },
+          { name: "unreachable-01", ...ssh(good, { port: await freePort() }), machine },
+          { name: "wrong-key-01", ...ssh(good, { identityFile: other.identityFile }), machine },
+          { name: "mismatch-01", ...ssh(good, { knownHostsFile: mismatch }), machine },
+          { name: "garbage-01", ...ssh(garbage), machine },
+          { name: "slow-01", ...ssh(slow), machine },
+          { name: "here", transport: "local", machine: { ...machine, role: "workstation" } },
+          { name: "no-facts", transport: "local" },
+        ],
+      }),
+    );
+    out = path.join(dir, "inventory");
+    reportFile = path.join(dir, "collection-report.json");
+    // A failed host keeps its earlier machine file untouched.
+    await mkdir(out);
+    await writeFile(path.join(out, "unreachable-01.json"), '{"earlier": true}\n');
+    const io = bufferIo();
+    const code = await main(
+      [
+        "node",
+        "stronghold",
+        "collect",
+        "--hosts",
+        inventory,
+        "--out",
+        out,
+        "--report",
+        reportFile,
+        "--concurrency",
+        "4",
+        "--only",
+        "debian-01,unreachable-01,wrong-key-01,mismatch-01,garbage-01,here,no-facts",
+      ],
+      io,
+    );
+    run = {
+      code,
+      stdout: io.out(),
+      stderr: io.err(),
+      report: JSON.parse(await readFile(reportFile, "utf8")) as CollectionReport,
+    };
+  });
+
+  after(async () => {
+    await Promise.all([good, other, garbage, slow].map((s) => s?.stop()));
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const outcome = (name: string) => run.report.hosts.find((h) => h.name === name);
+
+  it("reports every host with its own outcome and exits 1", () => {
+    expect(run.code, run.stderr).to.equal(1);
+    expect(run.report.hosts.map((h) => [h.name, h.outcome])).to.deep.equal([
+      ["debian-01", "ok"],
+      ["unreachable-01", "unreachable"],
+      ["wrong-key-01", "auth-failed"],
+      ["mismatch-01", "host-key-mismatch"],
+      ["garbage-01", "probe-error"],
+      ["here", "ok"],
+      ["no-facts", "inventory-incomplete"],
+    ]);
+    const garbageHost = outcome("garbage-01");
+    expect(garbageHost?.outcome !== "ok" && garbageHost?.message).to.match(
+      /no framed output.*Welcome to the jungle/,
+    );
+    const noFacts = outcome("no-facts");
+    expect(noFacts?.outcome !== "ok" && noFacts?.message).to.match(
+      /^\/hosts\/7\/machine is missing/,
+    );
+    expect(run.report.summary).to.deep.include({ hosts: 7, ok: 2, failed: 5 });
+  });
+
+  it("writes a report that validates against its published schema, and a table", () => {
+    const validate = validatorFor(CollectionReportSchema);
+    expect(validate(run.report), JSON.stringify(validate.errors)).to.equal(true);
+    for (const name of ["debian-01", "mismatch-01", "garbage-01"])
+      expect(run.stdout).to.include(name);
+    expect(run.stdout).to.match(/7 host\(s\): 2 ok, 5 failed/);
+    expect(run.stderr).to.match(/\[7\/7\]/);
+  });
+
+  it("writes machine files only for collected hosts, and leaves a failed host's earlier file alone", async () => {
+    expect((await readdir(out)).sort()).to.deep.equal([
+      "debian-01.json",
+      "here.json",
+      "unreachable-01.json",
+    ]);
+    expect(await readFile(path.join(out, "unreachable-01.json"), "utf8")).to.equal(
+      '{"earlier": true}\n',
+    );
+  });
+
+  it("collects this machine's OS, kernel, packages and addresses", async () => {
+    const config = JSON.parse(
+      await readFile(path.join(out, "debian-01.json"), "utf8"),
+    ) as MachineConfig;
+    expect(config).to.deep.include({
+      hostname: "debian-01",
+      department: "it",
+      site: "town-hall",
+      role: "server",
+      owner: "IT",
+    });
+    expect(config.os).to.deep.include({
+      family: "linux",
+      name: osRelease("NAME"),
+      version: osRelease("VERSION_ID"),
+      build: execFileSync("uname", ["-r"], { encoding: "utf8" }).trim(),
+    });
+
+    const installed = dpkgPackages();
+    const software = new Map(
+      (config.software as { name: string; version: string }[]).map((s) => [s.name, s.version]),
+    );
+    expect(software.size).to.equal(installed.size);
+    const sample = [
+      "openssh-server",
+      "bash",
+      "libc6",
+      "dpkg",
+      ...[...installed.keys()].filter((_, i) => i % 97 === 0),
+    ];
+    for (const name of sample) expect(software.get(name), name).to.equal(installed.get(name));
+
+    const addresses = Object.values(networkInterfaces())
+      .flat()
+      .filter((a) => a && !a.internal && !/^(fe80:|169\.254\.)/i.test(a.address));
+    expect(new Set(config.ipAddresses as string[])).to.deep.equal(
+      new Set(addresses.map((a) => a!.address)),
+    );
+    for (const a of addresses) expect(config.macAddresses).to.include(a!.mac.toLowerCase());
+  });
+
+  it("reads the settings of the sshd it connected to, not the system's", () => {
+    const host = outcome("debian-01");
+    if (host?.outcome !== "ok") throw new Error("debian-01 was not collected");
+    expect(host.observations).to.deep.include({
+      sshdConfig: { value: path.join(good.dir, "sshd_config") },
+      sshPermitRootLogin: { value: "prohibit-password" },
+      sshPasswordAuthentication: { value: false },
+      sshBanner: { value: bannerFile },
+    });
+    // The local host has no sshd in between: it reports the system default config.
+    const here = outcome("here");
+    expect(here?.outcome === "ok" && here.observations.sshdConfig).to.deep.equal({
+      value: "default",
+    });
+  });
+
+  it("counts the same pending security updates as apt's own solver", () => {
+    const host = outcome("debian-01");
+    if (host?.outcome !== "ok") throw new Error("debian-01 was not collected");
+    expect(host.observations.pendingSecurityUpdates).to.deep.equal({
+      value: aptSecurityUpgrades(),
+    });
+  });
+
+  it("writes files that `stronghold check` reads without a single input problem", async () => {
+    // The earlier file is a stand-in, not a machine config: check only what was collected.
+    await rm(path.join(out, "unreachable-01.json"));
+    const io = bufferIo();
+    const code = await main(
+      [
+        "node",
+        "stronghold",
+        "check",
+        out,
+        "--at",
+        "2026-11-22T12:00:00Z",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+      ],
+      io,
+    );
+    expect(code, io.err()).to.equal(0);
+    const report = JSON.parse(io.out()) as { problems: unknown[]; subjects: { subject: string }[] };
+    expect(report.problems).to.deep.equal([]);
+    expect(report.subjects.map((s) => s.subject).sort()).to.deep.equal(["debian-01", "here"]);
+  });
+
+  it("stops a host at --timeout and says so", async () => {
+    const io = bufferIo();
+    const started = Date.now();
+    const code = await main(
+      [
+        "node",
+        "stronghold",
+        "collect",
+        "--hosts",
+        inventory,
+        "--out",
+        out,
+        "--report",
+        path.join(dir, "slow.json"),
+        "--only",
+        "slow-01",
+        "--timeout",
+        "2",
+      ],
+      io,
+    );
+    expect(code).to.equal(1);
+    expect(Date.now() - started).to.be.below(10_000);
+    const report = JSON.parse(
+      await readFile(path.join(dir, "slow.json"), "utf8"),
+    ) as CollectionReport;
+    expect(report.hosts[0]).to.deep.include({ name: "slow-01", outcome: "timeout" });
+  });
+});

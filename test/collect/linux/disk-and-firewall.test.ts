@@ -1,0 +1,214 @@
+/** Disk encryption from lsblk and the host firewall from nftables, iptables, ufw and firewalld. */
+import { expect } from "chai";
+import { parseDiskEncryption } from "../../../src/collect/linux/disk-encryption.js";
+import {
+  iptablesDropsInput,
+  nftDropsInput,
+  parseFirewall,
+} from "../../../src/collect/linux/firewall.js";
+import { MISSING, out, section } from "../../fixtures/linux/transcripts.js";
+
+const lsblk = (devices: unknown[]) => out(JSON.stringify({ blockdevices: devices }));
+const part = (name: string, mountpoint: string | null, extra: object = {}) => ({
+  name,
+  type: "part",
+  fstype: "ext4",
+  mountpoint,
+  ...extra,
+});
+
+describe("disk encryption", () => {
+  const cases = [
+    {
+      what: "LUKS under LVM with /boot exempt (RHEL sample)",
+      output: section("rhel9", "lsblk"),
+      expected: { status: "encrypted", product: "LUKS" },
+    },
+    {
+      what: "a plain root disk (Debian sample)",
+      output: section("debian12", "lsblk"),
+      expected: { status: "none" },
+    },
+    {
+      what: "an encrypted root but a plain /srv",
+      output: lsblk([
+        {
+          name: "sda",
+          type: "disk",
+          children: [
+            part("sda1", "/boot"),
+            {
+              name: "sda2",
+              type: "part",
+              fstype: "crypto_LUKS",
+              mountpoint: null,
+              children: [{ name: "root", type: "crypt", fstype: "ext4", mountpoint: "/" }],
+            },
+            part("sda3", "/srv"),
+          ],
+        },
+      ]),
+      expected: { status: "partial", product: "LUKS" },
+    },
+    {
+      what: "plain dm-crypt",
+      output: lsblk([
+        {
+          name: "vda",
+          type: "disk",
+          children: [
+            {
+              name: "vda1",
+              type: "part",
+              children: [{ name: "cr", type: "crypt", fstype: "xfs", mountpoint: "/" }],
+            },
+          ],
+        },
+      ]),
+      expected: { status: "encrypted", product: "dm-crypt" },
+    },
+    {
+      what: "snaps and zram ignored",
+      output: lsblk([
+        { name: "loop0", type: "loop", fstype: "squashfs", mountpoint: "/snap/core/1" },
+        { name: "zram0", type: "disk", mountpoint: "[SWAP]" },
+        part("sda1", "/"),
+      ]),
+      expected: { status: "none" },
+    },
+  ] as const;
+  for (const c of cases) {
+    it(c.what, () => {
+      expect(parseDiskEncryption(c.output)).to.deep.equal({ known: true, value: c.expected });
+    });
+  }
+
+  const unknowns: [string, Parameters<typeof parseDiskEncryption>[0], RegExp][] = [
+    ["lsblk missing", MISSING, /not available/],
+    ["not JSON", out("NAME TYPE\nsda disk\n"), /not JSON/],
+    ["no mounted block device (a container)", lsblk([part("vda", null)]), /container/],
+  ];
+  for (const [what, output, reason] of unknowns) {
+    it(`is unknown with ${what}`, () => {
+      const fact = parseDiskEncryption(output);
+      expect(fact.known === false && fact.reason).to.match(reason);
+    });
+  }
+});
+
+describe("firewall", () => {
+  const none = { nft: MISSING, iptables: MISSING, ufw: MISSING, firewalld: MISSING };
+
+  it("firewalld's nft ruleset ends its input chain in reject (RHEL sample)", () => {
+    expect(nftDropsInput(section("rhel9", "nft").stdout)).to.equal(true);
+    const rhel = {
+      nft: section("rhel9", "nft"),
+      iptables: MISSING,
+      ufw: MISSING,
+      firewalld: section("rhel9", "firewalld"),
+    };
+    expect(parseFirewall(rhel)).to.deep.equal({ known: true, value: true });
+  });
+
+  it("no firewall software at all is off (Debian sample)", () => {
+    const debian = {
+      nft: section("debian12", "nft"),
+      iptables: section("debian12", "iptables"),
+      ufw: section("debian12", "ufw"),
+      firewalld: section("debian12", "firewalld"),
+    };
+    expect(parseFirewall(debian)).to.deep.equal({ known: true, value: false });
+  });
+
+  const nft = (chain: object, rules: object[] = []) =>
+    JSON.stringify({
+      nftables: [
+        { chain: { family: "inet", table: "filter", name: "input", ...chain } },
+        ...rules.map((expr) => ({
+          rule: { family: "inet", table: "filter", chain: "input", expr: [expr] },
+        })),
+      ],
+    });
+  const nftCases: [string, string, boolean | undefined][] = [
+    ["policy drop", nft({ hook: "input", policy: "drop" }), true],
+    ["policy accept, nothing else", nft({ hook: "input", policy: "accept" }), false],
+    [
+      "policy accept, ends in drop",
+      nft({ hook: "input", policy: "accept" }, [{ accept: null }, { drop: null }]),
+      true,
+    ],
+    ["only a forward chain drops", nft({ hook: "forward", policy: "drop" }), false],
+    ["an empty ruleset", JSON.stringify({ nftables: [{ metainfo: {} }] }), false],
+    ["not JSON", "table inet filter {", undefined],
+  ];
+  for (const [what, json, expected] of nftCases) {
+    it(`nft: ${what}`, () => expect(nftDropsInput(json)).to.equal(expected));
+  }
+
+  const iptCases: [string, string, boolean][] = [
+    ["DROP policy (ufw)", "-P INPUT DROP\n-A INPUT -j ufw-before-input\n", true],
+    [
+      "ACCEPT and a final REJECT",
+      "-P INPUT ACCEPT\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -j REJECT --reject-with icmp-host-prohibited\n",
+      true,
+    ],
+    [
+      "ACCEPT and only a targeted DROP",
+      "-P INPUT ACCEPT\n-A INPUT -s 10.0.0.9/32 -j DROP\n",
+      false,
+    ],
+    ["ACCEPT, no rules", "-P INPUT ACCEPT\n", false],
+  ];
+  for (const [what, rules, expected] of iptCases) {
+    it(`iptables: ${what}`, () => expect(iptablesDropsInput(rules)).to.equal(expected));
+  }
+
+  const ufwCases: [string, string, number, boolean][] = [
+    [
+      "active, deny incoming",
+      "Status: active\nLogging: on (low)\nDefault: deny (incoming), allow (outgoing), disabled (routed)\n",
+      0,
+      true,
+    ],
+    [
+      "active, allow incoming",
+      "Status: active\nDefault: allow (incoming), allow (outgoing), disabled (routed)\n",
+      0,
+      false,
+    ],
+    ["inactive", "Status: inactive\n", 0, false],
+    [
+      "not root, enabled with DROP in its config",
+      'ENABLED=yes\nDEFAULT_INPUT_POLICY="DROP"\n',
+      126,
+      true,
+    ],
+    ["not root, disabled in its config", "ENABLED=no\n", 126, false],
+    ["not root, nothing readable (and no nft or iptables to load rules)", "", 126, false],
+  ];
+  for (const [what, stdout, rc, expected] of ufwCases) {
+    it(`ufw: ${what}`, () => {
+      const fact = parseFirewall({ ...none, ufw: out(stdout, rc) });
+      expect(fact).to.deep.equal({ known: true, value: expected });
+    });
+  }
+
+  it("is unknown when ufw is off but the kernel ruleset could not be read", () => {
+    const fact = parseFirewall({
+      ...none,
+      nft: out("", 126, "needs root: rerun with --sudo"),
+      ufw: out("Status: inactive\n"),
+    });
+    expect(fact.known === false && fact.reason).to.match(/--sudo/);
+  });
+
+  it("firewalld in the trusted zone is off; not running is off", () => {
+    expect(
+      parseFirewall({ ...none, firewalld: out("state=running\nzone=trusted\n") }),
+    ).to.deep.equal({ known: true, value: false });
+    expect(parseFirewall({ ...none, firewalld: out("state=not running\nzone=\n") })).to.deep.equal({
+      known: true,
+      value: false,
+    });
+  });
+});
