@@ -20,7 +20,9 @@ function isJsonName(file: string): boolean {
 }
 
 /** Parses text already read: JSON by file name (fast path), YAML 1.2 otherwise. */
-export function parseText(text: string, file: string, startLine = 1): ParsedDocument {
+export function parseText(rawText: string, file: string, startLine = 1): ParsedDocument {
+  // Windows tools (PowerShell 5.1's Out-File, Notepad) start UTF-8 files with a byte-order mark.
+  const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
   if (text.includes("\u0000")) return problem(file, "is a binary file, expected YAML or JSON text");
   if (!/\S/.test(text)) return problem(file, "is empty, expected a YAML or JSON document");
   if (isJsonName(file)) {

@@ -53,14 +53,18 @@ describe("SSH session (real sshd on 127.0.0.1)", function () {
     const session = await openSession(hostFor(sshd));
     try {
       const tricky = `it's a $HOME; "quoted" \`x\` & | > *`;
-      const echoed = await session.exec(["printf", "%s\\n", tricky, "two"]);
+      // Bounded, so a stuck channel fails here with its output rather than as a suite timeout.
+      const echoed = await session.exec(["printf", "%s\\n", tricky, "two"], { timeoutMs: 10_000 });
       expect(echoed.code).to.equal(0);
       expect(echoed.stdout).to.equal(`${tricky}\ntwo\n`);
       const fed = await session.exec(["sh", "-c", "read -r line; printf '<%s>' \"$line\""], {
         stdin: "secret-from-stdin\n",
+        timeoutMs: 10_000,
       });
       expect(fed.stdout).to.equal("<secret-from-stdin>");
-      const failed = await session.exec(["sh", "-c", "echo oops >&2; exit 3"]);
+      const failed = await session.exec(["sh", "-c", "echo oops >&2; exit 3"], {
+        timeoutMs: 10_000,
+      });
       expect(failed).to.include({ code: 3, stderr: "oops\n", timedOut: false });
     } finally {
       await session.close();
