@@ -98,14 +98,36 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 // Reads NAME=value lines up to an empty line into the environment, then hands the rest of stdin
 // (the password line) to restic. `read` consumes a pipe byte by byte, so nothing is lost.
+// $1 is the folder to run in ("" for none), $2 "exec" or "watch-refusal", the rest restic's args.
+// A repository that refuses a delete makes restic retry for about 45 s before giving up, so in
+// watch mode the first refusal interrupts it (SIGINT: restic removes its own lock) and exits 77.
 const PROLOGUE = [
   "unset RESTIC_PASSWORD RESTIC_PASSWORD_FILE RESTIC_PASSWORD_COMMAND RESTIC_REPOSITORY RESTIC_REPOSITORY_FILE",
   'while IFS= read -r kv && [ -n "$kv" ]; do export "$kv" || exit 125; done',
   'if [ -n "$1" ]; then cd -- "$1" 2>/dev/null || { echo "cannot enter folder $1" >&2; exit 124; }; fi',
-  "shift",
+  "mode=$2; shift 2",
   'command -v restic >/dev/null 2>&1 || { echo "restic: command not found" >&2; exit 127; }',
-  'exec restic "$@"',
+  '[ "$mode" = exec ] && exec restic "$@"',
+  "err=$(mktemp) || exit 125",
+  "trap 'rm -f \"$err\"' EXIT",
+  "exec 3<&0",
+  'restic "$@" <&3 2>"$err" &',
+  "pid=$!",
+  'while kill -0 "$pid" 2>/dev/null; do',
+  '  if grep -Eq "server response: 403|Access Denied|AccessDenied" "$err"; then',
+  '    kill -INT "$pid"; wait "$pid"; cat "$err" >&2',
+  '    echo "the repository refused to delete (append-only)" >&2; exit 77',
+  "  fi",
+  "  sleep 0.1",
+  "done",
+  'wait "$pid"; rc=$?; cat "$err" >&2; exit "$rc"',
 ].join("\n");
+
+const REFUSED_EXIT = 77;
+
+/** What restic 0.14 prints when pack data does not decrypt or hash to its id. */
+const CORRUPT =
+  /ciphertext verification failed|Pack ID does not match|pack [0-9a-f]+ contains \d+ errors|invalid data returned|unexpected EOF/i;
 
 interface Run {
   code: number | null;
@@ -158,7 +180,8 @@ export class Restic {
 
   #globalArgs(): string[] {
     const o = this.#options;
-    const args: string[] = [];
+    // --quiet keeps restic's chatter ("reading repository password from stdin") out of stdout.
+    const args: string[] = ["--quiet"];
     if (o.cacheDir !== undefined) args.push("--cache-dir", o.cacheDir);
     const repo = o.repository;
     switch (repo.kind) {
@@ -194,10 +217,19 @@ export class Restic {
     return `${lines.join("\n")}\n\n${password}\n`;
   }
 
-  async #run(args: string[], options: { cwd?: string } = {}): Promise<Run> {
+  async #run(args: string[], options: { cwd?: string; watchRefusal?: boolean } = {}): Promise<Run> {
     const o = this.#options;
     const resticArgs = [...this.#globalArgs(), ...args];
-    const argv = ["sh", "-c", PROLOGUE, "stronghold-restic", options.cwd ?? "", ...resticArgs];
+    const mode = options.watchRefusal ? "watch-refusal" : "exec";
+    const argv = [
+      "sh",
+      "-c",
+      PROLOGUE,
+      "stronghold-restic",
+      options.cwd ?? "",
+      mode,
+      ...resticArgs,
+    ];
     const startedAt = new Date();
     const result = await o.session.exec(argv, {
       stdin: this.#stdin(),
@@ -259,16 +291,13 @@ export class Restic {
         "locked",
         `the restic repository ${repo} is locked (a stale lock from an interrupted run? run restic unlock once no backup is running)`,
       );
-    if (
-      /ciphertext verification failed|Pack ID does not match|pack [0-9a-f]+ contains \d+ errors|invalid data returned|unexpected EOF/i.test(
-        stderr,
-      )
-    )
+    const corrupt = stderr.split("\n").find((l) => CORRUPT.test(l));
+    if (corrupt !== undefined)
       return new ResticError(
         "corrupt-data",
-        `restic ${what} found corrupt data in ${repo}: ${firstLine(stderr)}`,
+        `restic ${what} found corrupt data in ${repo}: ${corrupt.trim()}`,
       );
-    if (/\b403\b|Forbidden|append.only/i.test(stderr))
+    if (run.code === REFUSED_EXIT || /server response: 403|Access ?Denied/i.test(stderr))
       return new ResticError(
         "append-only-refused",
         `the repository ${repo} refused to delete data (append-only): ${firstLine(stderr)}`,
@@ -281,7 +310,11 @@ export class Restic {
     );
   }
 
-  async #ok(args: string[], what: string, options: { cwd?: string } = {}): Promise<Run> {
+  async #ok(
+    args: string[],
+    what: string,
+    options: { cwd?: string; watchRefusal?: boolean } = {},
+  ): Promise<Run> {
     const run = await this.#run(args, options);
     if (run.code !== 0) throw this.#failure(run, what);
     return run;
@@ -334,7 +367,9 @@ export class Restic {
     const args = ["snapshots", "--json"];
     if (options.tags && options.tags.length > 0) args.push("--tag", options.tags.join(","));
     const run = await this.#ok(args, "snapshots");
-    const raw = JSON.parse(run.stdout || "[]") as {
+    const json = run.stdout.split("\n").find((l) => l.startsWith("["));
+    if (json === undefined) throw new ResticError("failed", "restic snapshots printed no JSON");
+    const raw = JSON.parse(json) as {
       id: string;
       short_id: string;
       time: string;
@@ -436,7 +471,7 @@ export class Restic {
 
   /** Forgets one snapshot (an append-only repository refuses: ResticError "append-only-refused"). */
   async forget(snapshotId: string): Promise<void> {
-    await this.#ok(["forget", snapshotId], "forget");
+    await this.#ok(["forget", snapshotId], "forget", { watchRefusal: true });
   }
 
   /** Removes stale locks. */
