@@ -7,6 +7,7 @@ import type { InputProblem } from "../engine/result.js";
 import { UsageError } from "../errors.js";
 import { validatorFor } from "../input/ajv.js";
 import { validationProblems } from "../input/validation-problems.js";
+import { redact } from "./secret.js";
 
 export type RepositoryLocation =
   | { kind: "local"; path: string }
@@ -28,7 +29,7 @@ const EXAMPLES =
   "expected /path, local:/path, sftp:user@host:/path, sftp://user@host:port//path, s3:https://host[:port]/bucket[/prefix] or rest:http(s)://host:port/";
 
 function invalid(spec: string, why: string): UsageError {
-  return new UsageError(`repository "${spec}": ${why} (${EXAMPLES})`);
+  return new UsageError(`repository "${redact(spec, [])}": ${why} (${EXAMPLES})`);
 }
 
 function parseSftp(spec: string, rest: string): RepositoryLocation {
