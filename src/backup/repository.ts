@@ -7,7 +7,7 @@ import type { InputProblem } from "../engine/result.js";
 import { UsageError } from "../errors.js";
 import { validatorFor } from "../input/ajv.js";
 import { validationProblems } from "../input/validation-problems.js";
-import { redact } from "./secret.js";
+import { redact, Secret } from "./secret.js";
 
 export type RepositoryLocation =
   | { kind: "local"; path: string }
@@ -133,50 +133,88 @@ export function repositoryString(loc: RepositoryLocation): string {
   }
 }
 
+const Text = Type.String({ minLength: 1 });
+
 /**
- * The part of the stack outputs a drill reads (`pulumi stack output --json`): the offsite bucket,
- * its region and the folder restic keeps its repository in.
+ * The part of the infrastructure stack outputs (`pulumi stack output --json`, schema version 1)
+ * a drill reads: the offsite bucket, its region and endpoint, and the restic agent's prefix and
+ * keys. Only this subset is checked here; the full shape is published as stack-outputs.schema.json.
  */
 export const OffsiteOutputsSchema = Type.Object(
   {
-    offsiteBucketName: Type.String({
-      pattern: "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",
-      description: "Name of the offsite S3 bucket.",
-    }),
-    offsiteBucketRegion: Type.String({
-      pattern: "^[a-z]{2}(-[a-z]+)+-[0-9]+$",
-      description: "AWS region of the offsite bucket, e.g. eu-central-1.",
-    }),
-    resticPrefix: Type.Optional(
-      Type.String({
-        pattern: "^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$",
-        description: "Folder inside the bucket that holds the restic repository (default restic).",
+    schemaVersion: Type.Literal(1, { description: "Stack outputs shape version." }),
+    offsite: Type.Object({
+      bucket: Type.String({
+        pattern: "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",
+        description: "Name of the offsite S3 bucket.",
       }),
-    ),
+      region: Type.String({
+        pattern: "^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d$",
+        description: "AWS region of the offsite bucket, e.g. us-west-2.",
+      }),
+      endpoint: Type.Optional(
+        Type.String({ pattern: "^https://[^/]+/?$", description: "The regional S3 endpoint." }),
+      ),
+    }),
+    agents: Type.Object({
+      restic: Type.Object({
+        prefix: Type.String({
+          pattern: "^([A-Za-z0-9._-]+/)*[A-Za-z0-9._-]*$",
+          description: "Folder in the bucket restic writes to, e.g. restic/.",
+        }),
+        accessKeyId: Type.Optional(Text),
+        secretAccessKey: Type.Optional(Text),
+      }),
+    }),
   },
   { additionalProperties: true },
 );
 export type OffsiteOutputs = Static<typeof OffsiteOutputsSchema>;
 
-const DEFAULT_RESTIC_PREFIX = "restic";
+/** What `pulumi stack output --json` prints for a secret unless --show-secrets is given. */
+const SECRET_MASK = "[secret]";
 
-/** From a saved `pulumi stack output --json` (its offsite bucket, region and restic prefix). */
+export interface S3Credentials {
+  readonly accessKeyId: Secret;
+  readonly secretAccessKey: Secret;
+}
+
+/**
+ * From a saved `pulumi stack output --json`: the restic repository in the offsite bucket, and the
+ * restic agent's keys when the outputs were saved with --show-secrets.
+ */
 export function repositoryFromStackOutputs(
   outputs: unknown,
   file: string,
-): { ok: true; location: RepositoryLocation } | { ok: false; problems: InputProblem[] } {
+):
+  | { ok: true; location: RepositoryLocation; credentials?: S3Credentials }
+  | { ok: false; problems: InputProblem[] } {
   const validate = validatorFor(OffsiteOutputsSchema);
   if (!validate(outputs))
     return { ok: false, problems: validationProblems(validate.errors ?? [], file) };
-  const o = outputs;
+  const { offsite, agents } = outputs;
+  const endpoint = (offsite.endpoint ?? `https://s3.${offsite.region}.amazonaws.com`).replace(
+    /\/$/,
+    "",
+  );
+  const { accessKeyId, secretAccessKey } = agents.restic;
+  const revealed = (v: string | undefined) => v !== undefined && v !== SECRET_MASK;
   return {
     ok: true,
     location: {
       kind: "s3",
-      endpoint: `https://s3.${o.offsiteBucketRegion}.amazonaws.com`,
-      bucket: o.offsiteBucketName,
-      prefix: o.resticPrefix ?? DEFAULT_RESTIC_PREFIX,
-      region: o.offsiteBucketRegion,
+      endpoint,
+      bucket: offsite.bucket,
+      prefix: agents.restic.prefix.replace(/\/+$/, ""),
+      region: offsite.region,
     },
+    ...(revealed(accessKeyId) && revealed(secretAccessKey)
+      ? {
+          credentials: {
+            accessKeyId: new Secret(accessKeyId!),
+            secretAccessKey: new Secret(secretAccessKey!),
+          },
+        }
+      : {}),
   };
 }

@@ -92,54 +92,94 @@ describe("parseRepository / repositoryString", () => {
 });
 
 describe("repositoryFromStackOutputs", () => {
+  /** Trimmed from a saved `pulumi stack output --json` of the prod stack (schema version 1). */
   const outputs = () => ({
-    offsiteBucketName: "millbrook-offsite-backups",
-    offsiteBucketRegion: "eu-central-1",
-    resticPrefix: "restic/fileservers",
-    kmsKeyArn: "arn:aws:kms:eu-central-1:111122223333:key/abc",
+    schemaVersion: 1,
+    town: "millbrook",
+    stack: "prod",
+    offsite: {
+      bucket: "offsite-bucket-77dd842",
+      bucketArn: "arn:aws:s3:::offsite-bucket-77dd842",
+      region: "us-west-2",
+      endpoint: "https://s3.us-west-2.amazonaws.com",
+      lockMode: "COMPLIANCE",
+      lockDays: 400,
+    },
+    objectives: { rtoHours: 24, rpoHours: 24 },
+    agents: {
+      restic: {
+        userName: "millbrook-prod-restic-backup-agent",
+        prefix: "restic/",
+        accessKeyId: "[secret]",
+        secretAccessKey: "[secret]",
+      },
+      veeam: { prefix: "veeam/", accessKeyId: "[secret]", secretAccessKey: "[secret]" },
+    },
   });
 
-  it("maps the offsite bucket, region and prefix to an s3 location", () => {
-    const result = repositoryFromStackOutputs(outputs(), "prod-outputs.json");
+  it("maps the offsite bucket, its endpoint and region, and restic's prefix to an s3 location", () => {
+    const result = repositoryFromStackOutputs(outputs(), "stack-outputs.prod.json");
     expect(result).to.deep.equal({
       ok: true,
       location: {
         kind: "s3",
-        endpoint: "https://s3.eu-central-1.amazonaws.com",
-        bucket: "millbrook-offsite-backups",
-        prefix: "restic/fileservers",
-        region: "eu-central-1",
+        endpoint: "https://s3.us-west-2.amazonaws.com",
+        bucket: "offsite-bucket-77dd842",
+        prefix: "restic",
+        region: "us-west-2",
       },
     });
     if (result.ok)
       expect(repositoryString(result.location)).to.equal(
-        "s3:https://s3.eu-central-1.amazonaws.com/millbrook-offsite-backups/restic/fileservers",
+        "s3:https://s3.us-west-2.amazonaws.com/offsite-bucket-77dd842/restic",
       );
   });
 
-  it("defaults the prefix to restic", () => {
-    const withoutPrefix: Record<string, unknown> = outputs();
-    delete withoutPrefix.resticPrefix;
-    const result = repositoryFromStackOutputs(withoutPrefix, "prod-outputs.json");
-    expect(result.ok && result.location.kind === "s3" && result.location.prefix).to.equal("restic");
+  it("derives the regional endpoint when the outputs carry none", () => {
+    const o = outputs();
+    delete (o.offsite as { endpoint?: string }).endpoint;
+    o.offsite.region = "eu-central-1";
+    const result = repositoryFromStackOutputs(o, "x.json");
+    expect(result.ok && result.location.kind === "s3" && result.location.endpoint).to.equal(
+      "https://s3.eu-central-1.amazonaws.com",
+    );
+  });
+
+  it("hands over restic's keys as secrets only when they were saved with --show-secrets", () => {
+    const o = outputs();
+    o.agents.restic.accessKeyId = "AKIAEXAMPLE0001";
+    o.agents.restic.secretAccessKey = "wJalrXUtnFEMI/K7MDENG";
+    const result = repositoryFromStackOutputs(o, "x.json");
+    if (!result.ok) throw new Error("expected ok");
+    expect(result.credentials?.accessKeyId.reveal()).to.equal("AKIAEXAMPLE0001");
+    expect(result.credentials?.secretAccessKey.reveal()).to.equal("wJalrXUtnFEMI/K7MDENG");
+    expect(JSON.stringify(result)).to.not.include("wJalr");
   });
 
   it("reports every problem with the file and the field", () => {
     const result = repositoryFromStackOutputs(
-      { offsiteBucketRegion: "Frankfurt", resticPrefix: "/abs/" },
-      "prod-outputs.json",
+      {
+        schemaVersion: 2,
+        offsite: { region: "Oregon", endpoint: "http://s3.example" },
+        agents: { veeam: { prefix: "veeam/" } },
+      },
+      "stack-outputs.prod.json",
     );
     expect(result.ok).to.equal(false);
     if (result.ok) return;
-    const byPointer = Object.fromEntries(result.problems.map((p) => [p.pointer, p]));
+    const byPointer = Object.fromEntries(result.problems.map((p) => [p.pointer, p.message]));
     expect(Object.keys(byPointer).sort()).to.deep.equal([
-      "/offsiteBucketName",
-      "/offsiteBucketRegion",
-      "/resticPrefix",
+      "/agents/restic",
+      "/offsite/bucket",
+      "/offsite/endpoint",
+      "/offsite/region",
+      "/schemaVersion",
     ]);
-    expect(byPointer["/offsiteBucketName"]!.message).to.equal("is required");
-    expect(byPointer["/offsiteBucketRegion"]!.message).to.include("AWS region");
-    for (const p of result.problems) expect(p.file).to.equal("prod-outputs.json");
+    expect(byPointer["/offsite/bucket"]).to.equal("is required");
+    expect(byPointer["/agents/restic"]).to.equal("is required");
+    expect(byPointer["/schemaVersion"]).to.equal("must be 1");
+    expect(byPointer["/offsite/region"]).to.include("AWS region");
+    for (const p of result.problems) expect(p.file).to.equal("stack-outputs.prod.json");
   });
 
   it("refuses something that is not an object", () => {
