@@ -1,7 +1,17 @@
 /** Local manifests (worker-thread hashing) and their comparison, on real files. */
 import { expect } from "chai";
 import { execFileSync } from "node:child_process";
-import { appendFile, chmod, cp, mkdtemp, open, rm, unlink, writeFile } from "node:fs/promises";
+import {
+  appendFile,
+  chmod,
+  cp,
+  mkdtemp,
+  open,
+  rm,
+  symlink,
+  unlink,
+  writeFile,
+} from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -80,6 +90,14 @@ describe("buildManifest on a local host", () => {
       const error = await failure(buildManifest(session, root, { sample: [path] }));
       expect(error.message).to.include("must be relative to the root");
     }
+  });
+
+  it("follows a root that is a link to the share, but no link below it", async () => {
+    const link = join(dir, "share-link");
+    await symlink(root, link);
+    const manifest = await buildManifest(session, link);
+    expect(manifest.root).to.equal(link);
+    expect(manifest.entries).to.deep.equal(expectedEntries());
   });
 
   it("reports a missing root with its path", async () => {

@@ -1,5 +1,5 @@
 /** Compares a recovered tree's manifest with the one taken before the disaster. */
-import type { Manifest } from "./manifest.js";
+import type { Manifest } from "./entries.js";
 
 export interface ManifestDiff {
   missing: string[];

@@ -1,9 +1,15 @@
 /** The manifest of a tree on this machine: a walk with lstat, then hashing on worker threads. */
 import type { Dirent } from "node:fs";
-import { lstat, readdir } from "node:fs/promises";
+import { lstat, readdir, stat } from "node:fs/promises";
 import { join, posix, sep } from "node:path";
 import { hashFiles } from "./hash-pool.js";
-import { ManifestError, manifestOf, type Manifest, type ManifestOptions } from "./manifest.js";
+import {
+  checkSamplePath,
+  ManifestError,
+  manifestOf,
+  type Manifest,
+  type ManifestOptions,
+} from "./entries.js";
 
 interface Found {
   readonly path: string;
@@ -43,15 +49,6 @@ async function walk(root: string): Promise<Found[]> {
   return found;
 }
 
-/** A sample path must stay inside the root: relative, posix, no "." or ".." parts. */
-export function checkSamplePath(path: string): void {
-  const parts = path.split("/");
-  if (path === "" || path.startsWith("/") || parts.some((p) => p === "" || p === "." || p === ".."))
-    throw new ManifestError(
-      `sample path "${path}" must be relative to the root, without "." or ".."`,
-    );
-}
-
 async function sampled(root: string, sample: readonly string[]): Promise<Found[]> {
   sample.forEach(checkSamplePath);
   const found = await Promise.all(
@@ -75,7 +72,8 @@ export async function localManifest(
   options: ManifestOptions = {},
 ): Promise<Manifest> {
   try {
-    const s = await lstat(root);
+    // The root may be a link to the share (/srv/share → /data/share); links below it are not followed.
+    const s = await stat(root);
     if (!s.isDirectory()) throw new ManifestError(`${root} is not a folder`);
   } catch (error) {
     if (error instanceof ManifestError) throw error;

@@ -2,17 +2,24 @@
  * The manifest of a tree on an SSH host, built there by one shell command (find, stat, sha256sum)
  * so no file content crosses the network. Records are NUL-separated, so any file name survives.
  */
-import { ManifestError, manifestOf, type Manifest, type ManifestOptions } from "./manifest.js";
-import { checkSamplePath } from "./local-manifest.js";
+import {
+  checkSamplePath,
+  ManifestError,
+  manifestOf,
+  type Manifest,
+  type ManifestOptions,
+} from "./entries.js";
 import type { HostSession } from "../../transport/session.js";
 
-// $1 root, $2 parallel hashers, $3 "sample" when stdin lists the files (NUL-separated, ./-relative).
+// $1 root, $2 parallel hashers ("auto": one per core of the host), $3 "sample" when stdin lists the files (NUL-separated, ./-relative).
 // Prints stat records "size mode ./path\0", an empty record, then sha256sum -z records
 // "hash  ./path\0". Both read one file list, made once. Parallel hashers write one file each,
 // since concurrent writers into one pipe could split a record.
 const SCRIPT = `
 set -e
 cd -- "$1" 2>/dev/null || { echo "cannot enter $1" >&2; exit 66; }
+hashers=$2
+[ "$hashers" = auto ] && hashers=$(nproc 2>/dev/null || echo 2)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 if [ "$3" = sample ]; then
@@ -23,7 +30,7 @@ fi
 xargs -0 -r stat --printf '%s %a %n\\0' -- < "$tmp/list"
 printf '\\0'
 mkdir "$tmp/sums"
-xargs -0 -r -P "$2" -n 64 sh -c 'sha256sum -z -- "$@" > "$(mktemp -p "$0")"' "$tmp/sums" < "$tmp/list"
+xargs -0 -r -P "$hashers" -n 64 sh -c 'sha256sum -z -- "$@" > "$(mktemp -p "$0")"' "$tmp/sums" < "$tmp/list"
 cat "$tmp/sums"/* 2>/dev/null || true
 `;
 
@@ -70,17 +77,12 @@ export async function remoteManifest(
   options: ManifestOptions = {},
 ): Promise<Manifest> {
   options.sample?.forEach(checkSamplePath);
-  const concurrency = Math.max(1, options.concurrency ?? 2);
+  const hashers =
+    options.concurrency === undefined
+      ? "auto"
+      : String(Math.max(1, Math.floor(options.concurrency)));
   const result = await session.exec(
-    [
-      "sh",
-      "-c",
-      SCRIPT,
-      "stronghold-manifest",
-      root,
-      String(concurrency),
-      options.sample ? "sample" : "all",
-    ],
+    ["sh", "-c", SCRIPT, "stronghold-manifest", root, hashers, options.sample ? "sample" : "all"],
     {
       ...(options.sample
         ? { stdin: [...new Set(options.sample)].map((p) => `./${p}\0`).join("") }
