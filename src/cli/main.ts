@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { InputError, UsageError } from "../errors.js";
 import { VERSION } from "../version.js";
 import { registerCheckCommand } from "./check-command.js";
+import { registerDrillCommand } from "./drill-command.js";
 import { processIo, type Io } from "./io.js";
 
 /** Exit codes: 0 all good, 1 the gate failed, 2 usage or input errors, 70 an internal error. */
@@ -18,6 +19,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
   registerCheckCommand(program, io, setExit);
+  registerDrillCommand(program, io, setExit);
   return program;
 }
 
