@@ -1,6 +1,6 @@
 /** Manifests built on an SSH host by one shell command (real sshd), checked against local ones. */
 import { expect } from "chai";
-import { chmod, mkdtemp, rm, unlink, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, rm, symlink, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -73,6 +73,34 @@ describe("buildManifest on an SSH host (real sshd)", function () {
     );
     expect(await buildManifest(ssh, root, { concurrency: 1 })).to.deep.equal(local);
     expect(await buildManifest(ssh, root, { concurrency: 3 })).to.deep.equal(local);
+  });
+
+  it("falls back to sha256sum alone on a host without openssl", async () => {
+    // A PATH with every tool the command uses except openssl.
+    const bin = join(dir, "bin-without-openssl");
+    await mkdir(bin);
+    for (const tool of [
+      "sh",
+      "find",
+      "xargs",
+      "stat",
+      "mktemp",
+      "sha256sum",
+      "nproc",
+      "rm",
+      "mkdir",
+      "cat",
+      "cp",
+    ])
+      await symlink(`/usr/bin/${tool}`, join(bin, tool));
+    const withoutOpenssl: HostSession = {
+      host: ssh.host,
+      exec: (argv, options) => ssh.exec(["/usr/bin/env", `PATH=${bin}`, ...argv], options),
+      close: () => Promise.resolve(),
+    };
+    const probe = await withoutOpenssl.exec(["sh", "-c", "command -v openssl || echo none"]);
+    expect(probe.stdout.trim()).to.equal("none");
+    expect((await buildManifest(withoutOpenssl, root)).entries).to.deep.equal(expectedEntries());
   });
 
   it("hashes only a sample, awkward names included", async () => {
