@@ -18,6 +18,9 @@ await build({
   // Prefer packages' ES module builds: some UMD builds (jsonc-parser's) require files at run time.
   mainFields: ["module", "main"],
   sourcemap: "linked",
+  // ssh2 loads native addons (.node) with require(); it stays a runtime dependency, loaded from
+  // node_modules through the require() below.
+  external: ["ssh2"],
   // Some dependencies are CommonJS and call require(); give the ESM bundle one.
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
