@@ -14,6 +14,7 @@ import { StepFailure } from "../src/drill/engine/failures.js";
 import {
   DRILL_TAG,
   INFECTED_TAG,
+  RESTORE_RETRY,
   RETRY,
   TIMEOUTS,
   putBackOriginal,
@@ -23,9 +24,6 @@ import {
   removeScratch,
   requireMatch,
   sharePaths,
-  snapshotsOf,
-  stillPresent,
-  takeSnapshot,
 } from "./lib/share.js";
 
 interface Settings {
@@ -79,8 +77,13 @@ export const ransomware = defineRunbook(
         command: `cd ${p.settings.data} && ${p.restic("backup", ".", "--tag", DRILL_TAG)}`,
       },
     ],
-    run: async (ctx) =>
-      ref(await takeSnapshot(ctx.host("share").restic(), ctx.settings.data, [DRILL_TAG])),
+    run: async (ctx) => {
+      const summary = await ctx
+        .host("share")
+        .restic()
+        .backup(ctx.settings.data, { tags: [DRILL_TAG] });
+      return { shortId: summary.snapshotId, files: summary.totalFiles };
+    },
   })
   .preflight("pre-infection-manifest", {
     kind: "check",
@@ -107,15 +110,15 @@ export const ransomware = defineRunbook(
     commands: (p) => {
       const paths = sharePaths(p.settings.data, p.runId);
       return [
-        { target: "share", command: `mkdir -p ${paths.scratch}` },
-        { target: "share", command: `cp -al ${paths.data} ${paths.original}` },
+        {
+          target: "share",
+          command: `mkdir -p ${paths.scratch} && cp -al ${paths.data} ${paths.original}`,
+        },
       ];
     },
     run: async (ctx) => {
       const paths = sharePaths(ctx.settings.data, ctx.runId);
-      const files = ctx.host("share").files();
-      await files.mkdir(paths.scratch);
-      await files.linkCopy(paths.data, paths.original);
+      await ctx.host("share").files().linkCopy(paths.data, paths.original);
       return { original: paths.original };
     },
   })
@@ -137,16 +140,10 @@ export const ransomware = defineRunbook(
       const manifest = ctx.data["pre-infection-manifest"];
       const victims = manifest.entries.filter((_, i) => i % 2 === 0).map((e) => e.path);
       const absolute = victims.map((p) => posix.join(ctx.settings.data, p));
-      const host = ctx.host("share");
-      const files = host.files();
+      const files = ctx.host("share").files();
+      // Scrambling checks on the host that each original is gone and its .locked copy exists.
       await files.scramble(absolute, RANSOM_EXTENSION);
       await files.writeFile(posix.join(ctx.settings.data, RANSOM_NOTE), NOTE_TEXT);
-      const left = await stillPresent(host, absolute);
-      if (left.length > 0)
-        throw new StepFailure(
-          "the encryption did not take effect",
-          left.map((p) => `still readable: ${p}`),
-        );
       ctx.note(`encrypted ${victims.length} files`);
       return { infectedAt, encrypted: victims };
     },
@@ -162,13 +159,13 @@ export const ransomware = defineRunbook(
         command: `cd ${p.settings.data} && ${p.restic("backup", ".", "--tag", DRILL_TAG, "--tag", INFECTED_TAG)}`,
       },
     ],
-    run: async (ctx) =>
-      ref(
-        await takeSnapshot(ctx.host("share").restic(), ctx.settings.data, [
-          DRILL_TAG,
-          INFECTED_TAG,
-        ]),
-      ),
+    run: async (ctx) => {
+      const summary = await ctx
+        .host("share")
+        .restic()
+        .backup(ctx.settings.data, { tags: [DRILL_TAG, INFECTED_TAG] });
+      return { shortId: summary.snapshotId };
+    },
   })
   .recover("pick-clean-snapshot", {
     kind: "check",
@@ -183,19 +180,19 @@ export const ransomware = defineRunbook(
     ],
     run: async (ctx) => {
       const { infectedAt } = ctx.data["encrypt-files"];
-      const infected = ctx.data["post-infection-snapshot"];
-      const restic = ctx.host("share").restic();
-      const before = (await snapshotsOf(restic, ctx.settings.data)).filter(
-        (s) => s.time.getTime() < infectedAt.getTime(),
-      );
-      const chosen = before.at(-1);
+      const infected = ctx.data["post-infection-snapshot"].shortId;
+      const all = await ctx.host("share").restic().snapshots();
+      const isInfected = (s: { id: string; tags: string[] }) =>
+        s.id.startsWith(infected) || s.tags.includes(INFECTED_TAG);
+      if (!all.some((s) => s.id.startsWith(infected)))
+        throw new StepFailure(`the post-infection snapshot ${infected} is not in the repository`);
+      const chosen = all
+        .filter((s) => s.paths.length === 1 && s.paths[0] === ctx.settings.data && !isInfected(s))
+        .filter((s) => s.time.getTime() < infectedAt.getTime())
+        .at(-1);
       if (!chosen)
         throw new StepFailure(
-          `no snapshot of ${ctx.settings.data} was taken before the infection at ${infectedAt.toISOString()}`,
-        );
-      if (chosen.id === infected.id || chosen.time.getTime() >= infected.time.getTime())
-        throw new StepFailure(
-          `the snapshot chosen (${chosen.shortId}) is not older than the infected one (${infected.id.slice(0, 8)})`,
+          `no clean snapshot of ${ctx.settings.data} was taken before the infection at ${infectedAt.toISOString()}`,
         );
       ctx.note(
         `last snapshot before the infection: ${chosen.shortId} of ${chosen.time.toISOString()}`,
@@ -207,7 +204,7 @@ export const ransomware = defineRunbook(
     kind: "restore",
     summary: "restore the clean snapshot into scratch space",
     timeoutMs: TIMEOUTS.restore,
-    retry: { attempts: 2, backoffMs: 5_000 },
+    retry: RESTORE_RETRY,
     touches: (p) => [{ target: "share", paths: [sharePaths(p.settings.data, p.runId).restored] }],
     commands: (p) => [
       {
@@ -316,12 +313,12 @@ export const ransomware = defineRunbook(
       const infected = ctx.data["post-infection-snapshot"];
       if (infected === undefined) return;
       try {
-        await ctx.host("share").restic().forget(infected.id);
-        ctx.note(`forgot the infected snapshot ${infected.id.slice(0, 8)}`);
+        await ctx.host("share").restic().forget(infected.shortId);
+        ctx.note(`forgot the infected snapshot ${infected.shortId}`);
       } catch (error) {
         if (error instanceof ResticError && error.reason === "append-only-refused") {
           ctx.warn(
-            `the repository refused to forget the infected snapshot ${infected.id.slice(0, 8)} (append-only): it stays, tagged ${INFECTED_TAG}, and drills never recover from it`,
+            `the repository refused to forget the infected snapshot ${infected.shortId} (append-only): it stays, tagged ${INFECTED_TAG}, and drills never recover from it`,
           );
           return;
         }
@@ -340,8 +337,10 @@ export const ransomware = defineRunbook(
     commands: (p) => {
       const paths = sharePaths(p.settings.data, p.runId);
       return [
-        { target: "share", command: `rm -rf -- ${paths.data}` },
-        { target: "share", command: `mv -T ${paths.original} ${paths.data}` },
+        {
+          target: "share",
+          command: `if [ -e ${paths.original} ]; then rm -rf -- ${paths.data} && mv -T ${paths.original} ${paths.data}; fi`,
+        },
       ];
     },
     run: async (ctx) => {

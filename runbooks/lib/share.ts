@@ -6,7 +6,7 @@
 import { posix } from "node:path";
 import { rotatingSubset, type Snapshot } from "../../src/backup/restic.js";
 import type { DrillHost, DrillRestic, SnapshotRef } from "../../src/drill/engine/context.js";
-import { StepFailure } from "../../src/drill/engine/failures.js";
+import { StepFailure, describeError, isRetryable } from "../../src/drill/engine/failures.js";
 import type { ManifestDiff } from "../../src/drill/manifest/manifest.js";
 import { validCheckSubset, type SettingsReader } from "../../src/drill/engine/settings.js";
 
@@ -30,7 +30,9 @@ export const TIMEOUTS = {
 } as const;
 
 /** Transient trouble (a dropped connection, a lock) gets two more tries. */
-export const RETRY = { attempts: 3, backoffMs: 2_000, factor: 2 } as const;
+export const RETRY = { attempts: 3, backoffMs: 1_000, factor: 2 } as const;
+/** A restore is retried once, from an empty folder. */
+export const RESTORE_RETRY = { attempts: 2, backoffMs: 2_000 } as const;
 
 /** The run's scratch folder: beside the share, so it is inside the same sandbox and file system. */
 export function scratchDir(data: string, runId: string): string {
@@ -124,27 +126,6 @@ export function requireMatch(
   ]);
 }
 
-/** Whether a path exists on the host (without following a final symbolic link). */
-export async function exists(host: DrillHost, path: string): Promise<boolean> {
-  const result = await host.exec(["sh", "-c", '[ -e "$1" ] || [ -L "$1" ]', "exists", path]);
-  if (result.code === 0) return true;
-  if (result.code === 1) return false;
-  throw new StepFailure(`cannot test ${path} on ${host.name}: ${result.stderr.trim()}`, [], true);
-}
-
-/** Which of the paths still exist on the host. */
-export async function stillPresent(host: DrillHost, paths: readonly string[]): Promise<string[]> {
-  if (paths.length === 0) return [];
-  const out = await host.run([
-    "sh",
-    "-c",
-    'for p; do if [ -e "$p" ] || [ -L "$p" ]; then printf "%s\\0" "$p"; fi; done',
-    "present",
-    ...paths,
-  ]);
-  return out.split("\0").filter(Boolean);
-}
-
 /**
  * Puts the share back from the hard-link copy taken at preflight. Safe to repeat: once the copy
  * has been moved back there is nothing left to do.
@@ -153,11 +134,18 @@ export async function putBackOriginal(
   host: DrillHost,
   paths: ReturnType<typeof sharePaths>,
 ): Promise<"put-back" | "already-back"> {
-  if (!(await exists(host, paths.original))) return "already-back";
-  const files = host.files();
-  await files.remove([paths.data]);
-  await files.move(paths.original, paths.data);
-  return "put-back";
+  try {
+    return (await host.files().moveOver(paths.original, paths.data)) ? "put-back" : "already-back";
+  } catch (error) {
+    // Say where the original is, so a person can finish what cleanup could not.
+    throw new StepFailure(
+      describeError(error),
+      [
+        `the original share is kept at ${paths.original} on ${host.name}: once the host is reachable, replace ${paths.data} with it (mv -T)`,
+      ],
+      isRetryable(error),
+    );
+  }
 }
 
 /** Removes the scratch folder, unless it still holds the only copy of the original share. */
@@ -165,11 +153,10 @@ export async function removeScratch(
   host: DrillHost,
   paths: ReturnType<typeof sharePaths>,
 ): Promise<void> {
-  if (await exists(host, paths.original))
+  if (!(await host.files().remove([paths.scratch], { unlessExists: paths.original })))
     throw new StepFailure(
       `the original share is still at ${paths.original} on ${host.name} (it could not be put back): scratch space kept; move it back to ${paths.data} by hand`,
     );
-  await host.files().remove([paths.scratch]);
 }
 
 /** Reads the data path option shared by every share drill. */

@@ -55,16 +55,21 @@ export type DrillFact =
 
 /** Changes to files on a target, each path checked against the step's declared paths and, on the host, against the sandbox after resolving symbolic links. */
 export interface FencedFiles {
-  /** `rm -rf` of each path. */
-  remove(paths: readonly string[]): Promise<void>;
+  /**
+   * `rm -rf` of each path, checked gone afterwards. With `unlessExists`, nothing is removed while
+   * that path exists (false is returned): e.g. scratch space that still holds the only copy of data.
+   */
+  remove(paths: readonly string[], options?: { unlessExists?: string }): Promise<boolean>;
   mkdir(path: string): Promise<void>;
   /** Renames `from` to `to` (same file system). */
   move(from: string, to: string): Promise<void>;
-  /** A copy of a tree whose files share storage with the original (hard links; a full copy across file systems). */
+  /** When `from` exists, replaces `to` with it (true); otherwise changes nothing (false). Safe to repeat. */
+  moveOver(from: string, to: string): Promise<boolean>;
+  /** A copy of a tree whose files share storage with the original (hard links; a full copy across file systems); creates `to`'s folder. */
   linkCopy(from: string, to: string): Promise<void>;
   /** Replaces a file's content with new bytes (a new file renamed over it: hard links keep the old content). */
   writeFile(path: string, content: string): Promise<void>;
-  /** Each file's content replaced by random bytes (a little longer) and the file renamed with `extension`. */
+  /** Each file's content replaced by random bytes (a little longer) and the file renamed with `extension`; checked afterwards. */
   scramble(paths: readonly string[], extension: string): Promise<void>;
 }
 

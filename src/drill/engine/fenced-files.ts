@@ -32,11 +32,20 @@ inside() {
 }
 for p in "$@"; do inside "$p" || exit ${FENCE_EXIT}; done
 case $op in
-  remove) rm -rf -- "$@" ;;
+  remove)
+    if [ -n "$opt" ] && { [ -e "$opt" ] || [ -L "$opt" ]; }; then echo kept; exit 0; fi
+    rm -rf -- "$@" || exit 1
+    for p in "$@"; do
+      if [ -e "$p" ] || [ -L "$p" ]; then echo "still present after removal: $p" >&2; exit 1; fi
+    done
+    echo removed ;;
   mkdir) mkdir -p -- "$1" ;;
   move) mv -T -- "$1" "$2" ;;
   link-copy)
-    cp -al -- "$1" "$2" 2>/dev/null || { rm -rf -- "$2"; cp -a -- "$1" "$2"; } ;;
+    mkdir -p -- "$(dirname -- "$2")" &&
+      { cp -al -- "$1" "$2" 2>/dev/null || { rm -rf -- "$2"; cp -a -- "$1" "$2"; }; } ;;
+  move-over)
+    if [ -e "$1" ]; then rm -rf -- "$2" && mv -T -- "$1" "$2" && echo moved; else echo absent; fi ;;
   write)
     if [ -L "$1" ]; then echo "stronghold fence: refused $1: a symbolic link" >&2; exit ${FENCE_EXIT}; fi
     tmp="$1.stronghold-tmp.$$"
@@ -48,6 +57,7 @@ case $op in
       tmp="$f.stronghold-tmp.$$"
       head -c $((size + 16)) /dev/urandom > "$tmp" && chmod --reference="$f" -- "$tmp" &&
         mv -f -- "$tmp" "$f" && mv -T -- "$f" "$f$opt" || exit 1
+      if [ -e "$f" ] || [ ! -f "$f$opt" ]; then echo "not replaced: $f" >&2; exit 1; fi
     done ;;
   *) echo "stronghold fence: unknown operation $op" >&2; exit 2 ;;
 esac
@@ -84,8 +94,8 @@ export function fencedFiles(
     op: string,
     paths: readonly string[],
     options: { opt?: string; stdin?: string; reads?: readonly string[] } = {},
-  ): Promise<void> => {
-    if (paths.length === 0) return;
+  ): Promise<string> => {
+    if (paths.length === 0) return "";
     // Paths only read (a copy's source) need not be declared; the host still keeps them in the sandbox.
     paths.forEach(checkShape);
     paths.filter((p) => !options.reads?.includes(p)).forEach(checkDeclared);
@@ -112,17 +122,20 @@ export function fencedFiles(
         [],
         true,
       );
+    return result.stdout;
   };
   return {
-    remove: (paths) => run("remove", paths),
-    mkdir: (path) => run("mkdir", [path]),
-    move: (from, to) => run("move", [from, to]),
-    linkCopy: (from, to) => run("link-copy", [from, to], { reads: [from] }),
-    writeFile: (path, content) => run("write", [path], { stdin: content }),
+    remove: async (paths, options = {}) =>
+      (await run("remove", paths, { opt: options.unlessExists ?? "" })).trim() !== "kept",
+    mkdir: async (path) => void (await run("mkdir", [path])),
+    move: async (from, to) => void (await run("move", [from, to])),
+    moveOver: async (from, to) => (await run("move-over", [from, to])).trim() === "moved",
+    linkCopy: async (from, to) => void (await run("link-copy", [from, to], { reads: [from] })),
+    writeFile: async (path, content) => void (await run("write", [path], { stdin: content })),
     scramble: (paths, extension) => {
       if (!/^\.[A-Za-z0-9_-]{1,16}$/.test(extension))
         throw new FencingError(`scramble extension "${extension}" must look like .locked`);
-      return run("scramble", paths, { opt: extension });
+      return run("scramble", paths, { opt: extension }).then(() => undefined);
     },
   };
 }
