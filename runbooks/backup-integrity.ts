@@ -12,6 +12,7 @@ import { SettingsReader } from "../src/drill/engine/settings.js";
 import { StepFailure } from "../src/drill/engine/failures.js";
 import { formatDuration } from "../src/drill/engine/metrics.js";
 import {
+  RESTORE_RETRY,
   RETRY,
   TIMEOUTS,
   newestSnapshot,
@@ -127,7 +128,7 @@ export const backupIntegrity = defineRunbook(
     kind: "restore",
     summary: "restore the sampled files into scratch space",
     timeoutMs: TIMEOUTS.restore,
-    retry: { attempts: 2, backoffMs: 5_000 },
+    retry: RESTORE_RETRY,
     touches: (p) => [{ target: "share", paths: [scratchDir(p.settings.data, p.runId)] }],
     commands: (p) => [
       {

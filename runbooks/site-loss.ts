@@ -13,6 +13,7 @@ import { StepFailure } from "../src/drill/engine/failures.js";
 import { TransportError } from "../src/transport/session.js";
 import {
   DRILL_TAG,
+  RESTORE_RETRY,
   RETRY,
   TIMEOUTS,
   newestSnapshot,
@@ -174,7 +175,7 @@ export const siteLoss = defineRunbook(
     kind: "restore",
     summary: "restore the snapshot onto the DR host",
     timeoutMs: TIMEOUTS.restore,
-    retry: { attempts: 2, backoffMs: 5_000 },
+    retry: RESTORE_RETRY,
     touches: (p) => [{ target: "dr", paths: [restoreDir(p)] }],
     commands: (p) => [
       {

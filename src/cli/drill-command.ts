@@ -212,10 +212,6 @@ async function run(id: string, flags: RunFlags, io: Io): Promise<number> {
   const choice = repositoryOf(flags, config);
   const repository = choice?.location;
   const password = passwordSource(flags, config, io);
-  if (runbook.meta.usesRepository && repository !== undefined && password === undefined)
-    throw new UsageError(
-      "the repository password is needed: --password-file <file> (or RESTIC_PASSWORD_FILE / RESTIC_PASSWORD)",
-    );
   const options: DrillOptions = {
     ...definedOnly({
       data: flags.data ?? config.data,
@@ -257,6 +253,10 @@ async function run(id: string, flags: RunFlags, io: Io): Promise<number> {
     return EXIT.passed;
   }
 
+  if (plan.repository !== undefined && password === undefined)
+    throw new UsageError(
+      "the repository password is needed: --password-file <file> (or RESTIC_PASSWORD_FILE / RESTIC_PASSWORD)",
+    );
   const env = choice ? repositoryEnv(choice, io) : {};
   const secret = password?.read();
   const live = io.isTTY && !flags.plain ? listrProgress(plan) : undefined;
@@ -276,9 +276,8 @@ async function run(id: string, flags: RunFlags, io: Io): Promise<number> {
   io.stdout(renderSummary(result));
   const v = result.verdict;
   if (v.status === "passed") return EXIT.passed;
-  io.stderr(
-    `stronghold: drill ${runbook.meta.id} ${v.status} at ${v.failedAt}: ${v.reasons[0] ?? ""}\n`,
-  );
+  // One line: the first reason says which step failed and why; the report has the rest.
+  io.stderr(`stronghold: drill ${runbook.meta.id} ${v.status}: ${v.reasons[0] ?? v.failedAt}\n`);
   return v.status === "refused" ? EXIT.usage : EXIT.failed;
 }
 

@@ -561,7 +561,9 @@ class DrillExecution {
     const unrun = records.filter((r) => r.phase === "cleanup" && r.outcome.status === "skipped");
     for (const r of notPassed)
       if (r.outcome.status !== "passed" && r.outcome.status !== "skipped")
-        reasons.push(`${r.phase} step ${r.name} ${r.outcome.status}: ${r.outcome.error}`);
+        reasons.push(
+          `${r.phase} step ${r.name}${r.outcome.status === "failed" ? "" : ` ${r.outcome.status}`}: ${r.outcome.error}`,
+        );
     for (const r of unrun) reasons.push(`cleanup step ${r.name} did not run`);
     const missed: string[] = [];
     if (metrics.rto?.met === false) {
