@@ -259,7 +259,11 @@ async function run(id: string, flags: RunFlags, io: Io): Promise<number> {
     );
   const env = choice ? repositoryEnv(choice, io) : {};
   const secret = password?.read();
-  const live = io.isTTY && !flags.plain ? listrProgress(plan) : undefined;
+  // The task list redraws the terminal; it needs one wide enough to draw in.
+  const live =
+    io.isTTY && !flags.plain && (process.stdout.columns ?? 0) >= 40
+      ? listrProgress(plan)
+      : undefined;
   const observer: DrillObserver = live?.observer ?? plainProgress(io.stdout);
   let result;
   try {

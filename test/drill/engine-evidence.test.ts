@@ -14,6 +14,7 @@ import { readHistory, renderHistoryTable, trendCell } from "../../src/drill/engi
 import { OUTPUT_LIMIT } from "../../src/drill/engine/journal.js";
 import type { StepRecord } from "../../src/drill/engine/run-record.js";
 import { NO_RETRY } from "../../src/drill/engine/runbook.js";
+import { plainProgress, renderSummary } from "../../src/drill/engine/progress.js";
 import { inventoryOf, journalOf, localHost, runPlanned, scratchArea } from "./engine-helpers.js";
 
 const PASSWORD = "Tr0ub4dor&3-horse staple";
@@ -47,7 +48,7 @@ describe("drill engine: evidence", function () {
   const inventory = () =>
     inventoryOf(localHost("fs01", ["file-server"], { target: true, sandbox: [area.sandbox] }));
 
-  it("never writes a secret into the journal, the report or the JUnit XML", async () => {
+  it("never writes a secret into the journal, the report, the JUnit XML or the console", async () => {
     const runbook = defineRunbook(meta("leaky"), () => ({ ok: true as const, value: {} }))
       .preflight("echo-secrets", {
         kind: "check",
@@ -79,13 +80,23 @@ describe("drill engine: evidence", function () {
       })
       .build();
     const dir = join(runs, "leaky");
+    let printed = "";
     const run = await runPlanned(runbook, inventory(), dir, {
+      observer: plainProgress((chunk) => (printed += chunk)),
       password: new Secret(PASSWORD),
       env: { AWS_SECRET_ACCESS_KEY: new Secret(CLOUD_KEY), AWS_DEFAULT_REGION: "eu-central-1" },
     });
     expect(run.verdict.status).to.equal("failed");
-    for (const file of ["journal.jsonl", "report.md", "junit.xml"]) {
-      const text = await readFile(join(dir, file), "utf8");
+    const texts: [string, string][] = [
+      ["console", printed + renderSummary(run)],
+      ...(await Promise.all(
+        ["journal.jsonl", "report.md", "junit.xml"].map(async (file): Promise<[string, string]> => [
+          file,
+          await readFile(join(dir, file), "utf8"),
+        ]),
+      )),
+    ];
+    for (const [file, text] of texts) {
       // Fragments, so an escaped form of a secret (&amp; in Markdown or XML) is caught too.
       for (const fragment of ["Tr0ub4dor", "horse staple", "wJalrXUtnFEMI", "hunter2"])
         expect(text, file).not.to.include(fragment);

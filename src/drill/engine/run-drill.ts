@@ -13,7 +13,7 @@ import { drillHost, type BackupAccess } from "./drill-host.js";
 import { describeError, errorDetails, isRetryable } from "./failures.js";
 import { checkOnHost, type Refusal } from "./fencing.js";
 import { Interrupts, type HandledSignal } from "./interrupts.js";
-import { Journal, summariseOutput, type JournalTarget } from "./journal.js";
+import { Journal, redactDeep, summariseOutput, type JournalTarget } from "./journal.js";
 import { computeMetrics } from "./metrics.js";
 import type { DrillPlan, PlannedStep, PlannedTarget } from "./plan.js";
 import type { DrillRun, DrillVerdict, StepOutcome, StepRecord } from "./run-record.js";
@@ -86,7 +86,7 @@ export async function executeDrill(plan: DrillPlan, options: ExecuteOptions): Pr
     ...Object.values(options.env ?? {}).filter((v): v is Secret => typeof v !== "string"),
   ];
   const journal = new Journal(path.join(evidenceDir, "journal.jsonl"), () => secrets);
-  const observer = options.observer ?? {};
+  const observer = redactingObserver(options.observer ?? {}, secrets);
   const interrupts =
     options.interrupts ?? new Interrupts(options.forceCleanupBoundMs ?? DEFAULT_FORCE_BOUND_MS);
   const onSignal = (signal: HandledSignal, action: string) => {
@@ -112,6 +112,18 @@ export async function executeDrill(plan: DrillPlan, options: ExecuteOptions): Pr
     signalListener();
     await sessions.closeAll();
   }
+}
+
+/** The observer, seeing every message and outcome with the secrets already redacted. */
+function redactingObserver(observer: DrillObserver, secrets: readonly Secret[]): DrillObserver {
+  const clean = <T>(value: T): T => redactDeep(value, secrets) as T;
+  return {
+    fence: (outcome, details) => observer.fence?.(outcome, clean(details)),
+    stepStart: (s, attempt) => observer.stepStart?.(s, attempt),
+    stepEnd: (s, outcome) => observer.stepEnd?.(s, clean(outcome)),
+    note: (s, message, warning) => observer.note?.(s, clean(message), warning),
+    signal: (signal, action) => observer.signal?.(signal, action),
+  };
 }
 
 class DrillExecution {
@@ -550,7 +562,8 @@ class DrillExecution {
       evidenceDir: this.evidenceDir,
     };
     writeEvidence(run, this.secrets);
-    return run;
+    // What the caller prints is as clean as what was written.
+    return redactDeep(run, this.secrets) as DrillRun;
   }
 
   private verdict(records: readonly StepRecord[], metrics: DrillRun["metrics"]): DrillVerdict {
