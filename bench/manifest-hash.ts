@@ -69,6 +69,7 @@ function sh(command: string, args: string[], input?: string): void {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const files = generate();
+const loadBefore = os.loadavg()[0]!;
 const bytes = sizes().reduce((a, b) => a + b, 0);
 const cores = os.availableParallelism();
 const session = localSession({
@@ -111,7 +112,7 @@ const rows = [
 ] as const;
 const floor = mbps(median(samples.sha256sum));
 console.log(
-  `${(bytes / MiB).toFixed(0)} MiB in ${fileCount} files, page cache warm, ${cores} cores, Node ${process.version}, median of ${runs}\n`,
+  `${(bytes / MiB).toFixed(0)} MiB in ${fileCount} files, page cache warm, ${cores} cores, Node ${process.version}, median of ${runs}, load average ${loadBefore.toFixed(1)} before and ${os.loadavg()[0]!.toFixed(1)} after\n`,
 );
 console.log("| hashing | seconds | MB/s | × sha256sum |");
 console.log("| --- | ---: | ---: | ---: |");
