@@ -12,7 +12,7 @@ import { repositoryString, type RepositoryLocation } from "../../backup/reposito
 import { redact } from "../../backup/secret.js";
 import { shellQuote } from "../../transport/session.js";
 import type { PlanView, TargetView } from "./context.js";
-import { checkDeclaredPath, describeSandbox, type Refusal } from "./fencing.js";
+import { checkDeclaredPath, type Refusal } from "./fencing.js";
 import type { Runbook, RunbookStep, TargetSpec } from "./runbook.js";
 import type { DrillOptions } from "./settings.js";
 
@@ -202,9 +202,4 @@ export function planDrill(request: PlanRequest): PlanResult {
       view,
     },
   };
-}
-
-/** The sandbox of a target, for messages. */
-export function sandboxText(target: PlannedTarget): string {
-  return describeSandbox(target.host.drill.sandbox);
 }
