@@ -51,10 +51,10 @@ async function captured(body: () => Promise<void>): Promise<string> {
   const streams = [process.stdout, process.stderr] as const;
   const originals = streams.map((s) => s.write.bind(s));
   for (const s of streams)
-    s.write = ((chunk: string | Uint8Array) => {
+    s.write = (chunk: string | Uint8Array) => {
       written.push(String(chunk));
       return true;
-    });
+    };
   try {
     await body();
   } finally {
