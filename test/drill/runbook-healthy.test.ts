@@ -82,12 +82,13 @@ describe("drill runbooks on a healthy lab (real sshd, restic)", function () {
     expect(commands.some((c) => c.includes("check --read-data-subset 1/2"))).to.equal(true);
   });
 
-  it("site-loss passes: the DR host restores without the lost primary and the health check runs there", async () => {
+  it("site-loss passes (from a fresh snapshot): the DR host restores without the lost primary and the health check runs there", async () => {
     const result = await drillCli(
       [
         "run",
         "site-loss",
         ...labArgs(lab, runs),
+        "--fresh-snapshot",
         "--health-check",
         'grep -q roads finance/budget-2026.csv && test "$(pwd)" = "$1"',
       ],
@@ -95,6 +96,8 @@ describe("drill runbooks on a healthy lab (real sshd, restic)", function () {
     );
     expect(result.code, result.stdout + result.stderr).to.equal(0);
     const journal = await journalOf(await lastRun(runs));
+    const first = journal.find((l) => l.event === "command") as { command: string };
+    expect(first.command).to.match(/restic --quiet backup \. --json --tag stronghold-drill$/);
     const lostAt = journal.findIndex(
       (l) => l.event === "step-end" && (l as { step: string }).step === "declare-primary-lost",
     );
