@@ -47,6 +47,7 @@ function sampleDir(data: string, runId: string): string {
   return posix.join(scratchDir(data, runId), "sample");
 }
 
+/** The backup-integrity drill. */
 export const backupIntegrity = defineRunbook(
   {
     id: "backup-integrity",

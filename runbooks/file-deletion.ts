@@ -39,6 +39,7 @@ export function chooseVictims(paths: readonly string[]): { remove: string[]; fil
   return { remove: [...(folder === undefined ? [] : [folder]), ...others], files };
 }
 
+/** The file-deletion drill. */
 export const fileDeletion = defineRunbook(
   {
     id: "file-deletion",

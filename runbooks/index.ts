@@ -5,6 +5,7 @@ import { fileDeletion } from "./file-deletion.js";
 import { ransomware } from "./ransomware.js";
 import { siteLoss } from "./site-loss.js";
 
+/** The registered runbooks. */
 export const RUNBOOKS: readonly Runbook[] = [fileDeletion, ransomware, siteLoss, backupIntegrity];
 
 /** The runbook with this id, if there is one. */

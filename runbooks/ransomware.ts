@@ -31,11 +31,14 @@ interface Settings {
   readonly checkSubset: string;
 }
 
+/** The extension encrypted files get. */
 export const RANSOM_EXTENSION = ".locked";
+/** The ransom note's file name, at the top of the share. */
 export const RANSOM_NOTE = "README-RESTORE-FILES.txt";
 const NOTE_TEXT =
   "Your files are encrypted. This is a Stronghold disaster drill: nothing was paid, and the files come back from the offsite backup.\n";
 
+/** The ransomware drill. */
 export const ransomware = defineRunbook(
   {
     id: "ransomware",

@@ -40,6 +40,7 @@ export function restoreDir(p: PlanView<Targets, Settings>): string {
   return posix.join(sandbox, `site-loss-${p.runId}`);
 }
 
+/** The site-loss drill. */
 export const siteLoss = defineRunbook(
   {
     id: "site-loss",

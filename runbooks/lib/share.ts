@@ -19,6 +19,7 @@ export const INFECTED_TAG = "stronghold-drill-infected";
 export const AUTO_CHECK_PARTS = 7;
 
 const MINUTE = 60_000;
+/** Step timeouts of the share drills, generous enough for a real share. */
 export const TIMEOUTS = {
   check: 5 * MINUTE,
   manifest: 120 * MINUTE,
@@ -51,6 +52,7 @@ export function sharePaths(data: string, runId: string) {
   };
 }
 
+/** A snapshot's id and time. */
 export function ref(snapshot: Snapshot): SnapshotRef {
   return { id: snapshot.id, time: snapshot.time };
 }

@@ -384,6 +384,7 @@ function history(options: { dir: string; runbook?: string; format: string }, io:
   return h.problems.length > 0 ? 2 : 0;
 }
 
+/** Adds `stronghold drill` and its subcommands to the program. */
 export function registerDrillCommand(
   program: Command,
   io: Io,

@@ -42,6 +42,7 @@ const Overrides = {
   rpoMinutes: Type.Optional(Minutes("Recovery point objective, in minutes.")),
 };
 
+/** The drill config file as written (validated with ajv; problems located by line and pointer). */
 export const DrillConfigSchema = Type.Object(
   {
     version: Type.Literal(1, { description: "Drill config format version." }),
@@ -70,6 +71,7 @@ export const DrillConfigSchema = Type.Object(
   },
   { title: "Stronghold drill config", additionalProperties: false },
 );
+/** A drill config file as written, before paths are resolved and overrides applied. */
 export type RawDrillConfig = Static<typeof DrillConfigSchema>;
 
 /** The values of a config file for one runbook: shared settings with its overrides applied. */
@@ -91,6 +93,7 @@ export interface DrillConfigValues {
   readonly rpoMinutes?: number;
 }
 
+/** The values for one runbook, or every problem of the file. */
 export type LoadedDrillConfig =
   | { readonly ok: true; readonly values: DrillConfigValues }
   | { readonly ok: false; readonly problems: readonly InputProblem[] };

@@ -29,6 +29,7 @@ export interface BackupAccess {
   readonly env: Readonly<Record<string, Secret | string>>;
 }
 
+/** Everything one step attempt's view of a target is built from. */
 export interface DrillHostInput {
   readonly host: InventoryHost;
   readonly step: string;
@@ -51,6 +52,7 @@ function abortReason(signal: AbortSignal): string {
   return typeof signal.reason === "string" ? signal.reason : "stopped";
 }
 
+/** A target as one attempt of one step reaches it (see the module comment). */
 export function drillHost(input: DrillHostInput): DrillHost {
   const { host, step, journal, sessions, signal } = input;
 

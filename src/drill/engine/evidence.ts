@@ -10,6 +10,7 @@ import { JUNIT_FILE, renderJUnit } from "./report-junit.js";
 import { REPORT_FILE, renderMarkdownReport } from "./report-markdown.js";
 import type { DrillRun } from "./run-record.js";
 
+/** The journal's file name in a run folder. */
 export const JOURNAL_FILE = "journal.jsonl";
 
 /** Writes report.md and junit.xml next to the journal. */

@@ -63,6 +63,7 @@ case $op in
 esac
 `;
 
+/** The host a fenced operation runs on: its name and a journaled exec. */
 export interface FencedFilesHost {
   readonly name: string;
   /** Runs a fenced command; `label` is what the journal shows instead of the script. */

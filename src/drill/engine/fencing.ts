@@ -38,6 +38,7 @@ export function sandboxOf(path: string, sandbox: readonly string[]): string | un
   return sandbox.find((root) => isWithin(stripSlash(path), root));
 }
 
+/** A path without trailing slashes ("/" stays "/"). */
 export function stripSlash(path: string): string {
   return path.length > 1 ? path.replace(/\/+$/, "") : path;
 }
@@ -67,6 +68,7 @@ export function checkDeclaredPath(
   return undefined;
 }
 
+/** A sandbox list for messages. */
 export function describeSandbox(sandbox: readonly string[]): string {
   return sandbox.length === 0 ? "none declared" : sandbox.join(", ");
 }

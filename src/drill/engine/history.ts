@@ -9,6 +9,7 @@ import type { DrillMetrics, DrillVerdict, TargetMetric } from "./run-record.js";
 import { formatDuration } from "./metrics.js";
 import { JOURNAL_FILE } from "./evidence.js";
 
+/** One past run as history shows it. */
 export interface HistoryEntry {
   readonly runId: string;
   readonly dir: string;
@@ -26,6 +27,7 @@ export interface HistoryEntry {
   };
 }
 
+/** Past runs, oldest first, and the journals that could not be read. */
 export interface History {
   readonly entries: readonly HistoryEntry[];
   /** Journals that could not be read, with why. */

@@ -5,8 +5,10 @@
  */
 
 export const HANDLED_SIGNALS = ["SIGINT", "SIGTERM"] as const;
+/** A signal a drill handles by stopping and cleaning up. */
 export type HandledSignal = (typeof HANDLED_SIGNALS)[number];
 
+/** The signals received during a run, as promises the runner races its steps against. */
 export class Interrupts {
   /** The first signal received, if any. */
   received: HandledSignal | undefined;

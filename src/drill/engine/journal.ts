@@ -12,6 +12,7 @@ export const OUTPUT_LIMIT = 4096;
 /** Longest serialised step output kept. */
 export const DATA_LIMIT = 2048;
 
+/** A target as the journal and reports record it. */
 export interface JournalTarget {
   readonly key: string;
   readonly role: string;
@@ -21,6 +22,7 @@ export interface JournalTarget {
   readonly sandbox: readonly string[];
 }
 
+/** Everything a journal records, one kind per line. */
 export type JournalEvent =
   | {
       readonly event: "run-start";
@@ -121,6 +123,7 @@ export function summariseOutput(value: unknown, secrets: readonly Secret[]): str
   return truncate(text, DATA_LIMIT);
 }
 
+/** An append-only JSON Lines file for one run; refuses a file that already exists. */
 export class Journal {
   private seq = 0;
   constructor(

@@ -7,6 +7,7 @@
 import type { DrillFact } from "./context.js";
 import type { DrillMetrics, StepRecord, TargetMetric } from "./run-record.js";
 
+/** What the metrics are computed from: the facts steps recorded and the steps' outcomes. */
 export interface MetricsInput {
   readonly runStartedAt: Date;
   readonly facts: readonly DrillFact[];
@@ -29,6 +30,7 @@ function target(
   return { targetSeconds, achievedSeconds, met: achievedSeconds <= targetSeconds, basis };
 }
 
+/** RTO, RPO, restored and verified totals of a run. */
 export function computeMetrics(input: MetricsInput): DrillMetrics {
   const facts = input.facts;
   const disasterFact = facts.find((f) => f.kind === "disaster");

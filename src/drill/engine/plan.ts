@@ -16,6 +16,7 @@ import { checkDeclaredPath, type Refusal } from "./fencing.js";
 import type { Runbook, RunbookStep, TargetSpec } from "./runbook.js";
 import type { DrillOptions } from "./settings.js";
 
+/** A runbook target with the inventory host chosen for it. */
 export interface PlannedTarget {
   /** The runbook's name for the target, e.g. "share". */
   readonly key: string;
@@ -23,6 +24,7 @@ export interface PlannedTarget {
   readonly host: InventoryHost;
 }
 
+/** A step with the paths it may change and the commands it runs, resolved for this run. */
 export interface PlannedStep {
   readonly step: RunbookStep;
   readonly touches: readonly {
@@ -33,6 +35,7 @@ export interface PlannedStep {
   readonly commands: readonly { readonly host: string; readonly command: string }[];
 }
 
+/** Everything a run will do, decided before anything is touched. */
 export interface DrillPlan {
   readonly runbook: Runbook;
   readonly runId: string;
@@ -46,6 +49,7 @@ export interface DrillPlan {
   readonly view: PlanView<string, unknown>;
 }
 
+/** What a plan is made from. */
 export interface PlanRequest {
   readonly runbook: Runbook;
   readonly inventory: Inventory;
@@ -58,6 +62,7 @@ export interface PlanRequest {
   readonly runId: string;
 }
 
+/** A plan, or why there can be none. */
 export type PlanResult =
   | { readonly ok: true; readonly plan: DrillPlan }
   /** The request cannot be planned (settings, target choice): exit 2, every problem listed. */

@@ -7,6 +7,7 @@ import { create } from "xmlbuilder2";
 import { describeTarget } from "./metrics.js";
 import type { DrillRun, TargetMetric } from "./run-record.js";
 
+/** The JUnit XML file name in a run folder. */
 export const JUNIT_FILE = "junit.xml";
 
 /* eslint-disable no-control-regex */

@@ -7,6 +7,7 @@ import { cell, escapeInline } from "../../report/markdown.js";
 import { formatBytes, formatDuration } from "./metrics.js";
 import type { DrillRun, StepOutcome, TargetMetric } from "./run-record.js";
 
+/** The Markdown report's file name in a run folder. */
 export const REPORT_FILE = "report.md";
 
 function code(text: string): string {

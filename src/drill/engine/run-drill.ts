@@ -29,6 +29,7 @@ export interface DrillObserver {
   signal?(signal: HandledSignal, action: string): void;
 }
 
+/** How a plan is executed: where the evidence goes, the secrets, how progress is shown. */
 export interface ExecuteOptions {
   /** Where journal.jsonl, report.md and junit.xml go (created; must not hold a journal yet). */
   readonly evidenceDir: string;

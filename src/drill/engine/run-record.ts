@@ -2,6 +2,7 @@
 import type { Phase, RetryPolicy, StepKind } from "./runbook.js";
 import type { JournalTarget } from "./journal.js";
 
+/** How a step ended. */
 export const STEP_STATUSES = ["passed", "failed", "timed-out", "interrupted", "skipped"] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
 
@@ -12,6 +13,7 @@ interface Ran {
   readonly durationMs: number;
   readonly warnings: readonly string[];
 }
+/** A step's end: when it ran, how often, and for a failure why. */
 export type StepOutcome =
   | (Ran & { readonly status: "passed" })
   | (Ran & {
@@ -21,6 +23,7 @@ export type StepOutcome =
     })
   | { readonly status: "skipped"; readonly reason: string };
 
+/** A step as reports show it: what it is, what it declared, how it ended. */
 export interface StepRecord {
   readonly phase: Phase;
   readonly name: string;
@@ -42,6 +45,7 @@ export interface TargetMetric {
   readonly basis: string;
 }
 
+/** What a run measured, against the targets. */
 export interface DrillMetrics {
   readonly disasterAt?: string;
   readonly recoveredAt?: string;
@@ -60,6 +64,7 @@ export interface DrillMetrics {
   };
 }
 
+/** The run's verdict; anything but passed names where it failed and why. */
 export type DrillVerdict =
   | { readonly status: "passed" }
   | {
@@ -69,6 +74,7 @@ export type DrillVerdict =
       readonly reasons: readonly string[];
     };
 
+/** The whole record of one run, from which the report and JUnit XML are written. */
 export interface DrillRun {
   readonly runId: string;
   readonly runbook: { readonly id: string; readonly title: string; readonly scenario: string };

@@ -7,8 +7,10 @@
 import type { DrillOptions, SettingsParser } from "./settings.js";
 import type { PlanView, StepContext } from "./context.js";
 
+/** The phases, in the order they run. */
 export const PHASES = ["preflight", "inject", "recover", "verify", "cleanup"] as const;
 export type Phase = (typeof PHASES)[number];
+/** The phases a step can produce data in (cleanup produces none). */
 export type MainPhase = Exclude<Phase, "cleanup">;
 
 /** What a step does, for the plan, the report and the RTO clock (the first inject starts it). */
@@ -24,6 +26,7 @@ export const STEP_KINDS = [
 ] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
+/** How often a step is tried, and how long it waits in between. */
 export interface RetryPolicy {
   /** Tries in all, at least 1. */
   readonly attempts: number;
@@ -32,6 +35,7 @@ export interface RetryPolicy {
   readonly factor: number;
 }
 
+/** One try. */
 export const NO_RETRY: RetryPolicy = { attempts: 1, backoffMs: 0, factor: 1 };
 
 /** A host a runbook needs, chosen from the inventory by role. */
@@ -42,6 +46,7 @@ export interface TargetSpec {
   readonly purpose: string;
 }
 
+/** A runbook's metadata; `T` names its targets. */
 export interface RunbookMeta<T extends string> {
   /** kebab-case, the name on the command line. */
   readonly id: string;

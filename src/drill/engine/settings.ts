@@ -25,10 +25,12 @@ export interface SettingProblem {
   readonly message: string;
 }
 
+/** A runbook's settings, or every problem with the options. */
 export type SettingsResult<S> =
   | { readonly ok: true; readonly value: S }
   | { readonly ok: false; readonly problems: readonly SettingProblem[] };
 
+/** Reads a runbook's typed settings from the drill options. */
 export type SettingsParser<S> = (options: DrillOptions) => SettingsResult<S>;
 
 /** Collects problems while a runbook reads its settings, so all are reported at once. */

@@ -6,8 +6,10 @@ import type { InventoryHost } from "../../inventory/inventory.js";
 import { openSession } from "../../transport/open-session.js";
 import { TransportError, type HostSession } from "../../transport/session.js";
 
+/** Opens a session on a host (the transport's, or a test's). */
 export type SessionOpener = (host: InventoryHost) => Promise<HostSession>;
 
+/** The sessions of one run's targets (see the module comment). */
 export class TargetSessions {
   private readonly open = new Map<string, Promise<HostSession>>();
   private readonly lost = new Map<string, Date>();
