@@ -197,6 +197,7 @@ export const backupIntegrity = defineRunbook(
       const expected = ctx.data["source-manifest"];
       const actual = await host.manifest(ctx.data["restore-sample"].target, { sample });
       const diff = compareManifests(expected, actual);
+      ctx.record({ kind: "verified", files: diff.verifiedFiles, bytes: diff.verifiedBytes });
       // A file changed on the source after the snapshot is not a backup defect: it is the next
       // backup's work. Only differences in files unchanged since the snapshot fail the check.
       const snapshotTime = ctx.data["newest-snapshot-within-rpo"].time;
@@ -234,7 +235,6 @@ export const backupIntegrity = defineRunbook(
         judged.modeChanged.length === 0;
       requireMatch(judged, "the restored sample differs from the source", { extraFails: true });
       if (diff.verifiedFiles === 0) throw new StepFailure("no sampled file could be verified");
-      ctx.record({ kind: "verified", files: diff.verifiedFiles, bytes: diff.verifiedBytes });
       return { files: diff.verifiedFiles, bytes: diff.verifiedBytes };
     },
   })

@@ -273,14 +273,16 @@ export const ransomware = defineRunbook(
     run: async (ctx) => {
       const expected = ctx.data["pre-infection-manifest"];
       const actual = await ctx.host("share").manifest(ctx.settings.data);
-      const diff = requireMatch(
-        compareManifests(expected, actual),
-        "the recovered share differs from before the infection",
-        {
-          extraFails: true,
-        },
-      );
-      ctx.record({ kind: "verified", files: diff.verifiedFiles, bytes: diff.verifiedBytes });
+      const compared = compareManifests(expected, actual);
+      // Counted even when the verdict fails: the report shows how much was intact.
+      ctx.record({
+        kind: "verified",
+        files: compared.verifiedFiles,
+        bytes: compared.verifiedBytes,
+      });
+      const diff = requireMatch(compared, "the recovered share differs from before the infection", {
+        extraFails: true,
+      });
       return { files: diff.verifiedFiles, bytes: diff.verifiedBytes };
     },
   })

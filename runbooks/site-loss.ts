@@ -210,8 +210,15 @@ export const siteLoss = defineRunbook(
     run: async (ctx) => {
       const expected = ctx.data["pre-disaster-manifest"];
       const actual = await ctx.host("dr").manifest(ctx.data["restore-on-dr"].target);
+      const compared = compareManifests(expected, actual);
+      // Counted even when the verdict fails: the report shows how much was intact.
+      ctx.record({
+        kind: "verified",
+        files: compared.verifiedFiles,
+        bytes: compared.verifiedBytes,
+      });
       const diff = requireMatch(
-        compareManifests(expected, actual),
+        compared,
         "the share restored on the DR host differs from the primary",
         {
           extraFails: false,
@@ -221,7 +228,6 @@ export const siteLoss = defineRunbook(
         ctx.warn(
           `${diff.extra.length} file(s) restored that were no longer on the primary, e.g. ${diff.extra[0]}`,
         );
-      ctx.record({ kind: "verified", files: diff.verifiedFiles, bytes: diff.verifiedBytes });
       return { files: diff.verifiedFiles, bytes: diff.verifiedBytes };
     },
   })
