@@ -9,6 +9,7 @@ import { validatorFor } from "../input/ajv.js";
 import { validationProblems } from "../input/validation-problems.js";
 import { redact, Secret } from "./secret.js";
 
+/** Where a restic repository lives: one variant per backend restic is driven with here. */
 export type RepositoryLocation =
   | { kind: "local"; path: string }
   | { kind: "sftp"; user?: string; host: string; port?: number; path: string }
@@ -169,11 +170,13 @@ export const OffsiteOutputsSchema = Type.Object(
   },
   { additionalProperties: true },
 );
+/** The stack outputs subset, as validated. */
 export type OffsiteOutputs = Static<typeof OffsiteOutputsSchema>;
 
 /** What `pulumi stack output --json` prints for a secret unless --show-secrets is given. */
 const SECRET_MASK = "[secret]";
 
+/** The restic agent's S3 keys, as secrets. */
 export interface S3Credentials {
   readonly accessKeyId: Secret;
   readonly secretAccessKey: Secret;

@@ -7,6 +7,7 @@ import type { HostSession } from "../transport/session.js";
 import { repositoryString, type RepositoryLocation } from "./repository.js";
 import { redact, Secret } from "./secret.js";
 
+/** How to reach restic and its repository. */
 export interface ResticOptions {
   /** Where restic runs. */
   session: HostSession;
@@ -25,6 +26,7 @@ export interface ResticOptions {
   onCommand?: (event: ResticCommandEvent) => void;
 }
 
+/** One finished restic command, for a journal: redacted and truncated. */
 export interface ResticCommandEvent {
   argv: string[];
   redacted: string;
@@ -35,6 +37,7 @@ export interface ResticCommandEvent {
   stderr: string;
 }
 
+/** A snapshot as `restic snapshots --json` lists it. */
 export interface Snapshot {
   id: string;
   shortId: string;
@@ -44,6 +47,7 @@ export interface Snapshot {
   tags: string[];
 }
 
+/** The summary line of `restic backup --json`. */
 export interface BackupSummary {
   /** As restic 0.14 prints it: the short id, usable wherever an id is. */
   snapshotId: string;
@@ -54,6 +58,7 @@ export interface BackupSummary {
   durationSeconds: number;
 }
 
+/** The outcome of `restic check`: ok, or restic's error lines. */
 export interface CheckResult {
   ok: boolean;
   errors: string[];
@@ -70,6 +75,7 @@ export interface SnapshotNode {
   mode: number;
 }
 
+/** Why a restic command failed: the closed set a drill reports and decides retries on. */
 export const RESTIC_FAILURES = [
   "restic-missing",
   "wrong-password",
@@ -80,6 +86,7 @@ export const RESTIC_FAILURES = [
   "timeout",
   "failed",
 ] as const;
+/** One of RESTIC_FAILURES. */
 export type ResticFailure = (typeof RESTIC_FAILURES)[number];
 
 /** A restic command failed; `reason` says why in a closed set, the message in one line. */

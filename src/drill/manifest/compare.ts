@@ -1,6 +1,7 @@
 /** Compares a recovered tree's manifest with the one taken before the disaster. */
 import type { Manifest } from "./entries.js";
 
+/** How a recovered tree differs from the expected one (ok: nothing missing, altered or re-moded). */
 export interface ManifestDiff {
   missing: string[];
   /** Content differs: hash or size. */

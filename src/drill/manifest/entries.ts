@@ -4,6 +4,7 @@
  * two manifests are compared file by file.
  */
 
+/** One regular file of a manifest. */
 export interface ManifestEntry {
   /** Relative to the root, posix separators. */
   path: string;
@@ -13,6 +14,7 @@ export interface ManifestEntry {
   sha256: string;
 }
 
+/** Every regular file under a root, sorted by path, with totals. */
 export interface Manifest {
   root: string;
   /** Sorted by path. */
@@ -21,6 +23,7 @@ export interface Manifest {
   bytes: number;
 }
 
+/** How to build a manifest: hashing parallelism and an optional sample. */
 export interface ManifestOptions {
   /** Parallel hashers (local: worker threads, ssh: sha256sum processes; default one per core). */
   concurrency?: number;

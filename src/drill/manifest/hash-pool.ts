@@ -33,6 +33,7 @@ parentPort.on("message", (job) => {
 });
 `;
 
+/** A file's sha256 and the bytes it covered. */
 export interface FileHash {
   readonly sha256: string;
   /** Bytes actually hashed. */

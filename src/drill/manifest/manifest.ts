@@ -7,6 +7,7 @@ import type { Manifest, ManifestOptions } from "./entries.js";
 import { localManifest } from "./local-manifest.js";
 import { remoteManifest } from "./remote-manifest.js";
 
+// The data model and the comparison, so callers need this module only.
 export {
   ManifestError,
   type Manifest,
