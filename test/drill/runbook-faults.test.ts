@@ -4,7 +4,7 @@
  * original share is kept safe in scratch space), and restic missing from the host (one clear line).
  */
 import { expect } from "chai";
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -18,6 +18,48 @@ import { findRunbook } from "../../runbooks/index.js";
 import { startDrillLab, type DrillLab } from "../fixtures/drill-lab.js";
 import { journalOf, statuses } from "./engine-helpers.js";
 import { treeState } from "./runbook-helpers.js";
+
+/** Processes below `root` (pid and command line), read with ps. */
+function processTree(root: number | undefined): { pid: number; args: string }[] {
+  if (root === undefined) return [];
+  const all = execFileSync("ps", ["-eo", "pid=,ppid=,args="], { encoding: "utf8" })
+    .split("\n")
+    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), args: m[3]! }));
+  const below = new Set([root]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const p of all)
+      if (below.has(p.ppid) && !below.has(p.pid)) {
+        below.add(p.pid);
+        grew = true;
+      }
+  }
+  return all.filter((p) => below.has(p.pid) && p.pid !== root);
+}
+
+/**
+ * Kills fs01's sshd — the listener and its per-connection processes, with SIGKILL — once restic's
+ * restore runs there. The commands themselves are left to end as their connection is gone: a
+ * login shell killed in its start-up files can leave their locks behind (pyenv's rehash lock on
+ * this machine), and every later login would wait for it.
+ */
+async function killDuringRestore(lab: DrillLab): Promise<void> {
+  const root = lab.hosts.fs01.process.pid;
+  const until = Date.now() + 10_000;
+  while (Date.now() < until) {
+    if (processTree(root).some((p) => /\brestic\b.*\brestore\b/.test(p.args))) break;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const sshd = processTree(root).filter((p) => /^sshd[: ]|\/usr\/sbin\/sshd/.test(p.args));
+  for (const pid of [...sshd.map((p) => p.pid), root])
+    try {
+      if (pid !== undefined) process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+}
 
 describe("drill runbooks under faults", function () {
   this.timeout(120_000);
@@ -63,8 +105,7 @@ describe("drill runbooks under faults", function () {
           stepStart: (s) => {
             if (s.step.name === "restore-snapshot" && !killed) {
               killed = true;
-              // restic is opening the repository by now (it takes most of a second).
-              setTimeout(() => lab.hosts.fs01.kill(), 300);
+              void killDuringRestore(lab);
             }
           },
         },
