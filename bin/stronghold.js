@@ -9,8 +9,8 @@ import path from "node:path";
 const root = fileURLToPath(new URL("../", import.meta.url));
 const bundle = path.join(root, "dist", "stronghold.mjs");
 
-// The bundle holds src/ and the CrossGuard policy pack that `infra plan` evaluates.
-const BUNDLED = ["src", path.join("policies", "crossguard")];
+// The bundle holds src/, the drill runbooks and the CrossGuard policy pack `infra plan` evaluates.
+const BUNDLED = ["src", "runbooks", path.join("policies", "crossguard")];
 
 function newestSource() {
   let newest = statSync(path.join(root, "package.json")).mtimeMs;

@@ -1,0 +1,253 @@
+/**
+ * backup-integrity: no disaster, a health check of the backup itself, meant to run daily. The
+ * newest snapshot of the share must be no older than the RPO; `restic check` reads back a part of
+ * the repository's data that rotates by day, so a week of runs reads all of it; and a random
+ * sample of files is restored and compared with the source.
+ */
+import { randomInt } from "node:crypto";
+import { posix } from "node:path";
+import { compareManifests } from "../src/drill/manifest/manifest.js";
+import { defineRunbook } from "../src/drill/engine/runbook.js";
+import { SettingsReader } from "../src/drill/engine/settings.js";
+import { StepFailure } from "../src/drill/engine/failures.js";
+import { formatDuration } from "../src/drill/engine/metrics.js";
+import {
+  RESTORE_RETRY,
+  RETRY,
+  TIMEOUTS,
+  newestSnapshot,
+  readCheckSubset,
+  readData,
+  ref,
+  removeScratch,
+  requireMatch,
+  scratchDir,
+  sharePaths,
+} from "./lib/share.js";
+
+interface Settings {
+  readonly data: string;
+  readonly sample: number;
+  readonly checkSubset: string;
+}
+
+const DEFAULT_SAMPLE = 20;
+
+/** `count` distinct items chosen uniformly at random. */
+export function randomSample<T>(items: readonly T[], count: number): T[] {
+  const pool = [...items];
+  for (let i = 0; i < Math.min(count, pool.length); i++) {
+    const j = i + randomInt(pool.length - i);
+    [pool[i], pool[j]] = [pool[j]!, pool[i]!];
+  }
+  return pool.slice(0, Math.min(count, pool.length));
+}
+
+function sampleDir(data: string, runId: string): string {
+  return posix.join(scratchDir(data, runId), "sample");
+}
+
+/** The backup-integrity drill. */
+export const backupIntegrity = defineRunbook(
+  {
+    id: "backup-integrity",
+    title: "The offsite backup is recent and readable",
+    scenario:
+      "No disaster: a scheduled check that the newest snapshot of the share is within the RPO, that a rotating part of the repository's data reads back without error, and that a random sample of files restores identical to the source.",
+    proves: [
+      "the newest snapshot of the share is no older than the RPO",
+      "restic check --read-data-subset reads back today's part of the repository (all parts over a week of daily runs)",
+      "a random sample of files restores with the same content (sha256), size and permissions as the source",
+    ],
+    rtoMinutes: 60,
+    rpoMinutes: 1440,
+    usesRepository: true,
+    targets: {
+      share: {
+        role: "file-server",
+        destructive: true,
+        purpose: "holds the share; the sample is restored into scratch space beside it",
+      },
+    },
+  },
+  (options) => {
+    const reader = new SettingsReader(options);
+    const sample = options.sample ?? DEFAULT_SAMPLE;
+    return reader.result<Settings>({
+      data: readData(reader),
+      sample,
+      checkSubset: readCheckSubset(reader, new Date()),
+    });
+  },
+)
+  .preflight("newest-snapshot-within-rpo", {
+    kind: "check",
+    summary: "the newest snapshot of the share is no older than the RPO",
+    timeoutMs: TIMEOUTS.check,
+    retry: RETRY,
+    commands: (p) => [{ target: "share", command: p.restic("snapshots", "--json") }],
+    run: async (ctx) => {
+      const newest = await newestSnapshot(ctx.host("share").restic(), ctx.settings.data);
+      ctx.record({ kind: "recovery-point", snapshot: ref(newest) });
+      const ageSeconds = (Date.now() - newest.time.getTime()) / 1000;
+      if (ageSeconds > ctx.rpoMinutes * 60)
+        throw new StepFailure(
+          `the newest snapshot of ${ctx.settings.data} (${newest.shortId}, ${newest.time.toISOString()}) is ${formatDuration(ageSeconds)} old, older than the RPO of ${formatDuration(ctx.rpoMinutes * 60)}`,
+          ["backups of this share are not running, or not reaching the offsite repository"],
+        );
+      return { ...ref(newest), shortId: newest.shortId, ageSeconds };
+    },
+  })
+  .preflight("choose-sample", {
+    kind: "check",
+    summary: "choose a random sample of the snapshot's files",
+    timeoutMs: TIMEOUTS.check,
+    retry: RETRY,
+    commands: (p) => [{ target: "share", command: p.restic("ls", "--json", "<newest snapshot>") }],
+    run: async (ctx) => {
+      const snapshot = ctx.data["newest-snapshot-within-rpo"];
+      const nodes = await ctx.host("share").restic().ls(snapshot.id);
+      const files = nodes.filter((n) => n.type === "file").map((n) => n.path.replace(/^\//, ""));
+      if (files.length === 0) throw new StepFailure(`snapshot ${snapshot.shortId} holds no files`);
+      const paths = randomSample(files, ctx.settings.sample).sort();
+      ctx.note(`sampled ${paths.length} of ${files.length} files`);
+      return { paths, of: files.length };
+    },
+  })
+  .preflight("source-manifest", {
+    kind: "check",
+    summary: "hash the sampled files on the source",
+    timeoutMs: TIMEOUTS.manifest,
+    retry: RETRY,
+    commands: (p) => [
+      { target: "share", command: `manifest ${p.settings.data} (sampled files only)` },
+    ],
+    run: async (ctx) =>
+      ctx.host("share").manifest(ctx.settings.data, { sample: ctx.data["choose-sample"].paths }),
+  })
+  .recover("restore-sample", {
+    kind: "restore",
+    summary: "restore the sampled files into scratch space",
+    timeoutMs: TIMEOUTS.restore,
+    retry: RESTORE_RETRY,
+    touches: (p) => [{ target: "share", paths: [scratchDir(p.settings.data, p.runId)] }],
+    commands: (p) => [
+      {
+        target: "share",
+        command: p.restic(
+          "restore",
+          "<newest snapshot>",
+          "--target",
+          sampleDir(p.settings.data, p.runId),
+          "--include",
+          "<each sampled file>",
+        ),
+      },
+    ],
+    run: async (ctx) => {
+      const target = sampleDir(ctx.settings.data, ctx.runId);
+      const snapshot = ctx.data["newest-snapshot-within-rpo"];
+      const host = ctx.host("share");
+      await host.files().remove([target]);
+      const include = ctx.data["choose-sample"].paths.map((p) => `/${p}`);
+      const restored = await host.restic().restore(snapshot.id, target, { include });
+      ctx.record({
+        kind: "restored",
+        files: restored.files,
+        bytes: restored.bytes,
+        seconds: restored.durationSeconds,
+      });
+      return { target, ...restored };
+    },
+  })
+  .verify("check-repository", {
+    kind: "verify",
+    summary: "restic check, reading back today's part of the repository's data",
+    timeoutMs: TIMEOUTS.readData,
+    retry: RETRY,
+    commands: (p) => [
+      { target: "share", command: p.restic("check", "--read-data-subset", p.settings.checkSubset) },
+    ],
+    run: async (ctx) => {
+      const result = await ctx
+        .host("share")
+        .restic()
+        .check({ readDataSubset: ctx.settings.checkSubset });
+      if (!result.ok)
+        throw new StepFailure(
+          `restic check --read-data-subset ${ctx.settings.checkSubset} found errors in the repository`,
+          result.errors.slice(0, 20),
+        );
+      return { subset: ctx.settings.checkSubset };
+    },
+  })
+  .verify("verify-sample", {
+    kind: "verify",
+    summary: "compare the restored sample with the source",
+    timeoutMs: TIMEOUTS.manifest,
+    commands: (p) => [
+      {
+        target: "share",
+        command: `manifest ${sampleDir(p.settings.data, p.runId)}; compare with source-manifest`,
+      },
+    ],
+    run: async (ctx) => {
+      const sample = ctx.data["choose-sample"].paths;
+      const host = ctx.host("share");
+      const expected = ctx.data["source-manifest"];
+      const actual = await host.manifest(ctx.data["restore-sample"].target, { sample });
+      const diff = compareManifests(expected, actual);
+      ctx.record({ kind: "verified", files: diff.verifiedFiles, bytes: diff.verifiedBytes });
+      // A file changed on the source after the snapshot is not a backup defect: it is the next
+      // backup's work. Only differences in files unchanged since the snapshot fail the check.
+      const snapshotTime = ctx.data["newest-snapshot-within-rpo"].time;
+      const differing = [...diff.altered, ...diff.modeChanged];
+      const changedSince = new Set<string>();
+      if (differing.length > 0) {
+        const out = await host.run([
+          "sh",
+          "-c",
+          'cd "$1" && shift && for f; do printf "%s %s\\0" "$(stat -c %Y -- "$f" 2>/dev/null || echo 0)" "$f"; done',
+          "mtimes",
+          ctx.settings.data,
+          ...differing,
+        ]);
+        for (const record of out.split("\0").filter(Boolean)) {
+          const space = record.indexOf(" ");
+          if (Number(record.slice(0, space)) * 1000 > snapshotTime.getTime())
+            changedSince.add(record.slice(space + 1));
+        }
+      }
+      const missingSource = sample.filter((p) => !expected.entries.some((e) => e.path === p));
+      for (const p of [...changedSince, ...missingSource])
+        ctx.warn(
+          `${p} changed or disappeared on the source after the snapshot; not counted against the backup`,
+        );
+      const judged = {
+        ...diff,
+        altered: diff.altered.filter((p) => !changedSince.has(p)),
+        modeChanged: diff.modeChanged.filter((p) => !changedSince.has(p)),
+        extra: diff.extra.filter((p) => !missingSource.includes(p)),
+      };
+      judged.ok =
+        judged.missing.length === 0 &&
+        judged.altered.length === 0 &&
+        judged.modeChanged.length === 0;
+      requireMatch(judged, "the restored sample differs from the source", { extraFails: true });
+      if (diff.verifiedFiles === 0) throw new StepFailure("no sampled file could be verified");
+      return { files: diff.verifiedFiles, bytes: diff.verifiedBytes };
+    },
+  })
+  .cleanup("remove-scratch", {
+    summary: "remove the restored sample",
+    timeoutMs: TIMEOUTS.files,
+    retry: RETRY,
+    touches: (p) => [{ target: "share", paths: [scratchDir(p.settings.data, p.runId)] }],
+    commands: (p) => [
+      { target: "share", command: `rm -rf -- ${scratchDir(p.settings.data, p.runId)}` },
+    ],
+    run: async (ctx) => {
+      await removeScratch(ctx.host("share"), sharePaths(ctx.settings.data, ctx.runId));
+    },
+  })
+  .build();

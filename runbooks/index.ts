@@ -1,0 +1,14 @@
+/** Every runbook `stronghold drill` knows, in the order `drill list` shows them. */
+import type { Runbook } from "../src/drill/engine/runbook.js";
+import { backupIntegrity } from "./backup-integrity.js";
+import { fileDeletion } from "./file-deletion.js";
+import { ransomware } from "./ransomware.js";
+import { siteLoss } from "./site-loss.js";
+
+/** The registered runbooks. */
+export const RUNBOOKS: readonly Runbook[] = [fileDeletion, ransomware, siteLoss, backupIntegrity];
+
+/** The runbook with this id, if there is one. */
+export function findRunbook(id: string): Runbook | undefined {
+  return RUNBOOKS.find((r) => r.meta.id === id);
+}

@@ -1,0 +1,178 @@
+/** Manifests built on an SSH host by one shell command (real sshd), checked against local ones. */
+import { expect } from "chai";
+import { chmod, mkdir, mkdtemp, rm, symlink, unlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  buildManifest,
+  compareManifests,
+  ManifestError,
+} from "../../src/drill/manifest/manifest.js";
+import { parseRemoteOutput } from "../../src/drill/manifest/remote-manifest.js";
+import type { InventoryHost } from "../../src/inventory/inventory.js";
+import { localSession } from "../../src/transport/local-session.js";
+import { openSession } from "../../src/transport/open-session.js";
+import type { HostSession } from "../../src/transport/session.js";
+import { startSshd, type Sshd } from "../fixtures/sshd.js";
+import { expectedEntries, writeTree } from "./manifest-tree.js";
+
+async function failure(promise: Promise<unknown>): Promise<ManifestError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).to.be.instanceOf(ManifestError);
+    return error as ManifestError;
+  }
+  throw new Error("expected a ManifestError");
+}
+
+describe("buildManifest on an SSH host (real sshd)", function () {
+  this.timeout(60_000);
+  let sshd: Sshd;
+  let ssh: HostSession;
+  let dir: string;
+  let root: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "stronghold-remote-manifest-"));
+    root = join(dir, "share");
+    await writeTree(root);
+    sshd = await startSshd();
+    const host: InventoryHost = {
+      name: "fs01",
+      transport: {
+        kind: "ssh",
+        host: sshd.host,
+        port: sshd.port,
+        user: sshd.user,
+        auth: { kind: "key", identityFile: sshd.identityFile },
+        hostKey: { kind: "known-hosts", file: sshd.knownHostsFile },
+        connectTimeoutMs: 5000,
+      },
+      roles: [],
+      drill: { target: true, sandbox: [dir] },
+      pointer: "/hosts/0",
+    };
+    ssh = await openSession(host);
+  });
+  after(async () => {
+    await ssh?.close();
+    await sshd?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("records the same entries as the independent computation, awkward names included", async () => {
+    const manifest = await buildManifest(ssh, root);
+    expect(manifest.entries).to.deep.equal(expectedEntries());
+    expect(manifest.root).to.equal(root);
+  });
+
+  it("equals the local manifest of the same tree, with one hasher or several", async () => {
+    const local = await buildManifest(
+      localSession({ ...ssh.host, transport: { kind: "local" } }),
+      root,
+    );
+    expect(await buildManifest(ssh, root, { concurrency: 1 })).to.deep.equal(local);
+    expect(await buildManifest(ssh, root, { concurrency: 3 })).to.deep.equal(local);
+  });
+
+  it("falls back to sha256sum alone on a host without openssl", async () => {
+    // A PATH with every tool the command uses except openssl.
+    const bin = join(dir, "bin-without-openssl");
+    await mkdir(bin);
+    for (const tool of [
+      "sh",
+      "find",
+      "xargs",
+      "stat",
+      "mktemp",
+      "sha256sum",
+      "nproc",
+      "rm",
+      "mkdir",
+      "cat",
+      "cp",
+    ])
+      await symlink(`/usr/bin/${tool}`, join(bin, tool));
+    const withoutOpenssl: HostSession = {
+      host: ssh.host,
+      exec: (argv, options) => ssh.exec(["/usr/bin/env", `PATH=${bin}`, ...argv], options),
+      close: () => Promise.resolve(),
+    };
+    const probe = await withoutOpenssl.exec(["sh", "-c", "command -v openssl || echo none"]);
+    expect(probe.stdout.trim()).to.equal("none");
+    expect((await buildManifest(withoutOpenssl, root)).entries).to.deep.equal(expectedEntries());
+  });
+
+  it("hashes only a sample, awkward names included", async () => {
+    const manifest = await buildManifest(ssh, root, {
+      sample: ["names/line\nbreak.txt", "names/-rf", "deep", "link-to-readme", "nope"],
+    });
+    expect(manifest.entries.map((e) => e.path)).to.deep.equal([
+      "names/-rf",
+      "names/line\nbreak.txt",
+    ]);
+  });
+
+  it("detects a missing file, an altered byte and a mode change made on the host", async () => {
+    const expected = await buildManifest(ssh, root);
+    await unlink(join(root, "names/with space.txt"));
+    await writeFile(join(root, "readme.txt"), "town shaRe\n");
+    await chmod(join(root, "scripts/run.sh"), 0o700);
+    const diff = compareManifests(expected, await buildManifest(ssh, root));
+    expect(diff).to.deep.include({
+      missing: ["names/with space.txt"],
+      altered: ["readme.txt"],
+      modeChanged: ["scripts/run.sh"],
+      extra: [],
+      ok: false,
+    });
+  });
+
+  it("reports a missing root with the host and path", async () => {
+    const error = await failure(buildManifest(ssh, join(dir, "gone")));
+    expect(error.message).to.equal(
+      `cannot build the manifest of ${join(dir, "gone")} on fs01: cannot enter ${join(dir, "gone")}`,
+    );
+  });
+
+  it("passes a root with shell metacharacters as one word", async () => {
+    const odd = join(dir, "odd $(touch pwned) 'root'");
+    await writeTree(odd);
+    const manifest = await buildManifest(ssh, odd);
+    expect(manifest.files).to.equal(expectedEntries().length);
+  });
+});
+
+describe("parseRemoteOutput", () => {
+  const hash = "a".repeat(64);
+  it("parses NUL-separated stat and sha256sum records", () => {
+    const out = [
+      "5 644 ./a b",
+      "3 4755 ./x\ny",
+      "",
+      `${hash}  ./a b`,
+      `${"b".repeat(64)}  ./x\ny`,
+      "",
+    ].join("\0");
+    expect(parseRemoteOutput("/r", out).entries).to.deep.equal([
+      { path: "a b", size: 5, mode: 0o644, sha256: hash },
+      { path: "x\ny", size: 3, mode: 0o4755, sha256: "b".repeat(64) },
+    ]);
+  });
+  it("refuses output where a listed file was not hashed", () => {
+    expect(() => parseRemoteOutput("/r", `5 644 ./a\0\0`)).to.throw(
+      ManifestError,
+      /listed but not hashed/,
+    );
+  });
+  it("refuses garbled records", () => {
+    expect(() => parseRemoteOutput("/r", `garbage\0\0`)).to.throw(
+      ManifestError,
+      /unexpected stat record/,
+    );
+    expect(() => parseRemoteOutput("/r", `no separator`)).to.throw(
+      ManifestError,
+      /unexpected manifest output/,
+    );
+  });
+});

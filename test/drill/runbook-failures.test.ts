@@ -1,0 +1,167 @@
+/**
+ * The drills fail when they should — exit 1, the failing step named in the report and on one
+ * stderr line, the share put back and the sandboxes emptied all the same — when the repository
+ * has a corrupted pack, when a restored file is missing or altered, and when the newest snapshot
+ * is older than the RPO. A verification that cannot fail would pass these; none does.
+ */
+import { expect } from "chai";
+import { mkdtemp, readdir, rm, utimes, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startDrillLab, type DrillLab } from "../fixtures/drill-lab.js";
+import {
+  drillCli,
+  labArgs,
+  labEnv,
+  lastRun,
+  reportOf,
+  treeState,
+  type CliResult,
+} from "./runbook-helpers.js";
+
+const HEALTH_CHECK = ["--health-check", "test -s finance/budget-2026.csv"];
+
+interface Expectation {
+  readonly drill: string;
+  readonly extra?: readonly string[];
+  /** The step (or target) the drill must fail at; several when the fault may surface in either. */
+  readonly failsAt: readonly string[];
+  /** Text the report must show about the failure. */
+  readonly says: readonly (string | RegExp)[];
+}
+
+async function expectFailure(lab: DrillLab, runs: string, e: Expectation): Promise<void> {
+  const before = await treeState(lab.dataDir);
+  const result: CliResult = await drillCli(
+    ["run", e.drill, ...labArgs(lab, runs), ...(e.extra ?? [])],
+    labEnv(lab),
+  );
+  const context = `${result.stdout}\n${result.stderr}`;
+  expect(result.code, context).to.equal(1);
+  const stderrLines = result.stderr.trim().split("\n");
+  expect(stderrLines, context).to.have.length(1);
+  expect(stderrLines[0]).to.match(new RegExp(`^stronghold: drill ${e.drill} failed: `));
+  const report = await reportOf(await lastRun(runs));
+  const failedAt = /failing step: `([^`]+)`/.exec(report)?.[1];
+  expect(e.failsAt, context).to.include(failedAt);
+  for (const text of e.says) {
+    if (typeof text === "string") expect(report, context).to.include(text);
+    else expect(report, context).to.match(text);
+  }
+  // Cleanup ran: the share is as it was before the drill, nothing is left in the sandboxes.
+  expect(await treeState(lab.dataDir)).to.deep.equal(before);
+  expect(await readdir(lab.fs01Sandbox)).to.deep.equal(["share"]);
+  expect(await readdir(lab.drRestoreDir)).to.deep.equal([]);
+}
+
+describe("drill runbooks fail on a broken lab", function () {
+  this.timeout(120_000);
+  let runs: string;
+  before(async () => (runs = await mkdtemp(join(tmpdir(), "stronghold-failing-runs-"))));
+  after(() => rm(runs, { recursive: true, force: true }));
+
+  describe("a corrupted pack in the repository", () => {
+    let lab: DrillLab;
+    before(async () => {
+      lab = await startDrillLab();
+      await lab.corruptPack();
+    });
+    after(() => lab?.stop());
+
+    const cases: Expectation[] = [
+      { drill: "file-deletion", failsAt: ["restore-snapshot"], says: ["corrupt data"] },
+      {
+        drill: "ransomware",
+        extra: ["--check-subset", "100%"],
+        failsAt: ["restore-clean-snapshot"],
+        says: ["corrupt data"],
+      },
+      {
+        drill: "site-loss",
+        extra: HEALTH_CHECK,
+        failsAt: ["restore-on-dr"],
+        says: ["corrupt data"],
+      },
+      {
+        drill: "backup-integrity",
+        extra: ["--check-subset", "100%", "--sample", "100"],
+        // The sampled restore reads the damaged pack first, unless it missed it; the check never does.
+        failsAt: ["restore-sample", "check-repository"],
+        says: [/corrupt data|found errors in the repository/],
+      },
+    ];
+    for (const e of cases) it(`${e.drill} fails`, () => expectFailure(lab, runs, e));
+  });
+
+  describe("a file changed or added after the newest snapshot", () => {
+    let lab: DrillLab;
+    before(async () => {
+      lab = await startDrillLab();
+      // Altered in place with its old time kept (as silent damage would), and a file never backed up.
+      const budget = join(lab.dataDir, "finance", "budget-2026.csv");
+      await writeFile(budget, "dept,amount\nroads,999999\nparks,45000\n");
+      await utimes(budget, new Date("2020-01-01T00:00:00Z"), new Date("2020-01-01T00:00:00Z"));
+      await writeFile(join(lab.dataDir, "hr", "new-hire.txt"), "not in any snapshot\n");
+    });
+    after(() => lab?.stop());
+
+    const cases: Expectation[] = [
+      {
+        drill: "file-deletion",
+        failsAt: ["verify-share"],
+        says: ["- altered: finance/budget-2026.csv", "- missing: hr/new-hire.txt"],
+      },
+      {
+        drill: "site-loss",
+        extra: HEALTH_CHECK,
+        failsAt: ["verify-dr-copy"],
+        says: ["- altered: finance/budget-2026.csv", "- missing: hr/new-hire.txt"],
+      },
+      {
+        drill: "backup-integrity",
+        extra: ["--sample", "100"],
+        failsAt: ["verify-sample"],
+        says: ["- altered: finance/budget-2026.csv"],
+      },
+    ];
+    for (const e of cases) it(`${e.drill} fails`, () => expectFailure(lab, runs, e));
+
+    it("a wrong repository password fails the drill with one clear line", async () => {
+      const wrong = join(lab.dir, "wrong-password");
+      await writeFile(wrong, "not-the-password\n");
+      const args = labArgs(lab, runs);
+      args[args.indexOf("--password-file") + 1] = wrong;
+      const result = await drillCli(["run", "backup-integrity", ...args], labEnv(lab));
+      expect(result.code).to.equal(1);
+      expect(result.stderr).to.match(
+        /^stronghold: drill backup-integrity failed: preflight step newest-snapshot-within-rpo: wrong password for the restic repository \S+ \(no key matches it\)\n$/,
+      );
+    });
+  });
+
+  describe("the newest snapshot is older than the RPO", () => {
+    let lab: DrillLab;
+    before(async () => {
+      lab = await startDrillLab({ initialBackup: false });
+      await lab.backup({ time: new Date(Date.now() - 3 * 86_400_000) });
+    });
+    after(() => lab?.stop());
+
+    const missed = /\| RPO \| 24 h 00 min \| 72 h 0\d min \| ❌ missed \|/;
+    const cases: Expectation[] = [
+      {
+        drill: "backup-integrity",
+        failsAt: ["newest-snapshot-within-rpo"],
+        says: [/is 72 h 0\d min old, older than the RPO of 24 h 00 min/, missed],
+      },
+      { drill: "file-deletion", failsAt: ["RPO target"], says: [missed, "RPO target missed"] },
+      {
+        drill: "site-loss",
+        extra: HEALTH_CHECK,
+        failsAt: ["RPO target"],
+        says: [missed, "RPO target missed"],
+      },
+    ];
+    for (const e of cases) it(`${e.drill} fails`, () => expectFailure(lab, runs, e));
+  });
+});

@@ -1,0 +1,84 @@
+/**
+ * Running the drill command against the drill lab (real sshd ×2, restic, s3rver or rclone): the
+ * CLI in-process with captured output, and readers for the evidence and the share's state.
+ */
+import { createHash } from "node:crypto";
+import { readFile, readdir } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { PassThrough } from "node:stream";
+import { main } from "../../src/cli/main.js";
+import type { Io } from "../../src/cli/io.js";
+import type { DrillLab } from "../fixtures/drill-lab.js";
+
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `stronghold drill …` in this process, as CI would (no terminal). */
+export async function drillCli(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<CliResult> {
+  let stdout = "";
+  let stderr = "";
+  const io: Io = {
+    stdout: (c) => (stdout += c),
+    stderr: (c) => (stderr += c),
+    stdin: new PassThrough(),
+    env,
+    isTTY: false,
+  };
+  const code = await main(["node", "stronghold", "drill", ...args], io);
+  return { code, stdout, stderr };
+}
+
+/** The flags every lab drill needs. */
+export function labArgs(lab: DrillLab, runsDir: string): string[] {
+  return [
+    "--hosts",
+    lab.inventoryFile,
+    "--repo",
+    lab.repositorySpec,
+    "--password-file",
+    lab.passwordFile,
+    "--data",
+    lab.dataDir,
+    "--runs-dir",
+    runsDir,
+    ...(lab.caCertFile ? ["--cacert", lab.caCertFile] : []),
+  ];
+}
+
+/** The environment for the lab's repository (cloud keys for s3). */
+export function labEnv(lab: DrillLab): NodeJS.ProcessEnv {
+  return { ...process.env, ...lab.env };
+}
+
+/** sha256 and mode of every file under a folder, by relative path. */
+export async function treeState(root: string): Promise<Record<string, string>> {
+  const entries = await readdir(root, { withFileTypes: true, recursive: true });
+  const state: Record<string, string> = {};
+  for (const e of entries) {
+    if (!e.isFile()) continue;
+    const file = join(e.parentPath, e.name);
+    const hash = createHash("sha256")
+      .update(await readFile(file))
+      .digest("hex");
+    state[relative(root, file)] = hash;
+  }
+  return state;
+}
+
+/** The single run folder a CLI run wrote under `runsDir` (the newest one). */
+export async function lastRun(runsDir: string): Promise<string> {
+  const names = (await readdir(runsDir)).sort();
+  const last = names.at(-1);
+  if (!last) throw new Error(`no run folder in ${runsDir}`);
+  return join(runsDir, last);
+}
+
+export async function reportOf(runDir: string): Promise<string> {
+  return readFile(join(runDir, "report.md"), "utf8");
+}
