@@ -2,6 +2,7 @@
 import type { TSchema } from "@sinclair/typebox";
 import { CollectionReportSchema } from "./collect/collection-report.js";
 import { EdrCatalogSchema } from "./collect/linux/edr-catalog.js";
+import { DrillConfigSchema } from "./drill/engine/config.js";
 import { HostsInventorySchema } from "./inventory/schema.js";
 import { MachineConfigSchema } from "./machine/schema.js";
 import { BaselineSchema, OverlaySchema, WaiversSchema } from "./policy/baseline-schema.js";
@@ -16,6 +17,7 @@ const published: Readonly<Record<string, TSchema>> = {
   "overlay.schema.json": OverlaySchema,
   "waivers.schema.json": WaiversSchema,
   "hosts-inventory.schema.json": HostsInventorySchema,
+  "drill-config.schema.json": DrillConfigSchema,
   "stack-config.schema.json": StackConfigSchema,
   "stack-outputs.schema.json": StackOutputsSchema,
   "collection-report.schema.json": CollectionReportSchema,

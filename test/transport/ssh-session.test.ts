@@ -74,7 +74,9 @@ describe("SSH session (real sshd on 127.0.0.1)", function () {
   it("stops a command at its timeout", async () => {
     const session = await openSession(hostFor(sshd));
     try {
-      const result = await session.exec(["sleep", "5"], { timeoutMs: 300 });
+      // Long enough for the login shell's start-up files to finish: killed inside them, a shell
+      // can leave their locks behind for the next login.
+      const result = await session.exec(["sleep", "30"], { timeoutMs: 2000 });
       expect(result.timedOut).to.equal(true);
       expect(result.code).to.equal(null);
     } finally {
