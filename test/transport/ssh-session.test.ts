@@ -71,7 +71,8 @@ describe("SSH session (real sshd on 127.0.0.1)", function () {
     }
   });
 
-  it("stops a command at its timeout", async () => {
+  it("stops a command at its timeout", async function () {
+    this.timeout(20_000);
     const session = await openSession(hostFor(sshd));
     try {
       // Long enough for the login shell's start-up files to finish: killed inside them, a shell
