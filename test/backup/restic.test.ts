@@ -24,7 +24,7 @@ import { openSession } from "../../src/transport/open-session.js";
 import type { ExecOptions, HostSession } from "../../src/transport/session.js";
 import { startRcloneRestic, type RcloneServer } from "../fixtures/rclone.js";
 import { S3RVER_CREDENTIALS, startS3rver, type S3Server } from "../fixtures/s3rver.js";
-import { startSshd, type Sshd } from "../fixtures/sshd.js";
+import { inventoryHost, startSshd, type Sshd } from "../fixtures/sshd.js";
 
 const PASSWORD = "correct horse battery staple 'quoted' $HOME";
 
@@ -35,24 +35,6 @@ const localHost: InventoryHost = {
   drill: { target: false, sandbox: [] },
   pointer: "/hosts/0",
 };
-
-function sshHost(sshd: Sshd): InventoryHost {
-  return {
-    name: "fs01",
-    transport: {
-      kind: "ssh",
-      host: sshd.host,
-      port: sshd.port,
-      user: sshd.user,
-      auth: { kind: "key", identityFile: sshd.identityFile },
-      hostKey: { kind: "known-hosts", file: sshd.knownHostsFile },
-      connectTimeoutMs: 5000,
-    },
-    roles: [],
-    drill: { target: false, sandbox: [] },
-    pointer: "/hosts/0",
-  };
-}
 
 interface Recorded {
   readonly argv: readonly string[];
@@ -125,7 +107,7 @@ describe("Restic adapter (real restic, real repositories on 127.0.0.1)", functio
       startS3rver(join(dir, "s3-server")),
       startRcloneRestic(join(dir, "rest-server")),
     ]);
-    ssh = await openSession(sshHost(sshd));
+    ssh = await openSession(inventoryHost(sshd));
   });
   after(async () => {
     await ssh?.close();

@@ -9,11 +9,10 @@ import {
   ManifestError,
 } from "../../src/drill/manifest/manifest.js";
 import { parseRemoteOutput } from "../../src/drill/manifest/remote-manifest.js";
-import type { InventoryHost } from "../../src/inventory/inventory.js";
 import { localSession } from "../../src/transport/local-session.js";
 import { openSession } from "../../src/transport/open-session.js";
 import type { HostSession } from "../../src/transport/session.js";
-import { startSshd, type Sshd } from "../fixtures/sshd.js";
+import { inventoryHost, startSshd, type Sshd } from "../fixtures/sshd.js";
 import { expectedEntries, writeTree } from "./manifest-tree.js";
 
 async function failure(promise: Promise<unknown>): Promise<ManifestError> {
@@ -37,21 +36,7 @@ describe("buildManifest on an SSH host (real sshd)", function () {
     root = join(dir, "share");
     await writeTree(root);
     sshd = await startSshd();
-    const host: InventoryHost = {
-      name: "fs01",
-      transport: {
-        kind: "ssh",
-        host: sshd.host,
-        port: sshd.port,
-        user: sshd.user,
-        auth: { kind: "key", identityFile: sshd.identityFile },
-        hostKey: { kind: "known-hosts", file: sshd.knownHostsFile },
-        connectTimeoutMs: 5000,
-      },
-      roles: [],
-      drill: { target: true, sandbox: [dir] },
-      pointer: "/hosts/0",
-    };
+    const host = inventoryHost(sshd, { drill: { target: true, sandbox: [dir] } });
     ssh = await openSession(host);
   });
   after(async () => {

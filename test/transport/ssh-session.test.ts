@@ -3,29 +3,13 @@ import { expect } from "chai";
 import { mkdtemp, writeFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { InventoryHost, SshTransport } from "../../src/inventory/inventory.js";
+import type { SshTransport } from "../../src/inventory/inventory.js";
 import { openSession } from "../../src/transport/open-session.js";
 import { TransportError } from "../../src/transport/session.js";
-import { freePort, startSshd, type Sshd } from "../fixtures/sshd.js";
+import { freePort, inventoryHost, startSshd, type Sshd } from "../fixtures/sshd.js";
 
-function hostFor(sshd: Sshd, overrides: Partial<SshTransport> = {}): InventoryHost {
-  return {
-    name: "fs01",
-    transport: {
-      kind: "ssh",
-      host: sshd.host,
-      port: sshd.port,
-      user: sshd.user,
-      auth: { kind: "key", identityFile: sshd.identityFile },
-      hostKey: { kind: "known-hosts", file: sshd.knownHostsFile },
-      connectTimeoutMs: 5000,
-      ...overrides,
-    },
-    roles: [],
-    drill: { target: false, sandbox: [] },
-    pointer: "/hosts/0",
-  };
-}
+const hostFor = (sshd: Sshd, transport: Partial<SshTransport> = {}) =>
+  inventoryHost(sshd, { transport });
 
 async function failure(promise: Promise<unknown>): Promise<TransportError> {
   try {
