@@ -2,7 +2,7 @@
  * A synthetic fleet for benchmarks: realistic machine configs with a seeded random mix of
  * violations, so every run of the benchmark checks the very same fleet.
  */
-import type { MachineConfig } from "../src/machine/schema.js";
+import type { MachineConfig } from "../src/machine-config/schema.js";
 
 /** mulberry32: a tiny, well-distributed seeded PRNG. */
 export function seededRandom(seed: number): () => number {

@@ -20,7 +20,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildManifest } from "../src/drill/manifest/manifest.js";
-import { localSession } from "../src/transport/local-session.js";
+import { localSession } from "../src/hosts/transport/local-session.js";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const totalMiB = Number(process.argv[2] ?? 1024);

@@ -7,10 +7,10 @@
 import { randomInt } from "node:crypto";
 import { posix } from "node:path";
 import { compareManifests } from "../src/drill/manifest/manifest.js";
-import { defineRunbook } from "../src/drill/engine/runbook.js";
-import { SettingsReader } from "../src/drill/engine/settings.js";
-import { StepFailure } from "../src/drill/engine/failures.js";
-import { formatDuration } from "../src/drill/engine/metrics.js";
+import { defineRunbook } from "../src/drill/runbook/runbook.js";
+import { SettingsReader } from "../src/drill/runbook/settings.js";
+import { StepFailure } from "../src/drill/runbook/failures.js";
+import { formatDuration } from "../src/drill/evidence/metrics.js";
 import {
   RESTORE_RETRY,
   RETRY,

@@ -5,9 +5,9 @@
  */
 import { posix } from "node:path";
 import { compareManifests } from "../src/drill/manifest/manifest.js";
-import { defineRunbook } from "../src/drill/engine/runbook.js";
-import { SettingsReader } from "../src/drill/engine/settings.js";
-import { StepFailure } from "../src/drill/engine/failures.js";
+import { defineRunbook } from "../src/drill/runbook/runbook.js";
+import { SettingsReader } from "../src/drill/runbook/settings.js";
+import { StepFailure } from "../src/drill/runbook/failures.js";
 import {
   DRILL_TAG,
   RESTORE_RETRY,

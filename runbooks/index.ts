@@ -1,5 +1,5 @@
 /** Every runbook `stronghold drill` knows, in the order `drill list` shows them. */
-import type { Runbook } from "../src/drill/engine/runbook.js";
+import type { Runbook } from "../src/drill/runbook/runbook.js";
 import { backupIntegrity } from "./backup-integrity.js";
 import { fileDeletion } from "./file-deletion.js";
 import { ransomware } from "./ransomware.js";

@@ -6,11 +6,11 @@
  * itself by reading back a subset of its data.
  */
 import { posix } from "node:path";
-import { ResticError } from "../src/backup/restic.js";
+import { ResticError } from "../src/restic/restic.js";
 import { compareManifests } from "../src/drill/manifest/manifest.js";
-import { defineRunbook } from "../src/drill/engine/runbook.js";
-import { SettingsReader } from "../src/drill/engine/settings.js";
-import { StepFailure } from "../src/drill/engine/failures.js";
+import { defineRunbook } from "../src/drill/runbook/runbook.js";
+import { SettingsReader } from "../src/drill/runbook/settings.js";
+import { StepFailure } from "../src/drill/runbook/failures.js";
 import {
   DRILL_TAG,
   INFECTED_TAG,

@@ -6,11 +6,11 @@
  */
 import { posix } from "node:path";
 import { compareManifests } from "../src/drill/manifest/manifest.js";
-import { defineRunbook } from "../src/drill/engine/runbook.js";
-import type { PlanView } from "../src/drill/engine/context.js";
-import { SettingsReader } from "../src/drill/engine/settings.js";
-import { StepFailure } from "../src/drill/engine/failures.js";
-import { TransportError } from "../src/transport/session.js";
+import { defineRunbook } from "../src/drill/runbook/runbook.js";
+import type { PlanView } from "../src/drill/runbook/context.js";
+import { SettingsReader } from "../src/drill/runbook/settings.js";
+import { StepFailure } from "../src/drill/runbook/failures.js";
+import { TransportError } from "../src/hosts/transport/session.js";
 import {
   DRILL_TAG,
   RESTORE_RETRY,

@@ -2,7 +2,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { publishedSchemas } from "../src/schemas.js";
-import { POLICIES_DIR } from "../src/policy/paths.js";
+import { POLICIES_DIR } from "../src/check/policy/paths.js";
 
 const dir = path.join(POLICIES_DIR, "schemas");
 await mkdir(dir, { recursive: true });

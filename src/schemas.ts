@@ -2,10 +2,10 @@
 import type { TSchema } from "@sinclair/typebox";
 import { CollectionReportSchema } from "./collect/collection-report.js";
 import { EdrCatalogSchema } from "./collect/linux/edr-catalog.js";
-import { DrillConfigSchema } from "./drill/engine/config.js";
-import { HostsInventorySchema } from "./inventory/schema.js";
-import { MachineConfigSchema } from "./machine/schema.js";
-import { BaselineSchema, OverlaySchema, WaiversSchema } from "./policy/baseline-schema.js";
+import { DrillConfigSchema } from "./drill/planning/config.js";
+import { HostsInventorySchema } from "./hosts/inventory-schema.js";
+import { MachineConfigSchema } from "./machine-config/schema.js";
+import { BaselineSchema, OverlaySchema, WaiversSchema } from "./check/policy/baseline-schema.js";
 import { StackConfigSchema } from "./infra/config-schema.js";
 import { StackOutputsSchema } from "./infra/stack-outputs.js";
 

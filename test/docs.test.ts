@@ -4,9 +4,9 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parse } from "yaml";
-import { loadValidated } from "../src/input/ajv.js";
-import { WaiversSchema } from "../src/policy/baseline-schema.js";
-import { resolvePolicy } from "../src/policy/resolve.js";
+import { loadValidated } from "../src/documents/ajv.js";
+import { WaiversSchema } from "../src/check/policy/baseline-schema.js";
+import { resolvePolicy } from "../src/check/policy/resolve.js";
 
 async function yamlBlocks(): Promise<string[]> {
   const readme = await readFile(new URL("../README.md", import.meta.url), "utf8");

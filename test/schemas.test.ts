@@ -2,8 +2,8 @@ import { expect } from "chai";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { publishedSchemas } from "../src/schemas.js";
-import { POLICIES_DIR } from "../src/policy/paths.js";
-import { createAjv } from "../src/input/ajv.js";
+import { POLICIES_DIR } from "../src/check/policy/paths.js";
+import { createAjv } from "../src/documents/ajv.js";
 
 describe("published JSON Schemas", () => {
   for (const [file, text] of publishedSchemas()) {

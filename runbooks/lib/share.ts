@@ -4,11 +4,11 @@
  * safe (a hard-link copy) and put back whatever happened.
  */
 import { posix } from "node:path";
-import { rotatingSubset, type Snapshot } from "../../src/backup/restic.js";
-import type { DrillHost, DrillRestic, SnapshotRef } from "../../src/drill/engine/context.js";
-import { StepFailure, describeError, isRetryable } from "../../src/drill/engine/failures.js";
+import { rotatingSubset, type Snapshot } from "../../src/restic/restic.js";
+import type { DrillHost, DrillRestic, SnapshotRef } from "../../src/drill/runbook/context.js";
+import { StepFailure, describeError, isRetryable } from "../../src/drill/runbook/failures.js";
 import type { ManifestDiff } from "../../src/drill/manifest/manifest.js";
-import { validCheckSubset, type SettingsReader } from "../../src/drill/engine/settings.js";
+import { validCheckSubset, type SettingsReader } from "../../src/drill/runbook/settings.js";
 
 /** Tag of every snapshot a drill takes. */
 export const DRILL_TAG = "stronghold-drill";

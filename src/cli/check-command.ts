@@ -2,19 +2,19 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { Option, type Command } from "commander";
-import { runCheck } from "../engine/run-check.js";
-import type { CheckReport, FailOn } from "../engine/report-model.js";
-import type { InputProblem } from "../engine/result.js";
-import { SEVERITIES } from "../engine/result.js";
+import { runCheck } from "../check/evaluation/run-check.js";
+import type { CheckReport, FailOn } from "../check/evaluation/report-model.js";
+import type { InputProblem } from "../check/evaluation/result.js";
+import { SEVERITIES } from "../check/evaluation/result.js";
 import { InputError, UsageError } from "../errors.js";
-import { loadValidated } from "../input/ajv.js";
-import { loadAssetRegister, loadLicenseRegister } from "../input/registers.js";
-import { locateEvidence } from "../input/locate-evidence.js";
-import { WaiversSchema, type Waiver } from "../policy/baseline-schema.js";
-import { loadReferenceData } from "../policy/data.js";
-import { resolvePolicy } from "../policy/resolve.js";
-import { FORMATS, REPORTERS, renderTable, type Format } from "../report/index.js";
-import { writeFileAtomic } from "../report/write-atomic.js";
+import { loadValidated } from "../documents/ajv.js";
+import { loadAssetRegister, loadLicenseRegister } from "../check/input/registers.js";
+import { locateEvidence } from "../check/input/locate-evidence.js";
+import { WaiversSchema, type Waiver } from "../check/policy/baseline-schema.js";
+import { loadReferenceData } from "../check/policy/data.js";
+import { resolvePolicy } from "../check/policy/resolve.js";
+import { FORMATS, REPORTERS, renderTable, type Format } from "../check/report/index.js";
+import { writeFileAtomic } from "../output/write-atomic.js";
 import { wantsColor, type Io } from "./io.js";
 
 interface CheckOptions {

@@ -2,16 +2,16 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { Option, type Command } from "commander";
-import type { InputProblem } from "../engine/result.js";
+import type { InputProblem } from "../check/evaluation/result.js";
 import { InputError, UsageError } from "../errors.js";
 import { renderCollectionTable } from "../collect/report-table.js";
 import { REPORT_FILE, type CollectionReport } from "../collect/collection-report.js";
 import { DEFAULT_EDR_CATALOG, loadEdrCatalog } from "../collect/linux/edr-catalog.js";
 import { createProgress } from "../collect/progress.js";
 import { runCollection } from "../collect/run-collection.js";
-import type { InventoryHost } from "../inventory/inventory.js";
-import { loadInventory } from "../inventory/load-inventory.js";
-import { writeFileAtomic } from "../report/write-atomic.js";
+import type { InventoryHost } from "../hosts/inventory.js";
+import { loadInventory } from "../hosts/load-inventory.js";
+import { writeFileAtomic } from "../output/write-atomic.js";
 import { wantsColor, type Io } from "./io.js";
 
 interface CollectOptions {

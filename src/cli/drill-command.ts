@@ -8,24 +8,24 @@ import {
   repositoryFromStackOutputs,
   type RepositoryLocation,
   type S3Credentials,
-} from "../backup/repository.js";
-import { Secret } from "../backup/secret.js";
-import { loadDrillConfig, type DrillConfigValues } from "../drill/engine/config.js";
-import { readHistory, renderHistoryTable } from "../drill/engine/history.js";
-import { formatDuration } from "../drill/engine/metrics.js";
-import { planDrill } from "../drill/engine/plan.js";
+} from "../restic/repository.js";
+import { Secret } from "../secret.js";
+import { loadDrillConfig, type DrillConfigValues } from "../drill/planning/config.js";
+import { readHistory, renderHistoryTable } from "../drill/evidence/history.js";
+import { formatDuration } from "../drill/evidence/metrics.js";
+import { planDrill } from "../drill/planning/plan.js";
 import {
   listrProgress,
   plainProgress,
   renderPlan,
   renderSummary,
-} from "../drill/engine/progress.js";
-import { executeDrill, type DrillObserver } from "../drill/engine/run-drill.js";
-import type { Runbook } from "../drill/engine/runbook.js";
-import type { DrillOptions } from "../drill/engine/settings.js";
+} from "../drill/running/progress.js";
+import { executeDrill, type DrillObserver } from "../drill/running/run-drill.js";
+import type { Runbook } from "../drill/runbook/runbook.js";
+import type { DrillOptions } from "../drill/runbook/settings.js";
 import { InputError, UsageError } from "../errors.js";
-import { readDocumentSync } from "../input/read-document.js";
-import { loadInventory } from "../inventory/load-inventory.js";
+import { readDocumentSync } from "../documents/read-document.js";
+import { loadInventory } from "../hosts/load-inventory.js";
 import type { Io } from "./io.js";
 
 interface RunFlags {

@@ -4,7 +4,7 @@
  * TypeBox schemas give both the published JSON Schema and the TypeScript types.
  */
 import { Type, type Static } from "@sinclair/typebox";
-import { TRANSPORT_FAILURES } from "../transport/session.js";
+import { TRANSPORT_FAILURES } from "../hosts/transport/session.js";
 
 const COLLECTOR_FAILURES = [
   /** The inventory entry lacks the facts only a person knows (department, site, role). */

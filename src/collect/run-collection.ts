@@ -5,8 +5,8 @@
  */
 import { performance } from "node:perf_hooks";
 import path from "node:path";
-import { describeTransport, type InventoryHost } from "../inventory/inventory.js";
-import { writeFileAtomic } from "../report/write-atomic.js";
+import { describeTransport, type InventoryHost } from "../hosts/inventory.js";
+import { writeFileAtomic } from "../output/write-atomic.js";
 import { VERSION } from "../version.js";
 import { summarise, type CollectionReport } from "./collection-report.js";
 import { machineFileName } from "./file-name.js";

@@ -5,10 +5,10 @@
  * no Pulumi runtime needed, so it runs before any resource exists and in plain unit tests.
  */
 import type { TSchema } from "@sinclair/typebox";
-import type { InputProblem } from "../engine/result.js";
-import { validatorFor } from "../input/ajv.js";
-import { lineOf, pointerTokens, toPointer } from "../input/locate.js";
-import { validationProblems } from "../input/validation-problems.js";
+import type { InputProblem } from "../check/evaluation/result.js";
+import { validatorFor } from "../documents/ajv.js";
+import { lineOf, pointerTokens, toPointer } from "../documents/locate.js";
+import { validationProblems } from "../documents/validation-problems.js";
 import { formatCidr, parseCidr, subnetOf } from "./cidr.js";
 import { checkStackConfig } from "./config-checks.js";
 import { CONFIG_NAMESPACE, StackConfigSchema, type RawStackConfig } from "./config-schema.js";

@@ -7,7 +7,7 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { PACK, PACK_NAME } from "../../policies/crossguard/policies.js";
-import type { InputProblem } from "../engine/result.js";
+import type { InputProblem } from "../check/evaluation/result.js";
 import { InputError, UsageError } from "../errors.js";
 import { PROJECT_ROOT } from "../project-root.js";
 import { runStackWithMocks, type MockedRun } from "./mock-run.js";

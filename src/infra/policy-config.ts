@@ -8,11 +8,11 @@
  * problems.
  */
 import type { EnforcementLevel, Policies, PolicyConfigSchema } from "@pulumi/policy";
-import type { InputProblem } from "../engine/result.js";
-import { createAjv } from "../input/ajv.js";
-import { lineOf, toPointer } from "../input/locate.js";
-import { readDocumentSync } from "../input/read-document.js";
-import { validationProblems } from "../input/validation-problems.js";
+import type { InputProblem } from "../check/evaluation/result.js";
+import { createAjv } from "../documents/ajv.js";
+import { lineOf, toPointer } from "../documents/locate.js";
+import { readDocumentSync } from "../documents/read-document.js";
+import { validationProblems } from "../documents/validation-problems.js";
 
 /** Every enforcement level CrossGuard knows. */
 export const ENFORCEMENT_LEVELS = ["advisory", "mandatory", "remediate", "disabled"] as const;

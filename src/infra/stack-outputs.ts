@@ -4,8 +4,8 @@
  * (policies/schemas/stack-outputs.schema.json) and the TS type from one definition.
  */
 import { Type, type Static } from "@sinclair/typebox";
-import { loadValidated, type Loaded } from "../input/ajv.js";
-import { pointerTokens } from "../input/locate.js";
+import { loadValidated, type Loaded } from "../documents/ajv.js";
+import { pointerTokens } from "../documents/locate.js";
 import { LOCK_MODES } from "./config-schema.js";
 
 /** The current version of the outputs shape; bumped on any incompatible change. */

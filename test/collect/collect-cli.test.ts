@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { main } from "../../src/cli/main.js";
-import { loadInventory } from "../../src/inventory/load-inventory.js";
+import { loadInventory } from "../../src/hosts/load-inventory.js";
 import { bufferIo } from "./buffer-io.js";
 
 const bin = fileURLToPath(new URL("../../bin/stronghold.js", import.meta.url));

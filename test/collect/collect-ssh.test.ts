@@ -14,8 +14,8 @@ import {
   CollectionReportSchema,
   type CollectionReport,
 } from "../../src/collect/collection-report.js";
-import { validatorFor } from "../../src/input/ajv.js";
-import type { MachineConfig } from "../../src/machine/schema.js";
+import { validatorFor } from "../../src/documents/ajv.js";
+import type { MachineConfig } from "../../src/machine-config/schema.js";
 import { freePort, startSshd, type Sshd } from "../fixtures/sshd.js";
 import { bufferIo } from "./buffer-io.js";
 

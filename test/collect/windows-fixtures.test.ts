@@ -11,8 +11,8 @@ import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { main } from "../../src/cli/main.js";
 import type { Io } from "../../src/cli/io.js";
-import type { CheckReport } from "../../src/engine/report-model.js";
-import { createAjv } from "../../src/input/ajv.js";
+import type { CheckReport } from "../../src/check/evaluation/report-model.js";
+import { createAjv } from "../../src/documents/ajv.js";
 import { orderedKeys, tokenize } from "../fixtures/windows/powershell-source.js";
 
 const dir = fileURLToPath(new URL("../fixtures/windows/", import.meta.url));

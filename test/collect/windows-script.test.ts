@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { HOSTNAME_PATTERN, LIFECYCLE_STATUSES, ROLES } from "../../src/machine/schema.js";
+import { HOSTNAME_PATTERN, LIFECYCLE_STATUSES, ROLES } from "../../src/machine-config/schema.js";
 import { VERSION } from "../../src/version.js";
 import {
   commandWords,

@@ -9,8 +9,8 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../../src/project-root.js";
-import { loadInventory } from "../../src/inventory/load-inventory.js";
-import { loadDrillConfig } from "../../src/drill/engine/config.js";
+import { loadInventory } from "../../src/hosts/load-inventory.js";
+import { loadDrillConfig } from "../../src/drill/planning/config.js";
 import { drillCli } from "./runbook-helpers.js";
 import { treeState } from "./runbook-helpers.js";
 

@@ -8,13 +8,13 @@ import { mkdtemp, readFile, rm, symlink } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Secret } from "../../src/backup/secret.js";
-import { defineRunbook, type RunbookMeta, type Touch } from "../../src/drill/engine/runbook.js";
-import { planDrill } from "../../src/drill/engine/plan.js";
-import { executeDrill } from "../../src/drill/engine/run-drill.js";
-import type { StepContext } from "../../src/drill/engine/context.js";
-import { FencingError } from "../../src/drill/engine/failures.js";
-import { checkDeclaredPath, isWithin, pathShapeProblem } from "../../src/drill/engine/fencing.js";
+import { Secret } from "../../src/secret.js";
+import { defineRunbook, type RunbookMeta, type Touch } from "../../src/drill/runbook/runbook.js";
+import { planDrill } from "../../src/drill/planning/plan.js";
+import { executeDrill } from "../../src/drill/running/run-drill.js";
+import type { StepContext } from "../../src/drill/runbook/context.js";
+import { FencingError } from "../../src/drill/runbook/failures.js";
+import { checkDeclaredPath, isWithin, pathShapeProblem } from "../../src/drill/fencing/fencing.js";
 import {
   inventoryOf,
   journalOf,

@@ -5,12 +5,12 @@
 import { mkdir, mkdtemp, readFile, realpath, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Inventory, InventoryHost } from "../../src/inventory/inventory.js";
-import { planDrill, type DrillPlan, type PlanRequest } from "../../src/drill/engine/plan.js";
-import { executeDrill, type ExecuteOptions } from "../../src/drill/engine/run-drill.js";
-import type { DrillRun } from "../../src/drill/engine/run-record.js";
-import type { Runbook } from "../../src/drill/engine/runbook.js";
-import type { JournalLine } from "../../src/drill/engine/journal.js";
+import type { Inventory, InventoryHost } from "../../src/hosts/inventory.js";
+import { planDrill, type DrillPlan, type PlanRequest } from "../../src/drill/planning/plan.js";
+import { executeDrill, type ExecuteOptions } from "../../src/drill/running/run-drill.js";
+import type { DrillRun } from "../../src/drill/evidence/run-record.js";
+import type { Runbook } from "../../src/drill/runbook/runbook.js";
+import type { JournalLine } from "../../src/drill/evidence/journal.js";
 
 export function localHost(
   name: string,

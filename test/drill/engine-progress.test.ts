@@ -6,10 +6,10 @@ import { expect } from "chai";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { defineRunbook } from "../../src/drill/engine/runbook.js";
-import { StepFailure } from "../../src/drill/engine/failures.js";
-import { listrProgress, plainProgress } from "../../src/drill/engine/progress.js";
-import { executeDrill } from "../../src/drill/engine/run-drill.js";
+import { defineRunbook } from "../../src/drill/runbook/runbook.js";
+import { StepFailure } from "../../src/drill/runbook/failures.js";
+import { listrProgress, plainProgress } from "../../src/drill/running/progress.js";
+import { executeDrill } from "../../src/drill/running/run-drill.js";
 import { inventoryOf, localHost, mustPlan } from "./engine-helpers.js";
 
 const runbook = defineRunbook(

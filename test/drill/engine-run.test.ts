@@ -7,10 +7,10 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { XMLParser } from "fast-xml-parser";
-import { defineRunbook, type RunbookMeta } from "../../src/drill/engine/runbook.js";
-import { StepFailure } from "../../src/drill/engine/failures.js";
-import { Interrupts } from "../../src/drill/engine/interrupts.js";
-import { TransportError } from "../../src/transport/session.js";
+import { defineRunbook, type RunbookMeta } from "../../src/drill/runbook/runbook.js";
+import { StepFailure } from "../../src/drill/runbook/failures.js";
+import { Interrupts } from "../../src/drill/running/interrupts.js";
+import { TransportError } from "../../src/hosts/transport/session.js";
 import {
   inventoryOf,
   journalOf,

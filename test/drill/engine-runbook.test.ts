@@ -5,7 +5,7 @@
  * builder refuses the same mistakes made without types.
  */
 import { expect } from "chai";
-import { defineRunbook, type RunbookMeta } from "../../src/drill/engine/runbook.js";
+import { defineRunbook, type RunbookMeta } from "../../src/drill/runbook/runbook.js";
 
 const meta: RunbookMeta<"share"> = {
   id: "typed",

@@ -11,17 +11,17 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../../src/project-root.js";
-import { defineRunbook } from "../../src/drill/engine/runbook.js";
+import { defineRunbook } from "../../src/drill/runbook/runbook.js";
 import { inventoryOf, journalOf, localHost, runPlanned, scratchArea } from "./engine-helpers.js";
-import type { JournalLine } from "../../src/drill/engine/journal.js";
+import type { JournalLine } from "../../src/drill/evidence/journal.js";
 
 const src = (p: string) => JSON.stringify(join(PROJECT_ROOT, p));
 
 /** The child: a drill whose inject deletes files, says so in the journal, then waits. */
 const CHILD = `
-import { defineRunbook } from ${src("src/drill/engine/runbook.ts")};
-import { planDrill } from ${src("src/drill/engine/plan.ts")};
-import { executeDrill } from ${src("src/drill/engine/run-drill.ts")};
+import { defineRunbook } from ${src("src/drill/runbook/runbook.ts")};
+import { planDrill } from ${src("src/drill/planning/plan.ts")};
+import { executeDrill } from ${src("src/drill/running/run-drill.ts")};
 import { putBackOriginal, removeScratch, sharePaths } from ${src("runbooks/lib/share.ts")};
 
 const [sandbox, share, evidenceDir, mode] = process.argv.slice(2);

@@ -9,9 +9,9 @@ import {
   ManifestError,
 } from "../../src/drill/manifest/manifest.js";
 import { parseRemoteOutput } from "../../src/drill/manifest/remote-manifest.js";
-import { localSession } from "../../src/transport/local-session.js";
-import { openSession } from "../../src/transport/open-session.js";
-import type { HostSession } from "../../src/transport/session.js";
+import { localSession } from "../../src/hosts/transport/local-session.js";
+import { openSession } from "../../src/hosts/transport/open-session.js";
+import type { HostSession } from "../../src/hosts/transport/session.js";
 import { inventoryHost, startSshd, type Sshd } from "../fixtures/sshd.js";
 import { expectedEntries, writeTree } from "./manifest-tree.js";
 

@@ -20,8 +20,8 @@ import {
   ManifestError,
   type Manifest,
 } from "../../src/drill/manifest/manifest.js";
-import type { InventoryHost } from "../../src/inventory/inventory.js";
-import { localSession } from "../../src/transport/local-session.js";
+import type { InventoryHost } from "../../src/hosts/inventory.js";
+import { localSession } from "../../src/hosts/transport/local-session.js";
 import { expectedEntries, writeTree } from "./manifest-tree.js";
 
 const host: InventoryHost = {

@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { RUNBOOKS, findRunbook } from "../../runbooks/index.js";
 import { chooseVictims } from "../../runbooks/file-deletion.js";
 import { randomSample } from "../../runbooks/backup-integrity.js";
-import { planDrill } from "../../src/drill/engine/plan.js";
+import { planDrill } from "../../src/drill/planning/plan.js";
 import { inventoryOf, localHost } from "./engine-helpers.js";
 
 const PINNED: Record<string, string[]> = {

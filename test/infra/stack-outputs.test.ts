@@ -5,7 +5,7 @@ import { expect } from "chai";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { validatorFor } from "../../src/input/ajv.js";
+import { validatorFor } from "../../src/documents/ajv.js";
 import {
   SECRET_MASK,
   StackOutputsSchema,

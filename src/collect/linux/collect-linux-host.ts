@@ -3,12 +3,12 @@
  * pure parsers, the mapping onto the machine config, and schema validation. Every way this can go
  * wrong comes back as a typed failure; nothing here throws for a host's sake.
  */
-import type { InventoryHost, MachineFacts } from "../../inventory/inventory.js";
-import { validatorFor } from "../../input/ajv.js";
-import { validationProblems } from "../../input/validation-problems.js";
-import { MachineConfigSchema } from "../../machine/schema.js";
-import { openSession } from "../../transport/open-session.js";
-import { TransportError, type HostSession } from "../../transport/session.js";
+import type { InventoryHost, MachineFacts } from "../../hosts/inventory.js";
+import { validatorFor } from "../../documents/ajv.js";
+import { validationProblems } from "../../documents/validation-problems.js";
+import { MachineConfigSchema } from "../../machine-config/schema.js";
+import { openSession } from "../../hosts/transport/open-session.js";
+import { TransportError, type HostSession } from "../../hosts/transport/session.js";
 import { machineFileName } from "../file-name.js";
 import type { Failure } from "../host-outcome.js";
 import { clip, splitProbeOutput } from "../probe-output.js";

@@ -5,8 +5,8 @@
 import path from "node:path";
 import { Type, type Static } from "@sinclair/typebox";
 import { InputError } from "../../errors.js";
-import { loadValidated } from "../../input/ajv.js";
-import { DATA_DIR } from "../../policy/paths.js";
+import { loadValidated } from "../../documents/ajv.js";
+import { DATA_DIR } from "../../check/policy/paths.js";
 
 const Names = (description: string) =>
   Type.Optional(

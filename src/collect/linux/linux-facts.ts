@@ -1,5 +1,5 @@
 /** Every fact family of a Linux host, parsed from the probe sections by the pure parsers. */
-import type { Role } from "../../machine/schema.js";
+import type { Role } from "../../machine-config/schema.js";
 import type { Fact } from "../fact.js";
 import type { ProbeOutput } from "../probe-output.js";
 import { parseAccounts, type AccountFacts } from "./accounts.js";

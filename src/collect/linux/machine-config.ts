@@ -3,8 +3,8 @@
  * "unknown" and is listed with its reason; facts the machine-config model has no field for
  * (sshd settings, pending updates, empty passwords…) become observations in the collection report.
  */
-import type { MachineFacts } from "../../inventory/inventory.js";
-import { UNKNOWN, type MachineConfig } from "../../machine/schema.js";
+import type { MachineFacts } from "../../hosts/inventory.js";
+import { UNKNOWN, type MachineConfig } from "../../machine-config/schema.js";
 import { VERSION } from "../../version.js";
 import { known, mapFact, unknown, type Fact } from "../fact.js";
 import type { Observation, UnknownFact } from "../host-outcome.js";

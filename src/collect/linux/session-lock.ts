@@ -5,7 +5,7 @@
  */
 import { known, unknown, type Fact } from "../fact.js";
 import { probeFailure, type ProbeOutput } from "../probe-output.js";
-import type { Role } from "../../machine/schema.js";
+import type { Role } from "../../machine-config/schema.js";
 import { count, lines } from "./key-values.js";
 
 /** Idle lock in seconds for a machine of this role. */

@@ -2,7 +2,7 @@
  * File manifests on any host: built where the files are (worker threads on this machine, one
  * shell command over SSH) and compared after a recovery.
  */
-import type { HostSession } from "../../transport/session.js";
+import type { HostSession } from "../../hosts/transport/session.js";
 import type { Manifest, ManifestOptions } from "./entries.js";
 import { localManifest } from "./local-manifest.js";
 import { remoteManifest } from "./remote-manifest.js";

@@ -10,7 +10,7 @@ import {
   type Manifest,
   type ManifestOptions,
 } from "./entries.js";
-import type { HostSession } from "../../transport/session.js";
+import type { HostSession } from "../../hosts/transport/session.js";
 
 // $1 root, $2 parallel hashers ("auto": one per core of the host), $3 "sample" when stdin lists
 // the files (NUL-separated, ./-relative). Prints stat records "size mode ./path\0", an empty

@@ -13,8 +13,8 @@ import { linuxMachineConfig } from "../../../src/collect/linux/machine-config.js
 import { PROBES } from "../../../src/collect/linux/probes.js";
 import { newNonce, PROBE_SCRIPT, probeCommand } from "../../../src/collect/linux/probe-script.js";
 import { splitProbeOutput } from "../../../src/collect/probe-output.js";
-import { validatorFor } from "../../../src/input/ajv.js";
-import { MachineConfigSchema } from "../../../src/machine/schema.js";
+import { validatorFor } from "../../../src/documents/ajv.js";
+import { MachineConfigSchema } from "../../../src/machine-config/schema.js";
 
 interface Run {
   readonly stdout: string;

@@ -11,9 +11,9 @@ import { validateMapped } from "../../../src/collect/linux/collect-linux-host.js
 import { loadEdrCatalog } from "../../../src/collect/linux/edr-catalog.js";
 import { parseLinuxFacts } from "../../../src/collect/linux/linux-facts.js";
 import { linuxMachineConfig } from "../../../src/collect/linux/machine-config.js";
-import { validatorFor } from "../../../src/input/ajv.js";
-import type { MachineFacts } from "../../../src/inventory/inventory.js";
-import { MachineConfigSchema, type MachineConfig } from "../../../src/machine/schema.js";
+import { validatorFor } from "../../../src/documents/ajv.js";
+import type { MachineFacts } from "../../../src/hosts/inventory.js";
+import { MachineConfigSchema, type MachineConfig } from "../../../src/machine-config/schema.js";
 import { transcript, type TRANSCRIPTS } from "../../fixtures/linux/transcripts.js";
 import { bufferIo } from "../buffer-io.js";
 

@@ -1,0 +1,60 @@
+/** aup-license-seats-within-owned: installations of a licensed title do not exceed its seats. */
+import type { FleetCheck } from "../types.js";
+import type { Evidence } from "../../evaluation/result.js";
+import { commercialTitles, inventoryOf } from "../software.js";
+import { licensesByProduct, registerLines } from "../licenses.js";
+
+interface Installation {
+  readonly handle: number;
+  readonly index: number;
+  readonly name: string;
+}
+
+export const licenseSeats: FleetCheck = {
+  requires: ["licenses"],
+  create(ctx) {
+    const licenses = licensesByProduct(ctx.data.licenses, ctx.at);
+    const file = ctx.data.licenses?.file ?? "the license register";
+    const failures = new Map<number, Evidence[]>();
+    const installed = new Map<string, Installation[]>();
+    return {
+      observe(machine, handle) {
+        const inventory = inventoryOf(
+          machine,
+          `a software inventory to count seats against ${file}`,
+        );
+        if (!inventory.known) {
+          failures.set(handle, [inventory.evidence]);
+          return;
+        }
+        for (const [key, { index }] of commercialTitles(
+          inventory.items,
+          ctx.data.softwareCatalog,
+        )) {
+          // Titles with no current license at all are aup-commercial-software-licensed's finding.
+          if ((licenses.get(key)?.current.length ?? 0) === 0) continue;
+          const name = inventory.items[index]?.name ?? key;
+          installed.set(key, [...(installed.get(key) ?? []), { handle, index, name }]);
+        }
+      },
+      finish() {
+        for (const [key, installations] of installed) {
+          const current = licenses.get(key)?.current ?? [];
+          const owned = current.reduce((sum, entry) => sum + entry.seats, 0);
+          if (installations.length <= owned) continue;
+          for (const { handle, index, name } of installations) {
+            failures.set(handle, [
+              ...(failures.get(handle) ?? []),
+              {
+                pointer: `/software/${index}`,
+                actual: `${name}: installed on ${installations.length} machines`,
+                expected: `≤ ${owned} seats owned (${registerLines(file, current)})`,
+              },
+            ]);
+          }
+        }
+        return { failures };
+      },
+    };
+  },
+};

@@ -1,0 +1,67 @@
+/** aup-prohibited-software: nothing installed matches a prohibited pattern unless approved. */
+import type { MachineCheck } from "../types.js";
+import type { Evidence } from "../../evaluation/result.js";
+import { inventoryOf, type InstalledSoftware } from "../software.js";
+import { pattern } from "../patterns.js";
+import { Memo } from "../../memo.js";
+
+export const PROHIBITED_CATEGORIES = [
+  "p2p",
+  "crypto-miner",
+  "remote-access",
+  "game",
+  "other",
+] as const;
+export type ProhibitedCategory = (typeof PROHIBITED_CATEGORIES)[number];
+
+const CATEGORY_WORDS: Readonly<Record<ProhibitedCategory, string>> = {
+  p2p: "peer-to-peer file sharing",
+  "crypto-miner": "cryptocurrency miner",
+  "remote-access": "unapproved remote-access tool",
+  game: "game or game store",
+  other: "prohibited by town policy",
+};
+
+/** One entry of the `prohibited` parameter: both patterns, when given, must match. */
+export interface ProhibitedPattern {
+  readonly category: ProhibitedCategory;
+  readonly name?: string;
+  readonly publisher?: string;
+}
+
+function matches(item: InstalledSoftware, rule: ProhibitedPattern): boolean {
+  if (rule.name !== undefined && !pattern(rule.name).test(item.name)) return false;
+  if (rule.publisher === undefined) return true;
+  return item.publisher !== undefined && pattern(rule.publisher).test(item.publisher);
+}
+
+// The verdict on a (name, publisher) pair depends only on the parameters: decide it once.
+const verdicts = new Memo<object, ProhibitedPattern | undefined>();
+
+function prohibitedRule(
+  item: InstalledSoftware,
+  params: Readonly<Record<string, unknown>>,
+): ProhibitedPattern | undefined {
+  return verdicts.get(params, `${item.name}\u0000${item.publisher ?? ""}`, () => {
+    const approved = params["approved"] as readonly string[];
+    if (approved.some((a) => pattern(a).test(item.name))) return undefined;
+    return (params["prohibited"] as readonly ProhibitedPattern[]).find((r) => matches(item, r));
+  });
+}
+
+export const prohibitedSoftware: MachineCheck = (machine, ctx) => {
+  const inventory = inventoryOf(machine, "a software inventory with no prohibited titles");
+  if (!inventory.known) return { status: "fail", evidence: [inventory.evidence] };
+  const evidence: Evidence[] = [];
+  inventory.items.forEach((item, index) => {
+    const rule = prohibitedRule(item, ctx.params);
+    if (rule === undefined) return;
+    const how = rule.name ?? rule.publisher ?? "";
+    evidence.push({
+      pointer: `/software/${index}`,
+      actual: item.publisher === undefined ? item.name : `${item.name} (${item.publisher})`,
+      expected: `not installed: ${CATEGORY_WORDS[rule.category]} (matches /${how}/i)`,
+    });
+  });
+  return evidence.length === 0 ? { status: "pass" } : { status: "fail", evidence };
+};

@@ -1,0 +1,220 @@
+/**
+ * One compliance run: stream machines from the inputs, evaluate every control, let the fleet
+ * controls conclude, apply waivers, score, and decide the gate. Machines are not kept: only
+ * their results (shared objects for passes) and the few facts fleet controls accumulate.
+ */
+import type { Readable } from "node:stream";
+import type { FleetAccumulator, PolicyData } from "../controls/types.js";
+import { recordsOf, workItems } from "../input/machines.js";
+import type { Waiver } from "../policy/baseline-schema.js";
+import type { Policy } from "../policy/resolve.js";
+import { evaluateRecords, type EvaluatedBatch } from "./evaluate-batch.js";
+import { notApplicable } from "./evaluate-machine.js";
+import type { CheckReport, FailOn, Score } from "./report-model.js";
+import type { ControlResult, InputProblem, Severity, SubjectResults } from "./result.js";
+import { decideGate, ScoreTally } from "./score.js";
+import { WaiverBook } from "./waivers.js";
+import { VERSION } from "../../version.js";
+
+export interface CheckRun {
+  readonly inputs: readonly string[];
+  readonly policy: Policy;
+  readonly data: PolicyData;
+  readonly waivers: readonly Waiver[];
+  readonly at: Date;
+  readonly failOn: FailOn;
+  readonly minScore: number;
+  /** Problems already found in side inputs (registers, waivers): reported with the rest. */
+  readonly problems?: readonly InputProblem[];
+  readonly warnings?: readonly string[];
+  readonly stdin?: Readable;
+}
+
+interface MutableSubject extends Omit<SubjectResults, "results"> {
+  results: ControlResult[];
+}
+
+const REGISTER_OPTION = { licenses: "--licenses", assets: "--assets" } as const;
+
+async function* evaluatedBatches(
+  inputs: readonly string[],
+  stdin: Readable | undefined,
+  controls: Policy["controls"],
+  at: Date,
+  data: PolicyData,
+): AsyncGenerator<EvaluatedBatch> {
+  for await (const item of workItems(inputs, stdin)) {
+    yield evaluateRecords(recordsOf(item), controls, at, data);
+  }
+}
+
+interface FleetSlot {
+  readonly index: number;
+  readonly accumulator?: FleetAccumulator;
+  /** The fixed result when a register the check needs was not given. */
+  readonly missing?: ControlResult;
+}
+
+/** An accumulator per fleet control, or a fixed not-applicable (and a warning) without its register. */
+function startFleetChecks(run: CheckRun, warnings: string[]): FleetSlot[] {
+  const { data, at } = run;
+  return run.policy.controls.flatMap((control, index): FleetSlot[] => {
+    if (control.evaluator.kind !== "fleet") return [];
+    const missing = control.evaluator.check.requires.filter((r) => data[r] === undefined);
+    if (missing.length === 0) {
+      const params = control.meta.parameters;
+      return [{ index, accumulator: control.evaluator.check.create({ at, params, data }) }];
+    }
+    const options = missing.map((m) => REGISTER_OPTION[m]).join(" and ");
+    warnings.push(`${control.meta.id} was not evaluated: it needs ${options}`);
+    return [{ index, missing: notApplicable(control.meta.id, `not evaluated: needs ${options}`) }];
+  });
+}
+
+const failedToRun = (control: string, error: unknown): ControlResult => ({
+  control,
+  status: "error",
+  message: `the check failed to run: ${(error as Error).message}`,
+});
+
+/** Lets each fleet control conclude: failures onto observed machines, unreported assets as rows. */
+function concludeFleetChecks(
+  fleet: readonly FleetSlot[],
+  controls: Policy["controls"],
+  subjects: MutableSubject[],
+): void {
+  for (const f of fleet) {
+    if (!f.accumulator) continue;
+    const id = controls[f.index]!.meta.id;
+    let outcome;
+    try {
+      outcome = f.accumulator.finish();
+    } catch (error) {
+      for (const s of subjects)
+        if (s.results[f.index]!.status === "pass") s.results[f.index] = failedToRun(id, error);
+      continue;
+    }
+    for (const [handle, evidence] of outcome.failures) {
+      const subject = subjects[handle];
+      if (subject) subject.results[f.index] = { control: id, status: "fail", evidence };
+    }
+    for (const asset of outcome.unreported ?? []) {
+      subjects.push({
+        subject: asset.hostname || asset.assetTag,
+        kind: "unreported-asset",
+        department: asset.department,
+        site: asset.site,
+        role: "unknown",
+        results: controls.map((c, i) =>
+          i === f.index
+            ? { control: id, status: "fail", evidence: asset.evidence }
+            : notApplicable(c.meta.id, "asset never reported: nothing to evaluate"),
+        ),
+      });
+    }
+  }
+}
+
+/** Applies waivers to every result, then scores machines, departments, sites and the fleet. */
+function waiveAndScore(run: CheckRun, subjects: MutableSubject[], warnings: string[]) {
+  const controls = run.policy.controls;
+  const book = new WaiverBook(run.waivers, run.at);
+  const evaluated = new Set(controls.map((c) => c.meta.id));
+  for (const w of run.waivers) {
+    if (!evaluated.has(w.control))
+      warnings.push(`waiver ${w.id} names control ${w.control}, which this run does not evaluate`);
+  }
+  const fleet = new ScoreTally();
+  const byDepartment = new Map<string, ScoreTally>();
+  const bySite = new Map<string, ScoreTally>();
+  const bySubject: Score[] = [];
+  const failing: Partial<Record<Severity, number>> = {};
+  const tallyFor = (map: Map<string, ScoreTally>, key: string): ScoreTally => {
+    let tally = map.get(key);
+    if (!tally) map.set(key, (tally = new ScoreTally()));
+    return tally;
+  };
+  for (const subject of subjects) {
+    const own = new ScoreTally();
+    const scope = { ...subject, hostname: subject.subject };
+    subject.results.forEach((raw, i) => {
+      const result = book.apply(raw, scope);
+      subject.results[i] = result;
+      const severity = controls[i]!.meta.severity;
+      own.add(result.status, severity);
+      if (result.status === "fail" || result.status === "error")
+        failing[severity] = (failing[severity] ?? 0) + 1;
+    });
+    for (const tally of [
+      tallyFor(byDepartment, subject.department),
+      tallyFor(bySite, subject.site),
+      fleet,
+    ])
+      tally.merge(own);
+    bySubject.push(own.result());
+  }
+  for (const w of run.waivers) {
+    if (evaluated.has(w.control) && !book.used.has(w.id))
+      warnings.push(`waiver ${w.id} matched no failing result and can be retired`);
+  }
+  // Plain code-unit order, not the locale's: the same report on every machine.
+  const sorted = (map: Map<string, ScoreTally>) =>
+    Object.fromEntries(
+      [...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, t]) => [k, t.result()]),
+    );
+  const fleetScore = fleet.result();
+  return {
+    scores: {
+      fleet: fleetScore,
+      byDepartment: sorted(byDepartment),
+      bySite: sorted(bySite),
+      bySubject,
+    },
+    gate: decideGate(run.failOn, run.minScore, fleetScore, failing),
+  };
+}
+
+export async function runCheck(run: CheckRun): Promise<CheckReport> {
+  const { policy, data, at } = run;
+  const controls = policy.controls;
+  const problems: InputProblem[] = [...(run.problems ?? [])];
+  const warnings: string[] = [...(run.warnings ?? [])];
+  const fleet = startFleetChecks(run, warnings);
+
+  const subjects: MutableSubject[] = [];
+  for await (const batch of evaluatedBatches(run.inputs, run.stdin, controls, at, data)) {
+    problems.push(...batch.problems);
+    for (const machine of batch.machines) {
+      const handle = subjects.length;
+      const results = machine.results;
+      for (const f of fleet) {
+        if (f.missing) results[f.index] = f.missing;
+        else if (results[f.index]!.status === "pass") {
+          try {
+            f.accumulator!.observe(machine.fleet, handle);
+          } catch (error) {
+            results[f.index] = failedToRun(controls[f.index]!.meta.id, error);
+          }
+        }
+      }
+      const { subject, department, site, role, source } = machine;
+      subjects.push({ subject, kind: "machine", department, site, role, source, results });
+    }
+  }
+  concludeFleetChecks(fleet, controls, subjects);
+  const { scores, gate } = waiveAndScore(run, subjects, warnings);
+
+  return {
+    schemaVersion: 1,
+    tool: { name: "stronghold", version: VERSION },
+    at: at.toISOString(),
+    baselines: policy.baselines.map(({ id, title, version }) => ({ id, title, version })),
+    ...(policy.overlay ? { overlay: policy.overlay } : {}),
+    controls: controls.map((c) => c.meta),
+    subjects,
+    problems,
+    warnings,
+    scores,
+    gate,
+  };
+}

@@ -1,0 +1,254 @@
+/**
+ * Reads machine configurations from directories, single-machine files, fleet files
+ * ({ machines: [...] } in YAML or JSON, or JSON Lines) and stdin. Every machine comes out
+ * validated, or as the located problems that kept it out; nothing is skipped silently.
+ */
+import { createReadStream } from "node:fs";
+import { readdir, stat } from "node:fs/promises";
+import path from "node:path";
+import type { Readable } from "node:stream";
+import type { InputProblem, Source } from "../evaluation/result.js";
+import { MachineConfigSchema, type MachineConfig } from "../../machine-config/schema.js";
+import { createAjv, twoSpeed } from "../../documents/ajv.js";
+import { parseText, readDocumentSync, MAX_DOCUMENT_BYTES } from "../../documents/read-document.js";
+import { validationProblems } from "../../documents/validation-problems.js";
+
+export type MachineRecord =
+  | { readonly kind: "machine"; readonly machine: MachineConfig; readonly source: Source }
+  | { readonly kind: "problem"; readonly problem: InputProblem };
+
+const MACHINE_FILE = /\.(ya?ml|json)$/i;
+const JSON_LINES = /\.(jsonl|ndjson)$/i;
+/** Machine files handed on together: one batch costs one promise round trip, not one per file. */
+const FILES_PER_BATCH = 64;
+
+const validateMachine = twoSpeed<MachineConfig>(
+  MachineConfigSchema,
+  createAjv({ fast: true }),
+  createAjv(),
+);
+
+function isFleet(value: unknown): value is { machines: unknown[] } {
+  return (
+    value !== null &&
+    typeof value === "object" &&
+    !("hostname" in value) &&
+    Array.isArray((value as { machines?: unknown }).machines)
+  );
+}
+
+function check(
+  value: unknown,
+  source: Source,
+  text: string | undefined,
+  pointerPrefix = "",
+  startLine = 1,
+): MachineRecord[] {
+  if (validateMachine.isValid(value)) return [{ kind: "machine", machine: value, source }];
+  const errors = validateMachine.explain(value);
+  if (errors.length === 0) {
+    const message = "does not match the machine-config schema";
+    return [{ kind: "problem", problem: { file: source.file, pointer: pointerPrefix, message } }];
+  }
+  return validationProblems(errors, source.file, {
+    ...(text === undefined ? {} : { text }),
+    pointerPrefix,
+    startLine,
+  }).map((problem) => ({ kind: "problem", problem }));
+}
+
+/** The machines in one parsed document: a single machine, or each entry of a fleet file. */
+function fromDocument(value: unknown, file: string, text: string): MachineRecord[] {
+  if (!isFleet(value)) return check(value, { file }, text);
+  return value.machines.flatMap((entry, index) =>
+    check(entry, { file, index }, text, `/machines/${index}`),
+  );
+}
+
+/** One JSON Lines record: a machine, or the problem with its line. */
+function fromJsonLine(raw: string, file: string, line: number): MachineRecord[] {
+  if (raw.trim() === "") return [];
+  const problem = (message: string): MachineRecord[] => [
+    { kind: "problem", problem: { file, line, pointer: "", message } },
+  ];
+  if (raw.length > MAX_DOCUMENT_BYTES)
+    return problem("is longer than the 32 MiB limit for one machine");
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (error) {
+    return problem(`is not valid JSON: ${(error as Error).message}`);
+  }
+  return check(value, { file, line }, raw, "", line);
+}
+
+/**
+ * A unit of reading work, small enough to hand to a worker thread: document files to read and
+ * parse, a run of JSON Lines already read, or records already made (stdin, missing paths).
+ */
+export type WorkItem =
+  | { readonly kind: "files"; readonly files: readonly string[] }
+  | {
+      readonly kind: "lines";
+      readonly file: string;
+      readonly firstLine: number;
+      readonly lines: readonly string[];
+    }
+  | { readonly kind: "records"; readonly records: readonly MachineRecord[] };
+
+/** JSON Lines read in 1 MiB chunks, each chunk's complete lines one work item. */
+async function* jsonLinesItems(file: string): AsyncGenerator<WorkItem> {
+  const stream = createReadStream(file, { encoding: "utf8", highWaterMark: 1 << 20 });
+  let rest = "";
+  let line = 1;
+  try {
+    for await (const chunk of stream as AsyncIterable<string>) {
+      const lines = (rest + chunk).split("\n");
+      rest = lines.pop() ?? "";
+      // A line longer than any machine may be is cut off here and reported by fromJsonLine.
+      if (rest.length > MAX_DOCUMENT_BYTES) {
+        lines.push(rest);
+        rest = "";
+      }
+      yield { kind: "lines", file, firstLine: line, lines };
+      line += lines.length;
+    }
+    if (rest !== "") yield { kind: "lines", file, firstLine: line, lines: [rest] };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    const message = `cannot be read: ${code}`;
+    yield {
+      kind: "records",
+      records: [{ kind: "problem", problem: { file, pointer: "", message } }],
+    };
+  } finally {
+    stream.destroy();
+  }
+}
+
+function fromDocumentFile(file: string): MachineRecord[] {
+  const doc = readDocumentSync(file);
+  return doc.ok
+    ? fromDocument(doc.value, file, doc.text)
+    : [{ kind: "problem", problem: doc.problem }];
+}
+
+/** Machine files below a directory, in a stable order; hidden files and folders are left out. */
+async function listDirectory(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile() && (MACHINE_FILE.test(e.name) || JSON_LINES.test(e.name)))
+    .map((e) => path.join(e.parentPath, e.name))
+    .filter(
+      (f) =>
+        !path
+          .relative(dir, f)
+          .split(path.sep)
+          .some((part) => part.startsWith(".")),
+    )
+    .sort();
+}
+
+async function* directoryItems(dir: string): AsyncGenerator<WorkItem> {
+  const files = await listDirectory(dir);
+  if (files.length === 0) {
+    const message = "holds no .yaml, .yml, .json or .jsonl machine files";
+    yield {
+      kind: "records",
+      records: [{ kind: "problem", problem: { file: dir, pointer: "", message } }],
+    };
+    return;
+  }
+  let documents: string[] = [];
+  for (const file of files) {
+    if (JSON_LINES.test(file)) {
+      if (documents.length > 0) yield { kind: "files", files: documents };
+      documents = [];
+      yield* jsonLinesItems(file);
+    } else {
+      documents.push(file);
+      if (documents.length === FILES_PER_BATCH) {
+        yield { kind: "files", files: documents };
+        documents = [];
+      }
+    }
+  }
+  if (documents.length > 0) yield { kind: "files", files: documents };
+}
+
+function fromStdinText(text: string): MachineRecord[] {
+  const file = "<stdin>";
+  const doc = parseText(text, file);
+  if (doc.ok) return fromDocument(doc.value, file, doc.text);
+  // Several JSON objects, one per line, are JSON Lines rather than broken YAML.
+  if (/^\s*\{/.test(text) && text.trim().includes("\n")) {
+    return text.split("\n").flatMap((raw, i) => fromJsonLine(raw, file, i + 1));
+  }
+  return [{ kind: "problem", problem: doc.problem }];
+}
+
+async function readAll(stdin: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** The inputs ("-" is stdin) as work items, in order. */
+export async function* workItems(
+  inputs: readonly string[],
+  stdin: Readable = process.stdin,
+): AsyncGenerator<WorkItem> {
+  for (const input of inputs) {
+    if (input === "-") {
+      yield { kind: "records", records: fromStdinText(await readAll(stdin)) };
+      continue;
+    }
+    let info;
+    try {
+      info = await stat(input);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const message =
+        code === "ENOENT" ? "does not exist" : `cannot be read: ${code ?? String(error)}`;
+      yield {
+        kind: "records",
+        records: [{ kind: "problem", problem: { file: input, pointer: "", message } }],
+      };
+      continue;
+    }
+    if (info.isDirectory()) yield* directoryItems(input);
+    else if (JSON_LINES.test(input)) yield* jsonLinesItems(input);
+    else yield { kind: "files", files: [input] };
+  }
+}
+
+/** Reads and validates what a work item names: every machine, or the problems that kept it out. */
+export function recordsOf(item: WorkItem): readonly MachineRecord[] {
+  switch (item.kind) {
+    case "records":
+      return item.records;
+    case "lines":
+      return item.lines.flatMap((raw, i) => fromJsonLine(raw, item.file, item.firstLine + i));
+    case "files":
+      return item.files.flatMap(fromDocumentFile);
+  }
+}
+
+/**
+ * Every machine in the given inputs ("-" is stdin), in order, or the problems that kept it out,
+ * handed on in batches so that a large fleet costs no promise round trip per machine.
+ */
+export async function* readMachineBatches(
+  inputs: readonly string[],
+  stdin: Readable = process.stdin,
+): AsyncGenerator<readonly MachineRecord[]> {
+  for await (const item of workItems(inputs, stdin)) yield recordsOf(item);
+}
+
+/** The same, one record at a time. */
+export async function* readMachines(
+  inputs: readonly string[],
+  stdin: Readable = process.stdin,
+): AsyncGenerator<MachineRecord> {
+  for await (const batch of readMachineBatches(inputs, stdin)) yield* batch;
+}

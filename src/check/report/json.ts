@@ -1,0 +1,152 @@
+/**
+ * The machine-readable report, documented by policies/schemas/check-report.schema.json
+ * (schemaVersion 1). Written as one valid JSON document in pieces: the header, then one line per
+ * subject, then the trailer, so memory stays flat however large the fleet.
+ */
+import type { CheckReport, Score } from "../evaluation/report-model.js";
+import type { ControlResult, Evidence, SubjectResults, WaiverRef } from "../evaluation/result.js";
+import { type Write, subjectScore } from "./common.js";
+
+/** The `schemaVersion` this reporter writes; bump it (and the schema) on any breaking change. */
+export const JSON_REPORT_SCHEMA_VERSION = 1;
+
+/** Default file name of this format when written under --out. */
+export const fileName = "stronghold-report.json";
+
+/** Renders the JSON report. */
+export function render(report: CheckReport, write: Write): void {
+  const head = {
+    schemaVersion: JSON_REPORT_SCHEMA_VERSION,
+    tool: { name: report.tool.name, version: report.tool.version },
+    at: report.at,
+    baselines: report.baselines.map((b) => ({ id: b.id, title: b.title, version: b.version })),
+    ...(report.overlay === undefined
+      ? {}
+      : { overlay: { name: report.overlay.name, file: report.overlay.file } }),
+    controls: report.controls.map((c) => ({
+      id: c.id,
+      baseline: c.baseline,
+      title: c.title,
+      severity: c.severity,
+      rationale: c.rationale,
+      remediation: c.remediation,
+      references: c.references,
+      appliesTo: c.appliesTo,
+      parameters: c.parameters,
+      checkKind: c.checkKind,
+    })),
+  };
+  // Reopen the header object to append the streamed arrays to it.
+  write(`${JSON.stringify(head).slice(0, -1)},"subjects":[`);
+  // Most results are passes: their JSON is the same for every machine, so write it once.
+  const passes = report.controls.map((c) => JSON.stringify({ control: c.id, status: "pass" }));
+  report.subjects.forEach((subject, i) => {
+    // The subject without its results, reopened to append them.
+    const head = JSON.stringify(jsonSubject(subject, subjectScore(report, i))).slice(0, -1);
+    const results = subject.results
+      .map((r, c) =>
+        r.status === "pass" && r.control === report.controls[c]?.id ? passes[c] : resultJson(r),
+      )
+      .join(",");
+    write(`${i === 0 ? "" : ","}\n${head},"results":[${results}]}`);
+  });
+  write(`\n],"problems":[`);
+  report.problems.forEach((p, i) => {
+    const problem = {
+      file: p.file,
+      pointer: p.pointer,
+      ...(p.line === undefined ? {} : { line: p.line }),
+      message: p.message,
+    };
+    write(`${i === 0 ? "" : ","}\n${JSON.stringify(problem)}`);
+  });
+  const tail = {
+    warnings: report.warnings,
+    scores: {
+      fleet: jsonScore(report.scores.fleet),
+      byDepartment: mapScores(report.scores.byDepartment),
+      bySite: mapScores(report.scores.bySite),
+    },
+    gate: {
+      failOn: report.gate.failOn,
+      minScore: report.gate.minScore,
+      passed: report.gate.passed,
+      reasons: report.gate.reasons,
+    },
+  };
+  write(`\n],${JSON.stringify(tail).slice(1)}\n`);
+}
+
+function jsonSubject(s: SubjectResults, score: Score | undefined) {
+  return {
+    subject: s.subject,
+    kind: s.kind,
+    department: s.department,
+    site: s.site,
+    role: s.role,
+    ...(s.source === undefined
+      ? {}
+      : {
+          source: {
+            file: s.source.file,
+            ...(s.source.index === undefined ? {} : { index: s.source.index }),
+            ...(s.source.line === undefined ? {} : { line: s.source.line }),
+          },
+        }),
+    ...(score === undefined ? {} : { score: jsonScore(score) }),
+  };
+}
+
+/** Not-applicable results are shared objects (one per control and reason): serialise each once. */
+const serialised = new WeakMap<ControlResult, string>();
+function resultJson(r: ControlResult): string {
+  let json = serialised.get(r);
+  if (json === undefined) {
+    json = JSON.stringify(jsonResult(r));
+    if (Object.isFrozen(r)) serialised.set(r, json);
+  }
+  return json;
+}
+
+/** Only the fields of each status: a pass is just {control, status}. */
+function jsonResult(r: ControlResult) {
+  switch (r.status) {
+    case "pass":
+      return { control: r.control, status: r.status };
+    case "fail":
+      return {
+        control: r.control,
+        status: r.status,
+        evidence: r.evidence.map(jsonEvidence),
+        ...(r.expiredWaiver === undefined ? {} : { expiredWaiver: jsonWaiver(r.expiredWaiver) }),
+      };
+    case "waived":
+      return {
+        control: r.control,
+        status: r.status,
+        evidence: r.evidence.map(jsonEvidence),
+        waiver: jsonWaiver(r.waiver),
+      };
+    case "not-applicable":
+      return { control: r.control, status: r.status, reason: r.reason };
+    case "error":
+      return { control: r.control, status: r.status, message: r.message };
+  }
+}
+
+function jsonEvidence(e: Evidence) {
+  // JSON.stringify drops `actual` when it is undefined: "absent" stays distinguishable from null.
+  return { pointer: e.pointer, actual: e.actual, expected: e.expected };
+}
+
+function jsonWaiver(w: WaiverRef) {
+  return { id: w.id, justification: w.justification, approver: w.approver, expires: w.expires };
+}
+
+function jsonScore(s: Score) {
+  return { score: s.score, counts: s.counts };
+}
+
+function mapScores(scores: Readonly<Record<string, Score>>) {
+  return Object.fromEntries(Object.entries(scores).map(([k, v]) => [k, jsonScore(v)]));
+}

@@ -1,0 +1,263 @@
+/**
+ * SARIF 2.1.0 for code-scanning dashboards: one rule per control, one result per failed, errored
+ * or waived (suppressed) control on a subject, located in the machine's source file and by host
+ * name; input problems become tool execution notifications. Written as one JSON document in
+ * pieces, one per subject.
+ */
+import type {
+  Invocation,
+  Location,
+  Log,
+  Notification,
+  ReportingDescriptor,
+  Result,
+  Run,
+} from "sarif";
+import type { CheckReport, ResolvedControl } from "../evaluation/report-model.js";
+import type { ControlResult, Evidence, Severity, SubjectResults } from "../evaluation/result.js";
+import {
+  type Write,
+  describeEvidence,
+  describeWaiver,
+  fileLine,
+  formatPointer,
+  pathToUriReference,
+} from "./common.js";
+
+export const SARIF_SCHEMA_URI =
+  "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+
+/** GitHub code scanning reads this property (a numeric string) to rank alerts. */
+export const SECURITY_SEVERITY: Readonly<Record<Severity, string>> = {
+  critical: "9.5",
+  high: "7.5",
+  medium: "5.0",
+  low: "2.0",
+};
+
+const LEVEL: Readonly<Record<Severity, "error" | "warning" | "note">> = {
+  critical: "error",
+  high: "error",
+  medium: "warning",
+  low: "note",
+};
+
+const REFERENCE_TAG: Readonly<Record<string, string>> = {
+  cisControls: "CIS Controls",
+  cisBenchmark: "CIS Benchmark",
+  nist80053: "NIST SP 800-53",
+  csf: "NIST CSF",
+  nist80088: "NIST SP 800-88",
+};
+
+/** Default file name of this format when written under --out. */
+export const fileName = "stronghold-report.sarif";
+
+/** Renders the SARIF log. */
+export function render(report: CheckReport, write: Write): void {
+  const ruleIndex = new Map(report.controls.map((c, i) => [c.id, i]));
+  const byId = new Map(report.controls.map((c) => [c.id, c]));
+  const run: Run = {
+    tool: {
+      driver: {
+        name: "stronghold",
+        version: report.tool.version,
+        semanticVersion: report.tool.version,
+        rules: report.controls.map(rule),
+      },
+    },
+    automationDetails: { id: "stronghold/check/" },
+    properties: {
+      evaluatedAt: report.at,
+      baselines: report.baselines.map((b) => `${b.id}@${b.version}`),
+      ...(report.overlay === undefined ? {} : { overlay: report.overlay.name }),
+      fleetScore: report.scores.fleet.score,
+      gate: {
+        passed: report.gate.passed,
+        failOn: report.gate.failOn,
+        minScore: report.gate.minScore,
+        reasons: report.gate.reasons,
+      },
+      warnings: report.warnings,
+    },
+  };
+  const log: Log = { $schema: SARIF_SCHEMA_URI, version: "2.1.0", runs: [run] };
+  // Reopen the run object to stream its results and notifications into it.
+  const logText = JSON.stringify(log);
+  const runText = JSON.stringify(run);
+  const runStart = logText.lastIndexOf(runText);
+  write(`${logText.slice(0, runStart)}${runText.slice(0, -1)},"results":[`);
+
+  let first = true;
+  for (const subject of report.subjects) {
+    const results = subject.results.flatMap((r) => {
+      const control = byId.get(r.control);
+      const res = result(subject, r, control, ruleIndex.get(r.control));
+      return res === undefined ? [] : [res];
+    });
+    if (results.length === 0) continue;
+    write(`${first ? "" : ","}\n${results.map((r) => JSON.stringify(r)).join(",\n")}`);
+    first = false;
+  }
+
+  const invocation: Invocation = { executionSuccessful: report.problems.length === 0 };
+  const invocationText = JSON.stringify(invocation);
+  write(`\n],"invocations":[${invocationText.slice(0, -1)},"toolExecutionNotifications":[`);
+  report.problems.forEach((p, i) => {
+    const notification: Notification = {
+      level: "error",
+      message: { text: `${fileLine(p.file, p.line)} ${p.pointer}: ${p.message}` },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: pathToUriReference(p.file) },
+            ...(p.line === undefined ? {} : { region: { startLine: p.line } }),
+          },
+          ...(p.pointer === ""
+            ? {}
+            : { logicalLocations: [{ fullyQualifiedName: p.pointer, kind: "element" }] }),
+        },
+      ],
+    };
+    write(`${i === 0 ? "" : ","}\n${JSON.stringify(notification)}`);
+  });
+  // Close the notifications, the invocation, the invocations and the run, then the log's own tail.
+  write(`\n]}]}${logText.slice(runStart + runText.length)}\n`);
+}
+
+function rule(c: ResolvedControl): ReportingDescriptor {
+  const references = Object.entries(c.references).flatMap(([framework, ids]) =>
+    (ids ?? []).map((id) => `${REFERENCE_TAG[framework] ?? framework} ${id}`),
+  );
+  const tags = [...new Set(["compliance", c.baseline, ...references])];
+  return {
+    id: c.id,
+    name: pascalCase(c.id),
+    shortDescription: { text: c.title },
+    fullDescription: { text: c.rationale },
+    help: {
+      text:
+        `${c.remediation}\n\nWhy: ${c.rationale}` +
+        (references.length === 0 ? "" : `\n\nReferences: ${references.join(", ")}`),
+      markdown:
+        `**Remediation.** ${c.remediation}\n\n**Why.** ${c.rationale}` +
+        (references.length === 0 ? "" : `\n\n**References.** ${references.join(", ")}`),
+    },
+    defaultConfiguration: { level: LEVEL[c.severity] },
+    properties: {
+      tags,
+      "security-severity": SECURITY_SEVERITY[c.severity],
+      severity: c.severity,
+      baseline: c.baseline,
+      references: c.references,
+    },
+  };
+}
+
+/** The SARIF result for one control outcome; undefined for pass and not-applicable. */
+function result(
+  subject: SubjectResults,
+  r: ControlResult,
+  control: ResolvedControl | undefined,
+  index: number | undefined,
+): Result | undefined {
+  const base = {
+    ruleId: r.control,
+    ...(index === undefined ? {} : { ruleIndex: index }),
+    kind: "fail" as const,
+    partialFingerprints: { "strongholdSubjectControl/v1": `${subject.subject}:${r.control}` },
+  };
+  const title = control?.title ?? r.control;
+  const level = control === undefined ? "warning" : LEVEL[control.severity];
+  switch (r.status) {
+    case "pass":
+    case "not-applicable":
+      return undefined;
+    case "fail":
+      return {
+        ...base,
+        level,
+        message: {
+          text:
+            `${subject.subject}: ${title}. ${evidenceText(r.evidence)}` +
+            (r.expiredWaiver === undefined
+              ? ""
+              : ` Waiver ${describeWaiver(r.expiredWaiver)} has expired; the failure stands.`),
+        },
+        locations: locations(subject, r.evidence),
+        ...(r.expiredWaiver === undefined
+          ? {}
+          : { properties: { expiredWaiver: r.expiredWaiver } }),
+      };
+    case "waived":
+      return {
+        ...base,
+        level,
+        message: {
+          text: `${subject.subject}: ${title}. ${evidenceText(r.evidence)} Waived: ${describeWaiver(r.waiver)}.`,
+        },
+        locations: locations(subject, r.evidence),
+        suppressions: [
+          {
+            kind: "external",
+            status: "accepted",
+            justification: `${r.waiver.justification} (waiver ${describeWaiver(r.waiver)})`,
+          },
+        ],
+        properties: { waiver: r.waiver },
+      };
+    case "error":
+      return {
+        ...base,
+        level: "error",
+        message: { text: `${subject.subject}: ${title} could not be evaluated: ${r.message}` },
+        locations: locations(subject, []),
+      };
+  }
+}
+
+function evidenceText(evidence: readonly Evidence[]): string {
+  return evidence.length === 0 ? "" : `${evidence.map(describeEvidence).join("; ")}.`;
+}
+
+/**
+ * One location per piece of evidence (the machine's file and start line, plus the host and JSON
+ * pointer as a logical location); a subject that never reported has only the logical location.
+ */
+function locations(subject: SubjectResults, evidence: readonly Evidence[]): Location[] {
+  const physical =
+    subject.source === undefined
+      ? undefined
+      : {
+          artifactLocation: { uri: pathToUriReference(subject.source.file) },
+          ...(subject.source.line === undefined
+            ? {}
+            : { region: { startLine: subject.source.line } }),
+        };
+  const located = evidence.length === 0 ? [{ pointer: "", line: undefined }] : evidence;
+  const pointers = [...new Map(located.map((e) => [e.pointer, e.line])).entries()];
+  return pointers.map(([pointer, line]) => ({
+    ...(physical === undefined
+      ? {}
+      : {
+          physicalLocation:
+            line === undefined ? physical : { ...physical, region: { startLine: line } },
+        }),
+    logicalLocations: [
+      {
+        name: subject.subject,
+        // The pointer as a fragment of the host: "pc-01#/security/diskEncryption".
+        fullyQualifiedName: pointer === "" ? subject.subject : `${subject.subject}#${pointer}`,
+        kind: "resource",
+      },
+    ],
+    ...(pointer === "" ? {} : { message: { text: formatPointer(pointer) } }),
+  }));
+}
+
+function pascalCase(id: string): string {
+  return id
+    .split("-")
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join("");
+}

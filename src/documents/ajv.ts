@@ -1,0 +1,88 @@
+/** One way to build a validator: JSON Schema draft 2020-12 with the standard formats. */
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormatsModule from "ajv-formats";
+import type { Static, TSchema } from "@sinclair/typebox";
+import type { ErrorObject, ValidateFunction } from "ajv";
+import type { InputProblem } from "../check/evaluation/result.js";
+import { readDocument } from "./read-document.js";
+import { validationProblems } from "./validation-problems.js";
+
+// ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+
+/**
+ * By default allErrors, so a file's every problem is reported at once, and verbose for field
+ * descriptions; `fast` gives up both for the yes/no answer most data gets. Schemas written in
+ * YAML by people (`untrusted`: check fragments, parameter schemas) are checked against the
+ * meta-schema and may not use unknown keywords, so a typo like `minimun` cannot make a check
+ * that always passes; the project's own TypeBox schemas skip that check (a test covers them).
+ */
+export function createAjv(options: { fast?: boolean; untrusted?: boolean } = {}): Ajv2020 {
+  const ajv = new Ajv2020({
+    allErrors: !options.fast,
+    verbose: !options.fast,
+    strict: false,
+    strictSchema: Boolean(options.untrusted),
+    validateSchema: Boolean(options.untrusted),
+    allowUnionTypes: true,
+  });
+  addFormats(ajv);
+  return ajv;
+}
+
+const shared = createAjv();
+const compiled = new WeakMap<TSchema, ValidateFunction>();
+
+/** Compiles (once per schema object) a validator for a TypeBox schema. */
+export function validatorFor<T extends TSchema>(schema: T): ValidateFunction<Static<T>> {
+  let validate = compiled.get(schema);
+  if (!validate) {
+    validate = shared.compile(schema);
+    compiled.set(schema, validate);
+  }
+  return validate as ValidateFunction<Static<T>>;
+}
+
+export type Loaded<T> =
+  | { readonly ok: true; readonly value: T; readonly text: string }
+  | { readonly ok: false; readonly problems: readonly InputProblem[] };
+
+/** Reads a YAML/JSON file and validates it against a schema; every problem comes back located. */
+export async function loadValidated<T extends TSchema>(
+  file: string,
+  schema: T,
+): Promise<Loaded<Static<T>>> {
+  const doc = await readDocument(file);
+  if (!doc.ok) return { ok: false, problems: [doc.problem] };
+  const validate = validatorFor(schema);
+  if (validate(doc.value)) return { ok: true, value: doc.value, text: doc.text };
+  return {
+    ok: false,
+    problems: validationProblems(validate.errors ?? [], file, { text: doc.text }),
+  };
+}
+
+/**
+ * A yes/no validator for the hot path and, compiled only when first needed, a detailed one that
+ * explains a failure: valid data (most of it) never pays for error collection.
+ */
+export interface TwoSpeedValidator<T> {
+  readonly isValid: (data: unknown) => data is T;
+  readonly explain: (data: unknown) => readonly ErrorObject[];
+}
+
+export function twoSpeed<T>(
+  schema: object,
+  fast: Ajv2020,
+  detailed: Ajv2020,
+): TwoSpeedValidator<T> {
+  const isValid = fast.compile<T>(schema);
+  let explainer: ValidateFunction | undefined;
+  return {
+    isValid: (data: unknown): data is T => isValid(data),
+    explain: (data: unknown) => {
+      explainer ??= detailed.compile(schema);
+      return explainer(data) ? [] : (explainer.errors ?? []);
+    },
+  };
+}

@@ -1,0 +1,130 @@
+/**
+ * What a step sees: the plan (settings, targets, run id), the outputs of the steps before it, and
+ * its hosts — reached only through the engine, which journals every command, stops at the step's
+ * deadline, refuses a host declared lost, and fences every destructive change to the sandbox.
+ */
+import type {
+  BackupSummary,
+  CheckResult,
+  Restic,
+  Snapshot,
+  SnapshotNode,
+} from "../../restic/restic.js";
+import type { Manifest, ManifestOptions } from "../manifest/manifest.js";
+import type { ExecOptions, ExecResult, HostSession } from "../../hosts/transport/session.js";
+
+/** A target as the plan shows it. */
+export interface TargetView {
+  /** The inventory host chosen for the target. */
+  readonly name: string;
+  /** `user@host:port` or `local`. */
+  readonly transport: string;
+  readonly sandbox: readonly string[];
+}
+
+/** Everything known before a step runs: enough to print the plan and to check the fences. */
+export interface PlanView<T extends string, S> {
+  readonly runId: string;
+  readonly settings: S;
+  readonly rtoMinutes: number;
+  readonly rpoMinutes: number;
+  target(t: T): TargetView;
+  /** A restic command line as shown in plans: the repository's label, never a secret. */
+  restic(...args: string[]): string;
+}
+
+/** A snapshot by id and time: enough to measure the recovery point. */
+export interface SnapshotRef {
+  readonly id: string;
+  readonly time: Date;
+}
+
+/** Facts a step records for the run's metrics. */
+export type DrillFact =
+  /** The disaster happened now (otherwise: when the first inject step started). */
+  | { readonly kind: "disaster"; readonly at: Date }
+  /** The snapshot recovered from: the RPO is measured to its time. */
+  | { readonly kind: "recovery-point"; readonly snapshot: SnapshotRef }
+  | {
+      readonly kind: "restored";
+      readonly files: number;
+      readonly bytes: number;
+      readonly seconds: number;
+    }
+  | { readonly kind: "verified"; readonly files: number; readonly bytes: number };
+
+/** Changes to files on a target, each path checked against the step's declared paths and, on the host, against the sandbox after resolving symbolic links. */
+export interface FencedFiles {
+  /**
+   * `rm -rf` of each path, checked gone afterwards. With `unlessExists`, nothing is removed while
+   * that path exists (false is returned): e.g. scratch space that still holds the only copy of data.
+   */
+  remove(paths: readonly string[], options?: { unlessExists?: string }): Promise<boolean>;
+  mkdir(path: string): Promise<void>;
+  /** Renames `from` to `to` (same file system). */
+  move(from: string, to: string): Promise<void>;
+  /** When `from` exists, replaces `to` with it (true); otherwise changes nothing (false). Safe to repeat. */
+  moveOver(from: string, to: string): Promise<boolean>;
+  /** A copy of a tree whose files share storage with the original (hard links; a full copy across file systems); creates `to`'s folder. */
+  linkCopy(from: string, to: string): Promise<void>;
+  /** Replaces a file's content with new bytes (a new file renamed over it: hard links keep the old content). */
+  writeFile(path: string, content: string): Promise<void>;
+  /** Each file's content replaced by random bytes (a little longer) and the file renamed with `extension`; checked afterwards. */
+  scramble(paths: readonly string[], extension: string): Promise<void>;
+}
+
+/** restic on a target: reading is free, restoring is fenced, forgetting is limited to snapshots this run took. */
+export interface DrillRestic {
+  readonly repositoryLabel: string;
+  version(): Promise<string>;
+  snapshots(options?: { tags?: string[] }): Promise<Snapshot[]>;
+  snapshotBefore(instant: Date, options?: { tags?: string[] }): Promise<Snapshot | undefined>;
+  ls(snapshotId: string): Promise<SnapshotNode[]>;
+  backup(dir: string, options?: { tags?: string[] }): Promise<BackupSummary>;
+  check(options?: { readDataSubset?: string }): Promise<CheckResult>;
+  /** Restores into a path inside the step's declared paths. */
+  restore(
+    snapshotId: string,
+    target: string,
+    options?: { include?: string[] },
+  ): Promise<{ files: number; bytes: number; durationSeconds: number }>;
+  /** Forgets a snapshot taken by this run (any other is refused). */
+  forget(snapshotId: string): Promise<void>;
+}
+
+/** Restic's methods a DrillRestic passes through unchanged. */
+export type ResticPassThrough = Pick<
+  Restic,
+  "version" | "snapshots" | "snapshotBefore" | "ls" | "check" | "repositoryLabel"
+>;
+
+/** One target, as a step reaches it. */
+export interface DrillHost {
+  readonly name: string;
+  /** Journaled commands; for reading and checking. Changes go through `files()`. */
+  readonly session: HostSession;
+  exec(argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
+  /** Runs a command that must succeed; its stdout, or a step failure naming the command. */
+  run(argv: readonly string[], options?: ExecOptions): Promise<string>;
+  manifest(root: string, options?: ManifestOptions): Promise<Manifest>;
+  restic(): DrillRestic;
+  /** Destructive file changes, fenced to the paths this step declared for this target. */
+  files(): FencedFiles;
+}
+
+/** A step's view of the run. `D` holds the outputs of the steps before it, by step name. */
+export interface StepContext<T extends string, S, D> extends PlanView<T, S> {
+  readonly data: D;
+  /** 1 for the first try. */
+  readonly attempt: number;
+  /** Aborted when the step times out or the drill is interrupted. */
+  readonly signal: AbortSignal;
+  host(t: T): DrillHost;
+  /** From now on every use of the target is refused, as if its site were gone. */
+  declareLost(t: T): void;
+  record(fact: DrillFact): void;
+  /** Something the report must show although the step passed. */
+  warn(message: string): void;
+  /** Progress for the live task list and the journal. */
+  note(message: string): void;
+}

@@ -1,0 +1,217 @@
+/**
+ * A target as one attempt of one step reaches it: every command journaled (secrets redacted,
+ * output truncated), capped at the step's deadline and refused once the step is stopped or the
+ * host declared lost; restic and file changes fenced to what the step declared.
+ */
+import { Restic } from "../../restic/restic.js";
+import type { RepositoryLocation } from "../../restic/repository.js";
+import type { Secret } from "../../secret.js";
+import type { InventoryHost } from "../../hosts/inventory.js";
+import { buildManifest } from "../manifest/manifest.js";
+import {
+  TransportError,
+  shellQuote,
+  type ExecOptions,
+  type ExecResult,
+  type HostSession,
+} from "../../hosts/transport/session.js";
+import type { DrillHost, DrillRestic } from "../runbook/context.js";
+import { FencingError, StepAborted, StepFailure } from "../runbook/failures.js";
+import { fencedFiles } from "../fencing/fenced-files.js";
+import { isWithin, pathShapeProblem, resolveOnHost, stripSlash } from "../fencing/fencing.js";
+import { OUTPUT_LIMIT, truncate, type Journal } from "../evidence/journal.js";
+import type { TargetSessions } from "./target-sessions.js";
+
+/** The offsite repository and how to open it. */
+export interface BackupAccess {
+  readonly repository: RepositoryLocation;
+  readonly password: Secret;
+  readonly env: Readonly<Record<string, Secret | string>>;
+}
+
+/** Everything one step attempt's view of a target is built from. */
+export interface DrillHostInput {
+  readonly host: InventoryHost;
+  readonly step: string;
+  readonly deadline: number;
+  readonly signal: AbortSignal;
+  readonly sessions: TargetSessions;
+  readonly journal: Journal;
+  /** Paths the step declared on this host. */
+  readonly allowed: readonly string[];
+  /** The host's sandbox with links resolved at the start of the run. */
+  readonly resolvedSandbox: readonly string[];
+  readonly backup?: BackupAccess;
+  /** Snapshot ids this run took: the only ones it may forget. */
+  readonly taken: Set<string>;
+  /** Called when the step first uses the host (to stop its commands on interrupt). */
+  readonly onUse: (host: InventoryHost) => void;
+}
+
+function abortReason(signal: AbortSignal): string {
+  return typeof signal.reason === "string" ? signal.reason : "stopped";
+}
+
+/** A target as one attempt of one step reaches it (see the module comment). */
+export function drillHost(input: DrillHostInput): DrillHost {
+  const { host, step, journal, sessions, signal } = input;
+
+  const remaining = (): number => {
+    if (signal.aborted)
+      throw new StepAborted(
+        `step ${step} was ${abortReason(signal)}; no further command on ${host.name}`,
+      );
+    const left = input.deadline - Date.now();
+    if (left <= 0)
+      throw new StepAborted(`step ${step} ran out of time before its next command on ${host.name}`);
+    return left;
+  };
+
+  const exec = async (
+    argv: readonly string[],
+    options: ExecOptions & { label?: string },
+    journaled: boolean,
+  ): Promise<ExecResult> => {
+    const left = remaining();
+    const session = await sessions.get(host);
+    input.onUse(host);
+    const { label, ...execOptions } = options;
+    const timeoutMs = Math.max(1, Math.min(execOptions.timeoutMs ?? Infinity, left));
+    const started = Date.now();
+    const command = label ?? argv.map(shellQuote).join(" ");
+    try {
+      const result = await session.exec(argv, { ...execOptions, timeoutMs });
+      if (journaled)
+        journal.write({
+          event: "command",
+          step,
+          host: host.name,
+          command: truncate(command, OUTPUT_LIMIT),
+          code: result.code,
+          durationMs: Date.now() - started,
+          ...(result.timedOut ? { timedOut: true } : {}),
+          stdout: truncate(result.stdout, OUTPUT_LIMIT),
+          stderr: truncate(result.stderr, OUTPUT_LIMIT),
+        });
+      return result;
+    } catch (error) {
+      if (error instanceof TransportError && error.reason === "connection-lost")
+        await sessions.drop(host);
+      journal.write({
+        event: "command",
+        step,
+        host: host.name,
+        command: truncate(command, OUTPUT_LIMIT),
+        code: null,
+        durationMs: Date.now() - started,
+        error: (error as Error).message,
+      });
+      throw error;
+    }
+  };
+
+  const session = (journaled: boolean): HostSession => ({
+    host,
+    exec: (argv, options = {}) => exec(argv, options, journaled),
+    close: () => Promise.resolve(),
+  });
+
+  const checkAllowed = (path: string, what: string): void => {
+    const shape = pathShapeProblem(path);
+    if (shape !== undefined) throw new FencingError(`step ${step}: ${what} ${path} ${shape}`);
+    if (!input.allowed.some((root) => isWithin(stripSlash(path), root)))
+      throw new FencingError(
+        `step ${step} may not ${what} ${path} on ${host.name}: it declared only ${input.allowed.length === 0 ? "no paths" : input.allowed.join(", ")}`,
+      );
+  };
+
+  const restic = (): DrillRestic => {
+    const backup = input.backup;
+    if (!backup)
+      throw new StepFailure(`step ${step} needs the offsite repository, and none was given`);
+    const r = new Restic({
+      session: session(false),
+      repository: backup.repository,
+      password: backup.password,
+      env: { ...backup.env },
+      timeoutMs: remaining(),
+      onCommand: (e) =>
+        journal.write({
+          event: "command",
+          step,
+          host: host.name,
+          command: truncate(e.redacted, OUTPUT_LIMIT),
+          code: e.code,
+          durationMs: e.endedAt.getTime() - e.startedAt.getTime(),
+          stdout: truncate(e.stdout, OUTPUT_LIMIT),
+          stderr: truncate(e.stderr, OUTPUT_LIMIT),
+        }),
+    });
+    return {
+      repositoryLabel: r.repositoryLabel,
+      version: () => r.version(),
+      snapshots: (options) => r.snapshots(options),
+      snapshotBefore: (instant, options) => r.snapshotBefore(instant, options),
+      ls: (id) => r.ls(id),
+      check: (options) => r.check(options),
+      backup: async (dir, options) => {
+        const summary = await r.backup(dir, options);
+        input.taken.add(summary.snapshotId);
+        return summary;
+      },
+      restore: async (snapshotId, target, options) => {
+        checkAllowed(target, "restore into");
+        const real = (await resolveOnHost(session(true), [target], remaining())).get(target);
+        if (real === undefined || !input.resolvedSandbox.some((root) => isWithin(real, root)))
+          throw new FencingError(
+            `step ${step}: restore target ${target} on ${host.name} resolves to ${real ?? "nothing"}, outside the sandbox`,
+          );
+        return r.restore(snapshotId, target, options);
+      },
+      forget: async (snapshotId) => {
+        const ours = [...input.taken].some(
+          (id) => id.startsWith(snapshotId) || snapshotId.startsWith(id),
+        );
+        if (!ours)
+          throw new FencingError(
+            `step ${step} may not forget snapshot ${snapshotId}: a drill forgets only the snapshots it took`,
+          );
+        await r.forget(snapshotId);
+      },
+    };
+  };
+
+  return {
+    name: host.name,
+    session: session(true),
+    exec: (argv, options = {}) => exec(argv, options, true),
+    run: async (argv, options = {}) => {
+      const result = await exec(argv, options, true);
+      if (result.code !== 0) {
+        const why = result.timedOut
+          ? "timed out"
+          : `exit ${result.code ?? `signal ${result.signal ?? "?"}`}`;
+        const last = result.stderr.trim().split("\n").at(-1) ?? "";
+        throw new StepFailure(
+          `${argv[0] ?? "command"} on ${host.name} failed (${why})${last ? `: ${last}` : ""}`,
+        );
+      }
+      return result.stdout;
+    },
+    manifest: async (root, options) => {
+      // A local manifest is hashed in this process, without a command: check here what exec would.
+      remaining();
+      sessions.refuseIfLost(host);
+      input.onUse(host);
+      return buildManifest(session(true), root, options);
+    },
+    restic,
+    files: () =>
+      fencedFiles(
+        { name: host.name, exec: (argv, options) => exec(argv, options, true) },
+        step,
+        input.allowed,
+        input.resolvedSandbox,
+      ),
+  };
+}

@@ -1,0 +1,197 @@
+/** Commands on a host over SSH (node-ssh), with the host key verified against known_hosts. */
+import { readFile } from "node:fs/promises";
+import { NodeSSH, type Config } from "node-ssh";
+import type { ClientChannel } from "ssh2";
+import type { InventoryHost, SshTransport } from "../inventory.js";
+import { readKnownHosts, verifyHostKey, type HostKeyVerdict } from "./known-hosts.js";
+import {
+  CappedBuffer,
+  DEFAULT_MAX_OUTPUT_BYTES,
+  TransportError,
+  shellQuote,
+  type ExecOptions,
+  type ExecResult,
+  type HostSession,
+  type TransportFailure,
+} from "./session.js";
+
+const HOST_KEY_MESSAGES: Record<Exclude<HostKeyVerdict, "match">, [TransportFailure, string]> = {
+  "unknown-host": [
+    "host-key-unknown",
+    "host key is not in known_hosts (add it with ssh-keyscan after checking its fingerprint)",
+  ],
+  mismatch: [
+    "host-key-mismatch",
+    "HOST KEY MISMATCH: the host presented a different key than known_hosts records (possible man-in-the-middle)",
+  ],
+  revoked: ["host-key-revoked", "host key is marked @revoked in known_hosts"],
+};
+
+function classify(error: unknown, t: SshTransport, name: string): TransportError {
+  const e = error as { code?: string; level?: string; message?: string };
+  const message = e.message ?? String(error);
+  if (e.code === "ECONNREFUSED")
+    return new TransportError("unreachable", name, `connection refused at ${t.host}:${t.port}`);
+  if (e.code === "ENOTFOUND" || e.code === "EAI_AGAIN")
+    return new TransportError("unreachable", name, `cannot resolve ${t.host}`);
+  if (e.code === "EHOSTUNREACH" || e.code === "ENETUNREACH")
+    return new TransportError("unreachable", name, `no route to ${t.host}`);
+  if (e.code === "ETIMEDOUT" || /timed out/i.test(message)) {
+    return new TransportError(
+      "timeout",
+      name,
+      `no SSH handshake within ${t.connectTimeoutMs / 1000} s at ${t.host}:${t.port}`,
+    );
+  }
+  if (/authentication methods failed/i.test(message) || e.level === "client-authentication") {
+    return new TransportError(
+      "auth-failed",
+      name,
+      `authentication failed for ${t.user}@${t.host}:${t.port}`,
+    );
+  }
+  return new TransportError("connection-lost", name, `SSH connection failed: ${message}`);
+}
+
+async function authConfig(t: SshTransport, name: string): Promise<Partial<Config>> {
+  switch (t.auth.kind) {
+    case "key":
+      try {
+        return { privateKey: await readFile(t.auth.identityFile, "utf8") };
+      } catch (error) {
+        throw new TransportError(
+          "key-unreadable",
+          name,
+          `cannot read identity file ${t.auth.identityFile}: ${(error as Error).message}`,
+        );
+      }
+    case "agent": {
+      const agent = process.env.SSH_AUTH_SOCK;
+      if (!agent)
+        throw new TransportError(
+          "agent-unavailable",
+          name,
+          "agent authentication needs SSH_AUTH_SOCK",
+        );
+      return { agent };
+    }
+  }
+}
+
+/** Opens an SSH session; refuses hosts whose key known_hosts does not vouch for. */
+export async function sshSession(host: InventoryHost, t: SshTransport): Promise<HostSession> {
+  const auth = await authConfig(t, host.name);
+  const knownHosts = t.hostKey.kind === "known-hosts" ? await readKnownHosts(t.hostKey.file) : "";
+  let refused: HostKeyVerdict | undefined;
+  const ssh = new NodeSSH();
+  try {
+    await ssh.connect({
+      host: t.host,
+      port: t.port,
+      username: t.user,
+      readyTimeout: t.connectTimeoutMs,
+      ...auth,
+      hostVerifier: (key: Buffer) => {
+        if (t.hostKey.kind === "unchecked") return true;
+        const verdict = verifyHostKey(knownHosts, t.host, t.port, key);
+        if (verdict === "match") return true;
+        refused = verdict;
+        return false;
+      },
+    });
+  } catch (error) {
+    ssh.dispose();
+    if (refused !== undefined && refused !== "match") {
+      const [reason, message] = HOST_KEY_MESSAGES[refused];
+      throw new TransportError(reason, host.name, `${message} (${t.host}:${t.port})`);
+    }
+    throw classify(error, t, host.name);
+  }
+  let lost: Error | undefined;
+  ssh.connection?.on("error", (error: Error) => {
+    lost = error;
+  });
+  ssh.connection?.on("close", () => {
+    lost ??= new Error("connection closed");
+  });
+  return {
+    host,
+    exec: async (argv, options = {}) => {
+      if (lost)
+        throw new TransportError(
+          "connection-lost",
+          host.name,
+          `SSH connection lost: ${lost.message}`,
+        );
+      return execSsh(ssh, host.name, argv, options, () => lost);
+    },
+    close: () => {
+      ssh.dispose();
+      return Promise.resolve();
+    },
+  };
+}
+
+async function execSsh(
+  ssh: NodeSSH,
+  name: string,
+  argv: readonly string[],
+  options: ExecOptions,
+  lostError: () => Error | undefined,
+): Promise<ExecResult> {
+  const limit = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+  const stdout = new CappedBuffer(limit);
+  const stderr = new CappedBuffer(limit);
+  let channel: ClientChannel | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<"timeout">((resolve) => {
+    if (options.timeoutMs === undefined) return;
+    timer = setTimeout(() => {
+      // Ask the server to kill the command, then stop waiting for it either way.
+      channel?.signal("KILL");
+      channel?.close();
+      resolve("timeout");
+    }, options.timeoutMs);
+  });
+  try {
+    const response = await Promise.race([
+      ssh.execCommand(argv.map(shellQuote).join(" "), {
+        ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+        ...(options.stdin === undefined ? {} : { stdin: options.stdin }),
+        noTrim: true,
+        onChannel: (c) => {
+          channel = c;
+        },
+        onStdout: (c) => stdout.push(c),
+        onStderr: (c) => stderr.push(c),
+      }),
+      timeout,
+    ]);
+    const timedOut = response === "timeout";
+    const lost = lostError();
+    if (lost && !timedOut && response.code === null) {
+      throw new TransportError(
+        "connection-lost",
+        name,
+        `SSH connection lost during ${argv[0] ?? "command"}: ${lost.message}`,
+      );
+    }
+    return {
+      code: timedOut ? null : response.code,
+      signal: timedOut ? null : response.signal,
+      stdout: stdout.text(),
+      stderr: stderr.text(),
+      timedOut,
+      truncated: stdout.truncated || stderr.truncated,
+    };
+  } catch (error) {
+    if (error instanceof TransportError) throw error;
+    throw new TransportError(
+      "connection-lost",
+      name,
+      `SSH command failed: ${(error as Error).message}`,
+    );
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}

@@ -1,0 +1,488 @@
+/**
+ * restic, driven on the host the data lives on through its HostSession. The repository, the
+ * password and any credentials reach restic on its standard input (read by a tiny POSIX shell
+ * prologue into its environment), so they never appear in argv, in `ps`, or in a journal.
+ */
+import type { HostSession } from "../hosts/transport/session.js";
+import { repositoryString, type RepositoryLocation } from "./repository.js";
+import { redact, Secret } from "../secret.js";
+
+/** How to reach restic and its repository. */
+export interface ResticOptions {
+  /** Where restic runs. */
+  session: HostSession;
+  repository: RepositoryLocation;
+  /** Passed on stdin, never argv or logs. */
+  password: Secret;
+  /** restic's cache folder on the host (default: restic's own, ~/.cache/restic). */
+  cacheDir?: string;
+  /** Extra environment for restic, e.g. AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY as Secrets. */
+  env?: Record<string, Secret | string>;
+  /** Kills a restic command that runs longer than this. */
+  timeoutMs?: number;
+  /** The ssh command restic runs for an sftp: repository (restic's `-o sftp.command`). */
+  sftpCommand?: string;
+  /** Journal hook: called after each command, everything already redacted and truncated. */
+  onCommand?: (event: ResticCommandEvent) => void;
+}
+
+/** One finished restic command, for a journal: redacted and truncated. */
+export interface ResticCommandEvent {
+  argv: string[];
+  redacted: string;
+  startedAt: Date;
+  endedAt: Date;
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A snapshot as `restic snapshots --json` lists it. */
+export interface Snapshot {
+  id: string;
+  shortId: string;
+  time: Date;
+  paths: string[];
+  hostname: string;
+  tags: string[];
+}
+
+/** The summary line of `restic backup --json`. */
+export interface BackupSummary {
+  /** As restic 0.14 prints it: the short id, usable wherever an id is. */
+  snapshotId: string;
+  filesNew: number;
+  filesChanged: number;
+  totalFiles: number;
+  totalBytes: number;
+  durationSeconds: number;
+}
+
+/** The outcome of `restic check`: ok, or restic's error lines. */
+export interface CheckResult {
+  ok: boolean;
+  errors: string[];
+  readDataSubset?: string;
+}
+
+/** One node of a snapshot, from `restic ls --json`. */
+export interface SnapshotNode {
+  /** Path inside the snapshot, starting with "/". */
+  path: string;
+  type: "file" | "dir" | "symlink" | "other";
+  size: number;
+  /** Permission bits. */
+  mode: number;
+}
+
+/** Why a restic command failed: the closed set a drill reports and decides retries on. */
+export const RESTIC_FAILURES = [
+  "restic-missing",
+  "wrong-password",
+  "repository-missing",
+  "locked",
+  "corrupt-data",
+  "append-only-refused",
+  "timeout",
+  "failed",
+] as const;
+/** One of RESTIC_FAILURES. */
+export type ResticFailure = (typeof RESTIC_FAILURES)[number];
+
+/** A restic command failed; `reason` says why in a closed set, the message in one line. */
+export class ResticError extends Error {
+  override name = "ResticError";
+  constructor(
+    readonly reason: ResticFailure,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const OUTPUT_LIMIT = 8 * 1024;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+// Reads NAME=value lines up to an empty line into the environment, then hands the rest of stdin
+// (the password line) to restic. `read` consumes a pipe byte by byte, so nothing is lost.
+// $1 is the folder to run in ("" for none), $2 "exec" or "watch-refusal", the rest restic's args.
+// A repository that refuses a delete makes restic retry for about 45 s before giving up, so in
+// watch mode the first refusal interrupts it (SIGINT: restic removes its own lock) and exits 77.
+const PROLOGUE = [
+  "unset RESTIC_PASSWORD RESTIC_PASSWORD_FILE RESTIC_PASSWORD_COMMAND RESTIC_REPOSITORY RESTIC_REPOSITORY_FILE",
+  'while IFS= read -r kv && [ -n "$kv" ]; do export "$kv" || exit 125; done',
+  'if [ -n "$1" ]; then cd -- "$1" 2>/dev/null || { echo "cannot enter folder $1" >&2; exit 124; }; fi',
+  "mode=$2; shift 2",
+  'command -v restic >/dev/null 2>&1 || { echo "restic: command not found" >&2; exit 127; }',
+  '[ "$mode" = exec ] && exec restic "$@"',
+  "err=$(mktemp) || exit 125",
+  "trap 'rm -f \"$err\"' EXIT",
+  "exec 3<&0",
+  'restic "$@" <&3 2>"$err" &',
+  "pid=$!",
+  'while kill -0 "$pid" 2>/dev/null; do',
+  '  if grep -Eq "server response: 403|Access Denied|AccessDenied" "$err"; then',
+  '    kill -INT "$pid"; wait "$pid"; cat "$err" >&2',
+  '    echo "the repository refused to delete (append-only)" >&2; exit 77',
+  "  fi",
+  "  sleep 0.1",
+  "done",
+  'wait "$pid"; rc=$?; cat "$err" >&2; exit "$rc"',
+].join("\n");
+
+const REFUSED_EXIT = 77;
+
+/** What restic 0.14 prints when pack data does not decrypt or hash to its id. */
+const CORRUPT =
+  /ciphertext verification failed|Pack ID does not match|pack [0-9a-f]+ contains \d+ errors|invalid data returned|unexpected EOF/i;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+function firstLine(text: string): string {
+  return (
+    text
+      .split("\n")
+      .map((l) => l.trim())
+      .find((l) => l.startsWith("Fatal:")) ??
+    text
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l !== "" && !l.startsWith("reading repository password"))
+      .at(-1) ??
+    ""
+  );
+}
+
+/** Rotating subset for scheduled integrity drills: day-of-year based "n/N". */
+export function rotatingSubset(now: Date, parts: number): string {
+  if (!Number.isInteger(parts) || parts < 1)
+    throw new RangeError("parts must be a positive integer");
+  const startOfYear = Date.UTC(now.getUTCFullYear(), 0, 1);
+  const dayOfYear = Math.floor((now.getTime() - startOfYear) / 86_400_000);
+  return `${(dayOfYear % parts) + 1}/${parts}`;
+}
+
+/** restic on one host against one repository. */
+export class Restic {
+  readonly #options: ResticOptions;
+  readonly #secrets: Secret[];
+
+  constructor(options: ResticOptions) {
+    this.#options = options;
+    this.#secrets = [
+      options.password,
+      ...Object.values(options.env ?? {}).filter((v): v is Secret => v instanceof Secret),
+    ];
+  }
+
+  /** The repository as shown in messages and journals (URL passwords redacted). */
+  get repositoryLabel(): string {
+    return redact(repositoryString(this.#options.repository), this.#secrets);
+  }
+
+  #globalArgs(): string[] {
+    const o = this.#options;
+    // --quiet keeps restic's chatter ("reading repository password from stdin") out of stdout.
+    const args: string[] = ["--quiet"];
+    if (o.cacheDir !== undefined) args.push("--cache-dir", o.cacheDir);
+    const repo = o.repository;
+    switch (repo.kind) {
+      case "s3":
+        if (repo.caCertFile !== undefined) args.push("--cacert", repo.caCertFile);
+        if (repo.region !== undefined) args.push("-o", `s3.region=${repo.region}`);
+        break;
+      case "rest":
+        if (repo.caCertFile !== undefined) args.push("--cacert", repo.caCertFile);
+        break;
+      case "sftp":
+        if (o.sftpCommand !== undefined) args.push("-o", `sftp.command=${o.sftpCommand}`);
+        break;
+      case "local":
+        break;
+    }
+    return args;
+  }
+
+  #stdin(): string {
+    const lines: string[] = [`RESTIC_REPOSITORY=${repositoryString(this.#options.repository)}`];
+    for (const [name, value] of Object.entries(this.#options.env ?? {})) {
+      if (!ENV_NAME.test(name))
+        throw new ResticError("failed", `environment variable name "${name}" is not valid`);
+      lines.push(`${name}=${value instanceof Secret ? value.reveal() : value}`);
+    }
+    const password = this.#options.password.reveal();
+    if (lines.some((l) => l.includes("\n")) || password.includes("\n"))
+      throw new ResticError(
+        "failed",
+        "the repository, password and environment values must each be a single line",
+      );
+    return `${lines.join("\n")}\n\n${password}\n`;
+  }
+
+  async #run(args: string[], options: { cwd?: string; watchRefusal?: boolean } = {}): Promise<Run> {
+    const o = this.#options;
+    const resticArgs = [...this.#globalArgs(), ...args];
+    const mode = options.watchRefusal ? "watch-refusal" : "exec";
+    const argv = [
+      "sh",
+      "-c",
+      PROLOGUE,
+      "stronghold-restic",
+      options.cwd ?? "",
+      mode,
+      ...resticArgs,
+    ];
+    const startedAt = new Date();
+    const result = await o.session.exec(argv, {
+      stdin: this.#stdin(),
+      ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
+    });
+    const endedAt = new Date();
+    if (o.onCommand) {
+      const shown = ["restic", ...resticArgs];
+      const clip = (text: string) => {
+        const clean = redact(text, this.#secrets);
+        return clean.length > OUTPUT_LIMIT
+          ? `${clean.slice(0, OUTPUT_LIMIT)}… [${clean.length - OUTPUT_LIMIT} more characters]`
+          : clean;
+      };
+      o.onCommand({
+        argv: shown.map((a) => redact(a, this.#secrets)),
+        redacted: redact(
+          `${options.cwd === undefined ? "" : `cd ${options.cwd} && `}RESTIC_REPOSITORY=${repositoryString(o.repository)} ${shown.join(" ")}`,
+          this.#secrets,
+        ),
+        startedAt,
+        endedAt,
+        code: result.code,
+        stdout: clip(result.stdout),
+        stderr: clip(result.stderr),
+      });
+    }
+    return result;
+  }
+
+  /** The one-line error for a failed command, classified. */
+  #failure(run: Run, what: string): ResticError {
+    const host = this.#options.session.host.name;
+    const repo = this.repositoryLabel;
+    const stderr = redact(run.stderr, this.#secrets);
+    if (run.timedOut)
+      return new ResticError(
+        "timeout",
+        `restic ${what} on ${host} did not finish within ${(this.#options.timeoutMs ?? 0) / 1000} s`,
+      );
+    if (run.code === 127 || /restic: (command )?not found/.test(stderr))
+      return new ResticError(
+        "restic-missing",
+        `restic is not installed on ${host} (install the restic package there)`,
+      );
+    if (/wrong password or no key found/.test(stderr))
+      return new ResticError(
+        "wrong-password",
+        `wrong password for the restic repository ${repo} (no key matches it)`,
+      );
+    if (
+      /unable to open config file|Is there a repository at the following location|bucket does not exist|NoSuchBucket/i.test(
+        stderr,
+      )
+    )
+      return new ResticError("repository-missing", `no restic repository at ${repo}`);
+    if (/repository is already locked/.test(stderr))
+      return new ResticError(
+        "locked",
+        `the restic repository ${repo} is locked (a stale lock from an interrupted run? run restic unlock once no backup is running)`,
+      );
+    const corrupt = stderr.split("\n").find((l) => CORRUPT.test(l));
+    if (corrupt !== undefined)
+      return new ResticError(
+        "corrupt-data",
+        `restic ${what} found corrupt data in ${repo}: ${corrupt.trim()}`,
+      );
+    if (run.code === REFUSED_EXIT || /server response: 403|Access ?Denied/i.test(stderr))
+      return new ResticError(
+        "append-only-refused",
+        `the repository ${repo} refused to delete data (append-only): ${firstLine(stderr)}`,
+      );
+    if (run.code === 124)
+      return new ResticError("failed", `restic ${what} on ${host}: ${firstLine(stderr)}`);
+    return new ResticError(
+      "failed",
+      `restic ${what} on ${host} failed (exit ${run.code ?? "signal"}): ${firstLine(stderr) || "no message"}`,
+    );
+  }
+
+  async #ok(
+    args: string[],
+    what: string,
+    options: { cwd?: string; watchRefusal?: boolean } = {},
+  ): Promise<Run> {
+    const run = await this.#run(args, options);
+    if (run.code !== 0) throw this.#failure(run, what);
+    return run;
+  }
+
+  /** restic's version line, e.g. "restic 0.14.0 compiled with go1.19.8 on linux/amd64". */
+  async version(): Promise<string> {
+    const run = await this.#ok(["version"], "version");
+    return run.stdout.trim();
+  }
+
+  /** Creates the repository. */
+  async init(): Promise<void> {
+    await this.#ok(["init"], "init");
+  }
+
+  /** `cd dir && restic backup .`, so a restore lands straight in its target. */
+  async backup(
+    dir: string,
+    options: { tags?: string[]; host?: string } = {},
+  ): Promise<BackupSummary> {
+    const args = ["backup", ".", "--json"];
+    for (const tag of options.tags ?? []) args.push("--tag", tag);
+    if (options.host !== undefined) args.push("--host", options.host);
+    const run = await this.#run(args, { cwd: dir });
+    if (run.code === 3)
+      throw new ResticError(
+        "failed",
+        `restic backup of ${dir} on ${this.#options.session.host.name} is incomplete: some files could not be read (${firstLine(run.stderr)})`,
+      );
+    if (run.code !== 0) throw this.#failure(run, "backup");
+    const summary = run.stdout
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((m) => m.message_type === "summary");
+    if (!summary) throw new ResticError("failed", "restic backup printed no summary");
+    return {
+      snapshotId: String(summary.snapshot_id),
+      filesNew: Number(summary.files_new),
+      filesChanged: Number(summary.files_changed),
+      totalFiles: Number(summary.total_files_processed),
+      totalBytes: Number(summary.total_bytes_processed),
+      durationSeconds: Number(summary.total_duration),
+    };
+  }
+
+  /** Snapshots, oldest first; with tags, those carrying every one of them. */
+  async snapshots(options: { tags?: string[] } = {}): Promise<Snapshot[]> {
+    const args = ["snapshots", "--json"];
+    if (options.tags && options.tags.length > 0) args.push("--tag", options.tags.join(","));
+    const run = await this.#ok(args, "snapshots");
+    const json = run.stdout.split("\n").find((l) => l.startsWith("["));
+    if (json === undefined) throw new ResticError("failed", "restic snapshots printed no JSON");
+    const raw = JSON.parse(json) as {
+      id: string;
+      short_id: string;
+      time: string;
+      paths?: string[];
+      hostname?: string;
+      tags?: string[];
+    }[];
+    return raw
+      .map((s) => ({
+        id: s.id,
+        shortId: s.short_id,
+        time: new Date(s.time),
+        paths: s.paths ?? [],
+        hostname: s.hostname ?? "",
+        tags: s.tags ?? [],
+      }))
+      .sort((a, b) => a.time.getTime() - b.time.getTime());
+  }
+
+  /** Latest snapshot taken strictly before `instant` (ransomware). */
+  async snapshotBefore(
+    instant: Date,
+    options: { tags?: string[] } = {},
+  ): Promise<Snapshot | undefined> {
+    const before = (await this.snapshots(options)).filter(
+      (s) => s.time.getTime() < instant.getTime(),
+    );
+    return before.at(-1);
+  }
+
+  /** Files, folders and links of a snapshot (`restic ls --json`). */
+  async ls(snapshotId: string): Promise<SnapshotNode[]> {
+    const run = await this.#ok(["ls", "--json", snapshotId], "ls");
+    const nodes: SnapshotNode[] = [];
+    for (const line of run.stdout.split("\n")) {
+      if (!line.startsWith("{")) continue;
+      const n = JSON.parse(line) as {
+        struct_type?: string;
+        path?: string;
+        type?: string;
+        size?: number;
+        mode?: number;
+      };
+      if (n.struct_type !== "node" || n.path === undefined) continue;
+      const type = n.type === "file" || n.type === "dir" || n.type === "symlink" ? n.type : "other";
+      nodes.push({ path: n.path, type, size: n.size ?? 0, mode: (n.mode ?? 0) & 0o7777 });
+    }
+    return nodes;
+  }
+
+  /**
+   * Restores a snapshot into `target`; `include` names paths inside the snapshot ("/docs/a.txt").
+   * Files and bytes are those of the snapshot's files the restore covers.
+   */
+  async restore(
+    snapshotId: string,
+    target: string,
+    options: { include?: string[] } = {},
+  ): Promise<{ files: number; bytes: number; durationSeconds: number }> {
+    const args = ["restore", snapshotId, "--target", target];
+    for (const path of options.include ?? []) args.push("--include", path);
+    const started = performance.now();
+    const [, nodes] = await Promise.all([this.#ok(args, "restore"), this.ls(snapshotId)]);
+    const durationSeconds = (performance.now() - started) / 1000;
+    const include = options.include ?? [];
+    const covered = nodes.filter(
+      (n) =>
+        n.type === "file" &&
+        (include.length === 0 ||
+          include.some((p) => n.path === p || n.path.startsWith(p.endsWith("/") ? p : `${p}/`))),
+    );
+    return {
+      files: covered.length,
+      bytes: covered.reduce((sum, n) => sum + n.size, 0),
+      durationSeconds,
+    };
+  }
+
+  /**
+   * `restic check`, reading a subset of the pack data when asked ("1/5", "10%"). A failing check
+   * is a result (ok: false, with restic's error lines); only a check that cannot run throws.
+   */
+  async check(options: { readDataSubset?: string } = {}): Promise<CheckResult> {
+    const args = ["check"];
+    if (options.readDataSubset !== undefined)
+      args.push("--read-data-subset", options.readDataSubset);
+    const run = await this.#run(args);
+    const subset =
+      options.readDataSubset === undefined ? {} : { readDataSubset: options.readDataSubset };
+    if (run.code === 0) return { ok: true, errors: [], ...subset };
+    const failure = this.#failure(run, "check");
+    if (failure.reason !== "corrupt-data" && failure.reason !== "failed") throw failure;
+    const errors = redact(`${run.stdout}\n${run.stderr}`, this.#secrets)
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => /error|does not match|Fatal|invalid|failed|missing/i.test(l));
+    return { ok: false, errors: errors.length > 0 ? errors : [failure.message], ...subset };
+  }
+
+  /** Forgets one snapshot (an append-only repository refuses: ResticError "append-only-refused"). */
+  async forget(snapshotId: string): Promise<void> {
+    await this.#ok(["forget", snapshotId], "forget", { watchRefusal: true });
+  }
+
+  /** Removes stale locks. */
+  async unlock(): Promise<void> {
+    await this.#ok(["unlock"], "unlock");
+  }
+}

@@ -1,0 +1,294 @@
+import { fleetCases } from "../../fixtures/control-cases.js";
+import {
+  compliantKiosk,
+  compliantLinuxServer,
+  compliantMachine,
+  compliantServer,
+} from "../../fixtures/machine-factory.js";
+import { assets } from "../../fixtures/registers.js";
+
+const ws = compliantMachine();
+const server = compliantServer();
+const kiosk = compliantKiosk();
+const REGISTER = assets(
+  { assetTag: "MB-01001", serialNumber: "5CG3301XYZ", hostname: "th-clerk-ws-01" },
+  { assetTag: "MB-01002", serialNumber: "J8K2LM3", hostname: "th-fs-01" },
+  { assetTag: "MB-01003", serialNumber: "PF4KX2QZ", hostname: "lib-kiosk-01", site: "library" },
+);
+
+describe("lcm-asset-registered", () => {
+  fleetCases("lcm-asset-registered", [
+    {
+      name: "every machine registered",
+      machines: [ws, server, kiosk],
+      data: { assets: REGISTER },
+      expect: ["pass", "pass", "pass"],
+    },
+    {
+      name: "found by serial number when the tag differs in case or is missing",
+      machines: [
+        compliantMachine({ assetTag: "mb-01001" }),
+        compliantServer({ assetTag: "unknown" }),
+      ],
+      data: { assets: REGISTER },
+      expect: ["pass", "pass"],
+    },
+    {
+      name: "a machine the register does not know",
+      machines: [ws, compliantLinuxServer()],
+      data: { assets: REGISTER },
+      expect: ["pass", "fail"],
+      evidence: { 1: { pointer: "/assetTag", actual: "MB-01004", expected: /assets\.csv/ } },
+    },
+    {
+      name: "a spare that reports is checked too",
+      machines: [compliantLinuxServer({ lifecycle: { status: "spare" } })],
+      data: { assets: REGISTER },
+      expect: ["fail"],
+    },
+    {
+      name: "unknown tag and serial",
+      machines: [compliantMachine({ assetTag: "unknown", serialNumber: "unknown" })],
+      data: { assets: REGISTER },
+      expect: ["fail"],
+      evidence: { 0: { pointer: "/assetTag", actual: "unknown" } },
+    },
+    { name: "no asset register given", machines: [ws], expect: ["not-applicable"] },
+  ]);
+});
+
+describe("lcm-asset-reported", () => {
+  fleetCases("lcm-asset-reported", [
+    {
+      name: "every in-service asset reports",
+      machines: [ws, server, kiosk],
+      data: { assets: REGISTER },
+      expect: ["pass", "pass", "pass"],
+      unreported: [],
+    },
+    {
+      name: "the kiosk never reported",
+      machines: [ws, server],
+      data: { assets: REGISTER },
+      expect: ["pass", "pass"],
+      unreported: ["MB-01003"],
+    },
+    {
+      name: "spare, lost and disposed assets are not expected",
+      machines: [ws],
+      data: {
+        assets: assets(
+          { assetTag: "MB-01001", serialNumber: "5CG3301XYZ" },
+          { assetTag: "MB-00900", serialNumber: "S1", status: "spare" },
+          { assetTag: "MB-00901", serialNumber: "S2", status: "lost" },
+          { assetTag: "MB-00902", serialNumber: "S3", status: "disposed" },
+        ),
+      },
+      expect: ["pass"],
+      unreported: [],
+    },
+    {
+      name: "spares expected when the town says so",
+      machines: [ws],
+      data: { assets: assets({ assetTag: "MB-00900", serialNumber: "S1", status: "spare" }) },
+      params: { expectedStatuses: ["in-service", "spare"] },
+      expect: ["pass"],
+      unreported: ["MB-00900"],
+    },
+    {
+      name: "unknown tag and serial cannot account for an asset",
+      machines: [compliantMachine({ assetTag: "unknown", serialNumber: "unknown" })],
+      data: { assets: assets({ assetTag: "MB-01001", serialNumber: "5CG3301XYZ" }) },
+      expect: ["pass"],
+      unreported: ["MB-01001"],
+    },
+    {
+      name: "unknown: no register, nothing concluded",
+      machines: [ws],
+      expect: ["not-applicable"],
+      unreported: [],
+    },
+    {
+      name: "each unreported asset says where it is in the register",
+      machines: [],
+      data: { assets: REGISTER },
+      expect: [],
+      unreported: ["MB-01001", "MB-01002", "MB-01003"],
+      unreportedEvidence: {
+        pointer: "",
+        actual: "no machine config",
+        expected: /^a config from in-service asset MB-01001 \(assets\.csv line 2\)$/,
+      },
+    },
+  ]);
+});
+
+describe("lcm-unique-serial", () => {
+  fleetCases("lcm-unique-serial", [
+    { name: "distinct serials", machines: [ws, server, kiosk], expect: ["pass", "pass", "pass"] },
+    {
+      name: "a cloned config",
+      machines: [
+        ws,
+        server,
+        compliantMachine({
+          hostname: "th-clerk-ws-02",
+          assetTag: "MB-01009",
+          serialNumber: "5cg3301xyz ",
+        }),
+      ],
+      expect: ["fail", "pass", "fail"],
+      evidence: {
+        0: {
+          pointer: "/serialNumber",
+          actual: "5CG3301XYZ",
+          expected: /also reported by th-clerk-ws-02 \(asset MB-01009\)$/,
+        },
+        2: { expected: /also reported by th-clerk-ws-01 \(asset MB-01001\)$/ },
+      },
+    },
+    {
+      name: "firmware placeholder",
+      machines: [compliantMachine({ serialNumber: "To Be Filled By O.E.M." })],
+      expect: ["fail"],
+      evidence: { 0: { pointer: "/serialNumber", actual: "To Be Filled By O.E.M." } },
+    },
+    {
+      name: "unknown serials are not duplicates of each other, and fail",
+      machines: [
+        compliantMachine({ serialNumber: "unknown" }),
+        compliantServer({ serialNumber: "unknown" }),
+      ],
+      expect: ["fail", "fail"],
+      evidence: { 0: { actual: "unknown", expected: /serial number/ } },
+    },
+  ]);
+});
+
+describe("lcm-unique-hostname", () => {
+  fleetCases("lcm-unique-hostname", [
+    {
+      name: "distinct host names",
+      machines: [ws, server, kiosk],
+      expect: ["pass", "pass", "pass"],
+    },
+    {
+      name: "same name in different case",
+      machines: [ws, compliantServer({ hostname: "TH-CLERK-WS-01" })],
+      expect: ["fail", "fail"],
+      evidence: {
+        0: {
+          pointer: "/hostname",
+          actual: "th-clerk-ws-01",
+          expected: /TH-CLERK-WS-01 \(asset MB-01002\)/,
+        },
+      },
+    },
+    {
+      name: "three machines share a name",
+      machines: [
+        ws,
+        compliantServer({ hostname: ws.hostname }),
+        compliantKiosk({ hostname: ws.hostname, assetTag: "unknown" }),
+      ],
+      expect: ["fail", "fail", "fail"],
+      evidence: {
+        0: {
+          expected:
+            /also reported by th-clerk-ws-01 \(asset MB-01002\), th-clerk-ws-01 \(serial PF4KX2QZ\)$/,
+        },
+      },
+    },
+    {
+      name: "unknown host name",
+      machines: [compliantMachine({ hostname: "unknown" }), server],
+      expect: ["fail", "pass"],
+      evidence: { 0: { pointer: "/hostname", actual: "unknown" } },
+    },
+  ]);
+});
+
+describe("lcm-unique-ip", () => {
+  fleetCases("lcm-unique-ip", [
+    { name: "distinct addresses", machines: [ws, server, kiosk], expect: ["pass", "pass", "pass"] },
+    {
+      name: "address conflict on the second interface",
+      machines: [ws, compliantServer({ ipAddresses: ["10.20.1.10", "10.20.10.21"] })],
+      expect: ["fail", "fail"],
+      evidence: {
+        1: { pointer: "/ipAddresses/1", actual: "10.20.10.21", expected: /th-clerk-ws-01/ },
+      },
+    },
+    {
+      name: "IPv6 compared case-insensitively",
+      machines: [
+        compliantMachine({ ipAddresses: ["2001:db8::a"] }),
+        compliantServer({ ipAddresses: ["2001:DB8::A"] }),
+      ],
+      expect: ["fail", "fail"],
+    },
+    {
+      name: "self-assigned addresses are ignored",
+      machines: [
+        compliantMachine({ ipAddresses: ["169.254.10.1", "fe80::1"] }),
+        compliantServer({ ipAddresses: ["169.254.10.1", "fe80::1"] }),
+      ],
+      expect: ["pass", "pass"],
+    },
+    {
+      name: "the same private address in two buildings, per site",
+      machines: [
+        compliantMachine({ ipAddresses: ["192.168.1.10"] }),
+        compliantKiosk({ ipAddresses: ["192.168.1.10"] }),
+      ],
+      params: { perSite: true },
+      expect: ["pass", "pass"],
+    },
+    {
+      name: "the same private address in two buildings, fleet-wide",
+      machines: [
+        compliantMachine({ ipAddresses: ["192.168.1.10"] }),
+        compliantKiosk({ ipAddresses: ["192.168.1.10"] }),
+      ],
+      expect: ["fail", "fail"],
+    },
+    {
+      name: "unknown addresses",
+      machines: [compliantMachine({ ipAddresses: "unknown" }), server],
+      expect: ["fail", "pass"],
+      evidence: { 0: { pointer: "/ipAddresses", actual: "unknown" } },
+    },
+  ]);
+});
+
+describe("lcm-unique-mac", () => {
+  fleetCases("lcm-unique-mac", [
+    { name: "distinct MACs", machines: [ws, server, kiosk], expect: ["pass", "pass", "pass"] },
+    {
+      name: "cloned VM, written with dashes on one side",
+      machines: [ws, compliantLinuxServer({ macAddresses: ["3c-52-82-10-aa-01"] })],
+      expect: ["fail", "fail"],
+      evidence: {
+        1: {
+          pointer: "/macAddresses/0",
+          actual: "3c-52-82-10-aa-01",
+          expected: /th-clerk-ws-01 \(asset MB-01001\)/,
+        },
+      },
+    },
+    {
+      name: "the AnyConnect virtual adapter every machine has",
+      machines: [
+        compliantMachine({ macAddresses: ["3C:52:82:10:AA:01", "00:05:9A:3C:7A:00"] }),
+        compliantServer({ macAddresses: ["00:05:9A:3C:7A:00"] }),
+      ],
+      expect: ["pass", "pass"],
+    },
+    {
+      name: "unknown MACs",
+      machines: [compliantMachine({ macAddresses: "unknown" })],
+      expect: ["fail"],
+      evidence: { 0: { pointer: "/macAddresses", actual: "unknown" } },
+    },
+  ]);
+});

@@ -1,0 +1,204 @@
+import { expect } from "chai";
+import { mkdtemp, rm, writeFile, mkdir, truncate } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { stringify } from "yaml";
+import { readMachines, type MachineRecord } from "../../../src/check/input/machines.js";
+
+const minimal = (hostname: string) => ({
+  hostname,
+  assetTag: "MB-1",
+  serialNumber: "SN1",
+  macAddresses: ["00:11:22:33:44:55"],
+  ipAddresses: ["10.0.0.5"],
+  department: "library",
+  site: "library",
+  role: "workstation",
+  os: { family: "windows", name: "Windows 11 Pro", version: "24H2" },
+  lifecycle: { status: "active" },
+  collectedAt: "2026-11-19T08:00:00Z",
+});
+
+async function collect(inputs: string[], stdin?: Readable): Promise<MachineRecord[]> {
+  const out: MachineRecord[] = [];
+  for await (const r of readMachines(inputs, stdin)) out.push(r);
+  return out;
+}
+const problems = (records: MachineRecord[]) =>
+  records.flatMap((r) => (r.kind === "problem" ? [r.problem] : []));
+const machines = (records: MachineRecord[]) =>
+  records.flatMap((r) => (r.kind === "machine" ? [r.machine.hostname] : []));
+
+describe("reading machine configs", () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "stronghold-input-"));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("reads a directory of YAML and JSON files in name order, recursing into folders", async () => {
+    await mkdir(path.join(dir, "police"));
+    await writeFile(path.join(dir, "b.yaml"), stringify(minimal("b-host")));
+    await writeFile(path.join(dir, "a.json"), JSON.stringify(minimal("a-host")));
+    await writeFile(path.join(dir, "police", "c.yml"), stringify(minimal("c-host")));
+    await writeFile(path.join(dir, "notes.txt"), "not a machine");
+    await writeFile(path.join(dir, ".hidden.yaml"), "::: broken");
+    const records = await collect([dir]);
+    expect(problems(records)).to.deep.equal([]);
+    expect(machines(records)).to.deep.equal(["a-host", "b-host", "c-host"]);
+  });
+
+  it("reads fleet files in YAML, JSON and JSON Lines, and stdin", async () => {
+    await writeFile(
+      path.join(dir, "fleet.yaml"),
+      stringify({ machines: [minimal("y1"), minimal("y2")] }),
+    );
+    await writeFile(
+      path.join(dir, "fleet.jsonl"),
+      [minimal("j1"), minimal("j2")].map((m) => JSON.stringify(m)).join("\n") + "\n",
+    );
+    const stdin = Readable.from([JSON.stringify({ machines: [minimal("s1")] })]);
+    const records = await collect(
+      [path.join(dir, "fleet.yaml"), path.join(dir, "fleet.jsonl"), "-"],
+      stdin,
+    );
+    expect(problems(records)).to.deep.equal([]);
+    expect(machines(records)).to.deep.equal(["y1", "y2", "j1", "j2", "s1"]);
+    const jsonl = records.find((r) => r.kind === "machine" && r.machine.hostname === "j2");
+    expect(jsonl?.kind === "machine" && jsonl.source.line).to.equal(2);
+  });
+
+  it("accepts JSON Lines on stdin", async () => {
+    const stdin = Readable.from([
+      [minimal("l1"), minimal("l2")].map((m) => JSON.stringify(m)).join("\n"),
+    ]);
+    expect(machines(await collect(["-"], stdin))).to.deep.equal(["l1", "l2"]);
+  });
+
+  describe("bad input: every problem located, the rest still read", () => {
+    const cases: {
+      name: string;
+      file: string;
+      content: () => string | Buffer;
+      message: RegExp;
+      pointer?: string;
+      line?: number;
+    }[] = [
+      { name: "empty file", file: "empty.yaml", content: () => "", message: /is empty/ },
+      {
+        name: "binary file",
+        file: "bin.yaml",
+        content: () => Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2]),
+        message: /binary/,
+      },
+      {
+        name: "invalid YAML",
+        file: "bad.yaml",
+        content: () => "hostname: a\nos: [unclosed\nrole: x\n",
+        message: /not valid YAML/,
+        line: 3,
+      },
+      {
+        name: "invalid JSON",
+        file: "bad.json",
+        content: () => '{\n  "hostname": "x",\n  oops\n}',
+        message: /not valid JSON/,
+        line: 3,
+      },
+      {
+        name: "YAML alias bomb",
+        file: "bomb.yaml",
+        content: () =>
+          [
+            "a: &a [x,x,x,x,x,x,x,x,x]",
+            ..."bcdefgh".split("").map(
+              (c, i) =>
+                `${c}: &${c} [${Array(9)
+                  .fill("*" + "abcdefgh"[i])
+                  .join(",")}]`,
+            ),
+          ].join("\n"),
+        message: /resource exhaustion|alias/i,
+      },
+      {
+        name: "wrong type",
+        file: "type.yaml",
+        content: () => stringify({ ...minimal("t"), role: 7 }),
+        message: /must be/,
+        pointer: "/role",
+        line: 10,
+      },
+      {
+        name: "unknown field",
+        file: "unknown.yaml",
+        content: () => stringify({ ...minimal("u"), securty: {} }),
+        message: /not a known field/,
+        pointer: "/securty",
+        line: 18,
+      },
+      {
+        name: "hostname with path separators",
+        file: "escape.yaml",
+        content: () => stringify({ ...minimal("x"), hostname: "../../etc/passwd" }),
+        message: /host name/i,
+        pointer: "/hostname",
+        line: 1,
+      },
+      {
+        name: "unknown literal where a flag belongs",
+        file: "flag.yaml",
+        content: () => stringify({ ...minimal("f"), security: { smbv1Enabled: "maybe" } }),
+        message: /must be boolean or must be "unknown"/,
+        pointer: "/security/smbv1Enabled",
+      },
+    ];
+    for (const c of cases) {
+      it(c.name, async () => {
+        await writeFile(path.join(dir, c.file), c.content());
+        await writeFile(path.join(dir, "good.yaml"), stringify(minimal("good")));
+        const records = await collect([dir]);
+        expect(machines(records)).to.deep.equal(["good"]);
+        const [p, ...more] = problems(records);
+        expect(more, JSON.stringify(more)).to.deep.equal([]);
+        expect(p?.file).to.equal(path.join(dir, c.file));
+        expect(p?.message).to.match(c.message);
+        if (c.pointer !== undefined) expect(p?.pointer).to.equal(c.pointer);
+        if (c.line !== undefined) expect(p?.line).to.equal(c.line);
+      });
+    }
+
+    it("a 50 MB file is refused without being read", async () => {
+      const big = path.join(dir, "big.yaml");
+      await writeFile(big, "");
+      await truncate(big, 50 * 1024 * 1024);
+      const [p] = problems(await collect([big]));
+      expect(p?.message).to.match(/50\.0 MiB, larger than the 32 MiB limit/);
+    });
+
+    it("reports each bad machine of a fleet file with its pointer and line", async () => {
+      const fleet = path.join(dir, "fleet.yaml");
+      await writeFile(
+        fleet,
+        stringify({ machines: [minimal("ok1"), { ...minimal("bad"), site: 3 }, minimal("ok2")] }),
+      );
+      const records = await collect([fleet]);
+      expect(machines(records)).to.deep.equal(["ok1", "ok2"]);
+      const [p] = problems(records);
+      expect(p?.pointer).to.equal("/machines/1/site");
+      expect(p?.line).to.be.a("number").greaterThan(20);
+    });
+
+    it("a missing path is a problem, not a crash", async () => {
+      const [p] = problems(await collect([path.join(dir, "nope")]));
+      expect(p?.message).to.equal("does not exist");
+    });
+
+    it("a directory without machine files says so", async () => {
+      const [p] = problems(await collect([dir]));
+      expect(p?.message).to.match(/holds no .yaml/);
+    });
+  });
+});

@@ -1,0 +1,58 @@
+import { expect } from "chai";
+import { cell, render, renderMarkdown } from "../../../src/check/report/markdown.js";
+import { largeReport, sampleReport } from "../../fixtures/sample-report.js";
+import { textOf } from "./helpers.js";
+
+describe("markdown reporter", () => {
+  const md = textOf(render, sampleReport());
+
+  it("states the verdict and the fleet score", () => {
+    expect(md).to.include("❌ **Gate failed** — fleet score **61.3**");
+    expect(md).to.include("- fleet score 61.3 is below 80");
+    const passed = sampleReport({
+      gate: { failOn: "high", minScore: 0, passed: true, reasons: [] },
+    });
+    expect(textOf(render, passed)).to.include("✅ **Gate passed**");
+  });
+
+  it("escapes pipes and markup in cell values", () => {
+    expect(md).to.include("Antivirus \\| EDR is installed and running");
+    expect(md).to.include("Machine is &lt;listed&gt; in the asset register &amp; reports");
+    expect(md).to.include('lib-&lt;&amp;"kiosk&gt;');
+    // Every table row has as many unescaped pipes as its header.
+    for (const table of md.split("\n\n").filter((b) => b.startsWith("| "))) {
+      const widths = table.split("\n").map((row) => row.split(/(?<!\\)\|/).length);
+      expect(new Set(widths).size, table).to.equal(1);
+    }
+  });
+
+  const escapes: [string, string][] = [
+    ["a|b", "a\\|b"],
+    ["*bold* _it_", "\\*bold\\* \\_it\\_"],
+    ["[link](x)", "\\[link\\](x)"],
+    ["<script>&", "&lt;script&gt;&amp;"],
+    ["two\nlines", "two<br>lines"],
+    ["back\\slash `code`", "back\\\\slash \\`code\\`"],
+  ];
+  for (const [input, output] of escapes) {
+    it(`escapes ${JSON.stringify(input)}`, () => expect(cell(input)).to.equal(output));
+  }
+
+  it("has score tables by department and site, top controls, waivers, problems and reproduction", () => {
+    expect(md).to.include("| Department | Score |");
+    expect(md).to.include("| Site | Score |");
+    expect(md).to.include("| `disk-encryption-enabled` | critical |");
+    expect(md).to.include("## Expired waivers");
+    expect(md).to.include(
+      "| `examples/fleet.jsonl:3` | `/os/version` | must be string (found 11) |",
+    );
+    expect(md).to.include("stronghold check --at 2025-03-01T08:00:00.000Z");
+  });
+
+  it("caps the failing machines table and counts the rest", () => {
+    const text = textOf((r, w) => renderMarkdown(r, w, { maxMachines: 10 }), largeReport(30));
+    expect(text).to.include("## Failing machines (30)");
+    expect(text.match(/^\| pc-\d{5} \|/gm)).to.have.length(10);
+    expect(text).to.include("…and 20 more failing machines.");
+  });
+});

@@ -1,0 +1,126 @@
+/** SSH sessions against a real OpenSSH sshd on loopback. */
+import { expect } from "chai";
+import { mkdtemp, writeFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { SshTransport } from "../../../src/hosts/inventory.js";
+import { openSession } from "../../../src/hosts/transport/open-session.js";
+import { TransportError } from "../../../src/hosts/transport/session.js";
+import { freePort, inventoryHost, startSshd, type Sshd } from "../../fixtures/sshd.js";
+
+const hostFor = (sshd: Sshd, transport: Partial<SshTransport> = {}) =>
+  inventoryHost(sshd, { transport });
+
+async function failure(promise: Promise<unknown>): Promise<TransportError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).to.be.instanceOf(TransportError);
+    return error as TransportError;
+  }
+  throw new Error("expected a TransportError");
+}
+
+describe("SSH session (real sshd on 127.0.0.1)", function () {
+  let sshd: Sshd;
+  let other: Sshd;
+  let scratch: string;
+  before(async () => {
+    [sshd, other] = await Promise.all([startSshd(), startSshd()]);
+    scratch = await mkdtemp(join(tmpdir(), "stronghold-ssh-test-"));
+  });
+  after(async () => {
+    await Promise.all([sshd.stop(), other.stop(), rm(scratch, { recursive: true, force: true })]);
+  });
+
+  it("runs argv with every argument arriving as one word, and feeds stdin", async () => {
+    const session = await openSession(hostFor(sshd));
+    try {
+      const tricky = `it's a $HOME; "quoted" \`x\` & | > *`;
+      // Bounded, so a stuck channel fails here with its output rather than as a suite timeout.
+      const echoed = await session.exec(["printf", "%s\\n", tricky, "two"], { timeoutMs: 10_000 });
+      expect(echoed.code).to.equal(0);
+      expect(echoed.stdout).to.equal(`${tricky}\ntwo\n`);
+      const fed = await session.exec(["sh", "-c", "read -r line; printf '<%s>' \"$line\""], {
+        stdin: "secret-from-stdin\n",
+        timeoutMs: 10_000,
+      });
+      expect(fed.stdout).to.equal("<secret-from-stdin>");
+      const failed = await session.exec(["sh", "-c", "echo oops >&2; exit 3"], {
+        timeoutMs: 10_000,
+      });
+      expect(failed).to.include({ code: 3, stderr: "oops\n", timedOut: false });
+    } finally {
+      await session.close();
+    }
+  });
+
+  it("stops a command at its timeout", async function () {
+    this.timeout(20_000);
+    const session = await openSession(hostFor(sshd));
+    try {
+      // Long enough for the login shell's start-up files to finish: killed inside them, a shell
+      // can leave their locks behind for the next login.
+      const result = await session.exec(["sleep", "30"], { timeoutMs: 2000 });
+      expect(result.timedOut).to.equal(true);
+      expect(result.code).to.equal(null);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it("refuses a host whose key known_hosts does not vouch for", async () => {
+    // `other` is a different server; point known_hosts for sshd's port at other's key.
+    const wrong = join(scratch, "known_hosts_wrong");
+    await writeFile(wrong, `[127.0.0.1]:${sshd.port} ${other.hostPublicKey}\n`);
+    const mismatch = await failure(
+      openSession(hostFor(sshd, { hostKey: { kind: "known-hosts", file: wrong } })),
+    );
+    expect(mismatch.reason).to.equal("host-key-mismatch");
+    expect(mismatch.message).to.match(/HOST KEY MISMATCH/);
+    const empty = join(scratch, "known_hosts_empty");
+    await writeFile(empty, "");
+    const unknown = await failure(
+      openSession(hostFor(sshd, { hostKey: { kind: "known-hosts", file: empty } })),
+    );
+    expect(unknown.reason).to.equal("host-key-unknown");
+  });
+
+  it("accepts any key only when the inventory opts out of checking", async () => {
+    const session = await openSession(hostFor(sshd, { hostKey: { kind: "unchecked" } }));
+    await session.close();
+  });
+
+  it("names wrong keys, unreadable keys and closed ports", async () => {
+    const auth = await failure(
+      openSession(hostFor(sshd, { auth: { kind: "key", identityFile: other.identityFile } })),
+    );
+    expect(auth.reason).to.equal("auth-failed");
+    const unreadable = await failure(
+      openSession(
+        hostFor(sshd, { auth: { kind: "key", identityFile: join(scratch, "no-such-key") } }),
+      ),
+    );
+    expect(unreadable.reason).to.equal("key-unreadable");
+    const closed = await failure(openSession(hostFor(sshd, { port: await freePort() })));
+    expect(closed.reason).to.equal("unreachable");
+  });
+});
+
+describe("local session", () => {
+  it("runs argv without a shell and reports a missing command as 127", async () => {
+    const session = await openSession({
+      name: "here",
+      transport: { kind: "local" },
+      roles: [],
+      drill: { target: false, sandbox: [] },
+      pointer: "/hosts/0",
+    });
+    const ok = await session.exec(["printf", "%s", "$HOME"], { stdin: "ignored" });
+    expect(ok).to.include({ code: 0, stdout: "$HOME" });
+    const missing = await session.exec(["no-such-command-stronghold"]);
+    expect(missing.code).to.equal(127);
+    const slow = await session.exec(["sleep", "5"], { timeoutMs: 200 });
+    expect(slow).to.include({ timedOut: true, code: null });
+  });
+});
