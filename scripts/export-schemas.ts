@@ -1,8 +1,8 @@
 /** Regenerates policies/schemas/*.schema.json from the TypeBox sources (a test fails when stale). */
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { publishedSchemas } from "../src/schemas.js";
-import { POLICIES_DIR } from "../src/check/policy/paths.js";
+import { publishedSchemas } from "../src/cli/published-schemas.js";
+import { POLICIES_DIR } from "../src/support/project-root.js";
 
 const dir = path.join(POLICIES_DIR, "schemas");
 await mkdir(dir, { recursive: true });

@@ -7,7 +7,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { runStackWithMocks } from "../src/infra/mock-run.js";
 import { stackOutputJson } from "../src/infra/stack-outputs.js";
-import { PROJECT_ROOT } from "../src/project-root.js";
+import { PROJECT_ROOT } from "../src/support/project-root.js";
 
 const run = await runStackWithMocks("prod");
 const file = path.join(PROJECT_ROOT, "examples", "millbrook", "stack-outputs.prod.json");

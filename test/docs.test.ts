@@ -1,39 +1,237 @@
-// The README's examples are run, not just read: its overlay and waivers must load as written.
+// The documentation's examples are run, not just read: every YAML example in the README and in
+// docs/ loads with the loader of its kind, every relative link between the pages resolves, and the
+// architecture page names every folder of src/.
 import { expect } from "chai";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { PassThrough } from "node:stream";
 import { parse } from "yaml";
+import { RUNBOOKS } from "../runbooks/index.js";
+import { main } from "../src/cli/main.js";
 import { loadValidated } from "../src/documents/ajv.js";
 import { WaiversSchema } from "../src/check/policy/baseline-schema.js";
 import { resolvePolicy } from "../src/check/policy/resolve.js";
+import { loadDrillConfig } from "../src/drill/planning/config.js";
+import { loadInventory } from "../src/hosts/load-inventory.js";
+import { PROJECT_ROOT } from "../src/support/project-root.js";
 
-async function yamlBlocks(): Promise<string[]> {
-  const readme = await readFile(new URL("../README.md", import.meta.url), "utf8");
-  return [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
+/** The pages: the README and every page of docs/, as paths relative to the project root. */
+const PAGES = [
+  "README.md",
+  ...(await readdir(path.join(PROJECT_ROOT, "docs")))
+    .filter((f) => f.endsWith(".md"))
+    .sort()
+    .map((f) => `docs/${f}`),
+];
+const TEXT = new Map(
+  await Promise.all(
+    PAGES.map(async (p) => [p, await readFile(path.join(PROJECT_ROOT, p), "utf8")] as const),
+  ),
+);
+
+/** The fenced blocks of a page, with their language. */
+function fencedBlocks(text: string): { lang: string; body: string }[] {
+  return [...text.matchAll(/^```(\w*)\n([\s\S]*?)^```/gm)].map((m) => ({
+    lang: m[1]!,
+    body: m[2]!,
+  }));
 }
 
-describe("README examples", () => {
+type Kind = "overlay" | "waivers" | "hosts-inventory" | "drill-config" | "ci-workflow";
+
+/** What a YAML example is, by its shape; undefined for a shape no loader covers. */
+function kindOf(value: unknown): Kind | undefined {
+  if (Array.isArray(value)) return "ci-workflow";
+  if (typeof value !== "object" || value === null) return undefined;
+  if ("extends" in value) return "overlay";
+  if ("waivers" in value) return "waivers";
+  if ("hosts" in value && Array.isArray(value.hosts)) return "hosts-inventory";
+  if ("version" in value) return "drill-config";
+  return undefined;
+}
+
+const EXAMPLES = PAGES.flatMap((page) =>
+  fencedBlocks(TEXT.get(page)!)
+    .filter((b) => b.lang === "yaml")
+    .map((b, i) => {
+      const value: unknown = parse(b.body);
+      return { page, n: i + 1, body: b.body, value, kind: kindOf(value) };
+    }),
+);
+
+/** `--options` of `stronghold <command> --help`. */
+async function helpOptions(command: string): Promise<Set<string>> {
+  let stdout = "";
+  const code = await main(["node", "stronghold", command, "--help"], {
+    stdout: (chunk) => void (stdout += chunk),
+    stderr: () => undefined,
+    stdin: new PassThrough(),
+    env: { NO_COLOR: "1" },
+    isTTY: false,
+  });
+  expect(code).to.equal(0);
+  return new Set(stdout.match(/--[a-z][a-z-]*/g));
+}
+
+describe("documentation examples", () => {
   let dir: string;
   before(async () => (dir = await mkdtemp(path.join(tmpdir(), "stronghold-docs-"))));
   after(() => rm(dir, { recursive: true, force: true }));
 
-  it("the overlay example tailors the bundled baselines", async () => {
-    const block = (await yamlBlocks()).find((b) => /^extends:/m.test(b));
-    expect(block).to.be.a("string");
-    const file = path.join(dir, "overlay.yaml");
-    await writeFile(file, block!);
-    const policy = await resolvePolicy({ at: new Date("2026-11-20"), overlayFile: file });
-    const overlay = parse(block!) as { deselect: string[] };
-    for (const id of overlay.deselect)
-      expect(policy.controls.map((c) => c.meta.id)).to.not.include(id);
+  async function written(name: string, body: string): Promise<string> {
+    const file = path.join(dir, name);
+    await writeFile(file, body);
+    return file;
+  }
+
+  it("every YAML example is of a kind these tests load, and each page keeps its examples", () => {
+    for (const e of EXAMPLES)
+      expect(e.kind, `${e.page}, YAML example ${e.n}: no loader for it`).to.be.a("string");
+    const byPage = Object.fromEntries(
+      PAGES.map((p) => [p, EXAMPLES.filter((e) => e.page === p).map((e) => e.kind)]),
+    );
+    expect(byPage["docs/check.md"]).to.deep.equal(["overlay", "waivers", "ci-workflow"]);
+    expect(byPage["docs/collect.md"]).to.deep.equal(["hosts-inventory"]);
+    expect(byPage["docs/drills.md"]).to.deep.equal(["hosts-inventory", "drill-config"]);
   });
 
-  it("the waivers example is a valid waivers file", async () => {
-    const block = (await yamlBlocks()).find((b) => /^waivers:/m.test(b));
-    const file = path.join(dir, "waivers.yaml");
-    await writeFile(file, block!);
-    const loaded = await loadValidated(file, WaiversSchema);
-    expect(loaded.ok, JSON.stringify(loaded)).to.equal(true);
+  for (const e of EXAMPLES) {
+    const where = `${e.page}, YAML example ${e.n}`;
+    switch (e.kind) {
+      case "overlay":
+        it(`${where}: the overlay tailors the bundled baselines as it says`, async () => {
+          const file = await written(`overlay-${e.n}.yaml`, e.body);
+          const policy = await resolvePolicy({ at: new Date("2026-11-20"), overlayFile: file });
+          const overlay = e.value as {
+            deselect?: string[];
+            controls?: Record<string, { severity?: string }>;
+          };
+          const ids = policy.controls.map((c) => c.meta.id);
+          expect(ids.length).to.be.greaterThan(0);
+          for (const id of overlay.deselect ?? []) expect(ids).to.not.include(id);
+          for (const [id, change] of Object.entries(overlay.controls ?? {}))
+            if (change.severity !== undefined)
+              expect(policy.controls.find((c) => c.meta.id === id)?.meta.severity).to.equal(
+                change.severity,
+              );
+        });
+        break;
+      case "waivers":
+        it(`${where}: is a valid waivers file`, async () => {
+          const loaded = await loadValidated(
+            await written(`waivers-${e.n}.yaml`, e.body),
+            WaiversSchema,
+          );
+          expect(loaded.ok, JSON.stringify(loaded)).to.equal(true);
+        });
+        break;
+      case "hosts-inventory":
+        it(`${where}: is a valid hosts inventory`, async () => {
+          const file = await written(`hosts-${e.page.replace(/\W/g, "-")}-${e.n}.yaml`, e.body);
+          const loaded = await loadInventory(file);
+          if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
+          const names = (e.value as { hosts: { name: string }[] }).hosts.map((h) => h.name);
+          expect(loaded.inventory.hosts.map((h) => h.name)).to.deep.equal(names);
+        });
+        break;
+      case "drill-config":
+        it(`${where}: is a valid drill config for every runbook`, async () => {
+          const file = await written(`drill-${e.n}.yaml`, e.body);
+          const ids = RUNBOOKS.map((r) => r.meta.id);
+          for (const id of ids) {
+            const loaded = await loadDrillConfig(file, id, ids);
+            expect(loaded.ok, `${id}: ${JSON.stringify(loaded)}`).to.equal(true);
+          }
+        });
+        break;
+      case "ci-workflow":
+        it(`${where}: the CI steps use only options stronghold check has`, async () => {
+          const steps = e.value as { run?: string; uses?: string }[];
+          const commands = steps.flatMap((s) =>
+            s.run?.includes("stronghold check") ? [s.run] : [],
+          );
+          expect(commands.length).to.be.greaterThan(0);
+          const known = await helpOptions("check");
+          for (const command of commands)
+            for (const option of command.match(/--[a-z][a-z-]*/g) ?? [])
+              expect(known, option).to.include(option);
+          for (const s of steps) expect(s.run ?? s.uses, JSON.stringify(s)).to.be.a("string");
+        });
+        break;
+      case undefined:
+        break;
+    }
+  }
+});
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
+function anchorOf(heading: string): string {
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N} _-]/gu, "")
+    .replace(/ /g, "-");
+}
+
+/** The page's text outside fenced code blocks and code spans. */
+function prose(text: string): string {
+  return text.replace(/^```[\s\S]*?^```/gm, "").replace(/`[^`\n]*`/g, "");
+}
+
+describe("documentation links", () => {
+  const links = PAGES.flatMap((page) =>
+    [...prose(TEXT.get(page)!).matchAll(/\]\(([^)\s]+)\)/g)]
+      .map((m) => m[1]!)
+      .filter((target) => !/^[a-z]+:/i.test(target))
+      .map((target) => ({ page, target })),
+  );
+
+  it("the pages link to each other", () => {
+    expect(links.length).to.be.greaterThan(20);
+    for (const page of PAGES.filter((p) => p !== "README.md" && p !== "docs/glossary.md"))
+      expect(
+        links.some((l) => l.page === "README.md" && l.target === page),
+        `README links ${page}`,
+      ).to.equal(true);
+  });
+
+  it("every relative link points at an existing file, and every anchor at a heading", async () => {
+    for (const { page, target } of links) {
+      const [file, anchor] = target.split("#") as [string, string | undefined];
+      const resolved = file === "" ? page : path.posix.join(path.posix.dirname(page), file);
+      expect(existsSync(path.join(PROJECT_ROOT, resolved)), `${page} → ${target}`).to.equal(true);
+      if (anchor === undefined || !resolved.endsWith(".md")) continue;
+      const text =
+        TEXT.get(resolved) ?? (await readFile(path.join(PROJECT_ROOT, resolved), "utf8"));
+      const headings = text.replace(/^```[\s\S]*?^```/gm, "");
+      const anchors = [...headings.matchAll(/^#{1,6} (.*)$/gm)].map((m) => anchorOf(m[1]!));
+      expect(anchors, `${page} → ${target}`).to.include(anchor);
+    }
+  });
+});
+
+describe("README and architecture", () => {
+  it("the README stays short and keeps the two quick-start commands", async () => {
+    const readme = TEXT.get("README.md")!;
+    expect(readme.split("\n").length).to.be.at.most(250);
+    expect(readme).to.include("npm run setup && npm start");
+    expect(readme).to.include("npm run setup && npm test");
+    const scripts = (
+      JSON.parse(await readFile(path.join(PROJECT_ROOT, "package.json"), "utf8")) as {
+        scripts: Record<string, string>;
+      }
+    ).scripts;
+    expect(scripts).to.include.keys("setup", "start", "test");
+  });
+
+  it("the architecture page names every folder and file at the top of src/", async () => {
+    const page = TEXT.get("docs/architecture.md")!;
+    expect(page).to.match(/```mermaid\n(flowchart|graph) /);
+    for (const entry of await readdir(path.join(PROJECT_ROOT, "src"), { withFileTypes: true })) {
+      const name = entry.isDirectory() ? `\`src/${entry.name}/` : entry.name;
+      expect(page, name).to.include(name);
+    }
   });
 });

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { publishedSchemas } from "../src/schemas.js";
-import { POLICIES_DIR } from "../src/check/policy/paths.js";
+import { publishedSchemas } from "../src/cli/published-schemas.js";
+import { POLICIES_DIR } from "../src/support/project-root.js";
 import { createAjv } from "../src/documents/ajv.js";
 
 describe("published JSON Schemas", () => {

@@ -2,8 +2,8 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { Option, type Command } from "commander";
-import type { InputProblem } from "../check/evaluation/result.js";
-import { InputError, UsageError } from "../errors.js";
+import type { InputProblem } from "../documents/input-problem.js";
+import { InputError, UsageError } from "../support/errors.js";
 import { renderCollectionTable } from "../collect/report-table.js";
 import { REPORT_FILE, type CollectionReport } from "../collect/collection-report.js";
 import { DEFAULT_EDR_CATALOG, loadEdrCatalog } from "../collect/linux/edr-catalog.js";

@@ -9,7 +9,7 @@ import {
   type RepositoryLocation,
   type S3Credentials,
 } from "../restic/repository.js";
-import { Secret } from "../secret.js";
+import { Secret } from "../support/secret.js";
 import { loadDrillConfig, type DrillConfigValues } from "../drill/planning/config.js";
 import { readHistory, renderHistoryTable } from "../drill/evidence/history.js";
 import { formatDuration } from "../drill/evidence/metrics.js";
@@ -23,7 +23,7 @@ import {
 import { executeDrill, type DrillObserver } from "../drill/running/run-drill.js";
 import type { Runbook } from "../drill/runbook/runbook.js";
 import type { DrillOptions } from "../drill/runbook/settings.js";
-import { InputError, UsageError } from "../errors.js";
+import { InputError, UsageError } from "../support/errors.js";
 import { readDocumentSync } from "../documents/read-document.js";
 import { loadInventory } from "../hosts/load-inventory.js";
 import type { Io } from "./io.js";

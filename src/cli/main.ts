@@ -1,7 +1,7 @@
 /** The `stronghold` command: parses arguments, runs a subcommand, maps errors to exit codes. */
 import { Command, CommanderError } from "commander";
-import { InputError, UsageError } from "../errors.js";
-import { VERSION } from "../version.js";
+import { InputError, UsageError } from "../support/errors.js";
+import { VERSION } from "../support/version.js";
 import { registerCheckCommand } from "./check-command.js";
 import { registerInfraCommand } from "./infra-command.js";
 import { registerCollectCommand } from "./collect-command.js";

@@ -7,7 +7,7 @@ import { performance } from "node:perf_hooks";
 import path from "node:path";
 import { describeTransport, type InventoryHost } from "../hosts/inventory.js";
 import { writeFileAtomic } from "../output/write-atomic.js";
-import { VERSION } from "../version.js";
+import { VERSION } from "../support/version.js";
 import { summarise, type CollectionReport } from "./collection-report.js";
 import { machineFileName } from "./file-name.js";
 import type { HostResult } from "./host-outcome.js";

@@ -3,7 +3,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import type { Static, TSchema } from "@sinclair/typebox";
 import type { ErrorObject, ValidateFunction } from "ajv";
-import type { InputProblem } from "../check/evaluation/result.js";
+import type { InputProblem } from "./input-problem.js";
 import { readDocument } from "./read-document.js";
 import { validationProblems } from "./validation-problems.js";
 

@@ -1,7 +1,7 @@
 /** Reads one YAML or JSON document from disk or text, turning every way it can be unusable into a problem. */
 import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
 import { LineCounter, parseDocument } from "yaml";
-import type { InputProblem } from "../check/evaluation/result.js";
+import type { InputProblem } from "./input-problem.js";
 
 /** A machine file is a few KB and a fleet file of thousands a few MB; larger fleets belong in JSON Lines. */
 export const MAX_DOCUMENT_BYTES = 32 * 1024 * 1024;

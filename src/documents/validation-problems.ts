@@ -1,6 +1,6 @@
 /** Turns ajv errors into input problems a person can act on: field, what was expected, where. */
 import type { ErrorObject } from "ajv";
-import type { InputProblem } from "../check/evaluation/result.js";
+import type { InputProblem } from "./input-problem.js";
 import { lineOf, toPointer, pointerTokens } from "./locate.js";
 
 /** A union's or condition's own error repeats its branches' errors and says nothing by itself. */

@@ -1,7 +1,7 @@
 /** Reads, validates and normalises a hosts inventory; every problem comes back with its location. */
 import { homedir, userInfo } from "node:os";
 import { dirname, isAbsolute, posix, resolve } from "node:path";
-import type { InputProblem } from "../check/evaluation/result.js";
+import type { InputProblem } from "../documents/input-problem.js";
 import { loadValidated } from "../documents/ajv.js";
 import { lineOf } from "../documents/locate.js";
 import { HostsInventorySchema, type RawHost, type RawHostsInventory } from "./inventory-schema.js";

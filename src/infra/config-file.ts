@@ -2,7 +2,7 @@
  * Reads a stack settings file (stacks/Pulumi.<stack>.yaml) into the key/value strings the Pulumi
  * CLI would hand the program, so a mocked run sees exactly what `pulumi up` would.
  */
-import type { InputProblem } from "../check/evaluation/result.js";
+import type { InputProblem } from "../documents/input-problem.js";
 import { readDocumentSync } from "../documents/read-document.js";
 import { toPointer } from "../documents/locate.js";
 import { parseStackConfig, type ConfigValues, type ParsedStackConfig } from "./config.js";

@@ -1,6 +1,6 @@
 /** The stack config of a real `pulumi up`/`preview`: read from the Pulumi runtime, checked before any resource. */
 import * as pulumi from "@pulumi/pulumi";
-import { formatProblem } from "../errors.js";
+import { formatProblem } from "../support/errors.js";
 import { parseStackConfig, type StackConfig } from "./config.js";
 
 /**

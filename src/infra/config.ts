@@ -5,7 +5,7 @@
  * no Pulumi runtime needed, so it runs before any resource exists and in plain unit tests.
  */
 import type { TSchema } from "@sinclair/typebox";
-import type { InputProblem } from "../check/evaluation/result.js";
+import type { InputProblem } from "../documents/input-problem.js";
 import { validatorFor } from "../documents/ajv.js";
 import { lineOf, pointerTokens, toPointer } from "../documents/locate.js";
 import { validationProblems } from "../documents/validation-problems.js";

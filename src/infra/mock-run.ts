@@ -7,8 +7,8 @@
 import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { MockResourceArgs } from "@pulumi/pulumi/runtime/index.js";
-import { InputError } from "../errors.js";
-import { PROJECT_ROOT } from "../project-root.js";
+import { InputError } from "../support/errors.js";
+import { PROJECT_ROOT } from "../support/project-root.js";
 import { readStackConfigFile } from "./config-file.js";
 import { parseStackConfig } from "./config.js";
 import { mockCall, mockResource } from "./mocks.js";

@@ -1,5 +1,5 @@
 /** The formats `stronghold infra plan --format` offers, each with its renderer. */
-import type { Write } from "../check/report/common.js";
+import type { Write } from "../output/write.js";
 import type { Plan } from "./plan.js";
 import { renderPlanMarkdown } from "./plan-markdown.js";
 import { renderPlanTable } from "./plan-table.js";

@@ -2,8 +2,8 @@
  * The Markdown rendering of a plan, for a pull-request comment: per stack, the verdict, the policy
  * table, every violation, and the resource tree with its settings folded in a <details> block.
  */
-import type { Write } from "../check/report/common.js";
-import { cell, escapeInline } from "../check/report/markdown.js";
+import type { Write } from "../output/write.js";
+import { cell, escapeInline } from "../output/markdown-text.js";
 import type { Plan, StackPlan } from "./plan.js";
 import { describeOutcome, tally } from "./plan-outcome.js";
 import type { PolicyOutcome } from "./policy-check.js";

@@ -1,6 +1,6 @@
 /** The terminal rendering of a plan: per stack, the resource tree with settings, then the policy verdict. */
 import pc from "picocolors";
-import type { Write } from "../check/report/common.js";
+import type { Write } from "../output/write.js";
 import type { Plan, StackPlan } from "./plan.js";
 import { describeOutcome, OUTCOME_LABEL, tally } from "./plan-outcome.js";
 import type { PlanNode } from "./plan-tree.js";

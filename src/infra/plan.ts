@@ -7,9 +7,9 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { PACK, PACK_NAME } from "../../policies/crossguard/policies.js";
-import type { InputProblem } from "../check/evaluation/result.js";
-import { InputError, UsageError } from "../errors.js";
-import { PROJECT_ROOT } from "../project-root.js";
+import type { InputProblem } from "../documents/input-problem.js";
+import { InputError, UsageError } from "../support/errors.js";
+import { PROJECT_ROOT } from "../support/project-root.js";
 import { runStackWithMocks, type MockedRun } from "./mock-run.js";
 import { buildTree, type PlanNode } from "./plan-tree.js";
 import { checkPolicies, type PolicyCheckResult } from "./policy-check.js";

@@ -8,7 +8,7 @@
  * problems.
  */
 import type { EnforcementLevel, Policies, PolicyConfigSchema } from "@pulumi/policy";
-import type { InputProblem } from "../check/evaluation/result.js";
+import type { InputProblem } from "../documents/input-problem.js";
 import { createAjv } from "../documents/ajv.js";
 import { lineOf, toPointer } from "../documents/locate.js";
 import { readDocumentSync } from "../documents/read-document.js";

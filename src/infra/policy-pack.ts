@@ -1,7 +1,7 @@
 /** Where the CrossGuard pack lives, and the policy configuration each stack's CI passes to it. */
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { PROJECT_ROOT } from "../project-root.js";
+import { PROJECT_ROOT } from "../support/project-root.js";
 
 /** The pack folder, as `pulumi preview --policy-pack` takes it. */
 export function policyPackDir(projectRoot: string = PROJECT_ROOT): string {

@@ -3,11 +3,11 @@
  * `-r` syntax and the offsite bucket recorded in the Pulumi stack outputs.
  */
 import { Type, type Static } from "@sinclair/typebox";
-import type { InputProblem } from "../check/evaluation/result.js";
-import { UsageError } from "../errors.js";
+import type { InputProblem } from "../documents/input-problem.js";
+import { UsageError } from "../support/errors.js";
 import { validatorFor } from "../documents/ajv.js";
 import { validationProblems } from "../documents/validation-problems.js";
-import { redact, Secret } from "../secret.js";
+import { redact, Secret } from "../support/secret.js";
 
 /** Where a restic repository lives: one variant per backend restic is driven with here. */
 export type RepositoryLocation =

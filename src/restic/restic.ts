@@ -5,7 +5,7 @@
  */
 import type { HostSession } from "../hosts/transport/session.js";
 import { repositoryString, type RepositoryLocation } from "./repository.js";
-import { redact, Secret } from "../secret.js";
+import { redact, Secret } from "../support/secret.js";
 
 /** How to reach restic and its repository. */
 export interface ResticOptions {

@@ -16,7 +16,8 @@ import {
   type RawBaseline,
   type SoftwareCatalog,
 } from "../../src/check/policy/baseline-schema.js";
-import { BASELINES_DIR, DATA_DIR } from "../../src/check/policy/paths.js";
+import { BASELINES_DIR } from "../../src/check/policy/paths.js";
+import { DATA_DIR } from "../../src/support/project-root.js";
 import { MACHINE_CHECKS } from "../../src/check/controls/machine/index.js";
 import { FLEET_CHECKS } from "../../src/check/controls/fleet/index.js";
 

@@ -4,7 +4,7 @@ import { expect } from "chai";
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { PROJECT_ROOT } from "../../src/project-root.js";
+import { PROJECT_ROOT } from "../../src/support/project-root.js";
 
 const bin = path.join(PROJECT_ROOT, "bin", "stronghold.js");
 const bundle = path.join(PROJECT_ROOT, "dist", "stronghold.mjs");

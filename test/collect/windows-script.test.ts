@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { HOSTNAME_PATTERN, LIFECYCLE_STATUSES, ROLES } from "../../src/machine-config/schema.js";
-import { VERSION } from "../../src/version.js";
+import { VERSION } from "../../src/support/version.js";
 import {
   commandWords,
   documentKeys,

@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PROJECT_ROOT } from "../../src/project-root.js";
+import { PROJECT_ROOT } from "../../src/support/project-root.js";
 import { loadInventory } from "../../src/hosts/load-inventory.js";
 import { loadDrillConfig } from "../../src/drill/planning/config.js";
 import { drillCli } from "./runbook-helpers.js";

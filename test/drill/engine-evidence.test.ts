@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Secret } from "../../src/secret.js";
+import { Secret } from "../../src/support/secret.js";
 import { defineRunbook, type RunbookMeta } from "../../src/drill/runbook/runbook.js";
 import { StepFailure } from "../../src/drill/runbook/failures.js";
 import { computeMetrics } from "../../src/drill/evidence/metrics.js";

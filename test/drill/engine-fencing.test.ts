@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm, symlink } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Secret } from "../../src/secret.js";
+import { Secret } from "../../src/support/secret.js";
 import { defineRunbook, type RunbookMeta, type Touch } from "../../src/drill/runbook/runbook.js";
 import { planDrill } from "../../src/drill/planning/plan.js";
 import { executeDrill } from "../../src/drill/running/run-drill.js";

@@ -10,7 +10,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PROJECT_ROOT } from "../../src/project-root.js";
+import { PROJECT_ROOT } from "../../src/support/project-root.js";
 import { defineRunbook } from "../../src/drill/runbook/runbook.js";
 import { inventoryOf, journalOf, localHost, runPlanned, scratchArea } from "./engine-helpers.js";
 import type { JournalLine } from "../../src/drill/evidence/journal.js";

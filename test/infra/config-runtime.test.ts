@@ -5,7 +5,7 @@ import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { readStackConfigFile } from "../../src/infra/config-file.js";
 import { stackConfigFromPulumi } from "../../src/infra/config-runtime.js";
-import { PROJECT_ROOT } from "../../src/project-root.js";
+import { PROJECT_ROOT } from "../../src/support/project-root.js";
 
 async function runtimeWith(stack: string, values: Record<string, string>): Promise<void> {
   await pulumi.runtime.setMocks(

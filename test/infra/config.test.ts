@@ -6,8 +6,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { readStackConfigFile, loadStackConfigFile } from "../../src/infra/config-file.js";
 import { parseStackConfig, type ConfigValues } from "../../src/infra/config.js";
-import { PROJECT_ROOT } from "../../src/project-root.js";
-import { formatProblem } from "../../src/errors.js";
+import { PROJECT_ROOT } from "../../src/support/project-root.js";
+import { formatProblem } from "../../src/support/errors.js";
 
 const stackFile = (stack: string) => path.join(PROJECT_ROOT, "stacks", `Pulumi.${stack}.yaml`);
 

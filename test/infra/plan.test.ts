@@ -6,10 +6,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { PassThrough } from "node:stream";
 import type { Io } from "../../src/cli/io.js";
-import { InputError } from "../../src/errors.js";
+import { InputError } from "../../src/support/errors.js";
 import { planStacks } from "../../src/infra/plan.js";
 import { walk, type PlanNode } from "../../src/infra/plan-tree.js";
-import { PROJECT_ROOT } from "../../src/project-root.js";
+import { PROJECT_ROOT } from "../../src/support/project-root.js";
 
 interface Ran {
   readonly code: number;

@@ -5,7 +5,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { PassThrough } from "node:stream";
 import { PACK } from "../../policies/crossguard/policies.js";
-import { PROJECT_ROOT } from "../../src/project-root.js";
+import { PROJECT_ROOT } from "../../src/support/project-root.js";
 
 // Top-level await: mocha imports this file as an ES module, one module graph with the CLI's own
 // import() of the plan module (see plan.test.ts).

@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { requiredTags } from "../../policies/crossguard/rules/required-tags.js";
-import { PROJECT_ROOT } from "../../src/project-root.js";
+import { PROJECT_ROOT } from "../../src/support/project-root.js";
 import { listTaggableTypes, taggableTypesFile } from "../../src/infra/taggable-types.js";
 import { named, policyCases, UNKNOWN_STRING, type MutableRecord } from "./policy-fixtures.js";
 

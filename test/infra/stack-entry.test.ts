@@ -9,7 +9,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { parse } from "yaml";
 import { readStackConfigFile } from "../../src/infra/config-file.js";
-import { PROJECT_ROOT } from "../../src/project-root.js";
+import { PROJECT_ROOT } from "../../src/support/project-root.js";
 
 const run = promisify(execFile);
 

@@ -13,7 +13,7 @@ import {
   stackOutputJson,
   type StackOutputs,
 } from "../../src/infra/stack-outputs.js";
-import { PROJECT_ROOT } from "../../src/project-root.js";
+import { PROJECT_ROOT } from "../../src/support/project-root.js";
 import { mockedStack } from "../fixtures/mocked-stacks.js";
 
 const SAMPLE = path.join(PROJECT_ROOT, "examples", "millbrook", "stack-outputs.prod.json");

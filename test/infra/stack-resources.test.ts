@@ -6,7 +6,7 @@ import { loadStackConfigFile } from "../../src/infra/config-file.js";
 import type { StackConfig } from "../../src/infra/config.js";
 import { DENIED_AGENT_ACTIONS } from "../../src/infra/components/backup-agent-access.js";
 import { REQUIRED_TAG_KEYS } from "../../src/infra/tags.js";
-import { PROJECT_ROOT } from "../../src/project-root.js";
+import { PROJECT_ROOT } from "../../src/support/project-root.js";
 import type { RecordedResource } from "../../src/infra/mock-run.js";
 import {
   Resources,

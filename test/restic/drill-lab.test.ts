@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { access, stat } from "node:fs/promises";
 import { connect } from "node:net";
 import { Restic } from "../../src/restic/restic.js";
-import { Secret } from "../../src/secret.js";
+import { Secret } from "../../src/support/secret.js";
 import { loadInventory } from "../../src/hosts/load-inventory.js";
 import { openSession } from "../../src/hosts/transport/open-session.js";
 import { startDrillLab, type DrillLab, type LabRemote } from "../fixtures/drill-lab.js";

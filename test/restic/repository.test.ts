@@ -6,7 +6,7 @@ import {
   repositoryString,
   type RepositoryLocation,
 } from "../../src/restic/repository.js";
-import { UsageError } from "../../src/errors.js";
+import { UsageError } from "../../src/support/errors.js";
 
 describe("parseRepository / repositoryString", () => {
   const cases: { spec: string; want: RepositoryLocation; printed?: string }[] = [

@@ -17,7 +17,7 @@ import {
   type ResticCommandEvent,
   type ResticOptions,
 } from "../../src/restic/restic.js";
-import { Secret } from "../../src/secret.js";
+import { Secret } from "../../src/support/secret.js";
 import type { InventoryHost } from "../../src/hosts/inventory.js";
 import { localSession } from "../../src/hosts/transport/local-session.js";
 import { openSession } from "../../src/hosts/transport/open-session.js";

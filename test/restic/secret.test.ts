@@ -1,7 +1,7 @@
 /** Secrets never print, and redaction removes them (and URL passwords) from any text. */
 import { expect } from "chai";
 import { inspect } from "node:util";
-import { redact, Secret } from "../../src/secret.js";
+import { redact, Secret } from "../../src/support/secret.js";
 
 describe("Secret", () => {
   const secret = new Secret("hunter2-very-secret");

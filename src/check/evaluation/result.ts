@@ -81,10 +81,5 @@ export interface SubjectResults {
   readonly results: readonly ControlResult[];
 }
 
-/** A problem with an input file: the file, where in it, and what was expected. */
-export interface InputProblem {
-  readonly file: string;
-  readonly pointer: string;
-  readonly line?: number;
-  readonly message: string;
-}
+// Input problems are shared plumbing; check reports carry them too.
+export type { InputProblem } from "../../documents/input-problem.js";

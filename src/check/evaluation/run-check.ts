@@ -14,7 +14,7 @@ import type { CheckReport, FailOn, Score } from "./report-model.js";
 import type { ControlResult, InputProblem, Severity, SubjectResults } from "./result.js";
 import { decideGate, ScoreTally } from "./score.js";
 import { WaiverBook } from "./waivers.js";
-import { VERSION } from "../../version.js";
+import { VERSION } from "../../support/version.js";
 
 export interface CheckRun {
   readonly inputs: readonly string[];

@@ -2,7 +2,7 @@
 import { readFile } from "node:fs/promises";
 import { parse } from "csv-parse/sync";
 import type { InputProblem } from "../evaluation/result.js";
-import { InputError } from "../../errors.js";
+import { InputError } from "../../support/errors.js";
 
 export interface LicenseEntry {
   readonly product: string;

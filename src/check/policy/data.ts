@@ -1,10 +1,10 @@
 /** The reference tables shipped with the baselines: OS end-of-support dates and the software catalog. */
 import path from "node:path";
 import { loadValidated } from "../../documents/ajv.js";
-import { InputError } from "../../errors.js";
+import { InputError } from "../../support/errors.js";
 import { OsLifecycleSchema, SoftwareCatalogSchema } from "./baseline-schema.js";
 import type { PolicyData } from "../controls/types.js";
-import { DATA_DIR } from "./paths.js";
+import { DATA_DIR } from "../../support/project-root.js";
 
 /** Loads and validates policies/data; a broken table stops the run with every problem listed. */
 export async function loadReferenceData(

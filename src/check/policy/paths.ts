@@ -1,10 +1,8 @@
 /** Where the bundled policy files live, whatever the working directory. */
 import path from "node:path";
-import { PROJECT_ROOT } from "../../project-root.js";
+import { POLICIES_DIR } from "../../support/project-root.js";
 
-export const POLICIES_DIR = path.join(PROJECT_ROOT, "policies");
 export const BASELINES_DIR = path.join(POLICIES_DIR, "baselines");
-export const DATA_DIR = path.join(POLICIES_DIR, "data");
 export const DEFAULT_BASELINES = ["security", "acceptable-use", "lifecycle"] as const;
 
 /** A baseline argument is a bundled id ("security") or a path to a YAML file. */

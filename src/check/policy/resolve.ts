@@ -13,7 +13,7 @@ import { FLEET_CHECKS } from "../controls/fleet/index.js";
 import type { FleetCheck, MachineCheck } from "../controls/types.js";
 import type { InputProblem, Severity } from "../evaluation/result.js";
 import type { ResolvedControl } from "../evaluation/report-model.js";
-import { InputError } from "../../errors.js";
+import { InputError } from "../../support/errors.js";
 import { lineOf, toPointer } from "../../documents/locate.js";
 import { validationProblems } from "../../documents/validation-problems.js";
 import {

@@ -15,8 +15,9 @@ import type {
 } from "../evaluation/result.js";
 import { SEVERITIES, STATUSES } from "../evaluation/result.js";
 
-/** Receives the report in pieces; the caller decides where they go (stdout, a temp file, a test). */
-export type Write = (chunk: string) => void;
+import type { Write } from "../../output/write.js";
+
+export type { Write };
 
 /** Renders a whole report through `write`, one chunk per section or subject. */
 export type Render = (report: CheckReport, write: Write) => void;

@@ -6,6 +6,7 @@
  */
 import type { CheckReport, Score } from "../evaluation/report-model.js";
 import type { Status } from "../evaluation/result.js";
+import { cell, escapeInline } from "../../output/markdown-text.js";
 import { STATUSES } from "../evaluation/result.js";
 import {
   type Write,
@@ -183,28 +184,6 @@ export function renderMarkdown(report: CheckReport, write: Write, options: Markd
       `\`\`\`sh\nstronghold check --at ${shellWord(report.at)} …same inputs and options…\n\`\`\`\n\n` +
       `Stronghold ${escapeInline(report.tool.version)}.\n`,
   );
-}
-
-// Inline syntax only: emphasis, code, links, strikethrough, table pipes. Block syntax (#, -, 1.)
-// matters only at the start of a line, and escaped text never starts one.
-const MARKDOWN_SPECIAL = /[\\`*_[\]|~]/g;
-
-/** Escapes text for a Markdown table cell: entities for &, <, >; backslashes for Markdown syntax. */
-export function cell(text: string): string {
-  return escapeText(text).replace(/\r?\n/g, "<br>");
-}
-
-/** Escapes inline text (outside tables too): no accidental emphasis, links, HTML or headings. */
-export function escapeInline(text: string): string {
-  return escapeText(text).replace(/\r?\n/g, " ");
-}
-
-function escapeText(text: string): string {
-  return text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(MARKDOWN_SPECIAL, (ch) => `\\${ch}`);
 }
 
 /** A code span that survives backticks and pipes in its content (pipes still split GFM tables). */

@@ -4,9 +4,9 @@
  */
 import path from "node:path";
 import { Type, type Static } from "@sinclair/typebox";
-import { InputError } from "../../errors.js";
+import { InputError } from "../../support/errors.js";
 import { loadValidated } from "../../documents/ajv.js";
-import { DATA_DIR } from "../../check/policy/paths.js";
+import { DATA_DIR } from "../../support/project-root.js";
 
 const Names = (description: string) =>
   Type.Optional(

@@ -5,7 +5,7 @@
  */
 import type { MachineFacts } from "../../hosts/inventory.js";
 import { UNKNOWN, type MachineConfig } from "../../machine-config/schema.js";
-import { VERSION } from "../../version.js";
+import { VERSION } from "../../support/version.js";
 import { known, mapFact, unknown, type Fact } from "../fact.js";
 import type { Observation, UnknownFact } from "../host-outcome.js";
 import type { LinuxFacts } from "./linux-facts.js";

@@ -3,7 +3,7 @@
  * run's folder, every string redacted once more on the way out.
  */
 import path from "node:path";
-import type { Secret } from "../../secret.js";
+import type { Secret } from "../../support/secret.js";
 import { writeFileAtomic } from "../../output/write-atomic.js";
 import { redactDeep } from "./journal.js";
 import { JUNIT_FILE, renderJUnit } from "./report-junit.js";

@@ -4,7 +4,7 @@
  * before it is written, and command output is truncated.
  */
 import { appendFileSync, closeSync, fsyncSync, openSync } from "node:fs";
-import { redact, type Secret } from "../../secret.js";
+import { redact, type Secret } from "../../support/secret.js";
 import type { DrillMetrics, DrillVerdict, StepStatus } from "./run-record.js";
 
 /** Longest command output kept per stream. */

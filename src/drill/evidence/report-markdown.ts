@@ -3,7 +3,7 @@
  * at, RTO and RPO against the targets, what was restored and verified, every step's outcome, the
  * warnings, and where the evidence is. Every value is escaped, so data cannot break a table.
  */
-import { cell, escapeInline } from "../../check/report/markdown.js";
+import { cell, escapeInline } from "../../output/markdown-text.js";
 import { formatBytes, formatDuration } from "./metrics.js";
 import type { DrillRun, StepOutcome, TargetMetric } from "./run-record.js";
 

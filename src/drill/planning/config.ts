@@ -5,7 +5,7 @@
  */
 import { dirname, isAbsolute, resolve } from "node:path";
 import { Type, type Static } from "@sinclair/typebox";
-import type { InputProblem } from "../../check/evaluation/result.js";
+import type { InputProblem } from "../../documents/input-problem.js";
 import { loadValidated } from "../../documents/ajv.js";
 import { lineOf } from "../../documents/locate.js";
 import { validCheckSubset } from "../runbook/settings.js";

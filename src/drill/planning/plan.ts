@@ -5,7 +5,7 @@
  */
 import { describeTransport, type Inventory, type InventoryHost } from "../../hosts/inventory.js";
 import { repositoryString, type RepositoryLocation } from "../../restic/repository.js";
-import { redact } from "../../secret.js";
+import { redact } from "../../support/secret.js";
 import { shellQuote } from "../../hosts/transport/session.js";
 import type { PlanView, TargetView } from "../runbook/context.js";
 import { checkDeclaredPath, type Refusal } from "../fencing/fencing.js";

@@ -5,7 +5,7 @@
  */
 import { Restic } from "../../restic/restic.js";
 import type { RepositoryLocation } from "../../restic/repository.js";
-import type { Secret } from "../../secret.js";
+import type { Secret } from "../../support/secret.js";
 import type { InventoryHost } from "../../hosts/inventory.js";
 import { buildManifest } from "../manifest/manifest.js";
 import {

@@ -5,9 +5,9 @@
  */
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import type { Secret } from "../../secret.js";
+import type { Secret } from "../../support/secret.js";
 import type { InventoryHost } from "../../hosts/inventory.js";
-import { UsageError } from "../../errors.js";
+import { UsageError } from "../../support/errors.js";
 import type { DrillFact, StepContext } from "../runbook/context.js";
 import { drillHost, type BackupAccess } from "./drill-host.js";
 import { describeError, errorDetails, isRetryable } from "../runbook/failures.js";

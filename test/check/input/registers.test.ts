@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { loadAssetRegister, loadLicenseRegister } from "../../../src/check/input/registers.js";
-import { InputError } from "../../../src/errors.js";
+import { InputError } from "../../../src/support/errors.js";
 
 describe("license and asset registers (CSV)", () => {
   let dir: string;

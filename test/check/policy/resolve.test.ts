@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { stringify } from "yaml";
 import { resolvePolicy } from "../../../src/check/policy/resolve.js";
-import { InputError } from "../../../src/errors.js";
+import { InputError } from "../../../src/support/errors.js";
 
 const at = new Date("2026-11-20T12:00:00Z");
 

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { cell, render, renderMarkdown } from "../../../src/check/report/markdown.js";
+import { render, renderMarkdown } from "../../../src/check/report/markdown.js";
+import { cell } from "../../../src/output/markdown-text.js";
 import { largeReport, sampleReport } from "../../fixtures/sample-report.js";
 import { textOf } from "./helpers.js";
 

@@ -1,5 +1,5 @@
 /** The errors a user can act on. Anything else escaping to the CLI is a bug and is reported as one. */
-import type { InputProblem } from "./check/evaluation/result.js";
+import type { InputProblem } from "../documents/input-problem.js";
 
 /** Wrong command-line usage: exit 2 with the message. */
 export class UsageError extends Error {

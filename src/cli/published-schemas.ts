@@ -1,13 +1,13 @@
 /** The published JSON Schemas (policies/schemas/*.json), generated from the TypeBox definitions. */
 import type { TSchema } from "@sinclair/typebox";
-import { CollectionReportSchema } from "./collect/collection-report.js";
-import { EdrCatalogSchema } from "./collect/linux/edr-catalog.js";
-import { DrillConfigSchema } from "./drill/planning/config.js";
-import { HostsInventorySchema } from "./hosts/inventory-schema.js";
-import { MachineConfigSchema } from "./machine-config/schema.js";
-import { BaselineSchema, OverlaySchema, WaiversSchema } from "./check/policy/baseline-schema.js";
-import { StackConfigSchema } from "./infra/config-schema.js";
-import { StackOutputsSchema } from "./infra/stack-outputs.js";
+import { CollectionReportSchema } from "../collect/collection-report.js";
+import { EdrCatalogSchema } from "../collect/linux/edr-catalog.js";
+import { DrillConfigSchema } from "../drill/planning/config.js";
+import { HostsInventorySchema } from "../hosts/inventory-schema.js";
+import { MachineConfigSchema } from "../machine-config/schema.js";
+import { BaselineSchema, OverlaySchema, WaiversSchema } from "../check/policy/baseline-schema.js";
+import { StackConfigSchema } from "../infra/config-schema.js";
+import { StackOutputsSchema } from "../infra/stack-outputs.js";
 
 const DRAFT = "https://json-schema.org/draft/2020-12/schema";
 
