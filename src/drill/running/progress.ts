@@ -7,7 +7,7 @@ import { Listr, type ListrTaskWrapper } from "listr2";
 import { formatBytes, formatDuration, describeTarget } from "../evidence/metrics.js";
 import type { DrillPlan, PlannedStep } from "../planning/plan.js";
 import type { DrillRun, StepOutcome } from "../evidence/run-record.js";
-import type { DrillObserver } from "./run-drill.js";
+import type { DrillObserver } from "./observer.js";
 
 type Write = (chunk: string) => void;
 
