@@ -31,7 +31,7 @@ export function registerInfraCommand(
     .command("infra")
     .summary("the offsite backup storage and DR environment (Pulumi programs)")
     .description(
-      "The Pulumi programs for the town's offsite backups and pilot-light DR environment.\nDeploy them with the Pulumi CLI (see README); `infra plan` previews them offline.",
+      "The Pulumi programs for the town's offsite backups and pilot-light DR environment.\nDeploy them with the Pulumi CLI (see docs/infrastructure.md); `infra plan` previews them offline.",
     );
   infra
     .command("plan")

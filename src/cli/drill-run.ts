@@ -1,0 +1,101 @@
+/** `drill run`: plans the drill from its settings, prints the plan (dry run) or runs it, and maps the verdict to an exit code. */
+import { planDrill } from "../drill/planning/plan.js";
+import {
+  listrProgress,
+  plainProgress,
+  renderPlan,
+  renderSummary,
+} from "../drill/running/progress.js";
+import { executeDrill, type DrillObserver } from "../drill/running/run-drill.js";
+import { UsageError } from "../support/errors.js";
+import {
+  repositoryEnv,
+  resolveRunSettings,
+  runbookOrUsage,
+  type RunFlags,
+} from "./drill-settings.js";
+import type { Io } from "./io.js";
+
+/** Exit codes of `drill run`. */
+const EXIT = { passed: 0, failed: 1, usage: 2 } as const;
+
+/** Runs (or dry-runs) one drill; resolves with the exit code. */
+export async function runDrillCommand(id: string, flags: RunFlags, io: Io): Promise<number> {
+  const runbook = runbookOrUsage(id);
+  const {
+    inventory,
+    choice,
+    password,
+    options,
+    runId,
+    evidenceDir,
+    rtoMinutes,
+    rpoMinutes,
+    targets,
+  } = await resolveRunSettings(runbook, flags, io);
+  const repository = choice?.location;
+  const planned = planDrill({
+    runbook,
+    inventory,
+    options,
+    choices: targets,
+    ...(rtoMinutes === undefined ? {} : { rtoMinutes }),
+    ...(rpoMinutes === undefined ? {} : { rpoMinutes }),
+    ...(repository ? { repository } : {}),
+    runId,
+  });
+  if (!planned.ok) {
+    if (planned.kind === "usage")
+      throw new UsageError(
+        `cannot plan drill ${runbook.meta.id}:\n  ${planned.problems.join("\n  ")}`,
+      );
+    io.stderr(
+      `stronghold: drill ${runbook.meta.id} refused before any step ran (fencing):\n${planned.refusals.map((r) => `  ${r.message}`).join("\n")}\n`,
+    );
+    return EXIT.usage;
+  }
+  const plan = planned.plan;
+  if (flags.dryRun) {
+    io.stdout(renderPlan(plan, { evidenceDir, password: password?.describe ?? "not given" }));
+    return EXIT.passed;
+  }
+
+  if (plan.repository !== undefined && password === undefined)
+    throw new UsageError(
+      "the repository password is needed: --password-file <file> (or RESTIC_PASSWORD_FILE / RESTIC_PASSWORD)",
+    );
+  const env = choice ? repositoryEnv(choice, io) : {};
+  const secret = password?.read();
+  // The task list redraws the terminal; it needs one wide enough to draw in.
+  const live =
+    io.isTTY && !flags.plain && (process.stdout.columns ?? 0) >= 40
+      ? listrProgress(plan)
+      : undefined;
+  const observer: DrillObserver = live?.observer ?? plainProgress(io.stdout);
+  let result;
+  try {
+    result = await executeDrill(plan, {
+      evidenceDir,
+      ...(secret ? { password: secret } : {}),
+      env,
+      observer: withSignals(observer, io),
+      handleSignals: true,
+    });
+  } finally {
+    await live?.done();
+  }
+  io.stdout(renderSummary(result));
+  const v = result.verdict;
+  if (v.status === "passed") return EXIT.passed;
+  // One line: the first reason says which step failed and why; the report has the rest.
+  io.stderr(`stronghold: drill ${runbook.meta.id} ${v.status}: ${v.reasons[0] ?? v.failedAt}\n`);
+  return v.status === "refused" ? EXIT.usage : EXIT.failed;
+}
+
+/** Signals are always worth a line on stderr, whatever renders the steps. */
+function withSignals(observer: DrillObserver, io: Io): DrillObserver {
+  return {
+    ...observer,
+    signal: (signal, action) => io.stderr(`stronghold: ${signal}: ${action}\n`),
+  };
+}
