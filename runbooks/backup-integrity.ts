@@ -23,7 +23,9 @@ import {
   requireMatch,
   scratchDir,
   sharePaths,
+  restoredFact,
 } from "./lib/share.js";
+import { checkRepositoryStep } from "./lib/steps.js";
 
 interface Settings {
   readonly data: string;
@@ -151,36 +153,17 @@ export const backupIntegrity = defineRunbook(
       await host.files().remove([target]);
       const include = ctx.data["choose-sample"].paths.map((p) => `/${p}`);
       const restored = await host.restic().restore(snapshot.id, target, { include });
-      ctx.record({
-        kind: "restored",
-        files: restored.files,
-        bytes: restored.bytes,
-        seconds: restored.durationSeconds,
-      });
+      ctx.record(restoredFact(restored));
       return { target, ...restored };
     },
   })
-  .verify("check-repository", {
-    kind: "verify",
-    summary: "restic check, reading back today's part of the repository's data",
-    timeoutMs: TIMEOUTS.readData,
-    retry: RETRY,
-    commands: (p) => [
-      { target: "share", command: p.restic("check", "--read-data-subset", p.settings.checkSubset) },
-    ],
-    run: async (ctx) => {
-      const result = await ctx
-        .host("share")
-        .restic()
-        .check({ readDataSubset: ctx.settings.checkSubset });
-      if (!result.ok)
-        throw new StepFailure(
-          `restic check --read-data-subset ${ctx.settings.checkSubset} found errors in the repository`,
-          result.errors.slice(0, 20),
-        );
-      return { subset: ctx.settings.checkSubset };
-    },
-  })
+  .verify(
+    "check-repository",
+    checkRepositoryStep(
+      "share",
+      "restic check, reading back today's part of the repository's data",
+    ),
+  )
   .verify("verify-sample", {
     kind: "verify",
     summary: "compare the restored sample with the source",

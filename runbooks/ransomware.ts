@@ -7,24 +7,28 @@
  */
 import { posix } from "node:path";
 import { ResticError } from "../src/restic/restic.js";
-import { compareManifests } from "../src/drill/manifest/manifest.js";
 import { defineRunbook } from "../src/drill/runbook/runbook.js";
 import { SettingsReader } from "../src/drill/runbook/settings.js";
 import { StepFailure } from "../src/drill/runbook/failures.js";
 import {
   DRILL_TAG,
   INFECTED_TAG,
-  RESTORE_RETRY,
   RETRY,
   TIMEOUTS,
-  putBackOriginal,
   readCheckSubset,
   readData,
   ref,
-  removeScratch,
-  requireMatch,
-  sharePaths,
 } from "./lib/share.js";
+import {
+  shareManifestStep,
+  safeguardShareStep,
+  restoreIntoScratchStep,
+  swapInRestoredStep,
+  verifyShareStep,
+  checkRepositoryStep,
+  putBackShareStep,
+  removeScratchStep,
+} from "./lib/steps.js";
 
 interface Settings {
   readonly data: string;
@@ -88,43 +92,15 @@ export const ransomware = defineRunbook(
       return { shortId: summary.snapshotId, files: summary.totalFiles };
     },
   })
-  .preflight("pre-infection-manifest", {
-    kind: "check",
-    summary: "hash every file of the clean share (sha256, size, mode)",
-    timeoutMs: TIMEOUTS.manifest,
-    retry: RETRY,
-    commands: (p) => [
-      { target: "share", command: `manifest ${p.settings.data} (find, stat, sha256sum)` },
-    ],
-    run: async (ctx) => {
-      const manifest = await ctx.host("share").manifest(ctx.settings.data);
-      if (manifest.files < 2)
-        throw new StepFailure(
-          `the share ${ctx.settings.data} holds fewer than 2 files: nothing to encrypt`,
-        );
-      return manifest;
-    },
-  })
-  .preflight("safeguard-share", {
-    kind: "safeguard",
-    summary: "keep a hard-link copy of the share in scratch space, for cleanup to put back",
-    timeoutMs: TIMEOUTS.files,
-    touches: (p) => [{ target: "share", paths: [sharePaths(p.settings.data, p.runId).scratch] }],
-    commands: (p) => {
-      const paths = sharePaths(p.settings.data, p.runId);
-      return [
-        {
-          target: "share",
-          command: `mkdir -p ${paths.scratch} && cp -al ${paths.data} ${paths.original}`,
-        },
-      ];
-    },
-    run: async (ctx) => {
-      const paths = sharePaths(ctx.settings.data, ctx.runId);
-      await ctx.host("share").files().linkCopy(paths.data, paths.original);
-      return { original: paths.original };
-    },
-  })
+  .preflight(
+    "pre-infection-manifest",
+    shareManifestStep("share", {
+      summary: "hash every file of the clean share (sha256, size, mode)",
+      minFiles: 2,
+      tooFew: "holds fewer than 2 files: nothing to encrypt",
+    }),
+  )
+  .preflight("safeguard-share", safeguardShareStep("share"))
   .inject("encrypt-files", {
     kind: "inject",
     summary: `overwrite every other file with random bytes, rename it with ${RANSOM_EXTENSION}, drop ${RANSOM_NOTE}`,
@@ -203,110 +179,34 @@ export const ransomware = defineRunbook(
       return ref(chosen);
     },
   })
-  .recover("restore-clean-snapshot", {
-    kind: "restore",
-    summary: "restore the clean snapshot into scratch space",
-    timeoutMs: TIMEOUTS.restore,
-    retry: RESTORE_RETRY,
-    touches: (p) => [{ target: "share", paths: [sharePaths(p.settings.data, p.runId).restored] }],
-    commands: (p) => [
-      {
-        target: "share",
-        command: p.restic(
-          "restore",
-          "<pick-clean-snapshot>",
-          "--target",
-          sharePaths(p.settings.data, p.runId).restored,
-        ),
-      },
-    ],
-    run: async (ctx) => {
-      const paths = sharePaths(ctx.settings.data, ctx.runId);
-      const snapshot = ctx.data["pick-clean-snapshot"];
-      const host = ctx.host("share");
-      await host.files().remove([paths.restored]);
-      const restored = await host.restic().restore(snapshot.id, paths.restored);
-      ctx.record({ kind: "recovery-point", snapshot });
-      ctx.record({
-        kind: "restored",
-        files: restored.files,
-        bytes: restored.bytes,
-        seconds: restored.durationSeconds,
-      });
-      return restored;
-    },
-  })
-  .recover("swap-in-restored", {
-    kind: "restore",
-    summary: "move the encrypted share aside and the restored tree into its place",
-    timeoutMs: TIMEOUTS.files,
-    touches: (p) => {
-      const paths = sharePaths(p.settings.data, p.runId);
-      return [{ target: "share", paths: [paths.data, paths.restored, paths.damaged] }];
-    },
-    commands: (p) => {
-      const paths = sharePaths(p.settings.data, p.runId);
-      return [
-        { target: "share", command: `mv -T ${paths.data} ${paths.damaged}` },
-        { target: "share", command: `mv -T ${paths.restored} ${paths.data}` },
-      ];
-    },
-    run: async (ctx) => {
-      const paths = sharePaths(ctx.settings.data, ctx.runId);
-      const files = ctx.host("share").files();
-      await files.move(paths.data, paths.damaged);
-      await files.move(paths.restored, paths.data);
-      return { share: paths.data };
-    },
-  })
-  .verify("verify-share", {
-    kind: "verify",
-    summary:
-      "compare every file with the pre-infection manifest; no encrypted file or ransom note may remain",
-    timeoutMs: TIMEOUTS.manifest,
-    commands: (p) => [
-      {
-        target: "share",
-        command: `manifest ${p.settings.data}; compare with pre-infection-manifest`,
-      },
-    ],
-    run: async (ctx) => {
-      const expected = ctx.data["pre-infection-manifest"];
-      const actual = await ctx.host("share").manifest(ctx.settings.data);
-      const compared = compareManifests(expected, actual);
-      // Counted even when the verdict fails: the report shows how much was intact.
-      ctx.record({
-        kind: "verified",
-        files: compared.verifiedFiles,
-        bytes: compared.verifiedBytes,
-      });
-      const diff = requireMatch(compared, "the recovered share differs from before the infection", {
-        extraFails: true,
-      });
-      return { files: diff.verifiedFiles, bytes: diff.verifiedBytes };
-    },
-  })
-  .verify("check-repository", {
-    kind: "verify",
-    summary: "restic check, reading back a subset of the repository's data",
-    timeoutMs: TIMEOUTS.readData,
-    retry: RETRY,
-    commands: (p) => [
-      { target: "share", command: p.restic("check", "--read-data-subset", p.settings.checkSubset) },
-    ],
-    run: async (ctx) => {
-      const result = await ctx
-        .host("share")
-        .restic()
-        .check({ readDataSubset: ctx.settings.checkSubset });
-      if (!result.ok)
-        throw new StepFailure(
-          `restic check --read-data-subset ${ctx.settings.checkSubset} found errors in the repository`,
-          result.errors.slice(0, 20),
-        );
-      return { subset: ctx.settings.checkSubset };
-    },
-  })
+  .recover(
+    "restore-clean-snapshot",
+    restoreIntoScratchStep("share", {
+      from: "pick-clean-snapshot",
+      summary: "restore the clean snapshot into scratch space",
+    }),
+  )
+  .recover(
+    "swap-in-restored",
+    swapInRestoredStep(
+      "share",
+      "move the encrypted share aside and the restored tree into its place",
+    ),
+  )
+  .verify(
+    "verify-share",
+    verifyShareStep("share", {
+      manifest: "pre-infection-manifest",
+      summary:
+        "compare every file with the pre-infection manifest; no encrypted file or ransom note may remain",
+      differs: "the recovered share differs from before the infection",
+      extraFails: true,
+    }),
+  )
+  .verify(
+    "check-repository",
+    checkRepositoryStep("share", "restic check, reading back a subset of the repository's data"),
+  )
   .cleanup("forget-infected-snapshot", {
     summary: "forget the infected snapshot (an append-only repository refuses; reported)",
     timeoutMs: TIMEOUTS.check,
@@ -331,41 +231,9 @@ export const ransomware = defineRunbook(
       }
     },
   })
-  .cleanup("put-back-original", {
-    summary: "put the original share back from the hard-link copy",
-    timeoutMs: TIMEOUTS.files,
-    retry: RETRY,
-    touches: (p) => {
-      const paths = sharePaths(p.settings.data, p.runId);
-      return [{ target: "share", paths: [paths.data, paths.original] }];
-    },
-    commands: (p) => {
-      const paths = sharePaths(p.settings.data, p.runId);
-      return [
-        {
-          target: "share",
-          command: `if [ -e ${paths.original} ]; then rm -rf -- ${paths.data} && mv -T ${paths.original} ${paths.data}; fi`,
-        },
-      ];
-    },
-    run: async (ctx) => {
-      if (ctx.data["safeguard-share"] === undefined) {
-        ctx.note("the share was never changed: nothing to put back");
-        return;
-      }
-      await putBackOriginal(ctx.host("share"), sharePaths(ctx.settings.data, ctx.runId));
-    },
-  })
-  .cleanup("remove-scratch", {
-    summary: "remove the scratch folder (restored, encrypted and copied trees)",
-    timeoutMs: TIMEOUTS.files,
-    retry: RETRY,
-    touches: (p) => [{ target: "share", paths: [sharePaths(p.settings.data, p.runId).scratch] }],
-    commands: (p) => [
-      { target: "share", command: `rm -rf -- ${sharePaths(p.settings.data, p.runId).scratch}` },
-    ],
-    run: async (ctx) => {
-      await removeScratch(ctx.host("share"), sharePaths(ctx.settings.data, ctx.runId));
-    },
-  })
+  .cleanup("put-back-original", putBackShareStep("share"))
+  .cleanup(
+    "remove-scratch",
+    removeScratchStep("share", "remove the scratch folder (restored, encrypted and copied trees)"),
+  )
   .build();

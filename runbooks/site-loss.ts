@@ -12,16 +12,14 @@ import { SettingsReader } from "../src/drill/runbook/settings.js";
 import { StepFailure } from "../src/drill/runbook/failures.js";
 import { TransportError } from "../src/hosts/transport/session.js";
 import {
-  DRILL_TAG,
   RESTORE_RETRY,
   RETRY,
   TIMEOUTS,
-  newestSnapshot,
   readData,
-  ref,
   requireMatch,
-  takeSnapshot,
+  restoredFact,
 } from "./lib/share.js";
+import { recoverySnapshotStep, shareManifestStep } from "./lib/steps.js";
 
 interface Settings {
   readonly data: string;
@@ -90,45 +88,15 @@ export const siteLoss = defineRunbook(
     });
   },
 )
-  .preflight("recovery-snapshot", {
-    kind: "snapshot",
-    summary: "find the newest snapshot of the share (or take one with --fresh-snapshot)",
-    timeoutMs: TIMEOUTS.snapshot,
-    retry: RETRY,
-    commands: (p) => [
-      { target: "primary", command: p.restic("snapshots", "--json") },
-      ...(p.settings.fresh
-        ? [
-            {
-              target: "primary" as const,
-              command: `cd ${p.settings.data} && ${p.restic("backup", ".", "--tag", DRILL_TAG)}`,
-            },
-          ]
-        : []),
-    ],
-    run: async (ctx) => {
-      const restic = ctx.host("primary").restic();
-      const snapshot = ctx.settings.fresh
-        ? await takeSnapshot(restic, ctx.settings.data, [DRILL_TAG])
-        : await newestSnapshot(restic, ctx.settings.data);
-      return ref(snapshot);
-    },
-  })
-  .preflight("pre-disaster-manifest", {
-    kind: "check",
-    summary: "hash every file of the share on the primary (sha256, size, mode)",
-    timeoutMs: TIMEOUTS.manifest,
-    retry: RETRY,
-    commands: (p) => [
-      { target: "primary", command: `manifest ${p.settings.data} (find, stat, sha256sum)` },
-    ],
-    run: async (ctx) => {
-      const manifest = await ctx.host("primary").manifest(ctx.settings.data);
-      if (manifest.files === 0)
-        throw new StepFailure(`the share ${ctx.settings.data} holds no files: nothing to drill on`);
-      return manifest;
-    },
-  })
+  .preflight("recovery-snapshot", recoverySnapshotStep("primary"))
+  .preflight(
+    "pre-disaster-manifest",
+    shareManifestStep("primary", {
+      summary: "hash every file of the share on the primary (sha256, size, mode)",
+      minFiles: 1,
+      tooFew: "holds no files: nothing to drill on",
+    }),
+  )
   .preflight("dr-host-ready", {
     kind: "check",
     summary: "restic runs on the DR host and sees the snapshot in the offsite repository",
@@ -191,12 +159,7 @@ export const siteLoss = defineRunbook(
       await host.files().remove([target]);
       const restored = await host.restic().restore(snapshot.id, target);
       ctx.record({ kind: "recovery-point", snapshot });
-      ctx.record({
-        kind: "restored",
-        files: restored.files,
-        bytes: restored.bytes,
-        seconds: restored.durationSeconds,
-      });
+      ctx.record(restoredFact(restored));
       return { target, ...restored };
     },
   })

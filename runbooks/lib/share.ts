@@ -5,7 +5,12 @@
  */
 import { posix } from "node:path";
 import { rotatingSubset, type Snapshot } from "../../src/restic/restic.js";
-import type { DrillHost, DrillRestic, SnapshotRef } from "../../src/drill/runbook/context.js";
+import type {
+  DrillFact,
+  DrillHost,
+  DrillRestic,
+  SnapshotRef,
+} from "../../src/drill/runbook/context.js";
 import { StepFailure, describeError, isRetryable } from "../../src/drill/runbook/failures.js";
 import type { ManifestDiff } from "../../src/drill/manifest/manifest.js";
 import { validCheckSubset, type SettingsReader } from "../../src/drill/runbook/settings.js";
@@ -179,4 +184,18 @@ export function readCheckSubset(reader: SettingsReader, now: Date): string {
 /** Files and bytes of the given manifest entries. */
 export function tally(entries: readonly { size: number }[]): { files: number; bytes: number } {
   return { files: entries.length, bytes: entries.reduce((sum, e) => sum + e.size, 0) };
+}
+
+/** The fact a restore step records for the metrics: what came back and how long it took. */
+export function restoredFact(restored: {
+  readonly files: number;
+  readonly bytes: number;
+  readonly durationSeconds: number;
+}): DrillFact {
+  return {
+    kind: "restored",
+    files: restored.files,
+    bytes: restored.bytes,
+    seconds: restored.durationSeconds,
+  };
 }

@@ -1,0 +1,297 @@
+/**
+ * The steps the share drills have in common, made for any target key: a runbook then reads as
+ * its paper original — scenario, then steps by phase — and says only what is its own. Each
+ * factory states the settings and earlier outputs it needs, so the builder still refuses a runbook
+ * that uses one before the step it depends on.
+ */
+import type { Manifest } from "../../src/drill/manifest/entries.js";
+import { compareManifests } from "../../src/drill/manifest/manifest.js";
+import type { SnapshotRef } from "../../src/drill/runbook/context.js";
+import { StepFailure } from "../../src/drill/runbook/failures.js";
+import type { CleanupSpec, StepSpec } from "../../src/drill/runbook/runbook.js";
+import {
+  DRILL_TAG,
+  RESTORE_RETRY,
+  RETRY,
+  TIMEOUTS,
+  newestSnapshot,
+  putBackOriginal,
+  ref,
+  removeScratch,
+  requireMatch,
+  restoredFact,
+  sharePaths,
+  takeSnapshot,
+} from "./share.js";
+
+/** Settings every share drill has. */
+export interface ShareSettings {
+  readonly data: string;
+}
+
+type Nothing = Record<never, never>;
+type Output<K extends string, O> = { readonly [P in K]: O };
+type Restored = { files: number; bytes: number; durationSeconds: number };
+
+/** Preflight: the newest snapshot of the share, or a fresh one (tagged as a drill's) on request. */
+export function recoverySnapshotStep<T extends string>(
+  target: T,
+): StepSpec<T, ShareSettings & { readonly fresh: boolean }, Nothing, Promise<SnapshotRef>> {
+  return {
+    kind: "snapshot",
+    summary: "find the newest snapshot of the share (or take one with --fresh-snapshot)",
+    timeoutMs: TIMEOUTS.snapshot,
+    retry: RETRY,
+    commands: (p) => [
+      { target, command: p.restic("snapshots", "--json") },
+      ...(p.settings.fresh
+        ? [
+            {
+              target,
+              command: `cd ${p.settings.data} && ${p.restic("backup", ".", "--tag", DRILL_TAG)}`,
+            },
+          ]
+        : []),
+    ],
+    run: async (ctx) => {
+      const restic = ctx.host(target).restic();
+      const snapshot = ctx.settings.fresh
+        ? await takeSnapshot(restic, ctx.settings.data, [DRILL_TAG])
+        : await newestSnapshot(restic, ctx.settings.data);
+      ctx.note(`recovering from snapshot ${snapshot.shortId} of ${snapshot.time.toISOString()}`);
+      return ref(snapshot);
+    },
+  };
+}
+
+/** Preflight: sha256, size and mode of every file of the share, the state to recover to. */
+export function shareManifestStep<T extends string>(
+  target: T,
+  options: { readonly summary: string; readonly minFiles: number; readonly tooFew: string },
+): StepSpec<T, ShareSettings, Nothing, Promise<Manifest>> {
+  return {
+    kind: "check",
+    summary: options.summary,
+    timeoutMs: TIMEOUTS.manifest,
+    retry: RETRY,
+    commands: (p) => [{ target, command: `manifest ${p.settings.data} (find, stat, sha256sum)` }],
+    run: async (ctx) => {
+      const manifest = await ctx.host(target).manifest(ctx.settings.data);
+      if (manifest.files < options.minFiles)
+        throw new StepFailure(`the share ${ctx.settings.data} ${options.tooFew}`);
+      ctx.note(`${manifest.files} files`);
+      return manifest;
+    },
+  };
+}
+
+/** Preflight: a hard-link copy of the share in scratch space, for cleanup to put back. */
+export function safeguardShareStep<T extends string>(
+  target: T,
+): StepSpec<T, ShareSettings, Nothing, Promise<{ original: string }>> {
+  return {
+    kind: "safeguard",
+    summary: "keep a hard-link copy of the share in scratch space, for cleanup to put back",
+    timeoutMs: TIMEOUTS.files,
+    touches: (p) => [{ target, paths: [sharePaths(p.settings.data, p.runId).scratch] }],
+    commands: (p) => {
+      const paths = sharePaths(p.settings.data, p.runId);
+      return [
+        { target, command: `mkdir -p ${paths.scratch} && cp -al ${paths.data} ${paths.original}` },
+      ];
+    },
+    run: async (ctx) => {
+      const paths = sharePaths(ctx.settings.data, ctx.runId);
+      await ctx.host(target).files().linkCopy(paths.data, paths.original);
+      return { original: paths.original };
+    },
+  };
+}
+
+/** Recover: the snapshot an earlier step chose, restored whole into scratch space. */
+export function restoreIntoScratchStep<T extends string, F extends string>(
+  target: T,
+  options: { readonly from: F; readonly summary: string },
+): StepSpec<T, ShareSettings, Output<F, SnapshotRef>, Promise<Restored>> {
+  return {
+    kind: "restore",
+    summary: options.summary,
+    timeoutMs: TIMEOUTS.restore,
+    retry: RESTORE_RETRY,
+    touches: (p) => [{ target, paths: [sharePaths(p.settings.data, p.runId).restored] }],
+    commands: (p) => [
+      {
+        target,
+        command: p.restic(
+          "restore",
+          `<${options.from}>`,
+          "--target",
+          sharePaths(p.settings.data, p.runId).restored,
+        ),
+      },
+    ],
+    run: async (ctx) => {
+      const paths = sharePaths(ctx.settings.data, ctx.runId);
+      const snapshot = ctx.data[options.from];
+      const host = ctx.host(target);
+      await host.files().remove([paths.restored]); // a retry starts from an empty folder
+      const restored = await host.restic().restore(snapshot.id, paths.restored);
+      ctx.record({ kind: "recovery-point", snapshot });
+      ctx.record(restoredFact(restored));
+      return restored;
+    },
+  };
+}
+
+/** Recover: the damaged share moved aside into scratch space, the restored tree into its place. */
+export function swapInRestoredStep<T extends string>(
+  target: T,
+  summary: string,
+): StepSpec<T, ShareSettings, Nothing, Promise<{ share: string }>> {
+  return {
+    kind: "restore",
+    summary,
+    timeoutMs: TIMEOUTS.files,
+    touches: (p) => {
+      const paths = sharePaths(p.settings.data, p.runId);
+      return [{ target, paths: [paths.data, paths.restored, paths.damaged] }];
+    },
+    commands: (p) => {
+      const paths = sharePaths(p.settings.data, p.runId);
+      return [
+        { target, command: `mv -T ${paths.data} ${paths.damaged}` },
+        { target, command: `mv -T ${paths.restored} ${paths.data}` },
+      ];
+    },
+    run: async (ctx) => {
+      const paths = sharePaths(ctx.settings.data, ctx.runId);
+      const files = ctx.host(target).files();
+      await files.move(paths.data, paths.damaged);
+      await files.move(paths.restored, paths.data);
+      return { share: paths.data };
+    },
+  };
+}
+
+/**
+ * Verify: every file of the recovered share against an earlier manifest. Files the manifest does
+ * not have fail the step when `extraFails` (a ransom note), else they are a warning (files
+ * deleted after the snapshot was taken).
+ */
+export function verifyShareStep<T extends string, M extends string>(
+  target: T,
+  options: {
+    readonly manifest: M;
+    readonly summary: string;
+    readonly differs: string;
+    readonly extraFails: boolean;
+  },
+): StepSpec<T, ShareSettings, Output<M, Manifest>, Promise<{ files: number; bytes: number }>> {
+  return {
+    kind: "verify",
+    summary: options.summary,
+    timeoutMs: TIMEOUTS.manifest,
+    commands: (p) => [
+      { target, command: `manifest ${p.settings.data}; compare with ${options.manifest}` },
+    ],
+    run: async (ctx) => {
+      const expected = ctx.data[options.manifest];
+      const actual = await ctx.host(target).manifest(ctx.settings.data);
+      const compared = compareManifests(expected, actual);
+      // Counted even when the verdict fails: the report shows how much was intact.
+      ctx.record({
+        kind: "verified",
+        files: compared.verifiedFiles,
+        bytes: compared.verifiedBytes,
+      });
+      const diff = requireMatch(compared, options.differs, { extraFails: options.extraFails });
+      if (diff.extra.length > 0)
+        ctx.warn(
+          `${diff.extra.length} file(s) came back that were not on the share before the drill (deleted after the snapshot was taken), e.g. ${diff.extra[0]}`,
+        );
+      return { files: diff.verifiedFiles, bytes: diff.verifiedBytes };
+    },
+  };
+}
+
+/** Verify: `restic check --read-data-subset`, reading part of the repository's packs back. */
+export function checkRepositoryStep<T extends string>(
+  target: T,
+  summary: string,
+): StepSpec<T, { readonly checkSubset: string }, Nothing, Promise<{ subset: string }>> {
+  return {
+    kind: "verify",
+    summary,
+    timeoutMs: TIMEOUTS.readData,
+    retry: RETRY,
+    commands: (p) => [
+      { target, command: p.restic("check", "--read-data-subset", p.settings.checkSubset) },
+    ],
+    run: async (ctx) => {
+      const result = await ctx
+        .host(target)
+        .restic()
+        .check({ readDataSubset: ctx.settings.checkSubset });
+      if (!result.ok)
+        throw new StepFailure(
+          `restic check --read-data-subset ${ctx.settings.checkSubset} found errors in the repository`,
+          result.errors.slice(0, 20),
+        );
+      return { subset: ctx.settings.checkSubset };
+    },
+  };
+}
+
+/** Cleanup: the original share back from the hard-link copy, if the drill ever took one. */
+export function putBackShareStep<T extends string>(
+  target: T,
+): CleanupSpec<T, ShareSettings, { readonly "safeguard-share": { original: string } }> {
+  return {
+    summary: "put the original share back from the hard-link copy",
+    timeoutMs: TIMEOUTS.files,
+    retry: RETRY,
+    touches: (p) => {
+      const paths = sharePaths(p.settings.data, p.runId);
+      return [{ target, paths: [paths.data, paths.original] }];
+    },
+    commands: (p) => {
+      const paths = sharePaths(p.settings.data, p.runId);
+      return [
+        {
+          target,
+          command: `if [ -e ${paths.original} ]; then rm -rf -- ${paths.data} && mv -T ${paths.original} ${paths.data}; fi`,
+        },
+      ];
+    },
+    run: async (ctx) => {
+      if (ctx.data["safeguard-share"] === undefined) {
+        ctx.note("the share was never changed: nothing to put back");
+        return;
+      }
+      const outcome = await putBackOriginal(
+        ctx.host(target),
+        sharePaths(ctx.settings.data, ctx.runId),
+      );
+      ctx.note(outcome === "put-back" ? "original share put back" : "original share already back");
+    },
+  };
+}
+
+/** Cleanup: the run's scratch folder, unless it still holds the only copy of the original. */
+export function removeScratchStep<T extends string>(
+  target: T,
+  summary: string,
+): CleanupSpec<T, ShareSettings, Nothing> {
+  return {
+    summary,
+    timeoutMs: TIMEOUTS.files,
+    retry: RETRY,
+    touches: (p) => [{ target, paths: [sharePaths(p.settings.data, p.runId).scratch] }],
+    commands: (p) => [
+      { target, command: `rm -rf -- ${sharePaths(p.settings.data, p.runId).scratch}` },
+    ],
+    run: async (ctx) => {
+      await removeScratch(ctx.host(target), sharePaths(ctx.settings.data, ctx.runId));
+    },
+  };
+}
