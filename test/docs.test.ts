@@ -61,10 +61,10 @@ const EXAMPLES = PAGES.flatMap((page) =>
     }),
 );
 
-/** `--options` of `stronghold <command> --help`. */
-async function helpOptions(command: string): Promise<Set<string>> {
+/** `--options` of `stronghold <command...> --help`. */
+async function helpOptions(...command: string[]): Promise<Set<string>> {
   let stdout = "";
-  const code = await main(["node", "stronghold", command, "--help"], {
+  const code = await main(["node", "stronghold", ...command, "--help"], {
     stdout: (chunk) => void (stdout += chunk),
     stderr: () => undefined,
     stdin: new PassThrough(),
@@ -179,6 +179,39 @@ function anchorOf(heading: string): string {
 function prose(text: string): string {
   return text.replace(/^```[\s\S]*?^```/gm, "").replace(/`[^`\n]*`/g, "");
 }
+
+describe("documentation commands", () => {
+  // Each `stronghold` command line of a shell example, continuation lines joined, comments cut.
+  const lines = PAGES.flatMap((page) =>
+    fencedBlocks(TEXT.get(page)!)
+      .filter((b) => b.lang === "sh")
+      .flatMap((b) => b.body.replace(/\\\n/g, " ").split("\n"))
+      .map((line) => line.replace(/\s#\s.*$/, ""))
+      .flatMap((line) => {
+        const m =
+          /stronghold(?:\.js)? (check|collect|drill (?:run|list|show|history)|infra plan)\b(.*)/.exec(
+            line,
+          );
+        return m ? [{ page, command: m[1]!.split(" "), rest: m[2]! }] : [];
+      }),
+  );
+
+  it("every stronghold command in a shell example uses only options the command has", async () => {
+    expect(new Set(lines.map((l) => l.command.join(" ")))).to.include.keys(
+      "check",
+      "collect",
+      "drill run",
+      "infra plan",
+    );
+    const help = new Map<string, Set<string>>();
+    for (const { page, command, rest } of lines) {
+      const key = command.join(" ");
+      if (!help.has(key)) help.set(key, await helpOptions(...command));
+      for (const option of rest.match(/(?<=^|\s)--[a-z][a-z-]*/g) ?? [])
+        expect(help.get(key), `${page}: stronghold ${key} ${option}`).to.include(option);
+    }
+  });
+});
 
 describe("documentation links", () => {
   const links = PAGES.flatMap((page) =>

@@ -88,9 +88,9 @@ describe("stronghold collect: usage and input errors", () => {
     );
   });
 
-  it("the README's inventory example loads, every host with its machine facts", async () => {
-    const readme = await readFile(new URL("../../README.md", import.meta.url), "utf8");
-    const block = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)]
+  it("the inventory example of docs/collect.md loads, every host with its machine facts", async () => {
+    const page = await readFile(new URL("../../docs/collect.md", import.meta.url), "utf8");
+    const block = [...page.matchAll(/```yaml\n([\s\S]*?)```/g)]
       .map((m) => m[1]!)
       .find((b) => /^version: 1\n/.test(b) && /^hosts:/m.test(b));
     expect(block).to.be.a("string");

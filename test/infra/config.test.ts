@@ -297,10 +297,10 @@ describe("stack config validation", () => {
   });
 });
 
-describe("the README's stack config example", () => {
+describe("the stack config example of docs/infrastructure.md", () => {
   it("is what the checks print for the change it describes", async () => {
-    const readme = await readFile(path.join(PROJECT_ROOT, "README.md"), "utf8");
-    const section = readme.slice(readme.indexOf("### Stack settings"));
+    const page = await readFile(path.join(PROJECT_ROOT, "docs/infrastructure.md"), "utf8");
+    const section = page.slice(page.indexOf("## Stack settings"));
     const block = /```text\n([\s\S]*?)```/.exec(section)![1]!.trim().split("\n");
     const dir = await mkdtemp(path.join(tmpdir(), "stronghold-readme-"));
     try {

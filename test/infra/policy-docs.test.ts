@@ -1,4 +1,4 @@
-// The README's policy pack and `infra plan` examples are checked against the real files and the
+// docs/infrastructure.md's policy pack and `infra plan` examples are checked against the real files and the
 // real output (the plan runs under Pulumi's mocks: AWS and the engine cannot run here).
 import { expect } from "chai";
 import { readFile } from "node:fs/promises";
@@ -11,13 +11,13 @@ import { PROJECT_ROOT } from "../../src/support/project-root.js";
 // import() of the plan module (see plan.test.ts).
 const { main } = await import("../../src/cli/main.js");
 
-const readme = await readFile(path.join(PROJECT_ROOT, "README.md"), "utf8");
-const section = readme.slice(
-  readme.indexOf("### Policy pack (CrossGuard)"),
-  readme.indexOf("### Rough monthly cost"),
+const page = await readFile(path.join(PROJECT_ROOT, "docs/infrastructure.md"), "utf8");
+const section = page.slice(
+  page.indexOf("## Policy pack (CrossGuard)"),
+  page.indexOf("## Rough monthly cost"),
 );
 
-describe("README: the policy pack and infra plan", function () {
+describe("docs/infrastructure.md: the policy pack and infra plan", function () {
   this.timeout(60_000);
 
   it("lists every policy of the pack", () => {
