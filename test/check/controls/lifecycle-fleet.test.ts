@@ -148,6 +148,24 @@ describe("lcm-unique-serial", () => {
       },
     },
     {
+      name: "a serial shared by fifteen machines names ten others and counts the rest",
+      machines: Array.from({ length: 15 }, (_, i) =>
+        compliantMachine({
+          hostname: `th-clerk-ws-${String(i + 10).padStart(2, "0")}`,
+          assetTag: `MB-0${1100 + i}`,
+          serialNumber: "SHARED0001",
+        }),
+      ),
+      expect: Array.from({ length: 15 }, () => "fail" as const),
+      evidence: {
+        0: {
+          expected:
+            /also reported by th-clerk-ws-11 \(asset MB-01101\), .*th-clerk-ws-20 \(asset MB-01110\) and 4 more$/,
+        },
+        14: { expected: /also reported by th-clerk-ws-10 \(asset MB-01100\), .* and 4 more$/ },
+      },
+    },
+    {
       name: "firmware placeholder",
       machines: [compliantMachine({ serialNumber: "To Be Filled By O.E.M." })],
       expect: ["fail"],

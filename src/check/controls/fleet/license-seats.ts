@@ -34,7 +34,10 @@ export const licenseSeats: FleetCheck = {
           // Titles with no current license at all are aup-commercial-software-licensed's finding.
           if ((licenses.get(key)?.current.length ?? 0) === 0) continue;
           const name = inventory.items[index]?.name ?? key;
-          installed.set(key, [...(installed.get(key) ?? []), { handle, index, name }]);
+          // Appended in place: copying the list per install made large fleets quadratic.
+          const list = installed.get(key);
+          if (list) list.push({ handle, index, name });
+          else installed.set(key, [{ handle, index, name }]);
         }
       },
       finish() {
@@ -43,14 +46,14 @@ export const licenseSeats: FleetCheck = {
           const owned = current.reduce((sum, entry) => sum + entry.seats, 0);
           if (installations.length <= owned) continue;
           for (const { handle, index, name } of installations) {
-            failures.set(handle, [
-              ...(failures.get(handle) ?? []),
-              {
-                pointer: `/software/${index}`,
-                actual: `${name}: installed on ${installations.length} machines`,
-                expected: `≤ ${owned} seats owned (${registerLines(file, current)})`,
-              },
-            ]);
+            const evidence: Evidence = {
+              pointer: `/software/${index}`,
+              actual: `${name}: installed on ${installations.length} machines`,
+              expected: `≤ ${owned} seats owned (${registerLines(file, current)})`,
+            };
+            const existing = failures.get(handle);
+            if (existing) existing.push(evidence);
+            else failures.set(handle, [evidence]);
           }
         }
         return { failures };

@@ -39,8 +39,11 @@ export function uniquenessCheck(
     create(ctx) {
       const failures = new Map<number, Evidence[]>();
       const holders = new Map<string, Holder[]>();
-      const fail = (handle: number, evidence: Evidence) =>
-        failures.set(handle, [...(failures.get(handle) ?? []), evidence]);
+      const fail = (handle: number, evidence: Evidence) => {
+        const existing = failures.get(handle);
+        if (existing) existing.push(evidence);
+        else failures.set(handle, [evidence]);
+      };
       return {
         observe(machine, handle) {
           const extracted = extract(machine, ctx);
@@ -52,19 +55,19 @@ export function uniquenessCheck(
           for (const id of extracted.ids) {
             const list = holders.get(id.key);
             if (list === undefined) holders.set(id.key, [{ handle, label, id }]);
-            // A value listed twice by one machine (two interfaces) is not a clash.
-            else if (!list.some((h) => h.handle === handle)) list.push({ handle, label, id });
+            // A value listed twice by one machine (two interfaces) is not a clash. A machine's ids
+            // arrive together, so its own entry can only be the last one.
+            else if (list.at(-1)?.handle !== handle) list.push({ handle, label, id });
           }
         },
         finish() {
           for (const list of holders.values()) {
             if (list.length < 2) continue;
             for (const holder of list) {
-              const others = list.filter((o) => o.handle !== holder.handle).map((o) => o.label);
               fail(holder.handle, {
                 pointer: holder.id.pointer,
                 actual: holder.id.actual,
-                expected: `${noun} no other machine reports; also reported by ${others.join(", ")}`,
+                expected: `${noun} no other machine reports; also reported by ${othersOf(list, holder)}`,
               });
             }
           }
@@ -73,4 +76,18 @@ export function uniquenessCheck(
       };
     },
   };
+}
+
+/** Names shown per finding: a value shared by thousands (a default serial) stays one short line. */
+const OTHERS_SHOWN = 10;
+
+/** The other holders of a value, the first few by name and the rest counted. */
+function othersOf(list: readonly Holder[], holder: Holder): string {
+  const names: string[] = [];
+  for (const o of list) {
+    if (names.length === OTHERS_SHOWN) break;
+    if (o.handle !== holder.handle) names.push(o.label);
+  }
+  const rest = list.length - 1 - names.length;
+  return rest > 0 ? `${names.join(", ")} and ${rest} more` : names.join(", ");
 }
