@@ -10,7 +10,7 @@ import type { Waiver } from "../policy/baseline-schema.js";
 import type { Policy } from "../policy/resolve.js";
 import { evaluateRecords, type EvaluatedBatch } from "./evaluate-batch.js";
 import { notApplicable } from "./evaluate-machine.js";
-import type { CheckReport, FailOn, Score } from "./report-model.js";
+import type { CheckReport, FailOn, Gate, Score } from "./report-model.js";
 import type { ControlResult, InputProblem, Severity, SubjectResults } from "./result.js";
 import { decideGate, ScoreTally } from "./score.js";
 import { WaiverBook } from "./waivers.js";
@@ -202,7 +202,8 @@ export async function runCheck(run: CheckRun): Promise<CheckReport> {
     }
   }
   concludeFleetChecks(fleet, controls, subjects);
-  const { scores, gate } = waiveAndScore(run, subjects, warnings);
+  const { scores, gate: verdict } = waiveAndScore(run, subjects, warnings);
+  const gate = withInputVerdict(verdict, problems, subjects);
 
   return {
     schemaVersion: 1,
@@ -217,4 +218,22 @@ export async function runCheck(run: CheckRun): Promise<CheckReport> {
     scores,
     gate,
   };
+}
+
+/**
+ * A run that could not read some machines, or evaluated none, never shows a passed gate: a CI
+ * summary would be green on a job that exits 2, or on a fleet nobody looked at.
+ */
+function withInputVerdict(
+  gate: Gate,
+  problems: readonly InputProblem[],
+  subjects: readonly SubjectResults[],
+): Gate {
+  const reasons = [...gate.reasons];
+  if (problems.length > 0)
+    reasons.push(
+      `${problems.length} input problem(s): the machines in those files were not evaluated`,
+    );
+  if (!subjects.some((s) => s.kind === "machine")) reasons.push("no machine was evaluated");
+  return reasons.length === gate.reasons.length ? gate : { ...gate, passed: false, reasons };
 }

@@ -61,6 +61,32 @@ describe("a check run: waivers, scores and the gate", () => {
     expect(report.gate).to.deep.include({ passed: true, reasons: [] });
   });
 
+  it("input problems fail the gate even with --fail-on never: no green summary on exit 2", async () => {
+    const report = await runCheck({
+      inputs: ["-"],
+      stdin: Readable.from([
+        `${JSON.stringify(compliantMachine({ hostname: "ok-1" }))}\n{"hostname": 42}\n`,
+      ]),
+      policy,
+      data: reference,
+      waivers: [],
+      at: AT,
+      failOn: "never",
+      minScore: 0,
+    });
+    expect(report.problems).to.not.be.empty;
+    expect(report.subjects.map((s) => s.subject)).to.deep.equal(["ok-1"]);
+    expect(report.gate.passed).to.equal(false);
+    expect(report.gate.reasons).to.deep.equal([
+      `${report.problems.length} input problem(s): the machines in those files were not evaluated`,
+    ]);
+  });
+
+  it("a run that evaluated no machine fails the gate", async () => {
+    const report = await check([], [], { failOn: "never" });
+    expect(report.gate).to.deep.include({ passed: false, reasons: ["no machine was evaluated"] });
+  });
+
   const scopes: [string, Waiver["scope"], string[]][] = [
     ["host (case-insensitive)", { host: "PD-SCAN-01" }, ["pd-scan-01"]],
     ["department", { department: "police" }, ["pd-scan-01", "pd-ws-02"]],
