@@ -1,6 +1,6 @@
 /**
  * The host firewall: on when something drops or rejects unsolicited inbound traffic by default —
- * an nftables or iptables input chain with a drop policy or a final drop/reject rule, ufw active
+ * an nftables (IPv4) or iptables input chain with a drop policy or a final unconditional drop/reject rule, ufw active
  * with a deny/reject incoming default, or firewalld running in a zone other than `trusted`.
  */
 import { known, unknown, type Fact } from "../fact.js";
@@ -31,7 +31,15 @@ interface NftRule {
   readonly expr?: readonly Record<string, unknown>[];
 }
 
-/** nft -j: any base chain on the input hook that drops by policy or ends in drop/reject. */
+/** Families whose input hook sees IPv4: the town's traffic. An ip6-only table leaves it open. */
+const IPV4_FAMILIES = new Set(["ip", "inet"]);
+/** Statements that neither match nor limit: a rule of only these and a verdict is unconditional. */
+const UNCONDITIONAL = new Set(["counter", "log", "drop", "reject"]);
+
+/**
+ * nft -j: a base chain on the IPv4 input hook that drops by policy, or whose last rule drops or
+ * rejects unconditionally (a last rule that drops only telnet is no default deny).
+ */
 export function nftDropsInput(json: string): boolean | undefined {
   let doc: unknown;
   try {
@@ -42,15 +50,22 @@ export function nftDropsInput(json: string): boolean | undefined {
   const objects: unknown = (doc as { nftables?: unknown } | null)?.nftables;
   if (!Array.isArray(objects)) return undefined;
   const entries = objects as readonly { chain?: NftChain; rule?: NftRule }[];
-  const chains = entries.map((o) => o.chain).filter((c): c is NftChain => c?.hook === "input");
+  const chains = entries
+    .map((o) => o.chain)
+    .filter((c): c is NftChain => c?.hook === "input" && IPV4_FAMILIES.has(c.family ?? ""));
   const rules = entries.map((o) => o.rule).filter((r): r is NftRule => r !== undefined);
   return chains.some((c) => {
     if (c.policy === "drop") return true;
     const own = rules.filter(
       (r) => r.family === c.family && r.table === c.table && r.chain === c.name,
     );
-    const last = own.at(-1)?.expr?.at(-1);
-    return last !== undefined && ("drop" in last || "reject" in last);
+    const expr = own.at(-1)?.expr ?? [];
+    const last = expr.at(-1);
+    return (
+      last !== undefined &&
+      ("drop" in last || "reject" in last) &&
+      expr.every((statement) => Object.keys(statement).every((k) => UNCONDITIONAL.has(k)))
+    );
   });
 }
 

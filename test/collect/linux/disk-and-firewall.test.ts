@@ -120,21 +120,56 @@ describe("firewall", () => {
     expect(parseFirewall(debian)).to.deep.equal({ known: true, value: false });
   });
 
-  const nft = (chain: object, rules: object[] = []) =>
+  const nft = (chain: object, rules: object[] = [], family = "inet") =>
     JSON.stringify({
       nftables: [
-        { chain: { family: "inet", table: "filter", name: "input", ...chain } },
-        ...rules.map((expr) => ({
-          rule: { family: "inet", table: "filter", chain: "input", expr: [expr] },
+        { chain: { family, table: "filter", name: "input", ...chain } },
+        ...rules.map((rule) => ({
+          rule: {
+            family,
+            table: "filter",
+            chain: "input",
+            expr: Array.isArray(rule) ? rule : [rule],
+          },
         })),
       ],
     });
+  const telnet = {
+    match: { op: "==", left: { payload: { protocol: "tcp", field: "dport" } }, right: 23 },
+  };
   const nftCases: [string, string, boolean | undefined][] = [
     ["policy drop", nft({ hook: "input", policy: "drop" }), true],
     ["policy accept, nothing else", nft({ hook: "input", policy: "accept" }), false],
     [
       "policy accept, ends in drop",
       nft({ hook: "input", policy: "accept" }, [{ accept: null }, { drop: null }]),
+      true,
+    ],
+    [
+      "policy accept, ends in a counted, logged drop",
+      nft({ hook: "input", policy: "accept" }, [[{ counter: null }, { log: {} }, { drop: null }]]),
+      true,
+    ],
+    [
+      "policy accept, last rule drops only telnet",
+      nft({ hook: "input", policy: "accept" }, [{ accept: null }, [telnet, { drop: null }]]),
+      false,
+    ],
+    [
+      "policy accept, last rule rate-limits then drops",
+      nft({ hook: "input", policy: "accept" }, [
+        [{ limit: { rate: 10, per: "second" } }, { drop: null }],
+      ]),
+      false,
+    ],
+    [
+      "an ip6-only input chain drops: IPv4 is open",
+      nft({ hook: "input", policy: "drop" }, [], "ip6"),
+      false,
+    ],
+    [
+      "an ip input chain drops: IPv4 is default deny",
+      nft({ hook: "input", policy: "drop" }, [], "ip"),
       true,
     ],
     ["only a forward chain drops", nft({ hook: "forward", policy: "drop" }), false],
