@@ -86,10 +86,17 @@ function yamlOffset(text: string, pointer: string): { offset: number; line: numb
  * where its parent stands). `startLine` offsets a document embedded in a larger file.
  */
 export function lineOf(text: string, pointer: string, startLine = 1): number | undefined {
-  if (/^\s*[{[]/.test(text)) {
-    const offset = jsonOffset(text, pointer);
-    if (offset !== undefined) return lineAt(text, offset) + startLine - 1;
+  try {
+    if (/^\s*[{[]/.test(text)) {
+      const offset = jsonOffset(text, pointer);
+      if (offset !== undefined) return lineAt(text, offset) + startLine - 1;
+    }
+    const found = yamlOffset(text, pointer);
+    return found === undefined ? undefined : found.line + startLine - 1;
+  } catch (error) {
+    // Both parsers recurse: a document nested thousands deep overflows the stack. The problem is
+    // still reported, by its pointer, just without a line.
+    if (error instanceof RangeError) return undefined;
+    throw error;
   }
-  const found = yamlOffset(text, pointer);
-  return found === undefined ? undefined : found.line + startLine - 1;
 }

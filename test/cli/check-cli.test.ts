@@ -59,6 +59,29 @@ describe("stronghold check (the CLI, end to end)", function () {
     expect(run.stdout).to.match(/good-01|100/);
   });
 
+  it("a JSON file nested 6,000 deep is a located input problem, and the rest is still evaluated", async () => {
+    const depth = 6000;
+    const deep = compliantMachine({ hostname: "deep-01" }) as unknown as Record<string, unknown>;
+    const text = JSON.stringify({ ...deep, extra: 0 }).replace(
+      '"extra":0',
+      `"extra":${"[".repeat(depth)}${"]".repeat(depth)}`,
+    );
+    await writeFile(path.join(machines, "deep.json"), text);
+    const run = await stronghold(["check", machines, "--at", at, "--format", "json"]);
+    expect(run.code, run.stderr).to.equal(2);
+    expect(run.stderr).to.not.match(/internal error|call stack/);
+    const report = JSON.parse(run.stdout) as {
+      subjects: { subject: string }[];
+      problems: { file: string; pointer: string; message: string }[];
+      gate: { passed: boolean };
+    };
+    expect(report.subjects.map((s) => s.subject)).to.deep.equal(["good-01"]);
+    expect(report.problems).to.have.length(1);
+    expect(report.problems[0]).to.deep.include({ pointer: "/extra" });
+    expect(report.problems[0]!.file).to.match(/deep\.json$/);
+    expect(report.gate.passed).to.equal(false);
+  });
+
   it("exits 1 when a control at or above --fail-on fails, 0 with --fail-on never", async () => {
     const weak = compliantMachine({ hostname: "weak-01" });
     await writeFile(

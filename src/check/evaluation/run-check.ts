@@ -230,9 +230,10 @@ function withInputVerdict(
   subjects: readonly SubjectResults[],
 ): Gate {
   const reasons = [...gate.reasons];
-  if (problems.length > 0)
+  const files = new Set(problems.map((p) => p.file)).size;
+  if (files > 0)
     reasons.push(
-      `${problems.length} input problem(s): the machines in those files were not evaluated`,
+      `${files} input file(s) with problems: the machines they hold were not all evaluated`,
     );
   if (!subjects.some((s) => s.kind === "machine")) reasons.push("no machine was evaluated");
   return reasons.length === gate.reasons.length ? gate : { ...gate, passed: false, reasons };

@@ -78,7 +78,7 @@ describe("a check run: waivers, scores and the gate", () => {
     expect(report.subjects.map((s) => s.subject)).to.deep.equal(["ok-1"]);
     expect(report.gate.passed).to.equal(false);
     expect(report.gate.reasons).to.deep.equal([
-      `${report.problems.length} input problem(s): the machines in those files were not evaluated`,
+      "1 input file(s) with problems: the machines they hold were not all evaluated",
     ]);
   });
 
