@@ -4,7 +4,7 @@
  * validated, or as the located problems that kept it out; nothing is skipped silently.
  */
 import { createReadStream } from "node:fs";
-import { readdir, stat } from "node:fs/promises";
+import { readdir, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import type { InputProblem, Source } from "../evaluation/result.js";
@@ -133,25 +133,68 @@ function fromDocumentFile(file: string): MachineRecord[] {
     : [{ kind: "problem", problem: doc.problem }];
 }
 
-/** Machine files below a directory, in a stable order; hidden files and folders are left out. */
-async function listDirectory(dir: string): Promise<string[]> {
+/**
+ * Machine files below a directory, in a stable order; hidden files and folders are left out.
+ * A symbolic link is followed when it resolves inside the directory; one that leads outside it,
+ * dangles or loops is a problem with the reason, never skipped without a word.
+ */
+async function listDirectory(dir: string): Promise<{ files: string[]; problems: InputProblem[] }> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile() && (MACHINE_FILE.test(e.name) || JSON_LINES.test(e.name)))
-    .map((e) => path.join(e.parentPath, e.name))
-    .filter(
-      (f) =>
-        !path
-          .relative(dir, f)
-          .split(path.sep)
-          .some((part) => part.startsWith(".")),
+  const realDir = await realpath(dir);
+  const files: string[] = [];
+  const problems: InputProblem[] = [];
+  for (const e of entries) {
+    const full = path.join(e.parentPath, e.name);
+    if (
+      path
+        .relative(dir, full)
+        .split(path.sep)
+        .some((part) => part.startsWith("."))
     )
-    .sort();
+      continue;
+    const named = MACHINE_FILE.test(e.name) || JSON_LINES.test(e.name);
+    if (e.isFile()) {
+      if (named) files.push(full);
+      continue;
+    }
+    if (!e.isSymbolicLink()) continue;
+    let target: string;
+    try {
+      target = await realpath(full);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      const why = code === "ELOOP" ? "loops" : code === "ENOENT" ? "points at nothing" : code;
+      problems.push({
+        file: full,
+        pointer: "",
+        message: `is a symbolic link that ${why}: not followed`,
+      });
+      continue;
+    }
+    if (target !== realDir && !target.startsWith(realDir + path.sep)) {
+      problems.push({
+        file: full,
+        pointer: "",
+        message: `is a symbolic link to ${target}, outside ${dir}: not followed (copy the file in, or name it on the command line)`,
+      });
+      continue;
+    }
+    // A linked folder inside the directory is listed under its own name already.
+    if (named && (await stat(target)).isFile()) files.push(full);
+  }
+  return { files: files.sort(), problems };
 }
 
-async function* directoryItems(dir: string): AsyncGenerator<WorkItem> {
-  const files = await listDirectory(dir);
-  if (files.length === 0) {
+async function* directoryItems(
+  dir: string,
+  firstVisit: (file: string) => Promise<boolean>,
+): AsyncGenerator<WorkItem> {
+  const { files: listed, problems } = await listDirectory(dir);
+  const files: string[] = [];
+  for (const file of listed) if (await firstVisit(file)) files.push(file);
+  if (problems.length > 0)
+    yield { kind: "records", records: problems.map((problem) => ({ kind: "problem", problem })) };
+  if (listed.length === 0 && problems.length === 0) {
     const message = "holds no .yaml, .yml, .json or .jsonl machine files";
     yield {
       kind: "records",
@@ -198,6 +241,15 @@ export async function* workItems(
   inputs: readonly string[],
   stdin: Readable = process.stdin,
 ): AsyncGenerator<WorkItem> {
+  // A file reached twice (a folder and a file in it, or a link) is read once: read twice, its
+  // machines would clash with themselves on every uniqueness control and take two seats.
+  const seen = new Set<string>();
+  const firstVisit = async (file: string): Promise<boolean> => {
+    const real = await realpath(file).catch(() => path.resolve(file));
+    if (seen.has(real)) return false;
+    seen.add(real);
+    return true;
+  };
   for (const input of inputs) {
     if (input === "-") {
       yield { kind: "records", records: fromStdinText(await readAll(stdin)) };
@@ -216,7 +268,8 @@ export async function* workItems(
       };
       continue;
     }
-    if (info.isDirectory()) yield* directoryItems(input);
+    if (info.isDirectory()) yield* directoryItems(input, firstVisit);
+    else if (!(await firstVisit(input))) continue;
     else if (JSON_LINES.test(input)) yield* jsonLinesItems(input);
     else yield { kind: "files", files: [input] };
   }

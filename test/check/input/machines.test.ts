@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { mkdtemp, rm, writeFile, mkdir, truncate } from "node:fs/promises";
+import { mkdtemp, rm, writeFile, mkdir, symlink, truncate } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -49,6 +49,40 @@ describe("reading machine configs", () => {
     const records = await collect([dir]);
     expect(problems(records)).to.deep.equal([]);
     expect(machines(records)).to.deep.equal(["a-host", "b-host", "c-host"]);
+  });
+
+  it("follows symbolic links that stay inside the directory and reports the others with the reason", async () => {
+    const share = path.join(dir, "share");
+    const outside = path.join(dir, "outside");
+    await mkdir(path.join(share, "police"), { recursive: true });
+    await mkdir(outside);
+    await writeFile(path.join(share, "police", "real.yaml"), stringify(minimal("real-host")));
+    await writeFile(path.join(outside, "far.yaml"), stringify(minimal("far-host")));
+    await symlink(path.join(share, "police", "real.yaml"), path.join(share, "inside.yaml"));
+    await symlink(path.join(share, "police", "real.yaml"), path.join(share, "again.yaml"));
+    await symlink(path.join(outside, "far.yaml"), path.join(share, "far.yaml"));
+    await symlink(path.join(share, "loop.yaml"), path.join(share, "loop.yaml"));
+    await symlink(path.join(share, "gone.yaml"), path.join(share, "dangling.yaml"));
+    const records = await collect([share]);
+    // The linked file is the same file: read once, whichever name comes first.
+    expect(machines(records)).to.deep.equal(["real-host"]);
+    const found = problems(records).map((p) => [path.basename(p.file), p.message]);
+    expect(found).to.have.deep.members([
+      ["dangling.yaml", "is a symbolic link that points at nothing: not followed"],
+      [
+        "far.yaml",
+        `is a symbolic link to ${path.join(outside, "far.yaml")}, outside ${share}: not followed (copy the file in, or name it on the command line)`,
+      ],
+      ["loop.yaml", "is a symbolic link that loops: not followed"],
+    ]);
+  });
+
+  it("reads a file once when a folder and the file in it are both named", async () => {
+    await writeFile(path.join(dir, "a.yaml"), stringify(minimal("a-host")));
+    await writeFile(path.join(dir, "b.yaml"), stringify(minimal("b-host")));
+    const records = await collect([dir, path.join(dir, "a.yaml"), `${dir}/./b.yaml`, dir]);
+    expect(problems(records)).to.deep.equal([]);
+    expect(machines(records)).to.deep.equal(["a-host", "b-host"]);
   });
 
   it("reads fleet files in YAML, JSON and JSON Lines, and stdin", async () => {
