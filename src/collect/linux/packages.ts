@@ -10,14 +10,21 @@ export interface InstalledPackage {
   readonly publisher?: string;
 }
 
-/** dpkg-query `${db:Status-Abbrev}\t${Package}\t${Version}`: only "ii" (installed) rows count. */
+/**
+ * dpkg-query `${db:Status-Abbrev}\t${Package}\t${Version}`: installed rows count whatever the
+ * wanted state — `hi` (held with apt-mark hold) is as installed as `ii` — and so do installed
+ * packages with triggers awaited or pending (`iW`, `it`).
+ */
+/** Wanted state any (unknown, install, hold, remove, purge); state installed or awaiting triggers. */
+const INSTALLED = /^[uihrp][iWt]/;
+
 export function parseDpkg(output: ProbeOutput | undefined): Fact<readonly InstalledPackage[]> {
   if (output?.rc !== 0) return unknown(probeFailure(output, "dpkg-query"));
   const seen = new Set<string>();
   const packages: InstalledPackage[] = [];
   for (const line of lines(output.stdout)) {
     const [status, name, version] = line.split("\t");
-    if (!status?.startsWith("ii") || !name || !version) continue;
+    if (!INSTALLED.test(status ?? "") || !name || !version) continue;
     const key = `${name}\t${version}`;
     if (seen.has(key)) continue; // one row per architecture of a multi-arch package
     seen.add(key);

@@ -162,7 +162,7 @@ if [ -z "$lists" ]; then
   return 3
 fi
 for f in $lists; do echo "list $(stat -c %Y "$f") $f"; done
-{ dpkg-query -W -f='\${db:Status-Abbrev} \${Package} \${Version}\\n' | awk '$1 == "ii" { print $2, $3 }'
+{ dpkg-query -W -f='\${db:Status-Abbrev} \${Package} \${Version}\\n' | awk '$1 ~ /^[uihrp][iWt]/ { print $2, $3 }'
   echo "--"
   for f in $lists; do cat_list "$f"; done | awk '/^Package: / { p = $2 } /^Version: / { print p, $2 }'
 } | awk '$0 == "--" { s = 1; next } !s { v[$1] = $2; next } ($1 in v) && v[$1] != $2 { print "candidate", $1, v[$1], $2 }'`,

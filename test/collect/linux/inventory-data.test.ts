@@ -9,14 +9,22 @@ import { parseIdleLock } from "../../../src/collect/linux/session-lock.js";
 import { MISSING, out, section } from "../../fixtures/linux/transcripts.js";
 
 describe("installed packages", () => {
-  it("dpkg: installed rows only, one per multi-arch duplicate (Debian sample)", () => {
+  it("dpkg: installed rows only, held ones included, one per multi-arch duplicate (Debian sample)", () => {
     const fact = parseDpkg(section("debian12", "dpkg"));
     if (!fact.known) throw new Error(fact.reason);
     expect(fact.value).to.deep.include({ name: "openssh-server", version: "1:9.2p1-2+deb12u10" });
     const rows = parseDpkg(
-      out("ii \tlibc6\t2.36-9\nii \tlibc6\t2.36-9\nrc \told-pkg\t1.0\niU \thalf\t2\n"),
+      out(
+        "ii \tlibc6\t2.36-9\nii \tlibc6\t2.36-9\nrc \told-pkg\t1.0\niU \thalf\t2\nhi \tjq\t1.6-2.1\niW \tman-db\t2.11\n",
+      ),
     );
-    expect(rows).to.deep.equal(known([{ name: "libc6", version: "2.36-9" }]));
+    expect(rows).to.deep.equal(
+      known([
+        { name: "libc6", version: "2.36-9" },
+        { name: "jq", version: "1.6-2.1" },
+        { name: "man-db", version: "2.11" },
+      ]),
+    );
   });
 
   it("rpm: epochs only when set, vendors as publishers, no gpg-pubkey (RHEL sample)", () => {
