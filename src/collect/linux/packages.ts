@@ -16,7 +16,7 @@ export interface InstalledPackage {
  * packages with triggers awaited or pending (`iW`, `it`).
  */
 /** Wanted state any (unknown, install, hold, remove, purge); state installed or awaiting triggers. */
-const INSTALLED = /^[uihrp][iWt]/;
+export const DPKG_INSTALLED = /^[uihrp][iWt]/;
 
 export function parseDpkg(output: ProbeOutput | undefined): Fact<readonly InstalledPackage[]> {
   if (output?.rc !== 0) return unknown(probeFailure(output, "dpkg-query"));
@@ -24,7 +24,7 @@ export function parseDpkg(output: ProbeOutput | undefined): Fact<readonly Instal
   const packages: InstalledPackage[] = [];
   for (const line of lines(output.stdout)) {
     const [status, name, version] = line.split("\t");
-    if (!INSTALLED.test(status ?? "") || !name || !version) continue;
+    if (!DPKG_INSTALLED.test(status ?? "") || !name || !version) continue;
     const key = `${name}\t${version}`;
     if (seen.has(key)) continue; // one row per architecture of a multi-arch package
     seen.add(key);

@@ -6,6 +6,7 @@ import { known, unknown, type Fact } from "../fact.js";
 import { clip, probeFailure, type ProbeOutput } from "../probe-output.js";
 import { compareDebianVersions } from "./debian-version.js";
 import { count, keyValues, lines } from "./key-values.js";
+import { DPKG_INSTALLED } from "./packages.js";
 
 /** Package metadata older than this cannot show today's security updates. */
 export const MAX_METADATA_AGE_DAYS = 7;
@@ -68,7 +69,7 @@ function isEnabled(state: string | undefined): boolean {
 export function aptAutomaticUpdates(output: ProbeOutput | undefined): Fact<boolean> {
   if (output?.rc !== 0) return unknown(probeFailure(output, "apt-config"));
   const values = keyValues(output.stdout);
-  if (!/^ii/.test(values.get("package") ?? "")) return known(false);
+  if (!DPKG_INSTALLED.test(values.get("package") ?? "")) return known(false);
   const periodic = /^APT::Periodic::Unattended-Upgrade\s+"([^"]*)"/m.exec(output.stdout)?.[1];
   if (periodic === undefined || periodic === "0" || periodic === "") return known(false);
   const timer = values.get("timer");

@@ -181,6 +181,12 @@ describe("automatic updates", () => {
       false,
     ],
     ["no systemd (cron runs it)", 'package=ii \nAPT::Periodic::Unattended-Upgrade "1";\n', true],
+    [
+      "held with apt-mark hold, and on",
+      'package=hi \nAPT::Periodic::Unattended-Upgrade "1";\ntimer=enabled\n',
+      true,
+    ],
+    ["removed, config files left", 'package=rc \nAPT::Periodic::Unattended-Upgrade "1";\n', false],
   ];
   for (const [what, stdout, expected] of apt) {
     it(`apt: ${what}`, () => {
