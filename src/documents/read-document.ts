@@ -58,6 +58,16 @@ export function parseText(rawText: string, file: string, startLine = 1): ParsedD
 }
 
 /**
+ * The file's text: UTF-16 when it starts with a UTF-16 byte-order mark (what Windows PowerShell
+ * 5.1's `>` and `Out-File` write by default), UTF-8 otherwise.
+ */
+export function decodeText(bytes: Buffer): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder("utf-16le").decode(bytes);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder("utf-16be").decode(bytes);
+  return bytes.toString("utf8");
+}
+
+/**
  * Reads and parses a file, refusing oversized files before reading them. Synchronous on purpose:
  * for thousands of small files on a local disk, a blocking read is several times faster than a
  * promise round trip through the thread pool, and a batch check has nothing else to do meanwhile.
@@ -74,7 +84,7 @@ export function readDocumentSync(file: string, maxBytes = MAX_DOCUMENT_BYTES): P
         `is ${(info.size / 1048576).toFixed(1)} MiB, larger than the ${maxBytes / 1048576} MiB limit for one document (use one file per machine, or JSON Lines for a large fleet)`,
       );
     }
-    return parseText(readFileSync(fd, "utf8"), file);
+    return parseText(decodeText(readFileSync(fd)), file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "EISDIR") return problem(file, "is not a regular file");
