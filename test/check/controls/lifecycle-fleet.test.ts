@@ -246,6 +246,23 @@ describe("lcm-unique-ip", () => {
       expect: ["fail", "fail"],
     },
     {
+      name: "IPv6 compared as addresses: compressed and full forms are one address",
+      machines: [
+        compliantMachine({ ipAddresses: ["2001:db8:60::10"] }),
+        compliantServer({ ipAddresses: ["2001:0db8:0060:0000:0000:0000:0000:0010"] }),
+      ],
+      expect: ["fail", "fail"],
+      evidence: { 1: { actual: "2001:0db8:0060:0000:0000:0000:0000:0010" } },
+    },
+    {
+      name: "an IPv4-mapped IPv6 address is its IPv4 address",
+      machines: [
+        compliantMachine({ ipAddresses: ["10.20.9.9"] }),
+        compliantServer({ ipAddresses: ["::ffff:10.20.9.9"] }),
+      ],
+      expect: ["fail", "fail"],
+    },
+    {
       name: "self-assigned addresses are ignored",
       machines: [
         compliantMachine({ ipAddresses: ["169.254.10.1", "fe80::1"] }),

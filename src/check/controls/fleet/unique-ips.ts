@@ -4,6 +4,26 @@ import { uniquenessCheck } from "./uniqueness.js";
 // Self-assigned addresses (APIPA, IPv6 link-local) are only meaningful on one link.
 const LINK_LOCAL = /^(169\.254\.|fe[89ab][0-9a-f]:)/i;
 
+/**
+ * One spelling per address: IPv6 in RFC 5952's compressed lower-case form (2001:db8:60::10 and
+ * 2001:0db8:0060:0000:0000:0000:0000:0010 are one address), an IPv4-mapped IPv6 address as its
+ * IPv4 address, a zone id dropped.
+ */
+export function canonicalIp(ip: string): string {
+  const bare = ip.trim().replace(/%.*$/, "");
+  if (!bare.includes(":")) return bare;
+  let host: string;
+  try {
+    host = new URL(`http://[${bare}]/`).hostname.slice(1, -1);
+  } catch {
+    return bare.toLowerCase();
+  }
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(host);
+  if (!mapped) return host;
+  const [hi, lo] = [parseInt(mapped[1]!, 16), parseInt(mapped[2]!, 16)];
+  return [hi >> 8, hi & 255, lo >> 8, lo & 255].join(".");
+}
+
 export const uniqueIps = uniquenessCheck("an IP address", (machine, ctx) => {
   const ips = machine.ipAddresses;
   if (ips === "unknown") {
@@ -19,10 +39,11 @@ export const uniqueIps = uniquenessCheck("an IP address", (machine, ctx) => {
   const scope = ctx.params["perSite"] === true ? `${machine.site.toLowerCase()} ` : "";
   return {
     known: true,
-    ids: ips.flatMap((ip, index) =>
-      LINK_LOCAL.test(ip)
+    ids: ips.flatMap((ip, index) => {
+      const canonical = canonicalIp(ip);
+      return LINK_LOCAL.test(canonical)
         ? []
-        : [{ key: `${scope}${ip.toLowerCase()}`, pointer: `/ipAddresses/${index}`, actual: ip }],
-    ),
+        : [{ key: `${scope}${canonical}`, pointer: `/ipAddresses/${index}`, actual: ip }];
+    }),
   };
 });
