@@ -261,10 +261,17 @@ export async function resolvePolicy(selection: PolicySelection): Promise<Policy>
     if (deselected.has(id) || (selected && !selected.has(id))) continue;
     const severity: Severity = tailored?.severity ?? control.severity;
     const check = control.check;
+    const title = fillParameters(control.title, parameters, (name) =>
+      builder.problem(
+        file,
+        `/controls/${index}/title`,
+        `names parameter {${name}}, which control "${id}" does not have`,
+      ),
+    );
     const meta: ResolvedControl = {
       id,
       baseline: baseline.id,
-      title: control.title,
+      title,
       severity,
       rationale: control.rationale,
       remediation: control.remediation,
@@ -294,4 +301,23 @@ export async function resolvePolicy(selection: PolicySelection): Promise<Policy>
       : {}),
     controls,
   };
+}
+
+/**
+ * A title with its `{parameter}` placeholders filled in with the values in force, so a town that
+ * tightens a parameter reads its own number ("within the last 14 days"), not the default's.
+ */
+function fillParameters(
+  text: string,
+  parameters: Readonly<Record<string, unknown>>,
+  unknownName: (name: string) => void,
+): string {
+  return text.replace(/\{([A-Za-z][A-Za-z0-9]*)\}/g, (whole, name: string) => {
+    if (!(name in parameters)) {
+      unknownName(name);
+      return whole;
+    }
+    const value = parameters[name];
+    return Array.isArray(value) ? value.join(", ") : String(value);
+  });
 }

@@ -115,6 +115,37 @@ describe("policy resolution: baselines tailored by an overlay", () => {
     expect(validate?.({ security: { passwordPolicy: { minLength: 16 } } })).to.equal(true);
   });
 
+  it("fills a title's {parameter} placeholders with the values in force", async () => {
+    const templated = structuredClone(baseline);
+    templated.controls[0]!.title = "Passwords are at least {minLength} characters";
+    await writeFile(path.join(dir, "base.yaml"), stringify(templated));
+    await writeOverlay({ name: "t", extends: ["./base.yaml"] });
+    expect((await resolvePolicy({ at, overlayFile })).controls[0]?.meta.title).to.equal(
+      "Passwords are at least 14 characters",
+    );
+    await writeOverlay({
+      name: "t",
+      extends: ["./base.yaml"],
+      controls: { "sec-password-length": { parameters: { minLength: 16 } } },
+    });
+    expect((await resolvePolicy({ at, overlayFile })).controls[0]?.meta.title).to.equal(
+      "Passwords are at least 16 characters",
+    );
+  });
+
+  it("refuses a title placeholder naming no parameter of the control", async () => {
+    const templated = structuredClone(baseline);
+    templated.controls[0]!.title = "Passwords are at least {minLenght} characters";
+    await writeFile(path.join(dir, "base.yaml"), stringify(templated));
+    await writeOverlay({ name: "t", extends: ["./base.yaml"] });
+    const problems = await expectProblems(resolvePolicy({ at, overlayFile }));
+    expect(problems).to.have.length(1);
+    expect(problems[0]).to.deep.include({
+      pointer: "/controls/0/title",
+      message: 'names parameter {minLenght}, which control "sec-password-length" does not have',
+    });
+  });
+
   it("selects and deselects controls", async () => {
     await writeOverlay({ name: "t", extends: ["./base.yaml"], deselect: ["sec-guest-disabled"] });
     expect((await resolvePolicy({ at, overlayFile })).controls.map((c) => c.meta.id)).to.deep.equal(
