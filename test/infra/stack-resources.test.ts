@@ -165,12 +165,16 @@ for (const stack of ["dev", "prod"] as const) {
           const statements = statementsOf(
             r.forBucket("aws:s3/bucketPolicy:BucketPolicy", bucket)[0]!,
           );
+          // Only a put that names another encryption is refused (evaluated in
+          // agent-access-evaluation.test.ts); no "...IfExists" on a header in a Deny.
           const sse = statements.find(
-            (s) =>
-              s.Condition?.StringNotEqualsIfExists?.["s3:x-amz-server-side-encryption"] ===
-              "aws:kms",
+            (s) => s.Condition?.StringNotEquals?.["s3:x-amz-server-side-encryption"] === "aws:kms",
           );
           expect(sse).to.include({ Effect: "Deny", Action: "s3:PutObject" });
+          expect(sse!.Condition?.Null).to.deep.equal({
+            "s3:x-amz-server-side-encryption": "false",
+          });
+          expect(JSON.stringify(statements)).to.not.include("IfExists");
         }
       });
 

@@ -24,7 +24,10 @@ export interface LockedBucket {
   readonly versioning: aws.s3.BucketVersioning;
 }
 
-/** Denies plain-HTTP requests and puts that ask for anything but SSE-KMS with our key. */
+/**
+ * Denies plain-HTTP requests and puts that ask for any encryption but SSE-KMS with our key. A put
+ * that names no encryption gets the bucket default (SSE-KMS with this key), so it is allowed.
+ */
 export function backupBucketPolicy(
   bucketArn: pulumi.Input<string>,
   kmsKeyArn: pulumi.Input<string>,
@@ -39,15 +42,19 @@ export function backupBucketPolicy(
       Resource: [bucketArn, objects],
       Condition: { Bool: { "aws:SecureTransport": "false" } },
     },
-    // "IfExists": a put without encryption headers gets the bucket default (SSE-KMS with the
-    // bucket key), which is what restic and Veeam send; an explicit other algorithm is refused.
+    // Never "...IfExists" on a header in a Deny: it is true when the header is absent, and restic
+    // and Veeam send none (they rely on the bucket default), so every upload would be refused.
+    // Null "false" makes each Deny apply only to a put that names the header.
     {
-      Sid: "DenyUnencryptedPuts",
+      Sid: "DenyOtherEncryption",
       Effect: "Deny",
       Principal: "*",
       Action: "s3:PutObject",
       Resource: objects,
-      Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": "aws:kms" } },
+      Condition: {
+        StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
+        Null: { "s3:x-amz-server-side-encryption": "false" },
+      },
     },
     {
       Sid: "DenyOtherKmsKeys",
@@ -56,8 +63,19 @@ export function backupBucketPolicy(
       Action: "s3:PutObject",
       Resource: objects,
       Condition: {
-        StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption-aws-kms-key-id": kmsKeyArn },
+        StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": kmsKeyArn },
+        Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" },
       },
+    },
+    // SSE-C would leave backups readable only with a key the town never sees: the ransomware
+    // pattern of re-uploading data under an attacker's key.
+    {
+      Sid: "DenyCustomerProvidedKeys",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:PutObject",
+      Resource: objects,
+      Condition: { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" } },
     },
   ];
 }
