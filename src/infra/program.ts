@@ -4,6 +4,7 @@
  * what is tested offline is what `pulumi up` deploys.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { AgentTool } from "./config-schema.js";
 import type { StackConfig } from "./config.js";
 import { Alerts } from "./components/alerts.js";
 import { BackupAgentAccess } from "./components/backup-agent-access.js";
@@ -47,15 +48,17 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
     region: config.drRegion,
     ...(config.replicaRegion === undefined ? {} : { replicaRegion: config.replicaRegion }),
     storage: config.offsiteStorage,
+    veeamBucket: config.backupAgents.some((agent) => agent.tool === "veeam"),
     tags,
   });
 
+  const bucketOf = (tool: AgentTool) => (tool === "veeam" ? offsite.veeam! : offsite.bucket);
   const agents = config.backupAgents.map(
     (agent) =>
       new BackupAgentAccess(`agent-${agent.name}`, {
         namePrefix,
         agent,
-        bucketArn: offsite.bucket.arn,
+        bucketArn: bucketOf(agent.tool).arn,
         kmsKeyArn: offsite.kmsKey.arn,
         tags,
       }),
@@ -108,6 +111,9 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
       lockMode: config.offsiteStorage.lockMode,
       lockDays: config.offsiteStorage.lockDays,
       logBucket: offsite.logBucket.id,
+      ...(offsite.veeam === undefined
+        ? {}
+        : { veeam: { bucket: offsite.veeam.id, bucketArn: offsite.veeam.arn } }),
       ...(replica === undefined
         ? {}
         : {
@@ -150,6 +156,7 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
         {
           userName: agent.user.name,
           userArn: agent.user.arn,
+          bucket: bucketOf(config.backupAgents[i]!.tool).id,
           prefix: agent.prefix,
           accessKeyId: agent.accessKeyId,
           secretAccessKey: agent.secretAccessKey,

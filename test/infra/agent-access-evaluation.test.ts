@@ -4,11 +4,17 @@
 import { expect } from "chai";
 import type { MockedRun } from "../../src/infra/mock-run.js";
 import { mockedStack } from "../fixtures/mocked-stacks.js";
-import { RESTIC_REQUESTS, type AgentTarget, type RequestRow } from "./agent-requests.js";
+import {
+  RESTIC_REQUESTS,
+  VEEAM_REQUESTS,
+  type AgentTarget,
+  type RequestRow,
+} from "./agent-requests.js";
 import { evaluate, type Principal } from "./iam-evaluation.js";
 
 interface AgentOutput {
   readonly userName: string;
+  readonly bucket: string;
   readonly prefix: string;
 }
 interface Offsite {
@@ -60,5 +66,23 @@ for (const stack of ["dev", "prod"]) {
         RESTIC_REQUESTS,
       );
     });
+
+    if (stack === "prod") {
+      it("veeam: its documented set is allowed on its own bucket, every destructive request denied", async () => {
+        const agent = agents.veeam!;
+        expect(agent.bucket).to.not.equal(offsite.bucket);
+        await table(
+          run,
+          { kind: "user", name: agent.userName, path: "/stronghold/" },
+          {
+            bucket: agent.bucket,
+            prefix: agent.prefix,
+            keyArn: offsite.kmsKeyArn,
+            region: offsite.region,
+          },
+          VEEAM_REQUESTS,
+        );
+      });
+    }
   });
 }

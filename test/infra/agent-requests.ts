@@ -141,4 +141,98 @@ export const RESTIC_REQUESTS: readonly RequestRow[] = [
   ...AGENT_DESTRUCTIVE,
 ];
 
+const allowVeeam = (
+  call: string,
+  action: string,
+  on: "bucket" | "object" | "*",
+  why: string,
+): RequestRow => ({
+  call,
+  expect: "allow",
+  why,
+  request: (t) => ({
+    action,
+    resource:
+      on === "bucket" ? bucket(t) : on === "*" ? "*" : object(t, "Veeam/Backup/job/blocks/0001"),
+  }),
+});
+
+/** Veeam's requests, from its documented permission set for S3 with immutability. */
+export const VEEAM_REQUESTS: readonly RequestRow[] = [
+  allowVeeam("ListAllMyBuckets", "s3:ListAllMyBuckets", "*", "the repository wizard lists buckets"),
+  allowVeeam(
+    "ListObjectsV2 (any prefix)",
+    "s3:ListBucket",
+    "bucket",
+    "the bucket is Veeam's alone",
+  ),
+  allowVeeam(
+    "ListObjectVersions",
+    "s3:ListBucketVersions",
+    "bucket",
+    "immutability needs versions",
+  ),
+  allowVeeam("GetBucketLocation", "s3:GetBucketLocation", "bucket", "documented"),
+  allowVeeam("GetBucketVersioning", "s3:GetBucketVersioning", "bucket", "documented"),
+  allowVeeam(
+    "GetObjectLockConfiguration",
+    "s3:GetBucketObjectLockConfiguration",
+    "bucket",
+    "Veeam checks that Object Lock is on and that no default retention is set",
+  ),
+  {
+    call: "PutObject with x-amz-object-lock-mode and retain-until-date, no encryption header",
+    expect: "allow",
+    why: "Veeam sets each block's retention itself; the bucket default encryption applies",
+    request: (t) => ({
+      action: "s3:PutObject",
+      resource: object(t, "Veeam/Backup/job/blocks/0001"),
+      context: {
+        "s3:object-lock-mode": "COMPLIANCE",
+        "s3:object-lock-retain-until-date": "2027-01-30T00:00:00Z",
+      },
+    }),
+  },
+  allowVeeam("GetObject", "s3:GetObject", "object", "restore"),
+  allowVeeam("GetObject?versionId", "s3:GetObjectVersion", "object", "documented"),
+  allowVeeam("GetObjectRetention", "s3:GetObjectRetention", "object", "documented"),
+  allowVeeam(
+    "PutObjectRetention (extend)",
+    "s3:PutObjectRetention",
+    "object",
+    "Veeam extends retention of blocks still in use",
+  ),
+  allowVeeam("GetObjectLegalHold", "s3:GetObjectLegalHold", "object", "documented"),
+  allowVeeam("PutObjectLegalHold", "s3:PutObjectLegalHold", "object", "documented"),
+  allowVeeam(
+    "DeleteObject",
+    "s3:DeleteObject",
+    "object",
+    "vendor-required: in a versioned bucket it only adds a delete marker",
+  ),
+  allowVeeam(
+    "DeleteObject?versionId",
+    "s3:DeleteObjectVersion",
+    "object",
+    "vendor-required to remove expired versions; a version still under its Object Lock retention cannot be deleted by anyone — that protection is Object Lock's, not IAM's",
+  ),
+  {
+    call: "PutObject with SSE-C",
+    expect: "deny",
+    why: "data under a key the town does not hold",
+    request: (t) => ({
+      action: "s3:PutObject",
+      resource: object(t, "Veeam/Backup/job/blocks/0001"),
+      context: { "s3:x-amz-server-side-encryption-customer-algorithm": "AES256" },
+    }),
+  },
+  {
+    call: "PutObject outside the agent's prefix",
+    expect: "deny",
+    why: "the agent writes only under its own prefix",
+    request: (t) => ({ action: "s3:PutObject", resource: `arn:aws:s3:::${t.bucket}/elsewhere/x` }),
+  },
+  ...AGENT_DESTRUCTIVE,
+];
+
 export { viaS3 };

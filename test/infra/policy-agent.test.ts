@@ -88,6 +88,39 @@ describe("backup-agent-no-destructive-permissions", () => {
       expect: "pass",
     },
     {
+      name: "Veeam's documented deletes under veeam/ (Object Lock retention protects locked versions)",
+      change: withDocument((d) =>
+        d.Statement.push(
+          allow(
+            ["s3:DeleteObject", "s3:DeleteObjectVersion"],
+            "arn:aws:s3:::millbrook-veeam/veeam/*",
+          ) as never,
+        ),
+      ),
+      expect: "pass",
+    },
+    {
+      name: "defeat: version deletes with a wildcard before veeam/",
+      change: withDocument((d) =>
+        d.Statement.push(
+          allow("s3:DeleteObjectVersion", "arn:aws:s3:::millbrook-veeam/*veeam/*") as never,
+        ),
+      ),
+      expect: ["Statement[5] grants s3:DeleteObjectVersion"],
+    },
+    {
+      name: "defeat: version deletes on veeam/ and on the whole bucket in one statement",
+      change: withDocument((d) =>
+        d.Statement.push(
+          allow("s3:DeleteObjectVersion", [
+            "arn:aws:s3:::millbrook-veeam/veeam/*",
+            "arn:aws:s3:::millbrook-offsite/*",
+          ]) as never,
+        ),
+      ),
+      expect: ["Statement[5] grants s3:DeleteObjectVersion"],
+    },
+    {
       name: "other deletions by name (object tagging)",
       change: withDocument((d) => d.Statement.push(allow("s3:DeleteObjectTagging") as never)),
       expect: ["Statement[5] grants s3:DeleteObjectTagging"],

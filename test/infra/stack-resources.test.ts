@@ -242,11 +242,13 @@ for (const stack of ["dev", "prod"] as const) {
       const policyOf = (agent: string) =>
         statementsOf(r.named("aws:iam/policy:Policy", `agent-${agent}-policy`));
 
-      it("grants no s3:DeleteObjectVersion and no wildcard action to any agent", () => {
+      it("grants no wildcard action, and s3:DeleteObjectVersion only to Veeam (its documented set)", () => {
         for (const agent of config.backupAgents) {
           for (const statement of policyOf(agent.name).filter((s) => s.Effect === "Allow")) {
             const actions = list(statement.Action);
-            expect(actions).to.not.include("s3:DeleteObjectVersion");
+            expect(actions.includes("s3:DeleteObjectVersion"), statement.Sid).to.equal(
+              agent.tool === "veeam" && statement.Sid === "ReadWriteOwnPrefix",
+            );
             expect(
               actions.some((a) => a.includes("*")),
               statement.Sid,
@@ -255,12 +257,11 @@ for (const stack of ["dev", "prod"] as const) {
         }
       });
 
-      it("denies deleting versions, changing versioning, lifecycle or policy, bypassing retention and deleting the key", () => {
+      it("denies changing versioning, lifecycle or policy, bypassing retention and deleting the key; restic may not delete versions", () => {
         for (const agent of config.backupAgents) {
           const deny = policyOf(agent.name).find((s) => s.Effect === "Deny");
           expect(deny?.Resource).to.equal("*");
           expect(list(deny!.Action)).to.include.members([
-            "s3:DeleteObjectVersion",
             "s3:PutBucketVersioning",
             "s3:PutLifecycleConfiguration",
             "s3:PutBucketPolicy",
@@ -268,32 +269,59 @@ for (const stack of ["dev", "prod"] as const) {
             "kms:ScheduleKeyDeletion",
             ...DENIED_AGENT_ACTIONS,
           ]);
+          expect(list(deny!.Action).includes("s3:DeleteObjectVersion")).to.equal(
+            agent.tool === "restic",
+          );
         }
       });
 
-      it("allows deletes only on restic's locks/ and writes only under the agent's prefix", () => {
+      it("allows restic deletes only on its locks/; each agent writes only under its prefix in its bucket", () => {
         const [bucket] = r.buckets("offsite-backup");
+        const [veeamBucket] = r.buckets("offsite-backup-veeam");
         for (const agent of config.backupAgents) {
+          const target = agent.tool === "veeam" ? veeamBucket! : bucket!;
           const allows = policyOf(agent.name).filter((s) => s.Effect === "Allow");
           const deletes = allows.filter((s) => list(s.Action).includes("s3:DeleteObject"));
-          if (agent.tool === "restic") {
-            expect(deletes.map((s) => s.Resource)).to.deep.equal([
-              `arn:aws:s3:::${bucket!.id}/${agent.prefix}locks/*`,
-            ]);
-          } else {
-            expect(deletes).to.have.lengthOf(0);
-          }
+          expect(deletes.map((s) => s.Resource)).to.deep.equal([
+            agent.tool === "restic"
+              ? `arn:aws:s3:::${target.id}/${agent.prefix}locks/*`
+              : `arn:aws:s3:::${target.id}/${agent.prefix}*`,
+          ]);
           const writes = allows.filter((s) => list(s.Action).includes("s3:PutObject"));
           expect(writes.map((s) => s.Resource)).to.deep.equal([
-            `arn:aws:s3:::${bucket!.id}/${agent.prefix}*`,
+            `arn:aws:s3:::${target.id}/${agent.prefix}*`,
           ]);
           const listing = allows.find((s) => list(s.Action).includes("s3:ListBucket"));
-          expect(listing?.Condition?.StringLike?.["s3:prefix"]).to.deep.equal([
-            agent.prefix,
-            `${agent.prefix}*`,
-          ]);
+          if (agent.tool === "restic") {
+            expect(listing?.Condition?.StringLike?.["s3:prefix"]).to.deep.equal([
+              agent.prefix,
+              `${agent.prefix}*`,
+            ]);
+          } else {
+            // Veeam's bucket is its own; Veeam documents an unconditioned ListBucket.
+            expect(listing?.Resource).to.equal(`arn:aws:s3:::${target.id}`);
+          }
         }
       });
+
+      if (config.backupAgents.some((a) => a.tool === "veeam")) {
+        it("gives Veeam its own bucket: Object Lock on, no default retention, no lifecycle rules", () => {
+          const [veeamBucket] = r.buckets("offsite-backup-veeam");
+          expect(veeamBucket!.inputs.objectLockEnabled).to.equal(true);
+          const [lock] = r.forBucket(
+            "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
+            veeamBucket!,
+          );
+          expect(lock!.inputs.objectLockEnabled).to.equal("Enabled");
+          expect(lock!.inputs.rule).to.equal(undefined);
+          expect(
+            r.forBucket(
+              "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+              veeamBucket!,
+            ),
+          ).to.have.lengthOf(0);
+        });
+      }
 
       it("gives each agent an access key whose secret stays a Pulumi secret", async () => {
         const run = await mockedStack(stack);

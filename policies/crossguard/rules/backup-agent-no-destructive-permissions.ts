@@ -1,7 +1,9 @@
 /**
  * A stolen backup-agent credential cannot destroy backups: identity policies grant no deletion
- * (except of restic's lock files), no governance-retention bypass, and no change to versioning,
- * lifecycle, bucket policy, Object Lock or the keys.
+ * (except of restic's lock files, and the object and expired-version deletes Veeam's documented
+ * set requires under the configured prefixes, where Object Lock retention protects locked
+ * versions), no governance-retention bypass, and no change to versioning, lifecycle, bucket
+ * policy, Object Lock or the keys.
  */
 import {
   type PolicyConfigSchema,
@@ -22,6 +24,7 @@ import { prop } from "../lib/values.js";
 export interface AgentPermissionsConfig {
   readonly forbiddenActions: readonly string[];
   readonly deleteAllowedPrefixes: readonly string[];
+  readonly versionDeletePrefixes: readonly string[];
 }
 
 /** Actions that would let a credential destroy or unprotect backups. */
@@ -59,6 +62,13 @@ const configSchema: PolicyConfigSchema = {
       description:
         "Key prefixes (the last folder of the object key, like restic's locks/) under which s3:DeleteObject may be granted.",
     },
+    versionDeletePrefixes: {
+      type: "array",
+      items: { type: "string", pattern: "^[^*?]+/$" },
+      default: ["veeam/"],
+      description:
+        "Key prefixes (the first folder of the object key) of clients whose vendor requires deleting objects and expired versions (Veeam); locked versions stay protected by Object Lock retention.",
+    },
   },
 };
 
@@ -75,10 +85,28 @@ function onlyUnderAllowedPrefix(resource: string, prefixes: readonly string[]): 
   return prefixes.some((prefix) => fixed === prefix || fixed.endsWith(`/${prefix}`));
 }
 
+/** Whether an object ARN names only keys under a version-delete prefix: `arn:aws:s3:::b/veeam/*`. */
+function onlyUnderVersionDeletePrefix(resource: string, prefixes: readonly string[]): boolean {
+  const match = /^arn:[^:]+:s3:::[^/*?]+\/(.*)$/.exec(resource);
+  if (!match) return false;
+  const key = match[1]!;
+  const fixed = key.endsWith("*") ? key.slice(0, -1) : key;
+  if (/[*?]/.test(fixed)) return false;
+  return prefixes.some((prefix) => fixed.startsWith(prefix));
+}
+
 /** The problems of one Allow statement, each a sentence. */
 function statementProblems(statement: Statement, config: AgentPermissionsConfig): string[] {
   const problems: string[] = [];
-  const granted = config.forbiddenActions.filter((action) => statementCovers(statement, action));
+  const vendorDeletes =
+    statement.notResources.length === 0 &&
+    statement.resources.length > 0 &&
+    statement.resources.every((r) => onlyUnderVersionDeletePrefix(r, config.versionDeletePrefixes));
+  const granted = config.forbiddenActions.filter(
+    (action) =>
+      statementCovers(statement, action) &&
+      !(vendorDeletes && actionMatches(action, "s3:DeleteObjectVersion")),
+  );
   if (granted.length > 0) problems.push(`grants ${granted.join(", ")}`);
   // Any other named s3:Delete* action (tagging, bucket settings) is a deletion too.
   const namedDeletes = statement.actions.filter(
@@ -86,10 +114,11 @@ function statementProblems(statement: Statement, config: AgentPermissionsConfig)
       !/[*?]/.test(a) &&
       /^s3:delete/i.test(a) &&
       !actionMatches(a, "s3:DeleteObject") &&
+      !(vendorDeletes && actionMatches(a, "s3:DeleteObjectVersion")) &&
       !granted.some((g) => actionMatches(a, g)),
   );
   if (namedDeletes.length > 0) problems.push(`grants ${namedDeletes.join(", ")}`);
-  if (statementCovers(statement, "s3:DeleteObject")) {
+  if (statementCovers(statement, "s3:DeleteObject") && !vendorDeletes) {
     const broad =
       statement.notResources.length > 0
         ? ["NotResource"]

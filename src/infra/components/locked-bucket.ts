@@ -1,6 +1,6 @@
 /**
- * The bucket settings every backup bucket shares, offsite copy and replica alike: versioning,
- * Object Lock with a default retention, SSE-KMS with a customer-managed key and bucket key, all
+ * The bucket settings every backup bucket shares, offsite copy, Veeam's bucket and replica alike:
+ * versioning, Object Lock (with a default retention, or per object for Veeam), SSE-KMS with a customer-managed key and bucket key, all
  * four public-access blocks, owner-enforced ownership, a TLS-only and encrypted-puts-only
  * policy, and access logging to a separate bucket. Children are parented to the caller.
  */
@@ -10,11 +10,19 @@ import type { LockMode } from "../config-schema.js";
 import { tagged, type Tags } from "../tags.js";
 import { policyJson, type Statement } from "./policy-documents.js";
 
+/**
+ * How a locked bucket's versions get their retention: a bucket default every new version
+ * receives (restic, AWS replication), or per object, set by the client itself (Veeam, which
+ * documents that a default retention on its bucket causes unpredictable behaviour and data loss).
+ */
+export type Retention =
+  | { readonly kind: "bucket-default"; readonly mode: LockMode; readonly days: number }
+  | { readonly kind: "per-object" };
+
 export interface LockedBucketArgs {
   readonly region: string;
   readonly kmsKeyArn: pulumi.Input<string>;
-  readonly lockMode: LockMode;
-  readonly lockDays: number;
+  readonly retention: Retention;
   readonly logBucket: pulumi.Input<string>;
   readonly tags: Tags;
 }
@@ -122,7 +130,9 @@ export function createLockedBucket(
       region,
       bucket: bucket.id,
       objectLockEnabled: "Enabled",
-      rule: { defaultRetention: { mode: args.lockMode, days: args.lockDays } },
+      ...(args.retention.kind === "bucket-default"
+        ? { rule: { defaultRetention: { mode: args.retention.mode, days: args.retention.days } } }
+        : {}),
     },
     { parent, dependsOn: [versioning] },
   );

@@ -17,6 +17,8 @@ export interface OffsiteBackupStorageArgs {
   /** A third region for the replica, when the stack wants one. */
   readonly replicaRegion?: string;
   readonly storage: StackConfig["offsiteStorage"];
+  /** Whether a Veeam agent writes here: it then gets its own bucket without default retention. */
+  readonly veeamBucket: boolean;
   readonly tags: Tags;
 }
 
@@ -58,6 +60,8 @@ export class OffsiteBackupStorage extends pulumi.ComponentResource {
   readonly region: string;
   readonly kmsKey: aws.kms.Key;
   readonly logBucket: aws.s3.Bucket;
+  /** Veeam's own bucket (Object Lock on, retention per object), when a Veeam agent is configured. */
+  readonly veeam?: aws.s3.Bucket;
   readonly replica?: ReplicaInfo;
 
   constructor(
@@ -89,14 +93,28 @@ export class OffsiteBackupStorage extends pulumi.ComponentResource {
       {
         region: args.region,
         kmsKeyArn: this.kmsKey.arn,
-        lockMode: s.lockMode,
-        lockDays: s.lockDays,
+        retention: { kind: "bucket-default", mode: s.lockMode, days: s.lockDays },
         logBucket: this.logBucket.id,
         tags,
       },
       this,
     );
     this.bucket = main.bucket;
+    if (args.veeamBucket) {
+      // Veeam sets each object's retention itself and removes expired versions itself, so its
+      // bucket has no default retention and no lifecycle rules (Veeam's documented requirement).
+      this.veeam = createLockedBucket(
+        `${name}-veeam`,
+        {
+          region: args.region,
+          kmsKeyArn: this.kmsKey.arn,
+          retention: { kind: "per-object" },
+          logBucket: this.logBucket.id,
+          tags: tagged(args.tags, { purpose: "offsite-backup-veeam" }),
+        },
+        this,
+      ).bucket;
+    }
 
     new aws.s3.BucketLifecycleConfiguration(
       `${name}-lifecycle`,
@@ -137,6 +155,7 @@ export class OffsiteBackupStorage extends pulumi.ComponentResource {
       kmsKeyArn: this.kmsKey.arn,
       logBucketName: this.logBucket.id,
       replicaBucketName: this.replica?.bucket,
+      veeamBucketName: this.veeam?.id,
     });
   }
 
@@ -168,8 +187,7 @@ export class OffsiteBackupStorage extends pulumi.ComponentResource {
       {
         region,
         kmsKeyArn: key.arn,
-        lockMode: s.lockMode,
-        lockDays: s.lockDays,
+        retention: { kind: "bucket-default", mode: s.lockMode, days: s.lockDays },
         logBucket: logBucket.id,
         tags,
       },
