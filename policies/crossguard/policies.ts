@@ -4,6 +4,7 @@
  */
 import type { PolicyPackArgs } from "@pulumi/policy";
 import { backupAgentNoDestructivePermissions } from "./rules/backup-agent-no-destructive-permissions.js";
+import { backupStorageProtected } from "./rules/backup-storage-protected.js";
 import { backupPlanCopiesToAnotherRegion } from "./rules/backup-plan-copies-to-another-region.js";
 import { backupVaultLocked } from "./rules/backup-vault-locked.js";
 import { drRegionDiffersFromPrimary } from "./rules/dr-region-differs-from-primary.js";
@@ -37,6 +38,7 @@ export const PACK: PolicyPackArgs = {
     backupVaultLocked,
     backupPlanCopiesToAnotherRegion,
     backupAgentNoDestructivePermissions,
+    backupStorageProtected,
     drRegionDiffersFromPrimary,
     requiredTags,
   ],

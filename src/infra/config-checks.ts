@@ -182,6 +182,24 @@ const networkCidrs: Check = (c) => {
   return findings;
 };
 
+const distinctAccessRoles: Check = (c) => {
+  const roles = c.accessRoles;
+  const findings: ConfigFinding[] = [];
+  for (const [key, other] of [
+    ["admin", "deployer"],
+    ["breakGlass", "deployer"],
+    ["breakGlass", "admin"],
+  ] as const) {
+    if (roles[key] === roles[other]) {
+      findings.push({
+        pointer: `/accessRoles/${key}`,
+        message: `must differ from accessRoles.${other} (${roles[other]}): each role is a separate line of defence`,
+      });
+    }
+  }
+  return findings;
+};
+
 /** Every semantic check, in the order their findings are reported. */
 export const CONFIG_CHECKS: readonly Check[] = [
   regionsDiffer,
@@ -190,6 +208,7 @@ export const CONFIG_CHECKS: readonly Check[] = [
   backupRetentionMeetsLegalMinimum,
   uniqueNames,
   networkCidrs,
+  distinctAccessRoles,
 ];
 
 /** Runs every check; an empty list means the settings hang together. */

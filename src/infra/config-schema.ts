@@ -192,6 +192,24 @@ const PublicService = Type.Object(
   { additionalProperties: false },
 );
 
+const RoleName = Type.String({
+  pattern: "^[A-Za-z0-9+=,.@_-]{1,64}$",
+  description: "the name of an IAM role in the account",
+});
+
+const AccessRoles = Type.Object(
+  {
+    deployer: RoleName,
+    admin: RoleName,
+    breakGlass: RoleName,
+  },
+  {
+    additionalProperties: false,
+    description:
+      "IAM roles that exist before the first `pulumi up`: deployer (the role pulumi up runs as, the only one that may change policies, keys and locks), admin (the town's everyday administrator: reads settings only), breakGlass (kept in a safe; the only one that may disable a key or schedule its deletion)",
+  },
+);
+
 /** The stack config as written: every `stronghold:<key>` of Pulumi.<stack>.yaml, decoded. */
 export const StackConfigSchema = Type.Object(
   {
@@ -201,6 +219,7 @@ export const StackConfigSchema = Type.Object(
     replicaRegion: Type.Optional(Region),
     legalMinimumRetentionDays: Days("shortest retention the town's records schedule allows"),
     tags: Tags,
+    accessRoles: AccessRoles,
     offsiteStorage: OffsiteStorage,
     backupAgents: Type.Array(BackupAgent, { minItems: 1 }),
     vaultLock: VaultLock,

@@ -3,12 +3,14 @@
  * outputs. The Pulumi entry (stacks/index.ts) and the mocked runs (mock-run.ts) both call it, so
  * what is tested offline is what `pulumi up` deploys.
  */
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AgentTool } from "./config-schema.js";
 import type { StackConfig } from "./config.js";
 import { Alerts } from "./components/alerts.js";
 import { BackupAgentAccess } from "./components/backup-agent-access.js";
 import { BackupVaults } from "./components/backup-vaults.js";
+import { attachKeyPolicy, type AccessRoleArns } from "./components/key-policy.js";
 import { DrEnvironment } from "./components/dr-environment.js";
 import { OffsiteBackupStorage } from "./components/offsite-backup-storage.js";
 import { STACK_OUTPUTS_VERSION, type StackOutputs } from "./stack-outputs.js";
@@ -33,6 +35,14 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
     dr: physicalName(config.town, stack, "dr"),
   };
 
+  const account = aws.getCallerIdentityOutput().accountId;
+  const roleArn = (name: string) => pulumi.interpolate`arn:aws:iam::${account}:role/${name}`;
+  const roles: AccessRoleArns = {
+    deployer: roleArn(config.accessRoles.deployer),
+    admin: roleArn(config.accessRoles.admin),
+    breakGlass: roleArn(config.accessRoles.breakGlass),
+  };
+
   const alerts = new Alerts("alerts", {
     namePrefix,
     primaryRegion: config.primaryRegion,
@@ -49,6 +59,7 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
     ...(config.replicaRegion === undefined ? {} : { replicaRegion: config.replicaRegion }),
     storage: config.offsiteStorage,
     veeamBucket: config.backupAgents.some((agent) => agent.tool === "veeam"),
+    roles,
     tags,
   });
 
@@ -74,6 +85,7 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
     ...(config.restoreTesting === undefined ? {} : { restoreTesting: config.restoreTesting }),
     objectives: config.objectives,
     topicArns: alerts.topicArns,
+    roles,
     tags,
   });
 
@@ -91,6 +103,25 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
     offsiteKmsKeyArn: offsite.kmsKey.arn,
     tags,
   });
+
+  // The offsite key's policy names every principal that uses it, so it comes once they exist.
+  attachKeyPolicy(
+    `${namePrefix}-offsite-backup`,
+    offsite.kmsKey,
+    config.drRegion,
+    roles,
+    [
+      {
+        principals: [
+          ...agents.map((agent) => agent.user.arn),
+          dr.restoreRole.arn,
+          ...(offsite.replicationRole === undefined ? [] : [offsite.replicationRole.arn]),
+        ],
+        viaService: `s3.${config.drRegion}.amazonaws.com`,
+      },
+    ],
+    offsite,
+  );
 
   const replica = offsite.replica;
   return {

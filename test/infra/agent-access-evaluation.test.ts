@@ -2,15 +2,31 @@
 // against the identity and resource policies the prod and dev programs register under mocks,
 // with @cloud-copilot/iam-simulate standing in for IAM's evaluation. AWS is not involved.
 import { expect } from "chai";
+import path from "node:path";
 import type { MockedRun } from "../../src/infra/mock-run.js";
 import { mockedStack } from "../fixtures/mocked-stacks.js";
+import { loadStackConfigFile } from "../../src/infra/config-file.js";
+import { PROJECT_ROOT } from "../../src/project-root.js";
 import {
+  ADMIN_REQUESTS,
+  AWS_BACKUP_REQUESTS,
+  BREAK_GLASS_REQUESTS,
+  DEPLOYER_REQUESTS,
   RESTIC_REQUESTS,
+  RESTORE_REQUESTS,
   VEEAM_REQUESTS,
   type AgentTarget,
+  type Estate,
   type RequestRow,
+  type RoleRow,
 } from "./agent-requests.js";
 import { evaluate, type Principal } from "./iam-evaluation.js";
+
+async function loadConfig(stack: string) {
+  const parsed = loadStackConfigFile(path.join(PROJECT_ROOT, "stacks", `Pulumi.${stack}.yaml`));
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+  return Promise.resolve(parsed.config);
+}
 
 interface AgentOutput {
   readonly userName: string;
@@ -84,5 +100,94 @@ for (const stack of ["dev", "prod"]) {
         );
       });
     }
+  });
+}
+
+interface Vault {
+  readonly arn: string;
+  readonly kmsKeyArn: string;
+  readonly region: string;
+}
+
+/** Runs a role's table; roles outside the program carry AdministratorAccess (stood in). */
+async function roleTable(
+  run: MockedRun,
+  who: Principal,
+  estate: Estate,
+  rows: readonly RoleRow[],
+  external: readonly string[],
+) {
+  const mismatches: string[] = [];
+  for (const row of rows) {
+    const request = row.request(estate);
+    const result = await evaluate(run, who, request, external);
+    if ((result === "Allowed") !== (row.expect === "allow")) {
+      mismatches.push(
+        `${row.call} on ${request.resource}: expected ${row.expect}, got ${result} (${row.why})`,
+      );
+    }
+  }
+  expect(mismatches).to.deep.equal([]);
+}
+
+const ADMINISTRATOR_ACCESS = "arn:aws:iam::aws:policy/AdministratorAccess";
+
+for (const stack of ["dev", "prod"]) {
+  describe(`role access evaluated on the ${stack} program (iam-simulate, AWS mocked)`, () => {
+    let run: MockedRun;
+    let estate: Estate;
+    let roles: { deployer: string; admin: string; breakGlass: string };
+    before(async () => {
+      run = await mockedStack(stack);
+      const offsite = run.outputs.offsite as Offsite;
+      const vaults = run.outputs.vaults as { primary: Vault };
+      estate = {
+        offsite: {
+          bucket: offsite.bucket,
+          prefix: "restic/",
+          keyArn: offsite.kmsKeyArn,
+          region: offsite.region,
+        },
+        vaultArn: vaults.primary.arn,
+        vaultKeyArn: vaults.primary.kmsKeyArn,
+        vaultRegion: vaults.primary.region,
+      };
+      const config = await loadConfig(stack);
+      roles = config.accessRoles;
+    });
+
+    const external = (name: () => string, rows: readonly RoleRow[], title: string) =>
+      it(title, async () => {
+        await roleTable(run, { kind: "role", name: name() }, estate, rows, [ADMINISTRATOR_ACCESS]);
+      });
+    external(
+      () => roles.admin,
+      ADMIN_REQUESTS,
+      "the town's admin role (AdministratorAccess): reads settings, changes and destroys nothing that protects backups",
+    );
+    external(
+      () => roles.deployer,
+      DEPLOYER_REQUESTS,
+      "the deployer role: the only one that changes policies, keys and locks; destroys nothing",
+    );
+    external(
+      () => roles.breakGlass,
+      BREAK_GLASS_REQUESTS,
+      "the break-glass role: the only one that can disable a key or schedule its deletion",
+    );
+
+    it("AWS Backup's service role: uses the vault key through AWS Backup, destroys nothing", async () => {
+      const role = run.resources.find(
+        (r) => r.type === "aws:iam/role:Role" && r.name === "vaults-service-role",
+      )!;
+      await roleTable(run, { kind: "role", name: role.id! }, estate, AWS_BACKUP_REQUESTS, []);
+    });
+
+    it("the DR restore role: reads the offsite backups through S3, changes nothing", async () => {
+      const role = run.resources.find(
+        (r) => r.type === "aws:iam/role:Role" && r.name === "dr-restore-role",
+      )!;
+      await roleTable(run, { kind: "role", name: role.id! }, estate, RESTORE_REQUESTS, []);
+    });
   });
 }

@@ -98,6 +98,24 @@ export const RESTIC_REQUESTS: readonly RequestRow[] = [
     request: (t) => ({ action: "s3:DeleteObject", resource: object(t, "locks/0123") }),
   },
   {
+    call: "kms:GenerateDataKey through S3 (SSE-KMS under the bucket key)",
+    expect: "allow",
+    why: "S3 asks KMS for a data key on the uploader's behalf",
+    request: (t) => ({ action: "kms:GenerateDataKey", resource: t.keyArn, context: viaS3(t) }),
+  },
+  {
+    call: "kms:Decrypt through S3",
+    expect: "allow",
+    why: "reading an SSE-KMS object",
+    request: (t) => ({ action: "kms:Decrypt", resource: t.keyArn, context: viaS3(t) }),
+  },
+  {
+    call: "kms:Decrypt called directly, not through S3",
+    expect: "deny",
+    why: "the key policy admits agents only through S3",
+    request: (t) => ({ action: "kms:Decrypt", resource: t.keyArn }),
+  },
+  {
     call: "PutObject with SSE-C (x-amz-server-side-encryption-customer-algorithm)",
     expect: "deny",
     why: "data under a key the town does not hold is the ransomware pattern",
@@ -194,6 +212,12 @@ export const VEEAM_REQUESTS: readonly RequestRow[] = [
     }),
   },
   allowVeeam("GetObject", "s3:GetObject", "object", "restore"),
+  {
+    call: "kms:GenerateDataKey through S3",
+    expect: "allow",
+    why: "SSE-KMS under the bucket key",
+    request: (t) => ({ action: "kms:GenerateDataKey", resource: t.keyArn, context: viaS3(t) }),
+  },
   allowVeeam("GetObject?versionId", "s3:GetObjectVersion", "object", "documented"),
   allowVeeam("GetObjectRetention", "s3:GetObjectRetention", "object", "documented"),
   allowVeeam(
@@ -236,3 +260,107 @@ export const VEEAM_REQUESTS: readonly RequestRow[] = [
 ];
 
 export { viaS3 };
+
+/** Where the roles act: the offsite bucket and key, and the primary vault and its key. */
+export interface Estate {
+  readonly offsite: AgentTarget;
+  readonly vaultArn: string;
+  readonly vaultKeyArn: string;
+  readonly vaultRegion: string;
+  readonly trailArn?: string;
+}
+
+/** A row for a role: the call, the expectation and the request against the estate. */
+export interface RoleRow {
+  readonly call: string;
+  readonly expect: "allow" | "deny";
+  readonly why: string;
+  readonly request: (e: Estate) => Request;
+}
+
+const row = (
+  expect: "allow" | "deny",
+  action: string,
+  resource: (e: Estate) => string,
+  why: string,
+  context?: (e: Estate) => Record<string, string>,
+): RoleRow => ({
+  call: action,
+  expect,
+  why,
+  request: (e) => ({ action, resource: resource(e), ...(context ? { context: context(e) } : {}) }),
+});
+const offsiteBucket = (e: Estate) => `arn:aws:s3:::${e.offsite.bucket}`;
+const offsiteObject = (e: Estate) => `arn:aws:s3:::${e.offsite.bucket}/restic/data/ab/abcdef`;
+const offsiteKey = (e: Estate) => e.offsite.keyArn;
+const vault = (e: Estate) => e.vaultArn;
+const vaultKey = (e: Estate) => e.vaultKeyArn;
+const viaOffsiteS3 = (e: Estate) => viaS3(e.offsite);
+
+/** Changes to what protects the backups: only the deployer role may make them. */
+const PROTECTION_CHANGES: readonly ((expect: "allow" | "deny", why: string) => RoleRow)[] = [
+  (x, w) => row(x, "s3:PutBucketPolicy", offsiteBucket, w),
+  (x, w) => row(x, "s3:PutBucketObjectLockConfiguration", offsiteBucket, w),
+  (x, w) => row(x, "s3:PutLifecycleConfiguration", offsiteBucket, w),
+  (x, w) => row(x, "s3:PutBucketVersioning", offsiteBucket, w),
+  (x, w) => row(x, "kms:PutKeyPolicy", offsiteKey, w),
+  (x, w) => row(x, "backup:PutBackupVaultAccessPolicy", vault, w),
+  (x, w) => row(x, "backup:PutBackupVaultLockConfiguration", vault, w),
+];
+
+/** Destruction nobody but break-glass may perform, and some nobody at all. */
+const DESTRUCTION: readonly RoleRow[] = [
+  row("deny", "s3:BypassGovernanceRetention", offsiteObject, "only break-glass may bypass"),
+  row("deny", "s3:DeleteBucket", offsiteBucket, "only the deployer changes the bucket"),
+  row("deny", "kms:ScheduleKeyDeletion", offsiteKey, "only break-glass retires a key"),
+  row("deny", "kms:DisableKey", offsiteKey, "only break-glass retires a key"),
+  row("deny", "kms:ScheduleKeyDeletion", vaultKey, "only break-glass retires a key"),
+  row("deny", "backup:DeleteBackupVault", vault, "only the deployer changes the vault"),
+  row("deny", "backup:DeleteBackupVaultLockConfiguration", vault, "only the deployer"),
+];
+
+/** The town's everyday admin role (AdministratorAccess): reads settings, changes no protection. */
+export const ADMIN_REQUESTS: readonly RoleRow[] = [
+  row("allow", "s3:GetBucketObjectLockConfiguration", offsiteBucket, "reads settings"),
+  row("allow", "kms:DescribeKey", offsiteKey, "reads settings"),
+  row("deny", "kms:Decrypt", offsiteKey, "administers, does not use", viaOffsiteS3),
+  ...PROTECTION_CHANGES.map((r) => r("deny", "only the deployer role changes protection")),
+  ...DESTRUCTION,
+];
+
+/** The role `pulumi up` runs as: changes policies, keys and locks; destroys nothing, uses no key. */
+export const DEPLOYER_REQUESTS: readonly RoleRow[] = [
+  ...PROTECTION_CHANGES.map((r) => r("allow", "pulumi up applies the program's settings")),
+  row("deny", "kms:Decrypt", offsiteKey, "administers, does not use", viaOffsiteS3),
+  ...DESTRUCTION,
+];
+
+/** The break-glass role: the only one that can retire a key. */
+export const BREAK_GLASS_REQUESTS: readonly RoleRow[] = [
+  row("allow", "kms:ScheduleKeyDeletion", offsiteKey, "retiring a key is its purpose"),
+  row("allow", "kms:DisableKey", offsiteKey, "retiring a key is its purpose"),
+  row("deny", "s3:PutBucketPolicy", offsiteBucket, "policy changes go through the deployer"),
+];
+
+/** AWS Backup's service role: uses the vault key through AWS Backup; destroys nothing. */
+export const AWS_BACKUP_REQUESTS: readonly RoleRow[] = [
+  row("allow", "kms:GenerateDataKey", vaultKey, "encrypts recovery points", (e) => ({
+    "kms:ViaService": `backup.${e.vaultRegion}.amazonaws.com`,
+  })),
+  row("allow", "kms:CreateGrant", vaultKey, "grants for the resources it backs up", (e) => ({
+    "kms:ViaService": `backup.${e.vaultRegion}.amazonaws.com`,
+    "kms:GrantIsForAWSResource": "true",
+  })),
+  row("deny", "kms:CreateGrant", vaultKey, "no grants for non-AWS resources"),
+  ...DESTRUCTION,
+];
+
+/** The DR restore role: reads the offsite backups through S3, changes nothing. */
+export const RESTORE_REQUESTS: readonly RoleRow[] = [
+  row("allow", "s3:GetObject", offsiteObject, "restores read backups"),
+  row("allow", "s3:ListBucket", offsiteBucket, "restores list the repository"),
+  row("allow", "kms:Decrypt", offsiteKey, "reads SSE-KMS objects", viaOffsiteS3),
+  row("deny", "s3:PutObject", offsiteObject, "a restore never writes backups"),
+  row("deny", "s3:DeleteObject", offsiteObject, "a restore never deletes backups"),
+  ...DESTRUCTION,
+];

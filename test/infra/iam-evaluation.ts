@@ -111,8 +111,12 @@ export async function evaluate(
   run: MockedRun,
   principal: Principal,
   request: Request,
+  /** AWS-managed policies a role outside the program carries (AdministratorAccess). */
+  externalAwsManaged: readonly string[] = [],
 ): Promise<EvaluationResult> {
-  const { policies, awsManaged } = identityPoliciesOf(run, principal);
+  const found = identityPoliciesOf(run, principal);
+  const policies = found.policies;
+  const awsManaged = [...found.awsManaged, ...externalAwsManaged];
   const identityPolicies = [
     ...policies,
     ...awsManaged.map((name) => ({ name, policy: AWS_MANAGED_STAND_IN })),

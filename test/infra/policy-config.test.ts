@@ -27,6 +27,7 @@ describe("the pack", () => {
       "backup-vault-locked",
       "backup-plan-copies-to-another-region",
       "backup-agent-no-destructive-permissions",
+      "backup-storage-protected",
       "dr-region-differs-from-primary",
       "required-tags",
     ]);

@@ -8,7 +8,26 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { LockMode } from "../config-schema.js";
 import { tagged, type Tags } from "../tags.js";
+import type { AccessRoleArns } from "./key-policy.js";
+import { kept } from "./kept.js";
 import { policyJson, type Statement } from "./policy-documents.js";
+
+/** Bucket settings only the deployer role may change: each one guards the backups. */
+export const PROTECTION_SETTINGS = [
+  "s3:PutBucketPolicy",
+  "s3:DeleteBucketPolicy",
+  "s3:PutBucketObjectLockConfiguration",
+  "s3:PutBucketVersioning",
+  "s3:PutLifecycleConfiguration",
+  "s3:PutReplicationConfiguration",
+  "s3:PutEncryptionConfiguration",
+  "s3:PutBucketPublicAccessBlock",
+  "s3:PutBucketOwnershipControls",
+  "s3:PutBucketLogging",
+] as const;
+
+/** Requests that destroy rather than change: only the break-glass role may make them. */
+export const BUCKET_DESTRUCTION = ["s3:DeleteBucket", "s3:BypassGovernanceRetention"] as const;
 
 /**
  * How a locked bucket's versions get their retention: a bucket default every new version
@@ -23,6 +42,7 @@ export interface LockedBucketArgs {
   readonly region: string;
   readonly kmsKeyArn: pulumi.Input<string>;
   readonly retention: Retention;
+  readonly roles: AccessRoleArns;
   readonly logBucket: pulumi.Input<string>;
   readonly tags: Tags;
 }
@@ -39,9 +59,28 @@ export interface LockedBucket {
 export function backupBucketPolicy(
   bucketArn: pulumi.Input<string>,
   kmsKeyArn: pulumi.Input<string>,
+  roles: AccessRoleArns,
 ): Statement[] {
   const objects = pulumi.interpolate`${bucketArn}/*`;
   return [
+    // A stolen admin key (even AdministratorAccess) cannot unprotect the bucket: only the role
+    // `pulumi up` runs as may. (The account root can still reset a bucket policy: AWS's rule.)
+    {
+      Sid: "OnlyDeployerChangesProtection",
+      Effect: "Deny",
+      Principal: "*",
+      Action: [...PROTECTION_SETTINGS],
+      Resource: bucketArn,
+      Condition: { ArnNotEquals: { "aws:PrincipalArn": roles.deployer } },
+    },
+    {
+      Sid: "OnlyBreakGlassDestroys",
+      Effect: "Deny",
+      Principal: "*",
+      Action: [...BUCKET_DESTRUCTION],
+      Resource: [bucketArn, objects],
+      Condition: { ArnNotEquals: { "aws:PrincipalArn": roles.breakGlass } },
+    },
     {
       Sid: "DenyInsecureTransport",
       Effect: "Deny",
@@ -100,7 +139,7 @@ export function createLockedBucket(
   const bucket = new aws.s3.Bucket(
     name,
     { region, objectLockEnabled: true, tags: tagged(args.tags, { Name: name }) },
-    opts,
+    kept(parent),
   );
   const ownership = new aws.s3.BucketOwnershipControls(
     `${name}-ownership`,
@@ -122,7 +161,7 @@ export function createLockedBucket(
   const versioning = new aws.s3.BucketVersioning(
     `${name}-versioning`,
     { region, bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
-    opts,
+    kept(parent),
   );
   new aws.s3.BucketObjectLockConfiguration(
     `${name}-object-lock`,
@@ -134,7 +173,7 @@ export function createLockedBucket(
         ? { rule: { defaultRetention: { mode: args.retention.mode, days: args.retention.days } } }
         : {}),
     },
-    { parent, dependsOn: [versioning] },
+    kept(parent, { dependsOn: [versioning] }),
   );
   new aws.s3.BucketServerSideEncryptionConfiguration(
     `${name}-encryption`,
@@ -159,9 +198,9 @@ export function createLockedBucket(
     {
       region,
       bucket: bucket.id,
-      policy: policyJson(backupBucketPolicy(bucket.arn, args.kmsKeyArn)),
+      policy: policyJson(backupBucketPolicy(bucket.arn, args.kmsKeyArn, args.roles)),
     },
-    { parent, dependsOn: [publicAccess, ownership] },
+    kept(parent, { dependsOn: [publicAccess, ownership] }),
   );
   new aws.s3.BucketLogging(
     `${name}-logging`,

@@ -7,6 +7,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config.js";
 import { tagged, type Tags } from "../tags.js";
+import { attachKeyPolicy, type AccessRoleArns } from "./key-policy.js";
+import { kept } from "./kept.js";
 import { createAccessLogBucket, createLockedBucket } from "./locked-bucket.js";
 import { assumedBy, policyJson } from "./policy-documents.js";
 
@@ -19,6 +21,7 @@ export interface OffsiteBackupStorageArgs {
   readonly storage: StackConfig["offsiteStorage"];
   /** Whether a Veeam agent writes here: it then gets its own bucket without default retention. */
   readonly veeamBucket: boolean;
+  readonly roles: AccessRoleArns;
   readonly tags: Tags;
 }
 
@@ -45,7 +48,7 @@ export function backupKey(
       deletionWindowInDays: 30,
       tags: tagged(args.tags, { Name: name }),
     },
-    { parent },
+    kept(parent),
   );
   new aws.kms.Alias(
     `${name}-alias`,
@@ -63,6 +66,8 @@ export class OffsiteBackupStorage extends pulumi.ComponentResource {
   /** Veeam's own bucket (Object Lock on, retention per object), when a Veeam agent is configured. */
   readonly veeam?: aws.s3.Bucket;
   readonly replica?: ReplicaInfo;
+  /** The S3 replication role, which decrypts the offsite bucket's versions to copy them. */
+  readonly replicationRole?: aws.iam.Role;
 
   constructor(
     name: string,
@@ -94,6 +99,7 @@ export class OffsiteBackupStorage extends pulumi.ComponentResource {
         region: args.region,
         kmsKeyArn: this.kmsKey.arn,
         retention: { kind: "bucket-default", mode: s.lockMode, days: s.lockDays },
+        roles: args.roles,
         logBucket: this.logBucket.id,
         tags,
       },
@@ -109,6 +115,7 @@ export class OffsiteBackupStorage extends pulumi.ComponentResource {
           region: args.region,
           kmsKeyArn: this.kmsKey.arn,
           retention: { kind: "per-object" },
+          roles: args.roles,
           logBucket: this.logBucket.id,
           tags: tagged(args.tags, { purpose: "offsite-backup-veeam" }),
         },
@@ -146,7 +153,9 @@ export class OffsiteBackupStorage extends pulumi.ComponentResource {
     );
 
     if (args.replicaRegion !== undefined) {
-      this.replica = this.createReplica(name, args, args.replicaRegion, main.versioning);
+      const replica = this.createReplica(name, args, args.replicaRegion, main.versioning);
+      this.replica = replica.info;
+      this.replicationRole = replica.role;
     }
 
     this.registerOutputs({
@@ -165,7 +174,7 @@ export class OffsiteBackupStorage extends pulumi.ComponentResource {
     args: OffsiteBackupStorageArgs,
     region: string,
     sourceVersioning: aws.s3.BucketVersioning,
-  ): ReplicaInfo {
+  ): { info: ReplicaInfo; role: aws.iam.Role } {
     const s = args.storage;
     const tags = tagged(args.tags, { purpose: "offsite-backup-replica" });
     const key = backupKey(
@@ -188,6 +197,7 @@ export class OffsiteBackupStorage extends pulumi.ComponentResource {
         region,
         kmsKeyArn: key.arn,
         retention: { kind: "bucket-default", mode: s.lockMode, days: s.lockDays },
+        roles: args.roles,
         logBucket: logBucket.id,
         tags,
       },
@@ -291,6 +301,22 @@ export class OffsiteBackupStorage extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [sourceVersioning, replica.versioning] },
     );
-    return { bucket: replica.bucket.id, bucketArn: replica.bucket.arn, region, kmsKeyArn: key.arn };
+    attachKeyPolicy(
+      `${args.namePrefix}-offsite-replica`,
+      key,
+      region,
+      args.roles,
+      [{ principals: [role.arn], viaService: `s3.${region}.amazonaws.com` }],
+      this,
+    );
+    return {
+      info: {
+        bucket: replica.bucket.id,
+        bucketArn: replica.bucket.arn,
+        region,
+        kmsKeyArn: key.arn,
+      },
+      role,
+    };
   }
 }
