@@ -15,6 +15,7 @@ import { s3BucketKmsEncryption } from "./rules/s3-bucket-kms-encryption.js";
 import { s3BucketObjectLockEnabled } from "./rules/s3-bucket-object-lock-enabled.js";
 import { s3BucketPublicAccessBlocked } from "./rules/s3-bucket-public-access-blocked.js";
 import { s3BucketTlsOnly } from "./rules/s3-bucket-tls-only.js";
+import { s3PutDenyNotIfHeaderAbsent } from "./rules/s3-put-deny-not-if-header-absent.js";
 import { s3BucketVersioningEnabled } from "./rules/s3-bucket-versioning-enabled.js";
 
 /** The pack's name as the Pulumi CLI shows it (letters, digits, `-`, `_`, `.`). */
@@ -34,6 +35,7 @@ export const PACK: PolicyPackArgs = {
     s3BucketPublicAccessBlocked,
     s3BucketTlsOnly,
     s3BucketAccessLogging,
+    s3PutDenyNotIfHeaderAbsent,
     kmsKeyRotationEnabled,
     backupVaultLocked,
     backupPlanCopiesToAnotherRegion,

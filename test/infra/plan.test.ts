@@ -96,7 +96,7 @@ describe("stronghold infra plan", function () {
       settings("agent-restic-policy").some((s) => s.startsWith("deny s3:DeleteObjectVersion")),
     ).to.equal(true);
     expect(prod!.verdict.outcomes.map((o) => o.status)).to.deep.equal(
-      Array<string>(13).fill("passed"),
+      Array<string>(14).fill("passed"),
     );
   });
 
