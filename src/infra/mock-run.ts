@@ -108,6 +108,12 @@ async function resolve(value: unknown, pointer: string, secrets: string[]): Prom
 /** The root resource every Pulumi program runs in. */
 const STACK_TYPE = "pulumi:pulumi:Stack";
 
+/**
+ * A URN as the engine writes it: the root stack's type is not part of a child's type chain (the
+ * mock monitor puts it there for components registered directly under the stack).
+ */
+const rootless = (urn: string) => urn.replace(`::${STACK_TYPE}$`, "::");
+
 // The Pulumi runtime is process-wide state: one mocked run at a time.
 let queue: Promise<unknown> = Promise.resolve();
 
@@ -178,11 +184,11 @@ async function runExclusive(stack: string, options: MockedRunOptions): Promise<M
     let inputs: Record<string, unknown> = {};
     const registering = register(request, (error, response) => {
       if (!error && response && request.getType() !== STACK_TYPE) {
-        const parent = request.getParent();
+        const parent = rootless(request.getParent());
         resources.push({
           type: request.getType(),
           name: request.getName(),
-          urn: response.getUrn(),
+          urn: rootless(response.getUrn()),
           inputs,
           ...(resourceOptions.get(`${request.getType()}::${request.getName()}`) ?? {
             protect: false,

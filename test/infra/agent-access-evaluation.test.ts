@@ -20,7 +20,8 @@ import {
   type RequestRow,
   type RoleRow,
 } from "./agent-requests.js";
-import { evaluate, type Principal } from "./iam-evaluation.js";
+import { evaluate, evaluateIdentity, type Principal } from "./iam-evaluation.js";
+import { summarizeAgentAccess, type AccessVerdict } from "../../src/infra/plan-agent-access.js";
 
 async function loadConfig(stack: string) {
   const parsed = loadStackConfigFile(path.join(PROJECT_ROOT, "stacks", `Pulumi.${stack}.yaml`));
@@ -188,6 +189,51 @@ for (const stack of ["dev", "prod"]) {
         (r) => r.type === "aws:iam/role:Role" && r.name === "dr-restore-role",
       )!;
       await roleTable(run, { kind: "role", name: role.id! }, estate, RESTORE_REQUESTS, []);
+    });
+  });
+}
+
+/** The destructive requests that act on objects (the rest act on the bucket or the key). */
+const OBJECT_ACTIONS = new Set([
+  "s3:DeleteObject",
+  "s3:DeleteObjectVersion",
+  "s3:BypassGovernanceRetention",
+  "s3:PutObjectRetention",
+]);
+
+// The plan's per-agent summary ships (it cannot use the AGPL evaluator); here each of its
+// verdicts is checked against the full evaluation of the same program.
+for (const stack of ["dev", "prod"]) {
+  describe(`the plan's agent access summary of ${stack} agrees with iam-simulate`, () => {
+    it("allowed where the summary says allowed, never allowed where it says denied or not granted", async () => {
+      const run = await mockedStack(stack);
+      const agents = run.outputs.agents as Record<string, AgentOutput>;
+      const offsite = run.outputs.offsite as Offsite;
+      const disagreements: string[] = [];
+      for (const access of summarizeAgentAccess(run.resources)) {
+        const agent = agents[access.agent]!;
+        const who: Principal = { kind: "user", name: agent.userName, path: "/stronghold/" };
+        const bucketArn = `arn:aws:s3:::${agent.bucket}`;
+        const targets = (action: string, verdict: AccessVerdict): string[] => {
+          if (verdict.kind === "allowed") return verdict.on.map((r) => r.replace(/\*$/, "x"));
+          if (action.startsWith("kms:")) return [offsite.kmsKeyArn];
+          return OBJECT_ACTIONS.has(action)
+            ? [`${bucketArn}/${agent.prefix}locks/x`, `${bucketArn}/${agent.prefix}data/x`]
+            : [bucketArn];
+        };
+        for (const { action, verdict } of access.requests) {
+          for (const resource of targets(action, verdict)) {
+            // Identity policies only, as the summary: resource policies could only deny more.
+            const result = await evaluateIdentity(run, who, { action, resource });
+            if ((result === "Allowed") !== (verdict.kind === "allowed")) {
+              disagreements.push(
+                `${access.agent} ${action} on ${resource}: summary ${verdict.kind}, evaluated ${result}`,
+              );
+            }
+          }
+        }
+      }
+      expect(disagreements).to.deep.equal([]);
     });
   });
 }

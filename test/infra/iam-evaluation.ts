@@ -106,6 +106,15 @@ const AWS_MANAGED_STAND_IN = {
   Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }],
 };
 
+/** Evaluates one request against `principal`'s identity policies alone (no resource policy). */
+export async function evaluateIdentity(
+  run: MockedRun,
+  principal: Principal,
+  request: Request,
+): Promise<EvaluationResult> {
+  return evaluate(run, principal, request, [], false);
+}
+
 /** Evaluates one request by `principal` against the program's policies. */
 export async function evaluate(
   run: MockedRun,
@@ -113,6 +122,7 @@ export async function evaluate(
   request: Request,
   /** AWS-managed policies a role outside the program carries (AdministratorAccess). */
   externalAwsManaged: readonly string[] = [],
+  withResourcePolicy = true,
 ): Promise<EvaluationResult> {
   const found = identityPoliciesOf(run, principal);
   const policies = found.policies;
@@ -121,7 +131,7 @@ export async function evaluate(
     ...policies,
     ...awsManaged.map((name) => ({ name, policy: AWS_MANAGED_STAND_IN })),
   ];
-  const resourcePolicy = resourcePolicyFor(run, request.resource);
+  const resourcePolicy = withResourcePolicy ? resourcePolicyFor(run, request.resource) : undefined;
   const result = await runSimulation(
     {
       request: {
