@@ -10,7 +10,9 @@ import type { StackConfig } from "./config.js";
 import { Alerts } from "./components/alerts.js";
 import { BackupAgentAccess } from "./components/backup-agent-access.js";
 import { BackupVaults } from "./components/backup-vaults.js";
+import { AuditTrail, trailArn } from "./components/audit-trail.js";
 import { attachKeyPolicy, type AccessRoleArns } from "./components/key-policy.js";
+import { UploadFreshness } from "./components/upload-freshness.js";
 import { DrEnvironment } from "./components/dr-environment.js";
 import { OffsiteBackupStorage } from "./components/offsite-backup-storage.js";
 import { STACK_OUTPUTS_VERSION, type StackOutputs } from "./stack-outputs.js";
@@ -43,6 +45,8 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
     breakGlass: roleArn(config.accessRoles.breakGlass),
   };
 
+  const trailName = `${namePrefix}-backup-audit`;
+
   const alerts = new Alerts("alerts", {
     namePrefix,
     primaryRegion: config.primaryRegion,
@@ -60,6 +64,7 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
     storage: config.offsiteStorage,
     veeamBucket: config.backupAgents.some((agent) => agent.tool === "veeam"),
     roles,
+    cloudTrail: { arn: trailArn(config.primaryRegion, account, trailName), account },
     tags,
   });
 
@@ -101,6 +106,32 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
     ...(config.publicServices === undefined ? {} : { publicServices: config.publicServices }),
     offsiteBucketArn: offsite.bucket.arn,
     offsiteKmsKeyArn: offsite.kmsKey.arn,
+    tags,
+  });
+
+  new AuditTrail("audit", {
+    namePrefix,
+    region: config.primaryRegion,
+    name: trailName,
+    logBucket: offsite.logBucket.id,
+    backupBucketArns: [
+      offsite.bucket.arn,
+      ...(offsite.veeam === undefined ? [] : [offsite.veeam.arn]),
+      ...(offsite.replica === undefined ? [] : [offsite.replica.bucketArn]),
+    ],
+    tags,
+  });
+
+  new UploadFreshness("uploads", {
+    namePrefix,
+    region: config.drRegion,
+    agents: config.backupAgents.map((agent) => ({
+      name: agent.name,
+      prefix: agent.prefix,
+      bucket: bucketOf(agent.tool).id,
+    })),
+    rpoHours: config.objectives.rpoHours,
+    topicArn: alerts.topicArns.dr,
     tags,
   });
 

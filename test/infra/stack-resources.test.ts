@@ -568,31 +568,120 @@ for (const stack of ["dev", "prod"] as const) {
         );
       });
 
+      const jobRules = () =>
+        r
+          .ofType("aws:cloudwatch/eventRule:EventRule")
+          .filter((x) => String(x.inputs.eventPattern).includes('"aws.backup"'));
+      const alarmNamed = (suffix: string) =>
+        r
+          .ofType("aws:cloudwatch/metricAlarm:MetricAlarm")
+          .find((a) => String(a.inputs.name).endsWith(suffix))!;
+
       it("routes failed or expired backup, copy and restore jobs to the topic", () => {
-        const rules = r.ofType("aws:cloudwatch/eventRule:EventRule");
+        const rules = jobRules();
         expect(rules).to.have.length(6);
         const patterns = rules.map((x) => JSON.parse(String(x.inputs.eventPattern)) as Json);
         const backup = patterns.find((p) =>
           arr(p["detail-type"]).includes("Backup Job State Change" as never),
         );
         expect(obj(backup!.detail).state).to.have.members(["FAILED", "ABORTED", "EXPIRED"]);
-        expect(r.ofType("aws:cloudwatch/eventTarget:EventTarget")).to.have.length(6);
       });
 
-      it("alarms when no backup completed within the RPO", () => {
-        const [alarm] = r.ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
-        const window = Number(alarm!.inputs.period) * Number(alarm!.inputs.evaluationPeriods);
-        expect(window).to.equal(config.objectives.rpoHours * 3600);
-        expect(alarm!.inputs).to.include({
-          namespace: "AWS/Backup",
-          metricName: "NumberOfBackupJobsCompleted",
-          comparisonOperator: "LessThanThreshold",
-          threshold: 1,
-          treatMissingData: "breaching",
-        });
-        expect(obj(alarm!.inputs.dimensions).BackupVaultName).to.equal(
-          `millbrook-${stack}-primary`,
+      it("routes tampering to the topic in both regions: key retired, bucket or vault protection changed, CloudTrail stopped", () => {
+        for (const region of [config.primaryRegion, config.drRegion]) {
+          const rules = r
+            .ofType("aws:cloudwatch/eventRule:EventRule")
+            .filter((x) => x.inputs.region === region)
+            .map((x) => JSON.parse(String(x.inputs.eventPattern)) as Json)
+            .filter((p) => arr(p["detail-type"]).includes("AWS API Call via CloudTrail" as never));
+          const names = rules.flatMap((p) => arr(obj(p.detail).eventName) as unknown as string[]);
+          expect(names, region).to.include.members([
+            "ScheduleKeyDeletion",
+            "DisableKey",
+            "PutBucketPolicy",
+            "PutObjectLockConfiguration",
+            "PutBackupVaultAccessPolicy",
+            "DeleteBackupVaultLockConfiguration",
+            "StopLogging",
+            "DeleteTrail",
+          ]);
+        }
+        const targets = r.ofType("aws:cloudwatch/eventTarget:EventTarget");
+        const rules = r.ofType("aws:cloudwatch/eventRule:EventRule");
+        expect(targets).to.have.length(rules.length);
+      });
+
+      it("alarms when AWS Backup started jobs but none completed within the RPO; nothing tagged is no alarm", () => {
+        const alarm = alarmNamed("-no-backup-within-rpo");
+        const queries = alarm.inputs.metricQueries as Json[];
+        const metrics = queries.filter((q) => q.metric !== undefined).map((q) => obj(q.metric));
+        expect(metrics.map((m) => m.metricName)).to.have.members([
+          "NumberOfBackupJobsCreated",
+          "NumberOfBackupJobsCompleted",
+        ]);
+        for (const m of metrics) {
+          expect(obj(m.dimensions).BackupVaultName).to.equal(`millbrook-${stack}-primary`);
+          expect(Number(m.period) * Number(alarm.inputs.evaluationPeriods)).to.equal(
+            config.objectives.rpoHours * 3600,
+          );
+        }
+        expect(queries.find((q) => q.returnData === true)?.expression).to.equal(
+          "IF(FILL(created, 0) > 0 AND FILL(completed, 0) < 1, 1, 0)",
         );
+        expect(alarm.inputs.treatMissingData).to.equal("notBreaching");
+      });
+
+      it("alarms when an agent uploads nothing under its prefix within the RPO (no data is a breach)", () => {
+        for (const agent of config.backupAgents) {
+          const alarm = alarmNamed(`-${agent.name}-no-upload-within-rpo`);
+          expect(alarm.inputs).to.include({
+            region: config.drRegion,
+            namespace: "Stronghold/Uploads",
+            comparisonOperator: "LessThanThreshold",
+            threshold: 1,
+            treatMissingData: "breaching",
+          });
+          const window = Number(alarm.inputs.period) * Number(alarm.inputs.evaluationPeriods);
+          expect(window).to.equal(config.objectives.rpoHours * 3600);
+          const rule = r.named("aws:cloudwatch/eventRule:EventRule", `uploads-${agent.name}`);
+          const pattern = JSON.parse(String(rule.inputs.eventPattern)) as Json;
+          expect(arr(pattern["detail-type"])).to.deep.equal(["Object Created"]);
+          expect(obj(obj(pattern.detail).object).key).to.deep.equal([{ prefix: agent.prefix }]);
+        }
+        for (const bucket of [
+          ...r.buckets("offsite-backup"),
+          ...r.buckets("offsite-backup-veeam"),
+        ]) {
+          const [notification] = r.forBucket(
+            "aws:s3/bucketNotification:BucketNotification",
+            bucket,
+          );
+          expect(notification?.inputs.eventbridge, bucket.name).to.equal(true);
+        }
+      });
+
+      it("records write data events on every backup bucket in a multi-region trail", () => {
+        const [trail] = r.ofType("aws:cloudtrail/trail:Trail");
+        expect(trail!.inputs).to.include({
+          isMultiRegionTrail: true,
+          enableLogFileValidation: true,
+          includeGlobalServiceEvents: true,
+        });
+        const selectors = trail!.inputs.eventSelectors as Json[];
+        const values = selectors.flatMap((s) =>
+          (s.dataResources as Json[]).flatMap((d) => d.values as string[]),
+        );
+        const backupBuckets = r
+          .ofType("aws:s3/bucket:Bucket")
+          .filter((b) => String(tagsOf(b).purpose).startsWith("offsite-backup"));
+        expect(values).to.have.members(backupBuckets.map((b) => `arn:aws:s3:::${b.id}/`));
+      });
+
+      it("versions every log bucket", () => {
+        for (const bucket of r.buckets("access-logs")) {
+          const [versioning] = r.forBucket("aws:s3/bucketVersioning:BucketVersioning", bucket);
+          expect(obj(versioning!.inputs.versioningConfiguration).status).to.equal("Enabled");
+        }
       });
     });
   });

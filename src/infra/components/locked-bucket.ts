@@ -216,12 +216,23 @@ export function createLockedBucket(
 }
 
 /**
- * The bucket that receives S3 server access logs in a region: SSE-S3 (log delivery cannot use
- * SSE-KMS), public access blocked, TLS only, logs expire after `retentionDays`.
+ * The bucket that receives S3 server access logs (and, when given, the CloudTrail trail's logs)
+ * in a region: SSE-S3 (log delivery cannot use SSE-KMS), versioned so an overwrite or delete
+ * keeps the old log, public access blocked, TLS only, logs expire after `retentionDays`.
  */
 export function createAccessLogBucket(
   name: string,
-  args: { readonly region: string; readonly retentionDays: number; readonly tags: Tags },
+  args: {
+    readonly region: string;
+    readonly retentionDays: number;
+    readonly tags: Tags;
+    /** The trail that delivers here, and the account it writes under. */
+    readonly cloudTrail?: {
+      readonly arn: pulumi.Input<string>;
+      readonly account: pulumi.Input<string>;
+      readonly prefix: string;
+    };
+  },
   parent: pulumi.Resource,
 ): aws.s3.Bucket {
   const opts = { parent };
@@ -253,6 +264,11 @@ export function createAccessLogBucket(
     },
     opts,
   );
+  const versioning = new aws.s3.BucketVersioning(
+    `${name}-versioning`,
+    { region, bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
+    opts,
+  );
   new aws.s3.BucketLifecycleConfiguration(
     `${name}-lifecycle`,
     {
@@ -264,10 +280,11 @@ export function createAccessLogBucket(
           status: "Enabled",
           filter: {},
           expiration: { days: args.retentionDays },
+          noncurrentVersionExpiration: { noncurrentDays: args.retentionDays },
         },
       ],
     },
-    opts,
+    { parent, dependsOn: [versioning] },
   );
   const objects = pulumi.interpolate`${bucket.arn}/*`;
   const statements: Statement[] = [
@@ -287,6 +304,28 @@ export function createAccessLogBucket(
       Resource: objects,
     },
   ];
+  if (args.cloudTrail !== undefined) {
+    const trail = args.cloudTrail;
+    const fromTrail = { StringEquals: { "aws:SourceArn": trail.arn } };
+    statements.push(
+      {
+        Sid: "CloudTrailAclCheck",
+        Effect: "Allow",
+        Principal: { Service: "cloudtrail.amazonaws.com" },
+        Action: "s3:GetBucketAcl",
+        Resource: bucket.arn,
+        Condition: fromTrail,
+      },
+      {
+        Sid: "CloudTrailWrite",
+        Effect: "Allow",
+        Principal: { Service: "cloudtrail.amazonaws.com" },
+        Action: "s3:PutObject",
+        Resource: pulumi.interpolate`${bucket.arn}/${trail.prefix}/AWSLogs/${trail.account}/*`,
+        Condition: fromTrail,
+      },
+    );
+  }
   new aws.s3.BucketPolicy(
     `${name}-policy`,
     { region, bucket: bucket.id, policy: policyJson(statements) },

@@ -7,6 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config.js";
 import { tagged, type Tags } from "../tags.js";
+import { TRAIL_PREFIX } from "./audit-trail.js";
 import { attachKeyPolicy, type AccessRoleArns } from "./key-policy.js";
 import { kept } from "./kept.js";
 import { createAccessLogBucket, createLockedBucket } from "./locked-bucket.js";
@@ -22,6 +23,11 @@ export interface OffsiteBackupStorageArgs {
   /** Whether a Veeam agent writes here: it then gets its own bucket without default retention. */
   readonly veeamBucket: boolean;
   readonly roles: AccessRoleArns;
+  /** The CloudTrail trail that delivers into the offsite access-log bucket. */
+  readonly cloudTrail: {
+    readonly arn: pulumi.Input<string>;
+    readonly account: pulumi.Input<string>;
+  };
   readonly tags: Tags;
 }
 
@@ -90,6 +96,7 @@ export class OffsiteBackupStorage extends pulumi.ComponentResource {
         region: args.region,
         retentionDays: s.accessLogRetentionDays,
         tags: tagged(args.tags, { purpose: "access-logs" }),
+        cloudTrail: { ...args.cloudTrail, prefix: TRAIL_PREFIX },
       },
       this,
     );
@@ -151,6 +158,15 @@ export class OffsiteBackupStorage extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [main.versioning] },
     );
+
+    // Every new object reaches EventBridge, where the upload-freshness rules count them.
+    for (const bucket of [this.bucket, ...(this.veeam === undefined ? [] : [this.veeam])]) {
+      new aws.s3.BucketNotification(
+        `${bucket === this.bucket ? `${name}-bucket` : `${name}-veeam`}-events`,
+        { region: args.region, bucket: bucket.id, eventbridge: true },
+        { parent: this },
+      );
+    }
 
     if (args.replicaRegion !== undefined) {
       const replica = this.createReplica(name, args, args.replicaRegion, main.versioning);
