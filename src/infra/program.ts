@@ -10,6 +10,7 @@ import type { StackConfig } from "./config.js";
 import { Alerts } from "./components/alerts.js";
 import { BackupAgentAccess } from "./components/backup-agent-access.js";
 import { BackupVaults } from "./components/backup-vaults.js";
+import { AdminGuard } from "./components/admin-guard.js";
 import { AuditTrail, trailArn } from "./components/audit-trail.js";
 import { attachKeyPolicy, type AccessRoleArns } from "./components/key-policy.js";
 import { UploadFreshness } from "./components/upload-freshness.js";
@@ -119,6 +120,13 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
       ...(offsite.veeam === undefined ? [] : [offsite.veeam.arn]),
       ...(offsite.replica === undefined ? [] : [offsite.replica.bucketArn]),
     ],
+    tags,
+  });
+
+  new AdminGuard("admin-guard", {
+    namePrefix,
+    adminRole: { name: config.accessRoles.admin, arn: roles.admin },
+    trailArn: trailArn(config.primaryRegion, account, trailName),
     tags,
   });
 

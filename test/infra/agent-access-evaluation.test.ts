@@ -79,6 +79,7 @@ for (const stack of ["dev", "prod"]) {
           prefix: agent.prefix,
           keyArn: offsite.kmsKeyArn,
           region: offsite.region,
+          trailName: `millbrook-${stack}-backup-audit`,
         },
         RESTIC_REQUESTS,
       );
@@ -96,6 +97,7 @@ for (const stack of ["dev", "prod"]) {
             prefix: agent.prefix,
             keyArn: offsite.kmsKeyArn,
             region: offsite.region,
+            trailName: `millbrook-${stack}-backup-audit`,
           },
           VEEAM_REQUESTS,
         );
@@ -148,6 +150,7 @@ for (const stack of ["dev", "prod"]) {
           prefix: "restic/",
           keyArn: offsite.kmsKeyArn,
           region: offsite.region,
+          trailName: `millbrook-${stack}-backup-audit`,
         },
         vaultArn: vaults.primary.arn,
         vaultKeyArn: vaults.primary.kmsKeyArn,

@@ -14,6 +14,8 @@ export interface AgentTarget {
   readonly prefix: string;
   readonly keyArn: string;
   readonly region: string;
+  /** The audit trail's name, for the requests that would silence it. */
+  readonly trailName?: string;
 }
 
 /** One row: the call, whether storage must allow it, and why. */
@@ -26,6 +28,9 @@ export interface RequestRow {
 
 const object = (t: AgentTarget, key: string) => `arn:aws:s3:::${t.bucket}/${t.prefix}${key}`;
 const bucket = (t: AgentTarget) => `arn:aws:s3:::${t.bucket}`;
+/** The stack's audit trail, named by convention in the primary region of the sample town. */
+const trailOf = (t: AgentTarget) =>
+  `arn:aws:cloudtrail:us-east-1:123456789012:trail/${t.trailName ?? "unknown"}`;
 const viaS3 = (t: AgentTarget) => ({ "kms:ViaService": `s3.${t.region}.amazonaws.com` });
 
 /** Destructive requests no backup agent's vendor requires: every one must be denied. */
@@ -41,6 +46,8 @@ export const AGENT_DESTRUCTIVE: readonly RequestRow[] = [
   ["kms:ScheduleKeyDeletion", (t: AgentTarget) => t.keyArn],
   ["kms:DisableKey", (t: AgentTarget) => t.keyArn],
   ["kms:PutKeyPolicy", (t: AgentTarget) => t.keyArn],
+  ["cloudtrail:StopLogging", (t: AgentTarget) => trailOf(t)],
+  ["cloudtrail:DeleteTrail", (t: AgentTarget) => trailOf(t)],
 ].map(([action, resource]) => ({
   call: action as string,
   expect: "deny" as const,
@@ -321,6 +328,8 @@ const DESTRUCTION: readonly RoleRow[] = [
 
 /** The town's everyday admin role (AdministratorAccess): reads settings, changes no protection. */
 export const ADMIN_REQUESTS: readonly RoleRow[] = [
+  row("deny", "cloudtrail:StopLogging", (e) => trailOf(e.offsite), "the admin guard denies it"),
+  row("deny", "cloudtrail:DeleteTrail", (e) => trailOf(e.offsite), "the admin guard denies it"),
   row("allow", "s3:GetBucketObjectLockConfiguration", offsiteBucket, "reads settings"),
   row("allow", "kms:DescribeKey", offsiteKey, "reads settings"),
   row("deny", "kms:Decrypt", offsiteKey, "administers, does not use", viaOffsiteS3),
