@@ -200,6 +200,17 @@ const distinctAccessRoles: Check = (c) => {
   return findings;
 };
 
+const backupAccountHasCopies: Check = (c) =>
+  c.backupAccount === undefined || c.backupPlans.some((p) => p.rules.some((r) => r.copyToDr))
+    ? []
+    : [
+        {
+          pointer: "/backupAccount",
+          message:
+            "is set but no backup rule has copyToDr: true, so nothing would be copied to it; set copyToDr on the rules to copy",
+        },
+      ];
+
 /** Every semantic check, in the order their findings are reported. */
 export const CONFIG_CHECKS: readonly Check[] = [
   regionsDiffer,
@@ -209,6 +220,7 @@ export const CONFIG_CHECKS: readonly Check[] = [
   uniqueNames,
   networkCidrs,
   distinctAccessRoles,
+  backupAccountHasCopies,
 ];
 
 /** Runs every check; an empty list means the settings hang together. */

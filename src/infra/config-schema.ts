@@ -210,6 +210,26 @@ const AccessRoles = Type.Object(
   },
 );
 
+const BackupAccount = Type.Object(
+  {
+    accountId: Type.String({
+      pattern: "^\\d{12}$",
+      description: "the backup (vault) account's 12-digit id",
+    }),
+    organizationId: Type.String({
+      pattern: "^o-[a-z0-9]{10,32}$",
+      description:
+        "the AWS Organization both accounts belong to: AWS Backup copies across accounts only inside one",
+    }),
+    deployRole: RoleName,
+  },
+  {
+    additionalProperties: false,
+    description:
+      "A second account in the same AWS Organization that holds a locked copy of every recovery point: production credentials cannot touch it. deployRole is the role pulumi up assumes there (the backup account's own deployer).",
+  },
+);
+
 /** The stack config as written: every `stronghold:<key>` of Pulumi.<stack>.yaml, decoded. */
 export const StackConfigSchema = Type.Object(
   {
@@ -220,6 +240,7 @@ export const StackConfigSchema = Type.Object(
     legalMinimumRetentionDays: Days("shortest retention the town's records schedule allows"),
     tags: Tags,
     accessRoles: AccessRoles,
+    backupAccount: Type.Optional(BackupAccount),
     offsiteStorage: OffsiteStorage,
     backupAgents: Type.Array(BackupAgent, { minItems: 1 }),
     vaultLock: VaultLock,

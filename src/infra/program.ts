@@ -12,6 +12,7 @@ import { BackupAgentAccess } from "./components/backup-agent-access.js";
 import { BackupVaults } from "./components/backup-vaults.js";
 import { AdminGuard } from "./components/admin-guard.js";
 import { AuditTrail, trailArn } from "./components/audit-trail.js";
+import { BackupAccountVault } from "./components/backup-account-vault.js";
 import { attachKeyPolicy, type AccessRoleArns } from "./components/key-policy.js";
 import { UploadFreshness } from "./components/upload-freshness.js";
 import { DrEnvironment } from "./components/dr-environment.js";
@@ -81,6 +82,42 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
       }),
   );
 
+  // The backup account: reached through the role its own deployer runs as, in the DR region.
+  const backupAccount = config.backupAccount;
+  const accountVault =
+    backupAccount === undefined
+      ? undefined
+      : new BackupAccountVault(
+          "backup-account",
+          {
+            region: config.drRegion,
+            vaultName: physicalName(config.town, stack, "vault-account"),
+            vaultLock: config.vaultLock,
+            roles: {
+              deployer: `arn:aws:iam::${backupAccount.accountId}:role/${backupAccount.deployRole}`,
+              admin: `arn:aws:iam::${backupAccount.accountId}:role/${config.accessRoles.admin}`,
+              breakGlass: `arn:aws:iam::${backupAccount.accountId}:role/${config.accessRoles.breakGlass}`,
+            },
+            sourceAccount: account,
+            organizationId: backupAccount.organizationId,
+            tags,
+          },
+          {
+            providers: [
+              new aws.Provider("backup-account", {
+                region: config.drRegion,
+                allowedAccountIds: [backupAccount.accountId],
+                assumeRoles: [
+                  {
+                    roleArn: `arn:aws:iam::${backupAccount.accountId}:role/${backupAccount.deployRole}`,
+                    sessionName: "stronghold-pulumi",
+                  },
+                ],
+              }),
+            ],
+          },
+        );
+
   const vaults = new BackupVaults("vaults", {
     namePrefix,
     primaryRegion: config.primaryRegion,
@@ -92,6 +129,9 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
     objectives: config.objectives,
     topicArns: alerts.topicArns,
     roles,
+    ...(accountVault === undefined || backupAccount === undefined
+      ? {}
+      : { accountCopy: { vaultArn: accountVault.vault.arn, accountId: backupAccount.accountId } }),
     tags,
   });
 
@@ -198,6 +238,7 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
     vaults: {
       primary: { ...vaults.primary },
       dr: { ...vaults.dr },
+      ...(accountVault === undefined ? {} : { backupAccount: { ...accountVault.vault } }),
     },
     backupPlanArns: Object.fromEntries(
       config.backupPlans.map((plan, i) => [plan.name, vaults.plans[i]!.arn]),

@@ -78,7 +78,10 @@ export const StackOutputsSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
-    vaults: Type.Object({ primary: Vault, dr: Vault }, { additionalProperties: false }),
+    vaults: Type.Object(
+      { primary: Vault, dr: Vault, backupAccount: Type.Optional(Vault) },
+      { additionalProperties: false },
+    ),
     backupPlanArns: ByName(Arn),
     auditFrameworkArn: Arn,
     restoreTestingPlanArn: Type.Optional(Arn),

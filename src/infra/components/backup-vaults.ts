@@ -26,6 +26,11 @@ export interface BackupVaultsArgs {
   readonly objectives: StackConfig["objectives"];
   readonly topicArns: { readonly primary: pulumi.Input<string>; readonly dr: pulumi.Input<string> };
   readonly roles: AccessRoleArns;
+  /** The vault in the backup account, when the stack has one: every DR copy goes there too. */
+  readonly accountCopy?: {
+    readonly vaultArn: pulumi.Input<string>;
+    readonly accountId: string;
+  };
   readonly tags: Tags;
 }
 
@@ -216,6 +221,16 @@ export class BackupVaults extends pulumi.ComponentResource {
             viaService: `backup.${region}.amazonaws.com`,
             grantsForAwsResources: true,
           },
+          // A cross-account copy reads the source recovery point under this key.
+          ...(args.accountCopy === undefined
+            ? []
+            : [
+                {
+                  principals: [`arn:aws:iam::${args.accountCopy.accountId}:root`],
+                  viaService: `backup.${region}.amazonaws.com`,
+                  grantsForAwsResources: true,
+                },
+              ]),
         ],
         this,
       );
@@ -258,7 +273,14 @@ export class BackupVaults extends pulumi.ComponentResource {
               completionWindow: rule.frequency === "daily" ? 360 : 1440,
               lifecycle,
               recoveryPointTags: tagged(args.tags, { frequency: rule.frequency }),
-              copyActions: rule.copyToDr ? [{ destinationVaultArn: this.dr.arn, lifecycle }] : [],
+              copyActions: rule.copyToDr
+                ? [
+                    { destinationVaultArn: this.dr.arn, lifecycle },
+                    ...(args.accountCopy === undefined
+                      ? []
+                      : [{ destinationVaultArn: args.accountCopy.vaultArn, lifecycle }]),
+                  ]
+                : [],
             };
           }),
           tags: tagged(tags, { Name: `${args.namePrefix}-${plan.name}` }),
