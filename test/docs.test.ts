@@ -7,7 +7,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PassThrough } from "node:stream";
-import { parse } from "yaml";
+import { parse, stringify } from "yaml";
 import { RUNBOOKS } from "../runbooks/index.js";
 import { main } from "../src/cli/main.js";
 import { loadValidated } from "../src/documents/ajv.js";
@@ -15,6 +15,8 @@ import { WaiversSchema } from "../src/check/policy/baseline-schema.js";
 import { resolvePolicy } from "../src/check/policy/resolve.js";
 import { loadDrillConfig } from "../src/drill/planning/config.js";
 import { loadInventory } from "../src/hosts/load-inventory.js";
+import { parseStackConfig } from "../src/infra/config.js";
+import { readStackConfigFile } from "../src/infra/config-file.js";
 import { PROJECT_ROOT } from "../src/support/project-root.js";
 
 /** The pages: the README and every page of docs/, as paths relative to the project root. */
@@ -33,13 +35,18 @@ const TEXT = new Map(
 
 /** The fenced blocks of a page, with their language. */
 function fencedBlocks(text: string): { lang: string; body: string }[] {
-  return [...text.matchAll(/^```(\w*)\n([\s\S]*?)^```/gm)].map((m) => ({
-    lang: m[1]!,
-    body: m[2]!,
+  // Fences inside list items are indented; their lines lose that indent.
+  return [...text.matchAll(/^( *)```(\w*)\n([\s\S]*?)^\1```/gm)].map((m) => ({
+    lang: m[2]!,
+    body: m[3]!
+      .split("\n")
+      .map((line) => (line.startsWith(m[1]!) ? line.slice(m[1]!.length) : line))
+      .join("\n"),
   }));
 }
 
-type Kind = "overlay" | "waivers" | "hosts-inventory" | "drill-config" | "ci-workflow";
+type Kind =
+  "overlay" | "waivers" | "hosts-inventory" | "drill-config" | "ci-workflow" | "stack-settings";
 
 /** What a YAML example is, by its shape; undefined for a shape no loader covers. */
 function kindOf(value: unknown): Kind | undefined {
@@ -49,6 +56,8 @@ function kindOf(value: unknown): Kind | undefined {
   if ("waivers" in value) return "waivers";
   if ("hosts" in value && Array.isArray(value.hosts)) return "hosts-inventory";
   if ("version" in value) return "drill-config";
+  const keys = Object.keys(value);
+  if (keys.length > 0 && keys.every((k) => k.startsWith("stronghold:"))) return "stack-settings";
   return undefined;
 }
 
@@ -95,6 +104,7 @@ describe("documentation examples", () => {
     expect(byPage["docs/check.md"]).to.deep.equal(["overlay", "waivers", "ci-workflow"]);
     expect(byPage["docs/collect.md"]).to.deep.equal(["hosts-inventory"]);
     expect(byPage["docs/drills.md"]).to.deep.equal(["hosts-inventory", "drill-config"]);
+    expect(byPage["docs/infrastructure.md"]).to.deep.equal(["stack-settings", "stack-settings"]);
   });
 
   for (const e of EXAMPLES) {
@@ -158,6 +168,19 @@ describe("documentation examples", () => {
             for (const option of command.match(/--[a-z][a-z-]*/g) ?? [])
               expect(known, option).to.include(option);
           for (const s of steps) expect(s.run ?? s.uses, JSON.stringify(s)).to.be.a("string");
+        });
+        break;
+      case "stack-settings":
+        it(`${where}: set in the sample prod stack, the settings still validate`, async () => {
+          const prod = parse(
+            await readFile(path.join(PROJECT_ROOT, "stacks", "Pulumi.prod.yaml"), "utf8"),
+          ) as { config: Record<string, unknown> };
+          const merged = { config: { ...prod.config, ...(e.value as object) } };
+          const file = await written(`Pulumi.docs-${e.n}.yaml`, stringify(merged));
+          const read = readStackConfigFile(file);
+          if (!read.ok) throw new Error(JSON.stringify(read.problems));
+          const parsed = parseStackConfig(read.values, { file, text: read.text });
+          expect(parsed.ok, JSON.stringify(parsed)).to.equal(true);
         });
         break;
       case undefined:

@@ -4,6 +4,7 @@
  */
 import type { PolicyPackArgs } from "@pulumi/policy";
 import { backupAgentNoDestructivePermissions } from "./rules/backup-agent-no-destructive-permissions.js";
+import { backupStorageProtected } from "./rules/backup-storage-protected.js";
 import { backupPlanCopiesToAnotherRegion } from "./rules/backup-plan-copies-to-another-region.js";
 import { backupVaultLocked } from "./rules/backup-vault-locked.js";
 import { drRegionDiffersFromPrimary } from "./rules/dr-region-differs-from-primary.js";
@@ -14,6 +15,7 @@ import { s3BucketKmsEncryption } from "./rules/s3-bucket-kms-encryption.js";
 import { s3BucketObjectLockEnabled } from "./rules/s3-bucket-object-lock-enabled.js";
 import { s3BucketPublicAccessBlocked } from "./rules/s3-bucket-public-access-blocked.js";
 import { s3BucketTlsOnly } from "./rules/s3-bucket-tls-only.js";
+import { s3PutDenyNotIfHeaderAbsent } from "./rules/s3-put-deny-not-if-header-absent.js";
 import { s3BucketVersioningEnabled } from "./rules/s3-bucket-versioning-enabled.js";
 
 /** The pack's name as the Pulumi CLI shows it (letters, digits, `-`, `_`, `.`). */
@@ -33,10 +35,12 @@ export const PACK: PolicyPackArgs = {
     s3BucketPublicAccessBlocked,
     s3BucketTlsOnly,
     s3BucketAccessLogging,
+    s3PutDenyNotIfHeaderAbsent,
     kmsKeyRotationEnabled,
     backupVaultLocked,
     backupPlanCopiesToAnotherRegion,
     backupAgentNoDestructivePermissions,
+    backupStorageProtected,
     drRegionDiffersFromPrimary,
     requiredTags,
   ],

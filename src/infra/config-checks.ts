@@ -182,6 +182,35 @@ const networkCidrs: Check = (c) => {
   return findings;
 };
 
+const distinctAccessRoles: Check = (c) => {
+  const roles = c.accessRoles;
+  const findings: ConfigFinding[] = [];
+  for (const [key, other] of [
+    ["admin", "deployer"],
+    ["breakGlass", "deployer"],
+    ["breakGlass", "admin"],
+  ] as const) {
+    if (roles[key] === roles[other]) {
+      findings.push({
+        pointer: `/accessRoles/${key}`,
+        message: `must differ from accessRoles.${other} (${roles[other]}): each role is a separate line of defence`,
+      });
+    }
+  }
+  return findings;
+};
+
+const backupAccountHasCopies: Check = (c) =>
+  c.backupAccount === undefined || c.backupPlans.some((p) => p.rules.some((r) => r.copyToDr))
+    ? []
+    : [
+        {
+          pointer: "/backupAccount",
+          message:
+            "is set but no backup rule has copyToDr: true, so nothing would be copied to it; set copyToDr on the rules to copy",
+        },
+      ];
+
 /** Every semantic check, in the order their findings are reported. */
 export const CONFIG_CHECKS: readonly Check[] = [
   regionsDiffer,
@@ -190,6 +219,8 @@ export const CONFIG_CHECKS: readonly Check[] = [
   backupRetentionMeetsLegalMinimum,
   uniqueNames,
   networkCidrs,
+  distinctAccessRoles,
+  backupAccountHasCopies,
 ];
 
 /** Runs every check; an empty list means the settings hang together. */

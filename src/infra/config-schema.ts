@@ -192,6 +192,44 @@ const PublicService = Type.Object(
   { additionalProperties: false },
 );
 
+const RoleName = Type.String({
+  pattern: "^[A-Za-z0-9+=,.@_-]{1,64}$",
+  description: "the name of an IAM role in the account",
+});
+
+const AccessRoles = Type.Object(
+  {
+    deployer: RoleName,
+    admin: RoleName,
+    breakGlass: RoleName,
+  },
+  {
+    additionalProperties: false,
+    description:
+      "IAM roles that exist before the first `pulumi up`: deployer (the role pulumi up runs as, the only one that may change policies, keys and locks), admin (the town's everyday administrator: reads settings only), breakGlass (kept in a safe; the only one that may disable a key or schedule its deletion)",
+  },
+);
+
+const BackupAccount = Type.Object(
+  {
+    accountId: Type.String({
+      pattern: "^\\d{12}$",
+      description: "the backup (vault) account's 12-digit id",
+    }),
+    organizationId: Type.String({
+      pattern: "^o-[a-z0-9]{10,32}$",
+      description:
+        "the AWS Organization both accounts belong to: AWS Backup copies across accounts only inside one",
+    }),
+    deployRole: RoleName,
+  },
+  {
+    additionalProperties: false,
+    description:
+      "A second account in the same AWS Organization that holds a locked copy of every recovery point: production credentials cannot touch it. deployRole is the role pulumi up assumes there (the backup account's own deployer).",
+  },
+);
+
 /** The stack config as written: every `stronghold:<key>` of Pulumi.<stack>.yaml, decoded. */
 export const StackConfigSchema = Type.Object(
   {
@@ -201,6 +239,8 @@ export const StackConfigSchema = Type.Object(
     replicaRegion: Type.Optional(Region),
     legalMinimumRetentionDays: Days("shortest retention the town's records schedule allows"),
     tags: Tags,
+    accessRoles: AccessRoles,
+    backupAccount: Type.Optional(BackupAccount),
     offsiteStorage: OffsiteStorage,
     backupAgents: Type.Array(BackupAgent, { minItems: 1 }),
     vaultLock: VaultLock,

@@ -26,6 +26,12 @@ export interface RecordedResource {
   readonly provider?: string;
   /** The id the mocked AWS gave a custom resource (a bucket's name, a VPC's vpc-…). */
   readonly id?: string;
+  /**
+   * The `protect` and `retainOnDelete` options the program gave it. Mocks never see options;
+   * a resource transform (which sees each resource's options) records them.
+   */
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
 }
 
 /** Everything a mocked run produced. */
@@ -99,6 +105,15 @@ async function resolve(value: unknown, pointer: string, secrets: string[]): Prom
   return value;
 }
 
+/** The root resource every Pulumi program runs in. */
+const STACK_TYPE = "pulumi:pulumi:Stack";
+
+/**
+ * A URN as the engine writes it: the root stack's type is not part of a child's type chain (the
+ * mock monitor puts it there for components registered directly under the stack).
+ */
+const rootless = (urn: string) => urn.replace(`::${STACK_TYPE}$`, "::");
+
 // The Pulumi runtime is process-wide state: one mocked run at a time.
 let queue: Promise<unknown> = Promise.resolve();
 
@@ -149,19 +164,38 @@ async function runExclusive(stack: string, options: MockedRunOptions): Promise<M
   );
   pulumi.runtime.setAllConfig(Object.fromEntries(read.values), [...read.secretKeys]);
 
+  // Options never reach the mocks. A stack transform sees them for every resource; under mocks
+  // the SDK runs only the in-process kind (setMocks turns off the engine-side
+  // registerResourceTransform, whose callbacks the engine would have to invoke), and that needs
+  // the root stack resource: the program runs inside it, as under `pulumi up`.
+  const resourceOptions = new Map<string, { protect: boolean; retainOnDelete: boolean }>();
+  const seeOptions: pulumi.ResourceTransformation = (args) => {
+    resourceOptions.set(`${args.type}::${args.name}`, {
+      protect: args.opts.protect === true,
+      retainOnDelete: args.opts.retainOnDelete === true,
+    });
+    return undefined;
+  };
+
   // The Mocks interface does not pass the parent; the monitor's requests carry it.
   const monitor = pulumi.runtime.getMonitor() as unknown as RecordingMonitor;
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (request, callback) => {
     let inputs: Record<string, unknown> = {};
     const registering = register(request, (error, response) => {
-      if (!error && response) {
+      if (!error && response && request.getType() !== STACK_TYPE) {
+        const parent = rootless(request.getParent());
         resources.push({
           type: request.getType(),
           name: request.getName(),
-          urn: response.getUrn(),
+          urn: rootless(response.getUrn()),
           inputs,
-          ...(request.getParent() ? { parent: request.getParent() } : {}),
+          ...(resourceOptions.get(`${request.getType()}::${request.getName()}`) ?? {
+            protect: false,
+            retainOnDelete: false,
+          }),
+          // Top-level resources are the stack's children; records keep them parentless.
+          ...(parent && !parent.includes(`::${STACK_TYPE}::`) ? { parent } : {}),
           ...(request.getProvider() ? { provider: request.getProvider() } : {}),
           ...(response.getId() ? { id: response.getId() } : {}),
         });
@@ -172,11 +206,14 @@ async function runExclusive(stack: string, options: MockedRunOptions): Promise<M
     return registering;
   };
 
+  let raw: unknown;
+  await pulumi.runtime.runInPulumiStack(() => {
+    pulumi.runtime.registerStackTransformation(seeOptions);
+    raw = deployStronghold(config, stack);
+    return Promise.resolve(raw);
+  });
   const secrets: string[] = [];
-  const outputs = (await resolve(deployStronghold(config, stack), "", secrets)) as Record<
-    string,
-    unknown
-  >;
+  const outputs = (await resolve(raw, "", secrets)) as Record<string, unknown>;
   await settleRegistrations();
   return { resources, outputs, secrets };
 }

@@ -168,6 +168,20 @@ const MOCKERS: Readonly<Record<string, Mocker>> = {
       state: { name, arn: `arn:aws:events:${region}:${MOCK_ACCOUNT_ID}:rule/${name}` },
     };
   },
+  "aws:cloudwatch/logGroup:LogGroup": (args, region) => {
+    const name = autoName(args, args.inputs.name);
+    return {
+      id: name,
+      state: { name, arn: `arn:aws:logs:${region}:${MOCK_ACCOUNT_ID}:log-group:${name}` },
+    };
+  },
+  "aws:cloudtrail/trail:Trail": (args, region) => {
+    const name = autoName(args, args.inputs.name);
+    return {
+      id: name,
+      state: { name, arn: `arn:aws:cloudtrail:${region}:${MOCK_ACCOUNT_ID}:trail/${name}` },
+    };
+  },
   "aws:cloudwatch/metricAlarm:MetricAlarm": (args, region) => {
     const name = autoName(args, args.inputs.name);
     return {

@@ -5,6 +5,7 @@
 import type { Write } from "../output/write.js";
 import { cell, escapeInline } from "../output/markdown-text.js";
 import type { Plan, StackPlan } from "./plan.js";
+import { describeAgentAccess } from "./plan-agent-access.js";
 import { describeOutcome, tally } from "./plan-outcome.js";
 import type { PolicyOutcome } from "./policy-check.js";
 import type { PlanNode } from "./plan-tree.js";
@@ -50,6 +51,12 @@ function renderStack(stack: StackPlan, write: Write): void {
         `- ${v.enforcementLevel === "mandatory" ? "❌" : "⚠️"} \`${escapeInline(v.policy)}\` (${v.enforcementLevel}): ${escapeInline(v.message)}\n`,
       );
     }
+  }
+  write("\n**Agent access** (each agent's identity policies, destructive requests)\n\n");
+  for (const access of stack.agentAccess) {
+    const [head, ...rest] = describeAgentAccess(access);
+    write(`- ${escapeInline(head!)}\n`);
+    for (const line of rest) write(`  - ${escapeInline(line.trim())}\n`);
   }
   write(
     `\n<details><summary>${stack.resourceCount} resources and their security settings</summary>\n\n`,

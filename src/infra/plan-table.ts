@@ -2,6 +2,7 @@
 import pc from "picocolors";
 import type { Write } from "../output/write.js";
 import type { Plan, StackPlan } from "./plan.js";
+import { describeAgentAccess } from "./plan-agent-access.js";
 import { describeOutcome, OUTCOME_LABEL, tally } from "./plan-outcome.js";
 import type { PlanNode } from "./plan-tree.js";
 
@@ -49,6 +50,13 @@ function renderStack(
   };
   draw(stack.resources, "");
   write(`${lines.join("\n")}\n`);
+
+  write(
+    `\n${c.bold("Agent access")} (from each agent's identity policies; destructive requests)\n`,
+  );
+  for (const access of stack.agentAccess) {
+    for (const line of describeAgentAccess(access)) write(`  ${line}\n`);
+  }
 
   const counts = tally(stack.verdict.outcomes);
   write(

@@ -11,6 +11,7 @@ import type { InputProblem } from "../documents/input-problem.js";
 import { InputError, UsageError } from "../support/errors.js";
 import { PROJECT_ROOT } from "../support/project-root.js";
 import { runStackWithMocks, type MockedRun } from "./mock-run.js";
+import { summarizeAgentAccess, type AgentAccess } from "./plan-agent-access.js";
 import { buildTree, type PlanNode } from "./plan-tree.js";
 import { checkPolicies, type PolicyCheckResult } from "./policy-check.js";
 import { loadPolicyConfig, resolvePolicyConfig, type PolicyConfigs } from "./policy-config.js";
@@ -23,6 +24,8 @@ export interface StackPlan {
   readonly policyConfig?: string;
   readonly resourceCount: number;
   readonly resources: readonly PlanNode[];
+  /** Per backup agent, what its identity policies say about each destructive request. */
+  readonly agentAccess: readonly AgentAccess[];
   readonly verdict: PolicyCheckResult;
 }
 
@@ -108,6 +111,7 @@ export async function planStacks(options: PlanOptions = {}): Promise<Plan> {
         : { policyConfig: path.relative(root, path.resolve(policy.file)) }),
       resourceCount: run.resources.length,
       resources: buildTree(run.resources, verdict.violations),
+      agentAccess: summarizeAgentAccess(run.resources),
       verdict,
     });
   }

@@ -34,6 +34,8 @@ export interface ResourceRecord {
   readonly provider?: string | undefined;
   /** The id the resource got, when known. */
   readonly id?: string | undefined;
+  /** Its `protect` option (CrossGuard's resource options carry it). */
+  readonly protect?: boolean | undefined;
   /** Its outputs, when known: stack policies see outputs (ids, ARNs), as after a preview. */
   readonly outputs?: Readonly<Record<string, unknown>> | undefined;
   /** URNs of the resources it depends on (the engine records these; mocks do not). */
@@ -261,7 +263,11 @@ export async function checkPolicies(
           props,
           urn: record.urn,
           name: record.name,
-          opts: { ...OPTIONS, ...(record.parent ? { parent: record.parent } : {}) },
+          opts: {
+            ...OPTIONS,
+            protect: record.protect === true,
+            ...(record.parent ? { parent: record.parent } : {}),
+          },
           ...(provider ? { provider } : {}),
           stackTags: new Map(),
           isType: (resourceClass) => isTypeOf(record.type, resourceClass),
@@ -333,7 +339,11 @@ function buildStackResources(
       props,
       urn: record.urn,
       name: record.name,
-      opts: { ...OPTIONS, ...(record.parent ? { parent: record.parent } : {}) },
+      opts: {
+        ...OPTIONS,
+        protect: record.protect === true,
+        ...(record.parent ? { parent: record.parent } : {}),
+      },
       ...(provider ? { provider } : {}),
       dependencies: [],
       propertyDependencies: {},

@@ -3,11 +3,18 @@
  * outputs. The Pulumi entry (stacks/index.ts) and the mocked runs (mock-run.ts) both call it, so
  * what is tested offline is what `pulumi up` deploys.
  */
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { AgentTool } from "./config-schema.js";
 import type { StackConfig } from "./config.js";
 import { Alerts } from "./components/alerts.js";
 import { BackupAgentAccess } from "./components/backup-agent-access.js";
 import { BackupVaults } from "./components/backup-vaults.js";
+import { AdminGuard } from "./components/admin-guard.js";
+import { AuditTrail, trailArn } from "./components/audit-trail.js";
+import { BackupAccountVault } from "./components/backup-account-vault.js";
+import { attachKeyPolicy, type AccessRoleArns } from "./components/key-policy.js";
+import { UploadFreshness } from "./components/upload-freshness.js";
 import { DrEnvironment } from "./components/dr-environment.js";
 import { OffsiteBackupStorage } from "./components/offsite-backup-storage.js";
 import { STACK_OUTPUTS_VERSION, type StackOutputs } from "./stack-outputs.js";
@@ -32,6 +39,16 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
     dr: physicalName(config.town, stack, "dr"),
   };
 
+  const account = aws.getCallerIdentityOutput().accountId;
+  const roleArn = (name: string) => pulumi.interpolate`arn:aws:iam::${account}:role/${name}`;
+  const roles: AccessRoleArns = {
+    deployer: roleArn(config.accessRoles.deployer),
+    admin: roleArn(config.accessRoles.admin),
+    breakGlass: roleArn(config.accessRoles.breakGlass),
+  };
+
+  const trailName = `${namePrefix}-backup-audit`;
+
   const alerts = new Alerts("alerts", {
     namePrefix,
     primaryRegion: config.primaryRegion,
@@ -47,19 +64,59 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
     region: config.drRegion,
     ...(config.replicaRegion === undefined ? {} : { replicaRegion: config.replicaRegion }),
     storage: config.offsiteStorage,
+    veeamBucket: config.backupAgents.some((agent) => agent.tool === "veeam"),
+    roles,
+    cloudTrail: { arn: trailArn(config.primaryRegion, account, trailName), account },
     tags,
   });
 
+  const bucketOf = (tool: AgentTool) => (tool === "veeam" ? offsite.veeam! : offsite.bucket);
   const agents = config.backupAgents.map(
     (agent) =>
       new BackupAgentAccess(`agent-${agent.name}`, {
         namePrefix,
         agent,
-        bucketArn: offsite.bucket.arn,
+        bucketArn: bucketOf(agent.tool).arn,
         kmsKeyArn: offsite.kmsKey.arn,
         tags,
       }),
   );
+
+  // The backup account: reached through the role its own deployer runs as, in the DR region.
+  const backupAccount = config.backupAccount;
+  const accountVault =
+    backupAccount === undefined
+      ? undefined
+      : new BackupAccountVault(
+          "backup-account",
+          {
+            region: config.drRegion,
+            vaultName: physicalName(config.town, stack, "vault-account"),
+            vaultLock: config.vaultLock,
+            roles: {
+              deployer: `arn:aws:iam::${backupAccount.accountId}:role/${backupAccount.deployRole}`,
+              admin: `arn:aws:iam::${backupAccount.accountId}:role/${config.accessRoles.admin}`,
+              breakGlass: `arn:aws:iam::${backupAccount.accountId}:role/${config.accessRoles.breakGlass}`,
+            },
+            sourceAccount: account,
+            organizationId: backupAccount.organizationId,
+            tags,
+          },
+          {
+            providers: [
+              new aws.Provider("backup-account", {
+                region: config.drRegion,
+                allowedAccountIds: [backupAccount.accountId],
+                assumeRoles: [
+                  {
+                    roleArn: `arn:aws:iam::${backupAccount.accountId}:role/${backupAccount.deployRole}`,
+                    sessionName: "stronghold-pulumi",
+                  },
+                ],
+              }),
+            ],
+          },
+        );
 
   const vaults = new BackupVaults("vaults", {
     namePrefix,
@@ -71,6 +128,10 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
     ...(config.restoreTesting === undefined ? {} : { restoreTesting: config.restoreTesting }),
     objectives: config.objectives,
     topicArns: alerts.topicArns,
+    roles,
+    ...(accountVault === undefined || backupAccount === undefined
+      ? {}
+      : { accountCopy: { vaultArn: accountVault.vault.arn, accountId: backupAccount.accountId } }),
     tags,
   });
 
@@ -88,6 +149,58 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
     offsiteKmsKeyArn: offsite.kmsKey.arn,
     tags,
   });
+
+  new AuditTrail("audit", {
+    namePrefix,
+    region: config.primaryRegion,
+    name: trailName,
+    logBucket: offsite.logBucket.id,
+    backupBucketArns: [
+      offsite.bucket.arn,
+      ...(offsite.veeam === undefined ? [] : [offsite.veeam.arn]),
+      ...(offsite.replica === undefined ? [] : [offsite.replica.bucketArn]),
+    ],
+    tags,
+  });
+
+  new AdminGuard("admin-guard", {
+    namePrefix,
+    adminRole: { name: config.accessRoles.admin, arn: roles.admin },
+    trailArn: trailArn(config.primaryRegion, account, trailName),
+    tags,
+  });
+
+  new UploadFreshness("uploads", {
+    namePrefix,
+    region: config.drRegion,
+    agents: config.backupAgents.map((agent) => ({
+      name: agent.name,
+      prefix: agent.prefix,
+      bucket: bucketOf(agent.tool).id,
+    })),
+    rpoHours: config.objectives.rpoHours,
+    topicArn: alerts.topicArns.dr,
+    tags,
+  });
+
+  // The offsite key's policy names every principal that uses it, so it comes once they exist.
+  attachKeyPolicy(
+    `${namePrefix}-offsite-backup`,
+    offsite.kmsKey,
+    config.drRegion,
+    roles,
+    [
+      {
+        principals: [
+          ...agents.map((agent) => agent.user.arn),
+          dr.restoreRole.arn,
+          ...(offsite.replicationRole === undefined ? [] : [offsite.replicationRole.arn]),
+        ],
+        viaService: `s3.${config.drRegion}.amazonaws.com`,
+      },
+    ],
+    offsite,
+  );
 
   const replica = offsite.replica;
   return {
@@ -108,6 +221,9 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
       lockMode: config.offsiteStorage.lockMode,
       lockDays: config.offsiteStorage.lockDays,
       logBucket: offsite.logBucket.id,
+      ...(offsite.veeam === undefined
+        ? {}
+        : { veeam: { bucket: offsite.veeam.id, bucketArn: offsite.veeam.arn } }),
       ...(replica === undefined
         ? {}
         : {
@@ -122,6 +238,7 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
     vaults: {
       primary: { ...vaults.primary },
       dr: { ...vaults.dr },
+      ...(accountVault === undefined ? {} : { backupAccount: { ...accountVault.vault } }),
     },
     backupPlanArns: Object.fromEntries(
       config.backupPlans.map((plan, i) => [plan.name, vaults.plans[i]!.arn]),
@@ -150,6 +267,7 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
         {
           userName: agent.user.name,
           userArn: agent.user.arn,
+          bucket: bucketOf(config.backupAgents[i]!.tool).id,
           prefix: agent.prefix,
           accessKeyId: agent.accessKeyId,
           secretAccessKey: agent.secretAccessKey,

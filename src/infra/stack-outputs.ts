@@ -65,11 +65,23 @@ export const StackOutputsSchema = Type.Object(
         lockMode: Type.Union(LOCK_MODES.map((m) => Type.Literal(m))),
         lockDays: Type.Integer({ minimum: 1 }),
         logBucket: Id,
+        veeam: Type.Optional(
+          Type.Object(
+            { bucket: Id, bucketArn: Arn },
+            {
+              additionalProperties: false,
+              description: "Veeam's own bucket: Object Lock on, retention set per object by Veeam",
+            },
+          ),
+        ),
         replica: Type.Optional(Bucket),
       },
       { additionalProperties: false },
     ),
-    vaults: Type.Object({ primary: Vault, dr: Vault }, { additionalProperties: false }),
+    vaults: Type.Object(
+      { primary: Vault, dr: Vault, backupAccount: Type.Optional(Vault) },
+      { additionalProperties: false },
+    ),
     backupPlanArns: ByName(Arn),
     auditFrameworkArn: Arn,
     restoreTestingPlanArn: Type.Optional(Arn),
@@ -99,6 +111,7 @@ export const StackOutputsSchema = Type.Object(
         {
           userName: Id,
           userArn: Arn,
+          bucket: Type.Optional(Type.String({ description: "the bucket this agent writes to" })),
           prefix: Type.String(),
           accessKeyId: Secret,
           secretAccessKey: Secret,

@@ -131,7 +131,7 @@ export class CrossGuardPack {
 
   private options(record: ResourceRecord) {
     const options = new pb.AnalyzerResourceOptions();
-    options.setProtect(false);
+    options.setProtect(record.protect === true);
     if (record.parent) options.setParent(record.parent);
     const timeouts = new pb.AnalyzerResourceOptions.CustomTimeouts();
     options.setCustomtimeouts(timeouts);

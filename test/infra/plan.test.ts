@@ -96,7 +96,7 @@ describe("stronghold infra plan", function () {
       settings("agent-restic-policy").some((s) => s.startsWith("deny s3:DeleteObjectVersion")),
     ).to.equal(true);
     expect(prod!.verdict.outcomes.map((o) => o.status)).to.deep.equal(
-      Array<string>(12).fill("passed"),
+      Array<string>(14).fill("passed"),
     );
   });
 
@@ -108,6 +108,21 @@ describe("stronghold infra plan", function () {
     expect(run.stdout).to.match(/├─ aws:s3\/bucket:Bucket offsite-bucket \[us-west-2\]/);
     expect(run.stdout).to.match(/PASS {2}backup-vault-locked +passed/);
     expect(run.stdout).to.include("Verdict: PASS: no mandatory violation in dev, prod");
+    // The per-agent summary, and the resources issue #12 added.
+    expect(run.stdout).to.include("Agent access (from each agent's identity policies");
+    expect(run.stdout).to.match(
+      / {4}allow s3:DeleteObject on arn:aws:s3:::offsite-bucket-\w+\/restic\/locks\/\*\n/,
+    );
+    expect(run.stdout).to.match(
+      / {4}allow s3:DeleteObjectVersion on arn:aws:s3:::offsite-veeam-\w+\/veeam\/\*\n/,
+    );
+    expect(run.stdout).to.match(
+      / {4}deny s3:DeleteObjectVersion, s3:BypassGovernanceRetention, s3:PutBucketPolicy/,
+    );
+    expect(run.stdout).to.match(/aws:s3\/bucket:Bucket offsite-veeam \[us-west-2\]/);
+    expect(run.stdout).to.match(
+      /aws:kms\/keyPolicy:KeyPolicy millbrook-prod-offsite-backup-key-policy/,
+    );
     expect(run.stdout, "no colour codes").to.not.include("\u001b[");
     const colored = await stronghold("infra", "plan", "--stack", "dev", "--color");
     expect(colored.stdout).to.include("\u001b[");
@@ -125,6 +140,8 @@ describe("stronghold infra plan", function () {
     expect(run.stdout).to.include(
       "- `aws:s3/bucket:Bucket` **offsite-bucket** (us-west-2): Object Lock enabled",
     );
+    expect(run.stdout).to.include("**Agent access**");
+    expect(run.stdout).to.include("- restic (millbrook-dev-restic-backup-agent)");
   });
 
   it("exits 1 and lists the violations when a policy configuration is stricter than the stack", async () => {

@@ -88,6 +88,101 @@ describe("backup-agent-no-destructive-permissions", () => {
       expect: "pass",
     },
     {
+      name: "Veeam's documented deletes under veeam/ (Object Lock retention protects locked versions)",
+      change: withDocument((d) =>
+        d.Statement.push(
+          allow(
+            ["s3:DeleteObject", "s3:DeleteObjectVersion"],
+            "arn:aws:s3:::millbrook-veeam/veeam/*",
+          ) as never,
+        ),
+      ),
+      expect: "pass",
+    },
+    {
+      name: "defeat: version deletes with a wildcard before veeam/",
+      change: withDocument((d) =>
+        d.Statement.push(
+          allow("s3:DeleteObjectVersion", "arn:aws:s3:::millbrook-veeam/*veeam/*") as never,
+        ),
+      ),
+      expect: ["Statement[5] grants s3:DeleteObjectVersion"],
+    },
+    {
+      name: "defeat: version deletes on veeam/ and on the whole bucket in one statement",
+      change: withDocument((d) =>
+        d.Statement.push(
+          allow("s3:DeleteObjectVersion", [
+            "arn:aws:s3:::millbrook-veeam/veeam/*",
+            "arn:aws:s3:::millbrook-offsite/*",
+          ]) as never,
+        ),
+      ),
+      expect: ["Statement[5] grants s3:DeleteObjectVersion"],
+    },
+    {
+      name: "defeat: AdministratorAccess attached to the agent user",
+      change: (s) => {
+        const user = named(s, "restic-agent");
+        s.push({
+          ...user,
+          type: "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+          name: "restic-admin",
+          urn: `${user.urn}-admin`,
+          inputs: {
+            user: "millbrook-restic",
+            policyArn: "arn:aws:iam::aws:policy/AdministratorAccess",
+          },
+        });
+      },
+      expect: [/attaches the AWS-managed policy arn:aws:iam::aws:policy\/AdministratorAccess/],
+    },
+    {
+      name: "AWS Backup's service-role policy attached to its role passes",
+      change: (s) => {
+        const user = named(s, "restic-agent");
+        s.push({
+          ...user,
+          type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+          name: "backup-role-policy",
+          urn: `${user.urn}-backup`,
+          inputs: {
+            role: "backup",
+            policyArn: "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
+          },
+        });
+      },
+      expect: "pass",
+    },
+    {
+      name: "defeat: a role's inlinePolicies and managedPolicyArns",
+      change: (s) => {
+        const user = named(s, "restic-agent");
+        s.push({
+          ...user,
+          type: "aws:iam/role:Role",
+          name: "sneaky-role",
+          urn: `${user.urn}-role`,
+          inputs: {
+            inlinePolicies: [
+              {
+                name: "all",
+                policy: JSON.stringify({
+                  Version: "2012-10-17",
+                  Statement: [{ Effect: "Allow", Action: "s3:DeleteObjectVersion", Resource: "*" }],
+                }),
+              },
+            ],
+            managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonS3FullAccess"],
+          },
+        });
+      },
+      expect: [
+        "inlinePolicies[0]: Statement[0] grants s3:DeleteObjectVersion",
+        /attaches the AWS-managed policy arn:aws:iam::aws:policy\/AmazonS3FullAccess/,
+      ],
+    },
+    {
       name: "other deletions by name (object tagging)",
       change: withDocument((d) => d.Statement.push(allow("s3:DeleteObjectTagging") as never)),
       expect: ["Statement[5] grants s3:DeleteObjectTagging"],

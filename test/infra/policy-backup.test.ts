@@ -123,6 +123,15 @@ describe("backup-vault-locked", () => {
       expect: "pass",
     },
     {
+      name: "defeat: changeableForDays 36500 passes itself off as compliance mode",
+      change: (s) => {
+        named(s, "dr-vault-lock").inputs.changeableForDays = 3;
+        named(s, "primary-vault-lock").inputs.changeableForDays = 36500;
+      },
+      config: { requireComplianceMode: true },
+      expect: ["has changeableForDays 36500: the lock stays removable that long; at most 30 days"],
+    },
+    {
       name: "preview: the vault name is unknown, the lock found by dependency",
       change: (s) => {
         lock(s).backupVaultName = UNKNOWN_STRING;

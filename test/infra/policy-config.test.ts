@@ -23,10 +23,12 @@ describe("the pack", () => {
       "s3-bucket-public-access-blocked",
       "s3-bucket-tls-only",
       "s3-bucket-access-logging",
+      "s3-put-deny-not-if-header-absent",
       "kms-key-rotation-enabled",
       "backup-vault-locked",
       "backup-plan-copies-to-another-region",
       "backup-agent-no-destructive-permissions",
+      "backup-storage-protected",
       "dr-region-differs-from-primary",
       "required-tags",
     ]);
@@ -43,7 +45,7 @@ describe("the pack", () => {
     if (!resolved.ok) return;
     expect(resolved.configs.get("backup-vault-locked")).to.deep.equal({
       enforcementLevel: "mandatory",
-      properties: { minRetentionDays: 7, requireComplianceMode: false },
+      properties: { minRetentionDays: 7, requireComplianceMode: false, maxChangeableForDays: 30 },
     });
     expect(resolved.configs.get("s3-bucket-tls-only")).to.deep.equal({
       enforcementLevel: "mandatory",
@@ -68,7 +70,7 @@ describe("policy pack configuration", () => {
     expect(resolved.configs.get("kms-key-rotation-enabled")?.enforcementLevel).to.equal("disabled");
     expect(resolved.configs.get("backup-vault-locked")).to.deep.equal({
       enforcementLevel: "advisory",
-      properties: { minRetentionDays: 30, requireComplianceMode: false },
+      properties: { minRetentionDays: 30, requireComplianceMode: false, maxChangeableForDays: 30 },
     });
     expect(resolved.configs.get("s3-bucket-tls-only")?.enforcementLevel).to.equal("advisory");
   });

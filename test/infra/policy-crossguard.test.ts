@@ -116,6 +116,7 @@ describe("the pack under CrossGuard's own policy server (the test plays the engi
         "backup-agent-no-destructive-permissions",
         "backup-plan-copies-to-another-region",
         "s3-bucket-tls-only",
+        "s3-put-deny-not-if-header-absent",
       ]),
     );
     expect(
@@ -123,7 +124,11 @@ describe("the pack under CrossGuard's own policy server (the test plays the engi
         .filter((f) => f.level === "advisory")
         .map((f) => f.policy)
         .sort(),
-    ).to.deep.equal(["backup-plan-copies-to-another-region", "s3-bucket-tls-only"]);
+    ).to.deep.equal([
+      "backup-plan-copies-to-another-region",
+      "s3-bucket-tls-only",
+      "s3-put-deny-not-if-header-absent",
+    ]);
   });
 
   it("prod under mocks with prod's policy configuration, as shipped and weakened", async () => {

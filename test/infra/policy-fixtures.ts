@@ -199,7 +199,24 @@ function vault(name: string, region: string): MutableRecord[] {
 }
 
 /** A stack that passes every policy with the default configuration. */
+/** Types the program registers with protect: true (backup-storage-protected). */
+const PROTECTED_TYPES = new Set([
+  "aws:kms/key:Key",
+  "aws:backup/vault:Vault",
+  "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
+  "aws:s3/bucketVersioning:BucketVersioning",
+  "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
+]);
+
 export function compliantStack(): MutableRecord[] {
+  return compliantRecords().map((r) =>
+    PROTECTED_TYPES.has(r.type) || (r.type === "aws:s3/bucket:Bucket" && r.name === "offsite")
+      ? { ...r, protect: true }
+      : r,
+  );
+}
+
+function compliantRecords(): MutableRecord[] {
   return [
     record("aws:kms/key:Key", "offsite-key", {
       region: DR,

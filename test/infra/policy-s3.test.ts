@@ -327,13 +327,48 @@ describe("s3-bucket-access-logging", () => {
   policyCases(s3BucketAccessLogging, [
     { name: "logs to the log bucket", expect: "pass" },
     {
-      name: "no logging",
+      name: "no logging: the orphaned log bucket counts as a backup bucket too (strict, no switch)",
       change: (s) => without(s, "offsite-logging"),
-      expect: [`${BUCKET}: no aws.s3.BucketLogging`],
+      expect: [
+        `${BUCKET}: no aws.s3.BucketLogging`,
+        'aws:s3/bucket:Bucket "logs": no aws.s3.BucketLogging',
+      ],
     },
     {
-      name: "no logging anywhere: the log bucket is still known by its log-delivery grant",
-      change: (s) => without(s, "offsite-logging"),
+      name: "defeat: a log-delivery Allow in the backup bucket's policy does not make it a log bucket",
+      change: (s) => {
+        without(s, "offsite-logging");
+        const policy = named(s, "offsite-policy");
+        const doc = JSON.parse(String(policy.inputs.policy)) as { Statement: unknown[] };
+        doc.Statement.push({
+          Effect: "Allow",
+          Principal: { Service: "logging.s3.amazonaws.com" },
+          Action: "s3:PutObject",
+          Resource: "arn:aws:s3:::millbrook-offsite/*",
+        });
+        policy.inputs.policy = JSON.stringify(doc);
+      },
+      expect: [
+        `${BUCKET}: no aws.s3.BucketLogging`,
+        'aws:s3/bucket:Bucket "logs": no aws.s3.BucketLogging',
+      ],
+    },
+    {
+      name: "defeat: pointing a logging configuration at the Object Lock bucket does not exempt it",
+      change: (s) => {
+        const logging = named(s, "offsite-logging");
+        without(s, "offsite-logging");
+        s.push({
+          ...logging,
+          name: "logs-logging",
+          urn: logging.urn.replace("offsite-logging", "logs-logging"),
+          inputs: {
+            ...logging.inputs,
+            bucket: "millbrook-logs",
+            targetBucket: "millbrook-offsite",
+          },
+        });
+      },
       expect: [`${BUCKET}: no aws.s3.BucketLogging`],
     },
     {
@@ -341,7 +376,10 @@ describe("s3-bucket-access-logging", () => {
       change: (s) => {
         named(s, "offsite-logging").inputs.targetBucket = "millbrook-offsite";
       },
-      expect: ['logging "offsite-logging" writes the bucket\'s access logs into the bucket itself'],
+      expect: [
+        'logging "offsite-logging" writes the bucket\'s access logs into the bucket itself',
+        'aws:s3/bucket:Bucket "logs": no aws.s3.BucketLogging',
+      ],
     },
   ]);
 });

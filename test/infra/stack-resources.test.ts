@@ -165,12 +165,16 @@ for (const stack of ["dev", "prod"] as const) {
           const statements = statementsOf(
             r.forBucket("aws:s3/bucketPolicy:BucketPolicy", bucket)[0]!,
           );
+          // Only a put that names another encryption is refused (evaluated in
+          // agent-access-evaluation.test.ts); no "...IfExists" on a header in a Deny.
           const sse = statements.find(
-            (s) =>
-              s.Condition?.StringNotEqualsIfExists?.["s3:x-amz-server-side-encryption"] ===
-              "aws:kms",
+            (s) => s.Condition?.StringNotEquals?.["s3:x-amz-server-side-encryption"] === "aws:kms",
           );
           expect(sse).to.include({ Effect: "Deny", Action: "s3:PutObject" });
+          expect(sse!.Condition?.Null).to.deep.equal({
+            "s3:x-amz-server-side-encryption": "false",
+          });
+          expect(JSON.stringify(statements)).to.not.include("IfExists");
         }
       });
 
@@ -238,11 +242,13 @@ for (const stack of ["dev", "prod"] as const) {
       const policyOf = (agent: string) =>
         statementsOf(r.named("aws:iam/policy:Policy", `agent-${agent}-policy`));
 
-      it("grants no s3:DeleteObjectVersion and no wildcard action to any agent", () => {
+      it("grants no wildcard action, and s3:DeleteObjectVersion only to Veeam (its documented set)", () => {
         for (const agent of config.backupAgents) {
           for (const statement of policyOf(agent.name).filter((s) => s.Effect === "Allow")) {
             const actions = list(statement.Action);
-            expect(actions).to.not.include("s3:DeleteObjectVersion");
+            expect(actions.includes("s3:DeleteObjectVersion"), statement.Sid).to.equal(
+              agent.tool === "veeam" && statement.Sid === "ReadWriteOwnPrefix",
+            );
             expect(
               actions.some((a) => a.includes("*")),
               statement.Sid,
@@ -251,12 +257,11 @@ for (const stack of ["dev", "prod"] as const) {
         }
       });
 
-      it("denies deleting versions, changing versioning, lifecycle or policy, bypassing retention and deleting the key", () => {
+      it("denies changing versioning, lifecycle or policy, bypassing retention and deleting the key; restic may not delete versions", () => {
         for (const agent of config.backupAgents) {
           const deny = policyOf(agent.name).find((s) => s.Effect === "Deny");
           expect(deny?.Resource).to.equal("*");
           expect(list(deny!.Action)).to.include.members([
-            "s3:DeleteObjectVersion",
             "s3:PutBucketVersioning",
             "s3:PutLifecycleConfiguration",
             "s3:PutBucketPolicy",
@@ -264,32 +269,59 @@ for (const stack of ["dev", "prod"] as const) {
             "kms:ScheduleKeyDeletion",
             ...DENIED_AGENT_ACTIONS,
           ]);
+          expect(list(deny!.Action).includes("s3:DeleteObjectVersion")).to.equal(
+            agent.tool === "restic",
+          );
         }
       });
 
-      it("allows deletes only on restic's locks/ and writes only under the agent's prefix", () => {
+      it("allows restic deletes only on its locks/; each agent writes only under its prefix in its bucket", () => {
         const [bucket] = r.buckets("offsite-backup");
+        const [veeamBucket] = r.buckets("offsite-backup-veeam");
         for (const agent of config.backupAgents) {
+          const target = agent.tool === "veeam" ? veeamBucket! : bucket!;
           const allows = policyOf(agent.name).filter((s) => s.Effect === "Allow");
           const deletes = allows.filter((s) => list(s.Action).includes("s3:DeleteObject"));
-          if (agent.tool === "restic") {
-            expect(deletes.map((s) => s.Resource)).to.deep.equal([
-              `arn:aws:s3:::${bucket!.id}/${agent.prefix}locks/*`,
-            ]);
-          } else {
-            expect(deletes).to.have.lengthOf(0);
-          }
+          expect(deletes.map((s) => s.Resource)).to.deep.equal([
+            agent.tool === "restic"
+              ? `arn:aws:s3:::${target.id}/${agent.prefix}locks/*`
+              : `arn:aws:s3:::${target.id}/${agent.prefix}*`,
+          ]);
           const writes = allows.filter((s) => list(s.Action).includes("s3:PutObject"));
           expect(writes.map((s) => s.Resource)).to.deep.equal([
-            `arn:aws:s3:::${bucket!.id}/${agent.prefix}*`,
+            `arn:aws:s3:::${target.id}/${agent.prefix}*`,
           ]);
           const listing = allows.find((s) => list(s.Action).includes("s3:ListBucket"));
-          expect(listing?.Condition?.StringLike?.["s3:prefix"]).to.deep.equal([
-            agent.prefix,
-            `${agent.prefix}*`,
-          ]);
+          if (agent.tool === "restic") {
+            expect(listing?.Condition?.StringLike?.["s3:prefix"]).to.deep.equal([
+              agent.prefix,
+              `${agent.prefix}*`,
+            ]);
+          } else {
+            // Veeam's bucket is its own; Veeam documents an unconditioned ListBucket.
+            expect(listing?.Resource).to.equal(`arn:aws:s3:::${target.id}`);
+          }
         }
       });
+
+      if (config.backupAgents.some((a) => a.tool === "veeam")) {
+        it("gives Veeam its own bucket: Object Lock on, no default retention, no lifecycle rules", () => {
+          const [veeamBucket] = r.buckets("offsite-backup-veeam");
+          expect(veeamBucket!.inputs.objectLockEnabled).to.equal(true);
+          const [lock] = r.forBucket(
+            "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
+            veeamBucket!,
+          );
+          expect(lock!.inputs.objectLockEnabled).to.equal("Enabled");
+          expect(lock!.inputs.rule).to.equal(undefined);
+          expect(
+            r.forBucket(
+              "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+              veeamBucket!,
+            ),
+          ).to.have.lengthOf(0);
+        });
+      }
 
       it("gives each agent an access key whose secret stays a Pulumi secret", async () => {
         const run = await mockedStack(stack);
@@ -536,31 +568,120 @@ for (const stack of ["dev", "prod"] as const) {
         );
       });
 
+      const jobRules = () =>
+        r
+          .ofType("aws:cloudwatch/eventRule:EventRule")
+          .filter((x) => String(x.inputs.eventPattern).includes('"aws.backup"'));
+      const alarmNamed = (suffix: string) =>
+        r
+          .ofType("aws:cloudwatch/metricAlarm:MetricAlarm")
+          .find((a) => String(a.inputs.name).endsWith(suffix))!;
+
       it("routes failed or expired backup, copy and restore jobs to the topic", () => {
-        const rules = r.ofType("aws:cloudwatch/eventRule:EventRule");
+        const rules = jobRules();
         expect(rules).to.have.length(6);
         const patterns = rules.map((x) => JSON.parse(String(x.inputs.eventPattern)) as Json);
         const backup = patterns.find((p) =>
           arr(p["detail-type"]).includes("Backup Job State Change" as never),
         );
         expect(obj(backup!.detail).state).to.have.members(["FAILED", "ABORTED", "EXPIRED"]);
-        expect(r.ofType("aws:cloudwatch/eventTarget:EventTarget")).to.have.length(6);
       });
 
-      it("alarms when no backup completed within the RPO", () => {
-        const [alarm] = r.ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
-        const window = Number(alarm!.inputs.period) * Number(alarm!.inputs.evaluationPeriods);
-        expect(window).to.equal(config.objectives.rpoHours * 3600);
-        expect(alarm!.inputs).to.include({
-          namespace: "AWS/Backup",
-          metricName: "NumberOfBackupJobsCompleted",
-          comparisonOperator: "LessThanThreshold",
-          threshold: 1,
-          treatMissingData: "breaching",
-        });
-        expect(obj(alarm!.inputs.dimensions).BackupVaultName).to.equal(
-          `millbrook-${stack}-primary`,
+      it("routes tampering to the topic in both regions: key retired, bucket or vault protection changed, CloudTrail stopped", () => {
+        for (const region of [config.primaryRegion, config.drRegion]) {
+          const rules = r
+            .ofType("aws:cloudwatch/eventRule:EventRule")
+            .filter((x) => x.inputs.region === region)
+            .map((x) => JSON.parse(String(x.inputs.eventPattern)) as Json)
+            .filter((p) => arr(p["detail-type"]).includes("AWS API Call via CloudTrail" as never));
+          const names = rules.flatMap((p) => arr(obj(p.detail).eventName) as unknown as string[]);
+          expect(names, region).to.include.members([
+            "ScheduleKeyDeletion",
+            "DisableKey",
+            "PutBucketPolicy",
+            "PutObjectLockConfiguration",
+            "PutBackupVaultAccessPolicy",
+            "DeleteBackupVaultLockConfiguration",
+            "StopLogging",
+            "DeleteTrail",
+          ]);
+        }
+        const targets = r.ofType("aws:cloudwatch/eventTarget:EventTarget");
+        const rules = r.ofType("aws:cloudwatch/eventRule:EventRule");
+        expect(targets).to.have.length(rules.length);
+      });
+
+      it("alarms when AWS Backup started jobs but none completed within the RPO; nothing tagged is no alarm", () => {
+        const alarm = alarmNamed("-no-backup-within-rpo");
+        const queries = alarm.inputs.metricQueries as Json[];
+        const metrics = queries.filter((q) => q.metric !== undefined).map((q) => obj(q.metric));
+        expect(metrics.map((m) => m.metricName)).to.have.members([
+          "NumberOfBackupJobsCreated",
+          "NumberOfBackupJobsCompleted",
+        ]);
+        for (const m of metrics) {
+          expect(obj(m.dimensions).BackupVaultName).to.equal(`millbrook-${stack}-primary`);
+          expect(Number(m.period) * Number(alarm.inputs.evaluationPeriods)).to.equal(
+            config.objectives.rpoHours * 3600,
+          );
+        }
+        expect(queries.find((q) => q.returnData === true)?.expression).to.equal(
+          "IF(FILL(created, 0) > 0 AND FILL(completed, 0) < 1, 1, 0)",
         );
+        expect(alarm.inputs.treatMissingData).to.equal("notBreaching");
+      });
+
+      it("alarms when an agent uploads nothing under its prefix within the RPO (no data is a breach)", () => {
+        for (const agent of config.backupAgents) {
+          const alarm = alarmNamed(`-${agent.name}-no-upload-within-rpo`);
+          expect(alarm.inputs).to.include({
+            region: config.drRegion,
+            namespace: "Stronghold/Uploads",
+            comparisonOperator: "LessThanThreshold",
+            threshold: 1,
+            treatMissingData: "breaching",
+          });
+          const window = Number(alarm.inputs.period) * Number(alarm.inputs.evaluationPeriods);
+          expect(window).to.equal(config.objectives.rpoHours * 3600);
+          const rule = r.named("aws:cloudwatch/eventRule:EventRule", `uploads-${agent.name}`);
+          const pattern = JSON.parse(String(rule.inputs.eventPattern)) as Json;
+          expect(arr(pattern["detail-type"])).to.deep.equal(["Object Created"]);
+          expect(obj(obj(pattern.detail).object).key).to.deep.equal([{ prefix: agent.prefix }]);
+        }
+        for (const bucket of [
+          ...r.buckets("offsite-backup"),
+          ...r.buckets("offsite-backup-veeam"),
+        ]) {
+          const [notification] = r.forBucket(
+            "aws:s3/bucketNotification:BucketNotification",
+            bucket,
+          );
+          expect(notification?.inputs.eventbridge, bucket.name).to.equal(true);
+        }
+      });
+
+      it("records write data events on every backup bucket in a multi-region trail", () => {
+        const [trail] = r.ofType("aws:cloudtrail/trail:Trail");
+        expect(trail!.inputs).to.include({
+          isMultiRegionTrail: true,
+          enableLogFileValidation: true,
+          includeGlobalServiceEvents: true,
+        });
+        const selectors = trail!.inputs.eventSelectors as Json[];
+        const values = selectors.flatMap((s) =>
+          (s.dataResources as Json[]).flatMap((d) => d.values as string[]),
+        );
+        const backupBuckets = r
+          .ofType("aws:s3/bucket:Bucket")
+          .filter((b) => String(tagsOf(b).purpose).startsWith("offsite-backup"));
+        expect(values).to.have.members(backupBuckets.map((b) => `arn:aws:s3:::${b.id}/`));
+      });
+
+      it("versions every log bucket", () => {
+        for (const bucket of r.buckets("access-logs")) {
+          const [versioning] = r.forBucket("aws:s3/bucketVersioning:BucketVersioning", bucket);
+          expect(obj(versioning!.inputs.versioningConfiguration).status).to.equal("Enabled");
+        }
       });
     });
   });

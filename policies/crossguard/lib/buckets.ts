@@ -10,11 +10,9 @@
 import type { PolicyResource } from "@pulumi/policy";
 import * as aws from "@pulumi/aws";
 import { tryRead, type UnknownTracker } from "./known.js";
-import { parsePolicyDocument, statementCovers } from "./policy-document.js";
-import { asList, isRecord, nonEmptyString, prop } from "./values.js";
+import { nonEmptyString, prop } from "./values.js";
 
 const BUCKET_TYPE = "aws:s3/bucket:Bucket";
-const LOG_DELIVERY_SERVICE = "logging.s3.amazonaws.com";
 
 /** A resource class as CrossGuard's `isType` takes it. */
 type ResourceClass = Parameters<PolicyResource["isType"]>[0];
@@ -43,28 +41,13 @@ export interface BucketIndex {
     property?: string,
   ): { readonly found: readonly PolicyResource[]; readonly undecided?: Error };
   /**
-   * "log" for a bucket that receives server access logs (a logging configuration's target, or a
-   * bucket whose policy admits S3 log delivery: S3 requires SSE-S3 and no default retention
-   * there), "backup" for any other; an Error when a logging target is unknown yet.
+   * "log" for a bucket that receives server access logs (a logging configuration's target without
+   * Object Lock: S3 requires SSE-S3 and no default retention there), "backup" for any other; an
+   * Error when a logging target is unknown yet. A bucket policy admitting S3's log delivery does
+   * not make a bucket a log bucket: one Allow statement would otherwise switch every bucket rule
+   * off for a backup bucket.
    */
   roleOf(bucket: PolicyResource): "backup" | "log" | Error;
-}
-
-/** Whether a bucket policy allows S3's log delivery service to put objects (a known document only). */
-function grantsLogDelivery(policy: PolicyResource): boolean {
-  const text = tryRead(() => prop(policy, "policy"));
-  if (!text.known) return false;
-  const parsed = parsePolicyDocument(text.value);
-  return (
-    parsed.ok &&
-    parsed.statements.some(
-      (s) =>
-        s.effect === "Allow" &&
-        isRecord(s.principal) &&
-        asList(s.principal.Service).includes(LOG_DELIVERY_SERVICE) &&
-        statementCovers(s, "s3:PutObject"),
-    )
-  );
 }
 
 /** Indexes the stack's buckets and their siblings; resolving references by dependency, then by value. */
@@ -121,10 +104,11 @@ export function indexBuckets(resources: readonly PolicyResource[]): BucketIndex 
       for (const t of targets)
         if (!(sources instanceof Array && sources.includes(t))) logTargets.add(t);
   }
-  // A bucket whose policy lets S3 deliver access logs into it is a log bucket too, even when no
-  // logging configuration points at it (yet, or any more).
-  for (const [bucket, policies] of attach(aws.s3.BucketPolicy, "bucket").byBucket) {
-    if (policies.some(grantsLogDelivery)) logTargets.add(bucket);
+  // A bucket with Object Lock holds backups whatever points at it: making it a logging target
+  // must not exempt it from the bucket rules.
+  for (const bucket of [...logTargets]) {
+    const lock = tryRead(() => prop(bucket, "objectLockEnabled"));
+    if (!lock.known || lock.value === true) logTargets.delete(bucket);
   }
 
   return {

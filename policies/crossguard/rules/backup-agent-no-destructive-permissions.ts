@@ -1,7 +1,9 @@
 /**
  * A stolen backup-agent credential cannot destroy backups: identity policies grant no deletion
- * (except of restic's lock files), no governance-retention bypass, and no change to versioning,
- * lifecycle, bucket policy, Object Lock or the keys.
+ * (except of restic's lock files, and the object and expired-version deletes Veeam's documented
+ * set requires under the configured prefixes, where Object Lock retention protects locked
+ * versions), no governance-retention bypass, and no change to versioning, lifecycle, bucket
+ * policy, Object Lock or the keys.
  */
 import {
   type PolicyConfigSchema,
@@ -16,12 +18,14 @@ import {
   statementCovers,
   type Statement,
 } from "../lib/policy-document.js";
-import { prop } from "../lib/values.js";
+import { isRecord, prop } from "../lib/values.js";
 
 /** Configuration of backup-agent-no-destructive-permissions. */
 export interface AgentPermissionsConfig {
   readonly forbiddenActions: readonly string[];
   readonly deleteAllowedPrefixes: readonly string[];
+  readonly versionDeletePrefixes: readonly string[];
+  readonly allowedManagedPolicies: readonly string[];
 }
 
 /** Actions that would let a credential destroy or unprotect backups. */
@@ -44,6 +48,14 @@ export const DEFAULT_FORBIDDEN_ACTIONS = [
   "backup:UpdateRecoveryPointLifecycle",
 ] as const;
 
+/** AWS Backup's service-role policies: scoped to what AWS Backup does for the town. */
+export const AWS_BACKUP_SERVICE_POLICIES = [
+  "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
+  "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
+  "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForS3Backup",
+  "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForS3Restore",
+] as const;
+
 const configSchema: PolicyConfigSchema = {
   properties: {
     forbiddenActions: {
@@ -58,6 +70,20 @@ const configSchema: PolicyConfigSchema = {
       default: ["locks/"],
       description:
         "Key prefixes (the last folder of the object key, like restic's locks/) under which s3:DeleteObject may be granted.",
+    },
+    versionDeletePrefixes: {
+      type: "array",
+      items: { type: "string", pattern: "^[^*?]+/$" },
+      default: ["veeam/"],
+      description:
+        "Key prefixes (the first folder of the object key) of clients whose vendor requires deleting objects and expired versions (Veeam); locked versions stay protected by Object Lock retention.",
+    },
+    allowedManagedPolicies: {
+      type: "array",
+      items: { type: "string", pattern: "^arn:aws[a-z-]*:iam::aws:policy/" },
+      default: [...AWS_BACKUP_SERVICE_POLICIES],
+      description:
+        "AWS-managed policies that may be attached (their documents are not in the program, so any other is refused: AdministratorAccess would grant everything).",
     },
   },
 };
@@ -75,10 +101,28 @@ function onlyUnderAllowedPrefix(resource: string, prefixes: readonly string[]): 
   return prefixes.some((prefix) => fixed === prefix || fixed.endsWith(`/${prefix}`));
 }
 
+/** Whether an object ARN names only keys under a version-delete prefix: `arn:aws:s3:::b/veeam/*`. */
+function onlyUnderVersionDeletePrefix(resource: string, prefixes: readonly string[]): boolean {
+  const match = /^arn:[^:]+:s3:::[^/*?]+\/(.*)$/.exec(resource);
+  if (!match) return false;
+  const key = match[1]!;
+  const fixed = key.endsWith("*") ? key.slice(0, -1) : key;
+  if (/[*?]/.test(fixed)) return false;
+  return prefixes.some((prefix) => fixed.startsWith(prefix));
+}
+
 /** The problems of one Allow statement, each a sentence. */
 function statementProblems(statement: Statement, config: AgentPermissionsConfig): string[] {
   const problems: string[] = [];
-  const granted = config.forbiddenActions.filter((action) => statementCovers(statement, action));
+  const vendorDeletes =
+    statement.notResources.length === 0 &&
+    statement.resources.length > 0 &&
+    statement.resources.every((r) => onlyUnderVersionDeletePrefix(r, config.versionDeletePrefixes));
+  const granted = config.forbiddenActions.filter(
+    (action) =>
+      statementCovers(statement, action) &&
+      !(vendorDeletes && actionMatches(action, "s3:DeleteObjectVersion")),
+  );
   if (granted.length > 0) problems.push(`grants ${granted.join(", ")}`);
   // Any other named s3:Delete* action (tagging, bucket settings) is a deletion too.
   const namedDeletes = statement.actions.filter(
@@ -86,10 +130,11 @@ function statementProblems(statement: Statement, config: AgentPermissionsConfig)
       !/[*?]/.test(a) &&
       /^s3:delete/i.test(a) &&
       !actionMatches(a, "s3:DeleteObject") &&
+      !(vendorDeletes && actionMatches(a, "s3:DeleteObjectVersion")) &&
       !granted.some((g) => actionMatches(a, g)),
   );
   if (namedDeletes.length > 0) problems.push(`grants ${namedDeletes.join(", ")}`);
-  if (statementCovers(statement, "s3:DeleteObject")) {
+  if (statementCovers(statement, "s3:DeleteObject") && !vendorDeletes) {
     const broad =
       statement.notResources.length > 0
         ? ["NotResource"]
@@ -132,9 +177,49 @@ const IAM_POLICY_TYPES: ReadonlySet<string> = new Set([
   "aws:iam/groupPolicy:GroupPolicy",
 ]);
 
+/** Resources that attach a managed policy by ARN, and the property holding it. */
+const ATTACHMENT_TYPES: ReadonlySet<string> = new Set([
+  "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+  "aws:iam/policyAttachment:PolicyAttachment",
+]);
+
+/** A managed policy ARN the pack cannot read: an AWS-managed one outside the allowed list. */
+function checkManagedArn(
+  arn: unknown,
+  config: AgentPermissionsConfig,
+  report: (m: string) => void,
+): void {
+  if (typeof arn !== "string" || !/^arn:aws[a-z-]*:iam::aws:policy\//.test(arn)) return;
+  if (config.allowedManagedPolicies.includes(arn)) return;
+  report(
+    `attaches the AWS-managed policy ${arn}, whose permissions the pack cannot show to be safe (AdministratorAccess and the like grant every destructive action); attach a customer-managed policy instead`,
+  );
+}
+
 const validate: ResourceValidation = (args, reportViolation) => {
+  const config = configOf<AgentPermissionsConfig>(configSchema, args);
+  if (ATTACHMENT_TYPES.has(args.type)) {
+    checkManagedArn(prop(args, "policyArn"), config, reportViolation);
+    return;
+  }
+  if (args.type === "aws:iam/role:Role") {
+    // A role can carry policies itself: inline documents and (deprecated) managed ARNs.
+    const inline = prop(args, "inlinePolicies");
+    for (const [i, entry] of (Array.isArray(inline) ? inline : []).entries()) {
+      const document = isRecord(entry) ? entry.policy : undefined;
+      if (document === undefined) continue;
+      validateDocument(document, args, (m) => reportViolation(`inlinePolicies[${i}]: ${m}`));
+    }
+    const managed = prop(args, "managedPolicyArns");
+    for (const arn of Array.isArray(managed) ? managed : []) {
+      checkManagedArn(arn, config, reportViolation);
+    }
+    return;
+  }
   if (!IAM_POLICY_TYPES.has(args.type)) {
-    args.notApplicable("Policy only applies to IAM identity policies");
+    args.notApplicable("Policy only applies to IAM identity policies and their attachments");
   }
   validateDocument(prop(args, "policy"), args, reportViolation);
 };
@@ -143,7 +228,7 @@ const validate: ResourceValidation = (args, reportViolation) => {
 export const backupAgentNoDestructivePermissions: ResourceValidationPolicy = {
   name: "backup-agent-no-destructive-permissions",
   description:
-    "IAM policies (aws.iam.Policy, UserPolicy, RolePolicy, GroupPolicy) grant no deletion except s3:DeleteObject under restic's locks/, and none of the forbidden actions: deleting object versions, bypassing governance retention, changing versioning, lifecycle, bucket policy, Object Lock or public access block, scheduling KMS key deletion.",
+    "IAM policies (aws.iam.Policy, UserPolicy, RolePolicy, GroupPolicy, a Role's inlinePolicies) and managed-policy attachments (aws.iam.*PolicyAttachment, a Role's managedPolicyArns: no AWS-managed policy outside allowedManagedPolicies) grant no deletion except s3:DeleteObject under restic's locks/, and none of the forbidden actions: deleting object versions, bypassing governance retention, changing versioning, lifecycle, bucket policy, Object Lock or public access block, scheduling KMS key deletion.",
   enforcementLevel: "mandatory",
   configSchema,
   validateResource: validate,

@@ -9,6 +9,7 @@ import { describeResource, nonEmptyString, prop } from "../lib/values.js";
 export interface VaultLockConfig {
   readonly minRetentionDays: number;
   readonly requireComplianceMode: boolean;
+  readonly maxChangeableForDays: number;
 }
 
 const configSchema: PolicyConfigSchema = {
@@ -25,6 +26,13 @@ const configSchema: PolicyConfigSchema = {
       default: false,
       description:
         "Require changeableForDays, which turns the lock into compliance mode: after the grace time nobody, not even the account root, can remove it.",
+    },
+    maxChangeableForDays: {
+      type: "integer",
+      minimum: 3,
+      default: 30,
+      description:
+        "The longest grace time a compliance-mode lock may have: until it ends the lock can still be removed, so changeableForDays: 36500 is governance mode for a century.",
     },
   },
 };
@@ -108,6 +116,18 @@ export const backupVaultLocked: StackValidationPolicy = {
           typeof changeable.value !== "number"
         ) {
           report(`${where} sets no changeableForDays, so it stays a governance-mode lock`);
+        }
+        // AWS Backup: until changeableForDays have passed the lock can be deleted or changed;
+        // only then is it compliance mode. A long grace time is governance mode in disguise.
+        if (
+          config.requireComplianceMode &&
+          changeable.known &&
+          typeof changeable.value === "number" &&
+          changeable.value > config.maxChangeableForDays
+        ) {
+          report(
+            `${where} has changeableForDays ${changeable.value}: the lock stays removable that long; at most ${config.maxChangeableForDays} days before it becomes immutable`,
+          );
         }
       }
     }

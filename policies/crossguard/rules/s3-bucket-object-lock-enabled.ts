@@ -1,4 +1,9 @@
-/** Offsite backup buckets are immutable: Object Lock with a default retention. */
+/**
+ * Offsite backup buckets are immutable: Object Lock with a default retention — except the buckets
+ * the pack's configuration names as per-object (Veeam's, which sets each object's retention and
+ * documents that a default retention on its bucket causes data loss). The list lives in the pack
+ * configuration, outside the program, so the program cannot exempt a bucket by itself.
+ */
 import * as aws from "@pulumi/aws";
 import type { PolicyConfigSchema, StackValidationPolicy } from "@pulumi/policy";
 import { missingSibling } from "../lib/buckets.js";
@@ -10,6 +15,7 @@ import { isRecord, prop } from "../lib/values.js";
 export interface ObjectLockConfig {
   readonly minRetentionDays: number;
   readonly allowedModes: readonly ("GOVERNANCE" | "COMPLIANCE")[];
+  readonly perObjectRetentionBuckets: readonly string[];
 }
 
 const configSchema: PolicyConfigSchema = {
@@ -29,6 +35,14 @@ const configSchema: PolicyConfigSchema = {
       default: ["GOVERNANCE", "COMPLIANCE"],
       description:
         "Object Lock modes a bucket may use; production stacks may insist on COMPLIANCE.",
+    },
+    perObjectRetentionBuckets: {
+      type: "array",
+      items: { type: "string", minLength: 1 },
+      uniqueItems: true,
+      default: ["offsite-veeam"],
+      description:
+        "Logical names of buckets whose client sets each object's retention itself (Veeam): Object Lock must be on, a default retention is not required.",
     },
   },
 };
@@ -72,6 +86,7 @@ export const s3BucketObjectLockEnabled: StackValidationPolicy = {
         report(`${where} has objectLockEnabled ${JSON.stringify(state)}; expected "Enabled"`);
       }
       if (mode === undefined && days === undefined && years === undefined) {
+        if (config.perObjectRetentionBuckets.includes(bucket.name)) continue;
         report(`${where} has no rule.defaultRetention; new objects would not be locked`);
         continue;
       }

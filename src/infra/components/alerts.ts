@@ -1,12 +1,14 @@
 /**
- * Tells people when backups go wrong: an SNS topic per region with e-mail subscriptions,
- * EventBridge rules for failed or expired backup, copy and restore jobs, and a CloudWatch alarm
- * when no backup job completed within the recovery point objective.
+ * Tells people when backups go wrong or someone weakens them: an SNS topic per region with e-mail
+ * subscriptions, EventBridge rules for failed or expired backup, copy and restore jobs and for
+ * tampering (key retired, bucket or vault protection changed, CloudTrail stopped), and a
+ * CloudWatch alarm when AWS Backup started jobs but none completed within the RPO.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { tagged, type Tags } from "../tags.js";
 import { policyJson } from "./policy-documents.js";
+import { TAMPER_EVENTS, tamperPattern } from "./tamper-events.js";
 
 export interface AlertsArgs {
   readonly namePrefix: string;
@@ -28,6 +30,16 @@ export const ALERTING_JOB_STATES = {
   "copy-job-failed": { detailType: "Copy Job State Change", states: ["FAILED"] },
   "restore-job-failed": { detailType: "Restore Job State Change", states: ["FAILED", "ABORTED"] },
 } as const;
+
+/**
+ * The RPO as one period (jobs created and completed are compared in the same period): up to a
+ * day, one period of the RPO; beyond, whole days, each of which must show the stall.
+ */
+export function rpoJobWindow(rpoHours: number): { period: number; evaluationPeriods: number } {
+  return rpoHours <= 24
+    ? { period: rpoHours * 3600, evaluationPeriods: 1 }
+    : { period: 86400, evaluationPeriods: Math.ceil(rpoHours / 24) };
+}
 
 /**
  * CloudWatch alarms look back at most one day with hourly periods: an RPO up to 24 hours is
@@ -56,24 +68,42 @@ export class Alerts extends pulumi.ComponentResource {
     };
     this.topicArns = { primary: topics.primary.arn, dr: topics.dr.arn };
 
-    const window = rpoAlarmWindow(args.rpoHours);
+    const window = rpoJobWindow(args.rpoHours);
+    const jobs = (id: string, metricName: string) => ({
+      id,
+      metric: {
+        namespace: "AWS/Backup",
+        metricName,
+        dimensions: { BackupVaultName: args.primaryVaultName },
+        period: window.period,
+        stat: "Sum",
+      },
+    });
     new aws.cloudwatch.MetricAlarm(
       `${name}-rpo-breached`,
       {
         region: args.primaryRegion,
         name: `${args.namePrefix}-no-backup-within-rpo`,
-        alarmDescription: `No AWS Backup job completed in vault ${args.primaryVaultName} within the ${args.rpoHours}-hour RPO`,
-        namespace: "AWS/Backup",
-        metricName: "NumberOfBackupJobsCompleted",
-        dimensions: { BackupVaultName: args.primaryVaultName },
-        statistic: "Sum",
-        period: window.period,
+        alarmDescription: `AWS Backup started jobs in vault ${args.primaryVaultName} but none completed within the ${args.rpoHours}-hour RPO`,
+        metricQueries: [
+          jobs("created", "NumberOfBackupJobsCreated"),
+          jobs("completed", "NumberOfBackupJobsCompleted"),
+          {
+            id: "stalled",
+            expression: "IF(FILL(created, 0) > 0 AND FILL(completed, 0) < 1, 1, 0)",
+            label: "jobs started, none completed",
+            returnData: true,
+          },
+        ],
         evaluationPeriods: window.evaluationPeriods,
         datapointsToAlarm: window.evaluationPeriods,
-        comparisonOperator: "LessThanThreshold",
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
         threshold: 1,
-        // No data means no job completed, which is exactly the failure to catch.
-        treatMissingData: "breaching",
+        // Deliberate: with nothing tagged for AWS Backup no job is created and there is nothing
+        // to miss, so missing data is not a breach (it used to keep the alarm in ALARM for
+        // ever). A deleted or emptied plan is caught by the vault-protection-changed rule, and
+        // stopped uploads by the agents' freshness alarms.
+        treatMissingData: "notBreaching",
         alarmActions: [topics.primary.arn],
         okActions: [topics.primary.arn],
         tags,
@@ -131,6 +161,24 @@ export class Alerts extends pulumi.ComponentResource {
         { parent: this },
       );
     });
+    for (const [rule, event] of Object.entries(TAMPER_EVENTS)) {
+      const eventRule = new aws.cloudwatch.EventRule(
+        `${name}-${rule}`,
+        {
+          region,
+          name: `${args.namePrefix}-${rule}`,
+          description: `Tampering: ${event.description}`,
+          eventPattern: tamperPattern(event),
+          tags,
+        },
+        { parent: this },
+      );
+      new aws.cloudwatch.EventTarget(
+        `${name}-${rule}-target`,
+        { region, rule: eventRule.name, arn: topic.arn },
+        { parent: this },
+      );
+    }
     for (const [rule, { detailType, states }] of Object.entries(ALERTING_JOB_STATES)) {
       const eventRule = new aws.cloudwatch.EventRule(
         `${name}-${rule}`,

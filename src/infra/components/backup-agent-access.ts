@@ -1,7 +1,8 @@
 /**
- * The IAM identity an on-premises backup agent (restic, Veeam) uses to write to the offsite
- * bucket: read, write and list under its own prefix, delete only restic's lock files, and
- * explicit denies on everything that could destroy backups or weaken their protection.
+ * The IAM identity an on-premises backup agent (restic, Veeam) uses to write to its offsite
+ * bucket: what its vendor documents under its own prefix (restic deletes only its lock files;
+ * Veeam manages per-object retention and removes expired versions), and explicit denies on
+ * everything that could destroy backups or weaken their protection.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -19,7 +20,6 @@ export interface BackupAgentAccessArgs {
 
 /** Actions no backup agent may ever perform, whatever else a policy grants. */
 export const DENIED_AGENT_ACTIONS = [
-  "s3:DeleteObjectVersion",
   "s3:DeleteBucket",
   "s3:PutBucketVersioning",
   "s3:PutLifecycleConfiguration",
@@ -27,6 +27,7 @@ export const DENIED_AGENT_ACTIONS = [
   "s3:DeleteBucketPolicy",
   "s3:PutBucketObjectLockConfiguration",
   "s3:PutReplicationConfiguration",
+  "s3:PutBucketPublicAccessBlock",
   "s3:BypassGovernanceRetention",
   "kms:ScheduleKeyDeletion",
   "kms:DisableKey",
@@ -34,47 +35,97 @@ export const DENIED_AGENT_ACTIONS = [
   "kms:PutKeyPolicy",
 ] as const;
 
-/** Object-level actions each tool needs under its prefix (Veeam sets retention itself). */
-const OBJECT_ACTIONS: Readonly<Record<AgentTool, readonly string[]>> = {
-  restic: ["s3:PutObject", "s3:GetObject", "s3:GetObjectVersion"],
-  veeam: [
-    "s3:PutObject",
-    "s3:GetObject",
-    "s3:GetObjectVersion",
-    "s3:GetObjectRetention",
-    "s3:PutObjectRetention",
-    "s3:GetObjectLegalHold",
-  ],
+/**
+ * What each tool needs, from its vendor. restic (internal/backend/s3): list with a prefix, put,
+ * get and head objects, delete its lock files. Veeam's documented set for S3 with immutability:
+ * it lists versions, sets each object's retention and legal hold itself, and deletes expired
+ * versions itself — locked versions are protected by their Object Lock retention, not by IAM.
+ */
+interface ToolAccess {
+  readonly bucketActions: readonly string[];
+  /** Whether listing is limited to the agent's prefix (the bucket is shared). */
+  readonly listOwnPrefixOnly: boolean;
+  readonly objectActions: readonly string[];
+  /** Actions on every resource ("*"), as the vendor documents them. */
+  readonly accountActions: readonly string[];
+  /** Deletions denied explicitly for this tool (on top of DENIED_AGENT_ACTIONS). */
+  readonly deniedDeletes: readonly string[];
+}
+
+/** The access each supported tool gets. */
+export const TOOL_ACCESS: Readonly<Record<AgentTool, ToolAccess>> = {
+  restic: {
+    bucketActions: [
+      "s3:GetBucketLocation",
+      "s3:GetBucketVersioning",
+      "s3:GetBucketObjectLockConfiguration",
+    ],
+    listOwnPrefixOnly: true,
+    objectActions: ["s3:PutObject", "s3:GetObject", "s3:GetObjectVersion"],
+    accountActions: [],
+    deniedDeletes: ["s3:DeleteObjectVersion"],
+  },
+  veeam: {
+    bucketActions: [
+      "s3:ListBucket",
+      "s3:ListBucketVersions",
+      "s3:GetBucketLocation",
+      "s3:GetBucketVersioning",
+      "s3:GetBucketObjectLockConfiguration",
+    ],
+    listOwnPrefixOnly: false,
+    objectActions: [
+      "s3:PutObject",
+      "s3:GetObject",
+      "s3:GetObjectVersion",
+      "s3:DeleteObject",
+      "s3:DeleteObjectVersion",
+      "s3:GetObjectRetention",
+      "s3:PutObjectRetention",
+      "s3:GetObjectLegalHold",
+      "s3:PutObjectLegalHold",
+    ],
+    accountActions: ["s3:ListAllMyBuckets"],
+    deniedDeletes: [],
+  },
 };
 
-/** The agent's policy: least privilege on its prefix, explicit denies on destruction. */
+/** The agent's policy: its vendor's documented set on its prefix, explicit denies on destruction. */
 export function agentPolicyStatements(args: BackupAgentAccessArgs): Statement[] {
   const { bucketArn, kmsKeyArn, agent } = args;
-  const statements: Statement[] = [
-    {
+  const access = TOOL_ACCESS[agent.tool];
+  const statements: Statement[] = [];
+  if (access.listOwnPrefixOnly) {
+    statements.push({
       Sid: "ListOwnPrefix",
       Effect: "Allow",
       Action: "s3:ListBucket",
       Resource: bucketArn,
       Condition: { StringLike: { "s3:prefix": [agent.prefix, `${agent.prefix}*`] } },
-    },
+    });
+  }
+  statements.push(
     {
       Sid: "ReadBucketSettings",
       Effect: "Allow",
-      Action: [
-        "s3:GetBucketLocation",
-        "s3:GetBucketVersioning",
-        "s3:GetBucketObjectLockConfiguration",
-      ],
+      Action: [...access.bucketActions],
       Resource: bucketArn,
     },
     {
       Sid: "ReadWriteOwnPrefix",
       Effect: "Allow",
-      Action: OBJECT_ACTIONS[agent.tool],
+      Action: [...access.objectActions],
       Resource: pulumi.interpolate`${bucketArn}/${agent.prefix}*`,
     },
-  ];
+  );
+  if (access.accountActions.length > 0) {
+    statements.push({
+      Sid: "FindBucket",
+      Effect: "Allow",
+      Action: [...access.accountActions],
+      Resource: "*",
+    });
+  }
   if (agent.tool === "restic") {
     // restic removes its own lock files; in a versioned bucket that only adds a delete marker.
     statements.push({
@@ -91,7 +142,12 @@ export function agentPolicyStatements(args: BackupAgentAccessArgs): Statement[] 
       Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
       Resource: kmsKeyArn,
     },
-    { Sid: "DenyDestruction", Effect: "Deny", Action: [...DENIED_AGENT_ACTIONS], Resource: "*" },
+    {
+      Sid: "DenyDestruction",
+      Effect: "Deny",
+      Action: [...access.deniedDeletes, ...DENIED_AGENT_ACTIONS],
+      Resource: "*",
+    },
   );
   return statements;
 }

@@ -9,6 +9,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { BackupFrequency } from "../config-schema.js";
 import type { StackConfig } from "../config.js";
 import { tagged, type Tags } from "../tags.js";
+import { attachKeyPolicy, type AccessRoleArns } from "./key-policy.js";
+import { kept } from "./kept.js";
 import { backupKey } from "./offsite-backup-storage.js";
 import { assumedBy, policyJson } from "./policy-documents.js";
 
@@ -23,7 +25,57 @@ export interface BackupVaultsArgs {
   readonly restoreTesting?: StackConfig["restoreTesting"];
   readonly objectives: StackConfig["objectives"];
   readonly topicArns: { readonly primary: pulumi.Input<string>; readonly dr: pulumi.Input<string> };
+  readonly roles: AccessRoleArns;
+  /** The vault in the backup account, when the stack has one: every DR copy goes there too. */
+  readonly accountCopy?: {
+    readonly vaultArn: pulumi.Input<string>;
+    readonly accountId: string;
+  };
   readonly tags: Tags;
+}
+
+/** Vault settings only the deployer role may change: each one guards the recovery points. */
+export const VAULT_PROTECTION_SETTINGS = [
+  "backup:PutBackupVaultAccessPolicy",
+  "backup:PutBackupVaultLockConfiguration",
+  "backup:PutBackupVaultNotifications",
+] as const;
+
+/** Requests that remove a vault or what guards it: only the break-glass role may make them. */
+export const VAULT_DESTRUCTION = [
+  "backup:DeleteBackupVault",
+  "backup:DeleteBackupVaultAccessPolicy",
+  "backup:DeleteBackupVaultLockConfiguration",
+  "backup:DeleteBackupVaultNotifications",
+] as const;
+
+/** The vault's access policy: nobody deletes recovery points; only the deployer changes the vault. */
+export function vaultPolicyStatements(roles: AccessRoleArns) {
+  return [
+    {
+      Sid: "DenyManualDeletion",
+      Effect: "Deny" as const,
+      Principal: { AWS: "*" },
+      Action: ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"],
+      Resource: "*",
+    },
+    {
+      Sid: "OnlyDeployerChangesVault",
+      Effect: "Deny" as const,
+      Principal: { AWS: "*" },
+      Action: [...VAULT_PROTECTION_SETTINGS],
+      Resource: "*",
+      Condition: { ArnNotEquals: { "aws:PrincipalArn": roles.deployer } },
+    },
+    {
+      Sid: "OnlyBreakGlassDestroys",
+      Effect: "Deny" as const,
+      Principal: { AWS: "*" },
+      Action: [...VAULT_DESTRUCTION],
+      Resource: "*",
+      Condition: { ArnNotEquals: { "aws:PrincipalArn": roles.breakGlass } },
+    },
+  ];
 }
 
 /** A vault's identity as the stack outputs publish it. */
@@ -120,6 +172,13 @@ export class BackupVaults extends pulumi.ComponentResource {
   readonly plans: readonly aws.backup.Plan[];
   readonly framework: aws.backup.Framework;
   readonly restoreTestingPlan?: aws.backup.RestoreTestingPlan;
+  /** The role AWS Backup's jobs, copies and restores run as. */
+  readonly serviceRole: aws.iam.Role;
+  private readonly keys: {
+    readonly key: aws.kms.Key;
+    readonly region: string;
+    readonly name: string;
+  }[] = [];
 
   constructor(name: string, args: BackupVaultsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("stronghold:backup:BackupVaults", name, {}, opts);
@@ -141,7 +200,7 @@ export class BackupVaults extends pulumi.ComponentResource {
       tags,
     );
 
-    const role = new aws.iam.Role(
+    const role = (this.serviceRole = new aws.iam.Role(
       `${name}-service-role`,
       {
         assumeRolePolicy: assumedBy("backup.amazonaws.com"),
@@ -149,7 +208,33 @@ export class BackupVaults extends pulumi.ComponentResource {
         tags: tagged(args.tags, { Name: `${name}-service-role` }),
       },
       { parent: this },
-    );
+    ));
+    for (const { key, region, name: keyName } of this.keys) {
+      attachKeyPolicy(
+        keyName,
+        key,
+        region,
+        args.roles,
+        [
+          {
+            principals: [role.arn],
+            viaService: `backup.${region}.amazonaws.com`,
+            grantsForAwsResources: true,
+          },
+          // A cross-account copy reads the source recovery point under this key.
+          ...(args.accountCopy === undefined
+            ? []
+            : [
+                {
+                  principals: [`arn:aws:iam::${args.accountCopy.accountId}:root`],
+                  viaService: `backup.${region}.amazonaws.com`,
+                  grantsForAwsResources: true,
+                },
+              ]),
+        ],
+        this,
+      );
+    }
     const attachments = [
       "AWSBackupServiceRolePolicyForBackup",
       "AWSBackupServiceRolePolicyForRestores",
@@ -188,7 +273,14 @@ export class BackupVaults extends pulumi.ComponentResource {
               completionWindow: rule.frequency === "daily" ? 360 : 1440,
               lifecycle,
               recoveryPointTags: tagged(args.tags, { frequency: rule.frequency }),
-              copyActions: rule.copyToDr ? [{ destinationVaultArn: this.dr.arn, lifecycle }] : [],
+              copyActions: rule.copyToDr
+                ? [
+                    { destinationVaultArn: this.dr.arn, lifecycle },
+                    ...(args.accountCopy === undefined
+                      ? []
+                      : [{ destinationVaultArn: args.accountCopy.vaultArn, lifecycle }]),
+                  ]
+                : [],
             };
           }),
           tags: tagged(tags, { Name: `${args.namePrefix}-${plan.name}` }),
@@ -249,8 +341,9 @@ export class BackupVaults extends pulumi.ComponentResource {
     const vault = new aws.backup.Vault(
       name,
       { region, name: vaultName, kmsKeyArn: key.arn, tags: tagged(tags, { Name: vaultName }) },
-      { parent: this },
+      kept(this),
     );
+    this.keys.push({ key, region, name: `${vaultName}-vault` });
     // Without changeableForDays the lock stays in governance mode (removable with IAM rights);
     // with it, the lock becomes immutable once the grace period ends (compliance mode).
     new aws.backup.VaultLockConfiguration(
@@ -264,24 +357,16 @@ export class BackupVaults extends pulumi.ComponentResource {
           ? {}
           : { changeableForDays: args.vaultLock.changeableForDays }),
       },
-      { parent: this },
+      kept(this),
     );
     new aws.backup.VaultPolicy(
       `${name}-policy`,
       {
         region,
         backupVaultName: vault.name,
-        policy: policyJson([
-          {
-            Sid: "DenyManualDeletion",
-            Effect: "Deny",
-            Principal: { AWS: "*" },
-            Action: ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"],
-            Resource: "*",
-          },
-        ]),
+        policy: policyJson(vaultPolicyStatements(args.roles)),
       },
-      { parent: this },
+      kept(this),
     );
     new aws.backup.VaultNotifications(
       `${name}-notifications`,

@@ -33,6 +33,8 @@ export class DrEnvironment extends pulumi.ComponentResource {
   readonly launchTemplateIds: Record<string, pulumi.Output<string>>;
   readonly vpnConnectionId?: pulumi.Output<string>;
   readonly healthCheckIds: Record<string, pulumi.Output<string>>;
+  /** The role restored systems run as: reads (never writes or deletes) the offsite backups. */
+  readonly restoreRole: aws.iam.Role;
 
   constructor(name: string, args: DrEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
     super("stronghold:dr:DrEnvironment", name, {}, opts);
@@ -136,7 +138,7 @@ export class DrEnvironment extends pulumi.ComponentResource {
       parent,
     );
 
-    const role = new aws.iam.Role(
+    const role = (this.restoreRole = new aws.iam.Role(
       `${name}-restore-role`,
       {
         assumeRolePolicy: assumedBy("ec2.amazonaws.com"),
@@ -144,7 +146,7 @@ export class DrEnvironment extends pulumi.ComponentResource {
         tags: named("restore-role"),
       },
       parent,
-    );
+    ));
     new aws.iam.RolePolicy(
       `${name}-restore-policy`,
       {

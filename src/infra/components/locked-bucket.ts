@@ -1,6 +1,6 @@
 /**
- * The bucket settings every backup bucket shares, offsite copy and replica alike: versioning,
- * Object Lock with a default retention, SSE-KMS with a customer-managed key and bucket key, all
+ * The bucket settings every backup bucket shares, offsite copy, Veeam's bucket and replica alike:
+ * versioning, Object Lock (with a default retention, or per object for Veeam), SSE-KMS with a customer-managed key and bucket key, all
  * four public-access blocks, owner-enforced ownership, a TLS-only and encrypted-puts-only
  * policy, and access logging to a separate bucket. Children are parented to the caller.
  */
@@ -8,13 +8,41 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { LockMode } from "../config-schema.js";
 import { tagged, type Tags } from "../tags.js";
+import type { AccessRoleArns } from "./key-policy.js";
+import { kept } from "./kept.js";
 import { policyJson, type Statement } from "./policy-documents.js";
+
+/** Bucket settings only the deployer role may change: each one guards the backups. */
+export const PROTECTION_SETTINGS = [
+  "s3:PutBucketPolicy",
+  "s3:DeleteBucketPolicy",
+  "s3:PutBucketObjectLockConfiguration",
+  "s3:PutBucketVersioning",
+  "s3:PutLifecycleConfiguration",
+  "s3:PutReplicationConfiguration",
+  "s3:PutEncryptionConfiguration",
+  "s3:PutBucketPublicAccessBlock",
+  "s3:PutBucketOwnershipControls",
+  "s3:PutBucketLogging",
+] as const;
+
+/** Requests that destroy rather than change: only the break-glass role may make them. */
+export const BUCKET_DESTRUCTION = ["s3:DeleteBucket", "s3:BypassGovernanceRetention"] as const;
+
+/**
+ * How a locked bucket's versions get their retention: a bucket default every new version
+ * receives (restic, AWS replication), or per object, set by the client itself (Veeam, which
+ * documents that a default retention on its bucket causes unpredictable behaviour and data loss).
+ */
+export type Retention =
+  | { readonly kind: "bucket-default"; readonly mode: LockMode; readonly days: number }
+  | { readonly kind: "per-object" };
 
 export interface LockedBucketArgs {
   readonly region: string;
   readonly kmsKeyArn: pulumi.Input<string>;
-  readonly lockMode: LockMode;
-  readonly lockDays: number;
+  readonly retention: Retention;
+  readonly roles: AccessRoleArns;
   readonly logBucket: pulumi.Input<string>;
   readonly tags: Tags;
 }
@@ -24,13 +52,35 @@ export interface LockedBucket {
   readonly versioning: aws.s3.BucketVersioning;
 }
 
-/** Denies plain-HTTP requests and puts that ask for anything but SSE-KMS with our key. */
+/**
+ * Denies plain-HTTP requests and puts that ask for any encryption but SSE-KMS with our key. A put
+ * that names no encryption gets the bucket default (SSE-KMS with this key), so it is allowed.
+ */
 export function backupBucketPolicy(
   bucketArn: pulumi.Input<string>,
   kmsKeyArn: pulumi.Input<string>,
+  roles: AccessRoleArns,
 ): Statement[] {
   const objects = pulumi.interpolate`${bucketArn}/*`;
   return [
+    // A stolen admin key (even AdministratorAccess) cannot unprotect the bucket: only the role
+    // `pulumi up` runs as may. (The account root can still reset a bucket policy: AWS's rule.)
+    {
+      Sid: "OnlyDeployerChangesProtection",
+      Effect: "Deny",
+      Principal: "*",
+      Action: [...PROTECTION_SETTINGS],
+      Resource: bucketArn,
+      Condition: { ArnNotEquals: { "aws:PrincipalArn": roles.deployer } },
+    },
+    {
+      Sid: "OnlyBreakGlassDestroys",
+      Effect: "Deny",
+      Principal: "*",
+      Action: [...BUCKET_DESTRUCTION],
+      Resource: [bucketArn, objects],
+      Condition: { ArnNotEquals: { "aws:PrincipalArn": roles.breakGlass } },
+    },
     {
       Sid: "DenyInsecureTransport",
       Effect: "Deny",
@@ -39,15 +89,19 @@ export function backupBucketPolicy(
       Resource: [bucketArn, objects],
       Condition: { Bool: { "aws:SecureTransport": "false" } },
     },
-    // "IfExists": a put without encryption headers gets the bucket default (SSE-KMS with the
-    // bucket key), which is what restic and Veeam send; an explicit other algorithm is refused.
+    // Never "...IfExists" on a header in a Deny: it is true when the header is absent, and restic
+    // and Veeam send none (they rely on the bucket default), so every upload would be refused.
+    // Null "false" makes each Deny apply only to a put that names the header.
     {
-      Sid: "DenyUnencryptedPuts",
+      Sid: "DenyOtherEncryption",
       Effect: "Deny",
       Principal: "*",
       Action: "s3:PutObject",
       Resource: objects,
-      Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": "aws:kms" } },
+      Condition: {
+        StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
+        Null: { "s3:x-amz-server-side-encryption": "false" },
+      },
     },
     {
       Sid: "DenyOtherKmsKeys",
@@ -56,8 +110,19 @@ export function backupBucketPolicy(
       Action: "s3:PutObject",
       Resource: objects,
       Condition: {
-        StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption-aws-kms-key-id": kmsKeyArn },
+        StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": kmsKeyArn },
+        Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" },
       },
+    },
+    // SSE-C would leave backups readable only with a key the town never sees: the ransomware
+    // pattern of re-uploading data under an attacker's key.
+    {
+      Sid: "DenyCustomerProvidedKeys",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:PutObject",
+      Resource: objects,
+      Condition: { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" } },
     },
   ];
 }
@@ -74,7 +139,7 @@ export function createLockedBucket(
   const bucket = new aws.s3.Bucket(
     name,
     { region, objectLockEnabled: true, tags: tagged(args.tags, { Name: name }) },
-    opts,
+    kept(parent),
   );
   const ownership = new aws.s3.BucketOwnershipControls(
     `${name}-ownership`,
@@ -96,7 +161,7 @@ export function createLockedBucket(
   const versioning = new aws.s3.BucketVersioning(
     `${name}-versioning`,
     { region, bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
-    opts,
+    kept(parent),
   );
   new aws.s3.BucketObjectLockConfiguration(
     `${name}-object-lock`,
@@ -104,9 +169,11 @@ export function createLockedBucket(
       region,
       bucket: bucket.id,
       objectLockEnabled: "Enabled",
-      rule: { defaultRetention: { mode: args.lockMode, days: args.lockDays } },
+      ...(args.retention.kind === "bucket-default"
+        ? { rule: { defaultRetention: { mode: args.retention.mode, days: args.retention.days } } }
+        : {}),
     },
-    { parent, dependsOn: [versioning] },
+    kept(parent, { dependsOn: [versioning] }),
   );
   new aws.s3.BucketServerSideEncryptionConfiguration(
     `${name}-encryption`,
@@ -131,9 +198,9 @@ export function createLockedBucket(
     {
       region,
       bucket: bucket.id,
-      policy: policyJson(backupBucketPolicy(bucket.arn, args.kmsKeyArn)),
+      policy: policyJson(backupBucketPolicy(bucket.arn, args.kmsKeyArn, args.roles)),
     },
-    { parent, dependsOn: [publicAccess, ownership] },
+    kept(parent, { dependsOn: [publicAccess, ownership] }),
   );
   new aws.s3.BucketLogging(
     `${name}-logging`,
@@ -149,12 +216,23 @@ export function createLockedBucket(
 }
 
 /**
- * The bucket that receives S3 server access logs in a region: SSE-S3 (log delivery cannot use
- * SSE-KMS), public access blocked, TLS only, logs expire after `retentionDays`.
+ * The bucket that receives S3 server access logs (and, when given, the CloudTrail trail's logs)
+ * in a region: SSE-S3 (log delivery cannot use SSE-KMS), versioned so an overwrite or delete
+ * keeps the old log, public access blocked, TLS only, logs expire after `retentionDays`.
  */
 export function createAccessLogBucket(
   name: string,
-  args: { readonly region: string; readonly retentionDays: number; readonly tags: Tags },
+  args: {
+    readonly region: string;
+    readonly retentionDays: number;
+    readonly tags: Tags;
+    /** The trail that delivers here, and the account it writes under. */
+    readonly cloudTrail?: {
+      readonly arn: pulumi.Input<string>;
+      readonly account: pulumi.Input<string>;
+      readonly prefix: string;
+    };
+  },
   parent: pulumi.Resource,
 ): aws.s3.Bucket {
   const opts = { parent };
@@ -186,6 +264,11 @@ export function createAccessLogBucket(
     },
     opts,
   );
+  const versioning = new aws.s3.BucketVersioning(
+    `${name}-versioning`,
+    { region, bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
+    opts,
+  );
   new aws.s3.BucketLifecycleConfiguration(
     `${name}-lifecycle`,
     {
@@ -197,10 +280,11 @@ export function createAccessLogBucket(
           status: "Enabled",
           filter: {},
           expiration: { days: args.retentionDays },
+          noncurrentVersionExpiration: { noncurrentDays: args.retentionDays },
         },
       ],
     },
-    opts,
+    { parent, dependsOn: [versioning] },
   );
   const objects = pulumi.interpolate`${bucket.arn}/*`;
   const statements: Statement[] = [
@@ -220,6 +304,28 @@ export function createAccessLogBucket(
       Resource: objects,
     },
   ];
+  if (args.cloudTrail !== undefined) {
+    const trail = args.cloudTrail;
+    const fromTrail = { StringEquals: { "aws:SourceArn": trail.arn } };
+    statements.push(
+      {
+        Sid: "CloudTrailAclCheck",
+        Effect: "Allow",
+        Principal: { Service: "cloudtrail.amazonaws.com" },
+        Action: "s3:GetBucketAcl",
+        Resource: bucket.arn,
+        Condition: fromTrail,
+      },
+      {
+        Sid: "CloudTrailWrite",
+        Effect: "Allow",
+        Principal: { Service: "cloudtrail.amazonaws.com" },
+        Action: "s3:PutObject",
+        Resource: pulumi.interpolate`${bucket.arn}/${trail.prefix}/AWSLogs/${trail.account}/*`,
+        Condition: fromTrail,
+      },
+    );
+  }
   new aws.s3.BucketPolicy(
     `${name}-policy`,
     { region, bucket: bucket.id, policy: policyJson(statements) },

@@ -7,6 +7,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config.js";
 import { tagged, type Tags } from "../tags.js";
+import { TRAIL_PREFIX } from "./audit-trail.js";
+import { attachKeyPolicy, type AccessRoleArns } from "./key-policy.js";
+import { kept } from "./kept.js";
 import { createAccessLogBucket, createLockedBucket } from "./locked-bucket.js";
 import { assumedBy, policyJson } from "./policy-documents.js";
 
@@ -17,6 +20,14 @@ export interface OffsiteBackupStorageArgs {
   /** A third region for the replica, when the stack wants one. */
   readonly replicaRegion?: string;
   readonly storage: StackConfig["offsiteStorage"];
+  /** Whether a Veeam agent writes here: it then gets its own bucket without default retention. */
+  readonly veeamBucket: boolean;
+  readonly roles: AccessRoleArns;
+  /** The CloudTrail trail that delivers into the offsite access-log bucket. */
+  readonly cloudTrail: {
+    readonly arn: pulumi.Input<string>;
+    readonly account: pulumi.Input<string>;
+  };
   readonly tags: Tags;
 }
 
@@ -43,7 +54,7 @@ export function backupKey(
       deletionWindowInDays: 30,
       tags: tagged(args.tags, { Name: name }),
     },
-    { parent },
+    kept(parent),
   );
   new aws.kms.Alias(
     `${name}-alias`,
@@ -58,7 +69,11 @@ export class OffsiteBackupStorage extends pulumi.ComponentResource {
   readonly region: string;
   readonly kmsKey: aws.kms.Key;
   readonly logBucket: aws.s3.Bucket;
+  /** Veeam's own bucket (Object Lock on, retention per object), when a Veeam agent is configured. */
+  readonly veeam?: aws.s3.Bucket;
   readonly replica?: ReplicaInfo;
+  /** The S3 replication role, which decrypts the offsite bucket's versions to copy them. */
+  readonly replicationRole?: aws.iam.Role;
 
   constructor(
     name: string,
@@ -81,6 +96,7 @@ export class OffsiteBackupStorage extends pulumi.ComponentResource {
         region: args.region,
         retentionDays: s.accessLogRetentionDays,
         tags: tagged(args.tags, { purpose: "access-logs" }),
+        cloudTrail: { ...args.cloudTrail, prefix: TRAIL_PREFIX },
       },
       this,
     );
@@ -89,14 +105,30 @@ export class OffsiteBackupStorage extends pulumi.ComponentResource {
       {
         region: args.region,
         kmsKeyArn: this.kmsKey.arn,
-        lockMode: s.lockMode,
-        lockDays: s.lockDays,
+        retention: { kind: "bucket-default", mode: s.lockMode, days: s.lockDays },
+        roles: args.roles,
         logBucket: this.logBucket.id,
         tags,
       },
       this,
     );
     this.bucket = main.bucket;
+    if (args.veeamBucket) {
+      // Veeam sets each object's retention itself and removes expired versions itself, so its
+      // bucket has no default retention and no lifecycle rules (Veeam's documented requirement).
+      this.veeam = createLockedBucket(
+        `${name}-veeam`,
+        {
+          region: args.region,
+          kmsKeyArn: this.kmsKey.arn,
+          retention: { kind: "per-object" },
+          roles: args.roles,
+          logBucket: this.logBucket.id,
+          tags: tagged(args.tags, { purpose: "offsite-backup-veeam" }),
+        },
+        this,
+      ).bucket;
+    }
 
     new aws.s3.BucketLifecycleConfiguration(
       `${name}-lifecycle`,
@@ -127,8 +159,19 @@ export class OffsiteBackupStorage extends pulumi.ComponentResource {
       { parent: this, dependsOn: [main.versioning] },
     );
 
+    // Every new object reaches EventBridge, where the upload-freshness rules count them.
+    for (const bucket of [this.bucket, ...(this.veeam === undefined ? [] : [this.veeam])]) {
+      new aws.s3.BucketNotification(
+        `${bucket === this.bucket ? `${name}-bucket` : `${name}-veeam`}-events`,
+        { region: args.region, bucket: bucket.id, eventbridge: true },
+        { parent: this },
+      );
+    }
+
     if (args.replicaRegion !== undefined) {
-      this.replica = this.createReplica(name, args, args.replicaRegion, main.versioning);
+      const replica = this.createReplica(name, args, args.replicaRegion, main.versioning);
+      this.replica = replica.info;
+      this.replicationRole = replica.role;
     }
 
     this.registerOutputs({
@@ -137,6 +180,7 @@ export class OffsiteBackupStorage extends pulumi.ComponentResource {
       kmsKeyArn: this.kmsKey.arn,
       logBucketName: this.logBucket.id,
       replicaBucketName: this.replica?.bucket,
+      veeamBucketName: this.veeam?.id,
     });
   }
 
@@ -146,7 +190,7 @@ export class OffsiteBackupStorage extends pulumi.ComponentResource {
     args: OffsiteBackupStorageArgs,
     region: string,
     sourceVersioning: aws.s3.BucketVersioning,
-  ): ReplicaInfo {
+  ): { info: ReplicaInfo; role: aws.iam.Role } {
     const s = args.storage;
     const tags = tagged(args.tags, { purpose: "offsite-backup-replica" });
     const key = backupKey(
@@ -168,8 +212,8 @@ export class OffsiteBackupStorage extends pulumi.ComponentResource {
       {
         region,
         kmsKeyArn: key.arn,
-        lockMode: s.lockMode,
-        lockDays: s.lockDays,
+        retention: { kind: "bucket-default", mode: s.lockMode, days: s.lockDays },
+        roles: args.roles,
         logBucket: logBucket.id,
         tags,
       },
@@ -273,6 +317,22 @@ export class OffsiteBackupStorage extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [sourceVersioning, replica.versioning] },
     );
-    return { bucket: replica.bucket.id, bucketArn: replica.bucket.arn, region, kmsKeyArn: key.arn };
+    attachKeyPolicy(
+      `${args.namePrefix}-offsite-replica`,
+      key,
+      region,
+      args.roles,
+      [{ principals: [role.arn], viaService: `s3.${region}.amazonaws.com` }],
+      this,
+    );
+    return {
+      info: {
+        bucket: replica.bucket.id,
+        bucketArn: replica.bucket.arn,
+        region,
+        kmsKeyArn: key.arn,
+      },
+      role,
+    };
   }
 }

@@ -74,7 +74,7 @@ describe("a check run: waivers, scores and the gate", () => {
       failOn: "never",
       minScore: 0,
     });
-    expect(report.problems).to.not.be.empty;
+    expect(report.problems).to.have.length.above(0);
     expect(report.subjects.map((s) => s.subject)).to.deep.equal(["ok-1"]);
     expect(report.gate.passed).to.equal(false);
     expect(report.gate.reasons).to.deep.equal([
