@@ -17,6 +17,7 @@ import {
   TIMEOUTS,
   readCheckSubset,
   readData,
+  recordTownRecoveryPoint,
   ref,
 } from "./lib/share.js";
 import {
@@ -176,6 +177,14 @@ export const ransomware = defineRunbook(
       ctx.note(
         `last snapshot before the infection: ${chosen.shortId} of ${chosen.time.toISOString()}`,
       );
+      if (chosen.tags.includes(DRILL_TAG))
+        await recordTownRecoveryPoint(
+          ctx,
+          ctx.host("share").restic(),
+          ctx.settings.data,
+          chosen,
+          infectedAt,
+        );
       return ref(chosen);
     },
   })

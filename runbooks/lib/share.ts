@@ -57,9 +57,13 @@ export function sharePaths(data: string, runId: string) {
   };
 }
 
-/** A snapshot's id and time. */
+/** A snapshot's id and time, marked when a drill took it. */
 export function ref(snapshot: Snapshot): SnapshotRef {
-  return { id: snapshot.id, time: snapshot.time };
+  return {
+    id: snapshot.id,
+    time: snapshot.time,
+    ...(snapshot.tags.includes(DRILL_TAG) ? { takenByDrill: true } : {}),
+  };
 }
 
 /** Snapshots of exactly this folder, infected drill snapshots left out, oldest first. */
@@ -70,14 +74,53 @@ export async function snapshotsOf(restic: DrillRestic, data: string): Promise<Sn
   );
 }
 
-/** The newest snapshot of the folder, or a step failure saying there is none. */
+/** The town's own snapshots of the folder (none a drill took), oldest first. */
+export async function townSnapshotsOf(restic: DrillRestic, data: string): Promise<Snapshot[]> {
+  return (await snapshotsOf(restic, data)).filter((s) => !s.tags.includes(DRILL_TAG));
+}
+
+/**
+ * The newest snapshot the town's backup job took of the folder (a drill's own never counts), or a
+ * step failure saying there is none. A snapshot restic cannot read fails (ResticError
+ * corrupt-data) rather than quietly leaving an older one as the newest.
+ */
 export async function newestSnapshot(restic: DrillRestic, data: string): Promise<Snapshot> {
-  const newest = (await snapshotsOf(restic, data)).at(-1);
+  const newest = (await townSnapshotsOf(restic, data)).at(-1);
   if (!newest)
     throw new StepFailure(
-      `the repository ${restic.repositoryLabel} holds no snapshot of ${data}: back it up first (cd ${data} && restic backup .)`,
+      `the repository ${restic.repositoryLabel} holds no snapshot of ${data} from the town's backup job (snapshots tagged ${DRILL_TAG} do not count): back it up first (cd ${data} && restic backup .)`,
     );
   return newest;
+}
+
+/**
+ * When a drill restores a snapshot it took itself, the RPO is still measured to the town's
+ * newest snapshot (taken before `before`, when given): recorded here, and said in a note.
+ */
+export async function recordTownRecoveryPoint(
+  ctx: {
+    record(fact: DrillFact): void;
+    note(message: string): void;
+    warn(message: string): void;
+  },
+  restic: DrillRestic,
+  data: string,
+  drillSnapshot: Snapshot,
+  before?: Date,
+): Promise<void> {
+  const town = (await townSnapshotsOf(restic, data))
+    .filter((s) => before === undefined || s.time.getTime() < before.getTime())
+    .at(-1);
+  if (!town) {
+    ctx.warn(
+      `the drill restores its own snapshot ${drillSnapshot.shortId}; the town's backup job has no snapshot of ${data}, so the RPO cannot be measured`,
+    );
+    return;
+  }
+  ctx.record({ kind: "recovery-point", snapshot: ref(town) });
+  ctx.note(
+    `the drill restores its own snapshot ${drillSnapshot.shortId} of ${drillSnapshot.time.toISOString()}; the RPO is measured to the town's newest snapshot ${town.shortId} of ${town.time.toISOString()}`,
+  );
 }
 
 /** Takes a snapshot of the folder and returns it with its time. */

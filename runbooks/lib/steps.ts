@@ -16,6 +16,7 @@ import {
   TIMEOUTS,
   newestSnapshot,
   putBackOriginal,
+  recordTownRecoveryPoint,
   ref,
   removeScratch,
   requireMatch,
@@ -55,10 +56,13 @@ export function recoverySnapshotStep<T extends string>(
     ],
     run: async (ctx) => {
       const restic = ctx.host(target).restic();
-      const snapshot = ctx.settings.fresh
-        ? await takeSnapshot(restic, ctx.settings.data, [DRILL_TAG])
-        : await newestSnapshot(restic, ctx.settings.data);
-      ctx.note(`recovering from snapshot ${snapshot.shortId} of ${snapshot.time.toISOString()}`);
+      if (!ctx.settings.fresh) {
+        const snapshot = await newestSnapshot(restic, ctx.settings.data);
+        ctx.note(`recovering from snapshot ${snapshot.shortId} of ${snapshot.time.toISOString()}`);
+        return ref(snapshot);
+      }
+      const snapshot = await takeSnapshot(restic, ctx.settings.data, [DRILL_TAG]);
+      await recordTownRecoveryPoint(ctx, restic, ctx.settings.data, snapshot);
       return ref(snapshot);
     },
   };
@@ -234,8 +238,8 @@ export function checkRepositoryStep<T extends string>(
         .check({ readDataSubset: ctx.settings.checkSubset });
       if (!result.ok)
         throw new StepFailure(
-          `restic check --read-data-subset ${ctx.settings.checkSubset} found errors in the repository`,
-          result.errors.slice(0, 20),
+          `restic check --read-data-subset ${ctx.settings.checkSubset} found errors in the repository: ${result.errors[0] ?? "(restic printed no error line)"}`,
+          result.errors.slice(0, 20).map((l) => `restic: ${l}`),
         );
       return { subset: ctx.settings.checkSubset };
     },

@@ -1,6 +1,7 @@
 /** `stronghold drill`: list, show, run (or dry-run) the disaster-drill runbooks, and their history. */
 import { Option, type Command } from "commander";
 import { listRunbooks, showHistory, showRunbook } from "./drill-output.js";
+import { DEFAULT_KEEP_LAST, pruneCommand, type PruneFlags } from "./drill-prune.js";
 import { runDrillCommand } from "./drill-run.js";
 import { DEFAULT_RUNS_DIR, type RunFlags } from "./drill-settings.js";
 import type { Io } from "./io.js";
@@ -106,6 +107,43 @@ export function registerDrillCommand(
     .option("--runs-dir <dir>", `folder for run folders (default ${DEFAULT_RUNS_DIR})`)
     .option("--plain", "plain progress lines even on a terminal")
     .action(async (id: string, flags: RunFlags) => setExit(await runDrillCommand(id, flags, io)));
+
+  drill
+    .command("prune")
+    .summary("forget old drill snapshots and prune the repository (maintenance window)")
+    .description(
+      [
+        "Forget the snapshots drills took (tag stronghold-drill) beyond the newest",
+        "--keep-last per share, then prune the data only they used. A snapshot",
+        "without that tag is never touched. Runs here, on this machine, against the",
+        "repository URL; restic must be installed here.",
+        "",
+        "Prune locks the repository exclusively: no backup can run meanwhile, so",
+        "schedule it in the town's maintenance window.",
+        "",
+        "Exit codes:",
+        "  0  pruned (or nothing to forget; with --dry-run: the plan was printed)",
+        "  1  restic failed (locked, unreadable, corrupt, unreachable)",
+        "  2  usage or input errors",
+        "  3  the repository is append-only: left alone, nothing was forgotten",
+      ].join("\n"),
+    )
+    .option(
+      "--repo <spec>",
+      "restic repository: /path, sftp:…, s3:https://host/bucket/prefix, rest:https://…",
+    )
+    .option(
+      "--stack-outputs <file>",
+      "saved `pulumi stack output --json` naming the offsite bucket",
+    )
+    .option("--cacert <file>", "CA certificate for an s3:/rest: endpoint")
+    .option(
+      "--password-file <file>",
+      "repository password file (else RESTIC_PASSWORD_FILE or RESTIC_PASSWORD)",
+    )
+    .option("--keep-last <n>", `drill snapshots to keep per share (default ${DEFAULT_KEEP_LAST})`)
+    .option("--dry-run", "list what would be forgotten and kept; change nothing")
+    .action(async (flags: PruneFlags) => setExit(await pruneCommand(flags, io)));
 
   drill
     .command("history")

@@ -166,7 +166,10 @@ export interface RepositoryChoice {
 }
 
 /** The repository from --repo / --stack-outputs (flags first, then the config file). */
-function repositoryOf(flags: RunFlags, config: DrillConfigValues): RepositoryChoice | undefined {
+export function repositoryOf(
+  flags: Pick<RunFlags, "repo" | "stackOutputs" | "cacert">,
+  config: DrillConfigValues,
+): RepositoryChoice | undefined {
   const spec = flags.repo ?? (flags.stackOutputs === undefined ? config.repository : undefined);
   const outputs =
     flags.stackOutputs ?? (flags.repo === undefined ? config.stackOutputs : undefined);
@@ -208,8 +211,8 @@ function readPasswordFile(file: string, option: string): Secret {
 }
 
 /** The password and how it was given (for the plan), from flag, config or restic's own variables. */
-function passwordSource(
-  flags: RunFlags,
+export function passwordSource(
+  flags: Pick<RunFlags, "passwordFile">,
   config: DrillConfigValues,
   io: Io,
 ): PasswordSource | undefined {

@@ -14,7 +14,11 @@ export interface ResticOptions {
   repository: RepositoryLocation;
   /** Passed on stdin, never argv or logs. */
   password: Secret;
-  /** restic's cache folder on the host (default: restic's own, ~/.cache/restic). */
+  /**
+   * restic's cache folder on the host for `backup` (default: restic's own, ~/.cache/restic).
+   * Every other command runs with `--no-cache`, as on a DR host that never saw the repository:
+   * it proves the offsite copy, not a warm cache.
+   */
   cacheDir?: string;
   /** Extra environment for restic, e.g. AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY as Secrets. */
   env?: Record<string, Secret | string>;
@@ -83,18 +87,31 @@ export const RESTIC_FAILURES = [
   "locked",
   "corrupt-data",
   "append-only-refused",
+  "unreadable",
+  "connection",
   "timeout",
   "failed",
 ] as const;
 /** One of RESTIC_FAILURES. */
 export type ResticFailure = (typeof RESTIC_FAILURES)[number];
 
-/** A restic command failed; `reason` says why in a closed set, the message in one line. */
+/** Failures another try may cure: a lock held by a running backup, a dropped connection, a deadline. */
+export const TRANSIENT_RESTIC_FAILURES: ReadonlySet<ResticFailure> = new Set([
+  "locked",
+  "connection",
+  "timeout",
+]);
+
+/**
+ * A restic command failed; `reason` says why in a closed set, the message in one line, `output`
+ * quotes restic's own first lines (secrets redacted) for the report.
+ */
 export class ResticError extends Error {
   override name = "ResticError";
   constructor(
     readonly reason: ResticFailure,
     message: string,
+    readonly output: readonly string[] = [],
   ) {
     super(message);
   }
@@ -134,7 +151,37 @@ const REFUSED_EXIT = 77;
 
 /** What restic 0.14 prints when pack data does not decrypt or hash to its id. */
 const CORRUPT =
-  /ciphertext verification failed|Pack ID does not match|pack [0-9a-f]+ contains \d+ errors|invalid data returned|unexpected EOF/i;
+  /ciphertext verification failed|Pack ID does not match|pack [0-9a-f]+ contains \d+ errors|invalid data returned|unexpected EOF|does not exist|not found in index|pack file cannot be listed|wrong data returned|decrypting blob|is damaged|Unmarshal/i;
+
+/** A repository file (key, config, index, pack) restic may not read: no retry fixes permissions. */
+const UNREADABLE = /permission denied|operation not permitted/i;
+
+/** A network that dropped or refused: worth another try. */
+const CONNECTION =
+  /connection (refused|reset|timed out)|broken pipe|i\/o timeout|TLS handshake timeout|no route to host|network is unreachable|Client\.Timeout|server misbehaving|EOF$|ssh command exited|unable to start the sftp session/i;
+
+/** Lines of restic's stderr worth quoting: not the password prompt, at most this many. */
+const QUOTED_LINES = 5;
+const QUOTED_LINE_LENGTH = 300;
+
+function quoted(stderr: string): string[] {
+  return stderr
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "" && !l.startsWith("reading repository password"))
+    .slice(0, QUOTED_LINES)
+    .map((l) => (l.length > QUOTED_LINE_LENGTH ? `${l.slice(0, QUOTED_LINE_LENGTH)}…` : l));
+}
+
+/** `restic snapshots` skips a snapshot file it cannot read with this line on stderr, and exits 0. */
+const UNREADABLE_SNAPSHOT = /^could not load snapshot ([0-9a-f]+): (.*)$/;
+
+interface RunOptions {
+  cwd?: string;
+  watchRefusal?: boolean;
+  /** Use restic's cache (only `backup`, as the town's own backup job does). */
+  cache?: boolean;
+}
 
 interface Run {
   code: number | null;
@@ -185,11 +232,12 @@ export class Restic {
     return redact(repositoryString(this.#options.repository), this.#secrets);
   }
 
-  #globalArgs(): string[] {
+  #globalArgs(cache: boolean): string[] {
     const o = this.#options;
     // --quiet keeps restic's chatter ("reading repository password from stdin") out of stdout.
     const args: string[] = ["--quiet"];
-    if (o.cacheDir !== undefined) args.push("--cache-dir", o.cacheDir);
+    if (!cache) args.push("--no-cache");
+    else if (o.cacheDir !== undefined) args.push("--cache-dir", o.cacheDir);
     const repo = o.repository;
     switch (repo.kind) {
       case "s3":
@@ -224,9 +272,9 @@ export class Restic {
     return `${lines.join("\n")}\n\n${password}\n`;
   }
 
-  async #run(args: string[], options: { cwd?: string; watchRefusal?: boolean } = {}): Promise<Run> {
+  async #run(args: string[], options: RunOptions = {}): Promise<Run> {
     const o = this.#options;
-    const resticArgs = [...this.#globalArgs(), ...args];
+    const resticArgs = [...this.#globalArgs(options.cache === true), ...args];
     const mode = options.watchRefusal ? "watch-refusal" : "exec";
     const argv = [
       "sh",
@@ -267,8 +315,13 @@ export class Restic {
     return result;
   }
 
-  /** The one-line error for a failed command, classified. */
+  /** The one-line error for a failed command, classified, with restic's own lines attached. */
   #failure(run: Run, what: string): ResticError {
+    const error = this.#classify(run, what);
+    return new ResticError(error.reason, error.message, quoted(redact(run.stderr, this.#secrets)));
+  }
+
+  #classify(run: Run, what: string): ResticError {
     const host = this.#options.session.host.name;
     const repo = this.repositoryLabel;
     const stderr = redact(run.stderr, this.#secrets);
@@ -298,6 +351,12 @@ export class Restic {
         "locked",
         `the restic repository ${repo} is locked (a stale lock from an interrupted run? run restic unlock once no backup is running)`,
       );
+    const unreadable = stderr.split("\n").find((l) => UNREADABLE.test(l));
+    if (unreadable !== undefined)
+      return new ResticError(
+        "unreadable",
+        `restic ${what} may not read part of the repository ${repo} (fix the permissions; a retry would not help): ${unreadable.trim()}`,
+      );
     const corrupt = stderr.split("\n").find((l) => CORRUPT.test(l));
     if (corrupt !== undefined)
       return new ResticError(
@@ -311,17 +370,19 @@ export class Restic {
       );
     if (run.code === 124)
       return new ResticError("failed", `restic ${what} on ${host}: ${firstLine(stderr)}`);
+    const dropped = stderr.split("\n").find((l) => CONNECTION.test(l.trim()));
+    if (dropped !== undefined)
+      return new ResticError(
+        "connection",
+        `restic ${what} on ${host} lost its connection to ${repo}: ${dropped.trim()}`,
+      );
     return new ResticError(
       "failed",
       `restic ${what} on ${host} failed (exit ${run.code ?? "signal"}): ${firstLine(stderr) || "no message"}`,
     );
   }
 
-  async #ok(
-    args: string[],
-    what: string,
-    options: { cwd?: string; watchRefusal?: boolean } = {},
-  ): Promise<Run> {
+  async #ok(args: string[], what: string, options: RunOptions = {}): Promise<Run> {
     const run = await this.#run(args, options);
     if (run.code !== 0) throw this.#failure(run, what);
     return run;
@@ -346,7 +407,7 @@ export class Restic {
     const args = ["backup", ".", "--json"];
     for (const tag of options.tags ?? []) args.push("--tag", tag);
     if (options.host !== undefined) args.push("--host", options.host);
-    const run = await this.#run(args, { cwd: dir });
+    const run = await this.#run(args, { cwd: dir, cache: true });
     if (run.code === 3)
       throw new ResticError(
         "failed",
@@ -374,6 +435,18 @@ export class Restic {
     const args = ["snapshots", "--json"];
     if (options.tags && options.tags.length > 0) args.push("--tag", options.tags.join(","));
     const run = await this.#ok(args, "snapshots");
+    // A snapshot file that does not decrypt is skipped, with exit 0: the newest snapshot may be
+    // the one missing, so a list without it would silently point a drill at an older one.
+    const lost = redact(run.stderr, this.#secrets)
+      .split("\n")
+      .map((l) => UNREADABLE_SNAPSHOT.exec(l.trim()))
+      .filter((m): m is RegExpExecArray => m !== null);
+    if (lost.length > 0)
+      throw new ResticError(
+        "corrupt-data",
+        `snapshot ${lost.map((m) => m[1]).join(", ")} in ${this.repositoryLabel} cannot be read (${lost[0]![2]}): it may be the newest, so no snapshot is chosen — the backup job or the offsite copy is broken`,
+        quoted(redact(run.stderr, this.#secrets)),
+      );
     const json = run.stdout.split("\n").find((l) => l.startsWith("["));
     if (json === undefined) throw new ResticError("failed", "restic snapshots printed no JSON");
     const raw = JSON.parse(json) as {
@@ -472,13 +545,27 @@ export class Restic {
     const errors = redact(`${run.stdout}\n${run.stderr}`, this.#secrets)
       .split("\n")
       .map((l) => l.trim())
-      .filter((l) => /error|does not match|Fatal|invalid|failed|missing/i.test(l));
+      .filter((l) =>
+        /error|does not match|does not exist|not found|Fatal|invalid|failed|missing/i.test(l),
+      );
     return { ok: false, errors: errors.length > 0 ? errors : [failure.message], ...subset };
   }
 
   /** Forgets one snapshot (an append-only repository refuses: ResticError "append-only-refused"). */
   async forget(snapshotId: string): Promise<void> {
     await this.#ok(["forget", snapshotId], "forget", { watchRefusal: true });
+  }
+
+  /**
+   * `restic forget <ids…> --prune`: forgets exactly these snapshots and removes the data only they
+   * used. Prune takes an exclusive lock: no backup can run meanwhile. An append-only repository
+   * refuses at the first delete, before anything is forgotten (ResticError "append-only-refused").
+   */
+  async forgetAndPrune(snapshotIds: readonly string[]): Promise<void> {
+    if (snapshotIds.length === 0) return;
+    await this.#ok(["forget", "--prune", ...snapshotIds], "forget --prune", {
+      watchRefusal: true,
+    });
   }
 
   /** Removes stale locks. */

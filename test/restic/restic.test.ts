@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RepositoryLocation } from "../../src/restic/repository.js";
@@ -320,8 +320,9 @@ describe("Restic adapter (real restic, real repositories on 127.0.0.1)", functio
     });
 
     it("a stale lock from a killed restic, cleared by unlock", async () => {
-      // A restic killed mid-backup leaves its lock behind, as after a crash.
-      const child = spawn("restic", ["backup", "."], {
+      // A restic killed mid-backup leaves its lock behind, as after a crash. `backup --stdin` from a
+      // pipe nobody closes holds its lock until killed, so the kill never races the backup's end.
+      const child = spawn("restic", ["backup", "--stdin", "--stdin-filename", "held.txt"], {
         cwd: data,
         env: {
           ...process.env,
@@ -329,20 +330,17 @@ describe("Restic adapter (real restic, real repositories on 127.0.0.1)", functio
           RESTIC_PASSWORD: PASSWORD,
           RESTIC_CACHE_DIR: join(dir, "cache"),
         },
-        stdio: "ignore",
+        stdio: ["pipe", "ignore", "ignore"],
       });
       const locks = join(dir, "repo-failures", "locks");
+      // restic writes a lock under a temporary name and renames it to its id: only then is it a lock.
+      const lockIds = async () => (await readdir(locks)).filter((n) => /^[0-9a-f]{64}$/.test(n));
       const deadline = Date.now() + 20_000;
-      // Kill it once its lock is written in full, as a crash mid-backup would.
-      const written = async () => {
-        const names = await readdir(locks);
-        return names.length > 0 && (await stat(join(locks, names[0]!))).size > 0;
-      };
-      while (!(await written()) && Date.now() < deadline)
+      while ((await lockIds()).length === 0 && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 5));
       child.kill("SIGKILL");
       await new Promise((r) => child.once("exit", r));
-      expect(await readdir(locks)).to.have.length(1);
+      expect(await lockIds()).to.have.length(1);
       const error = await failure(restic(repo).check());
       expect(error.reason).to.equal("locked");
       expect(error.message).to.include("restic unlock");

@@ -2,7 +2,8 @@
  * RTO and RPO achieved, compared with the targets, plus what was restored and verified. RTO runs
  * from the disaster (recorded by a step, or the start of the first inject step) to the end of the
  * last verify step, and only counts when every verify step passed. RPO is the disaster time (the
- * run's start when nothing was injected) minus the time of the snapshot recovered from.
+ * run's start when nothing was injected) minus the time of the town's snapshot recovered from — or
+ * of the town's newest one when the drill restored a snapshot it took itself, which never counts.
  */
 import type { DrillFact } from "../runbook/context.js";
 import type { DrillMetrics, StepRecord, TargetMetric } from "./run-record.js";
@@ -60,20 +61,28 @@ export function computeMetrics(input: MetricsInput): DrillMetrics {
       );
   }
 
-  const points = facts.filter((f) => f.kind === "recovery-point");
-  const point = points.at(-1);
-  const recoveryPoint = point?.kind === "recovery-point" ? point.snapshot : undefined;
+  const points = facts.flatMap((f) => (f.kind === "recovery-point" ? [f.snapshot] : []));
+  const recoveryPoint = points.filter((s) => s.takenByDrill !== true).at(-1);
+  const drillSnapshot = points.filter((s) => s.takenByDrill === true).at(-1);
   const reference = disasterAt ?? input.runStartedAt;
   const rpo = !input.measuresRpo
     ? undefined
     : recoveryPoint === undefined
-      ? target(input.rpoMinutes, undefined, "not measured: no snapshot was recovered from")
+      ? target(
+          input.rpoMinutes,
+          undefined,
+          drillSnapshot === undefined
+            ? "not measured: no snapshot was recovered from"
+            : "not measured: the town's backup job has no snapshot of it (the drill restored only its own)",
+        )
       : target(
           input.rpoMinutes,
           Math.max(0, (reference.getTime() - recoveryPoint.time.getTime()) / 1000),
-          disasterAt === undefined
-            ? "drill start − time of the newest snapshot"
-            : "disaster − time of the snapshot restored",
+          drillSnapshot !== undefined
+            ? `${disasterAt === undefined ? "drill start" : "disaster"} − time of the town's newest snapshot (the drill restored its own snapshot, which does not count)`
+            : disasterAt === undefined
+              ? "drill start − time of the newest snapshot"
+              : "disaster − time of the snapshot restored",
         );
 
   let verifiedFiles = 0;
@@ -96,6 +105,9 @@ export function computeMetrics(input: MetricsInput): DrillMetrics {
     ...(recoveredAt && injects ? { recoveredAt: recoveredAt.toISOString() } : {}),
     ...(recoveryPoint
       ? { recoveryPoint: { snapshot: recoveryPoint.id, time: recoveryPoint.time.toISOString() } }
+      : {}),
+    ...(drillSnapshot
+      ? { drillSnapshot: { snapshot: drillSnapshot.id, time: drillSnapshot.time.toISOString() } }
       : {}),
     ...(rto ? { rto } : {}),
     ...(rpo ? { rpo } : {}),

@@ -71,7 +71,15 @@ export function renderMarkdownReport(run: DrillRun): string {
   const facts: string[] = [];
   if (m.disasterAt) facts.push(`disaster injected at ${m.disasterAt}`);
   if (m.recoveredAt) facts.push(`recovery verified at ${m.recoveredAt}`);
-  if (m.recoveryPoint)
+  if (m.drillSnapshot) {
+    facts.push(
+      `recovered from the drill's own snapshot ${code(m.drillSnapshot.snapshot)} taken ${m.drillSnapshot.time}`,
+    );
+    if (m.recoveryPoint)
+      facts.push(
+        `the RPO is measured to the town's newest snapshot ${code(m.recoveryPoint.snapshot)} taken ${m.recoveryPoint.time}`,
+      );
+  } else if (m.recoveryPoint)
     facts.push(
       `recovered from snapshot ${code(m.recoveryPoint.snapshot)} taken ${m.recoveryPoint.time}`,
     );

@@ -50,6 +50,8 @@ export interface DrillMetrics {
   readonly disasterAt?: string;
   readonly recoveredAt?: string;
   readonly recoveryPoint?: { readonly snapshot: string; readonly time: string };
+  /** The snapshot the drill took itself and restored from, when it did; the RPO never counts it. */
+  readonly drillSnapshot?: { readonly snapshot: string; readonly time: string };
   /** Disaster injected → recovery verified; absent for a drill that injects nothing. */
   readonly rto?: TargetMetric;
   /** Disaster time (or the run's start) − time of the snapshot recovered from. */

@@ -37,13 +37,18 @@ export interface PlanView<T extends string, S> {
 export interface SnapshotRef {
   readonly id: string;
   readonly time: Date;
+  /** A drill took it (tag stronghold-drill): it may be restored, but it is never the town's recovery point. */
+  readonly takenByDrill?: boolean;
 }
 
 /** Facts a step records for the run's metrics. */
 export type DrillFact =
   /** The disaster happened now (otherwise: when the first inject step started). */
   | { readonly kind: "disaster"; readonly at: Date }
-  /** The snapshot recovered from: the RPO is measured to its time. */
+  /**
+   * The snapshot recovered from, or the town's newest when the drill restores its own: the RPO is
+   * measured to the time of the last one the town's backup job took (never one a drill took).
+   */
   | { readonly kind: "recovery-point"; readonly snapshot: SnapshotRef }
   | {
       readonly kind: "restored";

@@ -2,7 +2,7 @@
  * How a step fails on purpose (a verification found a difference), how the fences refuse, and
  * which failures are worth another try.
  */
-import { ResticError, type ResticFailure } from "../../restic/restic.js";
+import { ResticError, TRANSIENT_RESTIC_FAILURES } from "../../restic/restic.js";
 import { TransportError, type TransportFailure } from "../../hosts/transport/session.js";
 import { ManifestError } from "../manifest/manifest.js";
 
@@ -28,17 +28,19 @@ export class StepAborted extends Error {
   override name = "StepAborted";
 }
 
-const RETRYABLE_RESTIC: ReadonlySet<ResticFailure> = new Set(["locked", "timeout", "failed"]);
 const RETRYABLE_TRANSPORT: ReadonlySet<TransportFailure> = new Set([
   "unreachable",
   "timeout",
   "connection-lost",
 ]);
 
-/** Whether another try could succeed: never for a verdict, a fence, a wrong password or a missing tool. */
+/**
+ * Whether another try could succeed: for a lock, a dropped connection or a deadline; never for a
+ * verdict, a fence, a wrong password, an unreadable or corrupt repository or a missing tool.
+ */
 export function isRetryable(error: unknown): boolean {
   if (error instanceof StepFailure) return error.retryable;
-  if (error instanceof ResticError) return RETRYABLE_RESTIC.has(error.reason);
+  if (error instanceof ResticError) return TRANSIENT_RESTIC_FAILURES.has(error.reason);
   if (error instanceof TransportError) return RETRYABLE_TRANSPORT.has(error.reason);
   if (error instanceof ManifestError) return true;
   return false;
@@ -59,10 +61,11 @@ export function describeError(error: unknown): string {
   return `unexpected failure: ${String(error)}`;
 }
 
-/** Lines under the message: a verdict's details, or a restic/transport reason. */
+/** Lines under the message: a verdict's details, or a restic/transport reason (with restic's own lines). */
 export function errorDetails(error: unknown): readonly string[] {
   if (error instanceof StepFailure) return error.details;
-  if (error instanceof ResticError) return [`restic failure: ${error.reason}`];
+  if (error instanceof ResticError)
+    return [`restic failure: ${error.reason}`, ...error.output.map((l) => `restic: ${l}`)];
   if (error instanceof TransportError) return [`transport failure: ${error.reason}`];
   return [];
 }
