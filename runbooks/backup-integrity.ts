@@ -45,6 +45,32 @@ export function randomSample<T>(items: readonly T[], count: number): T[] {
   return pool.slice(0, Math.min(count, pool.length));
 }
 
+/** Bytes of --include arguments per restore: far below the 128 KiB a single argument may hold. */
+export const INCLUDE_BYTES = 48 * 1024;
+
+/**
+ * restic --include patterns for sampled paths, in batches of at most INCLUDE_BYTES; glob
+ * characters in names are escaped so each pattern matches exactly its own file.
+ */
+export function includeBatches(paths: readonly string[], budget = INCLUDE_BYTES): string[][] {
+  const batches: string[][] = [];
+  let batch: string[] = [];
+  let bytes = 0;
+  for (const path of paths) {
+    const pattern = `/${path.replace(/[\\*?[]/g, "\\$&")}`;
+    const size = Buffer.byteLength(pattern) + 16;
+    if (batch.length > 0 && bytes + size > budget) {
+      batches.push(batch);
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(pattern);
+    bytes += size;
+  }
+  if (batch.length > 0) batches.push(batch);
+  return batches;
+}
+
 function sampleDir(data: string, runId: string): string {
   return posix.join(scratchDir(data, runId), "sample");
 }
@@ -109,7 +135,10 @@ export const backupIntegrity = defineRunbook(
     run: async (ctx) => {
       const snapshot = ctx.data["newest-snapshot-within-rpo"];
       const nodes = await ctx.host("share").restic().ls(snapshot.id);
-      const files = nodes.filter((n) => n.type === "file").map((n) => n.path.replace(/^\//, ""));
+      // restic ls shows bytes that are not UTF-8 as U+FFFD: such a name cannot be asked for again.
+      const files = nodes
+        .filter((n) => n.type === "file" && !n.path.includes("\uFFFD"))
+        .map((n) => n.path.replace(/^\//, ""));
       if (files.length === 0) throw new StepFailure(`snapshot ${snapshot.shortId} holds no files`);
       const paths = randomSample(files, ctx.settings.sample).sort();
       ctx.note(`sampled ${paths.length} of ${files.length} files`);
@@ -151,8 +180,15 @@ export const backupIntegrity = defineRunbook(
       const snapshot = ctx.data["newest-snapshot-within-rpo"];
       const host = ctx.host("share");
       await host.files().remove([target]);
-      const include = ctx.data["choose-sample"].paths.map((p) => `/${p}`);
-      const restored = await host.restic().restore(snapshot.id, target, { include });
+      const restic = host.restic();
+      const restored = { files: 0, bytes: 0, durationSeconds: 0 };
+      // One restore per batch of --include patterns, so no command line outgrows the host's limit.
+      for (const include of includeBatches(ctx.data["choose-sample"].paths)) {
+        const part = await restic.restore(snapshot.id, target, { include });
+        restored.files += part.files;
+        restored.bytes += part.bytes;
+        restored.durationSeconds += part.durationSeconds;
+      }
       ctx.record(restoredFact(restored));
       return { target, ...restored };
     },
@@ -187,21 +223,25 @@ export const backupIntegrity = defineRunbook(
       const differing = [...diff.altered, ...diff.modeChanged];
       const changedSince = new Set<string>();
       if (differing.length > 0) {
-        const out = await host.run([
-          "sh",
-          "-c",
-          'cd "$1" && shift && for f; do printf "%s %s\\0" "$(stat -c %Y -- "$f" 2>/dev/null || echo 0)" "$f"; done',
-          "mtimes",
-          ctx.settings.data,
-          ...differing,
-        ]);
+        const out = await host.run(
+          [
+            "sh",
+            "-c",
+            'cd "$1" && xargs -0 -r sh -c \'for f; do printf "%s %s\\0" "$(stat -c %Y -- "$f" 2>/dev/null || echo 0)" "$f"; done\' sh',
+            "mtimes",
+            ctx.settings.data,
+          ],
+          { stdin: differing.map((p) => `${p}\0`).join("") },
+        );
         for (const record of out.split("\0").filter(Boolean)) {
           const space = record.indexOf(" ");
           if (Number(record.slice(0, space)) * 1000 > snapshotTime.getTime())
             changedSince.add(record.slice(space + 1));
         }
       }
-      const missingSource = sample.filter((p) => !expected.entries.some((e) => e.path === p));
+      const onSource = new Set(expected.entries.map((e) => e.path));
+      const missingSource = sample.filter((p) => !onSource.has(p));
+      const missingSet = new Set(missingSource);
       for (const p of [...changedSince, ...missingSource])
         ctx.warn(
           `${p} changed or disappeared on the source after the snapshot; not counted against the backup`,
@@ -210,7 +250,7 @@ export const backupIntegrity = defineRunbook(
         ...diff,
         altered: diff.altered.filter((p) => !changedSince.has(p)),
         modeChanged: diff.modeChanged.filter((p) => !changedSince.has(p)),
-        extra: diff.extra.filter((p) => !missingSource.includes(p)),
+        extra: diff.extra.filter((p) => !missingSet.has(p)),
       };
       judged.ok =
         judged.missing.length === 0 &&

@@ -23,12 +23,19 @@ interface Settings {
   readonly fresh: boolean;
 }
 
-/** Files to delete: everything under the first top-level folder, and every third other file. */
+/**
+ * Files to delete: everything under the first top-level folder, and every third other file.
+ * Linear in the number of files. A name the host reported with bytes that are not UTF-8 (shown
+ * as U+FFFD) cannot be named back to the host exactly: it is never picked alone, only with its folder.
+ */
 export function chooseVictims(paths: readonly string[]): { remove: string[]; files: string[] } {
   const sorted = [...paths].sort();
   const folder = sorted.find((p) => p.includes("/"))?.split("/")[0];
   const inFolder = folder === undefined ? [] : sorted.filter((p) => p.startsWith(`${folder}/`));
-  const others = sorted.filter((p) => !inFolder.includes(p)).filter((_, i) => i % 3 === 0);
+  const chosen = new Set(inFolder);
+  const others = sorted
+    .filter((p) => !chosen.has(p) && !p.includes("\uFFFD"))
+    .filter((_, i) => i % 3 === 0);
   const files = [...inFolder, ...others];
   return { remove: [...(folder === undefined ? [] : [folder]), ...others], files };
 }
@@ -88,7 +95,8 @@ export const fileDeletion = defineRunbook(
       const absolute = victims.remove.map((p) => posix.join(ctx.settings.data, p));
       // The removal checks on the host that every path is gone: the disaster really happened.
       await ctx.host("share").files().remove(absolute);
-      const deleted = manifest.entries.filter((e) => victims.files.includes(e.path));
+      const gone = new Set(victims.files);
+      const deleted = manifest.entries.filter((e) => gone.has(e.path));
       ctx.note(`deleted ${deleted.length} files`);
       return { deleted: victims.files, ...tally(deleted) };
     },

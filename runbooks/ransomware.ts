@@ -43,6 +43,14 @@ export const RANSOM_NOTE = "README-RESTORE-FILES.txt";
 const NOTE_TEXT =
   "Your files are encrypted. This is a Stronghold disaster drill: nothing was paid, and the files come back from the offsite backup.\n";
 
+/**
+ * Every other file, in manifest order. A name the host reported with bytes that are not UTF-8
+ * (shown as U+FFFD) cannot be named back to it exactly, so it is left unencrypted.
+ */
+export function chooseEncrypted(paths: readonly string[]): string[] {
+  return paths.filter((p, i) => i % 2 === 0 && !p.includes("\uFFFD"));
+}
+
 /** The ransomware drill. */
 export const ransomware = defineRunbook(
   {
@@ -118,14 +126,18 @@ export const ransomware = defineRunbook(
       const infectedAt = new Date();
       ctx.record({ kind: "disaster", at: infectedAt });
       const manifest = ctx.data["pre-infection-manifest"];
-      const victims = manifest.entries.filter((_, i) => i % 2 === 0).map((e) => e.path);
+      const victims = chooseEncrypted(manifest.entries.map((e) => e.path));
       const absolute = victims.map((p) => posix.join(ctx.settings.data, p));
       const files = ctx.host("share").files();
       // Scrambling checks on the host that each original is gone and its .locked copy exists.
-      await files.scramble(absolute, RANSOM_EXTENSION);
+      const renamed = await files.scramble(absolute, RANSOM_EXTENSION);
       await files.writeFile(posix.join(ctx.settings.data, RANSOM_NOTE), NOTE_TEXT);
-      ctx.note(`encrypted ${victims.length} files`);
-      return { infectedAt, encrypted: victims };
+      // Names too long to take the extension were shortened: keep where each one went.
+      const shortened = renamed.filter((r) => r.to !== `${r.from}${RANSOM_EXTENSION}`);
+      ctx.note(
+        `encrypted ${victims.length} files${shortened.length > 0 ? ` (${shortened.length} renamed to a shortened name)` : ""}`,
+      );
+      return { infectedAt, encrypted: victims.length, shortened };
     },
   })
   .inject("post-infection-snapshot", {

@@ -21,10 +21,18 @@ export function isWithin(path: string, root: string): boolean {
   return path === root || path.startsWith(`${root}/`);
 }
 
-/** A problem with how a path is written, or undefined when it is a normalised absolute path. */
-export function pathShapeProblem(path: string): string | undefined {
+/**
+ * A problem with how a path is written, or undefined when it is a normalised absolute path.
+ * Declared paths may not hold line breaks; file paths (`lineBreaks: true`) travel NUL-separated
+ * and may, as file names on a share can.
+ */
+export function pathShapeProblem(
+  path: string,
+  options: { lineBreaks?: boolean } = {},
+): string | undefined {
   if (!path.startsWith("/")) return "is not an absolute path";
-  if (path.includes("\n") || path.includes("\0")) return "contains a line break or NUL";
+  if (path.includes("\0")) return "contains a NUL";
+  if (!options.lineBreaks && path.includes("\n")) return "contains a line break";
   if (path.split("/").some((part) => part === ".." || part === "."))
     return 'has "." or ".." parts (write the normalised path)';
   const normal = posix.normalize(path);

@@ -74,8 +74,17 @@ export interface FencedFiles {
   linkCopy(from: string, to: string): Promise<void>;
   /** Replaces a file's content with new bytes (a new file renamed over it: hard links keep the old content). */
   writeFile(path: string, content: string): Promise<void>;
-  /** Each file's content replaced by random bytes (a little longer) and the file renamed with `extension`; checked afterwards. */
-  scramble(paths: readonly string[], extension: string): Promise<void>;
+  /**
+   * Each file's content replaced by random bytes (16 more) and the file renamed with `extension`
+   * (a name too long to take it is shortened, still ending in it); returns each file's new path.
+   */
+  scramble(paths: readonly string[], extension: string): Promise<Renamed[]>;
+}
+
+/** A file a drill renamed: where it was and where it is now. */
+export interface Renamed {
+  readonly from: string;
+  readonly to: string;
 }
 
 /** restic on a target: reading is free, restoring is fenced, forgetting is limited to snapshots this run took. */
