@@ -12,6 +12,7 @@ import { tagged, type Tags } from "../tags.js";
 import { vaultPolicyStatements, type VaultInfo } from "./backup-vaults.js";
 import { attachKeyPolicy, type AccessRoleArns } from "./key-policy.js";
 import { kept } from "./kept.js";
+import { lockVault } from "./vault-lock.js";
 import { backupKey } from "./offsite-backup-storage.js";
 import { policyJson } from "./policy-documents.js";
 
@@ -65,19 +66,7 @@ export class BackupAccountVault extends pulumi.ComponentResource {
       },
       kept(this),
     );
-    new aws.backup.VaultLockConfiguration(
-      `${name}-lock`,
-      {
-        region,
-        backupVaultName: vault.name,
-        minRetentionDays: args.vaultLock.minRetentionDays,
-        maxRetentionDays: args.vaultLock.maxRetentionDays,
-        ...(args.vaultLock.changeableForDays === undefined
-          ? {}
-          : { changeableForDays: args.vaultLock.changeableForDays }),
-      },
-      kept(this),
-    );
+    lockVault(`${name}-lock`, region, vault, args.vaultLock, this);
     new aws.backup.VaultPolicy(
       `${name}-policy`,
       {

@@ -11,6 +11,7 @@ import type { StackConfig } from "../config.js";
 import { tagged, type Tags } from "../tags.js";
 import { attachKeyPolicy, type AccessRoleArns } from "./key-policy.js";
 import { kept } from "./kept.js";
+import { lockVault } from "./vault-lock.js";
 import { backupKey } from "./offsite-backup-storage.js";
 import { assumedBy, policyJson } from "./policy-documents.js";
 
@@ -344,21 +345,7 @@ export class BackupVaults extends pulumi.ComponentResource {
       kept(this),
     );
     this.keys.push({ key, region, name: `${vaultName}-vault` });
-    // Without changeableForDays the lock stays in governance mode (removable with IAM rights);
-    // with it, the lock becomes immutable once the grace period ends (compliance mode).
-    new aws.backup.VaultLockConfiguration(
-      `${name}-lock`,
-      {
-        region,
-        backupVaultName: vault.name,
-        minRetentionDays: args.vaultLock.minRetentionDays,
-        maxRetentionDays: args.vaultLock.maxRetentionDays,
-        ...(args.vaultLock.changeableForDays === undefined
-          ? {}
-          : { changeableForDays: args.vaultLock.changeableForDays }),
-      },
-      kept(this),
-    );
+    lockVault(`${name}-lock`, region, vault, args.vaultLock, this);
     new aws.backup.VaultPolicy(
       `${name}-policy`,
       {
