@@ -41,11 +41,19 @@ const rank = (s: Severity): number => SEVERITIES.indexOf(s);
  * The gate fails on any fail or error at or above `failOn`, or a fleet score below `minScore`.
  * Errors count as failures: a control that could not be evaluated has not been shown to pass.
  */
+/** What the gate must know of the input: a run that left machines out never passes. */
+export interface GateInput {
+  /** Input files with problems: some of their machines were not evaluated. */
+  readonly filesWithProblems: number;
+  readonly machinesEvaluated: number;
+}
+
 export function decideGate(
   failOn: FailOn,
   minScore: number,
   fleet: Score,
   worstBySeverity: Readonly<Partial<Record<Severity, number>>>,
+  input: GateInput,
 ): Gate {
   const reasons: string[] = [];
   if (failOn !== "never") {
@@ -60,5 +68,11 @@ export function decideGate(
   }
   if (fleet.score < minScore)
     reasons.push(`fleet score ${fleet.score} is below --min-score ${minScore}`);
+  // A CI summary must not be green on a job that exits 2, or on a fleet nobody looked at.
+  if (input.filesWithProblems > 0)
+    reasons.push(
+      `${input.filesWithProblems} input file(s) with problems: the machines they hold were not all evaluated`,
+    );
+  if (input.machinesEvaluated === 0) reasons.push("no machine was evaluated");
   return { failOn, minScore, passed: reasons.length === 0, reasons };
 }
