@@ -1,6 +1,7 @@
 /** The resource tree of one planned stack: components with their children, each with its key settings. */
 import { nameLookup, keySettings } from "./plan-settings.js";
 import type { PolicyViolation, ResourceRecord } from "./policy-check.js";
+import { appendTo } from "../support/group.js";
 
 /** One resource of the plan. */
 export interface PlanNode {
@@ -28,7 +29,7 @@ export function buildTree(
     // A parent that is not recorded (the stack itself) puts the resource at the top.
     const parent =
       record.parent !== undefined && urns.has(record.parent) ? record.parent : undefined;
-    children.set(parent, [...(children.get(parent) ?? []), record]);
+    appendTo(children, parent, record);
   }
   const violatedAt = new Map<string, Set<string>>();
   for (const v of violations) {

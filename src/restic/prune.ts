@@ -4,6 +4,7 @@
  * they used. Only snapshots carrying the drill tag are ever chosen; the town's own are never touched.
  */
 import { ResticError, type Restic, type Snapshot } from "./restic.js";
+import { appendTo } from "../support/group.js";
 
 /** What a prune keeps and forgets, per share (the snapshot's paths). */
 export interface PrunePlan {
@@ -32,7 +33,7 @@ export function planPrune(
   for (const s of snapshots) {
     if (!s.tags.includes(tag)) continue;
     const key = [...s.paths].sort().join("\n");
-    groups.set(key, [...(groups.get(key) ?? []), s]);
+    appendTo(groups, key, s);
   }
   const keep: Snapshot[] = [];
   const forget: Snapshot[] = [];

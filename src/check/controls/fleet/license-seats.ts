@@ -3,6 +3,7 @@ import type { FleetCheck } from "../types.js";
 import type { Evidence } from "../../evaluation/result.js";
 import { commercialTitles, inventoryOf } from "../software.js";
 import { licensesByProduct, registerLines } from "../licenses.js";
+import { appendTo } from "../../../support/group.js";
 
 interface Installation {
   readonly handle: number;
@@ -34,10 +35,7 @@ export const licenseSeats: FleetCheck = {
           // Titles with no current license at all are aup-commercial-software-licensed's finding.
           if ((licenses.get(key)?.current.length ?? 0) === 0) continue;
           const name = inventory.items[index]?.name ?? key;
-          // Appended in place: copying the list per install made large fleets quadratic.
-          const list = installed.get(key);
-          if (list) list.push({ handle, index, name });
-          else installed.set(key, [{ handle, index, name }]);
+          appendTo(installed, key, { handle, index, name });
         }
       },
       finish() {
@@ -46,14 +44,11 @@ export const licenseSeats: FleetCheck = {
           const owned = current.reduce((sum, entry) => sum + entry.seats, 0);
           if (installations.length <= owned) continue;
           for (const { handle, index, name } of installations) {
-            const evidence: Evidence = {
+            appendTo(failures, handle, {
               pointer: `/software/${index}`,
               actual: `${name}: installed on ${installations.length} machines`,
               expected: `≤ ${owned} seats owned (${registerLines(file, current)})`,
-            };
-            const existing = failures.get(handle);
-            if (existing) existing.push(evidence);
-            else failures.set(handle, [evidence]);
+            });
           }
         }
         return { failures };

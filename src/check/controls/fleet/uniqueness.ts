@@ -1,6 +1,7 @@
 /** The shape shared by the uniqueness checks: values seen on more than one machine fail. */
 import type { CheckContext, FleetCheck, FleetView } from "../types.js";
 import type { Evidence } from "../../evaluation/result.js";
+import { appendTo } from "../../../support/group.js";
 
 /** One identifier value of a machine: `key` is what is compared, `actual` what is shown. */
 export interface Identifier {
@@ -39,11 +40,7 @@ export function uniquenessCheck(
     create(ctx) {
       const failures = new Map<number, Evidence[]>();
       const holders = new Map<string, Holder[]>();
-      const fail = (handle: number, evidence: Evidence) => {
-        const existing = failures.get(handle);
-        if (existing) existing.push(evidence);
-        else failures.set(handle, [evidence]);
-      };
+      const fail = (handle: number, evidence: Evidence) => appendTo(failures, handle, evidence);
       return {
         observe(machine, handle) {
           const extracted = extract(machine, ctx);
