@@ -11,10 +11,13 @@ import { defineRunbook } from "../src/drill/runbook/runbook.js";
 import { SettingsReader } from "../src/drill/runbook/settings.js";
 import { StepFailure } from "../src/drill/runbook/failures.js";
 import { formatDuration } from "../src/drill/evidence/metrics.js";
+import { globEscaped } from "../src/restic/restic.js";
 import {
   RESTORE_RETRY,
   RETRY,
   TIMEOUTS,
+  liveTopLevel,
+  locateShare,
   newestSnapshot,
   readCheckSubset,
   readData,
@@ -49,22 +52,21 @@ export function randomSample<T>(items: readonly T[], count: number): T[] {
 export const INCLUDE_BYTES = 48 * 1024;
 
 /**
- * restic --include patterns for sampled paths, in batches of at most INCLUDE_BYTES; glob
- * characters in names are escaped so each pattern matches exactly its own file.
+ * Paths inside a snapshot ("/srv/share/data/a.txt") for restic --include, in batches of at most
+ * INCLUDE_BYTES once escaped (Restic.restore escapes glob characters, so each matches only itself).
  */
 export function includeBatches(paths: readonly string[], budget = INCLUDE_BYTES): string[][] {
   const batches: string[][] = [];
   let batch: string[] = [];
   let bytes = 0;
   for (const path of paths) {
-    const pattern = `/${path.replace(/[\\*?[]/g, "\\$&")}`;
-    const size = Buffer.byteLength(pattern) + 16;
+    const size = Buffer.byteLength(globEscaped(path)) + 16;
     if (batch.length > 0 && bytes + size > budget) {
       batches.push(batch);
       batch = [];
       bytes = 0;
     }
-    batch.push(pattern);
+    batch.push(path);
     bytes += size;
   }
   if (batch.length > 0) batches.push(batch);
@@ -134,15 +136,22 @@ export const backupIntegrity = defineRunbook(
     commands: (p) => [{ target: "share", command: p.restic("ls", "--json", "<newest snapshot>") }],
     run: async (ctx) => {
       const snapshot = ctx.data["newest-snapshot-within-rpo"];
-      const nodes = await ctx.host("share").restic().ls(snapshot.id);
+      const host = ctx.host("share");
+      const hint = await liveTopLevel(host, ctx.settings.data);
+      const where = await locateShare(ctx, host.restic(), snapshot.id, ctx.settings.data, hint);
+      const nodes = await host.restic().ls(snapshot.id);
+      const prefix = where.path === "/" ? "/" : `${where.path}/`;
       // restic ls shows bytes that are not UTF-8 as U+FFFD: such a name cannot be asked for again.
       const files = nodes
-        .filter((n) => n.type === "file" && !n.path.includes("\uFFFD"))
-        .map((n) => n.path.replace(/^\//, ""));
-      if (files.length === 0) throw new StepFailure(`snapshot ${snapshot.shortId} holds no files`);
+        .filter((n) => n.type === "file" && n.path.startsWith(prefix) && !n.path.includes("\uFFFD"))
+        .map((n) => n.path.slice(prefix.length));
+      if (files.length === 0)
+        throw new StepFailure(
+          `snapshot ${snapshot.shortId} holds no files of ${ctx.settings.data}`,
+        );
       const paths = randomSample(files, ctx.settings.sample).sort();
       ctx.note(`sampled ${paths.length} of ${files.length} files`);
-      return { paths, of: files.length };
+      return { paths, of: files.length, inSnapshot: where.path };
     },
   })
   .preflight("source-manifest", {
@@ -183,14 +192,16 @@ export const backupIntegrity = defineRunbook(
       const restic = host.restic();
       const restored = { files: 0, bytes: 0, durationSeconds: 0 };
       // One restore per batch of --include patterns, so no command line outgrows the host's limit.
-      for (const include of includeBatches(ctx.data["choose-sample"].paths)) {
-        const part = await restic.restore(snapshot.id, target, { include });
+      const { paths, inSnapshot } = ctx.data["choose-sample"];
+      const inside = (p: string) => posix.join(inSnapshot, p);
+      for (const include of includeBatches(paths.map(inside))) {
+        const part = await restic.restore(snapshot.id, target, { include, verify: true });
         restored.files += part.files;
         restored.bytes += part.bytes;
         restored.durationSeconds += part.durationSeconds;
       }
       ctx.record(restoredFact(restored));
-      return { target, ...restored };
+      return { target: posix.join(target, inSnapshot), ...restored };
     },
   })
   .verify(

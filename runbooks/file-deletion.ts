@@ -105,6 +105,7 @@ export const fileDeletion = defineRunbook(
     "restore-snapshot",
     restoreIntoScratchStep("share", {
       from: "recovery-snapshot",
+      manifest: "pre-disaster-manifest",
       summary: "restore the snapshot into scratch space",
     }),
   )
@@ -118,10 +119,11 @@ export const fileDeletion = defineRunbook(
   .verify(
     "verify-share",
     verifyShareStep("share", {
+      restored: "restore-snapshot",
       manifest: "pre-disaster-manifest",
-      summary: "compare every file of the recovered share with the pre-disaster manifest",
+      summary:
+        "compare every file of the recovered share with the snapshot (size, mode, mtime) and, by sha256, with the pre-disaster manifest",
       differs: "the recovered share differs from before the deletion",
-      extraFails: false,
     }),
   )
   .cleanup("put-back-original", putBackShareStep("share"))

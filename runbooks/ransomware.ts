@@ -7,6 +7,7 @@
  */
 import { posix } from "node:path";
 import { ResticError } from "../src/restic/restic.js";
+import { holdsFolder } from "../src/restic/locate.js";
 import { defineRunbook } from "../src/drill/runbook/runbook.js";
 import { SettingsReader } from "../src/drill/runbook/settings.js";
 import { StepFailure } from "../src/drill/runbook/failures.js";
@@ -179,7 +180,7 @@ export const ransomware = defineRunbook(
       if (!all.some((s) => s.id.startsWith(infected)))
         throw new StepFailure(`the post-infection snapshot ${infected} is not in the repository`);
       const chosen = all
-        .filter((s) => s.paths.length === 1 && s.paths[0] === ctx.settings.data && !isInfected(s))
+        .filter((s) => holdsFolder(s, ctx.settings.data) && !isInfected(s))
         .filter((s) => s.time.getTime() < infectedAt.getTime())
         .at(-1);
       if (!chosen)
@@ -204,6 +205,7 @@ export const ransomware = defineRunbook(
     "restore-clean-snapshot",
     restoreIntoScratchStep("share", {
       from: "pick-clean-snapshot",
+      manifest: "pre-infection-manifest",
       summary: "restore the clean snapshot into scratch space",
     }),
   )
@@ -217,11 +219,11 @@ export const ransomware = defineRunbook(
   .verify(
     "verify-share",
     verifyShareStep("share", {
+      restored: "restore-clean-snapshot",
       manifest: "pre-infection-manifest",
       summary:
         "compare every file with the pre-infection manifest; no encrypted file or ransom note may remain",
       differs: "the recovered share differs from before the infection",
-      extraFails: true,
     }),
   )
   .verify(

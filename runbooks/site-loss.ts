@@ -16,8 +16,11 @@ import {
   RETRY,
   TIMEOUTS,
   readData,
+  locateShare,
   requireMatch,
+  restoreShare,
   restoredFact,
+  topLevelNames,
 } from "./lib/share.js";
 import { recoverySnapshotStep, shareManifestStep } from "./lib/steps.js";
 
@@ -36,6 +39,11 @@ export function restoreDir(p: PlanView<Targets, Settings>): string {
   if (p.settings.restoreTo !== undefined) return p.settings.restoreTo;
   const sandbox = p.target("dr").sandbox[0] ?? "/nonexistent-sandbox";
   return posix.join(sandbox, `site-loss-${p.runId}`);
+}
+
+/** Where restic unpacks the snapshot before the share's folder is moved to restoreDir. */
+export function unpackDir(p: PlanView<Targets, Settings>): string {
+  return `${restoreDir(p)}.from-snapshot`;
 }
 
 /** The site-loss drill. */
@@ -142,22 +150,39 @@ export const siteLoss = defineRunbook(
   })
   .recover("restore-on-dr", {
     kind: "restore",
-    summary: "restore the snapshot onto the DR host",
+    summary: "restore the share out of the snapshot onto the DR host",
     timeoutMs: TIMEOUTS.restore,
     retry: RESTORE_RETRY,
-    touches: (p) => [{ target: "dr", paths: [restoreDir(p)] }],
+    touches: (p) => [{ target: "dr", paths: [restoreDir(p), unpackDir(p)] }],
     commands: (p) => [
       {
         target: "dr",
-        command: p.restic("restore", "<recovery-snapshot>", "--target", restoreDir(p)),
+        command: p.restic("cat", "blob", "<tree of each folder on the share's path>"),
       },
+      {
+        target: "dr",
+        command: p.restic(
+          "restore",
+          "<recovery-snapshot>",
+          "--target",
+          unpackDir(p),
+          "--include",
+          "<the share's path in the snapshot>",
+          "--verify",
+        ),
+      },
+      { target: "dr", command: `mv -T ${unpackDir(p)}/<the share's path> ${restoreDir(p)}` },
     ],
     run: async (ctx) => {
       const target = restoreDir(ctx);
       const snapshot = ctx.data["recovery-snapshot"];
       const host = ctx.host("dr");
-      await host.files().remove([target]);
-      const restored = await host.restic().restore(snapshot.id, target);
+      const hint = topLevelNames(ctx.data["pre-disaster-manifest"].entries.map((e) => e.path));
+      const where = await locateShare(ctx, host.restic(), snapshot.id, ctx.settings.data, hint);
+      const restored = await restoreShare(host, snapshot.id, where, {
+        restored: target,
+        unpacked: unpackDir(ctx),
+      });
       ctx.record({ kind: "recovery-point", snapshot });
       ctx.record(restoredFact(restored));
       return { target, ...restored };
@@ -222,13 +247,13 @@ export const siteLoss = defineRunbook(
     summary: "remove the restored share from the DR host",
     timeoutMs: TIMEOUTS.files,
     retry: RETRY,
-    touches: (p) => [{ target: "dr", paths: [restoreDir(p)] }],
-    commands: (p) => [{ target: "dr", command: `rm -rf -- ${restoreDir(p)}` }],
+    touches: (p) => [{ target: "dr", paths: [restoreDir(p), unpackDir(p)] }],
+    commands: (p) => [{ target: "dr", command: `rm -rf -- ${restoreDir(p)} ${unpackDir(p)}` }],
     run: async (ctx) => {
       await ctx
         .host("dr")
         .files()
-        .remove([restoreDir(ctx)]);
+        .remove([restoreDir(ctx), unpackDir(ctx)]);
     },
   })
   .build();

@@ -4,7 +4,14 @@
  * safe (a hard-link copy) and put back whatever happened.
  */
 import { posix } from "node:path";
-import { rotatingSubset, type Snapshot } from "../../src/restic/restic.js";
+import { rotatingSubset, type Snapshot, type SnapshotNode } from "../../src/restic/restic.js";
+import type { RecoveryCheck, SnapshotFile } from "../../src/drill/manifest/recovery-check.js";
+import {
+  holdsFolder,
+  LAYOUT_DESCRIPTIONS,
+  locateFolder,
+  type FolderInSnapshot,
+} from "../../src/restic/locate.js";
 import type {
   DrillFact,
   DrillHost,
@@ -53,6 +60,8 @@ export function sharePaths(data: string, runId: string) {
     scratch,
     original: posix.join(scratch, "original"),
     restored: posix.join(scratch, "restored"),
+    /** Where restic restores a snapshot before the share's own folder is taken out of it. */
+    unpacked: posix.join(scratch, "from-snapshot"),
     damaged: posix.join(scratch, "damaged"),
   };
 }
@@ -66,12 +75,13 @@ export function ref(snapshot: Snapshot): SnapshotRef {
   };
 }
 
-/** Snapshots of exactly this folder, infected drill snapshots left out, oldest first. */
+/**
+ * Snapshots that hold the folder or part of it (backed up by itself, with a parent, among other
+ * paths, or file by file), infected drill snapshots left out, oldest first.
+ */
 export async function snapshotsOf(restic: DrillRestic, data: string): Promise<Snapshot[]> {
   const all = await restic.snapshots();
-  return all.filter(
-    (s) => s.paths.length === 1 && s.paths[0] === data && !s.tags.includes(INFECTED_TAG),
-  );
+  return all.filter((s) => holdsFolder(s, data) && !s.tags.includes(INFECTED_TAG));
 }
 
 /** The town's own snapshots of the folder (none a drill took), oldest first. */
@@ -88,7 +98,7 @@ export async function newestSnapshot(restic: DrillRestic, data: string): Promise
   const newest = (await townSnapshotsOf(restic, data)).at(-1);
   if (!newest)
     throw new StepFailure(
-      `the repository ${restic.repositoryLabel} holds no snapshot of ${data} from the town's backup job (snapshots tagged ${DRILL_TAG} do not count): back it up first (cd ${data} && restic backup .)`,
+      `the repository ${restic.repositoryLabel} holds no snapshot of ${data} from the town's backup job (snapshots tagged ${DRILL_TAG} do not count): back it up first (restic backup ${data})`,
     );
   return newest;
 }
@@ -142,6 +152,88 @@ export async function takeSnapshot(
   return taken;
 }
 
+/**
+ * Where the share lies in a snapshot, read from the snapshot's tree (`hint`: names at the top of
+ * the share, which settle a folder inside it named like the share). Fails when the snapshot does
+ * not hold it; notes the layout, and warns when the snapshot holds only part of the share.
+ */
+export async function locateShare(
+  ctx: { note(message: string): void; warn(message: string): void },
+  restic: DrillRestic,
+  snapshotId: string,
+  data: string,
+  hint?: readonly string[],
+): Promise<FolderInSnapshot> {
+  const snapshot = (await restic.snapshots()).find((s) => s.id === snapshotId);
+  if (!snapshot)
+    throw new StepFailure(`snapshot ${snapshotId.slice(0, 8)} is not listed by the repository`);
+  const found = await locateFolder((id) => restic.tree(id), snapshot, data, hint);
+  if (!found)
+    throw new StepFailure(
+      `snapshot ${snapshot.shortId} (paths ${snapshot.paths.join(", ")}) does not hold ${data}`,
+      [`recognised: ${Object.values(LAYOUT_DESCRIPTIONS).join("; ")}; or with --files-from`],
+    );
+  ctx.note(
+    `${data} is at ${found.path} in snapshot ${snapshot.shortId}: ${LAYOUT_DESCRIPTIONS[found.layout]}${found.otherPaths.length > 0 ? `, with ${found.otherPaths.length} other path(s)` : ""}`,
+  );
+  if (found.partial)
+    ctx.warn(
+      `snapshot ${snapshot.shortId} holds only part of ${data} (${snapshot.paths.length} path(s) inside it, as with --files-from): files outside them are not in the backup`,
+    );
+  if (found.ambiguous)
+    ctx.warn(
+      `snapshot ${snapshot.shortId} could hold ${data} at more than one place; ${found.path} was taken`,
+    );
+  return found;
+}
+
+/** The names at the top of the live share (none when it cannot be listed): the hint locateShare uses. */
+export async function liveTopLevel(host: DrillHost, data: string): Promise<string[]> {
+  const listed = await host.exec([
+    "find",
+    data,
+    "-mindepth",
+    "1",
+    "-maxdepth",
+    "1",
+    "-printf",
+    "%f\\0",
+  ]);
+  return listed.code === 0 ? listed.stdout.split("\0").filter(Boolean) : [];
+}
+
+/** The names at the top of a share, from its manifest's paths: the hint locateShare uses. */
+export function topLevelNames(paths: Iterable<string>): string[] {
+  const names = new Set<string>();
+  for (const p of paths) names.add(p.split("/")[0]!);
+  return [...names];
+}
+
+/**
+ * Restores the share's folder out of a snapshot into `paths.restored`, whatever the layout:
+ * straight in when the snapshot's root is the share, else the share's path only (`--include`)
+ * into scratch space and moved into place. restic reads every restored file back against the
+ * snapshot's blob hashes (`--verify`). The host's `files()` must allow the scratch folder.
+ */
+export async function restoreShare(
+  host: DrillHost,
+  snapshotId: string,
+  where: FolderInSnapshot,
+  paths: Pick<ReturnType<typeof sharePaths>, "restored" | "unpacked">,
+): Promise<{ files: number; bytes: number; durationSeconds: number }> {
+  const files = host.files();
+  await files.remove([paths.restored, paths.unpacked]); // a retry starts from empty folders
+  const restic = host.restic();
+  if (where.path === "/") return restic.restore(snapshotId, paths.restored, { verify: true });
+  const restored = await restic.restore(snapshotId, paths.unpacked, {
+    include: [where.path],
+    verify: true,
+  });
+  await files.move(posix.join(paths.unpacked, where.path), paths.restored);
+  await files.remove([paths.unpacked]);
+  return restored;
+}
+
 const LIST_LIMIT = 20;
 
 function listed(label: string, paths: readonly string[]): string[] {
@@ -173,6 +265,41 @@ export function requireMatch(
     ...listed("altered", diff.altered),
     ...listed("mode changed", diff.modeChanged),
     ...(extraFails ? listed("unexpected", diff.extra) : []),
+  ]);
+}
+
+/** The regular files of a snapshot below the share's place in it, relative to the share. */
+export function snapshotFiles(nodes: readonly SnapshotNode[], inSnapshot: string): SnapshotFile[] {
+  const prefix = inSnapshot === "/" ? "/" : `${inSnapshot}/`;
+  return nodes
+    .filter((n) => n.type === "file" && n.path.startsWith(prefix))
+    .map((n) => ({
+      path: n.path.slice(prefix.length),
+      size: n.size,
+      mode: n.mode,
+      mtime: Math.floor(n.mtime.getTime() / 1000),
+    }));
+}
+
+/** Throws a step failure naming each file that differs from the snapshot or from the share before. */
+export function requireRecovery(check: RecoveryCheck, what: string): void {
+  if (check.ok) return;
+  const s = check.againstSnapshot;
+  const counts = [
+    s.missing.length > 0 ? `${s.missing.length} missing` : "",
+    s.differing.length > 0
+      ? `${s.differing.length} with another size, mode or modification time than the snapshot`
+      : "",
+    s.unexpected.length > 0 ? `${s.unexpected.length} not in the snapshot` : "",
+    check.againstShare.altered.length > 0
+      ? `${check.againstShare.altered.length} unchanged since the snapshot yet different from the share before the disaster (sha256)`
+      : "",
+  ].filter(Boolean);
+  throw new StepFailure(`${what}: ${counts.join(", ")} file(s)`, [
+    ...listed("missing", s.missing),
+    ...listed("differs from the snapshot", s.differing),
+    ...listed("not in the snapshot", s.unexpected),
+    ...listed("differs from before the disaster", check.againstShare.altered),
   ]);
 }
 

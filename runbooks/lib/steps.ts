@@ -5,7 +5,7 @@
  * that uses one before the step it depends on.
  */
 import type { Manifest } from "../../src/drill/manifest/entries.js";
-import { compareManifests } from "../../src/drill/manifest/manifest.js";
+import { checkRecovery } from "../../src/drill/manifest/recovery-check.js";
 import type { SnapshotRef } from "../../src/drill/runbook/context.js";
 import { StepFailure } from "../../src/drill/runbook/failures.js";
 import type { CleanupSpec, StepSpec } from "../../src/drill/runbook/runbook.js";
@@ -19,10 +19,14 @@ import {
   recordTownRecoveryPoint,
   ref,
   removeScratch,
-  requireMatch,
+  locateShare,
+  requireRecovery,
+  restoreShare,
+  snapshotFiles,
   restoredFact,
   sharePaths,
   takeSnapshot,
+  topLevelNames,
 } from "./share.js";
 
 /** Settings every share drill has. */
@@ -112,25 +116,38 @@ export function safeguardShareStep<T extends string>(
   };
 }
 
-/** Recover: the snapshot an earlier step chose, restored whole into scratch space. */
-export function restoreIntoScratchStep<T extends string, F extends string>(
+/**
+ * Recover: the share's folder out of the snapshot an earlier step chose, into scratch space. The
+ * share is found in the snapshot's tree (any layout; the manifest's top-level names settle
+ * doubt), and restic checks every restored byte against the snapshot (`restore --verify`).
+ */
+export function restoreIntoScratchStep<T extends string, F extends string, M extends string>(
   target: T,
-  options: { readonly from: F; readonly summary: string },
-): StepSpec<T, ShareSettings, Output<F, SnapshotRef>, Promise<Restored>> {
+  options: { readonly from: F; readonly manifest: M; readonly summary: string },
+): StepSpec<
+  T,
+  ShareSettings,
+  Output<F, SnapshotRef> & Output<M, Manifest>,
+  Promise<Restored & { readonly snapshotId: string; readonly inSnapshot: string }>
+> {
   return {
     kind: "restore",
     summary: options.summary,
     timeoutMs: TIMEOUTS.restore,
     retry: RESTORE_RETRY,
-    touches: (p) => [{ target, paths: [sharePaths(p.settings.data, p.runId).restored] }],
+    touches: (p) => [{ target, paths: [sharePaths(p.settings.data, p.runId).scratch] }],
     commands: (p) => [
+      { target, command: p.restic("cat", "blob", "<tree of each folder on the share's path>") },
       {
         target,
         command: p.restic(
           "restore",
           `<${options.from}>`,
           "--target",
-          sharePaths(p.settings.data, p.runId).restored,
+          sharePaths(p.settings.data, p.runId).unpacked,
+          "--include",
+          "<the share's path in the snapshot>",
+          "--verify",
         ),
       },
     ],
@@ -138,11 +155,12 @@ export function restoreIntoScratchStep<T extends string, F extends string>(
       const paths = sharePaths(ctx.settings.data, ctx.runId);
       const snapshot = ctx.data[options.from];
       const host = ctx.host(target);
-      await host.files().remove([paths.restored]); // a retry starts from an empty folder
-      const restored = await host.restic().restore(snapshot.id, paths.restored);
+      const hint = topLevelNames(ctx.data[options.manifest].entries.map((e) => e.path));
+      const where = await locateShare(ctx, host.restic(), snapshot.id, ctx.settings.data, hint);
+      const restored = await restoreShare(host, snapshot.id, where, paths);
       ctx.record({ kind: "recovery-point", snapshot });
       ctx.record(restoredFact(restored));
-      return restored;
+      return { ...restored, snapshotId: snapshot.id, inSnapshot: where.path };
     },
   };
 }
@@ -178,42 +196,58 @@ export function swapInRestoredStep<T extends string>(
 }
 
 /**
- * Verify: every file of the recovered share against an earlier manifest. Files the manifest does
- * not have fail the step when `extraFails` (a ransom note), else they are a warning (files
- * deleted after the snapshot was taken).
+ * Verify: the recovered share against restic's record of the snapshot (every file, its size,
+ * mode and modification time; the bytes were checked by `restore --verify`) and, by sha256,
+ * against the manifest taken before the disaster for every file unchanged since the snapshot.
+ * Files changed on the share after the snapshot are listed, never failed.
  */
-export function verifyShareStep<T extends string, M extends string>(
+export function verifyShareStep<T extends string, M extends string, R extends string>(
   target: T,
   options: {
     readonly manifest: M;
+    readonly restored: R;
     readonly summary: string;
     readonly differs: string;
-    readonly extraFails: boolean;
   },
-): StepSpec<T, ShareSettings, Output<M, Manifest>, Promise<{ files: number; bytes: number }>> {
+): StepSpec<
+  T,
+  ShareSettings,
+  Output<M, Manifest> & Output<R, { readonly snapshotId: string; readonly inSnapshot: string }>,
+  Promise<{ files: number; bytes: number; changedSinceRecoveryPoint: number }>
+> {
   return {
     kind: "verify",
     summary: options.summary,
     timeoutMs: TIMEOUTS.manifest,
     commands: (p) => [
-      { target, command: `manifest ${p.settings.data}; compare with ${options.manifest}` },
+      { target, command: p.restic("ls", "--json", "<the snapshot restored>") },
+      {
+        target,
+        command: `manifest ${p.settings.data}; compare with the snapshot and with ${options.manifest}`,
+      },
     ],
     run: async (ctx) => {
-      const expected = ctx.data[options.manifest];
-      const actual = await ctx.host(target).manifest(ctx.settings.data);
-      const compared = compareManifests(expected, actual);
+      const { snapshotId, inSnapshot } = ctx.data[options.restored];
+      const host = ctx.host(target);
+      const recorded = snapshotFiles(await host.restic().ls(snapshotId), inSnapshot);
+      const actual = await host.manifest(ctx.settings.data);
+      const check = checkRecovery(recorded, actual, ctx.data[options.manifest]);
       // Counted even when the verdict fails: the report shows how much was intact.
-      ctx.record({
-        kind: "verified",
-        files: compared.verifiedFiles,
-        bytes: compared.verifiedBytes,
-      });
-      const diff = requireMatch(compared, options.differs, { extraFails: options.extraFails });
-      if (diff.extra.length > 0)
+      ctx.record({ kind: "verified", files: check.verifiedFiles, bytes: check.verifiedBytes });
+      requireRecovery(check, options.differs);
+      ctx.note(
+        `against the snapshot: ${check.againstSnapshot.matched} files with the same size, mode and modification time (content checked by restic restore --verify); against the share before the disaster: ${check.againstShare.compared} files unchanged since the snapshot, same sha256`,
+      );
+      const changed = check.changedSinceRecoveryPoint;
+      if (changed.length > 0)
         ctx.warn(
-          `${diff.extra.length} file(s) came back that were not on the share before the drill (deleted after the snapshot was taken), e.g. ${diff.extra[0]}`,
+          `${changed.length} file(s) changed on the share after the recovery point (the next backup's work, not a restore defect): ${changed.slice(0, 5).join(", ")}${changed.length > 5 ? ", …" : ""}`,
         );
-      return { files: diff.verifiedFiles, bytes: diff.verifiedBytes };
+      return {
+        files: check.verifiedFiles,
+        bytes: check.verifiedBytes,
+        changedSinceRecoveryPoint: changed.length,
+      };
     },
   };
 }

@@ -1,4 +1,5 @@
 /** `drill list`, `drill show` and `drill history`: what the runbooks are and how past runs went. */
+import { LAYOUT_DESCRIPTIONS } from "../restic/locate.js";
 import { RUNBOOKS } from "../../runbooks/index.js";
 import { readHistory, renderHistoryTable } from "../drill/evidence/history.js";
 import { formatDuration } from "../drill/evidence/metrics.js";
@@ -70,6 +71,15 @@ export function showRunbook(id: string, io: Io): number {
             (p) => `  ${p.option} ${p.message.replace(/^is required: /, "— ")}`,
           ),
         ]),
+    ...(m.usesRepository
+      ? [
+          "",
+          "Backing up the share: restic backup <the --data folder>, as restic's docs show. The share",
+          "is found in each snapshot by reading its tree, so these layouts are all recognised:",
+          ...Object.values(LAYOUT_DESCRIPTIONS).map((d) => `  - ${d}`),
+          "  - several paths in one snapshot, or --files-from a list (a part of the share: warned)",
+        ]
+      : []),
     "",
     "Steps:",
     ...r.steps.map(

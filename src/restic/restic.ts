@@ -49,6 +49,27 @@ export interface Snapshot {
   paths: string[];
   hostname: string;
   tags: string[];
+  /** The id of the snapshot's root tree (`restic cat blob`). */
+  tree: string;
+}
+
+/**
+ * One node of a tree blob (`restic cat blob <tree id>`): unlike `ls --json` it carries symbolic
+ * link targets and link counts, and names with bytes that are not UTF-8 as restic escapes them
+ * ("caf\\xe9").
+ */
+export interface TreeNode {
+  name: string;
+  type: "file" | "dir" | "symlink" | "other";
+  /** Permission bits. */
+  mode: number;
+  mtime: Date;
+  size: number;
+  /** Hard links to the file when it was backed up. */
+  links: number;
+  linkTarget?: string;
+  /** The folder's own tree id. */
+  subtree?: string;
 }
 
 /** The summary line of `restic backup --json`. */
@@ -77,6 +98,7 @@ export interface SnapshotNode {
   size: number;
   /** Permission bits. */
   mode: number;
+  mtime: Date;
 }
 
 /** Why a restic command failed: the closed set a drill reports and decides retries on. */
@@ -456,6 +478,7 @@ export class Restic {
       paths?: string[];
       hostname?: string;
       tags?: string[];
+      tree?: string;
     }[];
     return raw
       .map((s) => ({
@@ -465,6 +488,7 @@ export class Restic {
         paths: s.paths ?? [],
         hostname: s.hostname ?? "",
         tags: s.tags ?? [],
+        tree: s.tree ?? "",
       }))
       .sort((a, b) => a.time.getTime() - b.time.getTime());
   }
@@ -492,25 +516,57 @@ export class Restic {
         type?: string;
         size?: number;
         mode?: number;
+        mtime?: string;
       };
       if (n.struct_type !== "node" || n.path === undefined) continue;
-      const type = n.type === "file" || n.type === "dir" || n.type === "symlink" ? n.type : "other";
-      nodes.push({ path: n.path, type, size: n.size ?? 0, mode: (n.mode ?? 0) & 0o7777 });
+      nodes.push({
+        path: n.path,
+        type: nodeType(n.type),
+        size: n.size ?? 0,
+        mode: (n.mode ?? 0) & 0o7777,
+        mtime: new Date(n.mtime ?? 0),
+      });
     }
     return nodes;
   }
 
+  /** The nodes of one tree blob: a folder of a snapshot as restic stored it. */
+  async tree(treeId: string): Promise<TreeNode[]> {
+    if (!/^[0-9a-f]{64}$/.test(treeId))
+      throw new ResticError("failed", `"${treeId}" is not a tree id`);
+    const run = await this.#ok(["cat", "blob", treeId], "cat blob");
+    let parsed: { nodes?: Record<string, unknown>[] | null };
+    try {
+      parsed = JSON.parse(run.stdout) as typeof parsed;
+    } catch {
+      throw new ResticError("corrupt-data", `tree ${treeId.slice(0, 8)} is not a restic tree`);
+    }
+    return (parsed.nodes ?? []).map((n) => ({
+      name: String(n.name),
+      type: nodeType(n.type),
+      mode: Number(n.mode ?? 0) & 0o7777,
+      mtime: new Date(typeof n.mtime === "string" ? n.mtime : 0),
+      size: Number(n.size ?? 0),
+      links: Number(n.links ?? 0),
+      ...(typeof n.linktarget === "string" ? { linkTarget: n.linktarget } : {}),
+      ...(typeof n.subtree === "string" ? { subtree: n.subtree } : {}),
+    }));
+  }
+
   /**
-   * Restores a snapshot into `target`; `include` names paths inside the snapshot ("/docs/a.txt").
+   * Restores a snapshot into `target`; `include` names paths inside the snapshot ("/docs/a.txt"),
+   * each with everything below it. With `verify`, restic reads every restored file back and
+   * checks it against the snapshot's blob hashes (`restore --verify`): a difference fails.
    * Files and bytes are those of the snapshot's files the restore covers.
    */
   async restore(
     snapshotId: string,
     target: string,
-    options: { include?: string[] } = {},
+    options: { include?: string[]; verify?: boolean } = {},
   ): Promise<{ files: number; bytes: number; durationSeconds: number }> {
     const args = ["restore", snapshotId, "--target", target];
-    for (const path of options.include ?? []) args.push("--include", path);
+    for (const path of options.include ?? []) args.push("--include", globEscaped(path));
+    if (options.verify === true) args.push("--verify");
     const started = performance.now();
     const [, nodes] = await Promise.all([this.#ok(args, "restore"), this.ls(snapshotId)]);
     const durationSeconds = (performance.now() - started) / 1000;
@@ -572,4 +628,13 @@ export class Restic {
   async unlock(): Promise<void> {
     await this.#ok(["unlock"], "unlock");
   }
+}
+
+function nodeType(type: unknown): "file" | "dir" | "symlink" | "other" {
+  return type === "file" || type === "dir" || type === "symlink" ? type : "other";
+}
+
+/** restic's include and exclude arguments are glob patterns: a literal path escapes * ? [ and \\. */
+export function globEscaped(path: string): string {
+  return path.replace(/[*?[\\]/g, (c) => `\\${c}`);
 }

@@ -132,20 +132,20 @@ describe("parseRemoteOutput", () => {
   const hash = "a".repeat(64);
   it("parses NUL-separated stat and sha256sum records", () => {
     const out = [
-      "5 644 ./a b",
-      "3 4755 ./x\ny",
+      "5 644 1767323045 ./a b",
+      "3 4755 1767323046 ./x\ny",
       "",
       `${hash}  ./a b`,
       `${"b".repeat(64)}  ./x\ny`,
       "",
     ].join("\0");
     expect(parseRemoteOutput("/r", out).entries).to.deep.equal([
-      { path: "a b", size: 5, mode: 0o644, sha256: hash },
-      { path: "x\ny", size: 3, mode: 0o4755, sha256: "b".repeat(64) },
+      { path: "a b", size: 5, mode: 0o644, mtime: 1767323045, sha256: hash },
+      { path: "x\ny", size: 3, mode: 0o4755, mtime: 1767323046, sha256: "b".repeat(64) },
     ]);
   });
   it("refuses output where a listed file was not hashed", () => {
-    expect(() => parseRemoteOutput("/r", `5 644 ./a\0\0`)).to.throw(
+    expect(() => parseRemoteOutput("/r", `5 644 1767323045 ./a\0\0`)).to.throw(
       ManifestError,
       /listed but not hashed/,
     );

@@ -1,6 +1,6 @@
 /** A file tree that exercises manifests: awkward names, several modes, reads across 1 MiB buffers. */
 import { createHash, randomBytes } from "node:crypto";
-import { chmod, mkdir, symlink, writeFile } from "node:fs/promises";
+import { chmod, mkdir, symlink, utimes, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { ManifestEntry } from "../../src/drill/manifest/manifest.js";
 
@@ -22,6 +22,9 @@ const FILES: readonly { path: string; mode: number; content: Buffer }[] = [
   { path: "scripts/setgid-tool", mode: 0o2750, content: Buffer.from("tool\n") },
 ];
 
+/** Every file's modification time, in seconds: a manifest records it. */
+export const MTIME = Date.UTC(2026, 0, 2, 3, 4, 5) / 1000;
+
 /** Writes the tree (plus a symlink and an empty folder, which manifests leave out). */
 export async function writeTree(root: string): Promise<void> {
   await mkdir(join(root, "empty-folder"), { recursive: true });
@@ -30,6 +33,7 @@ export async function writeTree(root: string): Promise<void> {
     await mkdir(dirname(file), { recursive: true });
     await writeFile(file, f.content);
     await chmod(file, f.mode);
+    await utimes(file, MTIME, MTIME);
   }
   await symlink("readme.txt", join(root, "link-to-readme"));
 }
@@ -40,6 +44,7 @@ export function expectedEntries(): ManifestEntry[] {
     path: f.path,
     size: f.content.length,
     mode: f.mode,
+    mtime: MTIME,
     sha256: createHash("sha256").update(f.content).digest("hex"),
   })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

@@ -142,8 +142,8 @@ describe("drill runbooks: definitions", () => {
       s.touches.map((t) => `${t.host}:${t.paths.join(",")}`),
     );
     expect(touched).to.deep.equal([
-      "dr01:/srv/drill/dr01/site-loss-r1",
-      "dr01:/srv/drill/dr01/site-loss-r1",
+      "dr01:/srv/drill/dr01/site-loss-r1,/srv/drill/dr01/site-loss-r1.from-snapshot",
+      "dr01:/srv/drill/dr01/site-loss-r1,/srv/drill/dr01/site-loss-r1.from-snapshot",
     ]);
   });
 

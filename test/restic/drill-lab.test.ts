@@ -61,8 +61,10 @@ describe("drill lab fixture", function () {
           expect(snapshots[0]!.time.toISOString()).to.equal("2026-01-01T08:00:00.000Z");
           expect(snapshots[0]!.id.startsWith(old)).to.equal(true);
           expect(snapshots[1]!.hostname).to.equal("fs01");
+          // Backed up as towns do it, by the share's absolute path.
+          expect(snapshots[1]!.paths).to.deep.equal([lab.dataDir]);
           const files = (await restic.ls(snapshots[1]!.id)).filter((n) => n.type === "file");
-          expect(files.map((f) => f.path.slice(1)).sort()).to.deep.equal(
+          expect(files.map((f) => f.path.slice(lab.dataDir.length + 1)).sort()).to.deep.equal(
             [...lab.seededFiles].sort(),
           );
           expect(files.reduce((sum, f) => sum + f.size, 0)).to.be.above(3 * 1024 * 1024);

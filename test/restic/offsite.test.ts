@@ -145,6 +145,7 @@ describe("planPrune", () => {
     paths,
     hostname: "fs01",
     tags,
+    tree: "0".repeat(64),
   });
   const all = [
     snap("town1", 1, []),

@@ -1,7 +1,7 @@
 /**
  * The share drills on a town-sized share over SSH: 20,000 files nested five levels deep with odd
- * names, links, a sparse file and empty folders, backed up from inside the share (`cd data &&
- * restic backup .`). file-deletion, ransomware and backup-integrity (--sample 7000) must each pass,
+ * names, links, a sparse file and empty folders, backed up by its absolute path (`restic backup
+ * /abs/share`), as towns do. file-deletion, ransomware and backup-integrity (--sample 7000) must each pass,
  * and the share must be exactly as before afterwards. Run with `npm run test:scale`.
  */
 import { expect } from "chai";

@@ -11,6 +11,8 @@ export interface ManifestEntry {
   size: number;
   /** Permission bits (mode & 0o7777). */
   mode: number;
+  /** Last modification, whole seconds since the epoch (as `stat %Y` and restic's own record compare). */
+  mtime: number;
   sha256: string;
 }
 

@@ -16,6 +16,7 @@ interface Found {
   readonly file: string;
   readonly size: number;
   readonly mode: number;
+  readonly mtime: number;
 }
 
 function toPosix(relative: string): string {
@@ -41,7 +42,13 @@ async function walk(root: string): Promise<Found[]> {
         const rel = relDir ? join(relDir, e.name) : e.name;
         const file = join(root, rel);
         const s = await lstat(file);
-        return { path: toPosix(rel), file, size: s.size, mode: s.mode & 0o7777 };
+        return {
+          path: toPosix(rel),
+          file,
+          size: s.size,
+          mode: s.mode & 0o7777,
+          mtime: Math.floor(s.mtimeMs / 1000),
+        };
       }),
     );
     found.push(...stats);
@@ -56,7 +63,17 @@ async function sampled(root: string, sample: readonly string[]): Promise<Found[]
       const file = join(root, ...path.split("/"));
       try {
         const s = await lstat(file);
-        return s.isFile() ? [{ path, file, size: s.size, mode: s.mode & 0o7777 }] : [];
+        return s.isFile()
+          ? [
+              {
+                path,
+                file,
+                size: s.size,
+                mode: s.mode & 0o7777,
+                mtime: Math.floor(s.mtimeMs / 1000),
+              },
+            ]
+          : [];
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
         throw error;
@@ -92,6 +109,7 @@ export async function localManifest(
       path: f.path,
       size: hashes[i]!.size,
       mode: f.mode,
+      mtime: f.mtime,
       sha256: hashes[i]!.sha256,
     })),
   );

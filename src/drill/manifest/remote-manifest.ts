@@ -13,7 +13,7 @@ import {
 import type { HostSession } from "../../hosts/transport/session.js";
 
 // $1 root, $2 parallel hashers ("auto": one per core of the host), $3 "sample" when stdin lists
-// the files (NUL-separated, ./-relative). Prints stat records "size mode ./path\0", an empty
+// the files (NUL-separated, ./-relative). Prints stat records "size mode mtime ./path\0", an empty
 // record, then hash records "hash  ./path\0". Everything reads one file list, made once.
 // Files of 1 MiB and more go through openssl when the host has it: it uses the CPU's SHA
 // instructions and hashes several times faster than sha256sum. Small files go through sha256sum
@@ -31,7 +31,7 @@ if [ "$3" = sample ]; then
 else
   find . -type f -print0 > "$tmp/list"
 fi
-xargs -0 -r stat --printf '%s %a %n\\0' -- < "$tmp/list"
+xargs -0 -r stat --printf '%s %a %Y %n\\0' -- < "$tmp/list"
 printf '\\0'
 mkdir "$tmp/sums"
 if command -v openssl >/dev/null 2>&1; then
@@ -54,12 +54,16 @@ export function parseRemoteOutput(root: string, stdout: string): Manifest {
   const records = stdout.split("\0");
   const gap = records.indexOf("");
   if (gap < 0) throw new ManifestError(`unexpected manifest output for ${root}`);
-  const stats = new Map<string, { size: number; mode: number }>();
+  const stats = new Map<string, { size: number; mode: number; mtime: number }>();
   for (const record of records.slice(0, gap)) {
-    const match = /^(\d+) ([0-7]+) (.+)$/s.exec(record);
+    const match = /^(\d+) ([0-7]+) (-?\d+) (.+)$/s.exec(record);
     if (!match)
       throw new ManifestError(`unexpected stat record for ${root}: ${JSON.stringify(record)}`);
-    stats.set(stripDot(match[3]!), { size: Number(match[1]), mode: parseInt(match[2]!, 8) });
+    stats.set(stripDot(match[4]!), {
+      size: Number(match[1]),
+      mode: parseInt(match[2]!, 8),
+      mtime: Number(match[3]),
+    });
   }
   const entries = [];
   for (const record of records.slice(gap + 1)) {
@@ -71,7 +75,7 @@ export function parseRemoteOutput(root: string, stdout: string): Manifest {
     const stat = stats.get(path);
     if (!stat) throw new ManifestError(`${root}/${path} was hashed but not listed`);
     stats.delete(path);
-    entries.push({ path, size: stat.size, mode: stat.mode, sha256: match[1]! });
+    entries.push({ path, size: stat.size, mode: stat.mode, mtime: stat.mtime, sha256: match[1]! });
   }
   const unhashed = [...stats.keys()];
   if (unhashed.length > 0)

@@ -9,6 +9,7 @@ import type {
   Restic,
   Snapshot,
   SnapshotNode,
+  TreeNode,
 } from "../../restic/restic.js";
 import type { Manifest, ManifestOptions } from "../manifest/manifest.js";
 import type { ExecOptions, ExecResult, HostSession } from "../../hosts/transport/session.js";
@@ -94,13 +95,15 @@ export interface DrillRestic {
   snapshots(options?: { tags?: string[] }): Promise<Snapshot[]>;
   snapshotBefore(instant: Date, options?: { tags?: string[] }): Promise<Snapshot | undefined>;
   ls(snapshotId: string): Promise<SnapshotNode[]>;
+  /** One tree blob: a folder as the snapshot stored it, with link targets and link counts. */
+  tree(treeId: string): Promise<TreeNode[]>;
   backup(dir: string, options?: { tags?: string[] }): Promise<BackupSummary>;
   check(options?: { readDataSubset?: string }): Promise<CheckResult>;
-  /** Restores into a path inside the step's declared paths. */
+  /** Restores into a path inside the step's declared paths (`verify`: restic reads it back against the blob hashes). */
   restore(
     snapshotId: string,
     target: string,
-    options?: { include?: string[] },
+    options?: { include?: string[]; verify?: boolean },
   ): Promise<{ files: number; bytes: number; durationSeconds: number }>;
   /** Forgets a snapshot taken by this run (any other is refused). */
   forget(snapshotId: string): Promise<void>;
@@ -109,7 +112,7 @@ export interface DrillRestic {
 /** Restic's methods a DrillRestic passes through unchanged. */
 export type ResticPassThrough = Pick<
   Restic,
-  "version" | "snapshots" | "snapshotBefore" | "ls" | "check" | "repositoryLabel"
+  "version" | "snapshots" | "snapshotBefore" | "ls" | "tree" | "check" | "repositoryLabel"
 >;
 
 /** One target, as a step reaches it. */

@@ -153,6 +153,7 @@ export function drillHost(input: DrillHostInput): DrillHost {
       snapshots: (options) => r.snapshots(options),
       snapshotBefore: (instant, options) => r.snapshotBefore(instant, options),
       ls: (id) => r.ls(id),
+      tree: (id) => r.tree(id),
       check: (options) => r.check(options),
       backup: async (dir, options) => {
         const summary = await r.backup(dir, options);
