@@ -82,6 +82,13 @@ const MOCKERS: Readonly<Record<string, Mocker>> = {
       },
     };
   },
+  "aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault": (args, region, account) => {
+    const name = autoName(args, args.inputs.name);
+    return {
+      id: name,
+      state: { name, arn: `arn:aws:backup:${region}:${account}:backup-vault:${name}` },
+    };
+  },
   "aws:backup/plan:Plan": (args, region, account) => {
     const id = uuid(args.name);
     return {

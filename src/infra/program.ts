@@ -178,6 +178,14 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
     ...(accountVault === undefined || backup === undefined
       ? {}
       : { accountCopy: { vaultArn: accountVault.vault.arn, accountId: backup.accountId } }),
+    ...(config.airGappedVault === undefined
+      ? {}
+      : {
+          airGapped: {
+            ...config.airGappedVault,
+            name: physicalName(config.town, stack, "air-gapped"),
+          },
+        }),
     tags,
   });
 
@@ -287,6 +295,7 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
       primary: { ...vaults.primary },
       dr: { ...vaults.dr },
       ...(accountVault === undefined ? {} : { backupAccount: { ...accountVault.vault } }),
+      ...(vaults.airGapped === undefined ? {} : { airGapped: { ...vaults.airGapped } }),
     },
     backupPlanArns: Object.fromEntries(
       config.backupPlans.map((plan, i) => [plan.name, vaults.plans[i]!.arn]),

@@ -101,7 +101,21 @@ export const StackOutputsSchema = Type.Object(
       { additionalProperties: false },
     ),
     vaults: Type.Object(
-      { primary: Vault, dr: Vault, backupAccount: Type.Optional(Vault) },
+      {
+        primary: Vault,
+        dr: Vault,
+        backupAccount: Type.Optional(Vault),
+        airGapped: Type.Optional(
+          Type.Object(
+            { name: Id, arn: Arn, region: Region },
+            {
+              additionalProperties: false,
+              description:
+                "the logically air-gapped vault: AWS Backup owns its key and its compliance-mode lock",
+            },
+          ),
+        ),
+      },
       { additionalProperties: false },
     ),
     backupPlanArns: ByName(Arn),
