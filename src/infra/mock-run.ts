@@ -197,7 +197,7 @@ async function runExclusive(stack: string, options: MockedRunOptions): Promise<M
           }),
           // Top-level resources are the stack's children; records keep them parentless.
           ...(parent && !parent.includes(`::${STACK_TYPE}::`) ? { parent } : {}),
-          ...(request.getProvider() ? { provider: request.getProvider() } : {}),
+          ...(request.getProvider() ? { provider: rootless(request.getProvider()) } : {}),
           ...(response.getId() ? { id: response.getId() } : {}),
         });
       }
