@@ -248,7 +248,13 @@ export const StackConfigSchema = Type.Object(
     town: Slug,
     primaryRegion: Region,
     drRegion: Region,
-    replicaRegion: Type.Optional(Region),
+    replicaRegion: Type.Optional(
+      Type.String({
+        pattern: Region.pattern,
+        description:
+          "a third region for the S3 replica of the offsite bucket; with backupAccount, the replica (of Veeam's bucket too) lives in the backup account, in this region or else the DR region",
+      }),
+    ),
     legalMinimumRetentionDays: Days("shortest retention the town's records schedule allows"),
     tags: Tags,
     accessRoles: AccessRoles,

@@ -261,6 +261,19 @@ describe("the backup account's copies evaluated against production credentials (
     });
   }
 
+  for (const [title, name] of [
+    [
+      "AWS Backup's service role (its AWS-managed policies stood in as allow-all)",
+      "vaults-service-role",
+    ],
+    ["the DR restore role", "dr-restore-role"],
+  ] as const) {
+    it(`${title} cannot touch the copies in the backup account`, async () => {
+      const role = run.resources.find((r) => r.type === "aws:iam/role:Role" && r.name === name)!;
+      await table(run, { kind: "role", name: role.id! }, copies, PRODUCTION_MUST_NOT);
+    });
+  }
+
   it("the replication role replicates and does nothing else", async () => {
     const role = run.resources.find(
       (r) => r.type === "aws:iam/role:Role" && r.name === "offsite-replication-role",
