@@ -35,7 +35,6 @@ export interface BackupAccountReplicaArgs {
   readonly namePrefix: string;
   /** The replica's region: the stack's replicaRegion, else the DR region. */
   readonly region: string;
-  readonly accountId: string;
   readonly storage: StackConfig["offsiteStorage"];
   /** The backup account's own deployer, admin and break-glass roles. */
   readonly roles: AccessRoleArns;

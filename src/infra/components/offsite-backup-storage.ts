@@ -415,7 +415,6 @@ export class OffsiteBackupStorage extends pulumi.ComponentResource {
       {
         namePrefix: args.namePrefix,
         region: account.region,
-        accountId: account.accountId,
         storage: s,
         roles: account.roles,
         replicationRoleArn: role.arn,
