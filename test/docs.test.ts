@@ -104,7 +104,11 @@ describe("documentation examples", () => {
     expect(byPage["docs/check.md"]).to.deep.equal(["overlay", "waivers", "ci-workflow"]);
     expect(byPage["docs/collect.md"]).to.deep.equal(["hosts-inventory"]);
     expect(byPage["docs/drills.md"]).to.deep.equal(["hosts-inventory", "drill-config"]);
-    expect(byPage["docs/infrastructure.md"]).to.deep.equal(["stack-settings", "stack-settings"]);
+    expect(byPage["docs/infrastructure.md"]).to.deep.equal([
+      "stack-settings",
+      "stack-settings",
+      "stack-settings",
+    ]);
   });
 
   for (const e of EXAMPLES) {

@@ -211,6 +211,42 @@ const backupAccountHasCopies: Check = (c) =>
         },
       ];
 
+const airGappedVaultBounds: Check = (c) => {
+  const vault = c.airGappedVault;
+  if (vault === undefined) return [];
+  const findings: ConfigFinding[] = [];
+  if (vault.maxRetentionDays < vault.minRetentionDays) {
+    findings.push({
+      pointer: "/airGappedVault/maxRetentionDays",
+      message: `is below minRetentionDays (${vault.minRetentionDays})`,
+    });
+  }
+  let copies = 0;
+  c.backupPlans.forEach((plan, p) =>
+    plan.rules.forEach((rule, r) => {
+      if (!rule.copyToDr) return;
+      copies += 1;
+      if (
+        rule.retentionDays < vault.minRetentionDays ||
+        rule.retentionDays > vault.maxRetentionDays
+      ) {
+        findings.push({
+          pointer: `/backupPlans/${p}/rules/${r}/retentionDays`,
+          message: `is ${rule.retentionDays} days, outside the air-gapped vault's ${vault.minRetentionDays}–${vault.maxRetentionDays} days: its copy jobs would fail`,
+        });
+      }
+    }),
+  );
+  if (copies === 0) {
+    findings.push({
+      pointer: "/airGappedVault",
+      message:
+        "is set but no backup rule has copyToDr: true, so nothing would be copied to it; set copyToDr on the rules to copy",
+    });
+  }
+  return findings;
+};
+
 /** Every semantic check, in the order their findings are reported. */
 export const CONFIG_CHECKS: readonly Check[] = [
   regionsDiffer,
@@ -221,6 +257,7 @@ export const CONFIG_CHECKS: readonly Check[] = [
   networkCidrs,
   distinctAccessRoles,
   backupAccountHasCopies,
+  airGappedVaultBounds,
 ];
 
 /** Runs every check; an empty list means the settings hang together. */

@@ -230,17 +230,36 @@ const BackupAccount = Type.Object(
   },
 );
 
+const AirGappedVault = Type.Object(
+  {
+    minRetentionDays: Days("shortest retention a copy in the air-gapped vault may have"),
+    maxRetentionDays: Days("longest retention a copy in the air-gapped vault may have"),
+  },
+  {
+    additionalProperties: false,
+    description:
+      "A logically air-gapped AWS Backup vault in the DR region (its recovery points live in an account AWS Backup owns, under a compliance-mode lock): every backup rule with copyToDr copies there too. An alternative, or an addition, to backupAccount; only in regions where AWS Backup offers it.",
+  },
+);
+
 /** The stack config as written: every `stronghold:<key>` of Pulumi.<stack>.yaml, decoded. */
 export const StackConfigSchema = Type.Object(
   {
     town: Slug,
     primaryRegion: Region,
     drRegion: Region,
-    replicaRegion: Type.Optional(Region),
+    replicaRegion: Type.Optional(
+      Type.String({
+        pattern: Region.pattern,
+        description:
+          "a third region for the S3 replica of the offsite bucket; with backupAccount, the replica (of Veeam's bucket too) lives in the backup account, in this region or else the DR region",
+      }),
+    ),
     legalMinimumRetentionDays: Days("shortest retention the town's records schedule allows"),
     tags: Tags,
     accessRoles: AccessRoles,
     backupAccount: Type.Optional(BackupAccount),
+    airGappedVault: Type.Optional(AirGappedVault),
     offsiteStorage: OffsiteStorage,
     backupAgents: Type.Array(BackupAgent, { minItems: 1 }),
     vaultLock: VaultLock,

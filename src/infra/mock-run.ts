@@ -11,7 +11,7 @@ import { InputError } from "../support/errors.js";
 import { PROJECT_ROOT } from "../support/project-root.js";
 import { readStackConfigFile } from "./config-file.js";
 import { parseStackConfig } from "./config.js";
-import { mockCall, mockResource } from "./mocks.js";
+import { mockCall, mockResource, type ProviderAccounts } from "./mocks.js";
 import { deployStronghold } from "./program.js";
 
 /** One resource the program registered, as the engine would have received it. */
@@ -140,6 +140,7 @@ async function runExclusive(stack: string, options: MockedRunOptions): Promise<M
   const config = parsed.config;
 
   const resources: RecordedResource[] = [];
+  const accounts: ProviderAccounts = new Map();
   // The mock monitor calls newResource synchronously inside registerResource, so the inputs
   // taken right after registerResource returns belong to that request.
   let pending: Record<string, unknown> | undefined;
@@ -154,7 +155,7 @@ async function runExclusive(stack: string, options: MockedRunOptions): Promise<M
         pending = args.inputs as Record<string, unknown>;
         return args.custom === false
           ? { id: undefined, state: {} }
-          : mockResource(args, config.primaryRegion);
+          : mockResource(args, config.primaryRegion, accounts);
       },
       call: mockCall,
     },
@@ -196,7 +197,7 @@ async function runExclusive(stack: string, options: MockedRunOptions): Promise<M
           }),
           // Top-level resources are the stack's children; records keep them parentless.
           ...(parent && !parent.includes(`::${STACK_TYPE}::`) ? { parent } : {}),
-          ...(request.getProvider() ? { provider: request.getProvider() } : {}),
+          ...(request.getProvider() ? { provider: rootless(request.getProvider()) } : {}),
           ...(response.getId() ? { id: response.getId() } : {}),
         });
       }

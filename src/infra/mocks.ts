@@ -36,13 +36,13 @@ interface Registration {
   readonly inputs: Readonly<Record<string, unknown>>;
 }
 
-type Mocker = (args: Registration, region: string) => { id: string; state: State };
+type Mocker = (args: Registration, region: string, account: string) => { id: string; state: State };
 
 const ec2 =
   (prefix: string, kind: string): Mocker =>
-  (args, region) => {
+  (args, region, account) => {
     const id = `${prefix}-${digits(args.name, 17)}`;
-    return { id, state: { arn: `arn:aws:ec2:${region}:${MOCK_ACCOUNT_ID}:${kind}/${id}` } };
+    return { id, state: { arn: `arn:aws:ec2:${region}:${account}:${kind}/${id}` } };
   };
 
 /** Per resource type: the id and attributes AWS computes. Types not listed get a generic id. */
@@ -60,137 +60,144 @@ const MOCKERS: Readonly<Record<string, Mocker>> = {
       },
     };
   },
-  "aws:kms/key:Key": (args, region) => {
+  "aws:kms/key:Key": (args, region, account) => {
     const keyId = uuid(args.name);
     return {
       id: keyId,
-      state: { keyId, arn: `arn:aws:kms:${region}:${MOCK_ACCOUNT_ID}:key/${keyId}` },
+      state: { keyId, arn: `arn:aws:kms:${region}:${account}:key/${keyId}` },
     };
   },
-  "aws:kms/alias:Alias": (args, region) => {
+  "aws:kms/alias:Alias": (args, region, account) => {
     const name = String(args.inputs.name);
-    return { id: name, state: { arn: `arn:aws:kms:${region}:${MOCK_ACCOUNT_ID}:${name}` } };
+    return { id: name, state: { arn: `arn:aws:kms:${region}:${account}:${name}` } };
   },
-  "aws:backup/vault:Vault": (args, region) => {
+  "aws:backup/vault:Vault": (args, region, account) => {
     const name = autoName(args, args.inputs.name);
     return {
       id: name,
       state: {
         name,
-        arn: `arn:aws:backup:${region}:${MOCK_ACCOUNT_ID}:backup-vault:${name}`,
+        arn: `arn:aws:backup:${region}:${account}:backup-vault:${name}`,
         recoveryPoints: 0,
       },
     };
   },
-  "aws:backup/plan:Plan": (args, region) => {
+  "aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault": (args, region, account) => {
+    const name = autoName(args, args.inputs.name);
+    return {
+      id: name,
+      state: { name, arn: `arn:aws:backup:${region}:${account}:backup-vault:${name}` },
+    };
+  },
+  "aws:backup/plan:Plan": (args, region, account) => {
     const id = uuid(args.name);
     return {
       id,
       state: {
-        arn: `arn:aws:backup:${region}:${MOCK_ACCOUNT_ID}:backup-plan:${id}`,
+        arn: `arn:aws:backup:${region}:${account}:backup-plan:${id}`,
         version: digits(id, 32),
       },
     };
   },
-  "aws:backup/framework:Framework": (args, region) => {
+  "aws:backup/framework:Framework": (args, region, account) => {
     const name = autoName(args, args.inputs.name);
     return {
       id: name,
       state: {
-        arn: `arn:aws:backup:${region}:${MOCK_ACCOUNT_ID}:framework:${name}-${uuid(args.name)}`,
+        arn: `arn:aws:backup:${region}:${account}:framework:${name}-${uuid(args.name)}`,
         deploymentStatus: "COMPLETED",
         status: "ACTIVE",
       },
     };
   },
-  "aws:backup/restoreTestingPlan:RestoreTestingPlan": (args, region) => {
+  "aws:backup/restoreTestingPlan:RestoreTestingPlan": (args, region, account) => {
     const name = autoName(args, args.inputs.name);
     return {
       id: name,
       state: {
-        arn: `arn:aws:backup:${region}:${MOCK_ACCOUNT_ID}:restore-testing-plan:${name}-${digits(name, 6)}`,
+        arn: `arn:aws:backup:${region}:${account}:restore-testing-plan:${name}-${digits(name, 6)}`,
       },
     };
   },
-  "aws:iam/role:Role": (args) => {
+  "aws:iam/role:Role": (args, _region, account) => {
     const name = autoName(args, args.inputs.name);
     return {
       id: name,
       state: {
         name,
-        arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${name}`,
+        arn: `arn:aws:iam::${account}:role/${name}`,
         uniqueId: `AROA${digits(name, 17).toUpperCase()}`,
       },
     };
   },
-  "aws:iam/user:User": (args) => {
+  "aws:iam/user:User": (args, _region, account) => {
     const name = autoName(args, args.inputs.name);
     const path = typeof args.inputs.path === "string" ? args.inputs.path : "/";
     return {
       id: name,
       state: {
         name,
-        arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user${path}${name}`,
+        arn: `arn:aws:iam::${account}:user${path}${name}`,
         uniqueId: `AIDA${digits(name, 17).toUpperCase()}`,
       },
     };
   },
-  "aws:iam/policy:Policy": (args) => {
+  "aws:iam/policy:Policy": (args, _region, account) => {
     const name = autoName(args, args.inputs.name);
     const path = typeof args.inputs.path === "string" ? args.inputs.path : "/";
-    const arn = `arn:aws:iam::${MOCK_ACCOUNT_ID}:policy${path}${name}`;
+    const arn = `arn:aws:iam::${account}:policy${path}${name}`;
     return { id: arn, state: { name, arn, policyId: `ANPA${digits(name, 17).toUpperCase()}` } };
   },
-  "aws:iam/instanceProfile:InstanceProfile": (args) => {
+  "aws:iam/instanceProfile:InstanceProfile": (args, _region, account) => {
     const name = autoName(args, args.inputs.name);
     return {
       id: name,
-      state: { name, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:instance-profile/${name}` },
+      state: { name, arn: `arn:aws:iam::${account}:instance-profile/${name}` },
     };
   },
   "aws:iam/accessKey:AccessKey": (args) => ({
     id: `AKIA${digits(args.name, 16).toUpperCase()}`,
     state: { secret: digits(`secret:${args.name}`, 40), status: "Active" },
   }),
-  "aws:sns/topic:Topic": (args, region) => {
+  "aws:sns/topic:Topic": (args, region, account) => {
     const name = autoName(args, args.inputs.name);
-    const arn = `arn:aws:sns:${region}:${MOCK_ACCOUNT_ID}:${name}`;
+    const arn = `arn:aws:sns:${region}:${account}:${name}`;
     return { id: arn, state: { name, arn } };
   },
-  "aws:sns/topicSubscription:TopicSubscription": (args, region) => {
-    const arn = `arn:aws:sns:${region}:${MOCK_ACCOUNT_ID}:${args.name}:${uuid(args.name)}`;
+  "aws:sns/topicSubscription:TopicSubscription": (args, region, account) => {
+    const arn = `arn:aws:sns:${region}:${account}:${args.name}:${uuid(args.name)}`;
     return { id: arn, state: { arn, pendingConfirmation: true } };
   },
-  "aws:cloudwatch/eventRule:EventRule": (args, region) => {
+  "aws:cloudwatch/eventRule:EventRule": (args, region, account) => {
     const name = autoName(args, args.inputs.name);
     return {
       id: name,
-      state: { name, arn: `arn:aws:events:${region}:${MOCK_ACCOUNT_ID}:rule/${name}` },
+      state: { name, arn: `arn:aws:events:${region}:${account}:rule/${name}` },
     };
   },
-  "aws:cloudwatch/logGroup:LogGroup": (args, region) => {
+  "aws:cloudwatch/logGroup:LogGroup": (args, region, account) => {
     const name = autoName(args, args.inputs.name);
     return {
       id: name,
-      state: { name, arn: `arn:aws:logs:${region}:${MOCK_ACCOUNT_ID}:log-group:${name}` },
+      state: { name, arn: `arn:aws:logs:${region}:${account}:log-group:${name}` },
     };
   },
-  "aws:cloudtrail/trail:Trail": (args, region) => {
+  "aws:cloudtrail/trail:Trail": (args, region, account) => {
     const name = autoName(args, args.inputs.name);
     return {
       id: name,
-      state: { name, arn: `arn:aws:cloudtrail:${region}:${MOCK_ACCOUNT_ID}:trail/${name}` },
+      state: { name, arn: `arn:aws:cloudtrail:${region}:${account}:trail/${name}` },
     };
   },
-  "aws:cloudwatch/metricAlarm:MetricAlarm": (args, region) => {
+  "aws:cloudwatch/metricAlarm:MetricAlarm": (args, region, account) => {
     const name = autoName(args, args.inputs.name);
     return {
       id: name,
-      state: { arn: `arn:aws:cloudwatch:${region}:${MOCK_ACCOUNT_ID}:alarm:${name}` },
+      state: { arn: `arn:aws:cloudwatch:${region}:${account}:alarm:${name}` },
     };
   },
-  "aws:ec2/vpc:Vpc": (args, region) => {
-    const mocked = ec2("vpc", "vpc")(args, region);
+  "aws:ec2/vpc:Vpc": (args, region, account) => {
+    const mocked = ec2("vpc", "vpc")(args, region, account);
     return {
       id: mocked.id,
       state: {
@@ -209,18 +216,18 @@ const MOCKERS: Readonly<Record<string, Mocker>> = {
   }),
   "aws:ec2/securityGroup:SecurityGroup": ec2("sg", "security-group"),
   "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": ec2("sg", "security-group"),
-  "aws:ec2/vpcEndpoint:VpcEndpoint": (args, region) => {
-    const mocked = ec2("vpce", "vpc-endpoint")(args, region);
+  "aws:ec2/vpcEndpoint:VpcEndpoint": (args, region, account) => {
+    const mocked = ec2("vpce", "vpc-endpoint")(args, region, account);
     return { id: mocked.id, state: { ...mocked.state, prefixListId: `pl-${digits(region, 8)}` } };
   },
-  "aws:ec2/launchTemplate:LaunchTemplate": (args, region) => {
-    const mocked = ec2("lt", "launch-template")(args, region);
+  "aws:ec2/launchTemplate:LaunchTemplate": (args, region, account) => {
+    const mocked = ec2("lt", "launch-template")(args, region, account);
     return { id: mocked.id, state: { ...mocked.state, latestVersion: 1, defaultVersion: 1 } };
   },
   "aws:ec2/customerGateway:CustomerGateway": ec2("cgw", "customer-gateway"),
   "aws:ec2/vpnGateway:VpnGateway": ec2("vgw", "vpn-gateway"),
-  "aws:ec2/vpnConnection:VpnConnection": (args, region) => {
-    const mocked = ec2("vpn", "vpn-connection")(args, region);
+  "aws:ec2/vpnConnection:VpnConnection": (args, region, account) => {
+    const mocked = ec2("vpn", "vpn-connection")(args, region, account);
     return {
       id: mocked.id,
       state: { ...mocked.state, tunnel1Address: "192.0.2.11", tunnel2Address: "192.0.2.12" },
@@ -238,10 +245,23 @@ const MOCKERS: Readonly<Record<string, Mocker>> = {
   }),
 };
 
+/**
+ * The account each explicit provider deploys into, by provider id: a provider whose
+ * `allowedAccountIds` names one account (the backup account's) creates its resources there.
+ */
+export type ProviderAccounts = Map<string, string>;
+
+/** The account a resource lands in: its provider's, else the mocked caller's. */
+function accountOf(request: MockResourceArgs, accounts: ProviderAccounts): string {
+  const providerId = request.provider?.split("::").pop();
+  return (providerId === undefined ? undefined : accounts.get(providerId)) ?? MOCK_ACCOUNT_ID;
+}
+
 /** What AWS would return for a new resource: its inputs plus the computed attributes. */
 export function mockResource(
   request: MockResourceArgs,
   defaultRegion: string,
+  accounts: ProviderAccounts = new Map(),
 ): { id: string; state: State } {
   const args: Registration = {
     type: request.type,
@@ -251,8 +271,16 @@ export function mockResource(
   const region = typeof args.inputs.region === "string" ? args.inputs.region : defaultRegion;
   const mocker = MOCKERS[args.type];
   const mocked = mocker
-    ? mocker(args, region)
+    ? mocker(args, region, accountOf(request, accounts))
     : { id: `${args.name}-${digits(args.name, 8)}`, state: {} };
+  if (args.type === "pulumi:providers:aws") {
+    // Provider settings reach the engine JSON-encoded, as Pulumi passes them to the plugin.
+    const raw = args.inputs.allowedAccountIds;
+    const allowed: unknown = typeof raw === "string" ? JSON.parse(raw) : raw;
+    if (Array.isArray(allowed) && allowed.length === 1 && typeof allowed[0] === "string") {
+      accounts.set(mocked.id, allowed[0]);
+    }
+  }
   // Resources without a region argument (IAM, Route 53) are global; the rest report theirs.
   const withRegion =
     args.type.startsWith("aws:iam/") || args.type.startsWith("aws:route53/") ? {} : { region };

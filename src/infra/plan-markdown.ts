@@ -64,7 +64,11 @@ function renderStack(stack: StackPlan, write: Write): void {
   const draw = (nodes: readonly PlanNode[], depth: number) => {
     for (const node of nodes) {
       const pad = "  ".repeat(depth);
-      const region = node.region === undefined ? "" : ` (${escapeInline(node.region)})`;
+      const where = [
+        ...(node.region === undefined ? [] : [node.region]),
+        ...(node.account === undefined ? [] : [`account ${node.account}`]),
+      ];
+      const region = where.length === 0 ? "" : ` (${escapeInline(where.join(", "))})`;
       const flag =
         node.violated.length === 0
           ? ""

@@ -36,7 +36,11 @@ function renderStack(
   const draw = (nodes: readonly PlanNode[], indent: string) => {
     nodes.forEach((node, i) => {
       const last = i === nodes.length - 1;
-      const region = node.region === undefined ? "" : c.dim(` [${node.region}]`);
+      const where = [
+        ...(node.region === undefined ? [] : [node.region]),
+        ...(node.account === undefined ? [] : [`account ${node.account}`]),
+      ];
+      const region = where.length === 0 ? "" : c.dim(` [${where.join(", ")}]`);
       const flag = node.violated.length === 0 ? "" : c.red(`  ✘ ${node.violated.join(", ")}`);
       const branch = indent === "" ? "" : last ? "└─ " : "├─ ";
       lines.push(

@@ -10,6 +10,8 @@ export interface PlanNode {
   readonly urn: string;
   /** The region it is created in, when it names one (v7's per-resource region). */
   readonly region?: string;
+  /** The account it is created in, when its provider is pinned to another one (the backup account). */
+  readonly account?: string;
   readonly settings: readonly string[];
   /** Names of the policies it violates. */
   readonly violated: readonly string[];
@@ -36,19 +38,47 @@ export function buildTree(
     if (v.urn !== undefined)
       violatedAt.set(v.urn, (violatedAt.get(v.urn) ?? new Set()).add(v.policy));
   }
+  const accounts = providerAccounts(records);
   const node = (record: ResourceRecord): PlanNode => {
     const region = record.inputs.region;
+    const account =
+      record.provider === undefined
+        ? undefined
+        : accounts.get(record.provider.slice(0, record.provider.lastIndexOf("::")));
     return {
       type: record.type,
       name: record.name,
       urn: record.urn,
       ...(typeof region === "string" ? { region } : {}),
+      ...(account === undefined ? {} : { account }),
       settings: keySettings(record, nameOf),
       violated: [...(violatedAt.get(record.urn) ?? [])],
       children: (children.get(record.urn) ?? []).map(node),
     };
   };
   return (children.get(undefined) ?? []).map(node);
+}
+
+/** The account of each explicit AWS provider pinned to one (`allowedAccountIds`), by URN. */
+function providerAccounts(records: readonly ResourceRecord[]): Map<string, string> {
+  const accounts = new Map<string, string>();
+  for (const record of records) {
+    if (record.type !== "pulumi:providers:aws") continue;
+    const raw = record.inputs.allowedAccountIds;
+    // Provider settings reach the engine JSON-encoded.
+    let allowed: unknown = raw;
+    if (typeof raw === "string") {
+      try {
+        allowed = JSON.parse(raw);
+      } catch {
+        continue;
+      }
+    }
+    if (Array.isArray(allowed) && allowed.length === 1 && typeof allowed[0] === "string") {
+      accounts.set(record.urn, allowed[0]);
+    }
+  }
+  return accounts;
 }
 
 /** Every node of a tree, depth first. */

@@ -12,6 +12,7 @@ import { BackupAgentAccess } from "./components/backup-agent-access.js";
 import { BackupVaults } from "./components/backup-vaults.js";
 import { AdminGuard } from "./components/admin-guard.js";
 import { AuditTrail, trailArn } from "./components/audit-trail.js";
+import { BackupAccountAlerts } from "./components/backup-account-alerts.js";
 import { BackupAccountVault } from "./components/backup-account-vault.js";
 import { attachKeyPolicy, type AccessRoleArns } from "./components/key-policy.js";
 import { UploadFreshness } from "./components/upload-freshness.js";
@@ -49,6 +50,37 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
 
   const trailName = `${namePrefix}-backup-audit`;
 
+  // The backup account: reached through the role its own deployer runs as. Its vault is in the
+  // DR region; its S3 replica in the replica region, else the DR region too.
+  const backupAccount = config.backupAccount;
+  const backup =
+    backupAccount === undefined
+      ? undefined
+      : (() => {
+          const roleIn = (role: string) => `arn:aws:iam::${backupAccount.accountId}:role/${role}`;
+          const replicaRegion = config.replicaRegion ?? config.drRegion;
+          const trailName = `${namePrefix}-backup-account-audit`;
+          return {
+            accountId: backupAccount.accountId,
+            organizationId: backupAccount.organizationId,
+            replicaRegion,
+            trailName,
+            trailArn: trailArn(config.drRegion, backupAccount.accountId, trailName),
+            roles: {
+              deployer: roleIn(backupAccount.deployRole),
+              admin: roleIn(config.accessRoles.admin),
+              breakGlass: roleIn(config.accessRoles.breakGlass),
+            },
+            provider: new aws.Provider("backup-account", {
+              region: config.drRegion,
+              allowedAccountIds: [backupAccount.accountId],
+              assumeRoles: [
+                { roleArn: roleIn(backupAccount.deployRole), sessionName: "stronghold-pulumi" },
+              ],
+            }),
+          };
+        })();
+
   const alerts = new Alerts("alerts", {
     namePrefix,
     primaryRegion: config.primaryRegion,
@@ -67,6 +99,17 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
     veeamBucket: config.backupAgents.some((agent) => agent.tool === "veeam"),
     roles,
     cloudTrail: { arn: trailArn(config.primaryRegion, account, trailName), account },
+    ...(backup === undefined
+      ? {}
+      : {
+          backupAccount: {
+            accountId: backup.accountId,
+            region: backup.replicaRegion,
+            roles: backup.roles,
+            provider: backup.provider,
+            cloudTrail: { arn: backup.trailArn, account: backup.accountId },
+          },
+        }),
     tags,
   });
 
@@ -82,10 +125,8 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
       }),
   );
 
-  // The backup account: reached through the role its own deployer runs as, in the DR region.
-  const backupAccount = config.backupAccount;
   const accountVault =
-    backupAccount === undefined
+    backup === undefined
       ? undefined
       : new BackupAccountVault(
           "backup-account",
@@ -93,29 +134,34 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
             region: config.drRegion,
             vaultName: physicalName(config.town, stack, "vault-account"),
             vaultLock: config.vaultLock,
-            roles: {
-              deployer: `arn:aws:iam::${backupAccount.accountId}:role/${backupAccount.deployRole}`,
-              admin: `arn:aws:iam::${backupAccount.accountId}:role/${config.accessRoles.admin}`,
-              breakGlass: `arn:aws:iam::${backupAccount.accountId}:role/${config.accessRoles.breakGlass}`,
-            },
+            roles: backup.roles,
             sourceAccount: account,
-            organizationId: backupAccount.organizationId,
+            organizationId: backup.organizationId,
             tags,
           },
+          { providers: [backup.provider] },
+        );
+
+  const replica = offsite.replica;
+  const accountAlerts =
+    backup === undefined || replica?.logBucket === undefined
+      ? undefined
+      : new BackupAccountAlerts(
+          "backup-account-alerts",
           {
-            providers: [
-              new aws.Provider("backup-account", {
-                region: config.drRegion,
-                allowedAccountIds: [backupAccount.accountId],
-                assumeRoles: [
-                  {
-                    roleArn: `arn:aws:iam::${backupAccount.accountId}:role/${backupAccount.deployRole}`,
-                    sessionName: "stronghold-pulumi",
-                  },
-                ],
-              }),
+            namePrefix,
+            accountId: backup.accountId,
+            regions: [...new Set([config.drRegion, backup.replicaRegion])],
+            emails: config.alertEmails,
+            trailName: backup.trailName,
+            logBucket: replica.logBucket,
+            bucketArns: [
+              replica.bucketArn,
+              ...(replica.veeam === undefined ? [] : [replica.veeam.bucketArn]),
             ],
+            tags,
           },
+          { providers: [backup.provider] },
         );
 
   const vaults = new BackupVaults("vaults", {
@@ -129,9 +175,17 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
     objectives: config.objectives,
     topicArns: alerts.topicArns,
     roles,
-    ...(accountVault === undefined || backupAccount === undefined
+    ...(accountVault === undefined || backup === undefined
       ? {}
-      : { accountCopy: { vaultArn: accountVault.vault.arn, accountId: backupAccount.accountId } }),
+      : { accountCopy: { vaultArn: accountVault.vault.arn, accountId: backup.accountId } }),
+    ...(config.airGappedVault === undefined
+      ? {}
+      : {
+          airGapped: {
+            ...config.airGappedVault,
+            name: physicalName(config.town, stack, "air-gapped"),
+          },
+        }),
     tags,
   });
 
@@ -158,7 +212,8 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
     backupBucketArns: [
       offsite.bucket.arn,
       ...(offsite.veeam === undefined ? [] : [offsite.veeam.arn]),
-      ...(offsite.replica === undefined ? [] : [offsite.replica.bucketArn]),
+      // A replica in the backup account is audited by that account's own trail.
+      ...(replica === undefined || replica.account !== undefined ? [] : [replica.bucketArn]),
     ],
     tags,
   });
@@ -202,7 +257,6 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
     offsite,
   );
 
-  const replica = offsite.replica;
   return {
     schemaVersion: STACK_OUTPUTS_VERSION,
     town: config.town,
@@ -210,7 +264,7 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
     regions: {
       primary: config.primaryRegion,
       dr: config.drRegion,
-      ...(config.replicaRegion === undefined ? {} : { replica: config.replicaRegion }),
+      ...(replica === undefined ? {} : { replica: replica.region }),
     },
     offsite: {
       bucket: offsite.bucket.id,
@@ -232,6 +286,8 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
               bucketArn: replica.bucketArn,
               region: replica.region,
               kmsKeyArn: replica.kmsKeyArn,
+              ...(replica.account === undefined ? {} : { account: replica.account }),
+              ...(replica.veeam === undefined ? {} : { veeam: { ...replica.veeam } }),
             },
           }),
     },
@@ -239,6 +295,7 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
       primary: { ...vaults.primary },
       dr: { ...vaults.dr },
       ...(accountVault === undefined ? {} : { backupAccount: { ...accountVault.vault } }),
+      ...(vaults.airGapped === undefined ? {} : { airGapped: { ...vaults.airGapped } }),
     },
     backupPlanArns: Object.fromEntries(
       config.backupPlans.map((plan, i) => [plan.name, vaults.plans[i]!.arn]),
@@ -260,7 +317,10 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
       healthCheckIds: dr.healthCheckIds,
     },
     objectives: { ...config.objectives },
-    alerts: { topicArns: alerts.topicArns },
+    alerts: {
+      topicArns: alerts.topicArns,
+      ...(accountAlerts === undefined ? {} : { backupAccountTopicArns: accountAlerts.topicArns }),
+    },
     agents: Object.fromEntries(
       agents.map((agent, i) => [
         config.backupAgents[i]!.name,

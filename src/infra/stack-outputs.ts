@@ -74,12 +74,48 @@ export const StackOutputsSchema = Type.Object(
             },
           ),
         ),
-        replica: Type.Optional(Bucket),
+        replica: Type.Optional(
+          Type.Object(
+            {
+              ...Bucket.properties,
+              account: Type.Optional(
+                Type.String({
+                  pattern: "^\\d{12}$",
+                  description: "the backup account holding the replica, when it is not this one",
+                }),
+              ),
+              veeam: Type.Optional(
+                Type.Object(
+                  { bucket: Id, bucketArn: Arn },
+                  {
+                    additionalProperties: false,
+                    description: "the replica of Veeam's bucket (in the backup account)",
+                  },
+                ),
+              ),
+            },
+            { additionalProperties: false },
+          ),
+        ),
       },
       { additionalProperties: false },
     ),
     vaults: Type.Object(
-      { primary: Vault, dr: Vault, backupAccount: Type.Optional(Vault) },
+      {
+        primary: Vault,
+        dr: Vault,
+        backupAccount: Type.Optional(Vault),
+        airGapped: Type.Optional(
+          Type.Object(
+            { name: Id, arn: Arn, region: Region },
+            {
+              additionalProperties: false,
+              description:
+                "the logically air-gapped vault: AWS Backup owns its key and its compliance-mode lock",
+            },
+          ),
+        ),
+      },
       { additionalProperties: false },
     ),
     backupPlanArns: ByName(Arn),
@@ -102,7 +138,14 @@ export const StackOutputsSchema = Type.Object(
     ),
     objectives: Type.Object({ rtoHours: Hours, rpoHours: Hours }, { additionalProperties: false }),
     alerts: Type.Object(
-      { topicArns: Type.Object({ primary: Arn, dr: Arn }, { additionalProperties: false }) },
+      {
+        topicArns: Type.Object({ primary: Arn, dr: Arn }, { additionalProperties: false }),
+        backupAccountTopicArns: Type.Optional(
+          Type.Record(Region, Arn, {
+            description: "the backup account's alert topic per region holding a copy",
+          }),
+        ),
+      },
       { additionalProperties: false },
     ),
     agents: Type.Record(

@@ -6,8 +6,15 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { loadStackConfigFile } from "../../src/infra/config-file.js";
 import { runStackWithMocks, type MockedRun } from "../../src/infra/mock-run.js";
+import { PACK } from "../../policies/crossguard/policies.js";
+import { validatorFor } from "../../src/documents/ajv.js";
+import { checkPolicies } from "../../src/infra/policy-check.js";
+import { loadPolicyConfig } from "../../src/infra/policy-config.js";
+import { stackPolicyConfigFile } from "../../src/infra/policy-pack.js";
+import { StackOutputsSchema } from "../../src/infra/stack-outputs.js";
+import { TAMPER_EVENTS } from "../../src/infra/components/tamper-events.js";
 import { PROJECT_ROOT } from "../../src/support/project-root.js";
-import { Resources, statementsOf } from "../fixtures/mocked-stacks.js";
+import { Resources, list, statementsOf, tagsOf } from "../fixtures/mocked-stacks.js";
 
 const BACKUP_ACCOUNT = `  stronghold:backupAccount:
     accountId: "210987654321"
@@ -69,6 +76,132 @@ describe("a backup account in the same Organization (prod settings plus strongho
       const targets = (rule.copyActions as Json[]).map((a) => a.destinationVaultArn);
       expect(targets).to.include(vaults.backupAccount.arn);
     }
+  });
+
+  const inBackupAccount = (resource: { provider?: string }) =>
+    resource.provider?.includes("::backup-account::") === true;
+
+  it("puts the S3 replica of restic's and Veeam's buckets in the backup account, locked, in the replica region", () => {
+    const replicas = r.buckets("offsite-backup-replica");
+    expect(replicas.map((b) => tagsOf(b).source).sort()).to.deep.equal(["offsite", "veeam"]);
+    for (const bucket of replicas) {
+      expect(inBackupAccount(bucket), bucket.name).to.equal(true);
+      expect(bucket.inputs).to.include({ region: "us-east-2", objectLockEnabled: true });
+      expect(bucket.protect && bucket.retainOnDelete).to.equal(true);
+      const versioning = r.forBucket("aws:s3/bucketVersioning:BucketVersioning", bucket)[0]!;
+      expect(versioning.inputs.versioningConfiguration).to.deep.equal({ status: "Enabled" });
+      expect(inBackupAccount(versioning)).to.equal(true);
+    }
+    const lock = (source: string) =>
+      r.forBucket(
+        "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
+        replicas.find((b) => tagsOf(b).source === source)!,
+      )[0]!.inputs;
+    expect(lock("offsite").rule).to.deep.equal({
+      defaultRetention: { mode: "COMPLIANCE", days: 400 },
+    });
+    // Veeam's versions carry their own retention, which replication copies with them.
+    expect(lock("veeam").rule).to.equal(undefined);
+    const offsite = run.outputs.offsite as { replica: Record<string, unknown> };
+    expect(offsite.replica).to.include({ account: "210987654321", region: "us-east-2" });
+    expect(String(offsite.replica.kmsKeyArn)).to.match(/^arn:aws:kms:us-east-2:210987654321:key\//);
+    const validate = validatorFor(StackOutputsSchema);
+    expect(validate(run.outputs), JSON.stringify(validate.errors)).to.equal(true);
+  });
+
+  it("replicates both buckets to the backup account with owner override, its key, and no delete markers", () => {
+    const replicaKey = (run.outputs.offsite as { replica: { kmsKeyArn: string } }).replica
+      .kmsKeyArn;
+    const configs = r.ofType("aws:s3/bucketReplicationConfig:BucketReplicationConfig");
+    expect(configs.map((c) => c.name).sort()).to.deep.equal([
+      "offsite-replication",
+      "offsite-veeam-replication",
+    ]);
+    for (const config of configs) {
+      expect(inBackupAccount(config), "replication is configured on the source").to.equal(false);
+      const [rule] = config.inputs.rules as Json[];
+      const destination = rule!.destination as Json;
+      expect(destination).to.deep.include({
+        account: "210987654321",
+        accessControlTranslation: { owner: "Destination" },
+        encryptionConfiguration: { replicaKmsKeyId: replicaKey },
+      });
+      expect(rule!.deleteMarkerReplication).to.deep.equal({ status: "Disabled" });
+    }
+  });
+
+  it("the replica's bucket and key policies admit the production replication role for replication only", () => {
+    const role = r.named("aws:iam/role:Role", "offsite-replication-role");
+    const roleArn = `arn:aws:iam::123456789012:role/${role.id}`;
+    for (const source of ["offsite", "veeam"]) {
+      const policy = statementsOf(
+        r.named("aws:s3/bucketPolicy:BucketPolicy", `offsite-account-replica-${source}-policy`),
+      );
+      const admitted = policy.filter((s) => s.Effect === "Allow");
+      expect(admitted.map((s) => JSON.stringify(s.Principal))).to.deep.equal([
+        JSON.stringify({ AWS: roleArn }),
+        JSON.stringify({ AWS: roleArn }),
+      ]);
+      expect(admitted.flatMap((s) => list(s.Action)).sort()).to.deep.equal([
+        "s3:GetBucketVersioning",
+        "s3:ObjectOwnerOverrideToBucketOwner",
+        "s3:ReplicateObject",
+        "s3:ReplicateTags",
+      ]);
+      const guard = policy.find((s) => s.Sid === "OnlyDeployerChangesProtection")!;
+      expect(guard.Condition?.ArnNotEquals?.["aws:PrincipalArn"]).to.equal(
+        "arn:aws:iam::210987654321:role/stronghold-deployer",
+      );
+    }
+    const keyPolicy = statementsOf(
+      r.named("aws:kms/keyPolicy:KeyPolicy", "millbrook-prod-account-replica-key-policy"),
+    );
+    const use = keyPolicy.find((s) => s.Sid === "UseThroughService0")!;
+    expect(use.Principal).to.deep.equal({ AWS: [roleArn] });
+    expect(use.Action).to.deep.equal(["kms:Encrypt", "kms:GenerateDataKey"]);
+    expect(use.Condition?.StringEquals?.["kms:ViaService"]).to.equal("s3.us-east-2.amazonaws.com");
+  });
+
+  it("watches the backup account itself: its own trail and the tamper rules in each region with a copy", () => {
+    const trails = r.ofType("aws:cloudtrail/trail:Trail");
+    const own = trails.find(inBackupAccount)!;
+    expect(own.inputs).to.include({ isMultiRegionTrail: true, enableLogging: true });
+    const replicaArns = r.buckets("offsite-backup-replica").map((b) => `arn:aws:s3:::${b.id}/`);
+    const watched = (own.inputs.eventSelectors as Json[]).flatMap((s) =>
+      (s.dataResources as Json[]).flatMap((d) => d.values as string[]),
+    );
+    expect(watched.sort()).to.deep.equal(replicaArns.sort());
+    const rules = r.ofType("aws:cloudwatch/eventRule:EventRule").filter(inBackupAccount);
+    for (const region of ["us-west-2", "us-east-2"]) {
+      const names = rules.filter((x) => x.inputs.region === region).map((x) => x.inputs.name);
+      expect(names.sort(), region).to.deep.equal(
+        Object.keys(TAMPER_EVENTS)
+          .map((rule) => `millbrook-prod-${rule}`)
+          .sort(),
+      );
+    }
+    const topics = (run.outputs.alerts as { backupAccountTopicArns: Record<string, string> })
+      .backupAccountTopicArns;
+    expect(Object.keys(topics).sort()).to.deep.equal(["us-east-2", "us-west-2"]);
+    for (const arn of Object.values(topics)) expect(arn).to.match(/:210987654321:/);
+    const targets = r.ofType("aws:cloudwatch/eventTarget:EventTarget").filter(inBackupAccount);
+    expect(targets).to.have.length(rules.length);
+    for (const target of targets) expect(Object.values(topics)).to.include(target.inputs.arn);
+  });
+
+  it("keeps no replica in the production account", () => {
+    const production = r
+      .ofType("aws:s3/bucket:Bucket")
+      .filter((b) => !inBackupAccount(b) && /replica/.test(b.name));
+    expect(production.map((b) => b.name)).to.deep.equal([]);
+  });
+
+  it("passes prod's CrossGuard pack with the backup account's resources, no violation", async () => {
+    const loaded = loadPolicyConfig(stackPolicyConfigFile("prod")!, PACK.policies, "mandatory");
+    if (!loaded.ok) expect.fail(JSON.stringify(loaded.problems));
+    const result = await checkPolicies(PACK, run.resources, { configs: loaded.configs });
+    expect(result.violations.map((v) => `${v.policy}: ${v.message}`)).to.deep.equal([]);
+    expect(result.blocked).to.equal(false);
   });
 
   it("a malformed account id or a backup account with nothing to copy is reported by its key", async () => {

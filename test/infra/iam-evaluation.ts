@@ -14,6 +14,8 @@ export interface Principal {
   readonly kind: "user" | "role";
   readonly name: string;
   readonly path?: string;
+  /** The account the principal lives in; default the mocked production account. */
+  readonly account?: string;
 }
 
 /** One API request as the client sends it: the action, the resource ARN and the context keys. */
@@ -21,11 +23,21 @@ export interface Request {
   readonly action: string;
   readonly resource: string;
   readonly context?: Readonly<Record<string, string | string[]>>;
+  /** The account owning the resource, for ARNs without one (S3); default production. */
+  readonly resourceAccount?: string;
 }
 
 /** The ARN of a principal in the mocked account. */
 export function principalArn(principal: Principal): string {
-  return `arn:aws:iam::${MOCK_ACCOUNT_ID}:${principal.kind}${principal.path ?? "/"}${principal.name}`;
+  return `arn:aws:iam::${principal.account ?? MOCK_ACCOUNT_ID}:${principal.kind}${principal.path ?? "/"}${principal.name}`;
+}
+
+/** The account owning a resource: from its ARN where the ARN names one, else as the request says. */
+function accountOfResource(request: Request): string {
+  const fromArn = request.resource.split(":")[4];
+  return fromArn !== undefined && /^\d{12}$/.test(fromArn)
+    ? fromArn
+    : (request.resourceAccount ?? MOCK_ACCOUNT_ID);
 }
 
 const parse = (text: unknown): unknown => (typeof text === "string" ? JSON.parse(text) : text);
@@ -38,6 +50,8 @@ export function identityPoliciesOf(
   const r = run.resources;
   const policies: { name: string; policy: unknown }[] = [];
   const awsManaged: string[] = [];
+  // The program creates IAM identities and policies in the production account only.
+  if ((principal.account ?? MOCK_ACCOUNT_ID) !== MOCK_ACCOUNT_ID) return { policies, awsManaged };
   const isMine = (resource: RecordedResource, key: string) =>
     resource.inputs[key] === principal.name;
   const attachmentType =
@@ -137,11 +151,11 @@ export async function evaluate(
       request: {
         principal: principalArn(principal),
         action: request.action,
-        resource: { resource: request.resource, accountId: MOCK_ACCOUNT_ID },
+        resource: { resource: request.resource, accountId: accountOfResource(request) },
         contextVariables: {
           "aws:SecureTransport": "true",
           "aws:PrincipalArn": principalArn(principal),
-          "aws:PrincipalAccount": MOCK_ACCOUNT_ID,
+          "aws:PrincipalAccount": principal.account ?? MOCK_ACCOUNT_ID,
           ...request.context,
         },
       },

@@ -227,6 +227,39 @@ describe("stronghold infra plan", function () {
     }
   });
 
+  it("a stack with a backup account: the replica and its alarms shown in that account, the pack passing", async () => {
+    const root = path.join(dir, "with-backup-account");
+    await mkdir(path.join(root, "stacks"), { recursive: true });
+    const prod = await readFile(path.join(PROJECT_ROOT, "stacks", "Pulumi.prod.yaml"), "utf8");
+    await writeFile(
+      path.join(root, "stacks", "Pulumi.prod.yaml"),
+      `${prod}  stronghold:backupAccount:\n    accountId: "210987654321"\n    organizationId: o-exampleorg1\n    deployRole: stronghold-deployer\n`,
+    );
+    await writeFile(path.join(root, "package.json"), '{ "name": "scratch" }');
+    const plan = await planStacks({
+      projectRoot: root,
+      policyConfigFile: path.join(PROJECT_ROOT, "policies", "crossguard", "config", "prod.json"),
+    });
+    const [stack] = plan.stacks;
+    expect(plan.blocked).to.equal(false);
+    const nodes = [...walk(stack!.resources)];
+    const replicas = nodes.filter(
+      (n) => n.type === "aws:s3/bucket:Bucket" && n.name.startsWith("offsite-account-replica-"),
+    );
+    expect(replicas.map((n) => `${n.name} ${n.region} ${n.account}`).sort()).to.deep.equal([
+      "offsite-account-replica-access-logs us-east-2 210987654321",
+      "offsite-account-replica-offsite us-east-2 210987654321",
+      "offsite-account-replica-veeam us-east-2 210987654321",
+    ]);
+    const source = nodes.find((n) => n.name === "offsite-bucket")!;
+    expect(source.account).to.equal(undefined);
+    const trail = nodes.find(
+      (n) => n.type === "aws:cloudtrail/trail:Trail" && n.account === "210987654321",
+    );
+    expect(trail?.name).to.equal("backup-account-alerts-audit");
+    expect(stack!.agentAccess.map((a) => a.agent)).to.deep.equal(["restic", "veeam"]);
+  });
+
   it("keeps --help true to what the command does", async () => {
     const run = await stronghold("infra", "plan", "--help");
     expect(run.code).to.equal(0);

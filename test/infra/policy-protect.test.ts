@@ -31,6 +31,19 @@ describe("backup-storage-protected", () => {
       expect: [/VaultLockConfiguration "primary-vault-lock": not protected/],
     },
     {
+      name: "defeat: a logically air-gapped vault registered without protect",
+      change: (s) => {
+        const type = "aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault";
+        s.push({
+          type,
+          name: "air-gapped",
+          urn: `urn:pulumi:test::stronghold::${type}::air-gapped`,
+          inputs: { region: "us-west-2", minRetentionDays: 35, maxRetentionDays: 2555 },
+        });
+      },
+      expect: [/LogicallyAirGappedVault "air-gapped": not protected/],
+    },
+    {
       name: "defeat: a log-delivery Allow added to the backup bucket's policy does not exempt it",
       change: (s) => {
         named(s, "offsite").protect = false;

@@ -15,6 +15,7 @@ const ALWAYS_PROTECTED: readonly string[] = [
   "aws:kms/key:Key",
   "aws:kms/keyPolicy:KeyPolicy",
   "aws:backup/vault:Vault",
+  "aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault",
   "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
 ];
 
@@ -22,7 +23,7 @@ const ALWAYS_PROTECTED: readonly string[] = [
 export const backupStorageProtected: StackValidationPolicy = {
   name: "backup-storage-protected",
   description:
-    "Offsite backup buckets (with their aws.s3.BucketVersioning and aws.s3.BucketObjectLockConfiguration), KMS keys and key policies, AWS Backup vaults and vault locks are registered with protect: true, so no pulumi up or destroy can delete them.",
+    "Offsite backup buckets (with their aws.s3.BucketVersioning and aws.s3.BucketObjectLockConfiguration), KMS keys and key policies, AWS Backup vaults (standard and logically air-gapped) and vault locks are registered with protect: true, so no pulumi up or destroy can delete them.",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
     const unknowns = new UnknownTracker();

@@ -40,9 +40,9 @@ const configSchema: PolicyConfigSchema = {
       type: "array",
       items: { type: "string", minLength: 1 },
       uniqueItems: true,
-      default: ["offsite-veeam"],
+      default: ["offsite-veeam", "offsite-account-replica-veeam"],
       description:
-        "Logical names of buckets whose client sets each object's retention itself (Veeam): Object Lock must be on, a default retention is not required.",
+        "Logical names of buckets whose client sets each object's retention itself (Veeam, and the replica of Veeam's bucket, whose versions arrive with the retention Veeam set): Object Lock must be on, a default retention is not required.",
     },
   },
 };

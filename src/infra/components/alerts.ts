@@ -120,65 +120,12 @@ export class Alerts extends pulumi.ComponentResource {
     tags: Tags,
     account: pulumi.Output<string>,
   ): aws.sns.Topic {
-    // No KMS on the topic: messages carry job ids, not data, and EventBridge and AWS Backup
-    // cannot publish to a topic under the AWS-managed SNS key.
-    const topic = new aws.sns.Topic(
+    const topic = alertTopic(
       name,
-      { region, name: `${args.namePrefix}-backup-alerts`, tags: tagged(tags, { Name: name }) },
-      { parent: this },
+      { region, namePrefix: args.namePrefix, emails: args.emails, account, tags },
+      this,
     );
-    new aws.sns.TopicPolicy(
-      `${name}-policy`,
-      {
-        region,
-        arn: topic.arn,
-        policy: policyJson([
-          {
-            Sid: "EventBridgePublish",
-            Effect: "Allow",
-            Principal: { Service: "events.amazonaws.com" },
-            Action: "sns:Publish",
-            Resource: topic.arn,
-            Condition: { StringEquals: { "aws:SourceAccount": account } },
-          },
-          // AWS Backup's documented topic policy has no source condition; it only publishes
-          // the notifications of vaults that name this topic.
-          {
-            Sid: "AwsBackupPublish",
-            Effect: "Allow",
-            Principal: { Service: "backup.amazonaws.com" },
-            Action: "sns:Publish",
-            Resource: topic.arn,
-          },
-        ]),
-      },
-      { parent: this },
-    );
-    args.emails.forEach((email, i) => {
-      new aws.sns.TopicSubscription(
-        `${name}-email-${i}`,
-        { region, topic: topic.arn, protocol: "email", endpoint: email },
-        { parent: this },
-      );
-    });
-    for (const [rule, event] of Object.entries(TAMPER_EVENTS)) {
-      const eventRule = new aws.cloudwatch.EventRule(
-        `${name}-${rule}`,
-        {
-          region,
-          name: `${args.namePrefix}-${rule}`,
-          description: `Tampering: ${event.description}`,
-          eventPattern: tamperPattern(event),
-          tags,
-        },
-        { parent: this },
-      );
-      new aws.cloudwatch.EventTarget(
-        `${name}-${rule}-target`,
-        { region, rule: eventRule.name, arn: topic.arn },
-        { parent: this },
-      );
-    }
+    tamperRules(name, { region, namePrefix: args.namePrefix, topicArn: topic.arn, tags }, this);
     for (const [rule, { detailType, states }] of Object.entries(ALERTING_JOB_STATES)) {
       const eventRule = new aws.cloudwatch.EventRule(
         `${name}-${rule}`,
@@ -202,5 +149,96 @@ export class Alerts extends pulumi.ComponentResource {
       );
     }
     return topic;
+  }
+}
+
+/**
+ * An alert topic in one region with its e-mail subscriptions; EventBridge rules of `account` and
+ * AWS Backup may publish to it.
+ */
+export function alertTopic(
+  name: string,
+  args: {
+    readonly region: string;
+    readonly namePrefix: string;
+    readonly emails: readonly string[];
+    readonly account: pulumi.Input<string>;
+    readonly tags: Tags;
+  },
+  parent: pulumi.Resource,
+): aws.sns.Topic {
+  const region = args.region;
+  // No KMS on the topic: messages carry job ids, not data, and EventBridge and AWS Backup
+  // cannot publish to a topic under the AWS-managed SNS key.
+  const topic = new aws.sns.Topic(
+    name,
+    { region, name: `${args.namePrefix}-backup-alerts`, tags: tagged(args.tags, { Name: name }) },
+    { parent },
+  );
+  new aws.sns.TopicPolicy(
+    `${name}-policy`,
+    {
+      region,
+      arn: topic.arn,
+      policy: policyJson([
+        {
+          Sid: "EventBridgePublish",
+          Effect: "Allow",
+          Principal: { Service: "events.amazonaws.com" },
+          Action: "sns:Publish",
+          Resource: topic.arn,
+          Condition: { StringEquals: { "aws:SourceAccount": args.account } },
+        },
+        // AWS Backup's documented topic policy has no source condition; it only publishes
+        // the notifications of vaults that name this topic.
+        {
+          Sid: "AwsBackupPublish",
+          Effect: "Allow",
+          Principal: { Service: "backup.amazonaws.com" },
+          Action: "sns:Publish",
+          Resource: topic.arn,
+        },
+      ]),
+    },
+    { parent },
+  );
+  args.emails.forEach((email, i) => {
+    new aws.sns.TopicSubscription(
+      `${name}-email-${i}`,
+      { region, topic: topic.arn, protocol: "email", endpoint: email },
+      { parent },
+    );
+  });
+  return topic;
+}
+
+/** One EventBridge rule per tamper group (TAMPER_EVENTS) in a region, each to `topicArn`. */
+export function tamperRules(
+  name: string,
+  args: {
+    readonly region: string;
+    readonly namePrefix: string;
+    readonly topicArn: pulumi.Input<string>;
+    readonly tags: Tags;
+  },
+  parent: pulumi.Resource,
+): void {
+  for (const [rule, event] of Object.entries(TAMPER_EVENTS)) {
+    const eventRule = new aws.cloudwatch.EventRule(
+      `${name}-${rule}`,
+      {
+        region: args.region,
+        name: `${args.namePrefix}-${rule}`,
+        description: `Tampering: ${event.description}`,
+        eventPattern: tamperPattern(event),
+        tags: args.tags,
+      },
+      { parent },
+    );
+    new aws.cloudwatch.EventTarget(
+      `${name}-${rule}-target`,
+      { region: args.region, rule: eventRule.name, arn: args.topicArn },
+      { parent },
+    );
   }
 }

@@ -32,7 +32,16 @@ export interface BackupVaultsArgs {
     readonly vaultArn: pulumi.Input<string>;
     readonly accountId: string;
   };
+  /** A logically air-gapped vault in the DR region: every DR copy goes there too. */
+  readonly airGapped?: StackConfig["airGappedVault"] & { readonly name: string };
   readonly tags: Tags;
+}
+
+/** The air-gapped vault's identity: AWS Backup owns its key, so there is none to publish. */
+export interface AirGappedVaultInfo {
+  readonly name: pulumi.Output<string>;
+  readonly arn: pulumi.Output<string>;
+  readonly region: string;
 }
 
 /** Vault settings only the deployer role may change: each one guards the recovery points. */
@@ -173,6 +182,7 @@ export class BackupVaults extends pulumi.ComponentResource {
   readonly plans: readonly aws.backup.Plan[];
   readonly framework: aws.backup.Framework;
   readonly restoreTestingPlan?: aws.backup.RestoreTestingPlan;
+  readonly airGapped?: AirGappedVaultInfo;
   /** The role AWS Backup's jobs, copies and restores run as. */
   readonly serviceRole: aws.iam.Role;
   private readonly keys: {
@@ -200,6 +210,23 @@ export class BackupVaults extends pulumi.ComponentResource {
       args,
       tags,
     );
+
+    if (args.airGapped !== undefined) {
+      // Its recovery points live in an account AWS Backup owns, encrypted under an AWS-owned key
+      // and locked in compliance mode from the start: no key or lock of ours to lose.
+      const vault = new aws.backup.LogicallyAirGappedVault(
+        `${name}-air-gapped`,
+        {
+          region: args.drRegion,
+          name: args.airGapped.name,
+          minRetentionDays: args.airGapped.minRetentionDays,
+          maxRetentionDays: args.airGapped.maxRetentionDays,
+          tags: tagged(tags, { Name: args.airGapped.name }),
+        },
+        kept(this),
+      );
+      this.airGapped = { name: vault.name, arn: vault.arn, region: args.drRegion };
+    }
 
     const role = (this.serviceRole = new aws.iam.Role(
       `${name}-service-role`,
@@ -280,6 +307,9 @@ export class BackupVaults extends pulumi.ComponentResource {
                     ...(args.accountCopy === undefined
                       ? []
                       : [{ destinationVaultArn: args.accountCopy.vaultArn, lifecycle }]),
+                    ...(this.airGapped === undefined
+                      ? []
+                      : [{ destinationVaultArn: this.airGapped.arn, lifecycle }]),
                   ]
                 : [],
             };

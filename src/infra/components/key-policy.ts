@@ -27,6 +27,8 @@ export interface KeyUse {
   readonly viaService: string;
   /** AWS Backup creates grants on the key for the resources it copies. */
   readonly grantsForAwsResources?: boolean;
+  /** The key operations granted; default every use (encrypt, decrypt, data keys, describe). */
+  readonly actions?: readonly string[];
 }
 
 /** The actions that retire a key: after them, everything encrypted under it is lost. */
@@ -94,7 +96,7 @@ export function keyPolicyStatements(roles: AccessRoleArns, uses: readonly KeyUse
       Sid: `UseThroughService${i}`,
       Effect: "Allow",
       Principal: { AWS: [...use.principals] },
-      Action: KEY_USE,
+      Action: use.actions === undefined ? KEY_USE : [...use.actions],
       Resource: "*",
       Condition: { StringEquals: { "kms:ViaService": use.viaService } },
     });

@@ -45,6 +45,8 @@ export interface LockedBucketArgs {
   readonly roles: AccessRoleArns;
   readonly logBucket: pulumi.Input<string>;
   readonly tags: Tags;
+  /** Allows for other accounts' principals (the replication role writing into a replica). */
+  readonly grants?: (bucketArn: pulumi.Output<string>) => readonly Statement[];
 }
 
 export interface LockedBucket {
@@ -198,7 +200,10 @@ export function createLockedBucket(
     {
       region,
       bucket: bucket.id,
-      policy: policyJson(backupBucketPolicy(bucket.arn, args.kmsKeyArn, args.roles)),
+      policy: policyJson([
+        ...backupBucketPolicy(bucket.arn, args.kmsKeyArn, args.roles),
+        ...(args.grants?.(bucket.arn) ?? []),
+      ]),
     },
     kept(parent, { dependsOn: [publicAccess, ownership] }),
   );

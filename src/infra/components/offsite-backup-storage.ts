@@ -1,7 +1,8 @@
 /**
  * The town's immutable offsite copy: an Object Lock bucket in the offsite (DR) region encrypted
  * with its own rotating KMS key, noncurrent versions tiered to Glacier and expired after the
- * retention, access logs in a separate bucket, and optionally a replica in a third region.
+ * retention, access logs in a separate bucket, and a replica: in the backup account when the
+ * stack has one (of Veeam's bucket too), else optionally in a third region of this account.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -11,7 +12,12 @@ import { TRAIL_PREFIX } from "./audit-trail.js";
 import { attachKeyPolicy, type AccessRoleArns } from "./key-policy.js";
 import { kept } from "./kept.js";
 import { createAccessLogBucket, createLockedBucket } from "./locked-bucket.js";
-import { assumedBy, policyJson } from "./policy-documents.js";
+import { assumedBy, policyJson, type Statement } from "./policy-documents.js";
+import {
+  BackupAccountReplica,
+  REPLICA_KEY_ACTIONS,
+  REPLICA_WRITE_ACTIONS,
+} from "./backup-account-replica.js";
 
 export interface OffsiteBackupStorageArgs {
   readonly namePrefix: string;
@@ -28,6 +34,19 @@ export interface OffsiteBackupStorageArgs {
     readonly arn: pulumi.Input<string>;
     readonly account: pulumi.Input<string>;
   };
+  /**
+   * The backup account, when the stack has one: the replica (of restic's and Veeam's buckets)
+   * lives there, created through `provider`, and replicaRegion (else the DR region) is its region.
+   */
+  readonly backupAccount?: {
+    readonly accountId: string;
+    readonly region: string;
+    /** The backup account's own deployer, admin and break-glass roles. */
+    readonly roles: AccessRoleArns;
+    readonly provider: aws.Provider;
+    /** The backup account's trail, which delivers into the replica's log bucket. */
+    readonly cloudTrail: { readonly arn: pulumi.Input<string>; readonly account: string };
+  };
   readonly tags: Tags;
 }
 
@@ -37,6 +56,15 @@ export interface ReplicaInfo {
   readonly bucketArn: pulumi.Output<string>;
   readonly region: string;
   readonly kmsKeyArn: pulumi.Output<string>;
+  /** The account holding the replica, when it is the backup account. */
+  readonly account?: string;
+  /** The replica of Veeam's bucket (backup account only). */
+  readonly veeam?: {
+    readonly bucket: pulumi.Output<string>;
+    readonly bucketArn: pulumi.Output<string>;
+  };
+  /** The replica's log bucket (backup account only), where its trail delivers too. */
+  readonly logBucket?: pulumi.Output<string>;
 }
 
 /** A customer-managed key with yearly rotation and the longest deletion window. */
@@ -74,6 +102,7 @@ export class OffsiteBackupStorage extends pulumi.ComponentResource {
   readonly replica?: ReplicaInfo;
   /** The S3 replication role, which decrypts the offsite bucket's versions to copy them. */
   readonly replicationRole?: aws.iam.Role;
+  private veeamVersioning?: aws.s3.BucketVersioning;
 
   constructor(
     name: string,
@@ -116,7 +145,7 @@ export class OffsiteBackupStorage extends pulumi.ComponentResource {
     if (args.veeamBucket) {
       // Veeam sets each object's retention itself and removes expired versions itself, so its
       // bucket has no default retention and no lifecycle rules (Veeam's documented requirement).
-      this.veeam = createLockedBucket(
+      const veeam = createLockedBucket(
         `${name}-veeam`,
         {
           region: args.region,
@@ -127,7 +156,9 @@ export class OffsiteBackupStorage extends pulumi.ComponentResource {
           tags: tagged(args.tags, { purpose: "offsite-backup-veeam" }),
         },
         this,
-      ).bucket;
+      );
+      this.veeam = veeam.bucket;
+      this.veeamVersioning = veeam.versioning;
     }
 
     new aws.s3.BucketLifecycleConfiguration(
@@ -168,7 +199,11 @@ export class OffsiteBackupStorage extends pulumi.ComponentResource {
       );
     }
 
-    if (args.replicaRegion !== undefined) {
+    if (args.backupAccount !== undefined) {
+      const replica = this.createAccountReplica(name, args, args.backupAccount, main.versioning);
+      this.replica = replica.info;
+      this.replicationRole = replica.role;
+    } else if (args.replicaRegion !== undefined) {
       const replica = this.createReplica(name, args, args.replicaRegion, main.versioning);
       this.replica = replica.info;
       this.replicationRole = replica.role;
@@ -331,6 +366,160 @@ export class OffsiteBackupStorage extends pulumi.ComponentResource {
         bucketArn: replica.bucket.arn,
         region,
         kmsKeyArn: key.arn,
+      },
+      role,
+    };
+  }
+
+  /**
+   * The replica in the backup account: S3 replication of restic's bucket (and Veeam's) into
+   * locked buckets there, replicas owned by the backup account (owner override, on top of the
+   * destination's owner-enforced ownership), re-encrypted under that account's key.
+   */
+  private createAccountReplica(
+    name: string,
+    args: OffsiteBackupStorageArgs,
+    account: NonNullable<OffsiteBackupStorageArgs["backupAccount"]>,
+    sourceVersioning: aws.s3.BucketVersioning,
+  ): { info: ReplicaInfo; role: aws.iam.Role } {
+    const s = args.storage;
+    const role = new aws.iam.Role(
+      `${name}-replication-role`,
+      {
+        assumeRolePolicy: assumedBy("s3.amazonaws.com"),
+        description: `S3 replication of the ${args.namePrefix} offsite backups to the backup account`,
+        tags: tagged(args.tags, { Name: `${name}-replication-role` }),
+      },
+      { parent: this },
+    );
+    const sources = [
+      {
+        key: "offsite",
+        bucket: this.bucket,
+        versioning: sourceVersioning,
+        retention: { kind: "bucket-default", mode: s.lockMode, days: s.lockDays } as const,
+      },
+      ...(this.veeam === undefined
+        ? []
+        : [
+            {
+              key: "veeam",
+              bucket: this.veeam,
+              versioning: this.veeamVersioning,
+              retention: { kind: "per-object" } as const,
+            },
+          ]),
+    ];
+    const replica = new BackupAccountReplica(
+      `${name}-account-replica`,
+      {
+        namePrefix: args.namePrefix,
+        region: account.region,
+        storage: s,
+        roles: account.roles,
+        replicationRoleArn: role.arn,
+        sources: sources.map(({ key, retention }) => ({ key, retention })),
+        cloudTrail: account.cloudTrail,
+        tags: args.tags,
+      },
+      { parent: this, providers: [account.provider] },
+    );
+    const destination = (key: string) => replica.buckets.find((b) => b.key === key)!;
+    const sourceArns = sources.map((source) => source.bucket.arn);
+    const replicaArns = replica.buckets.map((b) => b.bucket.arn);
+    const statements: Statement[] = [
+      {
+        Sid: "ReadSourceConfiguration",
+        Effect: "Allow",
+        Action: ["s3:GetReplicationConfiguration", "s3:ListBucket"],
+        Resource: sourceArns,
+      },
+      {
+        Sid: "ReadSourceVersions",
+        Effect: "Allow",
+        Action: [
+          "s3:GetObjectVersionForReplication",
+          "s3:GetObjectVersionAcl",
+          "s3:GetObjectVersionTagging",
+          "s3:GetObjectRetention",
+          "s3:GetObjectLegalHold",
+        ],
+        Resource: sourceArns.map((arn) => pulumi.interpolate`${arn}/*`),
+      },
+      {
+        Sid: "WriteReplicaVersions",
+        Effect: "Allow",
+        Action: [...REPLICA_WRITE_ACTIONS],
+        Resource: replicaArns.map((arn) => pulumi.interpolate`${arn}/*`),
+      },
+      {
+        Sid: "ReadReplicaVersioning",
+        Effect: "Allow",
+        Action: "s3:GetBucketVersioning",
+        Resource: replicaArns,
+      },
+      { Sid: "DecryptSource", Effect: "Allow", Action: "kms:Decrypt", Resource: this.kmsKey.arn },
+      {
+        Sid: "EncryptReplica",
+        Effect: "Allow",
+        Action: [...REPLICA_KEY_ACTIONS],
+        Resource: replica.kmsKey.arn,
+      },
+    ];
+    new aws.iam.RolePolicy(
+      `${name}-replication-policy`,
+      { role: role.id, policy: policyJson(statements) },
+      { parent: this },
+    );
+    for (const source of sources) {
+      const target = destination(source.key);
+      new aws.s3.BucketReplicationConfig(
+        source.key === "offsite" ? `${name}-replication` : `${name}-veeam-replication`,
+        {
+          region: args.region,
+          bucket: source.bucket.id,
+          role: role.arn,
+          rules: [
+            {
+              id: `${source.key}-to-backup-account`,
+              status: "Enabled",
+              filter: {},
+              // Deletions stay local: a delete marker written by a compromised agent must not
+              // hide objects in the replica too.
+              deleteMarkerReplication: { status: "Disabled" },
+              sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
+              destination: {
+                bucket: target.bucket.arn,
+                account: account.accountId,
+                accessControlTranslation: { owner: "Destination" },
+                storageClass: "DEEP_ARCHIVE",
+                encryptionConfiguration: { replicaKmsKeyId: replica.kmsKey.arn },
+              },
+            },
+          ],
+        },
+        {
+          parent: this,
+          dependsOn: [
+            ...(source.versioning === undefined ? [] : [source.versioning]),
+            target.versioning,
+          ],
+        },
+      );
+    }
+    const offsite = destination("offsite");
+    const veeam = replica.buckets.find((b) => b.key === "veeam");
+    return {
+      info: {
+        bucket: offsite.bucket.id,
+        bucketArn: offsite.bucket.arn,
+        region: account.region,
+        kmsKeyArn: replica.kmsKey.arn,
+        account: account.accountId,
+        logBucket: replica.logBucket.id,
+        ...(veeam === undefined
+          ? {}
+          : { veeam: { bucket: veeam.bucket.id, bucketArn: veeam.bucket.arn } }),
       },
       role,
     };
