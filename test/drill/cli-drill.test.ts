@@ -200,6 +200,9 @@ describe("stronghold drill (command line)", function () {
       "--data is required: the share to drill on, on the file server",
     );
     expect(result.stderr).to.include("--health-check is required");
+    expect(result.stderr).to.include(
+      "--dr-password-file is required: the DR site's own repository password file, a path on the DR host",
+    );
     expect(result.stderr).to.include("give --repo <spec> or --stack-outputs <file>");
   });
 
@@ -255,6 +258,7 @@ describe("stronghold drill (command line)", function () {
         "runbooks:",
         "  site-loss:",
         "    healthCheck: test -s a.txt",
+        "    drPasswordFile: /etc/stronghold/restic.pass",
         "    rtoMinutes: 120",
         "",
       ].join("\n"),
@@ -272,6 +276,7 @@ describe("stronghold drill (command line)", function () {
     expect(result.stdout).to.include("Objectives:  RTO 2 h 00 min, RPO 1 h 00 min");
     expect(result.stdout).to.include(`password from file ${join(dir, "password")}`);
     expect(result.stdout).to.include("sh -c 'test -s a.txt'");
+    expect(result.stdout).to.include("RESTIC_PASSWORD_FILE=/etc/stronghold/restic.pass restic");
 
     const broken = join(dir, "broken.yaml");
     await writeFile(
