@@ -147,6 +147,8 @@ export const siteLoss = defineRunbook(
     rtoMinutes: 480,
     rpoMinutes: 1440,
     usesRepository: true,
+    // The DR host uses its own password file; only a fresh snapshot on the primary needs ours.
+    runnerPassword: "fresh-snapshot",
     targets: {
       primary: {
         role: "file-server",

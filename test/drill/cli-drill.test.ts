@@ -242,6 +242,27 @@ describe("stronghold drill (command line)", function () {
     );
     expect(result.code).to.equal(2);
     expect(result.stderr).to.include("the repository password is needed");
+    // site-loss's DR host has its own; only a fresh snapshot, taken on the primary, needs ours.
+    const fresh = await drillCli(
+      [
+        "run",
+        "site-loss",
+        "--hosts",
+        hosts,
+        "--data",
+        share,
+        "--repo",
+        "/srv/repo",
+        "--dr-password-file",
+        "/etc/stronghold/restic.pass",
+        "--health-check",
+        "true",
+        "--fresh-snapshot",
+      ],
+      { PATH: process.env.PATH },
+    );
+    expect(fresh.code).to.equal(2);
+    expect(fresh.stderr).to.include("the repository password is needed");
   });
 
   it("reads settings from a drill config file, flags winning, and locates its problems", async () => {
@@ -274,7 +295,8 @@ describe("stronghold drill (command line)", function () {
     ]);
     expect(result.code, result.stderr).to.equal(0);
     expect(result.stdout).to.include("Objectives:  RTO 2 h 00 min, RPO 1 h 00 min");
-    expect(result.stdout).to.include(`password from file ${join(dir, "password")}`);
+    // site-loss's DR host opens the repository with its own password file: ours is not used.
+    expect(result.stdout).to.include("password not used by this run (the hosts use their own)");
     expect(result.stdout).to.include("sh -c 'test -s a.txt'");
     expect(result.stdout).to.include("RESTIC_PASSWORD_FILE=/etc/stronghold/restic.pass restic");
 

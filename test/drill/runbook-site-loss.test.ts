@@ -183,15 +183,15 @@ describe("site-loss: the DR site's own credentials, with or without the primary 
     fs01.kill("SIGTERM");
     await exited;
 
+    // Nor does the runner hold the password: no --password-file, no RESTIC_PASSWORD*.
+    const args = siteLossArgs(lab, runs, drPasswordFile);
+    args.splice(args.indexOf("--password-file"), 2);
+    const env = labEnv(lab);
+    delete env.RESTIC_PASSWORD;
+    delete env.RESTIC_PASSWORD_FILE;
     const result = await drillCli(
-      [
-        "run",
-        "site-loss",
-        ...siteLossArgs(lab, runs, drPasswordFile),
-        "--health-check",
-        healthCheck,
-      ],
-      labEnv(lab),
+      ["run", "site-loss", ...args, "--health-check", healthCheck],
+      env,
     );
     expect(result.code, result.stdout + result.stderr).to.equal(0);
     const dir = await lastRun(runs);
