@@ -325,6 +325,24 @@ describe("stronghold drill (command line)", function () {
     expect(result).to.deep.include({ code: 0, stdout: `no drill runs in ${join(dir, "none")}\n` });
   });
 
+  it("the sample town's drill config plans site-loss with the DR host's own password file", async () => {
+    const result = await drillCli([
+      "run",
+      "site-loss",
+      "--config",
+      join(PROJECT_ROOT, "examples/millbrook/drill.yaml"),
+      "--runs-dir",
+      join(dir, "millbrook-runs"),
+      "--dry-run",
+    ]);
+    expect(result.code, result.stderr).to.equal(0);
+    expect(result.stdout).to.include("password not used by this run (the hosts use their own)");
+    expect(result.stdout).to.match(
+      /dr-fs01\$ RESTIC_PASSWORD_FILE=\/etc\/restic\/offsite\.pass restic -r s3:https:\/\/\S+ restore /,
+    );
+    expect(result.stdout).to.include("sh -c 'test -s index.html && grep -q Millbrook index.html'");
+  });
+
   it("the drill inventory and config examples of docs/drills.md load as written", async () => {
     const section = await readFile(join(PROJECT_ROOT, "docs/drills.md"), "utf8");
     const blocks = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
