@@ -176,45 +176,67 @@ describe("site-loss: the DR site's own credentials, with or without the primary 
       expect(report, report).to.include(`put the repository password in ${file} on dr01`);
     });
 
-  it("passes with the primary already gone: restored on dr01 and verified against the snapshot's record", async () => {
-    // A real site loss: fs01's sshd is down before the drill starts.
-    const fs01 = lab.hosts.fs01.process;
-    const exited = new Promise((resolve) => fs01.once("exit", resolve));
-    fs01.kill("SIGTERM");
-    await exited;
-
-    // Nor does the runner hold the password: no --password-file, no RESTIC_PASSWORD*.
-    const args = siteLossArgs(lab, runs, drPasswordFile);
-    args.splice(args.indexOf("--password-file"), 2);
-    const env = labEnv(lab);
-    delete env.RESTIC_PASSWORD;
-    delete env.RESTIC_PASSWORD_FILE;
-    const result = await drillCli(
-      ["run", "site-loss", ...args, "--health-check", healthCheck],
-      env,
-    );
-    expect(result.code, result.stdout + result.stderr).to.equal(0);
-    const dir = await lastRun(runs);
-    const report = await reportOf(dir);
-    expect(report).to.include("✅ **Drill passed**");
-    expect(report, report).to.match(
-      /the primary fs01 does not answer \(.+\): the restore is verified against the snapshot's own record/,
-    );
-    const journal = (await journalOf(dir)) as unknown as Line[];
-    const restore = journal.find(
-      (l) =>
-        l.event === "command" && l.step === "restore-on-dr" && / restore /.test(l.command ?? ""),
-    );
-    expect(restore?.command).to.match(/ restore [0-9a-f]{64} --target \S+ --verify$/);
-    expect(restore?.code).to.equal(0);
-    const verified = journal.find((l) => l.event === "step-end" && l.step === "verify-dr-copy");
-    expect(JSON.parse(verified?.output ?? "{}")).to.deep.include({
-      files: lab.seededFiles.length + 1,
-      comparison:
-        "against the snapshot's own record: restic restore --verify (content against the stored blob hashes), file count and bytes against restic ls --json",
+  describe("with the primary already gone (fs01's sshd stopped before the drill)", () => {
+    before(async () => {
+      // A real site loss: the file server is down before the drill starts.
+      const fs01 = lab.hosts.fs01.process;
+      if (fs01.exitCode !== null || fs01.signalCode !== null) return;
+      const exited = new Promise((resolve) => fs01.once("exit", resolve));
+      fs01.kill("SIGTERM");
+      await exited;
     });
-    // Nothing ever ran on the primary.
-    const onPrimary = journal.filter((l) => l.event === "command" && l.host === "fs01");
-    expect(onPrimary.every((l) => l.code === null)).to.equal(true);
+
+    it("passes: restored on dr01 and verified against the snapshot's record", async () => {
+      // Nor does the runner hold the password: no --password-file, no RESTIC_PASSWORD*.
+      const args = siteLossArgs(lab, runs, drPasswordFile);
+      args.splice(args.indexOf("--password-file"), 2);
+      const env = labEnv(lab);
+      delete env.RESTIC_PASSWORD;
+      delete env.RESTIC_PASSWORD_FILE;
+      const result = await drillCli(
+        ["run", "site-loss", ...args, "--health-check", healthCheck],
+        env,
+      );
+      expect(result.code, result.stdout + result.stderr).to.equal(0);
+      const dir = await lastRun(runs);
+      const report = await reportOf(dir);
+      expect(report).to.include("✅ **Drill passed**");
+      expect(report, report).to.match(
+        /the primary fs01 does not answer \(.+\): the restore is verified against the snapshot's own record/,
+      );
+      const journal = (await journalOf(dir)) as unknown as Line[];
+      const restore = journal.find(
+        (l) =>
+          l.event === "command" && l.step === "restore-on-dr" && / restore /.test(l.command ?? ""),
+      );
+      expect(restore?.command).to.match(/ restore [0-9a-f]{64} --target \S+ --verify$/);
+      expect(restore?.code).to.equal(0);
+      const verified = journal.find((l) => l.event === "step-end" && l.step === "verify-dr-copy");
+      expect(JSON.parse(verified?.output ?? "{}")).to.deep.include({
+        files: lab.seededFiles.length + 1,
+        comparison:
+          "against the snapshot's own record: restic restore --verify (content against the stored blob hashes), file count and bytes against restic ls --json",
+      });
+      // Nothing ever ran on the primary.
+      const onPrimary = journal.filter((l) => l.event === "command" && l.host === "fs01");
+      expect(onPrimary.every((l) => l.code === null)).to.equal(true);
+    });
+    it("--fresh-snapshot fails in one line saying why", async () => {
+      const result = await drillCli(
+        [
+          "run",
+          "site-loss",
+          ...siteLossArgs(lab, runs, drPasswordFile),
+          "--health-check",
+          healthCheck,
+          "--fresh-snapshot",
+        ],
+        labEnv(lab),
+      );
+      expect(result.code, result.stdout + result.stderr).to.equal(1);
+      expect(result.stderr).to.match(
+        /^stronghold: drill site-loss failed: preflight step recovery-snapshot: --fresh-snapshot takes a snapshot on the primary, and fs01 does not answer \(.+\): run the drill without --fresh-snapshot to recover from the newest snapshot\n$/,
+      );
+    });
   });
 });
