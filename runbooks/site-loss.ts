@@ -1,38 +1,53 @@
 /**
- * site-loss: the primary site is gone. The file server is declared lost — from then on the engine
- * refuses every use of it — and the share is restored from the offsite repository onto the DR
- * host, checked file by file against the manifest taken before the loss, and the configured
- * service health check runs there.
+ * site-loss: the primary site is gone. The DR host opens the offsite repository with only what
+ * the DR site holds — its own password file, the repository from the stack outputs — restores the
+ * share, verifies it, and runs the configured service health check there. The primary is read
+ * before the loss when it still answers (a manifest to compare with) and is never needed: with
+ * the primary already gone, the restore is verified against restic's own record of the snapshot.
  */
 import { posix } from "node:path";
-import { compareManifests } from "../src/drill/manifest/manifest.js";
+import type { Manifest } from "../src/drill/manifest/entries.js";
+import { checkRecovery } from "../src/drill/manifest/recovery-check.js";
 import { defineRunbook } from "../src/drill/runbook/runbook.js";
-import type { PlanView } from "../src/drill/runbook/context.js";
+import type { DrillHost, DrillRestic, PlanView } from "../src/drill/runbook/context.js";
 import { SettingsReader } from "../src/drill/runbook/settings.js";
 import { StepFailure } from "../src/drill/runbook/failures.js";
-import { TransportError } from "../src/hosts/transport/session.js";
+import { TransportError, type TransportFailure } from "../src/hosts/transport/session.js";
+import { ResticError, type ResticFailure } from "../src/restic/restic.js";
 import {
+  DRILL_TAG,
   RESTORE_RETRY,
   RETRY,
   TIMEOUTS,
-  readData,
+  newestSnapshot,
   locateShare,
-  requireMatch,
+  readData,
+  recordTownRecoveryPoint,
+  ref,
+  requireRecovery,
   restoreShare,
   restoredFact,
+  snapshotFiles,
+  takeSnapshot,
   topLevelNames,
 } from "./lib/share.js";
-import { recoverySnapshotStep, shareManifestStep } from "./lib/steps.js";
 
 interface Settings {
   readonly data: string;
   /** Absent: a fresh folder in the DR host's first sandbox. */
   readonly restoreTo: string | undefined;
+  /** The DR site's own repository password file, on the DR host. */
+  readonly drPasswordFile: string;
   readonly healthCheck: string;
   readonly fresh: boolean;
 }
 
 type Targets = "primary" | "dr";
+
+/** What the drill knows of the share before the loss: a manifest, or why there is none. */
+type PreLoss =
+  | { readonly kind: "manifest"; readonly manifest: Manifest }
+  | { readonly kind: "primary-unreachable"; readonly reason: string };
 
 /** Where the share is restored on the DR host. */
 export function restoreDir(p: PlanView<Targets, Settings>): string {
@@ -46,26 +61,74 @@ export function unpackDir(p: PlanView<Targets, Settings>): string {
   return `${restoreDir(p)}.from-snapshot`;
 }
 
+/** A restic command on the DR host as the plan shows it: with the DR site's own password file. */
+function drResticCommand(p: PlanView<Targets, Settings>, ...args: string[]): string {
+  return `RESTIC_PASSWORD_FILE=${p.settings.drPasswordFile} ${p.restic(...args)}`;
+}
+
+/** restic on the DR host with only the DR site's own credentials. */
+function drRestic(ctx: { host(key: "dr"): DrillHost; readonly settings: Settings }): DrillRestic {
+  return ctx.host("dr").restic({ passwordFile: ctx.settings.drPasswordFile });
+}
+
+/** restic failures that mean the DR site's own credentials do not open the repository. */
+const CREDENTIAL_FAILURES: ReadonlySet<ResticFailure> = new Set([
+  "wrong-password",
+  "repository-missing",
+  "unreadable",
+]);
+
+/** Runs `work`; a credentials failure becomes a step failure naming the DR host and its file. */
+async function withDrCredentials<O>(
+  ctx: { target(key: "dr"): { name: string }; readonly settings: Settings },
+  work: () => Promise<O>,
+): Promise<O> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof ResticError && CREDENTIAL_FAILURES.has(error.reason)) {
+      const dr = ctx.target("dr").name;
+      const file = ctx.settings.drPasswordFile;
+      // A missing or empty file is named by restic's message already; a wrong password is not.
+      const where = error.message.includes(file) ? "" : `${dr} with password file ${file}: `;
+      throw new StepFailure(
+        `the DR site cannot open the offsite repository with its own credentials: ${where}${error.message}`,
+        [
+          `put the repository password in ${file} on ${dr} (first line, readable by the drill user); for an s3: repository, the keys in that host's own ~/.aws/credentials`,
+          ...error.output.map((l) => `restic: ${l}`),
+        ],
+      );
+    }
+    throw error;
+  }
+}
+
+/** Transport failures that mean the primary is gone, as in a real site loss. */
+const GONE: ReadonlySet<TransportFailure> = new Set(["unreachable", "timeout", "connection-lost"]);
+
 /** The site-loss drill. */
 export const siteLoss = defineRunbook(
   {
     id: "site-loss",
     title: "The primary site is lost",
     scenario:
-      "The town hall's server room is lost: the file server is unreachable for good. The share is restored from the offsite repository onto the DR host, verified, and the service health check runs there.",
+      "The town hall's server room is lost: the file server is unreachable for good, perhaps already before the drill starts. The DR host restores the share from the offsite repository with the DR site's own credentials, verifies it, and the service health check runs there.",
     proves: [
-      "the DR host can reach the offsite repository and restore the share without any help from the lost site",
-      "every file arrives with the same content (sha256), size and permissions",
+      "the DR host opens the offsite repository with the DR site's own password file and restores the share without any help from the lost site: no password is sent to it",
+      "every file arrives with the same content (sha256), size and permissions as on the primary before the loss; with the primary already gone, as restic recorded it in the snapshot (restore --verify, file count and bytes)",
       "the configured service health check passes on the DR host",
     ],
     rtoMinutes: 480,
     rpoMinutes: 1440,
     usesRepository: true,
+    // The DR host uses its own password file; only a fresh snapshot on the primary needs ours.
+    runnerPassword: "fresh-snapshot",
     targets: {
       primary: {
         role: "file-server",
         destructive: false,
-        purpose: "the site that is lost; read before the loss, refused after it",
+        purpose:
+          "the site that is lost; read before the loss if it still answers, refused after it",
       },
       dr: {
         role: "dr-host",
@@ -87,6 +150,11 @@ export const siteLoss = defineRunbook(
     return reader.result<Settings>({
       data: readData(reader),
       restoreTo,
+      drPasswordFile: reader.path(
+        "--dr-password-file",
+        options.drPasswordFile,
+        "the DR site's own repository password file, a path on the DR host",
+      ),
       healthCheck: reader.text(
         "--health-check",
         options.healthCheck,
@@ -96,29 +164,93 @@ export const siteLoss = defineRunbook(
     });
   },
 )
-  .preflight("recovery-snapshot", recoverySnapshotStep("primary"))
-  .preflight(
-    "pre-disaster-manifest",
-    shareManifestStep("primary", {
-      summary: "hash every file of the share on the primary (sha256, size, mode)",
-      minFiles: 1,
-      tooFew: "holds no files: nothing to drill on",
-    }),
-  )
+  .preflight("recovery-snapshot", {
+    kind: "snapshot",
+    summary:
+      "find the newest snapshot of the share as the DR host sees it (or take one on the primary with --fresh-snapshot)",
+    timeoutMs: TIMEOUTS.snapshot,
+    retry: RETRY,
+    commands: (p) =>
+      p.settings.fresh
+        ? [
+            {
+              target: "primary",
+              command: `cd ${p.settings.data} && ${p.restic("backup", ".", "--tag", DRILL_TAG)}`,
+            },
+          ]
+        : [{ target: "dr", command: drResticCommand(p, "snapshots", "--json") }],
+    run: async (ctx) => {
+      if (!ctx.settings.fresh) {
+        const snapshot = await withDrCredentials(ctx, () =>
+          newestSnapshot(drRestic(ctx), ctx.settings.data),
+        );
+        ctx.note(`recovering from snapshot ${snapshot.shortId} of ${snapshot.time.toISOString()}`);
+        return ref(snapshot);
+      }
+      // Only the primary can take a fresh snapshot: --fresh-snapshot needs it up.
+      const restic = ctx.host("primary").restic();
+      let snapshot;
+      try {
+        snapshot = await takeSnapshot(restic, ctx.settings.data, [DRILL_TAG]);
+      } catch (error) {
+        if (error instanceof TransportError && GONE.has(error.reason))
+          throw new StepFailure(
+            `--fresh-snapshot takes a snapshot on the primary, and ${ctx.target("primary").name} does not answer (${error.message}): run the drill without --fresh-snapshot to recover from the newest snapshot`,
+          );
+        throw error;
+      }
+      await recordTownRecoveryPoint(ctx, restic, ctx.settings.data, snapshot);
+      return ref(snapshot);
+    },
+  })
+  .preflight("pre-disaster-manifest", {
+    kind: "check",
+    summary:
+      "hash every file of the share on the primary (sha256, size, mode) if it still answers; if not, verify against the snapshot's record",
+    timeoutMs: TIMEOUTS.manifest,
+    retry: RETRY,
+    commands: (p) => [
+      {
+        target: "primary",
+        command: `manifest ${p.settings.data} (find, stat, sha256sum), if the primary answers`,
+      },
+    ],
+    run: async (ctx): Promise<PreLoss> => {
+      let manifest: Manifest;
+      try {
+        manifest = await ctx.host("primary").manifest(ctx.settings.data);
+      } catch (error) {
+        // A real site loss: the primary may be gone before the drill starts.
+        if (error instanceof TransportError && GONE.has(error.reason)) {
+          ctx.warn(
+            `the primary ${ctx.target("primary").name} does not answer (${error.message}): the restore is verified against the snapshot's own record instead of a pre-loss manifest`,
+          );
+          return { kind: "primary-unreachable", reason: error.message };
+        }
+        throw error;
+      }
+      if (manifest.files < 1)
+        throw new StepFailure(`the share ${ctx.settings.data} holds no files: nothing to drill on`);
+      ctx.note(`${manifest.files} files`);
+      return { kind: "manifest", manifest };
+    },
+  })
   .preflight("dr-host-ready", {
     kind: "check",
-    summary: "restic runs on the DR host and sees the snapshot in the offsite repository",
+    summary:
+      "restic runs on the DR host and, with the DR site's own password file, sees the snapshot in the offsite repository",
     timeoutMs: TIMEOUTS.check,
     retry: RETRY,
     commands: (p) => [
       { target: "dr", command: "restic version" },
-      { target: "dr", command: p.restic("snapshots", "--json") },
+      { target: "dr", command: drResticCommand(p, "snapshots", "--json") },
     ],
     run: async (ctx) => {
-      const restic = ctx.host("dr").restic();
+      const restic = drRestic(ctx);
       const version = await restic.version();
       const snapshot = ctx.data["recovery-snapshot"];
-      if (!(await restic.snapshots()).some((s) => s.id === snapshot.id))
+      const seen = await withDrCredentials(ctx, () => restic.snapshots());
+      if (!seen.some((s) => s.id === snapshot.id))
         throw new StepFailure(
           `the DR host does not see snapshot ${snapshot.id.slice(0, 8)} in ${restic.repositoryLabel}`,
         );
@@ -150,18 +282,20 @@ export const siteLoss = defineRunbook(
   })
   .recover("restore-on-dr", {
     kind: "restore",
-    summary: "restore the share out of the snapshot onto the DR host",
+    summary:
+      "restore the share out of the snapshot onto the DR host with the DR site's own credentials (restic reads every byte back: --verify)",
     timeoutMs: TIMEOUTS.restore,
     retry: RESTORE_RETRY,
     touches: (p) => [{ target: "dr", paths: [restoreDir(p), unpackDir(p)] }],
     commands: (p) => [
       {
         target: "dr",
-        command: p.restic("cat", "blob", "<tree of each folder on the share's path>"),
+        command: drResticCommand(p, "cat", "blob", "<tree of each folder on the share's path>"),
       },
       {
         target: "dr",
-        command: p.restic(
+        command: drResticCommand(
+          p,
           "restore",
           "<recovery-snapshot>",
           "--target",
@@ -176,47 +310,61 @@ export const siteLoss = defineRunbook(
     run: async (ctx) => {
       const target = restoreDir(ctx);
       const snapshot = ctx.data["recovery-snapshot"];
+      const preLoss = ctx.data["pre-disaster-manifest"];
       const host = ctx.host("dr");
-      const hint = topLevelNames(ctx.data["pre-disaster-manifest"].entries.map((e) => e.path));
-      const where = await locateShare(ctx, host.restic(), snapshot.id, ctx.settings.data, hint);
-      const restored = await restoreShare(host, snapshot.id, where, {
-        restored: target,
-        unpacked: unpackDir(ctx),
+      const restic = drRestic(ctx);
+      // The share's top-level names settle where it is in the snapshot; without the primary, the tree alone.
+      const hint =
+        preLoss.kind === "manifest"
+          ? topLevelNames(preLoss.manifest.entries.map((e) => e.path))
+          : undefined;
+      const { restored, inSnapshot } = await withDrCredentials(ctx, async () => {
+        const where = await locateShare(ctx, restic, snapshot.id, ctx.settings.data, hint);
+        const done = await restoreShare(host, restic, snapshot.id, where, {
+          restored: target,
+          unpacked: unpackDir(ctx),
+        });
+        return { restored: done, inSnapshot: where.path };
       });
       ctx.record({ kind: "recovery-point", snapshot });
       ctx.record(restoredFact(restored));
-      return { target, ...restored };
+      return { target, snapshotId: snapshot.id, inSnapshot, ...restored };
     },
   })
   .verify("verify-dr-copy", {
     kind: "verify",
-    summary: "compare every restored file on the DR host with the pre-disaster manifest",
+    summary:
+      "compare every restored file on the DR host with the snapshot's record and, by sha256, with the primary's pre-loss manifest when there is one",
     timeoutMs: TIMEOUTS.manifest,
     commands: (p) => [
-      { target: "dr", command: `manifest ${restoreDir(p)}; compare with pre-disaster-manifest` },
+      { target: "dr", command: drResticCommand(p, "ls", "--json", "<recovery-snapshot>") },
+      {
+        target: "dr",
+        command: `manifest ${restoreDir(p)}; compare with the snapshot and with pre-disaster-manifest`,
+      },
     ],
     run: async (ctx) => {
-      const expected = ctx.data["pre-disaster-manifest"];
-      const actual = await ctx.host("dr").manifest(ctx.data["restore-on-dr"].target);
-      const compared = compareManifests(expected, actual);
+      const preLoss = ctx.data["pre-disaster-manifest"];
+      const restored = ctx.data["restore-on-dr"];
+      const host = ctx.host("dr");
+      const nodes = await withDrCredentials(ctx, () => drRestic(ctx).ls(restored.snapshotId));
+      const actual = await host.manifest(restored.target);
+      const before = preLoss.kind === "manifest" ? preLoss.manifest : undefined;
+      const check = checkRecovery(snapshotFiles(nodes, restored.inSnapshot), actual, before);
       // Counted even when the verdict fails: the report shows how much was intact.
-      ctx.record({
-        kind: "verified",
-        files: compared.verifiedFiles,
-        bytes: compared.verifiedBytes,
-      });
-      const diff = requireMatch(
-        compared,
-        "the share restored on the DR host differs from the primary",
-        {
-          extraFails: false,
-        },
-      );
-      if (diff.extra.length > 0)
+      ctx.record({ kind: "verified", files: check.verifiedFiles, bytes: check.verifiedBytes });
+      requireRecovery(check, "the share restored on the DR host differs");
+      const comparison =
+        before === undefined
+          ? `against the snapshot's own record only (the primary was gone): ${check.againstSnapshot.matched} files with the same size, mode and modification time, content by restic restore --verify`
+          : `against the snapshot: ${check.againstSnapshot.matched} files with the same size, mode and modification time (content by restic restore --verify); against the primary's pre-loss manifest: ${check.againstShare.compared} files unchanged since the snapshot, same sha256`;
+      ctx.note(`verified ${comparison}`);
+      const changed = check.changedSinceRecoveryPoint;
+      if (changed.length > 0)
         ctx.warn(
-          `${diff.extra.length} file(s) restored that were no longer on the primary, e.g. ${diff.extra[0]}`,
+          `${changed.length} file(s) changed on the primary after the recovery point (the next backup's work, not a restore defect): ${changed.slice(0, 5).join(", ")}${changed.length > 5 ? ", …" : ""}`,
         );
-      return { files: diff.verifiedFiles, bytes: diff.verifiedBytes };
+      return { files: check.verifiedFiles, bytes: check.verifiedBytes, comparison };
     },
   })
   .verify("health-check", {
@@ -225,7 +373,10 @@ export const siteLoss = defineRunbook(
     timeoutMs: TIMEOUTS.health,
     retry: { attempts: 3, backoffMs: 5_000 },
     commands: (p) => [
-      { target: "dr", command: `cd ${restoreDir(p)} && sh -c '${p.settings.healthCheck}'` },
+      {
+        target: "dr",
+        command: `cd ${restoreDir(p)} && sh -c '${p.settings.healthCheck}'`,
+      },
     ],
     run: async (ctx) => {
       const folder = ctx.data["restore-on-dr"].target;

@@ -213,17 +213,17 @@ export function topLevelNames(paths: Iterable<string>): string[] {
  * Restores the share's folder out of a snapshot into `paths.restored`, whatever the layout:
  * straight in when the snapshot's root is the share, else the share's path only (`--include`)
  * into scratch space and moved into place. restic reads every restored file back against the
- * snapshot's blob hashes (`--verify`). The host's `files()` must allow the scratch folder.
+ * snapshot's blob hashes (`--verify`). `restic` runs on `host`, whose `files()` must allow both folders.
  */
 export async function restoreShare(
   host: DrillHost,
+  restic: DrillRestic,
   snapshotId: string,
   where: FolderInSnapshot,
   paths: Pick<ReturnType<typeof sharePaths>, "restored" | "unpacked">,
 ): Promise<{ files: number; bytes: number; durationSeconds: number }> {
   const files = host.files();
   await files.remove([paths.restored, paths.unpacked]); // a retry starts from empty folders
-  const restic = host.restic();
   if (where.path === "/") return restic.restore(snapshotId, paths.restored, { verify: true });
   const restored = await restic.restore(snapshotId, paths.unpacked, {
     include: [where.path],

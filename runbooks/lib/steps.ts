@@ -156,8 +156,9 @@ export function restoreIntoScratchStep<T extends string, F extends string, M ext
       const snapshot = ctx.data[options.from];
       const host = ctx.host(target);
       const hint = topLevelNames(ctx.data[options.manifest].entries.map((e) => e.path));
-      const where = await locateShare(ctx, host.restic(), snapshot.id, ctx.settings.data, hint);
-      const restored = await restoreShare(host, snapshot.id, where, paths);
+      const restic = host.restic();
+      const where = await locateShare(ctx, restic, snapshot.id, ctx.settings.data, hint);
+      const restored = await restoreShare(host, restic, snapshot.id, where, paths);
       ctx.record({ kind: "recovery-point", snapshot });
       ctx.record(restoredFact(restored));
       return { ...restored, snapshotId: snapshot.id, inSnapshot: where.path };

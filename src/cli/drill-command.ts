@@ -88,6 +88,10 @@ export function registerDrillCommand(
       "site-loss: where the share is restored on the DR host (default: a new folder in its sandbox)",
     )
     .option(
+      "--dr-password-file <path>",
+      "site-loss: the DR site's own repository password file, a path on the DR host",
+    )
+    .option(
       "--health-check <command>",
       "site-loss: shell command run on the DR host in the restored folder; exit 0 = healthy",
     )

@@ -55,17 +55,23 @@ export async function runDrillCommand(id: string, flags: RunFlags, io: Io): Prom
     return EXIT.usage;
   }
   const plan = planned.plan;
+  const needsPassword =
+    runbook.meta.runnerPassword === "fresh-snapshot" ? options.freshSnapshot : true;
   if (flags.dryRun) {
-    io.stdout(renderPlan(plan, { evidenceDir, password: password?.describe ?? "not given" }));
+    const shown = needsPassword
+      ? (password?.describe ?? "not given")
+      : "not used by this run (the hosts use their own)";
+    io.stdout(renderPlan(plan, { evidenceDir, password: shown }));
     return EXIT.passed;
   }
 
-  if (plan.repository !== undefined && password === undefined)
+  if (plan.repository !== undefined && password === undefined && needsPassword)
     throw new UsageError(
       "the repository password is needed: --password-file <file> (or RESTIC_PASSWORD_FILE / RESTIC_PASSWORD)",
     );
-  const env = choice ? repositoryEnv(choice, io) : {};
-  const secret = password?.read();
+  // A drill that does not need the runner's credentials does not even read them.
+  const env = choice && needsPassword ? repositoryEnv(choice, io) : {};
+  const secret = needsPassword ? password?.read() : undefined;
   // The task list redraws the terminal; it needs one wide enough to draw in.
   const live =
     io.isTTY && !flags.plain && (process.stdout.columns ?? 0) >= 40

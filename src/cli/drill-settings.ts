@@ -33,6 +33,7 @@ export interface RunFlags {
   target?: string[];
   data?: string;
   restoreTo?: string;
+  drPasswordFile?: string;
   healthCheck?: string;
   sample?: string;
   checkSubset?: string;
@@ -105,6 +106,7 @@ export async function resolveRunSettings(
     ...definedOnly({
       data: flags.data ?? config.data,
       restoreTo: flags.restoreTo ?? config.restoreTo,
+      drPasswordFile: flags.drPasswordFile ?? config.drPasswordFile,
       healthCheck: flags.healthCheck ?? config.healthCheck,
       sample: positiveInteger("--sample", flags.sample) ?? config.sample,
       checkSubset: flags.checkSubset ?? config.checkSubset,

@@ -12,8 +12,11 @@ export interface ResticOptions {
   /** Where restic runs. */
   session: HostSession;
   repository: RepositoryLocation;
-  /** Passed on stdin, never argv or logs. */
-  password: Secret;
+  /**
+   * Passed on stdin, never argv or logs; or a password file that is already on the host restic
+   * runs on (`RESTIC_PASSWORD_FILE`), in which case no password leaves this process at all.
+   */
+  password: Secret | HostPasswordFile;
   /**
    * restic's cache folder on the host for `backup` (default: restic's own, ~/.cache/restic).
    * Every other command runs with `--no-cache`, as on a DR host that never saw the repository:
@@ -28,6 +31,12 @@ export interface ResticOptions {
   sftpCommand?: string;
   /** Journal hook: called after each command, everything already redacted and truncated. */
   onCommand?: (event: ResticCommandEvent) => void;
+}
+
+/** A password file on the host restic runs on: the host's own credentials, read there. */
+export interface HostPasswordFile {
+  /** Absolute path on that host. */
+  readonly fileOnHost: string;
 }
 
 /** One finished restic command, for a journal: redacted and truncated. */
@@ -244,7 +253,7 @@ export class Restic {
   constructor(options: ResticOptions) {
     this.#options = options;
     this.#secrets = [
-      options.password,
+      ...(options.password instanceof Secret ? [options.password] : []),
       ...Object.values(options.env ?? {}).filter((v): v is Secret => v instanceof Secret),
     ];
   }
@@ -285,13 +294,19 @@ export class Restic {
         throw new ResticError("failed", `environment variable name "${name}" is not valid`);
       lines.push(`${name}=${value instanceof Secret ? value.reveal() : value}`);
     }
-    const password = this.#options.password.reveal();
+    const own = this.#options.password;
+    // With the host's own password file restic reads it there; stdin then ends after the
+    // environment, so nothing a wrong or empty file makes restic prompt for can be answered.
+    if (!(own instanceof Secret)) lines.push(`RESTIC_PASSWORD_FILE=${own.fileOnHost}`);
+    const password = own instanceof Secret ? own.reveal() : "";
     if (lines.some((l) => l.includes("\n")) || password.includes("\n"))
       throw new ResticError(
         "failed",
         "the repository, password and environment values must each be a single line",
       );
-    return `${lines.join("\n")}\n\n${password}\n`;
+    return own instanceof Secret
+      ? `${lines.join("\n")}\n\n${password}\n`
+      : `${lines.join("\n")}\n\n`;
   }
 
   async #run(args: string[], options: RunOptions = {}): Promise<Run> {
@@ -324,7 +339,7 @@ export class Restic {
       o.onCommand({
         argv: shown.map((a) => redact(a, this.#secrets)),
         redacted: redact(
-          `${options.cwd === undefined ? "" : `cd ${options.cwd} && `}RESTIC_REPOSITORY=${repositoryString(o.repository)} ${shown.join(" ")}`,
+          `${options.cwd === undefined ? "" : `cd ${options.cwd} && `}RESTIC_REPOSITORY=${repositoryString(o.repository)} ${o.password instanceof Secret ? "" : `RESTIC_PASSWORD_FILE=${o.password.fileOnHost} `}${shown.join(" ")}`,
           this.#secrets,
         ),
         startedAt,
@@ -356,6 +371,15 @@ export class Restic {
       return new ResticError(
         "restic-missing",
         `restic is not installed on ${host} (install the restic package there)`,
+      );
+    const passwordFile =
+      /Resolving password failed: (?:Fatal: )?(.*)$|(an empty password is not a password)/m.exec(
+        stderr,
+      );
+    if (passwordFile !== null && !(this.#options.password instanceof Secret))
+      return new ResticError(
+        "wrong-password",
+        `the password file ${this.#options.password.fileOnHost} on ${host} gives no password: ${(passwordFile[1] ?? passwordFile[2] ?? "").trim()}`,
       );
     if (/wrong password or no key found/.test(stderr))
       return new ResticError(

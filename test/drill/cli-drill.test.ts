@@ -200,6 +200,9 @@ describe("stronghold drill (command line)", function () {
       "--data is required: the share to drill on, on the file server",
     );
     expect(result.stderr).to.include("--health-check is required");
+    expect(result.stderr).to.include(
+      "--dr-password-file is required: the DR site's own repository password file, a path on the DR host",
+    );
     expect(result.stderr).to.include("give --repo <spec> or --stack-outputs <file>");
   });
 
@@ -239,6 +242,27 @@ describe("stronghold drill (command line)", function () {
     );
     expect(result.code).to.equal(2);
     expect(result.stderr).to.include("the repository password is needed");
+    // site-loss's DR host has its own; only a fresh snapshot, taken on the primary, needs ours.
+    const fresh = await drillCli(
+      [
+        "run",
+        "site-loss",
+        "--hosts",
+        hosts,
+        "--data",
+        share,
+        "--repo",
+        "/srv/repo",
+        "--dr-password-file",
+        "/etc/stronghold/restic.pass",
+        "--health-check",
+        "true",
+        "--fresh-snapshot",
+      ],
+      { PATH: process.env.PATH },
+    );
+    expect(fresh.code).to.equal(2);
+    expect(fresh.stderr).to.include("the repository password is needed");
   });
 
   it("reads settings from a drill config file, flags winning, and locates its problems", async () => {
@@ -255,6 +279,7 @@ describe("stronghold drill (command line)", function () {
         "runbooks:",
         "  site-loss:",
         "    healthCheck: test -s a.txt",
+        "    drPasswordFile: /etc/stronghold/restic.pass",
         "    rtoMinutes: 120",
         "",
       ].join("\n"),
@@ -270,8 +295,10 @@ describe("stronghold drill (command line)", function () {
     ]);
     expect(result.code, result.stderr).to.equal(0);
     expect(result.stdout).to.include("Objectives:  RTO 2 h 00 min, RPO 1 h 00 min");
-    expect(result.stdout).to.include(`password from file ${join(dir, "password")}`);
+    // site-loss's DR host opens the repository with its own password file: ours is not used.
+    expect(result.stdout).to.include("password not used by this run (the hosts use their own)");
     expect(result.stdout).to.include("sh -c 'test -s a.txt'");
+    expect(result.stdout).to.include("RESTIC_PASSWORD_FILE=/etc/stronghold/restic.pass restic");
 
     const broken = join(dir, "broken.yaml");
     await writeFile(
@@ -296,6 +323,24 @@ describe("stronghold drill (command line)", function () {
   it("history with no runs says so", async () => {
     const result = await drillCli(["history", "--dir", join(dir, "none")]);
     expect(result).to.deep.include({ code: 0, stdout: `no drill runs in ${join(dir, "none")}\n` });
+  });
+
+  it("the sample town's drill config plans site-loss with the DR host's own password file", async () => {
+    const result = await drillCli([
+      "run",
+      "site-loss",
+      "--config",
+      join(PROJECT_ROOT, "examples/millbrook/drill.yaml"),
+      "--runs-dir",
+      join(dir, "millbrook-runs"),
+      "--dry-run",
+    ]);
+    expect(result.code, result.stderr).to.equal(0);
+    expect(result.stdout).to.include("password not used by this run (the hosts use their own)");
+    expect(result.stdout).to.match(
+      /dr-fs01\$ RESTIC_PASSWORD_FILE=\/etc\/restic\/offsite\.pass restic -r s3:https:\/\/\S+ restore /,
+    );
+    expect(result.stdout).to.include("sh -c 'test -s index.html && grep -q Millbrook index.html'");
   });
 
   it("the drill inventory and config examples of docs/drills.md load as written", async () => {

@@ -87,7 +87,7 @@ describe("drill runbooks: definitions", () => {
     expect(needs).to.deep.equal({
       "file-deletion": ["--data"],
       ransomware: ["--data"],
-      "site-loss": ["--data", "--health-check"],
+      "site-loss": ["--data", "--dr-password-file", "--health-check"],
       "backup-integrity": ["--data"],
     });
     const bad = findRunbook("ransomware")!.settings({
@@ -106,7 +106,12 @@ describe("drill runbooks: definitions", () => {
       const planned = planDrill({
         runbook: r,
         inventory,
-        options: { freshSnapshot: false, data: "/srv/drill/fs01/share", healthCheck: "true" },
+        options: {
+          freshSnapshot: false,
+          data: "/srv/drill/fs01/share",
+          healthCheck: "true",
+          drPasswordFile: "/etc/stronghold/restic.pass",
+        },
         repository,
         runId: "r1",
       });
@@ -133,7 +138,12 @@ describe("drill runbooks: definitions", () => {
         localHost("fs01", ["file-server"], { target: false, sandbox: [] }),
         localHost("dr01", ["dr-host"], { target: true, sandbox: ["/srv/drill/dr01"] }),
       ),
-      options: { freshSnapshot: false, data: "/srv/share", healthCheck: "true" },
+      options: {
+        freshSnapshot: false,
+        data: "/srv/share",
+        healthCheck: "true",
+        drPasswordFile: "/etc/stronghold/restic.pass",
+      },
       repository,
       runId: "r1",
     });

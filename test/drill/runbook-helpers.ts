@@ -43,6 +43,9 @@ export function labArgs(lab: DrillLab, runsDir: string): string[] {
     lab.repositorySpec,
     "--password-file",
     lab.passwordFile,
+    // site-loss: the DR site's own password file, on dr01 (this machine, like every lab host).
+    "--dr-password-file",
+    lab.passwordFile,
     "--data",
     lab.dataDir,
     "--runs-dir",

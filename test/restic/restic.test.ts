@@ -270,6 +270,75 @@ describe("Restic adapter (real restic, real repositories on 127.0.0.1)", functio
     });
   });
 
+  describe("the host's own password file", () => {
+    let repo: RepositoryLocation;
+    let file: string;
+    before(async () => {
+      repo = { kind: "local", path: join(dir, "repo-own-file") };
+      await restic(repo).init();
+      await restic(repo).backup(data);
+      file = join(dir, "host-own.pass");
+      await writeFile(file, `${PASSWORD}\n`, { mode: 0o600 });
+    });
+
+    it("is read on the host: no password in argv or on stdin, the file named in the journal", async () => {
+      const log: Recorded[] = [];
+      const events: ResticCommandEvent[] = [];
+      const r = restic(repo, {
+        session: recording(local, log),
+        password: { fileOnHost: file },
+        onCommand: (e) => events.push(e),
+      });
+      const [snapshot] = await r.snapshots();
+      const restored = await r.restore(snapshot!.id, join(dir, "restore-own-file"), {
+        verify: true,
+      });
+      expect(restored.files).to.equal(3);
+      expect(log).to.have.length(3); // snapshots, restore --verify, ls
+      for (const { argv, options } of log) {
+        expect(argv.join(" ")).to.not.include(PASSWORD);
+        expect(options?.stdin).to.not.include(PASSWORD);
+        expect(options?.stdin).to.include(`RESTIC_PASSWORD_FILE=${file}\n`);
+      }
+      expect(log.some((l) => l.argv.includes("--verify"))).to.equal(true);
+      expect(events[0]!.redacted).to.include(`RESTIC_PASSWORD_FILE=${file} restic --quiet`);
+    });
+
+    const cases: [string, () => Promise<string>, RegExp][] = [
+      [
+        "missing",
+        () => Promise.resolve(join(dir, "no-such.pass")),
+        /^the password file \S+\/no-such\.pass on backup-test gives no password: \S+ does not exist$/,
+      ],
+      [
+        "empty",
+        async () => {
+          const empty = join(dir, "empty.pass");
+          await writeFile(empty, "");
+          return empty;
+        },
+        /^the password file \S+\/empty\.pass on backup-test gives no password: an empty password is not a password$/,
+      ],
+      [
+        "wrong",
+        async () => {
+          const wrong = join(dir, "wrong.pass");
+          await writeFile(wrong, "not the password\n");
+          return wrong;
+        },
+        /^wrong password for the restic repository \S+ \(no key matches it\)$/,
+      ],
+    ];
+    for (const [what, make, says] of cases)
+      it(`${what}: a wrong-password failure in one line`, async () => {
+        const error = await failure(
+          restic(repo, { password: { fileOnHost: await make() } }).snapshots(),
+        );
+        expect(error.reason).to.equal("wrong-password");
+        expect(error.message).to.match(says);
+      });
+  });
+
   describe("failures are classified, each in one clear line", () => {
     let repo: RepositoryLocation;
     before(async () => {

@@ -22,6 +22,11 @@ const Overrides = {
   ),
   data: Type.Optional(Text("Absolute path of the data the drill works on, on the file server.")),
   restoreTo: Type.Optional(Text("Absolute path a restore onto the DR host goes to.")),
+  drPasswordFile: Type.Optional(
+    Text(
+      "site-loss: absolute path, on the DR host, of the DR site's own repository password file; the drill sends the DR host no password.",
+    ),
+  ),
   healthCheck: Type.Optional(
     Text("Shell command run on the DR host in the restored folder; exit 0 means healthy."),
   ),
@@ -85,6 +90,7 @@ export interface DrillConfigValues {
   readonly targets: Readonly<Record<string, string>>;
   readonly data?: string;
   readonly restoreTo?: string;
+  readonly drPasswordFile?: string;
   readonly healthCheck?: string;
   readonly sample?: number;
   readonly checkSubset?: string;
@@ -126,7 +132,7 @@ export async function loadDrillConfig(
   for (const [base, section] of sections) {
     if (section.checkSubset !== undefined && !validCheckSubset(section.checkSubset))
       at(`${base}/checkSubset`, 'must be "n/N" (n ≤ N), "x%" or "auto"');
-    for (const key of ["data", "restoreTo"] as const) {
+    for (const key of ["data", "restoreTo", "drPasswordFile"] as const) {
       const value = section[key];
       if (value !== undefined && !value.startsWith("/"))
         at(`${base}/${key}`, "must be an absolute path on the host");
@@ -148,6 +154,7 @@ export async function loadDrillConfig(
       runsDir: local(raw.runsDir),
       data: pick("data"),
       restoreTo: pick("restoreTo"),
+      drPasswordFile: pick("drPasswordFile"),
       healthCheck: pick("healthCheck"),
       sample: pick("sample"),
       checkSubset: pick("checkSubset"),

@@ -115,6 +115,12 @@ export type ResticPassThrough = Pick<
   "version" | "snapshots" | "snapshotBefore" | "ls" | "tree" | "check" | "repositoryLabel"
 >;
 
+/** A host's own credentials for the offsite repository, as it holds them. */
+export interface OwnCredentials {
+  /** Absolute path of the repository password file on that host. */
+  readonly passwordFile: string;
+}
+
 /** One target, as a step reaches it. */
 export interface DrillHost {
   readonly name: string;
@@ -124,7 +130,11 @@ export interface DrillHost {
   /** Runs a command that must succeed; its stdout, or a step failure naming the command. */
   run(argv: readonly string[], options?: ExecOptions): Promise<string>;
   manifest(root: string, options?: ManifestOptions): Promise<Manifest>;
-  restic(): DrillRestic;
+  /**
+   * restic with the run's credentials; or, given `own`, with only what the host itself holds: its
+   * password file there, the repository from the plan, and no password or keys from the runner.
+   */
+  restic(own?: OwnCredentials): DrillRestic;
   /** Destructive file changes, fenced to the paths this step declared for this target. */
   files(): FencedFiles;
 }

@@ -61,6 +61,11 @@ export interface RunbookMeta<T extends string> {
   readonly targets: { readonly [K in T]: TargetSpec };
   /** The drill reads the offsite restic repository (it then needs --repo and a password). */
   readonly usesRepository: boolean;
+  /**
+   * When the runner's repository password is needed: always (the default), or only with
+   * --fresh-snapshot, for a drill whose other hosts open the repository with their own.
+   */
+  readonly runnerPassword?: "always" | "fresh-snapshot";
 }
 
 /** Paths a destructive step may touch on one target, declared before anything runs. */

@@ -9,6 +9,8 @@ export interface DrillOptions {
   readonly data?: string;
   /** Where a restore onto another host goes. */
   readonly restoreTo?: string;
+  /** The DR site's own repository password file, a path on the DR host. */
+  readonly drPasswordFile?: string;
   /** Shell command run on the recovered host; exit 0 means the service is healthy. */
   readonly healthCheck?: string;
   /** How many files a sampled verification restores. */

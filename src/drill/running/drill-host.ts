@@ -15,7 +15,7 @@ import {
   type ExecResult,
   type HostSession,
 } from "../../hosts/transport/session.js";
-import type { DrillHost, DrillRestic } from "../runbook/context.js";
+import type { DrillHost, DrillRestic, OwnCredentials } from "../runbook/context.js";
 import { FencingError, StepAborted, StepFailure } from "../runbook/failures.js";
 import { fencedFiles } from "../fencing/fenced-files.js";
 import { isWithin, pathShapeProblem, resolveOnHost, stripSlash } from "../fencing/fencing.js";
@@ -42,6 +42,8 @@ export interface DrillHostInput {
   /** The host's sandbox with links resolved at the start of the run. */
   readonly resolvedSandbox: readonly string[];
   readonly backup?: BackupAccess;
+  /** The plan's repository: all a host opening it with its own credentials gets from the run. */
+  readonly repository?: RepositoryLocation;
   /** Snapshot ids this run took: the only ones it may forget. */
   readonly taken: Set<string>;
   /** Called when the step first uses the host (to stop its commands on interrupt). */
@@ -125,15 +127,21 @@ export function drillHost(input: DrillHostInput): DrillHost {
       );
   };
 
-  const restic = (): DrillRestic => {
+  const restic = (own?: OwnCredentials): DrillRestic => {
     const backup = input.backup;
-    if (!backup)
+    // The host's own password file (and its own cloud keys, read by restic there): nothing
+    // secret of the runner's goes to it.
+    const credentials =
+      own !== undefined
+        ? { password: { fileOnHost: own.passwordFile }, env: {} }
+        : backup && { password: backup.password, env: { ...backup.env } };
+    const repository = input.repository ?? backup?.repository;
+    if (repository === undefined || credentials === undefined)
       throw new StepFailure(`step ${step} needs the offsite repository, and none was given`);
     const r = new Restic({
       session: session(false),
-      repository: backup.repository,
-      password: backup.password,
-      env: { ...backup.env },
+      repository,
+      ...credentials,
       timeoutMs: remaining(),
       onCommand: (e) =>
         journal.write({

@@ -45,6 +45,7 @@ export function stepContext(
           allowed: s.touches.filter((x) => x.target === key).flatMap((x) => x.paths),
           resolvedSandbox: state.resolvedSandbox.get(t.host.name) ?? [],
           ...(state.backup ? { backup: state.backup } : {}),
+          ...(plan.repository ? { repository: plan.repository.location } : {}),
           taken: state.taken,
           onUse: (host) => used.add(host),
         });
