@@ -136,9 +136,9 @@ describe("site-loss: the DR site's own credentials, with or without the primary 
     const health = journal.find((l) => l.event === "step-end" && l.step === "health-check") as Line;
     expect(health, "health-check step").to.not.equal(undefined);
     const verified = journal.find((l) => l.event === "step-end" && l.step === "verify-dr-copy");
-    expect(JSON.parse(verified?.output ?? "{}")).to.deep.include({
-      comparison: "against the pre-loss manifest of the primary (sha256, size, mode)",
-    });
+    expect((JSON.parse(verified?.output ?? "{}") as { comparison: string }).comparison).to.match(
+      /^against the snapshot: \d+ files with the same size, mode and modification time \(content by restic restore --verify\); against the primary's pre-loss manifest: \d+ files unchanged since the snapshot, same sha256$/,
+    );
   });
 
   const broken: [string, (dir: string) => Promise<string>, RegExp][] = [
@@ -209,13 +209,14 @@ describe("site-loss: the DR site's own credentials, with or without the primary 
         (l) =>
           l.event === "command" && l.step === "restore-on-dr" && / restore /.test(l.command ?? ""),
       );
-      expect(restore?.command).to.match(/ restore [0-9a-f]{64} --target \S+ --verify$/);
+      expect(restore?.command).to.match(
+        / restore [0-9a-f]{64} --target \S+ --include \S+ --verify$/,
+      );
       expect(restore?.code).to.equal(0);
       const verified = journal.find((l) => l.event === "step-end" && l.step === "verify-dr-copy");
       expect(JSON.parse(verified?.output ?? "{}")).to.deep.include({
         files: lab.seededFiles.length + 1,
-        comparison:
-          "against the snapshot's own record: restic restore --verify (content against the stored blob hashes), file count and bytes against restic ls --json",
+        comparison: `against the snapshot's own record only (the primary was gone): ${lab.seededFiles.length + 1} files with the same size, mode and modification time, content by restic restore --verify`,
       });
       // Nothing ever ran on the primary.
       const onPrimary = journal.filter((l) => l.event === "command" && l.host === "fs01");
