@@ -1,6 +1,7 @@
 /** Reads one YAML or JSON document from disk or text, turning every way it can be unusable into a problem. */
 import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
 import { LineCounter, parseDocument } from "yaml";
+import { findDuplicateKey } from "./duplicate-keys.js";
 import type { InputProblem } from "./input-problem.js";
 
 /** A machine file is a few KB and a fleet file of thousands a few MB; larger fleets belong in JSON Lines. */
@@ -19,24 +20,45 @@ function isJsonName(file: string): boolean {
   return file.toLowerCase().endsWith(".json");
 }
 
+/**
+ * Parses JSON text, refusing a repeated key (JSON.parse would silently keep the last one, and a
+ * machine could then pass on a value its author overrode by mistake) as YAML's parser does.
+ */
+export function parseJson(text: string, file: string, startLine = 1): ParsedDocument {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const position = /position (\d+)/.exec(String(error))?.[1];
+    const line =
+      position === undefined
+        ? undefined
+        : text.slice(0, Number(position)).split("\n").length + startLine - 1;
+    return problem(file, `is not valid JSON: ${(error as Error).message}`, line);
+  }
+  const duplicate = findDuplicateKey(text);
+  if (duplicate !== undefined) {
+    return {
+      ok: false,
+      problem: {
+        file,
+        pointer: duplicate.pointer,
+        line: duplicate.line + startLine - 1,
+        message:
+          "is a duplicate key: each key may appear once in an object (JSON readers disagree on which one wins)",
+      },
+    };
+  }
+  return { ok: true, value, text };
+}
+
 /** Parses text already read: JSON by file name (fast path), YAML 1.2 otherwise. */
 export function parseText(rawText: string, file: string, startLine = 1): ParsedDocument {
   // Windows tools (PowerShell 5.1's Out-File, Notepad) start UTF-8 files with a byte-order mark.
   const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
   if (text.includes("\u0000")) return problem(file, "is a binary file, expected YAML or JSON text");
   if (!/\S/.test(text)) return problem(file, "is empty, expected a YAML or JSON document");
-  if (isJsonName(file)) {
-    try {
-      return { ok: true, value: JSON.parse(text), text };
-    } catch (error) {
-      const position = /position (\d+)/.exec(String(error))?.[1];
-      const line =
-        position === undefined
-          ? undefined
-          : text.slice(0, Number(position)).split("\n").length + startLine - 1;
-      return problem(file, `is not valid JSON: ${(error as Error).message}`, line);
-    }
-  }
+  if (isJsonName(file)) return parseJson(text, file, startLine);
   const lineCounter = new LineCounter();
   let doc;
   try {
