@@ -35,11 +35,13 @@ priv() {
   esac
 }
 nocomment() { grep -vE '^[[:space:]]*(#|$)' "$@" 2>/dev/null; return 0; }
-# The config of the sshd serving this connection: the -f argument in its listener's title;
-# empty (the default config) when no ancestor is an sshd started with -f. Sets SSHD_CFG once,
-# with shell builtins only (no process per ancestor).
+# The sshd serving this connection: the -f config and -o options in its listener's title (what
+# it was started with), found through this shell's ancestors. SSHD_CFG is empty (the default
+# config) when no ancestor is an sshd started with -f; SSHD_OPTS holds one KEY=VALUE per line.
+# Set once, with shell builtins only (no process per ancestor).
 find_serving_sshd_config() {
   SSHD_CFG=""
+  SSHD_OPTS=""
   pid=$$
   while [ -n "$pid" ] && [ "$pid" -gt 1 ] 2>/dev/null; do
     comm=""
@@ -47,7 +49,13 @@ find_serving_sshd_config() {
     if [ "$comm" = sshd ]; then
       args=$(tr '\\000' ' ' 2>/dev/null < "/proc/$pid/cmdline")
       case "$args" in
-        *" -f "*) SSHD_CFG=\${args#*" -f "}; SSHD_CFG=\${SSHD_CFG%% *}; return 0 ;;
+        *" -f "*|*" -o"*|*"[listener]"*)
+          # The title is the arguments joined by spaces: split it again, without globbing.
+          set -f
+          # shellcheck disable=SC2086
+          sshd_arguments $args
+          set +f
+          return 0 ;;
       esac
     fi
     ppid=""
@@ -57,8 +65,39 @@ find_serving_sshd_config() {
     pid=$ppid
   done
 }
+# -f FILE, -o KEY=VALUE, -oKEY=VALUE and -o KEY VALUE (a one-word value) of an sshd's title.
+sshd_arguments() {
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      -f) [ $# -gt 1 ] && { SSHD_CFG=$2; shift; } ;;
+      -o)
+        case "\${2-}" in
+          *=*) SSHD_OPTS="$SSHD_OPTS$2
+"; shift ;;
+          ""|-*|"["*) ;;
+          *) [ $# -gt 2 ] && { SSHD_OPTS="$SSHD_OPTS$2=$3
+"; shift 2; } ;;
+        esac ;;
+      -o*) SSHD_OPTS="$SSHD_OPTS\${1#-o}
+" ;;
+      "[listener]") return 0 ;;
+    esac
+    shift
+  done
+}
+# sshd -T with the serving daemon's own -f and -o arguments: the settings it applies.
 sshd_effective() {
-  if [ -n "$SSHD_CFG" ]; then priv sshd -T -f "$SSHD_CFG"; else priv sshd -T; fi
+  set -f
+  saved_ifs=$IFS
+  IFS='
+'
+  # shellcheck disable=SC2086
+  set -- $SSHD_OPTS
+  IFS=$saved_ifs
+  set +f
+  n=$#
+  while [ "$n" -gt 0 ]; do set -- "$@" -o "$1"; shift; n=$((n - 1)); done
+  if [ -n "$SSHD_CFG" ]; then priv sshd -T -f "$SSHD_CFG" "$@"; else priv sshd -T "$@"; fi
 }
 cat_list() {
   if [ -x /usr/lib/apt/apt-helper ]; then /usr/lib/apt/apt-helper cat-file "$1"
@@ -216,11 +255,13 @@ echo "zone=$(limit firewall-cmd --get-default-zone 2>/dev/null)"`,
   },
   {
     name: "sshd",
-    reads: "sshd -T of the sshd serving this connection (its -f config, else the default)",
+    reads:
+      "sshd -T of the sshd serving this connection (its -f config, else the default, and its -o options)",
     privileged: true,
     body: `
 have sshd || return 127
 echo "config=\${SSHD_CFG:-default}"
+printf '%s' "$SSHD_OPTS" | while IFS= read -r o; do echo "option=$o"; done
 sshd_effective`,
   },
   {
