@@ -64,6 +64,23 @@ describe("JSON documents with duplicate keys", () => {
     });
   }
 
+  for (const [name, text, pointer, line] of [
+    ["at the top", "hostname: a\nsite: x\nhostname: b\n", "/hostname", 3],
+    [
+      "in a nested mapping",
+      "os:\n  family: linux\n  name: x\n  family: windows\n",
+      "/os/family",
+      4,
+    ],
+    ["in a mapping inside a list", "machines:\n  - a: 1\n  - b: 1\n    b: 2\n", "/machines/1/b", 4],
+  ] as const) {
+    it(`in YAML are refused ${name} with the key's pointer and line`, () => {
+      const doc = parseText(text, "m.yaml");
+      expect(doc.ok ? undefined : doc.problem).to.deep.include({ pointer, line });
+      expect(doc.ok ? "" : doc.problem.message).to.match(/duplicate key/);
+    });
+  }
+
   it("are not confused by keys that only look alike or by strings holding braces and colons", () => {
     const text =
       '{"a": {"x": 1}, "b": {"x": 2}, "c": ["{\\"a\\": 1}", "\\"a\\":", {}, "a", [], "a"], "e": {}, "A": 3}';
