@@ -11,6 +11,7 @@ import type { InputProblem, Source } from "../evaluation/result.js";
 import { MachineConfigSchema, type MachineConfig } from "../../machine-config/schema.js";
 import { createAjv, twoSpeed } from "../../documents/ajv.js";
 import {
+  decodeText,
   parseJson,
   parseText,
   readDocumentSync,
@@ -234,7 +235,8 @@ function fromStdinText(text: string): MachineRecord[] {
 async function readAll(stdin: Readable): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of stdin) chunks.push(Buffer.from(chunk as Buffer));
-  return Buffer.concat(chunks).toString("utf8");
+  // A pipe from Windows PowerShell 5.1 may carry UTF-16 with a byte-order mark.
+  return decodeText(Buffer.concat(chunks));
 }
 
 /** The inputs ("-" is stdin) as work items, in order. */
