@@ -135,6 +135,19 @@ function bestBranches(errors: readonly ErrorObject[]): ErrorObject[] {
   return kept;
 }
 
+/** The alternatives of one field: "one of" a list of literals, else joined with "or". */
+function join(
+  messages: readonly string[],
+  literals?: { data: unknown; allowed: unknown[] },
+): string {
+  if (literals === undefined) return messages.join(" or ");
+  const guess = didYouMean(literals.data, literals.allowed);
+  // A choice among three or more literals (an enum written as a union) reads as one list.
+  if (literals.allowed.length === messages.length && messages.length > 2)
+    return `must be one of ${literals.allowed.map((v) => JSON.stringify(v)).join(", ")}${guess}`;
+  return messages.join(" or ") + guess;
+}
+
 /**
  * One problem per field: of a union only the best-fitting branches speak, their alternatives
  * joined with "or" and the union's own summary error dropped; a wrong literal or key gets a
@@ -174,11 +187,7 @@ export function validationProblems(
       file,
       pointer: pointerTokens(full).length === 0 ? "" : full,
       ...(line === undefined ? {} : { line }),
-      message:
-        messages.join(" or ") +
-        (literals.has(pointer)
-          ? didYouMean(literals.get(pointer)!.data, literals.get(pointer)!.allowed)
-          : ""),
+      message: join(messages, literals.get(pointer)),
     };
   });
 }
