@@ -1,6 +1,8 @@
 /** Reads one YAML or JSON document from disk or text, turning every way it can be unusable into a problem. */
 import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
-import { LineCounter, parseDocument } from "yaml";
+import { isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document } from "yaml";
+import { toPointer } from "./locate.js";
+import { findDuplicateKey } from "./duplicate-keys.js";
 import type { InputProblem } from "./input-problem.js";
 
 /** A machine file is a few KB and a fleet file of thousands a few MB; larger fleets belong in JSON Lines. */
@@ -19,40 +21,100 @@ function isJsonName(file: string): boolean {
   return file.toLowerCase().endsWith(".json");
 }
 
+/**
+ * Parses JSON text, refusing a repeated key (JSON.parse would silently keep the last one, and a
+ * machine could then pass on a value its author overrode by mistake) as YAML's parser does.
+ */
+export function parseJson(text: string, file: string, startLine = 1): ParsedDocument {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const position = /position (\d+)/.exec(String(error))?.[1];
+    const line =
+      position === undefined
+        ? undefined
+        : text.slice(0, Number(position)).split("\n").length + startLine - 1;
+    return problem(file, `is not valid JSON: ${(error as Error).message}`, line);
+  }
+  const duplicate = findDuplicateKey(text);
+  if (duplicate !== undefined) {
+    return {
+      ok: false,
+      problem: {
+        file,
+        pointer: duplicate.pointer,
+        line: duplicate.line + startLine - 1,
+        message:
+          "is a duplicate key: each key may appear once in an object (JSON readers disagree on which one wins)",
+      },
+    };
+  }
+  return { ok: true, value, text };
+}
+
+/** The YAML parser recurses once per level; thousands of levels overflow the stack. */
+const TOO_DEEP =
+  "is nested too deeply to read as YAML (thousands of levels; a machine config has a few)";
+
+const DUPLICATE_KEY_MESSAGE =
+  "is a duplicate key: each key may appear once in a mapping (readers disagree on which one wins)";
+
+/** The pointer of the mapping key that starts at `offset`, found by walking the parsed tree. */
+function keyPointerAt(doc: Document, offset: number): string | undefined {
+  let found: string | undefined;
+  try {
+    visit(doc, {
+      Pair(_key, pair, ancestors) {
+        if (!isScalar(pair.key) || pair.key.range?.[0] !== offset) return undefined;
+        const tokens: (string | number)[] = [];
+        ancestors.forEach((node, i) => {
+          if (isPair(node) && isScalar(node.key)) tokens.push(String(node.key.value));
+          else if (isSeq(node)) tokens.push(node.items.indexOf(ancestors[i + 1]));
+        });
+        found = toPointer([...tokens, String(pair.key.value)]);
+        return visit.BREAK;
+      },
+    });
+  } catch (error) {
+    // A tree nested thousands deep overflows the walk: the line still says where.
+    if (!(error instanceof RangeError)) throw error;
+  }
+  return found;
+}
+
 /** Parses text already read: JSON by file name (fast path), YAML 1.2 otherwise. */
 export function parseText(rawText: string, file: string, startLine = 1): ParsedDocument {
   // Windows tools (PowerShell 5.1's Out-File, Notepad) start UTF-8 files with a byte-order mark.
   const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
   if (text.includes("\u0000")) return problem(file, "is a binary file, expected YAML or JSON text");
   if (!/\S/.test(text)) return problem(file, "is empty, expected a YAML or JSON document");
-  if (isJsonName(file)) {
-    try {
-      return { ok: true, value: JSON.parse(text), text };
-    } catch (error) {
-      const position = /position (\d+)/.exec(String(error))?.[1];
-      const line =
-        position === undefined
-          ? undefined
-          : text.slice(0, Number(position)).split("\n").length + startLine - 1;
-      return problem(file, `is not valid JSON: ${(error as Error).message}`, line);
-    }
-  }
+  if (isJsonName(file)) return parseJson(text, file, startLine);
   const lineCounter = new LineCounter();
   let doc;
   try {
     // Alias expansion is capped: a "billion laughs" file is refused instead of exhausting memory.
     doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   } catch (error) {
+    if (error instanceof RangeError) return problem(file, TOO_DEEP);
     return problem(file, `is not valid YAML: ${(error as Error).message}`);
   }
   const first = doc.errors[0];
   if (first) {
     const line = lineCounter.linePos(first.pos[0]).line + startLine - 1;
+    // The parser turns its own stack overflow into this error.
+    if (first.code === "RESOURCE_EXHAUSTION") return problem(file, TOO_DEEP, line);
+    if (first.code === "DUPLICATE_KEY") {
+      const pointer = keyPointerAt(doc, first.pos[0]);
+      if (pointer !== undefined)
+        return { ok: false, problem: { file, pointer, line, message: DUPLICATE_KEY_MESSAGE } };
+    }
     return problem(file, `is not valid YAML: ${first.message.split("\n")[0]}`, line);
   }
   try {
     return { ok: true, value: doc.toJS({ maxAliasCount: 100 }), text };
   } catch (error) {
+    if (error instanceof RangeError) return problem(file, TOO_DEEP);
     return problem(file, `is not usable YAML: ${(error as Error).message}`);
   }
 }

@@ -4,6 +4,7 @@
  * readonly StackConfig — or every problem comes back, each naming its `stronghold:` key. Pure:
  * no Pulumi runtime needed, so it runs before any resource exists and in plain unit tests.
  */
+import { findDuplicateKey } from "../documents/duplicate-keys.js";
 import type { TSchema } from "@sinclair/typebox";
 import type { InputProblem } from "../documents/input-problem.js";
 import { validatorFor } from "../documents/ajv.js";
@@ -67,13 +68,22 @@ function problemAt(source: ConfigSource, pointer: string, message: string): Inpu
 }
 
 /** Pulumi passes every value as a string; non-string settings arrive JSON-encoded. */
-function decode(key: string, text: string): { ok: true; value: unknown } | { ok: false } {
+function decode(
+  key: string,
+  text: string,
+): { ok: true; value: unknown } | { ok: false; duplicate?: string } {
   if (properties[key]?.type === "string") return { ok: true, value: text };
+  let value: unknown;
   try {
-    return { ok: true, value: JSON.parse(text) as unknown };
+    value = JSON.parse(text) as unknown;
   } catch {
     return { ok: false };
   }
+  // A repeated key would silently keep its last value.
+  const duplicate = findDuplicateKey(text);
+  return duplicate === undefined
+    ? { ok: true, value }
+    : { ok: false, duplicate: duplicate.pointer };
 }
 
 function carveSubnets(network: RawStackConfig["drNetwork"]): DrSubnetPlan[] {
@@ -117,7 +127,15 @@ export function parseStackConfig(values: ConfigValues, source: ConfigSource): Pa
       }
       const decoded = decode(key, text);
       if (decoded.ok) raw[key] = decoded.value;
-      else {
+      else if (decoded.duplicate !== undefined) {
+        problems.push(
+          problemAt(
+            source,
+            pointer + decoded.duplicate,
+            "is a duplicate key: each key may appear once in an object",
+          ),
+        );
+      } else {
         const type = String(properties[key]?.type);
         const article = /^[aeiou]/.test(type) ? "an" : "a";
         problems.push(

@@ -84,7 +84,7 @@ describe("stronghold collect: usage and input errors", () => {
     expect(r.stderr).to.include(`${hosts}:4: /hosts/0/prot: is not a known field`);
     expect(r.stderr).to.include(`${hosts}:5: /hosts/1/name: must be a valid value`);
     expect(r.stderr).to.include(
-      `${agents}:3: /agents/0/realTimeProtection: must be "while-running"`,
+      `${agents}:3: /agents/0/realTimeProtection: must be one of "while-running", "mdatp-health"`,
     );
   });
 

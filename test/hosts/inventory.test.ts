@@ -67,9 +67,7 @@ describe("hosts inventory", () => {
     expect(result.ok).to.equal(false);
     if (result.ok) return;
     const messages = result.problems.map((p) => `${p.pointer} ${p.message}`);
-    expect(messages).to.include(
-      "/hosts/1/prot is not a known field (check the spelling against the schema)",
-    );
+    expect(messages).to.include('/hosts/1/prot is not a known field (did you mean "port"?)');
     expect(messages.some((m) => m.startsWith("/hosts/2/name must be a valid value"))).to.equal(
       true,
     );

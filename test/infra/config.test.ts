@@ -180,6 +180,12 @@ const cases: Case[] = [
     message: /must be an object \(its value is not valid JSON\)/,
   },
   {
+    name: "a structured setting that repeats a key",
+    values: () => withSetting("stronghold:objectives", () => '{"rtoHours": 24, "rtoHours": 2400}'),
+    pointer: "/config/stronghold:objectives/rtoHours",
+    message: /is a duplicate key/,
+  },
+  {
     name: "two backup agents sharing a prefix",
     values: () =>
       withSetting("stronghold:backupAgents", (agents) =>

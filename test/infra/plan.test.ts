@@ -217,7 +217,7 @@ describe("stronghold infra plan", function () {
         (p) => `${path.basename(p.file)} ${p.pointer}: ${p.message}`,
       );
       expect(messages).to.include(
-        "typo.json /required-tags/requiredTag: is not a known field (check the spelling against the schema)",
+        'typo.json /required-tags/requiredTag: is not a known field (did you mean "requiredTags"?)',
       );
       expect(
         messages.some((m) =>

@@ -10,7 +10,13 @@ import type { Readable } from "node:stream";
 import type { InputProblem, Source } from "../evaluation/result.js";
 import { MachineConfigSchema, type MachineConfig } from "../../machine-config/schema.js";
 import { createAjv, twoSpeed } from "../../documents/ajv.js";
-import { parseText, readDocumentSync, MAX_DOCUMENT_BYTES } from "../../documents/read-document.js";
+import {
+  decodeText,
+  parseJson,
+  parseText,
+  readDocumentSync,
+  MAX_DOCUMENT_BYTES,
+} from "../../documents/read-document.js";
 import { validationProblems } from "../../documents/validation-problems.js";
 
 export type MachineRecord =
@@ -73,13 +79,9 @@ function fromJsonLine(raw: string, file: string, line: number): MachineRecord[] 
   ];
   if (raw.length > MAX_DOCUMENT_BYTES)
     return problem("is longer than the 32 MiB limit for one machine");
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch (error) {
-    return problem(`is not valid JSON: ${(error as Error).message}`);
-  }
-  return check(value, { file, line }, raw, "", line);
+  const doc = parseJson(raw, file, line);
+  if (!doc.ok) return [{ kind: "problem", problem: { ...doc.problem, line } }];
+  return check(doc.value, { file, line }, raw, "", line);
 }
 
 /**
@@ -233,7 +235,8 @@ function fromStdinText(text: string): MachineRecord[] {
 async function readAll(stdin: Readable): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of stdin) chunks.push(Buffer.from(chunk as Buffer));
-  return Buffer.concat(chunks).toString("utf8");
+  // A pipe from Windows PowerShell 5.1 may carry UTF-16 with a byte-order mark.
+  return decodeText(Buffer.concat(chunks));
 }
 
 /** The inputs ("-" is stdin) as work items, in order. */

@@ -22,7 +22,8 @@ import {
   type RawBaseline,
   type RawControl,
 } from "./baseline-schema.js";
-import { baselineFile, DEFAULT_BASELINES } from "./paths.js";
+import { didYouMean } from "../../support/suggest.js";
+import { baselineFile, bundledBaselineIds, DEFAULT_BASELINES, isBaselineId } from "./paths.js";
 
 export type Evaluator =
   | { readonly kind: "schema"; readonly validate: TwoSpeedValidator<unknown> }
@@ -183,7 +184,16 @@ export async function resolvePolicy(selection: PolicySelection): Promise<Policy>
     texts.set(selection.overlayFile, overlay.text);
   const located = new Map<string, Located>();
   const baselines: Policy["baselines"][number][] = [];
-  for (const ref of refs) {
+  const bundled = bundledBaselineIds();
+  for (const [index, ref] of refs.entries()) {
+    if (isBaselineId(ref) && !bundled.includes(ref)) {
+      builder.problem(
+        selection.overlayFile ?? "--baseline",
+        selection.overlayFile === undefined ? "" : `/extends/${index}`,
+        `"${ref}" is not a bundled baseline; the bundled ones are ${bundled.join(", ")} (or give a path to a baseline YAML file)${didYouMean(ref, bundled)}`,
+      );
+      continue;
+    }
     const file = baselineFile(ref, relativeTo);
     const loaded = await loadValidated(file, BaselineSchema);
     if (!loaded.ok) {

@@ -5,6 +5,7 @@
  */
 import type { CheckReport, ResolvedControl, Score } from "../evaluation/report-model.js";
 import type {
+  ControlResult,
   Evidence,
   FailResult,
   InputProblem,
@@ -183,6 +184,26 @@ export function formatPointer(pointer: string): string {
 /** "<pointer>: found <actual>, expected <expected>". */
 export function describeEvidence(e: Evidence): string {
   return `${formatPointer(e.pointer)}: found ${formatValue(e.actual)}, expected ${e.expected}`;
+}
+
+const MAX_EVIDENCE_PER_RESULT = 3;
+
+/**
+ * Why a result did not pass, on one line: its evidence (the first few, the rest counted) or the
+ * error of a check that could not run; undefined for results that passed or do not count.
+ */
+export function describeFailure(r: ControlResult): string | undefined {
+  if (r.status === "error") return `could not be evaluated: ${r.message}`;
+  if (r.status !== "fail") return undefined;
+  if (r.evidence.length === 0) return "failed (no evidence recorded)";
+  const shown = r.evidence.slice(0, MAX_EVIDENCE_PER_RESULT).map(describeEvidence);
+  const rest = r.evidence.length - shown.length;
+  return shown.join("; ") + (rest > 0 ? `; and ${rest} more` : "");
+}
+
+/** A remediation text on one line (baselines fold it over several). */
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
 }
 
 /** "file:line" (or just "file"), the way editors and terminals link to a place in a file. */

@@ -1,19 +1,22 @@
 /**
  * A Markdown summary for the IT steering committee and CI job summaries ($GITHUB_STEP_SUMMARY):
- * verdict, scores by department and site, top failing controls, the worst machines, expired
+ * verdict, scores by department and site, top failing controls with how to fix them, the worst
+ * machines with why each fails, expired
  * waivers, input problems and how to reproduce. Long lists are capped and always say how many were
  * left out; every cell value is escaped so a pipe or an angle bracket in data cannot break a table.
  */
 import type { CheckReport, Score } from "../evaluation/report-model.js";
-import type { Status } from "../evaluation/result.js";
+import type { ControlResult, Status } from "../evaluation/result.js";
 import { cell, escapeInline } from "../../output/markdown-text.js";
 import { STATUSES } from "../evaluation/result.js";
 import {
   type Write,
   describeEvidence,
+  describeFailure,
   expiredWaivers,
   fileLine,
   formatScore,
+  oneLine,
   tallyControls,
   worstSubjects,
 } from "./common.js";
@@ -23,9 +26,17 @@ export interface MarkdownOptions {
   readonly maxControls?: number;
   readonly maxProblems?: number;
   readonly maxWaivers?: number;
+  /** How many failed controls to explain per machine before "and K more". */
+  readonly maxIdsPerMachine?: number;
 }
 
-const DEFAULTS = { maxMachines: 25, maxControls: 10, maxProblems: 100, maxWaivers: 50 } as const;
+const DEFAULTS = {
+  maxMachines: 25,
+  maxControls: 10,
+  maxProblems: 100,
+  maxWaivers: 50,
+  maxIdsPerMachine: 6,
+} as const;
 
 const STATUS_HEADER: Readonly<Record<Status, string>> = {
   pass: "Pass",
@@ -49,6 +60,7 @@ export function renderMarkdown(report: CheckReport, write: Write, options: Markd
   const maxControls = options.maxControls ?? DEFAULTS.maxControls;
   const maxProblems = options.maxProblems ?? DEFAULTS.maxProblems;
   const maxWaivers = options.maxWaivers ?? DEFAULTS.maxWaivers;
+  const maxIds = options.maxIdsPerMachine ?? DEFAULTS.maxIdsPerMachine;
   const gate = report.gate;
   const fleet = report.scores.fleet;
 
@@ -91,15 +103,16 @@ export function renderMarkdown(report: CheckReport, write: Write, options: Markd
     write(
       `\n## Top failing controls\n\n` +
         table(
-          ["Control", "Severity", "Title", "Failures", "Errors"],
+          ["Control", "Severity", "Title", "Failures", "Errors", "How to fix"],
           shown.map((t) => [
             code(t.id),
             cell(t.control?.severity ?? "unknown"),
             cell(t.control?.title ?? "(control not in this run)"),
             String(t.fail),
             String(t.error),
+            cell(t.control === undefined ? "" : oneLine(t.control.remediation)),
           ]),
-          ["l", "l", "l", "r", "r"],
+          ["l", "l", "l", "r", "r", "l"],
         ) +
         more(tallies.length - shown.length, "controls with failures"),
     );
@@ -125,7 +138,7 @@ export function renderMarkdown(report: CheckReport, write: Write, options: Markd
           cell(f.subject.department),
           cell(f.subject.site),
           f.score === undefined ? "—" : formatScore(f.score.score),
-          f.failed.map(code).join(", "),
+          failures(f.subject.results, maxIds),
         ]),
       );
     }
@@ -184,6 +197,16 @@ export function renderMarkdown(report: CheckReport, write: Write, options: Markd
       `\`\`\`sh\nstronghold check --at ${shellWord(report.at)} …same inputs and options…\n\`\`\`\n\n` +
       `Stronghold ${escapeInline(report.tool.version)}.\n`,
   );
+}
+
+/** Each failed control of a machine with why it failed, one per line of the cell. */
+function failures(results: readonly ControlResult[], max: number): string {
+  const failed = results.filter((r) => r.status === "fail" || r.status === "error");
+  const lines = failed
+    .slice(0, max)
+    .map((r) => `${code(r.control)}: ${cell(describeFailure(r) ?? "")}`);
+  const rest = failed.length - max;
+  return lines.join("<br>") + (rest > 0 ? `<br>and ${rest} more` : "");
 }
 
 /** A code span that survives backticks and pipes in its content (pipes still split GFM tables). */

@@ -1,6 +1,6 @@
 /**
- * The terminal summary: header, scores, worst controls, failing machines, waivers, every input
- * problem, warnings and the gate verdict. Colour is the caller's decision (NO_COLOR, FORCE_COLOR,
+ * The terminal summary: header, scores, worst controls with how to fix each, failing machines
+ * with why each fails, waivers, every input problem, warnings and the gate verdict. Colour is the caller's decision (NO_COLOR, FORCE_COLOR,
  * isTTY are the CLI's business); with `color: false` the output holds no escape codes at all.
  */
 import pc from "picocolors";
@@ -11,7 +11,9 @@ import {
   type Write,
   controlsById,
   describeEvidence,
+  describeFailure,
   describeWaiver,
+  oneLine,
   formatScore,
   problemLocation,
   tallyControls,
@@ -126,7 +128,15 @@ export function renderTable(report: CheckReport, write: Write, options: TableOpt
         return col === 2 && severity !== undefined ? severityColor[severity](padded) : padded;
       },
     );
-    const body = lines.map((l, i) => `  ${i === 0 ? c.dim(l) : l}`);
+    // Under each control, how to fix it, starting in the CONTROL column.
+    const indent = " ".repeat(2 + (lines[0] ?? "").indexOf("CONTROL"));
+    const body = lines.flatMap((l, i) => {
+      if (i === 0) return [`  ${c.dim(l)}`];
+      const remediation = shown[i - 1]?.control?.remediation;
+      return remediation === undefined
+        ? [`  ${l}`]
+        : [`  ${l}`, `${indent}${c.dim("fix:")} ${oneLine(remediation)}`];
+    });
     const more = tallies.length - shown.length;
     write(
       `${heading(`Worst controls (${tallies.length} with failures)`)}${body.join("\n")}\n` +
@@ -149,9 +159,16 @@ export function renderTable(report: CheckReport, write: Write, options: TableOpt
       const ids = f.failed.slice(0, maxIds).join(", ");
       const extra = f.failed.length > maxIds ? ` +${f.failed.length - maxIds}` : "";
       const kind = f.subject.kind === "unreported-asset" ? c.dim(" (never reported)") : "";
+      // Why, under the machine: one line per failed control shown.
+      const why = f.subject.results
+        .filter((r) => r.status === "fail" || r.status === "error")
+        .slice(0, maxIds)
+        .map((r) => `      ${r.control}: ${c.dim(describeFailure(r) ?? "")}\n`)
+        .join("");
       write(
         `  ${f.subject.subject.padEnd(hostWidth)}  ${f.subject.department.padEnd(deptWidth)}  ` +
-          `${score === undefined ? scoreText : scoreColor(score, scoreText)}  ${ids}${extra}${kind}\n`,
+          `${score === undefined ? scoreText : scoreColor(score, scoreText)}  ${ids}${extra}${kind}\n` +
+          why,
       );
     }
     const more = worst.total - worst.top.length;

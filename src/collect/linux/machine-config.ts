@@ -158,6 +158,7 @@ export function linuxMachineConfig(
     kernel: observe(kernel),
     privilege: { value: facts.meta.privilege ?? "unknown" },
     sshdConfig: observe(mapFact(facts.sshd, (s) => s.configFile)),
+    sshdCommandLine: observe(mapFact(facts.sshd, (s) => [...s.commandLineOptions])),
     sshPermitRootLogin: observe(mapFact(facts.sshd, (s) => s.permitRootLogin)),
     sshPasswordAuthentication: observe(mapFact(facts.sshd, (s) => s.passwordAuthentication)),
     sshBanner: observe(mapFact(facts.sshd, (s) => s.banner ?? "none")),

@@ -16,7 +16,10 @@ PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 LC_ALL=C
 export PATH LC_ALL
 unset LANG LANGUAGE
-if [ "$(id -u)" = 0 ]; then PRIV=root; elif [ "$MODE" = sudo ]; then PRIV=sudo; else PRIV=none; fi
+# The privilege really used: sudo only when asked for and installed (its refusals show per probe).
+if [ "$(id -u)" = 0 ]; then PRIV=root
+elif [ "$MODE" = sudo ] && command -v sudo >/dev/null 2>&1; then PRIV=sudo
+else PRIV=none; fi
 # stdout goes straight out; stderr is captured and, only when there is some, its last lines are
 # printed after the stdout, each tagged (no extra processes for the usual silent probe).
 run() {

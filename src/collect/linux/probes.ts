@@ -28,18 +28,21 @@ limit() { if have timeout; then timeout 30 "$@"; else "$@"; fi; }
 priv() {
   case "$PRIV" in
     root) limit "$@" ;;
-    sudo)
-      if have sudo; then limit sudo -n -- "$@"
-      else echo "needs root, and sudo is not installed" >&2; return 126; fi ;;
-    *) echo "needs root: rerun with --sudo" >&2; return 126 ;;
+    sudo) limit sudo -n -- "$@" ;;
+    *)
+      if [ "$MODE" = sudo ]; then echo "needs root, and sudo is not installed" >&2
+      else echo "needs root: rerun with --sudo" >&2; fi
+      return 126 ;;
   esac
 }
 nocomment() { grep -vE '^[[:space:]]*(#|$)' "$@" 2>/dev/null; return 0; }
-# The config of the sshd serving this connection: the -f argument in its listener's title;
-# empty (the default config) when no ancestor is an sshd started with -f. Sets SSHD_CFG once,
-# with shell builtins only (no process per ancestor).
+# The sshd serving this connection: the -f config and -o options in its listener's title (what
+# it was started with), found through this shell's ancestors. SSHD_CFG is empty (the default
+# config) when no ancestor is an sshd started with -f; SSHD_OPTS holds one KEY=VALUE per line.
+# Set once, with shell builtins only (no process per ancestor).
 find_serving_sshd_config() {
   SSHD_CFG=""
+  SSHD_OPTS=""
   pid=$$
   while [ -n "$pid" ] && [ "$pid" -gt 1 ] 2>/dev/null; do
     comm=""
@@ -47,7 +50,13 @@ find_serving_sshd_config() {
     if [ "$comm" = sshd ]; then
       args=$(tr '\\000' ' ' 2>/dev/null < "/proc/$pid/cmdline")
       case "$args" in
-        *" -f "*) SSHD_CFG=\${args#*" -f "}; SSHD_CFG=\${SSHD_CFG%% *}; return 0 ;;
+        *" -f "*|*" -o"*|*"[listener]"*)
+          # The title is the arguments joined by spaces: split it again, without globbing.
+          set -f
+          # shellcheck disable=SC2086
+          sshd_arguments $args
+          set +f
+          return 0 ;;
       esac
     fi
     ppid=""
@@ -57,8 +66,39 @@ find_serving_sshd_config() {
     pid=$ppid
   done
 }
+# -f FILE, -o KEY=VALUE, -oKEY=VALUE and -o KEY VALUE (a one-word value) of an sshd's title.
+sshd_arguments() {
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      -f) [ $# -gt 1 ] && { SSHD_CFG=$2; shift; } ;;
+      -o)
+        case "\${2-}" in
+          *=*) SSHD_OPTS="$SSHD_OPTS$2
+"; shift ;;
+          ""|-*|"["*) ;;
+          *) [ $# -gt 2 ] && { SSHD_OPTS="$SSHD_OPTS$2=$3
+"; shift 2; } ;;
+        esac ;;
+      -o*) SSHD_OPTS="$SSHD_OPTS\${1#-o}
+" ;;
+      "[listener]") return 0 ;;
+    esac
+    shift
+  done
+}
+# sshd -T with the serving daemon's own -f and -o arguments: the settings it applies.
 sshd_effective() {
-  if [ -n "$SSHD_CFG" ]; then priv sshd -T -f "$SSHD_CFG"; else priv sshd -T; fi
+  set -f
+  saved_ifs=$IFS
+  IFS='
+'
+  # shellcheck disable=SC2086
+  set -- $SSHD_OPTS
+  IFS=$saved_ifs
+  set +f
+  n=$#
+  while [ "$n" -gt 0 ]; do set -- "$@" -o "$1"; shift; n=$((n - 1)); done
+  if [ -n "$SSHD_CFG" ]; then priv sshd -T -f "$SSHD_CFG" "$@"; else priv sshd -T "$@"; fi
 }
 cat_list() {
   if [ -x /usr/lib/apt/apt-helper ]; then /usr/lib/apt/apt-helper cat-file "$1"
@@ -216,11 +256,13 @@ echo "zone=$(limit firewall-cmd --get-default-zone 2>/dev/null)"`,
   },
   {
     name: "sshd",
-    reads: "sshd -T of the sshd serving this connection (its -f config, else the default)",
+    reads:
+      "sshd -T of the sshd serving this connection (its -f config, else the default, and its -o options)",
     privileged: true,
     body: `
 have sshd || return 127
 echo "config=\${SSHD_CFG:-default}"
+printf '%s' "$SSHD_OPTS" | while IFS= read -r o; do echo "option=$o"; done
 sshd_effective`,
   },
   {
@@ -294,12 +336,15 @@ done
   },
   {
     name: "shadow",
-    reads: "per account only: password set, empty or locked, and expiry (never the hash)",
+    reads:
+      "per account only: password set, empty or locked, and expiry (never the hash); without root when the account may read /etc/shadow",
     privileged: true,
     body: `
-priv awk -F: '{ s = "set"; c = substr($2, 1, 1)
+states='{ s = "set"; c = substr($2, 1, 1)
   if ($2 == "") s = "empty"; else if (c == "!" || c == "*") s = "locked"
-  print $1 ":" s ":" $8 }' /etc/shadow`,
+  print $1 ":" s ":" $8 }'
+# An account in group shadow reads the file itself; root is asked for only when it cannot.
+if [ -r /etc/shadow ]; then awk -F: "$states" /etc/shadow; else priv awk -F: "$states" /etc/shadow; fi`,
   },
   {
     name: "lightdm",
@@ -321,12 +366,15 @@ return 0`,
   },
   {
     name: "usb-storage",
-    reads: "whether the usb-storage driver is loaded, present, or disabled in modprobe.d",
+    reads:
+      "whether the usb-storage driver is loaded or built in, present, or disabled in modprobe.d, and whether the kernel loads modules at all",
     privileged: false,
     body: `
 echo "loaded=$([ -d /sys/module/usb_storage ] && echo yes || echo no)"
 echo "modules=$([ -d "/lib/modules/$(uname -r)" ] && echo yes || echo no)"
 echo "modinfo=$(modinfo -n usb-storage 2>/dev/null)"
+echo "module_support=$([ -e /proc/modules ] && echo yes || echo no)"
+echo "sysfs=$([ -d /sys/module ] && echo yes || echo no)"
 grep -rhsE '^[[:space:]]*(install|blacklist)[[:space:]]+usb[-_]storage' \\
   /etc/modprobe.d /usr/lib/modprobe.d /lib/modprobe.d /run/modprobe.d
 return 0`,

@@ -1,7 +1,8 @@
 /**
- * Effective sshd settings from `sshd -T` run against the config of the sshd that served the
- * collector's own connection (its `-f` argument; the system default otherwise), so the facts
- * describe the daemon a user actually reaches. Match blocks are not evaluated (no -C).
+ * Effective sshd settings from `sshd -T` run with the arguments of the sshd that served the
+ * collector's own connection (its `-f` config, the system default otherwise, and its `-o`
+ * overrides), so the facts describe the daemon a user actually reaches. Match blocks are not
+ * evaluated (no -C).
  */
 import { known, unknown, type Fact } from "../fact.js";
 import { probeFailure, type ProbeOutput } from "../probe-output.js";
@@ -21,6 +22,8 @@ export type PermitRootLogin = (typeof PERMIT_ROOT_LOGIN)[number];
 export interface SshdSettings {
   /** The config file sshd -T read: an explicit -f path, or "default" (/etc/ssh/sshd_config). */
   readonly configFile: string;
+  /** The `-o KEY=VALUE` overrides on that sshd's command line, applied over the file. */
+  readonly commandLineOptions: readonly string[];
   readonly permitRootLogin: PermitRootLogin;
   readonly passwordAuthentication: boolean;
   readonly kbdInteractiveAuthentication: boolean | undefined;
@@ -39,9 +42,14 @@ export function parseSshd(output: ProbeOutput | undefined): Fact<SshdSettings> {
   }
   const settings = new Map<string, string>();
   let configFile = "default";
+  const commandLineOptions: string[] = [];
   for (const line of lines(output.stdout)) {
     if (line.startsWith("config=")) {
       configFile = line.slice("config=".length) || "default";
+      continue;
+    }
+    if (line.startsWith("option=")) {
+      commandLineOptions.push(line.slice("option=".length));
       continue;
     }
     const [key, ...rest] = line.split(" ");
@@ -58,6 +66,7 @@ export function parseSshd(output: ProbeOutput | undefined): Fact<SshdSettings> {
   const banner = settings.get("banner");
   return known({
     configFile,
+    commandLineOptions,
     permitRootLogin: rootLogin as PermitRootLogin,
     passwordAuthentication: password === "yes",
     kbdInteractiveAuthentication: kbd === undefined ? undefined : kbd === "yes",

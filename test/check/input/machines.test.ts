@@ -112,6 +112,23 @@ describe("reading machine configs", () => {
     expect(machines(await collect(["-"], stdin))).to.deep.equal(["l1", "l2"]);
   });
 
+  it("reads stdin saved as UTF-16 with a byte-order mark (Windows PowerShell 5.1 piping a file)", async () => {
+    const text = JSON.stringify(minimal("u16"));
+    const stdin = Readable.from([
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]),
+    ]);
+    const records = await collect(["-"], stdin);
+    expect(problems(records)).to.deep.equal([]);
+    expect(machines(records)).to.deep.equal(["u16"]);
+  });
+
+  it("refuses a duplicate key on stdin with its pointer", async () => {
+    const stdin = Readable.from([JSON.stringify(minimal("d")).replace("{", '{"site": "x",')]);
+    const [p, ...more] = problems(await collect(["-"], stdin));
+    expect(more).to.deep.equal([]);
+    expect(p).to.deep.include({ file: "<stdin>", pointer: "/site" });
+  });
+
   describe("bad input: every problem located, the rest still read", () => {
     const cases: {
       name: string;

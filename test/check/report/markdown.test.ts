@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { render, renderMarkdown } from "../../../src/check/report/markdown.js";
 import { cell } from "../../../src/output/markdown-text.js";
-import { largeReport, sampleReport } from "../../fixtures/sample-report.js";
+import { HOSTILE_REMEDIATION, largeReport, sampleReport } from "../../fixtures/sample-report.js";
 import { textOf } from "./helpers.js";
 
 describe("markdown reporter", () => {
@@ -48,6 +48,27 @@ describe("markdown reporter", () => {
       "| `examples/fleet.jsonl:3` | `/os/version` | must be string (found 11) |",
     );
     expect(md).to.include("stronghold check --at 2025-03-01T08:00:00.000Z");
+  });
+
+  it("says how to fix each top failing control, escaped", () => {
+    expect(md).to.include(
+      "| `disk-encryption-enabled` | critical | Disk encryption is enabled | 2 | 0 | Remediation of disk-encryption-enabled. |",
+    );
+    expect(md).to.include(`| ${cell(HOSTILE_REMEDIATION)} |`);
+    expect(cell(HOSTILE_REMEDIATION)).to.not.match(/(?<!\\)[|`*[<]/);
+  });
+
+  it("says why each failing machine fails, next to the control", () => {
+    expect(md).to.include(
+      "| pc-01 | police | town-hall | 47.4 | `disk-encryption-enabled`: /security/diskEncryption: found false, expected true |",
+    );
+    const kiosk = md.split("\n").find((l) => l.startsWith("| lib-&lt;"));
+    expect(kiosk).to.include(
+      '`disk-encryption-enabled`: /security/diskEncryption: found "unknown", expected true; /security/tpm: found absent, expected a TPM 2.0 chip<br>',
+    );
+    expect(kiosk).to.include(
+      '`antivirus-running`: could not be evaluated: check threw: Cannot read properties of undefined (reading "running") &amp; &lt;more&gt;',
+    );
   });
 
   it("caps the failing machines table and counts the rest", () => {

@@ -1,6 +1,11 @@
 import { expect } from "chai";
 import { render, renderTable } from "../../../src/check/report/table.js";
-import { HOSTILE_HOST, largeReport, sampleReport } from "../../fixtures/sample-report.js";
+import {
+  HOSTILE_HOST,
+  HOSTILE_REMEDIATION,
+  largeReport,
+  sampleReport,
+} from "../../fixtures/sample-report.js";
 import { ANSI, chunksOf, textOf } from "./helpers.js";
 
 const plain = (report = sampleReport(), maxMachines?: number) =>
@@ -51,6 +56,33 @@ describe("table reporter", () => {
     expect(text.indexOf("LAPTOP-0042")).to.be.lessThan(text.indexOf(HOSTILE_HOST));
     expect(text).to.include("…and 1 more");
     expect(text).not.to.match(/pc-01\s+police\s+47\.4/);
+  });
+
+  it("says why each failing machine fails: the evidence of each failed control, the error of each broken check", () => {
+    const text = plain();
+    const machines = text.slice(text.indexOf("Failing machines"), text.indexOf("Waivers"));
+    expect(machines).to.include(
+      '      disk-encryption-enabled: /security/diskEncryption: found "unknown", expected true; /security/tpm: found absent, expected a TPM 2.0 chip\n',
+    );
+    expect(machines).to.include(
+      '      antivirus-running: could not be evaluated: check threw: Cannot read properties of undefined (reading "running") & <more>\n',
+    );
+    expect(machines).to.include(
+      "      asset-registered: (whole machine): found absent, expected a config collected from this register asset\n",
+    );
+    // The evidence follows its machine's line.
+    expect(machines.indexOf("pc-01")).to.be.lessThan(
+      machines.indexOf("disk-encryption-enabled: /security/diskEncryption: found false"),
+    );
+  });
+
+  it("says how to fix each of the worst controls", () => {
+    const text = plain();
+    const worst = text.slice(text.indexOf("Worst controls"), text.indexOf("Failing machines"));
+    expect(worst).to.match(
+      /disk-encryption-enabled\s+Disk encryption is enabled\n\s+fix: Remediation of disk-encryption-enabled\.\n/,
+    );
+    expect(worst).to.include(`fix: ${HOSTILE_REMEDIATION}`);
   });
 
   it("flags expired waivers and shows valid ones", () => {

@@ -175,6 +175,7 @@ describe("accounts", () => {
   const sshd = (permitRootLogin: SshdSettings["permitRootLogin"]): Fact<SshdSettings> =>
     known({
       configFile: "default",
+      commandLineOptions: [],
       permitRootLogin,
       passwordAuthentication: false,
       kbdInteractiveAuthentication: false,

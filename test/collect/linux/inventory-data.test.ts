@@ -141,6 +141,16 @@ describe("removable media", () => {
       "allowed",
     ],
     ["a kernel without the driver", "loaded=no\nmodules=yes\nmodinfo=\n", "blocked"],
+    [
+      "a kernel without module support and without the driver built in",
+      "loaded=no\nmodules=no\nmodinfo=\nmodule_support=no\nsysfs=yes\n",
+      "blocked",
+    ],
+    [
+      "a kernel without module support with the driver built in",
+      "loaded=yes\nmodules=no\nmodinfo=\nmodule_support=no\nsysfs=yes\n",
+      "allowed",
+    ],
   ];
   for (const [what, stdout, expected] of cases) {
     it(what, () => expect(parseRemovableMedia(out(stdout))).to.deep.equal(known(expected)));
@@ -148,6 +158,24 @@ describe("removable media", () => {
   it("is unknown without the kernel's module tree (Debian sample, a VM kernel)", () => {
     expect(parseRemovableMedia(section("debian12", "usb-storage")).known).to.equal(false);
   });
+  const unknowns: [string, string, RegExp][] = [
+    [
+      "a kernel that loads modules but whose module tree is missing (a container)",
+      "loaded=no\nmodules=no\nmodinfo=\nmodule_support=yes\nsysfs=yes\n",
+      /module tree is missing/,
+    ],
+    [
+      "a kernel without module support when /sys is not mounted",
+      "loaded=no\nmodules=no\nmodinfo=\nmodule_support=no\nsysfs=no\n",
+      /\/sys\/module is missing/,
+    ],
+  ];
+  for (const [what, stdout, reason] of unknowns) {
+    it(`is unknown on ${what}`, () => {
+      const fact = parseRemovableMedia(out(stdout));
+      expect(fact.known === false && fact.reason).to.match(reason);
+    });
+  }
 });
 
 describe("idle lock", () => {

@@ -4,7 +4,7 @@
  */
 import { expect } from "chai";
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { loadEdrCatalog } from "../../../src/collect/linux/edr-catalog.js";
@@ -39,6 +39,12 @@ function runScript(
 }
 
 const asNobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"];
+/** Whether the script (whose PATH is fixed) finds sudo here: most servers have it, this lab not. */
+const sudoInstalled =
+  spawnSync("sh", [
+    "-c",
+    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin command -v sudo",
+  ]).status === 0;
 
 describe("the probe script on this machine", function () {
   this.timeout(60_000);
@@ -81,18 +87,28 @@ describe("the probe script on this machine", function () {
     expect(validatorFor(MachineConfigSchema)(m.config)).to.equal(true);
     expect(m.observations.privilege).to.deep.equal({ value: "root" });
     expect(m.observations.sshPermitRootLogin).to.have.property("value"); // root can run sshd -T
+    // USB storage: a kernel without module support (no /proc/modules) can only have it built in,
+    // which shows as /sys/module/usb_storage.
+    if (!existsSync("/proc/modules") && existsSync("/sys/module"))
+      expect(m.config.security?.removableMedia).to.equal(
+        existsSync("/sys/module/usb_storage") ? "allowed" : "blocked",
+      );
   });
 
   it("as an unprivileged user: root-only facts are unknown with a hint, never false", async () => {
-    for (const [mode, hint] of [
-      ["nosudo", /rerun with --sudo/],
-      ["sudo", /sudo is not installed/],
+    // With --sudo, the hint depends on the host: sudo missing (this lab) or sudo refusing a
+    // password-less run (a server with sudo, an account without a sudoers entry).
+    for (const [mode, hint, rc] of [
+      ["nosudo", /rerun with --sudo/, 126],
+      sudoInstalled
+        ? (["sudo", /password is required|not allowed|not in the sudoers/, 1] as const)
+        : (["sudo", /sudo is not installed/, 126] as const),
     ] as const) {
       const nonce = newNonce();
       const run = runScript(nonce, mode, { prefix: asNobody });
       const split = splitProbeOutput(run.stdout, nonce);
       if (!split.ok) throw new Error(split.problem);
-      expect(split.sections.get("shadow")?.rc).to.equal(126);
+      expect(split.sections.get("shadow")?.rc).to.equal(rc);
       const facts = parseLinuxFacts(split.sections, await loadEdrCatalog());
       const m = linuxMachineConfig(
         facts,
@@ -101,12 +117,40 @@ describe("the probe script on this machine", function () {
         new Date().toISOString(),
       );
       expect(validatorFor(MachineConfigSchema)(m.config)).to.equal(true);
-      expect(m.observations.privilege).to.deep.equal({ value: mode === "sudo" ? "sudo" : "none" });
+      // What was really used: sudo only where there is a sudo to use.
+      expect(m.observations.privilege).to.deep.equal({
+        value: mode === "sudo" && sudoInstalled ? "sudo" : "none",
+      });
       expect(m.observations.sshPermitRootLogin).to.have.property("unknown").that.matches(hint);
       expect(m.observations.emptyPasswordAccounts).to.have.property("unknown").that.matches(hint);
       const root = m.unknown.find((u) => u.field === "/security/localAdmins/0/enabled");
       expect(root?.reason).to.match(hint);
     }
+  });
+
+  it("as an account in group shadow: reads /etc/shadow without sudo", async () => {
+    const shadow = /^shadow:[^:]*:(\d+):/m.exec(readFileSync("/etc/group", "utf8"))?.[1];
+    if (shadow === undefined) throw new Error("this machine has no shadow group");
+    const nonce = newNonce();
+    const run = runScript(nonce, "nosudo", {
+      prefix: ["setpriv", "--reuid=65534", "--regid=65534", `--groups=${shadow}`],
+    });
+    const split = splitProbeOutput(run.stdout, nonce);
+    if (!split.ok) throw new Error(split.problem);
+    expect(split.sections.get("shadow")?.rc).to.equal(0);
+    const facts = parseLinuxFacts(split.sections, await loadEdrCatalog());
+    const m = linuxMachineConfig(
+      facts,
+      "here",
+      { department: "it", site: "lab", role: "server" },
+      new Date().toISOString(),
+    );
+    expect(m.observations.privilege).to.deep.equal({ value: "none" });
+    const empty = readFileSync("/etc/shadow", "utf8")
+      .split("\n")
+      .filter((l) => l !== "" && l.split(":")[1] === "")
+      .map((l) => l.split(":")[0]);
+    expect(m.observations.emptyPasswordAccounts).to.deep.equal({ value: empty });
   });
 
   it("ignores the host's PATH: a planted dpkg-query is never run", () => {

@@ -19,6 +19,7 @@ describe("sshd -T", () => {
     const fact = parseSshd(section("rhel9", "sshd"));
     expect(fact.known && fact.value).to.deep.equal({
       configFile: "default",
+      commandLineOptions: [],
       permitRootLogin: "no",
       passwordAuthentication: false,
       kbdInteractiveAuthentication: false,
@@ -31,6 +32,18 @@ describe("sshd -T", () => {
       out("config=/etc/ssh/alt_config\npermitrootlogin yes\npasswordauthentication yes\n"),
     );
     expect(fact.known && fact.value.configFile).to.equal("/etc/ssh/alt_config");
+  });
+
+  it("lists the -o overrides of that sshd's command line", () => {
+    const fact = parseSshd(
+      out(
+        "config=default\noption=PasswordAuthentication=yes\noption=AllowUsers=a*\npermitrootlogin no\npasswordauthentication yes\n",
+      ),
+    );
+    expect(fact.known && fact.value).to.deep.include({
+      commandLineOptions: ["PasswordAuthentication=yes", "AllowUsers=a*"],
+      passwordAuthentication: true,
+    });
   });
 
   const unknowns: [string, Parameters<typeof parseSshd>[0], RegExp][] = [
