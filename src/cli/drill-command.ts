@@ -100,6 +100,10 @@ export function registerDrillCommand(
       "--fresh-snapshot",
       "take a snapshot at preflight instead of recovering from the newest one",
     )
+    .option(
+      "--dwell <duration>",
+      "ransomware: how long before detection the infection started, e.g. 72h (default 5d)",
+    )
     .option("--rto-minutes <n>", "recovery time objective for this run (default: the runbook's)")
     .option("--rpo-minutes <n>", "recovery point objective for this run (default: the runbook's)")
     .option("--dry-run", "print the plan (targets, steps, commands, paths) and touch nothing")

@@ -69,7 +69,11 @@ export function renderMarkdownReport(run: DrillRun): string {
     "",
   );
   const facts: string[] = [];
-  if (m.disasterAt) facts.push(`disaster injected at ${m.disasterAt}`);
+  if (m.infectionStartedAt) facts.push(`infection started at ${m.infectionStartedAt}`);
+  if (m.disasterAt)
+    facts.push(
+      `${m.infectionStartedAt ? "detected (disaster)" : "disaster injected"} at ${m.disasterAt}`,
+    );
   if (m.recoveredAt) facts.push(`recovery verified at ${m.recoveredAt}`);
   if (m.drillSnapshot) {
     facts.push(

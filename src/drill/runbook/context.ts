@@ -10,6 +10,7 @@ import type {
   Snapshot,
   SnapshotNode,
 } from "../../restic/restic.js";
+import type { TamperAction, TamperOutcome } from "../../restic/backend-files.js";
 import type { Manifest, ManifestOptions } from "../manifest/manifest.js";
 import type { ExecOptions, ExecResult, HostSession } from "../../hosts/transport/session.js";
 
@@ -45,6 +46,11 @@ export interface SnapshotRef {
 export type DrillFact =
   /** The disaster happened now (otherwise: when the first inject step started). */
   | { readonly kind: "disaster"; readonly at: Date }
+  /**
+   * The data was compromised from this time on, before the disaster was detected (ransomware's
+   * dwell time): the RPO is measured from here, the RTO still from the disaster.
+   */
+  | { readonly kind: "infection"; readonly startedAt: Date }
   /**
    * The snapshot recovered from, or the town's newest when the drill restores its own: the RPO is
    * measured to the time of the last one the town's backup job took (never one a drill took).
@@ -104,6 +110,13 @@ export interface DrillRestic {
   ): Promise<{ files: number; bytes: number; durationSeconds: number }>;
   /** Forgets a snapshot taken by this run (any other is refused). */
   forget(snapshotId: string): Promise<void>;
+  /** `restic forget --prune` of snapshots taken by this run (any other is refused). */
+  forgetAndPrune(snapshotIds: readonly string[]): Promise<void>;
+  /**
+   * Deletes or overwrites the file of a snapshot taken by this run straight in the repository's
+   * storage, without restic, as an attacker holding the credentials would (any other is refused).
+   */
+  tamperSnapshotFile(snapshotId: string, action: TamperAction): Promise<TamperOutcome>;
 }
 
 /** Restic's methods a DrillRestic passes through unchanged. */
