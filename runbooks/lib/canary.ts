@@ -98,34 +98,35 @@ export function notOurCanary(snapshot: Snapshot, identity: CanaryIdentity): stri
   return undefined;
 }
 
-/** The canary's state in the repository: listed and readable, gone, or listed but unreadable. */
+/**
+ * The canary's state from one listing of the repository: listed and readable (returned, checked to
+ * be this run's canary), gone, or listed but unreadable.
+ */
 export async function canaryState(
   restic: DrillRestic,
   canary: Snapshot,
-): Promise<"intact" | "gone" | "damaged"> {
+  identity: CanaryIdentity,
+): Promise<{ kind: "intact"; snapshot: Snapshot } | { kind: "gone" } | { kind: "damaged" }> {
+  let all: Snapshot[];
   try {
-    const all = await restic.snapshots();
-    return all.some((s) => s.id === canary.id) ? "intact" : "gone";
+    all = await restic.snapshots();
   } catch (error) {
     if (
       error instanceof ResticError &&
       error.reason === "corrupt-data" &&
       error.message.includes(canary.shortId)
     )
-      return "damaged";
+      return { kind: "damaged" };
     throw error;
   }
+  const listed = all.find((s) => s.id === canary.id);
+  if (!listed) return { kind: "gone" };
+  confirmCanary(listed, identity);
+  return { kind: "intact", snapshot: listed };
 }
 
-/** Fails unless `canary` is listed, readable and this run's canary: checked before each attempt. */
-async function confirmCanary(
-  restic: DrillRestic,
-  canary: Snapshot,
-  identity: CanaryIdentity,
-): Promise<void> {
-  const listed = (await restic.snapshots()).find((s) => s.id === canary.id);
-  if (!listed)
-    throw new StepFailure(`the canary snapshot ${canary.shortId} is not in the repository`);
+/** Fails unless the listed snapshot is this run's canary: checked before each attempt. */
+function confirmCanary(listed: Snapshot, identity: CanaryIdentity): void {
   const why = notOurCanary(listed, identity);
   if (why !== undefined)
     throw new StepFailure(
@@ -133,14 +134,14 @@ async function confirmCanary(
     );
 }
 
-/** Writes the canary file and backs the folder up: the new canary snapshot. */
+/** Writes the canary file and backs the folder up: the new canary snapshot, as listed. */
 async function writeCanary(
   restic: DrillRestic,
   files: FencedFiles,
   identity: CanaryIdentity,
   n: number,
 ): Promise<Snapshot> {
-  await files.mkdir(identity.dir);
+  if (n === 1) await files.mkdir(identity.dir);
   await files.writeFile(
     posix.join(identity.dir, CANARY_FILE),
     `Stronghold ransomware drill ${identity.runId}, canary ${n}, written ${new Date().toISOString()}. Only the drill attacks this snapshot.\n`,
@@ -199,15 +200,16 @@ export async function attackCanaries(
       canary = await writeCanary(restic, files, identity, written);
       note(`canary ${written}: snapshot ${canary.shortId} of ${identity.dir}`);
     }
-    await confirmCanary(restic, canary, identity);
+    // The snapshot aimed at comes from the latest listing (the backup's, or the last attempt's).
+    confirmCanary(canary, identity);
     const { refused, detail } = await attempt(restic, attack, canary);
-    const state = await canaryState(restic, canary);
+    const state = await canaryState(restic, canary, identity);
     const result: AttemptResult =
-      state !== "intact" ? "destroyed" : refused ? "refused" : "inconclusive";
+      state.kind !== "intact" ? "destroyed" : refused ? "refused" : "inconclusive";
     const record = { attack, canary: canary.shortId, result, detail };
     attempts.push(record);
     note(describeAttempt(record));
-    if (state === "damaged") {
+    if (state.kind === "damaged") {
       // Our own canary, left unreadable: restic cannot forget it, so its file goes directly.
       const removed = await restic.tamperSnapshotFile(canary.id, "delete");
       if (removed.kind !== "done")
@@ -215,7 +217,7 @@ export async function attackCanaries(
           `the overwritten canary ${canary.shortId} could not be removed from the repository (${removed.detail}): delete snapshots/${canary.id} from the repository by hand`,
         );
     }
-    if (state !== "intact") canary = undefined;
+    canary = state.kind === "intact" ? state.snapshot : undefined;
   }
   return { attempts, remaining: canary === undefined ? [] : [canary.id] };
 }

@@ -119,8 +119,9 @@ export function registerDrillCommand(
       [
         "Forget the snapshots drills took (tag stronghold-drill) beyond the newest",
         "--keep-last per share, then prune the data only they used. A snapshot",
-        "without that tag is never touched. Runs here, on this machine, against the",
-        "repository URL; restic must be installed here.",
+        "without that tag is never touched; the ransomware drill's canaries (tag",
+        "stronghold-drill-canary) are always forgotten. Runs here, on this machine,",
+        "against the repository URL; restic must be installed here.",
         "",
         "Prune locks the repository exclusively: no backup can run meanwhile, so",
         "schedule it in the town's maintenance window.",

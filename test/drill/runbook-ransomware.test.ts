@@ -115,6 +115,10 @@ describe("ransomware drill: dwell time and the attack on a canary (real sshd, re
       expect(report).to.match(/backups-withstood-attack.*passed/);
       expect(result.stdout).to.include("the backups withstood every attempt");
       expect(report).to.include("infection started at");
+      // The infected snapshot cannot be forgotten either: it stays, tagged, and the report says so.
+      expect(result.stdout).to.match(
+        /warning \(forget-infected-snapshot\): the repository refused to forget the infected snapshot [0-9a-f]{8} \(append-only\)/,
+      );
     });
 
     it("restores the last town snapshot before the dwell, reports those during it, RPO = infection start − snapshot", async () => {
