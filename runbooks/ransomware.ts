@@ -32,6 +32,7 @@ import {
   canaryDir,
   describeAttempt,
   judgeAttack,
+  notOurCanary,
   runTag,
 } from "./lib/canary.js";
 import {
@@ -306,6 +307,11 @@ export const ransomware = defineRunbook(
       const { attempts } = ctx.data["attack-backups"];
       const verdict = judgeAttack(attempts);
       const host = ctx.target("share").name;
+      ctx.record({
+        kind: "backup-attack",
+        verdict: verdict.kind,
+        attempts: attempts.map(describeAttempt),
+      });
       switch (verdict.kind) {
         case "destroyable":
           throw new StepFailure(
@@ -354,18 +360,27 @@ export const ransomware = defineRunbook(
       "forget the canary snapshot if it is still there (an append-only repository refuses: it stays, tagged, for drill prune)",
     timeoutMs: TIMEOUTS.check,
     retry: RETRY,
-    commands: (p) => [{ target: "share", command: p.restic("forget", "<canary>") }],
+    commands: (p) => [
+      {
+        target: "share",
+        command: `${p.restic("snapshots", "--json", "--tag", `${CANARY_TAG},${runTag(p.runId)}`)} → ${p.restic("forget", "<canary>")}`,
+      },
+    ],
     run: async (ctx) => {
-      const remaining = ctx.data["attack-backups"]?.remaining ?? [];
+      // Found by tag, not from the attack's output: an attack that stopped halfway left one too.
       const restic = ctx.host("share").restic();
-      for (const id of remaining) {
+      const identity = { runId: ctx.runId, dir: canaryDir(ctx.settings.data, ctx.runId) };
+      const canaries = (await restic.snapshots({ tags: [CANARY_TAG, runTag(ctx.runId)] })).filter(
+        (s) => notOurCanary(s, identity) === undefined,
+      );
+      for (const canary of canaries) {
         try {
-          await restic.forget(id);
-          ctx.note(`forgot the canary ${id.slice(0, 8)}`);
+          await restic.forget(canary.id);
+          ctx.note(`forgot the canary ${canary.shortId}`);
         } catch (error) {
           if (error instanceof ResticError && error.reason === "append-only-refused") {
             ctx.note(
-              `the canary ${id.slice(0, 8)} stays in the append-only repository, tagged ${CANARY_TAG}; stronghold drill prune forgets it where deletes are allowed`,
+              `the canary ${canary.shortId} stays in the append-only repository, tagged ${CANARY_TAG}; stronghold drill prune forgets it where deletes are allowed`,
             );
             continue;
           }

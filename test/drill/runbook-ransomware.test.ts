@@ -114,6 +114,11 @@ describe("ransomware drill: dwell time and the attack on a canary (real sshd, re
       const report = await reportOf(dir);
       expect(report).to.match(/backups-withstood-attack.*passed/);
       expect(result.stdout).to.include("the backups withstood every attempt");
+      expect(report).to.include("## Attack on the backups");
+      expect(report).to.include("**The backups withstood the attack**: every attempt was refused.");
+      expect(report).to.match(
+        /- restic forget --prune [0-9a-f]{8}: refused \(the repository .* refused/,
+      );
       expect(report).to.include("infection started at");
       // The infected snapshot cannot be forgotten either: it stays, tagged, and the report says so.
       expect(result.stdout).to.match(
@@ -212,6 +217,10 @@ describe("ransomware drill: dwell time and the attack on a canary (real sshd, re
       expect(new Set(attack.attempts.map((a) => a.canary)).size).to.equal(4);
       const report = await reportOf(dir);
       expect(report).to.match(/backups-withstood-attack.*failed/);
+      expect(report).to.include("**The backups can be destroyed** from the infected host");
+      expect(report).to.match(
+        /- overwrite snapshots\/[0-9a-f]{8} .*: destroyed \(the file was overwritten\)/,
+      );
       // The recovery itself still ran and was verified.
       expect(report).to.match(/verify-share.*passed/);
       // Every town snapshot is still there and readable; no canary is left; the share is as before.

@@ -90,6 +90,7 @@ export function computeMetrics(input: MetricsInput): DrillMetrics {
                 : "disaster − time of the snapshot restored",
         );
 
+  const attack = facts.filter((f) => f.kind === "backup-attack").at(-1);
   let verifiedFiles = 0;
   let verifiedBytes = 0;
   let restoredFiles = 0;
@@ -118,6 +119,9 @@ export function computeMetrics(input: MetricsInput): DrillMetrics {
     ...(rto ? { rto } : {}),
     ...(rpo ? { rpo } : {}),
     verified: { files: verifiedFiles, bytes: verifiedBytes },
+    ...(attack?.kind === "backup-attack"
+      ? { backupAttack: { verdict: attack.verdict, attempts: [...attack.attempts] } }
+      : {}),
     restored: {
       files: restoredFiles,
       bytes: restoredBytes,

@@ -59,6 +59,11 @@ export interface DrillMetrics {
   /** Infection start, else disaster time (or the run's start) − time of the snapshot recovered from. */
   readonly rpo?: TargetMetric;
   readonly verified: { readonly files: number; readonly bytes: number };
+  /** The attack on the backups, when the drill made one: its verdict and each attempt. */
+  readonly backupAttack?: {
+    readonly verdict: "withstood" | "unproven" | "destroyable";
+    readonly attempts: readonly string[];
+  };
   readonly restored: {
     readonly files: number;
     readonly bytes: number;

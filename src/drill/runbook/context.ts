@@ -62,7 +62,13 @@ export type DrillFact =
       readonly bytes: number;
       readonly seconds: number;
     }
-  | { readonly kind: "verified"; readonly files: number; readonly bytes: number };
+  | { readonly kind: "verified"; readonly files: number; readonly bytes: number }
+  /** What became of an attack on the backups (the ransomware drill's canary): one line per attempt. */
+  | {
+      readonly kind: "backup-attack";
+      readonly verdict: "withstood" | "unproven" | "destroyable";
+      readonly attempts: readonly string[];
+    };
 
 /** Changes to files on a target, each path checked against the step's declared paths and, on the host, against the sandbox after resolving symbolic links. */
 export interface FencedFiles {
