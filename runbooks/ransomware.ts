@@ -1,16 +1,19 @@
 /**
- * ransomware: after a clean snapshot, half the files of the share are "encrypted" in place
- * (overwritten with random bytes and renamed with an extension), a ransom note is dropped, and the
- * next backup dutifully snapshots the infected share. The drill must restore the last snapshot
- * taken before the infection — not simply the latest — prove every file, and check the repository
- * itself by reading back a subset of its data.
+ * ransomware: the infection starts a dwell time (--dwell, default 5 days) before it is detected.
+ * On the infected host, with the restic credentials it has, the ransomware first attacks the
+ * backups — aimed by the drill only at a canary snapshot it wrote — then "encrypts" half the files
+ * of the share in place (random bytes, renamed with an extension), drops a ransom note, and the
+ * next backup dutifully snapshots the infected share. The drill must restore the last snapshot the
+ * town's backup job took before the infection started (those taken during the dwell time are
+ * possibly infected), prove every file, check the repository by reading back a subset of its data,
+ * and fails when the attack destroyed a canary: the backups could be destroyed from the host.
  */
 import { posix } from "node:path";
 import { ResticError } from "../src/restic/restic.js";
-import { holdsFolder } from "../src/restic/locate.js";
 import { defineRunbook } from "../src/drill/runbook/runbook.js";
 import { SettingsReader } from "../src/drill/runbook/settings.js";
 import { StepFailure } from "../src/drill/runbook/failures.js";
+import { formatDwell } from "../src/drill/runbook/settings.js";
 import {
   DRILL_TAG,
   INFECTED_TAG,
@@ -18,9 +21,20 @@ import {
   TIMEOUTS,
   readCheckSubset,
   readData,
-  recordTownRecoveryPoint,
   ref,
+  townSnapshotsOf,
 } from "./lib/share.js";
+import {
+  ATTACKS,
+  ATTACK_COMMANDS,
+  CANARY_TAG,
+  attackCanaries,
+  canaryDir,
+  describeAttempt,
+  judgeAttack,
+  notOurCanary,
+  runTag,
+} from "./lib/canary.js";
 import {
   shareManifestStep,
   safeguardShareStep,
@@ -35,7 +49,16 @@ import {
 interface Settings {
   readonly data: string;
   readonly checkSubset: string;
+  /** How long before detection the infection started, in milliseconds. */
+  readonly dwellMs: number;
 }
+
+/**
+ * Default dwell time: five days, the median time ransomware sat in a network before it was
+ * detected in Mandiant's M-Trends 2021 investigations (incident reports since range from under a
+ * day to about a week). A town with its own figure passes --dwell.
+ */
+export const DEFAULT_DWELL = "5d";
 
 /** The extension encrypted files get. */
 export const RANSOM_EXTENSION = ".locked";
@@ -58,11 +81,12 @@ export const ransomware = defineRunbook(
     id: "ransomware",
     title: "Ransomware encrypts the file share",
     scenario:
-      "Ransomware encrypts half of the files on the share, renames them and drops a ransom note; the next backup snapshots the infected share. The share is recovered from the last snapshot taken before the infection, and the repository is checked by reading back part of its data.",
+      "Ransomware has sat on the file server for a dwell time (default 5 days) when it is detected. With the repository credentials it finds there it tries to destroy the backups (the drill aims every attempt at a canary snapshot it wrote), then encrypts half of the files on the share, renames them and drops a ransom note; the next backup snapshots the infected share. The share is recovered from the last snapshot the town's backup job took before the infection started, and the repository is checked by reading back part of its data.",
     proves: [
-      "the last snapshot before the infection time is found and restored, never the infected one",
+      "the last snapshot the town took before the infection started is restored; those taken during the dwell time are reported as possibly infected, never restored",
       "every file comes back with the same content (sha256), size and permissions, and no encrypted file or ransom note remains",
       "restic check --read-data-subset reads back part of the repository's packs without error",
+      "with the credentials on the infected host, the canary snapshot cannot be forgotten, pruned, deleted or overwritten",
     ],
     rtoMinutes: 240,
     rpoMinutes: 1440,
@@ -80,26 +104,39 @@ export const ransomware = defineRunbook(
     return reader.result<Settings>({
       data: readData(reader),
       checkSubset: readCheckSubset(reader, new Date()),
+      dwellMs: reader.duration("--dwell", reader.options.dwell, DEFAULT_DWELL),
     });
   },
 )
-  .preflight("clean-snapshot", {
-    kind: "snapshot",
-    summary: "snapshot the clean share",
-    timeoutMs: TIMEOUTS.snapshot,
+  .preflight("town-snapshot-before-dwell", {
+    kind: "check",
+    summary: "find a snapshot the town's backup job took before the dwell time began",
+    timeoutMs: TIMEOUTS.check,
     retry: RETRY,
     commands: (p) => [
       {
         target: "share",
-        command: `cd ${p.settings.data} && ${p.restic("backup", ".", "--tag", DRILL_TAG)}`,
+        command: `${p.restic("snapshots", "--json")} → a town snapshot older than ${formatDwell(p.settings.dwellMs)}`,
       },
     ],
     run: async (ctx) => {
-      const summary = await ctx
-        .host("share")
-        .restic()
-        .backup(ctx.settings.data, { tags: [DRILL_TAG] });
-      return { shortId: summary.snapshotId, files: summary.totalFiles };
+      // Detection comes later than now, so a snapshot before now − dwell is before the infection.
+      const start = new Date(Date.now() - ctx.settings.dwellMs);
+      const town = await townSnapshotsOf(ctx.host("share").restic(), ctx.settings.data);
+      const before = town.filter((s) => s.time.getTime() < start.getTime()).at(-1);
+      if (!before)
+        throw new StepFailure(
+          `no snapshot of ${ctx.settings.data} from the town's backup job is older than the dwell time of ${formatDwell(ctx.settings.dwellMs)} (before ${start.toISOString()}): there would be nothing clean to recover from (snapshots tagged ${DRILL_TAG} do not count)`,
+          town.length > 0
+            ? [
+                `newest town snapshot: ${town.at(-1)!.shortId} of ${town.at(-1)!.time.toISOString()}`,
+              ]
+            : [],
+        );
+      ctx.note(
+        `town snapshot before the dwell time: ${before.shortId} of ${before.time.toISOString()}`,
+      );
+      return ref(before);
     },
   })
   .preflight(
@@ -111,6 +148,32 @@ export const ransomware = defineRunbook(
     }),
   )
   .preflight("safeguard-share", safeguardShareStep("share"))
+  .inject("attack-backups", {
+    kind: "inject",
+    summary:
+      "with the host's restic credentials, try to forget, prune, delete and overwrite a canary snapshot (and only it)",
+    timeoutMs: TIMEOUTS.check,
+    touches: (p) => [{ target: "share", paths: [canaryDir(p.settings.data, p.runId)] }],
+    commands: (p) => [
+      {
+        target: "share",
+        command: `write ${canaryDir(p.settings.data, p.runId)}/canary.txt && cd ${canaryDir(p.settings.data, p.runId)} && ${p.restic("backup", ".", "--tag", DRILL_TAG, "--tag", CANARY_TAG, "--tag", runTag(p.runId))}`,
+      },
+      ...ATTACKS.map((a) => ({
+        target: "share" as const,
+        command: `${ATTACK_COMMANDS[a]} (a new canary if the last one was destroyed)`,
+      })),
+    ],
+    run: async (ctx) => {
+      const host = ctx.host("share");
+      return attackCanaries(
+        host.restic(),
+        host.files(),
+        { runId: ctx.runId, dir: canaryDir(ctx.settings.data, ctx.runId) },
+        (m) => ctx.note(m),
+      );
+    },
+  })
   .inject("encrypt-files", {
     kind: "inject",
     summary: `overwrite every other file with random bytes, rename it with ${RANSOM_EXTENSION}, drop ${RANSOM_NOTE}`,
@@ -124,8 +187,6 @@ export const ransomware = defineRunbook(
       { target: "share", command: `write ${posix.join(p.settings.data, RANSOM_NOTE)}` },
     ],
     run: async (ctx) => {
-      const infectedAt = new Date();
-      ctx.record({ kind: "disaster", at: infectedAt });
       const manifest = ctx.data["pre-infection-manifest"];
       const victims = chooseEncrypted(manifest.entries.map((e) => e.path));
       const absolute = victims.map((p) => posix.join(ctx.settings.data, p));
@@ -138,7 +199,7 @@ export const ransomware = defineRunbook(
       ctx.note(
         `encrypted ${victims.length} files${shortened.length > 0 ? ` (${shortened.length} renamed to a shortened name)` : ""}`,
       );
-      return { infectedAt, encrypted: victims.length, shortened };
+      return { encrypted: victims.length, shortened };
     },
   })
   .inject("post-infection-snapshot", {
@@ -157,48 +218,56 @@ export const ransomware = defineRunbook(
         .host("share")
         .restic()
         .backup(ctx.settings.data, { tags: [DRILL_TAG, INFECTED_TAG] });
-      return { shortId: summary.snapshotId };
+      // Detected now: the RTO runs from here, the RPO from when the infection started.
+      const detectedAt = new Date();
+      const infectionStartedAt = new Date(detectedAt.getTime() - ctx.settings.dwellMs);
+      ctx.record({ kind: "disaster", at: detectedAt });
+      ctx.record({ kind: "infection", startedAt: infectionStartedAt });
+      ctx.note(
+        `detected at ${detectedAt.toISOString()}; the infection started ${formatDwell(ctx.settings.dwellMs)} earlier, at ${infectionStartedAt.toISOString()}`,
+      );
+      return { shortId: summary.snapshotId, detectedAt, infectionStartedAt };
     },
   })
   .recover("pick-clean-snapshot", {
     kind: "check",
-    summary: "pick the last snapshot taken before the infection time",
+    summary:
+      "pick the last snapshot the town's backup job took before the infection started; those taken during the dwell time are possibly infected",
     timeoutMs: TIMEOUTS.check,
     retry: RETRY,
     commands: (p) => [
       {
         target: "share",
-        command: `${p.restic("snapshots", "--json")} → last before <infection time>`,
+        command: `${p.restic("snapshots", "--json")} → last town snapshot before <detection − ${formatDwell(p.settings.dwellMs)}>`,
       },
     ],
     run: async (ctx) => {
-      const { infectedAt } = ctx.data["encrypt-files"];
+      const { infectionStartedAt } = ctx.data["post-infection-snapshot"];
       const infected = ctx.data["post-infection-snapshot"].shortId;
-      const all = await ctx.host("share").restic().snapshots();
-      const isInfected = (s: { id: string; tags: string[] }) =>
-        s.id.startsWith(infected) || s.tags.includes(INFECTED_TAG);
+      const restic = ctx.host("share").restic();
+      const all = await restic.snapshots();
       if (!all.some((s) => s.id.startsWith(infected)))
         throw new StepFailure(`the post-infection snapshot ${infected} is not in the repository`);
-      const chosen = all
-        .filter((s) => holdsFolder(s, ctx.settings.data) && !isInfected(s))
-        .filter((s) => s.time.getTime() < infectedAt.getTime())
-        .at(-1);
+      const town = await townSnapshotsOf(restic, ctx.settings.data);
+      const start = infectionStartedAt.getTime();
+      const chosen = town.filter((s) => s.time.getTime() < start).at(-1);
       if (!chosen)
         throw new StepFailure(
-          `no clean snapshot of ${ctx.settings.data} was taken before the infection at ${infectedAt.toISOString()}`,
+          `no snapshot of ${ctx.settings.data} from the town's backup job was taken before the infection started at ${infectionStartedAt.toISOString()} (dwell time ${formatDwell(ctx.settings.dwellMs)}; snapshots tagged ${DRILL_TAG} do not count)`,
         );
+      const duringDwell = town.filter((s) => s.time.getTime() >= start);
+      if (duringDwell.length > 0)
+        ctx.warn(
+          `${duringDwell.length} snapshot(s) the town took during the dwell time are possibly infected and were not restored: ${duringDwell.map((s) => `${s.shortId} (${s.time.toISOString()})`).join(", ")}`,
+        );
+      ctx.record({ kind: "recovery-point", snapshot: ref(chosen) });
       ctx.note(
-        `last snapshot before the infection: ${chosen.shortId} of ${chosen.time.toISOString()}`,
+        `last town snapshot before the infection: ${chosen.shortId} of ${chosen.time.toISOString()}`,
       );
-      if (chosen.tags.includes(DRILL_TAG))
-        await recordTownRecoveryPoint(
-          ctx,
-          ctx.host("share").restic(),
-          ctx.settings.data,
-          chosen,
-          infectedAt,
-        );
-      return ref(chosen);
+      return {
+        ...ref(chosen),
+        possiblyInfected: duringDwell.map((s) => ({ id: s.id, time: s.time })),
+      };
     },
   })
   .recover(
@@ -230,6 +299,39 @@ export const ransomware = defineRunbook(
     "check-repository",
     checkRepositoryStep("share", "restic check, reading back a subset of the repository's data"),
   )
+  .verify("backups-withstood-attack", {
+    kind: "verify",
+    summary:
+      "every attempt on the canary was refused; any that destroyed it means the backups can be destroyed from the infected host",
+    timeoutMs: TIMEOUTS.check,
+    run: (ctx) => {
+      const { attempts } = ctx.data["attack-backups"];
+      const verdict = judgeAttack(attempts);
+      const host = ctx.target("share").name;
+      ctx.record({
+        kind: "backup-attack",
+        verdict: verdict.kind,
+        attempts: attempts.map(describeAttempt),
+      });
+      switch (verdict.kind) {
+        case "destroyable":
+          throw new StepFailure(
+            `the backups can be destroyed with the restic credentials on the infected host ${host}: ${verdict.succeeded.map((a) => ATTACK_COMMANDS[a.attack].replace("<canary>", a.canary)).join("; ")} destroyed the canary — make the offsite repository append-only or locked (see the drills guide)`,
+            attempts.map(describeAttempt),
+          );
+        case "unproven":
+          ctx.warn(
+            `no attempt destroyed the canary, but ${verdict.inconclusive.length} could not show that the repository refuses: ${verdict.inconclusive.map(describeAttempt).join("; ")}`,
+          );
+          return { verdict: verdict.kind };
+        case "withstood":
+          ctx.note(
+            `the backups withstood every attempt with the credentials on ${host}: ${attempts.map(describeAttempt).join("; ")}`,
+          );
+          return { verdict: verdict.kind };
+      }
+    },
+  })
   .cleanup("forget-infected-snapshot", {
     summary: "forget the infected snapshot (an append-only repository refuses; reported)",
     timeoutMs: TIMEOUTS.check,
@@ -254,9 +356,46 @@ export const ransomware = defineRunbook(
       }
     },
   })
+  .cleanup("remove-canary", {
+    summary:
+      "forget the canary snapshot if it is still there (an append-only repository refuses: it stays, tagged, for drill prune)",
+    timeoutMs: TIMEOUTS.check,
+    retry: RETRY,
+    commands: (p) => [
+      {
+        target: "share",
+        command: `${p.restic("snapshots", "--json", "--tag", `${CANARY_TAG},${runTag(p.runId)}`)} → ${p.restic("forget", "<canary>")}`,
+      },
+    ],
+    run: async (ctx) => {
+      // Found by tag, not from the attack's output: an attack that stopped halfway left one too.
+      const restic = ctx.host("share").restic();
+      const identity = { runId: ctx.runId, dir: canaryDir(ctx.settings.data, ctx.runId) };
+      const canaries = (await restic.snapshots({ tags: [CANARY_TAG, runTag(ctx.runId)] })).filter(
+        (s) => notOurCanary(s, identity) === undefined,
+      );
+      for (const canary of canaries) {
+        try {
+          await restic.forget(canary.id);
+          ctx.note(`forgot the canary ${canary.shortId}`);
+        } catch (error) {
+          if (error instanceof ResticError && error.reason === "append-only-refused") {
+            ctx.note(
+              `the canary ${canary.shortId} stays in the append-only repository, tagged ${CANARY_TAG}; stronghold drill prune forgets it where deletes are allowed`,
+            );
+            continue;
+          }
+          throw error;
+        }
+      }
+    },
+  })
   .cleanup("put-back-original", putBackShareStep("share"))
   .cleanup(
     "remove-scratch",
-    removeScratchStep("share", "remove the scratch folder (restored, encrypted and copied trees)"),
+    removeScratchStep(
+      "share",
+      "remove the scratch folder (restored, encrypted and copied trees, the canary folder)",
+    ),
   )
   .build();

@@ -104,6 +104,10 @@ export function registerDrillCommand(
       "--fresh-snapshot",
       "take a snapshot at preflight instead of recovering from the newest one",
     )
+    .option(
+      "--dwell <duration>",
+      "ransomware: how long before detection the infection started, e.g. 72h (default 5d)",
+    )
     .option("--rto-minutes <n>", "recovery time objective for this run (default: the runbook's)")
     .option("--rpo-minutes <n>", "recovery point objective for this run (default: the runbook's)")
     .option("--dry-run", "print the plan (targets, steps, commands, paths) and touch nothing")
@@ -119,8 +123,9 @@ export function registerDrillCommand(
       [
         "Forget the snapshots drills took (tag stronghold-drill) beyond the newest",
         "--keep-last per share, then prune the data only they used. A snapshot",
-        "without that tag is never touched. Runs here, on this machine, against the",
-        "repository URL; restic must be installed here.",
+        "without that tag is never touched; the ransomware drill's canaries (tag",
+        "stronghold-drill-canary) are always forgotten. Runs here, on this machine,",
+        "against the repository URL; restic must be installed here.",
         "",
         "Prune locks the repository exclusively: no backup can run meanwhile, so",
         "schedule it in the town's maintenance window.",

@@ -3,6 +3,7 @@
  * here on the runner against the repository URL (no drill host is involved). Maps the outcome to
  * an exit code.
  */
+import { CANARY_TAG } from "../../runbooks/lib/canary.js";
 import { DRILL_TAG } from "../../runbooks/lib/share.js";
 import { localSession } from "../hosts/transport/local-session.js";
 import { pruneDrillSnapshots, type PrunePlan } from "../restic/prune.js";
@@ -77,6 +78,7 @@ export async function pruneCommand(flags: PruneFlags, io: Io): Promise<number> {
     const outcome = await pruneDrillSnapshots(restic, {
       tag: DRILL_TAG,
       keepLast,
+      alwaysForget: [CANARY_TAG],
       dryRun: flags.dryRun === true,
     });
     switch (outcome.kind) {

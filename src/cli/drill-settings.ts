@@ -38,6 +38,7 @@ export interface RunFlags {
   sample?: string;
   checkSubset?: string;
   freshSnapshot?: boolean;
+  dwell?: string;
   rtoMinutes?: string;
   rpoMinutes?: string;
   dryRun?: boolean;
@@ -110,6 +111,7 @@ export async function resolveRunSettings(
       healthCheck: flags.healthCheck ?? config.healthCheck,
       sample: positiveInteger("--sample", flags.sample) ?? config.sample,
       checkSubset: flags.checkSubset ?? config.checkSubset,
+      dwell: flags.dwell ?? config.dwell,
     }),
     freshSnapshot: flags.freshSnapshot ?? config.freshSnapshot ?? false,
   };

@@ -20,23 +20,29 @@ export type PruneOutcome =
 
 /**
  * Keeps the newest `keepLast` snapshots carrying `tag` for each set of paths and forgets the other
- * tagged ones; a snapshot without the tag is in neither list.
+ * tagged ones; a snapshot without the tag is in neither list. A tagged snapshot that also carries
+ * one of `alwaysForget` (e.g. a ransomware drill's canary, never a restore point) is always forgotten.
  */
 export function planPrune(
   snapshots: readonly Snapshot[],
   tag: string,
   keepLast: number,
+  alwaysForget: readonly string[] = [],
 ): PrunePlan {
   if (!Number.isInteger(keepLast) || keepLast < 0)
     throw new RangeError("keepLast must be a whole number ≥ 0");
   const groups = new Map<string, Snapshot[]>();
+  const keep: Snapshot[] = [];
+  const forget: Snapshot[] = [];
   for (const s of snapshots) {
     if (!s.tags.includes(tag)) continue;
+    if (s.tags.some((t) => alwaysForget.includes(t))) {
+      forget.push(s);
+      continue;
+    }
     const key = [...s.paths].sort().join("\n");
     appendTo(groups, key, s);
   }
-  const keep: Snapshot[] = [];
-  const forget: Snapshot[] = [];
   for (const group of groups.values()) {
     const newestFirst = [...group].sort((a, b) => b.time.getTime() - a.time.getTime());
     keep.push(...newestFirst.slice(0, keepLast));
@@ -49,12 +55,19 @@ export function planPrune(
 /** Lists the drill snapshots, then (unless a dry run) forgets and prunes what the plan says. */
 export async function pruneDrillSnapshots(
   restic: Restic,
-  options: { readonly tag: string; readonly keepLast: number; readonly dryRun: boolean },
+  options: {
+    readonly tag: string;
+    readonly keepLast: number;
+    readonly dryRun: boolean;
+    /** Tags of drill snapshots forgotten whatever keepLast says. */
+    readonly alwaysForget?: readonly string[];
+  },
 ): Promise<PruneOutcome> {
   const plan = planPrune(
     await restic.snapshots({ tags: [options.tag] }),
     options.tag,
     options.keepLast,
+    options.alwaysForget,
   );
   // Belt and braces: restic's --tag filter and ours agree, or nothing is forgotten.
   if (plan.forget.some((s) => !s.tags.includes(options.tag)))

@@ -310,6 +310,7 @@ describe("stronghold drill (command line)", function () {
         "runbooks:",
         "  flood: { data: relative }",
         "  ransomware: { checkSubset: 9/4 }",
+        "  file-deletion: { dwell: 3 days }",
         "",
       ].join("\n"),
     );
@@ -318,6 +319,9 @@ describe("stronghold drill (command line)", function () {
     expect(bad.stderr).to.include(`${broken}:3: /stackOutputs: conflicts with /repository`);
     expect(bad.stderr).to.include(`${broken}:5: /runbooks/flood: names no known runbook`);
     expect(bad.stderr).to.include(`${broken}:6: /runbooks/ransomware/checkSubset: must be "n/N"`);
+    expect(bad.stderr).to.include(
+      `${broken}:7: /runbooks/file-deletion/dwell: "3 days" is not a duration like 90m, 72h, 5d or 1d12h`,
+    );
   });
 
   it("history with no runs says so", async () => {

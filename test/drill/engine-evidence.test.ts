@@ -210,6 +210,30 @@ describe("drill engine: evidence", function () {
       expect(m.rpo?.achievedSeconds).to.equal(120);
     });
 
+    it("an infection before the detection (dwell time): the RPO runs from the infection's start, the RTO from the detection", () => {
+      const m = computeMetrics({
+        ...base,
+        rpoMinutes: 24 * 60,
+        firstInjectAt: new Date("2026-05-01T10:01:00Z"),
+        facts: [
+          { kind: "disaster", at: new Date("2026-05-01T10:02:00Z") },
+          { kind: "infection", startedAt: new Date("2026-04-26T10:02:00Z") },
+          {
+            kind: "recovery-point",
+            snapshot: { id: "abc", time: new Date("2026-04-26T02:00:00Z") },
+          },
+        ],
+        steps: [passed("inject", "2026-05-01T10:02:00Z"), passed("verify", "2026-05-01T10:05:00Z")],
+      });
+      expect(m.rto?.achievedSeconds).to.equal(180);
+      expect(m.rpo).to.deep.include({ achievedSeconds: 8 * 3600 + 120, met: true });
+      expect(m.rpo?.basis).to.equal(
+        "infection start − time of the last snapshot before it, restored",
+      );
+      expect(m.infectionStartedAt).to.equal("2026-04-26T10:02:00.000Z");
+      expect(m.disasterAt).to.equal("2026-05-01T10:02:00.000Z");
+    });
+
     it("without a disaster there is no RTO, and the RPO is the age of the snapshot at the start", () => {
       const m = computeMetrics({
         ...base,

@@ -22,9 +22,10 @@ const PINNED: Record<string, string[]> = {
     "cleanup remove-scratch cleanup",
   ],
   ransomware: [
-    "preflight clean-snapshot snapshot",
+    "preflight town-snapshot-before-dwell check",
     "preflight pre-infection-manifest check",
     "preflight safeguard-share safeguard",
+    "inject attack-backups inject",
     "inject encrypt-files inject",
     "inject post-infection-snapshot snapshot",
     "recover pick-clean-snapshot check",
@@ -32,7 +33,9 @@ const PINNED: Record<string, string[]> = {
     "recover swap-in-restored restore",
     "verify verify-share verify",
     "verify check-repository verify",
+    "verify backups-withstood-attack verify",
     "cleanup forget-infected-snapshot cleanup",
+    "cleanup remove-canary cleanup",
     "cleanup put-back-original cleanup",
     "cleanup remove-scratch cleanup",
   ],
@@ -94,10 +97,12 @@ describe("drill runbooks: definitions", () => {
       freshSnapshot: false,
       data: "relative/share",
       checkSubset: "7/5",
+      dwell: "3 days",
     });
     expect(bad.ok ? [] : bad.problems.map((p) => `${p.option} ${p.message}`)).to.deep.equal([
       '--data must be an absolute path on the host, got "relative/share"',
       '--check-subset "7/5" is not "n/N" (n ≤ N), "x%" or "auto"',
+      '--dwell "3 days" is not a duration like 90m, 72h, 5d or 1d12h (units s, m, h, d, w)',
     ]);
   });
 

@@ -72,7 +72,8 @@ describe("drill runbooks fail on a broken lab", function () {
       { drill: "file-deletion", failsAt: ["restore-snapshot"], says: ["corrupt data"] },
       {
         drill: "ransomware",
-        extra: ["--check-subset", "100%"],
+        // The lab's one snapshot was taken moments ago: a dwell time of a second puts it before.
+        extra: ["--check-subset", "100%", "--dwell", "1s"],
         failsAt: ["restore-clean-snapshot"],
         says: ["corrupt data"],
       },

@@ -169,6 +169,19 @@ describe("planPrune", () => {
       expect(plan.forget.map((s) => s.id)).to.deep.equal(c.forget);
     });
 
+  it("always forgets the ransomware drill's canaries, whatever --keep-last says; never an untagged one", () => {
+    const canary = "stronghold-drill-canary";
+    const withCanaries = [
+      ...all,
+      snap("c1", 8, [TAG, canary, "stronghold-drill-run=r1"], ["/srv/.stronghold-drill-r1/canary"]),
+      snap("c2", 9, [TAG, canary, "stronghold-drill-run=r2"], ["/srv/.stronghold-drill-r2/canary"]),
+      snap("fake", 10, [canary], ["/srv/.stronghold-drill-r3/canary"]),
+    ];
+    const plan = planPrune(withCanaries, TAG, 10, [canary]);
+    expect(plan.keep.map((s) => s.id)).to.deep.equal(["d1", "d2", "d3", "d4", "other1"]);
+    expect(plan.forget.map((s) => s.id)).to.deep.equal(["c1", "c2"]);
+  });
+
   it("refuses a negative or fractional count", () => {
     expect(() => planPrune(all, TAG, -1)).to.throw(RangeError);
     expect(() => planPrune(all, TAG, 1.5)).to.throw(RangeError);

@@ -2,7 +2,8 @@
  * RTO and RPO achieved, compared with the targets, plus what was restored and verified. RTO runs
  * from the disaster (recorded by a step, or the start of the first inject step) to the end of the
  * last verify step, and only counts when every verify step passed. RPO is the disaster time (the
- * run's start when nothing was injected) minus the time of the town's snapshot recovered from — or
+ * run's start when nothing was injected; the infection's start when the data was compromised before
+ * the disaster was detected) minus the time of the town's snapshot recovered from — or
  * of the town's newest one when the drill restored a snapshot it took itself, which never counts.
  */
 import type { DrillFact } from "../runbook/context.js";
@@ -64,7 +65,9 @@ export function computeMetrics(input: MetricsInput): DrillMetrics {
   const points = facts.flatMap((f) => (f.kind === "recovery-point" ? [f.snapshot] : []));
   const recoveryPoint = points.filter((s) => s.takenByDrill !== true).at(-1);
   const drillSnapshot = points.filter((s) => s.takenByDrill === true).at(-1);
-  const reference = disasterAt ?? input.runStartedAt;
+  const infectionFact = facts.find((f) => f.kind === "infection");
+  const infectedAt = infectionFact?.kind === "infection" ? infectionFact.startedAt : undefined;
+  const reference = infectedAt ?? disasterAt ?? input.runStartedAt;
   const rpo = !input.measuresRpo
     ? undefined
     : recoveryPoint === undefined
@@ -80,11 +83,14 @@ export function computeMetrics(input: MetricsInput): DrillMetrics {
           Math.max(0, (reference.getTime() - recoveryPoint.time.getTime()) / 1000),
           drillSnapshot !== undefined
             ? `${disasterAt === undefined ? "drill start" : "disaster"} − time of the town's newest snapshot (the drill restored its own snapshot, which does not count)`
-            : disasterAt === undefined
-              ? "drill start − time of the newest snapshot"
-              : "disaster − time of the snapshot restored",
+            : infectedAt !== undefined
+              ? "infection start − time of the last snapshot before it, restored"
+              : disasterAt === undefined
+                ? "drill start − time of the newest snapshot"
+                : "disaster − time of the snapshot restored",
         );
 
+  const attack = facts.filter((f) => f.kind === "backup-attack").at(-1);
   let verifiedFiles = 0;
   let verifiedBytes = 0;
   let restoredFiles = 0;
@@ -101,6 +107,7 @@ export function computeMetrics(input: MetricsInput): DrillMetrics {
     }
   }
   return {
+    ...(infectedAt ? { infectionStartedAt: infectedAt.toISOString() } : {}),
     ...(disasterAt ? { disasterAt: disasterAt.toISOString() } : {}),
     ...(recoveredAt && injects ? { recoveredAt: recoveredAt.toISOString() } : {}),
     ...(recoveryPoint
@@ -112,6 +119,9 @@ export function computeMetrics(input: MetricsInput): DrillMetrics {
     ...(rto ? { rto } : {}),
     ...(rpo ? { rpo } : {}),
     verified: { files: verifiedFiles, bytes: verifiedBytes },
+    ...(attack?.kind === "backup-attack"
+      ? { backupAttack: { verdict: attack.verdict, attempts: [...attack.attempts] } }
+      : {}),
     restored: {
       files: restoredFiles,
       bytes: restoredBytes,

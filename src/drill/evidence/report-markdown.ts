@@ -33,6 +33,14 @@ function objectiveRow(name: string, m: TargetMetric | undefined): string {
   return `| ${name} | ${formatDuration(m.targetSeconds)} | ${achieved} | ${result} | ${cell(m.basis)} |`;
 }
 
+const ATTACK_VERDICT = {
+  withstood: "✅ **The backups withstood the attack**: every attempt was refused.",
+  unproven:
+    "⚠️ **Not shown that the backups withstand an attack**: no attempt destroyed the canary, but some could not be made.",
+  destroyable:
+    "❌ **The backups can be destroyed** from the infected host: an attempt destroyed the canary.",
+} as const;
+
 /** The report text. */
 export function renderMarkdownReport(run: DrillRun): string {
   const out: string[] = [];
@@ -69,7 +77,11 @@ export function renderMarkdownReport(run: DrillRun): string {
     "",
   );
   const facts: string[] = [];
-  if (m.disasterAt) facts.push(`disaster injected at ${m.disasterAt}`);
+  if (m.infectionStartedAt) facts.push(`infection started at ${m.infectionStartedAt}`);
+  if (m.disasterAt)
+    facts.push(
+      `${m.infectionStartedAt ? "detected (disaster)" : "disaster injected"} at ${m.disasterAt}`,
+    );
   if (m.recoveredAt) facts.push(`recovery verified at ${m.recoveredAt}`);
   if (m.drillSnapshot) {
     facts.push(
@@ -92,6 +104,16 @@ export function renderMarkdownReport(run: DrillRun): string {
     `| ${m.verified.files} | ${formatBytes(m.verified.bytes)} | ${m.restored.files} | ${formatBytes(m.restored.bytes)} | ${formatDuration(m.restored.seconds)} | ${m.restored.bytesPerSecond === undefined ? "—" : `${formatBytes(m.restored.bytesPerSecond)}/s`} |`,
     "",
   );
+
+  if (m.backupAttack) {
+    out.push("## Attack on the backups", "");
+    out.push(
+      `${ATTACK_VERDICT[m.backupAttack.verdict]} Each attempt was aimed at a canary snapshot the drill wrote, with the restic credentials of the infected host:`,
+      "",
+    );
+    for (const a of m.backupAttack.attempts) out.push(`- ${escapeInline(a)}`);
+    out.push("");
+  }
 
   out.push("## Targets", "");
   out.push(

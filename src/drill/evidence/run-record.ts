@@ -47,6 +47,8 @@ export interface TargetMetric {
 
 /** What a run measured, against the targets. */
 export interface DrillMetrics {
+  /** When the data was compromised, before the disaster was detected (ransomware's dwell time). */
+  readonly infectionStartedAt?: string;
   readonly disasterAt?: string;
   readonly recoveredAt?: string;
   readonly recoveryPoint?: { readonly snapshot: string; readonly time: string };
@@ -54,9 +56,14 @@ export interface DrillMetrics {
   readonly drillSnapshot?: { readonly snapshot: string; readonly time: string };
   /** Disaster injected → recovery verified; absent for a drill that injects nothing. */
   readonly rto?: TargetMetric;
-  /** Disaster time (or the run's start) − time of the snapshot recovered from. */
+  /** Infection start, else disaster time (or the run's start) − time of the snapshot recovered from. */
   readonly rpo?: TargetMetric;
   readonly verified: { readonly files: number; readonly bytes: number };
+  /** The attack on the backups, when the drill made one: its verdict and each attempt. */
+  readonly backupAttack?: {
+    readonly verdict: "withstood" | "unproven" | "destroyable";
+    readonly attempts: readonly string[];
+  };
   readonly restored: {
     readonly files: number;
     readonly bytes: number;

@@ -8,7 +8,7 @@ import { Type, type Static } from "@sinclair/typebox";
 import type { InputProblem } from "../../documents/input-problem.js";
 import { loadValidated } from "../../documents/ajv.js";
 import { lineOf } from "../../documents/locate.js";
-import { validCheckSubset } from "../runbook/settings.js";
+import { durationProblem, parseDuration, validCheckSubset } from "../runbook/settings.js";
 
 const Text = (description: string) => Type.String({ minLength: 1, maxLength: 4096, description });
 const Minutes = (description: string) =>
@@ -42,6 +42,9 @@ const Overrides = {
   ),
   freshSnapshot: Type.Optional(
     Type.Boolean({ description: "Take a snapshot at preflight instead of using the newest one." }),
+  ),
+  dwell: Type.Optional(
+    Text('ransomware: how long before detection the infection started, e.g. "72h" or "5d".'),
   ),
   rtoMinutes: Type.Optional(Minutes("Recovery time objective, in minutes.")),
   rpoMinutes: Type.Optional(Minutes("Recovery point objective, in minutes.")),
@@ -95,6 +98,7 @@ export interface DrillConfigValues {
   readonly sample?: number;
   readonly checkSubset?: string;
   readonly freshSnapshot?: boolean;
+  readonly dwell?: string;
   readonly rtoMinutes?: number;
   readonly rpoMinutes?: number;
 }
@@ -132,6 +136,8 @@ export async function loadDrillConfig(
   for (const [base, section] of sections) {
     if (section.checkSubset !== undefined && !validCheckSubset(section.checkSubset))
       at(`${base}/checkSubset`, 'must be "n/N" (n ≤ N), "x%" or "auto"');
+    if (section.dwell !== undefined && parseDuration(section.dwell) === undefined)
+      at(`${base}/dwell`, durationProblem(section.dwell));
     for (const key of ["data", "restoreTo", "drPasswordFile"] as const) {
       const value = section[key];
       if (value !== undefined && !value.startsWith("/"))
@@ -159,6 +165,7 @@ export async function loadDrillConfig(
       sample: pick("sample"),
       checkSubset: pick("checkSubset"),
       freshSnapshot: pick("freshSnapshot"),
+      dwell: pick("dwell"),
       rtoMinutes: pick("rtoMinutes"),
       rpoMinutes: pick("rpoMinutes"),
     }),

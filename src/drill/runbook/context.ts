@@ -11,6 +11,7 @@ import type {
   SnapshotNode,
   TreeNode,
 } from "../../restic/restic.js";
+import type { TamperAction, TamperOutcome } from "../../restic/backend-files.js";
 import type { Manifest, ManifestOptions } from "../manifest/manifest.js";
 import type { ExecOptions, ExecResult, HostSession } from "../../hosts/transport/session.js";
 
@@ -47,6 +48,11 @@ export type DrillFact =
   /** The disaster happened now (otherwise: when the first inject step started). */
   | { readonly kind: "disaster"; readonly at: Date }
   /**
+   * The data was compromised from this time on, before the disaster was detected (ransomware's
+   * dwell time): the RPO is measured from here, the RTO still from the disaster.
+   */
+  | { readonly kind: "infection"; readonly startedAt: Date }
+  /**
    * The snapshot recovered from, or the town's newest when the drill restores its own: the RPO is
    * measured to the time of the last one the town's backup job took (never one a drill took).
    */
@@ -57,7 +63,13 @@ export type DrillFact =
       readonly bytes: number;
       readonly seconds: number;
     }
-  | { readonly kind: "verified"; readonly files: number; readonly bytes: number };
+  | { readonly kind: "verified"; readonly files: number; readonly bytes: number }
+  /** What became of an attack on the backups (the ransomware drill's canary): one line per attempt. */
+  | {
+      readonly kind: "backup-attack";
+      readonly verdict: "withstood" | "unproven" | "destroyable";
+      readonly attempts: readonly string[];
+    };
 
 /** Changes to files on a target, each path checked against the step's declared paths and, on the host, against the sandbox after resolving symbolic links. */
 export interface FencedFiles {
@@ -107,6 +119,13 @@ export interface DrillRestic {
   ): Promise<{ files: number; bytes: number; durationSeconds: number }>;
   /** Forgets a snapshot taken by this run (any other is refused). */
   forget(snapshotId: string): Promise<void>;
+  /** `restic forget --prune` of snapshots taken by this run (any other is refused). */
+  forgetAndPrune(snapshotIds: readonly string[]): Promise<void>;
+  /**
+   * Deletes or overwrites the file of a snapshot taken by this run straight in the repository's
+   * storage, without restic, as an attacker holding the credentials would (any other is refused).
+   */
+  tamperSnapshotFile(snapshotId: string, action: TamperAction): Promise<TamperOutcome>;
 }
 
 /** Restic's methods a DrillRestic passes through unchanged. */

@@ -19,6 +19,8 @@ export interface DrillOptions {
   readonly checkSubset?: string;
   /** Take a snapshot at preflight instead of using the newest one. */
   readonly freshSnapshot: boolean;
+  /** ransomware: how long before detection the infection started ("72h", "5d"). */
+  readonly dwell?: string;
 }
 
 /** A setting that cannot be used: which option, and what is wrong with it. */
@@ -64,6 +66,16 @@ export class SettingsReader {
     return value;
   }
 
+  /** An optional duration ("90m", "72h", "5d", "1d12h"), in milliseconds; `fallback` when absent. */
+  duration(option: string, value: string | undefined, fallback: string): number {
+    const ms = parseDuration(value ?? fallback);
+    if (ms === undefined) {
+      this.problems.push({ option, message: durationProblem(value ?? fallback) });
+      return 0;
+    }
+    return ms;
+  }
+
   problem(option: string, message: string): void {
     this.problems.push({ option, message });
   }
@@ -83,4 +95,52 @@ export function validCheckSubset(value: string): boolean {
   if (!SUBSET.test(value)) return false;
   const fraction = /^(\d+)\/(\d+)$/.exec(value);
   return fraction === null || Number(fraction[1]) <= Number(fraction[2]);
+}
+
+const DURATION_UNITS: Readonly<Record<string, number>> = {
+  s: 1_000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
+const DURATION = /^(?:\d+(?:\.\d+)?[smhdw])+$/;
+/** The longest duration a setting takes: a year. */
+export const MAX_DURATION_MS = 366 * 86_400_000;
+
+/**
+ * A duration such as "45m", "72h", "5d" or "1d12h" in milliseconds (units s, m, h, d, w), or
+ * undefined when it is not one or exceeds a year.
+ */
+export function parseDuration(text: string): number | undefined {
+  const value = text.trim();
+  if (!DURATION.test(value)) return undefined;
+  let ms = 0;
+  for (const [, n, unit] of value.matchAll(/(\d+(?:\.\d+)?)([smhdw])/g))
+    ms += Number(n) * DURATION_UNITS[unit!]!;
+  return ms <= MAX_DURATION_MS ? Math.round(ms) : undefined;
+}
+
+/** Why a text is not a duration, for a setting problem. */
+export function durationProblem(text: string): string {
+  return DURATION.test(text.trim())
+    ? `"${text}" is longer than a year`
+    : `"${text}" is not a duration like 90m, 72h, 5d or 1d12h (units s, m, h, d, w)`;
+}
+
+/** A duration for people: "5d", "72h", "1d 12h", "90m". */
+export function formatDwell(ms: number): string {
+  const parts: string[] = [];
+  let rest = Math.round(ms / 1000);
+  for (const [unit, seconds] of [
+    ["d", 86_400],
+    ["h", 3_600],
+    ["m", 60],
+    ["s", 1],
+  ] as const) {
+    const n = Math.floor(rest / seconds);
+    if (n > 0) parts.push(`${n}${unit}`);
+    rest -= n * seconds;
+  }
+  return parts.length === 0 ? "0s" : parts.join(" ");
 }

@@ -4,6 +4,7 @@
  * host declared lost; restic and file changes fenced to what the step declared.
  */
 import { Restic } from "../../restic/restic.js";
+import { tamperCommand, tamperOutcome } from "../../restic/backend-files.js";
 import type { RepositoryLocation } from "../../restic/repository.js";
 import type { Secret } from "../../support/secret.js";
 import type { InventoryHost } from "../../hosts/inventory.js";
@@ -49,6 +50,9 @@ export interface DrillHostInput {
   /** Called when the step first uses the host (to stop its commands on interrupt). */
   readonly onUse: (host: InventoryHost) => void;
 }
+
+/** A direct change to the repository's storage is one small request. */
+const TAMPER_TIMEOUT_MS = 60_000;
 
 function abortReason(signal: AbortSignal): string {
   return typeof signal.reason === "string" ? signal.reason : "stopped";
@@ -127,6 +131,16 @@ export function drillHost(input: DrillHostInput): DrillHost {
       );
   };
 
+  const onlyOurs = (snapshotId: string, what: string): void => {
+    const ours = [...input.taken].some(
+      (id) => id.startsWith(snapshotId) || snapshotId.startsWith(id),
+    );
+    if (!ours)
+      throw new FencingError(
+        `step ${step} may not ${what} snapshot ${snapshotId}: a drill ${what === "forget" ? "forgets" : "changes"} only the snapshots it took`,
+      );
+  };
+
   const restic = (own?: OwnCredentials): DrillRestic => {
     const backup = input.backup;
     // The host's own password file (and its own cloud keys, read by restic there): nothing
@@ -178,14 +192,25 @@ export function drillHost(input: DrillHostInput): DrillHost {
         return r.restore(snapshotId, target, options);
       },
       forget: async (snapshotId) => {
-        const ours = [...input.taken].some(
-          (id) => id.startsWith(snapshotId) || snapshotId.startsWith(id),
-        );
-        if (!ours)
-          throw new FencingError(
-            `step ${step} may not forget snapshot ${snapshotId}: a drill forgets only the snapshots it took`,
-          );
+        onlyOurs(snapshotId, "forget");
         await r.forget(snapshotId);
+      },
+      forgetAndPrune: async (snapshotIds) => {
+        for (const id of snapshotIds) onlyOurs(id, "forget and prune");
+        await r.forgetAndPrune(snapshotIds);
+      },
+      tamperSnapshotFile: async (snapshotId, action) => {
+        onlyOurs(snapshotId, `${action} the file of`);
+        const command = tamperCommand(repository, snapshotId, action);
+        if ("unsupported" in command) return { kind: "unsupported", detail: command.unsupported };
+        const result = await exec(
+          command.argv,
+          { stdin: command.stdin, label: command.label, timeoutMs: TAMPER_TIMEOUT_MS },
+          true,
+        );
+        if (result.timedOut)
+          return { kind: "failed", detail: `no answer within ${TAMPER_TIMEOUT_MS / 1000} s` };
+        return tamperOutcome(repository, action, result);
       },
     };
   };
