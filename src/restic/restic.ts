@@ -631,6 +631,21 @@ export class Restic {
     return { ok: false, errors: errors.length > 0 ? errors : [failure.message], ...subset };
   }
 
+  /**
+   * What restoring these snapshots writes (`restic stats --mode restore-size`): files and bytes,
+   * each snapshot counted in full.
+   */
+  async restoreSize(snapshotIds: readonly string[]): Promise<{ files: number; bytes: number }> {
+    const run = await this.#ok(
+      ["stats", "--json", "--mode", "restore-size", ...snapshotIds],
+      "stats",
+    );
+    const json = run.stdout.split("\n").find((l) => l.startsWith("{"));
+    if (json === undefined) throw new ResticError("failed", "restic stats printed no JSON");
+    const stats = JSON.parse(json) as { total_size?: number; total_file_count?: number };
+    return { files: Number(stats.total_file_count ?? 0), bytes: Number(stats.total_size ?? 0) };
+  }
+
   /** Forgets one snapshot (an append-only repository refuses: ResticError "append-only-refused"). */
   async forget(snapshotId: string): Promise<void> {
     await this.#ok(["forget", snapshotId], "forget", { watchRefusal: true });

@@ -65,6 +65,7 @@ describe("stronghold drill (command line)", function () {
       "ransomware",
       "site-loss",
       "backup-integrity",
+      "restore-test",
     ]);
   });
 
@@ -86,7 +87,7 @@ describe("stronghold drill (command line)", function () {
       const result = await drillCli(args);
       expect(result.code).to.equal(2);
       expect(result.stderr).to.include(
-        'stronghold: no runbook "flood": choose one of file-deletion, ransomware, site-loss, backup-integrity',
+        'stronghold: no runbook "flood": choose one of file-deletion, ransomware, site-loss, backup-integrity, restore-test',
       );
     }
   });

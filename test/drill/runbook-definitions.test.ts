@@ -58,6 +58,14 @@ const PINNED: Record<string, string[]> = {
     "verify verify-sample verify",
     "cleanup remove-scratch cleanup",
   ],
+  "restore-test": [
+    "preflight newest-snapshot check",
+    "recover restore-copy restore",
+    "verify verify-against-snapshot verify",
+    "verify health-check health",
+    "verify full-restore-estimate check",
+    "cleanup remove-copy cleanup",
+  ],
 };
 
 const inventory = inventoryOf(
@@ -66,8 +74,15 @@ const inventory = inventoryOf(
 );
 const repository = { kind: "local" as const, path: "/srv/backup/repo" };
 
+/** Each path a planned step may change, as "host:path,path". */
+function touchedBy(plan: {
+  steps: readonly { touches: readonly { host: string; paths: readonly string[] }[] }[];
+}): string[] {
+  return plan.steps.flatMap((s) => s.touches.map((t) => `${t.host}:${t.paths.join(",")}`));
+}
+
 describe("drill runbooks: definitions", () => {
-  it("registers the four drills", () => {
+  it("registers the five drills", () => {
     expect(RUNBOOKS.map((r) => r.meta.id)).to.deep.equal(Object.keys(PINNED));
     expect(findRunbook("nope")).to.equal(undefined);
   });
@@ -92,6 +107,7 @@ describe("drill runbooks: definitions", () => {
       ransomware: ["--data"],
       "site-loss": ["--data", "--dr-password-file", "--health-check"],
       "backup-integrity": ["--data"],
+      "restore-test": ["--data"],
     });
     const bad = findRunbook("ransomware")!.settings({
       freshSnapshot: false,
@@ -136,6 +152,24 @@ describe("drill runbooks: definitions", () => {
       );
   });
 
+  it("restore-test touches only the drill host's sandbox, never the production share", () => {
+    const planned = planDrill({
+      runbook: findRunbook("restore-test")!,
+      inventory,
+      options: { freshSnapshot: false, data: "/srv/share" },
+      repository,
+      runId: "r1",
+    });
+    if (!planned.ok) throw new Error(JSON.stringify(planned));
+    const touched = touchedBy(planned.plan);
+    expect(touched).to.deep.equal([
+      "dr01:/srv/drill/dr01/restore-test-r1,/srv/drill/dr01/restore-test-r1.from-snapshot",
+      "dr01:/srv/drill/dr01/restore-test-r1,/srv/drill/dr01/restore-test-r1.from-snapshot",
+    ]);
+    const hosts = new Set(planned.plan.steps.flatMap((s) => s.commands.map((c) => c.host)));
+    expect([...hosts]).to.deep.equal(["dr01"]);
+  });
+
   it("site-loss never changes the primary and restores into the DR host's sandbox", () => {
     const planned = planDrill({
       runbook: findRunbook("site-loss")!,
@@ -153,9 +187,7 @@ describe("drill runbooks: definitions", () => {
       runId: "r1",
     });
     if (!planned.ok) throw new Error(JSON.stringify(planned));
-    const touched = planned.plan.steps.flatMap((s) =>
-      s.touches.map((t) => `${t.host}:${t.paths.join(",")}`),
-    );
+    const touched = touchedBy(planned.plan);
     expect(touched).to.deep.equal([
       "dr01:/srv/drill/dr01/site-loss-r1,/srv/drill/dr01/site-loss-r1.from-snapshot",
       "dr01:/srv/drill/dr01/site-loss-r1,/srv/drill/dr01/site-loss-r1.from-snapshot",

@@ -109,6 +109,8 @@ export interface DrillRestic {
   ls(snapshotId: string): Promise<SnapshotNode[]>;
   /** One tree blob: a folder as the snapshot stored it, with link targets and link counts. */
   tree(treeId: string): Promise<TreeNode[]>;
+  /** Files and bytes restoring these snapshots writes. */
+  restoreSize(snapshotIds: readonly string[]): Promise<{ files: number; bytes: number }>;
   backup(dir: string, options?: { tags?: string[] }): Promise<BackupSummary>;
   check(options?: { readDataSubset?: string }): Promise<CheckResult>;
   /** Restores into a path inside the step's declared paths (`verify`: restic reads it back against the blob hashes). */
@@ -131,7 +133,7 @@ export interface DrillRestic {
 /** Restic's methods a DrillRestic passes through unchanged. */
 export type ResticPassThrough = Pick<
   Restic,
-  "version" | "snapshots" | "snapshotBefore" | "ls" | "tree" | "check" | "repositoryLabel"
+  "version" | "snapshots" | "snapshotBefore" | "ls" | "tree" | "restoreSize" | "check" | "repositoryLabel"
 >;
 
 /** A host's own credentials for the offsite repository, as it holds them. */

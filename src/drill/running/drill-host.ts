@@ -176,6 +176,7 @@ export function drillHost(input: DrillHostInput): DrillHost {
       snapshotBefore: (instant, options) => r.snapshotBefore(instant, options),
       ls: (id) => r.ls(id),
       tree: (id) => r.tree(id),
+      restoreSize: (ids) => r.restoreSize(ids),
       check: (options) => r.check(options),
       backup: async (dir, options) => {
         const summary = await r.backup(dir, options);
