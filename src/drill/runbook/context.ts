@@ -133,7 +133,14 @@ export interface DrillRestic {
 /** Restic's methods a DrillRestic passes through unchanged. */
 export type ResticPassThrough = Pick<
   Restic,
-  "version" | "snapshots" | "snapshotBefore" | "ls" | "tree" | "restoreSize" | "check" | "repositoryLabel"
+  | "version"
+  | "snapshots"
+  | "snapshotBefore"
+  | "ls"
+  | "tree"
+  | "restoreSize"
+  | "check"
+  | "repositoryLabel"
 >;
 
 /** A host's own credentials for the offsite repository, as it holds them. */
