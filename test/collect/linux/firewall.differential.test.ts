@@ -84,9 +84,13 @@ const CONDITIONS: readonly Condition[] = [
 ];
 
 function rule(g: Gen, targets: readonly string[], allowGoto: boolean): Rule {
-  const conditions = g.chance(0.45)
+  // Distinct conditions, at most one on the input interface: iptables refuses a repeated -i or -s.
+  const picked = g.chance(0.45)
     ? []
     : Array.from({ length: g.int(1, 2) }, () => g.pick(CONDITIONS));
+  const conditions = [...new Set(picked)].filter(
+    (k, _, all) => !(k === "not-iif-lo" && all.includes("iif-lo")),
+  );
   const kinds = ["accept", "accept", "drop", "reject", "continue", "return"] as const;
   let verdict: Verdict = { kind: g.pick(kinds) };
   if (targets.length > 0 && g.chance(0.25)) {
@@ -242,6 +246,14 @@ const NFT_CONDITION: Record<Condition, Record<string, unknown>> = {
   },
   limit: { limit: { rate: 10, burst: 5, per: "second" } },
 };
+/** In an ip6 table the address match is IPv6's. */
+const NFT_SADDR6 = {
+  match: {
+    op: "==",
+    left: { payload: { protocol: "ip6", field: "saddr" } },
+    right: { prefix: { addr: "fd00::", len: 8 } },
+  },
+};
 const NFT_CONDITION_TEXT: Record<Condition, string> = {
   "ct-established": "ct state established,related",
   "ct-invalid": "ct state invalid",
@@ -288,7 +300,9 @@ function nftJson(tables: readonly Table[]): string {
       for (const r of c.rules) {
         const verdict = nftVerdictJson(r.verdict);
         const expr = [
-          ...r.conditions.map((k) => NFT_CONDITION[k]),
+          ...r.conditions.map((k) =>
+            k === "saddr" && t.family === "ip6" ? NFT_SADDR6 : NFT_CONDITION[k],
+          ),
           ...(r.counter ? [{ counter: { packets: 0, bytes: 0 } }] : []),
           ...(r.log ? [{ log: { prefix: "fw: " } }] : []),
           ...(verdict ? [verdict] : []),
@@ -327,7 +341,9 @@ function nftText(tables: readonly Table[]): string {
           : [];
         const rules = c.rules.map((r) =>
           [
-            ...r.conditions.map((k) => NFT_CONDITION_TEXT[k]),
+            ...r.conditions.map((k) =>
+              k === "saddr" && t.family === "ip6" ? "ip6 saddr fd00::/8" : NFT_CONDITION_TEXT[k],
+            ),
             r.counter ? "counter packets 0 bytes 0" : "",
             r.log ? 'log prefix "fw: "' : "",
             verdictText(r.verdict),
@@ -355,7 +371,8 @@ const IPT_CONDITION: Record<Condition, string | [string, string]> = {
   limit: "-m limit --limit 10/sec --limit-burst 5",
 };
 
-function iptablesText(table: Table): string {
+/** `iptables -S` lines, or the same rules as `iptables-save` writes them (for iptables-restore). */
+function iptablesText(table: Table, format: "-S" | "save" = "-S"): string {
   const condition = (k: Condition) => {
     const text = IPT_CONDITION[k];
     return typeof text === "string" ? text : text[table.family === "ip6" ? 1 : 0];
@@ -367,7 +384,7 @@ function iptablesText(table: Table): string {
       case "return":
         return `-j ${v.kind.toUpperCase()}`;
       case "reject":
-        return "-j REJECT --reject-with icmp-port-unreachable";
+        return `-j REJECT --reject-with icmp${table.family === "ip6" ? "6" : ""}-port-unreachable`;
       case "jump":
         return `-j ${v.target}`;
       case "goto":
@@ -376,8 +393,11 @@ function iptablesText(table: Table): string {
         return "";
     }
   };
-  const out: string[] = [];
-  for (const c of table.chains) out.push(c.base ? `-P ${c.name} ${c.base.policy}` : `-N ${c.name}`);
+  const out: string[] = format === "save" ? ["*filter"] : [];
+  for (const c of table.chains) {
+    if (format === "save") out.push(`:${c.name} ${c.base?.policy ?? "-"} [0:0]`);
+    else out.push(c.base ? `-P ${c.name} ${c.base.policy}` : `-N ${c.name}`);
+  }
   for (const c of table.chains) {
     for (const r of c.rules) {
       // iptables prints a LOG rule on its own: a rule has one target.
@@ -394,6 +414,7 @@ function iptablesText(table: Table): string {
       );
     }
   }
+  if (format === "save") out.push("COMMIT");
   return out.join("\n") + "\n";
 }
 
