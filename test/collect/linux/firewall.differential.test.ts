@@ -5,7 +5,9 @@
  * the parser's verdict (parseFirewall, no ufw or firewalld) compared with a small reference model
  * that works on the generated structure, never on the text. fast-check is not installed here, so
  * the generator is a seeded PRNG (mulberry32); a mismatch prints the seed, the case number and the
- * rules (`nft list ruleset` form for nftables) to replay it.
+ * rules (`nft list ruleset` form for nftables) to replay it. A smaller sample goes through the
+ * real tools: loaded into a network namespace's kernel with `nft -f` / `iptables-restore` and read
+ * back with `nft -j list ruleset` / `iptables -S`, so the generated text is known to be realistic.
  *
  * The model's question: is a packet that matches none of the rules' conditions dropped, for IPv4
  * and for IPv6 alike? It deliberately leaves out: which packets the conditions match (a
@@ -15,6 +17,11 @@
  * other than filter (raw, mangle), and whether the host has IPv6 at all.
  */
 import { expect } from "chai";
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { parseFirewall } from "../../../src/collect/linux/firewall.js";
 import { MISSING, out } from "../../fixtures/linux/transcripts.js";
 
@@ -158,7 +165,8 @@ function iptablesRuleset(g: Gen, family: "ip" | "ip6"): Table {
   const others: Chain[] = ["FORWARD", "OUTPUT"].map((name) => ({
     name,
     base: { hook: name.toLowerCase(), prio: 0, policy: g.pick(["ACCEPT", "DROP"]) },
-    rules: g.chance(0.3) ? [rule(g, [], false)] : [],
+    // No interface matches here: iptables refuses -i in OUTPUT.
+    rules: g.chance(0.3) ? [{ ...rule(g, [], false), conditions: [] }] : [],
   }));
   return { family, name: "filter", chains: [input, ...others, ...regular] };
 }
@@ -425,6 +433,8 @@ function expectBalanced(denies: number): void {
   expect(denies, "cases the model calls default deny").to.be.within(CASES * 0.15, CASES * 0.85);
 }
 
+const run = promisify(execFile);
+
 /** No other firewall tool on the host: the verdict is the kernel ruleset's alone. */
 const NONE = {
   nft: MISSING,
@@ -474,5 +484,90 @@ describe("firewall parser against a reference model (differential)", function ()
       }
     }
     expectBalanced(denies);
+  });
+
+  /**
+   * The same comparison through the real tools: each generated rule set is loaded into the kernel
+   * of a fresh network namespace (`unshare -rn`, no root needed) with `nft -f` or
+   * `iptables-restore`, read back the way the probes read it, and given to the parser. This
+   * checks that the generated JSON and -S text above look like what nft and iptables print.
+   */
+  describe("through nft and iptables in a network namespace", function () {
+    const REAL_CASES = Number(process.env.STRONGHOLD_PROPERTY_REAL_CASES ?? 80);
+    let dir = "";
+    before(async () => {
+      dir = await mkdtemp(join(tmpdir(), "stronghold-firewall-"));
+    });
+    after(async () => {
+      if (dir !== "") await rm(dir, { recursive: true, force: true });
+    });
+
+    /** Runs a shell script in a new user and network namespace; fails clearly without the tools. */
+    async function inNamespace(script: string): Promise<void> {
+      const file = join(dir, "run.sh");
+      await writeFile(file, `set -e\n${script}`);
+      try {
+        await run("unshare", ["-rn", "sh", file], { maxBuffer: 1 << 26 });
+      } catch (e) {
+        const err = e as { stderr?: string; message: string };
+        expect.fail(
+          `the tools in a network namespace failed (they need nft, iptables and unshare -rn; ` +
+            `npm run setup installs them): ${err.stderr?.trim() || err.message}`,
+        );
+      }
+    }
+
+    it(`nft: ${REAL_CASES} generated rule sets loaded with nft -f (seed ${SEED + 2})`, async () => {
+      const g = new Gen(prng(SEED + 2));
+      const cases = Array.from({ length: REAL_CASES }, () => nftRuleset(g));
+      let script = "";
+      for (const [i, tables] of cases.entries()) {
+        await writeFile(join(dir, `${i}.nft`), nftText(tables) + "\n");
+        script += `nft flush ruleset; nft -f ${dir}/${i}.nft; nft -j list ruleset > ${dir}/${i}.json\n`;
+      }
+      await inNamespace(script);
+      for (const [i, tables] of cases.entries()) {
+        const json = await readFile(join(dir, `${i}.json`), "utf8");
+        const fact = parseFirewall({ ...NONE, nft: out(json) });
+        const expected = modelNft(tables);
+        if (!fact.known || fact.value !== expected) {
+          expect.fail(
+            `seed ${SEED + 2} case ${i}: parser says ${JSON.stringify(fact)}, model says ${String(expected)}\n` +
+              nftText(tables),
+          );
+        }
+      }
+    });
+
+    it(`iptables and ip6tables: ${REAL_CASES} generated rule sets loaded with iptables-restore (seed ${SEED + 3})`, async () => {
+      const g = new Gen(prng(SEED + 3));
+      const cases = Array.from({ length: REAL_CASES }, () => {
+        const v4 = iptablesRuleset(g, "ip");
+        const v6 = g.chance(0.6) ? { ...v4, family: "ip6" as const } : iptablesRuleset(g, "ip6");
+        return [v4, v6] as const;
+      });
+      let script = "";
+      for (const [i, [v4, v6]] of cases.entries()) {
+        await writeFile(join(dir, `${i}.v4`), iptablesText(v4, "save"));
+        await writeFile(join(dir, `${i}.v6`), iptablesText(v6, "save"));
+        script +=
+          `iptables-restore < ${dir}/${i}.v4; ip6tables-restore < ${dir}/${i}.v6\n` +
+          `iptables -S > ${dir}/${i}.s4; ip6tables -S > ${dir}/${i}.s6\n`;
+      }
+      await inNamespace(script);
+      for (const [i, [v4, v6]] of cases.entries()) {
+        const [s4, s6] = await Promise.all(
+          ["s4", "s6"].map((ext) => readFile(join(dir, `${i}.${ext}`), "utf8")),
+        );
+        const fact = parseFirewall({ ...NONE, iptables: out(s4!), ip6tables: out(s6!) });
+        const expected = modelIptables(v4) && modelIptables(v6);
+        if (!fact.known || fact.value !== expected) {
+          expect.fail(
+            `seed ${SEED + 3} case ${i}: parser says ${JSON.stringify(fact)}, model says ${String(expected)}\n` +
+              `iptables -S:\n${s4}ip6tables -S:\n${s6}`,
+          );
+        }
+      }
+    });
   });
 });
