@@ -87,23 +87,36 @@ const NFT_FAMILY_SEES: Readonly<Record<string, readonly string[]>> = {
 };
 /** Statements that neither match nor limit: they leave a rule unconditional. */
 const NFT_PASSIVE = new Set(["counter", "log"]);
+/** iptables-nft's compat statements that are passive too: a comment, a logging target. */
+const XT_PASSIVE = new Set(["match comment", "target LOG", "target NFLOG"]);
+
+function passive(statement: Record<string, unknown>): boolean {
+  const keys = Object.keys(statement);
+  if (keys.length !== 1) return false;
+  const xt = statement.xt as { type?: unknown; name?: unknown } | null | undefined;
+  if (keys[0] === "xt") return XT_PASSIVE.has(`${String(xt?.type)} ${String(xt?.name)}`);
+  return NFT_PASSIVE.has(keys[0]!);
+}
 
 function nftStep(
   expr: readonly Record<string, unknown>[],
   chainKey: (name: string) => string,
 ): Step | undefined {
-  const keys = expr.flatMap((statement) => Object.keys(statement));
-  const verdicts = keys.filter((k) => !NFT_PASSIVE.has(k));
-  if (verdicts.length === 0) return { kind: "continue" };
-  if (verdicts.length > 1) return undefined;
-  const last = expr.at(-1) ?? {};
-  const [key] = verdicts as [string];
+  const active = expr.filter((statement) => !passive(statement));
+  if (active.length === 0) return { kind: "continue" };
+  if (active.length > 1) return undefined;
+  const verdict = active[0]!;
+  const [key, ...more] = Object.keys(verdict);
+  if (key === undefined || more.length > 0) return undefined;
   if (key === "accept") return { kind: "accept" };
   if (key === "drop" || key === "reject") return { kind: "drop" };
+  // iptables-nft writes REJECT as a compat target.
+  const xt = verdict.xt as { type?: unknown; name?: unknown } | null | undefined;
+  if (key === "xt" && xt?.type === "target" && xt.name === "REJECT") return { kind: "drop" };
   if (key === "return") return { kind: "return" };
   if (key === "continue") return { kind: "continue" };
   if (key === "jump" || key === "goto") {
-    const target = (last[key] as { target?: unknown } | null)?.target;
+    const target = (verdict[key] as { target?: unknown } | null)?.target;
     return typeof target === "string" ? { kind: key, target: chainKey(target) } : undefined;
   }
   return undefined;

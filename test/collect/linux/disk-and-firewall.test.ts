@@ -241,6 +241,35 @@ describe("firewall", () => {
       ),
       true,
     ],
+    [
+      "iptables-nft: a commented accept-all (xt comment match) before a drop policy",
+      nft({ hook: "input", policy: "drop" }, [
+        [{ xt: { type: "match", name: "comment" } }, { counter: null }, { accept: null }],
+      ]),
+      false,
+    ],
+    [
+      "iptables-nft: a LOG rule (xt target), then a drop",
+      nft({ hook: "input", policy: "accept" }, [
+        [{ counter: null }, { xt: { type: "target", name: "LOG" } }],
+        [{ counter: null }, { drop: null }],
+      ]),
+      true,
+    ],
+    [
+      "iptables-nft: a final REJECT (xt target)",
+      nft({ hook: "input", policy: "accept" }, [
+        [{ counter: null }, { xt: { type: "target", name: "REJECT" } }],
+      ]),
+      true,
+    ],
+    [
+      "iptables-nft: a drop under a conntrack match (xt match)",
+      nft({ hook: "input", policy: "accept" }, [
+        [{ xt: { type: "match", name: "conntrack" } }, { drop: null }],
+      ]),
+      false,
+    ],
     ["only a forward chain drops", nft({ hook: "forward", policy: "drop" }), false],
     ["an empty ruleset", JSON.stringify({ nftables: [{ metainfo: {} }] }), false],
     ["not JSON", "table inet filter {", undefined],

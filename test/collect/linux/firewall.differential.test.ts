@@ -552,18 +552,22 @@ describe("firewall parser against a reference model (differential)", function ()
         await writeFile(join(dir, `${i}.v6`), iptablesText(v6, "save"));
         script +=
           `iptables-restore < ${dir}/${i}.v4; ip6tables-restore < ${dir}/${i}.v6\n` +
-          `iptables -S > ${dir}/${i}.s4; ip6tables -S > ${dir}/${i}.s6\n`;
+          `iptables -S > ${dir}/${i}.s4; ip6tables -S > ${dir}/${i}.s6\n` +
+          // iptables here is iptables-nft: the same rules are the nft ruleset too.
+          `nft -j list ruleset > ${dir}/${i}.json\n`;
       }
       await inNamespace(script);
       for (const [i, [v4, v6]] of cases.entries()) {
-        const [s4, s6] = await Promise.all(
-          ["s4", "s6"].map((ext) => readFile(join(dir, `${i}.${ext}`), "utf8")),
+        const [s4, s6, json] = await Promise.all(
+          ["s4", "s6", "json"].map((ext) => readFile(join(dir, `${i}.${ext}`), "utf8")),
         );
         const fact = parseFirewall({ ...NONE, iptables: out(s4!), ip6tables: out(s6!) });
+        const viaNft = parseFirewall({ ...NONE, nft: out(json!) });
         const expected = modelIptables(v4) && modelIptables(v6);
-        if (!fact.known || fact.value !== expected) {
+        if (!fact.known || fact.value !== expected || !viaNft.known || viaNft.value !== expected) {
           expect.fail(
-            `seed ${SEED + 3} case ${i}: parser says ${JSON.stringify(fact)}, model says ${String(expected)}\n` +
+            `seed ${SEED + 3} case ${i}: parser says ${JSON.stringify(fact)} from iptables, ` +
+              `${JSON.stringify(viaNft)} from nft, model says ${String(expected)}\n` +
               `iptables -S:\n${s4}ip6tables -S:\n${s6}`,
           );
         }
