@@ -80,11 +80,11 @@ interface NftRule {
 }
 
 /** The IP versions an nftables family's input hook sees. */
-const NFT_FAMILY_SEES: Readonly<Record<string, readonly string[]>> = {
-  inet: ["ipv4", "ipv6"],
-  ip: ["ipv4"],
-  ip6: ["ipv6"],
-};
+const NFT_FAMILY_SEES: ReadonlyMap<unknown, readonly string[]> = new Map([
+  ["inet", ["ipv4", "ipv6"]],
+  ["ip", ["ipv4"]],
+  ["ip6", ["ipv6"]],
+]);
 /** Statements that neither match nor limit: they leave a rule unconditional. */
 const NFT_PASSIVE = new Set(["counter", "log"]);
 /** iptables-nft's compat statements that are passive too: a comment, a logging target. */
@@ -136,10 +136,10 @@ export function nftDropsInput(json: string): boolean | undefined {
   }
   const objects: unknown = (doc as { nftables?: unknown } | null)?.nftables;
   if (!Array.isArray(objects)) return undefined;
-  const entries = objects as readonly { chain?: NftChain; rule?: NftRule }[];
+  const entries = objects as readonly ({ chain?: NftChain; rule?: NftRule } | null)[];
   const key = (family?: string, table?: string, chain?: string) => `${family} ${table} ${chain}`;
   const rules = new Map<string, Step[]>();
-  for (const r of entries.map((o) => o.rule)) {
+  for (const r of entries.map((o) => o?.rule)) {
     if (r === undefined || r === null) continue;
     const k = key(r.family, r.table, r.chain);
     // A jump target is named within the rule's own table.
@@ -149,13 +149,11 @@ export function nftDropsInput(json: string): boolean | undefined {
     rules.set(k, [...(rules.get(k) ?? []), step]);
   }
   const inputs = entries
-    .map((o) => o.chain)
-    .filter(
-      (c): c is NftChain => c?.hook === "input" && NFT_FAMILY_SEES[c.family ?? ""] !== undefined,
-    );
+    .map((o) => o?.chain)
+    .filter((c): c is NftChain => c?.hook === "input" && NFT_FAMILY_SEES.has(c.family));
   return ["ipv4", "ipv6"].every((version) =>
     inputs
-      .filter((c) => NFT_FAMILY_SEES[c.family!]!.includes(version))
+      .filter((c) => NFT_FAMILY_SEES.get(c.family)!.includes(version))
       .some((c) =>
         baseDrops(
           key(c.family, c.table, c.name),

@@ -272,6 +272,27 @@ describe("firewall", () => {
     ],
     ["only a forward chain drops", nft({ hook: "forward", policy: "drop" }), false],
     ["an empty ruleset", JSON.stringify({ nftables: [{ metainfo: {} }] }), false],
+    [
+      "nulls, numbers, a __proto__ family and a loop of jumps",
+      JSON.stringify({
+        nftables: [
+          null,
+          1,
+          { chain: { family: "__proto__", table: "t", name: "x", hook: "input", policy: "drop" } },
+          { chain: { family: "inet", table: "t", name: "input", hook: "input", policy: "accept" } },
+          {
+            rule: {
+              family: "inet",
+              table: "t",
+              chain: "input",
+              expr: [{ jump: { target: "input" } }],
+            },
+          },
+          { rule: { family: "inet", table: "t", chain: "input", expr: "drop" } },
+        ],
+      }),
+      false,
+    ],
     ["not JSON", "table inet filter {", undefined],
   ];
   for (const [what, json, expected] of nftCases) {
