@@ -6,6 +6,9 @@ export const SYSTEM_PACKAGES: readonly string[] = [
   "restic",
   // `rclone serve restic --append-only`: the append-only offsite repository in the drill tests.
   "rclone",
+  // The firewall parser's differential test loads generated rule sets with nft and iptables-restore.
+  "nftables",
+  "iptables",
 ];
 
 /** How to run apt-get: directly as root, through sudo otherwise, or not at all. */

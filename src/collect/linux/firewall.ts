@@ -1,7 +1,9 @@
 /**
- * The host firewall: on when something drops or rejects unsolicited inbound traffic by default —
- * an nftables (IPv4) or iptables input chain with a drop policy or a final unconditional drop/reject rule, ufw active
- * with a deny/reject incoming default, or firewalld running in a zone other than `trusted`.
+ * The host firewall: on when something drops unsolicited inbound traffic by default — a packet
+ * that matches no rule's condition is dropped by an nftables input base chain (for IPv4 and IPv6
+ * alike) or by iptables and ip6tables INPUT (a drop policy, or a drop/reject rule every packet reaches, jumps
+ * followed), ufw is active with a deny/reject incoming default, or firewalld runs in a zone other
+ * than `trusted`.
  */
 import { known, unknown, type Fact } from "../fact.js";
 import { probeFailure, type ProbeOutput } from "../probe-output.js";
@@ -11,11 +13,57 @@ import { keyValues, lines } from "./key-values.js";
 export interface FirewallProbes {
   readonly nft: ProbeOutput | undefined;
   readonly iptables: ProbeOutput | undefined;
+  readonly ip6tables: ProbeOutput | undefined;
   readonly ufw: ProbeOutput | undefined;
   readonly firewalld: ProbeOutput | undefined;
 }
 
 type Verdict = { readonly on: boolean; readonly read: boolean };
+
+/** What a packet that matches no rule's condition meets in a chain; undefined: it falls through. */
+type Outcome = "accept" | "drop" | undefined;
+
+/** A rule's effect on such a packet: its verdict, or nothing when a condition guards it. */
+type Step =
+  | { readonly kind: "accept" | "drop" | "return" | "continue" }
+  | { readonly kind: "jump" | "goto"; readonly target: string };
+
+/**
+ * Follows one chain for a packet no condition matches: the first unconditional accept, drop or
+ * reject decides, a jump returns here when the target falls through, a goto does not.
+ */
+function walk(
+  chain: string,
+  steps: (chain: string) => readonly Step[],
+  stack: readonly string[] = [],
+): Outcome | "return" {
+  if (stack.includes(chain) || stack.length > 32) return undefined;
+  for (const step of steps(chain)) {
+    switch (step.kind) {
+      case "accept":
+      case "drop":
+        return step.kind;
+      case "return":
+        return "return";
+      case "continue":
+        break;
+      case "jump":
+      case "goto": {
+        const outcome = walk(step.target, steps, [...stack, chain]);
+        if (outcome === "accept" || outcome === "drop") return outcome;
+        if (step.kind === "goto") return "return";
+      }
+    }
+  }
+  return undefined;
+}
+
+/** A base chain's end for such a packet: its rules, else its policy. */
+function baseDrops(chain: string, policy: string, steps: (chain: string) => readonly Step[]) {
+  const outcome = walk(chain, steps);
+  if (outcome === "accept" || outcome === "drop") return outcome === "drop";
+  return policy === "drop";
+}
 
 interface NftChain {
   readonly family?: string;
@@ -31,14 +79,53 @@ interface NftRule {
   readonly expr?: readonly Record<string, unknown>[];
 }
 
-/** Families whose input hook sees IPv4: the town's traffic. An ip6-only table leaves it open. */
-const IPV4_FAMILIES = new Set(["ip", "inet"]);
-/** Statements that neither match nor limit: a rule of only these and a verdict is unconditional. */
-const UNCONDITIONAL = new Set(["counter", "log", "drop", "reject"]);
+/** The IP versions an nftables family's input hook sees. */
+const NFT_FAMILY_SEES: ReadonlyMap<unknown, readonly string[]> = new Map([
+  ["inet", ["ipv4", "ipv6"]],
+  ["ip", ["ipv4"]],
+  ["ip6", ["ipv6"]],
+]);
+/** Statements that neither match nor limit: they leave a rule unconditional. */
+const NFT_PASSIVE = new Set(["counter", "log"]);
+/** iptables-nft's compat statements that are passive too: a comment, a logging target. */
+const XT_PASSIVE = new Set(["match comment", "target LOG", "target NFLOG"]);
+
+function passive(statement: Record<string, unknown>): boolean {
+  const keys = Object.keys(statement);
+  if (keys.length !== 1) return false;
+  const xt = statement.xt as { type?: unknown; name?: unknown } | null | undefined;
+  if (keys[0] === "xt") return XT_PASSIVE.has(`${String(xt?.type)} ${String(xt?.name)}`);
+  return NFT_PASSIVE.has(keys[0]!);
+}
+
+function nftStep(
+  expr: readonly Record<string, unknown>[],
+  chainKey: (name: string) => string,
+): Step | undefined {
+  const active = expr.filter((statement) => !passive(statement));
+  if (active.length === 0) return { kind: "continue" };
+  if (active.length > 1) return undefined;
+  const verdict = active[0]!;
+  const [key, ...more] = Object.keys(verdict);
+  if (key === undefined || more.length > 0) return undefined;
+  if (key === "accept") return { kind: "accept" };
+  if (key === "drop" || key === "reject") return { kind: "drop" };
+  // iptables-nft writes REJECT as a compat target.
+  const xt = verdict.xt as { type?: unknown; name?: unknown } | null | undefined;
+  if (key === "xt" && xt?.type === "target" && xt.name === "REJECT") return { kind: "drop" };
+  if (key === "return") return { kind: "return" };
+  if (key === "continue") return { kind: "continue" };
+  if (key === "jump" || key === "goto") {
+    const target = (verdict[key] as { target?: unknown } | null)?.target;
+    return typeof target === "string" ? { kind: key, target: chainKey(target) } : undefined;
+  }
+  return undefined;
+}
 
 /**
- * nft -j: a base chain on the IPv4 input hook that drops by policy, or whose last rule drops or
- * rejects unconditionally (a last rule that drops only telnet is no default deny).
+ * nft -j: whether a packet that matches no rule's condition is dropped by some input base chain,
+ * for IPv4 and for IPv6 alike. Rules are followed in order, jumps and gotos included; a rule with
+ * any condition (a port, an address, a state, a rate limit) neither makes nor breaks default deny.
  */
 export function nftDropsInput(json: string): boolean | undefined {
   let doc: unknown;
@@ -49,32 +136,75 @@ export function nftDropsInput(json: string): boolean | undefined {
   }
   const objects: unknown = (doc as { nftables?: unknown } | null)?.nftables;
   if (!Array.isArray(objects)) return undefined;
-  const entries = objects as readonly { chain?: NftChain; rule?: NftRule }[];
-  const chains = entries
-    .map((o) => o.chain)
-    .filter((c): c is NftChain => c?.hook === "input" && IPV4_FAMILIES.has(c.family ?? ""));
-  const rules = entries.map((o) => o.rule).filter((r): r is NftRule => r !== undefined);
-  return chains.some((c) => {
-    if (c.policy === "drop") return true;
-    const own = rules.filter(
-      (r) => r.family === c.family && r.table === c.table && r.chain === c.name,
-    );
-    const expr = own.at(-1)?.expr ?? [];
-    const last = expr.at(-1);
-    return (
-      last !== undefined &&
-      ("drop" in last || "reject" in last) &&
-      expr.every((statement) => Object.keys(statement).every((k) => UNCONDITIONAL.has(k)))
-    );
-  });
+  const entries = objects as readonly ({ chain?: NftChain; rule?: NftRule } | null)[];
+  const key = (family?: string, table?: string, chain?: string) => `${family} ${table} ${chain}`;
+  const rules = new Map<string, Step[]>();
+  for (const r of entries.map((o) => o?.rule)) {
+    if (r === undefined || r === null) continue;
+    const k = key(r.family, r.table, r.chain);
+    // A jump target is named within the rule's own table.
+    const chainKey = (name: string) => key(r.family, r.table, name);
+    const step = Array.isArray(r.expr) ? nftStep(r.expr, chainKey) : undefined;
+    if (step === undefined) continue;
+    rules.set(k, [...(rules.get(k) ?? []), step]);
+  }
+  const inputs = entries
+    .map((o) => o?.chain)
+    .filter((c): c is NftChain => c?.hook === "input" && NFT_FAMILY_SEES.has(c.family));
+  return ["ipv4", "ipv6"].every((version) =>
+    inputs
+      .filter((c) => NFT_FAMILY_SEES.get(c.family)!.includes(version))
+      .some((c) =>
+        baseDrops(
+          key(c.family, c.table, c.name),
+          c.policy ?? "accept",
+          (chain) => rules.get(chain) ?? [],
+        ),
+      ),
+  );
 }
 
-/** iptables -S INPUT: a DROP policy or a final DROP/REJECT rule. */
+/** Splits an iptables -S line into words, keeping a quoted comment whole. */
+function words(line: string): string[] {
+  return [...line.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+}
+
+/**
+ * iptables -S: whether a packet that matches no rule's condition is dropped in INPUT, by a
+ * DROP/REJECT rule reached by all traffic (jumps and gotos into user chains followed) or by a DROP
+ * policy. Any match before the target (-p, -s, -i, -m conntrack, -m limit, ...) makes a rule
+ * conditional; only a comment does not.
+ */
 export function iptablesDropsInput(text: string): boolean {
-  const rules = lines(text);
-  if (rules.some((r) => /^-P INPUT (DROP|REJECT)\b/.test(r))) return true;
-  const last = rules.filter((r) => r.startsWith("-A INPUT")).at(-1) ?? "";
-  return /-j (DROP|REJECT)\b/.test(last) && !/ -[sdpi] /.test(last.replace(/^-A INPUT/, ""));
+  const policies = new Map<string, string>();
+  const chains = new Map<string, string[][]>();
+  for (const line of lines(text)) {
+    const [option, chain, ...rest] = words(line);
+    if (chain === undefined) continue;
+    if (option === "-P") policies.set(chain, rest[0] ?? "");
+    else if (option === "-N") chains.set(chain, chains.get(chain) ?? []);
+    else if (option === "-A") chains.set(chain, [...(chains.get(chain) ?? []), rest]);
+  }
+  const step = (rule: readonly string[]): Step | undefined => {
+    const at = rule.findIndex((w) => w === "-j" || w === "-g");
+    const target = rule[at + 1];
+    if (at < 0 || target === undefined) return { kind: "continue" };
+    const before = rule.slice(0, at);
+    const comment = before.length === 4 && before.slice(0, 3).join(" ") === "-m comment --comment";
+    if (before.length > 0 && !comment) return undefined;
+    if (target === "ACCEPT") return { kind: "accept" };
+    if (target === "DROP" || target === "REJECT") return { kind: "drop" };
+    if (target === "RETURN") return { kind: "return" };
+    if (chains.has(target)) return { kind: rule[at] === "-g" ? "goto" : "jump", target };
+    return { kind: "continue" };
+  };
+  const steps = (chain: string) =>
+    (chains.get(chain) ?? []).flatMap((rule) => {
+      const s = step(rule);
+      return s === undefined ? [] : [s];
+    });
+  const policy = (policies.get("INPUT") ?? "ACCEPT").toLowerCase();
+  return baseDrops("INPUT", policy === "reject" ? "drop" : policy, steps);
 }
 
 function fromNft(o: ProbeOutput | undefined): Verdict {
@@ -83,9 +213,14 @@ function fromNft(o: ProbeOutput | undefined): Verdict {
   return { on: drops === true, read: drops !== undefined };
 }
 
-function fromIptables(o: ProbeOutput | undefined): Verdict {
-  if (o?.rc !== 0) return { on: false, read: false };
-  return { on: iptablesDropsInput(o.stdout), read: true };
+/** iptables and ip6tables: on when both drop; without ip6tables nothing is shown to filter IPv6. */
+function fromIptables(v4: ProbeOutput | undefined, v6: ProbeOutput | undefined): Verdict {
+  if (v4?.rc !== 0) return { on: false, read: false };
+  const v6Read = v6?.rc === 0;
+  return {
+    on: iptablesDropsInput(v4.stdout) && v6Read && iptablesDropsInput(v6.stdout),
+    read: v6Read || v6 === undefined || v6.rc === 127,
+  };
 }
 
 function fromUfw(o: ProbeOutput | undefined): Verdict {
@@ -118,7 +253,7 @@ function fromFirewalld(o: ProbeOutput | undefined): Verdict {
 export function parseFirewall(p: FirewallProbes): Fact<boolean> {
   const verdicts = [
     fromNft(p.nft),
-    fromIptables(p.iptables),
+    fromIptables(p.iptables, p.ip6tables),
     fromUfw(p.ufw),
     fromFirewalld(p.firewalld),
   ];

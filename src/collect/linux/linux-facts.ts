@@ -86,6 +86,7 @@ export function parseLinuxFacts(sections: Sections, catalog: EdrCatalog): LinuxF
     firewall: parseFirewall({
       nft: s("nft"),
       iptables: s("iptables"),
+      ip6tables: s("ip6tables"),
       ufw: s("ufw"),
       firewalld: s("firewalld"),
     }),

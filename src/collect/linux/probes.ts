@@ -232,9 +232,15 @@ limit dnf -q -C updateinfo list --security`,
   },
   {
     name: "iptables",
-    reads: "iptables -S INPUT",
+    reads: "iptables -S (the filter table's chains, to follow INPUT's jumps)",
     privileged: true,
-    body: `have iptables || return 127; priv iptables -S INPUT`,
+    body: `have iptables || return 127; priv iptables -S`,
+  },
+  {
+    name: "ip6tables",
+    reads: "ip6tables -S (the IPv6 filter table's chains)",
+    privileged: true,
+    body: `have ip6tables || return 127; priv ip6tables -S`,
   },
   {
     name: "ufw",

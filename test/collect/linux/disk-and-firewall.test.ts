@@ -97,13 +97,20 @@ describe("disk encryption", () => {
 });
 
 describe("firewall", () => {
-  const none = { nft: MISSING, iptables: MISSING, ufw: MISSING, firewalld: MISSING };
+  const none = {
+    nft: MISSING,
+    iptables: MISSING,
+    ip6tables: MISSING,
+    ufw: MISSING,
+    firewalld: MISSING,
+  };
 
   it("firewalld's nft ruleset ends its input chain in reject (RHEL sample)", () => {
     expect(nftDropsInput(section("rhel9", "nft").stdout)).to.equal(true);
     const rhel = {
       nft: section("rhel9", "nft"),
       iptables: MISSING,
+      ip6tables: MISSING,
       ufw: MISSING,
       firewalld: section("rhel9", "firewalld"),
     };
@@ -114,35 +121,44 @@ describe("firewall", () => {
     const debian = {
       nft: section("debian12", "nft"),
       iptables: section("debian12", "iptables"),
+      ip6tables: MISSING,
       ufw: section("debian12", "ufw"),
       firewalld: section("debian12", "firewalld"),
     };
     expect(parseFirewall(debian)).to.deep.equal({ known: true, value: false });
   });
 
-  const nft = (chain: object, rules: object[] = [], family = "inet") =>
-    JSON.stringify({
+  /** One input chain and its rules; `deny` a regular chain with `denyRules`, for jumps. */
+  const nft = (chain: object, rules: object[] = [], family = "inet", denyRules: object[] = []) => {
+    const rule = (name: string) => (r: object) => ({
+      rule: { family, table: "filter", chain: name, expr: Array.isArray(r) ? r : [r] },
+    });
+    return JSON.stringify({
       nftables: [
         { chain: { family, table: "filter", name: "input", ...chain } },
-        ...rules.map((rule) => ({
-          rule: {
-            family,
-            table: "filter",
-            chain: "input",
-            expr: Array.isArray(rule) ? rule : [rule],
-          },
-        })),
+        ...(denyRules.length > 0 ? [{ chain: { family, table: "filter", name: "deny" } }] : []),
+        ...rules.map(rule("input")),
+        ...denyRules.map(rule("deny")),
+      ],
+    });
+  };
+  const both = (a: string, b: string) =>
+    JSON.stringify({
+      nftables: [
+        ...(JSON.parse(a) as { nftables: object[] }).nftables,
+        ...(JSON.parse(b) as { nftables: object[] }).nftables,
       ],
     });
   const telnet = {
     match: { op: "==", left: { payload: { protocol: "tcp", field: "dport" } }, right: 23 },
   };
+  const ssh = { match: { ...telnet.match, right: 22 } };
   const nftCases: [string, string, boolean | undefined][] = [
     ["policy drop", nft({ hook: "input", policy: "drop" }), true],
     ["policy accept, nothing else", nft({ hook: "input", policy: "accept" }), false],
     [
-      "policy accept, ends in drop",
-      nft({ hook: "input", policy: "accept" }, [{ accept: null }, { drop: null }]),
+      "policy accept, accepts ssh, ends in drop",
+      nft({ hook: "input", policy: "accept" }, [[ssh, { accept: null }], { drop: null }]),
       true,
     ],
     [
@@ -152,7 +168,10 @@ describe("firewall", () => {
     ],
     [
       "policy accept, last rule drops only telnet",
-      nft({ hook: "input", policy: "accept" }, [{ accept: null }, [telnet, { drop: null }]]),
+      nft({ hook: "input", policy: "accept" }, [
+        [ssh, { accept: null }],
+        [telnet, { drop: null }],
+      ]),
       false,
     ],
     [
@@ -168,12 +187,112 @@ describe("firewall", () => {
       false,
     ],
     [
-      "an ip input chain drops: IPv4 is default deny",
+      "an ip input chain drops: IPv6 is open",
       nft({ hook: "input", policy: "drop" }, [], "ip"),
+      false,
+    ],
+    [
+      "ip and ip6 input chains both drop",
+      both(
+        nft({ hook: "input", policy: "drop" }, [], "ip"),
+        nft({ hook: "input", policy: "drop" }, [], "ip6"),
+      ),
       true,
+    ],
+    [
+      "policy drop after an unconditional accept: nothing is dropped",
+      nft({ hook: "input", policy: "drop" }, [[{ counter: null }, { accept: null }]]),
+      false,
+    ],
+    [
+      "an unconditional drop followed by rules it hides",
+      nft({ hook: "input", policy: "accept" }, [{ drop: null }, [telnet, { accept: null }]]),
+      true,
+    ],
+    [
+      "a jump to a chain that drops everything",
+      nft({ hook: "input", policy: "accept" }, [{ jump: { target: "deny" } }], "inet", [
+        { drop: null },
+      ]),
+      true,
+    ],
+    [
+      "a goto to a chain that falls through to a drop policy",
+      nft({ hook: "input", policy: "drop" }, [{ goto: { target: "deny" } }], "inet", [
+        { counter: null },
+      ]),
+      true,
+    ],
+    [
+      "a jump to a chain that accepts everything, then a drop",
+      nft(
+        { hook: "input", policy: "accept" },
+        [{ jump: { target: "deny" } }, { drop: null }],
+        "inet",
+        [{ accept: null }],
+      ),
+      false,
+    ],
+    [
+      "a drop-policy chain and an accept-policy chain at another priority",
+      both(
+        nft({ hook: "input", policy: "accept", prio: -10 }),
+        nft({ hook: "input", policy: "drop" }).replace(/"filter"/g, '"other"'),
+      ),
+      true,
+    ],
+    [
+      "iptables-nft: a commented accept-all (xt comment match) before a drop policy",
+      nft({ hook: "input", policy: "drop" }, [
+        [{ xt: { type: "match", name: "comment" } }, { counter: null }, { accept: null }],
+      ]),
+      false,
+    ],
+    [
+      "iptables-nft: a LOG rule (xt target), then a drop",
+      nft({ hook: "input", policy: "accept" }, [
+        [{ counter: null }, { xt: { type: "target", name: "LOG" } }],
+        [{ counter: null }, { drop: null }],
+      ]),
+      true,
+    ],
+    [
+      "iptables-nft: a final REJECT (xt target)",
+      nft({ hook: "input", policy: "accept" }, [
+        [{ counter: null }, { xt: { type: "target", name: "REJECT" } }],
+      ]),
+      true,
+    ],
+    [
+      "iptables-nft: a drop under a conntrack match (xt match)",
+      nft({ hook: "input", policy: "accept" }, [
+        [{ xt: { type: "match", name: "conntrack" } }, { drop: null }],
+      ]),
+      false,
     ],
     ["only a forward chain drops", nft({ hook: "forward", policy: "drop" }), false],
     ["an empty ruleset", JSON.stringify({ nftables: [{ metainfo: {} }] }), false],
+    [
+      "nulls, numbers, a __proto__ family and a loop of jumps",
+      JSON.stringify({
+        nftables: [
+          null,
+          1,
+          { chain: { family: "__proto__", table: "t", name: "x", hook: "input", policy: "drop" } },
+          { chain: { family: "inet", table: "t", name: "input", hook: "input", policy: "accept" } },
+          {
+            rule: {
+              family: "inet",
+              table: "t",
+              chain: "input",
+              expr: [{ jump: { target: "input" } }],
+            },
+          },
+          { rule: { family: "inet", table: "t", chain: "input", expr: "drop" } },
+        ],
+      }),
+      false,
+    ],
     ["not JSON", "table inet filter {", undefined],
   ];
   for (const [what, json, expected] of nftCases) {
@@ -193,9 +312,61 @@ describe("firewall", () => {
       false,
     ],
     ["ACCEPT, no rules", "-P INPUT ACCEPT\n", false],
+    [
+      "DROP policy after an unconditional ACCEPT",
+      '-P INPUT DROP\n-A INPUT -m comment --comment "allow all" -j ACCEPT\n',
+      false,
+    ],
+    [
+      "a final DROP of conntrack INVALID only",
+      "-P INPUT ACCEPT\n-A INPUT -m conntrack --ctstate INVALID -j DROP\n",
+      false,
+    ],
+    [
+      "a final DROP under a rate limit",
+      "-P INPUT ACCEPT\n-A INPUT -m limit --limit 10/sec -j DROP\n",
+      false,
+    ],
+    [
+      "a jump to a user chain that ends in DROP",
+      "-P INPUT ACCEPT\n-N deny\n-A INPUT -j deny\n-A deny -p tcp --dport 22 -j ACCEPT\n-A deny -j DROP\n",
+      true,
+    ],
+    [
+      "a jump to a user chain that returns",
+      "-P INPUT ACCEPT\n-N deny\n-A INPUT -j deny\n-A deny -j RETURN\n-A deny -j DROP\n",
+      false,
+    ],
+    [
+      "a final DROP followed by a LOG rule",
+      '-P INPUT ACCEPT\n-A INPUT -j DROP\n-A INPUT -j LOG --log-prefix "late: "\n',
+      true,
+    ],
   ];
   for (const [what, rules, expected] of iptCases) {
     it(`iptables: ${what}`, () => expect(iptablesDropsInput(rules)).to.equal(expected));
+  }
+
+  const ip6Cases: [string, typeof MISSING, typeof MISSING, boolean][] = [
+    ["iptables and ip6tables both drop", out("-P INPUT DROP\n"), out("-P INPUT DROP\n"), true],
+    [
+      "iptables drops, ip6tables accepts: IPv6 is open",
+      out("-P INPUT DROP\n"),
+      out("-P INPUT ACCEPT\n"),
+      false,
+    ],
+    [
+      "iptables drops, no ip6tables: IPv6 is not shown filtered",
+      out("-P INPUT DROP\n"),
+      MISSING,
+      false,
+    ],
+  ];
+  for (const [what, iptables, ip6tables, expected] of ip6Cases) {
+    it(`iptables: ${what}`, () => {
+      const fact = parseFirewall({ ...none, iptables, ip6tables });
+      expect(fact).to.deep.equal({ known: true, value: expected });
+    });
   }
 
   const ufwCases: [string, string, number, boolean][] = [
