@@ -215,5 +215,7 @@ try {
   );
 } finally {
   await sshd?.stop();
-  rmSync(work, { recursive: true, force: true });
+  // BENCH_KEEP=1 keeps the drills' evidence (journal.jsonl, report.md) for a closer look.
+  if (process.env.BENCH_KEEP === "1") console.warn(`evidence kept in ${work}`);
+  else rmSync(work, { recursive: true, force: true });
 }
