@@ -40,6 +40,25 @@ const sizes = positiveIntegers(process.argv[2], "1000,10000", "file counts (comm
 const avgKiB = positiveIntegers(process.argv[3], "20", "the average file size in KiB")[0]!;
 const runs = positiveIntegers(process.argv[4], "1", "the number of runs")[0]!;
 const FILES_PER_FOLDER = 40;
+const BENCH_USER = "stronghold-bench";
+
+/**
+ * Who the drill logs in as: as root, a dedicated system account with /bin/sh (created if missing,
+ * as bench/collect-fleet.ts does), since root's login shell on a developer machine may source a
+ * slow .bashrc on every command sshd starts; otherwise the current user.
+ */
+function loginUser(): string {
+  if (process.getuid?.() !== 0 || process.env.BENCH_LOGIN === "self") return os.userInfo().username;
+  if (spawnSync("id", [BENCH_USER]).status !== 0)
+    for (const argv of [
+      ["useradd", "--system", "--create-home", "--shell", "/bin/sh", BENCH_USER],
+      ["usermod", "-p", "*", BENCH_USER], // unlocked for key logins (sshd with UsePAM no refuses "!")
+    ]) {
+      const r = spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8" });
+      if (r.status !== 0) throw new Error(`${argv.join(" ")}: ${r.stderr}`);
+    }
+  return BENCH_USER;
+}
 
 interface Lab {
   readonly files: number;
@@ -131,7 +150,7 @@ function prepare(files: number): Lab {
   return { ...lab, bytes };
 }
 
-function inventory(dir: string, lab: Lab, sshd: Sshd): string {
+function inventory(dir: string, lab: Lab, sshd: Sshd, user: string): string {
   const file = path.join(dir, `hosts-${lab.files}.yaml`);
   writeFileSync(
     file,
@@ -142,7 +161,7 @@ function inventory(dir: string, lab: Lab, sshd: Sshd): string {
           name: "fs01",
           address: sshd.host,
           port: sshd.port,
-          user: sshd.user,
+          user,
           identityFile: sshd.identityFile,
           knownHostsFile: sshd.knownHostsFile,
           roles: ["file-server"],
@@ -270,6 +289,13 @@ if (!bundleFresh())
 const work = path.join(os.tmpdir(), `stronghold-bench-share-${process.pid}`);
 mkdirSync(work, { recursive: true });
 const sshd = await startSshd();
+const user = loginUser();
+if (user !== sshd.user) {
+  // sshd reads the authorized keys as the user logging in.
+  const sshdDir = path.dirname(sshd.identityFile);
+  sh(labFor(0), "chmod", ["a+rx", sshdDir]);
+  sh(labFor(0), "chmod", ["a+r", path.join(sshdDir, "authorized_keys")]);
+}
 const rows: string[] = [];
 const detail: string[] = [];
 let previous: { files: number; floor: number; drill: number; rss: number } | undefined;
@@ -277,7 +303,9 @@ try {
   for (const files of sizes) {
     const [prepared, lab] = timed(() => prepare(files));
     if (prepared > 1) console.warn(`${files} files: share and snapshot made in ${s(prepared)}`);
-    const hosts = inventory(work, lab, sshd);
+    // The drill works on the share as the account it logs in as, as on a real file server.
+    if (user !== os.userInfo().username) sh(lab, "chown", ["-R", user, lab.dir]);
+    const hosts = inventory(work, lab, sshd, user);
     // Warm the page cache and restic's cache the same way for both sides.
     sh(lab, "sh", [
       "-c",
@@ -313,7 +341,7 @@ try {
     console.warn(`${files} files done: ${rows.at(-1)}`);
   }
   console.log(
-    `Over SSH to a real sshd on 127.0.0.1, average file ${avgKiB} KiB, ${os.availableParallelism()} cores, Node ${process.version}, ${bundleFresh() ? "bundled CLI" : "CLI from sources"}, median of ${runs}, ${new Date().toISOString().slice(0, 10)}\n`,
+    `Over SSH to a real sshd on 127.0.0.1 as ${user}, average file ${avgKiB} KiB, ${os.availableParallelism()} cores, Node ${process.version}, ${bundleFresh() ? "bundled CLI" : "CLI from sources"}, median of ${runs}, ${new Date().toISOString().slice(0, 10)}\n`,
   );
   console.log(
     "| files | data | by hand: `restic restore --include` + `sha256sum -c` | drill: restore + swap + verify | ratio | whole drill | drill peak RSS | growth from the size before | load before |",
