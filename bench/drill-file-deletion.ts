@@ -96,7 +96,7 @@ function inventory(dir: string, sshd: Sshd | undefined): string {
           name: "fs01",
           address: sshd.host,
           port: sshd.port,
-          user: sshd.user,
+          user: login ?? sshd.user,
           identityFile: sshd.identityFile,
           knownHostsFile: sshd.knownHostsFile,
         };
@@ -109,6 +109,20 @@ function inventory(dir: string, sshd: Sshd | undefined): string {
     }),
   );
   return file;
+}
+
+const BENCH_USER = "stronghold-bench";
+
+/** As root, log in as a dedicated account with /bin/sh (as bench/drill-share-size.ts does). */
+function loginUser(): string | undefined {
+  if (process.getuid?.() !== 0 || process.env.BENCH_LOGIN === "self") return undefined;
+  if (spawnSync("id", [BENCH_USER]).status !== 0)
+    for (const argv of [
+      ["useradd", "--system", "--create-home", "--shell", "/bin/sh", BENCH_USER],
+      ["usermod", "-p", "*", BENCH_USER],
+    ])
+      sh(argv[0]!, argv.slice(1));
+  return BENCH_USER;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -132,6 +146,14 @@ if (!bundled)
 prepare();
 const work = mkdtempSync(path.join(os.tmpdir(), "stronghold-bench-drill-"));
 const sshd = transport === "ssh" ? await startSshd() : undefined;
+const login = sshd === undefined ? undefined : loginUser();
+if (sshd !== undefined && login !== undefined) {
+  // sshd reads the authorized keys as the user logging in; the drill works on the share as it.
+  const sshdDir = path.dirname(sshd.identityFile);
+  sh("chmod", ["a+rx", sshdDir]);
+  sh("chmod", ["a+r", path.join(sshdDir, "authorized_keys")]);
+  sh("chown", ["-R", login, lab]);
+}
 try {
   const hosts = inventory(work, sshd);
   // Warm the page cache and restic's cache the same way for both sides.
@@ -196,7 +218,7 @@ try {
   const restoreVerify = median(samples.restore) + median(samples.verify);
   const full = restoreVerify + median(samples.checksum);
   console.log(
-    `${totalMiB} MiB in ${fileCount} files, ${transport} transport, ${os.availableParallelism()} cores, Node ${process.version}, median of ${runs}, load average before: ${os.loadavg()[0]!.toFixed(1)}\n`,
+    `${totalMiB} MiB in ${fileCount} files, ${transport} transport${login === undefined ? "" : ` as ${login}`}, ${os.availableParallelism()} cores, Node ${process.version}, median of ${runs}, load average before: ${os.loadavg()[0]!.toFixed(1)}\n`,
   );
   console.log("| work | seconds | drill ÷ this |");
   console.log("| --- | ---: | ---: |");
@@ -215,5 +237,7 @@ try {
   );
 } finally {
   await sshd?.stop();
-  rmSync(work, { recursive: true, force: true });
+  // BENCH_KEEP=1 keeps the drills' evidence (journal.jsonl, report.md) for a closer look.
+  if (process.env.BENCH_KEEP === "1") console.warn(`evidence kept in ${work}`);
+  else rmSync(work, { recursive: true, force: true });
 }
