@@ -87,6 +87,7 @@ export async function readSnapshotLinks(
   const symlinks: { path: string; target: string }[] = [];
   const unread: string[] = [];
   const inodes = new Map<number, string[]>();
+  const scanned = new Set<string>();
   // Shallow folders first: their trees lie on the way to deeper ones.
   const folders = [...byFolder.keys()].sort(
     (a, b) => parts(a).length - parts(b).length || (a < b ? -1 : 1),
@@ -107,11 +108,19 @@ export async function readSnapshotLinks(
       unread.push(...links);
       continue;
     }
-    for (const n of entries)
-      if (n.type === "file" && n.links > 1 && n.inode !== 0) {
-        const path = rel.length === 0 ? lsName(n.name) : `${folder}/${lsName(n.name)}`;
-        inodes.set(n.inode, [...(inodes.get(n.inode) ?? []), path]);
-      }
+    // Every folder on the way down was read: its files' hard links are known (from the cache).
+    for (let depth = 0; depth <= rel.length; depth++) {
+      const at = rel.slice(0, depth).join("/");
+      if (scanned.has(at)) continue;
+      scanned.add(at);
+      const inFolder =
+        depth === rel.length ? entries : await walker.entriesAt([...base, ...rel.slice(0, depth)]);
+      for (const n of inFolder ?? [])
+        if (n.type === "file" && n.links > 1 && n.inode !== 0) {
+          const path = at === "" ? lsName(n.name) : `${at}/${lsName(n.name)}`;
+          inodes.set(n.inode, [...(inodes.get(n.inode) ?? []), path]);
+        }
+    }
     for (const path of links) {
       const name = posix.basename(path);
       const found = matching(entries, name);
