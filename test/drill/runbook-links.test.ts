@@ -24,16 +24,18 @@ describe("share drills on a share with links (real sshd, restic)", function () {
     await rm(runs, { recursive: true, force: true });
   });
 
+  const linkNotes = async (): Promise<string[]> =>
+    (await journalOf(await lastRun(runs)))
+      .filter((l) => (l.event === "note" || l.event === "warning") && "step" in l)
+      .map((l) => (l as { message: string }).message);
+  const NOTE =
+    "links: 1 symlink(s) with the target the snapshot's tree recorded, 0 with the target they had on the share before the disaster; 1 hard-link group(s) restored as one file";
+
   it("file-deletion passes: the symlink's target as the tree recorded it, the hard links as one file", async () => {
     const result = await drillCli(["run", "file-deletion", ...labArgs(lab, runs)], labEnv(lab));
     expect(result.code, result.stdout + result.stderr).to.equal(0);
     expect(result.stdout).to.include("drill file-deletion PASSED");
-    const notes = (await journalOf(await lastRun(runs)))
-      .filter((l) => (l.event === "note" || l.event === "warning") && "step" in l)
-      .map((l) => (l as { message: string }).message);
-    expect(notes).to.include(
-      "links: 1 symlink(s) with the target the snapshot's tree recorded, 0 with the target they had on the share before the disaster; 1 hard-link group(s) restored as one file",
-    );
+    expect(await linkNotes()).to.include(NOTE);
     // The share is back as it was, links included.
     const share = (path: string) => join(lab.dataDir, ...path.split("/"));
     expect(await readlink(share(SEED_LINKS.symlink.path))).to.equal(SEED_LINKS.symlink.target);
@@ -42,5 +44,14 @@ describe("share drills on a share with links (real sshd, restic)", function () {
       stat(share(SEED_LINKS.hardLink.file)),
     ]);
     expect(a.ino).to.equal(b.ino);
+  });
+
+  it("site-loss passes: the DR host's restore has the link and the hard-link pair the snapshot recorded", async () => {
+    const result = await drillCli(
+      ["run", "site-loss", ...labArgs(lab, runs), "--health-check", "test -L public/budget"],
+      labEnv(lab),
+    );
+    expect(result.code, result.stdout + result.stderr).to.equal(0);
+    expect(await linkNotes()).to.include(NOTE);
   });
 });
