@@ -1,7 +1,8 @@
 /**
  * What a manifest is: every regular file under a root with its relative posix path, size,
- * permission bits and sha256, sorted by path. Built before a disaster and again after recovery,
- * two manifests are compared file by file.
+ * permission bits and sha256, sorted by path, and (unless it is a sample) the tree's symbolic
+ * links with their targets and its hard-link groups. Built before a disaster and again after
+ * recovery, two manifests are compared file by file.
  */
 
 /** One regular file of a manifest. */
