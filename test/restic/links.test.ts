@@ -4,11 +4,13 @@
  */
 import { expect } from "chai";
 import { execFile } from "node:child_process";
-import { link, mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { link, mkdir, mkdtemp, rm, symlink, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { readSnapshotLinks } from "../../src/restic/links.js";
+import { localManifest } from "../../src/drill/manifest/local-manifest.js";
+import { checkRecovery } from "../../src/drill/manifest/recovery-check.js";
 import { Restic, type Snapshot, type SnapshotNode } from "../../src/restic/restic.js";
 import { Secret } from "../../src/support/secret.js";
 import type { InventoryHost } from "../../src/hosts/inventory.js";
@@ -111,5 +113,44 @@ describe("readSnapshotLinks: link targets and hard links from the snapshot's tre
     ]);
     expect(links.collisions).to.deep.equal(["odd"]);
     expect(links.unread).to.deep.equal(["odd/caf\uFFFD", "odd/caf\uFFFD"]);
+  });
+
+  it("a restore whose symlink points elsewhere, or whose hard links came apart, fails checkRecovery", async () => {
+    const target = join(dir, "restored");
+    await run("restic", ["restore", "--quiet", snapshot.id, "--target", target], { env: env() });
+    const restored = join(target, share);
+    const prefix = `${share}/`;
+    const files = nodes
+      .filter((n) => n.type === "file" && n.path.startsWith(prefix))
+      .map((n) => ({
+        path: n.path.slice(prefix.length),
+        size: n.size,
+        mode: n.mode,
+        mtime: Math.floor(n.mtime.getTime() / 1000),
+      }));
+    const links = await readSnapshotLinks(readTree, snapshot.tree, share, nodes);
+    // Names that are not UTF-8 cannot be named back through node:fs strings: leave odd/ out.
+    await run("rm", ["-rf", join(restored, "odd")]);
+    const intact = checkRecovery(files, await localManifest(restored), undefined, links);
+    expect(intact.links).to.deep.include({ hardLinks: { groups: 1, split: [] } });
+    expect(intact.links!.symlinks).to.deep.include({
+      againstTree: 3,
+      missing: ["odd/caf\uFFFD", "odd/caf\uFFFD"],
+      retargeted: [],
+    });
+
+    await unlink(join(restored, "docs", "2026", "minutes"));
+    await symlink("/etc/passwd", join(restored, "docs", "2026", "minutes"));
+    const copy = join(restored, "docs", "minutes (copy).txt");
+    await unlink(copy);
+    await writeFile(copy, "minutes\n");
+    const check = checkRecovery(files, await localManifest(restored), undefined, links);
+    expect(check.ok).to.equal(false);
+    expect(check.links!.symlinks.retargeted).to.deep.equal([
+      "docs/2026/minutes: /etc/passwd → ../minutes.txt",
+    ]);
+    expect(check.links!.hardLinks.split).to.deep.equal([
+      "docs/minutes (copy).txt = docs/minutes.txt",
+    ]);
   });
 });
