@@ -28,6 +28,8 @@ import {
   restoreShare,
   restoredFact,
   snapshotFiles,
+  snapshotLinks,
+  noteLinks,
 } from "./lib/share.js";
 
 interface Settings {
@@ -163,13 +165,19 @@ export const restoreTest = defineRunbook(
     timeoutMs: TIMEOUTS.manifest,
     commands: (p) => [
       { target: "restore", command: p.restic("ls", "--json", "<newest-snapshot>") },
+      {
+        target: "restore",
+        command: p.restic("cat", "blob", "<each tree on the way to a folder holding symlinks>"),
+      },
       { target: "restore", command: `manifest ${copyDir(p)}; compare with the snapshot` },
     ],
     run: async (ctx) => {
       const { snapshotId, inSnapshot } = ctx.data["restore-copy"];
       const host = ctx.host("restore");
-      const recorded = snapshotFiles(await host.restic().ls(snapshotId), inSnapshot);
-      const check = checkRecovery(recorded, await host.manifest(copyDir(ctx)));
+      const nodes = await host.restic().ls(snapshotId);
+      const links = await snapshotLinks(ctx, host.restic(), snapshotId, inSnapshot, nodes);
+      const recorded = snapshotFiles(nodes, inSnapshot);
+      const check = checkRecovery(recorded, await host.manifest(copyDir(ctx)), undefined, links);
       ctx.record({ kind: "verified", files: check.verifiedFiles, bytes: check.verifiedBytes });
       requireRecovery(check, "the restored copy differs from the snapshot");
       if (check.verifiedFiles === 0)
@@ -177,6 +185,7 @@ export const restoreTest = defineRunbook(
       ctx.note(
         `${check.verifiedFiles} files with the snapshot's size, mode and modification time; content checked by restic restore --verify`,
       );
+      noteLinks(ctx, check);
       return { files: check.verifiedFiles, bytes: check.verifiedBytes };
     },
   })

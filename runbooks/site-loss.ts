@@ -28,6 +28,8 @@ import {
   restoreShare,
   restoredFact,
   snapshotFiles,
+  snapshotLinks,
+  noteLinks,
   takeSnapshot,
   topLevelNames,
 } from "./lib/share.js";
@@ -340,6 +342,15 @@ export const siteLoss = defineRunbook(
       { target: "dr", command: drResticCommand(p, "ls", "--json", "<recovery-snapshot>") },
       {
         target: "dr",
+        command: drResticCommand(
+          p,
+          "cat",
+          "blob",
+          "<each tree on the way to a folder holding symlinks>",
+        ),
+      },
+      {
+        target: "dr",
         command: `manifest ${restoreDir(p)}; compare with the snapshot and with pre-disaster-manifest`,
       },
     ],
@@ -347,10 +358,18 @@ export const siteLoss = defineRunbook(
       const preLoss = ctx.data["pre-disaster-manifest"];
       const restored = ctx.data["restore-on-dr"];
       const host = ctx.host("dr");
-      const nodes = await withDrCredentials(ctx, () => drRestic(ctx).ls(restored.snapshotId));
+      const { nodes, links } = await withDrCredentials(ctx, async () => {
+        const restic = drRestic(ctx);
+        const listed = await restic.ls(restored.snapshotId);
+        return {
+          nodes: listed,
+          links: await snapshotLinks(ctx, restic, restored.snapshotId, restored.inSnapshot, listed),
+        };
+      });
       const actual = await host.manifest(restored.target);
       const before = preLoss.kind === "manifest" ? preLoss.manifest : undefined;
-      const check = checkRecovery(snapshotFiles(nodes, restored.inSnapshot), actual, before);
+      const files = snapshotFiles(nodes, restored.inSnapshot);
+      const check = checkRecovery(files, actual, before, links);
       // Counted even when the verdict fails: the report shows how much was intact.
       ctx.record({ kind: "verified", files: check.verifiedFiles, bytes: check.verifiedBytes });
       requireRecovery(check, "the share restored on the DR host differs");
@@ -359,6 +378,7 @@ export const siteLoss = defineRunbook(
           ? `against the snapshot's own record only (the primary was gone): ${check.againstSnapshot.matched} files with the same size, mode and modification time, content by restic restore --verify`
           : `against the snapshot: ${check.againstSnapshot.matched} files with the same size, mode and modification time (content by restic restore --verify); against the primary's pre-loss manifest: ${check.againstShare.compared} files unchanged since the snapshot, same sha256`;
       ctx.note(`verified ${comparison}`);
+      noteLinks(ctx, check);
       const changed = check.changedSinceRecoveryPoint;
       if (changed.length > 0)
         ctx.warn(

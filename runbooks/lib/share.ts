@@ -20,6 +20,7 @@ import type {
 } from "../../src/drill/runbook/context.js";
 import { StepFailure, describeError, isRetryable } from "../../src/drill/runbook/failures.js";
 import type { ManifestDiff } from "../../src/drill/manifest/manifest.js";
+import { MAX_LINK_TREES, readSnapshotLinks, type SnapshotLinks } from "../../src/restic/links.js";
 import { validCheckSubset, type SettingsReader } from "../../src/drill/runbook/settings.js";
 
 /** Tag of every snapshot a drill takes. */
@@ -281,6 +282,50 @@ export function snapshotFiles(nodes: readonly SnapshotNode[], inSnapshot: string
     }));
 }
 
+/**
+ * The snapshot's record of the share's links: targets from the trees on the paths to folders
+ * holding symlinks (at most MAX_LINK_TREES trees). Warns when some could not be read from the tree
+ * and when names that are not UTF-8 collide in `restic ls --json`.
+ */
+export async function snapshotLinks(
+  ctx: { warn(message: string): void },
+  restic: DrillRestic,
+  snapshotId: string,
+  inSnapshot: string,
+  nodes: readonly SnapshotNode[],
+): Promise<SnapshotLinks> {
+  const snapshot = (await restic.snapshots()).find((s) => s.id === snapshotId);
+  if (!snapshot)
+    throw new StepFailure(`snapshot ${snapshotId.slice(0, 8)} is not listed by the repository`);
+  const links = await readSnapshotLinks((id) => restic.tree(id), snapshot.tree, inSnapshot, nodes);
+  if (links.unread.length > 0)
+    ctx.warn(
+      `${links.symlinks.length} of ${links.listed.length} symlink(s) checked against the snapshot's tree (${links.treesRead} tree(s) read, at most ${MAX_LINK_TREES}); ${links.unread.length} only against the share before the disaster, e.g. ${links.unread[0]}`,
+    );
+  for (const folder of links.collisions)
+    ctx.warn(
+      `in ${folder === "." ? "the share's top folder" : folder}, names that are not UTF-8 read the same in restic ls --json (U+FFFD): their links are checked only against the share before the disaster`,
+    );
+  return links;
+}
+
+/** Notes what the link comparison covered, and warns of links it could not settle. */
+export function noteLinks(
+  ctx: { note(message: string): void; warn(message: string): void },
+  check: RecoveryCheck,
+): void {
+  const l = check.links;
+  if (!l) return;
+  ctx.note(
+    `links: ${l.symlinks.againstTree} symlink(s) with the target the snapshot's tree recorded, ${l.symlinks.againstShareOnly} with the target they had on the share before the disaster; ${l.hardLinks.groups} hard-link group(s) restored as one file`,
+  );
+  const open = l.symlinks.unverified;
+  if (open.length > 0)
+    ctx.warn(
+      `${open.length} symlink(s) not read from the snapshot's tree and with another target than on the share before the disaster (changed after the snapshot, or no share before): ${open.slice(0, 5).join(", ")}${open.length > 5 ? ", …" : ""}`,
+    );
+}
+
 /** Throws a step failure naming each file that differs from the snapshot or from the share before. */
 export function requireRecovery(check: RecoveryCheck, what: string): void {
   if (check.ok) return;
@@ -295,11 +340,31 @@ export function requireRecovery(check: RecoveryCheck, what: string): void {
       ? `${check.againstShare.altered.length} unchanged since the snapshot yet different from the share before the disaster (sha256)`
       : "",
   ].filter(Boolean);
-  throw new StepFailure(`${what}: ${counts.join(", ")} file(s)`, [
+  const l = check.links;
+  const linkCounts = l
+    ? [
+        l.symlinks.missing.length > 0 ? `${l.symlinks.missing.length} symlink(s) missing` : "",
+        l.symlinks.retargeted.length > 0
+          ? `${l.symlinks.retargeted.length} symlink(s) with another target than the snapshot recorded`
+          : "",
+        l.symlinks.unexpected.length > 0
+          ? `${l.symlinks.unexpected.length} symlink(s) not in the snapshot`
+          : "",
+        l.hardLinks.split.length > 0
+          ? `${l.hardLinks.split.length} hard-link group(s) restored as separate files`
+          : "",
+      ].filter(Boolean)
+    : [];
+  const fileCounts = counts.length > 0 ? [`${counts.join(", ")} file(s)`] : [];
+  throw new StepFailure(`${what}: ${[...fileCounts, ...linkCounts].join(", ")}`, [
     ...listed("missing", s.missing),
     ...listed("differs from the snapshot", s.differing),
     ...listed("not in the snapshot", s.unexpected),
     ...listed("differs from before the disaster", check.againstShare.altered),
+    ...listed("symlink missing", l?.symlinks.missing ?? []),
+    ...listed("symlink target (restored → snapshot)", l?.symlinks.retargeted ?? []),
+    ...listed("symlink not in the snapshot", l?.symlinks.unexpected ?? []),
+    ...listed("hard links restored as separate files", l?.hardLinks.split ?? []),
   ]);
 }
 

@@ -20,9 +20,11 @@ import {
   ref,
   removeScratch,
   locateShare,
+  noteLinks,
   requireRecovery,
   restoreShare,
   snapshotFiles,
+  snapshotLinks,
   restoredFact,
   sharePaths,
   takeSnapshot,
@@ -200,7 +202,8 @@ export function swapInRestoredStep<T extends string>(
  * Verify: the recovered share against restic's record of the snapshot (every file, its size,
  * mode and modification time; the bytes were checked by `restore --verify`) and, by sha256,
  * against the manifest taken before the disaster for every file unchanged since the snapshot.
- * Files changed on the share after the snapshot are listed, never failed.
+ * Symbolic links must come back with the targets the snapshot's trees recorded, hard-link groups
+ * as one file. Files changed on the share after the snapshot are listed, never failed.
  */
 export function verifyShareStep<T extends string, M extends string, R extends string>(
   target: T,
@@ -224,21 +227,28 @@ export function verifyShareStep<T extends string, M extends string, R extends st
       { target, command: p.restic("ls", "--json", "<the snapshot restored>") },
       {
         target,
+        command: p.restic("cat", "blob", "<each tree on the way to a folder holding symlinks>"),
+      },
+      {
+        target,
         command: `manifest ${p.settings.data}; compare with the snapshot and with ${options.manifest}`,
       },
     ],
     run: async (ctx) => {
       const { snapshotId, inSnapshot } = ctx.data[options.restored];
       const host = ctx.host(target);
-      const recorded = snapshotFiles(await host.restic().ls(snapshotId), inSnapshot);
+      const nodes = await host.restic().ls(snapshotId);
+      const recorded = snapshotFiles(nodes, inSnapshot);
+      const links = await snapshotLinks(ctx, host.restic(), snapshotId, inSnapshot, nodes);
       const actual = await host.manifest(ctx.settings.data);
-      const check = checkRecovery(recorded, actual, ctx.data[options.manifest]);
+      const check = checkRecovery(recorded, actual, ctx.data[options.manifest], links);
       // Counted even when the verdict fails: the report shows how much was intact.
       ctx.record({ kind: "verified", files: check.verifiedFiles, bytes: check.verifiedBytes });
       requireRecovery(check, options.differs);
       ctx.note(
         `against the snapshot: ${check.againstSnapshot.matched} files with the same size, mode and modification time (content checked by restic restore --verify); against the share before the disaster: ${check.againstShare.compared} files unchanged since the snapshot, same sha256`,
       );
+      noteLinks(ctx, check);
       const changed = check.changedSinceRecoveryPoint;
       if (changed.length > 0)
         ctx.warn(

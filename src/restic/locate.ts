@@ -48,6 +48,45 @@ export function holdsFolder(snapshot: Pick<Snapshot, "paths">, folder: string): 
   return snapshot.paths.some((p) => isWithin(dir, p) || isWithin(p, dir));
 }
 
+/** Reads trees along paths from a root tree, each tree once (cached by id). */
+export interface TreeWalker {
+  readonly read: (treeId: string) => Promise<TreeNode[]>;
+  /** The entries of the folder at `path` (names as the tree stores them), or undefined when it is not a folder there. */
+  readonly entriesAt: (path: readonly string[]) => Promise<TreeNode[] | undefined>;
+  /** Distinct trees read (or being read) so far. */
+  readonly treesRead: number;
+}
+
+/** A walker over the snapshot's trees; `match` picks a folder's node by name (default: equal names). */
+export function treeWalker(
+  readTree: (treeId: string) => Promise<TreeNode[]>,
+  root: string,
+  match: (nodes: readonly TreeNode[], name: string) => TreeNode | undefined = (nodes, name) =>
+    nodes.find((n) => n.name === name),
+): TreeWalker {
+  const cache = new Map<string, Promise<TreeNode[]>>();
+  const read = (id: string) => {
+    let found = cache.get(id);
+    if (!found) cache.set(id, (found = readTree(id)));
+    return found;
+  };
+  return {
+    read,
+    entriesAt: async (path) => {
+      let nodes = await read(root);
+      for (const name of path) {
+        const next = match(nodes, name);
+        if (next?.type !== "dir" || next.subtree === undefined) return undefined;
+        nodes = await read(next.subtree);
+      }
+      return nodes;
+    },
+    get treesRead() {
+      return cache.size;
+    },
+  };
+}
+
 /**
  * Finds the folder in the snapshot by reading its tree: each suffix of the folder's path is a
  * possible place, longest (absolute) first. When more than one exists, the one whose entries
@@ -68,21 +107,7 @@ export async function locateFolder(
   const minimum = Math.min(
     ...related.map((p) => want.length - Math.min(parts(p).length, want.length)),
   );
-  const cache = new Map<string, Promise<TreeNode[]>>();
-  const read = (id: string) => {
-    let found = cache.get(id);
-    if (!found) cache.set(id, (found = readTree(id)));
-    return found;
-  };
-  const entriesAt = async (path: readonly string[]): Promise<TreeNode[] | undefined> => {
-    let nodes = await read(snapshot.tree);
-    for (const name of path) {
-      const next = nodes.find((n) => n.name === name);
-      if (next?.type !== "dir" || next.subtree === undefined) return undefined;
-      nodes = await read(next.subtree);
-    }
-    return nodes;
-  };
+  const { read, entriesAt } = treeWalker(readTree, snapshot.tree);
 
   const candidates: { suffix: string[]; entries: TreeNode[] }[] = [];
   for (let k = want.length; k >= minimum; k--) {

@@ -76,6 +76,8 @@ export interface TreeNode {
   size: number;
   /** Hard links to the file when it was backed up. */
   links: number;
+  /** The file's inode on the backed-up host (0 when restic did not record it). */
+  inode: number;
   linkTarget?: string;
   /** The folder's own tree id. */
   subtree?: string;
@@ -572,6 +574,7 @@ export class Restic {
       mtime: new Date(typeof n.mtime === "string" ? n.mtime : 0),
       size: Number(n.size ?? 0),
       links: Number(n.links ?? 0),
+      inode: Number(n.inode ?? 0),
       ...(typeof n.linktarget === "string" ? { linkTarget: n.linktarget } : {}),
       ...(typeof n.subtree === "string" ? { subtree: n.subtree } : {}),
     }));

@@ -13,7 +13,7 @@ import { localSession } from "../../src/hosts/transport/local-session.js";
 import { openSession } from "../../src/hosts/transport/open-session.js";
 import type { HostSession } from "../../src/hosts/transport/session.js";
 import { inventoryHost, startSshd, type Sshd } from "../fixtures/sshd.js";
-import { expectedEntries, writeTree } from "./manifest-tree.js";
+import { expectedEntries, expectedLinks, writeTree } from "./manifest-tree.js";
 
 async function failure(promise: Promise<unknown>): Promise<ManifestError> {
   try {
@@ -48,6 +48,7 @@ describe("buildManifest on an SSH host (real sshd)", function () {
   it("records the same entries as the independent computation, awkward names included", async () => {
     const manifest = await buildManifest(ssh, root);
     expect(manifest.entries).to.deep.equal(expectedEntries());
+    expect(manifest.links).to.deep.equal(expectedLinks());
     expect(manifest.root).to.equal(root);
   });
 
@@ -106,7 +107,7 @@ describe("buildManifest on an SSH host (real sshd)", function () {
     const diff = compareManifests(expected, await buildManifest(ssh, root));
     expect(diff).to.deep.include({
       missing: ["names/with space.txt"],
-      altered: ["readme.txt"],
+      altered: ["names/hard link to readme", "readme.txt"], // one file, two names
       modeChanged: ["scripts/run.sh"],
       extra: [],
       ok: false,
@@ -130,28 +131,44 @@ describe("buildManifest on an SSH host (real sshd)", function () {
 
 describe("parseRemoteOutput", () => {
   const hash = "a".repeat(64);
-  it("parses NUL-separated stat and sha256sum records", () => {
+  it("parses NUL-separated link, stat and sha256sum records", () => {
     const out = [
-      "5 644 1767323045 ./a b",
-      "3 4755 1767323046 ./x\ny",
+      "./l",
+      "a b",
+      "./m\nn",
+      "x\ny",
+      "",
+      "5 644 1767323045 2 77 ./a b",
+      "3 4755 1767323046 1 78 ./x\ny",
+      "5 644 1767323045 2 77 ./c",
       "",
       `${hash}  ./a b`,
       `${"b".repeat(64)}  ./x\ny`,
+      `${hash}  ./c`,
       "",
     ].join("\0");
-    expect(parseRemoteOutput("/r", out).entries).to.deep.equal([
+    const manifest = parseRemoteOutput("/r", out);
+    expect(manifest.entries).to.deep.equal([
       { path: "a b", size: 5, mode: 0o644, mtime: 1767323045, sha256: hash },
+      { path: "c", size: 5, mode: 0o644, mtime: 1767323045, sha256: hash },
       { path: "x\ny", size: 3, mode: 0o4755, mtime: 1767323046, sha256: "b".repeat(64) },
     ]);
+    expect(manifest.links).to.deep.equal({
+      symlinks: [
+        { path: "l", target: "a b" },
+        { path: "m\nn", target: "x\ny" },
+      ],
+      hardLinkGroups: [["a b", "c"]],
+    });
   });
   it("refuses output where a listed file was not hashed", () => {
-    expect(() => parseRemoteOutput("/r", `5 644 1767323045 ./a\0\0`)).to.throw(
+    expect(() => parseRemoteOutput("/r", "\0" + "5 644 1767323045 1 9 ./a\0\0")).to.throw(
       ManifestError,
       /listed but not hashed/,
     );
   });
   it("refuses garbled records", () => {
-    expect(() => parseRemoteOutput("/r", `garbage\0\0`)).to.throw(
+    expect(() => parseRemoteOutput("/r", `\0garbage\0\0`)).to.throw(
       ManifestError,
       /unexpected stat record/,
     );

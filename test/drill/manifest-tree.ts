@@ -1,8 +1,8 @@
 /** A file tree that exercises manifests: awkward names, several modes, reads across 1 MiB buffers. */
 import { createHash, randomBytes } from "node:crypto";
-import { chmod, mkdir, symlink, utimes, writeFile } from "node:fs/promises";
+import { chmod, link, mkdir, symlink, utimes, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import type { ManifestEntry } from "../../src/drill/manifest/manifest.js";
+import type { ManifestEntry, ManifestLinks } from "../../src/drill/manifest/manifest.js";
 
 const MiB = 1024 * 1024;
 
@@ -25,7 +25,19 @@ const FILES: readonly { path: string; mode: number; content: Buffer }[] = [
 /** Every file's modification time, in seconds: a manifest records it. */
 export const MTIME = Date.UTC(2026, 0, 2, 3, 4, 5) / 1000;
 
-/** Writes the tree (plus a symlink and an empty folder, which manifests leave out). */
+/** Symbolic links (path, target), awkward targets included, and hard links (new name, file). */
+const SYMLINKS: readonly [string, string][] = [
+  ["link-to-readme", "readme.txt"],
+  ["names/link\nwith newline", "../deep/a/b/c/d/leaf.txt"],
+  ["names/dangling link", "no such file 'here'"],
+];
+const HARD_LINKS: readonly [string, string][] = [
+  ["names/hard link to readme", "readme.txt"],
+  ["deep/a/leaf again", "deep/a/b/c/d/leaf.txt"],
+  ["deep/leaf thrice", "deep/a/b/c/d/leaf.txt"],
+];
+
+/** Writes the tree (plus symlinks, hard links and an empty folder). */
 export async function writeTree(root: string): Promise<void> {
   await mkdir(join(root, "empty-folder"), { recursive: true });
   for (const f of FILES) {
@@ -35,16 +47,38 @@ export async function writeTree(root: string): Promise<void> {
     await chmod(file, f.mode);
     await utimes(file, MTIME, MTIME);
   }
-  await symlink("readme.txt", join(root, "link-to-readme"));
+  for (const [path, target] of SYMLINKS) await symlink(target, join(root, path));
+  for (const [path, file] of HARD_LINKS) await link(join(root, file), join(root, path));
+}
+
+/** The links the tree must give, written out by hand. */
+export function expectedLinks(): ManifestLinks {
+  return {
+    symlinks: [
+      { path: "link-to-readme", target: "readme.txt" },
+      { path: "names/dangling link", target: "no such file 'here'" },
+      { path: "names/link\nwith newline", target: "../deep/a/b/c/d/leaf.txt" },
+    ],
+    hardLinkGroups: [
+      ["deep/a/b/c/d/leaf.txt", "deep/a/leaf again", "deep/leaf thrice"],
+      ["names/hard link to readme", "readme.txt"],
+    ],
+  };
 }
 
 /** The manifest entries the tree must give, computed independently of the code under test. */
 export function expectedEntries(): ManifestEntry[] {
-  return FILES.map((f) => ({
-    path: f.path,
-    size: f.content.length,
-    mode: f.mode,
-    mtime: MTIME,
-    sha256: createHash("sha256").update(f.content).digest("hex"),
-  })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const files = [
+    ...FILES,
+    ...HARD_LINKS.map(([path, file]) => ({ ...FILES.find((f) => f.path === file)!, path })),
+  ];
+  return files
+    .map((f) => ({
+      path: f.path,
+      size: f.content.length,
+      mode: f.mode,
+      mtime: MTIME,
+      sha256: createHash("sha256").update(f.content).digest("hex"),
+    }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

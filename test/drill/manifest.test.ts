@@ -22,7 +22,7 @@ import {
 } from "../../src/drill/manifest/manifest.js";
 import type { InventoryHost } from "../../src/hosts/inventory.js";
 import { localSession } from "../../src/hosts/transport/local-session.js";
-import { expectedEntries, writeTree } from "./manifest-tree.js";
+import { expectedEntries, expectedLinks, writeTree } from "./manifest-tree.js";
 
 const host: InventoryHost = {
   name: "fs01",
@@ -62,6 +62,10 @@ describe("buildManifest on a local host", () => {
     expect(manifest.bytes).to.equal(want.reduce((sum, e) => sum + e.size, 0));
   });
 
+  it("records symbolic links with their targets and groups hard links by inode", async () => {
+    expect((await buildManifest(session, root)).links).to.deep.equal(expectedLinks());
+  });
+
   it("agrees with sha256sum", async () => {
     const manifest = await buildManifest(session, root);
     const big = manifest.entries.find((e) => e.path === "big/three-and-a-bit.bin")!;
@@ -83,6 +87,7 @@ describe("buildManifest on a local host", () => {
       "names/with space.txt",
       "readme.txt",
     ]);
+    expect(manifest.links).to.equal(undefined);
   });
 
   it("refuses a sample path that would leave the root", async () => {
@@ -113,6 +118,7 @@ describe("buildManifest on a local host", () => {
       entries: [],
       files: 0,
       bytes: 0,
+      links: { symlinks: [], hardLinkGroups: [] },
     });
   });
 });

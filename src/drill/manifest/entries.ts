@@ -1,7 +1,8 @@
 /**
  * What a manifest is: every regular file under a root with its relative posix path, size,
- * permission bits and sha256, sorted by path. Built before a disaster and again after recovery,
- * two manifests are compared file by file.
+ * permission bits and sha256, sorted by path, and (unless it is a sample) the tree's symbolic
+ * links with their targets and its hard-link groups. Built before a disaster and again after
+ * recovery, two manifests are compared file by file.
  */
 
 /** One regular file of a manifest. */
@@ -16,13 +17,41 @@ export interface ManifestEntry {
   sha256: string;
 }
 
-/** Every regular file under a root, sorted by path, with totals. */
+/** A symbolic link under the root and its target, as `readlink` gives it. */
+export interface ManifestSymlink {
+  /** Relative to the root, posix separators. */
+  readonly path: string;
+  readonly target: string;
+}
+
+/** The links of a whole tree (a sample has none: it lists regular files only). */
+export interface ManifestLinks {
+  /** Sorted by path. */
+  readonly symlinks: readonly ManifestSymlink[];
+  /**
+   * Regular files of the tree that are one file (same inode, link count above 1), each group
+   * sorted, groups sorted by their first path. Links from outside the tree are not seen.
+   */
+  readonly hardLinkGroups: readonly (readonly string[])[];
+}
+
+/** A regular file's place on its file system, to group hard links (`stat %h %i`). */
+export interface FileIdentity {
+  readonly path: string;
+  /** Link count. */
+  readonly nlink: number;
+  readonly inode: number;
+}
+
+/** Every regular file under a root, sorted by path, with totals, and its links. */
 export interface Manifest {
   root: string;
   /** Sorted by path. */
   entries: ManifestEntry[];
   files: number;
   bytes: number;
+  /** Symbolic links and hard-link groups; undefined for a manifest of a sample. */
+  links?: ManifestLinks;
 }
 
 /** How to build a manifest: hashing parallelism and an optional sample. */
@@ -38,14 +67,43 @@ export class ManifestError extends Error {
   override name = "ManifestError";
 }
 
+const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Sums and sorts entries into a manifest. */
-export function manifestOf(root: string, entries: ManifestEntry[]): Manifest {
-  const sorted = [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+export function manifestOf(
+  root: string,
+  entries: ManifestEntry[],
+  links?: ManifestLinks,
+): Manifest {
+  const sorted = [...entries].sort((a, b) => byPath(a.path, b.path));
   return {
     root,
     entries: sorted,
     files: sorted.length,
     bytes: sorted.reduce((sum, e) => sum + e.size, 0),
+    ...(links ? { links } : {}),
+  };
+}
+
+/** Sorts symbolic links and groups files with one inode into hard-link groups. */
+export function linksOf(
+  symlinks: readonly ManifestSymlink[],
+  files: readonly FileIdentity[],
+): ManifestLinks {
+  const byInode = new Map<number, string[]>();
+  for (const f of files) {
+    if (f.nlink < 2) continue;
+    const group = byInode.get(f.inode);
+    if (group) group.push(f.path);
+    else byInode.set(f.inode, [f.path]);
+  }
+  const hardLinkGroups = [...byInode.values()]
+    .filter((g) => g.length > 1)
+    .map((g) => g.sort(byPath))
+    .sort((a, b) => byPath(a[0]!, b[0]!));
+  return {
+    symlinks: [...symlinks].sort((a, b) => byPath(a.path, b.path)),
+    hardLinkGroups,
   };
 }
 

@@ -1,14 +1,16 @@
 /** The manifest of a tree on this machine: a walk with lstat, then hashing on worker threads. */
 import type { Dirent } from "node:fs";
-import { lstat, readdir, stat } from "node:fs/promises";
+import { lstat, readdir, readlink, stat } from "node:fs/promises";
 import { join, posix, sep } from "node:path";
 import { hashFiles } from "./hash-pool.js";
 import {
   checkSamplePath,
+  linksOf,
   ManifestError,
   manifestOf,
   type Manifest,
   type ManifestOptions,
+  type ManifestSymlink,
 } from "./entries.js";
 
 interface Found {
@@ -17,14 +19,17 @@ interface Found {
   readonly size: number;
   readonly mode: number;
   readonly mtime: number;
+  readonly nlink: number;
+  readonly inode: number;
 }
 
 function toPosix(relative: string): string {
   return sep === "/" ? relative : relative.split(sep).join(posix.sep);
 }
 
-async function walk(root: string): Promise<Found[]> {
+async function walk(root: string): Promise<{ found: Found[]; symlinks: ManifestSymlink[] }> {
   const found: Found[] = [];
+  const symlinks: ManifestSymlink[] = [];
   const pending: string[] = [""];
   while (pending.length > 0) {
     const relDir = pending.pop()!;
@@ -37,6 +42,16 @@ async function walk(root: string): Promise<Found[]> {
     const files = entries.filter((e) => e.isFile());
     for (const e of entries)
       if (e.isDirectory()) pending.push(relDir ? join(relDir, e.name) : e.name);
+    for (const e of entries.filter((l) => l.isSymbolicLink())) {
+      const rel = relDir ? join(relDir, e.name) : e.name;
+      try {
+        symlinks.push({ path: toPosix(rel), target: await readlink(join(root, rel)) });
+      } catch (error) {
+        throw new ManifestError(
+          `cannot read the link ${join(root, rel)}: ${(error as Error).message}`,
+        );
+      }
+    }
     const stats = await Promise.all(
       files.map(async (e) => {
         const rel = relDir ? join(relDir, e.name) : e.name;
@@ -48,12 +63,14 @@ async function walk(root: string): Promise<Found[]> {
           size: s.size,
           mode: s.mode & 0o7777,
           mtime: Math.floor(s.mtimeMs / 1000),
+          nlink: s.nlink,
+          inode: s.ino,
         };
       }),
     );
     found.push(...stats);
   }
-  return found;
+  return { found, symlinks };
 }
 
 async function sampled(root: string, sample: readonly string[]): Promise<Found[]> {
@@ -71,6 +88,8 @@ async function sampled(root: string, sample: readonly string[]): Promise<Found[]
                 size: s.size,
                 mode: s.mode & 0o7777,
                 mtime: Math.floor(s.mtimeMs / 1000),
+                nlink: s.nlink,
+                inode: s.ino,
               },
             ]
           : [];
@@ -83,7 +102,7 @@ async function sampled(root: string, sample: readonly string[]): Promise<Found[]
   return found.flat();
 }
 
-/** Regular files only: symlinks, devices and sockets are not part of a manifest. */
+/** Regular files with their hashes, plus symbolic links and hard-link groups of a whole tree. */
 export async function localManifest(
   root: string,
   options: ManifestOptions = {},
@@ -96,7 +115,8 @@ export async function localManifest(
     if (error instanceof ManifestError) throw error;
     throw new ManifestError(`cannot read ${root}: ${(error as Error).message}`);
   }
-  const found = options.sample ? await sampled(root, options.sample) : await walk(root);
+  const walked = options.sample ? undefined : await walk(root);
+  const found = walked ? walked.found : await sampled(root, options.sample ?? []);
   let hashes;
   try {
     hashes = await hashFiles(found, options.concurrency);
@@ -112,5 +132,6 @@ export async function localManifest(
       mtime: f.mtime,
       sha256: hashes[i]!.sha256,
     })),
+    walked ? linksOf(walked.symlinks, walked.found) : undefined,
   );
 }

@@ -12,6 +12,8 @@ export {
   ManifestError,
   type Manifest,
   type ManifestEntry,
+  type ManifestLinks,
+  type ManifestSymlink,
   type ManifestOptions,
 } from "./entries.js";
 export { compareManifests, type ManifestDiff } from "./compare.js";

@@ -4,9 +4,11 @@
  * `restore --verify` has already checked every byte against the blob hashes), and against the
  * share as it was before the disaster, by sha256, for the files that did not change on the live
  * share after the snapshot. A file changed after the snapshot is the next backup's work: it is
- * listed as changed since the recovery point and never fails the drill.
+ * listed as changed since the recovery point and never fails the drill. Given the snapshot's
+ * record of the share's links, symbolic links and hard links are judged too (link-check.ts).
  */
 import type { Manifest } from "./entries.js";
+import { checkLinks, type LinkCheck, type SnapshotLinkRecord } from "./link-check.js";
 
 /** A regular file as the snapshot recorded it (`restic ls --json`), relative to the share. */
 export interface SnapshotFile {
@@ -35,16 +37,22 @@ export interface RecoveryCheck {
   };
   /** Changed, added or removed on the live share after the snapshot (never a failure). */
   readonly changedSinceRecoveryPoint: readonly string[];
+  /** Symbolic links and hard links, when the snapshot's record of them was given. */
+  readonly links?: LinkCheck;
   readonly verifiedFiles: number;
   readonly verifiedBytes: number;
   readonly ok: boolean;
 }
 
-/** Judges a restored share; `before` is the manifest taken before the disaster, when there is one. */
+/**
+ * Judges a restored share; `before` is the manifest taken before the disaster, when there is one;
+ * `links` the snapshot's record of symbolic links and hard links, to judge those too.
+ */
 export function checkRecovery(
   snapshot: readonly SnapshotFile[],
   restored: Manifest,
   before?: Manifest,
+  links?: SnapshotLinkRecord,
 ): RecoveryCheck {
   const got = new Map(restored.entries.map((e) => [e.path, e]));
   const recorded = new Map(snapshot.map((f) => [f.path, f]));
@@ -88,6 +96,7 @@ export function checkRecovery(
     for (const f of snapshot) if (!live.has(f.path)) changed.push(f.path);
   }
   const sorted = (list: string[]) => list.sort();
+  const linkCheck = links ? checkLinks(snapshot, links, restored, before) : undefined;
   return {
     againstSnapshot: {
       matched,
@@ -97,12 +106,14 @@ export function checkRecovery(
     },
     againstShare: { compared, altered: sorted(altered) },
     changedSinceRecoveryPoint: sorted(changed),
+    ...(linkCheck ? { links: linkCheck } : {}),
     verifiedFiles: matched,
     verifiedBytes,
     ok:
       missing.length === 0 &&
       differing.length === 0 &&
       unexpected.length === 0 &&
-      altered.length === 0,
+      altered.length === 0 &&
+      (linkCheck?.ok ?? true),
   };
 }

@@ -5,16 +5,21 @@
  */
 import {
   checkSamplePath,
+  linksOf,
   ManifestError,
   manifestOf,
   type Manifest,
+  type FileIdentity,
   type ManifestOptions,
+  type ManifestSymlink,
 } from "./entries.js";
 import type { HostSession } from "../../hosts/transport/session.js";
 
 // $1 root, $2 parallel hashers ("auto": one per core of the host), $3 "sample" when stdin lists
-// the files (NUL-separated, ./-relative). Prints stat records "size mode mtime ./path\0", an empty
-// record, then hash records "hash  ./path\0". Everything reads one file list, made once.
+// the files (NUL-separated, ./-relative). Prints symbolic-link records "./path\0target\0" (none
+// for a sample), an empty record, stat records "size mode mtime links inode ./path\0", an empty
+// record, then hash records "hash  ./path\0". One find pass lists files and links; everything
+// else reads that file list, made once.
 // Files of 1 MiB and more go through openssl when the host has it: it uses the CPU's SHA
 // instructions and hashes several times faster than sha256sum. Small files go through sha256sum
 // in batches, where starting one process per file would cost more than the hashing. Parallel
@@ -29,9 +34,10 @@ trap 'rm -rf "$tmp"' EXIT
 if [ "$3" = sample ]; then
   xargs -0 -r sh -c 'for f; do if [ -f "$f" ] && [ ! -L "$f" ]; then printf "%s\\0" "$f"; fi; done' sh > "$tmp/list"
 else
-  find . -type f -print0 > "$tmp/list"
+  find . \\( -type f -fprint0 "$tmp/list" \\) -o \\( -type l -printf '%p\\0%l\\0' \\)
 fi
-xargs -0 -r stat --printf '%s %a %Y %n\\0' -- < "$tmp/list"
+printf '\\0'
+xargs -0 -r stat --printf '%s %a %Y %h %i %n\\0' -- < "$tmp/list"
 printf '\\0'
 mkdir "$tmp/sums"
 if command -v openssl >/dev/null 2>&1; then
@@ -49,21 +55,31 @@ function stripDot(path: string): string {
   return path.startsWith("./") ? path.slice(2) : path;
 }
 
-/** Parses the two NUL-separated sections the script prints. */
-export function parseRemoteOutput(root: string, stdout: string): Manifest {
+/** Parses the three NUL-separated sections the script prints; `whole`: not a sample. */
+export function parseRemoteOutput(root: string, stdout: string, whole = true): Manifest {
   const records = stdout.split("\0");
-  const gap = records.indexOf("");
+  const linksEnd = records.indexOf("");
+  const gap = linksEnd < 0 ? -1 : records.indexOf("", linksEnd + 1);
   if (gap < 0) throw new ManifestError(`unexpected manifest output for ${root}`);
+  const symlinks: ManifestSymlink[] = [];
+  const linkRecords = records.slice(0, linksEnd);
+  if (linkRecords.length % 2 !== 0)
+    throw new ManifestError(`unexpected symbolic-link records for ${root}`);
+  for (let i = 0; i < linkRecords.length; i += 2)
+    symlinks.push({ path: stripDot(linkRecords[i]!), target: linkRecords[i + 1]! });
   const stats = new Map<string, { size: number; mode: number; mtime: number }>();
-  for (const record of records.slice(0, gap)) {
-    const match = /^(\d+) ([0-7]+) (-?\d+) (.+)$/s.exec(record);
+  const identities: FileIdentity[] = [];
+  for (const record of records.slice(linksEnd + 1, gap)) {
+    const match = /^(\d+) ([0-7]+) (-?\d+) (\d+) (\d+) (.+)$/s.exec(record);
     if (!match)
       throw new ManifestError(`unexpected stat record for ${root}: ${JSON.stringify(record)}`);
-    stats.set(stripDot(match[4]!), {
+    const path = stripDot(match[6]!);
+    stats.set(path, {
       size: Number(match[1]),
       mode: parseInt(match[2]!, 8),
       mtime: Number(match[3]),
     });
+    identities.push({ path, nlink: Number(match[4]), inode: Number(match[5]) });
   }
   const entries = [];
   for (const record of records.slice(gap + 1)) {
@@ -82,7 +98,7 @@ export function parseRemoteOutput(root: string, stdout: string): Manifest {
     throw new ManifestError(
       `${root}: ${unhashed.length} file(s) were listed but not hashed, e.g. ${unhashed[0]}`,
     );
-  return manifestOf(root, entries);
+  return manifestOf(root, entries, whole ? linksOf(symlinks, identities) : undefined);
 }
 
 /** Builds the manifest on the host; file content never leaves it. */
@@ -111,5 +127,5 @@ export async function remoteManifest(
     throw new ManifestError(`cannot build the manifest of ${root} on ${host}: ${why}`);
   }
   if (result.truncated) throw new ManifestError(`the manifest of ${root} on ${host} is too large`);
-  return parseRemoteOutput(root, result.stdout);
+  return parseRemoteOutput(root, result.stdout, options.sample === undefined);
 }
