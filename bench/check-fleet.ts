@@ -10,7 +10,8 @@ import { existsSync, mkdirSync, rmSync, writeFileSync, createWriteStream } from 
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { seededRandom, syntheticMachine } from "./generate-fleet.js";
+import { seededRandom } from "../test/fixtures/seeded.js";
+import { syntheticMachine } from "./generate-fleet.js";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const outDir = path.join(root, "bench", "out");

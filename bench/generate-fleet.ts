@@ -4,18 +4,6 @@
  */
 import type { MachineConfig } from "../src/machine-config/schema.js";
 
-/** mulberry32: a tiny, well-distributed seeded PRNG. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const DEPARTMENTS = ["town-hall", "police", "public-works", "library", "senior-center"] as const;
 const SOFTWARE = [
   {

@@ -13,30 +13,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { stringify } from "yaml";
 import { readMachines, type MachineRecord } from "../../../src/check/input/machines.js";
+import { Gen, PROPERTY_CASES, PROPERTY_SEED, seededRandom } from "../../fixtures/seeded.js";
 
-const SEED = Number(process.env.STRONGHOLD_PROPERTY_SEED ?? 20261205);
-const CASES = Number(process.env.STRONGHOLD_PROPERTY_CASES ?? 10_000);
+const SEED = PROPERTY_SEED;
+const CASES = PROPERTY_CASES;
 
-/** mulberry32: a tiny, well-known 32-bit PRNG; the same seed gives the same cases everywhere. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-class Gen {
-  constructor(readonly next: () => number) {}
-  int(lo: number, hi: number): number {
-    return lo + Math.floor(this.next() * (hi - lo + 1));
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(0, items.length - 1)]!;
-  }
+class TextGen extends Gen {
   /** Text of 1..max code points: ASCII, accents, CJK, emoji, quotes, backslashes, controls. */
   text(max: number): string {
     const pools = [
@@ -60,7 +42,7 @@ class Gen {
 
 type Json = Record<string, unknown>;
 
-function machine(g: Gen, n: number): Json {
+function machine(g: TextGen, n: number): Json {
   const m: Json = {
     hostname: `pc-${n}`,
     assetTag: g.pick(["MB-1", "unknown"]),
@@ -110,7 +92,7 @@ function nested(depth: number, yaml: boolean): string {
     : '{"a":'.repeat(depth) + "1" + "}".repeat(depth);
 }
 
-function generate(g: Gen, n: number): Case {
+function generate(g: TextGen, n: number): Case {
   const format = g.pick<Format>(["json", "json", "yaml", "yaml", "jsonl"]);
   const encoding =
     format === "jsonl" ? "utf8" : g.pick<Encoding>(["utf8", "utf8-bom", "utf16le", "utf16be"]);
@@ -210,7 +192,7 @@ describe("the machine-config reader under generated input (property test)", func
   after(() => rm(dir, { recursive: true, force: true }));
 
   it(`gives a correct machine or a located problem for ${CASES} cases (seed ${SEED})`, async () => {
-    const g = new Gen(prng(SEED));
+    const g = new TextGen(seededRandom(SEED));
     const tally = new Map<string, number>();
     for (let n = 0; n < CASES; n++) {
       const c = generate(g, n);

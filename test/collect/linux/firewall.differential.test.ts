@@ -24,34 +24,10 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { parseFirewall } from "../../../src/collect/linux/firewall.js";
 import { MISSING, out } from "../../fixtures/linux/transcripts.js";
+import { Gen, PROPERTY_CASES, PROPERTY_SEED, seededRandom } from "../../fixtures/seeded.js";
 
-const SEED = Number(process.env.STRONGHOLD_PROPERTY_SEED ?? 20261205);
-const CASES = Number(process.env.STRONGHOLD_PROPERTY_CASES ?? 10_000);
-
-/** mulberry32: a tiny, well-known 32-bit PRNG; the same seed gives the same cases everywhere. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-class Gen {
-  constructor(readonly next: () => number) {}
-  int(lo: number, hi: number): number {
-    return lo + Math.floor(this.next() * (hi - lo + 1));
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(0, items.length - 1)]!;
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-}
+const SEED = PROPERTY_SEED;
+const CASES = PROPERTY_CASES;
 
 // ---- the generated structure, shared by both syntaxes ----
 
@@ -448,7 +424,7 @@ describe("firewall parser against a reference model (differential)", function ()
   this.timeout(60_000);
 
   it(`nft: ${CASES} generated rule sets (seed ${SEED})`, () => {
-    const g = new Gen(prng(SEED));
+    const g = new Gen(seededRandom(SEED));
     let denies = 0;
     for (let i = 0; i < CASES; i++) {
       const tables = nftRuleset(g);
@@ -466,7 +442,7 @@ describe("firewall parser against a reference model (differential)", function ()
   });
 
   it(`iptables and ip6tables: ${CASES} generated rule sets (seed ${SEED})`, () => {
-    const g = new Gen(prng(SEED + 1));
+    const g = new Gen(seededRandom(SEED + 1));
     let denies = 0;
     for (let i = 0; i < CASES; i++) {
       const v4 = iptablesRuleset(g, "ip");
@@ -518,7 +494,7 @@ describe("firewall parser against a reference model (differential)", function ()
     }
 
     it(`nft: ${REAL_CASES} generated rule sets loaded with nft -f (seed ${SEED + 2})`, async () => {
-      const g = new Gen(prng(SEED + 2));
+      const g = new Gen(seededRandom(SEED + 2));
       const cases = Array.from({ length: REAL_CASES }, () => nftRuleset(g));
       let script = "";
       for (const [i, tables] of cases.entries()) {
@@ -540,7 +516,7 @@ describe("firewall parser against a reference model (differential)", function ()
     });
 
     it(`iptables and ip6tables: ${REAL_CASES} generated rule sets loaded with iptables-restore (seed ${SEED + 3})`, async () => {
-      const g = new Gen(prng(SEED + 3));
+      const g = new Gen(seededRandom(SEED + 3));
       const cases = Array.from({ length: REAL_CASES }, () => {
         const v4 = iptablesRuleset(g, "ip");
         const v6 = g.chance(0.6) ? { ...v4, family: "ip6" as const } : iptablesRuleset(g, "ip6");
