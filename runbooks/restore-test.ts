@@ -27,6 +27,7 @@ import {
   requireRecovery,
   restoreShare,
   restoredFact,
+  runHealthCheck,
   snapshotFiles,
   snapshotLinks,
   noteLinks,
@@ -204,16 +205,7 @@ export const restoreTest = defineRunbook(
         ctx.note("no --health-check given: the copy is verified file by file only");
         return { ran: false };
       }
-      const folder = copyDir(ctx);
-      const result = await ctx
-        .host("restore")
-        .exec(["sh", "-c", check, "health-check", folder], { cwd: folder });
-      if (result.code !== 0)
-        throw new StepFailure(
-          `the health check failed on the copy (${result.timedOut ? "timed out" : `exit ${result.code ?? "signal"}`})`,
-          `${result.stdout}\n${result.stderr}`.trim().split("\n").slice(-10).filter(Boolean),
-          true,
-        );
+      await runHealthCheck(ctx.host("restore"), check, copyDir(ctx), "the copy");
       return { ran: true };
     },
   })

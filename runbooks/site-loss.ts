@@ -27,11 +27,13 @@ import {
   requireRecovery,
   restoreShare,
   restoredFact,
+  runHealthCheck,
   snapshotFiles,
   snapshotLinks,
   noteLinks,
   takeSnapshot,
   topLevelNames,
+  warnChangedSince,
 } from "./lib/share.js";
 
 interface Settings {
@@ -379,11 +381,7 @@ export const siteLoss = defineRunbook(
           : `against the snapshot: ${check.againstSnapshot.matched} files with the same size, mode and modification time (content by restic restore --verify); against the primary's pre-loss manifest: ${check.againstShare.compared} files unchanged since the snapshot, same sha256`;
       ctx.note(`verified ${comparison}`);
       noteLinks(ctx, check);
-      const changed = check.changedSinceRecoveryPoint;
-      if (changed.length > 0)
-        ctx.warn(
-          `${changed.length} file(s) changed on the primary after the recovery point (the next backup's work, not a restore defect): ${changed.slice(0, 5).join(", ")}${changed.length > 5 ? ", …" : ""}`,
-        );
+      warnChangedSince(ctx, check.changedSinceRecoveryPoint, "primary");
       return { files: check.verifiedFiles, bytes: check.verifiedBytes, comparison };
     },
   })
@@ -400,18 +398,13 @@ export const siteLoss = defineRunbook(
     ],
     run: async (ctx) => {
       const folder = ctx.data["restore-on-dr"].target;
-      const result = await ctx
-        .host("dr")
-        .exec(["sh", "-c", ctx.settings.healthCheck, "health-check", folder], { cwd: folder });
-      if (result.code !== 0) {
-        const output = `${result.stdout}\n${result.stderr}`.trim().split("\n").slice(-10);
-        throw new StepFailure(
-          `the health check failed on ${ctx.target("dr").name} (${result.timedOut ? "timed out" : `exit ${result.code ?? "signal"}`})`,
-          output.filter(Boolean),
-          true,
-        );
-      }
-      return { output: result.stdout.trim().slice(0, 200) };
+      const { stdout } = await runHealthCheck(
+        ctx.host("dr"),
+        ctx.settings.healthCheck,
+        folder,
+        ctx.target("dr").name,
+      );
+      return { output: stdout.trim().slice(0, 200) };
     },
   })
   .cleanup("remove-dr-restore", {

@@ -235,6 +235,38 @@ export async function restoreShare(
   return restored;
 }
 
+/** Warns of files changed on `where` ("share", "primary") after the recovery point: listed, never failed. */
+export function warnChangedSince(
+  ctx: { warn(message: string): void },
+  changed: readonly string[],
+  where: string,
+): void {
+  if (changed.length === 0) return;
+  ctx.warn(
+    `${changed.length} file(s) changed on the ${where} after the recovery point (the next backup's work, not a restore defect): ${changed.slice(0, 5).join(", ")}${changed.length > 5 ? ", …" : ""}`,
+  );
+}
+
+/**
+ * Runs the service health check on a restored folder (also its `$1`), there as the working
+ * folder; a non-zero exit is a step failure naming `where`, with the check's last output lines.
+ */
+export async function runHealthCheck(
+  host: DrillHost,
+  command: string,
+  folder: string,
+  where: string,
+): Promise<{ stdout: string }> {
+  const result = await host.exec(["sh", "-c", command, "health-check", folder], { cwd: folder });
+  if (result.code !== 0)
+    throw new StepFailure(
+      `the health check failed on ${where} (${result.timedOut ? "timed out" : `exit ${result.code ?? "signal"}`})`,
+      `${result.stdout}\n${result.stderr}`.trim().split("\n").slice(-10).filter(Boolean),
+      true,
+    );
+  return { stdout: result.stdout };
+}
+
 const LIST_LIMIT = 20;
 
 function listed(label: string, paths: readonly string[]): string[] {

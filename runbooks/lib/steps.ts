@@ -27,6 +27,7 @@ import {
   snapshotLinks,
   restoredFact,
   sharePaths,
+  warnChangedSince,
   takeSnapshot,
   topLevelNames,
 } from "./share.js";
@@ -250,10 +251,7 @@ export function verifyShareStep<T extends string, M extends string, R extends st
       );
       noteLinks(ctx, check);
       const changed = check.changedSinceRecoveryPoint;
-      if (changed.length > 0)
-        ctx.warn(
-          `${changed.length} file(s) changed on the share after the recovery point (the next backup's work, not a restore defect): ${changed.slice(0, 5).join(", ")}${changed.length > 5 ? ", …" : ""}`,
-        );
+      warnChangedSince(ctx, changed, "share");
       return {
         files: check.verifiedFiles,
         bytes: check.verifiedBytes,
