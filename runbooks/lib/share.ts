@@ -19,7 +19,6 @@ import type {
   SnapshotRef,
 } from "../../src/drill/runbook/context.js";
 import { StepFailure, describeError, isRetryable } from "../../src/drill/runbook/failures.js";
-import type { ManifestDiff } from "../../src/drill/manifest/manifest.js";
 import { MAX_LINK_TREES, readSnapshotLinks, type SnapshotLinks } from "../../src/restic/links.js";
 import { validCheckSubset, type SettingsReader } from "../../src/drill/runbook/settings.js";
 
@@ -276,31 +275,6 @@ function listed(label: string, paths: readonly string[]): string[] {
   return shown;
 }
 
-/**
- * Throws a step failure naming every missing, altered and re-moded file (and extra files when
- * they count); returns the diff when the tree matches.
- */
-export function requireMatch(
-  diff: ManifestDiff,
-  what: string,
-  options: { extraFails: boolean },
-): ManifestDiff {
-  const extraFails = options.extraFails && diff.extra.length > 0;
-  if (diff.ok && !extraFails) return diff;
-  const counts = [
-    diff.missing.length > 0 ? `${diff.missing.length} missing` : "",
-    diff.altered.length > 0 ? `${diff.altered.length} altered` : "",
-    diff.modeChanged.length > 0 ? `${diff.modeChanged.length} with another mode` : "",
-    extraFails ? `${diff.extra.length} unexpected` : "",
-  ].filter(Boolean);
-  throw new StepFailure(`${what}: ${counts.join(", ")} file(s)`, [
-    ...listed("missing", diff.missing),
-    ...listed("altered", diff.altered),
-    ...listed("mode changed", diff.modeChanged),
-    ...(extraFails ? listed("unexpected", diff.extra) : []),
-  ]);
-}
-
 /** The regular files of a snapshot below the share's place in it, relative to the share. */
 export function snapshotFiles(nodes: readonly SnapshotNode[], inSnapshot: string): SnapshotFile[] {
   const prefix = inSnapshot === "/" ? "/" : `${inSnapshot}/`;
@@ -358,8 +332,15 @@ export function noteLinks(
     );
 }
 
-/** Throws a step failure naming each file that differs from the snapshot or from the share before. */
-export function requireRecovery(check: RecoveryCheck, what: string): void {
+/**
+ * Throws a step failure naming each file that differs from the snapshot or from the share the
+ * sha256 comparison used (`share`: "the share before the disaster" unless said otherwise).
+ */
+export function requireRecovery(
+  check: RecoveryCheck,
+  what: string,
+  share = "the share before the disaster",
+): void {
   if (check.ok) return;
   const s = check.againstSnapshot;
   const counts = [
@@ -369,7 +350,7 @@ export function requireRecovery(check: RecoveryCheck, what: string): void {
       : "",
     s.unexpected.length > 0 ? `${s.unexpected.length} not in the snapshot` : "",
     check.againstShare.altered.length > 0
-      ? `${check.againstShare.altered.length} unchanged since the snapshot yet different from the share before the disaster (sha256)`
+      ? `${check.againstShare.altered.length} unchanged since the snapshot yet different from ${share} (sha256)`
       : "",
   ].filter(Boolean);
   const l = check.links;
@@ -392,7 +373,7 @@ export function requireRecovery(check: RecoveryCheck, what: string): void {
     ...listed("missing", s.missing),
     ...listed("differs from the snapshot", s.differing),
     ...listed("not in the snapshot", s.unexpected),
-    ...listed("differs from before the disaster", check.againstShare.altered),
+    ...listed(`differs from ${share}`, check.againstShare.altered),
     ...listed("symlink missing", l?.symlinks.missing ?? []),
     ...listed("symlink target (restored → snapshot)", l?.symlinks.retargeted ?? []),
     ...listed("symlink not in the snapshot", l?.symlinks.unexpected ?? []),

@@ -5,7 +5,7 @@
  * is older than the RPO. A verification that cannot fail would pass these; none does.
  */
 import { expect } from "chai";
-import { mkdtemp, readdir, rm, utimes, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startDrillLab, type DrillLab } from "../fixtures/drill-lab.js";
@@ -98,9 +98,9 @@ describe("drill runbooks fail on a broken lab", function () {
     let lab: DrillLab;
     before(async () => {
       lab = await startDrillLab();
-      // Altered in place with an old time set (as silent damage would), and a file never backed up:
-      // the share drills list both as changed since the snapshot; backup-integrity, which compares
-      // modification times with the snapshot time, fails on the altered one.
+      // Altered in place with an old time set (as `cp -p` of an old copy would), and a file never
+      // backed up: size and time differ from the snapshot's record, so every drill lists them as
+      // changed since the snapshot and none fails on them.
       const budget = join(lab.dataDir, "finance", "budget-2026.csv");
       await writeFile(budget, "dept,amount\nroads,999999\nparks,45000\n");
       await utimes(budget, new Date("2020-01-01T00:00:00Z"), new Date("2020-01-01T00:00:00Z"));
@@ -123,15 +123,16 @@ describe("drill runbooks fail on a broken lab", function () {
         expect(report).to.include("hr/new-hire.txt");
       });
 
-    const cases: Expectation[] = [
-      {
-        drill: "backup-integrity",
-        extra: ["--sample", "100"],
-        failsAt: ["verify-sample"],
-        says: ["- altered: finance/budget-2026.csv"],
-      },
-    ];
-    for (const e of cases) it(`${e.drill} fails`, () => expectFailure(lab, runs, e));
+    it("backup-integrity passes, listing the altered file as changed after the recovery point", async () => {
+      const result = await drillCli(
+        ["run", "backup-integrity", ...labArgs(lab, runs), "--sample", "100"],
+        labEnv(lab),
+      );
+      expect(result.code, result.stdout + result.stderr).to.equal(0);
+      const report = await reportOf(await lastRun(runs));
+      expect(report).to.match(/1 file\(s\) changed on the share after the recovery point/);
+      expect(report).to.include("finance/budget-2026.csv");
+    });
 
     it("a wrong repository password fails the drill with one clear line", async () => {
       const wrong = join(lab.dir, "wrong-password");
@@ -144,6 +145,32 @@ describe("drill runbooks fail on a broken lab", function () {
         /^stronghold: drill backup-integrity failed: preflight step newest-snapshot-within-rpo: wrong password for the restic repository \S+ \(no key matches it\)\n$/,
       );
     });
+  });
+
+  describe("a file damaged on the share without its size or time changing", () => {
+    let lab: DrillLab;
+    before(async () => {
+      lab = await startDrillLab();
+      // Same length, modification time set back: only the sha256 tells the share's copy apart.
+      const budget = join(lab.dataDir, "finance", "budget-2026.csv");
+      const was = await stat(budget);
+      await writeFile(budget, "dept,amount\nroads,920000\nparks,45000\n");
+      await utimes(budget, was.atime, was.mtime);
+    });
+    after(() => lab?.stop());
+
+    const cases: Expectation[] = [
+      {
+        drill: "backup-integrity",
+        extra: ["--sample", "100"],
+        failsAt: ["verify-sample"],
+        says: [
+          "1 unchanged since the snapshot yet different from the share now (sha256)",
+          "- differs from the share now: finance/budget-2026.csv",
+        ],
+      },
+    ];
+    for (const e of cases) it(`${e.drill} fails`, () => expectFailure(lab, runs, e));
   });
 
   describe("the newest snapshot is older than the RPO", () => {
