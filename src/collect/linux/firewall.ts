@@ -1,9 +1,10 @@
 /**
  * The host firewall: on when something drops unsolicited inbound traffic by default — a packet
  * that matches no rule's condition is dropped by an nftables input base chain (for IPv4 and IPv6
- * alike) or by iptables and ip6tables INPUT (a drop policy, or a drop/reject rule every packet reaches, jumps
- * followed), ufw is active with a deny/reject incoming default, or firewalld runs in a zone other
- * than `trusted`.
+ * alike) or by iptables and ip6tables INPUT (a drop policy, or a drop/reject rule every packet
+ * reaches, jumps followed), ufw is active with a deny/reject incoming default, or firewalld runs
+ * in a zone other than `trusted`. On a host whose IPv6 is off (ipv6.disable=1 at boot, or
+ * disable_ipv6 set on every interface) IPv4 alone must be dropped.
  */
 import { known, unknown, type Fact } from "../fact.js";
 import { probeFailure, type ProbeOutput } from "../probe-output.js";
@@ -16,6 +17,23 @@ export interface FirewallProbes {
   readonly ip6tables: ProbeOutput | undefined;
   readonly ufw: ProbeOutput | undefined;
   readonly firewalld: ProbeOutput | undefined;
+  /** Whether IPv6 is on (the `ipv6` probe); without it IPv6 counts as on. */
+  readonly ipv6?: ProbeOutput | undefined;
+}
+
+/** The IP versions inbound traffic can arrive in. */
+type IpVersion = "ipv4" | "ipv6";
+
+/**
+ * Off only when the host shows it: no IPv6 in the kernel (booted with ipv6.disable=1), or
+ * disable_ipv6 = 1 for `all`, `default` and every interface but loopback. Unread: on.
+ */
+export function ipv6Off(o: ProbeOutput | undefined): boolean {
+  if (o?.rc !== 0) return false;
+  if (o.stdout.trim() === "absent") return true;
+  const values = keyValues(o.stdout);
+  if (values.get("all") !== "1" || values.get("default") !== "1") return false;
+  return [...values].every(([iface, value]) => iface === "lo" || value === "1");
 }
 
 type Verdict = { readonly on: boolean; readonly read: boolean };
@@ -127,7 +145,10 @@ function nftStep(
  * for IPv4 and for IPv6 alike. Rules are followed in order, jumps and gotos included; a rule with
  * any condition (a port, an address, a state, a rate limit) neither makes nor breaks default deny.
  */
-export function nftDropsInput(json: string): boolean | undefined {
+export function nftDropsInput(
+  json: string,
+  versions: readonly IpVersion[] = ["ipv4", "ipv6"],
+): boolean | undefined {
   let doc: unknown;
   try {
     doc = JSON.parse(json);
@@ -151,7 +172,7 @@ export function nftDropsInput(json: string): boolean | undefined {
   const inputs = entries
     .map((o) => o?.chain)
     .filter((c): c is NftChain => c?.hook === "input" && NFT_FAMILY_SEES.has(c.family));
-  return ["ipv4", "ipv6"].every((version) =>
+  return versions.every((version) =>
     inputs
       .filter((c) => NFT_FAMILY_SEES.get(c.family)!.includes(version))
       .some((c) =>
@@ -207,15 +228,23 @@ export function iptablesDropsInput(text: string): boolean {
   return baseDrops("INPUT", policy === "reject" ? "drop" : policy, steps);
 }
 
-function fromNft(o: ProbeOutput | undefined): Verdict {
+function fromNft(o: ProbeOutput | undefined, versions: readonly IpVersion[]): Verdict {
   if (o?.rc !== 0) return { on: false, read: false };
-  const drops = nftDropsInput(o.stdout);
+  const drops = nftDropsInput(o.stdout, versions);
   return { on: drops === true, read: drops !== undefined };
 }
 
-/** iptables and ip6tables: on when both drop; without ip6tables nothing is shown to filter IPv6. */
-function fromIptables(v4: ProbeOutput | undefined, v6: ProbeOutput | undefined): Verdict {
+/**
+ * iptables and ip6tables: on when both drop (iptables alone when IPv6 is off); without ip6tables
+ * nothing is shown to filter IPv6.
+ */
+function fromIptables(
+  v4: ProbeOutput | undefined,
+  v6: ProbeOutput | undefined,
+  versions: readonly IpVersion[],
+): Verdict {
   if (v4?.rc !== 0) return { on: false, read: false };
+  if (!versions.includes("ipv6")) return { on: iptablesDropsInput(v4.stdout), read: true };
   const v6Read = v6?.rc === 0;
   return {
     on: iptablesDropsInput(v4.stdout) && v6Read && iptablesDropsInput(v6.stdout),
@@ -251,9 +280,10 @@ function fromFirewalld(o: ProbeOutput | undefined): Verdict {
 
 /** Whether a firewall drops unsolicited inbound traffic by default. */
 export function parseFirewall(p: FirewallProbes): Fact<boolean> {
+  const versions: IpVersion[] = ipv6Off(p.ipv6) ? ["ipv4"] : ["ipv4", "ipv6"];
   const verdicts = [
-    fromNft(p.nft),
-    fromIptables(p.iptables, p.ip6tables),
+    fromNft(p.nft, versions),
+    fromIptables(p.iptables, p.ip6tables, versions),
     fromUfw(p.ufw),
     fromFirewalld(p.firewalld),
   ];

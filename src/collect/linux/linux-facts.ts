@@ -89,6 +89,7 @@ export function parseLinuxFacts(sections: Sections, catalog: EdrCatalog): LinuxF
       ip6tables: s("ip6tables"),
       ufw: s("ufw"),
       firewalld: s("firewalld"),
+      ipv6: s("ipv6"),
     }),
     sshd,
     passwordPolicy: parsePasswordPolicy(pam, {

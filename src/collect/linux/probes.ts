@@ -243,6 +243,16 @@ limit dnf -q -C updateinfo list --security`,
     body: `have ip6tables || return 127; priv ip6tables -S`,
   },
   {
+    name: "ipv6",
+    reads: "whether IPv6 is on: /proc/sys/net/ipv6/conf/*/disable_ipv6 (absent: off at boot)",
+    privileged: false,
+    body: `
+[ -d /proc/sys/net/ipv6 ] || { echo absent; return 0; }
+for f in /proc/sys/net/ipv6/conf/*/disable_ipv6; do
+  i=\${f%/disable_ipv6}; echo "\${i##*/}=$(cat "$f")"
+done`,
+  },
+  {
     name: "ufw",
     reads: "ufw.conf ENABLED, DEFAULT_INPUT_POLICY, ufw status verbose",
     privileged: true,

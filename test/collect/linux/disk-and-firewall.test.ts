@@ -369,6 +369,44 @@ describe("firewall", () => {
     });
   }
 
+  describe("a host whose IPv6 is off needs IPv4 dropped only", () => {
+    const v4Only = nft({ hook: "input", policy: "drop" }, [], "ip");
+    const everyInterface = "all=1\ndefault=1\neth0=1\nlo=0\n";
+    const cases: [string, typeof MISSING, boolean][] = [
+      ["IPv6 not in the kernel (ipv6.disable=1)", out("absent\n"), true],
+      ["disable_ipv6 on all, default and every interface but lo", out(everyInterface), true],
+      [
+        "disable_ipv6 on all and default, but eth0 turned back on",
+        out("all=1\ndefault=1\neth0=0\n"),
+        false,
+      ],
+      [
+        "disable_ipv6 on all only: new interfaces get IPv6",
+        out("all=1\ndefault=0\neth0=1\n"),
+        false,
+      ],
+      ["IPv6 on", out("all=0\ndefault=0\neth0=0\nlo=0\n"), false],
+      ["the probe not run (an older transcript): IPv6 counts as on", MISSING, false],
+    ];
+    for (const [what, ipv6, expected] of cases) {
+      it(`nft ip-family chain drops; ${what}`, () => {
+        const fact = parseFirewall({ ...none, nft: out(v4Only), ipv6 });
+        expect(fact).to.deep.equal({ known: true, value: expected });
+      });
+      it(`iptables drops, ip6tables absent; ${what}`, () => {
+        const fact = parseFirewall({ ...none, iptables: out("-P INPUT DROP\n"), ipv6 });
+        expect(fact).to.deep.equal({ known: true, value: expected });
+      });
+    }
+    it("IPv4 must still be dropped when IPv6 is off", () => {
+      const v6Only = nft({ hook: "input", policy: "drop" }, [], "ip6");
+      expect(parseFirewall({ ...none, nft: out(v6Only), ipv6: out("absent\n") })).to.deep.equal({
+        known: true,
+        value: false,
+      });
+    });
+  });
+
   const ufwCases: [string, string, number, boolean][] = [
     [
       "active, deny incoming",

@@ -153,6 +153,31 @@ describe("the probe script on this machine", function () {
     expect(m.observations.emptyPasswordAccounts).to.deep.equal({ value: empty });
   });
 
+  it("in a network namespace: an IPv4-only drop ruleset is a firewall once IPv6 is off", async () => {
+    // `unshare -rn`: a fresh network namespace whose nftables rules and IPv6 switches are its own.
+    const ruleset =
+      "table ip filter {\n  chain input {\n    type filter hook input priority 0; policy drop;\n  }\n}\n";
+    const firewallWith = async (ipv6Off: boolean) => {
+      const setup = [
+        'printf "%s" "$1" | nft -f - || exit 99',
+        ipv6Off
+          ? 'for f in /proc/sys/net/ipv6/conf/*/disable_ipv6; do echo 1 > "$f" || exit 99; done'
+          : ":",
+        'shift; exec "$@"',
+      ].join("\n");
+      const nonce = newNonce();
+      const run = runScript(nonce, "nosudo", {
+        prefix: ["unshare", "-rn", "sh", "-c", setup, "netns", ruleset],
+      });
+      expect(run.status, run.stderr).to.not.equal(99);
+      const split = splitProbeOutput(run.stdout, nonce);
+      if (!split.ok) throw new Error(`${split.problem}\n${run.stderr}`);
+      return parseLinuxFacts(split.sections, await loadEdrCatalog()).firewall;
+    };
+    expect(await firewallWith(false)).to.deep.equal({ known: true, value: false });
+    expect(await firewallWith(true)).to.deep.equal({ known: true, value: true });
+  });
+
   it("ignores the host's PATH: a planted dpkg-query is never run", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "stronghold-path-"));
     try {
