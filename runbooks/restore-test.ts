@@ -6,11 +6,17 @@
  * modification time against its record), an optional health check runs on the copy, and the
  * measured throughput gives the time a full restore of the repository would take.
  */
+import { randomInt } from "node:crypto";
 import { posix } from "node:path";
 import { checkRecovery } from "../src/drill/manifest/recovery-check.js";
 import { defineRunbook } from "../src/drill/runbook/runbook.js";
 import type { PlanView } from "../src/drill/runbook/context.js";
-import { SettingsReader } from "../src/drill/runbook/settings.js";
+import {
+  SettingsReader,
+  parsePick,
+  pickProblem,
+  type SnapshotPick,
+} from "../src/drill/runbook/settings.js";
 import { StepFailure } from "../src/drill/runbook/failures.js";
 import { formatDuration } from "../src/drill/evidence/metrics.js";
 import type { Snapshot } from "../src/restic/restic.js";
@@ -21,8 +27,9 @@ import {
   RETRY,
   TIMEOUTS,
   locateShare,
-  newestSnapshot,
+  newestOf,
   readData,
+  townSnapshotsOf,
   ref,
   requireRecovery,
   restoreShare,
@@ -39,6 +46,7 @@ interface Settings {
   /** Absent: a fresh folder in the drill host's first sandbox. */
   readonly restoreTo: string | undefined;
   readonly healthCheck: string | undefined;
+  readonly pick: SnapshotPick;
 }
 
 type Targets = "restore";
@@ -75,7 +83,7 @@ export const restoreTest = defineRunbook(
     id: "restore-test",
     title: "The production backup restores, without touching production",
     scenario:
-      "No disaster: the newest snapshot the town's backup job took of a production share is restored into a sandbox on a drill host, every restored file is checked against the snapshot, the optional health check runs on the copy, and the measured throughput gives the time a full restore of the repository would take. The production host is never contacted.",
+      "No disaster: the newest snapshot the town's backup job took of a production share (or one of the N newest, at random) is restored into a sandbox on a drill host, every restored file is checked against the snapshot, the optional health check runs on the copy, and the measured throughput gives the time a full restore of the repository would take. The production host is never contacted.",
     proves: [
       "the newest snapshot of the production share restores from the offsite repository on a drill host",
       "every restored byte matches the snapshot's blob hashes (restic restore --verify), and every file its recorded size, mode and modification time",
@@ -99,26 +107,48 @@ export const restoreTest = defineRunbook(
         ? undefined
         : reader.path("--restore-to", options.restoreTo, "where the copy is restored");
     const health = options.healthCheck?.trim();
+    const pick = parsePick(options.pick ?? "newest");
+    if (pick === undefined) reader.problem("--pick", pickProblem(options.pick ?? ""));
     return reader.result<Settings>({
       data: readData(reader),
       restoreTo,
       healthCheck: health === undefined || health === "" ? undefined : health,
+      pick: pick ?? { kind: "newest" },
     });
   },
 )
-  .preflight("newest-snapshot", {
+  .preflight("choose-snapshot", {
     kind: "check",
-    summary: "find the newest snapshot the town's backup job took of the share",
+    summary:
+      "choose the town's snapshot of the share to restore: the newest, or one of the N newest (--pick random:N)",
     timeoutMs: TIMEOUTS.check,
     retry: RETRY,
     commands: (p) => [{ target: "restore", command: p.restic("snapshots", "--json") }],
     run: async (ctx) => {
-      const newest = await newestSnapshot(ctx.host("restore").restic(), ctx.settings.data);
+      const restic = ctx.host("restore").restic();
+      // The RPO is the newest snapshot's age, whichever one is restored.
+      const town = await townSnapshotsOf(restic, ctx.settings.data);
+      const newest = newestOf(town, restic, ctx.settings.data);
       ctx.record({ kind: "recovery-point", snapshot: ref(newest) });
-      ctx.note(
-        `snapshot ${newest.shortId} of ${newest.time.toISOString()} from ${newest.hostname || "an unnamed host"}, ${formatDuration((Date.now() - newest.time.getTime()) / 1000)} old`,
-      );
-      return { ...ref(newest), shortId: newest.shortId, host: newest.hostname };
+      const age = (s: Snapshot) => formatDuration((Date.now() - s.time.getTime()) / 1000);
+      const pick = ctx.settings.pick;
+      let chosen = newest;
+      if (pick.kind === "random") {
+        const recent = town.slice(-pick.among);
+        chosen = recent[randomInt(recent.length)] ?? newest;
+        ctx.note(
+          `snapshot ${chosen.shortId} of ${chosen.time.toISOString()}, ${age(chosen)} old, chosen at random among the ${recent.length} newest of ${town.length}; the RPO is measured to the newest, ${newest.shortId} (${age(newest)} old)`,
+        );
+      } else
+        ctx.note(
+          `snapshot ${newest.shortId} of ${newest.time.toISOString()} from ${newest.hostname || "an unnamed host"}, ${age(newest)} old`,
+        );
+      return {
+        ...ref(chosen),
+        shortId: chosen.shortId,
+        host: chosen.hostname,
+        newest: newest.shortId,
+      };
     },
   })
   .recover("restore-copy", {
@@ -136,7 +166,7 @@ export const restoreTest = defineRunbook(
         target: "restore",
         command: p.restic(
           "restore",
-          "<newest-snapshot>",
+          "<chosen snapshot>",
           "--target",
           unpackDir(p),
           "--include",
@@ -147,7 +177,7 @@ export const restoreTest = defineRunbook(
       { target: "restore", command: `mv -T ${unpackDir(p)}/<the share's path> ${copyDir(p)}` },
     ],
     run: async (ctx) => {
-      const snapshot = ctx.data["newest-snapshot"];
+      const snapshot = ctx.data["choose-snapshot"];
       const host = ctx.host("restore");
       const restic = host.restic();
       // No live share to consult: the snapshot's tree alone says where the share is.
@@ -165,7 +195,7 @@ export const restoreTest = defineRunbook(
     summary: "compare every restored file with the snapshot's record (size, mode, mtime)",
     timeoutMs: TIMEOUTS.manifest,
     commands: (p) => [
-      { target: "restore", command: p.restic("ls", "--json", "<newest-snapshot>") },
+      { target: "restore", command: p.restic("ls", "--json", "<chosen snapshot>") },
       {
         target: "restore",
         command: p.restic("cat", "blob", "<each tree on the way to a folder holding symlinks>"),

@@ -95,7 +95,12 @@ export async function townSnapshotsOf(restic: DrillRestic, data: string): Promis
  * corrupt-data) rather than quietly leaving an older one as the newest.
  */
 export async function newestSnapshot(restic: DrillRestic, data: string): Promise<Snapshot> {
-  const newest = (await townSnapshotsOf(restic, data)).at(-1);
+  return newestOf(await townSnapshotsOf(restic, data), restic, data);
+}
+
+/** The last of the town's snapshots of `data` (oldest first), or the step failure newestSnapshot gives. */
+export function newestOf(town: readonly Snapshot[], restic: DrillRestic, data: string): Snapshot {
+  const newest = town.at(-1);
   if (!newest)
     throw new StepFailure(
       `the repository ${restic.repositoryLabel} holds no snapshot of ${data} from the town's backup job (snapshots tagged ${DRILL_TAG} do not count): back it up first (restic backup ${data})`,

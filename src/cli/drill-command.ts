@@ -108,6 +108,10 @@ export function registerDrillCommand(
       "--dwell <duration>",
       "ransomware: how long before detection the infection started, e.g. 72h (default 5d)",
     )
+    .option(
+      "--pick <which>",
+      'restore-test: the snapshot to restore, "newest" (default) or "random:N" (one of the N newest)',
+    )
     .option("--rto-minutes <n>", "recovery time objective for this run (default: the runbook's)")
     .option("--rpo-minutes <n>", "recovery point objective for this run (default: the runbook's)")
     .option("--dry-run", "print the plan (targets, steps, commands, paths) and touch nothing")

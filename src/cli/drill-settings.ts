@@ -39,6 +39,7 @@ export interface RunFlags {
   checkSubset?: string;
   freshSnapshot?: boolean;
   dwell?: string;
+  pick?: string;
   rtoMinutes?: string;
   rpoMinutes?: string;
   dryRun?: boolean;
@@ -112,6 +113,7 @@ export async function resolveRunSettings(
       sample: positiveInteger("--sample", flags.sample) ?? config.sample,
       checkSubset: flags.checkSubset ?? config.checkSubset,
       dwell: flags.dwell ?? config.dwell,
+      pick: flags.pick ?? config.pick,
     }),
     freshSnapshot: flags.freshSnapshot ?? config.freshSnapshot ?? false,
   };

@@ -312,6 +312,7 @@ describe("stronghold drill (command line)", function () {
         "  flood: { data: relative }",
         "  ransomware: { checkSubset: 9/4 }",
         "  file-deletion: { dwell: 3 days }",
+        "  restore-test: { pick: oldest }",
         "",
       ].join("\n"),
     );
@@ -322,6 +323,9 @@ describe("stronghold drill (command line)", function () {
     expect(bad.stderr).to.include(`${broken}:6: /runbooks/ransomware/checkSubset: must be "n/N"`);
     expect(bad.stderr).to.include(
       `${broken}:7: /runbooks/file-deletion/dwell: "3 days" is not a duration like 90m, 72h, 5d or 1d12h`,
+    );
+    expect(bad.stderr).to.include(
+      `${broken}:8: /runbooks/restore-test/pick: "oldest" is not "newest" or "random:N"`,
     );
   });
 

@@ -59,7 +59,7 @@ const PINNED: Record<string, string[]> = {
     "cleanup remove-scratch cleanup",
   ],
   "restore-test": [
-    "preflight newest-snapshot check",
+    "preflight choose-snapshot check",
     "recover restore-copy restore",
     "verify verify-against-snapshot verify",
     "verify health-check health",

@@ -7,6 +7,7 @@ import { expect } from "chai";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DRILL_TAG } from "../../runbooks/lib/share.js";
 import { startDrillLab, type DrillLab } from "../fixtures/drill-lab.js";
 import { journalOf } from "./engine-helpers.js";
 import { drillCli, labArgs, labEnv, lastRun, treeState } from "./runbook-helpers.js";
@@ -51,6 +52,34 @@ describe("restore-test: the production backup restored on a drill host (real ssh
         /a full restore of the newest snapshots of \d+ source\(s\) \(\d+ files, [\d.]+ MiB\) would take about/,
       );
     });
+
+  it("--pick random:2 restores one of the two newest town snapshots; the RPO stays the newest's", async () => {
+    // Three snapshots by now: an old one (never among the two newest) and the two above.
+    await lab.backup({ time: new Date(Date.now() - 6 * 3_600_000) });
+    const town = (await lab.snapshots()).filter((s) => !s.tags?.includes(DRILL_TAG));
+    const newest = [...town].sort((a, b) => Date.parse(a.time) - Date.parse(b.time)).slice(-2);
+    const result = await run("--pick", "random:2");
+    expect(result.code, result.stdout + result.stderr).to.equal(0);
+    const journal = await journalOf(await lastRun(runs));
+    const notes = journal
+      .filter((l) => l.event === "note")
+      .map((l) => (l as { message: string }).message)
+      .join("\n");
+    expect(notes).to.match(
+      new RegExp(
+        `chosen at random among the 2 newest of 3; the RPO is measured to the newest, ${newest[1]!.id.slice(0, 8)}`,
+      ),
+    );
+    const restored = /snapshot ([0-9a-f]{8}) of \S+, .* chosen at random/.exec(notes)?.[1];
+    expect(newest.map((s) => s.id.slice(0, 8))).to.include(restored);
+    expect(await readdir(lab.drRestoreDir)).to.deep.equal([]);
+  });
+
+  it("refuses a --pick it cannot read, before running anything", async () => {
+    const result = await run("--pick", "random:0");
+    expect(result.code).to.equal(2);
+    expect(result.stderr).to.include('--pick "random:0" is not "newest" or "random:N"');
+  });
 
   it("fails when the repository's data no longer matches the snapshot, and cleans up", async () => {
     await lab.backup();

@@ -1,6 +1,15 @@
-/** Durations a drill setting takes (`--dwell`): parsed exactly, refused with a message saying why. */
+/**
+ * Durations a drill setting takes (`--dwell`) and restore-test's `--pick`: parsed exactly, refused
+ * with a message saying why.
+ */
 import { expect } from "chai";
-import { durationProblem, formatDwell, parseDuration } from "../../src/drill/runbook/settings.js";
+import {
+  durationProblem,
+  formatDwell,
+  parseDuration,
+  parsePick,
+  pickProblem,
+} from "../../src/drill/runbook/settings.js";
 
 describe("drill setting durations", () => {
   const valid: [string, number][] = [
@@ -36,4 +45,17 @@ describe("drill setting durations", () => {
     expect(formatDwell(5_400_000)).to.equal("1h 30m");
     expect(formatDwell(0)).to.equal("0s");
   });
+});
+
+describe("restore-test's --pick", () => {
+  it("reads newest and random:N", () => {
+    expect(parsePick("newest")).to.deep.equal({ kind: "newest" });
+    expect(parsePick(" random:7 ")).to.deep.equal({ kind: "random", among: 7 });
+    expect(parsePick("random:9999")).to.deep.equal({ kind: "random", among: 9999 });
+  });
+  for (const text of ["oldest", "random", "random:0", "random:-1", "random:10000", "random:2x", ""])
+    it(`refuses "${text}"`, () => {
+      expect(parsePick(text)).to.equal(undefined);
+      expect(pickProblem(text)).to.include('is not "newest" or "random:N"');
+    });
 });

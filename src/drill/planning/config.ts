@@ -8,7 +8,13 @@ import { Type, type Static } from "@sinclair/typebox";
 import type { InputProblem } from "../../documents/input-problem.js";
 import { loadValidated } from "../../documents/ajv.js";
 import { lineOf } from "../../documents/locate.js";
-import { durationProblem, parseDuration, validCheckSubset } from "../runbook/settings.js";
+import {
+  durationProblem,
+  parseDuration,
+  parsePick,
+  pickProblem,
+  validCheckSubset,
+} from "../runbook/settings.js";
 
 const Text = (description: string) => Type.String({ minLength: 1, maxLength: 4096, description });
 const Minutes = (description: string) =>
@@ -45,6 +51,9 @@ const Overrides = {
   ),
   dwell: Type.Optional(
     Text('ransomware: how long before detection the infection started, e.g. "72h" or "5d".'),
+  ),
+  pick: Type.Optional(
+    Text('restore-test: the snapshot to restore, "newest" or "random:N" (one of the N newest).'),
   ),
   rtoMinutes: Type.Optional(Minutes("Recovery time objective, in minutes.")),
   rpoMinutes: Type.Optional(Minutes("Recovery point objective, in minutes.")),
@@ -99,6 +108,7 @@ export interface DrillConfigValues {
   readonly checkSubset?: string;
   readonly freshSnapshot?: boolean;
   readonly dwell?: string;
+  readonly pick?: string;
   readonly rtoMinutes?: number;
   readonly rpoMinutes?: number;
 }
@@ -138,6 +148,8 @@ export async function loadDrillConfig(
       at(`${base}/checkSubset`, 'must be "n/N" (n ≤ N), "x%" or "auto"');
     if (section.dwell !== undefined && parseDuration(section.dwell) === undefined)
       at(`${base}/dwell`, durationProblem(section.dwell));
+    if (section.pick !== undefined && parsePick(section.pick) === undefined)
+      at(`${base}/pick`, pickProblem(section.pick));
     for (const key of ["data", "restoreTo", "drPasswordFile"] as const) {
       const value = section[key];
       if (value !== undefined && !value.startsWith("/"))
@@ -166,6 +178,7 @@ export async function loadDrillConfig(
       checkSubset: pick("checkSubset"),
       freshSnapshot: pick("freshSnapshot"),
       dwell: pick("dwell"),
+      pick: pick("pick"),
       rtoMinutes: pick("rtoMinutes"),
       rpoMinutes: pick("rpoMinutes"),
     }),

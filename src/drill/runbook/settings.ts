@@ -21,6 +21,8 @@ export interface DrillOptions {
   readonly freshSnapshot: boolean;
   /** ransomware: how long before detection the infection started ("72h", "5d"). */
   readonly dwell?: string;
+  /** restore-test: which snapshot to restore, "newest" or "random:N" (one of the N newest). */
+  readonly pick?: string;
 }
 
 /** A setting that cannot be used: which option, and what is wrong with it. */
@@ -119,6 +121,23 @@ export function parseDuration(text: string): number | undefined {
   for (const [, n, unit] of value.matchAll(/(\d+(?:\.\d+)?)([smhdw])/g))
     ms += Number(n) * DURATION_UNITS[unit!]!;
   return ms <= MAX_DURATION_MS ? Math.round(ms) : undefined;
+}
+
+/** Which snapshot a restore test restores: the newest, or one at random among the N newest. */
+export type SnapshotPick =
+  { readonly kind: "newest" } | { readonly kind: "random"; readonly among: number };
+
+/** A `--pick` value ("newest", "random:7"), or undefined when it is not one. */
+export function parsePick(text: string): SnapshotPick | undefined {
+  const value = text.trim();
+  if (value === "newest") return { kind: "newest" };
+  const random = /^random:([1-9]\d{0,3})$/.exec(value);
+  return random ? { kind: "random", among: Number(random[1]) } : undefined;
+}
+
+/** Why a text is not a `--pick` value, for a setting problem. */
+export function pickProblem(text: string): string {
+  return `"${text}" is not "newest" or "random:N" (N from 1 to 9999: one of the N newest snapshots)`;
 }
 
 /** Why a text is not a duration, for a setting problem. */
