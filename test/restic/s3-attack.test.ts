@@ -10,6 +10,7 @@ import type { S3Response } from "../../src/restic/s3-object-lock.js";
 import {
   parseCurlResponse,
   requestUrl,
+  s3Reply,
   s3RequestCommand,
   signingRegion,
   snapshotObjectKey,
@@ -276,5 +277,26 @@ describe("S3 requests as curl commands", () => {
       body: "<Error><Code>AccessDenied</Code></Error>",
     });
     expect(parseCurlResponse("curl: (7) Failed to connect")).to.equal(undefined);
+  });
+
+  it("no response: curl missing, or curl's own error named", () => {
+    expect(s3Reply({ code: 127, stdout: "", stderr: "sh: curl: not found" })).to.deep.equal({
+      kind: "failed",
+      detail: "curl is not installed on the host",
+    });
+    expect(
+      s3Reply({
+        code: 60,
+        stdout: "",
+        stderr: "curl: (60) SSL certificate problem: unable to get local issuer certificate",
+      }),
+    ).to.deep.equal({
+      kind: "failed",
+      detail:
+        "curl could not reach the S3 endpoint: curl: (60) SSL certificate problem: unable to get local issuer certificate",
+    });
+    expect(
+      s3Reply({ code: 0, stdout: "HTTP/1.1 204 No Content\r\n\r\n", stderr: "" }),
+    ).to.deep.equal({ kind: "response", response: { status: 204, headers: {}, body: "" } });
   });
 });
