@@ -30,6 +30,7 @@ import {
   CANARY_TAG,
   attackCanaries,
   canaryDir,
+  canaryRestoreDir,
   describeAttempt,
   judgeAttack,
   notOurCanary,
@@ -86,7 +87,7 @@ export const ransomware = defineRunbook(
       "the last snapshot the town took before the infection started is restored; those taken during the dwell time are reported as possibly infected, never restored",
       "every file comes back with the same content (sha256), size and permissions, and no encrypted file or ransom note remains",
       "restic check --read-data-subset reads back part of the repository's packs without error",
-      "with the credentials on the infected host, the canary snapshot cannot be forgotten, pruned, deleted or overwritten",
+      "with the credentials on the infected host, the canary snapshot cannot be forgotten, pruned, deleted or overwritten (in an S3 bucket with Object Lock: its locked version survives and the canary restores from it)",
     ],
     rtoMinutes: 240,
     rpoMinutes: 1440,
@@ -153,7 +154,12 @@ export const ransomware = defineRunbook(
     summary:
       "with the host's restic credentials, try to forget, prune, delete and overwrite a canary snapshot (and only it)",
     timeoutMs: TIMEOUTS.check,
-    touches: (p) => [{ target: "share", paths: [canaryDir(p.settings.data, p.runId)] }],
+    touches: (p) => [
+      {
+        target: "share",
+        paths: [canaryDir(p.settings.data, p.runId), canaryRestoreDir(p.settings.data, p.runId)],
+      },
+    ],
     commands: (p) => [
       {
         target: "share",
@@ -171,6 +177,10 @@ export const ransomware = defineRunbook(
         host.files(),
         { runId: ctx.runId, dir: canaryDir(ctx.settings.data, ctx.runId) },
         (m) => ctx.note(m),
+        {
+          dir: canaryRestoreDir(ctx.settings.data, ctx.runId),
+          read: (path) => host.run(["cat", "--", path]),
+        },
       );
     },
   })

@@ -27,6 +27,11 @@ export function canaryDir(data: string, runId: string): string {
   return posix.join(scratchDir(data, runId), "canary");
 }
 
+/** Where a canary kept by the storage is restored to be read back, inside the scratch space. */
+export function canaryRestoreDir(data: string, runId: string): string {
+  return posix.join(scratchDir(data, runId), "canary-restored");
+}
+
 /** What the drill tries against the canary, in this order. */
 export const ATTACKS = ["forget", "forget-prune", "delete-file", "overwrite-file"] as const;
 /** One of ATTACKS. */
@@ -36,8 +41,10 @@ export type Attack = (typeof ATTACKS)[number];
 export const ATTACK_COMMANDS: { readonly [A in Attack]: string } = {
   forget: "restic forget <canary>",
   "forget-prune": "restic forget --prune <canary>",
-  "delete-file": "delete snapshots/<canary> in the storage (rm; REST: HTTP DELETE)",
-  "overwrite-file": "overwrite snapshots/<canary> in the storage (random bytes; REST: HTTP POST)",
+  "delete-file":
+    "delete snapshots/<canary> in the storage (rm; REST: HTTP DELETE; S3: DeleteObject, then of its version)",
+  "overwrite-file":
+    "overwrite snapshots/<canary> in the storage (random bytes; REST: HTTP POST; S3: PutObject, then DeleteObject of the old version)",
 };
 
 /** What the repository did with one attempt. */
@@ -46,6 +53,11 @@ export type AttemptResult =
   | "destroyed"
   /** The repository refused, and the canary is intact. */
   | "refused"
+  /**
+   * The storage took the change but kept the canary's earlier version (S3 versioning, that
+   * version locked): the drill made it current again and restored the canary from it intact.
+   */
+  | "withstood"
   /** The attempt could not be made or failed for another reason; the canary is intact. */
   | "inconclusive";
 
@@ -68,11 +80,11 @@ export type AttackVerdict =
   | { readonly kind: "unproven"; readonly inconclusive: readonly AttackAttempt[] }
   | { readonly kind: "destroyable"; readonly succeeded: readonly AttackAttempt[] };
 
-/** Destroyable when any attempt destroyed its canary; withstood when every one was refused. */
+/** Destroyable when any attempt destroyed its canary; withstood when every one was refused or withstood. */
 export function judgeAttack(attempts: readonly AttackAttempt[]): AttackVerdict {
   const succeeded = attempts.filter((a) => a.result === "destroyed");
   if (succeeded.length > 0) return { kind: "destroyable", succeeded };
-  const inconclusive = attempts.filter((a) => a.result === "inconclusive");
+  const inconclusive = attempts.filter((a) => a.result !== "refused" && a.result !== "withstood");
   if (inconclusive.length > 0 || attempts.length === 0) return { kind: "unproven", inconclusive };
   return { kind: "withstood" };
 }
@@ -134,34 +146,79 @@ function confirmCanary(listed: Snapshot, identity: CanaryIdentity): void {
     );
 }
 
+/** A canary snapshot, as listed, and the text its file holds. */
+interface Canary {
+  readonly snapshot: Snapshot;
+  readonly content: string;
+}
+
 /** Writes the canary file and backs the folder up: the new canary snapshot, as listed. */
 async function writeCanary(
   restic: DrillRestic,
   files: FencedFiles,
   identity: CanaryIdentity,
   n: number,
-): Promise<Snapshot> {
+): Promise<Canary> {
   if (n === 1) await files.mkdir(identity.dir);
-  await files.writeFile(
-    posix.join(identity.dir, CANARY_FILE),
-    `Stronghold ransomware drill ${identity.runId}, canary ${n}, written ${new Date().toISOString()}. Only the drill attacks this snapshot.\n`,
-  );
-  return takeSnapshot(restic, identity.dir, [DRILL_TAG, CANARY_TAG, runTag(identity.runId)]);
+  const content = `Stronghold ransomware drill ${identity.runId}, canary ${n}, written ${new Date().toISOString()}. Only the drill attacks this snapshot.\n`;
+  await files.writeFile(posix.join(identity.dir, CANARY_FILE), content);
+  const snapshot = await takeSnapshot(restic, identity.dir, [
+    DRILL_TAG,
+    CANARY_TAG,
+    runTag(identity.runId),
+  ]);
+  return { snapshot, content };
 }
 
-async function attempt(
+/** How the attack reads a restored canary back: the folder to restore into and a file reader. */
+export interface CanaryReadBack {
+  readonly dir: string;
+  read(path: string): Promise<string>;
+}
+
+/**
+ * After the storage kept a canary's version: restores the canary from the repository (restic
+ * reading the restored bytes back against the blob hashes) and compares the file with what was
+ * written. Undefined when it matches, else what is wrong.
+ */
+async function restoresIntact(
   restic: DrillRestic,
-  attack: Attack,
-  canary: Snapshot,
-): Promise<{ refused: boolean; detail: string }> {
-  const restricted = async (what: () => Promise<void>) => {
+  files: FencedFiles,
+  canary: Canary,
+  readBack: CanaryReadBack,
+  n: number,
+): Promise<{ result: AttemptResult; detail: string } | undefined> {
+  const target = posix.join(readBack.dir, String(n));
+  try {
+    await restic.restore(canary.snapshot.id, target, { verify: true });
+  } catch (error) {
+    const corrupt = error instanceof ResticError && error.reason === "corrupt-data";
+    return {
+      result: corrupt ? "destroyed" : "inconclusive",
+      detail: `restoring the canary from the kept version failed: ${describeError(error)}`,
+    };
+  }
+  const restored = await readBack.read(posix.join(target, CANARY_FILE));
+  await files.remove([target]);
+  if (restored !== canary.content)
+    return {
+      result: "destroyed",
+      detail: `the canary restored from the kept version differs from what was written (${restored.length} bytes, ${canary.content.length} expected)`,
+    };
+  return undefined;
+}
+
+type Outcome = { kind: "refused" | "kept" | "other"; detail: string };
+
+async function attempt(restic: DrillRestic, attack: Attack, canary: Snapshot): Promise<Outcome> {
+  const restricted = async (what: () => Promise<void>): Promise<Outcome> => {
     try {
       await what();
-      return { refused: false, detail: "restic reported success" };
+      return { kind: "other", detail: "restic reported success" };
     } catch (error) {
       if (error instanceof ResticError && error.reason === "append-only-refused")
-        return { refused: true, detail: error.message };
-      return { refused: false, detail: describeError(error) };
+        return { kind: "refused", detail: error.message };
+      return { kind: "other", detail: describeError(error) };
     }
   };
   switch (attack) {
@@ -175,37 +232,59 @@ async function attempt(
         canary.id,
         attack === "delete-file" ? "delete" : "overwrite",
       );
-      return { refused: outcome.kind === "refused", detail: outcome.detail };
+      const kind = outcome.kind === "refused" || outcome.kind === "kept" ? outcome.kind : "other";
+      return { kind, detail: outcome.detail };
     }
   }
 }
 
 /**
  * Runs every attack in ATTACKS against a canary, writing a new one whenever the last was
- * destroyed; a canary left unreadable is deleted at once so the repository lists again. Returns
- * each attempt and the canaries still in the repository.
+ * destroyed; a canary left unreadable is deleted at once so the repository lists again. When the
+ * storage kept the canary's version (S3 versioning with Object Lock), the canary is restored from
+ * it and read back (`readBack`) before the attempt counts as withstood. Returns each attempt and
+ * the canaries still in the repository.
  */
 export async function attackCanaries(
   restic: DrillRestic,
   files: FencedFiles,
   identity: CanaryIdentity,
   note: (message: string) => void,
+  readBack: CanaryReadBack,
 ): Promise<{ attempts: AttackAttempt[]; remaining: string[] }> {
   const attempts: AttackAttempt[] = [];
-  let canary: Snapshot | undefined;
+  let current: Canary | undefined;
   let written = 0;
+  let restores = 0;
   for (const attack of ATTACKS) {
-    if (canary === undefined) {
+    if (current === undefined) {
       written += 1;
-      canary = await writeCanary(restic, files, identity, written);
-      note(`canary ${written}: snapshot ${canary.shortId} of ${identity.dir}`);
+      current = await writeCanary(restic, files, identity, written);
+      note(`canary ${written}: snapshot ${current.snapshot.shortId} of ${identity.dir}`);
     }
+    const canary = current.snapshot;
     // The snapshot aimed at comes from the latest listing (the backup's, or the last attempt's).
     confirmCanary(canary, identity);
-    const { refused, detail } = await attempt(restic, attack, canary);
+    const outcome = await attempt(restic, attack, canary);
     const state = await canaryState(restic, canary, identity);
-    const result: AttemptResult =
-      state.kind !== "intact" ? "destroyed" : refused ? "refused" : "inconclusive";
+    let result: AttemptResult =
+      state.kind !== "intact"
+        ? "destroyed"
+        : outcome.kind === "refused"
+          ? "refused"
+          : outcome.kind === "kept"
+            ? "withstood"
+            : "inconclusive";
+    let detail = outcome.detail;
+    if (result === "withstood") {
+      restores += 1;
+      const wrong = await restoresIntact(restic, files, current, readBack, restores);
+      if (wrong === undefined) detail = `${detail}; the canary restored from it reads back intact`;
+      else {
+        result = wrong.result;
+        detail = `${detail}; ${wrong.detail}`;
+      }
+    }
     const record = { attack, canary: canary.shortId, result, detail };
     attempts.push(record);
     note(describeAttempt(record));
@@ -217,7 +296,10 @@ export async function attackCanaries(
           `the overwritten canary ${canary.shortId} could not be removed from the repository (${removed.detail}): delete snapshots/${canary.id} from the repository by hand`,
         );
     }
-    canary = state.kind === "intact" ? state.snapshot : undefined;
+    current =
+      state.kind === "intact" && result !== "destroyed"
+        ? { snapshot: state.snapshot, content: current.content }
+        : undefined;
   }
-  return { attempts, remaining: canary === undefined ? [] : [canary.id] };
+  return { attempts, remaining: current === undefined ? [] : [current.snapshot.id] };
 }

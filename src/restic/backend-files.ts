@@ -2,7 +2,8 @@
  * A repository's files changed straight in its storage, without restic: what ransomware holding
  * the repository credentials does to the backups. For a local repository that is the file under
  * `snapshots/`; for a REST server the HTTP calls of its protocol (DELETE to remove, POST to write
- * `/snapshots/<id>`), sent with curl on the host restic runs on. Only the command and the reading
+ * `/snapshots/<id>`), sent with curl on the host restic runs on (an S3 bucket's object takes several
+ * requests: see s3-attack.ts). Only the command and the reading
  * of its result live here; who may aim it at which snapshot is the drill engine's concern.
  */
 import type { RepositoryLocation } from "./repository.js";
@@ -14,6 +15,11 @@ export type TamperAction = "delete" | "overwrite";
 export type TamperOutcome =
   /** The storage accepted the change. */
   | { readonly kind: "done"; readonly detail: string }
+  /**
+   * The storage took the change but kept the snapshot's earlier version (a versioned S3 bucket,
+   * that version locked), and the drill made that version current again.
+   */
+  | { readonly kind: "kept"; readonly detail: string }
   /** The storage refused it (append-only, permissions, a 403). */
   | { readonly kind: "refused"; readonly detail: string }
   /** The attempt could not be made (curl missing, the server unreachable, the file gone). */
@@ -95,7 +101,7 @@ export function tamperCommand(
     case "s3":
       return {
         unsupported:
-          "an S3 bucket is not changed directly from the host: with versioning and Object Lock a delete only adds a delete marker and an overwrite a new version (see the drills guide)",
+          "an S3 object is changed by a series of S3 requests (attackSnapshotObject in s3-attack.ts), not by one command",
       };
     case "sftp":
       return { unsupported: "an sftp repository's files are not changed directly from the host" };

@@ -20,10 +20,10 @@ export interface S3AttackResponses {
   /** The version the snapshot was written as, and its ETag. */
   readonly lockedVersionId: string;
   readonly lockedEtag: string;
-  /** DELETE /key — what `restic forget` sends. */
-  readonly deleteObject: S3Response;
-  /** PUT /key with other bytes — an overwrite. */
-  readonly putObject: S3Response;
+  /** DELETE /key — what `restic forget` sends (absent when the attack only overwrote). */
+  readonly deleteObject?: S3Response;
+  /** PUT /key with other bytes — an overwrite (absent when the attack only deleted). */
+  readonly putObject?: S3Response;
   /** DELETE /key?versionId=<locked> — deleting the version itself. */
   readonly deleteVersion: S3Response;
   /** GET /?versions&prefix=<key> — ListObjectVersions, afterwards. */
@@ -62,9 +62,12 @@ export interface S3Interpretation {
   readonly lock?: { readonly mode: string; readonly retainUntil: string };
   /** What a person should know (a delete marker to remove, a weak lock mode). */
   readonly notes: readonly string[];
+  /** What hides the locked version when it is restorable but not the current one. */
+  readonly onTop?: { readonly kind: "delete-marker" | "version"; readonly versionId: string };
 }
 
-function header(r: S3Response, name: string): string | undefined {
+/** A response header by name, in any case. */
+export function responseHeader(r: S3Response, name: string): string | undefined {
   const wanted = name.toLowerCase();
   return Object.entries(r.headers).find(([k]) => k.toLowerCase() === wanted)?.[1];
 }
@@ -105,8 +108,8 @@ function deleteObjectEffect(r: S3Response, locked: string): S3Attempt {
   const request = "delete-object";
   if (denied(r)) return { request, effect: "refused", detail: describe(r) };
   if (r.status !== 204) return { request, effect: "unexpected", detail: describe(r) };
-  const marker = header(r, "x-amz-delete-marker") === "true";
-  const version = header(r, "x-amz-version-id");
+  const marker = responseHeader(r, "x-amz-delete-marker") === "true";
+  const version = responseHeader(r, "x-amz-version-id");
   if (marker && version !== undefined && version !== locked)
     return { request, effect: "hidden", detail: `delete marker ${version} put on top` };
   return {
@@ -120,7 +123,7 @@ function putObjectEffect(r: S3Response, locked: string): S3Attempt {
   const request = "overwrite-object";
   if (denied(r)) return { request, effect: "refused", detail: describe(r) };
   if (r.status !== 200) return { request, effect: "unexpected", detail: describe(r) };
-  const version = header(r, "x-amz-version-id");
+  const version = responseHeader(r, "x-amz-version-id");
   if (version !== undefined && version !== "null" && version !== locked)
     return { request, effect: "shadowed", detail: `new version ${version} put on top` };
   return {
@@ -146,8 +149,8 @@ export function interpretObjectLockAttack(
 ): S3Interpretation {
   const locked = responses.lockedVersionId;
   const attempts = [
-    deleteObjectEffect(responses.deleteObject, locked),
-    putObjectEffect(responses.putObject, locked),
+    ...(responses.deleteObject ? [deleteObjectEffect(responses.deleteObject, locked)] : []),
+    ...(responses.putObject ? [putObjectEffect(responses.putObject, locked)] : []),
     deleteVersionEffect(responses.deleteVersion, locked),
   ];
   const notes: string[] = [];
@@ -176,10 +179,10 @@ export function interpretObjectLockAttack(
   const got = responses.getLockedVersion;
   const gotIntact =
     got.status === 200 &&
-    header(got, "x-amz-version-id") === locked &&
-    header(got, "etag") === responses.lockedEtag;
-  const mode = header(got, "x-amz-object-lock-mode");
-  const retainUntil = header(got, "x-amz-object-lock-retain-until-date");
+    responseHeader(got, "x-amz-version-id") === locked &&
+    responseHeader(got, "etag") === responses.lockedEtag;
+  const mode = responseHeader(got, "x-amz-object-lock-mode");
+  const retainUntil = responseHeader(got, "x-amz-object-lock-retain-until-date");
   const lock = mode !== undefined && retainUntil !== undefined ? { mode, retainUntil } : undefined;
   const restorable = listedIntact && gotIntact;
 
@@ -192,6 +195,12 @@ export function interpretObjectLockAttack(
     );
   const latestMarker = markers.find((m) => m.key === responses.key && m.isLatest);
   const latestVersion = versions.find((v) => v.key === responses.key && v.isLatest);
+  const onTop =
+    latestMarker?.versionId !== undefined
+      ? { kind: "delete-marker" as const, versionId: latestMarker.versionId }
+      : latestVersion?.versionId !== undefined && latestVersion.versionId !== locked
+        ? { kind: "version" as const, versionId: latestVersion.versionId }
+        : undefined;
   if (restorable && latestMarker !== undefined)
     notes.push(
       `restic no longer lists the snapshot: delete marker ${latestMarker.versionId ?? "?"} hides version ${locked}; delete the marker (DeleteObject with its versionId) to bring it back`,
@@ -214,5 +223,6 @@ export function interpretObjectLockAttack(
     lockedVersionRestorable: restorable,
     ...(lock ? { lock } : {}),
     notes,
+    ...(restorable && onTop ? { onTop } : {}),
   };
 }

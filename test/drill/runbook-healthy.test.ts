@@ -2,7 +2,8 @@
  * Each drill end to end on a healthy lab — two real sshd hosts, restic, a local repository — and
  * the lab exactly as before afterwards; backup-integrity also runs against s3rver over TLS. The
  * ransomware drill fails on a plain local repository by design (its canary can be destroyed): it
- * has its own tests in runbook-ransomware.test.ts, on a local and an append-only repository.
+ * has its own tests in runbook-ransomware.test.ts, on a local, an append-only REST and an s3
+ * repository.
  */
 import { expect } from "chai";
 import { readdir, readFile } from "node:fs/promises";

@@ -35,6 +35,7 @@ function snapshots(lab: DrillLab): Promise<Listed[]> {
         "--password-file",
         lab.passwordFile,
         "--no-cache",
+        ...(lab.caCertFile ? ["--cacert", lab.caCertFile] : []),
         "snapshots",
         "--json",
       ],
@@ -115,7 +116,7 @@ describe("ransomware drill: dwell time and the attack on a canary (real sshd, re
       expect(report).to.match(/backups-withstood-attack.*passed/);
       expect(result.stdout).to.include("the backups withstood every attempt");
       expect(report).to.include("## Attack on the backups");
-      expect(report).to.include("**The backups withstood the attack**: every attempt was refused.");
+      expect(report).to.include("**The backups withstood the attack**: every attempt was refused");
       expect(report).to.match(
         /- restic forget --prune [0-9a-f]{8}: refused \(the repository .* refused/,
       );
@@ -182,6 +183,91 @@ describe("ransomware drill: dwell time and the attack on a canary (real sshd, re
         .map((l) => (l as { step: string }).step);
       expect(started).not.to.include("attack-backups");
       expect(started).not.to.include("encrypt-files");
+    });
+  });
+
+  describe("an S3 bucket without versioning (s3rver over TLS)", () => {
+    let lab: DrillLab;
+    before(async () => (lab = await startDrillLab({ remote: "s3" })));
+    after(() => lab?.stop());
+
+    it("deletes and overwrites the canary's object with curl --aws-sigv4: destroyable, only canaries gone, keys in no argv or journal", async () => {
+      await lab.backup({ time: daysAgo(5.5) });
+      const seeded = await treeState(lab.dataDir);
+      const town = (await snapshots(lab)).map((s) => s.id).sort();
+      const result = await drillCli(
+        ["run", "ransomware", ...labArgs(lab, runs), "--check-subset", "1/7"],
+        labEnv(lab),
+      );
+      expect(result.code, result.stdout + result.stderr).to.equal(1);
+      expect(result.stdout).to.match(
+        /the backups can be destroyed with the restic credentials on the infected host fs01: .*delete snapshots\/[0-9a-f]{8} .*; overwrite snapshots\/[0-9a-f]{8} .* destroyed the canary/,
+      );
+      const dir = await lastRun(runs);
+      const attack = await stepOutput<{
+        attempts: { attack: string; result: string; canary: string; detail: string }[];
+      }>(dir, "attack-backups");
+      expect(attack.attempts.map((a) => `${a.attack} ${a.result}`)).to.deep.equal([
+        "forget destroyed",
+        "forget-prune destroyed",
+        "delete-file destroyed",
+        "overwrite-file destroyed",
+      ]);
+      expect(attack.attempts[2]!.detail).to.equal(
+        "S3 answered 204 and keeps no versions of the object: it was deleted",
+      );
+      expect(attack.attempts[3]!.detail).to.equal(
+        "S3 answered 200 and keeps no versions of the object: it was overwritten",
+      );
+      // Each request went to exactly the canary's object, path-style (a custom endpoint).
+      const journal = await journalOf(dir);
+      const curls = journal
+        .filter((l) => l.event === "command")
+        .map((l) => (l as { command: string }).command)
+        .filter((c) => c.startsWith("curl "));
+      const deleted = journal.find(
+        (l) =>
+          l.event === "command" &&
+          (l as { command: string }).command.startsWith("curl") &&
+          (l as { command: string }).command.includes("-X DELETE"),
+      ) as { command: string; stdout: string } | undefined;
+      expect(deleted?.stdout).to.match(/^HTTP\/1\.1 204/);
+      const urls = new Set(
+        curls.map((c) =>
+          c
+            .split(" ")
+            .at(-1)!
+            .replace(/[0-9a-f]{64}$/, "<id>"),
+        ),
+      );
+      expect([...urls]).to.deep.equal([`${lab.repositorySpec.slice(3)}/snapshots/<id>`]);
+      expect(curls.map((c) => c.split(" -X ")[1]!.split(" ")[0])).to.deep.equal([
+        "HEAD",
+        "DELETE",
+        "HEAD",
+        "PUT",
+        "HEAD",
+        "DELETE",
+      ]);
+      // The keys went to curl on stdin: neither the journal nor the report holds them.
+      const secret = `${lab.env.AWS_ACCESS_KEY_ID}:${lab.env.AWS_SECRET_ACCESS_KEY}`;
+      expect(JSON.stringify(journal)).not.to.include(secret);
+      const report = await reportOf(dir);
+      expect(report).not.to.include(secret);
+      expect(report).to.match(
+        /- delete snapshots\/[0-9a-f]{8} .*: destroyed \(S3 answered 204 and keeps no versions of the object: it was deleted\)/,
+      );
+      expect(report).to.match(/verify-share.*passed/);
+      const after = await snapshots(lab);
+      expect(after.filter((s) => s.tags?.includes(CANARY_TAG))).to.deep.equal([]);
+      expect(
+        after
+          .filter((s) => !s.tags?.includes(DRILL_TAG))
+          .map((s) => s.id)
+          .sort(),
+      ).to.deep.equal(town);
+      expect(await treeState(lab.dataDir)).to.deep.equal(seeded);
+      expect(await readdir(lab.fs01Sandbox)).to.deep.equal(["share"]);
     });
   });
 

@@ -34,7 +34,8 @@ function objectiveRow(name: string, m: TargetMetric | undefined): string {
 }
 
 const ATTACK_VERDICT = {
-  withstood: "✅ **The backups withstood the attack**: every attempt was refused.",
+  withstood:
+    "✅ **The backups withstood the attack**: every attempt was refused, or the storage kept the attacked version and the canary was restored from it.",
   unproven:
     "⚠️ **Not shown that the backups withstand an attack**: no attempt destroyed the canary, but some could not be made.",
   destroyable:

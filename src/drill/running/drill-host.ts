@@ -6,7 +6,16 @@
 import { Restic } from "../../restic/restic.js";
 import { tamperCommand, tamperOutcome } from "../../restic/backend-files.js";
 import type { RepositoryLocation } from "../../restic/repository.js";
-import type { Secret } from "../../support/secret.js";
+import { Secret } from "../../support/secret.js";
+import { attackSnapshotObject } from "../../restic/s3-attack.js";
+import {
+  s3Reply,
+  s3RequestCommand,
+  signingRegion,
+  type S3Exchange,
+  type S3Location,
+  type S3Signing,
+} from "../../restic/s3-objects.js";
 import type { InventoryHost } from "../../hosts/inventory.js";
 import { buildManifest } from "../manifest/manifest.js";
 import {
@@ -49,6 +58,32 @@ export interface DrillHostInput {
   readonly taken: Set<string>;
   /** Called when the step first uses the host (to stop its commands on interrupt). */
   readonly onUse: (host: InventoryHost) => void;
+}
+
+/** The keys restic gets in its environment on the host, to sign S3 requests with; none given, none. */
+function s3Signing(
+  repository: S3Location,
+  env: Readonly<Record<string, Secret | string>>,
+): S3Signing | undefined {
+  const secret = (name: string): Secret | undefined => {
+    const value = env[name];
+    return value === undefined || value === ""
+      ? undefined
+      : typeof value === "string"
+        ? new Secret(value)
+        : value;
+  };
+  const accessKeyId = secret("AWS_ACCESS_KEY_ID");
+  const secretAccessKey = secret("AWS_SECRET_ACCESS_KEY");
+  if (accessKeyId === undefined || secretAccessKey === undefined) return undefined;
+  const token = secret("AWS_SESSION_TOKEN");
+  const region = env.AWS_DEFAULT_REGION;
+  return {
+    accessKeyId,
+    secretAccessKey,
+    ...(token ? { sessionToken: token } : {}),
+    region: signingRegion(repository, typeof region === "string" ? region : region?.reveal()),
+  };
 }
 
 /** A direct change to the repository's storage is one small request. */
@@ -202,6 +237,27 @@ export function drillHost(input: DrillHostInput): DrillHost {
       },
       tamperSnapshotFile: async (snapshotId, action) => {
         onlyOurs(snapshotId, `${action} the file of`);
+        if (repository.kind === "s3") {
+          const signing = s3Signing(repository, credentials.env);
+          if (signing === undefined)
+            return {
+              kind: "unsupported",
+              detail:
+                "the S3 keys restic uses on the host are its own and unknown to the drill: the object cannot be attacked with them",
+            };
+          const exchange: S3Exchange = async (request) => {
+            const command = s3RequestCommand(repository, signing, request);
+            const result = await exec(
+              command.argv,
+              { stdin: command.stdin, label: command.label, timeoutMs: TAMPER_TIMEOUT_MS },
+              true,
+            );
+            if (result.timedOut)
+              return { kind: "failed", detail: `no answer within ${TAMPER_TIMEOUT_MS / 1000} s` };
+            return s3Reply(result);
+          };
+          return attackSnapshotObject(exchange, repository, snapshotId, action);
+        }
         const command = tamperCommand(repository, snapshotId, action);
         if ("unsupported" in command) return { kind: "unsupported", detail: command.unsupported };
         const result = await exec(
