@@ -4,37 +4,14 @@
  * refuses bad flags in one line, and leaves an append-only repository alone, saying so (exit 3).
  */
 import { expect } from "chai";
-import { execFile } from "node:child_process";
 import { DRILL_TAG } from "../../runbooks/lib/share.js";
-import { startDrillLab, type DrillLab, type LabRemote } from "../fixtures/drill-lab.js";
+import {
+  startDrillLab,
+  type DrillLab,
+  type LabSnapshot,
+  type LabRemote,
+} from "../fixtures/drill-lab.js";
 import { drillCli, labEnv } from "./runbook-helpers.js";
-
-interface Listed {
-  readonly short_id: string;
-  readonly tags?: string[];
-}
-
-function snapshots(lab: DrillLab): Promise<Listed[]> {
-  const tls = lab.caCertFile ? ["--cacert", lab.caCertFile] : [];
-  return new Promise((resolve, reject) => {
-    execFile(
-      "restic",
-      [
-        ...tls,
-        "-r",
-        lab.repositorySpec,
-        "--password-file",
-        lab.passwordFile,
-        "--no-cache",
-        "snapshots",
-        "--json",
-      ],
-      { env: labEnv(lab), timeout: 120_000 },
-      (error, stdout, stderr) =>
-        error ? reject(new Error(stderr)) : resolve(JSON.parse(stdout) as Listed[]),
-    );
-  });
-}
 
 function pruneArgs(lab: DrillLab, ...extra: string[]): string[] {
   return [
@@ -50,14 +27,14 @@ function pruneArgs(lab: DrillLab, ...extra: string[]): string[] {
 
 /** A town snapshot (from the lab), four drill snapshots, then another town snapshot. */
 async function seed(lab: DrillLab): Promise<{ town: string[]; drill: string[] }> {
-  const first = (await snapshots(lab)).map((s) => s.short_id);
+  const first = (await lab.snapshots()).map((s) => s.short_id);
   const drill: string[] = [];
   for (let i = 0; i < 4; i++) drill.push(await lab.backup({ tags: [DRILL_TAG] }));
   const town = [...first, await lab.backup()];
   return { town, drill };
 }
 
-const ids = (list: readonly Listed[]) => list.map((s) => s.short_id).sort();
+const ids = (list: readonly LabSnapshot[]) => list.map((s) => s.short_id).sort();
 
 describe("stronghold drill prune", function () {
   this.timeout(180_000);
@@ -77,11 +54,11 @@ describe("stronghold drill prune", function () {
       after(() => lab?.stop());
 
       it("a dry run lists what it would forget and changes nothing", async () => {
-        const before = ids(await snapshots(lab));
+        const before = ids(await lab.snapshots());
         const result = await drillCli(pruneArgs(lab, "--keep-last", "2", "--dry-run"), labEnv(lab));
         expect(result.code, result.stderr).to.equal(0);
         expect(result.stdout).to.include(`would forget 2 drill snapshot(s) tagged ${DRILL_TAG}`);
-        expect(ids(await snapshots(lab))).to.deep.equal(before);
+        expect(ids(await lab.snapshots())).to.deep.equal(before);
       });
 
       it("keeps the newest N drill snapshots and every town snapshot", async () => {
@@ -89,7 +66,7 @@ describe("stronghold drill prune", function () {
         expect(result.code, result.stderr).to.equal(0);
         expect(result.stdout).to.include("forgot and pruned 2 drill snapshot(s)");
         expect(result.stdout + result.stderr).to.not.include(lab.password);
-        expect(ids(await snapshots(lab))).to.deep.equal(
+        expect(ids(await lab.snapshots())).to.deep.equal(
           [...seeded.town, ...seeded.drill.slice(2)].sort(),
         );
       });
@@ -97,7 +74,7 @@ describe("stronghold drill prune", function () {
       it("--keep-last 0 forgets every drill snapshot and still no town one", async () => {
         const result = await drillCli(pruneArgs(lab, "--keep-last", "0"), labEnv(lab));
         expect(result.code, result.stderr).to.equal(0);
-        expect(ids(await snapshots(lab))).to.deep.equal([...seeded.town].sort());
+        expect(ids(await lab.snapshots())).to.deep.equal([...seeded.town].sort());
       });
     });
 
@@ -110,12 +87,12 @@ describe("stronghold drill prune", function () {
     after(() => lab?.stop());
 
     it("is left alone, and says so with exit 3", async () => {
-      const before = ids(await snapshots(lab));
+      const before = ids(await lab.snapshots());
       const result = await drillCli(pruneArgs(lab, "--keep-last", "1"), labEnv(lab));
       expect(result.code, result.stdout + result.stderr).to.equal(3);
       expect(result.stderr).to.match(/is append-only: left alone, nothing was forgotten or pruned/);
       expect(result.stderr.trim().split("\n")).to.have.length(1);
-      expect(ids(await snapshots(lab))).to.deep.equal(before);
+      expect(ids(await lab.snapshots())).to.deep.equal(before);
     });
   });
 

@@ -7,7 +7,6 @@
  * infection and one inside the dwell time.
  */
 import { expect } from "chai";
-import { execFile } from "node:child_process";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,34 +16,6 @@ import type { DrillMetrics } from "../../src/drill/evidence/run-record.js";
 import { startDrillLab, type DrillLab } from "../fixtures/drill-lab.js";
 import { journalOf } from "./engine-helpers.js";
 import { drillCli, labArgs, labEnv, lastRun, reportOf, treeState } from "./runbook-helpers.js";
-
-interface Listed {
-  readonly id: string;
-  readonly short_id: string;
-  readonly time: string;
-  readonly tags?: string[];
-}
-
-function snapshots(lab: DrillLab): Promise<Listed[]> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      "restic",
-      [
-        "-r",
-        lab.repositorySpec,
-        "--password-file",
-        lab.passwordFile,
-        "--no-cache",
-        ...(lab.caCertFile ? ["--cacert", lab.caCertFile] : []),
-        "snapshots",
-        "--json",
-      ],
-      { env: labEnv(lab), timeout: 60_000 },
-      (error, stdout, stderr) =>
-        error ? reject(new Error(stderr)) : resolve(JSON.parse(stdout) as Listed[]),
-    );
-  });
-}
 
 const DAY = 86_400_000;
 const daysAgo = (n: number) => new Date(Date.now() - n * DAY);
@@ -105,7 +76,7 @@ describe("ransomware drill: dwell time and the attack on a canary (real sshd, re
       expect(attack.attempts.find((a) => a.attack === "delete-file")!.detail).to.include("403");
       // One canary took all four attempts and is still there, tagged, for drill prune.
       expect(new Set(attack.attempts.map((a) => a.canary)).size).to.equal(1);
-      const listed = await snapshots(lab);
+      const listed = await lab.snapshots();
       const canaries = listed.filter((s) => s.tags?.includes(CANARY_TAG));
       expect(canaries.map((s) => s.id)).to.deep.equal(attack.remaining);
       expect(canaries[0]!.tags).to.include(DRILL_TAG);
@@ -194,7 +165,7 @@ describe("ransomware drill: dwell time and the attack on a canary (real sshd, re
     it("deletes and overwrites the canary's object with curl --aws-sigv4: destroyable, only canaries gone, keys in no argv or journal", async () => {
       await lab.backup({ time: daysAgo(5.5) });
       const seeded = await treeState(lab.dataDir);
-      const town = (await snapshots(lab)).map((s) => s.id).sort();
+      const town = (await lab.snapshots()).map((s) => s.id).sort();
       const result = await drillCli(
         ["run", "ransomware", ...labArgs(lab, runs), "--check-subset", "1/7"],
         labEnv(lab),
@@ -258,7 +229,7 @@ describe("ransomware drill: dwell time and the attack on a canary (real sshd, re
         /- delete snapshots\/[0-9a-f]{8} .*: destroyed \(S3 answered 204 and keeps no versions of the object: it was deleted\)/,
       );
       expect(report).to.match(/verify-share.*passed/);
-      const after = await snapshots(lab);
+      const after = await lab.snapshots();
       expect(after.filter((s) => s.tags?.includes(CANARY_TAG))).to.deep.equal([]);
       expect(
         after
@@ -279,7 +250,7 @@ describe("ransomware drill: dwell time and the attack on a canary (real sshd, re
     it("destroys the canary: the drill fails naming the backups as destroyable; only canaries are gone", async () => {
       await lab.backup({ time: daysAgo(5.5) });
       const seeded = await treeState(lab.dataDir);
-      const town = (await snapshots(lab)).map((s) => s.id).sort();
+      const town = (await lab.snapshots()).map((s) => s.id).sort();
       const result = await drillCli(
         ["run", "ransomware", ...labArgs(lab, runs), "--check-subset", "1/7"],
         labEnv(lab),
@@ -310,7 +281,7 @@ describe("ransomware drill: dwell time and the attack on a canary (real sshd, re
       // The recovery itself still ran and was verified.
       expect(report).to.match(/verify-share.*passed/);
       // Every town snapshot is still there and readable; no canary is left; the share is as before.
-      const after = await snapshots(lab);
+      const after = await lab.snapshots();
       expect(after.filter((s) => s.tags?.includes(CANARY_TAG))).to.deep.equal([]);
       expect(
         after

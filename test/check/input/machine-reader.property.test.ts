@@ -270,10 +270,11 @@ describe("the machine-config reader under generated input (property test)", func
     let slot = 0;
     await fc.assert(
       fc.asyncProperty(caseArb, async (c) => {
-        // A fresh folder per case, in one of 16 slots reused in turn.
-        const folder = path.join(dir, `case-${slot++ % 16}`);
-        await rm(folder, { recursive: true, force: true });
-        await mkdir(folder);
+        // A fresh folder for a folder case, in one of 16 slots reused in turn; a file alone is
+        // written over the last one of its format in `files`.
+        const folder = c.folder ? path.join(dir, `case-${slot++ % 16}`) : path.join(dir, "files");
+        if (c.folder) await rm(folder, { recursive: true, force: true });
+        await mkdir(folder, { recursive: true });
         const file = path.join(folder, `machine.${c.format}`);
         await writeFile(file, encode(c.text, c.encoding));
         const sameFile = [file];
