@@ -78,6 +78,7 @@ th-gis-01 sec-account-lockout-threshold fail
 th-web-01 sec-audit-logging fail
 th-web-01 sec-disk-encryption fail
 th-web-01 sec-logon-banner fail
+th-web-01 sec-ssh-max-auth-tries fail
 `
   .trim()
   .split("\n");

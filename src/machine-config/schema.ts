@@ -144,6 +144,31 @@ const LocalAdmin = Type.Object(
   { additionalProperties: false },
 );
 
+/** The values of sshd's PermitRootLogin (the alias without-password is prohibit-password). */
+export const PERMIT_ROOT_LOGIN = [
+  "yes",
+  "prohibit-password",
+  "forced-commands-only",
+  "no",
+] as const;
+
+const SshServer = Type.Object(
+  {
+    permitRootLogin: Unknowable(
+      Type.Union(
+        PERMIT_ROOT_LOGIN.map((v) => Type.Literal(v)),
+        { description: "sshd PermitRootLogin: whether root may log in over SSH, and how." },
+      ),
+    ),
+    passwordAuthentication: Flag("sshd accepts passwords (PasswordAuthentication yes)."),
+    maxAuthTries: Count("sshd MaxAuthTries: authentication attempts allowed per connection."),
+  },
+  { additionalProperties: false, description: "Effective settings of the SSH server." },
+);
+
+const AccountNames = (description: string) =>
+  Unknowable(Type.Array(Text("Account name."), { maxItems: 1024, description }));
+
 const Security = Type.Object(
   {
     diskEncryption: Type.Optional(
@@ -163,6 +188,22 @@ const Security = Type.Object(
     passwordPolicy: Type.Optional(Unknowable(PasswordPolicy)),
     lockout: Type.Optional(Unknowable(Lockout)),
     smbv1Enabled: Type.Optional(Flag("SMB version 1 server or client enabled.")),
+    sshServer: Type.Optional(
+      Unknowable(
+        Type.Union([SshServer, Type.Literal("none")], {
+          description: 'The SSH server\'s effective settings; "none" when no SSH server runs.',
+        }),
+      ),
+    ),
+    emptyPasswordAccounts: Type.Optional(
+      AccountNames("Local accounts whose password is empty (they log on without one)."),
+    ),
+    uid0Accounts: Type.Optional(
+      AccountNames("Accounts with user id 0, which hold root's privileges (Linux, macOS)."),
+    ),
+    automaticUpdates: Type.Optional(
+      Flag("Security updates are downloaded and installed automatically."),
+    ),
     autorunEnabled: Type.Optional(Flag("AutoRun/AutoPlay runs content from inserted media.")),
     removableMedia: Type.Optional(
       Unknowable(

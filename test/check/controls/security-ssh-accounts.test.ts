@@ -1,0 +1,220 @@
+import { machineCases } from "../../fixtures/control-cases.js";
+import { compliantLinuxServer, compliantMachine } from "../../fixtures/machine-factory.js";
+
+const linux = compliantLinuxServer();
+
+describe("sec-ssh-root-login-disabled", () => {
+  machineCases("sec-ssh-root-login-disabled", [
+    { name: "PermitRootLogin no", machine: linux, expect: "pass" },
+    {
+      name: "no SSH server",
+      machine: linux,
+      set: { "/security/sshServer": "none" },
+      expect: "pass",
+    },
+    {
+      name: "PermitRootLogin yes",
+      machine: linux,
+      set: { "/security/sshServer/permitRootLogin": "yes" },
+      expect: "fail",
+      evidence: { pointer: "/security/sshServer/permitRootLogin", actual: "yes" },
+    },
+    {
+      name: "key-only root login (prohibit-password)",
+      machine: linux,
+      set: { "/security/sshServer/permitRootLogin": "prohibit-password" },
+      expect: "fail",
+      evidence: { pointer: "/security/sshServer/permitRootLogin", actual: "prohibit-password" },
+    },
+    {
+      name: "unknown setting",
+      machine: linux,
+      set: { "/security/sshServer/permitRootLogin": "unknown" },
+      expect: "fail",
+      evidence: { actual: "unknown" },
+    },
+    {
+      name: "unknown SSH server",
+      machine: linux,
+      set: { "/security/sshServer": "unknown" },
+      expect: "fail",
+      evidence: { pointer: "/security/sshServer", actual: "unknown" },
+    },
+    {
+      name: "unknown: not reported",
+      machine: linux,
+      set: { "/security/sshServer": undefined },
+      expect: "fail",
+    },
+    { name: "Windows workstation", expect: "not-applicable" },
+  ]);
+});
+
+describe("sec-ssh-password-auth-disabled", () => {
+  machineCases("sec-ssh-password-auth-disabled", [
+    { name: "keys only", machine: linux, expect: "pass" },
+    {
+      name: "no SSH server",
+      machine: linux,
+      set: { "/security/sshServer": "none" },
+      expect: "pass",
+    },
+    {
+      name: "passwords accepted",
+      machine: linux,
+      set: { "/security/sshServer/passwordAuthentication": true },
+      expect: "fail",
+      evidence: { pointer: "/security/sshServer/passwordAuthentication", actual: true },
+    },
+    {
+      name: "unknown setting",
+      machine: linux,
+      set: { "/security/sshServer/passwordAuthentication": "unknown" },
+      expect: "fail",
+      evidence: { actual: "unknown" },
+    },
+    {
+      name: "unknown SSH server",
+      machine: linux,
+      set: { "/security/sshServer": "unknown" },
+      expect: "fail",
+      evidence: { actual: "unknown" },
+    },
+  ]);
+});
+
+describe("sec-ssh-max-auth-tries", () => {
+  machineCases("sec-ssh-max-auth-tries", [
+    { name: "4 tries", machine: linux, expect: "pass" },
+    {
+      name: "3 tries",
+      machine: linux,
+      set: { "/security/sshServer/maxAuthTries": 3 },
+      expect: "pass",
+    },
+    {
+      name: "OpenSSH's default of 6",
+      machine: linux,
+      set: { "/security/sshServer/maxAuthTries": 6 },
+      expect: "fail",
+      evidence: { pointer: "/security/sshServer/maxAuthTries", actual: 6 },
+    },
+    {
+      name: "6 with the town allowing 6",
+      machine: linux,
+      set: { "/security/sshServer/maxAuthTries": 6 },
+      params: { maxTries: 6 },
+      expect: "pass",
+    },
+    {
+      name: "4 with the town requiring 3",
+      machine: linux,
+      params: { maxTries: 3 },
+      expect: "fail",
+    },
+    {
+      name: "0 (no attempt allowed, a broken config)",
+      machine: linux,
+      set: { "/security/sshServer/maxAuthTries": 0 },
+      expect: "fail",
+    },
+    {
+      name: "no SSH server",
+      machine: linux,
+      set: { "/security/sshServer": "none" },
+      expect: "pass",
+    },
+    {
+      name: "unknown count",
+      machine: linux,
+      set: { "/security/sshServer/maxAuthTries": "unknown" },
+      expect: "fail",
+      evidence: { pointer: "/security/sshServer/maxAuthTries", actual: "unknown" },
+    },
+  ]);
+});
+
+describe("sec-no-empty-passwords", () => {
+  machineCases("sec-no-empty-passwords", [
+    { name: "none empty", machine: linux, expect: "pass" },
+    {
+      name: "one empty",
+      machine: linux,
+      set: { "/security/emptyPasswordAccounts": ["scanner"] },
+      expect: "fail",
+      evidence: { pointer: "/security/emptyPasswordAccounts", actual: ["scanner"] },
+    },
+    {
+      name: "unknown (shadow unreadable)",
+      machine: linux,
+      set: { "/security/emptyPasswordAccounts": "unknown" },
+      expect: "fail",
+      evidence: { actual: "unknown" },
+    },
+    {
+      name: "unknown: not reported",
+      machine: linux,
+      set: { "/security/emptyPasswordAccounts": undefined },
+      expect: "fail",
+    },
+    { name: "Windows workstation", machine: compliantMachine(), expect: "not-applicable" },
+  ]);
+});
+
+describe("sec-root-only-uid0", () => {
+  machineCases("sec-root-only-uid0", [
+    { name: "root alone", machine: linux, expect: "pass" },
+    {
+      name: "a second uid-0 account",
+      machine: linux,
+      set: { "/security/uid0Accounts": ["root", "toor"] },
+      expect: "fail",
+      evidence: { pointer: "/security/uid0Accounts/1", actual: "toor" },
+    },
+    {
+      name: "uid 0 under another name only",
+      machine: linux,
+      set: { "/security/uid0Accounts": ["admin"] },
+      expect: "fail",
+    },
+    {
+      name: "unknown accounts",
+      machine: linux,
+      set: { "/security/uid0Accounts": "unknown" },
+      expect: "fail",
+      evidence: { actual: "unknown" },
+    },
+    {
+      name: "unknown: not reported",
+      machine: linux,
+      set: { "/security/uid0Accounts": undefined },
+      expect: "fail",
+    },
+  ]);
+});
+
+describe("sec-automatic-updates", () => {
+  machineCases("sec-automatic-updates", [
+    { name: "Windows Update automatic", expect: "pass" },
+    { name: "unattended-upgrades on a Linux server", machine: linux, expect: "pass" },
+    {
+      name: "off",
+      set: { "/security/automaticUpdates": false },
+      expect: "fail",
+      evidence: { pointer: "/security/automaticUpdates", actual: false },
+    },
+    {
+      name: "unknown",
+      machine: linux,
+      set: { "/security/automaticUpdates": "unknown" },
+      expect: "fail",
+      evidence: { actual: "unknown" },
+    },
+    {
+      name: "unknown: not reported",
+      set: { "/security/automaticUpdates": undefined },
+      expect: "fail",
+    },
+    { name: "network device", set: { "/role": "network-device" }, expect: "not-applicable" },
+  ]);
+});
