@@ -100,6 +100,16 @@ const FirewallProfiles = Type.Record(
   },
 );
 
+const FirewallInbound = Type.Record(
+  Type.String({ pattern: "^[a-z][a-z0-9-]*$" }),
+  Unknowable(
+    Type.Union([Type.Literal("block"), Type.Literal("allow")], {
+      description: "What the firewall does with inbound traffic no rule allows, in this profile.",
+    }),
+  ),
+  { description: "Default inbound action per firewall profile (Windows: domain/private/public)." },
+);
+
 const Antivirus = Type.Object(
   {
     product: Unknowable(Text("EDR or antivirus product; absent means none installed.")),
@@ -203,6 +213,31 @@ const Security = Type.Object(
     ),
     automaticUpdates: Type.Optional(
       Flag("Security updates are downloaded and installed automatically."),
+    ),
+    firewallDefaultInbound: Type.Optional(Unknowable(FirewallInbound)),
+    remoteDesktop: Type.Optional(
+      Unknowable(
+        Type.Object(
+          {
+            enabled: Flag("Remote Desktop accepts connections."),
+            networkLevelAuthentication: Flag(
+              "Remote Desktop requires Network Level Authentication before a session starts.",
+            ),
+          },
+          { additionalProperties: false, description: "Remote Desktop (RDP) on Windows." },
+        ),
+      ),
+    ),
+    smbSigning: Type.Optional(
+      Unknowable(
+        Type.Object(
+          {
+            server: Flag("The SMB server requires signed traffic (signing always)."),
+            client: Flag("The SMB client requires signed traffic (signing always)."),
+          },
+          { additionalProperties: false, description: "SMB packet signing required (Windows)." },
+        ),
+      ),
     ),
     autorunEnabled: Type.Optional(Flag("AutoRun/AutoPlay runs content from inserted media.")),
     removableMedia: Type.Optional(

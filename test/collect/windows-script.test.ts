@@ -167,6 +167,14 @@ const NOT_COLLECTED: Readonly<Record<string, string>> = {
   "/lifecycle/disposal/certificate": "part of the wipe record",
   "/lifecycle/disposal/performedBy": "part of the wipe record",
   "/lifecycle/disposedAt": "a disposed machine does not run the collector",
+  "/security/sshServer":
+    "the SSH controls apply to Linux and macOS; Windows' OpenSSH server is not read",
+  "/security/sshServer/permitRootLogin": "part of sshServer",
+  "/security/sshServer/passwordAuthentication": "part of sshServer",
+  "/security/sshServer/maxAuthTries": "part of sshServer",
+  "/security/emptyPasswordAccounts":
+    "Windows shows no password state without its hash; the control applies to Linux and macOS",
+  "/security/uid0Accounts": "Windows has no user id 0",
 };
 
 describe("scripts/collect-windows.ps1 (read statically)", () => {
