@@ -176,6 +176,29 @@ const SshServer = Type.Object(
   { additionalProperties: false, description: "Effective settings of the SSH server." },
 );
 
+/** Legacy plaintext network services the baselines forbid. */
+export const LEGACY_SERVICES = ["telnet", "rsh", "tftp", "nis"] as const;
+
+const FileMode = Unknowable(
+  Type.Union(
+    [
+      Type.Object(
+        {
+          mode: Type.String({
+            pattern: "^[0-7]{4}$",
+            description: "Permission bits as four octal digits, e.g. 0640.",
+          }),
+          owner: Text("Owning user."),
+          group: Text("Owning group."),
+        },
+        { additionalProperties: false },
+      ),
+      Type.Literal("absent"),
+    ],
+    { description: 'The file\'s mode, owner and group; "absent" when it does not exist.' },
+  ),
+);
+
 const AccountNames = (description: string) =>
   Unknowable(Type.Array(Text("Account name."), { maxItems: 1024, description }));
 
@@ -215,6 +238,27 @@ const Security = Type.Object(
       Flag("Security updates are downloaded and installed automatically."),
     ),
     firewallDefaultInbound: Type.Optional(Unknowable(FirewallInbound)),
+    legacyServices: Type.Optional(
+      Unknowable(
+        Type.Array(Type.Union(LEGACY_SERVICES.map((v) => Type.Literal(v))), {
+          maxItems: LEGACY_SERVICES.length,
+          uniqueItems: true,
+          description:
+            "Plaintext legacy network services offered: telnet, rsh/rlogin/rexec, tftp, NIS (Linux).",
+        }),
+      ),
+    ),
+    accountFiles: Type.Optional(
+      Unknowable(
+        Type.Object(
+          { passwd: FileMode, shadow: FileMode, sudoers: FileMode },
+          {
+            additionalProperties: false,
+            description: "Permissions of /etc/passwd, /etc/shadow and /etc/sudoers (Linux).",
+          },
+        ),
+      ),
+    ),
     remoteDesktop: Type.Optional(
       Unknowable(
         Type.Object(

@@ -38,6 +38,8 @@ const GOLDEN: Readonly<Record<string, readonly string[]>> = {
     "sec-ssh-max-auth-tries",
     "sec-no-empty-passwords",
     "sec-root-only-uid0",
+    "sec-no-legacy-plaintext-services",
+    "sec-account-files-protected",
     "sec-logon-banner",
     "sec-disk-encryption",
     "sec-firewall-enabled",

@@ -89,6 +89,8 @@ export function linuxMachineConfig(
     emptyPasswordAccounts: v("/security/emptyPasswordAccounts", mapArray(accounts.emptyPasswords)),
     uid0Accounts: v("/security/uid0Accounts", mapArray(accounts.uid0)),
     automaticUpdates: v("/security/automaticUpdates", facts.automaticUpdates),
+    legacyServices: v("/security/legacyServices", mapArray(facts.legacyServices)),
+    accountFiles: v("/security/accountFiles", facts.accountFiles),
     localAdmins: accounts.localAdmins.known
       ? accounts.localAdmins.value.slice(0, MAX_ADMINS).map((a, i) => ({
           name: a.name,

@@ -218,3 +218,101 @@ describe("sec-automatic-updates", () => {
     { name: "network device", set: { "/role": "network-device" }, expect: "not-applicable" },
   ]);
 });
+
+describe("sec-no-legacy-plaintext-services", () => {
+  machineCases("sec-no-legacy-plaintext-services", [
+    { name: "none offered", machine: linux, expect: "pass" },
+    {
+      name: "telnet and tftp",
+      machine: linux,
+      set: { "/security/legacyServices": ["telnet", "tftp"] },
+      expect: "fail",
+      evidence: { pointer: "/security/legacyServices", actual: ["telnet", "tftp"] },
+    },
+    {
+      name: "unknown services",
+      machine: linux,
+      set: { "/security/legacyServices": "unknown" },
+      expect: "fail",
+      evidence: { actual: "unknown" },
+    },
+    {
+      name: "unknown: not reported",
+      machine: linux,
+      set: { "/security/legacyServices": undefined },
+      expect: "fail",
+    },
+    { name: "Windows workstation", machine: compliantMachine(), expect: "not-applicable" },
+  ]);
+});
+
+describe("sec-account-files-protected", () => {
+  machineCases("sec-account-files-protected", [
+    { name: "Debian's defaults", machine: linux, expect: "pass" },
+    {
+      name: "RHEL's defaults (shadow 0000 root:root)",
+      machine: linux,
+      set: { "/security/accountFiles/shadow": { mode: "0000", owner: "root", group: "root" } },
+      expect: "pass",
+    },
+    {
+      name: "no sudo installed",
+      machine: linux,
+      set: { "/security/accountFiles/sudoers": "absent" },
+      expect: "pass",
+    },
+    {
+      name: "world-readable shadow",
+      machine: linux,
+      set: { "/security/accountFiles/shadow/mode": "0644" },
+      expect: "fail",
+      evidence: { pointer: "/security/accountFiles/shadow/mode", actual: "0644" },
+    },
+    {
+      name: "group-writable passwd",
+      machine: linux,
+      set: { "/security/accountFiles/passwd/mode": "0664" },
+      expect: "fail",
+      evidence: { pointer: "/security/accountFiles/passwd/mode", actual: "0664" },
+    },
+    {
+      name: "executable passwd",
+      machine: linux,
+      set: { "/security/accountFiles/passwd/mode": "0755" },
+      expect: "fail",
+    },
+    {
+      name: "sudoers owned by a user",
+      machine: linux,
+      set: { "/security/accountFiles/sudoers/owner": "kdoyle" },
+      expect: "fail",
+      evidence: { pointer: "/security/accountFiles/sudoers/owner", actual: "kdoyle" },
+    },
+    {
+      name: "shadow in another group",
+      machine: linux,
+      set: { "/security/accountFiles/shadow/group": "users" },
+      expect: "fail",
+    },
+    {
+      name: "passwd missing",
+      machine: linux,
+      set: { "/security/accountFiles/passwd": "absent" },
+      expect: "fail",
+    },
+    {
+      name: "unknown shadow",
+      machine: linux,
+      set: { "/security/accountFiles/shadow": "unknown" },
+      expect: "fail",
+      evidence: { pointer: "/security/accountFiles/shadow", actual: "unknown" },
+    },
+    {
+      name: "unknown files",
+      machine: linux,
+      set: { "/security/accountFiles": "unknown" },
+      expect: "fail",
+      evidence: { actual: "unknown" },
+    },
+  ]);
+});

@@ -65,7 +65,7 @@ async function checkStatuses(config: MachineConfig): Promise<Record<string, stri
 }
 
 describe("recorded transcripts → machine configs", () => {
-  it("RHEL 9 hardened server: valid, every fact known but the agent's signature date and MaxAuthTries", async () => {
+  it("RHEL 9 hardened server: valid, every fact known but the agent's signature date, MaxAuthTries and the newer probes", async () => {
     const m = await mapped("rhel9");
     expect(validatorFor(MachineConfigSchema)(m.config)).to.equal(true);
     // The transcript's sshd -T section is abbreviated: it has no maxauthtries line.
@@ -77,6 +77,11 @@ describe("recorded transcripts → machine configs", () => {
       {
         field: "/security/sshServer/maxAuthTries",
         reason: "sshd -T printed no MaxAuthTries",
+      },
+      // Recorded before the account-files probe existed.
+      {
+        field: "/security/accountFiles",
+        reason: "the stat of the account files probe did not run",
       },
     ]);
     expect(m.config).to.deep.include({
@@ -99,6 +104,7 @@ describe("recorded transcripts → machine configs", () => {
       emptyPasswordAccounts: [],
       uid0Accounts: ["root"],
       automaticUpdates: true,
+      legacyServices: [],
     });
 
     const statuses = await checkStatuses(m.config);
@@ -125,9 +131,11 @@ describe("recorded transcripts → machine configs", () => {
       "sec-no-empty-passwords",
       "sec-root-only-uid0",
       "sec-automatic-updates",
+      "sec-no-legacy-plaintext-services",
     ])
       expect(statuses[control], control).to.equal("pass");
     expect(statuses["sec-ssh-max-auth-tries"]).to.equal("fail");
+    expect(statuses["sec-account-files-protected"]).to.equal("fail");
     // Unknown never passes; nor does a personal admin the collector cannot vouch for.
     expect(statuses["sec-edr-signatures-current"]).to.equal("fail");
     expect(statuses["sec-local-admin-not-shared"]).to.equal("fail");
