@@ -103,6 +103,11 @@ export function syntheticMachine(i: number, random: () => number, at: Date): Mac
       auditLogging: true,
       timeSync: { enabled: true, source: "th-dc-01.millbrook.local" },
       logonBanner: true,
+      // Constants: a random draw here would shift every later machine of a seeded fleet.
+      automaticUpdates: true,
+      firewallDefaultInbound: { domain: "block", private: "block", public: "block" },
+      remoteDesktop: { enabled: server, networkLevelAuthentication: true },
+      smbSigning: { server: true, client: true },
     },
     software: SOFTWARE.filter(() => random() < 0.7),
     lifecycle: { status: "active" },

@@ -4,9 +4,11 @@
     Collects this Windows machine's configuration as one Stronghold machine-config JSON document.
 
 .DESCRIPTION
-    Reads the facts the Stronghold baselines check (OS and patch level, BitLocker, firewall,
-    antivirus, password and lockout policy, SMBv1, local administrators, audit policy, time sync,
-    logon banner, screen lock, installed programs, hardware and network identity) and writes them
+    Reads the facts the Stronghold baselines check (OS and patch level, automatic updates,
+    BitLocker, firewall state and default inbound action, antivirus, password and lockout policy,
+    SMBv1 and SMB signing, Remote Desktop and its Network Level Authentication, local
+    administrators, audit policy, time sync, logon banner, screen lock, installed programs,
+    hardware and network identity) and writes them
     as JSON in the shape of policies/schemas/machine-config.schema.json, ready for
     `stronghold check`.
 
@@ -370,6 +372,20 @@ function Get-FirewallProbe {
     return $result
 }
 
+function Get-FirewallInboundProbe {
+    $profiles = @(Get-NetFirewallProfile -PolicyStore 'ActiveStore')
+    if ($profiles.Count -eq 0) { throw 'Get-NetFirewallProfile returned no profile' }
+    $result = [ordered]@{}
+    foreach ($firewallProfile in $profiles) {
+        $action = "$($firewallProfile.DefaultInboundAction)"
+        # NotConfigured in the active store: no policy or local setting, so Windows' default, Block.
+        $value = $Unknown
+        if ($action -eq 'Block' -or $action -eq 'NotConfigured') { $value = 'block' } elseif ($action -eq 'Allow') { $value = 'allow' }
+        $result["$($firewallProfile.Name)".ToLowerInvariant()] = $value
+    }
+    return $result
+}
+
 function Get-AntivirusProbe {
     $defender = $null
     $defenderError = $null
@@ -445,6 +461,41 @@ function Get-SmbV1Probe {
     $clientInstalled = Test-RegistryKey -Path $clientKey
     $client = $clientInstalled -and $null -ne $start -and [int]$start -ne 4
     return ($server -or $client)
+}
+
+function Get-SmbSigningProbe {
+    $server = [bool](Get-SmbServerConfiguration).RequireSecuritySignature
+    # Get-SmbClientConfiguration reads this same value; the registry keeps the cmdlet list short.
+    $client = Get-RegistryValue -Path 'SYSTEM\CurrentControlSet\Services\LanmanWorkstation\Parameters' -Name 'RequireSecuritySignature'
+    return [ordered]@{ server = $server; client = ($null -ne $client -and [int]$client -eq 1) }
+}
+
+# Remote Desktop: a Group Policy value wins over the local one, for both settings.
+function Get-RemoteDesktopProbe {
+    $policy = 'SOFTWARE\Policies\Microsoft\Windows NT\Terminal Services'
+    $deny = Get-RegistryValue -Path $policy -Name 'fDenyTSConnections'
+    if ($null -eq $deny) { $deny = Get-RegistryValue -Path 'SYSTEM\CurrentControlSet\Control\Terminal Server' -Name 'fDenyTSConnections' }
+    $nla = Get-RegistryValue -Path $policy -Name 'UserAuthentication'
+    if ($null -eq $nla) { $nla = Get-RegistryValue -Path 'SYSTEM\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp' -Name 'UserAuthentication' }
+    $enabled = $Unknown
+    if ($null -ne $deny) { $enabled = [int]$deny -eq 0 }
+    $required = $Unknown
+    if ($null -ne $nla) { $required = [int]$nla -eq 1 }
+    return [ordered]@{ enabled = $enabled; networkLevelAuthentication = $required }
+}
+
+# Automatic installation of updates by policy: Group Policy (AUOptions 4 = download and schedule
+# the install) or MDM (Update/AllowAutoUpdate 1-4 install automatically, 0 notifies, 5 is off).
+function Get-AutomaticUpdatesProbe {
+    $service = @(Get-Service -Name 'wuauserv')
+    if ($service.Count -gt 0 -and "$($service[0].StartType)" -eq 'Disabled') { return $false }
+    $au = 'SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate\AU'
+    if ((Get-RegistryValue -Path $au -Name 'NoAutoUpdate') -eq 1) { return $false }
+    $options = Get-RegistryValue -Path $au -Name 'AUOptions'
+    if ($null -ne $options) { return [int]$options -eq 4 }
+    $mdm = Get-RegistryValue -Path 'SOFTWARE\Microsoft\PolicyManager\current\device\Update' -Name 'AllowAutoUpdate'
+    if ($null -ne $mdm) { return ([int]$mdm -ge 1 -and [int]$mdm -le 4) }
+    throw 'no Automatic Updates policy is set (Group Policy AUOptions or MDM Update/AllowAutoUpdate); the unmanaged default is not read'
 }
 
 function Get-AutorunProbe {
@@ -787,6 +838,10 @@ $security = [ordered]@{
     auditLogging      = Get-ProbeValue -Name 'auditLogging' -Probe { Get-AuditLoggingProbe }
     timeSync          = Get-ProbeValue -Name 'timeSync' -Probe { Get-TimeSyncProbe } -Fallback ([ordered]@{ enabled = $Unknown })
     logonBanner       = Get-ProbeValue -Name 'logonBanner' -Probe { Get-LogonBannerProbe }
+    automaticUpdates  = Get-ProbeValue -Name 'automaticUpdates' -Probe { Get-AutomaticUpdatesProbe }
+    firewallDefaultInbound = Get-ProbeValue -Name 'firewallDefaultInbound' -Probe { Get-FirewallInboundProbe }
+    remoteDesktop     = Get-ProbeValue -Name 'remoteDesktop' -Probe { Get-RemoteDesktopProbe }
+    smbSigning        = Get-ProbeValue -Name 'smbSigning' -Probe { Get-SmbSigningProbe }
 }
 if ($Role -eq 'kiosk') {
     $security['kioskLockdown'] = Get-ProbeValue -Name 'kioskLockdown' -Probe { Get-KioskLockdownProbe -Software $software } -Fallback ([ordered]@{ agent = $Unknown; enabled = $Unknown })

@@ -20,6 +20,7 @@ const EXPECTED = `
 dpw-lt-01 aup-license-seats-within-owned fail
 dpw-lt-01 sec-disk-encryption fail
 dpw-lt-02 lcm-asset-reported fail
+dpw-srv-01 sec-rdp-nla-required fail
 dpw-srv-01 sec-server-physical-protection fail
 dpw-ws-01 aup-license-seats-within-owned fail
 dpw-ws-01 sec-local-admin-not-shared fail
@@ -78,6 +79,7 @@ th-gis-01 sec-account-lockout-threshold fail
 th-web-01 sec-audit-logging fail
 th-web-01 sec-disk-encryption fail
 th-web-01 sec-logon-banner fail
+th-web-01 sec-ssh-max-auth-tries fail
 `
   .trim()
   .split("\n");

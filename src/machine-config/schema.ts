@@ -100,6 +100,16 @@ const FirewallProfiles = Type.Record(
   },
 );
 
+const FirewallInbound = Type.Record(
+  Type.String({ pattern: "^[a-z][a-z0-9-]*$" }),
+  Unknowable(
+    Type.Union([Type.Literal("block"), Type.Literal("allow")], {
+      description: "What the firewall does with inbound traffic no rule allows, in this profile.",
+    }),
+  ),
+  { description: "Default inbound action per firewall profile (Windows: domain/private/public)." },
+);
+
 const Antivirus = Type.Object(
   {
     product: Unknowable(Text("EDR or antivirus product; absent means none installed.")),
@@ -144,6 +154,54 @@ const LocalAdmin = Type.Object(
   { additionalProperties: false },
 );
 
+/** The values of sshd's PermitRootLogin (the alias without-password is prohibit-password). */
+export const PERMIT_ROOT_LOGIN = [
+  "yes",
+  "prohibit-password",
+  "forced-commands-only",
+  "no",
+] as const;
+
+const SshServer = Type.Object(
+  {
+    permitRootLogin: Unknowable(
+      Type.Union(
+        PERMIT_ROOT_LOGIN.map((v) => Type.Literal(v)),
+        { description: "sshd PermitRootLogin: whether root may log in over SSH, and how." },
+      ),
+    ),
+    passwordAuthentication: Flag("sshd accepts passwords (PasswordAuthentication yes)."),
+    maxAuthTries: Count("sshd MaxAuthTries: authentication attempts allowed per connection."),
+  },
+  { additionalProperties: false, description: "Effective settings of the SSH server." },
+);
+
+/** Legacy plaintext network services the baselines forbid. */
+export const LEGACY_SERVICES = ["telnet", "rsh", "tftp", "nis"] as const;
+
+const FileMode = Unknowable(
+  Type.Union(
+    [
+      Type.Object(
+        {
+          mode: Type.String({
+            pattern: "^[0-7]{4}$",
+            description: "Permission bits as four octal digits, e.g. 0640.",
+          }),
+          owner: Text("Owning user."),
+          group: Text("Owning group."),
+        },
+        { additionalProperties: false },
+      ),
+      Type.Literal("absent"),
+    ],
+    { description: 'The file\'s mode, owner and group; "absent" when it does not exist.' },
+  ),
+);
+
+const AccountNames = (description: string) =>
+  Unknowable(Type.Array(Text("Account name."), { maxItems: 1024, description }));
+
 const Security = Type.Object(
   {
     diskEncryption: Type.Optional(
@@ -163,6 +221,68 @@ const Security = Type.Object(
     passwordPolicy: Type.Optional(Unknowable(PasswordPolicy)),
     lockout: Type.Optional(Unknowable(Lockout)),
     smbv1Enabled: Type.Optional(Flag("SMB version 1 server or client enabled.")),
+    sshServer: Type.Optional(
+      Unknowable(
+        Type.Union([SshServer, Type.Literal("none")], {
+          description: 'The SSH server\'s effective settings; "none" when no SSH server runs.',
+        }),
+      ),
+    ),
+    emptyPasswordAccounts: Type.Optional(
+      AccountNames("Local accounts whose password is empty (they log on without one)."),
+    ),
+    uid0Accounts: Type.Optional(
+      AccountNames("Accounts with user id 0, which hold root's privileges (Linux, macOS)."),
+    ),
+    automaticUpdates: Type.Optional(
+      Flag("Security updates are downloaded and installed automatically."),
+    ),
+    firewallDefaultInbound: Type.Optional(Unknowable(FirewallInbound)),
+    legacyServices: Type.Optional(
+      Unknowable(
+        Type.Array(Type.Union(LEGACY_SERVICES.map((v) => Type.Literal(v))), {
+          maxItems: LEGACY_SERVICES.length,
+          uniqueItems: true,
+          description:
+            "Plaintext legacy network services offered: telnet, rsh/rlogin/rexec, tftp, NIS (Linux).",
+        }),
+      ),
+    ),
+    accountFiles: Type.Optional(
+      Unknowable(
+        Type.Object(
+          { passwd: FileMode, shadow: FileMode, sudoers: FileMode },
+          {
+            additionalProperties: false,
+            description: "Permissions of /etc/passwd, /etc/shadow and /etc/sudoers (Linux).",
+          },
+        ),
+      ),
+    ),
+    remoteDesktop: Type.Optional(
+      Unknowable(
+        Type.Object(
+          {
+            enabled: Flag("Remote Desktop accepts connections."),
+            networkLevelAuthentication: Flag(
+              "Remote Desktop requires Network Level Authentication before a session starts.",
+            ),
+          },
+          { additionalProperties: false, description: "Remote Desktop (RDP) on Windows." },
+        ),
+      ),
+    ),
+    smbSigning: Type.Optional(
+      Unknowable(
+        Type.Object(
+          {
+            server: Flag("The SMB server requires signed traffic (signing always)."),
+            client: Flag("The SMB client requires signed traffic (signing always)."),
+          },
+          { additionalProperties: false, description: "SMB packet signing required (Windows)." },
+        ),
+      ),
+    ),
     autorunEnabled: Type.Optional(Flag("AutoRun/AutoPlay runs content from inserted media.")),
     removableMedia: Type.Optional(
       Unknowable(

@@ -5,6 +5,7 @@
  */
 import { expect } from "chai";
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { networkInterfaces, tmpdir } from "node:os";
 import path from "node:path";
@@ -235,16 +236,45 @@ describe("stronghold collect over SSH (real sshd on 127.0.0.1)", function () {
       new Set(addresses.map((a) => a!.address)),
     );
     for (const a of addresses) expect(config.macAddresses).to.include(a!.mac.toLowerCase());
+
+    // Accounts, read directly: uid 0 in /etc/passwd (here root and stronghold-lab, the login of
+    // the test sshd) and empty password fields in /etc/shadow.
+    const entries = (file: string) =>
+      readFileSync(file, "utf8")
+        .split("\n")
+        .filter((l) => l !== "")
+        .map((l) => l.split(":"));
+    expect(config.security?.uid0Accounts).to.deep.equal(
+      entries("/etc/passwd")
+        .filter((f) => f[2] === "0")
+        .map((f) => f[0]),
+    );
+    expect(config.security?.emptyPasswordAccounts).to.deep.equal(
+      entries("/etc/shadow")
+        .filter((f) => f[1] === "")
+        .map((f) => f[0]),
+    );
   });
 
-  it("reads the settings of the sshd it connected to, not the system's", () => {
+  it("reads the settings of the sshd it connected to, not the system's", async () => {
     const host = outcome("debian-01");
     if (host?.outcome !== "ok") throw new Error("debian-01 was not collected");
     expect(host.observations).to.deep.include({
       sshdConfig: { value: path.join(good.dir, "sshd_config") },
-      sshPermitRootLogin: { value: "prohibit-password" },
-      sshPasswordAuthentication: { value: false },
       sshBanner: { value: bannerFile },
+    });
+    // The truth: sshd -T run directly on the test daemon's own config file.
+    const sshdT = execFileSync("/usr/sbin/sshd", ["-T", "-f", path.join(good.dir, "sshd_config")], {
+      encoding: "utf8",
+    });
+    const setting = (key: string) => new RegExp(`^${key} (\\S+)$`, "m").exec(sshdT)?.[1];
+    const config = JSON.parse(
+      await readFile(path.join(out, "debian-01.json"), "utf8"),
+    ) as MachineConfig;
+    expect(config.security?.sshServer).to.deep.equal({
+      permitRootLogin: setting("permitrootlogin")?.replace("without-password", "prohibit-password"),
+      passwordAuthentication: setting("passwordauthentication") === "yes",
+      maxAuthTries: Number(setting("maxauthtries")),
     });
     // The local host has no sshd in between: it reports the system default config.
     const here = outcome("here");

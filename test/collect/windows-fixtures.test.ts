@@ -41,8 +41,16 @@ const EXPECTED_FAILURES: Readonly<Record<string, readonly string[]>> = {
     "sec-os-supported",
     // Entra-joined, no Group Policy: RSoP holds no complexity setting, so it stays unknown.
     "sec-password-complexity",
+    // Windows 10's defaults: SMB signing enabled but not required.
+    "sec-smb-signing-required",
   ],
-  "server-2019-smb1.json": ["sec-smbv1-disabled"],
+  // Windows Server 2019 member server defaults: updates only downloaded (AUOptions 3), SMB
+  // signing not required.
+  "server-2019-smb1.json": [
+    "sec-automatic-updates",
+    "sec-smb-signing-required",
+    "sec-smbv1-disabled",
+  ],
   "probes-failed.json": [
     "sec-account-lockout-duration",
     "sec-account-lockout-threshold",
@@ -55,18 +63,19 @@ const EXPECTED_FAILURES: Readonly<Record<string, readonly string[]>> = {
     "sec-password-complexity",
     "sec-password-history",
     "sec-password-min-length",
+    "sec-smb-signing-required",
     "sec-smbv1-disabled",
     "sec-time-sync",
   ],
   "kiosk-deep-freeze.json": [],
 };
 
-/** Field names in a document; the firewall's keys are profile names (data), not fields. */
+/** Field names in a document; the firewalls' keys are profile names (data), not fields. */
 function fieldNames(value: unknown, into = new Set<string>(), under = ""): Set<string> {
   if (Array.isArray(value)) value.forEach((v) => fieldNames(v, into, under));
   else if (value !== null && typeof value === "object") {
     for (const [key, child] of Object.entries(value)) {
-      if (under === "firewall") continue;
+      if (under === "firewall" || under === "firewallDefaultInbound") continue;
       into.add(key);
       fieldNames(child, into, key);
     }

@@ -167,6 +167,28 @@ const NOT_COLLECTED: Readonly<Record<string, string>> = {
   "/lifecycle/disposal/certificate": "part of the wipe record",
   "/lifecycle/disposal/performedBy": "part of the wipe record",
   "/lifecycle/disposedAt": "a disposed machine does not run the collector",
+  "/security/sshServer":
+    "the SSH controls apply to Linux and macOS; Windows' OpenSSH server is not read",
+  "/security/sshServer/permitRootLogin": "part of sshServer",
+  "/security/sshServer/passwordAuthentication": "part of sshServer",
+  "/security/sshServer/maxAuthTries": "part of sshServer",
+  "/security/emptyPasswordAccounts":
+    "Windows shows no password state without its hash; the control applies to Linux and macOS",
+  "/security/uid0Accounts": "Windows has no user id 0",
+  "/security/legacyServices": "telnet, rsh, tftp and NIS servers are Linux facts",
+  "/security/accountFiles": "/etc/passwd, /etc/shadow and /etc/sudoers are Linux files",
+  "/security/accountFiles/passwd": "part of accountFiles",
+  "/security/accountFiles/passwd/mode": "part of accountFiles",
+  "/security/accountFiles/passwd/owner": "part of accountFiles",
+  "/security/accountFiles/passwd/group": "part of accountFiles",
+  "/security/accountFiles/shadow": "part of accountFiles",
+  "/security/accountFiles/shadow/mode": "part of accountFiles",
+  "/security/accountFiles/shadow/owner": "part of accountFiles",
+  "/security/accountFiles/shadow/group": "part of accountFiles",
+  "/security/accountFiles/sudoers": "part of accountFiles",
+  "/security/accountFiles/sudoers/mode": "part of accountFiles",
+  "/security/accountFiles/sudoers/owner": "part of accountFiles",
+  "/security/accountFiles/sudoers/group": "part of accountFiles",
 };
 
 describe("scripts/collect-windows.ps1 (read statically)", () => {

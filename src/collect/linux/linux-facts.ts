@@ -2,6 +2,7 @@
 import type { Role } from "../../machine-config/schema.js";
 import type { Fact } from "../fact.js";
 import type { ProbeOutput } from "../probe-output.js";
+import { parseAccountFiles, type AccountFiles } from "./account-files.js";
 import { parseAccounts, type AccountFacts } from "./accounts.js";
 import { parseActivity } from "./activity.js";
 import { parseAuditLogging } from "./audit.js";
@@ -13,6 +14,7 @@ import { parseFirewall } from "./firewall.js";
 import { parseHardware, type HardwareFacts } from "./hardware.js";
 import { parseLockout, type LockoutFacts } from "./lockout.js";
 import { parseNetwork, type NetworkFacts } from "./network.js";
+import { legacyServices, parseListening, type LegacyService } from "./legacy-services.js";
 import { packageFamily, parseMeta, parseOsRelease, type OsIdentity, type RunMeta } from "./os.js";
 import { parsePackages, type InstalledPackage } from "./packages.js";
 import { parsePam } from "./pam.js";
@@ -44,6 +46,8 @@ export interface LinuxFacts {
   readonly passwordPolicy: PasswordPolicyFacts;
   readonly lockout: LockoutFacts;
   readonly accounts: AccountFacts;
+  readonly accountFiles: Fact<AccountFiles>;
+  readonly legacyServices: Fact<readonly LegacyService[]>;
   readonly auditLogging: Fact<boolean>;
   readonly timeSync: Fact<TimeSync>;
   readonly logonBanner: Fact<boolean>;
@@ -106,6 +110,8 @@ export function parseLinuxFacts(sections: Sections, catalog: EdrCatalog): LinuxF
       sshd,
       hostNow: meta.hostNow,
     }),
+    accountFiles: parseAccountFiles(s("account-files")),
+    legacyServices: legacyServices(packages, parseListening(s("listening"))),
     auditLogging: parseAuditLogging(s("auditctl"), activity),
     timeSync: parseTimeSync(s("chrony"), s("timedatectl"), activity),
     logonBanner: parseLogonBanner(s("issue"), s("sshd-banner"), s("sshd")?.rc !== 127),

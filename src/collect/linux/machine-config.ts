@@ -1,7 +1,7 @@
 /**
  * Linux facts → a machine config. Every fact that is not established becomes the literal
  * "unknown" and is listed with its reason; facts the machine-config model has no field for
- * (sshd settings, pending updates, empty passwords…) become observations in the collection report.
+ * (sshd's config file, pending updates, the kernel…) become observations in the collection report.
  */
 import type { MachineFacts } from "../../hosts/inventory.js";
 import { UNKNOWN, type MachineConfig } from "../../machine-config/schema.js";
@@ -85,6 +85,12 @@ export function linuxMachineConfig(
       durationMinutes: v("/security/lockout/durationMinutes", lockout.durationMinutes),
     },
     removableMedia: v("/security/removableMedia", facts.removableMedia),
+    sshServer: sshServer(facts.sshd, miss),
+    emptyPasswordAccounts: v("/security/emptyPasswordAccounts", mapArray(accounts.emptyPasswords)),
+    uid0Accounts: v("/security/uid0Accounts", mapArray(accounts.uid0)),
+    automaticUpdates: v("/security/automaticUpdates", facts.automaticUpdates),
+    legacyServices: v("/security/legacyServices", mapArray(facts.legacyServices)),
+    accountFiles: v("/security/accountFiles", facts.accountFiles),
     localAdmins: accounts.localAdmins.known
       ? accounts.localAdmins.value.slice(0, MAX_ADMINS).map((a, i) => ({
           name: a.name,
@@ -159,20 +165,29 @@ export function linuxMachineConfig(
     privilege: { value: facts.meta.privilege ?? "unknown" },
     sshdConfig: observe(mapFact(facts.sshd, (s) => s.configFile)),
     sshdCommandLine: observe(mapFact(facts.sshd, (s) => [...s.commandLineOptions])),
-    sshPermitRootLogin: observe(mapFact(facts.sshd, (s) => s.permitRootLogin)),
-    sshPasswordAuthentication: observe(mapFact(facts.sshd, (s) => s.passwordAuthentication)),
     sshBanner: observe(mapFact(facts.sshd, (s) => s.banner ?? "none")),
     lastPackageUpdate: observe(facts.lastPackageUpdate),
-    automaticUpdates: observe(facts.automaticUpdates),
     pendingSecurityUpdates: observe(facts.pendingSecurityUpdates),
-    uid0Accounts: observe(accounts.uid0),
-    emptyPasswordAccounts: observe(accounts.emptyPasswords),
   };
   return { config, unknown: unknowns, observations };
 }
 
 function mapArray<T>(fact: Fact<readonly T[]>): Fact<T[]> {
   return fact.known ? known([...fact.value]) : fact;
+}
+
+function sshServer(
+  sshd: LinuxFacts["sshd"],
+  miss: (field: string, reason: string) => typeof UNKNOWN,
+): Security["sshServer"] {
+  if (!sshd.known) return miss("/security/sshServer", sshd.reason);
+  const s = sshd.value;
+  return {
+    permitRootLogin: s.permitRootLogin,
+    passwordAuthentication: s.passwordAuthentication,
+    maxAuthTries:
+      s.maxAuthTries ?? miss("/security/sshServer/maxAuthTries", "sshd -T printed no MaxAuthTries"),
+  };
 }
 
 function antivirus(

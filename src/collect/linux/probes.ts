@@ -345,6 +345,28 @@ done
     body: `awk -F: '{ print $1 ":" $3 ":" $4 ":" $7 }' /etc/passwd`,
   },
   {
+    name: "account-files",
+    reads:
+      "mode, owner and group of /etc/passwd, /etc/shadow and /etc/sudoers (stat, not their contents)",
+    privileged: false,
+    body: `
+have stat || return 127
+for f in /etc/passwd /etc/shadow /etc/sudoers; do
+  if [ -e "$f" ]; then stat -c '%n %a %U %G' "$f" || return $?; else echo "$f absent"; fi
+done`,
+  },
+  {
+    name: "listening",
+    reads: "listening TCP and bound UDP ports (/proc/net/tcp, tcp6, udp, udp6)",
+    privileged: false,
+    body: `
+[ -r /proc/net/tcp ] || return 127
+for p in tcp tcp6 udp udp6; do
+  [ -r "/proc/net/$p" ] && awk -v p="$p" 'NR > 1 { n = split($2, a, ":"); print p, a[n], $4 }' "/proc/net/$p"
+done
+return 0`,
+  },
+  {
     name: "admin-groups",
     reads: "members of sudo, wheel and admin (/etc/group)",
     privileged: false,

@@ -4,17 +4,12 @@
  * overrides), so the facts describe the daemon a user actually reaches. Match blocks are not
  * evaluated (no -C).
  */
+import { PERMIT_ROOT_LOGIN } from "../../machine-config/schema.js";
 import { known, unknown, type Fact } from "../fact.js";
 import { probeFailure, type ProbeOutput } from "../probe-output.js";
-import { lines } from "./key-values.js";
+import { count, lines } from "./key-values.js";
 
-/** The values of PermitRootLogin (without-password is read as prohibit-password). */
-export const PERMIT_ROOT_LOGIN = [
-  "yes",
-  "prohibit-password",
-  "forced-commands-only",
-  "no",
-] as const;
+export { PERMIT_ROOT_LOGIN };
 /** One PermitRootLogin value. */
 export type PermitRootLogin = (typeof PERMIT_ROOT_LOGIN)[number];
 
@@ -27,6 +22,8 @@ export interface SshdSettings {
   readonly permitRootLogin: PermitRootLogin;
   readonly passwordAuthentication: boolean;
   readonly kbdInteractiveAuthentication: boolean | undefined;
+  /** MaxAuthTries, or undefined when sshd -T did not print a count. */
+  readonly maxAuthTries: number | undefined;
   /** The Banner file, or undefined for `none`. */
   readonly banner: string | undefined;
 }
@@ -70,6 +67,7 @@ export function parseSshd(output: ProbeOutput | undefined): Fact<SshdSettings> {
     permitRootLogin: rootLogin as PermitRootLogin,
     passwordAuthentication: password === "yes",
     kbdInteractiveAuthentication: kbd === undefined ? undefined : kbd === "yes",
+    maxAuthTries: count(settings.get("maxauthtries")),
     banner: banner === undefined || banner === "none" ? undefined : banner,
   });
 }

@@ -179,6 +179,7 @@ describe("accounts", () => {
       permitRootLogin,
       passwordAuthentication: false,
       kbdInteractiveAuthentication: false,
+      maxAuthTries: 6,
       banner: undefined,
     });
   const now = 1795140000;

@@ -5,6 +5,8 @@
 import { expect } from "chai";
 import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createSocket } from "node:dgram";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { loadEdrCatalog } from "../../../src/collect/linux/edr-catalog.js";
@@ -13,6 +15,7 @@ import { linuxMachineConfig } from "../../../src/collect/linux/machine-config.js
 import { PROBES } from "../../../src/collect/linux/probes.js";
 import { newNonce, PROBE_SCRIPT, probeCommand } from "../../../src/collect/linux/probe-script.js";
 import { splitProbeOutput } from "../../../src/collect/probe-output.js";
+import { evaluateControlById } from "../../../src/check/evaluation/evaluate-one.js";
 import { validatorFor } from "../../../src/documents/ajv.js";
 import { MachineConfigSchema } from "../../../src/machine-config/schema.js";
 
@@ -45,6 +48,51 @@ const sudoInstalled =
     "-c",
     "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin command -v sudo",
   ]).status === 0;
+
+/** Accounts whose /etc/shadow password field is empty, read directly. */
+function emptyShadowFields(): string[] {
+  return readFileSync("/etc/shadow", "utf8")
+    .split("\n")
+    .filter((l) => l !== "" && l.split(":")[1] === "")
+    .map((l) => l.split(":")[0]!);
+}
+
+/** Mode, owner and group of a file as `stat` tells them, or "absent". */
+function fileMode(file: string) {
+  if (!existsSync(file)) return "absent";
+  const [mode, owner, group] = execFileSync("stat", ["-c", "%a %U %G", file], { encoding: "utf8" })
+    .trim()
+    .split(" ");
+  return { mode: mode!.padStart(4, "0"), owner, group };
+}
+
+/** The legacy services offered here, by dpkg-query and ss run directly. */
+function legacyTruth(): string[] {
+  const installed = (...names: string[]) =>
+    names.some((n) =>
+      spawnSync("dpkg-query", ["-W", "-f=${db:Status-Abbrev}", n])
+        .stdout.toString()
+        .startsWith("ii"),
+    );
+  const ports = (args: string[]) =>
+    execFileSync("ss", ["-Hn", ...args], { encoding: "utf8" })
+      .split("\n")
+      .filter((l) => l.trim() !== "")
+      .map((l) => {
+        const local = l.trim().split(/\s+/)[3]!; // State Recv-Q Send-Q Local:Port Peer:Port
+        return Number(local.slice(local.lastIndexOf(":") + 1));
+      });
+  const tcp = ports(["-lt"]);
+  const udp = ports(["-lu"]);
+  return [
+    installed("telnetd", "inetutils-telnetd", "telnetd-ssl") || tcp.includes(23) ? "telnet" : "",
+    installed("rsh-server", "rsh-redone-server") || [512, 513, 514].some((p) => tcp.includes(p))
+      ? "rsh"
+      : "",
+    installed("tftpd-hpa", "tftpd", "atftpd") || udp.includes(69) ? "tftp" : "",
+    installed("nis") ? "nis" : "",
+  ].filter((x) => x !== "");
+}
 
 describe("the probe script on this machine", function () {
   this.timeout(60_000);
@@ -86,7 +134,36 @@ describe("the probe script on this machine", function () {
     );
     expect(validatorFor(MachineConfigSchema)(m.config)).to.equal(true);
     expect(m.observations.privilege).to.deep.equal({ value: "root" });
-    expect(m.observations.sshPermitRootLogin).to.have.property("value"); // root can run sshd -T
+    // The truth from direct commands: sshd -T with the default config (no sshd serves this run),
+    // uid 0 in /etc/passwd (here also stronghold-lab, the test sshd's login), empty shadow fields.
+    const sshdT = execFileSync("/usr/sbin/sshd", ["-T"], { encoding: "utf8" });
+    const setting = (key: string) => new RegExp(`^${key} (\\S+)$`, "m").exec(sshdT)?.[1];
+    expect(m.config.security?.sshServer).to.deep.equal({
+      permitRootLogin: setting("permitrootlogin")?.replace("without-password", "prohibit-password"),
+      passwordAuthentication: setting("passwordauthentication") === "yes",
+      maxAuthTries: Number(setting("maxauthtries")),
+    });
+    expect(m.config.security?.uid0Accounts).to.deep.equal(
+      readFileSync("/etc/passwd", "utf8")
+        .split("\n")
+        .filter((l) => l.split(":")[2] === "0")
+        .map((l) => l.split(":")[0]),
+    );
+    expect(m.config.security?.emptyPasswordAccounts).to.deep.equal(emptyShadowFields());
+    expect(m.config.security?.accountFiles).to.deep.equal({
+      passwd: fileMode("/etc/passwd"),
+      shadow: fileMode("/etc/shadow"),
+      sudoers: fileMode("/etc/sudoers"),
+    });
+    expect(m.config.security?.legacyServices).to.deep.equal(legacyTruth());
+    // Without unattended-upgrades (this lab) nothing installs updates by itself.
+    const unattended = spawnSync("dpkg-query", [
+      "-W",
+      "-f=${db:Status-Abbrev}",
+      "unattended-upgrades",
+    ]).stdout.toString();
+    if (!unattended.startsWith("ii")) expect(m.config.security?.automaticUpdates).to.equal(false);
+    else expect(m.config.security?.automaticUpdates).to.be.a("boolean");
     // USB storage: a kernel without module support (no /proc/modules) can only have it built in,
     // which shows as /sys/module/usb_storage.
     if (!existsSync("/proc/modules") && existsSync("/sys/module"))
@@ -121,8 +198,10 @@ describe("the probe script on this machine", function () {
       expect(m.observations.privilege).to.deep.equal({
         value: mode === "sudo" && sudoInstalled ? "sudo" : "none",
       });
-      expect(m.observations.sshPermitRootLogin).to.have.property("unknown").that.matches(hint);
-      expect(m.observations.emptyPasswordAccounts).to.have.property("unknown").that.matches(hint);
+      expect(m.config.security?.sshServer).to.equal("unknown");
+      expect(m.config.security?.emptyPasswordAccounts).to.equal("unknown");
+      for (const field of ["/security/sshServer", "/security/emptyPasswordAccounts"])
+        expect(m.unknown.find((u) => u.field === field)?.reason, field).to.match(hint);
       const root = m.unknown.find((u) => u.field === "/security/localAdmins/0/enabled");
       expect(root?.reason).to.match(hint);
     }
@@ -146,11 +225,7 @@ describe("the probe script on this machine", function () {
       new Date().toISOString(),
     );
     expect(m.observations.privilege).to.deep.equal({ value: "none" });
-    const empty = readFileSync("/etc/shadow", "utf8")
-      .split("\n")
-      .filter((l) => l !== "" && l.split(":")[1] === "")
-      .map((l) => l.split(":")[0]);
-    expect(m.observations.emptyPasswordAccounts).to.deep.equal({ value: empty });
+    expect(m.config.security?.emptyPasswordAccounts).to.deep.equal(emptyShadowFields());
   });
 
   it("in a network namespace: an IPv4-only drop ruleset is a firewall once IPv6 is off", async () => {
@@ -176,6 +251,61 @@ describe("the probe script on this machine", function () {
     };
     expect(await firewallWith(false)).to.deep.equal({ known: true, value: false });
     expect(await firewallWith(true)).to.deep.equal({ known: true, value: true });
+  });
+
+  it("sees a telnet and a tftp port opened here and a world-readable /etc/shadow bound in a mount namespace", async () => {
+    // Real sockets on 127.0.0.1: TCP 23 (telnet) and UDP 69 (tftp); this test runs as root.
+    const telnet = createServer();
+    await new Promise<void>((resolve, reject) => {
+      telnet.once("error", reject);
+      telnet.listen(23, "127.0.0.1", resolve);
+    });
+    const tftp = createSocket("udp4");
+    await new Promise<void>((resolve, reject) => {
+      tftp.once("error", reject);
+      tftp.bind(69, "127.0.0.1", resolve);
+    });
+    const dir = mkdtempSync(path.join(tmpdir(), "stronghold-shadow-"));
+    try {
+      const shadow = path.join(dir, "shadow");
+      writeFileSync(shadow, "");
+      chmodSync(shadow, 0o644);
+      // `unshare -m`: the bind mount over /etc/shadow is seen by this run only.
+      const nonce = newNonce();
+      const run = runScript(nonce, "nosudo", {
+        prefix: [
+          "unshare",
+          "-m",
+          "--propagation",
+          "private",
+          "sh",
+          "-c",
+          'mount --bind "$1" /etc/shadow || exit 99; shift; exec "$@"',
+          "mountns",
+          shadow,
+        ],
+      });
+      expect(run.status, run.stderr).to.equal(0);
+      const split = splitProbeOutput(run.stdout, nonce);
+      if (!split.ok) throw new Error(split.problem);
+      const facts = parseLinuxFacts(split.sections, await loadEdrCatalog());
+      const m = linuxMachineConfig(
+        facts,
+        "here",
+        { department: "it", site: "lab", role: "server" },
+        new Date().toISOString(),
+      );
+      expect(m.config.security?.accountFiles).to.deep.include({
+        shadow: { mode: "0644", owner: "root", group: "root" },
+      });
+      expect(m.config.security?.legacyServices).to.include.members(["telnet", "tftp"]);
+      for (const control of ["sec-account-files-protected", "sec-no-legacy-plaintext-services"])
+        expect((await evaluateControlById(control, m.config)).status, control).to.equal("fail");
+    } finally {
+      telnet.close();
+      tftp.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("ignores the host's PATH: a planted dpkg-query is never run", () => {

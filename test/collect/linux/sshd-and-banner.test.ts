@@ -11,6 +11,7 @@ describe("sshd -T", () => {
       configFile: "default",
       permitRootLogin: "prohibit-password",
       passwordAuthentication: true,
+      maxAuthTries: 6,
       banner: undefined,
     });
   });
@@ -23,9 +24,23 @@ describe("sshd -T", () => {
       permitRootLogin: "no",
       passwordAuthentication: false,
       kbdInteractiveAuthentication: false,
+      maxAuthTries: undefined, // the sample's sshd -T section is abbreviated
       banner: "/etc/issue.net",
     });
   });
+
+  for (const [value, expected] of [
+    ["4", 4],
+    ["0", 0],
+    ["-1", undefined],
+    ["four", undefined],
+  ] as const)
+    it(`reads MaxAuthTries ${value} as ${String(expected)}`, () => {
+      const fact = parseSshd(
+        out(`permitrootlogin no\npasswordauthentication no\nmaxauthtries ${value}\n`),
+      );
+      expect(fact.known && fact.value.maxAuthTries).to.equal(expected);
+    });
 
   it("names the config of the sshd that served the connection", () => {
     const fact = parseSshd(

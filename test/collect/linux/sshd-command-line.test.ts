@@ -36,13 +36,13 @@ async function probeOver(sshd: Sshd) {
   const split = splitProbeOutput(run.stdout, nonce);
   if (!split.ok) throw new Error(`${split.problem}\n${run.stderr}`);
   const facts = parseLinuxFacts(split.sections, await loadEdrCatalog());
-  const observations = linuxMachineConfig(
+  const { config, observations } = linuxMachineConfig(
     facts,
     "here",
     { department: "it", site: "lab", role: "server" },
     new Date().toISOString(),
-  ).observations;
-  return { facts, observations };
+  );
+  return { facts, ssh: config.security?.sshServer, observations };
 }
 
 describe("sshd settings overridden on the daemon's command line", function () {
@@ -55,9 +55,8 @@ describe("sshd settings overridden on the daemon's command line", function () {
       args: ["-o", "PasswordAuthentication=yes", "-oPermitRootLogin=yes"],
     });
     started.push(sshd);
-    const { facts, observations } = await probeOver(sshd);
-    expect(observations.sshPasswordAuthentication).to.deep.equal({ value: true });
-    expect(observations.sshPermitRootLogin).to.deep.equal({ value: "yes" });
+    const { facts, ssh, observations } = await probeOver(sshd);
+    expect(ssh).to.deep.include({ passwordAuthentication: true, permitRootLogin: "yes" });
     expect(observations.sshdCommandLine).to.deep.equal({
       value: ["PasswordAuthentication=yes", "PermitRootLogin=yes"],
     });
@@ -66,21 +65,21 @@ describe("sshd settings overridden on the daemon's command line", function () {
 
   it("takes the -o KEY VALUE form and an option whose value holds a glob character", async () => {
     const sshd = await startSshd({
-      args: ["-o", "PasswordAuthentication yes", "-o", "AllowUsers=*"],
+      args: ["-o", "PasswordAuthentication yes", "-o", "AllowUsers=*", "-o", "MaxAuthTries=3"],
     });
     started.push(sshd);
-    const { observations } = await probeOver(sshd);
-    expect(observations.sshPasswordAuthentication).to.deep.equal({ value: true });
+    const { ssh, observations } = await probeOver(sshd);
+    expect(ssh).to.deep.include({ passwordAuthentication: true, maxAuthTries: 3 });
     expect(observations.sshdCommandLine).to.deep.equal({
-      value: ["PasswordAuthentication=yes", "AllowUsers=*"],
+      value: ["PasswordAuthentication=yes", "AllowUsers=*", "MaxAuthTries=3"],
     });
   });
 
   it("reports no command-line options, and the file's settings, for a daemon started without", async () => {
     const sshd = await startSshd();
     started.push(sshd);
-    const { observations } = await probeOver(sshd);
-    expect(observations.sshPasswordAuthentication).to.deep.equal({ value: false });
+    const { ssh, observations } = await probeOver(sshd);
+    expect(ssh).to.deep.include({ passwordAuthentication: false });
     expect(observations.sshdCommandLine).to.deep.equal({ value: [] });
   });
 });

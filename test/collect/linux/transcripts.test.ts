@@ -65,13 +65,23 @@ async function checkStatuses(config: MachineConfig): Promise<Record<string, stri
 }
 
 describe("recorded transcripts → machine configs", () => {
-  it("RHEL 9 hardened server: valid, every fact known but the agent's signature date", async () => {
+  it("RHEL 9 hardened server: valid, every fact known but the agent's signature date, MaxAuthTries and the newer probes", async () => {
     const m = await mapped("rhel9");
     expect(validatorFor(MachineConfigSchema)(m.config)).to.equal(true);
+    // The transcript's sshd -T section is abbreviated: it has no maxauthtries line.
     expect(m.unknown).to.deep.equal([
       {
         field: "/security/antivirus/signatureDate",
         reason: "CrowdStrike Falcon keeps no signature date the collector can read",
+      },
+      {
+        field: "/security/sshServer/maxAuthTries",
+        reason: "sshd -T printed no MaxAuthTries",
+      },
+      // Recorded before the account-files probe existed.
+      {
+        field: "/security/accountFiles",
+        reason: "the stat of the account files probe did not run",
       },
     ]);
     expect(m.config).to.deep.include({
@@ -88,10 +98,13 @@ describe("recorded transcripts → machine configs", () => {
       build: "5.14.0-427.42.1.el9_4.x86_64",
       lastPatchDate: "2026-11-12",
     });
-    expect(m.observations).to.deep.include({
-      sshPermitRootLogin: { value: "no" },
-      pendingSecurityUpdates: { value: 0 },
-      automaticUpdates: { value: true },
+    expect(m.observations).to.deep.include({ pendingSecurityUpdates: { value: 0 } });
+    expect(m.config.security).to.deep.include({
+      sshServer: { permitRootLogin: "no", passwordAuthentication: false, maxAuthTries: "unknown" },
+      emptyPasswordAccounts: [],
+      uid0Accounts: ["root"],
+      automaticUpdates: true,
+      legacyServices: [],
     });
 
     const statuses = await checkStatuses(m.config);
@@ -113,8 +126,16 @@ describe("recorded transcripts → machine configs", () => {
       "sec-os-supported",
       "sec-audit-logging",
       "sec-time-sync",
+      "sec-ssh-root-login-disabled",
+      "sec-ssh-password-auth-disabled",
+      "sec-no-empty-passwords",
+      "sec-root-only-uid0",
+      "sec-automatic-updates",
+      "sec-no-legacy-plaintext-services",
     ])
       expect(statuses[control], control).to.equal("pass");
+    expect(statuses["sec-ssh-max-auth-tries"]).to.equal("fail");
+    expect(statuses["sec-account-files-protected"]).to.equal("fail");
     // Unknown never passes; nor does a personal admin the collector cannot vouch for.
     expect(statuses["sec-edr-signatures-current"]).to.equal("fail");
     expect(statuses["sec-local-admin-not-shared"]).to.equal("fail");
@@ -145,6 +166,27 @@ describe("recorded transcripts → machine configs", () => {
     expect(statuses["sec-os-supported"]).to.equal("pass");
     expect(statuses["sec-removable-media-restricted"]).to.equal("fail");
     expect(statuses["sec-edr-installed"]).to.equal("fail"); // no agent installed: antivirus absent
+    // Debian's stock sshd: root by key (without-password), passwords on, 6 tries; no
+    // unattended-upgrades package.
+    expect(m.config.security).to.deep.include({
+      sshServer: {
+        permitRootLogin: "prohibit-password",
+        passwordAuthentication: true,
+        maxAuthTries: 6,
+      },
+      emptyPasswordAccounts: [],
+      uid0Accounts: ["root"],
+      automaticUpdates: false,
+    });
+    for (const control of [
+      "sec-ssh-root-login-disabled",
+      "sec-ssh-password-auth-disabled",
+      "sec-ssh-max-auth-tries",
+      "sec-automatic-updates",
+    ])
+      expect(statuses[control], control).to.equal("fail");
+    expect(statuses["sec-no-empty-passwords"]).to.equal("pass");
+    expect(statuses["sec-root-only-uid0"]).to.equal("pass");
     expect(m.config.security?.antivirus).to.equal(undefined);
   });
 
