@@ -238,9 +238,15 @@ export async function unhideDeletedObjects(
     const order = (key: string) =>
       RESTORED_FOLDERS.indexOf(folderOf(key) as (typeof RESTORED_FOLDERS)[number]);
     const refused: string[] = [];
+    let removedCount = 0;
     for (const { marker } of [...hidden].sort(
       (a, b) => order(a.marker.key) - order(b.marker.key),
     )) {
+      if (marker.key === snapshotKey && refused.length > 0) {
+        // Its data is still hidden: a snapshot listed again could not be restored.
+        refused.push(`the snapshot's delete marker ${marker.versionId} was left in place`);
+        break;
+      }
       const removed = await send({
         method: "DELETE",
         key: marker.key,
@@ -250,6 +256,7 @@ export async function unhideDeletedObjects(
         refused.push(
           `DeleteObject of delete marker ${marker.versionId} on ${marker.key} answered ${said(removed)}`,
         );
+      else removedCount += 1;
     }
     const count = (folder: string) =>
       hidden.filter((h) => folderOf(h.marker.key) === folder).length;
@@ -263,7 +270,7 @@ export async function unhideDeletedObjects(
       return {
         kind: "failed",
         detail: withCautions(
-          `${refused.join("; ")}: ${hidden.length - refused.length} of ${hidden.length} delete markers removed (${what})`,
+          `${refused.join("; ")}: ${removedCount} of ${hidden.length} delete markers removed (${what})`,
         ),
       };
     return {
