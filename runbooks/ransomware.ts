@@ -167,7 +167,7 @@ export const ransomware = defineRunbook(
       },
       ...ATTACKS.map((a) => ({
         target: "share" as const,
-        command: `${ATTACK_COMMANDS[a]} (a new canary if the last one was destroyed)`,
+        command: `${ATTACK_COMMANDS[a]}${a === "forget" || a === "forget-prune" ? " (when the canary is gone on an S3 bucket: ListObjectVersions under the repository, then DeleteObject by versionId of the delete markers the attempt put)" : ""} (a new canary if the last one was destroyed)`,
       })),
     ],
     run: async (ctx) => {

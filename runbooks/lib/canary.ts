@@ -4,7 +4,9 @@
  * tag. With exactly the restic credentials the infected host uses, the drill tries what ransomware
  * tries — forget the snapshot, forget and prune it, delete or overwrite its file in the storage —
  * and records whether the canary survived each attempt. Before every attempt the target is checked
- * to be this run's canary (id, tags, path); nothing else is ever aimed at.
+ * to be this run's canary (id, tags, path); nothing else is ever aimed at. On an S3 bucket with
+ * versioning, what restic's forget and prune deleted is only hidden by delete markers: the drill
+ * removes the markers that attempt put and restores the canary before counting it withstood.
  */
 import { posix } from "node:path";
 import { ResticError, type Snapshot } from "../../src/restic/restic.js";
@@ -54,8 +56,8 @@ export type AttemptResult =
   /** The repository refused, and the canary is intact. */
   | "refused"
   /**
-   * The storage took the change but kept the canary's earlier version (S3 versioning, that
-   * version locked): the drill made it current again and restored the canary from it intact.
+   * The storage took the change but kept the canary's earlier versions (S3 versioning, locked):
+   * the drill made them current again and restored the canary from them intact.
    */
   | "withstood"
   /** The attempt could not be made or failed for another reason; the canary is intact. */
@@ -241,8 +243,9 @@ async function attempt(restic: DrillRestic, attack: Attack, canary: Snapshot): P
 /**
  * Runs every attack in ATTACKS against a canary, writing a new one whenever the last was
  * destroyed; a canary left unreadable is deleted at once so the repository lists again. When the
- * storage kept the canary's version (S3 versioning with Object Lock), the canary is restored from
- * it and read back (`readBack`) before the attempt counts as withstood. Returns each attempt and
+ * storage kept the canary's versions (S3 versioning with Object Lock: a delete or overwrite of its
+ * file, or restic's forget and prune hidden by delete markers the drill then removes), the canary
+ * is restored from them and read back (`readBack`) before the attempt counts as withstood. Returns each attempt and
  * the canaries still in the repository.
  */
 export async function attackCanaries(
@@ -265,8 +268,27 @@ export async function attackCanaries(
     const canary = current.snapshot;
     // The snapshot aimed at comes from the latest listing (the backup's, or the last attempt's).
     confirmCanary(canary, identity);
-    const outcome = await attempt(restic, attack, canary);
-    const state = await canaryState(restic, canary, identity);
+    const started = new Date();
+    let outcome = await attempt(restic, attack, canary);
+    let state = await canaryState(restic, canary, identity);
+    if (state.kind === "gone" && (attack === "forget" || attack === "forget-prune")) {
+      // On a versioned S3 bucket restic's deletes only hid the objects: bring them back, then
+      // judge by what restic sees again.
+      const unhidden = await restic.unhideDeletedObjects(canary.id, started);
+      if (unhidden.kind !== "unsupported")
+        outcome = {
+          kind: unhidden.kind === "unhidden" ? "kept" : "other",
+          detail: `${outcome.detail}; ${unhidden.detail}`,
+        };
+      if (unhidden.kind === "unhidden") {
+        state = await canaryState(restic, canary, identity);
+        if (state.kind !== "intact")
+          outcome = {
+            kind: "other",
+            detail: `${outcome.detail}; restic still does not list the canary`,
+          };
+      }
+    }
     let result: AttemptResult =
       state.kind !== "intact"
         ? "destroyed"
@@ -279,7 +301,9 @@ export async function attackCanaries(
     if (result === "withstood") {
       restores += 1;
       const wrong = await restoresIntact(restic, files, current, readBack, restores);
-      if (wrong === undefined) detail = `${detail}; the canary restored from it reads back intact`;
+      const from = attack === "forget" || attack === "forget-prune" ? "the locked versions" : "it";
+      if (wrong === undefined)
+        detail = `${detail}; the canary restored from ${from} reads back intact`;
       else {
         result = wrong.result;
         detail = `${detail}; ${wrong.detail}`;

@@ -82,11 +82,12 @@ function unescapeXml(text: string): string {
 }
 
 /** The text of each `<tag>…</tag>` directly in `xml`, in order. */
-function elements(xml: string, tag: string): string[] {
+export function elements(xml: string, tag: string): string[] {
   return [...xml.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, "g"))].map((m) => m[1]!);
 }
 
-function field(xml: string, tag: string): string | undefined {
+/** The unescaped, trimmed text of the first `<tag>…</tag>` in `xml`. */
+export function field(xml: string, tag: string): string | undefined {
   const found = elements(xml, tag)[0];
   return found === undefined ? undefined : unescapeXml(found.trim());
 }

@@ -12,6 +12,7 @@ import type {
   TreeNode,
 } from "../../restic/restic.js";
 import type { TamperAction, TamperOutcome } from "../../restic/backend-files.js";
+import type { UnhideOutcome } from "../../restic/s3-delete-markers.js";
 import type { Manifest, ManifestOptions } from "../manifest/manifest.js";
 import type { ExecOptions, ExecResult, HostSession } from "../../hosts/transport/session.js";
 
@@ -128,6 +129,12 @@ export interface DrillRestic {
    * storage, without restic, as an attacker holding the credentials would (any other is refused).
    */
   tamperSnapshotFile(snapshotId: string, action: TamperAction): Promise<TamperOutcome>;
+  /**
+   * After restic forgot (and pruned) a snapshot taken by this run, from `since` on: on an S3 bucket
+   * with versioning, removes the delete markers that attempt put on the snapshot's objects so
+   * their earlier versions are current again (any other snapshot is refused).
+   */
+  unhideDeletedObjects(snapshotId: string, since: Date): Promise<UnhideOutcome>;
 }
 
 /** Restic's methods a DrillRestic passes through unchanged. */

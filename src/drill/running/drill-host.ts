@@ -8,6 +8,7 @@ import { tamperCommand, tamperOutcome } from "../../restic/backend-files.js";
 import type { RepositoryLocation } from "../../restic/repository.js";
 import { Secret } from "../../support/secret.js";
 import { attackSnapshotObject } from "../../restic/s3-attack.js";
+import { unhideDeletedObjects } from "../../restic/s3-delete-markers.js";
 import {
   s3Reply,
   s3RequestCommand,
@@ -204,6 +205,22 @@ export function drillHost(input: DrillHostInput): DrillHost {
           stderr: truncate(e.stderr, OUTPUT_LIMIT),
         }),
     });
+    // S3 requests sent with curl on the host, signed with restic's keys there; none known, none.
+    const s3Exchange = (s3: S3Location): S3Exchange | undefined => {
+      const signing = s3Signing(s3, credentials.env);
+      if (signing === undefined) return undefined;
+      return async (request) => {
+        const command = s3RequestCommand(s3, signing, request);
+        const result = await exec(
+          command.argv,
+          { stdin: command.stdin, label: command.label, timeoutMs: TAMPER_TIMEOUT_MS },
+          true,
+        );
+        if (result.timedOut)
+          return { kind: "failed", detail: `no answer within ${TAMPER_TIMEOUT_MS / 1000} s` };
+        return s3Reply(result);
+      };
+    };
     return {
       repositoryLabel: r.repositoryLabel,
       version: () => r.version(),
@@ -238,24 +255,13 @@ export function drillHost(input: DrillHostInput): DrillHost {
       tamperSnapshotFile: async (snapshotId, action) => {
         onlyOurs(snapshotId, `${action} the file of`);
         if (repository.kind === "s3") {
-          const signing = s3Signing(repository, credentials.env);
-          if (signing === undefined)
+          const exchange = s3Exchange(repository);
+          if (exchange === undefined)
             return {
               kind: "unsupported",
               detail:
                 "the S3 keys restic uses on the host are its own and unknown to the drill: the object cannot be attacked with them",
             };
-          const exchange: S3Exchange = async (request) => {
-            const command = s3RequestCommand(repository, signing, request);
-            const result = await exec(
-              command.argv,
-              { stdin: command.stdin, label: command.label, timeoutMs: TAMPER_TIMEOUT_MS },
-              true,
-            );
-            if (result.timedOut)
-              return { kind: "failed", detail: `no answer within ${TAMPER_TIMEOUT_MS / 1000} s` };
-            return s3Reply(result);
-          };
           return attackSnapshotObject(exchange, repository, snapshotId, action);
         }
         const command = tamperCommand(repository, snapshotId, action);
@@ -268,6 +274,19 @@ export function drillHost(input: DrillHostInput): DrillHost {
         if (result.timedOut)
           return { kind: "failed", detail: `no answer within ${TAMPER_TIMEOUT_MS / 1000} s` };
         return tamperOutcome(repository, action, result);
+      },
+      unhideDeletedObjects: async (snapshotId, since) => {
+        onlyOurs(snapshotId, "bring back the deleted objects of");
+        if (repository.kind !== "s3")
+          return { kind: "unsupported", detail: "restic's deletes are final in this storage" };
+        const exchange = s3Exchange(repository);
+        if (exchange === undefined)
+          return {
+            kind: "unsupported",
+            detail:
+              "the S3 keys restic uses on the host are unknown to the drill: delete markers cannot be looked for with them",
+          };
+        return unhideDeletedObjects(exchange, repository, snapshotId, since);
       },
     };
   };
