@@ -161,6 +161,22 @@ describe("parseRemoteOutput", () => {
       hardLinkGroups: [["a b", "c"]],
     });
   });
+  it("reads find's fractional mtime as stat's whole seconds, rounded down, also before 1970", () => {
+    const out = [
+      "",
+      "1 644 1577836800.9999999990 1 1 ./a",
+      "1 644 -1.5000000000 1 2 ./b",
+      "1 644 -2.0000000000 1 3 ./c",
+      "",
+      `${hash}  ./a`,
+      `${hash}  ./b`,
+      `${hash}  ./c`,
+      "",
+    ].join("\0");
+    expect(parseRemoteOutput("/r", out).entries.map((e) => e.mtime)).to.deep.equal([
+      1577836800, -2, -2,
+    ]);
+  });
   it("refuses output where a listed file was not hashed", () => {
     expect(() => parseRemoteOutput("/r", "\0" + "5 644 1767323045 1 9 ./a\0\0")).to.throw(
       ManifestError,

@@ -17,13 +17,16 @@ import type { HostSession } from "../../hosts/transport/session.js";
 
 // $1 root, $2 parallel hashers ("auto": one per core of the host), $3 "sample" when stdin lists
 // the files (NUL-separated, ./-relative). Prints symbolic-link records "./path\0target\0" (none
-// for a sample), an empty record, stat records "size mode mtime links inode ./path\0", an empty
-// record, then hash records "hash  ./path\0". One find pass lists files and links; everything
-// else reads that file list, made once.
+// for a sample), an empty record, stat records "size mode mtime links inode ./path\0" (mtime as
+// find's %T@, with a fraction), an empty record, then hash records "hash  ./path\0".
+// A whole tree is walked once: one find pass prints the links and writes the stat records and
+// the lists of files to hash, split by size, so no file is stat'ed twice.
 // Files of 1 MiB and more go through openssl when the host has it: it uses the CPU's SHA
 // instructions and hashes several times faster than sha256sum. Small files go through sha256sum
-// in batches, where starting one process per file would cost more than the hashing. Parallel
-// hashers each write their own file, since concurrent writers into one pipe could split a record.
+// in batches of BATCH, where starting one process per file would cost more than the hashing.
+// Parallel hashers each append to their own file (named by their pid), since concurrent writers
+// into one pipe could split a record.
+const BATCH = 512;
 const SCRIPT = `
 set -e
 cd -- "$1" 2>/dev/null || { echo "cannot enter $1" >&2; exit 66; }
@@ -31,23 +34,30 @@ hashers=$2
 [ "$hashers" = auto ] && hashers=$(nproc 2>/dev/null || echo 2)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+fmt='%s %m %T@ %n %i %p\\0'
+: > "$tmp/large"
 if [ "$3" = sample ]; then
-  xargs -0 -r sh -c 'for f; do if [ -f "$f" ] && [ ! -L "$f" ]; then printf "%s\\0" "$f"; fi; done' sh > "$tmp/list"
+  xargs -0 -r sh -c 'for f; do if [ -f "$f" ] && [ ! -L "$f" ]; then printf "%s\\0" "$f"; fi; done' sh > "$tmp/small"
+  printf '\\0'
+  xargs -0 -r sh -c 'exec find "$@" -maxdepth 0 -printf "$0"' "$fmt" < "$tmp/small"
+elif command -v openssl >/dev/null 2>&1; then
+  find . \\( -type f -fprintf "$tmp/stat" "$fmt" \\( -size +1048575c -fprint0 "$tmp/large" -o -fprint0 "$tmp/small" \\) \\) -o \\( -type l -printf '%p\\0%l\\0' \\)
+  printf '\\0'
+  cat "$tmp/stat"
 else
-  find . \\( -type f -fprint0 "$tmp/list" \\) -o \\( -type l -printf '%p\\0%l\\0' \\)
+  find . \\( -type f -fprintf "$tmp/stat" "$fmt" -fprint0 "$tmp/small" \\) -o \\( -type l -printf '%p\\0%l\\0' \\)
+  printf '\\0'
+  cat "$tmp/stat"
 fi
 printf '\\0'
-xargs -0 -r stat --printf '%s %a %Y %h %i %n\\0' -- < "$tmp/list"
-printf '\\0'
+if [ "$3" = sample ] && command -v openssl >/dev/null 2>&1; then
+  mv "$tmp/small" "$tmp/sampled"
+  xargs -0 -r sh -c 'exec find "$@" -maxdepth 0 -size +1048575c -print0' sh < "$tmp/sampled" > "$tmp/large"
+  xargs -0 -r sh -c 'exec find "$@" -maxdepth 0 ! -size +1048575c -print0' sh < "$tmp/sampled" > "$tmp/small"
+fi
 mkdir "$tmp/sums"
-if command -v openssl >/dev/null 2>&1; then
-  xargs -0 -r sh -c 'exec find "$@" -maxdepth 0 -size +1048575c -print0' sh < "$tmp/list" > "$tmp/large"
-  xargs -0 -r sh -c 'exec find "$@" -maxdepth 0 ! -size +1048575c -print0' sh < "$tmp/list" > "$tmp/small"
-  xargs -0 -r -P "$hashers" -n 1 sh -c 'h=$(openssl dgst -sha256 -r < "$1") && printf "%s  %s\\0" "\${h%% *}" "$1" > "$(mktemp -p "$0")"' "$tmp/sums" < "$tmp/large"
-else
-  cp "$tmp/list" "$tmp/small"
-fi
-xargs -0 -r -P "$hashers" -n 64 sh -c 'sha256sum -z -- "$@" > "$(mktemp -p "$0")"' "$tmp/sums" < "$tmp/small"
+xargs -0 -r -P "$hashers" -n 1 sh -c 'h=$(openssl dgst -sha256 -r < "$1") && printf "%s  %s\\0" "\${h%% *}" "$1" >> "$0/$$"' "$tmp/sums" < "$tmp/large"
+xargs -0 -r -P "$hashers" -n ${BATCH} sh -c 'exec sha256sum -z -- "$@" >> "$0/$$"' "$tmp/sums" < "$tmp/small"
 cat "$tmp/sums"/* 2>/dev/null || true
 `;
 
@@ -70,16 +80,19 @@ export function parseRemoteOutput(root: string, stdout: string, whole = true): M
   const stats = new Map<string, { size: number; mode: number; mtime: number }>();
   const identities: FileIdentity[] = [];
   for (const record of records.slice(linksEnd + 1, gap)) {
-    const match = /^(\d+) ([0-7]+) (-?\d+) (\d+) (\d+) (.+)$/s.exec(record);
+    const match = /^(\d+) ([0-7]+) (-?\d+)(?:\.(\d+))? (\d+) (\d+) (.+)$/s.exec(record);
     if (!match)
       throw new ManifestError(`unexpected stat record for ${root}: ${JSON.stringify(record)}`);
-    const path = stripDot(match[6]!);
+    const path = stripDot(match[7]!);
+    // Whole seconds as stat's %Y gives them: rounded down, also before 1970. The string is cut,
+    // not parsed as a float, whose 53 bits would round ".9999999990" up to the next second.
+    const before1970 = match[3]!.startsWith("-") && /[1-9]/.test(match[4] ?? "");
     stats.set(path, {
       size: Number(match[1]),
       mode: parseInt(match[2]!, 8),
-      mtime: Number(match[3]),
+      mtime: Number(match[3]) - (before1970 ? 1 : 0),
     });
-    identities.push({ path, nlink: Number(match[4]), inode: Number(match[5]) });
+    identities.push({ path, nlink: Number(match[5]), inode: Number(match[6]) });
   }
   const entries = [];
   for (const record of records.slice(gap + 1)) {
