@@ -130,7 +130,7 @@ export const restoreTest = defineRunbook(
     commands: (p) => [
       {
         target: "restore",
-        command: p.restic("cat", "blob", "<tree of each folder on the share's path>"),
+        command: p.restic("ls", "--json", "<the snapshot>", "/", "<each place the share may be>"),
       },
       {
         target: "restore",

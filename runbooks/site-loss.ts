@@ -294,7 +294,14 @@ export const siteLoss = defineRunbook(
     commands: (p) => [
       {
         target: "dr",
-        command: drResticCommand(p, "cat", "blob", "<tree of each folder on the share's path>"),
+        command: drResticCommand(
+          p,
+          "ls",
+          "--json",
+          "<the snapshot>",
+          "/",
+          "<each place the share may be>",
+        ),
       },
       {
         target: "dr",

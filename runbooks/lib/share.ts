@@ -7,8 +7,11 @@ import { posix } from "node:path";
 import { rotatingSubset, type Snapshot, type SnapshotNode } from "../../src/restic/restic.js";
 import type { RecoveryCheck, SnapshotFile } from "../../src/drill/manifest/recovery-check.js";
 import {
+  candidateFolders,
   holdsFolder,
   LAYOUT_DESCRIPTIONS,
+  listedTrees,
+  LISTED_ROOT,
   locateFolder,
   type FolderInSnapshot,
 } from "../../src/restic/locate.js";
@@ -165,10 +168,14 @@ export async function locateShare(
   data: string,
   hint?: readonly string[],
 ): Promise<FolderInSnapshot> {
-  const snapshot = (await restic.snapshots()).find((s) => s.id === snapshotId);
-  if (!snapshot)
-    throw new StepFailure(`snapshot ${snapshotId.slice(0, 8)} is not listed by the repository`);
-  const found = await locateFolder((id) => restic.tree(id), snapshot, data, hint);
+  // One repository open for the snapshot and every folder the share may be: `restic ls` of them.
+  const { snapshot, nodes } = await restic.lsFolders(snapshotId, candidateFolders(data));
+  const found = await locateFolder(
+    listedTrees(nodes),
+    { paths: snapshot.paths, tree: LISTED_ROOT },
+    data,
+    hint,
+  );
   if (!found)
     throw new StepFailure(
       `snapshot ${snapshot.shortId} (paths ${snapshot.paths.join(", ")}) does not hold ${data}`,

@@ -140,7 +140,16 @@ export function restoreIntoScratchStep<T extends string, F extends string, M ext
     retry: RESTORE_RETRY,
     touches: (p) => [{ target, paths: [sharePaths(p.settings.data, p.runId).scratch] }],
     commands: (p) => [
-      { target, command: p.restic("cat", "blob", "<tree of each folder on the share's path>") },
+      {
+        target,
+        command: p.restic(
+          "ls",
+          "--json",
+          `<${options.from}>`,
+          "/",
+          "<each place the share may be>",
+        ),
+      },
       {
         target,
         command: p.restic(
