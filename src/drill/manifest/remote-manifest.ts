@@ -9,6 +9,7 @@ import {
   ManifestError,
   manifestOf,
   type Manifest,
+  type ManifestEntry,
   type FileIdentity,
   type ManifestOptions,
   type ManifestSymlink,
@@ -65,53 +66,111 @@ function stripDot(path: string): string {
   return path.startsWith("./") ? path.slice(2) : path;
 }
 
-/** Parses the three NUL-separated sections the script prints; `whole`: not a sample. */
-export function parseRemoteOutput(root: string, stdout: string, whole = true): Manifest {
-  const records = stdout.split("\0");
-  const linksEnd = records.indexOf("");
-  const gap = linksEnd < 0 ? -1 : records.indexOf("", linksEnd + 1);
-  if (gap < 0) throw new ManifestError(`unexpected manifest output for ${root}`);
-  const symlinks: ManifestSymlink[] = [];
-  const linkRecords = records.slice(0, linksEnd);
-  if (linkRecords.length % 2 !== 0)
-    throw new ManifestError(`unexpected symbolic-link records for ${root}`);
-  for (let i = 0; i < linkRecords.length; i += 2)
-    symlinks.push({ path: stripDot(linkRecords[i]!), target: linkRecords[i + 1]! });
-  const stats = new Map<string, { size: number; mode: number; mtime: number }>();
-  const identities: FileIdentity[] = [];
-  for (const record of records.slice(linksEnd + 1, gap)) {
+/**
+ * Reads the three NUL-separated sections the script prints as they stream in, record by record,
+ * so the output is never held whole; `whole`: not a sample. Throws ManifestError on a record it
+ * does not expect, from `push` or `end`.
+ */
+export class RemoteOutputParser {
+  #section: "links" | "stats" | "hashes" = "links";
+  #rest: Buffer | undefined;
+  #linkPath: string | undefined;
+  readonly #symlinks: ManifestSymlink[] = [];
+  readonly #stats = new Map<string, { size: number; mode: number; mtime: number }>();
+  /** Only files with more than one link: the others never form a hard-link group. */
+  readonly #linked: FileIdentity[] = [];
+  readonly #entries: ManifestEntry[] = [];
+
+  constructor(
+    readonly root: string,
+    readonly whole = true,
+  ) {}
+
+  push(chunk: Buffer): void {
+    const data = this.#rest === undefined ? chunk : Buffer.concat([this.#rest, chunk]);
+    let start = 0;
+    for (let nul = data.indexOf(0); nul >= 0; nul = data.indexOf(0, start)) {
+      this.#record(data.toString("utf8", start, nul));
+      start = nul + 1;
+    }
+    this.#rest = start < data.length ? data.subarray(start) : undefined;
+  }
+
+  end(): Manifest {
+    if (this.#rest !== undefined) this.#record(this.#rest.toString("utf8"));
+    this.#rest = undefined;
+    if (this.#section !== "hashes")
+      throw new ManifestError(`unexpected manifest output for ${this.root}`);
+    if (this.#stats.size > 0)
+      throw new ManifestError(
+        `${this.root}: ${this.#stats.size} file(s) were listed but not hashed, e.g. ${this.#stats.keys().next().value}`,
+      );
+    return manifestOf(
+      this.root,
+      this.#entries,
+      this.whole ? linksOf(this.#symlinks, this.#linked) : undefined,
+    );
+  }
+
+  #record(record: string): void {
+    switch (this.#section) {
+      case "links":
+        if (record === "") {
+          if (this.#linkPath !== undefined)
+            throw new ManifestError(`unexpected symbolic-link records for ${this.root}`);
+          this.#section = "stats";
+        } else if (this.#linkPath === undefined) this.#linkPath = record;
+        else {
+          this.#symlinks.push({ path: stripDot(this.#linkPath), target: record });
+          this.#linkPath = undefined;
+        }
+        return;
+      case "stats":
+        if (record === "") this.#section = "hashes";
+        else this.#stat(record);
+        return;
+      case "hashes":
+        if (record !== "") this.#hash(record);
+        return;
+    }
+  }
+
+  #stat(record: string): void {
     const match = /^(\d+) ([0-7]+) (-?\d+)(?:\.(\d+))? (\d+) (\d+) (.+)$/s.exec(record);
     if (!match)
-      throw new ManifestError(`unexpected stat record for ${root}: ${JSON.stringify(record)}`);
+      throw new ManifestError(`unexpected stat record for ${this.root}: ${JSON.stringify(record)}`);
     const path = stripDot(match[7]!);
     // Whole seconds as stat's %Y gives them: rounded down, also before 1970. The string is cut,
     // not parsed as a float, whose 53 bits would round ".9999999990" up to the next second.
     const before1970 = match[3]!.startsWith("-") && /[1-9]/.test(match[4] ?? "");
-    stats.set(path, {
+    this.#stats.set(path, {
       size: Number(match[1]),
       mode: parseInt(match[2]!, 8),
       mtime: Number(match[3]) - (before1970 ? 1 : 0),
     });
-    identities.push({ path, nlink: Number(match[5]), inode: Number(match[6]) });
+    const nlink = Number(match[5]);
+    if (nlink > 1) this.#linked.push({ path, nlink, inode: Number(match[6]) });
   }
-  const entries = [];
-  for (const record of records.slice(gap + 1)) {
-    if (record === "") continue;
+
+  #hash(record: string): void {
     const match = /^\\?([0-9a-f]{64}) [ *](.+)$/s.exec(record);
     if (!match)
-      throw new ManifestError(`unexpected sha256sum record for ${root}: ${JSON.stringify(record)}`);
+      throw new ManifestError(
+        `unexpected sha256sum record for ${this.root}: ${JSON.stringify(record)}`,
+      );
     const path = stripDot(match[2]!);
-    const stat = stats.get(path);
-    if (!stat) throw new ManifestError(`${root}/${path} was hashed but not listed`);
-    stats.delete(path);
-    entries.push({ path, size: stat.size, mode: stat.mode, mtime: stat.mtime, sha256: match[1]! });
+    const stat = this.#stats.get(path);
+    if (!stat) throw new ManifestError(`${this.root}/${path} was hashed but not listed`);
+    this.#stats.delete(path);
+    this.#entries.push({ path, ...stat, sha256: match[1]! });
   }
-  const unhashed = [...stats.keys()];
-  if (unhashed.length > 0)
-    throw new ManifestError(
-      `${root}: ${unhashed.length} file(s) were listed but not hashed, e.g. ${unhashed[0]}`,
-    );
-  return manifestOf(root, entries, whole ? linksOf(symlinks, identities) : undefined);
+}
+
+/** Parses the three NUL-separated sections the script prints; `whole`: not a sample. */
+export function parseRemoteOutput(root: string, stdout: string, whole = true): Manifest {
+  const parser = new RemoteOutputParser(root, whole);
+  parser.push(Buffer.from(stdout, "utf8"));
+  return parser.end();
 }
 
 /** Builds the manifest on the host; file content never leaves it. */
@@ -125,13 +184,23 @@ export async function remoteManifest(
     options.concurrency === undefined
       ? "auto"
       : String(Math.max(1, Math.floor(options.concurrency)));
+  const parser = new RemoteOutputParser(root, options.sample === undefined);
+  let garbled: Error | undefined;
   const result = await session.exec(
     ["sh", "-c", SCRIPT, "stronghold-manifest", root, hashers, options.sample ? "sample" : "all"],
     {
       ...(options.sample
         ? { stdin: [...new Set(options.sample)].map((p) => `./${p}\0`).join("") }
         : {}),
-      maxOutputBytes: 1024 * 1024 * 1024,
+      // Parsed as it arrives: the output of 10^5 files is never held whole.
+      onStdout: (chunk) => {
+        if (garbled !== undefined) return;
+        try {
+          parser.push(chunk);
+        } catch (error) {
+          garbled = error as Error;
+        }
+      },
     },
   );
   const host = session.host.name;
@@ -139,6 +208,6 @@ export async function remoteManifest(
     const why = result.stderr.trim().split("\n").at(-1) || `exit ${result.code ?? result.signal}`;
     throw new ManifestError(`cannot build the manifest of ${root} on ${host}: ${why}`);
   }
-  if (result.truncated) throw new ManifestError(`the manifest of ${root} on ${host} is too large`);
-  return parseRemoteOutput(root, result.stdout, options.sample === undefined);
+  if (garbled !== undefined) throw garbled;
+  return parser.end();
 }
