@@ -1,5 +1,6 @@
 /** Manifests built on an SSH host by one shell command (real sshd), checked against local ones. */
 import { expect } from "chai";
+import { randomBytes } from "node:crypto";
 import { chmod, mkdir, mkdtemp, rm, symlink, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -59,6 +60,29 @@ describe("buildManifest on an SSH host (real sshd)", function () {
     );
     expect(await buildManifest(ssh, root, { concurrency: 1 })).to.deep.equal(local);
     expect(await buildManifest(ssh, root, { concurrency: 3 })).to.deep.equal(local);
+  });
+
+  it("hashes large files (openssl, several per process) whatever their names, a line break included", async () => {
+    const big = join(dir, "big-names");
+    await mkdir(join(big, "folder\nwith break"), { recursive: true });
+    for (const [i, name] of [
+      "line\nbreak.bin",
+      "-leading dash.bin",
+      "back\\slash.bin",
+      "folder\nwith break/inside.bin",
+      ...Array.from({ length: 10 }, (_, n) => `plain-${n}.bin`),
+    ].entries())
+      await writeFile(join(big, name), randomBytes(1024 * 1024 + i));
+    const local = await buildManifest(
+      localSession({ ...ssh.host, transport: { kind: "local" } }),
+      big,
+    );
+    expect(local.files).to.equal(14);
+    expect(await buildManifest(ssh, big)).to.deep.equal(local);
+    const sample = ["line\nbreak.bin", "plain-3.bin"];
+    expect((await buildManifest(ssh, big, { sample })).entries).to.deep.equal(
+      local.entries.filter((e) => sample.includes(e.path)),
+    );
   });
 
   it("falls back to sha256sum alone on a host without openssl", async () => {

@@ -23,8 +23,10 @@ import type { HostSession } from "../../hosts/transport/session.js";
 // A whole tree is walked once: one find pass prints the links and writes the stat records and
 // the lists of files to hash, split by size, so no file is stat'ed twice.
 // Files of 1 MiB and more go through openssl when the host has it: it uses the CPU's SHA
-// instructions and hashes several times faster than sha256sum. Small files go through sha256sum
-// in batches of BATCH, where starting one process per file would cost more than the hashing.
+// instructions and hashes several times faster than sha256sum. openssl prints one line per file,
+// in order, with the name unescaped, so each of its lines is paired with its argument and a name
+// with a line break goes to sha256sum (-z) instead. Small files go through sha256sum in batches
+// of BATCH, where starting one process per file would cost more than the hashing.
 // Parallel hashers each append to their own file (named by their pid), since concurrent writers
 // into one pipe could split a record.
 const BATCH = 512;
@@ -36,13 +38,14 @@ hashers=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fmt='%s %m %T@ %n %i %p\\0'
+nl=$(printf '*\\n*')
 : > "$tmp/large"
 if [ "$3" = sample ]; then
   xargs -0 -r sh -c 'for f; do if [ -f "$f" ] && [ ! -L "$f" ]; then printf "%s\\0" "$f"; fi; done' sh > "$tmp/small"
   printf '\\0'
   xargs -0 -r sh -c 'exec find "$@" -maxdepth 0 -printf "$0"' "$fmt" < "$tmp/small"
 elif command -v openssl >/dev/null 2>&1; then
-  find . \\( -type f -fprintf "$tmp/stat" "$fmt" \\( -size +1048575c -fprint0 "$tmp/large" -o -fprint0 "$tmp/small" \\) \\) -o \\( -type l -printf '%p\\0%l\\0' \\)
+  find . \\( -type f -fprintf "$tmp/stat" "$fmt" \\( -size +1048575c ! -path "$nl" -fprint0 "$tmp/large" -o -fprint0 "$tmp/small" \\) \\) -o \\( -type l -printf '%p\\0%l\\0' \\)
   printf '\\0'
   cat "$tmp/stat"
 else
@@ -53,11 +56,11 @@ fi
 printf '\\0'
 if [ "$3" = sample ] && command -v openssl >/dev/null 2>&1; then
   mv "$tmp/small" "$tmp/sampled"
-  xargs -0 -r sh -c 'exec find "$@" -maxdepth 0 -size +1048575c -print0' sh < "$tmp/sampled" > "$tmp/large"
-  xargs -0 -r sh -c 'exec find "$@" -maxdepth 0 ! -size +1048575c -print0' sh < "$tmp/sampled" > "$tmp/small"
+  xargs -0 -r sh -c 'exec find "$@" -maxdepth 0 -size +1048575c ! -path "$0" -print0' "$nl" < "$tmp/sampled" > "$tmp/large"
+  xargs -0 -r sh -c 'exec find "$@" -maxdepth 0 \\( ! -size +1048575c -o -path "$0" \\) -print0' "$nl" < "$tmp/sampled" > "$tmp/small"
 fi
 mkdir "$tmp/sums"
-xargs -0 -r -P "$hashers" -n 1 sh -c 'h=$(openssl dgst -sha256 -r < "$1") && printf "%s  %s\\0" "\${h%% *}" "$1" >> "$0/$$"' "$tmp/sums" < "$tmp/large"
+xargs -0 -r -P "$hashers" -n 8 sh -c 'openssl dgst -sha256 -r "$@" | for f; do IFS= read -r h || exit 1; printf "%s  %s\\0" "\${h%% *}" "$f"; done >> "$0/$$"' "$tmp/sums" < "$tmp/large"
 xargs -0 -r -P "$hashers" -n ${BATCH} sh -c 'exec sha256sum -z -- "$@" >> "$0/$$"' "$tmp/sums" < "$tmp/small"
 cat "$tmp/sums"/* 2>/dev/null || true
 `;
