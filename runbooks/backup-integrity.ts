@@ -26,7 +26,7 @@ import {
   requireRecovery,
   scratchDir,
   sharePaths,
-  snapshotFiles,
+  ShareRecord,
   restoredFact,
   warnChangedSince,
 } from "./lib/share.js";
@@ -141,9 +141,10 @@ export const backupIntegrity = defineRunbook(
       const host = ctx.host("share");
       const hint = await liveTopLevel(host, ctx.settings.data);
       const where = await locateShare(ctx, host.restic(), snapshot.id, ctx.settings.data, hint);
-      const nodes = await host.restic().ls(snapshot.id);
+      const record = new ShareRecord(where);
+      await host.restic().eachNode(snapshot.id, record.add);
       // restic ls shows bytes that are not UTF-8 as U+FFFD: such a name cannot be asked for again.
-      const files = snapshotFiles(nodes, where.path).filter((f) => !f.path.includes("\uFFFD"));
+      const files = record.files.filter((f) => !f.path.includes("\uFFFD"));
       if (files.length === 0)
         throw new StepFailure(
           `snapshot ${snapshot.shortId} holds no files of ${ctx.settings.data}`,

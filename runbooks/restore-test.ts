@@ -35,7 +35,6 @@ import {
   restoreShare,
   restoredFact,
   runHealthCheck,
-  snapshotFiles,
   snapshotLinks,
   noteLinks,
 } from "./lib/share.js";
@@ -160,7 +159,7 @@ export const restoreTest = defineRunbook(
     commands: (p) => [
       {
         target: "restore",
-        command: p.restic("cat", "blob", "<tree of each folder on the share's path>"),
+        command: p.restic("ls", "--json", "<the snapshot>", "/", "<each place the share may be>"),
       },
       {
         target: "restore",
@@ -195,7 +194,6 @@ export const restoreTest = defineRunbook(
     summary: "compare every restored file with the snapshot's record (size, mode, mtime)",
     timeoutMs: TIMEOUTS.manifest,
     commands: (p) => [
-      { target: "restore", command: p.restic("ls", "--json", "<chosen snapshot>") },
       {
         target: "restore",
         command: p.restic("cat", "blob", "<each tree on the way to a folder holding symlinks>"),
@@ -203,12 +201,16 @@ export const restoreTest = defineRunbook(
       { target: "restore", command: `manifest ${copyDir(p)}; compare with the snapshot` },
     ],
     run: async (ctx) => {
-      const { snapshotId, inSnapshot } = ctx.data["restore-copy"];
+      // The snapshot's record as the restore listed it: not listed again.
+      const { record } = ctx.data["restore-copy"];
       const host = ctx.host("restore");
-      const nodes = await host.restic().ls(snapshotId);
-      const links = await snapshotLinks(ctx, host.restic(), snapshotId, inSnapshot, nodes);
-      const recorded = snapshotFiles(nodes, inSnapshot);
-      const check = checkRecovery(recorded, await host.manifest(copyDir(ctx)), undefined, links);
+      const links = await snapshotLinks(ctx, host.restic(), record);
+      const check = checkRecovery(
+        record.files,
+        await host.manifest(copyDir(ctx)),
+        undefined,
+        links,
+      );
       ctx.record({ kind: "verified", files: check.verifiedFiles, bytes: check.verifiedBytes });
       requireRecovery(check, "the restored copy differs from the snapshot");
       if (check.verifiedFiles === 0)

@@ -28,7 +28,6 @@ import {
   restoreShare,
   restoredFact,
   runHealthCheck,
-  snapshotFiles,
   snapshotLinks,
   noteLinks,
   takeSnapshot,
@@ -294,7 +293,14 @@ export const siteLoss = defineRunbook(
     commands: (p) => [
       {
         target: "dr",
-        command: drResticCommand(p, "cat", "blob", "<tree of each folder on the share's path>"),
+        command: drResticCommand(
+          p,
+          "ls",
+          "--json",
+          "<the snapshot>",
+          "/",
+          "<each place the share may be>",
+        ),
       },
       {
         target: "dr",
@@ -341,7 +347,6 @@ export const siteLoss = defineRunbook(
       "compare every restored file on the DR host with the snapshot's record and, by sha256, with the primary's pre-loss manifest when there is one",
     timeoutMs: TIMEOUTS.manifest,
     commands: (p) => [
-      { target: "dr", command: drResticCommand(p, "ls", "--json", "<recovery-snapshot>") },
       {
         target: "dr",
         command: drResticCommand(
@@ -360,18 +365,13 @@ export const siteLoss = defineRunbook(
       const preLoss = ctx.data["pre-disaster-manifest"];
       const restored = ctx.data["restore-on-dr"];
       const host = ctx.host("dr");
-      const { nodes, links } = await withDrCredentials(ctx, async () => {
-        const restic = drRestic(ctx);
-        const listed = await restic.ls(restored.snapshotId);
-        return {
-          nodes: listed,
-          links: await snapshotLinks(ctx, restic, restored.snapshotId, restored.inSnapshot, listed),
-        };
-      });
+      // The snapshot's record as the restore listed it: not listed again.
+      const links = await withDrCredentials(ctx, () =>
+        snapshotLinks(ctx, drRestic(ctx), restored.record),
+      );
       const actual = await host.manifest(restored.target);
       const before = preLoss.kind === "manifest" ? preLoss.manifest : undefined;
-      const files = snapshotFiles(nodes, restored.inSnapshot);
-      const check = checkRecovery(files, actual, before, links);
+      const check = checkRecovery(restored.record.files, actual, before, links);
       // Counted even when the verdict fails: the report shows how much was intact.
       ctx.record({ kind: "verified", files: check.verifiedFiles, bytes: check.verifiedBytes });
       requireRecovery(check, "the share restored on the DR host differs");

@@ -7,8 +7,11 @@ import { posix } from "node:path";
 import { rotatingSubset, type Snapshot, type SnapshotNode } from "../../src/restic/restic.js";
 import type { RecoveryCheck, SnapshotFile } from "../../src/drill/manifest/recovery-check.js";
 import {
+  candidateFolders,
   holdsFolder,
   LAYOUT_DESCRIPTIONS,
+  listedTrees,
+  LISTED_ROOT,
   locateFolder,
   type FolderInSnapshot,
 } from "../../src/restic/locate.js";
@@ -157,6 +160,47 @@ export async function takeSnapshot(
   return taken;
 }
 
+/** The share's place in a snapshot, with the snapshot's root tree (to read link targets from). */
+export type ShareInSnapshot = FolderInSnapshot & { readonly tree: string };
+
+/**
+ * restic's record of the share in a snapshot, taken from the listing the restore counts with and
+ * kept for the verification, so the snapshot is listed once per drill. Only what the comparison
+ * uses is kept: each file's relative path, size, mode and mtime, and the symbolic links' paths.
+ */
+export class ShareRecord {
+  readonly files: SnapshotFile[] = [];
+  /** Symbolic links below the share, as `restic ls --json` lists them (paths in the snapshot). */
+  readonly symlinks: { readonly path: string; readonly type: "symlink" }[] = [];
+  readonly #prefix: string;
+
+  constructor(readonly where: ShareInSnapshot) {
+    this.#prefix = where.path === "/" ? "/" : `${where.path}/`;
+  }
+
+  /** Takes one node of the snapshot's listing; nodes outside the share are dropped. */
+  readonly add = (n: SnapshotNode): void => {
+    if (!n.path.startsWith(this.#prefix)) return;
+    if (n.type === "file")
+      this.files.push({
+        path: n.path.slice(this.#prefix.length),
+        size: n.size,
+        mode: n.mode,
+        mtime: Math.floor(n.mtime.getTime() / 1000),
+      });
+    else if (n.type === "symlink") this.symlinks.push({ path: n.path, type: "symlink" });
+  };
+
+  /** In a journal: where and how much, not every path. */
+  toJSON(): { inSnapshot: string; files: number; symlinks: number } {
+    return {
+      inSnapshot: this.where.path,
+      files: this.files.length,
+      symlinks: this.symlinks.length,
+    };
+  }
+}
+
 /**
  * Where the share lies in a snapshot, read from the snapshot's tree (`hint`: names at the top of
  * the share, which settle a folder inside it named like the share). Fails when the snapshot does
@@ -168,11 +212,15 @@ export async function locateShare(
   snapshotId: string,
   data: string,
   hint?: readonly string[],
-): Promise<FolderInSnapshot> {
-  const snapshot = (await restic.snapshots()).find((s) => s.id === snapshotId);
-  if (!snapshot)
-    throw new StepFailure(`snapshot ${snapshotId.slice(0, 8)} is not listed by the repository`);
-  const found = await locateFolder((id) => restic.tree(id), snapshot, data, hint);
+): Promise<ShareInSnapshot> {
+  // One repository open for the snapshot and every folder the share may be: `restic ls` of them.
+  const { snapshot, nodes } = await restic.lsFolders(snapshotId, candidateFolders(data));
+  const found = await locateFolder(
+    listedTrees(nodes),
+    { paths: snapshot.paths, tree: LISTED_ROOT },
+    data,
+    hint,
+  );
   if (!found)
     throw new StepFailure(
       `snapshot ${snapshot.shortId} (paths ${snapshot.paths.join(", ")}) does not hold ${data}`,
@@ -189,7 +237,7 @@ export async function locateShare(
     ctx.warn(
       `snapshot ${snapshot.shortId} could hold ${data} at more than one place; ${found.path} was taken`,
     );
-  return found;
+  return { ...found, tree: snapshot.tree };
 }
 
 /** The names at the top of the live share (none when it cannot be listed): the hint locateShare uses. */
@@ -224,19 +272,27 @@ export async function restoreShare(
   host: DrillHost,
   restic: DrillRestic,
   snapshotId: string,
-  where: FolderInSnapshot,
+  where: ShareInSnapshot,
   paths: Pick<ReturnType<typeof sharePaths>, "restored" | "unpacked">,
-): Promise<{ files: number; bytes: number; durationSeconds: number }> {
+): Promise<{ files: number; bytes: number; durationSeconds: number; record: ShareRecord }> {
   const files = host.files();
   await files.remove([paths.restored, paths.unpacked]); // a retry starts from empty folders
-  if (where.path === "/") return restic.restore(snapshotId, paths.restored, { verify: true });
+  const record = new ShareRecord(where);
+  if (where.path === "/") {
+    const restored = await restic.restore(snapshotId, paths.restored, {
+      verify: true,
+      onNode: record.add,
+    });
+    return { ...restored, record };
+  }
   const restored = await restic.restore(snapshotId, paths.unpacked, {
     include: [where.path],
     verify: true,
+    onNode: record.add,
   });
   await files.move(posix.join(paths.unpacked, where.path), paths.restored);
   await files.remove([paths.unpacked]);
-  return restored;
+  return { ...restored, record };
 }
 
 /** Warns of files changed on `where` ("share", "primary") after the recovery point: listed, never failed. */
@@ -280,19 +336,6 @@ function listed(label: string, paths: readonly string[]): string[] {
   return shown;
 }
 
-/** The regular files of a snapshot below the share's place in it, relative to the share. */
-export function snapshotFiles(nodes: readonly SnapshotNode[], inSnapshot: string): SnapshotFile[] {
-  const prefix = inSnapshot === "/" ? "/" : `${inSnapshot}/`;
-  return nodes
-    .filter((n) => n.type === "file" && n.path.startsWith(prefix))
-    .map((n) => ({
-      path: n.path.slice(prefix.length),
-      size: n.size,
-      mode: n.mode,
-      mtime: Math.floor(n.mtime.getTime() / 1000),
-    }));
-}
-
 /**
  * The snapshot's record of the share's links: targets from the trees on the paths to folders
  * holding symlinks (at most MAX_LINK_TREES trees). Warns when some could not be read from the tree
@@ -301,14 +344,14 @@ export function snapshotFiles(nodes: readonly SnapshotNode[], inSnapshot: string
 export async function snapshotLinks(
   ctx: { warn(message: string): void },
   restic: DrillRestic,
-  snapshotId: string,
-  inSnapshot: string,
-  nodes: readonly SnapshotNode[],
+  record: ShareRecord,
 ): Promise<SnapshotLinks> {
-  const snapshot = (await restic.snapshots()).find((s) => s.id === snapshotId);
-  if (!snapshot)
-    throw new StepFailure(`snapshot ${snapshotId.slice(0, 8)} is not listed by the repository`);
-  const links = await readSnapshotLinks((id) => restic.tree(id), snapshot.tree, inSnapshot, nodes);
+  const links = await readSnapshotLinks(
+    (id) => restic.tree(id),
+    record.where.tree,
+    record.where.path,
+    record.symlinks,
+  );
   if (links.unread.length > 0)
     ctx.warn(
       `${links.symlinks.length} of ${links.listed.length} symlink(s) checked against the snapshot's tree (${links.treesRead} tree(s) read, at most ${MAX_LINK_TREES}); ${links.unread.length} only against the share before the disaster, e.g. ${links.unread[0]}`,

@@ -23,8 +23,8 @@ import {
   noteLinks,
   requireRecovery,
   restoreShare,
-  snapshotFiles,
   snapshotLinks,
+  type ShareRecord,
   restoredFact,
   sharePaths,
   warnChangedSince,
@@ -39,7 +39,7 @@ export interface ShareSettings {
 
 type Nothing = Record<never, never>;
 type Output<K extends string, O> = { readonly [P in K]: O };
-type Restored = { files: number; bytes: number; durationSeconds: number };
+type Restored = { files: number; bytes: number; durationSeconds: number; record: ShareRecord };
 
 /** Preflight: the newest snapshot of the share, or a fresh one (tagged as a drill's) on request. */
 export function recoverySnapshotStep<T extends string>(
@@ -140,7 +140,16 @@ export function restoreIntoScratchStep<T extends string, F extends string, M ext
     retry: RESTORE_RETRY,
     touches: (p) => [{ target, paths: [sharePaths(p.settings.data, p.runId).scratch] }],
     commands: (p) => [
-      { target, command: p.restic("cat", "blob", "<tree of each folder on the share's path>") },
+      {
+        target,
+        command: p.restic(
+          "ls",
+          "--json",
+          `<${options.from}>`,
+          "/",
+          "<each place the share may be>",
+        ),
+      },
       {
         target,
         command: p.restic(
@@ -217,7 +226,7 @@ export function verifyShareStep<T extends string, M extends string, R extends st
 ): StepSpec<
   T,
   ShareSettings,
-  Output<M, Manifest> & Output<R, { readonly snapshotId: string; readonly inSnapshot: string }>,
+  Output<M, Manifest> & Output<R, { readonly record: ShareRecord }>,
   Promise<{ files: number; bytes: number; changedSinceRecoveryPoint: number }>
 > {
   return {
@@ -225,7 +234,6 @@ export function verifyShareStep<T extends string, M extends string, R extends st
     summary: options.summary,
     timeoutMs: TIMEOUTS.manifest,
     commands: (p) => [
-      { target, command: p.restic("ls", "--json", "<the snapshot restored>") },
       {
         target,
         command: p.restic("cat", "blob", "<each tree on the way to a folder holding symlinks>"),
@@ -236,13 +244,12 @@ export function verifyShareStep<T extends string, M extends string, R extends st
       },
     ],
     run: async (ctx) => {
-      const { snapshotId, inSnapshot } = ctx.data[options.restored];
+      // The snapshot's record as the restore listed it: not listed again.
+      const { record } = ctx.data[options.restored];
       const host = ctx.host(target);
-      const nodes = await host.restic().ls(snapshotId);
-      const recorded = snapshotFiles(nodes, inSnapshot);
-      const links = await snapshotLinks(ctx, host.restic(), snapshotId, inSnapshot, nodes);
+      const links = await snapshotLinks(ctx, host.restic(), record);
       const actual = await host.manifest(ctx.settings.data);
-      const check = checkRecovery(recorded, actual, ctx.data[options.manifest], links);
+      const check = checkRecovery(record.files, actual, ctx.data[options.manifest], links);
       // Counted even when the verdict fails: the report shows how much was intact.
       ctx.record({ kind: "verified", files: check.verifiedFiles, bytes: check.verifiedBytes });
       requireRecovery(check, options.differs);

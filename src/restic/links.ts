@@ -58,7 +58,7 @@ export async function readSnapshotLinks(
   readTree: (treeId: string) => Promise<TreeNode[]>,
   rootTree: string,
   inSnapshot: string,
-  nodes: readonly SnapshotNode[],
+  nodes: readonly Pick<SnapshotNode, "path" | "type">[],
   maxTrees = MAX_LINK_TREES,
 ): Promise<SnapshotLinks> {
   const prefix = inSnapshot === "/" ? "/" : `${inSnapshot}/`;

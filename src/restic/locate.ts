@@ -3,10 +3,10 @@
  * restic backup data` and `cd /srv/share/data && restic backup .` all record the same `paths`
  * (["/srv/share/data"]), yet store the folder at /srv/share/data, /data and / of the snapshot's
  * tree. Only the tree tells them apart, so the tree is read along the folder's path: a handful
- * of tree blobs, whatever the size of the share.
+ * of folders, whatever the size of the share, all listed by one restic command (`listedTrees`).
  */
 import { posix } from "node:path";
-import type { Snapshot, TreeNode } from "./restic.js";
+import type { Snapshot, SnapshotNode, TreeNode } from "./restic.js";
 
 /**
  * How the folder was named when it was backed up: by its absolute path, by a path relative to a
@@ -46,6 +46,41 @@ function isWithin(path: string, folder: string): boolean {
 export function holdsFolder(snapshot: Pick<Snapshot, "paths">, folder: string): boolean {
   const dir = posix.normalize(folder);
   return snapshot.paths.some((p) => isWithin(dir, p) || isWithin(p, dir));
+}
+
+/** Every place the folder may have in a snapshot: each suffix of its path, longest first, "/" last. */
+export function candidateFolders(folder: string): string[] {
+  const want = parts(posix.normalize(folder));
+  return want.map((_, i) => `/${want.slice(i).join("/")}`).concat("/");
+}
+
+/** The root of the trees `listedTrees` reads: a folder's id is its path in the snapshot. */
+export const LISTED_ROOT = "/";
+
+/**
+ * The folders a listing walked (`restic ls --json <snapshot> / <folders…>`), read as trees:
+ * each folder's id is its path. A folder the listing did not walk reads as empty, so list every
+ * folder the reader will read (candidateFolders). Names are as `ls --json` prints them.
+ */
+export function listedTrees(nodes: readonly SnapshotNode[]): (id: string) => Promise<TreeNode[]> {
+  const folders = new Map<string, TreeNode[]>();
+  for (const n of nodes) {
+    const parent = posix.dirname(n.path);
+    const entry: TreeNode = {
+      name: posix.basename(n.path),
+      type: n.type,
+      mode: n.mode,
+      mtime: n.mtime,
+      size: n.size,
+      links: 0,
+      inode: 0,
+      ...(n.type === "dir" ? { subtree: n.path } : {}),
+    };
+    const siblings = folders.get(parent);
+    if (siblings) siblings.push(entry);
+    else folders.set(parent, [entry]);
+  }
+  return (id) => Promise.resolve(folders.get(id) ?? []);
 }
 
 /** Reads trees along paths from a root tree, each tree once (cached by id). */

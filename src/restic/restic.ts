@@ -214,6 +214,8 @@ interface RunOptions {
   watchRefusal?: boolean;
   /** Use restic's cache (only `backup`, as the town's own backup job does). */
   cache?: boolean;
+  /** Standard output line by line as it arrives, instead of whole (the Run's stdout is then empty). */
+  onLine?: (line: string) => void;
 }
 
 interface Run {
@@ -325,10 +327,13 @@ export class Restic {
       ...resticArgs,
     ];
     const startedAt = new Date();
+    const lines = options.onLine && lineSplitter(options.onLine);
     const result = await o.session.exec(argv, {
       stdin: this.#stdin(),
       ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
+      ...(lines ? { onStdout: lines.push } : {}),
     });
+    lines?.end();
     const endedAt = new Date();
     if (o.onCommand) {
       const shown = ["restic", ...resticArgs];
@@ -497,25 +502,8 @@ export class Restic {
       );
     const json = run.stdout.split("\n").find((l) => l.startsWith("["));
     if (json === undefined) throw new ResticError("failed", "restic snapshots printed no JSON");
-    const raw = JSON.parse(json) as {
-      id: string;
-      short_id: string;
-      time: string;
-      paths?: string[];
-      hostname?: string;
-      tags?: string[];
-      tree?: string;
-    }[];
-    return raw
-      .map((s) => ({
-        id: s.id,
-        shortId: s.short_id,
-        time: new Date(s.time),
-        paths: s.paths ?? [],
-        hostname: s.hostname ?? "",
-        tags: s.tags ?? [],
-        tree: s.tree ?? "",
-      }))
+    return (JSON.parse(json) as RawSnapshot[])
+      .map(snapshotOf)
       .sort((a, b) => a.time.getTime() - b.time.getTime());
   }
 
@@ -532,28 +520,64 @@ export class Restic {
 
   /** Files, folders and links of a snapshot (`restic ls --json`). */
   async ls(snapshotId: string): Promise<SnapshotNode[]> {
-    const run = await this.#ok(["ls", "--json", snapshotId], "ls");
     const nodes: SnapshotNode[] = [];
-    for (const line of run.stdout.split("\n")) {
-      if (!line.startsWith("{")) continue;
-      const n = JSON.parse(line) as {
-        struct_type?: string;
-        path?: string;
-        type?: string;
-        size?: number;
-        mode?: number;
-        mtime?: string;
-      };
-      if (n.struct_type !== "node" || n.path === undefined) continue;
-      nodes.push({
-        path: n.path,
-        type: nodeType(n.type),
-        size: n.size ?? 0,
-        mode: (n.mode ?? 0) & 0o7777,
-        mtime: new Date(n.mtime ?? 0),
-      });
-    }
+    await this.eachNode(snapshotId, (n) => nodes.push(n));
     return nodes;
+  }
+
+  /**
+   * Every node of a snapshot (`restic ls --json`), handed over one by one as restic prints them:
+   * nothing of the listing is held but what `onNode` keeps.
+   */
+  async eachNode(snapshotId: string, onNode: (node: SnapshotNode) => void): Promise<void> {
+    await this.#list(snapshotId, [], onNode);
+  }
+
+  /**
+   * The snapshot and the folders on the way to `folders` with their entries, in one repository
+   * open: `restic ls --json <snapshot> / <folders…>` (restic 0.14) lists the root's entries and
+   * those of every folder on a path to a listed one, without descending anywhere else. A folder
+   * the snapshot does not hold is left out.
+   */
+  async lsFolders(
+    snapshotId: string,
+    folders: readonly string[],
+  ): Promise<{ snapshot: Snapshot; nodes: SnapshotNode[] }> {
+    const nodes: SnapshotNode[] = [];
+    const snapshot = await this.#list(snapshotId, ["/", ...folders], (n) => nodes.push(n));
+    return { snapshot, nodes };
+  }
+
+  async #list(
+    snapshotId: string,
+    folders: readonly string[],
+    onNode: (node: SnapshotNode) => void,
+  ): Promise<Snapshot> {
+    let snapshot: Snapshot | undefined;
+    let failure: Error | undefined;
+    await this.#ok(["ls", "--json", snapshotId, ...folders], "ls", {
+      onLine: (line) => {
+        if (failure !== undefined || !line.startsWith("{")) return;
+        try {
+          const n = JSON.parse(line) as RawNode & RawSnapshot & { struct_type?: string };
+          if (n.struct_type === "snapshot") snapshot = snapshotOf(n);
+          else if (n.struct_type === "node" && n.path !== undefined) onNode(nodeOf(n));
+        } catch (error) {
+          failure = error as Error;
+        }
+      },
+    });
+    if (failure !== undefined)
+      throw new ResticError(
+        "failed",
+        `restic ls of snapshot ${snapshotId.slice(0, 8)} printed a line that is not a node: ${failure.message}`,
+      );
+    if (snapshot === undefined)
+      throw new ResticError(
+        "failed",
+        `restic ls printed no snapshot line for ${snapshotId.slice(0, 8)}`,
+      );
+    return snapshot;
   }
 
   /** The nodes of one tree blob: a folder of a snapshot as restic stored it. */
@@ -589,26 +613,33 @@ export class Restic {
   async restore(
     snapshotId: string,
     target: string,
-    options: { include?: string[]; verify?: boolean } = {},
+    options: {
+      include?: string[];
+      verify?: boolean;
+      /** Each node of the snapshot's listing (the one the restore counts with), as it arrives. */
+      onNode?: (node: SnapshotNode) => void;
+    } = {},
   ): Promise<{ files: number; bytes: number; durationSeconds: number }> {
     const args = ["restore", snapshotId, "--target", target];
     for (const path of options.include ?? []) args.push("--include", globEscaped(path));
     if (options.verify === true) args.push("--verify");
-    const started = performance.now();
-    const [, nodes] = await Promise.all([this.#ok(args, "restore"), this.ls(snapshotId)]);
-    const durationSeconds = (performance.now() - started) / 1000;
     const include = options.include ?? [];
-    const covered = nodes.filter(
-      (n) =>
-        n.type === "file" &&
-        (include.length === 0 ||
-          include.some((p) => n.path === p || n.path.startsWith(p.endsWith("/") ? p : `${p}/`))),
-    );
-    return {
-      files: covered.length,
-      bytes: covered.reduce((sum, n) => sum + n.size, 0),
-      durationSeconds,
+    const covers = (path: string) =>
+      include.length === 0 ||
+      include.some((p) => path === p || path.startsWith(p.endsWith("/") ? p : `${p}/`));
+    let files = 0;
+    let bytes = 0;
+    const count = (n: SnapshotNode) => {
+      if (n.type === "file" && covers(n.path)) {
+        files += 1;
+        bytes += n.size;
+      }
+      options.onNode?.(n);
     };
+    const started = performance.now();
+    await Promise.all([this.#ok(args, "restore"), this.eachNode(snapshotId, count)]);
+    const durationSeconds = (performance.now() - started) / 1000;
+    return { files, bytes, durationSeconds };
   }
 
   /**
@@ -679,4 +710,68 @@ function nodeType(type: unknown): "file" | "dir" | "symlink" | "other" {
 /** restic's include and exclude arguments are glob patterns: a literal path escapes * ? [ and \\. */
 export function globEscaped(path: string): string {
   return path.replace(/[*?[\\]/g, (c) => `\\${c}`);
+}
+
+interface RawSnapshot {
+  id: string;
+  short_id: string;
+  time: string;
+  paths?: string[];
+  hostname?: string;
+  tags?: string[];
+  tree?: string;
+}
+
+interface RawNode {
+  path?: string;
+  type?: string;
+  size?: number;
+  mode?: number;
+  mtime?: string;
+}
+
+function snapshotOf(s: RawSnapshot): Snapshot {
+  return {
+    id: s.id,
+    shortId: s.short_id,
+    time: new Date(s.time),
+    // Sorted: `restic snapshots` prints them sorted, `restic ls` in the order they were given.
+    paths: [...(s.paths ?? [])].sort(),
+    hostname: s.hostname ?? "",
+    tags: s.tags ?? [],
+    tree: s.tree ?? "",
+  };
+}
+
+function nodeOf(n: RawNode): SnapshotNode {
+  return {
+    path: n.path ?? "",
+    type: nodeType(n.type),
+    size: n.size ?? 0,
+    mode: (n.mode ?? 0) & 0o7777,
+    mtime: new Date(n.mtime ?? 0),
+  };
+}
+
+/** Splits a byte stream into UTF-8 lines, a line split across chunks joined first. */
+export function lineSplitter(onLine: (line: string) => void): {
+  push: (chunk: Buffer) => void;
+  end: () => void;
+} {
+  let rest: Buffer | undefined;
+  return {
+    push: (chunk) => {
+      const data = rest === undefined ? chunk : Buffer.concat([rest, chunk]);
+      let start = 0;
+      for (let nl = data.indexOf(10); nl >= 0; nl = data.indexOf(10, start)) {
+        onLine(data.toString("utf8", start, nl));
+        start = nl + 1;
+      }
+      rest = start < data.length ? data.subarray(start) : undefined;
+    },
+    end: () => {
+      if (rest !== undefined) onLine(rest.toString("utf8"));
+      rest = undefined;
+    },
+  };
 }

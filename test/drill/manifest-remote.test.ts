@@ -1,5 +1,6 @@
 /** Manifests built on an SSH host by one shell command (real sshd), checked against local ones. */
 import { expect } from "chai";
+import { randomBytes } from "node:crypto";
 import { chmod, mkdir, mkdtemp, rm, symlink, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -59,6 +60,29 @@ describe("buildManifest on an SSH host (real sshd)", function () {
     );
     expect(await buildManifest(ssh, root, { concurrency: 1 })).to.deep.equal(local);
     expect(await buildManifest(ssh, root, { concurrency: 3 })).to.deep.equal(local);
+  });
+
+  it("hashes large files (openssl, several per process) whatever their names, a line break included", async () => {
+    const big = join(dir, "big-names");
+    await mkdir(join(big, "folder\nwith break"), { recursive: true });
+    for (const [i, name] of [
+      "line\nbreak.bin",
+      "-leading dash.bin",
+      "back\\slash.bin",
+      "folder\nwith break/inside.bin",
+      ...Array.from({ length: 10 }, (_, n) => `plain-${n}.bin`),
+    ].entries())
+      await writeFile(join(big, name), randomBytes(1024 * 1024 + i));
+    const local = await buildManifest(
+      localSession({ ...ssh.host, transport: { kind: "local" } }),
+      big,
+    );
+    expect(local.files).to.equal(14);
+    expect(await buildManifest(ssh, big)).to.deep.equal(local);
+    const sample = ["line\nbreak.bin", "plain-3.bin"];
+    expect((await buildManifest(ssh, big, { sample })).entries).to.deep.equal(
+      local.entries.filter((e) => sample.includes(e.path)),
+    );
   });
 
   it("falls back to sha256sum alone on a host without openssl", async () => {
@@ -160,6 +184,22 @@ describe("parseRemoteOutput", () => {
       ],
       hardLinkGroups: [["a b", "c"]],
     });
+  });
+  it("reads find's fractional mtime as stat's whole seconds, rounded down, also before 1970", () => {
+    const out = [
+      "",
+      "1 644 1577836800.9999999990 1 1 ./a",
+      "1 644 -1.5000000000 1 2 ./b",
+      "1 644 -2.0000000000 1 3 ./c",
+      "",
+      `${hash}  ./a`,
+      `${hash}  ./b`,
+      `${hash}  ./c`,
+      "",
+    ].join("\0");
+    expect(parseRemoteOutput("/r", out).entries.map((e) => e.mtime)).to.deep.equal([
+      1577836800, -2, -2,
+    ]);
   });
   it("refuses output where a listed file was not hashed", () => {
     expect(() => parseRemoteOutput("/r", "\0" + "5 644 1767323045 1 9 ./a\0\0")).to.throw(

@@ -9,7 +9,13 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { holdsFolder, locateFolder } from "../../src/restic/locate.js";
+import {
+  candidateFolders,
+  holdsFolder,
+  listedTrees,
+  LISTED_ROOT,
+  locateFolder,
+} from "../../src/restic/locate.js";
 import { Restic, type Snapshot } from "../../src/restic/restic.js";
 import { Secret } from "../../src/support/secret.js";
 import type { InventoryHost } from "../../src/hosts/inventory.js";
@@ -41,8 +47,23 @@ describe("locateFolder: the share inside a snapshot, by its tree (real restic)",
     await run("restic", ["backup", "--quiet", ...args], { cwd, env: env() });
     return (await restic.snapshots()).at(-1)!;
   };
-  const locate = async (snapshot: Snapshot, hint?: string[]) =>
-    locateFolder((id) => restic.tree(id), snapshot, share, hint);
+  /**
+   * Locates the share by reading tree blobs one by one, and again from the one listing the drills
+   * use (`restic ls --json <snapshot> / <each place the share may be>`): both must agree.
+   */
+  const locate = async (snapshot: Snapshot, hint?: string[]) => {
+    const byTrees = await locateFolder((id) => restic.tree(id), snapshot, share, hint);
+    const listed = await restic.lsFolders(snapshot.id, candidateFolders(share));
+    expect(listed.snapshot).to.deep.equal(snapshot);
+    const byListing = await locateFolder(
+      listedTrees(listed.nodes),
+      { paths: listed.snapshot.paths, tree: LISTED_ROOT },
+      share,
+      hint,
+    );
+    expect(byListing, "located from one listing").to.deep.equal(byTrees);
+    return byTrees;
+  };
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), "stronghold-locate-"));
@@ -110,6 +131,16 @@ describe("locateFolder: the share inside a snapshot, by its tree (real restic)",
     const snapshot = await backup(dir, join(dir, "etc"));
     expect(holdsFolder(snapshot, share)).to.equal(false);
     expect(await locate(snapshot)).to.equal(undefined);
+  });
+
+  it("lists only the folders on the way to the share's possible places, whatever lies beside them", async () => {
+    const snapshot = await backup(dir, share, join(dir, "etc"));
+    const { nodes } = await restic.lsFolders(snapshot.id, candidateFolders(share));
+    const paths = nodes.map((n) => n.path);
+    expect(paths).to.include.members([join(share, "docs"), join(share, "latest")]);
+    expect(paths).to.include(join(dir, "etc")); // the share's parent's entries, as a tree
+    expect(paths).not.to.include(join(share, "docs", "minutes.txt"));
+    expect(paths).not.to.include(join(dir, "etc", "fstab"));
   });
 
   it("a tree node carries the link target and link count ls --json lacks", async () => {

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RepositoryLocation } from "../../src/restic/repository.js";
 import {
+  lineSplitter,
   Restic,
   ResticError,
   rotatingSubset,
@@ -528,5 +529,23 @@ describe("rotatingSubset", () => {
   });
   it("refuses a part count that is not a positive integer", () => {
     expect(() => rotatingSubset(new Date(), 0)).to.throw(RangeError);
+  });
+});
+
+describe("lineSplitter: restic's output line by line as it streams in", () => {
+  it("joins lines and characters split across chunks, and keeps a last line without newline", () => {
+    const lines: string[] = [];
+    const split = lineSplitter((l) => lines.push(l));
+    const bytes = Buffer.from('{"path":"/caf\u00e9"}\n\n{"a":1}\nlast', "utf8");
+    // Cut inside the two-byte é and right after a newline.
+    for (const [from, to] of [
+      [0, 14],
+      [14, 18],
+      [18, 27],
+      [27, bytes.length],
+    ] as const)
+      split.push(bytes.subarray(from, to));
+    split.end();
+    expect(lines).to.deep.equal(['{"path":"/caf\u00e9"}', "", '{"a":1}', "last"]);
   });
 });

@@ -108,6 +108,13 @@ export interface DrillRestic {
   snapshots(options?: { tags?: string[] }): Promise<Snapshot[]>;
   snapshotBefore(instant: Date, options?: { tags?: string[] }): Promise<Snapshot | undefined>;
   ls(snapshotId: string): Promise<SnapshotNode[]>;
+  /** Every node of the snapshot, one by one as restic lists it: only what `onNode` keeps is held. */
+  eachNode(snapshotId: string, onNode: (node: SnapshotNode) => void): Promise<void>;
+  /** The snapshot and the entries of the folders on the way to `folders`, in one restic command. */
+  lsFolders(
+    snapshotId: string,
+    folders: readonly string[],
+  ): Promise<{ snapshot: Snapshot; nodes: SnapshotNode[] }>;
   /** One tree blob: a folder as the snapshot stored it, with link targets and link counts. */
   tree(treeId: string): Promise<TreeNode[]>;
   /** Files and bytes restoring these snapshots writes. */
@@ -118,7 +125,12 @@ export interface DrillRestic {
   restore(
     snapshotId: string,
     target: string,
-    options?: { include?: string[]; verify?: boolean },
+    options?: {
+      include?: string[];
+      verify?: boolean;
+      /** Each node of the snapshot's listing the restore counts with, as it arrives. */
+      onNode?: (node: SnapshotNode) => void;
+    },
   ): Promise<{ files: number; bytes: number; durationSeconds: number }>;
   /** Forgets a snapshot taken by this run (any other is refused). */
   forget(snapshotId: string): Promise<void>;
@@ -144,6 +156,8 @@ export type ResticPassThrough = Pick<
   | "snapshots"
   | "snapshotBefore"
   | "ls"
+  | "eachNode"
+  | "lsFolders"
   | "tree"
   | "restoreSize"
   | "check"

@@ -227,6 +227,8 @@ export function drillHost(input: DrillHostInput): DrillHost {
       snapshots: (options) => r.snapshots(options),
       snapshotBefore: (instant, options) => r.snapshotBefore(instant, options),
       ls: (id) => r.ls(id),
+      eachNode: (id, onNode) => r.eachNode(id, onNode),
+      lsFolders: (id, folders) => r.lsFolders(id, folders),
       tree: (id) => r.tree(id),
       restoreSize: (ids) => r.restoreSize(ids),
       check: (options) => r.check(options),

@@ -37,7 +37,8 @@ export function execLocal(argv: readonly string[], options: ExecOptions = {}): P
             timedOut = true;
             child.kill("SIGKILL");
           }, options.timeoutMs);
-    child.stdout?.on("data", (c: Buffer) => stdout.push(c));
+    const onStdout = options.onStdout;
+    child.stdout?.on("data", onStdout ?? ((c: Buffer) => stdout.push(c)));
     child.stderr?.on("data", (c: Buffer) => stderr.push(c));
     if (options.stdin !== undefined) {
       child.stdin?.on("error", () => undefined); // the command may exit without reading it

@@ -13,6 +13,11 @@ export interface ExecOptions {
   readonly cwd?: string;
   /** Output beyond this many bytes per stream is dropped and `truncated` set (default 64 MiB). */
   readonly maxOutputBytes?: number;
+  /**
+   * Standard output chunk by chunk as it arrives, for output too large to hold whole (a listing
+   * of every file): the result's `stdout` is then empty, and no limit applies to it.
+   */
+  readonly onStdout?: (chunk: Buffer) => void;
 }
 
 export interface ExecResult {

@@ -155,14 +155,11 @@ async function execSsh(
   });
   try {
     const response = await Promise.race([
-      ssh.execCommand(argv.map(shellQuote).join(" "), {
-        ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
-        ...(options.stdin === undefined ? {} : { stdin: options.stdin }),
-        noTrim: true,
+      execOnChannel(ssh, argv.map(shellQuote).join(" "), options, {
         onChannel: (c) => {
           channel = c;
         },
-        onStdout: (c) => stdout.push(c),
+        onStdout: options.onStdout ?? ((c) => stdout.push(c)),
         onStderr: (c) => stderr.push(c),
       }),
       timeout,
@@ -194,4 +191,42 @@ async function execSsh(
   } finally {
     if (timer) clearTimeout(timer);
   }
+}
+
+/**
+ * One command on its own channel. Unlike node-ssh's execCommand, which keeps a string copy of
+ * every chunk besides handing it on, the output goes only where the caller sends it.
+ */
+function execOnChannel(
+  ssh: NodeSSH,
+  command: string,
+  options: Pick<ExecOptions, "cwd" | "stdin">,
+  handlers: {
+    onChannel: (channel: ClientChannel) => void;
+    onStdout: (chunk: Buffer) => void;
+    onStderr: (chunk: Buffer) => void;
+  },
+): Promise<{ code: number | null; signal: string | null }> {
+  const connection = ssh.connection;
+  if (connection === null) return Promise.reject(new Error("not connected"));
+  const line = options.cwd === undefined ? command : `cd ${shellQuote(options.cwd)} ; ${command}`;
+  return new Promise((resolve, reject) => {
+    connection.on("error", reject);
+    connection.exec(line, (error, channel) => {
+      connection.removeListener("error", reject);
+      if (error) return reject(error);
+      handlers.onChannel(channel);
+      channel.on("data", handlers.onStdout);
+      channel.stderr.on("data", handlers.onStderr);
+      if (options.stdin !== undefined) channel.end(options.stdin);
+      else channel.end();
+      let code: number | null = null;
+      let signal: string | null = null;
+      channel.on("exit", (c: number | null, s?: string) => {
+        code = c ?? null;
+        signal = s ?? null;
+      });
+      channel.on("close", () => resolve({ code, signal }));
+    });
+  });
 }
