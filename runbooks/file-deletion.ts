@@ -25,8 +25,9 @@ interface Settings {
 
 /**
  * Files to delete: everything under the first top-level folder, and every third other file.
- * Linear in the number of files. A name the host reported with bytes that are not UTF-8 (shown
- * as U+FFFD) cannot be named back to the host exactly: it is never picked alone, only with its folder.
+ * Linear in the number of files. Over SSH a name with bytes that are not UTF-8 is kept exactly
+ * ("\xNN") and named back as those bytes; the local transport reads such a name as U+FFFD, which
+ * cannot be named back: it is never picked alone there, only with its folder.
  */
 export function chooseVictims(paths: readonly string[]): { remove: string[]; files: string[] } {
   const sorted = [...paths].sort();

@@ -69,8 +69,8 @@ const NOTE_TEXT =
   "Your files are encrypted. This is a Stronghold disaster drill: nothing was paid, and the files come back from the offsite backup.\n";
 
 /**
- * Every other file, in manifest order. A name the host reported with bytes that are not UTF-8
- * (shown as U+FFFD) cannot be named back to it exactly, so it is left unencrypted.
+ * Every other file, in manifest order. A name the local transport read as U+FFFD (bytes that are
+ * not UTF-8) cannot be named back exactly, so it is left unencrypted; over SSH names are exact.
  */
 export function chooseEncrypted(paths: readonly string[]): string[] {
   return paths.filter((p, i) => i % 2 === 0 && !p.includes("\uFFFD"));

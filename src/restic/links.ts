@@ -7,6 +7,7 @@
 import { posix } from "node:path";
 import { treeWalker } from "./locate.js";
 import type { SnapshotNode, TreeNode } from "./restic.js";
+import { lsForm } from "../support/file-names.js";
 
 /** Trees read at most by default: ~1 s each over SSH. */
 export const MAX_LINK_TREES = 200;
@@ -29,21 +30,13 @@ export interface SnapshotLinks {
   readonly collisions: readonly string[];
 }
 
-/**
- * A name as `ls --json` shows it: the tree escapes bytes that are not UTF-8 as literal "\xe9",
- * `ls --json` prints each as U+FFFD.
- */
-export function lsName(treeName: string): string {
-  return treeName.replace(/\\x[0-9a-f]{2}/g, "\uFFFD");
-}
-
 class Ambiguous extends Error {}
 class BoundHit extends Error {}
 
 /** The nodes a listed name may be: the same name, else names that read the same in `ls --json`. */
 function matching(nodes: readonly TreeNode[], name: string): TreeNode[] {
   const same = nodes.filter((n) => n.name === name);
-  return same.length > 0 ? same : nodes.filter((n) => lsName(n.name) === name);
+  return same.length > 0 ? same : nodes.filter((n) => lsForm(n.name) === name);
 }
 
 function parts(path: string): string[] {
@@ -117,7 +110,7 @@ export async function readSnapshotLinks(
         depth === rel.length ? entries : await walker.entriesAt([...base, ...rel.slice(0, depth)]);
       for (const n of inFolder ?? [])
         if (n.type === "file" && n.links > 1 && n.inode !== 0) {
-          const path = at === "" ? lsName(n.name) : `${at}/${lsName(n.name)}`;
+          const path = at === "" ? lsForm(n.name) : `${at}/${lsForm(n.name)}`;
           inodes.set(n.inode, [...(inodes.get(n.inode) ?? []), path]);
         }
     }

@@ -77,4 +77,32 @@ describe("checkRecovery", () => {
     expect(check.ok).to.equal(true);
     expect(check.againstShare.compared).to.equal(0);
   });
+
+  describe("names that are not UTF-8 (Latin-1 Müller and Möller: one name in restic ls)", () => {
+    // The manifests keep each name exactly ("\\xNN"); restic ls shows both as "M\uFFFDller".
+    const ls = "M\uFFFDller.txt";
+    const record: SnapshotFile[] = [
+      { path: ls, size: 4, mode: 0o644, mtime: T },
+      { path: ls, size: 4, mode: 0o644, mtime: T + 5 },
+    ];
+    const u = { path: "M\\xfcller.txt", size: 4, mode: 0o644, mtime: T, sha256: hash("u") };
+    const o = { path: "M\\xf6ller.txt", size: 4, mode: 0o644, mtime: T + 5, sha256: hash("o") };
+
+    it("passes both restored, each matched by its size, mode and mtime and by sha256 before", () => {
+      const check = checkRecovery(record, manifestOf("/r", [o, u]), manifestOf("/s", [u, o]));
+      expect(check.ok).to.equal(true);
+      expect(check.againstSnapshot.matched).to.equal(2);
+      expect(check.againstShare.compared).to.equal(2);
+    });
+
+    it("fails when one of the two is missing, or its content differs from before", () => {
+      expect(checkRecovery(record, manifestOf("/r", [u])).againstSnapshot.missing).to.deep.equal([
+        ls,
+      ]);
+      const swapped = manifestOf("/r", [u, { ...o, sha256: hash("u") }]);
+      const check = checkRecovery(record, swapped, manifestOf("/s", [u, o]));
+      expect(check.ok).to.equal(false);
+      expect(check.againstShare.altered).to.deep.equal(["M\\xf6ller.txt"]);
+    });
+  });
 });

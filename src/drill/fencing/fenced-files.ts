@@ -11,6 +11,7 @@ import { FencingError, StepFailure } from "../runbook/failures.js";
 import { isWithin, pathShapeProblem, stripSlash } from "./fencing.js";
 import type { ExecOptions, ExecResult } from "../../hosts/transport/session.js";
 import { lockedName } from "./names.js";
+import { nulSeparated } from "../../support/file-names.js";
 
 /** Exit code of the host-side fence; distinct from the tools' own codes. */
 const FENCE_EXIT = 97;
@@ -118,8 +119,8 @@ export interface FencedFilesHost {
   exec(argv: readonly string[], options: ExecOptions & { label: string }): Promise<ExecResult>;
 }
 
-function nulList(paths: readonly string[]): string {
-  return paths.map((p) => `${p}\0`).join("");
+function nulList(paths: readonly string[]): Buffer {
+  return nulSeparated(paths);
 }
 
 function describePaths(paths: readonly string[]): string {

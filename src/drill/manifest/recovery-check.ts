@@ -8,6 +8,7 @@
  * record of the share's links, symbolic links and hard links are judged too (link-check.ts).
  */
 import type { Manifest } from "./entries.js";
+import { lsForm } from "../../support/file-names.js";
 import { checkLinks, type LinkCheck, type SnapshotLinkRecord } from "./link-check.js";
 
 /** A regular file as the snapshot recorded it (`restic ls --json`), relative to the share. */
@@ -44,6 +45,24 @@ export interface RecoveryCheck {
   readonly ok: boolean;
 }
 
+type Meta = { readonly size: number; readonly mode: number; readonly mtime: number };
+
+function sameMeta(a: Meta, b: Meta): boolean {
+  return a.size === b.size && a.mode === b.mode && a.mtime === b.mtime;
+}
+
+/** Items by the name `restic ls --json` shows for their path. */
+function byLsName<T extends { readonly path: string }>(items: readonly T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const name = lsForm(item.path);
+    const group = groups.get(name);
+    if (group) group.push(item);
+    else groups.set(name, [item]);
+  }
+  return groups;
+}
+
 /**
  * Judges a restored share; `before` is the manifest taken before the disaster, when there is one;
  * `links` the snapshot's record of symbolic links and hard links, to judge those too.
@@ -54,43 +73,49 @@ export function checkRecovery(
   before?: Manifest,
   links?: SnapshotLinkRecord,
 ): RecoveryCheck {
-  const got = new Map(restored.entries.map((e) => [e.path, e]));
-  const recorded = new Map(snapshot.map((f) => [f.path, f]));
+  // restic ls shows each byte of a name that is not UTF-8 as U+FFFD, where the manifests keep the
+  // name exactly: files are matched to the record by that shown name, in groups when two names
+  // read the same (Latin-1 "Müller" and "Möller"), each by its size, mode and mtime.
+  const got = byLsName(restored.entries);
+  const recorded = byLsName(snapshot);
   const missing: string[] = [];
   const differing: string[] = [];
+  const unexpected: string[] = [];
   let matched = 0;
   let verifiedBytes = 0;
-  for (const want of snapshot) {
-    const found = got.get(want.path);
-    if (!found) missing.push(want.path);
-    else if (found.size !== want.size || found.mode !== want.mode || found.mtime !== want.mtime)
-      differing.push(want.path);
-    else {
-      matched += 1;
-      verifiedBytes += want.size;
+  for (const [name, wants] of recorded) {
+    const pool = [...(got.get(name) ?? [])];
+    const open: SnapshotFile[] = [];
+    for (const want of wants) {
+      const i = pool.findIndex((f) => sameMeta(f, want));
+      if (i < 0) open.push(want);
+      else {
+        pool.splice(i, 1);
+        matched += 1;
+        verifiedBytes += want.size;
+      }
     }
+    for (const want of open) (pool.shift() ? differing : missing).push(want.path);
+    unexpected.push(...pool.map((f) => f.path));
   }
-  const unexpected = restored.entries.filter((e) => !recorded.has(e.path)).map((e) => e.path);
+  for (const [name, found] of got)
+    if (!recorded.has(name)) unexpected.push(...found.map((f) => f.path));
 
   const altered: string[] = [];
   const changed: string[] = [];
   let compared = 0;
   if (before) {
+    const restoredByPath = new Map(restored.entries.map((e) => [e.path, e]));
     const live = new Set<string>();
     for (const was of before.entries) {
-      live.add(was.path);
-      const then = recorded.get(was.path);
-      const unchanged =
-        then !== undefined &&
-        then.size === was.size &&
-        then.mtime === was.mtime &&
-        then.mode === was.mode;
+      live.add(lsForm(was.path));
+      const unchanged = (recorded.get(lsForm(was.path)) ?? []).some((then) => sameMeta(then, was));
       if (!unchanged) {
         changed.push(was.path);
         continue;
       }
       compared += 1;
-      if (got.get(was.path)?.sha256 !== was.sha256) altered.push(was.path);
+      if (restoredByPath.get(was.path)?.sha256 !== was.sha256) altered.push(was.path);
     }
     // In the snapshot, gone from the share before the disaster: removed since the recovery point.
     for (const f of snapshot) if (!live.has(f.path)) changed.push(f.path);

@@ -15,6 +15,7 @@ import {
   type ManifestSymlink,
 } from "./entries.js";
 import type { HostSession } from "../../hosts/transport/session.js";
+import { nameFromBytes, nulSeparated } from "../../support/file-names.js";
 
 // $1 root, $2 parallel hashers ("auto": one per core of the host), $3 "sample" when stdin lists
 // the files (NUL-separated, ./-relative). Prints symbolic-link records "./path\0target\0" (none
@@ -93,14 +94,14 @@ export class RemoteOutputParser {
     const data = this.#rest === undefined ? chunk : Buffer.concat([this.#rest, chunk]);
     let start = 0;
     for (let nul = data.indexOf(0); nul >= 0; nul = data.indexOf(0, start)) {
-      this.#record(data.toString("utf8", start, nul));
+      this.#record(nameFromBytes(data.subarray(start, nul)));
       start = nul + 1;
     }
     this.#rest = start < data.length ? data.subarray(start) : undefined;
   }
 
   end(): Manifest {
-    if (this.#rest !== undefined) this.#record(this.#rest.toString("utf8"));
+    if (this.#rest !== undefined) this.#record(nameFromBytes(this.#rest));
     this.#rest = undefined;
     if (this.#section !== "hashes")
       throw new ManifestError(`unexpected manifest output for ${this.root}`);
@@ -192,9 +193,7 @@ export async function remoteManifest(
   const result = await session.exec(
     ["sh", "-c", SCRIPT, "stronghold-manifest", root, hashers, options.sample ? "sample" : "all"],
     {
-      ...(options.sample
-        ? { stdin: [...new Set(options.sample)].map((p) => `./${p}\0`).join("") }
-        : {}),
+      ...(options.sample ? { stdin: nulSeparated([...new Set(options.sample)], "./") } : {}),
       // Parsed as it arrives: the output of 10^5 files is never held whole.
       onStdout: (chunk) => {
         if (garbled !== undefined) return;

@@ -6,8 +6,11 @@
 import type { InventoryHost } from "../inventory.js";
 
 export interface ExecOptions {
-  /** Text fed to the command's standard input (the way to pass a secret: never in argv). */
-  readonly stdin?: string;
+  /**
+   * Fed to the command's standard input (the way to pass a secret: never in argv); bytes for
+   * file names that are not UTF-8.
+   */
+  readonly stdin?: string | Buffer;
   /** Kills the command after this long; the result then has `timedOut: true`. */
   readonly timeoutMs?: number;
   readonly cwd?: string;

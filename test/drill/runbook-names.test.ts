@@ -1,0 +1,56 @@
+/**
+ * Names that are not UTF-8, end to end with real sshd and restic: Latin-1 "Müller.txt" and
+ * "Möller.txt" in one folder read the same in `restic ls --json` (U+FFFD). The manifests keep
+ * each name exactly, so every drill tells them apart, passes, and leaves both on the share
+ * byte for byte.
+ */
+import { expect } from "chai";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startDrillLab, type DrillLab } from "../fixtures/drill-lab.js";
+import { drillCli, labArgs, labEnv, lastRun, reportOf } from "./runbook-helpers.js";
+
+const NAMES = [Buffer.from("M\xfcller.txt", "latin1"), Buffer.from("M\xf6ller.txt", "latin1")];
+
+describe("drills on a share with names that are not UTF-8 (real sshd, restic)", function () {
+  this.timeout(180_000);
+  let lab: DrillLab;
+  let runs: string;
+  let folder: Buffer;
+  before(async () => {
+    lab = await startDrillLab({ initialBackup: false });
+    runs = await mkdtemp(join(tmpdir(), "stronghold-names-runs-"));
+    folder = Buffer.from(join(lab.dataDir, "finance"));
+    for (const [i, name] of NAMES.entries())
+      await writeFile(Buffer.concat([folder, Buffer.from("/"), name]), `contract ${i}\n`);
+    await lab.backup();
+  });
+  after(async () => {
+    await lab?.stop();
+    await rm(runs, { recursive: true, force: true });
+  });
+
+  const cases: [string, string[]][] = [
+    ["file-deletion", []],
+    ["backup-integrity", ["--sample", "100"]],
+    ["restore-test", []],
+    ["site-loss", ["--health-check", "test -s finance/budget-2026.csv"]],
+  ];
+  for (const [drill, extra] of cases)
+    it(`${drill} passes and both files are back byte for byte`, async () => {
+      const result = await drillCli(["run", drill, ...labArgs(lab, runs), ...extra], labEnv(lab));
+      const report = await reportOf(await lastRun(runs));
+      expect(result.code, `${result.stderr}\n${report}`).to.equal(0);
+      const names = (await readdir(folder, { encoding: "buffer" })).filter((n) =>
+        n.subarray(0, 1).equals(Buffer.from("M")),
+      );
+      expect(names.map((n) => n.toString("hex")).sort()).to.deep.equal(
+        NAMES.map((n) => n.toString("hex")).sort(),
+      );
+      for (const [i, name] of NAMES.entries())
+        expect(await readFile(Buffer.concat([folder, Buffer.from("/"), name]), "utf8")).to.equal(
+          `contract ${i}\n`,
+        );
+    });
+});
