@@ -25,18 +25,15 @@ interface Settings {
 
 /**
  * Files to delete: everything under the first top-level folder, and every third other file.
- * Linear in the number of files. Over SSH a name with bytes that are not UTF-8 is kept exactly
- * ("\xNN") and named back as those bytes; the local transport reads such a name as U+FFFD, which
- * cannot be named back: it is never picked alone there, only with its folder.
+ * Linear in the number of files. A name with bytes that are not UTF-8 is kept exactly ("\xNN")
+ * by both transports' manifests and named back as those bytes, so it is picked like any other.
  */
 export function chooseVictims(paths: readonly string[]): { remove: string[]; files: string[] } {
   const sorted = [...paths].sort();
   const folder = sorted.find((p) => p.includes("/"))?.split("/")[0];
   const inFolder = folder === undefined ? [] : sorted.filter((p) => p.startsWith(`${folder}/`));
   const chosen = new Set(inFolder);
-  const others = sorted
-    .filter((p) => !chosen.has(p) && !p.includes("\uFFFD"))
-    .filter((_, i) => i % 3 === 0);
+  const others = sorted.filter((p) => !chosen.has(p)).filter((_, i) => i % 3 === 0);
   const files = [...inFolder, ...others];
   return { remove: [...(folder === undefined ? [] : [folder]), ...others], files };
 }

@@ -69,11 +69,11 @@ const NOTE_TEXT =
   "Your files are encrypted. This is a Stronghold disaster drill: nothing was paid, and the files come back from the offsite backup.\n";
 
 /**
- * Every other file, in manifest order. A name the local transport read as U+FFFD (bytes that are
- * not UTF-8) cannot be named back exactly, so it is left unencrypted; over SSH names are exact.
+ * Every other file, in manifest order. Names with bytes that are not UTF-8 are exact ("\xNN") in
+ * both transports' manifests and named back as those bytes, so they are encrypted like any other.
  */
 export function chooseEncrypted(paths: readonly string[]): string[] {
-  return paths.filter((p, i) => i % 2 === 0 && !p.includes("\uFFFD"));
+  return paths.filter((_, i) => i % 2 === 0);
 }
 
 /** The ransomware drill. */

@@ -62,6 +62,29 @@ describe("buildManifest on an SSH host (real sshd)", function () {
     expect(await buildManifest(ssh, root, { concurrency: 3 })).to.deep.equal(local);
   });
 
+  it("names Latin-1 files exactly as the local manifest does, whole and sampled", async () => {
+    const latin = join(dir, "latin1");
+    const folder = Buffer.from(join(latin, "finance"));
+    await mkdir(folder, { recursive: true });
+    for (const [i, name] of ["M\xfcller.txt", "M\xf6ller.txt", "caf\xe9/plan.txt"].entries()) {
+      const file = Buffer.concat([folder, Buffer.from("/"), Buffer.from(name, "latin1")]);
+      if (name.includes("/")) await mkdir(file.subarray(0, file.lastIndexOf("/")));
+      await writeFile(file, `contract ${i}\n`);
+    }
+    const local = localSession({ ...ssh.host, transport: { kind: "local" } });
+    const whole = await buildManifest(ssh, latin);
+    expect(whole.entries.map((e) => e.path)).to.deep.equal([
+      "finance/M\\xf6ller.txt",
+      "finance/M\\xfcller.txt",
+      "finance/caf\\xe9/plan.txt",
+    ]);
+    expect(await buildManifest(local, latin)).to.deep.equal(whole);
+    const sample = { sample: ["finance/M\\xfcller.txt", "finance/caf\\xe9/plan.txt"] };
+    expect(await buildManifest(local, latin, sample)).to.deep.equal(
+      await buildManifest(ssh, latin, sample),
+    );
+  });
+
   it("hashes large files (openssl, several per process) whatever their names, a line break included", async () => {
     const big = join(dir, "big-names");
     await mkdir(join(big, "folder\nwith break"), { recursive: true });

@@ -1,10 +1,12 @@
 /** Local manifests (worker-thread hashing) and their comparison, on real files. */
 import { expect } from "chai";
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import {
   appendFile,
   chmod,
   cp,
+  mkdir,
   mkdtemp,
   open,
   rm,
@@ -88,6 +90,35 @@ describe("buildManifest on a local host", () => {
       "readme.txt",
     ]);
     expect(manifest.links).to.equal(undefined);
+  });
+
+  it("keeps names that are not UTF-8 exactly: two Latin-1 names in one folder stay two", async () => {
+    const latin = join(dir, "latin1");
+    const folder = Buffer.from(join(latin, "finance"));
+    await mkdir(folder, { recursive: true });
+    const contents = ["contract one\n", "the second contract\n"];
+    for (const [i, name] of ["M\xfcller.txt", "M\xf6ller.txt"].entries())
+      await writeFile(
+        Buffer.concat([folder, Buffer.from("/"), Buffer.from(name, "latin1")]),
+        contents[i]!,
+      );
+    await symlink(
+      Buffer.from("M\xfcller.txt", "latin1"),
+      Buffer.concat([folder, Buffer.from("/link")]),
+    );
+    const sha = (text: string) => createHash("sha256").update(text).digest("hex");
+    const manifest = await buildManifest(session, latin);
+    expect(manifest.entries.map((e) => [e.path, e.size, e.sha256])).to.deep.equal([
+      ["finance/M\\xf6ller.txt", contents[1]!.length, sha(contents[1]!)],
+      ["finance/M\\xfcller.txt", contents[0]!.length, sha(contents[0]!)],
+    ]);
+    expect(manifest.links?.symlinks).to.deep.equal([
+      { path: "finance/link", target: "M\\xfcller.txt" },
+    ]);
+    const sample = await buildManifest(session, latin, {
+      sample: ["finance/M\\xfcller.txt", "finance/M\\xf6ller.txt"],
+    });
+    expect(sample.entries).to.deep.equal(manifest.entries);
   });
 
   it("refuses a sample path that would leave the root", async () => {

@@ -2,12 +2,13 @@
  * Names that are not UTF-8, end to end with real sshd and restic: Latin-1 "Müller.txt" and
  * "Möller.txt" in one folder read the same in `restic ls --json` (U+FFFD). The manifests keep
  * each name exactly, so every drill tells them apart, passes, and leaves both on the share
- * byte for byte.
+ * byte for byte, over SSH and on the local transport alike.
  */
 import { expect } from "chai";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { stringify } from "yaml";
 import { startDrillLab, type DrillLab } from "../fixtures/drill-lab.js";
 import { drillCli, labArgs, labEnv, lastRun, reportOf } from "./runbook-helpers.js";
 
@@ -37,9 +38,38 @@ describe("drills on a share with names that are not UTF-8 (real sshd, restic)", 
     ["restore-test", []],
     ["site-loss", ["--health-check", "test -s finance/budget-2026.csv"]],
   ];
-  for (const [drill, extra] of cases)
-    it(`${drill} passes and both files are back byte for byte`, async () => {
-      const result = await drillCli(["run", drill, ...labArgs(lab, runs), ...extra], labEnv(lab));
+  /** The lab's inventory with both hosts on the local transport: this machine, the same paths. */
+  async function localInventory(): Promise<string> {
+    const file = join(lab.dir, "hosts-local.yaml");
+    const host = (name: string, role: string, sandbox: string) => ({
+      name,
+      transport: "local",
+      roles: [role],
+      drill: { target: true, sandbox: [sandbox] },
+    });
+    await writeFile(
+      file,
+      stringify({
+        version: 1,
+        hosts: [
+          host("fs01", "file-server", lab.fs01Sandbox),
+          host("dr01", "dr-host", lab.drRestoreDir),
+        ],
+      }),
+    );
+    return file;
+  }
+
+  const transports: [string, string, string[]][] = [
+    ...cases.map(([drill, extra]): [string, string, string[]] => ["ssh", drill, extra]),
+    ["local", "file-deletion", []],
+    ["local", "restore-test", []],
+  ];
+  for (const [transport, drill, extra] of transports)
+    it(`${drill} over ${transport} passes and both files are back byte for byte`, async () => {
+      const args = labArgs(lab, runs);
+      if (transport === "local") args[args.indexOf("--hosts") + 1] = await localInventory();
+      const result = await drillCli(["run", drill, ...args, ...extra], labEnv(lab));
       const report = await reportOf(await lastRun(runs));
       expect(result.code, `${result.stderr}\n${report}`).to.equal(0);
       const names = (await readdir(folder, { encoding: "buffer" })).filter((n) =>

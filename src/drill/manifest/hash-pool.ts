@@ -15,7 +15,8 @@ const buffer = Buffer.allocUnsafe(1024 * 1024);
 parentPort.on("message", (job) => {
   let fd;
   try {
-    fd = openSync(job.file, "r");
+    // A path arrives as its bytes (a Uint8Array), so names that are not UTF-8 open exactly.
+    fd = openSync(typeof job.file === "string" ? job.file : Buffer.from(job.file), "r");
     const hash = createHash("sha256");
     let size = 0;
     for (;;) {
@@ -42,9 +43,12 @@ export interface FileHash {
 
 type Reply = { id: number; sha256: string; size: number } | { id: number; error: string };
 
-/** Hashes files on `concurrency` worker threads (default: one per core), largest first. */
+/**
+ * Hashes files on `concurrency` worker threads (default: one per core), largest first. A file's
+ * path may be its bytes, for names that are not UTF-8.
+ */
 export async function hashFiles(
-  files: readonly { readonly file: string; readonly size: number }[],
+  files: readonly { readonly file: string | Uint8Array; readonly size: number }[],
   concurrency = availableParallelism(),
 ): Promise<FileHash[]> {
   const results = new Array<FileHash>(files.length);
@@ -64,7 +68,13 @@ export async function hashFiles(
             const feed = () => {
               const id = order[next++];
               if (id === undefined) return resolve();
-              worker.postMessage({ id, file: files[id]!.file });
+              const file = files[id]!.file;
+              // A copy with its own exact-size memory: a small Buffer shares Node's 8 KiB pool,
+              // which postMessage would otherwise clone whole.
+              worker.postMessage({
+                id,
+                file: typeof file === "string" ? file : Uint8Array.from(file),
+              });
             };
             worker.on("message", (reply: Reply) => {
               if ("error" in reply) return reject(new Error(reply.error));

@@ -1,7 +1,8 @@
 /** The manifest of a tree on this machine: a walk with lstat, then hashing on worker threads. */
 import type { Dirent } from "node:fs";
 import { lstat, readdir, readlink, stat } from "node:fs/promises";
-import { join, posix, sep } from "node:path";
+import { join } from "node:path";
+import { nameFromBytes, nameToBytes } from "../../support/file-names.js";
 import { hashFiles } from "./hash-pool.js";
 import {
   checkSamplePath,
@@ -14,8 +15,10 @@ import {
 } from "./entries.js";
 
 interface Found {
+  /** The name relative to the root: posix "/" joins, each byte that is not UTF-8 as "\xNN". */
   readonly path: string;
-  readonly file: string;
+  /** The file's exact bytes, so a name that is not UTF-8 can still be opened. */
+  readonly file: Buffer;
   readonly size: number;
   readonly mode: number;
   readonly mtime: number;
@@ -23,42 +26,54 @@ interface Found {
   readonly inode: number;
 }
 
-function toPosix(relative: string): string {
-  return sep === "/" ? relative : relative.split(sep).join(posix.sep);
+const SLASH = Buffer.from("/");
+
+/** `dir/name` as bytes; `dir` empty for the root's own entries. */
+function under(dir: Buffer, name: Buffer): Buffer {
+  return dir.length === 0 ? name : Buffer.concat([dir, SLASH, name]);
 }
 
 async function walk(root: string): Promise<{ found: Found[]; symlinks: ManifestSymlink[] }> {
+  const rootBytes = Buffer.from(root);
   const found: Found[] = [];
   const symlinks: ManifestSymlink[] = [];
-  const pending: string[] = [""];
+  // Names are read and opened as bytes: Node's default UTF-8 decoding would turn each byte that
+  // is not UTF-8 into U+FFFD, so Latin-1 "Müller" and "Möller" would read the same.
+  const pending: Buffer[] = [Buffer.alloc(0)];
   while (pending.length > 0) {
     const relDir = pending.pop()!;
-    let entries: Dirent[];
+    let entries: Dirent<Buffer>[];
     try {
-      entries = await readdir(join(root, relDir), { withFileTypes: true });
+      entries = await readdir(under(rootBytes, relDir), {
+        withFileTypes: true,
+        encoding: "buffer",
+      });
     } catch (error) {
-      throw new ManifestError(`cannot list ${join(root, relDir)}: ${(error as Error).message}`);
+      throw new ManifestError(
+        `cannot list ${join(root, nameFromBytes(relDir))}: ${(error as Error).message}`,
+      );
     }
     const files = entries.filter((e) => e.isFile());
-    for (const e of entries)
-      if (e.isDirectory()) pending.push(relDir ? join(relDir, e.name) : e.name);
+    for (const e of entries) if (e.isDirectory()) pending.push(under(relDir, e.name));
     for (const e of entries.filter((l) => l.isSymbolicLink())) {
-      const rel = relDir ? join(relDir, e.name) : e.name;
+      const rel = under(relDir, e.name);
+      const path = nameFromBytes(rel);
       try {
-        symlinks.push({ path: toPosix(rel), target: await readlink(join(root, rel)) });
+        const target = await readlink(under(rootBytes, rel), { encoding: "buffer" });
+        symlinks.push({ path, target: nameFromBytes(target) });
       } catch (error) {
         throw new ManifestError(
-          `cannot read the link ${join(root, rel)}: ${(error as Error).message}`,
+          `cannot read the link ${join(root, path)}: ${(error as Error).message}`,
         );
       }
     }
     const stats = await Promise.all(
       files.map(async (e) => {
-        const rel = relDir ? join(relDir, e.name) : e.name;
-        const file = join(root, rel);
+        const rel = under(relDir, e.name);
+        const file = under(rootBytes, rel);
         const s = await lstat(file);
         return {
-          path: toPosix(rel),
+          path: nameFromBytes(rel),
           file,
           size: s.size,
           mode: s.mode & 0o7777,
@@ -75,9 +90,11 @@ async function walk(root: string): Promise<{ found: Found[]; symlinks: ManifestS
 
 async function sampled(root: string, sample: readonly string[]): Promise<Found[]> {
   sample.forEach(checkSamplePath);
+  const rootBytes = Buffer.from(root);
   const found = await Promise.all(
     [...new Set(sample)].map(async (path) => {
-      const file = join(root, ...path.split("/"));
+      // The caller's names come from a manifest: "\xNN" turns back into the byte it stands for.
+      const file = under(rootBytes, nameToBytes(path));
       try {
         const s = await lstat(file);
         return s.isFile()
