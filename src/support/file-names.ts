@@ -2,7 +2,9 @@
  * File names as bytes and as text. A name that is valid UTF-8 is its text. Each byte that is not
  * part of valid UTF-8 is written "\xNN" (two lowercase hex digits), as restic's trees write it, so
  * the text is unique per name and turns back into the same bytes: Latin-1 "Müller" and "Möller"
- * stay two names. `restic ls --json` shows each such byte as U+FFFD instead (`lsForm`).
+ * stay two names. A backslash that would read as such an escape ("back\xfc.txt" typed as text)
+ * is itself written "\x5c", so no text names two files. `restic ls --json` shows each byte that
+ * is not UTF-8 as U+FFFD instead (`lsForm`).
  */
 
 /** Bytes in the valid UTF-8 sequence starting at `i`, or 0 when the byte there starts none. */
@@ -24,10 +26,18 @@ function sequenceLength(b: Uint8Array, i: number): number {
 
 const strict = new TextDecoder("utf-8", { fatal: true });
 
+/** A backslash in valid text that an escape could be mistaken for ("back\xfc.txt" as typed). */
+const LOOKS_ESCAPED = /\\(?=x[0-9a-f]{2})/g;
+
+/** Valid UTF-8 text as a name's text: a backslash that reads as an escape is itself "\x5c". */
+function literal(text: string): string {
+  return text.includes("\\x") ? text.replace(LOOKS_ESCAPED, "\\x5c") : text;
+}
+
 /** A name's text: UTF-8 as it is, every other byte as "\xNN". */
 export function nameFromBytes(bytes: Uint8Array): string {
   try {
-    return strict.decode(bytes);
+    return literal(strict.decode(bytes));
   } catch {
     let out = "";
     let run = 0; // start of the valid UTF-8 not yet copied
@@ -38,20 +48,24 @@ export function nameFromBytes(bytes: Uint8Array): string {
         continue;
       }
       out +=
-        strict.decode(bytes.subarray(run, i)) + `\\x${bytes[i]!.toString(16).padStart(2, "0")}`;
+        literal(strict.decode(bytes.subarray(run, i))) +
+        `\\x${bytes[i]!.toString(16).padStart(2, "0")}`;
       i += 1;
       run = i;
     }
-    return out + strict.decode(bytes.subarray(run));
+    return out + literal(strict.decode(bytes.subarray(run)));
   }
 }
 
-/** The bytes of a name's text: "\xNN" for NN from 80 to ff is that byte, the rest UTF-8. */
+/** An escape in a name's text: a byte that is not UTF-8 (80 to ff), or a literal backslash (5c). */
+const ESCAPE = /\\x([89a-f][0-9a-f]|5c)/g;
+
+/** The bytes of a name's text: each "\xNN" escape is that byte, the rest UTF-8. */
 export function nameToBytes(name: string): Buffer {
   if (!name.includes("\\x")) return Buffer.from(name, "utf8");
   const parts: Buffer[] = [];
   let last = 0;
-  for (const m of name.matchAll(/\\x([89a-f][0-9a-f])/g)) {
+  for (const m of name.matchAll(ESCAPE)) {
     parts.push(Buffer.from(name.slice(last, m.index), "utf8"), Buffer.from([parseInt(m[1]!, 16)]));
     last = m.index + m[0].length;
   }
@@ -66,5 +80,7 @@ export function nulSeparated(paths: readonly string[], prefix = ""): Buffer {
 
 /** A name as `restic ls --json` shows it: each byte that is not UTF-8 as U+FFFD. */
 export function lsForm(name: string): string {
-  return name.includes("\\x") ? name.replace(/\\x[89a-f][0-9a-f]/g, "\uFFFD") : name;
+  return name.includes("\\x")
+    ? name.replace(ESCAPE, (_, hex: string) => (hex === "5c" ? "\\" : "\uFFFD"))
+    : name;
 }

@@ -14,6 +14,10 @@ describe("file names as bytes and text", () => {
     ["an overlong slash", Buffer.from([0xc0, 0xaf]), "\\xc0\\xaf"],
     ["a UTF-16 surrogate in UTF-8", Buffer.from([0xed, 0xa0, 0x80]), "\\xed\\xa0\\x80"],
     ["valid text around a bad byte", Buffer.from([0xe6, 0x96, 0x87, 0xff, 0x41]), "文\\xffA"],
+    // Text that reads like an escape: its backslash is escaped, so it is not taken for byte fc.
+    ["a typed backslash-x-f-c", Buffer.from("back\\xfc.txt"), "back\\x5cxfc.txt"],
+    ["a typed escape beside a real byte", latin1("\\xe9-\xe9"), "\\x5cxe9-\\xe9"],
+    ["a backslash that reads as nothing", Buffer.from("a\\b\\x1"), "a\\b\\x1"],
   ];
   for (const [what, bytes, text] of cases)
     it(`${what}: ${JSON.stringify(text)}, and back`, () => {
@@ -27,6 +31,7 @@ describe("file names as bytes and text", () => {
     expect(a).to.not.equal(b);
     expect(lsForm(a)).to.equal("M\uFFFDller.txt").and.equal(lsForm(b));
     expect(lsForm("Müller.txt")).to.equal("Müller.txt");
+    expect(lsForm(nameFromBytes(Buffer.from("back\\xfc.txt")))).to.equal("back\\xfc.txt");
   });
 
   it("lists paths NUL-separated as their bytes", () => {
