@@ -71,19 +71,29 @@ async function walk(root: string): Promise<{ found: Found[]; symlinks: ManifestS
       files.map(async (e) => {
         const rel = under(relDir, e.name);
         const file = under(rootBytes, rel);
-        const s = await lstat(file);
-        return {
-          path: nameFromBytes(rel),
-          file,
-          size: s.size,
-          mode: s.mode & 0o7777,
-          mtime: Math.floor(s.mtimeMs / 1000),
-          nlink: s.nlink,
-          inode: s.ino,
-        };
+        const path = nameFromBytes(rel);
+        let s;
+        try {
+          s = await lstat(file);
+        } catch (error) {
+          // Removed since the folder was listed (a share in use): no longer part of the tree.
+          if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+          throw new ManifestError(`cannot read ${join(root, path)}: ${(error as Error).message}`);
+        }
+        return [
+          {
+            path,
+            file,
+            size: s.size,
+            mode: s.mode & 0o7777,
+            mtime: Math.floor(s.mtimeMs / 1000),
+            nlink: s.nlink,
+            inode: s.ino,
+          },
+        ];
       }),
     );
-    found.push(...stats);
+    found.push(...stats.flat());
   }
   return { found, symlinks };
 }
