@@ -30,6 +30,7 @@ import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
 import type { CollectionReport } from "../src/collect/collection-report.js";
 import { startSshd, type Sshd } from "../test/fixtures/sshd.js";
+import { benchAccount } from "./bench-account.js";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const arg = (i: number, fallback: number) => Number(process.argv[2 + i] ?? fallback);
@@ -40,22 +41,6 @@ const runs = arg(3, 3);
 const fleets = (process.argv[6] ?? "probes,replay").split(",") as ("probes" | "replay")[];
 const TRANSCRIPT = path.join(root, "test/fixtures/linux/debian12-root.txt");
 const TRANSCRIPT_NONCE = "5eed0000";
-const BENCH_USER = "stronghold-bench";
-
-function benchUser(): string {
-  if (process.getuid?.() !== 0) return os.userInfo().username;
-  if (spawnSync("id", [BENCH_USER]).status !== 0) {
-    console.error(`creating the system account ${BENCH_USER} (shell /bin/sh) to log in as`);
-    for (const argv of [
-      ["useradd", "--system", "--create-home", "--shell", "/bin/sh", BENCH_USER],
-      ["usermod", "-p", "*", BENCH_USER], // unlocked for key logins (sshd with UsePAM no refuses "!")
-    ]) {
-      const r = spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8" });
-      if (r.status !== 0) throw new Error(`${argv.join(" ")}: ${r.stderr}`);
-    }
-  }
-  return BENCH_USER;
-}
 
 /** Busy and total jiffies of all CPUs, from /proc/stat: what the whole machine did. */
 function machineCpu(): { busy: number; total: number } {
@@ -257,7 +242,7 @@ function table(kind: string, sequential: readonly Sample[], parallel: readonly S
 }
 
 async function main(): Promise<void> {
-  const user = benchUser();
+  const user = benchAccount() ?? os.userInfo().username;
   const dir = mkdtempSync(path.join(os.tmpdir(), "stronghold-bench-collect-"));
   chmodSync(dir, 0o755);
   const daemons: Sshd[] = [];

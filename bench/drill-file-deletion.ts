@@ -25,6 +25,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
 import { startSshd, type Sshd } from "../test/fixtures/sshd.js";
+import { benchAccount } from "./bench-account.js";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const totalMiB = Number(process.argv[2] ?? 1024);
@@ -111,20 +112,6 @@ function inventory(dir: string, sshd: Sshd | undefined): string {
   return file;
 }
 
-const BENCH_USER = "stronghold-bench";
-
-/** As root, log in as a dedicated account with /bin/sh (as bench/drill-share-size.ts does). */
-function loginUser(): string | undefined {
-  if (process.getuid?.() !== 0 || process.env.BENCH_LOGIN === "self") return undefined;
-  if (spawnSync("id", [BENCH_USER]).status !== 0)
-    for (const argv of [
-      ["useradd", "--system", "--create-home", "--shell", "/bin/sh", BENCH_USER],
-      ["usermod", "-p", "*", BENCH_USER],
-    ])
-      sh(argv[0]!, argv.slice(1));
-  return BENCH_USER;
-}
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Whether bin/stronghold.js runs the bundle: it must be newer than every source file. */
@@ -146,7 +133,7 @@ if (!bundled)
 prepare();
 const work = mkdtempSync(path.join(os.tmpdir(), "stronghold-bench-drill-"));
 const sshd = transport === "ssh" ? await startSshd() : undefined;
-const login = sshd === undefined ? undefined : loginUser();
+const login = sshd === undefined ? undefined : benchAccount();
 if (sshd !== undefined && login !== undefined) {
   // sshd reads the authorized keys as the user logging in; the drill works on the share as it.
   const sshdDir = path.dirname(sshd.identityFile);

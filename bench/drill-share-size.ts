@@ -25,6 +25,7 @@ import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
 import { startSshd, type Sshd } from "../test/fixtures/sshd.js";
 import { ODD_NAMES } from "../test/scale/share-tree.js";
+import { benchAccount } from "./bench-account.js";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 
@@ -40,25 +41,6 @@ const sizes = positiveIntegers(process.argv[2], "1000,10000", "file counts (comm
 const avgKiB = positiveIntegers(process.argv[3], "20", "the average file size in KiB")[0]!;
 const runs = positiveIntegers(process.argv[4], "1", "the number of runs")[0]!;
 const FILES_PER_FOLDER = 40;
-const BENCH_USER = "stronghold-bench";
-
-/**
- * Who the drill logs in as: as root, a dedicated system account with /bin/sh (created if missing,
- * as bench/collect-fleet.ts does), since root's login shell on a developer machine may source a
- * slow .bashrc on every command sshd starts; otherwise the current user.
- */
-function loginUser(): string {
-  if (process.getuid?.() !== 0 || process.env.BENCH_LOGIN === "self") return os.userInfo().username;
-  if (spawnSync("id", [BENCH_USER]).status !== 0)
-    for (const argv of [
-      ["useradd", "--system", "--create-home", "--shell", "/bin/sh", BENCH_USER],
-      ["usermod", "-p", "*", BENCH_USER], // unlocked for key logins (sshd with UsePAM no refuses "!")
-    ]) {
-      const r = spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8" });
-      if (r.status !== 0) throw new Error(`${argv.join(" ")}: ${r.stderr}`);
-    }
-  return BENCH_USER;
-}
 
 interface Lab {
   readonly files: number;
@@ -289,7 +271,7 @@ if (!bundleFresh())
 const work = path.join(os.tmpdir(), `stronghold-bench-share-${process.pid}`);
 mkdirSync(work, { recursive: true });
 const sshd = await startSshd();
-const user = loginUser();
+const user = benchAccount() ?? os.userInfo().username;
 if (user !== sshd.user) {
   // sshd reads the authorized keys as the user logging in.
   const sshdDir = path.dirname(sshd.identityFile);
