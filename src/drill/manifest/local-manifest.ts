@@ -33,6 +33,30 @@ function under(dir: Buffer, name: Buffer): Buffer {
   return dir.length === 0 ? name : Buffer.concat([dir, SLASH, name]);
 }
 
+/**
+ * The regular file at `file` (bytes), named `path`; undefined when it is gone (removed since its
+ * folder was listed, on a share in use) or no longer a regular file. Any other error is located.
+ */
+async function foundAt(root: string, path: string, file: Buffer): Promise<Found | undefined> {
+  let s;
+  try {
+    s = await lstat(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new ManifestError(`cannot read ${join(root, path)}: ${(error as Error).message}`);
+  }
+  if (!s.isFile()) return undefined;
+  return {
+    path,
+    file,
+    size: s.size,
+    mode: s.mode & 0o7777,
+    mtime: Math.floor(s.mtimeMs / 1000),
+    nlink: s.nlink,
+    inode: s.ino,
+  };
+}
+
 async function walk(root: string): Promise<{ found: Found[]; symlinks: ManifestSymlink[] }> {
   const rootBytes = Buffer.from(root);
   const found: Found[] = [];
@@ -68,32 +92,12 @@ async function walk(root: string): Promise<{ found: Found[]; symlinks: ManifestS
       }
     }
     const stats = await Promise.all(
-      files.map(async (e) => {
+      files.map((e) => {
         const rel = under(relDir, e.name);
-        const file = under(rootBytes, rel);
-        const path = nameFromBytes(rel);
-        let s;
-        try {
-          s = await lstat(file);
-        } catch (error) {
-          // Removed since the folder was listed (a share in use): no longer part of the tree.
-          if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
-          throw new ManifestError(`cannot read ${join(root, path)}: ${(error as Error).message}`);
-        }
-        return [
-          {
-            path,
-            file,
-            size: s.size,
-            mode: s.mode & 0o7777,
-            mtime: Math.floor(s.mtimeMs / 1000),
-            nlink: s.nlink,
-            inode: s.ino,
-          },
-        ];
+        return foundAt(root, nameFromBytes(rel), under(rootBytes, rel));
       }),
     );
-    found.push(...stats.flat());
+    for (const f of stats) if (f !== undefined) found.push(f);
   }
   return { found, symlinks };
 }
@@ -102,31 +106,10 @@ async function sampled(root: string, sample: readonly string[]): Promise<Found[]
   sample.forEach(checkSamplePath);
   const rootBytes = Buffer.from(root);
   const found = await Promise.all(
-    [...new Set(sample)].map(async (path) => {
-      // The caller's names come from a manifest: "\xNN" turns back into the byte it stands for.
-      const file = under(rootBytes, nameToBytes(path));
-      try {
-        const s = await lstat(file);
-        return s.isFile()
-          ? [
-              {
-                path,
-                file,
-                size: s.size,
-                mode: s.mode & 0o7777,
-                mtime: Math.floor(s.mtimeMs / 1000),
-                nlink: s.nlink,
-                inode: s.ino,
-              },
-            ]
-          : [];
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
-        throw error;
-      }
-    }),
+    // The caller's names come from a manifest: "\xNN" turns back into the byte it stands for.
+    [...new Set(sample)].map((path) => foundAt(root, path, under(rootBytes, nameToBytes(path)))),
   );
-  return found.flat();
+  return found.filter((f): f is Found => f !== undefined);
 }
 
 /** Regular files with their hashes, plus symbolic links and hard-link groups of a whole tree. */
