@@ -1,14 +1,11 @@
 /**
  * Records of files kept on disk, not in memory. A drill on a share of 10^6 files holds three sets
  * of them (the manifest before the disaster, the snapshot's record, the manifest of the recovered
- * share), each hundreds of megabytes as objects; here each set is a table of one SQLite database
- * per process, in a private temporary folder removed on exit, and sets are compared with SQL
- * joins, so memory stays flat in the number of files.
+ * share), each hundreds of megabytes as objects; here each set is a table of one temporary SQLite
+ * database per process, and sets are compared with SQL joins, so memory stays flat in the number
+ * of files.
  */
 import Database from "better-sqlite3";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { lsForm } from "../../support/file-names.js";
 
 /** A regular file: relative path, size, permission bits, mtime (whole seconds), sha256 when hashed. */
@@ -30,21 +27,19 @@ interface Row {
 
 let opened: Database.Database | undefined;
 
-/** The process's database, opened on first use; the folder holding it goes when the process exits. */
+/**
+ * The process's database, opened on first use. SQLite's anonymous temporary database: a file in
+ * $SQLITE_TMPDIR, $TMPDIR or /var/tmp that SQLite unlinks as soon as it has opened it, so nobody
+ * else can open it and nothing is left behind, even when the process is killed.
+ */
 export function fileDatabase(): Database.Database {
   if (opened) return opened;
-  // mkdtemp makes the folder readable by this account only: the share's file names are in it.
-  const dir = mkdtempSync(join(tmpdir(), "stronghold-files-"));
-  const db = new Database(join(dir, "files.db"));
+  const db = new Database("");
   // Scratch data, rebuilt by every run: no journal, no waiting for the disk.
   db.pragma("journal_mode = OFF");
   db.pragma("synchronous = OFF");
   // A bounded page cache (64 MiB), large enough that joins over 10^6 records do not thrash.
   db.pragma("cache_size = -65536");
-  process.once("exit", () => {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
   opened = db;
   return db;
 }
@@ -55,7 +50,7 @@ const dropWhenCollected = new FinalizationRegistry<string>((table) => {
   try {
     fileDatabase().exec(`DROP TABLE IF EXISTS ${table}`);
   } catch {
-    // The database is closing with the process.
+    // The process is ending.
   }
 });
 
