@@ -40,14 +40,19 @@ interface Settings {
 
 const DEFAULT_SAMPLE = 20;
 
-/** `count` distinct items chosen uniformly at random. */
-export function randomSample<T>(items: readonly T[], count: number): T[] {
-  const pool = [...items];
-  for (let i = 0; i < Math.min(count, pool.length); i++) {
-    const j = i + randomInt(pool.length - i);
-    [pool[i], pool[j]] = [pool[j]!, pool[i]!];
+/** `count` distinct items chosen uniformly at random, in one pass (reservoir sampling). */
+export function randomSample<T>(items: Iterable<T>, count: number): T[] {
+  const chosen: T[] = [];
+  let seen = 0;
+  for (const item of items) {
+    seen += 1;
+    if (chosen.length < count) chosen.push(item);
+    else {
+      const j = randomInt(seen);
+      if (j < count) chosen[j] = item;
+    }
   }
-  return pool.slice(0, Math.min(count, pool.length));
+  return chosen;
 }
 
 /** Bytes of --include arguments per restore: far below the 128 KiB a single argument may hold. */
@@ -144,20 +149,26 @@ export const backupIntegrity = defineRunbook(
       const record = new ShareRecord(where);
       await host.restic().eachNode(snapshot.id, record.add);
       // restic ls shows bytes that are not UTF-8 as U+FFFD: such a name cannot be asked for again.
-      const files = record.files.filter((f) => !f.path.includes("\uFFFD"));
-      if (files.length === 0)
+      let askable = 0;
+      const files = function* () {
+        for (const f of record.files)
+          if (!f.path.includes("\uFFFD")) {
+            askable += 1;
+            yield f;
+          }
+      };
+      const sampled = randomSample(files(), ctx.settings.sample);
+      if (askable === 0)
         throw new StepFailure(
           `snapshot ${snapshot.shortId} holds no files of ${ctx.settings.data}`,
         );
       // The snapshot's record of each sampled file (size, mode, mtime): what the restore must match.
-      const records = randomSample(files, ctx.settings.sample).sort((a, b) =>
-        a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
-      );
-      ctx.note(`sampled ${records.length} of ${files.length} files`);
+      const records = sampled.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      ctx.note(`sampled ${records.length} of ${askable} files`);
       return {
         paths: records.map((f) => f.path),
         records,
-        of: files.length,
+        of: askable,
         inSnapshot: where.path,
       };
     },

@@ -6,7 +6,7 @@
 import { posix } from "node:path";
 import { defineRunbook } from "../src/drill/runbook/runbook.js";
 import { SettingsReader } from "../src/drill/runbook/settings.js";
-import { TIMEOUTS, readData, tally } from "./lib/share.js";
+import { TIMEOUTS, readData } from "./lib/share.js";
 import {
   recoverySnapshotStep,
   shareManifestStep,
@@ -24,16 +24,22 @@ interface Settings {
 }
 
 /**
- * Files to delete: everything under the first top-level folder, and every third other file.
- * Linear in the number of files. A name with bytes that are not UTF-8 is kept exactly ("\xNN")
+ * Files to delete, from paths in order: everything under the first top-level folder, and every
+ * third other file. One pass, linear in the number of files. A name with bytes that are not UTF-8 is kept exactly ("\xNN")
  * by both transports' manifests and named back as those bytes, so it is picked like any other.
  */
-export function chooseVictims(paths: readonly string[]): { remove: string[]; files: string[] } {
-  const sorted = [...paths].sort();
-  const folder = sorted.find((p) => p.includes("/"))?.split("/")[0];
-  const inFolder = folder === undefined ? [] : sorted.filter((p) => p.startsWith(`${folder}/`));
-  const chosen = new Set(inFolder);
-  const others = sorted.filter((p) => !chosen.has(p)).filter((_, i) => i % 3 === 0);
+export function chooseVictims(sorted: Iterable<string>): { remove: string[]; files: string[] } {
+  // One pass over the paths in order: a folder's files follow one another, so the first folder
+  // is known before any of its files comes.
+  let folder: string | undefined;
+  const inFolder: string[] = [];
+  const others: string[] = [];
+  let other = 0;
+  for (const p of sorted) {
+    if (folder === undefined && p.includes("/")) folder = p.split("/")[0];
+    if (folder !== undefined && p.startsWith(`${folder}/`)) inFolder.push(p);
+    else if (other++ % 3 === 0) others.push(p);
+  }
   const files = [...inFolder, ...others];
   return { remove: [...(folder === undefined ? [] : [folder]), ...others], files };
 }
@@ -89,14 +95,15 @@ export const fileDeletion = defineRunbook(
     ],
     run: async (ctx) => {
       const manifest = ctx.data["pre-disaster-manifest"];
-      const victims = chooseVictims(manifest.entries.map((e) => e.path));
+      const victims = chooseVictims(manifest.entries.paths());
       const absolute = victims.remove.map((p) => posix.join(ctx.settings.data, p));
       // The removal checks on the host that every path is gone: the disaster really happened.
       await ctx.host("share").files().remove(absolute);
       const gone = new Set(victims.files);
-      const deleted = manifest.entries.filter((e) => gone.has(e.path));
-      ctx.note(`deleted ${deleted.length} files`);
-      return { deleted: victims.files, ...tally(deleted) };
+      let bytes = 0;
+      for (const e of manifest.entries) if (gone.has(e.path)) bytes += e.size;
+      ctx.note(`deleted ${victims.files.length} files`);
+      return { deleted: victims.files, files: victims.files.length, bytes };
     },
   })
   .recover(

@@ -72,8 +72,11 @@ const NOTE_TEXT =
  * Every other file, in manifest order. Names with bytes that are not UTF-8 are exact ("\xNN") in
  * both transports' manifests and named back as those bytes, so they are encrypted like any other.
  */
-export function chooseEncrypted(paths: readonly string[]): string[] {
-  return paths.filter((_, i) => i % 2 === 0);
+export function chooseEncrypted(paths: Iterable<string>): string[] {
+  const chosen: string[] = [];
+  let i = 0;
+  for (const p of paths) if (i++ % 2 === 0) chosen.push(p);
+  return chosen;
 }
 
 /** The ransomware drill. */
@@ -198,7 +201,7 @@ export const ransomware = defineRunbook(
     ],
     run: async (ctx) => {
       const manifest = ctx.data["pre-infection-manifest"];
-      const victims = chooseEncrypted(manifest.entries.map((e) => e.path));
+      const victims = chooseEncrypted(manifest.entries.paths());
       const absolute = victims.map((p) => posix.join(ctx.settings.data, p));
       const files = ctx.host("share").files();
       // Scrambling checks on the host that each original is gone and its .locked copy exists.

@@ -325,9 +325,7 @@ export const siteLoss = defineRunbook(
       const restic = drRestic(ctx);
       // The share's top-level names settle where it is in the snapshot; without the primary, the tree alone.
       const hint =
-        preLoss.kind === "manifest"
-          ? topLevelNames(preLoss.manifest.entries.map((e) => e.path))
-          : undefined;
+        preLoss.kind === "manifest" ? topLevelNames(preLoss.manifest.entries.paths()) : undefined;
       const { restored, inSnapshot } = await withDrCredentials(ctx, async () => {
         const where = await locateShare(ctx, restic, snapshot.id, ctx.settings.data, hint);
         const done = await restoreShare(host, restic, snapshot.id, where, {

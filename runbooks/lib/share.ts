@@ -6,6 +6,7 @@
 import { posix } from "node:path";
 import { rotatingSubset, type Snapshot, type SnapshotNode } from "../../src/restic/restic.js";
 import type { RecoveryCheck, SnapshotFile } from "../../src/drill/manifest/recovery-check.js";
+import { FileTable } from "../../src/drill/manifest/file-table.js";
 import {
   candidateFolders,
   holdsFolder,
@@ -169,7 +170,8 @@ export type ShareInSnapshot = FolderInSnapshot & { readonly tree: string };
  * uses is kept: each file's relative path, size, mode and mtime, and the symbolic links' paths.
  */
 export class ShareRecord {
-  readonly files: SnapshotFile[] = [];
+  /** On disk: a share's record is as large as its manifest. */
+  readonly files = new FileTable<SnapshotFile>();
   /** Symbolic links below the share, as `restic ls --json` lists them (paths in the snapshot). */
   readonly symlinks: { readonly path: string; readonly type: "symlink" }[] = [];
   readonly #prefix: string;
@@ -182,7 +184,7 @@ export class ShareRecord {
   readonly add = (n: SnapshotNode): void => {
     if (!n.path.startsWith(this.#prefix)) return;
     if (n.type === "file")
-      this.files.push({
+      this.files.add({
         path: n.path.slice(this.#prefix.length),
         size: n.size,
         mode: n.mode,
@@ -195,7 +197,7 @@ export class ShareRecord {
   toJSON(): { inSnapshot: string; files: number; symlinks: number } {
     return {
       inSnapshot: this.where.path,
-      files: this.files.length,
+      files: this.files.files,
       symlinks: this.symlinks.length,
     };
   }

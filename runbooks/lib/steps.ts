@@ -167,7 +167,7 @@ export function restoreIntoScratchStep<T extends string, F extends string, M ext
       const paths = sharePaths(ctx.settings.data, ctx.runId);
       const snapshot = ctx.data[options.from];
       const host = ctx.host(target);
-      const hint = topLevelNames(ctx.data[options.manifest].entries.map((e) => e.path));
+      const hint = topLevelNames(ctx.data[options.manifest].entries.paths());
       const restic = host.restic();
       const where = await locateShare(ctx, restic, snapshot.id, ctx.settings.data, hint);
       const restored = await restoreShare(host, restic, snapshot.id, where, paths);

@@ -4,7 +4,7 @@
  * scrambled files get when their own name is too long to take the extension.
  */
 import { expect } from "chai";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import {
   link,
   lstat,
@@ -22,8 +22,9 @@ import { execLocal } from "../../src/hosts/transport/local-session.js";
 import { fencedFiles, scrambledNames } from "../../src/drill/fencing/fenced-files.js";
 import { lockedName, NAME_MAX } from "../../src/drill/fencing/names.js";
 import { FencingError } from "../../src/drill/runbook/failures.js";
-
-const bytes = (s: string) => Buffer.byteLength(s);
+import { nameToBytes } from "../../src/support/file-names.js";
+// Bytes on disk: a byte escape ("\\xfc") in a name's text is one byte.
+const bytes = (s: string) => nameToBytes(s).length;
 
 describe("drill fence: batches of paths", function () {
   this.timeout(60_000);
@@ -154,6 +155,22 @@ describe("drill fence: batches of paths", function () {
     expect(left.filter((n) => n.includes(".stronghold-tmp"))).to.deep.equal([]);
   });
 
+  it("scrambles Latin-1 names by their bytes on disk: 248 bytes take the extension, 250 are shortened", async () => {
+    const latin = join(share, "latin");
+    await mkdir(latin);
+    const names = ["\\xfc".repeat(248), "\\xfc".repeat(250)];
+    for (const name of names)
+      writeFileSync(Buffer.concat([Buffer.from(`${latin}/`), nameToBytes(name)]), "x\n");
+    const renamed = await files().scramble(
+      names.map((n) => `${latin}/${n}`),
+      ".locked",
+    );
+    expect(renamed[0]!.to).to.equal(`${latin}/${names[0]}.locked`);
+    expect(renamed[1]!.to).to.match(/\/(\\xfc)+~[0-9a-f]{12}\.locked$/);
+    const onDisk = readdirSync(Buffer.from(latin), { encoding: "buffer" }).map((b) => b.length);
+    expect(onDisk.sort()).to.deep.equal([255, 255]);
+  });
+
   it("refuses the whole scramble batch when one file is a symbolic link; nothing changes", async () => {
     const paths = await seed(1000);
     const planted = join(share, "d1", "link.txt");
@@ -191,6 +208,19 @@ describe("drill fence: names of scrambled files", () => {
       expect: (got) => {
         expect(bytes(got)).to.equal(NAME_MAX);
         expect(got).to.match(/^n+~[0-9a-f]{12}\.locked$/);
+      },
+    },
+    {
+      // Latin-1 bytes, written "\xfc" in a name's text: 248 bytes on disk, so the extension fits.
+      name: "\\xfc".repeat(248),
+      expect: (got) => expect(got).to.equal(`${"\\xfc".repeat(248)}.locked`),
+    },
+    {
+      name: `a${"\\xfc".repeat(250)}`,
+      expect: (got) => {
+        expect(nameToBytes(got).length).to.equal(NAME_MAX);
+        // No byte escape is cut in two.
+        expect(got).to.match(/^a(\\xfc)+~[0-9a-f]{12}\.locked$/);
       },
     },
     {

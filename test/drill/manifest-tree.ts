@@ -2,7 +2,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { chmod, link, mkdir, symlink, utimes, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import type { ManifestEntry, ManifestLinks } from "../../src/drill/manifest/manifest.js";
+import type { Manifest, ManifestEntry, ManifestLinks } from "../../src/drill/manifest/manifest.js";
 
 const MiB = 1024 * 1024;
 
@@ -81,4 +81,11 @@ export function expectedEntries(): ManifestEntry[] {
       sha256: createHash("sha256").update(f.content).digest("hex"),
     }))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** A manifest with its records read from disk, to compare whole manifests with deep equality. */
+export function plain(
+  manifest: Manifest,
+): Omit<Manifest, "entries"> & { entries: ManifestEntry[] } {
+  return { ...manifest, entries: [...manifest.entries] };
 }

@@ -39,7 +39,7 @@ describe("checkRecovery", () => {
   ];
   for (const [name, change, field] of failing)
     it(`fails ${name} against the snapshot`, () => {
-      const check = checkRecovery(snapshot, manifestOf("/r", change(restoredOk().entries)));
+      const check = checkRecovery(snapshot, manifestOf("/r", change([...restoredOk().entries])));
       expect(check.ok).to.equal(false);
       expect(check.againstSnapshot[field as "missing"]).to.have.length(1);
     });
@@ -47,7 +47,7 @@ describe("checkRecovery", () => {
   it("fails a file unchanged since the snapshot whose restored bytes differ from the share before", () => {
     const restored = manifestOf(
       "/r",
-      restoredOk().entries.map((e) => (e.path === "c.bin" ? { ...e, sha256: hash("f") } : e)),
+      [...restoredOk().entries].map((e) => (e.path === "c.bin" ? { ...e, sha256: hash("f") } : e)),
     );
     const check = checkRecovery(snapshot, restored, beforeOk());
     expect(check.ok).to.equal(false);

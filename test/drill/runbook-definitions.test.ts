@@ -195,12 +195,13 @@ describe("drill runbooks: definitions", () => {
   });
 
   it("file-deletion deletes the first folder and every third other file", () => {
+    // In path order, as a manifest reads its records.
     const victims = chooseVictims([
+      "a.txt",
       "b.txt",
+      "c.txt",
       "docs/x",
       "docs/y/z",
-      "a.txt",
-      "c.txt",
       "e.txt",
       "z/q",
     ]);

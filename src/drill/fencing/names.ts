@@ -3,19 +3,27 @@
  * when that would pass the file-name limit, so the rename cannot fail with "name too long".
  */
 import { createHash } from "node:crypto";
+import { nameToBytes } from "../../support/file-names.js";
 
 /** The longest file name (one path component) in bytes on Linux file systems (ext4, xfs, btrfs). */
 export const NAME_MAX = 255;
 
-/** The longest prefix of `name` that fits in `bytes` bytes of UTF-8 without splitting a character. */
+// A name's text (file-names.ts) writes each byte that is not UTF-8, and a typed backslash before
+// "x", as "\xNN": one byte on disk, never to be cut in two.
+const UNIT = /\\x(?:[89a-f][0-9a-f]|5c)|[\s\S]/gu;
+
+/**
+ * The longest prefix of `name` that fits in `bytes` bytes on disk, without splitting a character
+ * or a byte escape.
+ */
 function prefixWithin(name: string, bytes: number): string {
   let used = 0;
   let end = 0;
-  for (const char of name) {
-    const size = Buffer.byteLength(char);
+  for (const [unit] of name.matchAll(UNIT)) {
+    const size = nameToBytes(unit).length;
     if (used + size > bytes) break;
     used += size;
-    end += char.length;
+    end += unit.length;
   }
   return name.slice(0, end);
 }
@@ -31,7 +39,7 @@ export function lockedName(
   taken: (candidate: string) => boolean = () => false,
 ): string {
   const plain = `${name}${extension}`;
-  if (Buffer.byteLength(plain) <= NAME_MAX && !taken(plain)) return plain;
+  if (nameToBytes(plain).length <= NAME_MAX && !taken(plain)) return plain;
   const digest = createHash("sha256").update(name).digest("hex").slice(0, 12);
   for (let n = 0; n < 1000; n++) {
     const tag = `~${digest}${n === 0 ? "" : `-${n}`}${extension}`;

@@ -4,17 +4,18 @@
  * links with their targets and its hard-link groups. Built before a disaster and again after
  * recovery, two manifests are compared file by file.
  */
+import { FileTable, type FileRecord } from "./file-table.js";
 
 /** One regular file of a manifest. */
-export interface ManifestEntry {
+export interface ManifestEntry extends FileRecord {
   /** Relative to the root, posix separators. */
-  path: string;
-  size: number;
+  readonly path: string;
+  readonly size: number;
   /** Permission bits (mode & 0o7777). */
-  mode: number;
+  readonly mode: number;
   /** Last modification, whole seconds since the epoch (as `stat %Y` and restic's own record compare). */
-  mtime: number;
-  sha256: string;
+  readonly mtime: number;
+  readonly sha256: string;
 }
 
 /** A symbolic link under the root and its target, as `readlink` gives it. */
@@ -43,11 +44,11 @@ export interface FileIdentity {
   readonly inode: number;
 }
 
-/** Every regular file under a root, sorted by path, with totals, and its links. */
+/** Every regular file under a root, with totals, and its links. */
 export interface Manifest {
   root: string;
-  /** Sorted by path. */
-  entries: ManifestEntry[];
+  /** On disk (file-table.ts); read in path order. */
+  entries: FileTable<ManifestEntry>;
   files: number;
   bytes: number;
   /** Symbolic links and hard-link groups; undefined for a manifest of a sample. */
@@ -69,18 +70,19 @@ export class ManifestError extends Error {
 
 const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Sums and sorts entries into a manifest. */
+/** A manifest of `entries` (a table, or records to put in one), with its totals. */
 export function manifestOf(
   root: string,
-  entries: ManifestEntry[],
+  entries: FileTable<ManifestEntry> | Iterable<ManifestEntry>,
   links?: ManifestLinks,
 ): Manifest {
-  const sorted = [...entries].sort((a, b) => byPath(a.path, b.path));
+  const table = entries instanceof FileTable ? entries : FileTable.of(entries);
+  table.flush();
   return {
     root,
-    entries: sorted,
-    files: sorted.length,
-    bytes: sorted.reduce((sum, e) => sum + e.size, 0),
+    entries: table,
+    files: table.files,
+    bytes: table.bytes,
     ...(links ? { links } : {}),
   };
 }

@@ -43,31 +43,51 @@ export interface FileHash {
 
 type Reply = { id: number; sha256: string; size: number } | { id: number; error: string };
 
-/**
- * Hashes files on `concurrency` worker threads (default: one per core), largest first. A file's
- * path may be its bytes, for names that are not UTF-8.
- */
-export async function hashFiles(
-  files: readonly { readonly file: string | Uint8Array; readonly size: number }[],
-  concurrency = availableParallelism(),
-): Promise<FileHash[]> {
-  const results = new Array<FileHash>(files.length);
-  if (files.length === 0) return results;
-  // Largest first, so one big file does not start last and leave the other threads idle.
-  const order = files.map((_, i) => i).sort((a, b) => files[b]!.size - files[a]!.size);
-  const workers = Array.from(
-    { length: Math.max(1, Math.min(concurrency, files.length)) },
-    () => new Worker(WORKER_SOURCE, { eval: true }),
-  );
-  let next = 0;
-  try {
+/** Worker threads that stay up between batches of files, so a tree is hashed as it is walked. */
+export class HashPool {
+  readonly #workers: Worker[];
+
+  constructor(concurrency = availableParallelism()) {
+    this.#workers = Array.from(
+      { length: Math.max(1, concurrency) },
+      () => new Worker(WORKER_SOURCE, { eval: true }),
+    );
+  }
+
+  /**
+   * Hashes a batch, largest file first (so one big file does not start last and leave the
+   * other threads idle). A file's path may be its bytes, for names that are not UTF-8.
+   */
+  async hash(
+    files: readonly { readonly file: string | Uint8Array; readonly size: number }[],
+  ): Promise<FileHash[]> {
+    const results = new Array<FileHash>(files.length);
+    const order = files.map((_, i) => i).sort((a, b) => files[b]!.size - files[a]!.size);
+    let next = 0;
+    let failed: Error | undefined;
     await Promise.all(
-      workers.map(
+      this.#workers.slice(0, files.length).map(
         (worker) =>
           new Promise<void>((resolve, reject) => {
+            const onMessage = (reply: Reply) => {
+              if ("error" in reply) failed ??= new Error(reply.error);
+              else results[reply.id] = { sha256: reply.sha256, size: reply.size };
+              feed();
+            };
+            const onError = (error: Error) => {
+              done();
+              reject(error);
+            };
+            const done = () => {
+              worker.off("message", onMessage);
+              worker.off("error", onError);
+            };
             const feed = () => {
-              const id = order[next++];
-              if (id === undefined) return resolve();
+              const id = failed ? undefined : order[next++];
+              if (id === undefined) {
+                done();
+                return failed ? reject(failed) : resolve();
+              }
               const file = files[id]!.file;
               // A copy with its own exact-size memory: a small Buffer shares Node's 8 KiB pool,
               // which postMessage would otherwise clone whole.
@@ -76,18 +96,16 @@ export async function hashFiles(
                 file: typeof file === "string" ? file : Uint8Array.from(file),
               });
             };
-            worker.on("message", (reply: Reply) => {
-              if ("error" in reply) return reject(new Error(reply.error));
-              results[reply.id] = { sha256: reply.sha256, size: reply.size };
-              feed();
-            });
-            worker.once("error", reject);
+            worker.on("message", onMessage);
+            worker.once("error", onError);
             feed();
           }),
       ),
     );
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    return results;
   }
-  return results;
+
+  async close(): Promise<void> {
+    await Promise.all(this.#workers.map((w) => w.terminate()));
+  }
 }

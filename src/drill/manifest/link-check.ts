@@ -8,6 +8,7 @@
 import type { SnapshotLinks } from "../../restic/links.js";
 import type { Manifest } from "./entries.js";
 import type { SnapshotFile } from "./recovery-check.js";
+import type { FileTable } from "./file-table.js";
 
 /** What the snapshot recorded of the share's links (see readSnapshotLinks). */
 export type SnapshotLinkRecord = Pick<
@@ -42,7 +43,7 @@ export interface LinkCheck {
 
 /** Judges the links of `restored` (a manifest of the whole share, not a sample). */
 export function checkLinks(
-  snapshot: readonly SnapshotFile[],
+  snapshot: FileTable<SnapshotFile>,
   recorded: SnapshotLinkRecord,
   restored: Manifest,
   before?: Manifest,
@@ -70,22 +71,17 @@ export function checkLinks(
   const unexpected = [...got.keys()].filter((p) => !listed.has(p));
 
   // Files unchanged since the snapshot: their links on the share before are the snapshot's.
-  const inSnapshot = new Map(snapshot.map((f) => [f.path, f]));
-  const unchanged = new Set(
-    (before?.entries ?? [])
-      .filter((e) => {
-        const then = inSnapshot.get(e.path);
-        return then?.size === e.size && then.mtime === e.mtime && then.mode === e.mode;
-      })
-      .map((e) => e.path),
-  );
+  const unchanged = (path: string) => {
+    const was = before?.entries.get(path);
+    const then = was && snapshot.get(path);
+    return !!then && then.size === was.size && then.mtime === was.mtime && then.mode === was.mode;
+  };
   const groups = new Map<string, readonly string[]>();
   const add = (group: readonly string[]) => {
     if (group.length > 1) groups.set(group.join("\0"), group);
   };
   recorded.hardLinkGroups.forEach(add);
-  for (const group of before?.links?.hardLinkGroups ?? [])
-    add(group.filter((p) => unchanged.has(p)));
+  for (const group of before?.links?.hardLinkGroups ?? []) add(group.filter(unchanged));
   const restoredGroup = new Map<string, number>();
   (restored.links?.hardLinkGroups ?? []).forEach((g, i) =>
     g.forEach((p) => restoredGroup.set(p, i)),

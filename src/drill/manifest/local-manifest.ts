@@ -1,15 +1,18 @@
-/** The manifest of a tree on this machine: a walk with lstat, then hashing on worker threads. */
+/** The manifest of a tree on this machine: a walk with lstat, hashing on worker threads as it goes. */
 import type { Dirent } from "node:fs";
 import { lstat, readdir, readlink, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { nameFromBytes, nameToBytes } from "../../support/file-names.js";
-import { hashFiles } from "./hash-pool.js";
+import { HashPool } from "./hash-pool.js";
+import { FileTable } from "./file-table.js";
 import {
   checkSamplePath,
   linksOf,
   ManifestError,
   manifestOf,
+  type FileIdentity,
   type Manifest,
+  type ManifestEntry,
   type ManifestOptions,
   type ManifestSymlink,
 } from "./entries.js";
@@ -57,49 +60,78 @@ async function foundAt(root: string, path: string, file: Buffer): Promise<Found 
   };
 }
 
-async function walk(root: string): Promise<{ found: Found[]; symlinks: ManifestSymlink[] }> {
+const BATCH = 2048;
+
+/**
+ * Walks the tree, handing its regular files to `take` in batches as it goes (the walk goes on
+ * while a batch is hashed), and returns its symbolic links and the files with more than one
+ * link (the others never form a hard-link group).
+ */
+async function walk(
+  root: string,
+  take: (batch: Found[]) => Promise<void>,
+): Promise<{ symlinks: ManifestSymlink[]; linked: FileIdentity[] }> {
   const rootBytes = Buffer.from(root);
-  const found: Found[] = [];
   const symlinks: ManifestSymlink[] = [];
+  const linked: FileIdentity[] = [];
+  let batch: Found[] = [];
+  let taking: Promise<void> = Promise.resolve();
+  const hand = async () => {
+    await taking;
+    taking = take(batch);
+    taking.catch(() => undefined); // handled: the next hand-over or the end awaits it
+    batch = [];
+  };
   // Names are read and opened as bytes: Node's default UTF-8 decoding would turn each byte that
   // is not UTF-8 into U+FFFD, so Latin-1 "Müller" and "Möller" would read the same.
   const pending: Buffer[] = [Buffer.alloc(0)];
-  while (pending.length > 0) {
-    const relDir = pending.pop()!;
-    let entries: Dirent<Buffer>[];
-    try {
-      entries = await readdir(under(rootBytes, relDir), {
-        withFileTypes: true,
-        encoding: "buffer",
-      });
-    } catch (error) {
-      throw new ManifestError(
-        `cannot list ${join(root, nameFromBytes(relDir))}: ${(error as Error).message}`,
-      );
-    }
-    const files = entries.filter((e) => e.isFile());
-    for (const e of entries) if (e.isDirectory()) pending.push(under(relDir, e.name));
-    for (const e of entries.filter((l) => l.isSymbolicLink())) {
-      const rel = under(relDir, e.name);
-      const path = nameFromBytes(rel);
+  try {
+    while (pending.length > 0) {
+      const relDir = pending.pop()!;
+      let entries: Dirent<Buffer>[];
       try {
-        const target = await readlink(under(rootBytes, rel), { encoding: "buffer" });
-        symlinks.push({ path, target: nameFromBytes(target) });
+        entries = await readdir(under(rootBytes, relDir), {
+          withFileTypes: true,
+          encoding: "buffer",
+        });
       } catch (error) {
         throw new ManifestError(
-          `cannot read the link ${join(root, path)}: ${(error as Error).message}`,
+          `cannot list ${join(root, nameFromBytes(relDir))}: ${(error as Error).message}`,
         );
       }
-    }
-    const stats = await Promise.all(
-      files.map((e) => {
+      const files = entries.filter((e) => e.isFile());
+      for (const e of entries) if (e.isDirectory()) pending.push(under(relDir, e.name));
+      for (const e of entries.filter((l) => l.isSymbolicLink())) {
         const rel = under(relDir, e.name);
-        return foundAt(root, nameFromBytes(rel), under(rootBytes, rel));
-      }),
-    );
-    for (const f of stats) if (f !== undefined) found.push(f);
+        const path = nameFromBytes(rel);
+        try {
+          const target = await readlink(under(rootBytes, rel), { encoding: "buffer" });
+          symlinks.push({ path, target: nameFromBytes(target) });
+        } catch (error) {
+          throw new ManifestError(
+            `cannot read the link ${join(root, path)}: ${(error as Error).message}`,
+          );
+        }
+      }
+      const stats = await Promise.all(
+        files.map((e) => {
+          const rel = under(relDir, e.name);
+          return foundAt(root, nameFromBytes(rel), under(rootBytes, rel));
+        }),
+      );
+      for (const f of stats) {
+        if (f === undefined) continue;
+        batch.push(f);
+        if (f.nlink > 1) linked.push({ path: f.path, nlink: f.nlink, inode: f.inode });
+      }
+      if (batch.length >= BATCH) await hand();
+    }
+    await hand();
+  } finally {
+    await taking.catch(() => undefined);
   }
-  return { found, symlinks };
+  await taking;
+  return { symlinks, linked };
 }
 
 async function sampled(root: string, sample: readonly string[]): Promise<Found[]> {
@@ -125,23 +157,33 @@ export async function localManifest(
     if (error instanceof ManifestError) throw error;
     throw new ManifestError(`cannot read ${root}: ${(error as Error).message}`);
   }
-  const walked = options.sample ? undefined : await walk(root);
-  const found = walked ? walked.found : await sampled(root, options.sample ?? []);
-  let hashes;
+  const entries = new FileTable<ManifestEntry>();
+  const pool = new HashPool(options.concurrency);
+  const take = async (found: Found[]) => {
+    let hashes;
+    try {
+      hashes = await pool.hash(found);
+    } catch (error) {
+      throw new ManifestError(`cannot hash a file under ${root}: ${(error as Error).message}`);
+    }
+    found.forEach((f, i) =>
+      entries.add({
+        path: f.path,
+        size: hashes[i]!.size,
+        mode: f.mode,
+        mtime: f.mtime,
+        sha256: hashes[i]!.sha256,
+      }),
+    );
+  };
   try {
-    hashes = await hashFiles(found, options.concurrency);
-  } catch (error) {
-    throw new ManifestError(`cannot hash a file under ${root}: ${(error as Error).message}`);
+    if (options.sample) {
+      await take(await sampled(root, options.sample));
+      return manifestOf(root, entries);
+    }
+    const walked = await walk(root, take);
+    return manifestOf(root, entries, linksOf(walked.symlinks, walked.linked));
+  } finally {
+    await pool.close();
   }
-  return manifestOf(
-    root,
-    found.map((f, i) => ({
-      path: f.path,
-      size: hashes[i]!.size,
-      mode: f.mode,
-      mtime: f.mtime,
-      sha256: hashes[i]!.sha256,
-    })),
-    walked ? linksOf(walked.symlinks, walked.found) : undefined,
-  );
 }

@@ -8,17 +8,14 @@
  * record of the share's links, symbolic links and hard links are judged too (link-check.ts).
  */
 import type { Manifest } from "./entries.js";
-import { lsForm } from "../../support/file-names.js";
+import { fileDatabase, FileTable, type FileRecord } from "./file-table.js";
 import { checkLinks, type LinkCheck, type SnapshotLinkRecord } from "./link-check.js";
 
-/** A regular file as the snapshot recorded it (`restic ls --json`), relative to the share. */
-export interface SnapshotFile {
-  readonly path: string;
-  readonly size: number;
-  readonly mode: number;
-  /** Whole seconds since the epoch. */
-  readonly mtime: number;
-}
+/**
+ * A regular file as the snapshot recorded it (`restic ls --json`), relative to the share: its
+ * path as restic shows it, size, mode and mtime (whole seconds since the epoch).
+ */
+export type SnapshotFile = Omit<FileRecord, "sha256">;
 
 /** The two comparisons and what lies between them. */
 export interface RecoveryCheck {
@@ -51,41 +48,37 @@ function sameMeta(a: Meta, b: Meta): boolean {
   return a.size === b.size && a.mode === b.mode && a.mtime === b.mtime;
 }
 
-/** Items by the name `restic ls --json` shows for their path. */
-function byLsName<T extends { readonly path: string }>(items: readonly T[]): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const name = lsForm(item.path);
-    const group = groups.get(name);
-    if (group) group.push(item);
-    else groups.set(name, [item]);
-  }
-  return groups;
-}
+type Listed = SnapshotFile & { readonly lsname: string; readonly side: 0 | 1 };
 
 /**
  * Judges a restored share; `before` is the manifest taken before the disaster, when there is one;
- * `links` the snapshot's record of symbolic links and hard links, to judge those too.
+ * `links` the snapshot's record of symbolic links and hard links, to judge those too. The three
+ * sets stay on disk (file-table.ts): each comparison is one SQL statement read row by row.
  */
 export function checkRecovery(
-  snapshot: readonly SnapshotFile[],
+  record: FileTable<SnapshotFile> | Iterable<SnapshotFile>,
   restored: Manifest,
   before?: Manifest,
   links?: SnapshotLinkRecord,
 ): RecoveryCheck {
+  const snapshot = record instanceof FileTable ? record : FileTable.of(record);
+  const db = fileDatabase();
+  const s = snapshot.table;
+  const r = restored.entries.table;
+  snapshot.flush();
+  restored.entries.flush();
+  before?.entries.flush();
+
   // restic ls shows each byte of a name that is not UTF-8 as U+FFFD, where the manifests keep the
   // name exactly: files are matched to the record by that shown name, in groups when two names
   // read the same (Latin-1 "Müller" and "Möller"), each by its size, mode and mtime.
-  const got = byLsName(restored.entries);
-  const recorded = byLsName(snapshot);
   const missing: string[] = [];
   const differing: string[] = [];
   const unexpected: string[] = [];
   let matched = 0;
   let verifiedBytes = 0;
-  for (const [name, wants] of recorded) {
-    const pool = [...(got.get(name) ?? [])];
-    const open: SnapshotFile[] = [];
+  const judge = (wants: Listed[], pool: Listed[]) => {
+    const open: Listed[] = [];
     for (const want of wants) {
       const i = pool.findIndex((f) => sameMeta(f, want));
       if (i < 0) open.push(want);
@@ -97,28 +90,48 @@ export function checkRecovery(
     }
     for (const want of open) (pool.shift() ? differing : missing).push(want.path);
     unexpected.push(...pool.map((f) => f.path));
+  };
+  const both = db.prepare(
+    `SELECT 0 AS side, lsname, path, size, mode, mtime FROM ${s}
+     UNION ALL SELECT 1 AS side, lsname, path, size, mode, mtime FROM ${r}
+     ORDER BY lsname, side, path`,
+  );
+  let group: { name: string; wants: Listed[]; pool: Listed[] } | undefined;
+  for (const row of both.iterate() as Iterable<Listed>) {
+    if (group?.name !== row.lsname) {
+      if (group) judge(group.wants, group.pool);
+      group = { name: row.lsname, wants: [], pool: [] };
+    }
+    (row.side === 0 ? group.wants : group.pool).push(row);
   }
-  for (const [name, found] of got)
-    if (!recorded.has(name)) unexpected.push(...found.map((f) => f.path));
+  if (group) judge(group.wants, group.pool);
 
   const altered: string[] = [];
   const changed: string[] = [];
   let compared = 0;
   if (before) {
-    const restoredByPath = new Map(restored.entries.map((e) => [e.path, e]));
-    const live = new Set<string>();
-    for (const was of before.entries) {
-      live.add(lsForm(was.path));
-      const unchanged = (recorded.get(lsForm(was.path)) ?? []).some((then) => sameMeta(then, was));
-      if (!unchanged) {
+    const b = before.entries.table;
+    // Unchanged since the snapshot: the record shows the file with the same size, mode and mtime.
+    const againstShare = db.prepare(
+      `SELECT b.path, b.sha256,
+         EXISTS (SELECT 1 FROM ${s} s WHERE s.lsname = b.lsname AND s.size = b.size AND s.mode = b.mode AND s.mtime = b.mtime) AS unchanged,
+         (SELECT r.sha256 FROM ${r} r WHERE r.path = b.path LIMIT 1) AS got
+       FROM ${b} b`,
+    );
+    type Compared = { path: string; sha256: string; unchanged: 0 | 1; got: string | null };
+    for (const was of againstShare.iterate() as Iterable<Compared>) {
+      if (!was.unchanged) {
         changed.push(was.path);
         continue;
       }
       compared += 1;
-      if (restoredByPath.get(was.path)?.sha256 !== was.sha256) altered.push(was.path);
+      if (was.got !== was.sha256) altered.push(was.path);
     }
     // In the snapshot, gone from the share before the disaster: removed since the recovery point.
-    for (const f of snapshot) if (!live.has(f.path)) changed.push(f.path);
+    const removed = db.prepare(
+      `SELECT s.path FROM ${s} s WHERE NOT EXISTS (SELECT 1 FROM ${b} b WHERE b.lsname = s.path)`,
+    );
+    for (const row of removed.iterate() as Iterable<{ path: string }>) changed.push(row.path);
   }
   const sorted = (list: string[]) => list.sort();
   const linkCheck = links ? checkLinks(snapshot, links, restored, before) : undefined;

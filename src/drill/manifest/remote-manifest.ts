@@ -14,6 +14,7 @@ import {
   type ManifestOptions,
   type ManifestSymlink,
 } from "./entries.js";
+import { FileTable } from "./file-table.js";
 import type { HostSession } from "../../hosts/transport/session.js";
 import { nameFromBytes, nulSeparated } from "../../support/file-names.js";
 
@@ -80,10 +81,10 @@ export class RemoteOutputParser {
   #rest: Buffer | undefined;
   #linkPath: string | undefined;
   readonly #symlinks: ManifestSymlink[] = [];
-  readonly #stats = new Map<string, { size: number; mode: number; mtime: number }>();
+  /** Stat records as they come, each given its hash when its hash record comes. */
+  readonly #entries = new FileTable<ManifestEntry>();
   /** Only files with more than one link: the others never form a hard-link group. */
   readonly #linked: FileIdentity[] = [];
-  readonly #entries: ManifestEntry[] = [];
 
   constructor(
     readonly root: string,
@@ -105,9 +106,12 @@ export class RemoteOutputParser {
     this.#rest = undefined;
     if (this.#section !== "hashes")
       throw new ManifestError(`unexpected manifest output for ${this.root}`);
-    if (this.#stats.size > 0)
+    const left = this.#entries.unhashed();
+    if (left.stray !== undefined)
+      throw new ManifestError(`${this.root}/${left.stray} was hashed but not listed`);
+    if (left.count > 0)
       throw new ManifestError(
-        `${this.root}: ${this.#stats.size} file(s) were listed but not hashed, e.g. ${this.#stats.keys().next().value}`,
+        `${this.root}: ${left.count} file(s) were listed but not hashed, e.g. ${left.first}`,
       );
     return manifestOf(
       this.root,
@@ -147,7 +151,8 @@ export class RemoteOutputParser {
     // Whole seconds as stat's %Y gives them: rounded down, also before 1970. The string is cut,
     // not parsed as a float, whose 53 bits would round ".9999999990" up to the next second.
     const before1970 = match[3]!.startsWith("-") && /[1-9]/.test(match[4] ?? "");
-    this.#stats.set(path, {
+    this.#entries.addUnhashed({
+      path,
       size: Number(match[1]),
       mode: parseInt(match[2]!, 8),
       mtime: Number(match[3]) - (before1970 ? 1 : 0),
@@ -162,11 +167,7 @@ export class RemoteOutputParser {
       throw new ManifestError(
         `unexpected sha256sum record for ${this.root}: ${JSON.stringify(record)}`,
       );
-    const path = stripDot(match[2]!);
-    const stat = this.#stats.get(path);
-    if (!stat) throw new ManifestError(`${this.root}/${path} was hashed but not listed`);
-    this.#stats.delete(path);
-    this.#entries.push({ path, ...stat, sha256: match[1]! });
+    this.#entries.setHash(stripDot(match[2]!), match[1]!);
   }
 }
 
