@@ -91,12 +91,14 @@ function add(sums: Sums, line: BudgetLine): void {
 export function priceForecast(plan: Plan): BudgetReport {
   const { settings, horizon } = plan;
   const lines: BudgetLine[] = plan.lines
-    .map(({ baseCents, notAfter: _notAfter, movable: _movable, ...line }) => ({
+    .map(({ baseCents, notAfter: _notAfter, movable: _movable, fixedPrice, ...line }) => ({
       ...line,
       costCents:
         baseCents === undefined
           ? null
-          : inflate(baseCents, settings.inflation, line.fiscalYear - horizon.current),
+          : fixedPrice
+            ? baseCents
+            : inflate(baseCents, settings.inflation, line.fiscalYear - horizon.current),
     }))
     .sort(compareLines);
   const totals = horizon.years.map((y) => {

@@ -24,6 +24,12 @@ export const OsHardwareMinimumsSchema = Type.Object(
           family: Type.Union(OS_FAMILIES.map((f) => Type.Literal(f))),
           name: Type.String({ description: "Regular expression on os.name (case-insensitive)." }),
           successor: Type.String({ minLength: 1, description: "The release to move to." }),
+          runningSuccessor: Type.Optional(
+            Type.String({
+              description:
+                "Regular expression on os.name: a machine already running the successor meets the line.",
+            }),
+          ),
           tpmVersion: Type.Optional(Type.String({ pattern: "^[0-9]+\\.[0-9]+$" })),
           memoryGiB: Type.Optional(Type.Number({ minimum: 0 })),
           cpu: Type.Optional(
@@ -57,7 +63,12 @@ export async function loadOsHardwareMinimums(
   const loaded = await loadValidated(file, OsHardwareMinimumsSchema);
   if (!loaded.ok) throw new InputError(loaded.problems);
   const problems = loaded.value.lines.flatMap((line, i) =>
-    [line.name, ...(line.cpu?.supported ?? []), ...(line.cpu?.unsupported ?? [])].flatMap((p) => {
+    [
+      line.name,
+      line.runningSuccessor ?? "",
+      ...(line.cpu?.supported ?? []),
+      ...(line.cpu?.unsupported ?? []),
+    ].flatMap((p) => {
       try {
         new RegExp(p, "iu");
         return [];
@@ -90,6 +101,8 @@ export function hardwareVerdict(
     (l) => l.family === machine.os.family && matches(l.name, machine.os.name),
   );
   if (line === undefined) return { kind: "no-minimum" };
+  if (line.runningSuccessor !== undefined && matches(line.runningSuccessor, machine.os.name))
+    return { kind: "meets", successor: line.successor };
   const hw = machine.hardware;
   const reasons: string[] = [];
   const unknown: string[] = [];

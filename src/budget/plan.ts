@@ -10,6 +10,8 @@ export interface PlannedLine extends Omit<BudgetLine, "costCents"> {
   readonly notAfter?: string;
   /** Replacements only: the smoothing may move it (a first replacement, not a later cycle). */
   readonly movable: boolean;
+  /** The price is fixed (a contract inside its term): inflation does not apply. */
+  readonly fixedPrice?: true;
 }
 
 export interface Unscheduled {

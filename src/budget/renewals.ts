@@ -88,8 +88,9 @@ export function planRenewals(
 }
 
 /**
- * A contract is paid every fiscal year its term touches, at its annual cost; the years after its
- * end assume it is continued (the renewal notice date is when the town decides) and inflate.
+ * A contract is paid every fiscal year its term touches, at its annual cost as signed; the years
+ * after its end assume it is continued (the renewal notice date is when the town decides), at
+ * the annual cost inflated from today.
  */
 export function planContracts(register: ContractRegister, horizon: Horizon): PlannedLine[] {
   return register.contracts.flatMap((c) =>
@@ -102,7 +103,7 @@ export function planContracts(register: ContractRegister, horizon: Horizon): Pla
           category: "operating" as const,
           fiscalYear: y.year,
           department: c.department,
-          subject: `${c.vendor}: ${c.service}`,
+          subject: c.service,
           item: c.vendor,
           ...(inTerm ? {} : { due: c.noticeBy }),
           reason: inTerm ? ("contract-term" as const) : ("contract-continuance" as const),
@@ -114,6 +115,7 @@ export function planContracts(register: ContractRegister, horizon: Horizon): Pla
           source: `${register.file} line ${c.line}`,
           priceSource: `${register.file} line ${c.line}`,
           movable: false,
+          ...(inTerm ? { fixedPrice: true as const } : {}),
         },
       ];
     }),

@@ -30,7 +30,7 @@ export const BudgetLineSchema = Type.Object(
     category: Type.Union([Type.Literal("capital"), Type.Literal("operating")]),
     fiscalYear: Type.Integer(),
     department: Type.String(),
-    /** The machine's host name, the license's product, or "vendor: service". */
+    /** The machine's host name, the license's product, or the contract's service. */
     subject: Type.String(),
     /** The model or class replaced, the license type, the contract's vendor. */
     item: Type.String(),

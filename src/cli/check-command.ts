@@ -94,7 +94,7 @@ async function loadWaivers(
  * Like Promise.all, but when several inputs are unusable the user hears about all of them at
  * once, not just the first to fail.
  */
-async function allOrEveryProblem<T extends readonly unknown[]>(
+export async function allOrEveryProblem<T extends readonly unknown[]>(
   promises: T,
 ): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
   const settled = await Promise.allSettled(promises);

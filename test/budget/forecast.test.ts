@@ -313,7 +313,7 @@ describe("software renewals and contracts", () => {
     expect(report.totals[0]).to.include({ operatingCents: 930_000, unpricedLines: 1 });
   });
 
-  it("reads contracts.csv: in-term years at their cost, continuance years inflated, notice dates", async () => {
+  it("reads contracts.csv: in-term years at the signed cost, continuance years inflated, notice dates", async () => {
     const file = await dir.file(
       "contracts.csv",
       "Vendor,Service,Annual Cost,Start,End,Renewal Notice Days,Owner Department,Performance Notes\n" +
@@ -329,7 +329,7 @@ describe("software renewals and contracts", () => {
       ),
     );
     expect(report.lines.map((l) => [l.fiscalYear, l.reason, l.costCents])).to.deep.equal([
-      [2028, "contract-term", 4_368_000],
+      [2028, "contract-term", 4_200_000],
       [2029, "contract-continuance", 4_542_720],
     ]);
     expect(report.lines[1]!.detail).to.match(

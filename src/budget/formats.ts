@@ -1,0 +1,25 @@
+/** The budget formats: each renders the whole report and names the file `--out` writes it to. */
+import { renderCsv } from "./format-csv.js";
+import { renderMarkdown } from "./format-markdown.js";
+import { renderTable } from "./format-table.js";
+import { renderXlsx } from "./format-xlsx.js";
+import type { BudgetReport } from "./report-model.js";
+
+export interface BudgetFormat {
+  readonly fileName: string;
+  /** Text for the text formats, bytes for the workbook. */
+  readonly render: (report: BudgetReport) => string | Promise<Buffer>;
+}
+
+export type BudgetFormatName = "table" | "markdown" | "csv" | "json" | "xlsx";
+
+/** Every format; `satisfies` makes a name without a renderer a compile error. */
+export const BUDGET_FORMATS = {
+  table: { fileName: "budget.txt", render: renderTable },
+  markdown: { fileName: "budget.md", render: renderMarkdown },
+  csv: { fileName: "budget.csv", render: renderCsv },
+  json: { fileName: "budget.json", render: (r) => JSON.stringify(r, null, 2) + "\n" },
+  xlsx: { fileName: "budget.xlsx", render: renderXlsx },
+} as const satisfies Record<BudgetFormatName, BudgetFormat>;
+
+export const BUDGET_FORMAT_NAMES = Object.keys(BUDGET_FORMATS) as readonly BudgetFormatName[];
