@@ -9,6 +9,7 @@ import { inflate } from "./money.js";
 import type { OsHardwareMinimums } from "./os-hardware.js";
 import type { ForecastSettings, Horizon, PlannedLine, Unscheduled } from "./plan.js";
 import type { PriceList } from "./prices.js";
+import type { SmoothingOutcome } from "./smoothing.js";
 import { planContracts, planRenewals, type LicenseLine } from "./renewals.js";
 import { planReplacements, type FleetMachine } from "./replacements.js";
 import type { BudgetLine, BudgetReport } from "./report-model.js";
@@ -31,6 +32,8 @@ export interface Plan {
   readonly unscheduled: readonly Unscheduled[];
   readonly moves: BudgetReport["moves"];
   readonly problems: readonly InputProblem[];
+  /** Set once the plan was smoothed. */
+  readonly smoothing?: SmoothingOutcome;
 }
 
 /** The fiscal year of `at` and the `years` fiscal years after it. */
@@ -141,6 +144,9 @@ export function priceForecast(plan: Plan): BudgetReport {
     lines,
     unscheduled: [...plan.unscheduled],
     moves: [...plan.moves],
+    ...(plan.smoothing === undefined
+      ? {}
+      : { smoothing: { ...plan.smoothing, overCap: [...plan.smoothing.overCap] } }),
     problems: plan.problems.map((p) => ({
       file: p.file,
       ...(p.line === undefined ? {} : { line: p.line }),

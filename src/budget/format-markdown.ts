@@ -74,8 +74,17 @@ export function renderMarkdown(report: BudgetReport): string {
   );
   out += `\n## Operating: renewals and contracts, ${label(request.fiscalYear)}\n\n`;
   out += operating.length === 0 ? "None.\n" : table(LINE_HEADER, lineRows(operating), [5]);
-  if (report.moves.length > 0) {
+  if (report.smoothing !== undefined) {
+    const s = report.smoothing;
     out += "\n## Moved to level the spend\n\n";
+    out += `Capital levelled to at most ${formatDollars(s.capCents)} a year${s.kind === "level" ? " (the yearly average)" : ""}, moving replacements at most ${s.toleranceMonths} months from their due date and never past their OS end of support.`;
+    out +=
+      s.overCap.length === 0
+        ? "\n\n"
+        : ` Still above it: ${s.overCap.map((y) => label(y)).join(", ")}.\n\n`;
+  }
+  if (report.moves.length > 0) {
+    if (report.smoothing === undefined) out += "\n## Moved to level the spend\n\n";
     out += table(
       ["Machine", "Department", "Due", "From", "To", "Why"],
       report.moves.map((m) => [

@@ -6,7 +6,7 @@ import type { Role } from "../machine-config/schema.js";
 /** A line before inflation: `baseCents` is today's price, undefined when nothing prices it. */
 export interface PlannedLine extends Omit<BudgetLine, "costCents"> {
   readonly baseCents: number | undefined;
-  /** Replacements only: the latest day the machine may keep running (OS end of support). */
+  /** Replacements only: its OS end of support, unless its hardware is known to run the next release. */
   readonly notAfter?: string;
   /** Replacements only: the smoothing may move it (a first replacement, not a later cycle). */
   readonly movable: boolean;

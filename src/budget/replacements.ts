@@ -107,6 +107,7 @@ export function planReplacements(
           });
           break;
         case "no-minimum":
+          notAfter = osEndOfSupport;
           notes.push({
             note: `${eos}; no minimum hardware is recorded for the release after it`,
             until: osEndOfSupport,

@@ -110,6 +110,19 @@ export const BudgetReportSchema = Type.Object(
       ),
       { description: "Replacements the smoothing moved to another fiscal year." },
     ),
+    smoothing: Type.Optional(
+      Type.Object(
+        {
+          kind: Type.Union([Type.Literal("max-per-year"), Type.Literal("level")]),
+          capCents: Cents,
+          toleranceMonths: Type.Integer({ minimum: 0 }),
+          overCap: Type.Array(Type.Integer(), {
+            description: "Fiscal years still above the cap after every allowed move.",
+          }),
+        },
+        { additionalProperties: false, description: "How the capital spend was levelled." },
+      ),
+    ),
     problems: Type.Array(
       Type.Object(
         {

@@ -14,6 +14,8 @@ import { BUDGET_FORMAT_NAMES, BUDGET_FORMATS, type BudgetFormatName } from "../b
 import { loadOsHardwareMinimums } from "../budget/os-hardware.js";
 import type { ForecastSettings } from "../budget/plan.js";
 import { loadPriceList } from "../budget/prices.js";
+import { DEFAULT_TOLERANCE_MONTHS, smooth, type Smoothing } from "../budget/smoothing.js";
+import { parseCents } from "../documents/read-csv.js";
 import type { FleetMachine } from "../budget/replacements.js";
 import type { BudgetReport } from "../budget/report-model.js";
 import type { InputProblem } from "../documents/input-problem.js";
@@ -34,6 +36,9 @@ interface BudgetOptions {
   inflation: string;
   format: string;
   out?: string;
+  maxPerYear?: string;
+  level?: boolean;
+  tolerance?: string;
 }
 
 function parseYears(value: string): number {
@@ -108,9 +113,33 @@ async function readFleet(
   return { fleet, problems };
 }
 
+/** `--max-per-year`, `--level` and `--tolerance` as a smoothing, or none. */
+function parseSmoothing(options: BudgetOptions): Smoothing | undefined {
+  if (options.maxPerYear !== undefined && options.level)
+    throw new UsageError("--max-per-year and --level both choose the cap: give one");
+  const tolerance = options.tolerance ?? String(DEFAULT_TOLERANCE_MONTHS);
+  if (!/^\d+$/.test(tolerance) || Number(tolerance) > 120)
+    throw new UsageError(
+      `--tolerance "${tolerance}" must be a whole number of months from 0 to 120`,
+    );
+  if (options.maxPerYear !== undefined) {
+    const cap = parseCents(options.maxPerYear);
+    if (cap === undefined)
+      throw new UsageError(
+        `--max-per-year "${options.maxPerYear}" must be an amount in dollars, e.g. 60000 or 60,000.00`,
+      );
+    return { kind: "max-per-year", capCents: cap, toleranceMonths: Number(tolerance) };
+  }
+  if (options.level) return { kind: "level", toleranceMonths: Number(tolerance) };
+  if (options.tolerance !== undefined)
+    throw new UsageError("--tolerance needs --max-per-year or --level");
+  return undefined;
+}
+
 /** Reads every input, computes the forecast: what each format renders. */
 export async function buildBudget(paths: readonly string[], options: BudgetOptions, io: Io) {
   const at = parseAt(options.at);
+  const smoothing = parseSmoothing(options);
   const settingsBase = {
     at,
     fiscalYearStart: parseFiscalYearStart(options.fiscalYearStart),
@@ -144,7 +173,7 @@ export async function buildBudget(paths: readonly string[], options: BudgetOptio
     },
     settings,
   );
-  return priceForecast(plan);
+  return priceForecast(smoothing === undefined ? plan : smooth(plan, smoothing));
 }
 
 async function writeOut(report: BudgetReport, formats: readonly BudgetFormatName[], out: string) {
@@ -232,6 +261,12 @@ export function registerBudgetCommand(
     )
     .option("--years <n>", "fiscal years to forecast after the current one", "5")
     .option("--inflation <percent>", "yearly price increase, compounded per fiscal year", "0")
+    .option("--max-per-year <amount>", "level the capital spend: at most this many dollars a year")
+    .option("--level", "level the capital spend to the horizon's yearly average")
+    .option(
+      "--tolerance <months>",
+      `how far a replacement may move from its due date when levelling (default ${DEFAULT_TOLERANCE_MONTHS})`,
+    )
     .option("--format <list>", `comma-separated: ${BUDGET_FORMAT_NAMES.join(", ")}`, "table")
     .option("--out <dir>", "write every format into this directory (and the summary to stdout)")
     .action(async (paths: string[], options: BudgetOptions) => {

@@ -57,6 +57,15 @@ describe("stronghold budget (CLI)", function () {
     expect(json.kind).to.equal("stronghold-budget");
   });
 
+  it("levels the spend and lists what moved in the Markdown", async () => {
+    const r = await run([...SAMPLE_ARGS, "--max-per-year", "90,000", "--format", "markdown"]);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.include("Capital levelled to at most $90,000.00 a year");
+    expect(r.stdout).to.match(
+      /\| FY2028 \| FY2029 \| FY2028 capital \$[\d,.]+ is above \$90,000.00: moved later/,
+    );
+  });
+
   const usage: [args: string[], message: RegExp][] = [
     [["--years", "0"], /--years "0" must be a whole number of fiscal years from 1 to 30/],
     [["--inflation", "-2"], /--inflation "-2" must be a yearly percentage/],
@@ -65,6 +74,10 @@ describe("stronghold budget (CLI)", function () {
     [["--format", "csv,json"], /--format csv,json needs --out <dir>/],
     [["--format", "pdf"], /--format "pdf": choose from table, markdown, csv, json, xlsx/],
     [["--at", "yesterday"], /--at "yesterday" is not a date/],
+    [["--level", "--max-per-year", "60000"], /--max-per-year and --level both choose the cap/],
+    [["--tolerance", "6"], /--tolerance needs --max-per-year or --level/],
+    [["--level", "--tolerance", "six"], /--tolerance "six" must be a whole number of months/],
+    [["--max-per-year", "lots"], /--max-per-year "lots" must be an amount in dollars/],
   ];
   for (const [args, message] of usage)
     it(`refuses ${args.join(" ")} with exit 2 and a message`, async () => {
