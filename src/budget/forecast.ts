@@ -12,7 +12,8 @@ import type { PriceList } from "./prices.js";
 import type { SmoothingOutcome } from "./smoothing.js";
 import { planContracts, planRenewals, type LicenseLine } from "./renewals.js";
 import { planReplacements, type FleetMachine } from "./replacements.js";
-import type { BudgetLine, BudgetReport } from "./report-model.js";
+import type { BudgetLine, BudgetReport, Deadline } from "./report-model.js";
+import { deadlines } from "./deadlines.js";
 
 export interface ForecastInputs {
   readonly fleet: readonly FleetMachine[];
@@ -31,6 +32,7 @@ export interface Plan {
   readonly lines: readonly PlannedLine[];
   readonly unscheduled: readonly Unscheduled[];
   readonly moves: BudgetReport["moves"];
+  readonly deadlines: readonly Deadline[];
   readonly problems: readonly InputProblem[];
   /** Set once the plan was smoothed. */
   readonly smoothing?: SmoothingOutcome;
@@ -62,6 +64,12 @@ export function planForecast(inputs: ForecastInputs, settings: ForecastSettings)
     lines: [...hardware.lines, ...renewals, ...contracts],
     unscheduled: hardware.unscheduled,
     moves: [],
+    deadlines: deadlines(
+      settings.at.toISOString().slice(0, 10),
+      inputs.fleet,
+      inputs.licenses,
+      inputs.contracts,
+    ),
     problems: inputs.problems,
   };
 }
@@ -144,6 +152,7 @@ export function priceForecast(plan: Plan): BudgetReport {
     lines,
     unscheduled: [...plan.unscheduled],
     moves: [...plan.moves],
+    deadlines: plan.deadlines.map((d) => ({ ...d, subjects: [...d.subjects] })),
     ...(plan.smoothing === undefined
       ? {}
       : { smoothing: { ...plan.smoothing, overCap: [...plan.smoothing.overCap] } }),

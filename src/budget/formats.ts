@@ -1,5 +1,7 @@
 /** The budget formats: each renders the whole report and names the file `--out` writes it to. */
+import { renderCalendar } from "./format-calendar.js";
 import { renderCsv } from "./format-csv.js";
+import { renderIcs } from "./format-ics.js";
 import { renderMarkdown } from "./format-markdown.js";
 import { renderTable } from "./format-table.js";
 import { renderXlsx } from "./format-xlsx.js";
@@ -11,7 +13,7 @@ export interface BudgetFormat {
   readonly render: (report: BudgetReport) => string | Promise<Buffer>;
 }
 
-export type BudgetFormatName = "table" | "markdown" | "csv" | "json" | "xlsx";
+export type BudgetFormatName = "table" | "markdown" | "csv" | "json" | "xlsx" | "calendar" | "ics";
 
 /** Every format; `satisfies` makes a name without a renderer a compile error. */
 export const BUDGET_FORMATS = {
@@ -20,6 +22,8 @@ export const BUDGET_FORMATS = {
   csv: { fileName: "budget.csv", render: renderCsv },
   json: { fileName: "budget.json", render: (r) => JSON.stringify(r, null, 2) + "\n" },
   xlsx: { fileName: "budget.xlsx", render: renderXlsx },
+  calendar: { fileName: "deadlines.md", render: renderCalendar },
+  ics: { fileName: "deadlines.ics", render: renderIcs },
 } as const satisfies Record<BudgetFormatName, BudgetFormat>;
 
 export const BUDGET_FORMAT_NAMES = Object.keys(BUDGET_FORMATS) as readonly BudgetFormatName[];

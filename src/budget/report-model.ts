@@ -50,6 +50,27 @@ export const BudgetLineSchema = Type.Object(
   { additionalProperties: false },
 );
 
+export const DEADLINE_KINDS = [
+  "warranty-end",
+  "license-expiry",
+  "contract-notice",
+  "os-end-of-support",
+] as const;
+
+export const DeadlineSchema = Type.Object(
+  {
+    date: Day,
+    kind: Type.Union(DEADLINE_KINDS.map((k) => Type.Literal(k))),
+    title: Type.String(),
+    department: Type.String(),
+    /** The machines, the license's product or the contract's service it concerns. */
+    subjects: Type.Array(Type.String()),
+    source: Type.String(),
+    notes: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
 const Amounts = {
   capitalCents: Cents,
   operatingCents: Cents,
@@ -110,6 +131,9 @@ export const BudgetReportSchema = Type.Object(
       ),
       { description: "Replacements the smoothing moved to another fiscal year." },
     ),
+    deadlines: Type.Array(DeadlineSchema, {
+      description: "Deadlines from the day of the forecast to twelve months later.",
+    }),
     smoothing: Type.Optional(
       Type.Object(
         {
@@ -149,3 +173,4 @@ export type BudgetReport = Static<typeof BudgetReportSchema>;
 export type BudgetLine = Static<typeof BudgetLineSchema>;
 export type LineKind = (typeof LINE_KINDS)[number];
 export type Reason = (typeof REASONS)[number];
+export type Deadline = Static<typeof DeadlineSchema>;

@@ -44,10 +44,17 @@ describe("stronghold budget (CLI)", function () {
 
   it("writes every format into --out and the summary to stdout", async () => {
     const out = path.join(dir, "reports");
-    const r = await run([...SAMPLE_ARGS, "--format", "table,markdown,csv,json,xlsx", "--out", out]);
+    const r = await run([
+      ...SAMPLE_ARGS,
+      "--format",
+      "table,markdown,csv,json,xlsx,calendar,ics",
+      "--out",
+      out,
+    ]);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.match(/^Capital reserve request FY2028: \$/);
-    for (const name of ["budget.txt", "budget.md", "budget.csv", "budget.json", "budget.xlsx"]) {
+    const names = ["budget.txt", "budget.md", "budget.csv", "budget.json", "budget.xlsx"];
+    for (const name of [...names, "deadlines.md", "deadlines.ics"]) {
       expect(existsSync(path.join(out, name)), name).to.equal(true);
       expect(r.stderr).to.include(`wrote ${path.join(out, name)}`);
     }
@@ -72,7 +79,10 @@ describe("stronghold budget (CLI)", function () {
     [["--fiscal-year-start", "13-01"], /--fiscal-year-start "13-01" is not a day of the year/],
     [["--format", "xlsx"], /--format xlsx needs --out <dir>/],
     [["--format", "csv,json"], /--format csv,json needs --out <dir>/],
-    [["--format", "pdf"], /--format "pdf": choose from table, markdown, csv, json, xlsx/],
+    [
+      ["--format", "pdf"],
+      /--format "pdf": choose from table, markdown, csv, json, xlsx, calendar, ics/,
+    ],
     [["--at", "yesterday"], /--at "yesterday" is not a date/],
     [["--level", "--max-per-year", "60000"], /--max-per-year and --level both choose the cap/],
     [["--tolerance", "6"], /--tolerance needs --max-per-year or --level/],
