@@ -6,6 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { runCheck } from "../src/check/evaluation/run-check.js";
 import { loadAssetRegister, loadLicenseRegister } from "../src/check/input/registers.js";
+import { loadDisposalRegister } from "../src/check/input/disposals.js";
 import { createAjv, loadValidated } from "../src/documents/ajv.js";
 import { renderToString } from "../src/check/report/index.js";
 import { WaiversSchema } from "../src/check/policy/baseline-schema.js";
@@ -92,23 +93,29 @@ describe("the sample Town of Millbrook", function () {
   let report: CheckReport;
 
   before(async () => {
-    const [policy, reference, licenses, assets, waivers] = await Promise.all([
+    const [policy, reference, licenses, assets, disposals, waivers] = await Promise.all([
       resolvePolicy({ at, overlayFile: path.join(town, "overlay.yaml") }),
       loadReferenceData(),
       loadLicenseRegister(path.join(town, "licenses.csv")),
       loadAssetRegister(path.join(town, "assets.csv")),
+      loadDisposalRegister(path.join(town, "disposals.csv")),
       loadValidated(path.join(town, "waivers.yaml"), WaiversSchema),
     ]);
     if (!waivers.ok) throw new Error(JSON.stringify(waivers.problems));
     report = await runCheck({
       inputs: [path.join(town, "machines")],
       policy,
-      data: { ...reference, licenses: licenses.register, assets: assets.register },
+      data: {
+        ...reference,
+        licenses: licenses.register,
+        assets: assets.register,
+        disposals: disposals.register,
+      },
       waivers: waivers.value.waivers,
       at,
       failOn: "high",
       minScore: 0,
-      problems: [...licenses.problems, ...assets.problems],
+      problems: [...licenses.problems, ...assets.problems, ...disposals.problems],
     });
   });
 

@@ -7,6 +7,7 @@ import { registerInfraCommand } from "./infra-command.js";
 import { registerCollectCommand } from "./collect-command.js";
 import { registerDrillCommand } from "./drill-command.js";
 import { registerBudgetCommand } from "./budget-command.js";
+import { registerDisposeCommand } from "./dispose-command.js";
 import { processIo, type Io } from "./io.js";
 
 /** Exit codes: 0 all good, 1 the gate failed, 2 usage or input errors, 70 an internal error. */
@@ -26,6 +27,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   registerCollectCommand(program, io, setExit);
   registerDrillCommand(program, io, setExit);
   registerBudgetCommand(program, io, setExit);
+  registerDisposeCommand(program, io, setExit);
   return program;
 }
 
