@@ -227,12 +227,14 @@ export function registerBudgetCommand(
     .summary("forecast hardware replacements, renewals and contracts per fiscal year")
     .description(
       [
-        "Write the capital reserve request for the next fiscal year and the forecast of the",
-        "years after it, per department, from the machine configs and the town's registers.",
+        "Write the capital reserve request for the next fiscal year and the",
+        "forecast of the years after it, per department, from the machine configs",
+        "and the town's registers.",
         "",
-        "A machine falls due when it leaves its class's refresh cycle (lcm-hardware-age),",
-        "when its OS leaves support and its hardware cannot run the next release, or, for a",
-        "server, when its warranty ends: whichever comes first.",
+        "A machine falls due when it leaves its class's refresh cycle",
+        "(lcm-hardware-age), when its OS leaves support and its hardware cannot run",
+        "the next release, or, for a server, when its warranty ends: whichever",
+        "comes first.",
         "",
         "Exit codes:",
         "  0  the forecast was written",

@@ -53,9 +53,10 @@ export function registerDisposeCommand(
     .summary("record an asset's NIST SP 800-88 wipe in the disposal register")
     .description(
       [
-        "Append a sanitisation record to the disposal register (created when missing), with the",
-        "SHA-256 of the certificate file. stronghold check --disposals reads it: a disposed asset",
-        "without a record fails lcm-disposed-wipe-recorded.",
+        "Append a sanitisation record to the disposal register (created when",
+        "missing), with the SHA-256 of the certificate file. stronghold check",
+        "--disposals reads it: a disposed asset without a record fails",
+        "lcm-disposed-wipe-recorded.",
         "",
         "Exit codes:",
         "  0  recorded",
