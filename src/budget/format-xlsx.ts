@@ -2,7 +2,6 @@
  * The forecast as an Excel workbook (exceljs): the request, the curve by department, every line.
  * Amounts are numbers in dollars with a currency format, so finance can add them up.
  */
-import ExcelJS from "exceljs";
 import type { BudgetReport } from "./report-model.js";
 
 const CURRENCY = '"$"#,##0.00';
@@ -15,6 +14,8 @@ function dollars(cents: number | null): number | null {
 export const SHEETS = ["Request", "Curve", "Lines", "Not scheduled"] as const;
 
 export async function renderXlsx(report: BudgetReport): Promise<Buffer> {
+  // Loaded on use: exceljs is most of the bundle's size, and only this format needs it.
+  const { default: ExcelJS } = await import("exceljs");
   const workbook = new ExcelJS.Workbook();
   workbook.creator = "stronghold budget";
   // A fixed date keeps the file the same for the same forecast.
