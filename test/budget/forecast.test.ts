@@ -8,6 +8,7 @@ import { loadOsHardwareMinimums } from "../../src/budget/os-hardware.js";
 import { loadPriceList } from "../../src/budget/prices.js";
 import { loadContracts } from "../../src/budget/contracts.js";
 import { UsageError } from "../../src/support/errors.js";
+import { evaluateControlById } from "../../src/check/evaluation/evaluate-one.js";
 import { machineBought, settings, tempFolder } from "./fixtures.js";
 
 const minimums = await loadOsHardwareMinimums();
@@ -373,4 +374,34 @@ describe("software renewals and contracts", () => {
         expect(error.message).to.match(/contracts.csv:1: lacks the column\(s\) Annual Cost, Start/),
     );
   });
+});
+
+describe("due dates agree with lcm-hardware-age", () => {
+  // The day a replacement falls due is the first day the control fails the machine: it passes
+  // the day before. Checked through the real control, at midday and at the last millisecond.
+  const purchases: [purchase: string, role: "workstation" | "kiosk" | "server"][] = [
+    ["2024-02-29", "workstation"],
+    ["2023-03-01", "workstation"],
+    ["2025-06-30", "workstation"],
+    ["2022-08-09", "kiosk"],
+    ["2020-02-29", "server"],
+    ["2023-12-31", "server"],
+  ];
+  for (const [purchase, role] of purchases)
+    it(`a ${role} bought ${purchase}`, async () => {
+      const fleetMachine = machineBought(purchase, {
+        role,
+        hardware: { warrantyEnd: "2040-01-01" },
+      });
+      const report = priceForecast(
+        planForecast({ fleet: [fleetMachine], minimums, problems: [] }, settings({ years: 30 })),
+      );
+      const due = report.lines[0]!.due!;
+      const dayBefore = new Date(Date.parse(`${due}T00:00:00Z`) - 1);
+      const status = async (at: Date) =>
+        (await evaluateControlById("lcm-hardware-age", fleetMachine.machine, { at })).status;
+      expect(await status(dayBefore), `the day before ${due}`).to.equal("pass");
+      expect(await status(new Date(`${due}T00:00:00Z`)), due).to.equal("fail");
+      expect(await status(new Date(`${due}T12:00:00Z`)), due).to.equal("fail");
+    });
 });
