@@ -6,6 +6,7 @@ import { parseCents, readCsv } from "../documents/read-csv.js";
 import type { InputProblem } from "../documents/input-problem.js";
 import { addDays } from "./fiscal-year.js";
 
+/** One row of contracts.csv, validated. */
 export interface Contract {
   readonly vendor: string;
   readonly service: string;
@@ -21,11 +22,13 @@ export interface Contract {
   readonly line: number;
 }
 
+/** The rows of contracts.csv that could be used. */
 export interface ContractRegister {
   readonly file: string;
   readonly contracts: readonly Contract[];
 }
 
+/** The columns contracts.csv must have; Performance Notes is optional. */
 export const CONTRACT_COLUMNS = [
   "Vendor",
   "Service",

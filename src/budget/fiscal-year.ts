@@ -5,11 +5,13 @@
  */
 import { UsageError } from "../support/errors.js";
 
+/** The month and day a fiscal year starts on. */
 export interface FiscalYearStart {
   readonly month: number;
   readonly day: number;
 }
 
+/** One fiscal year with its first and last day. */
 export interface FiscalYear {
   /** The calendar year the fiscal year ends in. */
   readonly year: number;
@@ -20,6 +22,7 @@ export interface FiscalYear {
   readonly end: string;
 }
 
+/** 1 July, as in many New England towns. */
 export const DEFAULT_FISCAL_YEAR_START = "07-01";
 
 /** Parses `--fiscal-year-start MM-DD`; 29 February is refused, it starts no year in three of four. */

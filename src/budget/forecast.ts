@@ -15,6 +15,7 @@ import { planReplacements, type FleetMachine } from "./replacements.js";
 import type { BudgetLine, BudgetReport, Deadline } from "./report-model.js";
 import { deadlines } from "./deadlines.js";
 
+/** Everything the forecast reads, validated and normalised by the caller. */
 export interface ForecastInputs {
   readonly fleet: readonly FleetMachine[];
   readonly minimums: OsHardwareMinimums;

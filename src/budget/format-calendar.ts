@@ -9,6 +9,7 @@ const KIND: Readonly<Record<Deadline["kind"], string>> = {
   "os-end-of-support": "OS support ends",
 };
 
+/** The deadlines of the report, one table row each, in date order. */
 export function renderCalendar(report: BudgetReport): string {
   const from = report.at.slice(0, 10);
   let out = `# IT deadlines from ${from}, twelve months\n\n`;

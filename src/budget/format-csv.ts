@@ -1,6 +1,7 @@
 /** The forecast's line items as CSV (RFC 4180), one row each, for a spreadsheet or the ERP. */
 import type { BudgetReport } from "./report-model.js";
 
+/** The columns, in order; a spreadsheet import can rely on them. */
 export const CSV_HEADER = [
   "Fiscal Year",
   "Category",
@@ -31,6 +32,7 @@ function amount(cents: number | null): string {
   return cents === null ? "" : `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, "0")}`;
 }
 
+/** Every line item as one CSV row, CRLF line ends, header first. */
 export function renderCsv(report: BudgetReport): string {
   const rows = report.lines.map((l) => [
     `FY${l.fiscalYear}`,

@@ -61,6 +61,7 @@ const CATEGORY: Readonly<Record<Deadline["kind"], string>> = {
   "os-end-of-support": "OS support",
 };
 
+/** One all-day VEVENT per deadline in a VCALENDAR; the same report gives the same bytes. */
 export function renderIcs(report: BudgetReport): string {
   // DTSTAMP is the forecast's day, so the same inputs give the same file.
   const stamp = `${report.at.slice(0, 19).replace(/[-:]/g, "")}Z`;

@@ -22,6 +22,7 @@ function plain(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, " ");
 }
 
+/** The summary for the terminal; text from the inputs cannot move the cursor or colour it. */
 export function renderTable(report: BudgetReport): string {
   const { request } = report;
   const label = `FY${request.fiscalYear}`;

@@ -13,6 +13,7 @@ function dollars(cents: number | null): number | null {
 /** Sheet names, in order: the request, the curve, all line items, what was left out. */
 export const SHEETS = ["Request", "Curve", "Lines", "Not scheduled"] as const;
 
+/** The workbook as bytes: the sheets of SHEETS, amounts as numbers. */
 export async function renderXlsx(report: BudgetReport): Promise<Buffer> {
   // Loaded on use: exceljs is most of the bundle's size, and only this format needs it.
   const { default: ExcelJS } = await import("exceljs");

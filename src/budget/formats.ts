@@ -7,12 +7,14 @@ import { renderTable } from "./format-table.js";
 import { renderXlsx } from "./format-xlsx.js";
 import type { BudgetReport } from "./report-model.js";
 
+/** A format: its file name under --out and its renderer. */
 export interface BudgetFormat {
   readonly fileName: string;
   /** Text for the text formats, bytes for the workbook. */
   readonly render: (report: BudgetReport) => string | Promise<Buffer>;
 }
 
+/** The names --format accepts. */
 export type BudgetFormatName = "table" | "markdown" | "csv" | "json" | "xlsx" | "calendar" | "ics";
 
 /** Every format; `satisfies` makes a name without a renderer a compile error. */
@@ -26,4 +28,5 @@ export const BUDGET_FORMATS = {
   ics: { fileName: "deadlines.ics", render: renderIcs },
 } as const satisfies Record<BudgetFormatName, BudgetFormat>;
 
+/** The format names, in the order --help lists them. */
 export const BUDGET_FORMAT_NAMES = Object.keys(BUDGET_FORMATS) as readonly BudgetFormatName[];

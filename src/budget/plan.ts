@@ -14,6 +14,7 @@ export interface PlannedLine extends Omit<BudgetLine, "costCents"> {
   readonly fixedPrice?: true;
 }
 
+/** A machine the forecast cannot place, with the reason. */
 export interface Unscheduled {
   readonly subject: string;
   readonly department: string;

@@ -3,6 +3,7 @@ import { parseCents, readCsv } from "../documents/read-csv.js";
 import type { InputProblem } from "../documents/input-problem.js";
 import { ROLES, type Role } from "../machine-config/schema.js";
 
+/** What replacing one machine costs, in cents of the day the list was made. */
 export interface Price {
   /** Unit, install and disposal cost in cents, in dollars of the day the list was made. */
   readonly unitCents: number;
@@ -12,6 +13,7 @@ export interface Price {
   readonly source: string;
 }
 
+/** The usable rows of prices.csv, by model and by class. */
 export interface PriceList {
   readonly file: string;
   /** By lower-cased model name. */
@@ -19,6 +21,7 @@ export interface PriceList {
   readonly byClass: ReadonlyMap<Role, Price>;
 }
 
+/** The columns prices.csv must have, then those it may have. */
 export const PRICE_COLUMNS = ["Class", "Model", "Unit Cost"] as const;
 export const PRICE_OPTIONAL_COLUMNS = ["Install Cost", "Disposal Cost"] as const;
 

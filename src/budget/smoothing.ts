@@ -13,6 +13,7 @@ import type { PlannedLine } from "./plan.js";
 /** How far a replacement may move from its due date unless `--tolerance` says otherwise. */
 export const DEFAULT_TOLERANCE_MONTHS = 12;
 
+/** A cap in dollars a year, or the horizon's average, with the tolerance in months. */
 export type Smoothing =
   | { readonly kind: "max-per-year"; readonly capCents: number; readonly toleranceMonths: number }
   | { readonly kind: "level"; readonly toleranceMonths: number };

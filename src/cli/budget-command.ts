@@ -217,6 +217,7 @@ async function budget(paths: string[], options: BudgetOptions, io: Io): Promise<
   return report.problems.length > 0 ? 2 : 0;
 }
 
+/** Adds `stronghold budget` to the program. */
 export function registerBudgetCommand(
   program: Command,
   io: Io,

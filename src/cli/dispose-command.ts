@@ -43,6 +43,7 @@ function dispose(assetTag: string, options: DisposeOptions, io: Io): number {
   return 0;
 }
 
+/** Adds `stronghold dispose` to the program. */
 export function registerDisposeCommand(
   program: Command,
   io: Io,

@@ -19,6 +19,7 @@ import { InputError } from "../../support/errors.js";
 
 export type WipeMethod = (typeof WIPE_METHODS)[number];
 
+/** One usable row of the disposal register. */
 export interface DisposalRecord {
   readonly assetTag: string;
   readonly method: WipeMethod;
@@ -32,11 +33,13 @@ export interface DisposalRecord {
   readonly line: number;
 }
 
+/** The usable rows of the disposal register. */
 export interface DisposalRegister {
   readonly file: string;
   readonly records: readonly DisposalRecord[];
 }
 
+/** The columns, in the order `stronghold dispose` writes them. */
 export const DISPOSAL_COLUMNS = [
   "Asset Tag",
   "Method",
@@ -105,6 +108,7 @@ function field(value: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
+/** What `stronghold dispose` records. */
 export interface NewDisposal {
   readonly assetTag: string;
   readonly method: WipeMethod;

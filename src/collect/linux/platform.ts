@@ -6,6 +6,7 @@ import { known, unknown, type Fact } from "../fact.js";
 import { probeFailure, type ProbeOutput } from "../probe-output.js";
 import { lines } from "./key-values.js";
 
+/** Processor model, installed memory in GiB, TPM version ("2.0", "1.2"). */
 export interface PlatformFacts {
   readonly cpu: Fact<string>;
   readonly memoryGiB: Fact<number>;
