@@ -63,18 +63,18 @@ export function planReplacements(
       );
       continue;
     }
-    if (purchase === undefined) {
-      skip("purchase date unknown (hardware.purchaseDate): cannot tell when it falls due");
-      continue;
-    }
     const cycleDays = years * 365;
-    const candidates: Candidate[] = [
-      {
-        due: addDays(purchase, cycleDays + 1),
-        reason: "refresh-age",
-        detail: `${years}-year refresh cycle for ${machine.role} (bought ${purchase})`,
-      },
-    ];
+    // Without a purchase date the refresh age is not counted; warranty and OS support still are.
+    const candidates: Candidate[] =
+      purchase === undefined
+        ? []
+        : [
+            {
+              due: addDays(purchase, cycleDays + 1),
+              reason: "refresh-age",
+              detail: `${years}-year refresh cycle for ${machine.role} (bought ${purchase})`,
+            },
+          ];
     const warranty = known(machine.hardware?.warrantyEnd);
     if (machine.role === "server" && warranty !== undefined)
       candidates.push({
@@ -117,6 +117,14 @@ export function planReplacements(
           break;
       }
     }
+    if (candidates.length === 0) {
+      skip("purchase date unknown (hardware.purchaseDate): cannot tell when it falls due");
+      continue;
+    }
+    if (purchase === undefined)
+      notes.push({
+        note: "purchase date unknown (hardware.purchaseDate): refresh age not counted",
+      });
     const chosen = candidates.reduce((a, b) => (b.due < a.due ? b : a));
     const model = machine.hardware?.model;
     const modelName = model !== undefined && model !== "unknown" ? model : undefined;

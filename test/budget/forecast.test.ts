@@ -405,3 +405,18 @@ describe("due dates agree with lcm-hardware-age", () => {
       expect(await status(new Date(`${due}T12:00:00Z`)), due).to.equal("fail");
     });
 });
+
+describe("a machine without a purchase date", () => {
+  it("still falls due at its server warranty end, saying the refresh age was not counted", () => {
+    const server = machineBought("unknown", {
+      role: "server",
+      hardware: { warrantyEnd: "2028-01-09" },
+    });
+    const report = priceForecast(
+      planForecast({ fleet: [server], minimums, problems: [] }, settings()),
+    );
+    expect(report.unscheduled).to.deep.equal([]);
+    expect(report.lines[0]).to.include({ due: "2028-01-10", reason: "warranty-end" });
+    expect(report.lines[0]!.detail).to.include("refresh age not counted");
+  });
+});
