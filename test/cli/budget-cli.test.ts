@@ -2,11 +2,14 @@
 // usage and input errors as located messages with exit code 2, never a stack trace.
 import { expect } from "chai";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PassThrough } from "node:stream";
+import { stringify } from "yaml";
 import { main } from "../../src/cli/main.js";
+import type { BudgetReport } from "../../src/budget/report-model.js";
+import { compliantMachine } from "../fixtures/machine-factory.js";
 
 const SAMPLE = "examples/millbrook";
 const SAMPLE_ARGS = [
@@ -112,6 +115,23 @@ describe("stronghold budget (CLI)", function () {
     expect(r.code).to.equal(2);
     expect(r.stderr).to.include(`${prices}:1: lacks the column(s) Class`);
     expect(r.stderr).to.include(`${path.join(dir, "missing.csv")}: cannot be read: ENOENT`);
+  });
+
+  it("forecasts the machines it can read and locates the file it cannot, with exit 2", async () => {
+    const machines = path.join(dir, "machines");
+    await mkdir(machines);
+    await writeFile(path.join(machines, "broken.yaml"), "hostname: x\nrole: desktop\n");
+    await writeFile(
+      path.join(machines, "good.yaml"),
+      stringify(compliantMachine({ hardware: { purchaseDate: "2025-01-01" } })),
+    );
+    const r = await run([machines, "--at", "2026-11-20", "--format", "json"]);
+    expect(r.code).to.equal(2);
+    const report = JSON.parse(r.stdout) as BudgetReport;
+    expect(report.lines.map((l) => l.subject)).to.include("th-clerk-ws-01");
+    expect(report.problems.some((p) => p.file.endsWith("broken.yaml"))).to.equal(true);
+    expect(r.stderr).to.include(`${path.join(machines, "broken.yaml")}`);
+    expect(r.stderr).to.not.match(/\n\s+at /);
   });
 
   it("forecasts with rows it could use and lists the others, located, with exit 2", async () => {
