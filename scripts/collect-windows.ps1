@@ -310,6 +310,33 @@ function Get-HardwareProbe {
     return [pscustomobject]@{ Manufacturer = $manufacturer; Model = $model; Serial = ConvertTo-Text $product.IdentifyingNumber }
 }
 
+function Get-CpuProbe {
+    $processors = @(Get-CimInstance -ClassName 'Win32_Processor')
+    if ($processors.Count -eq 0) { throw 'Win32_Processor lists no processor' }
+    $name = ConvertTo-Text $processors[0].Name
+    if ($name -eq $Unknown) { throw 'Win32_Processor names no processor model' }
+    return $name
+}
+
+function Get-MemoryGiBProbe {
+    # Installed modules, not what Windows can use (Win32_ComputerSystem), which is a little less.
+    $modules = @(Get-CimInstance -ClassName 'Win32_PhysicalMemory')
+    $bytes = 0
+    foreach ($module in $modules) { $bytes += [double] $module.Capacity }
+    if ($bytes -le 0) { throw 'Win32_PhysicalMemory lists no memory modules' }
+    return [int] [math]::Ceiling($bytes / 1073741824)
+}
+
+function Get-TpmVersionProbe {
+    # Needs an administrator (or SYSTEM); otherwise the probe fails and the version is unknown.
+    $tpms = @(Get-CimInstance -Namespace 'root/cimv2/Security/MicrosoftTpm' -ClassName 'Win32_Tpm')
+    if ($tpms.Count -eq 0) { throw 'no TPM is visible to Windows (absent, disabled in firmware, or not given to the VM)' }
+    # SpecVersion is "2.0, 0, 1.59": the highest specification version comes first.
+    $version = ("$($tpms[0].SpecVersion)" -split ',')[0].Trim()
+    if ($version -notmatch '^[0-9]+\.[0-9]+$') { throw "Win32_Tpm reports SpecVersion '$($tpms[0].SpecVersion)'" }
+    return $version
+}
+
 function Get-SerialNumberProbe {
     param([string] $ProductSerial)
     $bios = Get-CimInstance -ClassName 'Win32_BIOS'
@@ -794,6 +821,9 @@ if ($hostname -eq $Unknown -or $hostname -notmatch $HostnamePattern) {
 }
 $hardware = Get-ProbeValue -Name 'hardware' -Probe { Get-HardwareProbe -ComputerSystem $computerSystem } -Fallback ([pscustomobject]@{ Manufacturer = $Unknown; Model = $Unknown; Serial = $Unknown })
 $serialNumber = Get-ProbeValue -Name 'serialNumber' -Probe { Get-SerialNumberProbe -ProductSerial $hardware.Serial }
+$cpu = Get-ProbeValue -Name 'cpu' -Probe { Get-CpuProbe }
+$memoryGiB = Get-ProbeValue -Name 'memoryGiB' -Probe { Get-MemoryGiBProbe }
+$tpmVersion = Get-ProbeValue -Name 'tpmVersion' -Probe { Get-TpmVersionProbe }
 if ($AssetTag) { $assetTagValue = $AssetTag } else { $assetTagValue = Get-ProbeValue -Name 'assetTag' -Probe { Get-AssetTagProbe } }
 $macAddresses = Get-ProbeValue -Name 'macAddresses' -Probe { Get-MacAddressesProbe }
 $ipAddresses = Get-ProbeValue -Name 'ipAddresses' -Probe { Get-IpAddressesProbe }
@@ -850,6 +880,9 @@ if ($Role -eq 'kiosk') {
 $hardwareFacts = [ordered]@{
     manufacturer = $hardware.Manufacturer
     model        = $hardware.Model
+    cpu          = $cpu
+    tpmVersion   = $tpmVersion
+    memoryGiB    = $memoryGiB
 }
 if ($PurchaseDate) { $hardwareFacts['purchaseDate'] = $PurchaseDate }
 if ($WarrantyEnd) { $hardwareFacts['warrantyEnd'] = $WarrantyEnd }

@@ -216,7 +216,7 @@ describe("documentation commands", () => {
       .map((line) => line.replace(/\s#\s.*$/, ""))
       .flatMap((line) => {
         const m =
-          /stronghold(?:\.js)? (check|collect|drill (?:run|list|show|history)|infra plan)\b(.*)/.exec(
+          /stronghold(?:\.js)? (check|collect|drill (?:run|list|show|history)|infra plan|budget|dispose)\b(.*)/.exec(
             line,
           );
         return m ? [{ page, command: m[1]!.split(" "), rest: m[2]! }] : [];
@@ -229,6 +229,8 @@ describe("documentation commands", () => {
       "collect",
       "drill run",
       "infra plan",
+      "budget",
+      "dispose",
     );
     const help = new Map<string, Set<string>>();
     for (const { page, command, rest } of lines) {

@@ -6,12 +6,16 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { runCheck } from "../src/check/evaluation/run-check.js";
 import { loadAssetRegister, loadLicenseRegister } from "../src/check/input/registers.js";
+import { loadDisposalRegister } from "../src/check/input/disposals.js";
 import { createAjv, loadValidated } from "../src/documents/ajv.js";
 import { renderToString } from "../src/check/report/index.js";
 import { WaiversSchema } from "../src/check/policy/baseline-schema.js";
 import { loadReferenceData } from "../src/check/policy/data.js";
 import { resolvePolicy } from "../src/check/policy/resolve.js";
 import type { CheckReport } from "../src/check/evaluation/report-model.js";
+import type { BudgetReport } from "../src/budget/report-model.js";
+import { main } from "../src/cli/main.js";
+import { PassThrough } from "node:stream";
 
 const town = fileURLToPath(new URL("../examples/millbrook/", import.meta.url));
 const at = new Date("2026-11-20T12:00:00Z");
@@ -89,23 +93,29 @@ describe("the sample Town of Millbrook", function () {
   let report: CheckReport;
 
   before(async () => {
-    const [policy, reference, licenses, assets, waivers] = await Promise.all([
+    const [policy, reference, licenses, assets, disposals, waivers] = await Promise.all([
       resolvePolicy({ at, overlayFile: path.join(town, "overlay.yaml") }),
       loadReferenceData(),
       loadLicenseRegister(path.join(town, "licenses.csv")),
       loadAssetRegister(path.join(town, "assets.csv")),
+      loadDisposalRegister(path.join(town, "disposals.csv")),
       loadValidated(path.join(town, "waivers.yaml"), WaiversSchema),
     ]);
     if (!waivers.ok) throw new Error(JSON.stringify(waivers.problems));
     report = await runCheck({
       inputs: [path.join(town, "machines")],
       policy,
-      data: { ...reference, licenses: licenses.register, assets: assets.register },
+      data: {
+        ...reference,
+        licenses: licenses.register,
+        assets: assets.register,
+        disposals: disposals.register,
+      },
       waivers: waivers.value.waivers,
       at,
       failOn: "high",
       minScore: 0,
-      problems: [...licenses.problems, ...assets.problems],
+      problems: [...licenses.problems, ...assets.problems, ...disposals.problems],
     });
   });
 
@@ -151,5 +161,53 @@ describe("the sample Town of Millbrook", function () {
 
   it("fails the gate at --fail-on high", () => {
     expect(report.gate.passed).to.equal(false);
+  });
+});
+
+describe("the sample Town of Millbrook's budget forecast", function () {
+  this.timeout(30_000);
+  const readme = readFileSync(path.join(town, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("## Budget forecast"));
+  const command = /```sh\n([\s\S]*?)```/.exec(section)![1]!;
+  const args = command
+    .replace(/\\\n/g, " ")
+    .trim()
+    .split(/\s+/)
+    .slice(3) // npx stronghold budget
+    .map((a) => (a.startsWith("examples/") ? path.join(town, "..", "..", a) : a));
+
+  async function budget(extra: string[]): Promise<{ code: number; stdout: string }> {
+    let stdout = "";
+    const code = await main(["node", "stronghold", "budget", ...args, ...extra], {
+      stdout: (chunk) => void (stdout += chunk),
+      stderr: () => undefined,
+      stdin: new PassThrough(),
+      env: { NO_COLOR: "1" },
+      isTTY: false,
+    });
+    return { code, stdout };
+  }
+
+  it("prints the request and the curve its README shows", async () => {
+    const shown = /```text\n([\s\S]*?)```/.exec(section)![1]!;
+    const { code, stdout } = await budget([]);
+    expect(code).to.equal(0);
+    expect(stdout.startsWith(shown), stdout).to.equal(true);
+  });
+
+  it("levelled at $90,000 a year, moves the 13 machines its README says and keeps th-gis-01", async () => {
+    const { code, stdout } = await budget(["--max-per-year", "90000", "--format", "json"]);
+    expect(code).to.equal(0);
+    const report = JSON.parse(stdout) as BudgetReport;
+    expect(report.moves).to.have.length(13);
+    expect(report.moves.every((m) => m.fromYear === 2028 && m.toYear === 2029)).to.equal(true);
+    expect(report.moves.map((m) => m.subject)).to.not.include("th-gis-01");
+    expect(report.smoothing!.overCap).to.deep.equal([2028]);
+    const unpriced = report.lines.filter((l) => l.costCents === null).map((l) => l.subject);
+    expect([...new Set(unpriced)]).to.deep.equal(["Zoom Workplace"]);
+    const late = report.lines
+      .filter((l) => l.late && l.kind === "replacement")
+      .map((l) => l.subject);
+    expect(late).to.include.members(["th-fs-01", "dpw-ws-04", "sc-ws-03", "th-clerk-03"]);
   });
 });

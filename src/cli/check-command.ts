@@ -9,6 +9,7 @@ import { SEVERITIES } from "../check/evaluation/result.js";
 import { InputError, UsageError } from "../support/errors.js";
 import { loadValidated } from "../documents/ajv.js";
 import { loadAssetRegister, loadLicenseRegister } from "../check/input/registers.js";
+import { loadDisposalRegister } from "../check/input/disposals.js";
 import { locateEvidence } from "../check/input/locate-evidence.js";
 import { WaiversSchema, type Waiver } from "../check/policy/baseline-schema.js";
 import { loadReferenceData } from "../check/policy/data.js";
@@ -23,6 +24,7 @@ interface CheckOptions {
   waivers?: string;
   licenses?: string;
   assets?: string;
+  disposals?: string;
   at?: string;
   format: string;
   out?: string;
@@ -94,7 +96,7 @@ async function loadWaivers(
  * Like Promise.all, but when several inputs are unusable the user hears about all of them at
  * once, not just the first to fail.
  */
-async function allOrEveryProblem<T extends readonly unknown[]>(
+export async function allOrEveryProblem<T extends readonly unknown[]>(
   promises: T,
 ): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
   const settled = await Promise.allSettled(promises);
@@ -146,11 +148,12 @@ async function check(paths: string[], options: CheckOptions, io: Io): Promise<nu
     ...(options.baseline ? { baselines: options.baseline.flatMap((b) => b.split(",")) } : {}),
     ...(options.overlay !== undefined ? { overlayFile: options.overlay } : {}),
   };
-  const [policy, reference, licenses, assets, waivers] = await allOrEveryProblem([
+  const [policy, reference, licenses, assets, disposals, waivers] = await allOrEveryProblem([
     resolvePolicy({ at, ...selection }),
     loadReferenceData(),
     options.licenses === undefined ? undefined : loadLicenseRegister(options.licenses),
     options.assets === undefined ? undefined : loadAssetRegister(options.assets),
+    options.disposals === undefined ? undefined : loadDisposalRegister(options.disposals),
     loadWaivers(options.waivers),
   ] as const);
   let report = await runCheck({
@@ -160,12 +163,18 @@ async function check(paths: string[], options: CheckOptions, io: Io): Promise<nu
       ...reference,
       ...(licenses ? { licenses: licenses.register } : {}),
       ...(assets ? { assets: assets.register } : {}),
+      ...(disposals ? { disposals: disposals.register } : {}),
     },
     waivers: waivers.waivers,
     at,
     failOn: options.failOn,
     minScore,
-    problems: [...(licenses?.problems ?? []), ...(assets?.problems ?? []), ...waivers.problems],
+    problems: [
+      ...(licenses?.problems ?? []),
+      ...(assets?.problems ?? []),
+      ...(disposals?.problems ?? []),
+      ...waivers.problems,
+    ],
     stdin: io.stdin,
   });
 
@@ -223,6 +232,10 @@ export function registerCheckCommand(
     .option(
       "--assets <file>",
       "asset register (CSV: Asset Tag,Serial Number,Hostname,Department,Site,Model,Purchase Date,Status)",
+    )
+    .option(
+      "--disposals <file>",
+      "disposal register (CSV written by stronghold dispose: Asset Tag,Method,Wiped At,Performed By,Witness,Certificate,Certificate SHA-256)",
     )
     .option(
       "--at <date>",

@@ -6,6 +6,8 @@ import { registerCheckCommand } from "./check-command.js";
 import { registerInfraCommand } from "./infra-command.js";
 import { registerCollectCommand } from "./collect-command.js";
 import { registerDrillCommand } from "./drill-command.js";
+import { registerBudgetCommand } from "./budget-command.js";
+import { registerDisposeCommand } from "./dispose-command.js";
 import { processIo, type Io } from "./io.js";
 
 /** Exit codes: 0 all good, 1 the gate failed, 2 usage or input errors, 70 an internal error. */
@@ -24,6 +26,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   registerInfraCommand(program, io, setExit);
   registerCollectCommand(program, io, setExit);
   registerDrillCommand(program, io, setExit);
+  registerBudgetCommand(program, io, setExit);
+  registerDisposeCommand(program, io, setExit);
   return program;
 }
 

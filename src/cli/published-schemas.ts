@@ -8,6 +8,7 @@ import { MachineConfigSchema } from "../machine-config/schema.js";
 import { BaselineSchema, OverlaySchema, WaiversSchema } from "../check/policy/baseline-schema.js";
 import { StackConfigSchema } from "../infra/config-schema.js";
 import { StackOutputsSchema } from "../infra/stack-outputs.js";
+import { BudgetReportSchema } from "../budget/report-model.js";
 
 const DRAFT = "https://json-schema.org/draft/2020-12/schema";
 
@@ -22,6 +23,7 @@ const published: Readonly<Record<string, TSchema>> = {
   "stack-outputs.schema.json": StackOutputsSchema,
   "collection-report.schema.json": CollectionReportSchema,
   "edr-agents.schema.json": EdrCatalogSchema,
+  "budget-report.schema.json": BudgetReportSchema,
 };
 
 /** File name → the JSON text that belongs in policies/schemas. */

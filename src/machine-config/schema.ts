@@ -65,6 +65,25 @@ const Hardware = Type.Object(
     model: Type.Optional(Unknowable(Text("Model."))),
     purchaseDate: Type.Optional(Day("Date of purchase.")),
     warrantyEnd: Type.Optional(Day("Last day of the manufacturer's warranty.")),
+    cpu: Type.Optional(
+      Unknowable(
+        Text(
+          "Processor model as the OS reports it, e.g. Intel(R) Core(TM) i5-8500 CPU @ 3.00GHz (Win32_Processor Name, /proc/cpuinfo model name).",
+        ),
+      ),
+    ),
+    tpmVersion: Type.Optional(
+      Unknowable(
+        Type.Union([Type.Literal("none"), Type.String({ pattern: "^[0-9]+\\.[0-9]+$" })], {
+          description: "Highest TPM specification version the machine has (2.0, 1.2), or none.",
+        }),
+      ),
+    ),
+    memoryGiB: Type.Optional(
+      Unknowable(
+        Type.Number({ minimum: 0, maximum: 65536, description: "Installed memory, GiB." }),
+      ),
+    ),
     location: Type.Optional(
       Type.Object(
         {

@@ -46,3 +46,27 @@ export function writeFileAtomic(
     throw error;
   }
 }
+
+/** The same for bytes already in memory (a workbook): all of them or, on error, nothing. */
+export function writeBytesAtomic(destination: string, bytes: Uint8Array): void {
+  const temp = path.join(
+    path.dirname(destination),
+    `.${path.basename(destination)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`,
+  );
+  const fd = openSync(temp, "wx", 0o644);
+  try {
+    let written = 0;
+    while (written < bytes.length) written += writeSync(fd, bytes, written);
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(temp, destination);
+  } catch (error) {
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
+    rmSync(temp, { force: true });
+    throw error;
+  }
+}

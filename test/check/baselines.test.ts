@@ -70,6 +70,7 @@ const GOLDEN: Readonly<Record<string, readonly string[]>> = {
     "lcm-hardware-age",
     "lcm-server-warranty",
     "lcm-disposal-wipe-record",
+    "lcm-disposed-wipe-recorded",
     "lcm-disposed-not-reporting",
     "lcm-config-fresh",
     "lcm-asset-registered",

@@ -3,6 +3,7 @@ import type { MachineConfig } from "../../machine-config/schema.js";
 import type { Evidence } from "../evaluation/result.js";
 import type { OsLifecycleTable, SoftwareCatalog } from "../policy/baseline-schema.js";
 import type { AssetRegister, LicenseRegister } from "../input/registers.js";
+import type { DisposalRegister } from "../input/disposals.js";
 
 /** What a check concludes for one machine. */
 export type Outcome =
@@ -16,6 +17,7 @@ export interface PolicyData {
   readonly softwareCatalog: SoftwareCatalog;
   readonly licenses?: LicenseRegister;
   readonly assets?: AssetRegister;
+  readonly disposals?: DisposalRegister;
 }
 
 export interface CheckContext {
@@ -73,6 +75,6 @@ export interface FleetAccumulator {
 
 export interface FleetCheck {
   /** Registers the check cannot work without; missing ones make it not-applicable, with a warning. */
-  readonly requires: readonly ("licenses" | "assets")[];
+  readonly requires: readonly ("licenses" | "assets" | "disposals")[];
   create(ctx: CheckContext): FleetAccumulator;
 }

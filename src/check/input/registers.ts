@@ -1,8 +1,6 @@
 /** The town's license and asset registers, as exported to CSV from a spreadsheet or ITAM tool. */
-import { readFile } from "node:fs/promises";
-import { parse } from "csv-parse/sync";
 import type { InputProblem } from "../evaluation/result.js";
-import { InputError } from "../../support/errors.js";
+import { parseCents, readCsv } from "../../documents/read-csv.js";
 
 export interface LicenseEntry {
   readonly product: string;
@@ -12,6 +10,12 @@ export interface LicenseEntry {
   /** Last day the license is valid; absent for perpetual licenses. */
   readonly expires?: string;
   readonly reference: string;
+  /** Price per seat per year, in cents (optional "Unit Cost" column). */
+  readonly unitCostCents?: number;
+  /** Price of the whole entry per year, in cents (optional "Annual Cost" column). */
+  readonly annualCostCents?: number;
+  /** Department that pays for it (optional "Department" column). */
+  readonly department?: string;
   readonly line: number;
 }
 export interface LicenseRegister {
@@ -36,57 +40,6 @@ export interface AssetRegister {
   readonly entries: readonly AssetEntry[];
 }
 
-type Row = Record<string, string>;
-
-/** Parses a CSV export with the given required columns; header names match case-insensitively. */
-async function readCsv(
-  file: string,
-  required: readonly string[],
-): Promise<{ row: Row; line: number }[]> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new InputError([{ file, pointer: "", message: `cannot be read: ${code}` }]);
-  }
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(text.replace(/^\uFEFF/, ""), {
-      info: true,
-      skip_empty_lines: true,
-      trim: true,
-      relax_column_count: true,
-    }) as unknown as { record: string[]; info: { lines: number } }[];
-  } catch (error) {
-    throw new InputError([
-      { file, pointer: "", message: `is not valid CSV: ${(error as Error).message}` },
-    ]);
-  }
-  const [header, ...body] = records;
-  if (!header)
-    throw new InputError([{ file, pointer: "", message: "is empty, expected a header row" }]);
-  const columns = header.record.map((c) => c.toLowerCase());
-  const missing = required.filter((c) => !columns.includes(c.toLowerCase()));
-  if (missing.length > 0) {
-    throw new InputError([
-      {
-        file,
-        pointer: "",
-        line: 1,
-        message: `lacks the column(s) ${missing.join(", ")} (expected: ${required.join(", ")})`,
-      },
-    ]);
-  }
-  const rows = body.map(({ record, info }) => ({
-    line: info.lines,
-    row: Object.fromEntries(
-      required.map((c) => [c, record[columns.indexOf(c.toLowerCase())] ?? ""]),
-    ),
-  }));
-  return rows;
-}
-
 const LICENSE_COLUMNS = [
   "Product",
   "Publisher",
@@ -95,6 +48,8 @@ const LICENSE_COLUMNS = [
   "Expires",
   "Reference",
 ] as const;
+/** Optional columns a register may add; older registers without them still load. */
+const LICENSE_COST_COLUMNS = ["Unit Cost", "Annual Cost", "Department"] as const;
 const ASSET_COLUMNS = [
   "Asset Tag",
   "Serial Number",
@@ -112,12 +67,14 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 export async function loadLicenseRegister(
   file: string,
 ): Promise<{ register: LicenseRegister; problems: InputProblem[] }> {
-  const rows = await readCsv(file, LICENSE_COLUMNS);
+  const rows = await readCsv(file, LICENSE_COLUMNS, LICENSE_COST_COLUMNS);
   const problems: InputProblem[] = [];
   const entries: LicenseEntry[] = [];
   for (const { row, line } of rows) {
     const seats = Number(row.Seats);
-    const expires = row.Expires ?? "";
+    const expires = row.Expires;
+    const unit = costCell(row["Unit Cost"]);
+    const annual = costCell(row["Annual Cost"]);
     if (!row.Product) problems.push({ file, line, pointer: "/Product", message: "is empty" });
     else if (!Number.isInteger(seats) || seats < 0)
       problems.push({
@@ -133,18 +90,40 @@ export async function loadLicenseRegister(
         pointer: "/Expires",
         message: `must be YYYY-MM-DD or empty, found "${expires}"`,
       });
+    else if (unit === null)
+      problems.push({ file, line, pointer: "/Unit Cost", message: costMessage(row["Unit Cost"]) });
+    else if (annual === null)
+      problems.push({
+        file,
+        line,
+        pointer: "/Annual Cost",
+        message: costMessage(row["Annual Cost"]),
+      });
     else
       entries.push({
         product: row.Product,
-        publisher: row.Publisher ?? "",
+        publisher: row.Publisher,
         seats,
-        licenseType: row["License Type"] ?? "",
+        licenseType: row["License Type"],
         ...(expires ? { expires } : {}),
-        reference: row.Reference ?? "",
+        reference: row.Reference,
+        ...(unit === undefined ? {} : { unitCostCents: unit }),
+        ...(annual === undefined ? {} : { annualCostCents: annual }),
+        ...(row.Department ? { department: row.Department } : {}),
         line,
       });
   }
   return { register: { file, entries }, problems };
+}
+
+/** An optional cost cell: undefined when empty, null when it is not an amount. */
+function costCell(cell: string): number | undefined | null {
+  if (cell === "") return undefined;
+  return parseCents(cell) ?? null;
+}
+
+function costMessage(cell: string): string {
+  return `must be an amount such as 1234.50 or empty, found "${cell}"`;
 }
 
 /** Register wording varies ("In Service", "in-service", "Active"): normalise to a few states. */
@@ -166,8 +145,8 @@ export async function loadAssetRegister(
   const problems: InputProblem[] = [];
   const entries: AssetEntry[] = [];
   for (const { row, line } of rows) {
-    const status = normaliseStatus(row.Status ?? "");
-    const purchase = row["Purchase Date"] ?? "";
+    const status = normaliseStatus(row.Status);
+    const purchase = row["Purchase Date"];
     if (!row["Asset Tag"])
       problems.push({ file, line, pointer: "/Asset Tag", message: "is empty" });
     else if (status === "")
@@ -187,11 +166,11 @@ export async function loadAssetRegister(
     else
       entries.push({
         assetTag: row["Asset Tag"],
-        serialNumber: row["Serial Number"] ?? "",
-        hostname: row.Hostname ?? "",
-        department: row.Department ?? "",
-        site: row.Site ?? "",
-        model: row.Model ?? "",
+        serialNumber: row["Serial Number"],
+        hostname: row.Hostname,
+        department: row.Department,
+        site: row.Site,
+        model: row.Model,
         ...(purchase ? { purchaseDate: purchase } : {}),
         status,
         line,

@@ -12,6 +12,7 @@ import type { EdrCatalog } from "./edr-catalog.js";
 import { parseEndpointProtection, type ProtectionFacts } from "./endpoint-protection.js";
 import { parseFirewall } from "./firewall.js";
 import { parseHardware, type HardwareFacts } from "./hardware.js";
+import { parsePlatform, type PlatformFacts } from "./platform.js";
 import { parseLockout, type LockoutFacts } from "./lockout.js";
 import { parseNetwork, type NetworkFacts } from "./network.js";
 import { legacyServices, parseListening, type LegacyService } from "./legacy-services.js";
@@ -57,6 +58,7 @@ export interface LinuxFacts {
   readonly protection: Fact<ProtectionFacts | "none">;
   readonly packages: Fact<readonly InstalledPackage[]>;
   readonly hardware: HardwareFacts;
+  readonly platform: PlatformFacts;
   readonly network: NetworkFacts;
 }
 
@@ -126,6 +128,7 @@ export function parseLinuxFacts(sections: Sections, catalog: EdrCatalog): LinuxF
     }),
     packages,
     hardware: parseHardware(s("dmi")),
+    platform: parsePlatform(s("platform")),
     network: parseNetwork(s("network")),
   };
 }

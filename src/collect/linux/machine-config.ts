@@ -141,6 +141,9 @@ export function linuxMachineConfig(
     hardware: {
       manufacturer: v("/hardware/manufacturer", hardware.manufacturer),
       model: v("/hardware/model", hardware.model),
+      cpu: v("/hardware/cpu", facts.platform.cpu),
+      tpmVersion: v("/hardware/tpmVersion", facts.platform.tpmVersion),
+      memoryGiB: v("/hardware/memoryGiB", facts.platform.memoryGiB),
     },
     os: {
       family: "linux",

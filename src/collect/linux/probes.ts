@@ -507,6 +507,22 @@ for k in sys_vendor product_name product_serial chassis_asset_tag; do
 done`,
   },
   {
+    name: "platform",
+    reads:
+      "/proc/cpuinfo model name, /proc/meminfo MemTotal, /sys/class/tpm/tpm0/tpm_version_major",
+    privileged: false,
+    body: `
+printf 'cpu=%s\\n' "$(sed -n 's/^model name[[:space:]]*:[[:space:]]*//p' /proc/cpuinfo 2>/dev/null | head -n 1)"
+sed -n 's/^MemTotal:[[:space:]]*\\([0-9]*\\) kB.*/memkb=\\1/p' /proc/meminfo 2>/dev/null
+if [ -r /sys/class/tpm/tpm0/tpm_version_major ]; then
+  printf 'tpm=%s\\n' "$(cat /sys/class/tpm/tpm0/tpm_version_major)"
+elif [ -e /sys/class/tpm/tpm0 ]; then
+  echo tpm=unreported
+else
+  echo tpm=absent
+fi`,
+  },
+  {
     name: "network",
     reads: "ip -j addr; without it, /sys/class/net/*/{type,address} and hostname -I",
     privileged: false,

@@ -6,6 +6,7 @@ import {
   compliantServer,
 } from "../../fixtures/machine-factory.js";
 import { assets } from "../../fixtures/registers.js";
+import type { DisposalRegister } from "../../../src/check/input/disposals.js";
 
 const ws = compliantMachine();
 const server = compliantServer();
@@ -324,6 +325,109 @@ describe("lcm-unique-mac", () => {
       machines: [compliantMachine({ macAddresses: "unknown" })],
       expect: ["fail"],
       evidence: { 0: { pointer: "/macAddresses", actual: "unknown" } },
+    },
+  ]);
+});
+
+describe("lcm-disposed-wipe-recorded", () => {
+  const disposals = (
+    ...records: { assetTag: string; method: "clear" | "purge" | "destroy" }[]
+  ): DisposalRegister => ({
+    file: "disposals.csv",
+    records: records.map((r, i) => ({
+      wipedAt: "2026-08-14",
+      performedBy: "IT Coordinator",
+      witness: "Town Clerk",
+      certificate: "ERI certificate 2026-117",
+      certificateSha256: "",
+      line: i + 2,
+      ...r,
+    })),
+  });
+  const DISPOSED = assets(
+    { assetTag: "MB-01001", serialNumber: "5CG3301XYZ", hostname: "th-clerk-ws-01" },
+    {
+      assetTag: "MB-00013",
+      serialNumber: "PFNR90B9",
+      hostname: "lib-staff-04",
+      status: "disposed",
+    },
+  );
+  const gone = compliantMachine({ lifecycle: { status: "disposed", disposedAt: "2026-08-14" } });
+
+  fleetCases("lcm-disposed-wipe-recorded", [
+    {
+      name: "a disposed register asset with a purge record, and an active machine",
+      machines: [ws],
+      data: { assets: DISPOSED, disposals: disposals({ assetTag: "mb-00013", method: "purge" }) },
+      expect: ["pass"],
+      unreported: [],
+    },
+    {
+      name: "a disposed register asset with no wipe record",
+      machines: [ws],
+      data: { assets: DISPOSED, disposals: disposals() },
+      expect: ["pass"],
+      unreported: ["MB-00013"],
+      unreportedEvidence: {
+        pointer: "",
+        actual: "MB-00013",
+        expected: /a wipe record for MB-00013 in disposals\.csv \(Disposed in assets\.csv line 3\)/,
+      },
+    },
+    {
+      name: "a disposed register asset wiped only with clear",
+      machines: [],
+      data: { assets: DISPOSED, disposals: disposals({ assetTag: "MB-00013", method: "clear" }) },
+      expect: [],
+      unreported: ["MB-00013"],
+      unreportedEvidence: {
+        actual: "clear on 2026-08-14 (disposals.csv line 2)",
+        expected: /one of purge, destroy/,
+      },
+    },
+    {
+      name: "clear accepted when the overlay lists it",
+      machines: [],
+      params: { methods: ["clear", "purge", "destroy"] },
+      data: { assets: DISPOSED, disposals: disposals({ assetTag: "MB-00013", method: "clear" }) },
+      expect: [],
+      unreported: [],
+    },
+    {
+      name: "a machine config marked disposed, not in the register as disposed, without a record",
+      machines: [gone],
+      data: { assets: DISPOSED, disposals: disposals({ assetTag: "MB-00013", method: "destroy" }) },
+      expect: ["fail"],
+      evidence: {
+        0: { pointer: "/assetTag", actual: "MB-01001", expected: /lifecycle\.status disposed/ },
+      },
+    },
+    {
+      name: "a disposed asset that still reports, with its record",
+      machines: [compliantMachine({ assetTag: "MB-00013", serialNumber: "PFNR90B9" })],
+      data: { assets: DISPOSED, disposals: disposals({ assetTag: "MB-00013", method: "destroy" }) },
+      expect: ["pass"],
+      unreported: [],
+    },
+    {
+      name: "unknown asset tag on a machine marked disposed: no record can be found",
+      machines: [
+        compliantMachine({
+          assetTag: "unknown",
+          serialNumber: "unknown",
+          lifecycle: { status: "disposed" },
+        }),
+      ],
+      data: { assets: DISPOSED, disposals: disposals({ assetTag: "MB-00013", method: "purge" }) },
+      expect: ["fail"],
+      evidence: { 0: { pointer: "/assetTag", actual: "unknown" } },
+    },
+    {
+      name: "no disposal register given",
+      machines: [ws],
+      data: { assets: DISPOSED },
+      expect: ["not-applicable"],
     },
   ]);
 });

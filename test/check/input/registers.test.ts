@@ -86,6 +86,38 @@ describe("license and asset registers (CSV)", () => {
     ]);
   });
 
+  it("reads the optional cost and department columns, and locates a cost it cannot read", async () => {
+    await writeFile(
+      file("l.csv"),
+      "Product,Publisher,Seats,License Type,Expires,Reference,Unit Cost,Annual Cost,Department\n" +
+        'AutoCAD,Autodesk,2,Subscription,2027-06-30,PO 1,"$2,150.00",,public-works\n' +
+        "ArcGIS Pro,Esri,3,ELA,2027-09-30,ELA 1,,5000,\n" +
+        "Zoom,Zoom,5,Subscription,2027-01-15,Z 1,12 dollars,,\n" +
+        "Veeam,Veeam,10,Subscription,2027-06-30,V 1,,-40,\n",
+    );
+    const { register, problems } = await loadLicenseRegister(file("l.csv"));
+    expect(
+      register.entries.map((e) => [e.product, e.unitCostCents, e.annualCostCents, e.department]),
+    ).to.deep.equal([
+      ["AutoCAD", 215_000, undefined, "public-works"],
+      ["ArcGIS Pro", undefined, 500_000, undefined],
+    ]);
+    expect(problems).to.deep.equal([
+      {
+        file: file("l.csv"),
+        line: 4,
+        pointer: "/Unit Cost",
+        message: 'must be an amount such as 1234.50 or empty, found "12 dollars"',
+      },
+      {
+        file: file("l.csv"),
+        line: 5,
+        pointer: "/Annual Cost",
+        message: 'must be an amount such as 1234.50 or empty, found "-40"',
+      },
+    ]);
+  });
+
   it("reports asset rows it cannot understand", async () => {
     await writeFile(
       file("a.csv"),

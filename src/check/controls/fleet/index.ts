@@ -2,6 +2,7 @@
 import type { FleetCheck } from "../types.js";
 import { assetRegistered } from "./asset-registered.js";
 import { assetReported } from "./asset-reported.js";
+import { disposedWipeRecorded } from "./disposed-wipe-recorded.js";
 import { licenseCoverage } from "./license-coverage.js";
 import { licenseSeats } from "./license-seats.js";
 import { uniqueHostnames } from "./unique-hostnames.js";
@@ -12,6 +13,7 @@ import { uniqueSerials } from "./unique-serials.js";
 export const FLEET_CHECKS: Readonly<Record<string, FleetCheck>> = {
   assetRegistered,
   assetReported,
+  disposedWipeRecorded,
   licenseCoverage,
   licenseSeats,
   uniqueHostnames,
