@@ -1,10 +1,10 @@
 /**
  * The share drills on a town-sized share over SSH: 20,000 files nested five levels deep with odd
  * names, links, a sparse file and empty folders, backed up by its absolute path (`restic backup
- * /abs/share`), as towns do. file-deletion and backup-integrity (--sample 7000) must each pass,
- * ransomware must recover and verify the share (it fails only at its attack on the backups, since
- * the lab's local repository lets its canary be destroyed), and the share must be exactly as
- * before afterwards. Run with `npm run test:scale`.
+ * /abs/share`), as towns do. file-deletion, backup-integrity (--sample 7000), restore-test and
+ * site-loss must each pass, ransomware must recover and verify the share (it fails only at its
+ * attack on the backups, since the lab's local repository lets its canary be destroyed), and the
+ * share must be exactly as before afterwards. Run with `npm run test:scale`.
  */
 import { expect } from "chai";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
@@ -110,5 +110,30 @@ describe(`share drills on ${FILES.toLocaleString("en")} files over SSH`, functio
     expect(result.code, result.stdout + result.stderr).to.equal(0);
     expect(result.stdout).to.include("drill backup-integrity PASSED");
     expect(await noteOf("choose-sample", "sampled")).to.match(/^sampled 7000 of \d+ files$/);
+  });
+
+  it("restore-test restores every file on the drill host and verifies it against the snapshot", async () => {
+    const result = await drillCli(["run", "restore-test", ...labArgs(lab, runs)], labEnv(lab));
+    expect(result.code, result.stdout + result.stderr).to.equal(0);
+    expect(result.stdout).to.include("drill restore-test PASSED");
+    const verified = /^(\d+) files with the snapshot's size/.exec(
+      await noteOf("verify-against-snapshot"),
+    );
+    expect(Number(verified?.[1])).to.be.at.least(FILES);
+  });
+
+  it("site-loss restores the share on the DR host and verifies it twice", async () => {
+    const result = await drillCli(
+      ["run", "site-loss", ...labArgs(lab, runs), "--health-check", 'test -n "$(ls -A)"'],
+      labEnv(lab),
+    );
+    expect(result.code, result.stdout + result.stderr).to.equal(0);
+    expect(result.stdout).to.include("drill site-loss PASSED");
+    const note =
+      /^verified against the snapshot: (\d+) files .*pre-loss manifest: (\d+) files/.exec(
+        await noteOf("verify-dr-copy"),
+      );
+    expect(Number(note?.[1])).to.be.at.least(FILES);
+    expect(Number(note?.[2])).to.be.at.least(FILES);
   });
 });
