@@ -61,6 +61,7 @@ sc-ws-01 sec-local-admin-not-shared fail
 sc-ws-02 aup-prohibited-software fail
 sc-ws-02 sec-audit-logging fail
 sc-ws-02 sec-password-min-length fail
+sc-ws-03 lcm-app-supported fail
 sc-ws-03 lcm-hardware-age fail
 sc-ws-03 sec-autorun-disabled fail
 sc-ws-03 sec-guest-account-disabled fail

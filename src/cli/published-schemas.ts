@@ -5,7 +5,12 @@ import { EdrCatalogSchema } from "../collect/linux/edr-catalog.js";
 import { DrillConfigSchema } from "../drill/planning/config.js";
 import { HostsInventorySchema } from "../hosts/inventory-schema.js";
 import { MachineConfigSchema } from "../machine-config/schema.js";
-import { BaselineSchema, OverlaySchema, WaiversSchema } from "../check/policy/baseline-schema.js";
+import {
+  AppLifecycleSchema,
+  BaselineSchema,
+  OverlaySchema,
+  WaiversSchema,
+} from "../check/policy/baseline-schema.js";
 import { StackConfigSchema } from "../infra/config-schema.js";
 import { StackOutputsSchema } from "../infra/stack-outputs.js";
 
@@ -22,6 +27,7 @@ const published: Readonly<Record<string, TSchema>> = {
   "stack-outputs.schema.json": StackOutputsSchema,
   "collection-report.schema.json": CollectionReportSchema,
   "edr-agents.schema.json": EdrCatalogSchema,
+  "app-lifecycle.schema.json": AppLifecycleSchema,
 };
 
 /** File name → the JSON text that belongs in policies/schemas. */

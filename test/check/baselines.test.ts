@@ -69,6 +69,8 @@ const GOLDEN: Readonly<Record<string, readonly string[]>> = {
   lifecycle: [
     "lcm-hardware-age",
     "lcm-server-warranty",
+    "lcm-app-supported",
+    "lcm-app-support-ending",
     "lcm-disposal-wipe-record",
     "lcm-disposed-not-reporting",
     "lcm-config-fresh",

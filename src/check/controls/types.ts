@@ -1,7 +1,11 @@
 /** The contract between controls and the code that checks them when a JSON Schema cannot. */
 import type { MachineConfig } from "../../machine-config/schema.js";
 import type { Evidence } from "../evaluation/result.js";
-import type { OsLifecycleTable, SoftwareCatalog } from "../policy/baseline-schema.js";
+import type {
+  AppLifecycleTable,
+  OsLifecycleTable,
+  SoftwareCatalog,
+} from "../policy/baseline-schema.js";
 import type { AssetRegister, LicenseRegister } from "../input/registers.js";
 
 /** What a check concludes for one machine. */
@@ -14,6 +18,7 @@ export type Outcome =
 export interface PolicyData {
   readonly osLifecycle: OsLifecycleTable;
   readonly softwareCatalog: SoftwareCatalog;
+  readonly appLifecycle: AppLifecycleTable;
   readonly licenses?: LicenseRegister;
   readonly assets?: AssetRegister;
 }

@@ -4,8 +4,11 @@ import { disposedNotReporting } from "./disposed-not-reporting.js";
 import { hardwareAge } from "./hardware-age.js";
 import { prohibitedSoftware } from "./prohibited-software.js";
 import { supportedOs } from "./supported-os.js";
+import { appsSupportEnding, appsSupported } from "./supported-apps.js";
 
 export const MACHINE_CHECKS: Readonly<Record<string, MachineCheck>> = {
+  appsSupportEnding,
+  appsSupported,
   disposedNotReporting,
   hardwareAge,
   prohibitedSoftware,
