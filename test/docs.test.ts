@@ -13,6 +13,7 @@ import { main } from "../src/cli/main.js";
 import { loadValidated } from "../src/documents/ajv.js";
 import { AppLifecycleSchema, WaiversSchema } from "../src/check/policy/baseline-schema.js";
 import { appPatternProblems } from "../src/check/policy/data.js";
+import { loadIpPlan } from "../src/check/input/ip-plan.js";
 import { resolvePolicy } from "../src/check/policy/resolve.js";
 import { loadDrillConfig } from "../src/drill/planning/config.js";
 import { loadInventory } from "../src/hosts/load-inventory.js";
@@ -53,7 +54,8 @@ type Kind =
   | "drill-config"
   | "ci-workflow"
   | "stack-settings"
-  | "app-lifecycle";
+  | "app-lifecycle"
+  | "ip-plan";
 
 /** What a YAML example is, by its shape; undefined for a shape no loader covers. */
 function kindOf(value: unknown): Kind | undefined {
@@ -62,6 +64,7 @@ function kindOf(value: unknown): Kind | undefined {
   if ("extends" in value) return "overlay";
   if ("waivers" in value) return "waivers";
   if ("products" in value && "reviewed" in value) return "app-lifecycle";
+  if ("sites" in value) return "ip-plan";
   if ("hosts" in value && Array.isArray(value.hosts)) return "hosts-inventory";
   if ("version" in value) return "drill-config";
   const keys = Object.keys(value);
@@ -113,6 +116,7 @@ describe("documentation examples", () => {
       "app-lifecycle",
       "overlay",
       "waivers",
+      "ip-plan",
       "ci-workflow",
     ]);
     expect(byPage["docs/collect.md"]).to.deep.equal(["hosts-inventory"]);
@@ -159,6 +163,14 @@ describe("documentation examples", () => {
           const file = await written(`app-lifecycle-${e.n}.yaml`, e.body);
           const loaded = await loadValidated(file, AppLifecycleSchema);
           expect(appPatternProblems(file, loaded)).to.deep.equal([]);
+        });
+        break;
+      case "ip-plan":
+        it(`${where}: is a usable IP plan with no problems`, async () => {
+          const loaded = await loadIpPlan(await written(`ip-plan-${e.n}.yaml`, e.body));
+          expect(loaded.problems).to.deep.equal([]);
+          const sites = (e.value as { sites: { site: string }[] }).sites.map((s) => s.site);
+          expect([...loaded.plan.sites.values()].map((s) => s.site)).to.deep.equal(sites);
         });
         break;
       case "hosts-inventory":

@@ -10,6 +10,7 @@ import { createAjv, loadValidated } from "../src/documents/ajv.js";
 import { renderToString } from "../src/check/report/index.js";
 import { WaiversSchema } from "../src/check/policy/baseline-schema.js";
 import { loadReferenceData } from "../src/check/policy/data.js";
+import { loadIpPlan } from "../src/check/input/ip-plan.js";
 import { resolvePolicy } from "../src/check/policy/resolve.js";
 import type { CheckReport } from "../src/check/evaluation/report-model.js";
 
@@ -49,6 +50,7 @@ pd-mdt-02 sec-os-patches-current fail
 pd-mdt-02 sec-os-supported fail
 pd-mdt-02 sec-screen-lock waived
 pd-mdt-03 lcm-asset-registered fail
+pd-scan-01 lcm-static-ip-outside-dhcp fail
 pd-scan-01 sec-smbv1-disabled waived
 pd-ws-04 lcm-disposal-wipe-record fail
 sc-lt-01 lcm-config-fresh fail
@@ -90,23 +92,29 @@ describe("the sample Town of Millbrook", function () {
   let report: CheckReport;
 
   before(async () => {
-    const [policy, reference, licenses, assets, waivers] = await Promise.all([
+    const [policy, reference, licenses, assets, ipPlan, waivers] = await Promise.all([
       resolvePolicy({ at, overlayFile: path.join(town, "overlay.yaml") }),
       loadReferenceData(),
       loadLicenseRegister(path.join(town, "licenses.csv")),
       loadAssetRegister(path.join(town, "assets.csv")),
+      loadIpPlan(path.join(town, "ip-plan.yaml")),
       loadValidated(path.join(town, "waivers.yaml"), WaiversSchema),
     ]);
     if (!waivers.ok) throw new Error(JSON.stringify(waivers.problems));
     report = await runCheck({
       inputs: [path.join(town, "machines")],
       policy,
-      data: { ...reference, licenses: licenses.register, assets: assets.register },
+      data: {
+        ...reference,
+        licenses: licenses.register,
+        assets: assets.register,
+        ipPlan: ipPlan.plan,
+      },
       waivers: waivers.value.waivers,
       at,
       failOn: "high",
       minScore: 0,
-      problems: [...licenses.problems, ...assets.problems],
+      problems: [...licenses.problems, ...assets.problems, ...ipPlan.problems],
     });
   });
 

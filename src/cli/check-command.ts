@@ -9,6 +9,7 @@ import { SEVERITIES } from "../check/evaluation/result.js";
 import { InputError, UsageError } from "../support/errors.js";
 import { loadValidated } from "../documents/ajv.js";
 import { loadAssetRegister, loadLicenseRegister } from "../check/input/registers.js";
+import { loadIpPlan } from "../check/input/ip-plan.js";
 import { locateEvidence } from "../check/input/locate-evidence.js";
 import { WaiversSchema, type Waiver } from "../check/policy/baseline-schema.js";
 import { loadReferenceData } from "../check/policy/data.js";
@@ -23,6 +24,7 @@ interface CheckOptions {
   waivers?: string;
   licenses?: string;
   assets?: string;
+  ipPlan?: string;
   at?: string;
   format: string;
   out?: string;
@@ -146,11 +148,12 @@ async function check(paths: string[], options: CheckOptions, io: Io): Promise<nu
     ...(options.baseline ? { baselines: options.baseline.flatMap((b) => b.split(",")) } : {}),
     ...(options.overlay !== undefined ? { overlayFile: options.overlay } : {}),
   };
-  const [policy, reference, licenses, assets, waivers] = await allOrEveryProblem([
+  const [policy, reference, licenses, assets, ipPlan, waivers] = await allOrEveryProblem([
     resolvePolicy({ at, ...selection }),
     loadReferenceData(),
     options.licenses === undefined ? undefined : loadLicenseRegister(options.licenses),
     options.assets === undefined ? undefined : loadAssetRegister(options.assets),
+    options.ipPlan === undefined ? undefined : loadIpPlan(options.ipPlan),
     loadWaivers(options.waivers),
   ] as const);
   let report = await runCheck({
@@ -160,12 +163,18 @@ async function check(paths: string[], options: CheckOptions, io: Io): Promise<nu
       ...reference,
       ...(licenses ? { licenses: licenses.register } : {}),
       ...(assets ? { assets: assets.register } : {}),
+      ...(ipPlan ? { ipPlan: ipPlan.plan } : {}),
     },
     waivers: waivers.waivers,
     at,
     failOn: options.failOn,
     minScore,
-    problems: [...(licenses?.problems ?? []), ...(assets?.problems ?? []), ...waivers.problems],
+    problems: [
+      ...(licenses?.problems ?? []),
+      ...(assets?.problems ?? []),
+      ...(ipPlan?.problems ?? []),
+      ...waivers.problems,
+    ],
     stdin: io.stdin,
   });
 
@@ -223,6 +232,10 @@ export function registerCheckCommand(
     .option(
       "--assets <file>",
       "asset register (CSV: Asset Tag,Serial Number,Hostname,Department,Site,Model,Purchase Date,Status)",
+    )
+    .option(
+      "--ip-plan <file>",
+      "IP plan (YAML: sites, subnets with VLAN and CIDR, reserved ranges, DHCP scopes)",
     )
     .option(
       "--at <date>",

@@ -4,6 +4,7 @@ import { CollectionReportSchema } from "../collect/collection-report.js";
 import { EdrCatalogSchema } from "../collect/linux/edr-catalog.js";
 import { DrillConfigSchema } from "../drill/planning/config.js";
 import { HostsInventorySchema } from "../hosts/inventory-schema.js";
+import { IpPlanSchema } from "../check/input/ip-plan.js";
 import { MachineConfigSchema } from "../machine-config/schema.js";
 import {
   AppLifecycleSchema,
@@ -28,6 +29,7 @@ const published: Readonly<Record<string, TSchema>> = {
   "collection-report.schema.json": CollectionReportSchema,
   "edr-agents.schema.json": EdrCatalogSchema,
   "app-lifecycle.schema.json": AppLifecycleSchema,
+  "ip-plan.schema.json": IpPlanSchema,
 };
 
 /** File name → the JSON text that belongs in policies/schemas. */

@@ -53,6 +53,14 @@ const Identity = {
       description: "Assigned IP addresses (loopback excluded).",
     }),
   ),
+  ipAssignment: Type.Optional(
+    Unknowable(
+      Type.Union([Type.Literal("static"), Type.Literal("dhcp")], {
+        description:
+          "How the machine gets its IPv4 addresses: configured by hand (static, or a DHCP reservation the device does not know about) or leased from a DHCP scope.",
+      }),
+    ),
+  ),
   department: Text("Owning department, e.g. police, library."),
   site: Text("Building where the machine lives, e.g. town-hall."),
   owner: Type.Optional(Text("Responsible person or team.")),

@@ -79,6 +79,8 @@ const GOLDEN: Readonly<Record<string, readonly string[]>> = {
     "lcm-unique-serial",
     "lcm-unique-hostname",
     "lcm-unique-ip",
+    "lcm-ip-in-site-subnet",
+    "lcm-static-ip-outside-dhcp",
     "lcm-unique-mac",
   ],
 };

@@ -7,6 +7,7 @@ import type {
   SoftwareCatalog,
 } from "../policy/baseline-schema.js";
 import type { AssetRegister, LicenseRegister } from "../input/registers.js";
+import type { IpPlan } from "../input/ip-plan.js";
 
 /** What a check concludes for one machine. */
 export type Outcome =
@@ -21,6 +22,7 @@ export interface PolicyData {
   readonly appLifecycle: AppLifecycleTable;
   readonly licenses?: LicenseRegister;
   readonly assets?: AssetRegister;
+  readonly ipPlan?: IpPlan;
 }
 
 export interface CheckContext {
@@ -60,6 +62,7 @@ export type FleetView = Pick<
   | "serialNumber"
   | "macAddresses"
   | "ipAddresses"
+  | "ipAssignment"
   | "department"
   | "site"
   | "role"
@@ -78,6 +81,6 @@ export interface FleetAccumulator {
 
 export interface FleetCheck {
   /** Registers the check cannot work without; missing ones make it not-applicable, with a warning. */
-  readonly requires: readonly ("licenses" | "assets")[];
+  readonly requires: readonly ("licenses" | "assets" | "ipPlan")[];
   create(ctx: CheckContext): FleetAccumulator;
 }

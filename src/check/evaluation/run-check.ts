@@ -34,7 +34,11 @@ interface MutableSubject extends Omit<SubjectResults, "results"> {
   results: ControlResult[];
 }
 
-const REGISTER_OPTION = { licenses: "--licenses", assets: "--assets" } as const;
+const REGISTER_OPTION = {
+  licenses: "--licenses",
+  assets: "--assets",
+  ipPlan: "--ip-plan",
+} as const;
 
 async function* evaluatedBatches(
   inputs: readonly string[],

@@ -2,6 +2,7 @@
 import type { FleetCheck } from "../types.js";
 import { assetRegistered } from "./asset-registered.js";
 import { assetReported } from "./asset-reported.js";
+import { addressesInSiteSubnets, staticOutsideDhcp } from "./ip-plan.js";
 import { licenseCoverage } from "./license-coverage.js";
 import { licenseSeats } from "./license-seats.js";
 import { uniqueHostnames } from "./unique-hostnames.js";
@@ -10,10 +11,12 @@ import { uniqueMacs } from "./unique-macs.js";
 import { uniqueSerials } from "./unique-serials.js";
 
 export const FLEET_CHECKS: Readonly<Record<string, FleetCheck>> = {
+  addressesInSiteSubnets,
   assetRegistered,
   assetReported,
   licenseCoverage,
   licenseSeats,
+  staticOutsideDhcp,
   uniqueHostnames,
   uniqueIps,
   uniqueMacs,
