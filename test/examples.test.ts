@@ -51,6 +51,10 @@ pd-mdt-02 sec-os-supported fail
 pd-mdt-02 sec-screen-lock waived
 pd-mdt-03 lcm-asset-registered fail
 pd-scan-01 lcm-static-ip-outside-dhcp fail
+th-sw-01 sec-netdev-secure-management fail
+lib-mfp-01 sec-netdev-default-credentials fail
+pd-nvr-01 sec-netdev-firmware-current fail
+pd-nvr-01 sec-netdev-vendor-supported fail
 pd-scan-01 sec-smbv1-disabled waived
 pd-ws-04 lcm-disposal-wipe-record fail
 sc-lt-01 lcm-config-fresh fail
@@ -102,7 +106,7 @@ describe("the sample Town of Millbrook", function () {
     ]);
     if (!waivers.ok) throw new Error(JSON.stringify(waivers.problems));
     report = await runCheck({
-      inputs: [path.join(town, "machines")],
+      inputs: [path.join(town, "machines"), path.join(town, "network-devices.yaml")],
       policy,
       data: {
         ...reference,
@@ -124,8 +128,8 @@ describe("the sample Town of Millbrook", function () {
     expect(report.warnings).to.deep.equal([]);
   });
 
-  it("has 55 machines and one register asset that never reported", () => {
-    expect(report.subjects.filter((s) => s.kind === "machine")).to.have.length(55);
+  it("has 58 machines (3 of them in the hand-written network devices file) and one register asset that never reported", () => {
+    expect(report.subjects.filter((s) => s.kind === "machine")).to.have.length(58);
     expect(
       report.subjects.filter((s) => s.kind === "unreported-asset").map((s) => s.subject),
     ).to.deep.equal(["dpw-lt-02"]);

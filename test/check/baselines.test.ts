@@ -60,6 +60,10 @@ const GOLDEN: Readonly<Record<string, readonly string[]>> = {
     "sec-time-sync",
     "sec-server-physical-protection",
     "sec-kiosk-lockdown",
+    "sec-netdev-default-credentials",
+    "sec-netdev-secure-management",
+    "sec-netdev-firmware-current",
+    "sec-netdev-vendor-supported",
   ],
   "acceptable-use": [
     "aup-prohibited-software",

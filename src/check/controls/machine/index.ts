@@ -2,6 +2,7 @@
 import type { MachineCheck } from "../types.js";
 import { disposedNotReporting } from "./disposed-not-reporting.js";
 import { hardwareAge } from "./hardware-age.js";
+import { secureManagement, vendorSupported } from "./network-device.js";
 import { prohibitedSoftware } from "./prohibited-software.js";
 import { supportedOs } from "./supported-os.js";
 import { appsSupportEnding, appsSupported } from "./supported-apps.js";
@@ -12,5 +13,7 @@ export const MACHINE_CHECKS: Readonly<Record<string, MachineCheck>> = {
   disposedNotReporting,
   hardwareAge,
   prohibitedSoftware,
+  secureManagement,
   supportedOs,
+  vendorSupported,
 };
