@@ -3,6 +3,7 @@ import type { MachineConfig } from "../../machine-config/schema.js";
 import type { Evidence } from "../evaluation/result.js";
 import type {
   AppLifecycleTable,
+  CisSafeguards,
   OsLifecycleTable,
   SoftwareCatalog,
 } from "../policy/baseline-schema.js";
@@ -20,6 +21,8 @@ export interface PolicyData {
   readonly osLifecycle: OsLifecycleTable;
   readonly softwareCatalog: SoftwareCatalog;
   readonly appLifecycle: AppLifecycleTable;
+  /** The CIS Controls v8 safeguards, for the coverage map. */
+  readonly cisSafeguards: CisSafeguards;
   readonly licenses?: LicenseRegister;
   readonly assets?: AssetRegister;
   readonly ipPlan?: IpPlan;

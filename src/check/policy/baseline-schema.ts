@@ -216,6 +216,25 @@ export const AppLifecycleSchema = Type.Object(
   },
 );
 
+/** The CIS Controls v8 safeguards with the lowest Implementation Group of each, for the coverage map. */
+export const CisSafeguardsSchema = Type.Object(
+  {
+    source: Type.String({ pattern: "^https://" }),
+    safeguards: Type.Array(
+      Type.Object(
+        {
+          id: Type.String({ pattern: "^\\d+\\.\\d+$" }),
+          ig: Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3)]),
+          title: Type.String({ minLength: 1 }),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1 },
+    ),
+  },
+  { additionalProperties: false },
+);
+
 /** Which installed titles are commercial, and the register title that licenses them. */
 export const SoftwareCatalogSchema = Type.Object(
   {
@@ -251,5 +270,6 @@ export type Waiver = RawWaivers["waivers"][number];
 export type OsLifecycleTable = Static<typeof OsLifecycleSchema>;
 export type SoftwareCatalog = Static<typeof SoftwareCatalogSchema>;
 export type AppLifecycleTable = Static<typeof AppLifecycleSchema>;
+export type CisSafeguards = Static<typeof CisSafeguardsSchema>;
 export type Applicability = Static<typeof Applicability>;
 export type ControlReferences = Static<typeof References>;

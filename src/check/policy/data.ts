@@ -9,6 +9,7 @@ import { lineOf } from "../../documents/locate.js";
 import { InputError } from "../../support/errors.js";
 import {
   AppLifecycleSchema,
+  CisSafeguardsSchema,
   OsLifecycleSchema,
   SoftwareCatalogSchema,
   type AppLifecycleTable,
@@ -48,23 +49,32 @@ export function appPatternProblems(
 /** Loads and validates policies/data; a broken table stops the run with every problem listed. */
 export async function loadReferenceData(
   dir = DATA_DIR,
-): Promise<Pick<PolicyData, "osLifecycle" | "softwareCatalog" | "appLifecycle">> {
+): Promise<Pick<PolicyData, "osLifecycle" | "softwareCatalog" | "appLifecycle" | "cisSafeguards">> {
   const appFile = path.join(dir, "app-lifecycle.yaml");
-  const [osLifecycle, softwareCatalog, appLifecycle] = await Promise.all([
+  const [osLifecycle, softwareCatalog, appLifecycle, cisSafeguards] = await Promise.all([
     loadValidated(path.join(dir, "os-lifecycle.yaml"), OsLifecycleSchema),
     loadValidated(path.join(dir, "software-catalog.yaml"), SoftwareCatalogSchema),
     loadValidated(appFile, AppLifecycleSchema),
+    loadValidated(path.join(dir, "cis-controls-v8.yaml"), CisSafeguardsSchema),
   ]);
   const problems = [
     ...(osLifecycle.ok ? [] : osLifecycle.problems),
     ...(softwareCatalog.ok ? [] : softwareCatalog.problems),
     ...appPatternProblems(appFile, appLifecycle),
+    ...(cisSafeguards.ok ? [] : cisSafeguards.problems),
   ];
-  if (!osLifecycle.ok || !softwareCatalog.ok || !appLifecycle.ok || problems.length > 0)
+  if (
+    !osLifecycle.ok ||
+    !softwareCatalog.ok ||
+    !appLifecycle.ok ||
+    !cisSafeguards.ok ||
+    problems.length > 0
+  )
     throw new InputError(problems);
   return {
     osLifecycle: osLifecycle.value,
     softwareCatalog: softwareCatalog.value,
     appLifecycle: appLifecycle.value,
+    cisSafeguards: cisSafeguards.value,
   };
 }

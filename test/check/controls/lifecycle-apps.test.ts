@@ -154,7 +154,7 @@ describe("app-lifecycle.yaml loading", () => {
   let dir: string;
   beforeEach(async () => {
     dir = await mkdtemp(path.join(tmpdir(), "app-lifecycle-"));
-    for (const f of ["os-lifecycle.yaml", "software-catalog.yaml"]) {
+    for (const f of ["os-lifecycle.yaml", "software-catalog.yaml", "cis-controls-v8.yaml"]) {
       await writeFile(path.join(dir, f), await readFile(path.join(DATA_DIR, f)));
     }
   });
