@@ -366,6 +366,16 @@ function Get-IpAddressesProbe {
     return , @($addresses | Select-Object -First 64)
 }
 
+# dhcp when every IPv4 address is a DHCP lease (PrefixOrigin Dhcp), static when none is.
+function Get-IpAssignmentProbe {
+    $v4 = @(Get-NetIPAddress -AddressFamily 'IPv4' -AddressState 'Preferred' | Where-Object { "$($_.IPAddress)" -notmatch '^(127\.|169\.254\.)' })
+    if ($v4.Count -eq 0) { throw 'Get-NetIPAddress lists no IPv4 address' }
+    $leased = @($v4 | Where-Object { "$($_.PrefixOrigin)" -eq 'Dhcp' }).Count
+    if ($leased -eq $v4.Count) { return 'dhcp' }
+    if ($leased -eq 0) { return 'static' }
+    throw "$leased IPv4 address(es) leased by DHCP and $($v4.Count - $leased) configured"
+}
+
 function Get-DiskEncryptionProbe {
     $fixedLetters = @(Get-CimInstance -ClassName 'Win32_LogicalDisk' -Filter 'DriveType=3' | ForEach-Object { "$($_.DeviceID)".ToUpperInvariant() })
     $volumes = @(Get-BitLockerVolume | Where-Object {
@@ -827,6 +837,7 @@ $tpmVersion = Get-ProbeValue -Name 'tpmVersion' -Probe { Get-TpmVersionProbe }
 if ($AssetTag) { $assetTagValue = $AssetTag } else { $assetTagValue = Get-ProbeValue -Name 'assetTag' -Probe { Get-AssetTagProbe } }
 $macAddresses = Get-ProbeValue -Name 'macAddresses' -Probe { Get-MacAddressesProbe }
 $ipAddresses = Get-ProbeValue -Name 'ipAddresses' -Probe { Get-IpAddressesProbe }
+$ipAssignment = Get-ProbeValue -Name 'ipAssignment' -Probe { Get-IpAssignmentProbe }
 $os = Get-ProbeValue -Name 'os' -Probe { Get-OsProbe } -Fallback ([ordered]@{ family = 'windows'; name = $Unknown; version = $Unknown })
 $lastPatchDate = Get-ProbeValue -Name 'lastPatchDate' -Probe { Get-LastPatchDateProbe }
 
@@ -903,6 +914,7 @@ $document = [ordered]@{
     serialNumber = $serialNumber
     macAddresses = $macAddresses
     ipAddresses  = $ipAddresses
+    ipAssignment = $ipAssignment
     department   = $Department
     site         = $Site
 }

@@ -11,7 +11,9 @@ import { parse, stringify } from "yaml";
 import { RUNBOOKS } from "../runbooks/index.js";
 import { main } from "../src/cli/main.js";
 import { loadValidated } from "../src/documents/ajv.js";
-import { WaiversSchema } from "../src/check/policy/baseline-schema.js";
+import { AppLifecycleSchema, WaiversSchema } from "../src/check/policy/baseline-schema.js";
+import { appPatternProblems } from "../src/check/policy/data.js";
+import { loadIpPlan } from "../src/check/input/ip-plan.js";
 import { resolvePolicy } from "../src/check/policy/resolve.js";
 import { loadDrillConfig } from "../src/drill/planning/config.js";
 import { loadInventory } from "../src/hosts/load-inventory.js";
@@ -46,7 +48,14 @@ function fencedBlocks(text: string): { lang: string; body: string }[] {
 }
 
 type Kind =
-  "overlay" | "waivers" | "hosts-inventory" | "drill-config" | "ci-workflow" | "stack-settings";
+  | "overlay"
+  | "waivers"
+  | "hosts-inventory"
+  | "drill-config"
+  | "ci-workflow"
+  | "stack-settings"
+  | "app-lifecycle"
+  | "ip-plan";
 
 /** What a YAML example is, by its shape; undefined for a shape no loader covers. */
 function kindOf(value: unknown): Kind | undefined {
@@ -54,6 +63,8 @@ function kindOf(value: unknown): Kind | undefined {
   if (typeof value !== "object" || value === null) return undefined;
   if ("extends" in value) return "overlay";
   if ("waivers" in value) return "waivers";
+  if ("products" in value && "reviewed" in value) return "app-lifecycle";
+  if ("sites" in value) return "ip-plan";
   if ("hosts" in value && Array.isArray(value.hosts)) return "hosts-inventory";
   if ("version" in value) return "drill-config";
   const keys = Object.keys(value);
@@ -101,7 +112,13 @@ describe("documentation examples", () => {
     const byPage = Object.fromEntries(
       PAGES.map((p) => [p, EXAMPLES.filter((e) => e.page === p).map((e) => e.kind)]),
     );
-    expect(byPage["docs/check.md"]).to.deep.equal(["overlay", "waivers", "ci-workflow"]);
+    expect(byPage["docs/check.md"]).to.deep.equal([
+      "app-lifecycle",
+      "overlay",
+      "waivers",
+      "ip-plan",
+      "ci-workflow",
+    ]);
     expect(byPage["docs/collect.md"]).to.deep.equal(["hosts-inventory"]);
     expect(byPage["docs/drills.md"]).to.deep.equal(["hosts-inventory", "drill-config"]);
     expect(byPage["docs/infrastructure.md"]).to.deep.equal([
@@ -139,6 +156,21 @@ describe("documentation examples", () => {
             WaiversSchema,
           );
           expect(loaded.ok, JSON.stringify(loaded)).to.equal(true);
+        });
+        break;
+      case "app-lifecycle":
+        it(`${where}: is a valid application end-of-support table`, async () => {
+          const file = await written(`app-lifecycle-${e.n}.yaml`, e.body);
+          const loaded = await loadValidated(file, AppLifecycleSchema);
+          expect(appPatternProblems(file, loaded)).to.deep.equal([]);
+        });
+        break;
+      case "ip-plan":
+        it(`${where}: is a usable IP plan with no problems`, async () => {
+          const loaded = await loadIpPlan(await written(`ip-plan-${e.n}.yaml`, e.body));
+          expect(loaded.problems).to.deep.equal([]);
+          const sites = (e.value as { sites: { site: string }[] }).sites.map((s) => s.site);
+          expect([...loaded.plan.sites.values()].map((s) => s.site)).to.deep.equal(sites);
         });
         break;
       case "hosts-inventory":

@@ -11,6 +11,7 @@ import { createAjv, loadValidated } from "../src/documents/ajv.js";
 import { renderToString } from "../src/check/report/index.js";
 import { WaiversSchema } from "../src/check/policy/baseline-schema.js";
 import { loadReferenceData } from "../src/check/policy/data.js";
+import { loadIpPlan } from "../src/check/input/ip-plan.js";
 import { resolvePolicy } from "../src/check/policy/resolve.js";
 import type { CheckReport } from "../src/check/evaluation/report-model.js";
 import type { BudgetReport } from "../src/budget/report-model.js";
@@ -53,6 +54,11 @@ pd-mdt-02 sec-os-patches-current fail
 pd-mdt-02 sec-os-supported fail
 pd-mdt-02 sec-screen-lock waived
 pd-mdt-03 lcm-asset-registered fail
+pd-scan-01 lcm-static-ip-outside-dhcp fail
+th-sw-01 sec-netdev-secure-management fail
+lib-mfp-01 sec-netdev-default-credentials fail
+pd-nvr-01 sec-netdev-firmware-current fail
+pd-nvr-01 sec-netdev-vendor-supported fail
 pd-scan-01 sec-smbv1-disabled waived
 pd-ws-04 lcm-disposal-wipe-record fail
 sc-lt-01 lcm-config-fresh fail
@@ -65,6 +71,7 @@ sc-ws-01 sec-local-admin-not-shared fail
 sc-ws-02 aup-prohibited-software fail
 sc-ws-02 sec-audit-logging fail
 sc-ws-02 sec-password-min-length fail
+sc-ws-03 lcm-app-supported fail
 sc-ws-03 lcm-hardware-age fail
 sc-ws-03 sec-autorun-disabled fail
 sc-ws-03 sec-guest-account-disabled fail
@@ -93,29 +100,36 @@ describe("the sample Town of Millbrook", function () {
   let report: CheckReport;
 
   before(async () => {
-    const [policy, reference, licenses, assets, disposals, waivers] = await Promise.all([
+    const [policy, reference, licenses, assets, disposals, ipPlan, waivers] = await Promise.all([
       resolvePolicy({ at, overlayFile: path.join(town, "overlay.yaml") }),
       loadReferenceData(),
       loadLicenseRegister(path.join(town, "licenses.csv")),
       loadAssetRegister(path.join(town, "assets.csv")),
       loadDisposalRegister(path.join(town, "disposals.csv")),
+      loadIpPlan(path.join(town, "ip-plan.yaml")),
       loadValidated(path.join(town, "waivers.yaml"), WaiversSchema),
     ]);
     if (!waivers.ok) throw new Error(JSON.stringify(waivers.problems));
     report = await runCheck({
-      inputs: [path.join(town, "machines")],
+      inputs: [path.join(town, "machines"), path.join(town, "network-devices.yaml")],
       policy,
       data: {
         ...reference,
         licenses: licenses.register,
         assets: assets.register,
         disposals: disposals.register,
+        ipPlan: ipPlan.plan,
       },
       waivers: waivers.value.waivers,
       at,
       failOn: "high",
       minScore: 0,
-      problems: [...licenses.problems, ...assets.problems, ...disposals.problems],
+      problems: [
+        ...licenses.problems,
+        ...assets.problems,
+        ...disposals.problems,
+        ...ipPlan.problems,
+      ],
     });
   });
 
@@ -125,8 +139,8 @@ describe("the sample Town of Millbrook", function () {
     expect(report.warnings).to.deep.equal([]);
   });
 
-  it("has 55 machines and one register asset that never reported", () => {
-    expect(report.subjects.filter((s) => s.kind === "machine")).to.have.length(55);
+  it("has 58 machines (3 of them in the hand-written network devices file) and one register asset that never reported", () => {
+    expect(report.subjects.filter((s) => s.kind === "machine")).to.have.length(58);
     expect(
       report.subjects.filter((s) => s.kind === "unreported-asset").map((s) => s.subject),
     ).to.deep.equal(["dpw-lt-02"]);

@@ -10,6 +10,7 @@ import { InputError, UsageError } from "../support/errors.js";
 import { loadValidated } from "../documents/ajv.js";
 import { loadAssetRegister, loadLicenseRegister } from "../check/input/registers.js";
 import { loadDisposalRegister } from "../check/input/disposals.js";
+import { loadIpPlan } from "../check/input/ip-plan.js";
 import { locateEvidence } from "../check/input/locate-evidence.js";
 import { WaiversSchema, type Waiver } from "../check/policy/baseline-schema.js";
 import { loadReferenceData } from "../check/policy/data.js";
@@ -25,6 +26,7 @@ interface CheckOptions {
   licenses?: string;
   assets?: string;
   disposals?: string;
+  ipPlan?: string;
   at?: string;
   format: string;
   out?: string;
@@ -148,14 +150,17 @@ async function check(paths: string[], options: CheckOptions, io: Io): Promise<nu
     ...(options.baseline ? { baselines: options.baseline.flatMap((b) => b.split(",")) } : {}),
     ...(options.overlay !== undefined ? { overlayFile: options.overlay } : {}),
   };
-  const [policy, reference, licenses, assets, disposals, waivers] = await allOrEveryProblem([
-    resolvePolicy({ at, ...selection }),
-    loadReferenceData(),
-    options.licenses === undefined ? undefined : loadLicenseRegister(options.licenses),
-    options.assets === undefined ? undefined : loadAssetRegister(options.assets),
-    options.disposals === undefined ? undefined : loadDisposalRegister(options.disposals),
-    loadWaivers(options.waivers),
-  ] as const);
+  const [policy, reference, licenses, assets, disposals, ipPlan, waivers] = await allOrEveryProblem(
+    [
+      resolvePolicy({ at, ...selection }),
+      loadReferenceData(),
+      options.licenses === undefined ? undefined : loadLicenseRegister(options.licenses),
+      options.assets === undefined ? undefined : loadAssetRegister(options.assets),
+      options.disposals === undefined ? undefined : loadDisposalRegister(options.disposals),
+      options.ipPlan === undefined ? undefined : loadIpPlan(options.ipPlan),
+      loadWaivers(options.waivers),
+    ] as const,
+  );
   let report = await runCheck({
     inputs: paths,
     policy,
@@ -164,6 +169,7 @@ async function check(paths: string[], options: CheckOptions, io: Io): Promise<nu
       ...(licenses ? { licenses: licenses.register } : {}),
       ...(assets ? { assets: assets.register } : {}),
       ...(disposals ? { disposals: disposals.register } : {}),
+      ...(ipPlan ? { ipPlan: ipPlan.plan } : {}),
     },
     waivers: waivers.waivers,
     at,
@@ -173,6 +179,7 @@ async function check(paths: string[], options: CheckOptions, io: Io): Promise<nu
       ...(licenses?.problems ?? []),
       ...(assets?.problems ?? []),
       ...(disposals?.problems ?? []),
+      ...(ipPlan?.problems ?? []),
       ...waivers.problems,
     ],
     stdin: io.stdin,
@@ -236,6 +243,10 @@ export function registerCheckCommand(
     .option(
       "--disposals <file>",
       "disposal register (CSV written by stronghold dispose: Asset Tag,Method,Wiped At,Performed By,Witness,Certificate,Certificate SHA-256)",
+    )
+    .option(
+      "--ip-plan <file>",
+      "IP plan (YAML: sites, subnets with VLAN and CIDR, reserved ranges, DHCP scopes)",
     )
     .option(
       "--at <date>",

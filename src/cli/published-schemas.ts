@@ -4,8 +4,14 @@ import { CollectionReportSchema } from "../collect/collection-report.js";
 import { EdrCatalogSchema } from "../collect/linux/edr-catalog.js";
 import { DrillConfigSchema } from "../drill/planning/config.js";
 import { HostsInventorySchema } from "../hosts/inventory-schema.js";
+import { IpPlanSchema } from "../check/input/ip-plan.js";
 import { MachineConfigSchema } from "../machine-config/schema.js";
-import { BaselineSchema, OverlaySchema, WaiversSchema } from "../check/policy/baseline-schema.js";
+import {
+  AppLifecycleSchema,
+  BaselineSchema,
+  OverlaySchema,
+  WaiversSchema,
+} from "../check/policy/baseline-schema.js";
 import { StackConfigSchema } from "../infra/config-schema.js";
 import { StackOutputsSchema } from "../infra/stack-outputs.js";
 import { BudgetReportSchema } from "../budget/report-model.js";
@@ -24,6 +30,8 @@ const published: Readonly<Record<string, TSchema>> = {
   "collection-report.schema.json": CollectionReportSchema,
   "edr-agents.schema.json": EdrCatalogSchema,
   "budget-report.schema.json": BudgetReportSchema,
+  "app-lifecycle.schema.json": AppLifecycleSchema,
+  "ip-plan.schema.json": IpPlanSchema,
 };
 
 /** File name → the JSON text that belongs in policies/schemas. */

@@ -3,7 +3,7 @@
  * primary region, retention meets the legal minimum, lifecycle steps come in order) and CIDR
  * blocks that parse. Each check is a small named function returning located findings.
  */
-import { formatCidr, overlaps, parseCidr, type Ipv4Block } from "./cidr.js";
+import { formatCidr, overlaps, parseCidr, type Ipv4Block } from "../support/cidr.js";
 import type { RawStackConfig } from "./config-schema.js";
 
 /** A finding about one setting: the JSON pointer inside the `stronghold:` object, and what is wrong. */

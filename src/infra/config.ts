@@ -10,7 +10,7 @@ import type { InputProblem } from "../documents/input-problem.js";
 import { validatorFor } from "../documents/ajv.js";
 import { lineOf, pointerTokens, toPointer } from "../documents/locate.js";
 import { validationProblems } from "../documents/validation-problems.js";
-import { formatCidr, parseCidr, subnetOf } from "./cidr.js";
+import { formatCidr, parseCidr, subnetOf } from "../support/cidr.js";
 import { checkStackConfig } from "./config-checks.js";
 import { CONFIG_NAMESPACE, StackConfigSchema, type RawStackConfig } from "./config-schema.js";
 

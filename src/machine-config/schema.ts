@@ -22,14 +22,20 @@ const Instant = (description: string) =>
 const Text = (description: string) => Type.String({ minLength: 1, maxLength: 256, description });
 
 export const ROLES = ["workstation", "laptop", "server", "kiosk", "network-device"] as const;
-export const OS_FAMILIES = ["windows", "linux", "macos"] as const;
+export const OS_FAMILIES = ["windows", "linux", "macos", "embedded"] as const;
 export const LIFECYCLE_STATUSES = ["active", "spare", "pending-disposal", "disposed"] as const;
 
 const Role = Type.Union(
   ROLES.map((r) => Type.Literal(r)),
   { description: "What the machine is for; decides which controls apply." },
 );
-const OsFamily = Type.Union(OS_FAMILIES.map((f) => Type.Literal(f)));
+const OsFamily = Type.Union(
+  OS_FAMILIES.map((f) => Type.Literal(f)),
+  {
+    description:
+      "embedded: the vendor firmware of a printer, camera recorder, switch or access point, which is none of the other three.",
+  },
+);
 const LifecycleStatus = Type.Union(LIFECYCLE_STATUSES.map((s) => Type.Literal(s)));
 
 /** RFC 1123 host name: labels of letters, digits and hyphens; never a path. */
@@ -52,6 +58,14 @@ const Identity = {
       maxItems: 64,
       description: "Assigned IP addresses (loopback excluded).",
     }),
+  ),
+  ipAssignment: Type.Optional(
+    Unknowable(
+      Type.Union([Type.Literal("static"), Type.Literal("dhcp")], {
+        description:
+          "How the machine gets its IPv4 addresses: configured by hand (static, or a DHCP reservation the device does not know about) or leased from a DHCP scope.",
+      }),
+    ),
   ),
   department: Text("Owning department, e.g. police, library."),
   site: Text("Building where the machine lives, e.g. town-hall."),
@@ -342,6 +356,67 @@ const Security = Type.Object(
   { additionalProperties: false },
 );
 
+export const NETWORK_DEVICE_KINDS = [
+  "firewall",
+  "router",
+  "switch",
+  "access-point",
+  "printer",
+  "camera",
+  "camera-recorder",
+  "other",
+] as const;
+
+/** Ways to manage a device; http, telnet and SNMP v1/v2c send passwords in the clear. */
+export const MANAGEMENT_PROTOCOLS = [
+  "https",
+  "ssh",
+  "http",
+  "telnet",
+  "snmpv1",
+  "snmpv2c",
+  "snmpv3",
+  "cloud",
+] as const;
+
+const NetworkDevice = Type.Object(
+  {
+    kind: Type.Union(
+      NETWORK_DEVICE_KINDS.map((k) => Type.Literal(k)),
+      { description: "What the device is." },
+    ),
+    defaultCredentialsChanged: Flag(
+      "Every account the device shipped with has a new password (or is disabled).",
+    ),
+    managementProtocols: Unknowable(
+      Type.Array(Type.Union(MANAGEMENT_PROTOCOLS.map((p) => Type.Literal(p))), {
+        maxItems: MANAGEMENT_PROTOCOLS.length,
+        uniqueItems: true,
+        description:
+          "Management interfaces enabled on the device (web, shell, SNMP, vendor cloud).",
+      }),
+    ),
+    firmware: Type.Object(
+      {
+        version: Unknowable(Text("Firmware version as the device shows it.")),
+        releaseDate: Day("Release date of that firmware version (vendor release notes)."),
+      },
+      { additionalProperties: false },
+    ),
+    vendorEndOfSupport: Unknowable(
+      Type.Union([Type.String({ format: "date" }), Type.Literal("not-announced")], {
+        description:
+          'Last day the vendor ships firmware fixes for the model; "not-announced" while it has not said.',
+      }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description:
+      "Facts of a network device (firewall, switch, printer, camera recorder), written by hand.",
+  },
+);
+
 const Software = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 512 }),
@@ -382,6 +457,7 @@ export const MachineConfigSchema = Type.Object(
     hardware: Type.Optional(Hardware),
     os: Os,
     security: Type.Optional(Security),
+    networkDevice: Type.Optional(NetworkDevice),
     software: Type.Optional(Unknowable(Type.Array(Software, { maxItems: 20000 }))),
     lifecycle: Lifecycle,
     collectedAt: Type.String({

@@ -60,6 +60,10 @@ const GOLDEN: Readonly<Record<string, readonly string[]>> = {
     "sec-time-sync",
     "sec-server-physical-protection",
     "sec-kiosk-lockdown",
+    "sec-netdev-default-credentials",
+    "sec-netdev-secure-management",
+    "sec-netdev-firmware-current",
+    "sec-netdev-vendor-supported",
   ],
   "acceptable-use": [
     "aup-prohibited-software",
@@ -69,6 +73,8 @@ const GOLDEN: Readonly<Record<string, readonly string[]>> = {
   lifecycle: [
     "lcm-hardware-age",
     "lcm-server-warranty",
+    "lcm-app-supported",
+    "lcm-app-support-ending",
     "lcm-disposal-wipe-record",
     "lcm-disposed-wipe-recorded",
     "lcm-disposed-not-reporting",
@@ -78,6 +84,8 @@ const GOLDEN: Readonly<Record<string, readonly string[]>> = {
     "lcm-unique-serial",
     "lcm-unique-hostname",
     "lcm-unique-ip",
+    "lcm-ip-in-site-subnet",
+    "lcm-static-ip-outside-dhcp",
     "lcm-unique-mac",
   ],
 };

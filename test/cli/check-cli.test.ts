@@ -258,6 +258,63 @@ describe("stronghold check (the CLI, end to end)", function () {
     );
   });
 
+  it("--ip-plan: checks addresses against the plan and reports the plan's own overlap once", async () => {
+    const plan = path.join(dir, "ip-plan.yaml");
+    await writeFile(
+      plan,
+      [
+        "sites:",
+        "  - site: town-hall",
+        "    subnets:",
+        "      - { name: staff, vlan: 10, cidr: 10.20.10.0/24, dhcp: [10.20.10.20-10.20.10.199] }",
+        "  - site: library",
+        "    subnets:",
+        "      - { name: all, cidr: 10.20.0.0/16 }",
+      ].join("\n"),
+    );
+    await writeFile(
+      path.join(machines, "static.yaml"),
+      stringify(compliantMachine({ hostname: "static-01", ipAssignment: "static" })),
+    );
+    const run = await stronghold([
+      "check",
+      machines,
+      "--ip-plan",
+      plan,
+      "--baseline",
+      "lifecycle",
+      "--at",
+      at,
+      "--format",
+      "json",
+    ]);
+    expect(run.code, run.stderr).to.equal(2);
+    const report = JSON.parse(run.stdout) as {
+      subjects: { subject: string; results: { control: string; status: string }[] }[];
+      problems: { file: string; pointer: string; line?: number; message: string }[];
+    };
+    expect(report.problems).to.have.length(1);
+    expect(report.problems[0]).to.deep.include({
+      file: plan,
+      pointer: "/sites/1/subnets/0/cidr",
+      line: 7,
+    });
+    const status = (host: string, control: string) =>
+      report.subjects.find((s) => s.subject === host)?.results.find((r) => r.control === control)
+        ?.status;
+    expect(status("static-01", "lcm-static-ip-outside-dhcp")).to.equal("fail");
+    expect(status("static-01", "lcm-ip-in-site-subnet")).to.equal("pass");
+    expect(status("good-01", "lcm-static-ip-outside-dhcp")).to.equal("fail"); // assignment not reported
+  });
+
+  it("without --ip-plan, the IP plan controls are not evaluated and a warning says why", async () => {
+    const run = await stronghold(["check", machines, "--at", at, "--format", "json"]);
+    const report = JSON.parse(run.stdout) as { warnings: string[] };
+    expect(report.warnings).to.include(
+      "lcm-ip-in-site-subnet was not evaluated: it needs --ip-plan",
+    );
+  });
+
   it("has --help for the program and the subcommand", async () => {
     const top = await stronghold(["--help"]);
     expect(top.code).to.equal(0);
@@ -270,6 +327,7 @@ describe("stronghold check (the CLI, end to end)", function () {
       "--waivers",
       "--licenses",
       "--assets",
+      "--ip-plan",
       "--at",
       "--format",
       "--out",

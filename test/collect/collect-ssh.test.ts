@@ -237,6 +237,22 @@ describe("stronghold collect over SSH (real sshd on 127.0.0.1)", function () {
     );
     for (const a of addresses) expect(config.macAddresses).to.include(a!.mac.toLowerCase());
 
+    // Leased or configured, from ip's one-line listing (a DHCP lease says "dynamic"); the
+    // interfaces the collector leaves out (loopback, virtual) are left out here too.
+    const v4 = execFileSync("ip", ["-4", "-o", "addr", "show", "scope", "global"], {
+      encoding: "utf8",
+    })
+      .split("\n")
+      .filter((l) => l.trim() !== "" && !/^\d+:\s+(lo|veth|docker|br-|virbr|ifb|dummy)/.test(l));
+    const leased = v4.filter((l) => /\bdynamic\b/.test(l)).length;
+    const expected =
+      v4.length === 0 || (leased > 0 && leased < v4.length)
+        ? "unknown"
+        : leased === 0
+          ? "static"
+          : "dhcp";
+    expect(config.ipAssignment).to.equal(expected);
+
     // Accounts, read directly: uid 0 in /etc/passwd (here root and stronghold-lab, the login of
     // the test sshd) and empty password fields in /etc/shadow.
     const entries = (file: string) =>

@@ -161,6 +161,14 @@ function schemaProperties(): { required: string[]; top: string[]; all: Map<strin
 /** Schema fields a machine cannot report about itself, and why the script leaves them out. */
 const NOT_COLLECTED: Readonly<Record<string, string>> = {
   "/$schema": "an editor hint, not a fact",
+  "/networkDevice": "network devices are written by hand; the script runs on Windows machines",
+  "/networkDevice/kind": "part of networkDevice",
+  "/networkDevice/defaultCredentialsChanged": "part of networkDevice",
+  "/networkDevice/managementProtocols": "part of networkDevice",
+  "/networkDevice/firmware": "part of networkDevice",
+  "/networkDevice/firmware/version": "part of networkDevice",
+  "/networkDevice/firmware/releaseDate": "part of networkDevice",
+  "/networkDevice/vendorEndOfSupport": "part of networkDevice",
   "/lifecycle/disposal": "a wipe record is written by whoever sanitised the disks",
   "/lifecycle/disposal/method": "part of the wipe record",
   "/lifecycle/disposal/wipedAt": "part of the wipe record",

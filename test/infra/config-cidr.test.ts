@@ -1,5 +1,11 @@
 import { expect } from "chai";
-import { formatCidr, overlaps, parseCidr, subnetOf, type Ipv4Block } from "../../src/infra/cidr.js";
+import {
+  formatCidr,
+  overlaps,
+  parseCidr,
+  subnetOf,
+  type Ipv4Block,
+} from "../../src/support/cidr.js";
 
 const block = (text: string): Ipv4Block => {
   const parsed = parseCidr(text);

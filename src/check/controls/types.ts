@@ -1,9 +1,15 @@
 /** The contract between controls and the code that checks them when a JSON Schema cannot. */
 import type { MachineConfig } from "../../machine-config/schema.js";
 import type { Evidence } from "../evaluation/result.js";
-import type { OsLifecycleTable, SoftwareCatalog } from "../policy/baseline-schema.js";
+import type {
+  AppLifecycleTable,
+  CisSafeguards,
+  OsLifecycleTable,
+  SoftwareCatalog,
+} from "../policy/baseline-schema.js";
 import type { AssetRegister, LicenseRegister } from "../input/registers.js";
 import type { DisposalRegister } from "../input/disposals.js";
+import type { IpPlan } from "../input/ip-plan.js";
 
 /** What a check concludes for one machine. */
 export type Outcome =
@@ -15,9 +21,13 @@ export type Outcome =
 export interface PolicyData {
   readonly osLifecycle: OsLifecycleTable;
   readonly softwareCatalog: SoftwareCatalog;
+  readonly appLifecycle: AppLifecycleTable;
+  /** The CIS Controls v8 safeguards, for the coverage map. */
+  readonly cisSafeguards: CisSafeguards;
   readonly licenses?: LicenseRegister;
   readonly assets?: AssetRegister;
   readonly disposals?: DisposalRegister;
+  readonly ipPlan?: IpPlan;
 }
 
 export interface CheckContext {
@@ -57,6 +67,7 @@ export type FleetView = Pick<
   | "serialNumber"
   | "macAddresses"
   | "ipAddresses"
+  | "ipAssignment"
   | "department"
   | "site"
   | "role"
@@ -75,6 +86,6 @@ export interface FleetAccumulator {
 
 export interface FleetCheck {
   /** Registers the check cannot work without; missing ones make it not-applicable, with a warning. */
-  readonly requires: readonly ("licenses" | "assets" | "disposals")[];
+  readonly requires: readonly ("licenses" | "assets" | "disposals" | "ipPlan")[];
   create(ctx: CheckContext): FleetAccumulator;
 }

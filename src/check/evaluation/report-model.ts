@@ -1,5 +1,6 @@
 /** Everything one `stronghold check` run concluded: what every reporter renders. */
 import type { Applicability, ControlReferences } from "../policy/baseline-schema.js";
+import type { Coverage } from "../policy/coverage.js";
 import type { InputProblem, Severity, Status, SubjectResults } from "./result.js";
 
 /** A control as evaluated: baseline metadata with the overlay's severity and parameters applied. */
@@ -44,6 +45,8 @@ export interface CheckReport {
   }[];
   readonly overlay?: { readonly name: string; readonly file: string };
   readonly controls: readonly ResolvedControl[];
+  /** Which CIS Controls v8 IG1 and IG2 safeguards the evaluated controls cover, and which not. */
+  readonly coverage: Coverage;
   /** Machines and unreported register assets, each with one result per control. */
   readonly subjects: readonly SubjectResults[];
   /** Input files (or parts of them) that could not be evaluated. */

@@ -15,6 +15,7 @@ import type { ControlResult, InputProblem, Severity, SubjectResults } from "./re
 import { decideGate, ScoreTally } from "./score.js";
 import { WaiverBook } from "./waivers.js";
 import { VERSION } from "../../support/version.js";
+import { coverageOf } from "../policy/coverage.js";
 
 export interface CheckRun {
   readonly inputs: readonly string[];
@@ -38,6 +39,7 @@ const REGISTER_OPTION = {
   licenses: "--licenses",
   assets: "--assets",
   disposals: "--disposals",
+  ipPlan: "--ip-plan",
 } as const;
 
 async function* evaluatedBatches(
@@ -223,6 +225,10 @@ export async function runCheck(run: CheckRun): Promise<CheckReport> {
     baselines: policy.baselines.map(({ id, title, version }) => ({ id, title, version })),
     ...(policy.overlay ? { overlay: policy.overlay } : {}),
     controls: controls.map((c) => c.meta),
+    coverage: coverageOf(
+      controls.map((c) => c.meta),
+      data.cisSafeguards,
+    ),
     subjects,
     problems,
     warnings,

@@ -170,6 +170,71 @@ export const OsLifecycleSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * End-of-support dates of applications, matched against a machine's software inventory: an
+ * installed title matches a product when `name` matches its name and, when given, `version`
+ * matches its version. Dated as a whole (`reviewed`) and per entry (`source`).
+ */
+export const AppLifecycleSchema = Type.Object(
+  {
+    reviewed: Type.String({
+      format: "date",
+      description: "When the table was last checked against the vendors' lifecycle pages.",
+    }),
+    products: Type.Array(
+      Type.Object(
+        {
+          product: Type.String({ minLength: 1, description: "Product and version, in words." }),
+          name: Type.String({
+            minLength: 1,
+            description: "Regular expression on the installed name (case-insensitive).",
+          }),
+          version: Type.Optional(
+            Type.String({
+              minLength: 1,
+              description: "Regular expression on the installed version (case-insensitive).",
+            }),
+          ),
+          endOfSupport: Type.String({
+            format: "date",
+            description: "Last day the vendor ships security updates.",
+          }),
+          source: Type.String({
+            pattern: "^https://",
+            description: "The page the date was read from.",
+          }),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1 },
+    ),
+  },
+  {
+    $id: "urn:stronghold:schema:app-lifecycle:v1",
+    title: "Stronghold application end-of-support table",
+    additionalProperties: false,
+  },
+);
+
+/** The CIS Controls v8 safeguards with the lowest Implementation Group of each, for the coverage map. */
+export const CisSafeguardsSchema = Type.Object(
+  {
+    source: Type.String({ pattern: "^https://" }),
+    safeguards: Type.Array(
+      Type.Object(
+        {
+          id: Type.String({ pattern: "^\\d+\\.\\d+$" }),
+          ig: Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3)]),
+          title: Type.String({ minLength: 1 }),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1 },
+    ),
+  },
+  { additionalProperties: false },
+);
+
 /** Which installed titles are commercial, and the register title that licenses them. */
 export const SoftwareCatalogSchema = Type.Object(
   {
@@ -204,5 +269,7 @@ export type RawWaivers = Static<typeof WaiversSchema>;
 export type Waiver = RawWaivers["waivers"][number];
 export type OsLifecycleTable = Static<typeof OsLifecycleSchema>;
 export type SoftwareCatalog = Static<typeof SoftwareCatalogSchema>;
+export type AppLifecycleTable = Static<typeof AppLifecycleSchema>;
+export type CisSafeguards = Static<typeof CisSafeguardsSchema>;
 export type Applicability = Static<typeof Applicability>;
 export type ControlReferences = Static<typeof References>;

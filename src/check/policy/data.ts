@@ -1,23 +1,80 @@
-/** The reference tables shipped with the baselines: OS end-of-support dates and the software catalog. */
+/**
+ * The reference tables shipped with the baselines: OS and application end-of-support dates and
+ * the software catalog.
+ */
 import path from "node:path";
-import { loadValidated } from "../../documents/ajv.js";
+import { loadValidated, type Loaded } from "../../documents/ajv.js";
+import type { InputProblem } from "../../documents/input-problem.js";
+import { lineOf } from "../../documents/locate.js";
 import { InputError } from "../../support/errors.js";
-import { OsLifecycleSchema, SoftwareCatalogSchema } from "./baseline-schema.js";
+import {
+  AppLifecycleSchema,
+  CisSafeguardsSchema,
+  OsLifecycleSchema,
+  SoftwareCatalogSchema,
+  type AppLifecycleTable,
+} from "./baseline-schema.js";
 import type { PolicyData } from "../controls/types.js";
 import { DATA_DIR } from "../../support/project-root.js";
+
+/** The application table's patterns that do not compile, each located by pointer and line. */
+export function appPatternProblems(
+  file: string,
+  loaded: Loaded<AppLifecycleTable>,
+): InputProblem[] {
+  if (!loaded.ok) return [...loaded.problems];
+  return loaded.value.products.flatMap((p, i) =>
+    (["name", "version"] as const).flatMap((field) => {
+      const source = p[field];
+      if (source === undefined) return [];
+      try {
+        new RegExp(source, "iu");
+        return [];
+      } catch (error) {
+        const pointer = `/products/${i}/${field}`;
+        const line = lineOf(loaded.text, pointer);
+        return [
+          {
+            file,
+            pointer,
+            ...(line === undefined ? {} : { line }),
+            message: `must be a regular expression: ${(error as Error).message}`,
+          },
+        ];
+      }
+    }),
+  );
+}
 
 /** Loads and validates policies/data; a broken table stops the run with every problem listed. */
 export async function loadReferenceData(
   dir = DATA_DIR,
-): Promise<Pick<PolicyData, "osLifecycle" | "softwareCatalog">> {
-  const [osLifecycle, softwareCatalog] = await Promise.all([
+): Promise<Pick<PolicyData, "osLifecycle" | "softwareCatalog" | "appLifecycle" | "cisSafeguards">> {
+  const appFile = path.join(dir, "app-lifecycle.yaml");
+  const [osLifecycle, softwareCatalog, appLifecycle, cisSafeguards] = await Promise.all([
     loadValidated(path.join(dir, "os-lifecycle.yaml"), OsLifecycleSchema),
     loadValidated(path.join(dir, "software-catalog.yaml"), SoftwareCatalogSchema),
+    loadValidated(appFile, AppLifecycleSchema),
+    loadValidated(path.join(dir, "cis-controls-v8.yaml"), CisSafeguardsSchema),
   ]);
   const problems = [
     ...(osLifecycle.ok ? [] : osLifecycle.problems),
     ...(softwareCatalog.ok ? [] : softwareCatalog.problems),
+    ...appPatternProblems(appFile, appLifecycle),
+    ...(cisSafeguards.ok ? [] : cisSafeguards.problems),
   ];
-  if (!osLifecycle.ok || !softwareCatalog.ok) throw new InputError(problems);
-  return { osLifecycle: osLifecycle.value, softwareCatalog: softwareCatalog.value };
+  if (
+    !osLifecycle.ok ||
+    !softwareCatalog.ok ||
+    !appLifecycle.ok ||
+    !cisSafeguards.ok ||
+    problems.length > 0
+  )
+    throw new InputError(problems);
+  return {
+    osLifecycle: osLifecycle.value,
+    softwareCatalog: softwareCatalog.value,
+    appLifecycle: appLifecycle.value,
+    cisSafeguards: cisSafeguards.value,
+  };
 }

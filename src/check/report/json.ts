@@ -35,6 +35,7 @@ export function render(report: CheckReport, write: Write): void {
       parameters: c.parameters,
       checkKind: c.checkKind,
     })),
+    coverage: report.coverage,
   };
   // Reopen the header object to append the streamed arrays to it.
   write(`${JSON.stringify(head).slice(0, -1)},"subjects":[`);

@@ -134,6 +134,7 @@ export function linuxMachineConfig(
     serialNumber: v("/serialNumber", hardware.serialNumber),
     macAddresses: v("/macAddresses", mapArray(network.macAddresses)),
     ipAddresses: v("/ipAddresses", mapArray(network.ipAddresses)),
+    ipAssignment: v("/ipAssignment", network.ipAssignment),
     department: machine.department,
     site: machine.site,
     ...(machine.owner === undefined ? {} : { owner: machine.owner }),

@@ -10,6 +10,7 @@ import {
   compliantKiosk,
   compliantLinuxServer,
   compliantMachine,
+  compliantNetworkDevice,
   compliantServer,
 } from "../../fixtures/machine-factory.js";
 
@@ -25,6 +26,7 @@ describe("machine factory", () => {
     compliantServer: compliantServer(),
     compliantKiosk: compliantKiosk(),
     compliantLinuxServer: compliantLinuxServer(),
+    compliantNetworkDevice: compliantNetworkDevice(),
   };
 
   for (const [name, machine] of Object.entries(machines)) {

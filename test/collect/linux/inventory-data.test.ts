@@ -1,6 +1,6 @@
 /** Packages, hardware, network identity, removable media and the idle lock. */
 import { expect } from "chai";
-import { known } from "../../../src/collect/fact.js";
+import { known, unknown } from "../../../src/collect/fact.js";
 import { parseHardware } from "../../../src/collect/linux/hardware.js";
 import { parseNetwork } from "../../../src/collect/linux/network.js";
 import { parseDpkg, parsePackages, parseRpm } from "../../../src/collect/linux/packages.js";
@@ -89,7 +89,57 @@ describe("network", () => {
     expect(parseNetwork(section("rhel9", "network"))).to.deep.equal({
       macAddresses: known(["b0:7b:25:1e:4c:02"]),
       ipAddresses: known(["10.10.0.21"]),
+      ipAssignment: known("static"),
     });
+  });
+
+  // The shape iproute2 prints (`ip -j addr`): a DHCP lease carries "dynamic": true and a finite
+  // valid_life_time; an address set by hand has neither.
+  const link = (name: string, ...addrs: object[]) => ({
+    ifname: name,
+    link_type: "ether",
+    address: "52:54:00:12:34:56",
+    addr_info: addrs,
+  });
+  const v4 = (local: string, dynamic: boolean) => ({
+    family: "inet",
+    local,
+    prefixlen: 24,
+    scope: "global",
+    ...(dynamic ? { dynamic: true } : {}),
+    valid_life_time: dynamic ? 86003 : 4294967295,
+    preferred_life_time: dynamic ? 86003 : 4294967295,
+  });
+  const v6 = {
+    family: "inet6",
+    local: "2001:db8::21",
+    prefixlen: 64,
+    scope: "global",
+    dynamic: true,
+  };
+
+  it("a DHCP lease is dhcp; IPv6 autoconfiguration does not count", () => {
+    const net = parseNetwork(out(JSON.stringify([link("eth0", v4("10.20.10.21", true), v6)])));
+    expect(net.ipAssignment).to.deep.equal(known("dhcp"));
+  });
+
+  it("a leased and a configured IPv4 address cannot be summed up in one word", () => {
+    const net = parseNetwork(
+      out(
+        JSON.stringify([
+          link("eth0", v4("10.20.10.21", true)),
+          link("eth1", v4("10.20.1.5", false)),
+        ]),
+      ),
+    );
+    expect(net.ipAssignment.known === false && net.ipAssignment.reason).to.equal(
+      "1 IPv4 address(es) leased by DHCP and 1 configured",
+    );
+  });
+
+  it("no IPv4 address at all leaves the assignment unknown", () => {
+    const net = parseNetwork(out(JSON.stringify([link("eth0", v6)])));
+    expect(net.ipAssignment.known).to.equal(false);
   });
 
   it("Debian sample reads ip -j", () => {
@@ -105,6 +155,7 @@ describe("network", () => {
     expect(parseNetwork(sysfs)).to.deep.equal({
       macAddresses: known(["b0:7b:25:1e:4c:02"]),
       ipAddresses: known(["10.10.0.21", "192.168.122.1"]),
+      ipAssignment: unknown("hostname -I does not say which addresses DHCP leased"),
     });
     const noIps = parseNetwork(out("@sysfs\nif eno1 1 b0:7b:25:1e:4c:02\nips \n"));
     expect(noIps.ipAddresses.known).to.equal(false);

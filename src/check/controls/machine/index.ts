@@ -2,12 +2,18 @@
 import type { MachineCheck } from "../types.js";
 import { disposedNotReporting } from "./disposed-not-reporting.js";
 import { hardwareAge } from "./hardware-age.js";
+import { secureManagement, vendorSupported } from "./network-device.js";
 import { prohibitedSoftware } from "./prohibited-software.js";
 import { supportedOs } from "./supported-os.js";
+import { appsSupportEnding, appsSupported } from "./supported-apps.js";
 
 export const MACHINE_CHECKS: Readonly<Record<string, MachineCheck>> = {
+  appsSupportEnding,
+  appsSupported,
   disposedNotReporting,
   hardwareAge,
   prohibitedSoftware,
+  secureManagement,
   supportedOs,
+  vendorSupported,
 };

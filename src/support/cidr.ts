@@ -1,4 +1,7 @@
-/** IPv4 CIDR arithmetic for the DR network: parsing, carving subnets, overlap checks. */
+/**
+ * IPv4 CIDR arithmetic, for the DR network and the town's IP plan: parsing, carving subnets,
+ * overlap and membership checks.
+ */
 
 /** A parsed IPv4 block: the network address as an unsigned 32-bit number and the prefix length. */
 export interface Ipv4Block {
@@ -54,4 +57,25 @@ export function overlaps(a: Ipv4Block, b: Ipv4Block): boolean {
   const aEnd = a.network + 2 ** (32 - a.prefix);
   const bEnd = b.network + 2 ** (32 - b.prefix);
   return a.network < bEnd && b.network < aEnd;
+}
+
+const ADDRESS = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+/** An IPv4 address `a.b.c.d` as an unsigned 32-bit number; undefined for anything else. */
+export function parseIpv4(text: string): number | undefined {
+  const match = ADDRESS.exec(text);
+  if (!match) return undefined;
+  const octets = match.slice(1, 5).map(Number);
+  if (octets.some((o) => o > 255)) return undefined;
+  return octets.reduce((acc, o) => acc * 256 + o, 0);
+}
+
+/** `a.b.c.d` of an address number. */
+export function formatIpv4(address: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(address / 2 ** shift) % 256).join(".");
+}
+
+/** True when the address lies inside the block. */
+export function containsAddress(block: Ipv4Block, address: number): boolean {
+  return address >= block.network && address < block.network + 2 ** (32 - block.prefix);
 }

@@ -1,0 +1,90 @@
+/**
+ * lcm-app-supported and lcm-app-support-ending: installed applications against the dated
+ * application end-of-support table (policies/data/app-lifecycle.yaml).
+ */
+import type { MachineCheck } from "../types.js";
+import type { Evidence } from "../../evaluation/result.js";
+import type { AppLifecycleTable } from "../../policy/baseline-schema.js";
+import { ageInDays } from "../dates.js";
+import { pattern } from "../patterns.js";
+import { inventoryOf, type InstalledSoftware } from "../software.js";
+import { Memo } from "../../memo.js";
+
+type Product = AppLifecycleTable["products"][number];
+
+// A fleet installs the same few titles many times over: match each name and version once.
+const productByTitle = new Memo<AppLifecycleTable, Product | undefined>();
+
+/** The first product whose name pattern (and version pattern, when given) matches the title. */
+export function findProduct(
+  item: InstalledSoftware,
+  table: AppLifecycleTable,
+): Product | undefined {
+  const version = item.version ?? "";
+  return productByTitle.get(table, `${item.name}\u0000${version}`, () =>
+    table.products.find(
+      (p) =>
+        pattern(p.name).test(item.name) &&
+        (p.version === undefined || pattern(p.version).test(version)),
+    ),
+  );
+}
+
+function describe(item: InstalledSoftware): string {
+  return item.version === undefined ? item.name : `${item.name} ${item.version}`;
+}
+
+/** Installed titles of a listed product whose days of support left `select` picks (negative: ended). */
+function titlesEnding(
+  items: readonly InstalledSoftware[],
+  table: AppLifecycleTable,
+  at: Date,
+  select: (daysLeft: number) => boolean,
+): { index: number; item: InstalledSoftware; product: Product; daysLeft: number }[] {
+  return items.flatMap((item, index) => {
+    const product = findProduct(item, table);
+    if (product === undefined) return [];
+    // endOfSupport is the last day with updates: one day after it, daysLeft is -1.
+    const daysLeft = -(ageInDays(product.endOfSupport, at) ?? 0);
+    return select(daysLeft) ? [{ index, item, product, daysLeft }] : [];
+  });
+}
+
+export const appsSupported: MachineCheck = (machine, ctx) => {
+  const inventory = inventoryOf(
+    machine,
+    "a software inventory with no application past its end of support",
+  );
+  if (!inventory.known) return { status: "fail", evidence: [inventory.evidence] };
+  const evidence: Evidence[] = titlesEnding(
+    inventory.items,
+    ctx.data.appLifecycle,
+    ctx.at,
+    (daysLeft) => daysLeft < 0,
+  ).map(({ index, item, product }) => ({
+    pointer: `/software/${index}`,
+    actual: describe(item),
+    expected: `a supported release: ${product.product} support ended ${product.endOfSupport} (${product.source})`,
+  }));
+  return evidence.length === 0 ? { status: "pass" } : { status: "fail", evidence };
+};
+
+export const appsSupportEnding: MachineCheck = (machine, ctx) => {
+  const days = ctx.params["warnDays"] as number;
+  const inventory = inventoryOf(
+    machine,
+    `a software inventory with no application whose support ends within ${days} days`,
+  );
+  if (!inventory.known) return { status: "fail", evidence: [inventory.evidence] };
+  const evidence: Evidence[] = titlesEnding(
+    inventory.items,
+    ctx.data.appLifecycle,
+    ctx.at,
+    (daysLeft) => daysLeft >= 0 && daysLeft < days,
+  ).map(({ index, item, product, daysLeft }) => ({
+    pointer: `/software/${index}`,
+    actual: describe(item),
+    expected: `support that lasts more than ${days} days: ${product.product} support ends ${product.endOfSupport}, in ${daysLeft} days (${product.source})`,
+  }));
+  return evidence.length === 0 ? { status: "pass" } : { status: "fail", evidence };
+};
