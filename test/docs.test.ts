@@ -108,6 +108,7 @@ describe("documentation examples", () => {
       "stack-settings",
       "stack-settings",
       "stack-settings",
+      "stack-settings",
     ]);
   });
 

@@ -8,6 +8,7 @@ import { backupStorageProtected } from "./rules/backup-storage-protected.js";
 import { backupPlanCopiesToAnotherRegion } from "./rules/backup-plan-copies-to-another-region.js";
 import { backupVaultLocked } from "./rules/backup-vault-locked.js";
 import { drRegionDiffersFromPrimary } from "./rules/dr-region-differs-from-primary.js";
+import { drSecurityGroupCoversServices } from "./rules/dr-security-group-covers-services.js";
 import { kmsKeyRotationEnabled } from "./rules/kms-key-rotation-enabled.js";
 import { requiredTags } from "./rules/required-tags.js";
 import { s3BucketAccessLogging } from "./rules/s3-bucket-access-logging.js";
@@ -42,6 +43,7 @@ export const PACK: PolicyPackArgs = {
     backupAgentNoDestructivePermissions,
     backupStorageProtected,
     drRegionDiffersFromPrimary,
+    drSecurityGroupCoversServices,
     requiredTags,
   ],
 };

@@ -5,6 +5,7 @@
  */
 import { formatCidr, overlaps, parseCidr, type Ipv4Block } from "./cidr.js";
 import type { RawStackConfig } from "./config-schema.js";
+import { ruleProblem } from "./dr-services.js";
 
 /** A finding about one setting: the JSON pointer inside the `stronghold:` object, and what is wrong. */
 export interface ConfigFinding {
@@ -247,6 +248,43 @@ const airGappedVaultBounds: Check = (c) => {
   return findings;
 };
 
+const criticalSystemRecovery: Check = (c) => {
+  const findings: ConfigFinding[] = [];
+  c.criticalSystems.forEach((system, i) => {
+    const pointer = `/criticalSystems/${i}`;
+    (system.extraRules ?? []).forEach((rule, r) => {
+      const problem = ruleProblem(rule);
+      if (problem !== undefined) {
+        findings.push({
+          pointer: `${pointer}/extraRules/${r}/${problem.field}`,
+          message: problem.message,
+        });
+      }
+    });
+    const isDc = system.services.includes("active-directory");
+    if (isDc && (system.recovery === "restic" || system.recovery === "rebuild")) {
+      findings.push({
+        pointer: `${pointer}/recovery`,
+        message: `is ${system.recovery}, but ${system.name} is a domain controller: a DC cannot be brought back from file-level backups or a reinstall; use aws-backup (its AWS Backup recovery point) or replica-dc (a fresh DC promoted from a surviving replica)`,
+      });
+    }
+    if (system.recovery === "replica-dc" && !isDc) {
+      findings.push({
+        pointer: `${pointer}/recovery`,
+        message: `is replica-dc, but ${system.name} does not serve active-directory: only a domain controller is promoted from a replica`,
+      });
+    }
+    if (system.recovery === "replica-dc" && c.vpn === undefined) {
+      findings.push({
+        pointer: `${pointer}/recovery`,
+        message:
+          "is replica-dc, which needs a surviving domain controller to replicate from over stronghold:vpn, and no VPN is set; use aws-backup or add the VPN",
+      });
+    }
+  });
+  return findings;
+};
+
 /** Every semantic check, in the order their findings are reported. */
 export const CONFIG_CHECKS: readonly Check[] = [
   regionsDiffer,
@@ -258,6 +296,7 @@ export const CONFIG_CHECKS: readonly Check[] = [
   distinctAccessRoles,
   backupAccountHasCopies,
   airGappedVaultBounds,
+  criticalSystemRecovery,
 ];
 
 /** Runs every check; an empty list means the settings hang together. */

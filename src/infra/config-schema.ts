@@ -4,6 +4,7 @@
  * program start (published as policies/schemas/stack-config.schema.json) and the raw TS type.
  */
 import { Type, type Static } from "@sinclair/typebox";
+import { DR_SERVICE_NAMES, PROTOCOLS } from "./dr-services.js";
 
 /** The config namespace of this project: `stronghold:drRegion` and so on. */
 export const CONFIG_NAMESPACE = "stronghold";
@@ -32,6 +33,14 @@ export const RESTORE_TEST_RESOURCE_TYPES = [
   "RDS",
   "S3",
 ] as const;
+
+/**
+ * How a critical system comes back in DR. A domain controller cannot be rebuilt from file-level
+ * restic backups: it returns from an AWS Backup recovery point of the EC2 DC, or as a fresh DC
+ * promoted from a surviving replica.
+ */
+export const RECOVERY_PATHS = ["aws-backup", "replica-dc", "restic", "rebuild"] as const;
+export type RecoveryPath = (typeof RECOVERY_PATHS)[number];
 
 const literals = <T extends string>(values: readonly T[]) =>
   Type.Union(values.map((v) => Type.Literal(v)));
@@ -162,6 +171,20 @@ const Vpn = Type.Object(
   { additionalProperties: false },
 );
 
+const Port = Type.Integer({ minimum: 1, maximum: 65535 });
+const PortRule = Type.Object(
+  {
+    protocol: literals(PROTOCOLS),
+    fromPort: Type.Optional(Port),
+    toPort: Type.Optional(Port),
+  },
+  {
+    additionalProperties: false,
+    description:
+      "tcp or udp with fromPort (and toPort for a range), or icmp or all without ports; opened to the DR VPC and the town's networks",
+  },
+);
+
 const CriticalSystem = Type.Object(
   {
     name: Slug,
@@ -174,7 +197,23 @@ const CriticalSystem = Type.Object(
       description: "an AMI id or resolve:ssm:/parameter/name",
     }),
     volumeGb: Type.Integer({ minimum: 8, maximum: 16384 }),
-    ports: Type.Array(Type.Integer({ minimum: 1, maximum: 65535 }), { uniqueItems: true }),
+    services: Type.Array(literals(DR_SERVICE_NAMES), {
+      uniqueItems: true,
+      description:
+        "what the system serves once recovered; each service opens its protocols and ports (docs/infrastructure.md lists them)",
+    }),
+    extraRules: Type.Optional(
+      Type.Array(PortRule, {
+        description: "further rules the town's system needs, beyond those of its services",
+      }),
+    ),
+    recovery: Type.Union(
+      RECOVERY_PATHS.map((v) => Type.Literal(v)),
+      {
+        description:
+          "how it comes back: aws-backup (restore its AWS Backup recovery point), replica-dc (launch the template and promote a fresh DC from a surviving replica over the VPN), restic (launch the template and restore its files with restic), rebuild (launch the template and reinstall)",
+      },
+    ),
   },
   { additionalProperties: false },
 );

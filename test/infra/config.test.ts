@@ -194,6 +194,82 @@ const cases: Case[] = [
     pointer: "/config/stronghold:backupAgents/0/prefix",
     message: /lies inside the prefix of backup agent "veeam"/,
   },
+  {
+    name: "a domain controller recovered with restic",
+    values: () =>
+      withSetting("stronghold:criticalSystems", (systems) =>
+        (systems as Json[]).map((s, i) => (i === 0 ? { ...s, recovery: "restic" } : s)),
+      ),
+    pointer: "/config/stronghold:criticalSystems/0/recovery",
+    message:
+      /domain-controller is a domain controller: a DC cannot be brought back from file-level backups/,
+  },
+  {
+    name: "a domain controller promoted from a replica without a VPN",
+    values: () => {
+      const values = new Map(
+        withSetting("stronghold:criticalSystems", (systems) =>
+          (systems as Json[]).map((s, i) => (i === 0 ? { ...s, recovery: "replica-dc" } : s)),
+        ),
+      );
+      values.delete("stronghold:vpn");
+      values.delete("stronghold:vpnPresharedKey");
+      return values;
+    },
+    pointer: "/config/stronghold:criticalSystems/0/recovery",
+    message: /needs a surviving domain controller to replicate from over stronghold:vpn/,
+  },
+  {
+    name: "replica-dc for a system that is no domain controller",
+    values: () =>
+      withSetting("stronghold:criticalSystems", (systems) =>
+        (systems as Json[]).map((s, i) => (i === 1 ? { ...s, recovery: "replica-dc" } : s)),
+      ),
+    pointer: "/config/stronghold:criticalSystems/1/recovery",
+    message: /file-server does not serve active-directory/,
+  },
+  {
+    name: "a udp rule without a port",
+    values: () =>
+      withSetting("stronghold:criticalSystems", (systems) =>
+        (systems as Json[]).map((s, i) =>
+          i === 0 ? { ...s, extraRules: [{ protocol: "udp" }] } : s,
+        ),
+      ),
+    pointer: "/config/stronghold:criticalSystems/0/extraRules/0/fromPort",
+    message: /is required for protocol udp/,
+  },
+  {
+    name: "a port range that runs backwards",
+    values: () =>
+      withSetting("stronghold:criticalSystems", (systems) =>
+        (systems as Json[]).map((s, i) =>
+          i === 0 ? { ...s, extraRules: [{ protocol: "tcp", fromPort: 9389, toPort: 80 }] } : s,
+        ),
+      ),
+    pointer: "/config/stronghold:criticalSystems/0/extraRules/0/toPort",
+    message: /is 80, below fromPort \(9389\)/,
+  },
+  {
+    name: "an icmp rule with a port",
+    values: () =>
+      withSetting("stronghold:criticalSystems", (systems) =>
+        (systems as Json[]).map((s, i) =>
+          i === 0 ? { ...s, extraRules: [{ protocol: "icmp", fromPort: 8 }] } : s,
+        ),
+      ),
+    pointer: "/config/stronghold:criticalSystems/0/extraRules/0/fromPort",
+    message: /must be absent for protocol icmp/,
+  },
+  {
+    name: "an unknown service (schema)",
+    values: () =>
+      withSetting("stronghold:criticalSystems", (systems) =>
+        (systems as Json[]).map((s, i) => (i === 0 ? { ...s, services: ["ldap"] } : s)),
+      ),
+    pointer: "/config/stronghold:criticalSystems/0/services/0",
+    message: /must be one of "active-directory", "dns"/,
+  },
 ];
 
 describe("stack config validation", () => {

@@ -96,8 +96,12 @@ describe("stronghold infra plan", function () {
       settings("agent-restic-policy").some((s) => s.startsWith("deny s3:DeleteObjectVersion")),
     ).to.equal(true);
     expect(prod!.verdict.outcomes.map((o) => o.status)).to.deep.equal(
-      Array<string>(14).fill("passed"),
+      Array<string>(15).fill("passed"),
     );
+    expect(settings("dr-domain-controller-sg")).to.include.members([
+      "in: udp 53 with 10.90.0.0/16, 10.20.0.0/16, 10.30.0.0/16",
+      "in: tcp 49152-65535 with 10.90.0.0/16, 10.20.0.0/16, 10.30.0.0/16",
+    ]);
   });
 
   it("every stack by default, as a table: the tree, the policies and one verdict", async () => {

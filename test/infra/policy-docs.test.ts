@@ -5,6 +5,8 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { PassThrough } from "node:stream";
 import { PACK } from "../../policies/crossguard/policies.js";
+import { DR_SERVICES, formatRule } from "../../src/infra/dr-services.js";
+import { RECOVERY_PATHS } from "../../src/infra/config-schema.js";
 import { PROJECT_ROOT } from "../../src/support/project-root.js";
 
 // Top-level await: mocha imports this file as an ES module, one module graph with the CLI's own
@@ -50,5 +52,28 @@ describe("docs/infrastructure.md: the policy pack and infra plan", function () {
     for (const line of excerpt!.split("\n").filter((l) => l !== "" && l !== "…")) {
       expect(printed.has(line), line).to.equal(true);
     }
+  });
+});
+
+describe("docs/infrastructure.md: recovering each service", () => {
+  const recovering = page.slice(
+    page.indexOf("## Recovering each service"),
+    page.indexOf("## Stack outputs"),
+  );
+  const rows = (first: string) =>
+    [...recovering.matchAll(new RegExp(`^\\| \`([a-z-]+)\` +\\|(.*)$`, "gm"))]
+      .filter((m) => m[2]!.split("|").length === (first === "service" ? 3 : 2))
+      .map((m) => [m[1]!, ...m[2]!.split("|").map((c) => c.trim())]);
+
+  it("lists every service with exactly the rules its security group opens", () => {
+    expect(rows("service").map(([name, , opens]) => [name, opens])).to.deep.equal(
+      Object.entries(DR_SERVICES).map(([name, s]) => [name, s.rules.map(formatRule).join(", ")]),
+    );
+  });
+
+  it("says how each recovery path works", () => {
+    const paths = rows("recovery").map(([name]) => name);
+    // The header row names the setting itself.
+    expect(paths.filter((name) => name !== "recovery")).to.deep.equal([...RECOVERY_PATHS]);
   });
 });

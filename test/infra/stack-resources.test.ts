@@ -5,6 +5,7 @@ import { expect } from "chai";
 import { loadStackConfigFile } from "../../src/infra/config-file.js";
 import type { StackConfig } from "../../src/infra/config.js";
 import { DENIED_AGENT_ACTIONS } from "../../src/infra/components/backup-agent-access.js";
+import { rulesFor, toSecurityGroupRule } from "../../src/infra/dr-services.js";
 import { REQUIRED_TAG_KEYS } from "../../src/infra/tags.js";
 import { PROJECT_ROOT } from "../../src/support/project-root.js";
 import type { RecordedResource } from "../../src/infra/mock-run.js";
@@ -490,16 +491,45 @@ for (const stack of ["dev", "prod"] as const) {
         expect(r.ofType("aws:ec2/natGateway:NatGateway")).to.have.lengthOf(0);
       });
 
-      it("opens only each system's ports, and never to the internet", () => {
+      it("opens each system's services on their protocols (UDP too), to the VPC and the town only", () => {
         for (const group of r.ofType("aws:ec2/securityGroup:SecurityGroup")) {
           for (const rule of [...arr(group.inputs.ingress), ...arr(group.inputs.egress)]) {
             expect(rule.cidrBlocks ?? [], group.name).to.not.include("0.0.0.0/0");
           }
         }
+        const sources = [config.drNetwork.vpcCidr, ...config.drNetwork.onPremisesCidrs];
         for (const system of config.criticalSystems) {
           const group = r.named("aws:ec2/securityGroup:SecurityGroup", `dr-${system.name}-sg`);
-          expect(arr(group.inputs.ingress).map((i) => i.fromPort)).to.deep.equal([...system.ports]);
+          expect(tagsOf(group)["dr-services"]).to.equal(system.services.join(" "));
+          const ingress = arr(group.inputs.ingress);
+          expect(
+            ingress.map((i) => `${String(i.protocol)} ${String(i.fromPort)}-${String(i.toPort)}`),
+          ).to.deep.equal(
+            rulesFor(system.services, system.extraRules).map((rule) => {
+              const shape = toSecurityGroupRule(rule);
+              return `${shape.protocol} ${shape.fromPort}-${shape.toPort}`;
+            }),
+          );
+          for (const rule of ingress) expect(rule.cidrBlocks).to.deep.equal(sources);
         }
+        const dc = r.named("aws:ec2/securityGroup:SecurityGroup", "dr-domain-controller-sg");
+        const dcRules = arr(dc.inputs.ingress).map(
+          (i) => `${String(i.protocol)} ${String(i.fromPort)}-${String(i.toPort)}`,
+        );
+        expect(dcRules).to.include.members([
+          "udp 53-53",
+          "tcp 53-53",
+          "udp 88-88",
+          "tcp 88-88",
+          "udp 123-123",
+          "udp 389-389",
+          "tcp 389-389",
+          "udp 464-464",
+          "tcp 464-464",
+          "tcp 445-445",
+          "tcp 135-135",
+          "tcp 49152-65535",
+        ]);
         const [defaultGroup] = r.ofType("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup");
         expect(defaultGroup!.inputs).to.deep.include({ ingress: [], egress: [] });
       });

@@ -7,6 +7,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config.js";
+import { formatRule, rulesFor, SERVICES_TAG, toSecurityGroupRule } from "../dr-services.js";
 import { tagged, type Tags } from "../tags.js";
 import { assumedBy, policyJson } from "./policy-documents.js";
 
@@ -189,12 +190,10 @@ export class DrEnvironment extends pulumi.ComponentResource {
         {
           region,
           vpcId: this.vpc.id,
-          description: `${system.name} in DR: its service ports from the town and the VPC only`,
-          ingress: system.ports.map((port) => ({
-            description: `${system.name} port ${port}`,
-            protocol: "tcp",
-            fromPort: port,
-            toPort: port,
+          description: `${system.name} in DR: its services from the town and the VPC only`,
+          ingress: rulesFor(system.services, system.extraRules).map((rule) => ({
+            description: `${system.name} ${formatRule(rule)}: ${rule.purpose}`,
+            ...toSecurityGroupRule(rule),
             cidrBlocks: [args.network.vpcCidr, ...onPremises],
           })),
           egress: [
@@ -213,7 +212,8 @@ export class DrEnvironment extends pulumi.ComponentResource {
               cidrBlocks: [args.network.vpcCidr, ...onPremises],
             },
           ],
-          tags: named(`${system.name}-sg`),
+          // The pack's dr-security-group-covers-services rule reads the services from here.
+          tags: tagged(named(`${system.name}-sg`), { [SERVICES_TAG]: system.services.join(" ") }),
         },
         parent,
       );
