@@ -7,6 +7,7 @@ import { backupAgentNoDestructivePermissions } from "./rules/backup-agent-no-des
 import { backupStorageProtected } from "./rules/backup-storage-protected.js";
 import { backupPlanCopiesToAnotherRegion } from "./rules/backup-plan-copies-to-another-region.js";
 import { backupVaultLocked } from "./rules/backup-vault-locked.js";
+import { drFailoverTargetOwned } from "./rules/dr-failover-target-owned.js";
 import { drRegionDiffersFromPrimary } from "./rules/dr-region-differs-from-primary.js";
 import { drSecurityGroupCoversServices } from "./rules/dr-security-group-covers-services.js";
 import { kmsKeyRotationEnabled } from "./rules/kms-key-rotation-enabled.js";
@@ -44,6 +45,7 @@ export const PACK: PolicyPackArgs = {
     backupStorageProtected,
     drRegionDiffersFromPrimary,
     drSecurityGroupCoversServices,
+    drFailoverTargetOwned,
     requiredTags,
   ],
 };

@@ -5,7 +5,7 @@
  */
 import { formatCidr, overlaps, parseCidr, type Ipv4Block } from "./cidr.js";
 import type { RawStackConfig } from "./config-schema.js";
-import { ruleProblem } from "./dr-services.js";
+import { covers, rulesFor, ruleProblem } from "./dr-services.js";
 
 /** A finding about one setting: the JSON pointer inside the `stronghold:` object, and what is wrong. */
 export interface ConfigFinding {
@@ -285,6 +285,48 @@ const criticalSystemRecovery: Check = (c) => {
   return findings;
 };
 
+const publicServiceTargets: Check = (c) => {
+  const findings: ConfigFinding[] = [];
+  (c.publicServices ?? []).forEach((service, i) => {
+    const pointer = `/publicServices/${i}`;
+    const system = c.criticalSystems.find((s) => s.name === service.drSystem);
+    if (system === undefined) {
+      findings.push({
+        pointer: `${pointer}/drSystem`,
+        message: `names "${service.drSystem}", which is not one of stronghold:criticalSystems (${c.criticalSystems.map((s) => s.name).join(", ") || "none"}): the DR answer would point at nothing`,
+      });
+    } else if (
+      !rulesFor(system.services, system.extraRules).some((rule) =>
+        covers(rule, {
+          protocol: "tcp",
+          fromPort: service.port,
+          toPort: service.port,
+          purpose: "",
+        }),
+      )
+    ) {
+      findings.push({
+        pointer: `${pointer}/drSystem`,
+        message: `names ${system.name}, whose services and extraRules do not open tcp ${service.port}, the port of ${service.name}`,
+      });
+    }
+    const mode = service.failover ?? "manual";
+    if (mode === "automatic" && system !== undefined && system.standing !== true) {
+      findings.push({
+        pointer: `${pointer}/failover`,
+        message: `is automatic, but ${system.name} is not standing: Route 53 would send citizens to an address nothing answers on; keep failover manual or set standing: true on ${system.name}`,
+      });
+    }
+    if (mode === "automatic" && service.serving !== undefined) {
+      findings.push({
+        pointer: `${pointer}/serving`,
+        message: "applies to manual failover only; with automatic failover Route 53 decides",
+      });
+    }
+  });
+  return findings;
+};
+
 /** Every semantic check, in the order their findings are reported. */
 export const CONFIG_CHECKS: readonly Check[] = [
   regionsDiffer,
@@ -297,6 +339,7 @@ export const CONFIG_CHECKS: readonly Check[] = [
   backupAccountHasCopies,
   airGappedVaultBounds,
   criticalSystemRecovery,
+  publicServiceTargets,
 ];
 
 /** Runs every check; an empty list means the settings hang together. */

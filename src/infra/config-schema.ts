@@ -42,6 +42,12 @@ export const RESTORE_TEST_RESOURCE_TYPES = [
 export const RECOVERY_PATHS = ["aws-backup", "replica-dc", "restic", "rebuild"] as const;
 export type RecoveryPath = (typeof RECOVERY_PATHS)[number];
 
+/** How a public service moves to DR: a runbook step flips it, or Route 53 on a failed health check. */
+export const FAILOVER_MODES = ["manual", "automatic"] as const;
+export type FailoverMode = (typeof FAILOVER_MODES)[number];
+/** Where a manually failed-over record points. */
+export const SERVING_SIDES = ["primary", "dr"] as const;
+
 const literals = <T extends string>(values: readonly T[]) =>
   Type.Union(values.map((v) => Type.Literal(v)));
 
@@ -207,6 +213,12 @@ const CriticalSystem = Type.Object(
         description: "further rules the town's system needs, beyond those of its services",
       }),
     ),
+    standing: Type.Optional(
+      Type.Boolean({
+        description:
+          "keep one instance of it running in DR (a warm standby, billed while it runs); required for automatic failover to it",
+      }),
+    ),
     recovery: Type.Union(
       RECOVERY_PATHS.map((v) => Type.Literal(v)),
       {
@@ -224,9 +236,31 @@ const PublicService = Type.Object(
     hostedZoneId: Type.String({ pattern: "^Z[A-Z0-9]{4,32}$", description: "a Route 53 zone id" }),
     recordName: Type.String({ format: "hostname" }),
     primaryIp: Ipv4,
-    drIp: Ipv4,
+    drSystem: Type.String({
+      pattern: Slug.pattern,
+      description:
+        "the critical system that serves it in DR; the stack allocates the Elastic IP the DR answer points to",
+    }),
     port: Type.Integer({ minimum: 1, maximum: 65535 }),
     healthCheckPath: Type.String({ pattern: "^/", description: "a URL path such as /health" }),
+    failover: Type.Optional(
+      Type.Union(
+        FAILOVER_MODES.map((m) => Type.Literal(m)),
+        {
+          description:
+            "manual (default): one record the runbook flips with `serving`; automatic: Route 53 failover records, only when drSystem is standing",
+        },
+      ),
+    ),
+    serving: Type.Optional(
+      Type.Union(
+        SERVING_SIDES.map((m) => Type.Literal(m)),
+        {
+          description:
+            "manual failover only: which side the record points to, primary (default) or dr (the failover runbook step sets it)",
+        },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

@@ -233,6 +233,24 @@ const MOCKERS: Readonly<Record<string, Mocker>> = {
       state: { ...mocked.state, tunnel1Address: "192.0.2.11", tunnel2Address: "192.0.2.12" },
     };
   },
+  "aws:ec2/eip:Eip": (args, region, account) => {
+    const id = `eipalloc-${digits(args.name, 17)}`;
+    // An address from TEST-NET-3 (RFC 5737): documentation, never routed.
+    const last = parseInt(digits(args.name, 2), 16) % 254;
+    return {
+      id,
+      state: {
+        allocationId: id,
+        publicIp: `203.0.113.${last + 1}`,
+        arn: `arn:aws:ec2:${region}:${account}:elastic-ip/${id}`,
+      },
+    };
+  },
+  "aws:ec2/eipAssociation:EipAssociation": (args) => ({
+    id: `eipassoc-${digits(args.name, 17)}`,
+    state: {},
+  }),
+  "aws:ec2/instance:Instance": ec2("i", "instance"),
   "aws:route53/healthCheck:HealthCheck": (args) => {
     const id = uuid(args.name);
     return { id, state: { arn: `arn:aws:route53:::healthcheck/${id}` } };

@@ -315,6 +315,10 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
       launchTemplateIds: dr.launchTemplateIds,
       ...(dr.vpnConnectionId === undefined ? {} : { vpnConnectionId: dr.vpnConnectionId }),
       healthCheckIds: dr.healthCheckIds,
+      publicServices: Object.fromEntries(
+        Object.entries(dr.publicServices).map(([name, service]) => [name, { ...service }]),
+      ),
+      standingInstanceIds: dr.standingInstanceIds,
     },
     objectives: { ...config.objectives },
     alerts: {

@@ -6,7 +6,7 @@
 import { Type, type Static } from "@sinclair/typebox";
 import { loadValidated, type Loaded } from "../documents/ajv.js";
 import { pointerTokens } from "../documents/locate.js";
-import { LOCK_MODES } from "./config-schema.js";
+import { FAILOVER_MODES, LOCK_MODES, SERVING_SIDES } from "./config-schema.js";
 
 /** The current version of the outputs shape; bumped on any incompatible change. */
 export const STACK_OUTPUTS_VERSION = 1;
@@ -133,6 +133,31 @@ export const StackOutputsSchema = Type.Object(
         launchTemplateIds: ByName(Id),
         vpnConnectionId: Type.Optional(Id),
         healthCheckIds: ByName(Id),
+        publicServices: Type.Optional(
+          Type.Record(
+            Type.String({ pattern: "^[a-z][a-z0-9-]*$" }),
+            Type.Object(
+              {
+                drSystem: Id,
+                failover: Type.Union(FAILOVER_MODES.map((m) => Type.Literal(m))),
+                serving: Type.Optional(Type.Union(SERVING_SIDES.map((m) => Type.Literal(m)))),
+                publicIp: Type.String({ format: "ipv4" }),
+                allocationId: Id,
+                healthCheckId: Id,
+              },
+              {
+                additionalProperties: false,
+                description:
+                  "the Elastic IP the stack owns for the service's DR answer, and how failover happens (manual: `serving` says where the record points)",
+              },
+            ),
+          ),
+        ),
+        standingInstanceIds: Type.Optional(
+          Type.Record(Type.String({ pattern: "^[a-z][a-z0-9-]*$" }), Id, {
+            description: "instances kept running for critical systems with standing: true",
+          }),
+        ),
       },
       { additionalProperties: false },
     ),

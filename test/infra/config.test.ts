@@ -270,6 +270,52 @@ const cases: Case[] = [
     pointer: "/config/stronghold:criticalSystems/0/services/0",
     message: /must be one of "active-directory", "dns"/,
   },
+  {
+    name: "a public service served in DR by a system that does not exist",
+    values: () =>
+      withSetting("stronghold:publicServices", (services) =>
+        (services as Json[]).map((s) => ({ ...s, drSystem: "web" })),
+      ),
+    pointer: "/config/stronghold:publicServices/0/drSystem",
+    message:
+      /names "web", which is not one of stronghold:criticalSystems .* would point at nothing/,
+  },
+  {
+    name: "a public service served by a system that does not open its port",
+    values: () =>
+      withSetting("stronghold:publicServices", (services) =>
+        (services as Json[]).map((s) => ({ ...s, drSystem: "file-server" })),
+      ),
+    pointer: "/config/stronghold:publicServices/0/drSystem",
+    message: /file-server, whose services and extraRules do not open tcp 443/,
+  },
+  {
+    name: "automatic failover onto a system nothing runs",
+    values: () =>
+      withSetting("stronghold:publicServices", (services) =>
+        (services as Json[]).map((s) => ({ ...s, failover: "automatic" })),
+      ),
+    pointer: "/config/stronghold:publicServices/0/failover",
+    message: /is automatic, but gis is not standing/,
+  },
+  {
+    name: "serving set with automatic failover",
+    values: () => {
+      const values = new Map(
+        withSetting("stronghold:publicServices", (services) =>
+          (services as Json[]).map((s) => ({ ...s, failover: "automatic", serving: "dr" })),
+        ),
+      );
+      const systems = JSON.parse(values.get("stronghold:criticalSystems")!) as Json[];
+      values.set(
+        "stronghold:criticalSystems",
+        JSON.stringify(systems.map((s) => (s.name === "gis" ? { ...s, standing: true } : s))),
+      );
+      return values;
+    },
+    pointer: "/config/stronghold:publicServices/0/serving",
+    message: /applies to manual failover only/,
+  },
 ];
 
 describe("stack config validation", () => {

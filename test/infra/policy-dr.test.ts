@@ -1,9 +1,10 @@
 // The DR rules of the CrossGuard pack, offline: AWS and the Pulumi engine are not involved (they
 // cannot run here); each case adds a DR resource to the compliant stack, changes one thing and
 // runs the policy with the arguments CrossGuard builds.
+import { drFailoverTargetOwned } from "../../policies/crossguard/rules/dr-failover-target-owned.js";
 import { drSecurityGroupCoversServices } from "../../policies/crossguard/rules/dr-security-group-covers-services.js";
 import { rulesFor, toSecurityGroupRule } from "../../src/infra/dr-services.js";
-import { DR, named, policyCases, type MutableRecord } from "./policy-fixtures.js";
+import { DR, named, policyCases, without, type MutableRecord } from "./policy-fixtures.js";
 
 type Json = Record<string, unknown>;
 
@@ -112,6 +113,123 @@ describe("dr-security-group-covers-services", () => {
       name: "an unknown service name in the tag",
       change: (s) => void withDcGroup(s, "active-directory ldap"),
       expect: ['dr-services names "ldap", which is not a known service'],
+    },
+  ]);
+});
+
+/** A failover pair onto an Elastic IP with a standing instance behind it: what automatic needs. */
+function withFailover(records: MutableRecord[]): void {
+  const tags = named(records, "dr-vpc").inputs.tags;
+  const urn = (type: string, name: string) => `urn:pulumi:test::stronghold::${type}::${name}`;
+  const add = (type: string, name: string, inputs: Json, extra: Partial<MutableRecord> = {}) =>
+    records.push({ type, name, urn: urn(type, name), inputs, ...extra });
+  add(
+    "aws:ec2/instance:Instance",
+    "dr-gis-standing",
+    { region: DR, tags },
+    { id: "i-0123456789abcdef0" },
+  );
+  add(
+    "aws:ec2/eip:Eip",
+    "dr-permits-eip",
+    { region: DR, domain: "vpc", tags },
+    {
+      id: "eipalloc-0123456789abcdef0",
+      outputs: { publicIp: "203.0.113.7", allocationId: "eipalloc-0123456789abcdef0" },
+    },
+  );
+  add("aws:ec2/eipAssociation:EipAssociation", "dr-permits-eip-association", {
+    region: DR,
+    allocationId: "eipalloc-0123456789abcdef0",
+    instanceId: "i-0123456789abcdef0",
+  });
+  const record = (role: string, ip: string, extra: Json = {}) =>
+    add("aws:route53/record:Record", `dr-permits-${role.toLowerCase()}`, {
+      zoneId: "Z04517273VCLIDX8Q3HWY",
+      name: "permits.millbrook-ma.gov",
+      type: "A",
+      ttl: 60,
+      records: [ip],
+      setIdentifier: `permits-${role.toLowerCase()}`,
+      failoverRoutingPolicies: [{ type: role }],
+      ...extra,
+    });
+  add(
+    "aws:route53/healthCheck:HealthCheck",
+    "dr-permits-health",
+    { type: "HTTPS" },
+    { id: "hc-1" },
+  );
+  record("PRIMARY", "198.51.100.20", { healthCheckId: "hc-1" });
+  record("SECONDARY", "203.0.113.7");
+}
+const secondary = (s: MutableRecord[]) => named(s, "dr-permits-secondary").inputs;
+
+describe("dr-failover-target-owned", () => {
+  policyCases(drFailoverTargetOwned, [
+    {
+      name: "the secondary is the stack's Elastic IP on a standing instance",
+      change: withFailover,
+      expect: "pass",
+    },
+    { name: "a stack without failover records", expect: "not-applicable" },
+    {
+      name: "the secondary is a configured address nobody in the stack owns",
+      change: (s) => {
+        withFailover(s);
+        secondary(s).records = ["198.51.100.200"];
+      },
+      expect: [
+        "the SECONDARY record points at 198.51.100.200, which no aws.ec2.Eip of this stack owns",
+      ],
+    },
+    {
+      name: "the Elastic IP has nothing behind it",
+      change: (s) => {
+        withFailover(s);
+        without(s, "dr-permits-eip-association");
+      },
+      expect: [/points at 203\.0\.113\.7 .*which no instance of this stack stands behind/],
+    },
+    {
+      name: "the association names an instance the stack does not have",
+      change: (s) => {
+        withFailover(s);
+        named(s, "dr-permits-eip-association").inputs.instanceId = "i-0fffffffffffffff0";
+      },
+      expect: [/which no instance of this stack stands behind/],
+    },
+    {
+      name: "the Elastic IP names the standing instance itself",
+      change: (s) => {
+        withFailover(s);
+        without(s, "dr-permits-eip-association");
+        named(s, "dr-permits-eip").inputs.instance = "i-0123456789abcdef0";
+      },
+      expect: "pass",
+    },
+    {
+      name: "the primary has no health check, so it never fails over",
+      change: (s) => {
+        withFailover(s);
+        delete named(s, "dr-permits-primary").inputs.healthCheckId;
+      },
+      expect: ["a PRIMARY failover record without a health check is always healthy"],
+    },
+    {
+      name: "the secondary is an alias to a load balancer outside the stack",
+      change: (s) => {
+        withFailover(s);
+        delete secondary(s).records;
+        secondary(s).aliases = [
+          {
+            name: "dr-lb-123.us-west-2.elb.amazonaws.com",
+            zoneId: "Z1H1FL5HABSF5",
+            evaluateTargetHealth: true,
+          },
+        ];
+      },
+      expect: ["alias dr-lb-123.us-west-2.elb.amazonaws.com is not a resource of this stack"],
     },
   ]);
 });

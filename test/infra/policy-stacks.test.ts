@@ -38,7 +38,10 @@ describe("the CrossGuard pack over every stack of the program (mocked)", functio
       expect(result.violations, summary(result)).to.deep.equal([]);
       expect(result.blocked).to.equal(false);
       for (const outcome of result.outcomes) {
-        expect(outcome.status, `${outcome.policy}\n${summary(result)}`).to.equal("passed");
+        // The sample stacks fail over manually: no Route 53 failover pair for the rule to judge.
+        const expected =
+          outcome.policy === "dr-failover-target-owned" ? "not-applicable" : "passed";
+        expect(outcome.status, `${outcome.policy}\n${summary(result)}`).to.equal(expected);
       }
     });
   }

@@ -1,8 +1,10 @@
 /**
  * The pilot light in the DR region: a VPC with public and private subnets over at least two
  * zones, an S3 gateway endpoint (restores reach the offsite bucket without a NAT gateway),
- * least-privilege security groups, an optional site-to-site VPN to the town, launch templates
- * for the critical systems with no instance running, and optional Route 53 failover.
+ * security groups that open each system's services (by protocol) to the VPC and the town, an
+ * optional site-to-site VPN to the town, launch templates for the critical systems (an instance
+ * runs only for a standing system), and per public service an Elastic IP the stack owns with a
+ * manual or automatic Route 53 failover.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -25,6 +27,17 @@ export interface DrEnvironmentArgs {
   readonly tags: Tags;
 }
 
+/** What the stack says about a public service's DR side. */
+export interface PublicServiceOutputs {
+  readonly drSystem: string;
+  readonly failover: "manual" | "automatic";
+  /** Manual failover only: the side the record points to now. */
+  readonly serving?: "primary" | "dr";
+  readonly publicIp: pulumi.Output<string>;
+  readonly allocationId: pulumi.Output<string>;
+  readonly healthCheckId: pulumi.Output<string>;
+}
+
 export class DrEnvironment extends pulumi.ComponentResource {
   readonly vpc: aws.ec2.Vpc;
   readonly publicSubnetIds: pulumi.Output<string>[];
@@ -34,6 +47,10 @@ export class DrEnvironment extends pulumi.ComponentResource {
   readonly launchTemplateIds: Record<string, pulumi.Output<string>>;
   readonly vpnConnectionId?: pulumi.Output<string>;
   readonly healthCheckIds: Record<string, pulumi.Output<string>>;
+  /** Per public service: the Elastic IP its DR answer points to, and how failover happens. */
+  readonly publicServices: Record<string, PublicServiceOutputs>;
+  /** Instances kept running for critical systems with `standing: true`. */
+  readonly standingInstanceIds: Record<string, pulumi.Output<string>>;
   /** The role restored systems run as: reads (never writes or deletes) the offsite backups. */
   readonly restoreRole: aws.iam.Role;
 
@@ -182,20 +199,35 @@ export class DrEnvironment extends pulumi.ComponentResource {
     );
 
     const onPremises = [...args.network.onPremisesCidrs];
+    const publicServices = args.publicServices ?? [];
     this.securityGroupIds = {};
     this.launchTemplateIds = {};
+    this.standingInstanceIds = {};
+    const standing: Record<string, aws.ec2.Instance> = {};
     for (const system of args.criticalSystems) {
+      // The only ingress from the internet: a public service's port on the system serving it.
+      const fromInternet = publicServices
+        .filter((service) => service.drSystem === system.name)
+        .map((service) => ({
+          description: `${service.name}: citizens reach ${service.recordName} on tcp ${service.port}`,
+          protocol: "tcp",
+          fromPort: service.port,
+          toPort: service.port,
+          cidrBlocks: ["0.0.0.0/0"],
+        }));
       const group = new aws.ec2.SecurityGroup(
         `${name}-${system.name}-sg`,
         {
           region,
           vpcId: this.vpc.id,
           description: `${system.name} in DR: its services from the town and the VPC only`,
-          ingress: rulesFor(system.services, system.extraRules).map((rule) => ({
-            description: `${system.name} ${formatRule(rule)}: ${rule.purpose}`,
-            ...toSecurityGroupRule(rule),
-            cidrBlocks: [args.network.vpcCidr, ...onPremises],
-          })),
+          ingress: rulesFor(system.services, system.extraRules)
+            .map((rule) => ({
+              description: `${system.name} ${formatRule(rule)}: ${rule.purpose}`,
+              ...toSecurityGroupRule(rule),
+              cidrBlocks: [args.network.vpcCidr, ...onPremises],
+            }))
+            .concat(fromInternet),
           egress: [
             {
               description: "Offsite backups through the S3 gateway endpoint",
@@ -261,6 +293,23 @@ export class DrEnvironment extends pulumi.ComponentResource {
       );
       this.securityGroupIds[system.name] = group.id;
       this.launchTemplateIds[system.name] = template.id;
+      if (system.standing === true) {
+        // A standing DR target: one instance from the template, in a public subnet when it
+        // serves the public (its Elastic IP needs the internet gateway's route), else private.
+        const subnets = fromInternet.length > 0 ? this.publicSubnetIds : this.privateSubnetIds;
+        const instance = new aws.ec2.Instance(
+          `${name}-${system.name}-standing`,
+          {
+            region,
+            launchTemplate: { id: template.id, version: "$Latest" },
+            subnetId: subnets[0]!,
+            tags: named(`${system.name}-standing`),
+          },
+          parent,
+        );
+        standing[system.name] = instance;
+        this.standingInstanceIds[system.name] = instance.id;
+      }
     }
 
     if (args.vpn !== undefined) {
@@ -268,8 +317,11 @@ export class DrEnvironment extends pulumi.ComponentResource {
     }
 
     this.healthCheckIds = {};
-    for (const service of args.publicServices ?? []) {
-      this.healthCheckIds[service.name] = this.failover(name, service, tags);
+    this.publicServices = {};
+    for (const service of publicServices) {
+      const outputs = this.failover(name, region, service, standing[service.drSystem], tags);
+      this.publicServices[service.name] = outputs;
+      this.healthCheckIds[service.name] = outputs.healthCheckId;
     }
 
     this.registerOutputs({
@@ -279,6 +331,7 @@ export class DrEnvironment extends pulumi.ComponentResource {
       s3EndpointId: this.s3Endpoint.id,
       launchTemplateIds: this.launchTemplateIds,
       vpnConnectionId: this.vpnConnectionId,
+      standingInstanceIds: this.standingInstanceIds,
     });
   }
 
@@ -340,13 +393,41 @@ export class DrEnvironment extends pulumi.ComponentResource {
     return connection.id;
   }
 
-  /** A health check on the town's server and a failover record pair pointing at DR. */
+  /**
+   * The DR side of a public service: an Elastic IP the stack owns, a health check on the town's
+   * server, and either one record a runbook step flips (manual) or a Route 53 failover pair whose
+   * secondary is that Elastic IP on a standing instance (automatic). Route 53 answers with the
+   * secondary only while the primary's health check fails ("Active-active and active-passive
+   * failover", Route 53 Developer Guide), so automatic failover is allowed only when something
+   * runs behind the address.
+   */
   private failover(
     name: string,
+    region: string,
     service: NonNullable<StackConfig["publicServices"]>[number],
+    standing: aws.ec2.Instance | undefined,
     tags: Tags,
-  ): pulumi.Output<string> {
+  ): PublicServiceOutputs {
     const parent = { parent: this };
+    const mode = service.failover ?? "manual";
+    const serving = service.serving ?? "primary";
+    const address = new aws.ec2.Eip(
+      `${name}-${service.name}-eip`,
+      {
+        region,
+        domain: "vpc",
+        tags: tagged(tags, { Name: `${service.name}-dr`, "public-service": service.name }),
+      },
+      // Losing the address would strand the DNS answer that points to it.
+      { ...parent, protect: true },
+    );
+    if (standing !== undefined) {
+      new aws.ec2.EipAssociation(
+        `${name}-${service.name}-eip-association`,
+        { region, allocationId: address.allocationId, instanceId: standing.id },
+        parent,
+      );
+    }
     const check = new aws.route53.HealthCheck(
       `${name}-${service.name}-health`,
       {
@@ -362,23 +443,48 @@ export class DrEnvironment extends pulumi.ComponentResource {
       },
       parent,
     );
-    const record = (role: "PRIMARY" | "SECONDARY", ip: string) =>
+    const common = {
+      zoneId: service.hostedZoneId,
+      name: service.recordName,
+      type: "A",
+      ttl: 60,
+    };
+    if (mode === "automatic") {
       new aws.route53.Record(
-        `${name}-${service.name}-${role.toLowerCase()}`,
+        `${name}-${service.name}-primary`,
         {
-          zoneId: service.hostedZoneId,
-          name: service.recordName,
-          type: "A",
-          ttl: 60,
-          records: [ip],
-          setIdentifier: `${service.name}-${role.toLowerCase()}`,
-          failoverRoutingPolicies: [{ type: role }],
-          ...(role === "PRIMARY" ? { healthCheckId: check.id } : {}),
+          ...common,
+          records: [service.primaryIp],
+          setIdentifier: `${service.name}-primary`,
+          failoverRoutingPolicies: [{ type: "PRIMARY" }],
+          healthCheckId: check.id,
         },
         parent,
       );
-    record("PRIMARY", service.primaryIp);
-    record("SECONDARY", service.drIp);
-    return check.id;
+      new aws.route53.Record(
+        `${name}-${service.name}-secondary`,
+        {
+          ...common,
+          records: [address.publicIp],
+          setIdentifier: `${service.name}-secondary`,
+          failoverRoutingPolicies: [{ type: "SECONDARY" }],
+        },
+        parent,
+      );
+    } else {
+      new aws.route53.Record(
+        `${name}-${service.name}-record`,
+        { ...common, records: [serving === "dr" ? address.publicIp : service.primaryIp] },
+        parent,
+      );
+    }
+    return {
+      drSystem: service.drSystem,
+      failover: mode,
+      ...(mode === "manual" ? { serving } : {}),
+      publicIp: address.publicIp,
+      allocationId: address.allocationId,
+      healthCheckId: check.id,
+    };
   }
 }
