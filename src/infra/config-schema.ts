@@ -45,6 +45,9 @@ export type RecoveryPath = (typeof RECOVERY_PATHS)[number];
 /** How a public service moves to DR: a runbook step flips it, or Route 53 on a failed health check. */
 export const FAILOVER_MODES = ["manual", "automatic"] as const;
 export type FailoverMode = (typeof FAILOVER_MODES)[number];
+/** How DR systems reach the internet: only AWS endpoints, or also a NAT gateway. */
+export const DR_EGRESS = ["endpoints-only", "nat-gateway"] as const;
+export type DrEgress = (typeof DR_EGRESS)[number];
 /** Where a manually failed-over record points. */
 export const SERVING_SIDES = ["primary", "dr"] as const;
 
@@ -164,6 +167,15 @@ const DrNetwork = Type.Object(
       uniqueItems: true,
     }),
     onPremisesCidrs: Type.Array(Cidr, { minItems: 1 }),
+    egress: Type.Optional(
+      Type.Union(
+        DR_EGRESS.map((e) => Type.Literal(e)),
+        {
+          description:
+            "how DR systems reach the internet: endpoints-only (default: S3 gateway and SSM interface endpoints, nothing else) or nat-gateway (also HTTPS and HTTP out through a NAT gateway, billed per hour and GB)",
+        },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

@@ -6,7 +6,7 @@
 import { Type, type Static } from "@sinclair/typebox";
 import { loadValidated, type Loaded } from "../documents/ajv.js";
 import { pointerTokens } from "../documents/locate.js";
-import { FAILOVER_MODES, LOCK_MODES, SERVING_SIDES } from "./config-schema.js";
+import { DR_EGRESS, FAILOVER_MODES, LOCK_MODES, SERVING_SIDES } from "./config-schema.js";
 
 /** The current version of the outputs shape; bumped on any incompatible change. */
 export const STACK_OUTPUTS_VERSION = 1;
@@ -129,6 +129,13 @@ export const StackOutputsSchema = Type.Object(
         publicSubnetIds: Type.Array(Id, { minItems: 2 }),
         privateSubnetIds: Type.Array(Id, { minItems: 2 }),
         s3EndpointId: Id,
+        ssmEndpointIds: Type.Optional(
+          Type.Record(Type.String(), Id, {
+            description: "the Systems Manager interface endpoints (ssm, ssmmessages, ec2messages)",
+          }),
+        ),
+        egress: Type.Optional(Type.Union(DR_EGRESS.map((e) => Type.Literal(e)))),
+        natGatewayId: Type.Optional(Id),
         securityGroupIds: ByName(Id),
         launchTemplateIds: ByName(Id),
         vpnConnectionId: Type.Optional(Id),

@@ -30,6 +30,8 @@ describe("the pack", () => {
       "backup-agent-no-destructive-permissions",
       "backup-storage-protected",
       "dr-region-differs-from-primary",
+      "dr-security-group-covers-services",
+      "dr-failover-target-owned",
       "required-tags",
     ]);
     for (const policy of PACK.policies) {

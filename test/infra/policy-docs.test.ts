@@ -58,7 +58,7 @@ describe("docs/infrastructure.md: the policy pack and infra plan", function () {
 describe("docs/infrastructure.md: recovering each service", () => {
   const recovering = page.slice(
     page.indexOf("## Recovering each service"),
-    page.indexOf("## Stack outputs"),
+    page.indexOf("## Reaching and managing DR systems"),
   );
   const rows = (first: string) =>
     [...recovering.matchAll(new RegExp(`^\\| \`([a-z-]+)\` +\\|(.*)$`, "gm"))]

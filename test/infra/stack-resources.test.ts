@@ -8,7 +8,7 @@ import { DENIED_AGENT_ACTIONS } from "../../src/infra/components/backup-agent-ac
 import { rulesFor, toSecurityGroupRule } from "../../src/infra/dr-services.js";
 import { REQUIRED_TAG_KEYS } from "../../src/infra/tags.js";
 import { PROJECT_ROOT } from "../../src/support/project-root.js";
-import type { RecordedResource } from "../../src/infra/mock-run.js";
+import type { MockedRun, RecordedResource } from "../../src/infra/mock-run.js";
 import {
   Resources,
   isTaggable,
@@ -40,7 +40,11 @@ for (const stack of ["dev", "prod"] as const) {
   describe(`the ${stack} stack under mocks (AWS and the Pulumi engine mocked)`, () => {
     const config = stackConfig(stack);
     let r: Resources;
-    before(async () => (r = new Resources((await mockedStack(stack)).resources)));
+    let run: MockedRun;
+    before(async () => {
+      run = await mockedStack(stack);
+      r = new Resources(run.resources);
+    });
 
     describe("components", () => {
       it("registers one component per concern, each owning its resources", () => {
@@ -482,13 +486,62 @@ for (const stack of ["dev", "prod"] as const) {
         }
       });
 
-      it("reaches S3 through a gateway endpoint instead of a NAT gateway", () => {
-        const [endpoint] = r.ofType("aws:ec2/vpcEndpoint:VpcEndpoint");
-        expect(endpoint!.inputs).to.include({
-          vpcEndpointType: "Gateway",
-          serviceName: `com.amazonaws.${config.drRegion}.s3`,
-        });
+      it("reaches S3 through a gateway endpoint and Systems Manager through interface endpoints, with no NAT gateway", () => {
+        const endpoints = r.ofType("aws:ec2/vpcEndpoint:VpcEndpoint");
+        expect(
+          endpoints.map((e) => [e.inputs.serviceName, e.inputs.vpcEndpointType]),
+        ).to.have.deep.members([
+          [`com.amazonaws.${config.drRegion}.s3`, "Gateway"],
+          [`com.amazonaws.${config.drRegion}.ssm`, "Interface"],
+          [`com.amazonaws.${config.drRegion}.ssmmessages`, "Interface"],
+          [`com.amazonaws.${config.drRegion}.ec2messages`, "Interface"],
+        ]);
+        const privateSubnetIds = subnets("private").map((x) => x.id);
+        const group = r.named("aws:ec2/securityGroup:SecurityGroup", "dr-endpoints-sg");
+        for (const endpoint of endpoints.filter((e) => e.inputs.vpcEndpointType === "Interface")) {
+          expect(endpoint.inputs.privateDnsEnabled).to.equal(true);
+          expect(endpoint.inputs.subnetIds).to.deep.equal(privateSubnetIds);
+          expect(endpoint.inputs.securityGroupIds).to.deep.equal([group.id]);
+        }
+        expect(arr(group.inputs.ingress)).to.deep.equal([
+          {
+            description: "SSM agent from DR systems",
+            protocol: "tcp",
+            fromPort: 443,
+            toPort: 443,
+            cidrBlocks: [config.drNetwork.vpcCidr],
+          },
+        ]);
         expect(r.ofType("aws:ec2/natGateway:NatGateway")).to.have.lengthOf(0);
+        expect(r.ofType("aws:ec2/route:Route")).to.have.lengthOf(0);
+        expect((run.outputs.dr as Json).egress).to.equal("endpoints-only");
+      });
+
+      it("is managed through Systems Manager only: no key pair, no SSH from the internet", () => {
+        for (const template of r.ofType("aws:ec2/launchTemplate:LaunchTemplate")) {
+          expect(template.inputs.keyName, template.name).to.equal(undefined);
+        }
+        expect(r.ofType("aws:ec2/keyPair:KeyPair")).to.have.lengthOf(0);
+        for (const group of r.ofType("aws:ec2/securityGroup:SecurityGroup")) {
+          for (const rule of arr(group.inputs.ingress)) {
+            if (!((rule.cidrBlocks ?? []) as string[]).includes("0.0.0.0/0")) continue;
+            expect(Number(rule.fromPort) <= 22 && Number(rule.toPort) >= 22, group.name).to.equal(
+              false,
+            );
+          }
+        }
+        const ssm = r.named("aws:iam/rolePolicy:RolePolicy", "dr-restore-ssm");
+        const [statement, ...others] = statementsOf(ssm);
+        expect(others).to.have.lengthOf(0);
+        expect(list(statement!.Action)).to.include.members([
+          "ssm:UpdateInstanceInformation",
+          "ssmmessages:CreateControlChannel",
+          "ssmmessages:OpenDataChannel",
+          "ec2messages:GetMessages",
+        ]);
+        expect(
+          list(statement!.Action).every((a) => /^(ssm|ssmmessages|ec2messages):[A-Z]/.test(a)),
+        ).to.equal(true);
       });
 
       it("opens each system's services on their protocols (UDP too), to the VPC and the town only", () => {

@@ -1,6 +1,8 @@
 /**
  * The pilot light in the DR region: a VPC with public and private subnets over at least two
- * zones, an S3 gateway endpoint (restores reach the offsite bucket without a NAT gateway),
+ * zones, an S3 gateway endpoint (restores reach the offsite bucket without a NAT gateway), SSM
+ * interface endpoints (systems are managed through Systems Manager: no key pair, no SSH from the
+ * internet), a NAT gateway only when the settings ask for one,
  * security groups that open each system's services (by protocol) to the VPC and the town, an
  * optional site-to-site VPN to the town, launch templates for the critical systems (an instance
  * runs only for a standing system), and per public service an Elastic IP the stack owns with a
@@ -13,6 +15,41 @@ import { formatRule, rulesFor, SERVICES_TAG, toSecurityGroupRule } from "../dr-s
 import { tagged, type Tags } from "../tags.js";
 import { assumedBy, policyJson } from "./policy-documents.js";
 
+/** The interface endpoints the SSM agent needs when instances have no internet route. */
+export const SSM_ENDPOINT_SERVICES = ["ssm", "ssmmessages", "ec2messages"] as const;
+
+/**
+ * What the SSM agent on an instance calls: the actions of AWS's AmazonSSMManagedInstanceCore
+ * (v2), written out as our own policy so the pack can read every one of them.
+ */
+export const SSM_AGENT_ACTIONS = [
+  "ssm:DescribeAssociation",
+  "ssm:GetDeployablePatchSnapshotForInstance",
+  "ssm:GetDocument",
+  "ssm:DescribeDocument",
+  "ssm:GetManifest",
+  "ssm:GetParameter",
+  "ssm:GetParameters",
+  "ssm:ListAssociations",
+  "ssm:ListInstanceAssociations",
+  "ssm:PutInventory",
+  "ssm:PutComplianceItems",
+  "ssm:PutConfigurePackageResult",
+  "ssm:UpdateAssociationStatus",
+  "ssm:UpdateInstanceAssociationStatus",
+  "ssm:UpdateInstanceInformation",
+  "ssmmessages:CreateControlChannel",
+  "ssmmessages:CreateDataChannel",
+  "ssmmessages:OpenControlChannel",
+  "ssmmessages:OpenDataChannel",
+  "ec2messages:AcknowledgeMessage",
+  "ec2messages:DeleteMessage",
+  "ec2messages:FailMessage",
+  "ec2messages:GetEndpoint",
+  "ec2messages:GetMessages",
+  "ec2messages:SendReply",
+] as const;
+
 export interface DrEnvironmentArgs {
   readonly namePrefix: string;
   readonly region: string;
@@ -21,6 +58,8 @@ export interface DrEnvironmentArgs {
   readonly vpnPresharedKey?: pulumi.Input<string>;
   readonly criticalSystems: StackConfig["criticalSystems"];
   readonly publicServices?: StackConfig["publicServices"];
+  /** Key prefixes of restic repositories in the offsite bucket: a restore writes its lock there. */
+  readonly resticPrefixes: readonly string[];
   /** Restored systems read backups from here, through the gateway endpoint. */
   readonly offsiteBucketArn: pulumi.Input<string>;
   readonly offsiteKmsKeyArn: pulumi.Input<string>;
@@ -43,6 +82,9 @@ export class DrEnvironment extends pulumi.ComponentResource {
   readonly publicSubnetIds: pulumi.Output<string>[];
   readonly privateSubnetIds: pulumi.Output<string>[];
   readonly s3Endpoint: aws.ec2.VpcEndpoint;
+  /** Interface endpoints Systems Manager needs (ssm, ssmmessages, ec2messages), by service. */
+  readonly ssmEndpointIds: Record<string, pulumi.Output<string>>;
+  readonly natGatewayId?: pulumi.Output<string>;
   readonly securityGroupIds: Record<string, pulumi.Output<string>>;
   readonly launchTemplateIds: Record<string, pulumi.Output<string>>;
   readonly vpnConnectionId?: pulumi.Output<string>;
@@ -51,7 +93,10 @@ export class DrEnvironment extends pulumi.ComponentResource {
   readonly publicServices: Record<string, PublicServiceOutputs>;
   /** Instances kept running for critical systems with `standing: true`. */
   readonly standingInstanceIds: Record<string, pulumi.Output<string>>;
-  /** The role restored systems run as: reads (never writes or deletes) the offsite backups. */
+  /**
+   * The role restored systems run as: reads the offsite backups, writes and removes only restic's
+   * lock files, and registers with Systems Manager (the only way in: no key pair, no SSH).
+   */
   readonly restoreRole: aws.iam.Role;
 
   constructor(name: string, args: DrEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -156,6 +201,89 @@ export class DrEnvironment extends pulumi.ComponentResource {
       parent,
     );
 
+    // Systems Manager without internet access: the agent reaches ssm, ssmmessages and
+    // ec2messages through interface endpoints with private DNS ("Use VPC endpoints to improve the
+    // security of EC2 instances", Systems Manager User Guide); HTTPS from the VPC only.
+    const endpointGroup = new aws.ec2.SecurityGroup(
+      `${name}-endpoints-sg`,
+      {
+        region,
+        vpcId: this.vpc.id,
+        description: "Systems Manager interface endpoints: HTTPS from the DR VPC",
+        ingress: [
+          {
+            description: "SSM agent from DR systems",
+            protocol: "tcp",
+            fromPort: 443,
+            toPort: 443,
+            cidrBlocks: [args.network.vpcCidr],
+          },
+        ],
+        egress: [],
+        tags: named("endpoints-sg"),
+      },
+      parent,
+    );
+    this.ssmEndpointIds = {};
+    for (const service of SSM_ENDPOINT_SERVICES) {
+      const endpoint = new aws.ec2.VpcEndpoint(
+        `${name}-${service}-endpoint`,
+        {
+          region,
+          vpcId: this.vpc.id,
+          serviceName: `com.amazonaws.${region}.${service}`,
+          vpcEndpointType: "Interface",
+          subnetIds: this.privateSubnetIds,
+          securityGroupIds: [endpointGroup.id],
+          privateDnsEnabled: true,
+          tags: named(`${service}-endpoint`),
+        },
+        parent,
+      );
+      this.ssmEndpointIds[service] = endpoint.id;
+    }
+
+    const egress = args.network.egress ?? "endpoints-only";
+    if (egress === "nat-gateway") {
+      const natAddress = new aws.ec2.Eip(
+        `${name}-nat-eip`,
+        { region, domain: "vpc", tags: named("nat-eip") },
+        parent,
+      );
+      const nat = new aws.ec2.NatGateway(
+        `${name}-nat`,
+        {
+          region,
+          allocationId: natAddress.allocationId,
+          subnetId: this.publicSubnetIds[0]!,
+          connectivityType: "public",
+          tags: named("nat"),
+        },
+        { ...parent, dependsOn: [internetGateway] },
+      );
+      new aws.ec2.Route(
+        `${name}-private-default-route`,
+        {
+          region,
+          routeTableId: privateRoutes.id,
+          destinationCidrBlock: "0.0.0.0/0",
+          natGatewayId: nat.id,
+        },
+        parent,
+      );
+      this.natGatewayId = nat.id;
+    }
+    const internetEgress =
+      egress === "nat-gateway"
+        ? [443, 80].map((port) => ({
+            description: `Updates and licensing through the NAT gateway (tcp ${port})`,
+            protocol: "tcp",
+            fromPort: port,
+            toPort: port,
+            cidrBlocks: ["0.0.0.0/0"],
+          }))
+        : [];
+
     const role = (this.restoreRole = new aws.iam.Role(
       `${name}-restore-role`,
       {
@@ -182,11 +310,44 @@ export class DrEnvironment extends pulumi.ComponentResource {
             Action: ["s3:GetObject", "s3:GetObjectVersion"],
             Resource: pulumi.interpolate`${args.offsiteBucketArn}/*`,
           },
+          // restic takes a (non-exclusive) lock for restore and check: it writes a file under
+          // locks/ and removes it when done. Nothing else in the repository is writable.
+          ...(args.resticPrefixes.length === 0
+            ? []
+            : [
+                {
+                  Sid: "ResticLocks",
+                  Effect: "Allow" as const,
+                  Action: ["s3:PutObject", "s3:DeleteObject"],
+                  Resource: args.resticPrefixes.map(
+                    (prefix) => pulumi.interpolate`${args.offsiteBucketArn}/${prefix}locks/*`,
+                  ),
+                },
+              ]),
           {
-            Sid: "DecryptOffsiteBackups",
+            Sid: "UseOffsiteKey",
             Effect: "Allow",
-            Action: "kms:Decrypt",
+            // Decrypt to read; GenerateDataKey to write a lock file under the bucket's SSE-KMS.
+            Action:
+              args.resticPrefixes.length === 0
+                ? "kms:Decrypt"
+                : ["kms:Decrypt", "kms:GenerateDataKey"],
             Resource: args.offsiteKmsKeyArn,
+          },
+        ]),
+      },
+      parent,
+    );
+    new aws.iam.RolePolicy(
+      `${name}-restore-ssm`,
+      {
+        role: role.id,
+        policy: policyJson([
+          {
+            Sid: "SystemsManagerAgent",
+            Effect: "Allow",
+            Action: [...SSM_AGENT_ACTIONS],
+            Resource: "*",
           },
         ]),
       },
@@ -237,12 +398,13 @@ export class DrEnvironment extends pulumi.ComponentResource {
               prefixListIds: [this.s3Endpoint.prefixListId],
             },
             {
-              description: "Other DR systems and the town's network",
+              description: "Other DR systems, the SSM endpoints and the town's network",
               protocol: "-1",
               fromPort: 0,
               toPort: 0,
               cidrBlocks: [args.network.vpcCidr, ...onPremises],
             },
+            ...internetEgress,
           ],
           // The pack's dr-security-group-covers-services rule reads the services from here.
           tags: tagged(named(`${system.name}-sg`), { [SERVICES_TAG]: system.services.join(" ") }),
@@ -329,6 +491,8 @@ export class DrEnvironment extends pulumi.ComponentResource {
       publicSubnetIds: this.publicSubnetIds,
       privateSubnetIds: this.privateSubnetIds,
       s3EndpointId: this.s3Endpoint.id,
+      ssmEndpointIds: this.ssmEndpointIds,
+      natGatewayId: this.natGatewayId,
       launchTemplateIds: this.launchTemplateIds,
       vpnConnectionId: this.vpnConnectionId,
       standingInstanceIds: this.standingInstanceIds,
