@@ -146,6 +146,12 @@ const RestoreTesting = Type.Object(
     }),
     selectionWindowDays: Type.Integer({ minimum: 1, maximum: 365 }),
     validationWindowHours: Type.Integer({ minimum: 1, maximum: 168 }),
+    isolatedCidr: Type.Optional(
+      Type.String({
+        description:
+          "the block of the isolated VPC restore tests restore into, in the primary region (default 10.254.0.0/24); it has no routes out, so it may overlap other networks",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -207,7 +207,19 @@ const MOCKERS: Readonly<Record<string, Mocker>> = {
       },
     };
   },
-  "aws:ec2/subnet:Subnet": ec2("subnet", "subnet"),
+  "aws:ec2/subnet:Subnet": (args, region, account) => {
+    const mocked = ec2("subnet", "subnet")(args, region, account);
+    // AWS picks a zone when the program names none.
+    const zone =
+      typeof args.inputs.availabilityZone === "string"
+        ? args.inputs.availabilityZone
+        : `${region}a`;
+    return { id: mocked.id, state: { ...mocked.state, availabilityZone: zone } };
+  },
+  "aws:lambda/function:Function": (args, region, account) => {
+    const name = autoName(args, args.inputs.name);
+    return { id: name, state: { arn: `arn:aws:lambda:${region}:${account}:function:${name}` } };
+  },
   "aws:ec2/internetGateway:InternetGateway": ec2("igw", "internet-gateway"),
   "aws:ec2/routeTable:RouteTable": ec2("rtb", "route-table"),
   "aws:ec2/routeTableAssociation:RouteTableAssociation": (args) => ({

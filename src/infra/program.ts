@@ -17,9 +17,13 @@ import { BackupAccountVault } from "./components/backup-account-vault.js";
 import { attachKeyPolicy, type AccessRoleArns } from "./components/key-policy.js";
 import { UploadFreshness } from "./components/upload-freshness.js";
 import { DrEnvironment } from "./components/dr-environment.js";
+import { RestoreIsolation, RestoreValidation } from "./components/restore-validation.js";
 import { OffsiteBackupStorage } from "./components/offsite-backup-storage.js";
 import { STACK_OUTPUTS_VERSION, type StackOutputs } from "./stack-outputs.js";
 import { baseTags, physicalName } from "./tags.js";
+
+/** The isolated VPC's block when stronghold:restoreTesting names none. */
+export const DEFAULT_ISOLATED_CIDR = "10.254.0.0/24";
 
 /** A value whose leaves may still be Outputs: how a program hands its outputs to Pulumi. */
 export type DeepInput<T> = T extends string | number | boolean
@@ -164,6 +168,16 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
           { providers: [backup.provider] },
         );
 
+  const isolation =
+    config.restoreTesting === undefined
+      ? undefined
+      : new RestoreIsolation("restore-isolation", {
+          namePrefix,
+          region: config.primaryRegion,
+          cidr: config.restoreTesting.isolatedCidr ?? DEFAULT_ISOLATED_CIDR,
+          tags,
+        });
+
   const vaults = new BackupVaults("vaults", {
     namePrefix,
     primaryRegion: config.primaryRegion,
@@ -172,6 +186,15 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
     vaultLock: config.vaultLock,
     plans: config.backupPlans,
     ...(config.restoreTesting === undefined ? {} : { restoreTesting: config.restoreTesting }),
+    ...(isolation === undefined
+      ? {}
+      : {
+          restoreIsolation: {
+            subnetId: isolation.subnet.id,
+            securityGroupId: isolation.securityGroup.id,
+            availabilityZone: isolation.subnet.availabilityZone,
+          },
+        }),
     objectives: config.objectives,
     topicArns: alerts.topicArns,
     roles,
@@ -188,6 +211,17 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
         }),
     tags,
   });
+
+  const validation =
+    vaults.restoreTestingPlan === undefined
+      ? undefined
+      : new RestoreValidation("restore-validation", {
+          namePrefix,
+          region: config.primaryRegion,
+          planArn: vaults.restoreTestingPlan.arn,
+          logRetentionDays: 365,
+          tags,
+        });
 
   const dr = new DrEnvironment("dr", {
     namePrefix,
@@ -305,6 +339,20 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
     ...(vaults.restoreTestingPlan === undefined
       ? {}
       : { restoreTestingPlanArn: vaults.restoreTestingPlan.arn }),
+    ...(vaults.restoreTestingPlan === undefined ||
+    isolation === undefined ||
+    validation === undefined
+      ? {}
+      : {
+          restoreTesting: {
+            planArn: vaults.restoreTestingPlan.arn,
+            region: config.primaryRegion,
+            isolatedSubnetId: isolation.subnet.id,
+            isolatedSecurityGroupId: isolation.securityGroup.id,
+            validationFunctionArn: validation.function.arn,
+            validationLogGroup: validation.logGroupName,
+          },
+        }),
     dr: {
       region: config.drRegion,
       vpcId: dr.vpc.id,

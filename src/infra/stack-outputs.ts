@@ -121,6 +121,23 @@ export const StackOutputsSchema = Type.Object(
     backupPlanArns: ByName(Arn),
     auditFrameworkArn: Arn,
     restoreTestingPlanArn: Type.Optional(Arn),
+    restoreTesting: Type.Optional(
+      Type.Object(
+        {
+          planArn: Arn,
+          region: Region,
+          isolatedSubnetId: Id,
+          isolatedSecurityGroupId: Id,
+          validationFunctionArn: Arn,
+          validationLogGroup: Id,
+        },
+        {
+          additionalProperties: false,
+          description:
+            "where restore tests land and where their results are: each restore job's ValidationStatus in AWS Backup (list-restore-jobs --by-restore-testing-plan-arn planArn) and one log line per job in validationLogGroup",
+        },
+      ),
+    ),
     dr: Type.Object(
       {
         region: Region,

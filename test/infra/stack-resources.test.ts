@@ -431,9 +431,86 @@ for (const stack of ["dev", "prod"] as const) {
             "EC2",
           ]);
         });
+
+        it("restores into an isolated subnet with a rule-less group, and validates each restore", () => {
+          const vpc = r.named("aws:ec2/vpc:Vpc", "restore-isolation-vpc");
+          expect(vpc.inputs).to.include({
+            region: config.primaryRegion,
+            cidrBlock: "10.254.0.0/24",
+          });
+          // Nothing leads out: no gateway, route, endpoint or peering in the isolated VPC.
+          for (const type of [
+            "aws:ec2/internetGateway:InternetGateway",
+            "aws:ec2/natGateway:NatGateway",
+            "aws:ec2/routeTable:RouteTable",
+            "aws:ec2/vpcEndpoint:VpcEndpoint",
+            "aws:ec2/vpcPeeringConnection:VpcPeeringConnection",
+          ]) {
+            expect(
+              r.ofType(type).filter((x) => x.inputs.vpcId === vpc.id),
+              type,
+            ).to.have.lengthOf(0);
+          }
+          const subnet = r.named("aws:ec2/subnet:Subnet", "restore-isolation-subnet");
+          const group = r.named("aws:ec2/securityGroup:SecurityGroup", "restore-isolation-sg");
+          expect(group.inputs).to.deep.include({ vpcId: vpc.id, ingress: [], egress: [] });
+          const selection = (type: string) =>
+            r.named(
+              "aws:backup/restoreTestingSelection:RestoreTestingSelection",
+              `vaults-restore-testing-${type}`,
+            );
+          expect(selection("ec2").inputs.restoreMetadataOverrides).to.deep.equal({
+            subnetId: subnet.id,
+            securityGroupIds: `["${group.id}"]`,
+            requireImdsV2: "true",
+          });
+          expect(selection("ebs").inputs.restoreMetadataOverrides).to.deep.equal({
+            availabilityZone: subnet.outputs!.availabilityZone,
+          });
+          const fn = r.named("aws:lambda/function:Function", "restore-validation-function");
+          const plan = r.named(
+            "aws:backup/restoreTestingPlan:RestoreTestingPlan",
+            "vaults-restore-testing",
+          );
+          expect(fn.inputs).to.deep.include({
+            region: config.primaryRegion,
+            runtime: "nodejs20.x",
+            handler: "index.handler",
+            environment: { variables: { RESTORE_TESTING_PLAN_ARN: plan.outputs!.arn } },
+          });
+          const rule = r.named(
+            "aws:cloudwatch/eventRule:EventRule",
+            "restore-validation-restore-jobs",
+          );
+          expect(JSON.parse(String(rule.inputs.eventPattern))).to.deep.equal({
+            source: ["aws.backup"],
+            "detail-type": ["Restore Job State Change"],
+          });
+          const policy = statementsOf(
+            r.named("aws:iam/rolePolicy:RolePolicy", "restore-validation-policy"),
+          );
+          expect(policy.flatMap((st) => list(st.Action))).to.have.members([
+            "backup:DescribeRestoreJob",
+            "backup:PutRestoreValidationResult",
+            "ec2:DescribeInstanceStatus",
+            "ec2:DescribeVolumes",
+            "logs:CreateLogStream",
+            "logs:PutLogEvents",
+          ]);
+          expect(run.outputs.restoreTesting).to.deep.equal({
+            planArn: plan.outputs!.arn,
+            region: config.primaryRegion,
+            isolatedSubnetId: subnet.id,
+            isolatedSecurityGroupId: group.id,
+            validationFunctionArn: fn.outputs!.arn,
+            validationLogGroup: "/aws/lambda/millbrook-prod-restore-validation",
+          });
+        });
       } else {
         it("has no restore testing plan (not configured)", () => {
           expect(r.ofType("aws:backup/restoreTestingPlan:RestoreTestingPlan")).to.have.lengthOf(0);
+          expect(r.ofType("aws:lambda/function:Function")).to.have.lengthOf(0);
+          expect(run.outputs.restoreTesting).to.equal(undefined);
         });
       }
 
@@ -472,8 +549,8 @@ for (const stack of ["dev", "prod"] as const) {
         r.ofType("aws:ec2/subnet:Subnet").filter((s) => tagsOf(s).tier === tier);
 
       it(`builds the VPC ${config.drNetwork.vpcCidr} in ${config.drRegion} with public and private subnets over two zones`, () => {
-        const [vpc] = r.ofType("aws:ec2/vpc:Vpc");
-        expect(vpc!.inputs).to.include({
+        const vpc = r.named("aws:ec2/vpc:Vpc", "dr-vpc");
+        expect(vpc.inputs).to.include({
           region: config.drRegion,
           cidrBlock: config.drNetwork.vpcCidr,
         });
@@ -481,7 +558,7 @@ for (const stack of ["dev", "prod"] as const) {
           const zones = new Set(subnets(tier).map((s) => s.inputs.availabilityZone));
           expect(zones.size, tier).to.be.at.least(2);
           for (const subnet of subnets(tier)) {
-            expect(subnet.inputs).to.include({ vpcId: vpc!.id, mapPublicIpOnLaunch: false });
+            expect(subnet.inputs).to.include({ vpcId: vpc.id, mapPublicIpOnLaunch: false });
           }
         }
       });
@@ -666,6 +743,7 @@ for (const stack of ["dev", "prod"] as const) {
       const jobRules = () =>
         r
           .ofType("aws:cloudwatch/eventRule:EventRule")
+          .filter((x) => x.name.startsWith("alerts-"))
           .filter((x) => String(x.inputs.eventPattern).includes('"aws.backup"'));
       const alarmNamed = (suffix: string) =>
         r
