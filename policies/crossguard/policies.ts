@@ -17,6 +17,7 @@ import { s3BucketKmsEncryption } from "./rules/s3-bucket-kms-encryption.js";
 import { s3BucketObjectLockEnabled } from "./rules/s3-bucket-object-lock-enabled.js";
 import { s3BucketPublicAccessBlocked } from "./rules/s3-bucket-public-access-blocked.js";
 import { s3BucketTlsOnly } from "./rules/s3-bucket-tls-only.js";
+import { s3LifecycleStorageClassFit } from "./rules/s3-lifecycle-storage-class-fit.js";
 import { s3PutDenyNotIfHeaderAbsent } from "./rules/s3-put-deny-not-if-header-absent.js";
 import { s3BucketVersioningEnabled } from "./rules/s3-bucket-versioning-enabled.js";
 
@@ -38,6 +39,7 @@ export const PACK: PolicyPackArgs = {
     s3BucketTlsOnly,
     s3BucketAccessLogging,
     s3PutDenyNotIfHeaderAbsent,
+    s3LifecycleStorageClassFit,
     kmsKeyRotationEnabled,
     backupVaultLocked,
     backupPlanCopiesToAnotherRegion,

@@ -55,16 +55,66 @@ const offsiteRetention: Check = (c) => {
       message: `is ${s.retentionDays} days, shorter than the Object Lock retention lockDays (${s.lockDays}): versions would be scheduled to expire while still locked`,
     });
   }
-  if (s.noncurrentToDeepArchiveDays <= s.noncurrentToGlacierIrDays) {
+  const ir = s.noncurrentToGlacierIrDays;
+  const deep = s.noncurrentToDeepArchiveDays;
+  if (ir !== undefined && deep !== undefined && deep <= ir) {
     findings.push({
       pointer: "/offsiteStorage/noncurrentToDeepArchiveDays",
-      message: `must be later than noncurrentToGlacierIrDays (${s.noncurrentToGlacierIrDays}): versions move to Glacier Instant Retrieval first`,
+      message: `must be later than noncurrentToGlacierIrDays (${ir}): versions move to Glacier Instant Retrieval first`,
     });
   }
-  if (s.retentionDays <= s.noncurrentToDeepArchiveDays) {
+  const last = deep ?? ir;
+  if (last !== undefined && s.retentionDays <= last) {
     findings.push({
       pointer: "/offsiteStorage/retentionDays",
-      message: `must be later than noncurrentToDeepArchiveDays (${s.noncurrentToDeepArchiveDays}): S3 refuses an expiry before the last transition`,
+      message: `must be later than ${deep !== undefined ? "noncurrentToDeepArchiveDays" : "noncurrentToGlacierIrDays"} (${last}): S3 refuses an expiry before the last transition`,
+    });
+  }
+  return findings;
+};
+
+/**
+ * S3 bills each class's minimum storage duration even when an object leaves it earlier
+ * ("Amazon S3 pricing": Glacier Instant Retrieval 90 days, Glacier Deep Archive 180 days), so a
+ * step shorter than that costs more than staying where it was.
+ */
+export const MINIMUM_STORAGE_DAYS = { GLACIER_IR: 90, DEEP_ARCHIVE: 180 } as const;
+
+/** Deep Archive's standard retrieval finishes within 12 hours (bulk: 48); a restore waits for it. */
+export const DEEP_ARCHIVE_RETRIEVAL_HOURS = 12;
+
+const lifecycleCosts: Check = (c) => {
+  const s = c.offsiteStorage;
+  const findings: ConfigFinding[] = [];
+  const ir = s.noncurrentToGlacierIrDays;
+  const deep = s.noncurrentToDeepArchiveDays;
+  if (ir !== undefined) {
+    const leaves = deep ?? s.retentionDays;
+    if (leaves > ir && leaves - ir < MINIMUM_STORAGE_DAYS.GLACIER_IR) {
+      findings.push({
+        pointer: "/offsiteStorage/noncurrentToGlacierIrDays",
+        message: `keeps versions in Glacier Instant Retrieval ${leaves - ir} days (until ${deep !== undefined ? "noncurrentToDeepArchiveDays" : "retentionDays"}, ${leaves}), under its ${MINIMUM_STORAGE_DAYS.GLACIER_IR}-day minimum storage duration: each one pays an early-deletion fee; drop the step or move the next one later`,
+      });
+    }
+  }
+  if (deep !== undefined && s.retentionDays > deep) {
+    const stay = s.retentionDays - deep;
+    if (stay < MINIMUM_STORAGE_DAYS.DEEP_ARCHIVE) {
+      findings.push({
+        pointer: "/offsiteStorage/noncurrentToDeepArchiveDays",
+        message: `keeps versions in Glacier Deep Archive ${stay} days (until retentionDays, ${s.retentionDays}), under its ${MINIMUM_STORAGE_DAYS.DEEP_ARCHIVE}-day minimum storage duration: each one pays an early-deletion fee; drop the step or keep versions longer`,
+      });
+    }
+  }
+  // Deep Archive holds old versions (and the replica): fetching them back takes hours.
+  const deepTiers = [
+    ...(deep === undefined ? [] : ["noncurrent versions (noncurrentToDeepArchiveDays)"]),
+    ...(c.replicaRegion === undefined && c.backupAccount === undefined ? [] : ["the S3 replica"]),
+  ];
+  if (deepTiers.length > 0 && c.objectives.rtoHours < DEEP_ARCHIVE_RETRIEVAL_HOURS) {
+    findings.push({
+      pointer: "/objectives/rtoHours",
+      message: `is ${c.objectives.rtoHours} hours, but ${deepTiers.join(" and ")} sit in Glacier Deep Archive, whose standard retrieval takes up to ${DEEP_ARCHIVE_RETRIEVAL_HOURS} hours before a restore can start; raise the RTO or keep that data in an instant class`,
     });
   }
   return findings;
@@ -331,6 +381,7 @@ const publicServiceTargets: Check = (c) => {
 export const CONFIG_CHECKS: readonly Check[] = [
   regionsDiffer,
   offsiteRetention,
+  lifecycleCosts,
   vaultLockBounds,
   backupRetentionMeetsLegalMinimum,
   uniqueNames,

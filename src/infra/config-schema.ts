@@ -80,8 +80,17 @@ const OffsiteStorage = Type.Object(
   {
     lockMode: literals(LOCK_MODES),
     lockDays: Days("Object Lock default retention"),
-    noncurrentToGlacierIrDays: Days("move noncurrent versions to Glacier Instant Retrieval after"),
-    noncurrentToDeepArchiveDays: Days("move noncurrent versions to Glacier Deep Archive after"),
+    currentToGlacierIrDays: Type.Optional(
+      Days(
+        "move current objects to Glacier Instant Retrieval after (millisecond reads, so restic still restores directly; absent = they stay in S3 Standard)",
+      ),
+    ),
+    noncurrentToGlacierIrDays: Type.Optional(
+      Days("move noncurrent versions to Glacier Instant Retrieval after (absent = no such step)"),
+    ),
+    noncurrentToDeepArchiveDays: Type.Optional(
+      Days("move noncurrent versions to Glacier Deep Archive after (absent = no such step)"),
+    ),
     retentionDays: Days("expire noncurrent versions after"),
     accessLogRetentionDays: Days("keep S3 access logs for"),
   },

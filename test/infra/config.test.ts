@@ -316,6 +316,36 @@ const cases: Case[] = [
     pointer: "/config/stronghold:publicServices/0/serving",
     message: /applies to manual failover only/,
   },
+  {
+    name: "noncurrent versions leaving Glacier IR before its 90-day minimum (dev's old 14 → 21)",
+    values: () =>
+      withSetting("stronghold:offsiteStorage", (st) => ({
+        ...(st as Json),
+        noncurrentToGlacierIrDays: 14,
+        noncurrentToDeepArchiveDays: 21,
+      })),
+    pointer: "/config/stronghold:offsiteStorage/noncurrentToGlacierIrDays",
+    message:
+      /keeps versions in Glacier Instant Retrieval 7 days .* under its 90-day minimum storage duration/,
+  },
+  {
+    name: "noncurrent versions expiring from Deep Archive before its 180-day minimum",
+    values: () =>
+      withSetting("stronghold:offsiteStorage", (st) => ({
+        ...(st as Json),
+        noncurrentToDeepArchiveDays: 600,
+      })),
+    pointer: "/config/stronghold:offsiteStorage/noncurrentToDeepArchiveDays",
+    message:
+      /keeps versions in Glacier Deep Archive 130 days .* under its 180-day minimum storage duration/,
+  },
+  {
+    name: "an RTO shorter than Deep Archive's retrieval",
+    values: () => withSetting("stronghold:objectives", (o) => ({ ...(o as Json), rtoHours: 8 })),
+    pointer: "/config/stronghold:objectives/rtoHours",
+    message:
+      /is 8 hours, but noncurrent versions .* and the S3 replica sit in Glacier Deep Archive/,
+  },
 ];
 
 describe("stack config validation", () => {

@@ -24,6 +24,7 @@ describe("the pack", () => {
       "s3-bucket-tls-only",
       "s3-bucket-access-logging",
       "s3-put-deny-not-if-header-absent",
+      "s3-lifecycle-storage-class-fit",
       "kms-key-rotation-enabled",
       "backup-vault-locked",
       "backup-plan-copies-to-another-region",

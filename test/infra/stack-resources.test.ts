@@ -194,22 +194,33 @@ for (const stack of ["dev", "prod"] as const) {
         }
       });
 
-      it("tiers noncurrent versions to Glacier IR and Deep Archive and expires them after the retention", () => {
+      it("tiers current and noncurrent data as the settings say and expires versions after the retention", () => {
         const [bucket] = r.buckets("offsite-backup");
         const [lifecycle] = r.forBucket(
           "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
           bucket!,
         );
-        const rule = arr(lifecycle!.inputs.rules).find((x) => x.noncurrentVersionTransitions);
+        const rules = arr(lifecycle!.inputs.rules);
+        const rule = rules.find((x) => x.id === "tier-and-expire-noncurrent-versions");
         const s = config.offsiteStorage;
         expect(rule!.status).to.equal("Enabled");
         expect(rule!.noncurrentVersionTransitions).to.deep.equal([
-          { noncurrentDays: s.noncurrentToGlacierIrDays, storageClass: "GLACIER_IR" },
-          { noncurrentDays: s.noncurrentToDeepArchiveDays, storageClass: "DEEP_ARCHIVE" },
+          ...(s.noncurrentToGlacierIrDays === undefined
+            ? []
+            : [{ noncurrentDays: s.noncurrentToGlacierIrDays, storageClass: "GLACIER_IR" }]),
+          ...(s.noncurrentToDeepArchiveDays === undefined
+            ? []
+            : [{ noncurrentDays: s.noncurrentToDeepArchiveDays, storageClass: "DEEP_ARCHIVE" }]),
         ]);
         expect(rule!.noncurrentVersionExpiration).to.deep.equal({
           noncurrentDays: s.retentionDays,
         });
+        const current = rules.find((x) => x.id === "tier-current-objects");
+        if (s.currentToGlacierIrDays === undefined) expect(current).to.equal(undefined);
+        else
+          expect(current!.transitions).to.deep.equal([
+            { days: s.currentToGlacierIrDays, storageClass: "GLACIER_IR" },
+          ]);
       });
 
       if (stack === "prod") {
@@ -397,6 +408,26 @@ for (const stack of ["dev", "prod"] as const) {
             rule.retentionDays,
           ]),
         );
+      });
+
+      it("opts into the archive tier exactly where a rule sets cold storage, so it is not ignored for EBS and EC2", () => {
+        const [plan] = r.ofType("aws:backup/plan:Plan");
+        expect(arr(plan!.inputs.rules).map((rule) => obj(rule.lifecycle))).to.deep.equal(
+          config.backupPlans[0]!.rules.map((rule) => ({
+            deleteAfter: rule.retentionDays,
+            ...(rule.coldStorageAfterDays === undefined
+              ? {}
+              : {
+                  coldStorageAfter: rule.coldStorageAfterDays,
+                  optInToArchiveForSupportedResources: true,
+                }),
+          })),
+        );
+        for (const rule of arr(plan!.inputs.rules)) {
+          for (const copy of arr(rule.copyActions)) {
+            expect(copy.lifecycle, String(rule.ruleName)).to.deep.equal(rule.lifecycle);
+          }
+        }
       });
 
       it("selects resources by their backup-plan tag", () => {

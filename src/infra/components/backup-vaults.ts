@@ -295,9 +295,15 @@ export class BackupVaults extends pulumi.ComponentResource {
           rules: plan.rules.map((rule) => {
             const lifecycle = {
               deleteAfter: rule.retentionDays,
+              // Without the opt-in AWS Backup keeps EBS snapshots and EC2 images warm whatever
+              // coldStorageAfter says ("Lifecycle", AWS Backup Developer Guide: archive tier for
+              // supported resources is opt-in); with it they move to the cold (archive) tier.
               ...(rule.coldStorageAfterDays === undefined
                 ? {}
-                : { coldStorageAfter: rule.coldStorageAfterDays }),
+                : {
+                    coldStorageAfter: rule.coldStorageAfterDays,
+                    optInToArchiveForSupportedResources: true,
+                  }),
             };
             return {
               ruleName: `${plan.name}-${rule.frequency}`,

@@ -172,13 +172,31 @@ export class OffsiteBackupStorage extends pulumi.ComponentResource {
             status: "Enabled",
             filter: {},
             noncurrentVersionTransitions: [
-              { noncurrentDays: s.noncurrentToGlacierIrDays, storageClass: "GLACIER_IR" },
-              { noncurrentDays: s.noncurrentToDeepArchiveDays, storageClass: "DEEP_ARCHIVE" },
+              ...(s.noncurrentToGlacierIrDays === undefined
+                ? []
+                : [{ noncurrentDays: s.noncurrentToGlacierIrDays, storageClass: "GLACIER_IR" }]),
+              ...(s.noncurrentToDeepArchiveDays === undefined
+                ? []
+                : [
+                    { noncurrentDays: s.noncurrentToDeepArchiveDays, storageClass: "DEEP_ARCHIVE" },
+                  ]),
             ],
             noncurrentVersionExpiration: { noncurrentDays: s.retentionDays },
             // Once its versions are gone a delete marker is clutter that slows every listing.
             expiration: { expiredObjectDeleteMarker: true },
           },
+          // Current data tiers too: most of a restic repository is pack files nobody reads
+          // until a restore, and Glacier Instant Retrieval still serves them in milliseconds.
+          ...(s.currentToGlacierIrDays === undefined
+            ? []
+            : [
+                {
+                  id: "tier-current-objects",
+                  status: "Enabled",
+                  filter: {},
+                  transitions: [{ days: s.currentToGlacierIrDays, storageClass: "GLACIER_IR" }],
+                },
+              ]),
           {
             id: "abort-incomplete-uploads",
             status: "Enabled",
