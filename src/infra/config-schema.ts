@@ -378,6 +378,14 @@ export const StackConfigSchema = Type.Object(
     criticalSystems: Type.Array(CriticalSystem),
     publicServices: Type.Optional(Type.Array(PublicService)),
     alertEmails: Type.Array(Type.String({ format: "email" }), { minItems: 1, uniqueItems: true }),
+    monthlyBudgetUsd: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 1000000,
+        description:
+          "an AWS Budget for the account's monthly cost: alertEmails hear at 80% of actual spend and when the forecast passes 100%",
+      }),
+    ),
   },
   {
     additionalProperties: false,

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AgentTool } from "./config-schema.js";
 import type { StackConfig } from "./config.js";
 import { Alerts } from "./components/alerts.js";
+import { CostBudget } from "./components/cost-budget.js";
 import { BackupAgentAccess } from "./components/backup-agent-access.js";
 import { BackupVaults } from "./components/backup-vaults.js";
 import { AdminGuard } from "./components/admin-guard.js";
@@ -94,6 +95,16 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
     primaryVaultName: vaultNames.primary,
     tags,
   });
+
+  const budget =
+    config.monthlyBudgetUsd === undefined
+      ? undefined
+      : new CostBudget("budget", {
+          namePrefix,
+          monthlyUsd: config.monthlyBudgetUsd,
+          emails: config.alertEmails,
+          tags,
+        });
 
   const offsite = new OffsiteBackupStorage("offsite", {
     namePrefix,
@@ -375,6 +386,7 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
     objectives: { ...config.objectives },
     alerts: {
       topicArns: alerts.topicArns,
+      ...(budget === undefined ? {} : { budgetName: budget.budget.name }),
       ...(accountAlerts === undefined ? {} : { backupAccountTopicArns: accountAlerts.topicArns }),
     },
     agents: Object.fromEntries(

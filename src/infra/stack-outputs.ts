@@ -189,6 +189,9 @@ export const StackOutputsSchema = Type.Object(
     alerts: Type.Object(
       {
         topicArns: Type.Object({ primary: Arn, dr: Arn }, { additionalProperties: false }),
+        budgetName: Type.Optional(
+          Type.String({ minLength: 1, description: "the AWS Budget that mails alertEmails" }),
+        ),
         backupAccountTopicArns: Type.Optional(
           Type.Record(Region, Arn, {
             description: "the backup account's alert topic per region holding a copy",

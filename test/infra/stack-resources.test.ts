@@ -758,6 +758,29 @@ for (const stack of ["dev", "prod"] as const) {
     });
 
     describe("alerts", () => {
+      it(`keeps a monthly AWS Budget of $${config.monthlyBudgetUsd} that mails the town at 80% spent and at a forecast overrun`, () => {
+        const [budget, ...others] = r.ofType("aws:budgets/budget:Budget");
+        expect(others).to.have.lengthOf(0);
+        expect(budget!.inputs).to.include({
+          budgetType: "COST",
+          limitAmount: String(config.monthlyBudgetUsd),
+          limitUnit: "USD",
+          timeUnit: "MONTHLY",
+        });
+        expect(
+          arr(budget!.inputs.notifications).map((n) => [
+            n.notificationType,
+            n.threshold,
+            n.thresholdType,
+            n.subscriberEmailAddresses,
+          ]),
+        ).to.deep.equal([
+          ["ACTUAL", 80, "PERCENTAGE", [...config.alertEmails]],
+          ["FORECASTED", 100, "PERCENTAGE", [...config.alertEmails]],
+        ]);
+        expect((run.outputs.alerts as Json).budgetName).to.equal(budget!.inputs.name);
+      });
+
       it("has an SNS topic per region with every e-mail subscribed", () => {
         const topics = r.ofType("aws:sns/topic:Topic");
         expect(topics.map((t) => t.inputs.region)).to.have.members([
