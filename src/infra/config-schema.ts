@@ -378,6 +378,12 @@ export const StackConfigSchema = Type.Object(
     criticalSystems: Type.Array(CriticalSystem),
     publicServices: Type.Optional(Type.Array(PublicService)),
     alertEmails: Type.Array(Type.String({ format: "email" }), { minItems: 1, uniqueItems: true }),
+    configRecorder: Type.Optional(
+      Type.Union([Type.Literal("create"), Type.Literal("existing")], {
+        description:
+          "create (default): an AWS Config recorder in the primary region for the backup audit framework; existing: the account already records there (AWS allows one recorder per region), so only the report plan is added",
+      }),
+    ),
     monthlyBudgetUsd: Type.Optional(
       Type.Integer({
         minimum: 1,

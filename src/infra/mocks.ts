@@ -216,6 +216,10 @@ const MOCKERS: Readonly<Record<string, Mocker>> = {
         : `${region}a`;
     return { id: mocked.id, state: { ...mocked.state, availabilityZone: zone } };
   },
+  "aws:backup/reportPlan:ReportPlan": (args, region, account) => {
+    const name = autoName(args, args.inputs.name);
+    return { id: name, state: { arn: `arn:aws:backup:${region}:${account}:report-plan:${name}` } };
+  },
   "aws:lambda/function:Function": (args, region, account) => {
     const name = autoName(args, args.inputs.name);
     return { id: name, state: { arn: `arn:aws:lambda:${region}:${account}:function:${name}` } };

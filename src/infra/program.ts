@@ -19,7 +19,8 @@ import { attachKeyPolicy, type AccessRoleArns } from "./components/key-policy.js
 import { UploadFreshness } from "./components/upload-freshness.js";
 import { DrEnvironment } from "./components/dr-environment.js";
 import { RestoreIsolation, RestoreValidation } from "./components/restore-validation.js";
-import { OffsiteBackupStorage } from "./components/offsite-backup-storage.js";
+import { AUDIT_PREFIXES, OffsiteBackupStorage } from "./components/offsite-backup-storage.js";
+import { AuditRecording } from "./components/audit-recording.js";
 import { STACK_OUTPUTS_VERSION, type StackOutputs } from "./stack-outputs.js";
 import { baseTags, physicalName } from "./tags.js";
 
@@ -223,6 +224,17 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
     tags,
   });
 
+  const audit = new AuditRecording("audit-recording", {
+    namePrefix,
+    region: config.primaryRegion,
+    frameworkArn: vaults.framework.arn,
+    bucket: offsite.logBucket.id,
+    configPrefix: AUDIT_PREFIXES.config,
+    reportsPrefix: AUDIT_PREFIXES.reports,
+    createRecorder: (config.configRecorder ?? "create") === "create",
+    tags,
+  });
+
   const validation =
     vaults.restoreTestingPlan === undefined
       ? undefined
@@ -347,6 +359,12 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
       config.backupPlans.map((plan, i) => [plan.name, vaults.plans[i]!.arn]),
     ),
     auditFrameworkArn: vaults.framework.arn,
+    audit: {
+      reportPlanArn: audit.reportPlan.arn,
+      reportsBucket: offsite.logBucket.id,
+      reportsPrefix: AUDIT_PREFIXES.reports,
+      ...(audit.recorder === undefined ? {} : { configRecorder: audit.recorder.name }),
+    },
     ...(vaults.restoreTestingPlan === undefined
       ? {}
       : { restoreTestingPlanArn: vaults.restoreTestingPlan.arn }),

@@ -120,6 +120,21 @@ export const StackOutputsSchema = Type.Object(
     ),
     backupPlanArns: ByName(Arn),
     auditFrameworkArn: Arn,
+    audit: Type.Optional(
+      Type.Object(
+        {
+          reportPlanArn: Arn,
+          reportsBucket: Id,
+          reportsPrefix: Type.String(),
+          configRecorder: Type.Optional(Id),
+        },
+        {
+          additionalProperties: false,
+          description:
+            "the daily control compliance report of the audit framework: s3://reportsBucket/reportsPrefix/, and the Config recorder the framework evaluates through",
+        },
+      ),
+    ),
     restoreTestingPlanArn: Type.Optional(Arn),
     restoreTesting: Type.Optional(
       Type.Object(

@@ -5,6 +5,7 @@ import { expect } from "chai";
 import { loadStackConfigFile } from "../../src/infra/config-file.js";
 import type { StackConfig } from "../../src/infra/config.js";
 import { DENIED_AGENT_ACTIONS } from "../../src/infra/components/backup-agent-access.js";
+import { RECORDED_TYPES } from "../../src/infra/components/audit-recording.js";
 import { rulesFor, toSecurityGroupRule } from "../../src/infra/dr-services.js";
 import { REQUIRED_TAG_KEYS } from "../../src/infra/tags.js";
 import { PROJECT_ROOT } from "../../src/support/project-root.js";
@@ -544,6 +545,48 @@ for (const stack of ["dev", "prod"] as const) {
           expect(run.outputs.restoreTesting).to.equal(undefined);
         });
       }
+
+      it("records the backup resource types with AWS Config and reports the framework's compliance daily into the audit log bucket", () => {
+        const [recorder, ...others] = r.ofType("aws:cfg/recorder:Recorder");
+        expect(others).to.have.lengthOf(0);
+        expect(recorder!.inputs.region).to.equal(config.primaryRegion);
+        expect(obj(recorder!.inputs.recordingGroup)).to.deep.include({
+          allSupported: false,
+          resourceTypes: [...RECORDED_TYPES],
+        });
+        expect(String(recorder!.inputs.roleArn)).to.match(
+          /:role\/aws-service-role\/config\.amazonaws\.com\/AWSServiceRoleForConfig$/,
+        );
+        const [logBucket] = r
+          .buckets("access-logs")
+          .filter((b) => b.inputs.region === config.drRegion);
+        const [channel] = r.ofType("aws:cfg/deliveryChannel:DeliveryChannel");
+        expect(channel!.inputs).to.include({ s3BucketName: logBucket!.id, s3KeyPrefix: "config" });
+        const [status] = r.ofType("aws:cfg/recorderStatus:RecorderStatus");
+        expect(status!.inputs).to.include({ name: recorder!.inputs.name, isEnabled: true });
+        const [framework] = r.ofType("aws:backup/framework:Framework");
+        const [report] = r.ofType("aws:backup/reportPlan:ReportPlan");
+        expect(obj(report!.inputs.reportSetting)).to.deep.include({
+          reportTemplate: "CONTROL_COMPLIANCE_REPORT",
+          frameworkArns: [framework!.outputs!.arn],
+        });
+        expect(obj(report!.inputs.reportDeliveryChannel)).to.deep.include({
+          s3BucketName: logBucket!.id,
+          s3KeyPrefix: "backup-reports",
+        });
+        const [policy] = r.forBucket("aws:s3/bucketPolicy:BucketPolicy", logBucket!);
+        const sids = statementsOf(policy!).map((st) => st.Sid);
+        expect(sids).to.include.members([
+          "ConfigBucketCheck",
+          "ConfigDelivery",
+          "BackupReportDelivery",
+        ]);
+        expect(run.outputs.audit).to.deep.include({
+          reportPlanArn: report!.outputs!.arn,
+          reportsBucket: logBucket!.id,
+          reportsPrefix: "backup-reports",
+        });
+      });
 
       it("audits the backup controls with AWS Backup Audit Manager", () => {
         const [framework] = r.ofType("aws:backup/framework:Framework");

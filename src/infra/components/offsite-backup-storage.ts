@@ -19,6 +19,9 @@ import {
   REPLICA_WRITE_ACTIONS,
 } from "./backup-account-replica.js";
 
+/** Where AWS Config and the Backup Audit Manager reports deliver in the access-log bucket. */
+export const AUDIT_PREFIXES = { config: "config", reports: "backup-reports" } as const;
+
 export interface OffsiteBackupStorageArgs {
   readonly namePrefix: string;
   /** The offsite region (the DR region): a different region from the town's primary one. */
@@ -126,6 +129,11 @@ export class OffsiteBackupStorage extends pulumi.ComponentResource {
         retentionDays: s.accessLogRetentionDays,
         tags: tagged(args.tags, { purpose: "access-logs" }),
         cloudTrail: { ...args.cloudTrail, prefix: TRAIL_PREFIX },
+        auditDelivery: {
+          account: args.cloudTrail.account,
+          configPrefix: AUDIT_PREFIXES.config,
+          reportsPrefix: AUDIT_PREFIXES.reports,
+        },
       },
       this,
     );
