@@ -77,3 +77,41 @@ describe("docs/infrastructure.md: recovering each service", () => {
     expect(paths.filter((name) => name !== "recovery")).to.deep.equal([...RECOVERY_PATHS]);
   });
 });
+
+describe("docs/infrastructure.md: the cost estimate", function () {
+  this.timeout(60_000);
+  it("quotes lines `infra plan --stack prod --data-gb 2000` really prints", async () => {
+    const costs = page.slice(page.indexOf("## Rough monthly cost"));
+    const excerpt = /```text\n(Monthly cost estimate[\s\S]*?)```/.exec(costs)?.[1];
+    expect(excerpt).to.be.a("string");
+    let stdout = "";
+    const code = await main(
+      ["node", "stronghold", "infra", "plan", "--stack", "prod", "--data-gb", "2000"],
+      {
+        stdout: (chunk) => void (stdout += chunk),
+        stderr: () => undefined,
+        stdin: new PassThrough(),
+        env: { NO_COLOR: "1" },
+        isTTY: false,
+      },
+    );
+    expect(code).to.equal(0);
+    const printed = new Set(stdout.split("\n"));
+    for (const line of excerpt!.split("\n").filter((l) => l !== "")) {
+      expect(printed.has(line), line).to.equal(true);
+    }
+  });
+
+  it("refuses a --data-gb that is not a positive number (exit 2)", async () => {
+    let stderr = "";
+    const code = await main(["node", "stronghold", "infra", "plan", "--data-gb", "-5"], {
+      stdout: () => undefined,
+      stderr: (chunk) => void (stderr += chunk),
+      stdin: new PassThrough(),
+      env: { NO_COLOR: "1" },
+      isTTY: false,
+    });
+    expect(code).to.equal(2);
+    expect(stderr).to.match(/--data-gb/);
+  });
+});
