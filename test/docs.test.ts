@@ -125,6 +125,7 @@ describe("documentation examples", () => {
       "stack-settings",
       "stack-settings",
       "stack-settings",
+      "stack-settings",
     ]);
   });
 

@@ -7,7 +7,9 @@ import { backupAgentNoDestructivePermissions } from "./rules/backup-agent-no-des
 import { backupStorageProtected } from "./rules/backup-storage-protected.js";
 import { backupPlanCopiesToAnotherRegion } from "./rules/backup-plan-copies-to-another-region.js";
 import { backupVaultLocked } from "./rules/backup-vault-locked.js";
+import { drFailoverTargetOwned } from "./rules/dr-failover-target-owned.js";
 import { drRegionDiffersFromPrimary } from "./rules/dr-region-differs-from-primary.js";
+import { drSecurityGroupCoversServices } from "./rules/dr-security-group-covers-services.js";
 import { kmsKeyRotationEnabled } from "./rules/kms-key-rotation-enabled.js";
 import { requiredTags } from "./rules/required-tags.js";
 import { s3BucketAccessLogging } from "./rules/s3-bucket-access-logging.js";
@@ -15,6 +17,7 @@ import { s3BucketKmsEncryption } from "./rules/s3-bucket-kms-encryption.js";
 import { s3BucketObjectLockEnabled } from "./rules/s3-bucket-object-lock-enabled.js";
 import { s3BucketPublicAccessBlocked } from "./rules/s3-bucket-public-access-blocked.js";
 import { s3BucketTlsOnly } from "./rules/s3-bucket-tls-only.js";
+import { s3LifecycleStorageClassFit } from "./rules/s3-lifecycle-storage-class-fit.js";
 import { s3PutDenyNotIfHeaderAbsent } from "./rules/s3-put-deny-not-if-header-absent.js";
 import { s3BucketVersioningEnabled } from "./rules/s3-bucket-versioning-enabled.js";
 
@@ -36,12 +39,15 @@ export const PACK: PolicyPackArgs = {
     s3BucketTlsOnly,
     s3BucketAccessLogging,
     s3PutDenyNotIfHeaderAbsent,
+    s3LifecycleStorageClassFit,
     kmsKeyRotationEnabled,
     backupVaultLocked,
     backupPlanCopiesToAnotherRegion,
     backupAgentNoDestructivePermissions,
     backupStorageProtected,
     drRegionDiffersFromPrimary,
+    drSecurityGroupCoversServices,
+    drFailoverTargetOwned,
     requiredTags,
   ],
 };

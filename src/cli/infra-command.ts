@@ -1,5 +1,5 @@
 /** `stronghold infra plan`: what `pulumi up` would create, with the policy pack's verdict, offline. */
-import { Option, type Command } from "commander";
+import { InvalidArgumentError, Option, type Command } from "commander";
 import { PLAN_FORMATS, PLAN_RENDERERS, type PlanFormat } from "../infra/plan-formats.js";
 import { wantsColor, type Io } from "./io.js";
 
@@ -7,6 +7,7 @@ interface PlanCommandOptions {
   stack?: string[];
   format: PlanFormat;
   policyConfig?: string;
+  dataGb?: number;
   color?: boolean;
 }
 
@@ -16,6 +17,7 @@ async function plan(options: PlanCommandOptions, io: Io): Promise<number> {
   const result = await planStacks({
     ...(options.stack === undefined ? {} : { stacks: options.stack.flatMap((s) => s.split(",")) }),
     ...(options.policyConfig === undefined ? {} : { policyConfigFile: options.policyConfig }),
+    ...(options.dataGb === undefined ? {} : { dataGb: options.dataGb }),
   });
   PLAN_RENDERERS[options.format](result, io.stdout, { color: wantsColor(io, options.color) });
   return result.blocked ? 1 : 0;
@@ -59,6 +61,17 @@ export function registerInfraCommand(
     .option(
       "--policy-config <file>",
       "policy pack configuration for every stack, as `pulumi preview --policy-pack-config` takes it",
+    )
+    .option(
+      "--data-gb <gb>",
+      "estimate each stack's monthly cost for this much backup data (prices: policies/data/aws-prices.yaml)",
+      (value: string) => {
+        const gb = Number(value);
+        if (!/^\d+(\.\d+)?$/.test(value) || !(gb > 0)) {
+          throw new InvalidArgumentError("expected a positive number of gigabytes, such as 2000");
+        }
+        return gb;
+      },
     )
     .option("--color", "force colour in the table")
     .option("--no-color", "no colour (NO_COLOR is honoured too)")

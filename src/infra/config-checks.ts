@@ -5,6 +5,7 @@
  */
 import { formatCidr, overlaps, parseCidr, type Ipv4Block } from "../support/cidr.js";
 import type { RawStackConfig } from "./config-schema.js";
+import { covers, rulesFor, ruleProblem } from "./dr-services.js";
 
 /** A finding about one setting: the JSON pointer inside the `stronghold:` object, and what is wrong. */
 export interface ConfigFinding {
@@ -54,16 +55,66 @@ const offsiteRetention: Check = (c) => {
       message: `is ${s.retentionDays} days, shorter than the Object Lock retention lockDays (${s.lockDays}): versions would be scheduled to expire while still locked`,
     });
   }
-  if (s.noncurrentToDeepArchiveDays <= s.noncurrentToGlacierIrDays) {
+  const ir = s.noncurrentToGlacierIrDays;
+  const deep = s.noncurrentToDeepArchiveDays;
+  if (ir !== undefined && deep !== undefined && deep <= ir) {
     findings.push({
       pointer: "/offsiteStorage/noncurrentToDeepArchiveDays",
-      message: `must be later than noncurrentToGlacierIrDays (${s.noncurrentToGlacierIrDays}): versions move to Glacier Instant Retrieval first`,
+      message: `must be later than noncurrentToGlacierIrDays (${ir}): versions move to Glacier Instant Retrieval first`,
     });
   }
-  if (s.retentionDays <= s.noncurrentToDeepArchiveDays) {
+  const last = deep ?? ir;
+  if (last !== undefined && s.retentionDays <= last) {
     findings.push({
       pointer: "/offsiteStorage/retentionDays",
-      message: `must be later than noncurrentToDeepArchiveDays (${s.noncurrentToDeepArchiveDays}): S3 refuses an expiry before the last transition`,
+      message: `must be later than ${deep !== undefined ? "noncurrentToDeepArchiveDays" : "noncurrentToGlacierIrDays"} (${last}): S3 refuses an expiry before the last transition`,
+    });
+  }
+  return findings;
+};
+
+/**
+ * S3 bills each class's minimum storage duration even when an object leaves it earlier
+ * ("Amazon S3 pricing": Glacier Instant Retrieval 90 days, Glacier Deep Archive 180 days), so a
+ * step shorter than that costs more than staying where it was.
+ */
+export const MINIMUM_STORAGE_DAYS = { GLACIER_IR: 90, DEEP_ARCHIVE: 180 } as const;
+
+/** Deep Archive's standard retrieval finishes within 12 hours (bulk: 48); a restore waits for it. */
+export const DEEP_ARCHIVE_RETRIEVAL_HOURS = 12;
+
+const lifecycleCosts: Check = (c) => {
+  const s = c.offsiteStorage;
+  const findings: ConfigFinding[] = [];
+  const ir = s.noncurrentToGlacierIrDays;
+  const deep = s.noncurrentToDeepArchiveDays;
+  if (ir !== undefined) {
+    const leaves = deep ?? s.retentionDays;
+    if (leaves > ir && leaves - ir < MINIMUM_STORAGE_DAYS.GLACIER_IR) {
+      findings.push({
+        pointer: "/offsiteStorage/noncurrentToGlacierIrDays",
+        message: `keeps versions in Glacier Instant Retrieval ${leaves - ir} days (until ${deep !== undefined ? "noncurrentToDeepArchiveDays" : "retentionDays"}, ${leaves}), under its ${MINIMUM_STORAGE_DAYS.GLACIER_IR}-day minimum storage duration: each one pays an early-deletion fee; drop the step or move the next one later`,
+      });
+    }
+  }
+  if (deep !== undefined && s.retentionDays > deep) {
+    const stay = s.retentionDays - deep;
+    if (stay < MINIMUM_STORAGE_DAYS.DEEP_ARCHIVE) {
+      findings.push({
+        pointer: "/offsiteStorage/noncurrentToDeepArchiveDays",
+        message: `keeps versions in Glacier Deep Archive ${stay} days (until retentionDays, ${s.retentionDays}), under its ${MINIMUM_STORAGE_DAYS.DEEP_ARCHIVE}-day minimum storage duration: each one pays an early-deletion fee; drop the step or keep versions longer`,
+      });
+    }
+  }
+  // Deep Archive holds old versions (and the replica): fetching them back takes hours.
+  const deepTiers = [
+    ...(deep === undefined ? [] : ["noncurrent versions (noncurrentToDeepArchiveDays)"]),
+    ...(c.replicaRegion === undefined && c.backupAccount === undefined ? [] : ["the S3 replica"]),
+  ];
+  if (deepTiers.length > 0 && c.objectives.rtoHours < DEEP_ARCHIVE_RETRIEVAL_HOURS) {
+    findings.push({
+      pointer: "/objectives/rtoHours",
+      message: `is ${c.objectives.rtoHours} hours, but ${deepTiers.join(" and ")} sit in Glacier Deep Archive, whose standard retrieval takes up to ${DEEP_ARCHIVE_RETRIEVAL_HOURS} hours before a restore can start; raise the RTO or keep that data in an instant class`,
     });
   }
   return findings;
@@ -247,10 +298,90 @@ const airGappedVaultBounds: Check = (c) => {
   return findings;
 };
 
+const criticalSystemRecovery: Check = (c) => {
+  const findings: ConfigFinding[] = [];
+  c.criticalSystems.forEach((system, i) => {
+    const pointer = `/criticalSystems/${i}`;
+    (system.extraRules ?? []).forEach((rule, r) => {
+      const problem = ruleProblem(rule);
+      if (problem !== undefined) {
+        findings.push({
+          pointer: `${pointer}/extraRules/${r}/${problem.field}`,
+          message: problem.message,
+        });
+      }
+    });
+    const isDc = system.services.includes("active-directory");
+    if (isDc && (system.recovery === "restic" || system.recovery === "rebuild")) {
+      findings.push({
+        pointer: `${pointer}/recovery`,
+        message: `is ${system.recovery}, but ${system.name} is a domain controller: a DC cannot be brought back from file-level backups or a reinstall; use aws-backup (its AWS Backup recovery point) or replica-dc (a fresh DC promoted from a surviving replica)`,
+      });
+    }
+    if (system.recovery === "replica-dc" && !isDc) {
+      findings.push({
+        pointer: `${pointer}/recovery`,
+        message: `is replica-dc, but ${system.name} does not serve active-directory: only a domain controller is promoted from a replica`,
+      });
+    }
+    if (system.recovery === "replica-dc" && c.vpn === undefined) {
+      findings.push({
+        pointer: `${pointer}/recovery`,
+        message:
+          "is replica-dc, which needs a surviving domain controller to replicate from over stronghold:vpn, and no VPN is set; use aws-backup or add the VPN",
+      });
+    }
+  });
+  return findings;
+};
+
+const publicServiceTargets: Check = (c) => {
+  const findings: ConfigFinding[] = [];
+  (c.publicServices ?? []).forEach((service, i) => {
+    const pointer = `/publicServices/${i}`;
+    const system = c.criticalSystems.find((s) => s.name === service.drSystem);
+    if (system === undefined) {
+      findings.push({
+        pointer: `${pointer}/drSystem`,
+        message: `names "${service.drSystem}", which is not one of stronghold:criticalSystems (${c.criticalSystems.map((s) => s.name).join(", ") || "none"}): the DR answer would point at nothing`,
+      });
+    } else if (
+      !rulesFor(system.services, system.extraRules).some((rule) =>
+        covers(rule, {
+          protocol: "tcp",
+          fromPort: service.port,
+          toPort: service.port,
+          purpose: "",
+        }),
+      )
+    ) {
+      findings.push({
+        pointer: `${pointer}/drSystem`,
+        message: `names ${system.name}, whose services and extraRules do not open tcp ${service.port}, the port of ${service.name}`,
+      });
+    }
+    const mode = service.failover ?? "manual";
+    if (mode === "automatic" && system !== undefined && system.standing !== true) {
+      findings.push({
+        pointer: `${pointer}/failover`,
+        message: `is automatic, but ${system.name} is not standing: Route 53 would send citizens to an address nothing answers on; keep failover manual or set standing: true on ${system.name}`,
+      });
+    }
+    if (mode === "automatic" && service.serving !== undefined) {
+      findings.push({
+        pointer: `${pointer}/serving`,
+        message: "applies to manual failover only; with automatic failover Route 53 decides",
+      });
+    }
+  });
+  return findings;
+};
+
 /** Every semantic check, in the order their findings are reported. */
 export const CONFIG_CHECKS: readonly Check[] = [
   regionsDiffer,
   offsiteRetention,
+  lifecycleCosts,
   vaultLockBounds,
   backupRetentionMeetsLegalMinimum,
   uniqueNames,
@@ -258,6 +389,8 @@ export const CONFIG_CHECKS: readonly Check[] = [
   distinctAccessRoles,
   backupAccountHasCopies,
   airGappedVaultBounds,
+  criticalSystemRecovery,
+  publicServiceTargets,
 ];
 
 /** Runs every check; an empty list means the settings hang together. */

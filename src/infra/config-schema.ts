@@ -4,6 +4,7 @@
  * program start (published as policies/schemas/stack-config.schema.json) and the raw TS type.
  */
 import { Type, type Static } from "@sinclair/typebox";
+import { DR_SERVICE_NAMES, PROTOCOLS } from "./dr-services.js";
 
 /** The config namespace of this project: `stronghold:drRegion` and so on. */
 export const CONFIG_NAMESPACE = "stronghold";
@@ -32,6 +33,23 @@ export const RESTORE_TEST_RESOURCE_TYPES = [
   "RDS",
   "S3",
 ] as const;
+
+/**
+ * How a critical system comes back in DR. A domain controller cannot be rebuilt from file-level
+ * restic backups: it returns from an AWS Backup recovery point of the EC2 DC, or as a fresh DC
+ * promoted from a surviving replica.
+ */
+export const RECOVERY_PATHS = ["aws-backup", "replica-dc", "restic", "rebuild"] as const;
+export type RecoveryPath = (typeof RECOVERY_PATHS)[number];
+
+/** How a public service moves to DR: a runbook step flips it, or Route 53 on a failed health check. */
+export const FAILOVER_MODES = ["manual", "automatic"] as const;
+export type FailoverMode = (typeof FAILOVER_MODES)[number];
+/** How DR systems reach the internet: only AWS endpoints, or also a NAT gateway. */
+export const DR_EGRESS = ["endpoints-only", "nat-gateway"] as const;
+export type DrEgress = (typeof DR_EGRESS)[number];
+/** Where a manually failed-over record points. */
+export const SERVING_SIDES = ["primary", "dr"] as const;
 
 const literals = <T extends string>(values: readonly T[]) =>
   Type.Union(values.map((v) => Type.Literal(v)));
@@ -62,8 +80,17 @@ const OffsiteStorage = Type.Object(
   {
     lockMode: literals(LOCK_MODES),
     lockDays: Days("Object Lock default retention"),
-    noncurrentToGlacierIrDays: Days("move noncurrent versions to Glacier Instant Retrieval after"),
-    noncurrentToDeepArchiveDays: Days("move noncurrent versions to Glacier Deep Archive after"),
+    currentToGlacierIrDays: Type.Optional(
+      Days(
+        "move current objects to Glacier Instant Retrieval after (millisecond reads, so restic still restores directly; absent = they stay in S3 Standard)",
+      ),
+    ),
+    noncurrentToGlacierIrDays: Type.Optional(
+      Days("move noncurrent versions to Glacier Instant Retrieval after (absent = no such step)"),
+    ),
+    noncurrentToDeepArchiveDays: Type.Optional(
+      Days("move noncurrent versions to Glacier Deep Archive after (absent = no such step)"),
+    ),
     retentionDays: Days("expire noncurrent versions after"),
     accessLogRetentionDays: Days("keep S3 access logs for"),
   },
@@ -128,6 +155,12 @@ const RestoreTesting = Type.Object(
     }),
     selectionWindowDays: Type.Integer({ minimum: 1, maximum: 365 }),
     validationWindowHours: Type.Integer({ minimum: 1, maximum: 168 }),
+    isolatedCidr: Type.Optional(
+      Type.String({
+        description:
+          "the block of the isolated VPC restore tests restore into, in the primary region (default 10.254.0.0/24); it has no routes out, so it may overlap other networks",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -149,6 +182,15 @@ const DrNetwork = Type.Object(
       uniqueItems: true,
     }),
     onPremisesCidrs: Type.Array(Cidr, { minItems: 1 }),
+    egress: Type.Optional(
+      Type.Union(
+        DR_EGRESS.map((e) => Type.Literal(e)),
+        {
+          description:
+            "how DR systems reach the internet: endpoints-only (default: S3 gateway and SSM interface endpoints, nothing else) or nat-gateway (also HTTPS and HTTP out through a NAT gateway, billed per hour and GB)",
+        },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -160,6 +202,20 @@ const Vpn = Type.Object(
     staticRoutesOnly: Type.Boolean(),
   },
   { additionalProperties: false },
+);
+
+const Port = Type.Integer({ minimum: 1, maximum: 65535 });
+const PortRule = Type.Object(
+  {
+    protocol: literals(PROTOCOLS),
+    fromPort: Type.Optional(Port),
+    toPort: Type.Optional(Port),
+  },
+  {
+    additionalProperties: false,
+    description:
+      "tcp or udp with fromPort (and toPort for a range), or icmp or all without ports; opened to the DR VPC and the town's networks",
+  },
 );
 
 const CriticalSystem = Type.Object(
@@ -174,7 +230,29 @@ const CriticalSystem = Type.Object(
       description: "an AMI id or resolve:ssm:/parameter/name",
     }),
     volumeGb: Type.Integer({ minimum: 8, maximum: 16384 }),
-    ports: Type.Array(Type.Integer({ minimum: 1, maximum: 65535 }), { uniqueItems: true }),
+    services: Type.Array(literals(DR_SERVICE_NAMES), {
+      uniqueItems: true,
+      description:
+        "what the system serves once recovered; each service opens its protocols and ports (docs/infrastructure.md lists them)",
+    }),
+    extraRules: Type.Optional(
+      Type.Array(PortRule, {
+        description: "further rules the town's system needs, beyond those of its services",
+      }),
+    ),
+    standing: Type.Optional(
+      Type.Boolean({
+        description:
+          "keep one instance of it running in DR (a warm standby, billed while it runs); required for automatic failover to it",
+      }),
+    ),
+    recovery: Type.Union(
+      RECOVERY_PATHS.map((v) => Type.Literal(v)),
+      {
+        description:
+          "how it comes back: aws-backup (restore its AWS Backup recovery point), replica-dc (launch the template and promote a fresh DC from a surviving replica over the VPN), restic (launch the template and restore its files with restic), rebuild (launch the template and reinstall)",
+      },
+    ),
   },
   { additionalProperties: false },
 );
@@ -185,9 +263,31 @@ const PublicService = Type.Object(
     hostedZoneId: Type.String({ pattern: "^Z[A-Z0-9]{4,32}$", description: "a Route 53 zone id" }),
     recordName: Type.String({ format: "hostname" }),
     primaryIp: Ipv4,
-    drIp: Ipv4,
+    drSystem: Type.String({
+      pattern: Slug.pattern,
+      description:
+        "the critical system that serves it in DR; the stack allocates the Elastic IP the DR answer points to",
+    }),
     port: Type.Integer({ minimum: 1, maximum: 65535 }),
     healthCheckPath: Type.String({ pattern: "^/", description: "a URL path such as /health" }),
+    failover: Type.Optional(
+      Type.Union(
+        FAILOVER_MODES.map((m) => Type.Literal(m)),
+        {
+          description:
+            "manual (default): one record the runbook flips with `serving`; automatic: Route 53 failover records, only when drSystem is standing",
+        },
+      ),
+    ),
+    serving: Type.Optional(
+      Type.Union(
+        SERVING_SIDES.map((m) => Type.Literal(m)),
+        {
+          description:
+            "manual failover only: which side the record points to, primary (default) or dr (the failover runbook step sets it)",
+        },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -278,6 +378,20 @@ export const StackConfigSchema = Type.Object(
     criticalSystems: Type.Array(CriticalSystem),
     publicServices: Type.Optional(Type.Array(PublicService)),
     alertEmails: Type.Array(Type.String({ format: "email" }), { minItems: 1, uniqueItems: true }),
+    configRecorder: Type.Optional(
+      Type.Union([Type.Literal("create"), Type.Literal("existing")], {
+        description:
+          "create (default): an AWS Config recorder in the primary region for the backup audit framework; existing: the account already records there (AWS allows one recorder per region), so only the report plan is added",
+      }),
+    ),
+    monthlyBudgetUsd: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 1000000,
+        description:
+          "an AWS Budget for the account's monthly cost: alertEmails hear at 80% of actual spend and when the forecast passes 100%",
+      }),
+    ),
   },
   {
     additionalProperties: false,

@@ -32,6 +32,11 @@ export interface RecordedResource {
    */
   readonly protect: boolean;
   readonly retainOnDelete: boolean;
+  /**
+   * The attributes the mocked AWS computed (ARNs, an Elastic IP's address): what a stack policy
+   * sees besides the inputs after a preview.
+   */
+  readonly outputs?: Record<string, unknown>;
 }
 
 /** Everything a mocked run produced. */
@@ -144,18 +149,27 @@ async function runExclusive(stack: string, options: MockedRunOptions): Promise<M
   // The mock monitor calls newResource synchronously inside registerResource, so the inputs
   // taken right after registerResource returns belong to that request.
   let pending: Record<string, unknown> | undefined;
-  const takePending = (): Record<string, unknown> => {
-    const inputs = pending ?? {};
+  let pendingOutputs: Record<string, unknown> | undefined;
+  const takePending = (): [Record<string, unknown>, Record<string, unknown> | undefined] => {
+    const taken: [Record<string, unknown>, Record<string, unknown> | undefined] = [
+      pending ?? {},
+      pendingOutputs,
+    ];
     pending = undefined;
-    return inputs;
+    pendingOutputs = undefined;
+    return taken;
   };
   await pulumi.runtime.setMocks(
     {
       newResource: (args: MockResourceArgs) => {
         pending = args.inputs as Record<string, unknown>;
-        return args.custom === false
-          ? { id: undefined, state: {} }
-          : mockResource(args, config.primaryRegion, accounts);
+        if (args.custom === false) return { id: undefined, state: {} };
+        const mocked = mockResource(args, config.primaryRegion, accounts);
+        const inputs = pending;
+        pendingOutputs = Object.fromEntries(
+          Object.entries(mocked.state).filter(([key]) => !(key in inputs)),
+        );
+        return mocked;
       },
       call: mockCall,
     },
@@ -182,7 +196,7 @@ async function runExclusive(stack: string, options: MockedRunOptions): Promise<M
   const monitor = pulumi.runtime.getMonitor() as unknown as RecordingMonitor;
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (request, callback) => {
-    let inputs: Record<string, unknown> = {};
+    let taken: ReturnType<typeof takePending> = [{}, undefined];
     const registering = register(request, (error, response) => {
       if (!error && response && request.getType() !== STACK_TYPE) {
         const parent = rootless(request.getParent());
@@ -190,7 +204,7 @@ async function runExclusive(stack: string, options: MockedRunOptions): Promise<M
           type: request.getType(),
           name: request.getName(),
           urn: rootless(response.getUrn()),
-          inputs,
+          inputs: taken[0],
           ...(resourceOptions.get(`${request.getType()}::${request.getName()}`) ?? {
             protect: false,
             retainOnDelete: false,
@@ -199,11 +213,12 @@ async function runExclusive(stack: string, options: MockedRunOptions): Promise<M
           ...(parent && !parent.includes(`::${STACK_TYPE}::`) ? { parent } : {}),
           ...(request.getProvider() ? { provider: rootless(request.getProvider()) } : {}),
           ...(response.getId() ? { id: response.getId() } : {}),
+          ...(taken[1] === undefined ? {} : { outputs: taken[1] }),
         });
       }
       callback(error, response);
     });
-    inputs = takePending();
+    taken = takePending();
     return registering;
   };
 

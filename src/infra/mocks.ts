@@ -207,7 +207,23 @@ const MOCKERS: Readonly<Record<string, Mocker>> = {
       },
     };
   },
-  "aws:ec2/subnet:Subnet": ec2("subnet", "subnet"),
+  "aws:ec2/subnet:Subnet": (args, region, account) => {
+    const mocked = ec2("subnet", "subnet")(args, region, account);
+    // AWS picks a zone when the program names none.
+    const zone =
+      typeof args.inputs.availabilityZone === "string"
+        ? args.inputs.availabilityZone
+        : `${region}a`;
+    return { id: mocked.id, state: { ...mocked.state, availabilityZone: zone } };
+  },
+  "aws:backup/reportPlan:ReportPlan": (args, region, account) => {
+    const name = autoName(args, args.inputs.name);
+    return { id: name, state: { arn: `arn:aws:backup:${region}:${account}:report-plan:${name}` } };
+  },
+  "aws:lambda/function:Function": (args, region, account) => {
+    const name = autoName(args, args.inputs.name);
+    return { id: name, state: { arn: `arn:aws:lambda:${region}:${account}:function:${name}` } };
+  },
   "aws:ec2/internetGateway:InternetGateway": ec2("igw", "internet-gateway"),
   "aws:ec2/routeTable:RouteTable": ec2("rtb", "route-table"),
   "aws:ec2/routeTableAssociation:RouteTableAssociation": (args) => ({
@@ -233,6 +249,24 @@ const MOCKERS: Readonly<Record<string, Mocker>> = {
       state: { ...mocked.state, tunnel1Address: "192.0.2.11", tunnel2Address: "192.0.2.12" },
     };
   },
+  "aws:ec2/eip:Eip": (args, region, account) => {
+    const id = `eipalloc-${digits(args.name, 17)}`;
+    // An address from TEST-NET-3 (RFC 5737): documentation, never routed.
+    const last = parseInt(digits(args.name, 2), 16) % 254;
+    return {
+      id,
+      state: {
+        allocationId: id,
+        publicIp: `203.0.113.${last + 1}`,
+        arn: `arn:aws:ec2:${region}:${account}:elastic-ip/${id}`,
+      },
+    };
+  },
+  "aws:ec2/eipAssociation:EipAssociation": (args) => ({
+    id: `eipassoc-${digits(args.name, 17)}`,
+    state: {},
+  }),
+  "aws:ec2/instance:Instance": ec2("i", "instance"),
   "aws:route53/healthCheck:HealthCheck": (args) => {
     const id = uuid(args.name);
     return { id, state: { arn: `arn:aws:route53:::healthcheck/${id}` } };

@@ -2,6 +2,7 @@
  * The Markdown rendering of a plan, for a pull-request comment: per stack, the verdict, the policy
  * table, every violation, and the resource tree with its settings folded in a <details> block.
  */
+import { describeCost } from "./cost-estimate.js";
 import type { Write } from "../output/write.js";
 import { cell, escapeInline } from "../output/markdown-text.js";
 import type { Plan, StackPlan } from "./plan.js";
@@ -51,6 +52,12 @@ function renderStack(stack: StackPlan, write: Write): void {
         `- ${v.enforcementLevel === "mandatory" ? "❌" : "⚠️"} \`${escapeInline(v.policy)}\` (${v.enforcementLevel}): ${escapeInline(v.message)}\n`,
       );
     }
+  }
+  if (stack.cost !== undefined) {
+    write(
+      `\n**Monthly cost estimate** for ${stack.cost.dataGb} GB (list prices of ${stack.cost.pricesAsOf}; AWS Backup recovery points and data transfer not included)\n\n`,
+    );
+    write(`\`\`\`text\n${describeCost(stack.cost).join("\n")}\n\`\`\`\n`);
   }
   write("\n**Agent access** (each agent's identity policies, destructive requests)\n\n");
   for (const access of stack.agentAccess) {

@@ -58,19 +58,23 @@ function describeDocument(policy: unknown, nameOf: NameOf): string[] {
   });
 }
 
-/** `tcp 3389 from 10.20.0.0/16`: a security group rule in one phrase. */
+/** `udp 53 with 10.20.0.0/16`, `all traffic with …`: a security group rule in one phrase. */
 function describeRule(rule: unknown, nameOf: NameOf): string {
   if (!isRecord(rule)) return text(rule);
-  const ports =
-    rule.fromPort === rule.toPort
-      ? text(rule.fromPort)
-      : `${text(rule.fromPort)}-${text(rule.toPort)}`;
+  const what =
+    rule.protocol === "-1"
+      ? "all traffic"
+      : rule.protocol === "icmp" && rule.fromPort === -1
+        ? "icmp"
+        : rule.fromPort === rule.toPort
+          ? `${text(rule.protocol)} ${text(rule.fromPort)}`
+          : `${text(rule.protocol)} ${text(rule.fromPort)}-${text(rule.toPort)}`;
   const peers = [
     ...list(rule.cidrBlocks).map(text),
     ...list(rule.prefixListIds).map(nameOf),
     ...list(rule.securityGroups).map(nameOf),
   ];
-  return `${text(rule.protocol)} ${ports} ${peers.length > 0 ? `with ${peers.join(", ")}` : ""}`.trim();
+  return `${what} ${peers.length > 0 ? `with ${peers.join(", ")}` : ""}`.trim();
 }
 
 /** A lifecycle expiration: after days, on a date, or only the removal of orphaned delete markers. */

@@ -1,4 +1,5 @@
 /** The terminal rendering of a plan: per stack, the resource tree with settings, then the policy verdict. */
+import { describeCost } from "./cost-estimate.js";
 import pc from "picocolors";
 import type { Write } from "../output/write.js";
 import type { Plan, StackPlan } from "./plan.js";
@@ -60,6 +61,13 @@ function renderStack(
   );
   for (const access of stack.agentAccess) {
     for (const line of describeAgentAccess(access)) write(`  ${line}\n`);
+  }
+
+  if (stack.cost !== undefined) {
+    write(
+      `\n${c.bold("Monthly cost estimate")} for ${stack.cost.dataGb} GB (list prices of ${stack.cost.pricesAsOf}; AWS Backup recovery points and data transfer not included)\n`,
+    );
+    for (const line of describeCost(stack.cost)) write(`  ${line}\n`);
   }
 
   const counts = tally(stack.verdict.outcomes);

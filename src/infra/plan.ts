@@ -14,6 +14,12 @@ import { runStackWithMocks, type MockedRun } from "./mock-run.js";
 import { summarizeAgentAccess, type AgentAccess } from "./plan-agent-access.js";
 import { buildTree, type PlanNode } from "./plan-tree.js";
 import { checkPolicies, type PolicyCheckResult } from "./policy-check.js";
+import {
+  estimateCost,
+  loadPriceTable,
+  type CostEstimate,
+  type PriceTable,
+} from "./cost-estimate.js";
 import { loadPolicyConfig, resolvePolicyConfig, type PolicyConfigs } from "./policy-config.js";
 import { stackPolicyConfigFile } from "./policy-pack.js";
 
@@ -26,6 +32,8 @@ export interface StackPlan {
   readonly resources: readonly PlanNode[];
   /** Per backup agent, what its identity policies say about each destructive request. */
   readonly agentAccess: readonly AgentAccess[];
+  /** The monthly cost estimate, when a data size was given. */
+  readonly cost?: CostEstimate;
   readonly verdict: PolicyCheckResult;
 }
 
@@ -43,6 +51,10 @@ export interface PlanOptions {
   readonly stacks?: readonly string[];
   /** One policy configuration for every stack, instead of policies/crossguard/config/<stack>.json. */
   readonly policyConfigFile?: string;
+  /** Data size (GB) for a monthly cost estimate per stack. */
+  readonly dataGb?: number;
+  /** A price table instead of policies/data/aws-prices.yaml. */
+  readonly priceTableFile?: string;
   readonly projectRoot?: string;
 }
 
@@ -84,6 +96,12 @@ export async function planStacks(options: PlanOptions = {}): Promise<Plan> {
     options.policyConfigFile === undefined
       ? undefined
       : policyConfigFor(options.policyConfigFile, problems);
+  let prices: PriceTable | undefined;
+  if (options.dataGb !== undefined) {
+    const loaded = await loadPriceTable(options.priceTableFile);
+    if (loaded.ok) prices = loaded.value;
+    else problems.push(...loaded.problems);
+  }
   const planned: { stack: string; run: MockedRun; policy: Resolved }[] = [];
   for (const stack of stacks) {
     const policy =
@@ -112,6 +130,9 @@ export async function planStacks(options: PlanOptions = {}): Promise<Plan> {
       resourceCount: run.resources.length,
       resources: buildTree(run.resources, verdict.violations),
       agentAccess: summarizeAgentAccess(run.resources),
+      ...(prices === undefined || options.dataGb === undefined
+        ? {}
+        : { cost: estimateCost(run.resources, options.dataGb, prices) }),
       verdict,
     });
   }

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AgentTool } from "./config-schema.js";
 import type { StackConfig } from "./config.js";
 import { Alerts } from "./components/alerts.js";
+import { CostBudget } from "./components/cost-budget.js";
 import { BackupAgentAccess } from "./components/backup-agent-access.js";
 import { BackupVaults } from "./components/backup-vaults.js";
 import { AdminGuard } from "./components/admin-guard.js";
@@ -17,9 +18,14 @@ import { BackupAccountVault } from "./components/backup-account-vault.js";
 import { attachKeyPolicy, type AccessRoleArns } from "./components/key-policy.js";
 import { UploadFreshness } from "./components/upload-freshness.js";
 import { DrEnvironment } from "./components/dr-environment.js";
-import { OffsiteBackupStorage } from "./components/offsite-backup-storage.js";
+import { RestoreIsolation, RestoreValidation } from "./components/restore-validation.js";
+import { AUDIT_PREFIXES, OffsiteBackupStorage } from "./components/offsite-backup-storage.js";
+import { AuditRecording } from "./components/audit-recording.js";
 import { STACK_OUTPUTS_VERSION, type StackOutputs } from "./stack-outputs.js";
 import { baseTags, physicalName } from "./tags.js";
+
+/** The isolated VPC's block when stronghold:restoreTesting names none. */
+export const DEFAULT_ISOLATED_CIDR = "10.254.0.0/24";
 
 /** A value whose leaves may still be Outputs: how a program hands its outputs to Pulumi. */
 export type DeepInput<T> = T extends string | number | boolean
@@ -90,6 +96,16 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
     primaryVaultName: vaultNames.primary,
     tags,
   });
+
+  const budget =
+    config.monthlyBudgetUsd === undefined
+      ? undefined
+      : new CostBudget("budget", {
+          namePrefix,
+          monthlyUsd: config.monthlyBudgetUsd,
+          emails: config.alertEmails,
+          tags,
+        });
 
   const offsite = new OffsiteBackupStorage("offsite", {
     namePrefix,
@@ -164,6 +180,16 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
           { providers: [backup.provider] },
         );
 
+  const isolation =
+    config.restoreTesting === undefined
+      ? undefined
+      : new RestoreIsolation("restore-isolation", {
+          namePrefix,
+          region: config.primaryRegion,
+          cidr: config.restoreTesting.isolatedCidr ?? DEFAULT_ISOLATED_CIDR,
+          tags,
+        });
+
   const vaults = new BackupVaults("vaults", {
     namePrefix,
     primaryRegion: config.primaryRegion,
@@ -172,6 +198,15 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
     vaultLock: config.vaultLock,
     plans: config.backupPlans,
     ...(config.restoreTesting === undefined ? {} : { restoreTesting: config.restoreTesting }),
+    ...(isolation === undefined
+      ? {}
+      : {
+          restoreIsolation: {
+            subnetId: isolation.subnet.id,
+            securityGroupId: isolation.securityGroup.id,
+            availabilityZone: isolation.subnet.availabilityZone,
+          },
+        }),
     objectives: config.objectives,
     topicArns: alerts.topicArns,
     roles,
@@ -189,6 +224,28 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
     tags,
   });
 
+  const audit = new AuditRecording("audit-recording", {
+    namePrefix,
+    region: config.primaryRegion,
+    frameworkArn: vaults.framework.arn,
+    bucket: offsite.logBucket.id,
+    configPrefix: AUDIT_PREFIXES.config,
+    reportsPrefix: AUDIT_PREFIXES.reports,
+    createRecorder: (config.configRecorder ?? "create") === "create",
+    tags,
+  });
+
+  const validation =
+    vaults.restoreTestingPlan === undefined
+      ? undefined
+      : new RestoreValidation("restore-validation", {
+          namePrefix,
+          region: config.primaryRegion,
+          planArn: vaults.restoreTestingPlan.arn,
+          logRetentionDays: 365,
+          tags,
+        });
+
   const dr = new DrEnvironment("dr", {
     namePrefix,
     region: config.drRegion,
@@ -199,6 +256,7 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
       : { vpnPresharedKey: pulumi.secret(config.vpnPresharedKey) }),
     criticalSystems: config.criticalSystems,
     ...(config.publicServices === undefined ? {} : { publicServices: config.publicServices }),
+    resticPrefixes: config.backupAgents.filter((a) => a.tool === "restic").map((a) => a.prefix),
     offsiteBucketArn: offsite.bucket.arn,
     offsiteKmsKeyArn: offsite.kmsKey.arn,
     tags,
@@ -301,9 +359,29 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
       config.backupPlans.map((plan, i) => [plan.name, vaults.plans[i]!.arn]),
     ),
     auditFrameworkArn: vaults.framework.arn,
+    audit: {
+      reportPlanArn: audit.reportPlan.arn,
+      reportsBucket: offsite.logBucket.id,
+      reportsPrefix: AUDIT_PREFIXES.reports,
+      ...(audit.recorder === undefined ? {} : { configRecorder: audit.recorder.name }),
+    },
     ...(vaults.restoreTestingPlan === undefined
       ? {}
       : { restoreTestingPlanArn: vaults.restoreTestingPlan.arn }),
+    ...(vaults.restoreTestingPlan === undefined ||
+    isolation === undefined ||
+    validation === undefined
+      ? {}
+      : {
+          restoreTesting: {
+            planArn: vaults.restoreTestingPlan.arn,
+            region: config.primaryRegion,
+            isolatedSubnetId: isolation.subnet.id,
+            isolatedSecurityGroupId: isolation.securityGroup.id,
+            validationFunctionArn: validation.function.arn,
+            validationLogGroup: validation.logGroupName,
+          },
+        }),
     dr: {
       region: config.drRegion,
       vpcId: dr.vpc.id,
@@ -311,14 +389,22 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
       publicSubnetIds: dr.publicSubnetIds,
       privateSubnetIds: dr.privateSubnetIds,
       s3EndpointId: dr.s3Endpoint.id,
+      ssmEndpointIds: dr.ssmEndpointIds,
+      egress: config.drNetwork.egress ?? "endpoints-only",
+      ...(dr.natGatewayId === undefined ? {} : { natGatewayId: dr.natGatewayId }),
       securityGroupIds: dr.securityGroupIds,
       launchTemplateIds: dr.launchTemplateIds,
       ...(dr.vpnConnectionId === undefined ? {} : { vpnConnectionId: dr.vpnConnectionId }),
       healthCheckIds: dr.healthCheckIds,
+      publicServices: Object.fromEntries(
+        Object.entries(dr.publicServices).map(([name, service]) => [name, { ...service }]),
+      ),
+      standingInstanceIds: dr.standingInstanceIds,
     },
     objectives: { ...config.objectives },
     alerts: {
       topicArns: alerts.topicArns,
+      ...(budget === undefined ? {} : { budgetName: budget.budget.name }),
       ...(accountAlerts === undefined ? {} : { backupAccountTopicArns: accountAlerts.topicArns }),
     },
     agents: Object.fromEntries(

@@ -6,7 +6,7 @@
 import { Type, type Static } from "@sinclair/typebox";
 import { loadValidated, type Loaded } from "../documents/ajv.js";
 import { pointerTokens } from "../documents/locate.js";
-import { LOCK_MODES } from "./config-schema.js";
+import { DR_EGRESS, FAILOVER_MODES, LOCK_MODES, SERVING_SIDES } from "./config-schema.js";
 
 /** The current version of the outputs shape; bumped on any incompatible change. */
 export const STACK_OUTPUTS_VERSION = 1;
@@ -120,7 +120,39 @@ export const StackOutputsSchema = Type.Object(
     ),
     backupPlanArns: ByName(Arn),
     auditFrameworkArn: Arn,
+    audit: Type.Optional(
+      Type.Object(
+        {
+          reportPlanArn: Arn,
+          reportsBucket: Id,
+          reportsPrefix: Type.String(),
+          configRecorder: Type.Optional(Id),
+        },
+        {
+          additionalProperties: false,
+          description:
+            "the daily control compliance report of the audit framework: s3://reportsBucket/reportsPrefix/, and the Config recorder the framework evaluates through",
+        },
+      ),
+    ),
     restoreTestingPlanArn: Type.Optional(Arn),
+    restoreTesting: Type.Optional(
+      Type.Object(
+        {
+          planArn: Arn,
+          region: Region,
+          isolatedSubnetId: Id,
+          isolatedSecurityGroupId: Id,
+          validationFunctionArn: Arn,
+          validationLogGroup: Id,
+        },
+        {
+          additionalProperties: false,
+          description:
+            "where restore tests land and where their results are: each restore job's ValidationStatus in AWS Backup (list-restore-jobs --by-restore-testing-plan-arn planArn) and one log line per job in validationLogGroup",
+        },
+      ),
+    ),
     dr: Type.Object(
       {
         region: Region,
@@ -129,10 +161,42 @@ export const StackOutputsSchema = Type.Object(
         publicSubnetIds: Type.Array(Id, { minItems: 2 }),
         privateSubnetIds: Type.Array(Id, { minItems: 2 }),
         s3EndpointId: Id,
+        ssmEndpointIds: Type.Optional(
+          Type.Record(Type.String(), Id, {
+            description: "the Systems Manager interface endpoints (ssm, ssmmessages, ec2messages)",
+          }),
+        ),
+        egress: Type.Optional(Type.Union(DR_EGRESS.map((e) => Type.Literal(e)))),
+        natGatewayId: Type.Optional(Id),
         securityGroupIds: ByName(Id),
         launchTemplateIds: ByName(Id),
         vpnConnectionId: Type.Optional(Id),
         healthCheckIds: ByName(Id),
+        publicServices: Type.Optional(
+          Type.Record(
+            Type.String({ pattern: "^[a-z][a-z0-9-]*$" }),
+            Type.Object(
+              {
+                drSystem: Id,
+                failover: Type.Union(FAILOVER_MODES.map((m) => Type.Literal(m))),
+                serving: Type.Optional(Type.Union(SERVING_SIDES.map((m) => Type.Literal(m)))),
+                publicIp: Type.String({ format: "ipv4" }),
+                allocationId: Id,
+                healthCheckId: Id,
+              },
+              {
+                additionalProperties: false,
+                description:
+                  "the Elastic IP the stack owns for the service's DR answer, and how failover happens (manual: `serving` says where the record points)",
+              },
+            ),
+          ),
+        ),
+        standingInstanceIds: Type.Optional(
+          Type.Record(Type.String({ pattern: "^[a-z][a-z0-9-]*$" }), Id, {
+            description: "instances kept running for critical systems with standing: true",
+          }),
+        ),
       },
       { additionalProperties: false },
     ),
@@ -140,6 +204,9 @@ export const StackOutputsSchema = Type.Object(
     alerts: Type.Object(
       {
         topicArns: Type.Object({ primary: Arn, dr: Arn }, { additionalProperties: false }),
+        budgetName: Type.Optional(
+          Type.String({ minLength: 1, description: "the AWS Budget that mails alertEmails" }),
+        ),
         backupAccountTopicArns: Type.Optional(
           Type.Record(Region, Arn, {
             description: "the backup account's alert topic per region holding a copy",

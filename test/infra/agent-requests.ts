@@ -364,12 +364,26 @@ export const AWS_BACKUP_REQUESTS: readonly RoleRow[] = [
   ...DESTRUCTION,
 ];
 
-/** The DR restore role: reads the offsite backups through S3, changes nothing. */
+const resticLock = (e: Estate) =>
+  `arn:aws:s3:::${e.offsite.bucket}/restic/locks/4f1c2d3e4b5a69788796a5b4c3d2e1f0`;
+const resticConfig = (e: Estate) => `arn:aws:s3:::${e.offsite.bucket}/restic/config`;
+
+/**
+ * The DR restore role: what `restic restore` and `restic check` send (they take a non-exclusive
+ * lock: a PutObject under locks/ and its DeleteObject when done), and nothing that changes backups.
+ */
 export const RESTORE_REQUESTS: readonly RoleRow[] = [
   row("allow", "s3:GetObject", offsiteObject, "restores read backups"),
+  row("allow", "s3:GetObject", resticConfig, "restic opens the repository"),
   row("allow", "s3:ListBucket", offsiteBucket, "restores list the repository"),
   row("allow", "kms:Decrypt", offsiteKey, "reads SSE-KMS objects", viaOffsiteS3),
+  row("allow", "s3:PutObject", resticLock, "restic writes its restore lock"),
+  row("allow", "kms:GenerateDataKey", offsiteKey, "the lock file is SSE-KMS", viaOffsiteS3),
+  row("allow", "s3:DeleteObject", resticLock, "restic removes its lock when done"),
+  row("deny", "kms:GenerateDataKey", offsiteKey, "the key is used only through S3"),
   row("deny", "s3:PutObject", offsiteObject, "a restore never writes backups"),
+  row("deny", "s3:PutObject", resticConfig, "a restore never rewrites the repository"),
   row("deny", "s3:DeleteObject", offsiteObject, "a restore never deletes backups"),
+  row("deny", "s3:DeleteObjectVersion", resticLock, "not even an old lock's versions"),
   ...DESTRUCTION,
 ];

@@ -194,6 +194,158 @@ const cases: Case[] = [
     pointer: "/config/stronghold:backupAgents/0/prefix",
     message: /lies inside the prefix of backup agent "veeam"/,
   },
+  {
+    name: "a domain controller recovered with restic",
+    values: () =>
+      withSetting("stronghold:criticalSystems", (systems) =>
+        (systems as Json[]).map((s, i) => (i === 0 ? { ...s, recovery: "restic" } : s)),
+      ),
+    pointer: "/config/stronghold:criticalSystems/0/recovery",
+    message:
+      /domain-controller is a domain controller: a DC cannot be brought back from file-level backups/,
+  },
+  {
+    name: "a domain controller promoted from a replica without a VPN",
+    values: () => {
+      const values = new Map(
+        withSetting("stronghold:criticalSystems", (systems) =>
+          (systems as Json[]).map((s, i) => (i === 0 ? { ...s, recovery: "replica-dc" } : s)),
+        ),
+      );
+      values.delete("stronghold:vpn");
+      values.delete("stronghold:vpnPresharedKey");
+      return values;
+    },
+    pointer: "/config/stronghold:criticalSystems/0/recovery",
+    message: /needs a surviving domain controller to replicate from over stronghold:vpn/,
+  },
+  {
+    name: "replica-dc for a system that is no domain controller",
+    values: () =>
+      withSetting("stronghold:criticalSystems", (systems) =>
+        (systems as Json[]).map((s, i) => (i === 1 ? { ...s, recovery: "replica-dc" } : s)),
+      ),
+    pointer: "/config/stronghold:criticalSystems/1/recovery",
+    message: /file-server does not serve active-directory/,
+  },
+  {
+    name: "a udp rule without a port",
+    values: () =>
+      withSetting("stronghold:criticalSystems", (systems) =>
+        (systems as Json[]).map((s, i) =>
+          i === 0 ? { ...s, extraRules: [{ protocol: "udp" }] } : s,
+        ),
+      ),
+    pointer: "/config/stronghold:criticalSystems/0/extraRules/0/fromPort",
+    message: /is required for protocol udp/,
+  },
+  {
+    name: "a port range that runs backwards",
+    values: () =>
+      withSetting("stronghold:criticalSystems", (systems) =>
+        (systems as Json[]).map((s, i) =>
+          i === 0 ? { ...s, extraRules: [{ protocol: "tcp", fromPort: 9389, toPort: 80 }] } : s,
+        ),
+      ),
+    pointer: "/config/stronghold:criticalSystems/0/extraRules/0/toPort",
+    message: /is 80, below fromPort \(9389\)/,
+  },
+  {
+    name: "an icmp rule with a port",
+    values: () =>
+      withSetting("stronghold:criticalSystems", (systems) =>
+        (systems as Json[]).map((s, i) =>
+          i === 0 ? { ...s, extraRules: [{ protocol: "icmp", fromPort: 8 }] } : s,
+        ),
+      ),
+    pointer: "/config/stronghold:criticalSystems/0/extraRules/0/fromPort",
+    message: /must be absent for protocol icmp/,
+  },
+  {
+    name: "an unknown service (schema)",
+    values: () =>
+      withSetting("stronghold:criticalSystems", (systems) =>
+        (systems as Json[]).map((s, i) => (i === 0 ? { ...s, services: ["ldap"] } : s)),
+      ),
+    pointer: "/config/stronghold:criticalSystems/0/services/0",
+    message: /must be one of "active-directory", "dns"/,
+  },
+  {
+    name: "a public service served in DR by a system that does not exist",
+    values: () =>
+      withSetting("stronghold:publicServices", (services) =>
+        (services as Json[]).map((s) => ({ ...s, drSystem: "web" })),
+      ),
+    pointer: "/config/stronghold:publicServices/0/drSystem",
+    message:
+      /names "web", which is not one of stronghold:criticalSystems .* would point at nothing/,
+  },
+  {
+    name: "a public service served by a system that does not open its port",
+    values: () =>
+      withSetting("stronghold:publicServices", (services) =>
+        (services as Json[]).map((s) => ({ ...s, drSystem: "file-server" })),
+      ),
+    pointer: "/config/stronghold:publicServices/0/drSystem",
+    message: /file-server, whose services and extraRules do not open tcp 443/,
+  },
+  {
+    name: "automatic failover onto a system nothing runs",
+    values: () =>
+      withSetting("stronghold:publicServices", (services) =>
+        (services as Json[]).map((s) => ({ ...s, failover: "automatic" })),
+      ),
+    pointer: "/config/stronghold:publicServices/0/failover",
+    message: /is automatic, but gis is not standing/,
+  },
+  {
+    name: "serving set with automatic failover",
+    values: () => {
+      const values = new Map(
+        withSetting("stronghold:publicServices", (services) =>
+          (services as Json[]).map((s) => ({ ...s, failover: "automatic", serving: "dr" })),
+        ),
+      );
+      const systems = JSON.parse(values.get("stronghold:criticalSystems")!) as Json[];
+      values.set(
+        "stronghold:criticalSystems",
+        JSON.stringify(systems.map((s) => (s.name === "gis" ? { ...s, standing: true } : s))),
+      );
+      return values;
+    },
+    pointer: "/config/stronghold:publicServices/0/serving",
+    message: /applies to manual failover only/,
+  },
+  {
+    name: "noncurrent versions leaving Glacier IR before its 90-day minimum (dev's old 14 → 21)",
+    values: () =>
+      withSetting("stronghold:offsiteStorage", (st) => ({
+        ...(st as Json),
+        noncurrentToGlacierIrDays: 14,
+        noncurrentToDeepArchiveDays: 21,
+      })),
+    pointer: "/config/stronghold:offsiteStorage/noncurrentToGlacierIrDays",
+    message:
+      /keeps versions in Glacier Instant Retrieval 7 days .* under its 90-day minimum storage duration/,
+  },
+  {
+    name: "noncurrent versions expiring from Deep Archive before its 180-day minimum",
+    values: () =>
+      withSetting("stronghold:offsiteStorage", (st) => ({
+        ...(st as Json),
+        noncurrentToDeepArchiveDays: 600,
+      })),
+    pointer: "/config/stronghold:offsiteStorage/noncurrentToDeepArchiveDays",
+    message:
+      /keeps versions in Glacier Deep Archive 130 days .* under its 180-day minimum storage duration/,
+  },
+  {
+    name: "an RTO shorter than Deep Archive's retrieval",
+    values: () => withSetting("stronghold:objectives", (o) => ({ ...(o as Json), rtoHours: 8 })),
+    pointer: "/config/stronghold:objectives/rtoHours",
+    message:
+      /is 8 hours, but noncurrent versions .* and the S3 replica sit in Glacier Deep Archive/,
+  },
 ];
 
 describe("stack config validation", () => {

@@ -103,6 +103,23 @@ describe("plan settings", () => {
       }),
       ["in: tcp 3389 with 10.20.0.0/16"],
     ],
+    [
+      "security group rules over UDP, a port range, ICMP and all traffic",
+      record("aws:ec2/securityGroup:SecurityGroup", "sg", {
+        ingress: [
+          { protocol: "udp", fromPort: 53, toPort: 53, cidrBlocks: ["10.20.0.0/16"] },
+          { protocol: "tcp", fromPort: 49152, toPort: 65535, cidrBlocks: ["10.20.0.0/16"] },
+          { protocol: "icmp", fromPort: -1, toPort: -1, cidrBlocks: ["10.20.0.0/16"] },
+        ],
+        egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["10.90.0.0/16"] }],
+      }),
+      [
+        "in: udp 53 with 10.20.0.0/16",
+        "in: tcp 49152-65535 with 10.20.0.0/16",
+        "in: icmp with 10.20.0.0/16",
+        "out: all traffic with 10.90.0.0/16",
+      ],
+    ],
     ["a type without settings", record("aws:sns/topic:Topic", "t", { name: "x" }), []],
   ];
   for (const [name, r, expected] of cases) {

@@ -252,5 +252,58 @@ describe("dr-region-differs-from-primary", () => {
       expect: "pass",
     },
     { name: "no plans", change: (s) => without(s, "daily-plan"), expect: "not-applicable" },
+    {
+      name: "an isolated restore-test VPC in the primary region (nothing connects to it)",
+      change: (s) => void isolatedVpc(s),
+      expect: "pass",
+    },
+    ...(
+      [
+        ["an internet gateway", "aws:ec2/internetGateway:InternetGateway"],
+        ["an interface endpoint", "aws:ec2/vpcEndpoint:VpcEndpoint"],
+        ["a VPN gateway", "aws:ec2/vpnGateway:VpnGateway"],
+        ["a transit gateway attachment", "aws:ec2transitgateway/vpcAttachment:VpcAttachment"],
+      ] as const
+    ).map(([what, type]) => ({
+      name: `that VPC with ${what} is DR side again`,
+      change: (s: MutableRecord[]) => {
+        isolatedVpc(s);
+        s.push({
+          type,
+          name: "connector",
+          urn: `urn:pulumi:test::stronghold::${type}::connector`,
+          inputs: { region: PRIMARY, vpcId: "vpc-0isolated" },
+        });
+      },
+      expect: [`aws:ec2/vpc:Vpc "restore-vpc" is in ${PRIMARY}`],
+    })),
+    {
+      name: "that VPC peered from elsewhere is DR side again",
+      change: (s: MutableRecord[]) => {
+        isolatedVpc(s);
+        s.push({
+          type: "aws:ec2/vpcPeeringConnection:VpcPeeringConnection",
+          name: "peering",
+          urn: "urn:pulumi:test::stronghold::aws:ec2/vpcPeeringConnection:VpcPeeringConnection::peering",
+          inputs: { region: DR, vpcId: "vpc-0dr", peerVpcId: "vpc-0isolated" },
+        });
+      },
+      expect: [`aws:ec2/vpc:Vpc "restore-vpc" is in ${PRIMARY}`],
+    },
   ]);
 });
+
+/** A VPC in the primary region with an id, as restore tests use. */
+function isolatedVpc(records: MutableRecord[]): void {
+  records.push({
+    type: "aws:ec2/vpc:Vpc",
+    name: "restore-vpc",
+    urn: "urn:pulumi:test::stronghold::aws:ec2/vpc:Vpc::restore-vpc",
+    id: "vpc-0isolated",
+    inputs: {
+      region: PRIMARY,
+      cidrBlock: "10.254.0.0/24",
+      tags: named(records, "dr-vpc").inputs.tags,
+    },
+  });
+}

@@ -24,12 +24,15 @@ describe("the pack", () => {
       "s3-bucket-tls-only",
       "s3-bucket-access-logging",
       "s3-put-deny-not-if-header-absent",
+      "s3-lifecycle-storage-class-fit",
       "kms-key-rotation-enabled",
       "backup-vault-locked",
       "backup-plan-copies-to-another-region",
       "backup-agent-no-destructive-permissions",
       "backup-storage-protected",
       "dr-region-differs-from-primary",
+      "dr-security-group-covers-services",
+      "dr-failover-target-owned",
       "required-tags",
     ]);
     for (const policy of PACK.policies) {

@@ -5,9 +5,11 @@ import { expect } from "chai";
 import { loadStackConfigFile } from "../../src/infra/config-file.js";
 import type { StackConfig } from "../../src/infra/config.js";
 import { DENIED_AGENT_ACTIONS } from "../../src/infra/components/backup-agent-access.js";
+import { RECORDED_TYPES } from "../../src/infra/components/audit-recording.js";
+import { rulesFor, toSecurityGroupRule } from "../../src/infra/dr-services.js";
 import { REQUIRED_TAG_KEYS } from "../../src/infra/tags.js";
 import { PROJECT_ROOT } from "../../src/support/project-root.js";
-import type { RecordedResource } from "../../src/infra/mock-run.js";
+import type { MockedRun, RecordedResource } from "../../src/infra/mock-run.js";
 import {
   Resources,
   isTaggable,
@@ -39,7 +41,11 @@ for (const stack of ["dev", "prod"] as const) {
   describe(`the ${stack} stack under mocks (AWS and the Pulumi engine mocked)`, () => {
     const config = stackConfig(stack);
     let r: Resources;
-    before(async () => (r = new Resources((await mockedStack(stack)).resources)));
+    let run: MockedRun;
+    before(async () => {
+      run = await mockedStack(stack);
+      r = new Resources(run.resources);
+    });
 
     describe("components", () => {
       it("registers one component per concern, each owning its resources", () => {
@@ -189,22 +195,33 @@ for (const stack of ["dev", "prod"] as const) {
         }
       });
 
-      it("tiers noncurrent versions to Glacier IR and Deep Archive and expires them after the retention", () => {
+      it("tiers current and noncurrent data as the settings say and expires versions after the retention", () => {
         const [bucket] = r.buckets("offsite-backup");
         const [lifecycle] = r.forBucket(
           "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
           bucket!,
         );
-        const rule = arr(lifecycle!.inputs.rules).find((x) => x.noncurrentVersionTransitions);
+        const rules = arr(lifecycle!.inputs.rules);
+        const rule = rules.find((x) => x.id === "tier-and-expire-noncurrent-versions");
         const s = config.offsiteStorage;
         expect(rule!.status).to.equal("Enabled");
         expect(rule!.noncurrentVersionTransitions).to.deep.equal([
-          { noncurrentDays: s.noncurrentToGlacierIrDays, storageClass: "GLACIER_IR" },
-          { noncurrentDays: s.noncurrentToDeepArchiveDays, storageClass: "DEEP_ARCHIVE" },
+          ...(s.noncurrentToGlacierIrDays === undefined
+            ? []
+            : [{ noncurrentDays: s.noncurrentToGlacierIrDays, storageClass: "GLACIER_IR" }]),
+          ...(s.noncurrentToDeepArchiveDays === undefined
+            ? []
+            : [{ noncurrentDays: s.noncurrentToDeepArchiveDays, storageClass: "DEEP_ARCHIVE" }]),
         ]);
         expect(rule!.noncurrentVersionExpiration).to.deep.equal({
           noncurrentDays: s.retentionDays,
         });
+        const current = rules.find((x) => x.id === "tier-current-objects");
+        if (s.currentToGlacierIrDays === undefined) expect(current).to.equal(undefined);
+        else
+          expect(current!.transitions).to.deep.equal([
+            { days: s.currentToGlacierIrDays, storageClass: "GLACIER_IR" },
+          ]);
       });
 
       if (stack === "prod") {
@@ -394,6 +411,26 @@ for (const stack of ["dev", "prod"] as const) {
         );
       });
 
+      it("opts into the archive tier exactly where a rule sets cold storage, so it is not ignored for EBS and EC2", () => {
+        const [plan] = r.ofType("aws:backup/plan:Plan");
+        expect(arr(plan!.inputs.rules).map((rule) => obj(rule.lifecycle))).to.deep.equal(
+          config.backupPlans[0]!.rules.map((rule) => ({
+            deleteAfter: rule.retentionDays,
+            ...(rule.coldStorageAfterDays === undefined
+              ? {}
+              : {
+                  coldStorageAfter: rule.coldStorageAfterDays,
+                  optInToArchiveForSupportedResources: true,
+                }),
+          })),
+        );
+        for (const rule of arr(plan!.inputs.rules)) {
+          for (const copy of arr(rule.copyActions)) {
+            expect(copy.lifecycle, String(rule.ruleName)).to.deep.equal(rule.lifecycle);
+          }
+        }
+      });
+
       it("selects resources by their backup-plan tag", () => {
         const [selection] = r.ofType("aws:backup/selection:Selection");
         expect(selection!.inputs.selectionTags).to.deep.equal([
@@ -426,11 +463,130 @@ for (const stack of ["dev", "prod"] as const) {
             "EC2",
           ]);
         });
+
+        it("restores into an isolated subnet with a rule-less group, and validates each restore", () => {
+          const vpc = r.named("aws:ec2/vpc:Vpc", "restore-isolation-vpc");
+          expect(vpc.inputs).to.include({
+            region: config.primaryRegion,
+            cidrBlock: "10.254.0.0/24",
+          });
+          // Nothing leads out: no gateway, route, endpoint or peering in the isolated VPC.
+          for (const type of [
+            "aws:ec2/internetGateway:InternetGateway",
+            "aws:ec2/natGateway:NatGateway",
+            "aws:ec2/routeTable:RouteTable",
+            "aws:ec2/vpcEndpoint:VpcEndpoint",
+            "aws:ec2/vpcPeeringConnection:VpcPeeringConnection",
+          ]) {
+            expect(
+              r.ofType(type).filter((x) => x.inputs.vpcId === vpc.id),
+              type,
+            ).to.have.lengthOf(0);
+          }
+          const subnet = r.named("aws:ec2/subnet:Subnet", "restore-isolation-subnet");
+          const group = r.named("aws:ec2/securityGroup:SecurityGroup", "restore-isolation-sg");
+          expect(group.inputs).to.deep.include({ vpcId: vpc.id, ingress: [], egress: [] });
+          const selection = (type: string) =>
+            r.named(
+              "aws:backup/restoreTestingSelection:RestoreTestingSelection",
+              `vaults-restore-testing-${type}`,
+            );
+          expect(selection("ec2").inputs.restoreMetadataOverrides).to.deep.equal({
+            subnetId: subnet.id,
+            securityGroupIds: `["${group.id}"]`,
+            requireImdsV2: "true",
+          });
+          expect(selection("ebs").inputs.restoreMetadataOverrides).to.deep.equal({
+            availabilityZone: subnet.outputs!.availabilityZone,
+          });
+          const fn = r.named("aws:lambda/function:Function", "restore-validation-function");
+          const plan = r.named(
+            "aws:backup/restoreTestingPlan:RestoreTestingPlan",
+            "vaults-restore-testing",
+          );
+          expect(fn.inputs).to.deep.include({
+            region: config.primaryRegion,
+            runtime: "nodejs20.x",
+            handler: "index.handler",
+            environment: { variables: { RESTORE_TESTING_PLAN_ARN: plan.outputs!.arn } },
+          });
+          const rule = r.named(
+            "aws:cloudwatch/eventRule:EventRule",
+            "restore-validation-restore-jobs",
+          );
+          expect(JSON.parse(String(rule.inputs.eventPattern))).to.deep.equal({
+            source: ["aws.backup"],
+            "detail-type": ["Restore Job State Change"],
+          });
+          const policy = statementsOf(
+            r.named("aws:iam/rolePolicy:RolePolicy", "restore-validation-policy"),
+          );
+          expect(policy.flatMap((st) => list(st.Action))).to.have.members([
+            "backup:DescribeRestoreJob",
+            "backup:PutRestoreValidationResult",
+            "ec2:DescribeInstanceStatus",
+            "ec2:DescribeVolumes",
+            "logs:CreateLogStream",
+            "logs:PutLogEvents",
+          ]);
+          expect(run.outputs.restoreTesting).to.deep.equal({
+            planArn: plan.outputs!.arn,
+            region: config.primaryRegion,
+            isolatedSubnetId: subnet.id,
+            isolatedSecurityGroupId: group.id,
+            validationFunctionArn: fn.outputs!.arn,
+            validationLogGroup: "/aws/lambda/millbrook-prod-restore-validation",
+          });
+        });
       } else {
         it("has no restore testing plan (not configured)", () => {
           expect(r.ofType("aws:backup/restoreTestingPlan:RestoreTestingPlan")).to.have.lengthOf(0);
+          expect(r.ofType("aws:lambda/function:Function")).to.have.lengthOf(0);
+          expect(run.outputs.restoreTesting).to.equal(undefined);
         });
       }
+
+      it("records the backup resource types with AWS Config and reports the framework's compliance daily into the audit log bucket", () => {
+        const [recorder, ...others] = r.ofType("aws:cfg/recorder:Recorder");
+        expect(others).to.have.lengthOf(0);
+        expect(recorder!.inputs.region).to.equal(config.primaryRegion);
+        expect(obj(recorder!.inputs.recordingGroup)).to.deep.include({
+          allSupported: false,
+          resourceTypes: [...RECORDED_TYPES],
+        });
+        expect(String(recorder!.inputs.roleArn)).to.match(
+          /:role\/aws-service-role\/config\.amazonaws\.com\/AWSServiceRoleForConfig$/,
+        );
+        const [logBucket] = r
+          .buckets("access-logs")
+          .filter((b) => b.inputs.region === config.drRegion);
+        const [channel] = r.ofType("aws:cfg/deliveryChannel:DeliveryChannel");
+        expect(channel!.inputs).to.include({ s3BucketName: logBucket!.id, s3KeyPrefix: "config" });
+        const [status] = r.ofType("aws:cfg/recorderStatus:RecorderStatus");
+        expect(status!.inputs).to.include({ name: recorder!.inputs.name, isEnabled: true });
+        const [framework] = r.ofType("aws:backup/framework:Framework");
+        const [report] = r.ofType("aws:backup/reportPlan:ReportPlan");
+        expect(obj(report!.inputs.reportSetting)).to.deep.include({
+          reportTemplate: "CONTROL_COMPLIANCE_REPORT",
+          frameworkArns: [framework!.outputs!.arn],
+        });
+        expect(obj(report!.inputs.reportDeliveryChannel)).to.deep.include({
+          s3BucketName: logBucket!.id,
+          s3KeyPrefix: "backup-reports",
+        });
+        const [policy] = r.forBucket("aws:s3/bucketPolicy:BucketPolicy", logBucket!);
+        const sids = statementsOf(policy!).map((st) => st.Sid);
+        expect(sids).to.include.members([
+          "ConfigBucketCheck",
+          "ConfigDelivery",
+          "BackupReportDelivery",
+        ]);
+        expect(run.outputs.audit).to.deep.include({
+          reportPlanArn: report!.outputs!.arn,
+          reportsBucket: logBucket!.id,
+          reportsPrefix: "backup-reports",
+        });
+      });
 
       it("audits the backup controls with AWS Backup Audit Manager", () => {
         const [framework] = r.ofType("aws:backup/framework:Framework");
@@ -467,8 +623,8 @@ for (const stack of ["dev", "prod"] as const) {
         r.ofType("aws:ec2/subnet:Subnet").filter((s) => tagsOf(s).tier === tier);
 
       it(`builds the VPC ${config.drNetwork.vpcCidr} in ${config.drRegion} with public and private subnets over two zones`, () => {
-        const [vpc] = r.ofType("aws:ec2/vpc:Vpc");
-        expect(vpc!.inputs).to.include({
+        const vpc = r.named("aws:ec2/vpc:Vpc", "dr-vpc");
+        expect(vpc.inputs).to.include({
           region: config.drRegion,
           cidrBlock: config.drNetwork.vpcCidr,
         });
@@ -476,30 +632,122 @@ for (const stack of ["dev", "prod"] as const) {
           const zones = new Set(subnets(tier).map((s) => s.inputs.availabilityZone));
           expect(zones.size, tier).to.be.at.least(2);
           for (const subnet of subnets(tier)) {
-            expect(subnet.inputs).to.include({ vpcId: vpc!.id, mapPublicIpOnLaunch: false });
+            expect(subnet.inputs).to.include({ vpcId: vpc.id, mapPublicIpOnLaunch: false });
           }
         }
       });
 
-      it("reaches S3 through a gateway endpoint instead of a NAT gateway", () => {
-        const [endpoint] = r.ofType("aws:ec2/vpcEndpoint:VpcEndpoint");
-        expect(endpoint!.inputs).to.include({
-          vpcEndpointType: "Gateway",
-          serviceName: `com.amazonaws.${config.drRegion}.s3`,
-        });
+      it("reaches S3 through a gateway endpoint and Systems Manager through interface endpoints, with no NAT gateway", () => {
+        const endpoints = r.ofType("aws:ec2/vpcEndpoint:VpcEndpoint");
+        expect(
+          endpoints.map((e) => [e.inputs.serviceName, e.inputs.vpcEndpointType]),
+        ).to.have.deep.members([
+          [`com.amazonaws.${config.drRegion}.s3`, "Gateway"],
+          [`com.amazonaws.${config.drRegion}.ssm`, "Interface"],
+          [`com.amazonaws.${config.drRegion}.ssmmessages`, "Interface"],
+          [`com.amazonaws.${config.drRegion}.ec2messages`, "Interface"],
+        ]);
+        const privateSubnetIds = subnets("private").map((x) => x.id);
+        const group = r.named("aws:ec2/securityGroup:SecurityGroup", "dr-endpoints-sg");
+        for (const endpoint of endpoints.filter((e) => e.inputs.vpcEndpointType === "Interface")) {
+          expect(endpoint.inputs.privateDnsEnabled).to.equal(true);
+          expect(endpoint.inputs.subnetIds).to.deep.equal(privateSubnetIds);
+          expect(endpoint.inputs.securityGroupIds).to.deep.equal([group.id]);
+        }
+        expect(arr(group.inputs.ingress)).to.deep.equal([
+          {
+            description: "SSM agent from DR systems",
+            protocol: "tcp",
+            fromPort: 443,
+            toPort: 443,
+            cidrBlocks: [config.drNetwork.vpcCidr],
+          },
+        ]);
         expect(r.ofType("aws:ec2/natGateway:NatGateway")).to.have.lengthOf(0);
+        expect(r.ofType("aws:ec2/route:Route")).to.have.lengthOf(0);
+        expect((run.outputs.dr as Json).egress).to.equal("endpoints-only");
       });
 
-      it("opens only each system's ports, and never to the internet", () => {
+      it("is managed through Systems Manager only: no key pair, no SSH from the internet", () => {
+        for (const template of r.ofType("aws:ec2/launchTemplate:LaunchTemplate")) {
+          expect(template.inputs.keyName, template.name).to.equal(undefined);
+        }
+        expect(r.ofType("aws:ec2/keyPair:KeyPair")).to.have.lengthOf(0);
         for (const group of r.ofType("aws:ec2/securityGroup:SecurityGroup")) {
-          for (const rule of [...arr(group.inputs.ingress), ...arr(group.inputs.egress)]) {
+          for (const rule of arr(group.inputs.ingress)) {
+            if (!((rule.cidrBlocks ?? []) as string[]).includes("0.0.0.0/0")) continue;
+            expect(Number(rule.fromPort) <= 22 && Number(rule.toPort) >= 22, group.name).to.equal(
+              false,
+            );
+          }
+        }
+        const ssm = r.named("aws:iam/rolePolicy:RolePolicy", "dr-restore-ssm");
+        const [statement, ...others] = statementsOf(ssm);
+        expect(others).to.have.lengthOf(0);
+        expect(list(statement!.Action)).to.include.members([
+          "ssm:UpdateInstanceInformation",
+          "ssmmessages:CreateControlChannel",
+          "ssmmessages:OpenDataChannel",
+          "ec2messages:GetMessages",
+        ]);
+        expect(
+          list(statement!.Action).every((a) => /^(ssm|ssmmessages|ec2messages):[A-Z]/.test(a)),
+        ).to.equal(true);
+      });
+
+      it("opens each system's services on their protocols (UDP too), to the VPC and the town only", () => {
+        // The internet reaches only a public service's port on the system serving it in DR.
+        const publicPorts = new Set(
+          (config.publicServices ?? []).map((p) => `dr-${p.drSystem}-sg tcp ${p.port}`),
+        );
+        for (const group of r.ofType("aws:ec2/securityGroup:SecurityGroup")) {
+          for (const rule of arr(group.inputs.egress)) {
             expect(rule.cidrBlocks ?? [], group.name).to.not.include("0.0.0.0/0");
           }
+          for (const rule of arr(group.inputs.ingress)) {
+            if (!((rule.cidrBlocks ?? []) as string[]).includes("0.0.0.0/0")) continue;
+            expect(rule.fromPort).to.equal(rule.toPort);
+            expect(publicPorts).to.include(
+              `${group.name} ${String(rule.protocol)} ${String(rule.fromPort)}`,
+            );
+          }
         }
+        const sources = [config.drNetwork.vpcCidr, ...config.drNetwork.onPremisesCidrs];
         for (const system of config.criticalSystems) {
           const group = r.named("aws:ec2/securityGroup:SecurityGroup", `dr-${system.name}-sg`);
-          expect(arr(group.inputs.ingress).map((i) => i.fromPort)).to.deep.equal([...system.ports]);
+          expect(tagsOf(group)["dr-services"]).to.equal(system.services.join(" "));
+          const ingress = arr(group.inputs.ingress);
+          const expected = rulesFor(system.services, system.extraRules).map((rule) => {
+            const shape = toSecurityGroupRule(rule);
+            return `${shape.protocol} ${shape.fromPort}-${shape.toPort}`;
+          });
+          expect(
+            ingress
+              .slice(0, expected.length)
+              .map((i) => `${String(i.protocol)} ${String(i.fromPort)}-${String(i.toPort)}`),
+          ).to.deep.equal(expected);
+          for (const rule of ingress.slice(0, expected.length)) {
+            expect(rule.cidrBlocks).to.deep.equal(sources);
+          }
         }
+        const dc = r.named("aws:ec2/securityGroup:SecurityGroup", "dr-domain-controller-sg");
+        const dcRules = arr(dc.inputs.ingress).map(
+          (i) => `${String(i.protocol)} ${String(i.fromPort)}-${String(i.toPort)}`,
+        );
+        expect(dcRules).to.include.members([
+          "udp 53-53",
+          "tcp 53-53",
+          "udp 88-88",
+          "tcp 88-88",
+          "udp 123-123",
+          "udp 389-389",
+          "tcp 389-389",
+          "udp 464-464",
+          "tcp 464-464",
+          "tcp 445-445",
+          "tcp 135-135",
+          "tcp 49152-65535",
+        ]);
         const [defaultGroup] = r.ofType("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup");
         expect(defaultGroup!.inputs).to.deep.include({ ingress: [], egress: [] });
       });
@@ -534,17 +782,15 @@ for (const stack of ["dev", "prod"] as const) {
           ]);
         });
 
-        it("fails the permit portal over to DR when its health check fails", () => {
+        it("watches the permit portal and owns its DR address; failover is a manual runbook step", () => {
           const [check] = r.ofType("aws:route53/healthCheck:HealthCheck");
           expect(check!.inputs).to.include({ type: "HTTPS", resourcePath: "/health", port: 443 });
+          const [eip] = r.ofType("aws:ec2/eip:Eip");
+          expect(eip!.inputs).to.include({ region: config.drRegion, domain: "vpc" });
           const records = r.ofType("aws:route53/record:Record");
           expect(
-            records.map((x) => [arr(x.inputs.failoverRoutingPolicies)[0]!.type, x.inputs.records]),
-          ).to.have.deep.members([
-            ["PRIMARY", ["198.51.100.20"]],
-            ["SECONDARY", ["198.51.100.200"]],
-          ]);
-          expect(records.find((x) => x.inputs.healthCheckId === check!.id)).to.not.equal(undefined);
+            records.map((x) => [x.inputs.records, x.inputs.failoverRoutingPolicies]),
+          ).to.deep.equal([[["198.51.100.20"], undefined]]);
         });
       } else {
         it("has no VPN and no Route 53 health checks (the cheapest options)", () => {
@@ -555,6 +801,29 @@ for (const stack of ["dev", "prod"] as const) {
     });
 
     describe("alerts", () => {
+      it(`keeps a monthly AWS Budget of $${config.monthlyBudgetUsd} that mails the town at 80% spent and at a forecast overrun`, () => {
+        const [budget, ...others] = r.ofType("aws:budgets/budget:Budget");
+        expect(others).to.have.lengthOf(0);
+        expect(budget!.inputs).to.include({
+          budgetType: "COST",
+          limitAmount: String(config.monthlyBudgetUsd),
+          limitUnit: "USD",
+          timeUnit: "MONTHLY",
+        });
+        expect(
+          arr(budget!.inputs.notifications).map((n) => [
+            n.notificationType,
+            n.threshold,
+            n.thresholdType,
+            n.subscriberEmailAddresses,
+          ]),
+        ).to.deep.equal([
+          ["ACTUAL", 80, "PERCENTAGE", [...config.alertEmails]],
+          ["FORECASTED", 100, "PERCENTAGE", [...config.alertEmails]],
+        ]);
+        expect((run.outputs.alerts as Json).budgetName).to.equal(budget!.inputs.name);
+      });
+
       it("has an SNS topic per region with every e-mail subscribed", () => {
         const topics = r.ofType("aws:sns/topic:Topic");
         expect(topics.map((t) => t.inputs.region)).to.have.members([
@@ -571,6 +840,7 @@ for (const stack of ["dev", "prod"] as const) {
       const jobRules = () =>
         r
           .ofType("aws:cloudwatch/eventRule:EventRule")
+          .filter((x) => x.name.startsWith("alerts-"))
           .filter((x) => String(x.inputs.eventPattern).includes('"aws.backup"'));
       const alarmNamed = (suffix: string) =>
         r

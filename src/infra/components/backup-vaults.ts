@@ -24,6 +24,12 @@ export interface BackupVaultsArgs {
   readonly vaultLock: StackConfig["vaultLock"];
   readonly plans: StackConfig["backupPlans"];
   readonly restoreTesting?: StackConfig["restoreTesting"];
+  /** Where restore tests restore to: an isolated subnet and a group with no rules. */
+  readonly restoreIsolation?: {
+    readonly subnetId: pulumi.Input<string>;
+    readonly securityGroupId: pulumi.Input<string>;
+    readonly availabilityZone: pulumi.Input<string>;
+  };
   readonly objectives: StackConfig["objectives"];
   readonly topicArns: { readonly primary: pulumi.Input<string>; readonly dr: pulumi.Input<string> };
   readonly roles: AccessRoleArns;
@@ -289,9 +295,15 @@ export class BackupVaults extends pulumi.ComponentResource {
           rules: plan.rules.map((rule) => {
             const lifecycle = {
               deleteAfter: rule.retentionDays,
+              // Without the opt-in AWS Backup keeps EBS snapshots and EC2 images warm whatever
+              // coldStorageAfter says ("Lifecycle", AWS Backup Developer Guide: archive tier for
+              // supported resources is opt-in); with it they move to the cold (archive) tier.
               ...(rule.coldStorageAfterDays === undefined
                 ? {}
-                : { coldStorageAfter: rule.coldStorageAfterDays }),
+                : {
+                    coldStorageAfter: rule.coldStorageAfterDays,
+                    optInToArchiveForSupportedResources: true,
+                  }),
             };
             return {
               ruleName: `${plan.name}-${rule.frequency}`,
@@ -422,7 +434,26 @@ export class BackupVaults extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    const isolation = args.restoreIsolation;
+    // Left to itself AWS Backup restores an EC2 instance into the default VPC or the backed-up
+    // subnet ("Restore testing inferred metadata"): a restored domain controller would answer
+    // on the production network. The overrides put it in the isolated subnet and group.
+    const overridesFor = (
+      resourceType: string,
+    ): Record<string, pulumi.Input<string>> | undefined => {
+      if (isolation === undefined) return undefined;
+      if (resourceType === "EC2") {
+        return {
+          subnetId: isolation.subnetId,
+          securityGroupIds: pulumi.interpolate`["${isolation.securityGroupId}"]`,
+          requireImdsV2: "true",
+        };
+      }
+      if (resourceType === "EBS") return { availabilityZone: isolation.availabilityZone };
+      return undefined;
+    };
     for (const resourceType of testing.resourceTypes) {
+      const overrides = overridesFor(resourceType);
       new aws.backup.RestoreTestingSelection(
         `${name}-restore-testing-${resourceType.toLowerCase()}`,
         {
@@ -436,6 +467,7 @@ export class BackupVaults extends pulumi.ComponentResource {
             stringEquals: [{ key: `aws:ResourceTag/${RESTORE_TEST_TAG}`, value: "true" }],
           },
           validationWindowHours: testing.validationWindowHours,
+          ...(overrides === undefined ? {} : { restoreMetadataOverrides: overrides }),
         },
         { parent: this },
       );

@@ -237,6 +237,12 @@ export function createAccessLogBucket(
       readonly account: pulumi.Input<string>;
       readonly prefix: string;
     };
+    /** AWS Config and AWS Backup Audit Manager reports deliver here too, under these prefixes. */
+    readonly auditDelivery?: {
+      readonly account: pulumi.Input<string>;
+      readonly configPrefix: string;
+      readonly reportsPrefix: string;
+    };
   },
   parent: pulumi.Resource,
 ): aws.s3.Bucket {
@@ -328,6 +334,45 @@ export function createAccessLogBucket(
         Action: "s3:PutObject",
         Resource: pulumi.interpolate`${bucket.arn}/${trail.prefix}/AWSLogs/${trail.account}/*`,
         Condition: fromTrail,
+      },
+    );
+  }
+  if (args.auditDelivery !== undefined) {
+    const audit = args.auditDelivery;
+    const fromAccount = { StringEquals: { "aws:SourceAccount": audit.account } };
+    // AWS Config's documented delivery permissions ("Permissions for the Amazon S3 bucket",
+    // AWS Config Developer Guide), and Backup Audit Manager's service-linked role for reports.
+    statements.push(
+      {
+        Sid: "ConfigBucketCheck",
+        Effect: "Allow",
+        Principal: { Service: "config.amazonaws.com" },
+        Action: ["s3:GetBucketAcl", "s3:ListBucket"],
+        Resource: bucket.arn,
+        Condition: fromAccount,
+      },
+      {
+        Sid: "ConfigDelivery",
+        Effect: "Allow",
+        Principal: { Service: "config.amazonaws.com" },
+        Action: "s3:PutObject",
+        Resource: pulumi.interpolate`${bucket.arn}/${audit.configPrefix}/AWSLogs/${audit.account}/Config/*`,
+        Condition: {
+          StringEquals: {
+            "aws:SourceAccount": audit.account,
+            "s3:x-amz-acl": "bucket-owner-full-control",
+          },
+        },
+      },
+      {
+        Sid: "BackupReportDelivery",
+        Effect: "Allow",
+        Principal: {
+          AWS: pulumi.interpolate`arn:aws:iam::${audit.account}:role/aws-service-role/reports.backup.amazonaws.com/AWSServiceRoleForBackupReports`,
+        },
+        Action: "s3:PutObject",
+        Resource: pulumi.interpolate`${bucket.arn}/${audit.reportsPrefix}/*`,
+        Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control" } },
       },
     );
   }

@@ -19,6 +19,9 @@ import {
   REPLICA_WRITE_ACTIONS,
 } from "./backup-account-replica.js";
 
+/** Where AWS Config and the Backup Audit Manager reports deliver in the access-log bucket. */
+export const AUDIT_PREFIXES = { config: "config", reports: "backup-reports" } as const;
+
 export interface OffsiteBackupStorageArgs {
   readonly namePrefix: string;
   /** The offsite region (the DR region): a different region from the town's primary one. */
@@ -126,6 +129,11 @@ export class OffsiteBackupStorage extends pulumi.ComponentResource {
         retentionDays: s.accessLogRetentionDays,
         tags: tagged(args.tags, { purpose: "access-logs" }),
         cloudTrail: { ...args.cloudTrail, prefix: TRAIL_PREFIX },
+        auditDelivery: {
+          account: args.cloudTrail.account,
+          configPrefix: AUDIT_PREFIXES.config,
+          reportsPrefix: AUDIT_PREFIXES.reports,
+        },
       },
       this,
     );
@@ -172,13 +180,31 @@ export class OffsiteBackupStorage extends pulumi.ComponentResource {
             status: "Enabled",
             filter: {},
             noncurrentVersionTransitions: [
-              { noncurrentDays: s.noncurrentToGlacierIrDays, storageClass: "GLACIER_IR" },
-              { noncurrentDays: s.noncurrentToDeepArchiveDays, storageClass: "DEEP_ARCHIVE" },
+              ...(s.noncurrentToGlacierIrDays === undefined
+                ? []
+                : [{ noncurrentDays: s.noncurrentToGlacierIrDays, storageClass: "GLACIER_IR" }]),
+              ...(s.noncurrentToDeepArchiveDays === undefined
+                ? []
+                : [
+                    { noncurrentDays: s.noncurrentToDeepArchiveDays, storageClass: "DEEP_ARCHIVE" },
+                  ]),
             ],
             noncurrentVersionExpiration: { noncurrentDays: s.retentionDays },
             // Once its versions are gone a delete marker is clutter that slows every listing.
             expiration: { expiredObjectDeleteMarker: true },
           },
+          // Current data tiers too: most of a restic repository is pack files nobody reads
+          // until a restore, and Glacier Instant Retrieval still serves them in milliseconds.
+          ...(s.currentToGlacierIrDays === undefined
+            ? []
+            : [
+                {
+                  id: "tier-current-objects",
+                  status: "Enabled",
+                  filter: {},
+                  transitions: [{ days: s.currentToGlacierIrDays, storageClass: "GLACIER_IR" }],
+                },
+              ]),
           {
             id: "abort-incomplete-uploads",
             status: "Enabled",
