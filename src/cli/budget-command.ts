@@ -24,6 +24,7 @@ import { writeBytesAtomic, writeFileAtomic } from "../output/write-atomic.js";
 import { formatProblem, UsageError } from "../support/errors.js";
 import { allOrEveryProblem, parseAt } from "./check-command.js";
 import type { Io } from "./io.js";
+import { parseFormatList } from "./format-list.js";
 
 interface BudgetOptions {
   overlay?: string;
@@ -57,28 +58,12 @@ function parseInflation(value: string): number {
 }
 
 function parseFormats(value: string, out: string | undefined): BudgetFormatName[] {
-  const names = [
-    ...new Set(
-      value
-        .split(",")
-        .map((f) => f.trim())
-        .filter(Boolean),
-    ),
-  ];
-  const unknown = names.filter((f) => !(BUDGET_FORMAT_NAMES as readonly string[]).includes(f));
-  if (unknown.length > 0 || names.length === 0)
-    throw new UsageError(
-      `--format "${value}": choose from ${BUDGET_FORMAT_NAMES.join(", ")} (comma-separated)`,
-    );
-  if (out === undefined && names.length > 1)
-    throw new UsageError(
-      `--format ${names.join(",")} needs --out <dir>: only one format can go to stdout`,
-    );
+  const names = parseFormatList(value, BUDGET_FORMAT_NAMES, out);
   if (out === undefined && names.includes("xlsx"))
     throw new UsageError(
       "--format xlsx needs --out <dir>: a workbook is not written to a terminal",
     );
-  return names as BudgetFormatName[];
+  return names;
 }
 
 /** The refresh years of lcm-hardware-age, as the baselines and the overlay set them. */

@@ -18,6 +18,7 @@ import { resolvePolicy } from "../check/policy/resolve.js";
 import { FORMATS, REPORTERS, renderTable, type Format } from "../check/report/index.js";
 import { writeFileAtomic } from "../output/write-atomic.js";
 import { wantsColor, type Io } from "./io.js";
+import { parseFormatList } from "./format-list.js";
 
 interface CheckOptions {
   baseline?: string[];
@@ -45,29 +46,6 @@ export function parseAt(value: string | undefined): Date {
     throw new UsageError(`--at "${value}" is not a date: use YYYY-MM-DD or an ISO 8601 date-time`);
   }
   return at;
-}
-
-export function parseFormats(value: string, out: string | undefined): Format[] {
-  const formats = [
-    ...new Set(
-      value
-        .split(",")
-        .map((f) => f.trim())
-        .filter(Boolean),
-    ),
-  ];
-  const unknown = formats.filter((f) => !(FORMATS as readonly string[]).includes(f));
-  if (unknown.length > 0 || formats.length === 0) {
-    throw new UsageError(
-      `--format "${value}": choose from ${FORMATS.join(", ")} (comma-separated)`,
-    );
-  }
-  if (formats.length > 1 && out === undefined) {
-    throw new UsageError(
-      `--format ${formats.join(",")} needs --out <dir>: only one format can go to stdout`,
-    );
-  }
-  return formats as Format[];
 }
 
 function parseMinScore(value: string): number {
@@ -139,7 +117,7 @@ function writeReports(report: CheckReport, formats: readonly Format[], out: stri
 
 async function check(paths: string[], options: CheckOptions, io: Io): Promise<number> {
   const at = parseAt(options.at);
-  const formats = parseFormats(options.format, options.out);
+  const formats = parseFormatList(options.format, FORMATS, options.out);
   const minScore = parseMinScore(options.minScore);
   if (options.overlay !== undefined && options.baseline !== undefined) {
     throw new UsageError(

@@ -6,33 +6,17 @@ import { randomBytes } from "node:crypto";
 const FLUSH_AT = 1 << 20;
 
 /**
- * Calls `produce` with a write function and moves the result into place only when it completed;
- * on any error the destination is untouched and the temp file removed.
+ * Lets `fill` write a temp file beside `destination` and moves it into place only when `fill`
+ * completed; on any error the destination is untouched and the temp file removed.
  */
-export function writeFileAtomic(
-  destination: string,
-  produce: (write: (chunk: string) => void) => void,
-): void {
+function replaceAtomically(destination: string, fill: (fd: number) => void): void {
   const temp = path.join(
     path.dirname(destination),
     `.${path.basename(destination)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`,
   );
   const fd = openSync(temp, "wx", 0o644);
-  let pending: string[] = [];
-  let pendingLength = 0;
-  const flush = () => {
-    if (pendingLength === 0) return;
-    writeSync(fd, pending.join(""));
-    pending = [];
-    pendingLength = 0;
-  };
   try {
-    produce((chunk) => {
-      pending.push(chunk);
-      pendingLength += chunk.length;
-      if (pendingLength >= FLUSH_AT) flush();
-    });
-    flush();
+    fill(fd);
     fsyncSync(fd);
     closeSync(fd);
     renameSync(temp, destination);
@@ -47,26 +31,36 @@ export function writeFileAtomic(
   }
 }
 
+/**
+ * Calls `produce` with a write function and moves the result into place only when it completed;
+ * on any error the destination is untouched and the temp file removed.
+ */
+export function writeFileAtomic(
+  destination: string,
+  produce: (write: (chunk: string) => void) => void,
+): void {
+  replaceAtomically(destination, (fd) => {
+    let pending: string[] = [];
+    let pendingLength = 0;
+    const flush = () => {
+      if (pendingLength === 0) return;
+      writeSync(fd, pending.join(""));
+      pending = [];
+      pendingLength = 0;
+    };
+    produce((chunk) => {
+      pending.push(chunk);
+      pendingLength += chunk.length;
+      if (pendingLength >= FLUSH_AT) flush();
+    });
+    flush();
+  });
+}
+
 /** The same for bytes already in memory (a workbook): all of them or, on error, nothing. */
 export function writeBytesAtomic(destination: string, bytes: Uint8Array): void {
-  const temp = path.join(
-    path.dirname(destination),
-    `.${path.basename(destination)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`,
-  );
-  const fd = openSync(temp, "wx", 0o644);
-  try {
+  replaceAtomically(destination, (fd) => {
     let written = 0;
     while (written < bytes.length) written += writeSync(fd, bytes, written);
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(temp, destination);
-  } catch (error) {
-    try {
-      closeSync(fd);
-    } catch {
-      // already closed
-    }
-    rmSync(temp, { force: true });
-    throw error;
-  }
+  });
 }
