@@ -5,6 +5,7 @@
 import { parseCents, readCsv } from "../documents/read-csv.js";
 import type { InputProblem } from "../documents/input-problem.js";
 import { addDays } from "./fiscal-year.js";
+import { isCalendarDay } from "../support/calendar-day.js";
 
 /** One row of contracts.csv, validated. */
 export interface Contract {
@@ -40,16 +41,6 @@ export const CONTRACT_COLUMNS = [
 ] as const;
 const OPTIONAL = ["Performance Notes"] as const;
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-function isDay(value: string): boolean {
-  return (
-    DATE.test(value) &&
-    !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) &&
-    new Date(`${value}T00:00:00Z`).toISOString().startsWith(value)
-  );
-}
-
 /** Loads contracts.csv; each unusable row is a located problem naming its column. */
 export async function loadContracts(
   file: string,
@@ -68,8 +59,9 @@ export async function loadContracts(
     if (annual === undefined)
       problem("Annual Cost", `must be an amount such as 1234.50, found "${row["Annual Cost"]}"`);
     for (const column of ["Start", "End"] as const)
-      if (!isDay(row[column])) problem(column, `must be a date YYYY-MM-DD, found "${row[column]}"`);
-    if (isDay(row.Start) && isDay(row.End) && row.End < row.Start)
+      if (!isCalendarDay(row[column]))
+        problem(column, `must be a date YYYY-MM-DD, found "${row[column]}"`);
+    if (isCalendarDay(row.Start) && isCalendarDay(row.End) && row.End < row.Start)
       problem("End", `${row.End} is before the start ${row.Start}`);
     const notice = Number(row["Renewal Notice Days"]);
     const noticeOk = /^\d+$/.test(row["Renewal Notice Days"]) && notice <= 3650;

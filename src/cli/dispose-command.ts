@@ -4,6 +4,7 @@ import { appendDisposal, type WipeMethod } from "../check/input/disposals.js";
 import { WIPE_METHODS } from "../machine-config/schema.js";
 import { UsageError } from "../support/errors.js";
 import type { Io } from "./io.js";
+import { isCalendarDay } from "../support/calendar-day.js";
 
 interface DisposeOptions {
   method: WipeMethod;
@@ -25,10 +26,8 @@ function dispose(assetTag: string, options: DisposeOptions, io: Io): number {
   if (options.by.trim().toLowerCase() === options.witness.trim().toLowerCase())
     throw new UsageError("--witness must be someone other than --by");
   const wipedAt = options.date ?? new Date().toISOString().slice(0, 10);
-  const valid =
-    /^\d{4}-\d{2}-\d{2}$/.test(wipedAt) &&
-    new Date(`${wipedAt}T00:00:00Z`).toISOString().startsWith(wipedAt);
-  if (!valid) throw new UsageError(`--date "${wipedAt}" is not a date: use YYYY-MM-DD`);
+  if (!isCalendarDay(wipedAt))
+    throw new UsageError(`--date "${wipedAt}" is not a date: use YYYY-MM-DD`);
   const record = appendDisposal(options.register, {
     assetTag: tag,
     method: options.method,

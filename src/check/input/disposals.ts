@@ -16,6 +16,7 @@ import { WIPE_METHODS } from "../../machine-config/schema.js";
 import { parseCsv, readCsv } from "../../documents/read-csv.js";
 import type { InputProblem } from "../evaluation/result.js";
 import { InputError } from "../../support/errors.js";
+import { isCalendarDay } from "../../support/calendar-day.js";
 
 export type WipeMethod = (typeof WIPE_METHODS)[number];
 
@@ -50,12 +51,6 @@ export const DISPOSAL_COLUMNS = [
   "Certificate SHA-256",
 ] as const;
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-function isDay(value: string): boolean {
-  return DATE.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
-}
-
 function isMethod(value: string): value is WipeMethod {
   return (WIPE_METHODS as readonly string[]).includes(value);
 }
@@ -82,7 +77,7 @@ function fromRows(
     const method = row.Method.toLowerCase();
     if (!isMethod(method))
       problem("Method", `"${row.Method}" is not a NIST SP 800-88 method: clear, purge or destroy`);
-    if (!isDay(row["Wiped At"]))
+    if (!isCalendarDay(row["Wiped At"]))
       problem("Wiped At", `must be a date YYYY-MM-DD, found "${row["Wiped At"]}"`);
     if (found.length > 0 || !isMethod(method)) {
       problems.push(...found);

@@ -80,6 +80,8 @@ describe("disposal register", () => {
       "/Wiped At",
       /must be a date YYYY-MM-DD, found "14\/08\/2026"/,
     ],
+    // No thirteenth month: a located problem, not an internal error.
+    ["MB-1,purge,2026-13-01,a,b,c,", "/Wiped At", /must be a date YYYY-MM-DD, found "2026-13-01"/],
     ["MB-1,purge,2026-08-14,,b,c,", "/Performed By", /is empty/],
     [",purge,2026-08-14,a,b,c,", "/Asset Tag", /is empty/],
   ];
@@ -184,6 +186,7 @@ describe("disposal register", () => {
       /--witness must be someone other than --by/,
     ],
     [["MB-1", "--method", "purge", "--date", "2026-02-30"], /--date "2026-02-30" is not a date/],
+    [["MB-1", "--method", "purge", "--date", "2026-13-01"], /--date "2026-13-01" is not a date/],
   ];
   for (const [args, message] of usage)
     it(`stronghold dispose ${args.slice(1).join(" ")}: exit 2, nothing written`, async () => {
