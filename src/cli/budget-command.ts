@@ -1,6 +1,4 @@
 /** `stronghold budget`: the capital reserve request and the N-year forecast, from the fleet. */
-import { mkdirSync } from "node:fs";
-import path from "node:path";
 import type { Command } from "commander";
 import { readMachines } from "../check/input/machines.js";
 import { loadLicenseRegister } from "../check/input/registers.js";
@@ -25,6 +23,7 @@ import { formatProblem, UsageError } from "../support/errors.js";
 import { allOrEveryProblem, parseAt } from "./check-command.js";
 import type { Io } from "./io.js";
 import { parseFormatList } from "./format-list.js";
+import { outDirectory } from "./out-dir.js";
 
 interface BudgetOptions {
   overlay?: string;
@@ -162,28 +161,17 @@ export async function buildBudget(paths: readonly string[], options: BudgetOptio
 }
 
 async function writeOut(report: BudgetReport, formats: readonly BudgetFormatName[], out: string) {
-  const cannot = (error: unknown, what: string) => {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === undefined) throw error;
-    return new UsageError(`--out ${out}: cannot write ${what} (${code})`);
-  };
-  try {
-    mkdirSync(out, { recursive: true });
-  } catch (error) {
-    throw cannot(error, "the directory");
-  }
+  const put = outDirectory(out);
   const written: string[] = [];
   for (const name of formats) {
     const format = BUDGET_FORMATS[name];
-    const file = path.join(out, format.fileName);
     const content = await format.render(report);
-    try {
-      if (typeof content === "string") writeFileAtomic(file, (write) => write(content));
-      else writeBytesAtomic(file, content);
-    } catch (error) {
-      throw cannot(error, format.fileName);
-    }
-    written.push(file);
+    written.push(
+      put(format.fileName, (file) => {
+        if (typeof content === "string") writeFileAtomic(file, (write) => write(content));
+        else writeBytesAtomic(file, content);
+      }),
+    );
   }
   return written;
 }

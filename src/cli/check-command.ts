@@ -1,6 +1,4 @@
 /** `stronghold check`: evaluate machine configs against the baselines and write the reports. */
-import { mkdirSync } from "node:fs";
-import path from "node:path";
 import { Option, type Command } from "commander";
 import { runCheck } from "../check/evaluation/run-check.js";
 import type { CheckReport, FailOn } from "../check/evaluation/report-model.js";
@@ -19,6 +17,7 @@ import { FORMATS, REPORTERS, renderTable, type Format } from "../check/report/in
 import { writeFileAtomic } from "../output/write-atomic.js";
 import { wantsColor, type Io } from "./io.js";
 import { parseFormatList } from "./format-list.js";
+import { outDirectory } from "./out-dir.js";
 
 interface CheckOptions {
   baseline?: string[];
@@ -92,26 +91,12 @@ export async function allOrEveryProblem<T extends readonly unknown[]>(
 }
 
 function writeReports(report: CheckReport, formats: readonly Format[], out: string): string[] {
-  const cannot = (error: unknown, what: string) => {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === undefined) throw error;
-    return new UsageError(`--out ${out}: cannot write ${what} (${code})`);
-  };
-  try {
-    mkdirSync(out, { recursive: true });
-  } catch (error) {
-    throw cannot(error, "the directory");
-  }
+  const put = outDirectory(out);
   return formats.map((format) => {
     const reporter = REPORTERS[format];
-    // Report file names are fixed: nothing from the input (a host name) ever becomes a path.
-    const file = path.join(out, reporter.fileName);
-    try {
-      writeFileAtomic(file, (write) => reporter.render(report, write));
-    } catch (error) {
-      throw cannot(error, reporter.fileName);
-    }
-    return file;
+    return put(reporter.fileName, (file) =>
+      writeFileAtomic(file, (write) => reporter.render(report, write)),
+    );
   });
 }
 
