@@ -6,21 +6,24 @@
 import { posix } from "node:path";
 import { defineRunbook } from "../src/drill/runbook/runbook.js";
 import { SettingsReader } from "../src/drill/runbook/settings.js";
-import { TIMEOUTS, readData } from "./lib/share.js";
+import { DEFAULT_MISSING_TOLERANCE, TIMEOUTS, readData } from "./lib/share.js";
 import {
   recoverySnapshotStep,
   shareManifestStep,
   safeguardShareStep,
+  shareIntactStep,
   restoreIntoScratchStep,
   swapInRestoredStep,
   verifyShareStep,
   putBackShareStep,
+  verifyPutBackStep,
   removeScratchStep,
 } from "./lib/steps.js";
 
 interface Settings {
   readonly data: string;
   readonly fresh: boolean;
+  readonly missingTolerance: number;
 }
 
 /**
@@ -69,7 +72,11 @@ export const fileDeletion = defineRunbook(
   },
   (options) => {
     const reader = new SettingsReader(options);
-    return reader.result<Settings>({ data: readData(reader), fresh: options.freshSnapshot });
+    return reader.result<Settings>({
+      data: readData(reader),
+      fresh: options.freshSnapshot,
+      missingTolerance: options.missingTolerance ?? DEFAULT_MISSING_TOLERANCE,
+    });
   },
 )
   .preflight("recovery-snapshot", recoverySnapshotStep("share"))
@@ -81,6 +88,7 @@ export const fileDeletion = defineRunbook(
       tooFew: "holds no files: nothing to drill on",
     }),
   )
+  .preflight("share-intact", shareIntactStep("share", { manifest: "pre-disaster-manifest" }))
   .preflight("safeguard-share", safeguardShareStep("share"))
   .inject("delete-files", {
     kind: "inject",
@@ -132,6 +140,7 @@ export const fileDeletion = defineRunbook(
     }),
   )
   .cleanup("put-back-original", putBackShareStep("share"))
+  .cleanup("verify-put-back", verifyPutBackStep("share"))
   .cleanup(
     "remove-scratch",
     removeScratchStep("share", "remove the scratch folder (restored, damaged and copied trees)"),

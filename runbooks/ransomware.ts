@@ -23,6 +23,7 @@ import {
   readData,
   ref,
   townSnapshotsOf,
+  DEFAULT_MISSING_TOLERANCE,
 } from "./lib/share.js";
 import {
   ATTACKS,
@@ -39,11 +40,13 @@ import {
 import {
   shareManifestStep,
   safeguardShareStep,
+  shareIntactStep,
   restoreIntoScratchStep,
   swapInRestoredStep,
   verifyShareStep,
   checkRepositoryStep,
   putBackShareStep,
+  verifyPutBackStep,
   removeScratchStep,
 } from "./lib/steps.js";
 
@@ -52,6 +55,7 @@ interface Settings {
   readonly checkSubset: string;
   /** How long before detection the infection started, in milliseconds. */
   readonly dwellMs: number;
+  readonly missingTolerance: number;
 }
 
 /**
@@ -109,6 +113,7 @@ export const ransomware = defineRunbook(
       data: readData(reader),
       checkSubset: readCheckSubset(reader, new Date()),
       dwellMs: reader.duration("--dwell", reader.options.dwell, DEFAULT_DWELL),
+      missingTolerance: options.missingTolerance ?? DEFAULT_MISSING_TOLERANCE,
     });
   },
 )
@@ -151,6 +156,7 @@ export const ransomware = defineRunbook(
       tooFew: "holds fewer than 2 files: nothing to encrypt",
     }),
   )
+  .preflight("share-intact", shareIntactStep("share", { manifest: "pre-infection-manifest" }))
   .preflight("safeguard-share", safeguardShareStep("share"))
   .inject("attack-backups", {
     kind: "inject",
@@ -354,6 +360,12 @@ export const ransomware = defineRunbook(
     ],
     run: async (ctx) => {
       const infected = ctx.data["post-infection-snapshot"];
+      if (ctx.recovering) {
+        ctx.note(
+          `a killed run's infected snapshot, if it took one, stays tagged ${INFECTED_TAG} (never recovered from); stronghold drill prune forgets it`,
+        );
+        return;
+      }
       if (infected === undefined) return;
       try {
         await ctx.host("share").restic().forget(infected.shortId);
@@ -381,6 +393,12 @@ export const ransomware = defineRunbook(
       },
     ],
     run: async (ctx) => {
+      if (ctx.recovering) {
+        ctx.note(
+          `a killed run's canary snapshots stay tagged ${CANARY_TAG}; stronghold drill prune forgets them`,
+        );
+        return;
+      }
       // Found by tag, not from the attack's output: an attack that stopped halfway left one too.
       const restic = ctx.host("share").restic();
       const identity = { runId: ctx.runId, dir: canaryDir(ctx.settings.data, ctx.runId) };
@@ -404,6 +422,7 @@ export const ransomware = defineRunbook(
     },
   })
   .cleanup("put-back-original", putBackShareStep("share"))
+  .cleanup("verify-put-back", verifyPutBackStep("share"))
   .cleanup(
     "remove-scratch",
     removeScratchStep(

@@ -6,7 +6,17 @@
 import { posix } from "node:path";
 import { rotatingSubset, type Snapshot, type SnapshotNode } from "../../src/restic/restic.js";
 import type { RecoveryCheck, SnapshotFile } from "../../src/drill/manifest/recovery-check.js";
-import { FileTable } from "../../src/drill/manifest/file-table.js";
+import { fileDatabase, FileTable } from "../../src/drill/manifest/file-table.js";
+import type { Manifest } from "../../src/drill/manifest/entries.js";
+import {
+  compareListings,
+  countDifferences,
+  describeDifferences,
+  entryOfNode,
+  listTree,
+  TreeListing,
+  type ListingDiff,
+} from "../../src/drill/manifest/tree-listing.js";
 import {
   candidateFolders,
   holdsFolder,
@@ -67,6 +77,8 @@ export function sharePaths(data: string, runId: string) {
     /** Where restic restores a snapshot before the share's own folder is taken out of it. */
     unpacked: posix.join(scratch, "from-snapshot"),
     damaged: posix.join(scratch, "damaged"),
+    /** Every entry's metadata of the share, taken with the copy: what the put-back is judged by. */
+    listing: posix.join(scratch, "before.list"),
   };
 }
 
@@ -180,9 +192,17 @@ export class ShareRecord {
     this.#prefix = where.path === "/" ? "/" : `${where.path}/`;
   }
 
+  /** Every entry of the share with its metadata (folders too, and the share's own entry when recorded). */
+  readonly tree = new TreeListing();
+
   /** Takes one node of the snapshot's listing; nodes outside the share are dropped. */
   readonly add = (n: SnapshotNode): void => {
+    if (n.path === this.where.path && this.where.path !== "/") {
+      this.tree.add(entryOfNode(n, ""));
+      return;
+    }
     if (!n.path.startsWith(this.#prefix)) return;
+    this.tree.add(entryOfNode(n, n.path.slice(this.#prefix.length)));
     if (n.type === "file")
       this.files.add({
         path: n.path.slice(this.#prefix.length),
@@ -214,6 +234,8 @@ export async function locateShare(
   snapshotId: string,
   data: string,
   hint?: readonly string[],
+  /** Given every listed node once the share is found (the listing holds all of it). */
+  each?: (node: SnapshotNode, where: ShareInSnapshot) => void,
 ): Promise<ShareInSnapshot> {
   // One repository open for the snapshot and every folder the share may be: `restic ls` of them.
   const { snapshot, nodes } = await restic.lsFolders(snapshotId, candidateFolders(data));
@@ -239,7 +261,9 @@ export async function locateShare(
     ctx.warn(
       `snapshot ${snapshot.shortId} could hold ${data} at more than one place; ${found.path} was taken`,
     );
-  return { ...found, tree: snapshot.tree };
+  const where = { ...found, tree: snapshot.tree };
+  if (each) for (const n of nodes) each(n, where);
+  return where;
 }
 
 /** The names at the top of the live share (none when it cannot be listed): the hint locateShare uses. */
@@ -496,4 +520,223 @@ export function restoredFact(restored: {
     bytes: restored.bytes,
     seconds: restored.durationSeconds,
   };
+}
+
+/** A tree's listing on its host (tree-listing.ts), streamed into a table. */
+export function listOnHost(host: DrillHost, root: string): Promise<TreeListing> {
+  return listTree((argv, onStdout) => host.exec(argv, { onStdout }), root);
+}
+
+/** A listing kept in a file on the host (the one the safeguard wrote), or undefined when there is none. */
+export async function storedListing(
+  host: DrillHost,
+  file: string,
+): Promise<TreeListing | undefined> {
+  const present = await host.exec(["test", "-f", file]);
+  if (present.code !== 0) return undefined;
+  return listTree((argv, onStdout) => host.exec(argv, { onStdout }), file, ["cat", "--", file]);
+}
+
+/** Whether commands on the host run as root (who may give files back their owners). */
+export async function runsAsRoot(host: DrillHost): Promise<boolean> {
+  return (await host.run(["id", "-u"])).trim() === "0";
+}
+
+/**
+ * Whole seconds two modification times may differ by on the host's file system where the tree
+ * is: FAT keeps them to 2 s, the others to the nanosecond (restic's listing to the millisecond).
+ */
+export async function mtimeTolerance(host: DrillHost, path: string): Promise<number> {
+  const fs = await host.exec(["stat", "-f", "-c", "%T", "--", path]);
+  return /^(msdos|vfat|fat|exfat)/i.test(fs.stdout.trim()) ? 2 : 0;
+}
+
+/**
+ * Judges the put-back share against the listing taken before the drill changed anything: every
+ * entry back with its type, size, mode, owner, modification time (to the nanosecond: the very
+ * files and folders were put back), link target and hard-link group. Owners that differ because
+ * the drill user is not root are returned apart: it could not give them back.
+ */
+export async function judgePutBack(
+  host: DrillHost,
+  paths: ReturnType<typeof sharePaths>,
+): Promise<
+  | { readonly kind: "nothing-to-judge" }
+  | { readonly kind: "judged"; readonly diff: ListingDiff; readonly asRoot: boolean }
+> {
+  const before = await storedListing(host, paths.listing);
+  if (before === undefined) return { kind: "nothing-to-judge" };
+  const after = await listOnHost(host, paths.data);
+  try {
+    const asRoot = await runsAsRoot(host);
+    const diff = compareListings(before, after, {
+      owner: true,
+      hardLinks: true,
+      folderMtime: true,
+      root: true,
+      mtimeToleranceSeconds: "exact",
+    });
+    return { kind: "judged", diff, asRoot };
+  } finally {
+    before.drop();
+    after.drop();
+  }
+}
+
+/** Throws a step failure listing a metadata comparison's differences by kind. */
+export function requireSameTree(diff: ListingDiff, what: string): void {
+  if (diff.ok) return;
+  throw new StepFailure(`${what}: ${countDifferences(diff)}`, describeDifferences(diff));
+}
+
+/**
+ * The restored share's folders (empty ones too: restic records them, a file comparison cannot
+ * see them) and owners against restic's record of the snapshot: each folder there with the mode,
+ * owner and modification time recorded, none added, and every file's owner. Files' content, size,
+ * mode and mtime and the links are judged by checkRecovery. Owners are compared only when restic
+ * ran as root (it restores owners only then); a note says so otherwise. The share's own folder is
+ * judged when the snapshot records it; when it does not (backed up from inside it), its mode and
+ * owner are compared with the listing taken before the drill and a difference is a warning: no
+ * snapshot of that layout can restore them.
+ */
+export async function judgeRestoredMetadata(
+  ctx: { note(message: string): void; warn(message: string): void },
+  host: DrillHost,
+  record: ShareRecord,
+  paths: ReturnType<typeof sharePaths>,
+): Promise<ListingDiff> {
+  const asRoot = await runsAsRoot(host);
+  const tolerance = await mtimeTolerance(host, paths.data);
+  record.tree.done();
+  const restored = await listOnHost(host, paths.data);
+  try {
+    const recordsRoot = record.where.path !== "/";
+    const diff = compareListings(record.tree, restored, {
+      byShownName: true,
+      owner: asRoot,
+      folderMtime: true,
+      root: recordsRoot,
+      mtimeToleranceSeconds: tolerance,
+      judge: (type, kind) => type === "d" || (type === "f" && kind === "owner"),
+    });
+    if (!asRoot)
+      ctx.note(
+        "owners not compared: restic gives files back their owners only when it runs as root",
+      );
+    if (!recordsRoot) await compareRootWithBefore(ctx, host, paths, restored, asRoot);
+    return diff;
+  } finally {
+    restored.drop();
+  }
+}
+
+async function compareRootWithBefore(
+  ctx: { warn(message: string): void },
+  host: DrillHost,
+  paths: ReturnType<typeof sharePaths>,
+  restored: TreeListing,
+  asRoot: boolean,
+): Promise<void> {
+  const present = await host.exec(["test", "-f", paths.listing]);
+  if (present.code !== 0) return;
+  // find prints the starting point first: the share's own entry is the listing's first record.
+  const before = await listTree((argv, onStdout) => host.exec(argv, { onStdout }), paths.listing, [
+    "head",
+    "-z",
+    "-n",
+    "2",
+    "--",
+    paths.listing,
+  ]);
+  try {
+    const diff = compareListings(before, restored, {
+      root: true,
+      owner: asRoot,
+      judge: (type, kind) => type === "d" && (kind === "mode" || kind === "owner"),
+    });
+    const lines = [...diff.byKind.mode, ...diff.byKind.owner];
+    if (lines.length > 0)
+      ctx.warn(
+        `the snapshot does not record the share's own folder (backed up from inside it, as cd ${paths.data} && restic backup .), so the restore cannot give it back its mode and owner: ${lines.join("; ")} — set them by hand after a real recovery`,
+      );
+  } finally {
+    before.drop();
+  }
+}
+
+/** The share's default tolerance: a day's deletions on a town share stay well below 1% of its files. */
+export const DEFAULT_MISSING_TOLERANCE = 1;
+
+/**
+ * The live share against the town's newest snapshot of it, before a drill takes the share as its
+ * "before" state: how many of the snapshot's files the share lacks (by name), and how many it
+ * holds unchanged in size and time but with another mode (a mode change leaves mtime alone).
+ * More than `tolerancePercent` of the snapshot's files missing is more than a day's changes
+ * explain: the share is damaged (by a killed drill, or otherwise), and a drill on it would take
+ * the damage for the state to recover to.
+ */
+export async function checkShareIntact(
+  ctx: { note(message: string): void; warn(message: string): void },
+  restic: DrillRestic,
+  data: string,
+  manifest: Manifest,
+  tolerancePercent: number,
+): Promise<{ snapshot?: string; files: number; missing: number; modeChanged: number }> {
+  const newest = (await townSnapshotsOf(restic, data)).at(-1);
+  if (!newest) {
+    ctx.warn(
+      `the share cannot be checked against a snapshot: the town's backup job has none of ${data}`,
+    );
+    return { files: 0, missing: 0, modeChanged: 0 };
+  }
+  let record: ShareRecord | undefined;
+  const quiet = { note: () => undefined, warn: () => undefined };
+  await locateShare(
+    quiet,
+    restic,
+    newest.id,
+    data,
+    topLevelNames(manifest.entries.paths()),
+    (n, where) => {
+      record ??= new ShareRecord(where);
+      record.add(n);
+    },
+  );
+  if (!record) return { snapshot: newest.shortId, files: 0, missing: 0, modeChanged: 0 };
+  record.files.flush();
+  manifest.entries.flush();
+  const db = fileDatabase();
+  const s = record.files.table;
+  const m = manifest.entries.table;
+  const files = record.files.files;
+  const missingRows = db
+    .prepare(
+      `SELECT s.path FROM ${s} s WHERE NOT EXISTS (SELECT 1 FROM ${m} m WHERE m.lsname = s.lsname) ORDER BY s.path`,
+    )
+    .all() as { path: string }[];
+  const modeChanged = (
+    db
+      .prepare(
+        `SELECT count(*) AS n FROM ${s} s JOIN ${m} m ON m.lsname = s.lsname AND m.size = s.size AND m.mtime = s.mtime AND m.mode != s.mode`,
+      )
+      .get() as { n: number }
+  ).n;
+  const missing = missingRows.length;
+  const allowed = Math.floor((files * tolerancePercent) / 100);
+  if (missing > allowed)
+    throw new StepFailure(
+      `the share ${data} is damaged, recover it first: ${missing} of the ${files} files of the town's newest snapshot ${newest.shortId} (${newest.time.toISOString()}) are missing from it, more than the ${tolerancePercent}% (${allowed}) the changes since then explain (--missing-tolerance). If a drill was killed here, run stronghold drill recover; otherwise restore the share from the backup before drilling on it`,
+      listed(
+        "missing",
+        missingRows.map((r) => r.path),
+      ),
+    );
+  ctx.note(
+    `the share holds ${files - missing} of the ${files} files of the town's newest snapshot ${newest.shortId}${missing > 0 ? ` (${missing} removed since, within the ${tolerancePercent}% allowed)` : ""}`,
+  );
+  if (modeChanged > 0)
+    ctx.warn(
+      `${modeChanged} file(s) have another mode than the newest snapshot recorded, with the same size and modification time`,
+    );
+  return { snapshot: newest.shortId, files, missing, modeChanged };
 }

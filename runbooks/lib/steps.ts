@@ -30,6 +30,10 @@ import {
   warnChangedSince,
   takeSnapshot,
   topLevelNames,
+  judgePutBack,
+  judgeRestoredMetadata,
+  checkShareIntact,
+  requireSameTree,
 } from "./share.js";
 
 /** Settings every share drill has. */
@@ -96,6 +100,43 @@ export function shareManifestStep<T extends string>(
   };
 }
 
+/**
+ * Preflight: the share is what the town's newest snapshot says it is, within the changes since
+ * (share.ts checkShareIntact): a share a killed drill left damaged is never taken as the state
+ * to recover to.
+ */
+export function shareIntactStep<T extends string, M extends string>(
+  target: T,
+  options: { readonly manifest: M },
+): StepSpec<
+  T,
+  ShareSettings & { readonly missingTolerance: number },
+  Output<M, Manifest>,
+  Promise<{ snapshot?: string; files: number; missing: number; modeChanged: number }>
+> {
+  return {
+    kind: "check",
+    summary:
+      "check the share against the town's newest snapshot: no more files missing than the changes since explain",
+    timeoutMs: TIMEOUTS.manifest,
+    retry: RETRY,
+    commands: (p) => [
+      {
+        target,
+        command: `${p.restic("ls", "--json", "<newest town snapshot>", "<each place the share may be>")}; compare with ${options.manifest}`,
+      },
+    ],
+    run: async (ctx) =>
+      checkShareIntact(
+        ctx,
+        ctx.host(target).restic(),
+        ctx.settings.data,
+        ctx.data[options.manifest],
+        ctx.settings.missingTolerance,
+      ),
+  };
+}
+
 /** Preflight: a hard-link copy of the share in scratch space, for cleanup to put back. */
 export function safeguardShareStep<T extends string>(
   target: T,
@@ -108,12 +149,18 @@ export function safeguardShareStep<T extends string>(
     commands: (p) => {
       const paths = sharePaths(p.settings.data, p.runId);
       return [
-        { target, command: `mkdir -p ${paths.scratch} && cp -al ${paths.data} ${paths.original}` },
+        {
+          target,
+          command: `mkdir -p ${paths.scratch} && find ${paths.data} -printf '<metadata>' > ${paths.listing} && cp -al ${paths.data} ${paths.original}.partial && sync && mv -T ${paths.original}.partial ${paths.original}`,
+        },
       ];
     },
     run: async (ctx) => {
       const paths = sharePaths(ctx.settings.data, ctx.runId);
-      await ctx.host(target).files().linkCopy(paths.data, paths.original);
+      await ctx
+        .host(target)
+        .files()
+        .linkCopy(paths.data, paths.original, { listing: paths.listing });
       return { original: paths.original };
     },
   };
@@ -252,7 +299,14 @@ export function verifyShareStep<T extends string, M extends string, R extends st
       const check = checkRecovery(record.files, actual, ctx.data[options.manifest], links);
       // Counted even when the verdict fails: the report shows how much was intact.
       ctx.record({ kind: "verified", files: check.verifiedFiles, bytes: check.verifiedBytes });
+      const metadata = await judgeRestoredMetadata(
+        ctx,
+        host,
+        record,
+        sharePaths(ctx.settings.data, ctx.runId),
+      );
       requireRecovery(check, options.differs);
+      requireSameTree(metadata, `${options.differs} (metadata)`);
       ctx.note(
         `against the snapshot: ${check.againstSnapshot.matched} files with the same size, mode and modification time (content checked by restic restore --verify); against the share before the disaster: ${check.againstShare.compared} files unchanged since the snapshot, same sha256`,
       );
@@ -318,7 +372,8 @@ export function putBackShareStep<T extends string>(
       ];
     },
     run: async (ctx) => {
-      if (ctx.data["safeguard-share"] === undefined) {
+      // Asked of the host, not of this run's memory: a copy exists there only once it is whole.
+      if (!ctx.started("safeguard-share")) {
         ctx.note("the share was never changed: nothing to put back");
         return;
       }
@@ -326,7 +381,56 @@ export function putBackShareStep<T extends string>(
         ctx.host(target),
         sharePaths(ctx.settings.data, ctx.runId),
       );
-      ctx.note(outcome === "put-back" ? "original share put back" : "original share already back");
+      ctx.note(
+        outcome === "put-back"
+          ? "original share put back"
+          : "no copy to put back: the share is already back, or was never changed",
+      );
+    },
+  };
+}
+
+/**
+ * Cleanup: the put-back share judged against the listing the safeguard took before anything
+ * changed — every file, folder (empty ones too) and link, with its type, size, mode, owner,
+ * modification time to the nanosecond, link target and hard-link group. Owners the drill user
+ * could not give back (not root) are reported as not restorable, never silently passed.
+ */
+export function verifyPutBackStep<T extends string>(
+  target: T,
+): CleanupSpec<T, ShareSettings, Nothing> {
+  return {
+    summary:
+      "check the put-back share against the listing taken before the drill: every entry's type, size, mode, owner, modification time, link target and hard links",
+    timeoutMs: TIMEOUTS.manifest,
+    retry: RETRY,
+    commands: (p) => {
+      const paths = sharePaths(p.settings.data, p.runId);
+      return [
+        {
+          target,
+          command: `find ${paths.data} -printf '<metadata>'; compare with ${paths.listing}`,
+        },
+      ];
+    },
+    run: async (ctx) => {
+      const paths = sharePaths(ctx.settings.data, ctx.runId);
+      const host = ctx.host(target);
+      const judged = await judgePutBack(host, paths);
+      if (judged.kind === "nothing-to-judge") {
+        ctx.note("no listing was taken: the share was never copied, so never changed");
+        return;
+      }
+      const { diff, asRoot } = judged;
+      const owners = diff.byKind.owner;
+      if (!asRoot && owners.length > 0 && diff.total === owners.length) {
+        ctx.warn(
+          `${owners.length} entr${owners.length === 1 ? "y has" : "ies have"} another owner than before the drill, which the drill user (not root) cannot give back: ${owners.slice(0, 5).join(", ")}${owners.length > 5 ? ", …" : ""}`,
+        );
+        return;
+      }
+      requireSameTree(diff, "the put-back share differs from before the drill");
+      ctx.note(`put-back share identical to before the drill: ${diff.compared} entries`);
     },
   };
 }

@@ -2,6 +2,7 @@
 import { Option, type Command } from "commander";
 import { listRunbooks, showHistory, showRunbook } from "./drill-output.js";
 import { DEFAULT_KEEP_LAST, pruneCommand, type PruneFlags } from "./drill-prune.js";
+import { recoverCommand, type RecoverFlags } from "./drill-recover.js";
 import { runDrillCommand } from "./drill-run.js";
 import { DEFAULT_RUNS_DIR, type RunFlags } from "./drill-settings.js";
 import type { Io } from "./io.js";
@@ -112,6 +113,10 @@ export function registerDrillCommand(
       "--pick <which>",
       'restore-test: the snapshot to restore, "newest" (default) or "random:N" (one of the N newest)',
     )
+    .option(
+      "--missing-tolerance <percent>",
+      "file-deletion, ransomware: refuse a share lacking more than this % of the newest snapshot's files as damaged (default 1)",
+    )
     .option("--rto-minutes <n>", "recovery time objective for this run (default: the runbook's)")
     .option("--rpo-minutes <n>", "recovery point objective for this run (default: the runbook's)")
     .option("--dry-run", "print the plan (targets, steps, commands, paths) and touch nothing")
@@ -119,6 +124,32 @@ export function registerDrillCommand(
     .option("--runs-dir <dir>", `folder for run folders (default ${DEFAULT_RUNS_DIR})`)
     .option("--plain", "plain progress lines even on a terminal")
     .action(async (id: string, flags: RunFlags) => setExit(await runDrillCommand(id, flags, io)));
+
+  drill
+    .command("recover")
+    .summary("finish the cleanup of drills that were killed: originals back and verified")
+    .description(
+      [
+        "Finish the cleanup of drills that were killed before they could clean up",
+        "(SIGKILL, the OOM killer, a power cut). Every drill writes an intent journal",
+        "on each host it may change before its first step, and removes it only once",
+        "its cleanup has put the originals back and verified them; until then, every",
+        "drill on that host is refused. This asks every drill host of the inventory",
+        "for journals, plans each unfinished run again from its journal and runs",
+        "only its cleanup. Safe to repeat, at any point of a killed run.",
+        "",
+        "Exit codes:",
+        "  0  nothing to recover, or every unfinished run recovered",
+        "  1  a run's cleanup did not finish (its journal stays), or a host",
+        "     could not be asked",
+        "  2  usage or input errors",
+      ].join("\n"),
+    )
+    .option("--hosts <file>", "hosts inventory (YAML); required unless --config names one")
+    .option("--config <file>", "drill config file (YAML) naming the inventory and runs folder")
+    .option("--runs-dir <dir>", `folder for the recovery's evidence (default ${DEFAULT_RUNS_DIR})`)
+    .option("--dry-run", "list the unfinished runs and their cleanup steps; change nothing")
+    .action(async (flags: RecoverFlags) => setExit(await recoverCommand(flags, io)));
 
   drill
     .command("prune")

@@ -93,9 +93,17 @@ export async function runDrillCommand(id: string, flags: RunFlags, io: Io): Prom
   io.stdout(renderSummary(result));
   const v = result.verdict;
   if (v.status === "passed") return EXIT.passed;
+  if (v.status === "refused") {
+    // A refusal before any step: every reason, and what to do about it.
+    const [first, ...rest] = v.reasons;
+    io.stderr(
+      `stronghold: drill ${runbook.meta.id} refused: ${first ?? v.failedAt}\n${rest.map((r) => `  ${r}\n`).join("")}`,
+    );
+    return EXIT.usage;
+  }
   // One line: the first reason says which step failed and why; the report has the rest.
   io.stderr(`stronghold: drill ${runbook.meta.id} ${v.status}: ${v.reasons[0] ?? v.failedAt}\n`);
-  return v.status === "refused" ? EXIT.usage : EXIT.failed;
+  return EXIT.failed;
 }
 
 /** Signals are always worth a line on stderr, whatever renders the steps. */

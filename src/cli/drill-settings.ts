@@ -40,6 +40,7 @@ export interface RunFlags {
   freshSnapshot?: boolean;
   dwell?: string;
   pick?: string;
+  missingTolerance?: string;
   rtoMinutes?: string;
   rpoMinutes?: string;
   dryRun?: boolean;
@@ -114,6 +115,8 @@ export async function resolveRunSettings(
       checkSubset: flags.checkSubset ?? config.checkSubset,
       dwell: flags.dwell ?? config.dwell,
       pick: flags.pick ?? config.pick,
+      missingTolerance:
+        percent("--missing-tolerance", flags.missingTolerance) ?? config.missingTolerance,
     }),
     freshSnapshot: flags.freshSnapshot ?? config.freshSnapshot ?? false,
   };
@@ -140,6 +143,16 @@ function minutes(option: string, value: string | undefined): number | undefined 
   const n = Number(value);
   if (value.trim() === "" || !Number.isFinite(n) || n <= 0)
     throw new UsageError(`${option} "${value}" must be a positive number of minutes`);
+  return n;
+}
+
+function percent(option: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value.replace(/%$/, ""));
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n > 100)
+    throw new UsageError(
+      `${option} must be a percentage from 0 to 100 (e.g. 1 or 2.5%), got "${value}"`,
+    );
   return n;
 }
 

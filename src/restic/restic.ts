@@ -107,9 +107,12 @@ export interface SnapshotNode {
   path: string;
   type: "file" | "dir" | "symlink" | "other";
   size: number;
-  /** Permission bits. */
+  /** Permission bits, with setuid, setgid and sticky as 0o4000, 0o2000, 0o1000. */
   mode: number;
   mtime: Date;
+  /** Owner as the snapshot recorded it (-1 when the listing has none). */
+  uid?: number;
+  gid?: number;
 }
 
 /** Why a restic command failed: the closed set a drill reports and decides retries on. */
@@ -594,7 +597,7 @@ export class Restic {
     return (parsed.nodes ?? []).map((n) => ({
       name: String(n.name),
       type: nodeType(n.type),
-      mode: Number(n.mode ?? 0) & 0o7777,
+      mode: permissionBits(Number(n.mode ?? 0)),
       mtime: new Date(typeof n.mtime === "string" ? n.mtime : 0),
       size: Number(n.size ?? 0),
       links: Number(n.links ?? 0),
@@ -728,6 +731,8 @@ interface RawNode {
   size?: number;
   mode?: number;
   mtime?: string;
+  uid?: number;
+  gid?: number;
 }
 
 function snapshotOf(s: RawSnapshot): Snapshot {
@@ -743,13 +748,31 @@ function snapshotOf(s: RawSnapshot): Snapshot {
   };
 }
 
+// restic's JSON gives Go's os.FileMode: the permission bits as in Unix, but setuid, setgid and
+// sticky as bits 23, 22 and 20 (a group share's setgid folders are common).
+const GO_SETUID = 1 << 23;
+const GO_SETGID = 1 << 22;
+const GO_STICKY = 1 << 20;
+
+/** Unix permission bits (mode & 0o7777) of a Go os.FileMode. */
+export function permissionBits(goMode: number): number {
+  return (
+    (goMode & 0o777) |
+    (goMode & GO_SETUID ? 0o4000 : 0) |
+    (goMode & GO_SETGID ? 0o2000 : 0) |
+    (goMode & GO_STICKY ? 0o1000 : 0)
+  );
+}
+
 function nodeOf(n: RawNode): SnapshotNode {
   return {
     path: n.path ?? "",
     type: nodeType(n.type),
     size: n.size ?? 0,
-    mode: (n.mode ?? 0) & 0o7777,
+    mode: permissionBits(n.mode ?? 0),
     mtime: new Date(n.mtime ?? 0),
+    uid: n.uid ?? -1,
+    gid: n.gid ?? -1,
   };
 }
 

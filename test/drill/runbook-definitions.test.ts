@@ -13,17 +13,20 @@ const PINNED: Record<string, string[]> = {
   "file-deletion": [
     "preflight recovery-snapshot snapshot",
     "preflight pre-disaster-manifest check",
+    "preflight share-intact check",
     "preflight safeguard-share safeguard",
     "inject delete-files inject",
     "recover restore-snapshot restore",
     "recover swap-in-restored restore",
     "verify verify-share verify",
     "cleanup put-back-original cleanup",
+    "cleanup verify-put-back cleanup",
     "cleanup remove-scratch cleanup",
   ],
   ransomware: [
     "preflight town-snapshot-before-dwell check",
     "preflight pre-infection-manifest check",
+    "preflight share-intact check",
     "preflight safeguard-share safeguard",
     "inject attack-backups inject",
     "inject encrypt-files inject",
@@ -37,6 +40,7 @@ const PINNED: Record<string, string[]> = {
     "cleanup forget-infected-snapshot cleanup",
     "cleanup remove-canary cleanup",
     "cleanup put-back-original cleanup",
+    "cleanup verify-put-back cleanup",
     "cleanup remove-scratch cleanup",
   ],
   "site-loss": [

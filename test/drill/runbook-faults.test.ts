@@ -4,7 +4,7 @@
  * original share is kept safe in scratch space), and restic missing from the host (one clear line).
  */
 import { expect } from "chai";
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -17,27 +17,7 @@ import { PROJECT_ROOT } from "../../src/support/project-root.js";
 import { findRunbook } from "../../runbooks/index.js";
 import { startDrillLab, type DrillLab } from "../fixtures/drill-lab.js";
 import { journalOf, statuses } from "./engine-helpers.js";
-import { treeState } from "./runbook-helpers.js";
-
-/** Processes below `root` (pid and command line), read with ps. */
-function processTree(root: number | undefined): { pid: number; args: string }[] {
-  if (root === undefined) return [];
-  const all = execFileSync("ps", ["-eo", "pid=,ppid=,args="], { encoding: "utf8" })
-    .split("\n")
-    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), args: m[3]! }));
-  const below = new Set([root]);
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const p of all)
-      if (below.has(p.ppid) && !below.has(p.pid)) {
-        below.add(p.pid);
-        grew = true;
-      }
-  }
-  return all.filter((p) => below.has(p.pid) && p.pid !== root);
-}
+import { processTree, treeState } from "./runbook-helpers.js";
 
 /**
  * Kills fs01's sshd — the listener and its per-connection processes, with SIGKILL — once restic's
@@ -114,12 +94,14 @@ describe("drill runbooks under faults", function () {
       expect(statuses(run)).to.deep.equal({
         "recovery-snapshot": "passed",
         "pre-disaster-manifest": "passed",
+        "share-intact": "passed",
         "safeguard-share": "passed",
         "delete-files": "passed",
         "restore-snapshot": "failed",
         "swap-in-restored": "skipped",
         "verify-share": "skipped",
         "put-back-original": "failed",
+        "verify-put-back": "failed",
         "remove-scratch": "failed",
       });
       expect(run.verdict).to.deep.include({ status: "failed", failedAt: "restore-snapshot" });
@@ -151,9 +133,14 @@ describe("drill runbooks under faults", function () {
         expect(reposAfter[file], file).to.equal(hash);
       const scratch = join(lab.fs01Sandbox, ".stronghold-drill-sshd-killed");
       expect(await treeState(join(scratch, "original"))).to.deep.equal(seeded);
+      // The intent journal stays: the next drill on fs01 is refused until drill recover ran.
       expect((await readdir(lab.fs01Sandbox)).sort()).to.deep.equal([
         ".stronghold-drill-sshd-killed",
+        ".stronghold-journal",
         "share",
+      ]);
+      expect(await readdir(join(lab.fs01Sandbox, ".stronghold-journal"))).to.deep.equal([
+        "sshd-killed.json",
       ]);
     });
   });

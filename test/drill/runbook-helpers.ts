@@ -3,11 +3,13 @@
  * CLI in-process with captured output, and readers for the evidence and the share's state.
  */
 import { createHash } from "node:crypto";
-import { readFile, readdir } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { readFile, readdir, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { PassThrough } from "node:stream";
 import { main } from "../../src/cli/main.js";
 import type { Io } from "../../src/cli/io.js";
+import { stringify } from "yaml";
 import type { DrillLab } from "../fixtures/drill-lab.js";
 
 export interface CliResult {
@@ -84,4 +86,46 @@ export async function lastRun(runsDir: string): Promise<string> {
 
 export async function reportOf(runDir: string): Promise<string> {
   return readFile(join(runDir, "report.md"), "utf8");
+}
+
+/** The lab's inventory with both hosts on the local transport: this machine, the same paths. */
+export async function localInventory(lab: DrillLab): Promise<string> {
+  const file = join(lab.dir, "hosts-local.yaml");
+  const host = (name: string, role: string, sandbox: string) => ({
+    name,
+    transport: "local",
+    roles: [role],
+    drill: { target: true, sandbox: [sandbox] },
+  });
+  await writeFile(
+    file,
+    stringify({
+      version: 1,
+      hosts: [
+        host("fs01", "file-server", lab.fs01Sandbox),
+        host("dr01", "dr-host", lab.drRestoreDir),
+      ],
+    }),
+  );
+  return file;
+}
+
+/** Processes below `root` (pid and command line), read with ps. */
+export function processTree(root: number | undefined): { pid: number; args: string }[] {
+  if (root === undefined) return [];
+  const all = execFileSync("ps", ["-eo", "pid=,ppid=,args="], { encoding: "utf8" })
+    .split("\n")
+    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), args: m[3]! }));
+  const below = new Set([root]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const p of all)
+      if (below.has(p.ppid) && !below.has(p.pid)) {
+        below.add(p.pid);
+        grew = true;
+      }
+  }
+  return all.filter((p) => below.has(p.pid) && p.pid !== root);
 }

@@ -9,9 +9,8 @@ import { expect } from "chai";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { stringify } from "yaml";
 import { startDrillLab, type DrillLab } from "../fixtures/drill-lab.js";
-import { drillCli, labArgs, labEnv, lastRun, reportOf } from "./runbook-helpers.js";
+import { drillCli, labArgs, labEnv, lastRun, localInventory, reportOf } from "./runbook-helpers.js";
 
 const NAMES = [Buffer.from("M\xfcller.txt", "latin1"), Buffer.from("M\xf6ller.txt", "latin1")];
 
@@ -42,35 +41,13 @@ describe("drills on a share with names that are not UTF-8 (real sshd, restic)", 
     // recovering and verifying the share (the lab's snapshot predates a dwell time of 1 s).
     ["ransomware", ["--dwell", "1s", "--check-subset", "1/5"]],
   ];
-  /** The lab's inventory with both hosts on the local transport: this machine, the same paths. */
-  async function localInventory(): Promise<string> {
-    const file = join(lab.dir, "hosts-local.yaml");
-    const host = (name: string, role: string, sandbox: string) => ({
-      name,
-      transport: "local",
-      roles: [role],
-      drill: { target: true, sandbox: [sandbox] },
-    });
-    await writeFile(
-      file,
-      stringify({
-        version: 1,
-        hosts: [
-          host("fs01", "file-server", lab.fs01Sandbox),
-          host("dr01", "dr-host", lab.drRestoreDir),
-        ],
-      }),
-    );
-    return file;
-  }
-
   const transports: [string, string, string[]][] = ["ssh", "local"].flatMap((transport) =>
     cases.map(([drill, extra]): [string, string, string[]] => [transport, drill, extra]),
   );
   for (const [transport, drill, extra] of transports)
     it(`${drill} over ${transport} recovers the share, both files back byte for byte`, async () => {
       const args = labArgs(lab, runs);
-      if (transport === "local") args[args.indexOf("--hosts") + 1] = await localInventory();
+      if (transport === "local") args[args.indexOf("--hosts") + 1] = await localInventory(lab);
       const result = await drillCli(["run", drill, ...args, ...extra], labEnv(lab));
       const report = await reportOf(await lastRun(runs));
       if (drill === "ransomware") {

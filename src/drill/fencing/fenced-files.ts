@@ -12,6 +12,7 @@ import { isWithin, pathShapeProblem, stripSlash } from "./fencing.js";
 import type { ExecOptions, ExecResult } from "../../hosts/transport/session.js";
 import { lockedName } from "./names.js";
 import { nulSeparated } from "../../support/file-names.js";
+import { LISTING_FORMAT } from "../manifest/tree-listing.js";
 
 /** Exit code of the host-side fence; distinct from the tools' own codes. */
 const FENCE_EXIT = 97;
@@ -60,6 +61,23 @@ const SCRIPT = `
 sandboxes=$1; op=$2; opt=$3; shift 3
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
+# Read-only folders (0555) on a share: a user who is not root cannot remove, add or rename
+# entries in them. Each folder that must change is made writable for the act and given its mode
+# back afterwards (relax, act, restore); a folder inside a tree being removed just goes. Root
+# needs none of it.
+if [ "$(id -u)" = 0 ]; then asroot=1; else asroot=; fi
+: > "$tmp/relaxed"
+relax() {
+  [ -n "$asroot" ] && return 0
+  xargs -0 -r sh -c 'for d; do if [ -d "$d" ] && [ ! -L "$d" ] && [ ! -w "$d" ]; then m=$(stat -c %a -- "$d") && chmod u+w -- "$d" && printf "%s\\0%s\\0" "$m" "$d"; fi; done' sh >> "$tmp/relaxed"
+}
+relax_trees() {
+  [ -n "$asroot" ] && return 0
+  xargs -0 -r sh -c 'for p; do if [ -d "$p" ] && [ ! -L "$p" ]; then find "$p" -type d ! -perm -u+w -exec chmod u+w {} +; fi; done' sh
+}
+restore_relaxed() {
+  xargs -0 -n 2 -r sh -c 'if [ -d "$1" ]; then chmod "$0" -- "$1"; fi' < "$tmp/relaxed"
+}
 case $op in
   remove|scramble) cat > "$tmp/list" || exit 1 ;;
   *) printf '%s\\0' "$@" > "$tmp/list" ;;
@@ -81,21 +99,49 @@ SB=$sandboxes LC_ALL=C awk '
 case $op in
   remove)
     if [ -n "$opt" ] && { [ -e "$opt" ] || [ -L "$opt" ]; }; then echo kept; exit 0; fi
-    xargs -0 -r rm -rf -- < "$tmp/list" || exit 1
+    sed -z 's|/[^/]*$||; s|^$|/|' "$tmp/list" | sort -zu | relax
+    relax_trees < "$tmp/list"
+    xargs -0 -r rm -rf -- < "$tmp/list"; removed=$?
+    restore_relaxed
+    [ $removed = 0 ] || exit 1
     xargs -0 -r sh -c 'for p; do if [ -e "$p" ] || [ -L "$p" ]; then echo "still present after removal: $p" >&2; exit 1; fi; done' sh < "$tmp/list" || exit 1
     echo removed ;;
   mkdir) mkdir -p -- "$1" ;;
-  move) mv -T -- "$1" "$2" ;;
+  move)
+    # Moving a folder to another parent rewrites its "..": it must be writable for that.
+    printf '%s\\0%s\\0%s\\0' "$1" "$(dirname -- "$1")" "$(dirname -- "$2")" | relax
+    mv -T -- "$1" "$2"; moved=$?
+    FROM=$1 TO=$2 LC_ALL=C awk 'BEGIN { RS = "\\0"; ORS = "\\0" } NR % 2 == 0 && $0 == ENVIRON["FROM"] { $0 = ENVIRON["TO"] } 1' "$tmp/relaxed" > "$tmp/relaxed.at" && mv "$tmp/relaxed.at" "$tmp/relaxed"
+    restore_relaxed
+    exit $moved ;;
   link-copy)
-    mkdir -p -- "$(dirname -- "$2")" &&
-      { cp -al -- "$1" "$2" 2>/dev/null || { rm -rf -- "$2"; cp -a -- "$1" "$2"; }; } ;;
+    # Copied under a temporary name and renamed when whole: the copy exists only complete, so
+    # putting it back can never put back half a share. With $opt, the source's listing (every
+    # entry's metadata) is kept first, to judge the put-back by. Both synced before the rename.
+    rm -rf -- "$2.partial" "$opt.partial" &&
+      mkdir -p -- "$(dirname -- "$2")" &&
+      { [ -z "$opt" ] || find -H "$1" -printf '${LISTING_FORMAT}' > "$opt.partial"; } &&
+      { cp -al -- "$1" "$2.partial" 2>/dev/null || { rm -rf -- "$2.partial"; cp -a -- "$1" "$2.partial"; }; } &&
+      { sync -f "$2.partial" 2>/dev/null || sync; } &&
+      { [ -z "$opt" ] || mv -T -- "$opt.partial" "$opt"; } &&
+      mv -T -- "$2.partial" "$2" && { sync -f "$2" 2>/dev/null || sync; } ;;
   move-over)
-    if [ -e "$1" ]; then rm -rf -- "$2" && mv -T -- "$1" "$2" && echo moved; else echo absent; fi ;;
+    if [ -e "$1" ]; then
+      printf '%s\\0' "$2" | relax_trees
+      rm -rf -- "$2" || exit 1
+      printf '%s\\0%s\\0' "$1" "$(dirname -- "$1")" | relax
+      mv -T -- "$1" "$2"; moved=$?
+      FROM=$1 TO=$2 LC_ALL=C awk 'BEGIN { RS = "\\0"; ORS = "\\0" } NR % 2 == 0 && $0 == ENVIRON["FROM"] { $0 = ENVIRON["TO"] } 1' "$tmp/relaxed" > "$tmp/relaxed.at" && mv "$tmp/relaxed.at" "$tmp/relaxed"
+      restore_relaxed
+      [ $moved = 0 ] && { sync -f "$2" 2>/dev/null || sync; } && echo moved
+    else echo absent; fi ;;
   write)
     if [ -L "$1" ]; then echo "stronghold fence: refused $1: a symbolic link" >&2; exit ${FENCE_EXIT}; fi
     tmpfile="$1.stronghold-tmp.$$"
     cat > "$tmpfile" && mv -f -- "$tmpfile" "$1" ;;
   scramble)
+    sed -z 's|/[^/]*$||; s|^$|/|' "$tmp/list" | sort -zu | relax
+    trap 'restore_relaxed; rm -rf "$tmp"' EXIT
     if command -v perl >/dev/null 2>&1; then
       perl -e '${PERL_SCRAMBLE}' "$tmp/list"
       exit $?
@@ -201,7 +247,16 @@ export function fencedFiles(
     mkdir: async (path) => void (await run("mkdir", [path])),
     move: async (from, to) => void (await run("move", [from, to])),
     moveOver: async (from, to) => (await run("move-over", [from, to])).trim() === "moved",
-    linkCopy: async (from, to) => void (await run("link-copy", [from, to], { reads: [from] })),
+    linkCopy: async (from, to, options = {}) => {
+      if (options.listing !== undefined) {
+        check(options.listing);
+        checkDeclared(stripSlash(options.listing));
+      }
+      await run("link-copy", [from, to], {
+        reads: [from],
+        ...(options.listing === undefined ? {} : { opt: stripSlash(options.listing) }),
+      });
+    },
     writeFile: async (path, content) => void (await run("write", [path], { stdin: content })),
     scramble: async (paths, extension) => {
       if (!/^\.[A-Za-z0-9_-]{1,16}$/.test(extension))

@@ -57,6 +57,14 @@ const Overrides = {
   ),
   rtoMinutes: Type.Optional(Minutes("Recovery time objective, in minutes.")),
   rpoMinutes: Type.Optional(Minutes("Recovery point objective, in minutes.")),
+  missingTolerance: Type.Optional(
+    Type.Number({
+      minimum: 0,
+      maximum: 100,
+      description:
+        "file-deletion, ransomware: the percentage of the newest snapshot's files the share may lack before the drill refuses it as damaged (default 1).",
+    }),
+  ),
 };
 
 /** The drill config file as written (validated with ajv; problems located by line and pointer). */
@@ -111,6 +119,7 @@ export interface DrillConfigValues {
   readonly pick?: string;
   readonly rtoMinutes?: number;
   readonly rpoMinutes?: number;
+  readonly missingTolerance?: number;
 }
 
 /** The values for one runbook, or every problem of the file. */
@@ -181,6 +190,7 @@ export async function loadDrillConfig(
       pick: pick("pick"),
       rtoMinutes: pick("rtoMinutes"),
       rpoMinutes: pick("rpoMinutes"),
+      missingTolerance: pick("missingTolerance"),
     }),
     targets: { ...(raw.targets ?? {}), ...(own.targets ?? {}) },
   };

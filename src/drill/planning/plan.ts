@@ -37,6 +37,8 @@ export interface DrillPlan {
   readonly runId: string;
   readonly inventoryFile: string;
   readonly settings: unknown;
+  /** The options the settings were read from: with the run id, what plans the run again. */
+  readonly options: DrillOptions;
   readonly targets: readonly PlannedTarget[];
   readonly steps: readonly PlannedStep[];
   readonly rtoMinutes: number;
@@ -56,6 +58,8 @@ export interface PlanRequest {
   readonly rpoMinutes?: number;
   readonly repository?: RepositoryLocation;
   readonly runId: string;
+  /** Planned for `drill recover`: only the cleanup runs, which needs no repository. */
+  readonly cleanupOnly?: boolean;
 }
 
 /** A plan, or why there can be none. */
@@ -120,7 +124,7 @@ export function planDrill(request: PlanRequest): PlanResult {
   }
   const settings = runbook.settings(request.options);
   if (!settings.ok) for (const p of settings.problems) problems.push(`${p.option} ${p.message}`);
-  if (runbook.meta.usesRepository && request.repository === undefined)
+  if (runbook.meta.usesRepository && request.repository === undefined && !request.cleanupOnly)
     problems.push(
       `runbook ${runbook.meta.id} restores from the offsite repository: give --repo <spec> or --stack-outputs <file>`,
     );
@@ -193,6 +197,7 @@ export function planDrill(request: PlanRequest): PlanResult {
       runId: request.runId,
       inventoryFile: inventory.file,
       settings: settings.value,
+      options: request.options,
       targets,
       steps,
       rtoMinutes: view.rtoMinutes,

@@ -84,8 +84,13 @@ export interface FencedFiles {
   move(from: string, to: string): Promise<void>;
   /** When `from` exists, replaces `to` with it (true); otherwise changes nothing (false). Safe to repeat. */
   moveOver(from: string, to: string): Promise<boolean>;
-  /** A copy of a tree whose files share storage with the original (hard links; a full copy across file systems); creates `to`'s folder. */
-  linkCopy(from: string, to: string): Promise<void>;
+  /**
+   * A copy of a tree whose files share storage with the original (hard links; a full copy across
+   * file systems); creates `to`'s folder. `to` appears only once the copy is whole (made under a
+   * temporary name, synced, renamed). With `listing`, every entry's metadata of `from` is written
+   * there first (tree-listing.ts), to judge a put-back by.
+   */
+  linkCopy(from: string, to: string, options?: { listing?: string }): Promise<void>;
   /** Replaces a file's content with new bytes (a new file renamed over it: hard links keep the old content). */
   writeFile(path: string, content: string): Promise<void>;
   /**
@@ -196,6 +201,13 @@ export interface StepContext<T extends string, S, D> extends PlanView<T, S> {
   /** Aborted when the step times out or the drill is interrupted. */
   readonly signal: AbortSignal;
   host(t: T): DrillHost;
+  /**
+   * Whether the step named ran (or began) in this run. While `drill recover` finishes a killed
+   * run, nothing is known of its steps: every step counts as begun.
+   */
+  started(step: string): boolean;
+  /** True while `drill recover` runs the cleanup of a run that was killed. */
+  readonly recovering: boolean;
   /** From now on every use of the target is refused, as if its site were gone. */
   declareLost(t: T): void;
   record(fact: DrillFact): void;

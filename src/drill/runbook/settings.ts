@@ -23,6 +23,8 @@ export interface DrillOptions {
   readonly dwell?: string;
   /** restore-test: which snapshot to restore, "newest" or "random:N" (one of the N newest). */
   readonly pick?: string;
+  /** Percentage of the newest snapshot's files the share may lack before it counts as damaged. */
+  readonly missingTolerance?: number;
 }
 
 /** A setting that cannot be used: which option, and what is wrong with it. */

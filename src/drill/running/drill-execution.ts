@@ -9,7 +9,18 @@ import type { DrillRun, DrillVerdict, StepOutcome, StepRecord } from "../evidenc
 import { writeEvidence } from "../evidence/evidence.js";
 import { drillVerdict } from "../evidence/verdict.js";
 import { checkFencesOnHosts } from "../fencing/fences-on-hosts.js";
-import type { PlannedStep } from "../planning/plan.js";
+import type { PlannedStep, PlannedTarget } from "../planning/plan.js";
+import { describeError } from "../runbook/failures.js";
+import {
+  findLeftovers,
+  JOURNAL_FORMAT,
+  journalFolder,
+  leftoverPatterns,
+  readHostJournals,
+  removeHostJournal,
+  writeHostJournal,
+  type HostJournalRecord,
+} from "./host-journal.js";
 import type { ExecutionState } from "./execution-state.js";
 import { runStep } from "./run-step.js";
 
@@ -64,8 +75,43 @@ export class DrillExecution {
       });
     }
 
+    if (!this.state.recovering) {
+      const earlier = await this.earlierRuns();
+      if (earlier.length > 0) {
+        for (const s of plan.steps)
+          records.push(
+            this.record(s, {
+              status: "skipped",
+              reason: "not run: an earlier run on these hosts is not finished",
+            }),
+          );
+        return this.finish(records, {
+          status: "refused",
+          failedAt: "earlier run",
+          reasons: [
+            ...earlier,
+            `run stronghold drill recover --hosts ${plan.inventoryFile} (with the repository flags this drill used) to put the originals back and verify them, then run the drill again`,
+          ],
+        });
+      }
+      const unwritten = await this.writeJournals();
+      if (unwritten !== undefined) {
+        for (const s of plan.steps)
+          records.push(this.record(s, { status: "skipped", reason: "not run: no intent journal" }));
+        return this.finish(records, {
+          status: "failed",
+          failedAt: "intent journal",
+          reasons: [unwritten],
+        });
+      }
+    }
+
     let stopped: StepRecord | undefined;
     for (const s of plan.steps.filter((p) => p.step.phase !== "cleanup")) {
+      if (this.state.recovering) {
+        records.push(this.skip(s, "not run: drill recover runs only the cleanup of a killed run"));
+        continue;
+      }
       if (stopped !== undefined || this.state.interrupts.received !== undefined) {
         const reason = this.state.interrupts.received
           ? `not run: interrupted by ${this.state.interrupts.received}`
@@ -86,7 +132,152 @@ export class DrillExecution {
       }
       records.push(this.record(s, await runStep(this.state, s, true)));
     }
+    const cleaned = records.every((r) => r.phase !== "cleanup" || r.outcome.status === "passed");
+    if (cleaned) await this.removeJournals();
+    else
+      this.state.warnings.push({
+        step: "cleanup",
+        message: `cleanup did not finish: the intent journal stays on ${this.journaledHosts().join(", ") || "the hosts"}, and drills there are refused until stronghold drill recover has finished it`,
+      });
+    if (this.state.recovering)
+      return this.finish(
+        records,
+        cleaned
+          ? { status: "passed" }
+          : {
+              status: "failed",
+              failedAt:
+                records.find((r) => r.phase === "cleanup" && r.outcome.status !== "passed")?.name ??
+                "cleanup",
+              reasons: records
+                .filter((r) => r.phase === "cleanup" && r.outcome.status !== "passed")
+                .map(
+                  (r) =>
+                    `cleanup step ${r.name}: ${"error" in r.outcome ? r.outcome.error : r.outcome.status === "skipped" ? r.outcome.reason : ""}`,
+                ),
+            },
+      );
     return this.finish(records, undefined);
+  }
+
+  /** The destructive targets' hosts with the folder their journals go in. */
+  private journalHosts(): { target: PlannedTarget; folder: string }[] {
+    return this.state.plan.targets
+      .filter((t) => t.spec.destructive)
+      .flatMap((t) => {
+        const folder = journalFolder(
+          this.state.resolvedSandbox.get(t.host.name) ?? t.host.drill.sandbox,
+        );
+        return folder === undefined ? [] : [{ target: t, folder }];
+      });
+  }
+
+  private journaledHosts(): string[] {
+    return [...new Set(this.journalHosts().map((j) => j.target.host.name))];
+  }
+
+  /**
+   * Journals and scratch folders of earlier runs on every host of this run, destructive or not
+   * (a share left damaged by a killed run is no "before" state for any drill): one line each.
+   */
+  private async earlierRuns(): Promise<string[]> {
+    const { plan, sessions } = this.state;
+    const found: string[] = [];
+    const seen = new Set<string>();
+    for (const t of plan.targets) {
+      if (seen.has(t.host.name)) continue;
+      seen.add(t.host.name);
+      const sandbox = this.state.resolvedSandbox.get(t.host.name) ?? t.host.drill.sandbox;
+      const folder = journalFolder(sandbox);
+      const paths = plan.steps.flatMap((s) =>
+        s.touches.filter((x) => x.host === t.host.name).flatMap((x) => x.paths),
+      );
+      try {
+        const session = await sessions.get(t.host);
+        if (folder !== undefined)
+          for (const j of await readHostJournals(session, folder, this.fenceTimeoutMs))
+            found.push(
+              "record" in j
+                ? `${t.host.name}: run ${j.record.runId} (${j.record.runbook}, started ${j.record.startedAt}) did not finish its cleanup: its journal is ${j.file}`
+                : `${t.host.name}: a drill journal that cannot be read: ${j.file}: ${j.problem}`,
+            );
+        for (const leftover of await findLeftovers(
+          session,
+          leftoverPatterns(plan.runId, paths),
+          this.fenceTimeoutMs,
+        ))
+          found.push(`${t.host.name}: scratch space of an earlier run: ${leftover}`);
+      } catch (error) {
+        const why = `cannot look for earlier runs' journals and scratch space: ${describeError(error)}`;
+        // A host this drill does not change (site-loss's lost primary) is only a warning.
+        if (plan.targets.some((x) => x.host.name === t.host.name && x.spec.destructive))
+          found.push(`${t.host.name}: ${why}`);
+        else this.state.warnings.push({ step: "start", message: `${t.host.name}: ${why}` });
+      }
+    }
+    for (const line of found)
+      this.state.journal.write({ event: "note", step: "start", message: line });
+    return found;
+  }
+
+  /** Writes the intent journal on each destructive target; undefined when all are written. */
+  private async writeJournals(): Promise<string | undefined> {
+    const { plan, sessions } = this.state;
+    const cleanup = plan.steps.filter((s) => s.step.phase === "cleanup");
+    for (const { target, folder } of this.journalHosts()) {
+      const record: HostJournalRecord = {
+        format: JOURNAL_FORMAT,
+        runId: plan.runId,
+        runbook: plan.runbook.meta.id,
+        host: target.host.name,
+        startedAt: this.state.startedAt.toISOString(),
+        inventory: plan.inventoryFile,
+        options: plan.options,
+        targets: Object.fromEntries(plan.targets.map((t) => [t.key, t.host.name])),
+        rtoMinutes: plan.rtoMinutes,
+        rpoMinutes: plan.rpoMinutes,
+        changes: plan.steps
+          .map((s) => ({
+            step: s.step.name,
+            paths: s.touches.filter((x) => x.host === target.host.name).flatMap((x) => x.paths),
+          }))
+          .filter((c) => c.paths.length > 0),
+        keeps: cleanup.map((s) => s.step.summary).join("; "),
+      };
+      try {
+        const file = await writeHostJournal(
+          await sessions.get(target.host),
+          folder,
+          record,
+          this.fenceTimeoutMs,
+        );
+        this.state.journal.write({
+          event: "note",
+          step: "start",
+          message: `intent journal written on ${target.host.name}: ${file}`,
+        });
+      } catch (error) {
+        return describeError(error);
+      }
+    }
+    return undefined;
+  }
+
+  /** Removes the run's journals once its cleanup has passed; a failure is a warning. */
+  private async removeJournals(): Promise<void> {
+    const { plan, sessions } = this.state;
+    for (const { target, folder } of this.journalHosts()) {
+      try {
+        await removeHostJournal(
+          await sessions.get(target.host),
+          folder,
+          plan.runId,
+          this.fenceTimeoutMs,
+        );
+      } catch (error) {
+        this.state.warnings.push({ step: "cleanup", message: describeError(error) });
+      }
+    }
   }
 
   private skip(s: PlannedStep, reason: string): StepRecord {

@@ -28,6 +28,10 @@ export interface ExecutionState {
   readonly taken: Set<string>;
   /** Each destructive host's sandbox as resolved on the host by the fence check. */
   readonly resolvedSandbox: Map<string, readonly string[]>;
+  /** Steps that began, by name. */
+  readonly started: Set<string>;
+  /** `drill recover`: only the cleanup of a killed run runs, and nothing is known of its steps. */
+  readonly recovering: boolean;
   /** When the first inject step started: the disaster, if no step records it more exactly. */
   firstInjectAt: Date | undefined;
 }

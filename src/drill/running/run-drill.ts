@@ -35,6 +35,8 @@ export interface ExecuteOptions {
   readonly forceCleanupBoundMs?: number;
   readonly openSession?: SessionOpener;
   readonly fenceTimeoutMs?: number;
+  /** `drill recover`: run only the cleanup of the killed run this plan was made for again. */
+  readonly recover?: boolean;
 }
 
 const DEFAULT_SETTLE_GRACE_MS = 15_000;
@@ -92,6 +94,8 @@ export async function executeDrill(plan: DrillPlan, options: ExecuteOptions): Pr
       data: {},
       taken: new Set(),
       resolvedSandbox: new Map(),
+      started: new Set(),
+      recovering: options.recover !== undefined,
       firstInjectAt: undefined,
     };
     return await new DrillExecution(state, evidenceDir, options.fenceTimeoutMs ?? 30_000).run();

@@ -70,6 +70,7 @@ export async function runStep(
       timeoutMs: step.timeoutMs,
     });
     state.observer.stepStart?.(s, attempt);
+    state.started.add(step.name);
     if (step.kind === "inject" && state.firstInjectAt === undefined)
       state.firstInjectAt = new Date();
     const ctx = stepContext(state, s, attempt, deadline, controller.signal, used);

@@ -53,6 +53,8 @@ export function stepContext(
       }
       return h;
     },
+    started: (step) => state.recovering || state.started.has(step),
+    recovering: state.recovering,
     declareLost: (key) => {
       const t = targetOf(key);
       state.sessions.declareLost(t.host);

@@ -1,0 +1,155 @@
+/**
+ * `drill recover`: finishes the cleanup of drills that were killed before they could clean up
+ * (SIGKILL, the OOM killer, power loss). Every drill host of the inventory is asked for intent
+ * journals (host-journal.ts); for each, the run is planned again from what its journal says and
+ * only its cleanup runs — the originals put back and verified — and the journal goes once that
+ * has passed. Safe to repeat, at any point of a killed run: a cleanup step does nothing that is
+ * already done.
+ */
+import path from "node:path";
+import { loadInventory } from "../hosts/load-inventory.js";
+import { openSession } from "../hosts/transport/open-session.js";
+import type { InventoryHost } from "../hosts/inventory.js";
+import { planDrill } from "../drill/planning/plan.js";
+import { loadDrillConfig, type DrillConfigValues } from "../drill/planning/config.js";
+import { describeError } from "../drill/runbook/failures.js";
+import { plainProgress, renderSummary } from "../drill/running/progress.js";
+import { executeDrill } from "../drill/running/run-drill.js";
+import {
+  journalFolder,
+  readHostJournals,
+  type FoundJournal,
+} from "../drill/running/host-journal.js";
+import { RUNBOOKS, findRunbook } from "../../runbooks/index.js";
+import { InputError, UsageError } from "../support/errors.js";
+import { DEFAULT_RUNS_DIR } from "./drill-settings.js";
+import type { Io } from "./io.js";
+
+/** The flags of `drill recover`. */
+export interface RecoverFlags {
+  hosts?: string;
+  config?: string;
+  runsDir?: string;
+  dryRun?: boolean;
+}
+
+const TIMEOUT_MS = 30_000;
+
+/** Recovers every unfinished run found on the inventory's drill hosts; resolves with the exit code. */
+export async function recoverCommand(flags: RecoverFlags, io: Io): Promise<number> {
+  let config: DrillConfigValues = { targets: {} };
+  if (flags.config !== undefined) {
+    const loaded = await loadDrillConfig(
+      flags.config,
+      "",
+      RUNBOOKS.map((r) => r.meta.id),
+    );
+    if (!loaded.ok) throw new InputError(loaded.problems);
+    config = loaded.values;
+  }
+  const hostsFile = flags.hosts ?? config.hosts;
+  if (hostsFile === undefined)
+    throw new UsageError("drill recover needs --hosts <inventory file> (or hosts: in --config)");
+  const loaded = await loadInventory(hostsFile);
+  if (!loaded.ok) throw new InputError(loaded.problems);
+  const inventory = loaded.inventory;
+  const runsDir = flags.runsDir ?? config.runsDir ?? DEFAULT_RUNS_DIR;
+
+  const found: { host: InventoryHost; journal: FoundJournal }[] = [];
+  const problems: string[] = [];
+  for (const host of inventory.hosts.filter((h) => h.drill.sandbox.length > 0)) {
+    const folder = journalFolder(host.drill.sandbox);
+    if (folder === undefined) continue;
+    try {
+      const session = await openSession(host);
+      try {
+        for (const journal of await readHostJournals(session, folder, TIMEOUT_MS))
+          found.push({ host, journal });
+      } finally {
+        await session.close();
+      }
+    } catch (error) {
+      problems.push(`${host.name}: cannot look for drill journals: ${describeError(error)}`);
+    }
+  }
+
+  // A run with destructive targets on several hosts left a journal on each: recovered once.
+  const runs = new Map<string, { host: InventoryHost; journal: FoundJournal }>();
+  for (const f of found) {
+    if (!("record" in f.journal)) {
+      problems.push(
+        `${f.host.name}: ${f.journal.file} cannot be read (${f.journal.problem}): look at it and at the scratch folders beside the share, then remove it by hand`,
+      );
+      continue;
+    }
+    if (!runs.has(f.journal.record.runId)) runs.set(f.journal.record.runId, f);
+  }
+  if (runs.size === 0) {
+    io.stdout(
+      `nothing to recover: no drill journal on ${inventory.hosts.filter((h) => h.drill.sandbox.length > 0).length} drill host(s)\n`,
+    );
+    for (const p of problems) io.stderr(`stronghold: ${p}\n`);
+    return problems.length > 0 ? 1 : 0;
+  }
+
+  let failed = problems.length > 0;
+  for (const { host, journal } of runs.values()) {
+    if (!("record" in journal)) continue;
+    const record = journal.record;
+    const runbook = findRunbook(record.runbook);
+    io.stdout(
+      `run ${record.runId} (${record.runbook}, started ${record.startedAt}) left its journal on ${host.name}: ${journal.file}\n`,
+    );
+    if (!runbook) {
+      problems.push(`${host.name}: ${journal.file} names no known runbook "${record.runbook}"`);
+      failed = true;
+      continue;
+    }
+    const planned = planDrill({
+      runbook,
+      inventory,
+      options: record.options,
+      choices: new Map(Object.entries(record.targets)),
+      rtoMinutes: record.rtoMinutes,
+      rpoMinutes: record.rpoMinutes,
+      runId: record.runId,
+      cleanupOnly: true,
+    });
+    if (!planned.ok) {
+      const why =
+        planned.kind === "usage" ? planned.problems : planned.refusals.map((r) => r.message);
+      problems.push(
+        `run ${record.runId}: cannot plan its cleanup again with ${hostsFile}: ${why.join("; ")}`,
+      );
+      failed = true;
+      continue;
+    }
+    const cleanup = planned.plan.steps.filter((s) => s.step.phase === "cleanup");
+    if (flags.dryRun) {
+      io.stdout(
+        `  would run its cleanup: ${cleanup.map((s) => `${s.step.name} (${s.step.summary})`).join("; ")}\n`,
+      );
+      continue;
+    }
+    const stamp = new Date()
+      .toISOString()
+      .replace(/\.\d+Z$/, "Z")
+      .replace(/:/g, "-");
+    const result = await executeDrill(planned.plan, {
+      evidenceDir: path.join(runsDir, `${stamp}-recover-${record.runId}`),
+      observer: plainProgress(io.stdout),
+      handleSignals: true,
+      recover: true,
+    });
+    io.stdout(renderSummary(result));
+    if (result.verdict.status !== "passed") {
+      failed = true;
+      problems.push(
+        `run ${record.runId}: cleanup did not finish (${result.verdict.reasons[0] ?? result.verdict.failedAt}); its journal stays: run drill recover again once that is fixed`,
+      );
+    } else
+      io.stdout(`run ${record.runId} recovered: originals back and verified, journal removed\n`);
+  }
+  for (const p of problems) io.stderr(`stronghold: ${p}\n`);
+  return failed ? 1 : 0;
+}
