@@ -16,6 +16,7 @@ import {
   verifyShareStep,
   putBackShareStep,
   removeScratchStep,
+  shareSpaceStep,
 } from "./lib/steps.js";
 
 interface Settings {
@@ -80,6 +81,10 @@ export const fileDeletion = defineRunbook(
       minFiles: 1,
       tooFew: "holds no files: nothing to drill on",
     }),
+  )
+  .preflight(
+    "restore-space",
+    shareSpaceStep("share", { from: "recovery-snapshot", manifest: "pre-disaster-manifest" }),
   )
   .preflight("safeguard-share", safeguardShareStep("share"))
   .inject("delete-files", {
