@@ -211,8 +211,10 @@ function quoted(stderr: string): string[] {
   const first = [...new Set(lines)].slice(0, QUOTED_LINES);
   const fatal = lines.findLast((l) => l.startsWith("Fatal:"));
   if (fatal !== undefined && !first.includes(fatal)) first.push(fatal);
+  // Cut in the middle: Go puts the cause ("no space left on device") at the end of a long path.
+  const half = QUOTED_LINE_LENGTH / 2;
   return first.map((l) =>
-    l.length > QUOTED_LINE_LENGTH ? `${l.slice(0, QUOTED_LINE_LENGTH)}…` : l,
+    l.length > QUOTED_LINE_LENGTH ? `${l.slice(0, half)}…${l.slice(-half)}` : l,
   );
 }
 
@@ -423,11 +425,11 @@ export class Restic {
         `the restic repository ${repo} is locked (a stale lock from an interrupted run? run restic unlock once no backup is running)`,
       );
     for (const [pattern, cause] of NO_SPACE) {
-      const line = stderr.split("\n").find((l) => pattern.test(l));
-      if (line !== undefined)
+      // restic's lines (quoted with the error) name the files; the message names the place.
+      if (pattern.test(stderr))
         return new ResticError(
           "no-space",
-          `restic ${what} on ${host} ran out of space${writesTo === undefined ? "" : ` in ${writesTo}`}: ${cause}, e.g. ${line.trim()}`,
+          `restic ${what} on ${host} ran out of space${writesTo === undefined ? "" : ` in ${writesTo}`}: ${cause}`,
         );
     }
     const unreadable = stderr.split("\n").find((l) => UNREADABLE.test(l));
