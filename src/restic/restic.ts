@@ -702,7 +702,9 @@ export class Restic {
    * are counted in full and together. With `include` (one snapshot, a path inside it), only what
    * `restore --include <path>` writes: restic 0.14's stats cannot be narrowed to a path (it takes
    * the path for a snapshot id it cannot find, says "Ignoring", and counts every snapshot), so the
-   * nodes below it are counted from the snapshot's listing, with the folders on the way to it.
+   * nodes below it are counted from the snapshot's listing, with the folders on the way to it;
+   * the listing does not show hard links, so a file's second name counts with its size there
+   * (stats counts its bytes once): an over-estimate, never too little.
    */
   async restoreSize(
     snapshotIds: string | readonly string[],
