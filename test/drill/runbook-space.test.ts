@@ -1,7 +1,8 @@
 /**
  * Room for the restore, with real restic, real sshd and a real small file system: the lab's share
  * on an 8 MiB tmpfs is refused by the restore-space preflight with the numbers, over SSH and
- * locally, before anything changes. On a larger tmpfs that a restic wrapper fills just before
+ * locally, before anything changes, and so is every other drill (site-loss and restore-test on
+ * the DR host's sandbox on a 1 MiB tmpfs). On a larger tmpfs that a restic wrapper fills just before
  * restic restores (as another process would, after the preflight), the restore fails naming "no
  * space left on device" and quoting restic's own first lines, and cleanup puts the share back.
  */
@@ -134,6 +135,7 @@ describe("drills on a share on a small file system (real tmpfs, sshd, restic)", 
   let lab: DrillLab;
   let runs: string;
   let mounted = false;
+  let drMounted = false;
   let notPermitted: string | undefined;
   let wrapperDir: string;
   const skipUnlessMounted = (ctx: Mocha.Context) => {
@@ -159,9 +161,13 @@ describe("drills on a share on a small file system (real tmpfs, sshd, restic)", 
     }
     await run("cp", ["-a", aside, lab.dataDir]);
     await lab.backup();
+    // dr01's sandbox, where site-loss and restore-test restore, on a tmpfs of 1 MiB.
+    await run("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", lab.drRestoreDir]);
+    drMounted = true;
   });
 
   after(async () => {
+    if (drMounted) await run("umount", [lab.drRestoreDir]);
     if (mounted) await run("umount", [lab.fs01Sandbox]);
     await lab?.stop();
   });
@@ -188,6 +194,32 @@ describe("drills on a share on a small file system (real tmpfs, sshd, restic)", 
       expect(report).not.to.match(/safeguard-share.*passed/);
       expect(await shareState(lab.dataDir)).to.deep.equal(before);
       expect(await readdir(lab.fs01Sandbox)).to.deep.equal(["share"]);
+    });
+
+  const others: [string, string[], "fs01" | "dr01"][] = [
+    ["ransomware", ["--dwell", "1s"], "fs01"],
+    ["backup-integrity", ["--sample", "100"], "fs01"],
+    ["site-loss", ["--health-check", "test -s finance/budget-2026.csv"], "dr01"],
+    ["restore-test", [], "dr01"],
+  ];
+  for (const [drill, extra, host] of others)
+    it(`${drill} over ssh is refused by the preflight on ${host}; nothing changes`, async function () {
+      skipUnlessMounted(this);
+      const before = await shareState(lab.dataDir);
+      const result = await drillCli(["run", drill, ...labArgs(lab, runs), ...extra], labEnv(lab));
+      const report = await reportOf(await lastRun(runs));
+      const context = `${result.stderr}\n${report}`;
+      expect(result.code, context).to.equal(1);
+      expect(/failing step: `([^`]+)`/.exec(report)?.[1], context).to.equal("restore-space");
+      const mount = host === "fs01" ? lab.fs01Sandbox : lab.drRestoreDir;
+      expect(result.stderr, context).to.include(`bytes) for the restore on ${host}:${mount}, `);
+      // Every step that changes anything comes after the preflight: none ran.
+      const ran = [...report.matchAll(/\| `([a-z-]+)` \| (\w+) \| ✅ passed/g)].map((m) => m[2]!);
+      expect(ran, context).to.include("check");
+      expect(ran.filter((k) => ["safeguard", "inject", "restore"].includes(k))).to.deep.equal([]);
+      expect(await shareState(lab.dataDir)).to.deep.equal(before);
+      expect(await readdir(lab.fs01Sandbox)).to.deep.equal(["share"]);
+      expect(await readdir(lab.drRestoreDir)).to.deep.equal([]);
     });
 
   describe("when the file system fills after the preflight", () => {
