@@ -171,13 +171,15 @@ export function describeRoom(hostName: string, room: RoomForRestore): string {
  * when the share is its root, else the part below the share's path in it.
  */
 export async function shareRestoreSize(
-  ctx: { note(message: string): void; warn(message: string): void },
+  ctx: { note(message: string): void },
   restic: DrillRestic,
   snapshotId: string,
   data: string,
   hint?: readonly string[],
 ): Promise<SpaceNeed> {
-  const where = await locateShare(ctx, restic, snapshotId, data, hint);
+  // The restore locates the share again and warns of an odd layout: said once, there.
+  const quiet = { note: (m: string) => ctx.note(m), warn: (m: string) => ctx.note(m) };
+  const where = await locateShare(quiet, restic, snapshotId, data, hint);
   const size = await restic.restoreSize(snapshotId, where.path === "/" ? undefined : where.path);
   return { ...size, what: `the restore of ${where.path} from snapshot ${snapshotId.slice(0, 8)}` };
 }
