@@ -425,12 +425,15 @@ export class Restic {
         `the restic repository ${repo} is locked (a stale lock from an interrupted run? run restic unlock once no backup is running)`,
       );
     for (const [pattern, cause] of NO_SPACE) {
-      // restic's lines (quoted with the error) name the files; the message names the place.
-      if (pattern.test(stderr))
-        return new ResticError(
-          "no-space",
-          `restic ${what} on ${host} ran out of space${writesTo === undefined ? "" : ` in ${writesTo}`}: ${cause}`,
-        );
+      const line = stderr.split("\n").find((l) => pattern.test(l));
+      if (line === undefined) continue;
+      // restic's lines (quoted with the error) name the files; the message names the place, or
+      // quotes the line when the place is elsewhere (the repository's or the cache's disk).
+      const place =
+        writesTo !== undefined && line.includes(writesTo)
+          ? ` in ${writesTo}: ${cause}`
+          : `: ${cause}: ${line.trim()}`;
+      return new ResticError("no-space", `restic ${what} on ${host} ran out of space${place}`);
     }
     const unreadable = stderr.split("\n").find((l) => UNREADABLE.test(l));
     if (unreadable !== undefined)

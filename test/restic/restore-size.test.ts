@@ -6,6 +6,7 @@
  */
 import { expect } from "chai";
 import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { link, mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -155,6 +156,28 @@ describe("restic restore size and a restore that runs out of space (real restic)
         expect(line).to.match(/^ignoring error for \/\S+: .*no space left on device$/);
       expect(new Set(error.output).size).to.equal(6);
       expect(error.output[5]).to.match(/^Fatal: There were \d+ errors$/);
+    });
+
+    it("a repository on that full disk: no-space quoting restic's line, which names the place", async () => {
+      await rm(join(mnt, "restore"), { recursive: true, force: true });
+      const full = new Restic({
+        session: localSession(host),
+        repository: { kind: "local", path: join(mnt, "repo") },
+        password: new Secret("restore size"),
+        cacheDir: join(dir, "cache-full"),
+      });
+      await full.init();
+      // Random bytes: restic compresses the share's repeated ones into far less than 1 MiB.
+      const noise = join(dir, "noise");
+      await mkdir(noise, { recursive: true });
+      await writeFile(join(noise, "random.bin"), randomBytes(2 * 1024 * 1024));
+      const error = await rejection(full.backup(noise));
+      expect(error.reason).to.equal("no-space");
+      expect(error.message).to.match(
+        new RegExp(
+          `^restic backup on fs01 ran out of space: no space left on device \\(ENOSPC\\): .*${mnt}/repo.*no space left on device`,
+        ),
+      );
     });
   });
 });
