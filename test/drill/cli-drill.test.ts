@@ -76,7 +76,8 @@ describe("stronghold drill (command line)", function () {
       "dr: role dr-host (changed by the drill: must be a drill target)",
     );
     expect(shown.stdout).to.include("--health-check — the command that proves the service works");
-    expect(shown.stdout).to.match(/ 4\. inject\s+declare-primary-lost \[inject\]/);
+    expect(shown.stdout).to.match(/ 4\. preflight\s+restore-space \[check\]/);
+    expect(shown.stdout).to.match(/ 5\. inject\s+declare-primary-lost \[inject\]/);
   });
 
   it("an unknown runbook is a usage error naming the known ones", async () => {

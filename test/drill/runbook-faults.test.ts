@@ -114,6 +114,7 @@ describe("drill runbooks under faults", function () {
       expect(statuses(run)).to.deep.equal({
         "recovery-snapshot": "passed",
         "pre-disaster-manifest": "passed",
+        "restore-space": "passed",
         "safeguard-share": "passed",
         "delete-files": "passed",
         "restore-snapshot": "failed",
