@@ -30,7 +30,8 @@ import {
   restoredFact,
   warnChangedSince,
 } from "./lib/share.js";
-import { checkRepositoryStep } from "./lib/steps.js";
+import { checkRepositoryStep, spaceStep } from "./lib/steps.js";
+import { filesRestoreSize } from "./lib/space.js";
 
 interface Settings {
   readonly data: string;
@@ -184,6 +185,21 @@ export const backupIntegrity = defineRunbook(
     run: async (ctx) =>
       ctx.host("share").manifest(ctx.settings.data, { sample: ctx.data["choose-sample"].paths }),
   })
+  .preflight(
+    "restore-space",
+    spaceStep("share", {
+      summary:
+        "check the free space and inodes in scratch space for the sample (the sampled files' sizes in the snapshot, plus a margin)",
+      where: (p) => scratchDir(p.settings.data, p.runId),
+      sizeCommands: () => [],
+      need: (ctx) => {
+        const { records, inSnapshot } = ctx.data["choose-sample"];
+        return Promise.resolve(
+          filesRestoreSize(records, inSnapshot, `the restore of ${records.length} sampled file(s)`),
+        );
+      },
+    }),
+  )
   .recover("restore-sample", {
     kind: "restore",
     summary: "restore the sampled files into scratch space",

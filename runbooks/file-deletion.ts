@@ -18,6 +18,7 @@ import {
   putBackShareStep,
   verifyPutBackStep,
   removeScratchStep,
+  shareSpaceStep,
 } from "./lib/steps.js";
 
 interface Settings {
@@ -89,6 +90,10 @@ export const fileDeletion = defineRunbook(
     }),
   )
   .preflight("share-intact", shareIntactStep("share", { manifest: "pre-disaster-manifest" }))
+  .preflight(
+    "restore-space",
+    shareSpaceStep("share", { from: "recovery-snapshot", manifest: "pre-disaster-manifest" }),
+  )
   .preflight("safeguard-share", safeguardShareStep("share"))
   .inject("delete-files", {
     kind: "inject",

@@ -13,6 +13,7 @@ import { ResticError } from "../src/restic/restic.js";
 import { defineRunbook } from "../src/drill/runbook/runbook.js";
 import { SettingsReader } from "../src/drill/runbook/settings.js";
 import { StepFailure } from "../src/drill/runbook/failures.js";
+import type { Manifest } from "../src/drill/manifest/entries.js";
 import { formatDwell } from "../src/drill/runbook/settings.js";
 import {
   DRILL_TAG,
@@ -48,6 +49,7 @@ import {
   putBackShareStep,
   verifyPutBackStep,
   removeScratchStep,
+  shareSpaceStep,
 } from "./lib/steps.js";
 
 interface Settings {
@@ -81,6 +83,17 @@ export function chooseEncrypted(paths: Iterable<string>): string[] {
   let i = 0;
   for (const p of paths) if (i++ % 2 === 0) chosen.push(p);
   return chosen;
+}
+
+/**
+ * What the encryption writes beside the originals the hard-link copy keeps: each encrypted file
+ * anew, 16 bytes longer.
+ */
+export function encryptedBytes(manifest: Manifest): { bytes: number; what: string } {
+  const chosen = new Set(chooseEncrypted(manifest.entries.paths()));
+  let bytes = 0;
+  for (const e of manifest.entries) if (chosen.has(e.path)) bytes += e.size + 16;
+  return { bytes, what: `${chosen.size} encrypted file(s)` };
 }
 
 /** The ransomware drill. */
@@ -157,6 +170,14 @@ export const ransomware = defineRunbook(
     }),
   )
   .preflight("share-intact", shareIntactStep("share", { manifest: "pre-infection-manifest" }))
+  .preflight(
+    "restore-space",
+    shareSpaceStep("share", {
+      from: "town-snapshot-before-dwell",
+      manifest: "pre-infection-manifest",
+      alsoWrites: encryptedBytes,
+    }),
+  )
   .preflight("safeguard-share", safeguardShareStep("share"))
   .inject("attack-backups", {
     kind: "inject",

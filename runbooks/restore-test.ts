@@ -38,6 +38,8 @@ import {
   snapshotLinks,
   noteLinks,
 } from "./lib/share.js";
+import { shareRestoreSize } from "./lib/space.js";
+import { spaceStep } from "./lib/steps.js";
 
 interface Settings {
   /** The production share, as the town's backup job names it. */
@@ -150,6 +152,37 @@ export const restoreTest = defineRunbook(
       };
     },
   })
+  .preflight(
+    "restore-space",
+    spaceStep("restore", {
+      summary:
+        "check the free space and inodes on the drill host for the copy (restic's restore size of the share in the snapshot, plus a margin)",
+      where: unpackDir,
+      sizeCommands: (p) => [
+        {
+          target: "restore",
+          command: p.restic(
+            "ls",
+            "--json",
+            "<chosen snapshot>",
+            "/",
+            "<each place the share may be>",
+          ),
+        },
+        {
+          target: "restore",
+          command: `${p.restic("stats", "--json", "--mode", "restore-size", "<chosen snapshot>")} (or, when the snapshot holds more than the share, ls --json of it counted below the share's path)`,
+        },
+      ],
+      need: (ctx) =>
+        shareRestoreSize(
+          ctx,
+          ctx.host("restore").restic(),
+          ctx.data["choose-snapshot"].id,
+          ctx.settings.data,
+        ),
+    }),
+  )
   .recover("restore-copy", {
     kind: "restore",
     summary: "restore the share out of the snapshot into the drill host's sandbox (--verify)",

@@ -34,6 +34,8 @@ import {
   topLevelNames,
   warnChangedSince,
 } from "./lib/share.js";
+import { shareRestoreSize } from "./lib/space.js";
+import { spaceStep } from "./lib/steps.js";
 
 interface Settings {
   readonly data: string;
@@ -260,6 +262,45 @@ export const siteLoss = defineRunbook(
       return { version };
     },
   })
+  .preflight(
+    "restore-space",
+    spaceStep("dr", {
+      summary:
+        "check the free space and inodes on the DR host for the restore (restic's restore size of the share in the snapshot, plus a margin)",
+      where: unpackDir,
+      sizeCommands: (p) => [
+        {
+          target: "dr",
+          command: drResticCommand(
+            p,
+            "ls",
+            "--json",
+            "<recovery-snapshot>",
+            "/",
+            "<each place the share may be>",
+          ),
+        },
+        {
+          target: "dr",
+          command: `${drResticCommand(p, "stats", "--json", "--mode", "restore-size", "<recovery-snapshot>")} (or, when the snapshot holds more than the share, ls --json of it counted below the share's path)`,
+        },
+      ],
+      need: (ctx) => {
+        const preLoss = ctx.data["pre-disaster-manifest"];
+        const hint =
+          preLoss.kind === "manifest" ? topLevelNames(preLoss.manifest.entries.paths()) : undefined;
+        return withDrCredentials(ctx, () =>
+          shareRestoreSize(
+            ctx,
+            drRestic(ctx),
+            ctx.data["recovery-snapshot"].id,
+            ctx.settings.data,
+            hint,
+          ),
+        );
+      },
+    }),
+  )
   .inject("declare-primary-lost", {
     kind: "inject",
     summary: "declare the file server lost: every further use of it is refused",

@@ -6,9 +6,19 @@
  */
 import type { Manifest } from "../../src/drill/manifest/entries.js";
 import { checkRecovery } from "../../src/drill/manifest/recovery-check.js";
-import type { SnapshotRef } from "../../src/drill/runbook/context.js";
+import type { PlanView, SnapshotRef, StepContext } from "../../src/drill/runbook/context.js";
+import { formatBytes } from "../../src/drill/evidence/metrics.js";
 import { StepFailure } from "../../src/drill/runbook/failures.js";
-import type { CleanupSpec, StepSpec } from "../../src/drill/runbook/runbook.js";
+import type { CleanupSpec, PlannedCommand, StepSpec } from "../../src/drill/runbook/runbook.js";
+import {
+  describeRoom,
+  dfCommand,
+  freeSpace,
+  requireRoom,
+  shareRestoreSize,
+  type RoomForRestore,
+  type SpaceNeed,
+} from "./space.js";
 import {
   DRILL_TAG,
   RESTORE_RETRY,
@@ -452,4 +462,96 @@ export function removeScratchStep<T extends string>(
       await removeScratch(ctx.host(target), sharePaths(ctx.settings.data, ctx.runId));
     },
   };
+}
+
+/**
+ * Preflight: room where the restore lands — free space and inodes on `target` (`df`, the folder's
+ * nearest existing parent) against what the restore writes (`need`) plus SPACE_MARGIN and
+ * INODE_MARGIN. Runs before anything is changed, so a refusal leaves the data as it was.
+ */
+export function spaceStep<T extends string, S, D>(
+  target: T,
+  options: {
+    readonly summary: string;
+    /** The folder the restore lands in; it may not exist yet. */
+    readonly where: (p: PlanView<T, S>) => string;
+    /** How `need` is found, for the plan. */
+    readonly sizeCommands: (p: PlanView<T, S>) => readonly PlannedCommand<T>[];
+    readonly need: (ctx: StepContext<T, S, D>) => Promise<SpaceNeed>;
+  },
+): StepSpec<T, S, D, Promise<RoomForRestore>> {
+  return {
+    kind: "check",
+    summary: options.summary,
+    // The size of a path inside a larger snapshot comes from listing the snapshot.
+    timeoutMs: TIMEOUTS.manifest,
+    retry: RETRY,
+    commands: (p) => [...options.sizeCommands(p), { target, command: dfCommand(options.where(p)) }],
+    run: async (ctx) => {
+      const need = await options.need(ctx);
+      const host = ctx.host(target);
+      const folder = options.where(ctx);
+      const room = requireRoom(host.name, folder, need, await freeSpace(host, folder));
+      ctx.note(describeRoom(host.name, room));
+      return room;
+    },
+  };
+}
+
+/**
+ * Preflight of the share drills: room in the share's scratch space for the share's folder out of
+ * the snapshot `from` (found in the snapshot with the manifest's top-level names), plus what the
+ * drill's own disaster writes there (`alsoWrites`, e.g. ransomware's encrypted copies).
+ */
+export function shareSpaceStep<T extends string, F extends string, M extends string>(
+  target: T,
+  options: {
+    readonly from: F;
+    readonly manifest: M;
+    readonly alsoWrites?: (manifest: Manifest) => { readonly bytes: number; readonly what: string };
+  },
+): StepSpec<
+  T,
+  ShareSettings,
+  Output<F, SnapshotRef> & Output<M, Manifest>,
+  Promise<RoomForRestore>
+> {
+  return spaceStep(target, {
+    summary: `check the free space and inodes for the restore in scratch space (restic's restore size${options.alsoWrites ? ", and what the disaster writes" : ""}, plus a margin)`,
+    where: (p) => sharePaths(p.settings.data, p.runId).scratch,
+    sizeCommands: (p) => [
+      {
+        target,
+        command: p.restic(
+          "ls",
+          "--json",
+          `<${options.from}>`,
+          "/",
+          "<each place the share may be>",
+        ),
+      },
+      {
+        target,
+        command: `${p.restic("stats", "--json", "--mode", "restore-size", `<${options.from}>`)} (or, when the snapshot holds more than the share, ${p.restic("ls", "--json", `<${options.from}>`)} counted below the share's path)`,
+      },
+    ],
+    need: async (ctx) => {
+      const manifest = ctx.data[options.manifest];
+      const hint = topLevelNames(manifest.entries.paths());
+      const restore = await shareRestoreSize(
+        ctx,
+        ctx.host(target).restic(),
+        ctx.data[options.from].id,
+        ctx.settings.data,
+        hint,
+      );
+      const also = options.alsoWrites?.(manifest);
+      if (also === undefined) return restore;
+      return {
+        bytes: restore.bytes + also.bytes,
+        files: restore.files,
+        what: `${restore.what} and ${also.what} (${formatBytes(also.bytes)})`,
+      };
+    },
+  });
 }

@@ -124,6 +124,7 @@ export const RESTIC_FAILURES = [
   "corrupt-data",
   "append-only-refused",
   "unreadable",
+  "no-space",
   "connection",
   "timeout",
   "failed",
@@ -200,20 +201,39 @@ const CONNECTION =
 const QUOTED_LINES = 5;
 const QUOTED_LINE_LENGTH = 300;
 
+/**
+ * restic's first distinct lines, and its closing "Fatal:" line last when it is not among them: a
+ * restore that fails on 19,671 files ends with "Fatal: There were 19671 errors", which says
+ * nothing of why without the lines before it.
+ */
 function quoted(stderr: string): string[] {
-  return stderr
+  const lines = stderr
     .split("\n")
     .map((l) => l.trim())
-    .filter((l) => l !== "" && !l.startsWith("reading repository password"))
-    .slice(0, QUOTED_LINES)
-    .map((l) => (l.length > QUOTED_LINE_LENGTH ? `${l.slice(0, QUOTED_LINE_LENGTH)}…` : l));
+    .filter((l) => l !== "" && !l.startsWith("reading repository password"));
+  const first = [...new Set(lines)].slice(0, QUOTED_LINES);
+  const fatal = lines.findLast((l) => l.startsWith("Fatal:"));
+  if (fatal !== undefined && !first.includes(fatal)) first.push(fatal);
+  // Cut in the middle: Go puts the cause ("no space left on device") at the end of a long path.
+  const half = QUOTED_LINE_LENGTH / 2;
+  return first.map((l) =>
+    l.length > QUOTED_LINE_LENGTH ? `${l.slice(0, half)}…${l.slice(-half)}` : l,
+  );
 }
+
+/** A full file system or a used-up quota, as Go prints ENOSPC and EDQUOT. */
+const NO_SPACE: readonly (readonly [RegExp, string])[] = [
+  [/no space left on device/i, "no space left on device (ENOSPC)"],
+  [/disk quota exceeded/i, "disk quota exceeded (EDQUOT)"],
+];
 
 /** `restic snapshots` skips a snapshot file it cannot read with this line on stderr, and exits 0. */
 const UNREADABLE_SNAPSHOT = /^could not load snapshot ([0-9a-f]+): (.*)$/;
 
 interface RunOptions {
   cwd?: string;
+  /** The folder the command writes to, named when it runs out of space there. */
+  writesTo?: string;
   watchRefusal?: boolean;
   /** Use restic's cache (only `backup`, as the town's own backup job does). */
   cache?: boolean;
@@ -363,12 +383,12 @@ export class Restic {
   }
 
   /** The one-line error for a failed command, classified, with restic's own lines attached. */
-  #failure(run: Run, what: string): ResticError {
-    const error = this.#classify(run, what);
+  #failure(run: Run, what: string, writesTo?: string): ResticError {
+    const error = this.#classify(run, what, writesTo);
     return new ResticError(error.reason, error.message, quoted(redact(run.stderr, this.#secrets)));
   }
 
-  #classify(run: Run, what: string): ResticError {
+  #classify(run: Run, what: string, writesTo?: string): ResticError {
     const host = this.#options.session.host.name;
     const repo = this.repositoryLabel;
     const stderr = redact(run.stderr, this.#secrets);
@@ -407,6 +427,17 @@ export class Restic {
         "locked",
         `the restic repository ${repo} is locked (a stale lock from an interrupted run? run restic unlock once no backup is running)`,
       );
+    for (const [pattern, cause] of NO_SPACE) {
+      const line = stderr.split("\n").find((l) => pattern.test(l));
+      if (line === undefined) continue;
+      // restic's lines (quoted with the error) name the files; the message names the place, or
+      // quotes the line when the place is elsewhere (the repository's or the cache's disk).
+      const place =
+        writesTo !== undefined && line.includes(writesTo)
+          ? ` in ${writesTo}: ${cause}`
+          : `: ${cause}: ${line.trim()}`;
+      return new ResticError("no-space", `restic ${what} on ${host} ran out of space${place}`);
+    }
     const unreadable = stderr.split("\n").find((l) => UNREADABLE.test(l));
     if (unreadable !== undefined)
       return new ResticError(
@@ -440,7 +471,7 @@ export class Restic {
 
   async #ok(args: string[], what: string, options: RunOptions = {}): Promise<Run> {
     const run = await this.#run(args, options);
-    if (run.code !== 0) throw this.#failure(run, what);
+    if (run.code !== 0) throw this.#failure(run, what, options.writesTo);
     return run;
   }
 
@@ -640,7 +671,10 @@ export class Restic {
       options.onNode?.(n);
     };
     const started = performance.now();
-    await Promise.all([this.#ok(args, "restore"), this.eachNode(snapshotId, count)]);
+    await Promise.all([
+      this.#ok(args, "restore", { writesTo: target }),
+      this.eachNode(snapshotId, count),
+    ]);
     const durationSeconds = (performance.now() - started) / 1000;
     return { files, bytes, durationSeconds };
   }
@@ -669,18 +703,84 @@ export class Restic {
   }
 
   /**
-   * What restoring these snapshots writes (`restic stats --mode restore-size`): files and bytes,
-   * each snapshot counted in full.
+   * What restoring writes: `restic stats --json --mode restore-size`, which counts every file,
+   * folder and link (`files`, the inodes a restore takes) and the files' bytes. Given snapshots
+   * are counted in full and together. With `include` (one snapshot, a path inside it), only what
+   * `restore --include <path>` writes: restic 0.14's stats cannot be narrowed to a path (it takes
+   * the path for a snapshot id it cannot find, says "Ignoring", and counts every snapshot), so the
+   * nodes below it are counted from the snapshot's listing, with the folders on the way to it;
+   * the listing does not show hard links, so a file's second name counts with its size there
+   * (stats counts its bytes once): an over-estimate, never too little.
    */
-  async restoreSize(snapshotIds: readonly string[]): Promise<{ files: number; bytes: number }> {
-    const run = await this.#ok(
-      ["stats", "--json", "--mode", "restore-size", ...snapshotIds],
-      "stats",
-    );
+  async restoreSize(
+    snapshotIds: string | readonly string[],
+    include?: string,
+  ): Promise<{ files: number; bytes: number }> {
+    const ids = typeof snapshotIds === "string" ? [snapshotIds] : [...snapshotIds];
+    if (ids.length === 0) throw new ResticError("failed", "restic stats needs a snapshot");
+    if (include !== undefined && include !== "/") {
+      if (ids.length !== 1 || !include.startsWith("/"))
+        throw new ResticError(
+          "failed",
+          `the restore size of a path needs one snapshot and an absolute path, got ${ids.length} snapshot(s) and "${include}"`,
+        );
+      return this.#pathSize(ids[0]!, include);
+    }
+    const run = await this.#ok(["stats", "--json", "--mode", "restore-size", ...ids], "stats");
+    const host = this.#options.session.host.name;
     const json = run.stdout.split("\n").find((l) => l.startsWith("{"));
-    if (json === undefined) throw new ResticError("failed", "restic stats printed no JSON");
-    const stats = JSON.parse(json) as { total_size?: number; total_file_count?: number };
-    return { files: Number(stats.total_file_count ?? 0), bytes: Number(stats.total_size ?? 0) };
+    if (json === undefined)
+      throw new ResticError(
+        "failed",
+        `restic stats on ${host} printed no JSON: ${firstLine(run.stdout) || "nothing"}`,
+      );
+    let stats: Record<string, unknown>;
+    try {
+      stats = JSON.parse(json) as Record<string, unknown>;
+    } catch (error) {
+      throw new ResticError(
+        "failed",
+        `restic stats on ${host} printed a line that is not JSON (${(error as Error).message}): ${json.slice(0, 200)}`,
+      );
+    }
+    const count = (field: string): number => {
+      const value = stats[field];
+      if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0)
+        throw new ResticError(
+          "failed",
+          `restic stats on ${host} gave ${field} = ${JSON.stringify(value)}, not a count: ${json.slice(0, 200)}`,
+        );
+      return value;
+    };
+    // An id restic cannot resolve is skipped with "Ignoring …" and exit 0.
+    if (count("snapshots_count") !== ids.length)
+      throw new ResticError(
+        "failed",
+        `restic stats on ${host} found ${count("snapshots_count")} of the ${ids.length} snapshot(s) ${ids.map((i) => i.slice(0, 8)).join(", ")} in ${this.repositoryLabel}`,
+        quoted(redact(run.stderr, this.#secrets)),
+      );
+    return { files: count("total_file_count"), bytes: count("total_size") };
+  }
+
+  async #pathSize(snapshotId: string, path: string): Promise<{ files: number; bytes: number }> {
+    const prefix = `${path.replace(/\/+$/, "")}/`;
+    let files = 0;
+    let bytes = 0;
+    let found = false;
+    await this.eachNode(snapshotId, (n) => {
+      if (n.path === prefix.slice(0, -1)) found = true;
+      else if (!n.path.startsWith(prefix)) return;
+      files += 1;
+      if (n.type === "file") bytes += n.size;
+    });
+    if (!found)
+      throw new ResticError(
+        "failed",
+        `snapshot ${snapshotId.slice(0, 8)} in ${this.repositoryLabel} holds nothing at ${path}`,
+      );
+    // restore --include also creates the folders on the way to the path.
+    const above = prefix.split("/").filter(Boolean).length - 1;
+    return { files: files + above, bytes };
   }
 
   /** Forgets one snapshot (an append-only repository refuses: ResticError "append-only-refused"). */

@@ -76,7 +76,8 @@ describe("stronghold drill (command line)", function () {
       "dr: role dr-host (changed by the drill: must be a drill target)",
     );
     expect(shown.stdout).to.include("--health-check — the command that proves the service works");
-    expect(shown.stdout).to.match(/ 4\. inject\s+declare-primary-lost \[inject\]/);
+    expect(shown.stdout).to.match(/ 4\. preflight\s+restore-space \[check\]/);
+    expect(shown.stdout).to.match(/ 5\. inject\s+declare-primary-lost \[inject\]/);
   });
 
   it("an unknown runbook is a usage error naming the known ones", async () => {
@@ -122,6 +123,7 @@ describe("stronghold drill (command line)", function () {
     for (const step of [
       "recovery-snapshot",
       "pre-disaster-manifest",
+      "restore-space",
       "safeguard-share",
       "delete-files",
       "restore-snapshot",
@@ -137,6 +139,14 @@ describe("stronghold drill (command line)", function () {
     expect(out).to.match(
       new RegExp(
         `changes fs01:${join(dir, "fs01")}/\\.stronghold-drill-[^/]+-file-deletion/restored`,
+      ),
+    );
+    // The room for the restore is measured before the safeguard, with the commands it runs.
+    expect(out.indexOf("› restore-space [")).to.be.lessThan(out.indexOf("› safeguard-share ["));
+    expect(out).to.include("--mode restore-size");
+    expect(out).to.match(
+      new RegExp(
+        `fs01\\$ df -B1 --output=avail,itotal,iavail,target -- <${join(dir, "fs01")}/\\.stronghold-drill-[^/]+-file-deletion or its nearest existing parent>`,
       ),
     );
     expect(existsSync(join(dir, "runs"))).to.equal(false);

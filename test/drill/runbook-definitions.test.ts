@@ -14,6 +14,7 @@ const PINNED: Record<string, string[]> = {
     "preflight recovery-snapshot snapshot",
     "preflight pre-disaster-manifest check",
     "preflight share-intact check",
+    "preflight restore-space check",
     "preflight safeguard-share safeguard",
     "inject delete-files inject",
     "recover restore-snapshot restore",
@@ -27,6 +28,7 @@ const PINNED: Record<string, string[]> = {
     "preflight town-snapshot-before-dwell check",
     "preflight pre-infection-manifest check",
     "preflight share-intact check",
+    "preflight restore-space check",
     "preflight safeguard-share safeguard",
     "inject attack-backups inject",
     "inject encrypt-files inject",
@@ -47,6 +49,7 @@ const PINNED: Record<string, string[]> = {
     "preflight recovery-snapshot snapshot",
     "preflight pre-disaster-manifest check",
     "preflight dr-host-ready check",
+    "preflight restore-space check",
     "inject declare-primary-lost inject",
     "recover restore-on-dr restore",
     "verify verify-dr-copy verify",
@@ -57,6 +60,7 @@ const PINNED: Record<string, string[]> = {
     "preflight newest-snapshot-within-rpo check",
     "preflight choose-sample check",
     "preflight source-manifest check",
+    "preflight restore-space check",
     "recover restore-sample restore",
     "verify check-repository verify",
     "verify verify-sample verify",
@@ -64,6 +68,7 @@ const PINNED: Record<string, string[]> = {
   ],
   "restore-test": [
     "preflight choose-snapshot check",
+    "preflight restore-space check",
     "recover restore-copy restore",
     "verify verify-against-snapshot verify",
     "verify health-check health",
@@ -98,6 +103,18 @@ describe("drill runbooks: definitions", () => {
       expect(runbook.meta.usesRepository).to.equal(true);
     });
   }
+
+  it("every drill checks the room for its restore before it changes anything", () => {
+    for (const runbook of RUNBOOKS) {
+      const kinds = runbook.steps.map((s) => `${s.name} ${s.kind}`);
+      const space = kinds.indexOf("restore-space check");
+      const firstChange = runbook.steps.findIndex((s) =>
+        ["safeguard", "inject", "restore"].includes(s.kind),
+      );
+      expect(space, runbook.meta.id).to.be.greaterThan(-1);
+      expect(space, `${runbook.meta.id}: ${kinds.join(", ")}`).to.be.lessThan(firstChange);
+    }
+  });
 
   it("says what each drill needs before it can be planned", () => {
     const needs = Object.fromEntries(

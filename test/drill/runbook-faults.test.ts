@@ -95,6 +95,7 @@ describe("drill runbooks under faults", function () {
         "recovery-snapshot": "passed",
         "pre-disaster-manifest": "passed",
         "share-intact": "passed",
+        "restore-space": "passed",
         "safeguard-share": "passed",
         "delete-files": "passed",
         "restore-snapshot": "failed",

@@ -122,8 +122,15 @@ export interface DrillRestic {
   ): Promise<{ snapshot: Snapshot; nodes: SnapshotNode[] }>;
   /** One tree blob: a folder as the snapshot stored it, with link targets and link counts. */
   tree(treeId: string): Promise<TreeNode[]>;
-  /** Files and bytes restoring these snapshots writes. */
-  restoreSize(snapshotIds: readonly string[]): Promise<{ files: number; bytes: number }>;
+  /**
+   * What restoring writes (`restic stats --mode restore-size`): `files` counts every file, folder
+   * and link (the inodes), `bytes` the files' content; given snapshots together, or with `include`
+   * only what `restore --include <include>` of the one snapshot writes.
+   */
+  restoreSize(
+    snapshotIds: string | readonly string[],
+    include?: string,
+  ): Promise<{ files: number; bytes: number }>;
   backup(dir: string, options?: { tags?: string[] }): Promise<BackupSummary>;
   check(options?: { readDataSubset?: string }): Promise<CheckResult>;
   /** Restores into a path inside the step's declared paths (`verify`: restic reads it back against the blob hashes). */

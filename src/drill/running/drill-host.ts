@@ -230,7 +230,7 @@ export function drillHost(input: DrillHostInput): DrillHost {
       eachNode: (id, onNode) => r.eachNode(id, onNode),
       lsFolders: (id, folders) => r.lsFolders(id, folders),
       tree: (id) => r.tree(id),
-      restoreSize: (ids) => r.restoreSize(ids),
+      restoreSize: (ids, include) => r.restoreSize(ids, include),
       check: (options) => r.check(options),
       backup: async (dir, options) => {
         const summary = await r.backup(dir, options);
