@@ -348,13 +348,13 @@ function backupLines(resources: readonly ResourceRecord[], table: PriceTable): C
       evaluations * p.backupAuditControlEvaluation,
     );
   }
-  // The validation Lambda hears every state change of a restore job (about four) and waits for
-  // the restored system's status checks in one of them: at most its timeout per job.
+  // The validation Lambda hears each restore job once, when it completes, and waits for the
+  // restored system's status checks: at most its timeout per job.
   const fn = of("aws:lambda/function:Function")[0];
   if (fn !== undefined && restoreJobs > 0) {
     const seconds = Number(fn.inputs.timeout ?? 3);
     const memoryGb = Number(fn.inputs.memorySize ?? 128) / 1024;
-    const invocations = Math.round(restoreJobs * 4);
+    const invocations = Math.round(restoreJobs);
     add(
       "Restore validation Lambda (at most its timeout per restore job)",
       `${invocations} calls`,

@@ -75,12 +75,12 @@ describe("the monthly cost estimate (mocked stacks, the shipped price table)", f
         "8547",
         Math.round(8547 * p.backupAuditControlEvaluation * 100) / 100,
       ],
-      // 17.4 restore jobs a month (4.35 runs × 2 systems × EC2 and EBS), 4 calls each; each job
-      // at most 840 s × 128 MB.
+      // 17.4 restore jobs a month (4.35 runs × 2 systems × EC2 and EBS), one call each when it
+      // completes, at most 840 s × 128 MB.
       "Restore validation Lambda (at most its timeout per restore job)": [
-        "70 calls",
+        "17 calls",
         Math.round(
-          ((365 / 7 / 12) * 4 * 840 * (128 / 1024) * p.lambdaGbSecond + 70 * p.lambdaRequest) * 100,
+          ((365 / 7 / 12) * 4 * 840 * (128 / 1024) * p.lambdaGbSecond + 17 * p.lambdaRequest) * 100,
         ) / 100,
       ],
     });

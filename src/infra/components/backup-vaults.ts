@@ -443,9 +443,15 @@ export class BackupVaults extends pulumi.ComponentResource {
     ): Record<string, pulumi.Input<string>> | undefined => {
       if (isolation === undefined) return undefined;
       if (resourceType === "EC2") {
+        // Restore metadata values are strings; a list is a JSON array in one ("SecurityGroupIds":
+        // "[\"sg-…\"]" in AWS Backup's EC2 restore metadata, AWS Backup developer guide,
+        // "Restore an Amazon EC2 instance"). The override keys are the camelCase names of
+        // "Restore testing inferred metadata" (subnetId, securityGroupIds, requireImdsV2).
         return {
           subnetId: isolation.subnetId,
-          securityGroupIds: pulumi.interpolate`["${isolation.securityGroupId}"]`,
+          securityGroupIds: pulumi
+            .output(isolation.securityGroupId)
+            .apply((id) => JSON.stringify([id])),
           requireImdsV2: "true",
         };
       }
