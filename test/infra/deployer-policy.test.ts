@@ -237,6 +237,29 @@ describe("deployer policy (policies/iam/deployer)", function () {
       ["ec2:CreateVpc", () => "*", { "aws:RequestedRegion": "eu-west-1" }],
     ];
 
+    it("gets no kms:CreateGrant on a vault key from the key policy, so each vault key's policy is set after its vault", async () => {
+      const r = new Resources(run.resources);
+      const vaultKey = String(
+        r.named("aws:kms/key:Key", "millbrook-prod-primary-vault").outputs?.arn,
+      );
+      // CreateBackupVault asks for this grant on the caller's behalf: allowed only while the key
+      // still has its default policy.
+      expect(
+        await verdict("kms:CreateGrant", vaultKey, {
+          "kms:GrantIsForAWSResource": "true",
+          "kms:ViaService": "backup.us-east-1.amazonaws.com",
+          "aws:RequestedRegion": "us-east-1",
+        }),
+      ).to.match(/Denied$/);
+      for (const [vault, key] of [
+        ["vaults-primary", "millbrook-prod-primary-vault"],
+        ["vaults-dr", "millbrook-prod-dr-vault"],
+      ] as const) {
+        const policy = r.named("aws:kms/keyPolicy:KeyPolicy", `${key}-key-policy`);
+        expect(policy.dependsOn, key).to.include(r.named("aws:backup/vault:Vault", vault).urn);
+      }
+    });
+
     for (const [action, resource, context] of ALLOWED) {
       it(`allows ${action} where the program does it`, async () => {
         expect(await verdict(action, resource(arns), contextOf(context))).to.equal("Allowed");

@@ -195,6 +195,7 @@ export class BackupVaults extends pulumi.ComponentResource {
     readonly key: aws.kms.Key;
     readonly region: string;
     readonly name: string;
+    readonly vault: aws.backup.Vault;
   }[] = [];
 
   constructor(name: string, args: BackupVaultsArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -243,7 +244,7 @@ export class BackupVaults extends pulumi.ComponentResource {
       },
       { parent: this },
     ));
-    for (const { key, region, name: keyName } of this.keys) {
+    for (const { key, region, name: keyName, vault } of this.keys) {
       attachKeyPolicy(
         keyName,
         key,
@@ -267,6 +268,7 @@ export class BackupVaults extends pulumi.ComponentResource {
               ]),
         ],
         this,
+        [vault],
       );
     }
     const attachments = [
@@ -386,7 +388,7 @@ export class BackupVaults extends pulumi.ComponentResource {
       { region, name: vaultName, kmsKeyArn: key.arn, tags: tagged(tags, { Name: vaultName }) },
       kept(this),
     );
-    this.keys.push({ key, region, name: `${vaultName}-vault` });
+    this.keys.push({ key, region, name: `${vaultName}-vault`, vault });
     lockVault(`${name}-lock`, region, vault, args.vaultLock, this);
     new aws.backup.VaultPolicy(
       `${name}-policy`,
