@@ -35,6 +35,8 @@ export type Scope =
   | "zone"
   /** The key named by its `keyId` or `targetKeyId` input. */
   | "key"
+  /** The roles a provider assumes (its `assumeRoles` input). */
+  | "assumed-roles"
   /** Actions that take no resource ARN, authorized on "*" (limited to the stack's regions). */
   | "any";
 
@@ -103,6 +105,14 @@ const TAGS = (service: string) => [`${service}:TagResource`, `${service}:UntagRe
 
 /** Per Pulumi type token, the IAM actions its create, read, update and delete need. */
 export const DEPLOYER_ACTIONS: Readonly<Record<string, TypeActions>> = {
+  // The backup account's provider: production's deployer assumes that account's deploy role.
+  "pulumi:providers:aws": {
+    scope: "assumed-roles",
+    create: ["sts:AssumeRole"],
+    read: [],
+    update: [],
+    delete: [],
+  },
   // Creating a bucket with Object Lock needs PutBucketObjectLockConfiguration and
   // PutBucketVersioning besides CreateBucket (S3 API reference, CreateBucket "Permissions").
   "aws:s3/bucket:Bucket": {

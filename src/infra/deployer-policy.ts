@@ -30,7 +30,7 @@ export interface PolicyDocument {
 export const DEPLOYER_POLICY_GROUPS: Readonly<Record<string, readonly string[]>> = {
   storage: ["s3", "kms"],
   backup: ["backup", "backup-storage"],
-  identity: ["iam"],
+  identity: ["iam", "sts"],
   network: ["ec2", "ssm", "route53"],
   monitoring: ["events", "logs", "cloudwatch", "sns"],
   audit: ["cloudtrail", "config", "budgets", "lambda"],
@@ -133,6 +133,13 @@ function scopeArns(
       return [`arn:aws:route53:::hostedzone/${str(r.inputs.zoneId)}`];
     case "key":
       return [`arn:aws:kms:${region}:*:key/*`];
+    case "assumed-roles": {
+      const raw = r.inputs.assumeRoles;
+      const roles: unknown = typeof raw === "string" ? JSON.parse(raw) : raw;
+      return (Array.isArray(roles) ? roles : [])
+        .map((role) => str((role as Record<string, unknown> | null)?.roleArn))
+        .filter((arn) => arn !== "");
+    }
     case "any":
       return ["*"];
   }

@@ -75,6 +75,11 @@ describe("deployer policy (policies/iam/deployer)", function () {
       const c = prod.config;
       c["stronghold:drNetwork"] = { ...(c["stronghold:drNetwork"] as Json), egress: "nat-gateway" };
       c["stronghold:airGappedVault"] = { minRetentionDays: 35, maxRetentionDays: 2555 };
+      c["stronghold:backupAccount"] = {
+        accountId: "210987654321",
+        organizationId: "o-exampleorg1",
+        deployRole: "stronghold-deployer",
+      };
       c["stronghold:publicServices"] = (c["stronghold:publicServices"] as Json[]).map((s) => ({
         ...s,
         failover: "automatic",
@@ -104,10 +109,17 @@ describe("deployer policy (policies/iam/deployer)", function () {
         .that.includes("aws:sqs/queue:Queue");
     });
 
-    it("only the variant's extra resources need the extra actions (NAT, instance, air-gapped vault)", () => {
+    it("only the variant's extra resources need the extra actions (NAT, instance, air-gapped vault, backup account)", () => {
       const docs = deployerPolicies([variant]);
       const all = JSON.stringify(docs);
+      // The backup account's resources are its own deployer's: production's only assumes it.
+      const assume = docs.identity!.Statement.filter((st) => st.Action.includes("sts:AssumeRole"));
+      expect(assume.map((st) => st.Resource)).to.deep.equal([
+        ["arn:aws:iam::210987654321:role/stronghold-deployer"],
+      ]);
+      expect(all).not.to.include("210987654321:key");
       for (const action of [
+        "sts:AssumeRole",
         "ec2:CreateNatGateway",
         "ec2:RunInstances",
         "backup:CreateLogicallyAirGappedBackupVault",
