@@ -35,6 +35,8 @@ export type Scope =
   | "zone"
   /** The key named by its `keyId` or `targetKeyId` input. */
   | "key"
+  /** AWS Backup Audit Manager's service-linked role, AWSServiceRoleForBackupReports. */
+  | "backup-reports-role"
   /** The roles a provider assumes (its `assumeRoles` input). */
   | "assumed-roles"
   /** Actions that take no resource ARN, authorized on "*" (limited to the stack's regions). */
@@ -367,15 +369,18 @@ export const DEPLOYER_ACTIONS: Readonly<Record<string, TypeActions>> = {
     read: ["backup:DescribeFramework", "backup:ListTags"],
     update: ["backup:UpdateFramework", ...TAGS("backup")],
     delete: ["backup:DeleteFramework"],
+    related: [{ scope: "backup-reports-role", actions: ["iam:CreateServiceLinkedRole"] }],
   },
-  // Report plans run as AWS Backup's AWSServiceRoleForBackupReports, created on first use
-  // (AWS Backup developer guide, "Using roles for AWS Backup Audit Manager").
+  // Frameworks and report plans run as AWS Backup's AWSServiceRoleForBackupReports, created on
+  // first use (AWS Backup developer guide, "Using roles for AWS Backup Audit Manager": the
+  // caller needs iam:CreateServiceLinkedRole for it).
   "aws:backup/reportPlan:ReportPlan": {
     scope: "self",
     create: ["backup:CreateReportPlan", "backup:TagResource"],
     read: ["backup:DescribeReportPlan", "backup:ListTags"],
     update: ["backup:UpdateReportPlan", ...TAGS("backup")],
     delete: ["backup:DeleteReportPlan"],
+    related: [{ scope: "backup-reports-role", actions: ["iam:CreateServiceLinkedRole"] }],
   },
   "aws:backup/restoreTestingPlan:RestoreTestingPlan": {
     scope: "self",

@@ -133,6 +133,10 @@ function scopeArns(
       return [`arn:aws:route53:::hostedzone/${str(r.inputs.zoneId)}`];
     case "key":
       return [`arn:aws:kms:${region}:*:key/*`];
+    case "backup-reports-role":
+      return [
+        "arn:aws:iam::*:role/aws-service-role/reports.backup.amazonaws.com/AWSServiceRoleForBackupReports",
+      ];
     case "assumed-roles": {
       const raw = r.inputs.assumeRoles;
       const roles: unknown = typeof raw === "string" ? JSON.parse(raw) : raw;

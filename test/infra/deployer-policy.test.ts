@@ -207,6 +207,11 @@ describe("deployer policy (policies/iam/deployer)", function () {
         "route53:ChangeResourceRecordSets",
         () => "arn:aws:route53:::hostedzone/Z04517273VCLIDX8Q3HWY",
       ],
+      [
+        "iam:CreateServiceLinkedRole",
+        () =>
+          `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/aws-service-role/reports.backup.amazonaws.com/AWSServiceRoleForBackupReports`,
+      ],
     ];
     const DENIED: Row[] = [
       ["s3:DeleteBucket", (a) => a.offsite!],
@@ -247,6 +252,11 @@ describe("deployer policy (policies/iam/deployer)", function () {
         () => `arn:aws:cloudtrail:us-east-1:${MOCK_ACCOUNT_ID}:trail/millbrook-prod-backup-audit`,
       ],
       ["ec2:CreateVpc", () => "*", { "aws:RequestedRegion": "eu-west-1" }],
+      [
+        "iam:CreateServiceLinkedRole",
+        () =>
+          `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS`,
+      ],
     ];
 
     it("gets no kms:CreateGrant on a vault key from the key policy, so each vault key's policy is set after its vault", async () => {
