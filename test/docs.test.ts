@@ -249,7 +249,7 @@ describe("documentation commands", () => {
       .map((line) => line.replace(/\s#\s.*$/, ""))
       .flatMap((line) => {
         const m =
-          /stronghold(?:\.js)? (check|collect|drill (?:run|list|show|history)|infra plan|budget|dispose)\b(.*)/.exec(
+          /stronghold(?:\.js)? (check|collect|drill (?:run|list|show|history)|infra plan|infra restore-tests|budget|dispose)\b(.*)/.exec(
             line,
           );
         return m ? [{ page, command: m[1]!.split(" "), rest: m[2]! }] : [];

@@ -1,6 +1,13 @@
 /** `stronghold infra plan`: what `pulumi up` would create, with the policy pack's verdict, offline. */
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { PLAN_FORMATS, PLAN_RENDERERS, type PlanFormat } from "../infra/plan-formats.js";
+import { restoreTestReport } from "../infra/restore-tests.js";
+import {
+  RESTORE_TEST_FORMATS,
+  RESTORE_TEST_RENDERERS,
+  type RestoreTestFormat,
+} from "../infra/restore-tests-render.js";
+import { parseAt } from "./check-command.js";
 import { wantsColor, type Io } from "./io.js";
 
 interface PlanCommandOptions {
@@ -23,7 +30,19 @@ async function plan(options: PlanCommandOptions, io: Io): Promise<number> {
   return result.blocked ? 1 : 0;
 }
 
-/** Adds `infra` and its `plan` subcommand to the program. */
+interface RestoreTestsOptions {
+  stack: string;
+  format: RestoreTestFormat;
+  at?: string;
+}
+
+async function restoreTests(file: string, options: RestoreTestsOptions, io: Io): Promise<number> {
+  const summary = await restoreTestReport({ file, stack: options.stack, at: parseAt(options.at) });
+  RESTORE_TEST_RENDERERS[options.format](summary, io.stdout);
+  return summary.failed ? 1 : 0;
+}
+
+/** Adds `infra` and its `plan` and `restore-tests` subcommands to the program. */
 export function registerInfraCommand(
   program: Command,
   io: Io,
@@ -77,5 +96,38 @@ export function registerInfraCommand(
     .option("--no-color", "no colour (NO_COLOR is honoured too)")
     .action(async (options: PlanCommandOptions) => {
       setExit(await plan(options, io));
+    });
+  infra
+    .command("restore-tests")
+    .summary("judge AWS Backup's restore test results against the stack's RTO")
+    .description(
+      [
+        "Read what `aws backup list-restore-jobs --output json` (or describe-restore-job) printed",
+        "and judge every restore job, grouped by the restore testing plan that started it: a",
+        "test passes when the restore COMPLETED within the stack's objectives.rtoHours and its",
+        "validation came back SUCCESSFUL; it fails when the restore FAILED or was ABORTED, took",
+        "longer than the RTO, or validation FAILED or TIMED_OUT; it is overdue when a restore is",
+        "still running past the RTO, or no validation result came within the stack's",
+        "restoreTesting.validationWindowHours (168 without restore testing settings).",
+        "",
+        "Exit codes:",
+        "  0  no failed or overdue restore test",
+        "  1  a restore test failed or is overdue",
+        "  2  usage errors, or a file or stack settings file that is unusable (all listed)",
+      ].join("\n"),
+    )
+    .argument("<file>", "JSON from aws backup list-restore-jobs or describe-restore-job")
+    .requiredOption(
+      "--stack <name>",
+      "the stack whose settings hold the RTO (stacks/Pulumi.<name>.yaml)",
+    )
+    .addOption(
+      new Option("--format <format>", "output format")
+        .choices([...RESTORE_TEST_FORMATS])
+        .default("table"),
+    )
+    .option("--at <date>", "judge as of this time, YYYY-MM-DD or ISO 8601 (default: now)")
+    .action(async (file: string, options: RestoreTestsOptions) => {
+      setExit(await restoreTests(file, options, io));
     });
 }

@@ -37,6 +37,8 @@ export interface RecordedResource {
    * sees besides the inputs after a preview.
    */
   readonly outputs?: Record<string, unknown>;
+  /** URNs of the resources it waits for (its inputs' and its `dependsOn`), as the engine gets them. */
+  readonly dependsOn?: readonly string[];
 }
 
 /** Everything a mocked run produced. */
@@ -61,6 +63,7 @@ interface RegisterRequest {
   getName(): string;
   getParent(): string;
   getProvider(): string;
+  getDependenciesList(): string[];
 }
 interface RegisterResponse {
   getUrn(): string;
@@ -214,6 +217,9 @@ async function runExclusive(stack: string, options: MockedRunOptions): Promise<M
           ...(request.getProvider() ? { provider: rootless(request.getProvider()) } : {}),
           ...(response.getId() ? { id: response.getId() } : {}),
           ...(taken[1] === undefined ? {} : { outputs: taken[1] }),
+          ...(request.getDependenciesList().length === 0
+            ? {}
+            : { dependsOn: request.getDependenciesList().map(rootless) }),
         });
       }
       callback(error, response);

@@ -55,7 +55,7 @@ function renderStack(stack: StackPlan, write: Write): void {
   }
   if (stack.cost !== undefined) {
     write(
-      `\n**Monthly cost estimate** for ${stack.cost.dataGb} GB (list prices of ${stack.cost.pricesAsOf}; AWS Backup recovery points and data transfer not included)\n\n`,
+      `\n**Monthly cost estimate** for ${stack.cost.dataGb} GB (list prices of ${stack.cost.pricesAsOf}; data transfer not included)\n\n`,
     );
     write(`\`\`\`text\n${describeCost(stack.cost).join("\n")}\n\`\`\`\n`);
   }

@@ -65,7 +65,7 @@ function renderStack(
 
   if (stack.cost !== undefined) {
     write(
-      `\n${c.bold("Monthly cost estimate")} for ${stack.cost.dataGb} GB (list prices of ${stack.cost.pricesAsOf}; AWS Backup recovery points and data transfer not included)\n`,
+      `\n${c.bold("Monthly cost estimate")} for ${stack.cost.dataGb} GB (list prices of ${stack.cost.pricesAsOf}; data transfer not included)\n`,
     );
     for (const line of describeCost(stack.cost)) write(`  ${line}\n`);
   }

@@ -496,6 +496,12 @@ for (const stack of ["dev", "prod"] as const) {
             securityGroupIds: `["${group.id}"]`,
             requireImdsV2: "true",
           });
+          // A JSON array in a string, as AWS Backup's EC2 restore metadata writes SecurityGroupIds.
+          const overrides = selection("ec2").inputs.restoreMetadataOverrides as Record<
+            string,
+            string
+          >;
+          expect(JSON.parse(overrides.securityGroupIds!)).to.deep.equal([group.id]);
           expect(selection("ebs").inputs.restoreMetadataOverrides).to.deep.equal({
             availabilityZone: subnet.outputs!.availabilityZone,
           });
@@ -517,6 +523,7 @@ for (const stack of ["dev", "prod"] as const) {
           expect(JSON.parse(String(rule.inputs.eventPattern))).to.deep.equal({
             source: ["aws.backup"],
             "detail-type": ["Restore Job State Change"],
+            detail: { status: ["COMPLETED"] },
           });
           const policy = statementsOf(
             r.named("aws:iam/rolePolicy:RolePolicy", "restore-validation-policy"),

@@ -21,14 +21,25 @@ export interface AlertsArgs {
   readonly tags: Tags;
 }
 
-/** The AWS Backup job events worth waking someone for, per EventBridge detail-type. */
+/**
+ * The AWS Backup job events worth waking someone for, per EventBridge detail-type, and the detail
+ * field holding the job's state: backup and copy job events carry `state`, restore job events
+ * `status` (AWS Backup developer guide, "Monitoring AWS Backup events using Amazon EventBridge":
+ * "Some events report status: COMPLETED whereas other events report state: COMPLETED", and its
+ * example events). A pattern on the wrong field never matches.
+ */
 export const ALERTING_JOB_STATES = {
   "backup-job-failed": {
     detailType: "Backup Job State Change",
+    field: "state",
     states: ["FAILED", "ABORTED", "EXPIRED"],
   },
-  "copy-job-failed": { detailType: "Copy Job State Change", states: ["FAILED"] },
-  "restore-job-failed": { detailType: "Restore Job State Change", states: ["FAILED", "ABORTED"] },
+  "copy-job-failed": { detailType: "Copy Job State Change", field: "state", states: ["FAILED"] },
+  "restore-job-failed": {
+    detailType: "Restore Job State Change",
+    field: "status",
+    states: ["FAILED", "ABORTED"],
+  },
 } as const;
 
 /**
@@ -126,7 +137,7 @@ export class Alerts extends pulumi.ComponentResource {
       this,
     );
     tamperRules(name, { region, namePrefix: args.namePrefix, topicArn: topic.arn, tags }, this);
-    for (const [rule, { detailType, states }] of Object.entries(ALERTING_JOB_STATES)) {
+    for (const [rule, { detailType, field, states }] of Object.entries(ALERTING_JOB_STATES)) {
       const eventRule = new aws.cloudwatch.EventRule(
         `${name}-${rule}`,
         {
@@ -136,7 +147,7 @@ export class Alerts extends pulumi.ComponentResource {
           eventPattern: JSON.stringify({
             source: ["aws.backup"],
             "detail-type": [detailType],
-            detail: { state: states },
+            detail: { [field]: states },
           }),
           tags,
         },

@@ -40,6 +40,16 @@ export class BackupAccountVault extends pulumi.ComponentResource {
       { region, description: `AWS Backup vault ${args.vaultName} (backup account)`, tags },
       this,
     );
+    const vault = new aws.backup.Vault(
+      name,
+      {
+        region,
+        name: args.vaultName,
+        kmsKeyArn: key.arn,
+        tags: tagged(tags, { Name: args.vaultName }),
+      },
+      kept(this),
+    );
     // AWS Backup in this account re-encrypts copies under this key; the production account's
     // copy jobs need to use it through AWS Backup too.
     attachKeyPolicy(
@@ -55,16 +65,7 @@ export class BackupAccountVault extends pulumi.ComponentResource {
         },
       ],
       this,
-    );
-    const vault = new aws.backup.Vault(
-      name,
-      {
-        region,
-        name: args.vaultName,
-        kmsKeyArn: key.arn,
-        tags: tagged(tags, { Name: args.vaultName }),
-      },
-      kept(this),
+      [vault],
     );
     lockVault(`${name}-lock`, region, vault, args.vaultLock, this);
     new aws.backup.VaultPolicy(

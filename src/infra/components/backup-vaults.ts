@@ -195,6 +195,7 @@ export class BackupVaults extends pulumi.ComponentResource {
     readonly key: aws.kms.Key;
     readonly region: string;
     readonly name: string;
+    readonly vault: aws.backup.Vault;
   }[] = [];
 
   constructor(name: string, args: BackupVaultsArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -243,7 +244,7 @@ export class BackupVaults extends pulumi.ComponentResource {
       },
       { parent: this },
     ));
-    for (const { key, region, name: keyName } of this.keys) {
+    for (const { key, region, name: keyName, vault } of this.keys) {
       attachKeyPolicy(
         keyName,
         key,
@@ -267,6 +268,7 @@ export class BackupVaults extends pulumi.ComponentResource {
               ]),
         ],
         this,
+        [vault],
       );
     }
     const attachments = [
@@ -386,7 +388,7 @@ export class BackupVaults extends pulumi.ComponentResource {
       { region, name: vaultName, kmsKeyArn: key.arn, tags: tagged(tags, { Name: vaultName }) },
       kept(this),
     );
-    this.keys.push({ key, region, name: `${vaultName}-vault` });
+    this.keys.push({ key, region, name: `${vaultName}-vault`, vault });
     lockVault(`${name}-lock`, region, vault, args.vaultLock, this);
     new aws.backup.VaultPolicy(
       `${name}-policy`,
@@ -443,9 +445,15 @@ export class BackupVaults extends pulumi.ComponentResource {
     ): Record<string, pulumi.Input<string>> | undefined => {
       if (isolation === undefined) return undefined;
       if (resourceType === "EC2") {
+        // Restore metadata values are strings; a list is a JSON array in one ("SecurityGroupIds":
+        // "[\"sg-…\"]" in AWS Backup's EC2 restore metadata, AWS Backup developer guide,
+        // "Restore an Amazon EC2 instance"). The override keys are the camelCase names of
+        // "Restore testing inferred metadata" (subnetId, securityGroupIds, requireImdsV2).
         return {
           subnetId: isolation.subnetId,
-          securityGroupIds: pulumi.interpolate`["${isolation.securityGroupId}"]`,
+          securityGroupIds: pulumi
+            .output(isolation.securityGroupId)
+            .apply((id) => JSON.stringify([id])),
           requireImdsV2: "true",
         };
       }

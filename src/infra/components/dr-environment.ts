@@ -449,7 +449,8 @@ export class DrEnvironment extends pulumi.ComponentResource {
             },
           ],
           updateDefaultVersion: true,
-          tags: named(system.name),
+          // How the system comes back; the cost estimate prices AWS Backup for aws-backup ones.
+          tags: tagged(named(system.name), { recovery: system.recovery }),
         },
         parent,
       );

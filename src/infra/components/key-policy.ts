@@ -132,7 +132,12 @@ export function keyPolicyStatements(roles: AccessRoleArns, uses: readonly KeyUse
   return statements;
 }
 
-/** Sets a key's policy once every principal it names exists (KMS refuses unknown principals). */
+/**
+ * Sets a key's policy once every principal it names exists (KMS refuses unknown principals) and
+ * after `after`: a backup vault must be created under the key first, because CreateBackupVault
+ * needs kms:CreateGrant on the key from its caller (AWS Backup developer guide, "Backup vault
+ * creation and deletion", Required permissions) and this policy gives the deployer none.
+ */
 export function attachKeyPolicy(
   name: string,
   key: aws.kms.Key,
@@ -140,10 +145,11 @@ export function attachKeyPolicy(
   roles: AccessRoleArns,
   uses: readonly KeyUse[],
   parent: pulumi.Resource,
+  after: readonly pulumi.Resource[] = [],
 ): aws.kms.KeyPolicy {
   return new aws.kms.KeyPolicy(
     `${name}-key-policy`,
     { region, keyId: key.keyId, policy: policyJson(keyPolicyStatements(roles, uses)) },
-    kept(parent),
+    kept(parent, after.length === 0 ? {} : { dependsOn: [...after] }),
   );
 }

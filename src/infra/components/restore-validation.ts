@@ -148,17 +148,19 @@ export class RestoreValidation extends pulumi.ComponentResource {
       },
       { ...parent, dependsOn: [logGroup] },
     );
-    // AWS Backup reports each restore job's state changes to EventBridge. The pattern does not
-    // filter on the job's state (AWS's events name it "state" for some jobs and "status" for
-    // others); the function asks DescribeRestoreJob and judges only completed jobs of its plan.
+    // AWS Backup reports each restore job's state changes to EventBridge, the state in
+    // detail.status (not detail.state as for backup and copy jobs: see ALERTING_JOB_STATES). Only
+    // COMPLETED jobs reach the function; it still asks DescribeRestoreJob and judges only
+    // completed jobs of its own plan.
     const rule = new aws.cloudwatch.EventRule(
       `${name}-restore-jobs`,
       {
         region,
-        description: "Restore job state changes: validate what this stack's restore tests restored",
+        description: "Completed restore jobs: validate what this stack's restore tests restored",
         eventPattern: JSON.stringify({
           source: ["aws.backup"],
           "detail-type": ["Restore Job State Change"],
+          detail: { status: ["COMPLETED"] },
         }),
         tags,
       },
