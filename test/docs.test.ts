@@ -321,6 +321,11 @@ describe("README and architecture", () => {
     expect(scripts).to.include.keys("setup", "start", "test");
   });
 
+  it("runs the installed stronghold, never npx with a bare name", () => {
+    // `npx stronghold` outside the clone asks the public registry for a package of that name.
+    for (const [page, text] of TEXT) expect(text, page).to.not.match(/npx\s+stronghold/);
+  });
+
   it("the architecture page names every folder and file at the top of src/", async () => {
     const page = TEXT.get("docs/architecture.md")!;
     expect(page).to.match(/```mermaid\n(flowchart|graph) /);
