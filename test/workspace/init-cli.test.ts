@@ -238,6 +238,34 @@ describe("stronghold init and the workspace", function () {
     });
   });
 
+  describe("collect inside the workspace", () => {
+    it("collects the workspace's hosts into its machines folder, the report into evidence; --out wins", async () => {
+      const dir = path.join(tmp, "collecting");
+      expect((await run(tmp, "init", "collecting", "--time-zone", "UTC")).code).to.equal(0);
+      // This machine itself, so no SSH host is needed.
+      await writeFile(
+        path.join(dir, "hosts.yaml"),
+        "version: 1\nhosts:\n  - name: here\n    transport: local\n    machine: { department: it, site: lab, role: server }\n",
+      );
+      const ran = await run(dir, "collect", "--quiet");
+      expect(ran.code, ran.stderr).to.equal(0);
+      expect(existsSync(path.join(dir, "machines", "here.json"))).to.equal(true);
+      expect(existsSync(path.join(dir, "evidence", "reports", "collection-report.json"))).to.equal(
+        true,
+      );
+      const elsewhere = path.join(tmp, "collected");
+      const flagged = await run(dir, "collect", "--quiet", "--out", elsewhere);
+      expect(flagged.code, flagged.stderr).to.equal(0);
+      expect(existsSync(path.join(elsewhere, "here.json"))).to.equal(true);
+    });
+
+    it("still needs --hosts outside a workspace", async () => {
+      const ran = await run(tmp, "collect");
+      expect(ran.code).to.equal(2);
+      expect(ran.stderr).to.include("collect needs --hosts");
+    });
+  });
+
   describe("a broken stronghold.yaml", () => {
     it("is refused with every problem located by line and pointer", async () => {
       const dir = path.join(tmp, "broken");
