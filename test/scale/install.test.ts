@@ -189,4 +189,19 @@ describe("stronghold installed from npm pack", function () {
     const help = ok(await run("stronghold", ["drill", "--help"], elsewhere, env), "drill --help");
     expect(help.stdout).to.include("Usage: stronghold drill");
   });
+
+  it("makes a workspace, checks it and schedules the installed command", async () => {
+    const init = ok(
+      await run("stronghold", ["init", "town", "--time-zone", "UTC"], elsewhere, env),
+      "init",
+    );
+    expect(init.stdout).to.include("workspace for town");
+    const town = path.join(elsewhere, "town");
+    const check = await run("stronghold", ["check", "--format", "json", "--quiet"], town, env);
+    // stronghold.yaml says failOn: high, and the sample machines fail high controls.
+    expect(check.code, check.stderr).to.equal(1);
+    expect((JSON.parse(check.stdout) as { subjects: unknown[] }).subjects).to.have.length(59);
+    const cron = ok(await run("stronghold", ["schedule", "--emit", "cron"], town, env), "schedule");
+    expect(cron.stdout).to.include(`.stronghold.lock ${path.join(prefix, "bin", "stronghold")} `);
+  });
 });
