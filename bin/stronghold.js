@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Runs the bundle built by `npm run build` when it is newer than every source file; otherwise the
-// TypeScript sources through tsx, so a change is never run stale. STRONGHOLD_FROM_SOURCE=1 forces
-// the sources.
+// Installed from a package (`npm pack`, then `npm install -g`), there are no sources: it runs the
+// bundle. In a checkout it runs the bundle built by `npm run build` when it is newer than every
+// source file, otherwise the TypeScript sources through tsx, so a change is never run stale.
+// STRONGHOLD_FROM_SOURCE=1 forces the sources.
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
@@ -26,10 +27,17 @@ function newestSource() {
   return newest;
 }
 
+const installed = !existsSync(path.join(root, "src"));
+if (installed && !existsSync(bundle)) {
+  console.error(`stronghold: ${bundle} is missing; reinstall from a tarball made by npm pack`);
+  process.exit(70);
+}
+
 const useBundle =
-  !process.env.STRONGHOLD_FROM_SOURCE &&
-  existsSync(bundle) &&
-  statSync(bundle).mtimeMs >= newestSource();
+  installed ||
+  (!process.env.STRONGHOLD_FROM_SOURCE &&
+    existsSync(bundle) &&
+    statSync(bundle).mtimeMs >= newestSource());
 
 let main;
 if (useBundle) {

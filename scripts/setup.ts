@@ -1,51 +1,49 @@
 /**
  * `npm run setup` (after `npm ci`): installs the Debian packages the project needs and checks that
- * the CLI starts. Idempotent: installed packages are left alone.
+ * the CLI starts. Safe to repeat: with every package present it calls no apt-get at all. A step
+ * that cannot go on prints one line saying what to do instead, never a stack trace.
  */
 import { $, which } from "zx";
-import { SYSTEM_PACKAGES, aptCommand } from "./system-packages.js";
+import { SYSTEM_PACKAGES, SetupError, ensureSystemPackages } from "./system-packages.js";
 
 $.verbose = false;
 
-const [major] = process.versions.node.split(".").map(Number);
-if ((major ?? 0) < 20) {
-  console.error(`stronghold needs Node.js 20 or newer; this is ${process.version}`);
-  process.exit(1);
-}
-
-async function missingPackages(): Promise<string[]> {
-  const missing: string[] = [];
-  for (const name of SYSTEM_PACKAGES) {
-    const status = await $`dpkg-query -W -f=\${Status} ${name}`.nothrow();
-    if (!status.stdout.includes("install ok installed")) missing.push(name);
-  }
-  return missing;
-}
-
-if (SYSTEM_PACKAGES.length > 0) {
-  const missing = await missingPackages();
-  if (missing.length === 0) {
-    console.log(`system packages: all present (${SYSTEM_PACKAGES.join(", ")})`);
-  } else {
-    const apt = aptCommand(
-      process.getuid?.() ?? 0,
-      Boolean(await which("sudo", { nothrow: true })),
-    );
-    if (!apt) {
-      console.error(
-        `missing Debian packages ${missing.join(" ")}: run setup as root or install sudo`,
+async function setup(): Promise<void> {
+  const [major] = process.versions.node.split(".").map(Number);
+  if ((major ?? 0) < 20)
+    throw new SetupError(`stronghold needs Node.js 20 or newer; this is ${process.version}`);
+  await ensureSystemPackages({
+    packages: SYSTEM_PACKAGES,
+    uid: process.getuid?.() ?? 0,
+    hasSudo: Boolean(await which("sudo", { nothrow: true })),
+    log: (line) => console.log(line),
+  });
+  // `--skip-build` leaves dist/ alone (tests run setup beside other tests that use the bundle).
+  if (process.argv.includes("--skip-build")) console.log("build: skipped (--skip-build)");
+  else {
+    const build = await $({
+      stdio: ["ignore", "inherit", "pipe"],
+    })`npm run --silent build`.nothrow();
+    if (build.exitCode !== 0)
+      throw new SetupError(
+        `npm run build failed (exit ${build.exitCode}): ${build.stderr.trim().split("\n").at(-1) ?? ""}`,
       );
-      process.exit(1);
-    }
-    console.log(`installing ${missing.join(", ")} with ${apt.join(" ")}`);
-    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-    await $({ env, stdio: "inherit" })`${apt} update -qq`;
-    await $({ env, stdio: "inherit" })`${apt} install -y -qq --no-install-recommends ${missing}`;
   }
-} else {
-  console.log("system packages: none needed");
+  const version = await $`node bin/stronghold.js --version`.nothrow();
+  if (version.exitCode !== 0)
+    throw new SetupError(
+      `the CLI does not start: ${version.stderr.trim().split("\n").at(-1) ?? ""}`,
+    );
+  console.log(
+    `stronghold ${version.stdout.trim()} is ready: node bin/stronghold.js --help, or install it with npm pack (see the README)`,
+  );
 }
 
-await $({ stdio: "inherit" })`npm run --silent build`;
-const version = await $`node bin/stronghold.js --version`;
-console.log(`stronghold ${version.stdout.trim()} is ready: try npx stronghold --help`);
+try {
+  await setup();
+} catch (error) {
+  const message =
+    error instanceof SetupError ? error.message : String((error as Error).message ?? error);
+  console.error(`setup: ${message}`);
+  process.exitCode = 1;
+}

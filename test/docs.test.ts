@@ -20,6 +20,7 @@ import { loadInventory } from "../src/hosts/load-inventory.js";
 import { parseStackConfig } from "../src/infra/config.js";
 import { readStackConfigFile } from "../src/infra/config-file.js";
 import { PROJECT_ROOT } from "../src/support/project-root.js";
+import { loadWorkspace } from "../src/workspace/workspace-file.js";
 
 /** The pages: the README and every page of docs/, as paths relative to the project root. */
 const PAGES = [
@@ -55,12 +56,14 @@ type Kind =
   | "ci-workflow"
   | "stack-settings"
   | "app-lifecycle"
-  | "ip-plan";
+  | "ip-plan"
+  | "workspace";
 
 /** What a YAML example is, by its shape; undefined for a shape no loader covers. */
 function kindOf(value: unknown): Kind | undefined {
   if (Array.isArray(value)) return "ci-workflow";
   if (typeof value !== "object" || value === null) return undefined;
+  if ("town" in value && "schedule" in value) return "workspace";
   if ("extends" in value) return "overlay";
   if ("waivers" in value) return "waivers";
   if ("products" in value && "reviewed" in value) return "app-lifecycle";
@@ -120,6 +123,7 @@ describe("documentation examples", () => {
       "ci-workflow",
     ]);
     expect(byPage["docs/collect.md"]).to.deep.equal(["hosts-inventory"]);
+    expect(byPage["docs/workspace.md"]).to.deep.equal(["workspace"]);
     expect(byPage["docs/drills.md"]).to.deep.equal(["hosts-inventory", "drill-config"]);
     expect(byPage["docs/infrastructure.md"]).to.deep.equal([
       "stack-settings",
@@ -207,6 +211,16 @@ describe("documentation examples", () => {
           for (const s of steps) expect(s.run ?? s.uses, JSON.stringify(s)).to.be.a("string");
         });
         break;
+      case "workspace":
+        it(`${where}: is a valid stronghold.yaml`, async () => {
+          const file = await written(`stronghold-${e.n}.yaml`, e.body);
+          const loaded = await loadWorkspace(
+            file,
+            RUNBOOKS.map((r) => r.meta.id),
+          );
+          expect(loaded.ok, JSON.stringify(loaded)).to.equal(true);
+        });
+        break;
       case "stack-settings":
         it(`${where}: set in the sample prod stack, the settings still validate`, async () => {
           const prod = parse(
@@ -249,7 +263,7 @@ describe("documentation commands", () => {
       .map((line) => line.replace(/\s#\s.*$/, ""))
       .flatMap((line) => {
         const m =
-          /stronghold(?:\.js)? (check|collect|drill (?:run|list|show|history)|infra plan|infra restore-tests|budget|dispose)\b(.*)/.exec(
+          /stronghold(?:\.js)? (check|collect|drill (?:run|list|show|history|recover)|infra plan|infra restore-tests|budget|dispose|init|schedule)\b(.*)/.exec(
             line,
           );
         return m ? [{ page, command: m[1]!.split(" "), rest: m[2]! }] : [];
@@ -264,6 +278,8 @@ describe("documentation commands", () => {
       "infra plan",
       "budget",
       "dispose",
+      "init",
+      "schedule",
     );
     const help = new Map<string, Set<string>>();
     for (const { page, command, rest } of lines) {
@@ -319,6 +335,11 @@ describe("README and architecture", () => {
       }
     ).scripts;
     expect(scripts).to.include.keys("setup", "start", "test");
+  });
+
+  it("runs the installed stronghold, never npx with a bare name", () => {
+    // `npx stronghold` outside the clone asks the public registry for a package of that name.
+    for (const [page, text] of TEXT) expect(text, page).to.not.match(/npx\s+stronghold/);
   });
 
   it("the architecture page names every folder and file at the top of src/", async () => {

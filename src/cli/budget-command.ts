@@ -24,6 +24,7 @@ import { allOrEveryProblem, parseAt } from "./check-command.js";
 import type { Io } from "./io.js";
 import { parseFormatList } from "./format-list.js";
 import { outDirectory } from "./out-dir.js";
+import { currentWorkspace } from "./workspace-settings.js";
 
 interface BudgetOptions {
   overlay?: string;
@@ -31,7 +32,7 @@ interface BudgetOptions {
   licenses?: string;
   contracts?: string;
   at?: string;
-  fiscalYearStart: string;
+  fiscalYearStart?: string;
   years: string;
   inflation: string;
   format: string;
@@ -126,7 +127,7 @@ export async function buildBudget(paths: readonly string[], options: BudgetOptio
   const smoothing = parseSmoothing(options);
   const settingsBase = {
     at,
-    fiscalYearStart: parseFiscalYearStart(options.fiscalYearStart),
+    fiscalYearStart: parseFiscalYearStart(options.fiscalYearStart ?? DEFAULT_FISCAL_YEAR_START),
     years: parseYears(options.years),
     inflation: parseInflation(options.inflation),
   };
@@ -176,7 +177,36 @@ async function writeOut(report: BudgetReport, formats: readonly BudgetFormatName
   return written;
 }
 
-async function budget(paths: string[], options: BudgetOptions, io: Io): Promise<number> {
+/** Inside a workspace, stronghold.yaml fills in the paths, overlay, registers and fiscal year; flags win. */
+async function withWorkspace(
+  paths: string[],
+  options: BudgetOptions,
+  io: Io,
+): Promise<{ paths: string[]; options: BudgetOptions }> {
+  const ws = await currentWorkspace(io);
+  if (ws === undefined) {
+    if (paths.length === 0)
+      throw new UsageError(
+        "budget needs machine configs: give a path, or run it inside a workspace (stronghold init)",
+      );
+    return { paths, options };
+  }
+  const fromWorkspace = {
+    ...(ws.overlay !== undefined ? { overlay: ws.overlay } : {}),
+    ...(ws.registers.prices !== undefined ? { prices: ws.registers.prices } : {}),
+    ...(ws.registers.licenses !== undefined ? { licenses: ws.registers.licenses } : {}),
+    ...(ws.registers.contracts !== undefined ? { contracts: ws.registers.contracts } : {}),
+    ...(ws.fiscalYearStart !== undefined ? { fiscalYearStart: ws.fiscalYearStart } : {}),
+  };
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  return {
+    paths: paths.length > 0 ? paths : [ws.machines],
+    options: { ...fromWorkspace, ...(given as unknown as BudgetOptions) },
+  };
+}
+
+async function budget(givenPaths: string[], givenOptions: BudgetOptions, io: Io): Promise<number> {
+  const { paths, options } = await withWorkspace(givenPaths, givenOptions, io);
   const formats = parseFormats(options.format, options.out);
   const report = await buildBudget(paths, options, io);
   if (options.out === undefined) {
@@ -210,12 +240,18 @@ export function registerBudgetCommand(
         "the next release, or, for a server, when its warranty ends: whichever",
         "comes first.",
         "",
+        "Inside a workspace (stronghold.yaml), the paths, overlay, price list,",
+        "registers and fiscal year start default to the workspace's; options win.",
+        "",
         "Exit codes:",
         "  0  the forecast was written",
         "  2  usage or input errors (all listed; the rest is still forecast)",
       ].join("\n"),
     )
-    .argument("<path...>", "machine files, directories, fleet files, or - for stdin")
+    .argument(
+      "[path...]",
+      "machine files, directories, fleet files, or - for stdin (default: the workspace's machines)",
+    )
     .option("--overlay <file>", "the town's tailoring (refresh years per class)")
     .option(
       "--prices <file>",
@@ -232,8 +268,7 @@ export function registerBudgetCommand(
     .option("--at <date>", "the day the forecast is made, YYYY-MM-DD or ISO 8601 (default: now)")
     .option(
       "--fiscal-year-start <MM-DD>",
-      "first day of the fiscal year; FY2028 ends in 2028",
-      DEFAULT_FISCAL_YEAR_START,
+      `first day of the fiscal year; FY2028 ends in 2028 (default: ${DEFAULT_FISCAL_YEAR_START}, or the workspace's)`,
     )
     .option("--years <n>", "fiscal years to forecast after the current one", "5")
     .option("--inflation <percent>", "yearly price increase, compounded per fiscal year", "0")

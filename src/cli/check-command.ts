@@ -18,6 +18,7 @@ import { writeFileAtomic } from "../output/write-atomic.js";
 import { wantsColor, type Io } from "./io.js";
 import { parseFormatList } from "./format-list.js";
 import { outDirectory } from "./out-dir.js";
+import { currentWorkspace } from "./workspace-settings.js";
 
 interface CheckOptions {
   baseline?: string[];
@@ -30,7 +31,7 @@ interface CheckOptions {
   at?: string;
   format: string;
   out?: string;
-  failOn: FailOn;
+  failOn?: FailOn;
   minScore: string;
   color?: boolean;
   quiet?: boolean;
@@ -100,7 +101,52 @@ function writeReports(report: CheckReport, formats: readonly Format[], out: stri
   });
 }
 
-async function check(paths: string[], options: CheckOptions, io: Io): Promise<number> {
+/**
+ * Inside a workspace, what the command line leaves out comes from stronghold.yaml: the machine
+ * folder (and network devices), overlay, waivers, registers, IP plan and --fail-on. Flags win.
+ */
+async function withWorkspace(
+  paths: string[],
+  options: CheckOptions,
+  io: Io,
+): Promise<{ paths: string[]; options: CheckOptions & { failOn: FailOn } }> {
+  const ws = await currentWorkspace(io);
+  if (ws === undefined) {
+    if (paths.length === 0)
+      throw new UsageError(
+        "check needs machine configs: give a path, or run it inside a workspace (stronghold init)",
+      );
+    return { paths, options: { ...options, failOn: options.failOn ?? "low" } };
+  }
+  const fromWorkspace = {
+    // --baseline chooses baselines itself: the workspace's overlay would contradict it.
+    ...(options.baseline === undefined && ws.overlay !== undefined ? { overlay: ws.overlay } : {}),
+    ...(ws.waivers !== undefined ? { waivers: ws.waivers } : {}),
+    ...(ws.registers.licenses !== undefined ? { licenses: ws.registers.licenses } : {}),
+    ...(ws.registers.assets !== undefined ? { assets: ws.registers.assets } : {}),
+    ...(ws.registers.disposals !== undefined ? { disposals: ws.registers.disposals } : {}),
+    ...(ws.ipPlan !== undefined ? { ipPlan: ws.ipPlan } : {}),
+  };
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  return {
+    paths:
+      paths.length > 0
+        ? paths
+        : [
+            ws.machines,
+            ...(ws.windowsDrop === undefined ? [] : [ws.windowsDrop]),
+            ...(ws.networkDevices === undefined ? [] : [ws.networkDevices]),
+          ],
+    options: {
+      ...fromWorkspace,
+      ...(given as CheckOptions),
+      failOn: options.failOn ?? (ws.failOn as FailOn | undefined) ?? "low",
+    },
+  };
+}
+
+async function check(givenPaths: string[], givenOptions: CheckOptions, io: Io): Promise<number> {
+  const { paths, options } = await withWorkspace(givenPaths, givenOptions, io);
   const at = parseAt(options.at);
   const formats = parseFormatList(options.format, FORMATS, options.out);
   const minScore = parseMinScore(options.minScore);
@@ -179,13 +225,20 @@ export function registerCheckCommand(
         "PATH: a directory of YAML/JSON machine files (one machine each), a fleet",
         "file ({ machines: [...] } in YAML or JSON, or JSON Lines), or - for stdin.",
         "",
+        "Inside a workspace (a folder with stronghold.yaml, see stronghold init),",
+        "the paths, overlay, waivers, registers, IP plan and --fail-on default to",
+        "the workspace's; options given here win.",
+        "",
         "Exit codes:",
         "  0  nothing at or above --fail-on failed; fleet score >= --min-score",
         "  1  otherwise",
         "  2  usage or input errors (all listed; the rest is still checked)",
       ].join("\n"),
     )
-    .argument("<path...>", "machine files, directories, fleet files, or - for stdin")
+    .argument(
+      "[path...]",
+      "machine files, directories, fleet files, or - for stdin (default: the workspace's machines)",
+    )
     .option(
       "--baseline <ids...>",
       "baseline ids or YAML files (default: security, acceptable-use, lifecycle)",
@@ -218,9 +271,10 @@ export function registerCheckCommand(
     .option("--format <list>", `comma-separated: ${FORMATS.join(", ")}`, "table")
     .option("--out <dir>", "write every format into this directory (and the summary to stdout)")
     .addOption(
-      new Option("--fail-on <severity>", "exit 1 when anything at or above this severity fails")
-        .choices([...SEVERITIES, "never"])
-        .default("low"),
+      new Option(
+        "--fail-on <severity>",
+        "exit 1 when anything at or above this severity fails (default: low, or the workspace's)",
+      ).choices([...SEVERITIES, "never"]),
     )
     .option("--min-score <n>", "exit 1 when the fleet score is below this (0-100)", "0")
     .option("--color", "force colour in the terminal summary")

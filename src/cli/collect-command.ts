@@ -13,12 +13,13 @@ import type { InventoryHost } from "../hosts/inventory.js";
 import { loadInventory } from "../hosts/load-inventory.js";
 import { writeFileAtomic } from "../output/write-atomic.js";
 import { wantsColor, type Io } from "./io.js";
+import { currentWorkspace } from "./workspace-settings.js";
 
 interface CollectOptions {
-  hosts: string;
+  hosts?: string;
   concurrency: string;
-  out: string;
-  report: string;
+  out?: string;
+  report?: string;
   timeout: string;
   sudo?: boolean;
   only?: string;
@@ -66,7 +67,7 @@ function selectHosts(hosts: readonly InventoryHost[], only: string | undefined):
   return hosts.filter((h) => chosen.has(h.name.toLowerCase()));
 }
 
-async function loadInputs(options: CollectOptions) {
+async function loadInputs(options: CollectOptions & { hosts: string }) {
   const [inventory, catalog] = await Promise.allSettled([
     loadInventory(options.hosts),
     loadEdrCatalog(options.edrAgents),
@@ -96,7 +97,35 @@ function writeReport(report: CollectionReport, file: string): void {
   }
 }
 
-async function collect(options: CollectOptions, io: Io): Promise<number> {
+/** Where collect writes machine files unless --out or a workspace says otherwise. */
+const DEFAULT_OUT = "inventory";
+
+/**
+ * Inside a workspace, stronghold.yaml gives the inventory (hosts), the folder (machines) and the
+ * report's place (evidence/reports); flags win.
+ */
+async function withWorkspace(
+  options: CollectOptions,
+  io: Io,
+): Promise<CollectOptions & { hosts: string; out: string; report: string }> {
+  const ws = await currentWorkspace(io);
+  const hosts = options.hosts ?? ws?.hosts;
+  if (hosts === undefined)
+    throw new UsageError(
+      "collect needs --hosts <file> (a hosts inventory), or run it inside a workspace (stronghold init)",
+    );
+  return {
+    ...options,
+    hosts,
+    out: options.out ?? ws?.machines ?? DEFAULT_OUT,
+    report:
+      options.report ??
+      (ws === undefined ? REPORT_FILE : path.join(ws.evidence, "reports", REPORT_FILE)),
+  };
+}
+
+async function collect(given: CollectOptions, io: Io): Promise<number> {
+  const options = await withWorkspace(given, io);
   const concurrency = positiveInteger(options.concurrency, "--concurrency", 256);
   const timeoutSeconds = seconds(options.timeout);
   const { inventory, catalog } = await loadInputs(options);
@@ -159,6 +188,9 @@ export function registerCollectCommand(
         `The collection report (--report, default ${REPORT_FILE}) lists`,
         "every host's outcome, time and unknown facts; a table of it goes to stdout.",
         "",
+        "Inside a workspace (stronghold.yaml), --hosts, --out and --report default",
+        "to its hosts inventory, machines folder and evidence/reports; flags win.",
+        "",
         "Exit codes:",
         "  0  every host collected",
         "  1  some host failed (unreachable, auth-failed, host-key-mismatch, timeout,",
@@ -166,14 +198,16 @@ export function registerCollectCommand(
         "  2  usage or input errors (all listed)",
       ].join("\n"),
     )
-    .requiredOption("--hosts <file>", "hosts inventory (YAML or JSON)")
+    .option("--hosts <file>", "hosts inventory (YAML or JSON); default: the workspace's")
     .option("--concurrency <n>", "hosts collected at once", String(DEFAULT_CONCURRENCY))
     .option(
       "--out <dir>",
-      "directory for the machine files, one <host>.json each; only machine files go here",
-      "inventory",
+      `directory for the machine files, one <host>.json each; only machine files go here (default: ${DEFAULT_OUT}, or the workspace's machines)`,
     )
-    .option("--report <file>", "where the collection report (JSON) goes", REPORT_FILE)
+    .option(
+      "--report <file>",
+      `where the collection report (JSON) goes (default: ${REPORT_FILE}, or the workspace's evidence/reports)`,
+    )
     .option(
       "--timeout <seconds>",
       "time limit per host: connecting and all probes",

@@ -21,6 +21,7 @@ import {
 import { InputError, UsageError } from "../support/errors.js";
 import { Secret } from "../support/secret.js";
 import type { Io } from "./io.js";
+import { currentWorkspace } from "./workspace-settings.js";
 
 /** The flags of `drill run`, as commander parses them. */
 export interface RunFlags {
@@ -87,19 +88,33 @@ export async function resolveRunSettings(
   flags: RunFlags,
   io: Io,
 ): Promise<RunSettings> {
+  // Inside a workspace its stronghold.yaml fills in what neither the flags nor the drill config say.
+  const workspace = await currentWorkspace(io);
   let config: DrillConfigValues = { targets: {} };
-  if (flags.config !== undefined) {
+  const configFile = flags.config ?? workspace?.drill;
+  if (configFile !== undefined) {
     const loaded = await loadDrillConfig(
-      flags.config,
+      configFile,
       runbook.meta.id,
       RUNBOOKS.map((r) => r.meta.id),
     );
     if (!loaded.ok) throw new InputError(loaded.problems);
     config = loaded.values;
   }
+  if (workspace !== undefined)
+    config = {
+      ...definedOnly({
+        hosts: workspace.hosts,
+        stackOutputs: config.repository === undefined ? workspace.stackOutputs : undefined,
+        runsDir: path.join(workspace.evidence, "drills"),
+      }),
+      ...config,
+    };
   const hostsFile = flags.hosts ?? config.hosts;
   if (hostsFile === undefined)
-    throw new UsageError("drill run needs --hosts <inventory file> (or hosts: in --config)");
+    throw new UsageError(
+      "drill run needs --hosts <inventory file> (or hosts: in --config, or a stronghold.yaml workspace)",
+    );
   const inventory = await loadInventory(hostsFile);
   if (!inventory.ok) throw new InputError(inventory.problems);
 

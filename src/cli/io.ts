@@ -7,6 +7,8 @@ export interface Io {
   readonly stdin: Readable;
   readonly env: NodeJS.ProcessEnv;
   readonly isTTY: boolean;
+  /** The working folder (default process.cwd()): where a workspace is looked for. */
+  readonly cwd?: string;
 }
 
 export const processIo: Io = {

@@ -8,6 +8,8 @@ import { registerCollectCommand } from "./collect-command.js";
 import { registerDrillCommand } from "./drill-command.js";
 import { registerBudgetCommand } from "./budget-command.js";
 import { registerDisposeCommand } from "./dispose-command.js";
+import { registerInitCommand } from "./init-command.js";
+import { registerScheduleCommand } from "./schedule-command.js";
 import { processIo, type Io } from "./io.js";
 
 /** Exit codes: 0 all good, 1 the gate failed, 2 usage or input errors, 70 an internal error. */
@@ -28,6 +30,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   registerDrillCommand(program, io, setExit);
   registerBudgetCommand(program, io, setExit);
   registerDisposeCommand(program, io, setExit);
+  registerInitCommand(program, io, setExit);
+  registerScheduleCommand(program, io, setExit);
   return program;
 }
 

@@ -15,6 +15,7 @@ import {
 import { StackConfigSchema } from "../infra/config-schema.js";
 import { StackOutputsSchema } from "../infra/stack-outputs.js";
 import { BudgetReportSchema } from "../budget/report-model.js";
+import { WorkspaceSchema } from "../workspace/workspace-file.js";
 
 const DRAFT = "https://json-schema.org/draft/2020-12/schema";
 
@@ -32,6 +33,7 @@ const published: Readonly<Record<string, TSchema>> = {
   "budget-report.schema.json": BudgetReportSchema,
   "app-lifecycle.schema.json": AppLifecycleSchema,
   "ip-plan.schema.json": IpPlanSchema,
+  "workspace.schema.json": WorkspaceSchema,
 };
 
 /** File name → the JSON text that belongs in policies/schemas. */

@@ -318,7 +318,7 @@ describe("stronghold check (the CLI, end to end)", function () {
   it("has --help for the program and the subcommand", async () => {
     const top = await stronghold(["--help"]);
     expect(top.code).to.equal(0);
-    expect(top.stdout).to.match(/check \[options\] <path\.\.\.>\s+check machine configs/);
+    expect(top.stdout).to.match(/check \[options\] \[path\.\.\.\]\s+check machine configs/);
     const sub = await stronghold(["check", "--help"]);
     expect(sub.code).to.equal(0);
     for (const option of [
