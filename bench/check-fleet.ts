@@ -56,6 +56,8 @@ async function generate(n: number): Promise<{ dir: string; jsonl: string; town: 
 
 interface Sample {
   seconds: number;
+  /** User + system CPU time of the process. */
+  cpuSeconds: number;
   maxRssMb: number;
 }
 
@@ -75,7 +77,8 @@ function measure(args: string[]): Sample {
     throw new Error(`${args.join(" ")} exited ${child.status}: ${child.stderr.slice(0, 2000)}`);
   }
   const rss = /BENCH_MAX_RSS_KB=(\d+)/.exec(child.stderr)?.[1];
-  return { seconds, maxRssMb: Number(rss) / 1024 };
+  const cpu = /BENCH_CPU_US=(\d+)/.exec(child.stderr)?.[1];
+  return { seconds, cpuSeconds: Number(cpu) / 1e6, maxRssMb: Number(rss) / 1024 };
 }
 
 /** Median of several runs, alternating floor and check so both see the same cache state. */
@@ -126,7 +129,7 @@ for (const n of sizes) {
         "--quiet",
       ],
     );
-    const line = `| ${n.toLocaleString("en-US")} | ${layout} | ${floor.seconds.toFixed(2)} s | ${check.seconds.toFixed(2)} s | ${(check.seconds / floor.seconds).toFixed(2)}× | ${Math.round(n / check.seconds).toLocaleString("en-US")} | ${floor.maxRssMb.toFixed(0)} MB | ${check.maxRssMb.toFixed(0)} MB |`;
+    const line = `| ${n.toLocaleString("en-US")} | ${layout} | ${floor.seconds.toFixed(2)} s | ${check.seconds.toFixed(2)} s | ${(check.seconds / floor.seconds).toFixed(2)}× | ${floor.cpuSeconds.toFixed(2)} s | ${check.cpuSeconds.toFixed(2)} s | ${(check.cpuSeconds / floor.cpuSeconds).toFixed(2)}× | ${Math.round(n / check.seconds).toLocaleString("en-US")} | ${floor.maxRssMb.toFixed(0)} MB | ${check.maxRssMb.toFixed(0)} MB | ${os.loadavg()[0]!.toFixed(1)} |`;
     console.log(line);
     rows.push(line);
     const series = measured.get(layout) ?? [];
@@ -136,14 +139,14 @@ for (const n of sizes) {
 }
 // Growth between consecutive sizes: linear work grows as the machines do.
 const growth: string[] = [
-  "| layout | machines | × machines | floor grew | check grew | check peak RSS grew |",
-  "| --- | --- | ---: | ---: | ---: | ---: |",
+  "| layout | machines | × machines | floor grew | check grew | check CPU grew | check peak RSS grew |",
+  "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
 ];
 for (const [layout, series] of measured) {
   for (let k = 1; k < series.length; k++) {
     const [a, b] = [series[k - 1]!, series[k]!];
     growth.push(
-      `| ${layout} | ${a.n.toLocaleString("en-US")} → ${b.n.toLocaleString("en-US")} | ${(b.n / a.n).toFixed(1)}× | ${(b.floor.seconds / a.floor.seconds).toFixed(2)}× | ${(b.check.seconds / a.check.seconds).toFixed(2)}× | ${(b.check.maxRssMb / a.check.maxRssMb).toFixed(2)}× |`,
+      `| ${layout} | ${a.n.toLocaleString("en-US")} → ${b.n.toLocaleString("en-US")} | ${(b.n / a.n).toFixed(1)}× | ${(b.floor.seconds / a.floor.seconds).toFixed(2)}× | ${(b.check.seconds / a.check.seconds).toFixed(2)}× | ${(b.check.cpuSeconds / a.check.cpuSeconds).toFixed(2)}× | ${(b.check.maxRssMb / a.check.maxRssMb).toFixed(2)}× |`,
     );
   }
 }
@@ -153,8 +156,8 @@ const header = [
     .map((l) => l.toFixed(1))
     .join(" ")}.`,
   "",
-  "| machines | layout | floor (read + parse) | stronghold check | check / floor | machines/s | floor peak RSS | check peak RSS |",
-  "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+  "| machines | layout | floor (read + parse) | stronghold check | check / floor | floor CPU | check CPU | CPU check / floor | machines/s | floor peak RSS | check peak RSS | load |",
+  "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
 ];
 console.log("\n" + [...header, ...rows].join("\n"));
 console.log("\n" + growth.join("\n"));
