@@ -1,9 +1,11 @@
 /**
  * Benchmark: `stronghold check` end to end on a synthetic fleet (fixed seed) against the floor of
  * reading and parsing the same files, measured in the same run, for a directory of one JSON file
- * per machine and for one JSON Lines file. Prints a Markdown table for BENCHMARKS.md.
+ * per machine and for one JSON Lines file, with the town's registers, IP plan and overlay given so
+ * that every fleet control runs. Prints a Markdown table for BENCHMARKS.md and the growth factor
+ * of each measure between consecutive sizes.
  *
- *   npm run bench -- [sizes=10000,100000] [runs=3]
+ *   npm run bench -- [sizes=10000,100000] [runs=3] [formats=json] [dir=bench/out]
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync, createWriteStream } from "node:fs";
@@ -12,24 +14,32 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { seededRandom } from "../test/fixtures/seeded.js";
 import { syntheticMachine } from "./generate-fleet.js";
+import { TownRegisters, townFiles } from "./generate-registers.js";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
-const outDir = path.join(root, "bench", "out");
 const sizes = (process.argv[2] ?? "10000,100000").split(",").map(Number);
 const runs = Number(process.argv[3] ?? 3);
+const formats = process.argv[4] ?? "json";
+const outDir = path.resolve(process.argv[5] ?? path.join(root, "bench", "out"));
 const at = new Date("2026-11-20T12:00:00Z");
 const SEED = 20261120;
 
-async function generate(n: number): Promise<{ dir: string; jsonl: string }> {
-  const dir = path.join(outDir, `fleet-${n}`);
-  const jsonl = path.join(outDir, `fleet-${n}.jsonl`);
-  if (existsSync(path.join(dir, ".complete")) && existsSync(jsonl)) return { dir, jsonl };
+/** The fleet in both layouts, and beside them the town's registers (v2: with registers). */
+async function generate(n: number): Promise<{ dir: string; jsonl: string; town: string }> {
+  const dir = path.join(outDir, `fleet-v2-${n}`);
+  const jsonl = path.join(outDir, `fleet-v2-${n}.jsonl`);
+  const town = path.join(outDir, `town-v2-${n}`);
+  if (existsSync(path.join(dir, ".complete")) && existsSync(path.join(town, ".complete")))
+    return { dir, jsonl, town };
   rmSync(dir, { recursive: true, force: true });
+  rmSync(town, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  mkdirSync(town, { recursive: true });
   const random = seededRandom(SEED);
+  const registers = new TownRegisters(town, seededRandom(SEED + 1));
   const lines = createWriteStream(jsonl);
   for (let i = 0; i < n; i++) {
-    const machine = syntheticMachine(i, random, at);
+    const machine = await registers.add(i, syntheticMachine(i, random, at));
     const text = JSON.stringify(machine);
     // Spread over 100 folders, as a collector writing per department or site would.
     const sub = path.join(dir, String(i % 100).padStart(2, "0"));
@@ -38,12 +48,16 @@ async function generate(n: number): Promise<{ dir: string; jsonl: string }> {
     if (!lines.write(text + "\n")) await new Promise<void>((r) => lines.once("drain", () => r()));
   }
   await new Promise<void>((r) => lines.end(() => r()));
+  await registers.finish(n);
   writeFileSync(path.join(dir, ".complete"), "");
-  return { dir, jsonl };
+  writeFileSync(path.join(town, ".complete"), "");
+  return { dir, jsonl, town };
 }
 
 interface Sample {
   seconds: number;
+  /** User + system CPU time of the process. */
+  cpuSeconds: number;
   maxRssMb: number;
 }
 
@@ -63,7 +77,8 @@ function measure(args: string[]): Sample {
     throw new Error(`${args.join(" ")} exited ${child.status}: ${child.stderr.slice(0, 2000)}`);
   }
   const rss = /BENCH_MAX_RSS_KB=(\d+)/.exec(child.stderr)?.[1];
-  return { seconds, maxRssMb: Number(rss) / 1024 };
+  const cpu = /BENCH_CPU_US=(\d+)/.exec(child.stderr)?.[1];
+  return { seconds, cpuSeconds: Number(cpu) / 1e6, maxRssMb: Number(rss) / 1024 };
 }
 
 /** Median of several runs, alternating floor and check so both see the same cache state. */
@@ -80,8 +95,10 @@ function compare(floorArgs: string[], checkArgs: string[]): { floor: Sample; che
 }
 
 const rows: string[] = [];
+const measured = new Map<string, { n: number; floor: Sample; check: Sample }[]>();
 for (const n of sizes) {
-  const { dir, jsonl } = await generate(n);
+  const { dir, jsonl, town } = await generate(n);
+  const files = townFiles(town);
   for (const [layout, input] of [
     ["one JSON file per machine", dir],
     ["JSON Lines fleet file", jsonl],
@@ -95,22 +112,52 @@ for (const n of sizes) {
         input,
         "--at",
         at.toISOString(),
+        "--licenses",
+        files.licenses,
+        "--assets",
+        files.assets,
+        "--disposals",
+        files.disposals,
+        "--ip-plan",
+        files.ipPlan,
+        "--overlay",
+        files.overlay,
         "--format",
-        "json",
+        formats,
         "--out",
         report,
         "--quiet",
       ],
     );
-    const line = `| ${n.toLocaleString("en-US")} | ${layout} | ${floor.seconds.toFixed(2)} s | ${check.seconds.toFixed(2)} s | ${(check.seconds / floor.seconds).toFixed(2)}× | ${Math.round(n / check.seconds).toLocaleString("en-US")} | ${floor.maxRssMb.toFixed(0)} MB | ${check.maxRssMb.toFixed(0)} MB |`;
+    const line = `| ${n.toLocaleString("en-US")} | ${layout} | ${floor.seconds.toFixed(2)} s | ${check.seconds.toFixed(2)} s | ${(check.seconds / floor.seconds).toFixed(2)}× | ${floor.cpuSeconds.toFixed(2)} s | ${check.cpuSeconds.toFixed(2)} s | ${(check.cpuSeconds / floor.cpuSeconds).toFixed(2)}× | ${Math.round(n / check.seconds).toLocaleString("en-US")} | ${floor.maxRssMb.toFixed(0)} MB | ${check.maxRssMb.toFixed(0)} MB | ${os.loadavg()[0]!.toFixed(1)} |`;
     console.log(line);
     rows.push(line);
+    const series = measured.get(layout) ?? [];
+    series.push({ n, floor, check });
+    measured.set(layout, series);
+  }
+}
+// Growth between consecutive sizes: linear work grows as the machines do.
+const growth: string[] = [
+  "| layout | machines | × machines | floor grew | check grew | check CPU grew | check peak RSS grew |",
+  "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+];
+for (const [layout, series] of measured) {
+  for (let k = 1; k < series.length; k++) {
+    const [a, b] = [series[k - 1]!, series[k]!];
+    growth.push(
+      `| ${layout} | ${a.n.toLocaleString("en-US")} → ${b.n.toLocaleString("en-US")} | ${(b.n / a.n).toFixed(1)}× | ${(b.floor.seconds / a.floor.seconds).toFixed(2)}× | ${(b.check.seconds / a.check.seconds).toFixed(2)}× | ${(b.check.cpuSeconds / a.check.cpuSeconds).toFixed(2)}× | ${(b.check.maxRssMb / a.check.maxRssMb).toFixed(2)}× |`,
+    );
   }
 }
 const header = [
-  `Machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; median of ${runs} runs.`,
+  `Machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; median of ${runs} runs; --format ${formats}; ${new Date().toISOString().slice(0, 10)}; load average at the end ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ")}.`,
   "",
-  "| machines | layout | floor (read + parse) | stronghold check | check / floor | machines/s | floor peak RSS | check peak RSS |",
-  "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+  "| machines | layout | floor (read + parse) | stronghold check | check / floor | floor CPU | check CPU | CPU check / floor | machines/s | floor peak RSS | check peak RSS | load |",
+  "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
 ];
 console.log("\n" + [...header, ...rows].join("\n"));
+console.log("\n" + growth.join("\n"));

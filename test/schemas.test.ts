@@ -2,8 +2,9 @@ import { expect } from "chai";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { publishedSchemas } from "../src/cli/published-schemas.js";
-import { POLICIES_DIR } from "../src/support/project-root.js";
+import { POLICIES_DIR, PROJECT_ROOT } from "../src/support/project-root.js";
 import { createAjv } from "../src/documents/ajv.js";
+import { MACHINE_VALIDATOR_FILE, machineValidatorCode } from "../scripts/validator-code.js";
 
 describe("published JSON Schemas", () => {
   for (const [file, text] of publishedSchemas()) {
@@ -15,4 +16,12 @@ describe("published JSON Schemas", () => {
       expect(() => ajv.compile(JSON.parse(text) as object)).to.not.throw();
     });
   }
+});
+
+describe("precompiled validators", () => {
+  it(`${MACHINE_VALIDATOR_FILE} is what the machine-config schema generates (run npm run validators)`, async () => {
+    expect(await readFile(path.join(PROJECT_ROOT, MACHINE_VALIDATOR_FILE), "utf8")).to.equal(
+      machineValidatorCode(),
+    );
+  });
 });

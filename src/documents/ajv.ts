@@ -17,8 +17,12 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
  * meta-schema and may not use unknown keywords, so a typo like `minimun` cannot make a check
  * that always passes; the project's own TypeBox schemas skip that check (a test covers them).
  */
-export function createAjv(options: { fast?: boolean; untrusted?: boolean } = {}): Ajv2020 {
+export function createAjv(
+  options: { fast?: boolean; untrusted?: boolean; source?: boolean } = {},
+): Ajv2020 {
   const ajv = new Ajv2020({
+    // Keeps each validator's source, for ajv's standalone code (scripts/validator-code.ts).
+    ...(options.source ? { code: { source: true } } : {}),
     allErrors: !options.fast,
     verbose: !options.fast,
     strict: false,
@@ -73,10 +77,11 @@ export interface TwoSpeedValidator<T> {
 
 export function twoSpeed<T>(
   schema: object,
-  fast: Ajv2020,
+  /** An instance to compile the yes/no validator with, or the validator already compiled. */
+  fast: Ajv2020 | ((data: unknown) => boolean),
   detailed: Ajv2020,
 ): TwoSpeedValidator<T> {
-  const isValid = fast.compile<T>(schema);
+  const isValid = typeof fast === "function" ? fast : fast.compile<T>(schema);
   let explainer: ValidateFunction | undefined;
   return {
     isValid: (data: unknown): data is T => isValid(data),

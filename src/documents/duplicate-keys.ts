@@ -69,3 +69,41 @@ export function findDuplicateKey(text: string): DuplicateKey | undefined {
   }
   return undefined;
 }
+
+/** Keys of every object in a parsed JSON value, walked without recursion. */
+function countKeys(value: unknown): number {
+  let keys = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === null || typeof v !== "object") continue;
+    if (Array.isArray(v)) {
+      for (const item of v) if (item !== null && typeof item === "object") stack.push(item);
+      continue;
+    }
+    for (const key in v) {
+      keys++;
+      const item = (v as Record<string, unknown>)[key];
+      if (item !== null && typeof item === "object") stack.push(item);
+    }
+  }
+  return keys;
+}
+
+const SPACED_KEY = /"[ \t\r\n]+:/;
+
+/**
+ * The same answer as findDuplicateKey for a text JSON.parse turned into `value`, without the
+ * character scan in the common case. In a text without backslashes no string holds a quote, so
+ * every `":` closes a key; when no key has space before its colon, the text holds exactly that
+ * many keys, and JSON.parse kept one per distinct key of each object: the counts are equal
+ * exactly when nothing repeats. Otherwise (or to locate the repeat) the full scan runs.
+ */
+export function findDuplicateKeyOf(text: string, value: unknown): DuplicateKey | undefined {
+  if (text.indexOf("\\") === -1 && !SPACED_KEY.test(text)) {
+    let written = 0;
+    for (let i = text.indexOf('":'); i !== -1; i = text.indexOf('":', i + 2)) written++;
+    if (written === countKeys(value)) return undefined;
+  }
+  return findDuplicateKey(text);
+}

@@ -26,19 +26,40 @@ export function valueAt(value: unknown, pointer: string): unknown {
   return current;
 }
 
-/** 1-based line of a character offset. */
-function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) line++;
-  return line;
+/** Offsets where each line of a text starts: line n (1-based) starts at lineStarts[n - 1]. */
+export function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/**
+ * 1-based line of a character offset, by binary search in the text's line starts: a fleet file
+ * with many failing machines asks for many lines of one text, and scanning from its start for
+ * each would take time quadratic in the fleet.
+ */
+export function lineAtOffset(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
 }
 
 /** JSON goes through a JSON parser (many times faster than YAML's for collector output). */
-let jsonCache: { text: string; root: JsonNode | undefined } | undefined;
+let jsonCache: { text: string; root: JsonNode | undefined; starts: number[] } | undefined;
+
+function jsonTree(text: string): { root: JsonNode | undefined; starts: number[] } {
+  if (jsonCache?.text !== text)
+    jsonCache = { text, root: parseTree(text), starts: lineStarts(text) };
+  return jsonCache;
+}
 
 function jsonOffset(text: string, pointer: string): number | undefined {
-  if (jsonCache?.text !== text) jsonCache = { text, root: parseTree(text) };
-  const root = jsonCache.root;
+  const root = jsonTree(text).root;
   if (root === undefined) return undefined;
   let node: JsonNode = root;
   for (const token of pointerTokens(pointer)) {
@@ -89,7 +110,7 @@ export function lineOf(text: string, pointer: string, startLine = 1): number | u
   try {
     if (/^\s*[{[]/.test(text)) {
       const offset = jsonOffset(text, pointer);
-      if (offset !== undefined) return lineAt(text, offset) + startLine - 1;
+      if (offset !== undefined) return lineAtOffset(jsonTree(text).starts, offset) + startLine - 1;
     }
     const found = yamlOffset(text, pointer);
     return found === undefined ? undefined : found.line + startLine - 1;

@@ -2,7 +2,7 @@
 import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
 import { isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document } from "yaml";
 import { toPointer } from "./locate.js";
-import { findDuplicateKey } from "./duplicate-keys.js";
+import { findDuplicateKeyOf } from "./duplicate-keys.js";
 import type { InputProblem } from "./input-problem.js";
 
 /** A machine file is a few KB and a fleet file of thousands a few MB; larger fleets belong in JSON Lines. */
@@ -37,7 +37,7 @@ export function parseJson(text: string, file: string, startLine = 1): ParsedDocu
         : text.slice(0, Number(position)).split("\n").length + startLine - 1;
     return problem(file, `is not valid JSON: ${(error as Error).message}`, line);
   }
-  const duplicate = findDuplicateKey(text);
+  const duplicate = findDuplicateKeyOf(text, value);
   if (duplicate !== undefined) {
     return {
       ok: false,

@@ -4,6 +4,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseText } from "../../src/documents/read-document.js";
+import { findDuplicateKey, findDuplicateKeyOf } from "../../src/documents/duplicate-keys.js";
+import { Gen, PROPERTY_SEED, seededRandom } from "../fixtures/seeded.js";
 import { readMachines, type MachineRecord } from "../../src/check/input/machines.js";
 
 const machine = (hostname: string) =>
@@ -136,5 +138,42 @@ describe("JSON documents with duplicate keys", () => {
         line: 3,
       });
     });
+  });
+});
+
+describe("the duplicate-key check without a character scan", () => {
+  /**
+   * Seeded JSON texts: nested objects and arrays, keys that sometimes repeat, spaces before colons,
+   * and (in every other text) escapes, so both the counting path and the scan are exercised.
+   */
+  function randomText(gen: Gen, escapes: boolean, depth = 0): string {
+    const key = () => {
+      const k = gen.pick(escapes ? ["a", "b", 'q\\"x', "a\\u0062", "t:1"] : ["a", "b", "c", "t:1"]);
+      return `"${k}"${gen.pick([":", ":", ":", " :", "\n:"])}`;
+    };
+    const leaf = () =>
+      gen.pick(
+        escapes ? ['"x"', '"a\\":"', "1", '"\\\\"'] : ['"x"', "1", "true", "null", '"10:00"'],
+      );
+    const roll = gen.int(0, 9);
+    if (depth > 3 || roll < 3) return leaf();
+    const items = (make: () => string) => Array.from({ length: gen.int(0, 4) }, make).join(",");
+    if (roll < 5) return `[${items(() => randomText(gen, escapes, depth + 1))}]`;
+    return `{${items(() => key() + randomText(gen, escapes, depth + 1))}}`;
+  }
+
+  it("agrees with the full scan on 20,000 seeded texts", () => {
+    const gen = new Gen(seededRandom(PROPERTY_SEED));
+    let duplicates = 0;
+    for (let n = 0; n < 20_000; n++) {
+      const text = randomText(gen, n % 2 === 1);
+      const value: unknown = JSON.parse(text);
+      const expected = findDuplicateKey(text);
+      // Texts without a backslash take the counting path: those must repeat keys often enough too.
+      if (expected !== undefined && !text.includes("\\")) duplicates++;
+      expect(findDuplicateKeyOf(text, value), text).to.deep.equal(expected);
+    }
+    // The generator must exercise both answers.
+    expect(duplicates).to.be.greaterThan(500);
   });
 });

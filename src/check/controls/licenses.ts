@@ -26,8 +26,17 @@ export function licensesByProduct(
   return byProduct;
 }
 
-/** "licenses.csv line 4" or "licenses.csv lines 4, 9". */
+/** Lines named per finding: a title bought in hundreds of lots stays one short line of evidence. */
+const LINES_SHOWN = 5;
+
+/**
+ * "licenses.csv line 4", "licenses.csv lines 4, 9", or for many entries the first few lines and
+ * the rest counted: "licenses.csv lines 2, 4, 6, 8, 10 and 544 more". Every installation of a
+ * title carries this text, so its length must not grow with the register.
+ */
 export function registerLines(file: string, entries: readonly LicenseEntry[]): string {
-  const lines = entries.map((e) => e.line).join(", ");
+  const shown = entries.slice(0, LINES_SHOWN).map((e) => e.line);
+  const rest = entries.length - shown.length;
+  const lines = rest > 0 ? `${shown.join(", ")} and ${rest} more` : shown.join(", ");
   return `${file} line${entries.length === 1 ? "" : "s"} ${lines}`;
 }

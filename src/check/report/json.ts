@@ -1,14 +1,15 @@
 /**
  * The machine-readable report, documented by policies/schemas/check-report.schema.json
- * (schemaVersion 1). Written as one valid JSON document in pieces: the header, then one line per
- * subject, then the trailer, so memory stays flat however large the fleet.
+ * (schemaVersion 2: a subject lists the results that did not pass; a control it does not list
+ * passed). Written as one valid JSON document in pieces: the header, then one line per subject,
+ * then the trailer, so memory stays flat however large the fleet.
  */
 import type { CheckReport, Score } from "../evaluation/report-model.js";
 import type { ControlResult, Evidence, SubjectResults, WaiverRef } from "../evaluation/result.js";
 import { type Write, subjectScore } from "./common.js";
 
 /** The `schemaVersion` this reporter writes; bump it (and the schema) on any breaking change. */
-export const JSON_REPORT_SCHEMA_VERSION = 1;
+export const JSON_REPORT_SCHEMA_VERSION = 2;
 
 /** Default file name of this format when written under --out. */
 export const fileName = "stronghold-report.json";
@@ -39,16 +40,15 @@ export function render(report: CheckReport, write: Write): void {
   };
   // Reopen the header object to append the streamed arrays to it.
   write(`${JSON.stringify(head).slice(0, -1)},"subjects":[`);
-  // Most results are passes: their JSON is the same for every machine, so write it once.
-  const passes = report.controls.map((c) => JSON.stringify({ control: c.id, status: "pass" }));
   report.subjects.forEach((subject, i) => {
     // The subject without its results, reopened to append them.
     const head = JSON.stringify(jsonSubject(subject, subjectScore(report, i))).slice(0, -1);
-    const results = subject.results
-      .map((r, c) =>
-        r.status === "pass" && r.control === report.controls[c]?.id ? passes[c] : resultJson(r),
-      )
-      .join(",");
+    // Most results are passes, and a pass is what a control left out means: write the rest.
+    let results = "";
+    for (const r of subject.results) {
+      if (r.status === "pass") continue;
+      results += results === "" ? resultJson(r) : `,${resultJson(r)}`;
+    }
     write(`${i === 0 ? "" : ","}\n${head},"results":[${results}]}`);
   });
   write(`\n],"problems":[`);
@@ -100,7 +100,7 @@ function jsonSubject(s: SubjectResults, score: Score | undefined) {
 
 /** Not-applicable results are shared objects (one per control and reason): serialise each once. */
 const serialised = new WeakMap<ControlResult, string>();
-function resultJson(r: ControlResult): string {
+function resultJson(r: Exclude<ControlResult, { status: "pass" }>): string {
   let json = serialised.get(r);
   if (json === undefined) {
     json = JSON.stringify(jsonResult(r));
@@ -109,11 +109,9 @@ function resultJson(r: ControlResult): string {
   return json;
 }
 
-/** Only the fields of each status: a pass is just {control, status}. */
-function jsonResult(r: ControlResult) {
+/** Only the fields of each status; passes are not written. */
+function jsonResult(r: Exclude<ControlResult, { status: "pass" }>) {
   switch (r.status) {
-    case "pass":
-      return { control: r.control, status: r.status };
     case "fail":
       return {
         control: r.control,

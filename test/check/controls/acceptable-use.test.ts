@@ -131,6 +131,21 @@ describe("aup-commercial-software-licensed", () => {
       evidence: { 0: { expected: /licenses\.csv line 2 expired/ } },
     },
     {
+      name: "a title bought in 600 lots, all expired: the first lines named, the rest counted",
+      machines: [withSoftware("a", "Adobe Acrobat (64-bit)")],
+      data: {
+        licenses: licenses(
+          ...Array.from({ length: 600 }, () => ({
+            product: "Adobe Acrobat Pro",
+            seats: 1,
+            expires: daysBefore(10),
+          })),
+        ),
+      },
+      expect: ["fail"],
+      evidence: { 0: { expected: /licenses\.csv lines 2, 3, 4, 5, 6 and 595 more expired$/ } },
+    },
+    {
       name: "renewed subscription next to the expired one",
       machines: [withSoftware("a", "Adobe Acrobat (64-bit)")],
       data: {
@@ -177,6 +192,20 @@ describe("aup-license-seats-within-owned", () => {
           actual: "AutoCAD 2024 - English: installed on 3 machines",
           expected: /≤ 2 seats owned \(licenses\.csv line 2\)/,
         },
+      },
+    },
+    {
+      name: "seats bought in 600 lots: the finding names the first lines and counts the rest",
+      machines: autocad(3),
+      data: {
+        licenses: licenses(
+          ...Array.from({ length: 600 }, () => ({ product: "AutoCAD", seats: 0 })),
+          { product: "AutoCAD", seats: 2 },
+        ),
+      },
+      expect: ["fail", "fail", "fail"],
+      evidence: {
+        0: { expected: /^≤ 2 seats owned \(licenses\.csv lines 2, 3, 4, 5, 6 and 596 more\)$/ },
       },
     },
     {

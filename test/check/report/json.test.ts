@@ -43,13 +43,22 @@ describe("json reporter", () => {
     it(`parses and validates against check-report.schema.json: ${name}`, () => {
       const doc = parse(report);
       expect(validate(doc), JSON.stringify(validate.errors, null, 2)).to.equal(true);
-      expect(doc.schemaVersion).to.equal(1);
+      expect(doc.schemaVersion).to.equal(2);
     });
   }
 
-  it("writes pass results as just {control, status}", () => {
-    const pass = parse().subjects[0]?.results[1];
-    expect(pass).to.deep.equal({ control: "screen-lock-timeout", status: "pass" });
+  it("leaves passes out: a subject lists the results that did not pass, in control order", () => {
+    const report = sampleReport();
+    const doc = parse(report);
+    report.subjects.forEach((subject, i) => {
+      const notPassed = subject.results.filter((r) => r.status !== "pass").map((r) => r.control);
+      expect(doc.subjects[i]?.results.map((r) => r["control"])).to.deep.equal(notPassed);
+    });
+    expect(report.subjects[0]?.results[1]).to.deep.equal({
+      control: "screen-lock-timeout",
+      status: "pass",
+    });
+    expect(doc.subjects[0]?.results.map((r) => r["control"])).to.not.include("screen-lock-timeout");
   });
 
   it("keeps every subject, its score and its special characters", () => {

@@ -2,7 +2,7 @@
 import type { FleetCheck } from "../types.js";
 import type { Evidence } from "../../evaluation/result.js";
 import { commercialTitles, inventoryOf } from "../software.js";
-import { licensesByProduct, registerLines } from "../licenses.js";
+import { licensesByProduct, registerLines, type TitleLicenses } from "../licenses.js";
 
 export const licenseCoverage: FleetCheck = {
   requires: ["licenses"],
@@ -10,6 +10,18 @@ export const licenseCoverage: FleetCheck = {
     const licenses = licensesByProduct(ctx.data.licenses, ctx.at);
     const file = ctx.data.licenses?.file ?? "the license register";
     const failures = new Map<number, readonly Evidence[]>();
+    // Thousands of machines lack the same few licenses: word each title's finding once.
+    const expectedTexts = new Map<string, string>();
+    const expectedFor = (key: string, title: string, entries: TitleLicenses | undefined) => {
+      let text = expectedTexts.get(key);
+      if (text === undefined) {
+        const expired =
+          entries === undefined ? "" : `; ${registerLines(file, entries.expired)} expired`;
+        text = `a current license for ${title} in ${file}${expired}`;
+        expectedTexts.set(key, text);
+      }
+      return text;
+    };
     return {
       observe(machine, handle) {
         const inventory = inventoryOf(machine, `a software inventory to check against ${file}`);
@@ -24,12 +36,10 @@ export const licenseCoverage: FleetCheck = {
         )) {
           const entries = licenses.get(key);
           if (entries !== undefined && entries.current.length > 0) continue;
-          const expired =
-            entries === undefined ? "" : `; ${registerLines(file, entries.expired)} expired`;
           evidence.push({
             pointer: `/software/${index}`,
             actual: inventory.items[index]?.name,
-            expected: `a current license for ${title.title} in ${file}${expired}`,
+            expected: expectedFor(key, title.title, entries),
           });
         }
         if (evidence.length > 0) failures.set(handle, evidence);

@@ -43,11 +43,13 @@ export const licenseSeats: FleetCheck = {
           const current = licenses.get(key)?.current ?? [];
           const owned = current.reduce((sum, entry) => sum + entry.seats, 0);
           if (installations.length <= owned) continue;
+          // One text per title, shared by all its installations.
+          const expected = `≤ ${owned} seats owned (${registerLines(file, current)})`;
           for (const { handle, index, name } of installations) {
             appendTo(failures, handle, {
               pointer: `/software/${index}`,
               actual: `${name}: installed on ${installations.length} machines`,
-              expected: `≤ ${owned} seats owned (${registerLines(file, current)})`,
+              expected,
             });
           }
         }
