@@ -590,6 +590,28 @@ export function requireSameTree(diff: ListingDiff, what: string): void {
 }
 
 /**
+ * Throws one step failure for a recovery check and a metadata comparison together, so a report
+ * names every kind of difference at once: missing files, links, and each kind of metadata.
+ */
+export function requireRecoveredExactly(check: RecoveryCheck, metadata: ListingDiff, what: string): void {
+  if (check.ok && metadata.ok) return;
+  let message = what;
+  let details: string[] = [];
+  try {
+    requireRecovery(check, what);
+  } catch (error) {
+    if (!(error instanceof StepFailure)) throw error;
+    message = error.message;
+    details = [...error.details];
+  }
+  if (!metadata.ok) {
+    message = `${message}${check.ok ? ": " : "; "}metadata: ${countDifferences(metadata)}`;
+    details.push(...describeDifferences(metadata));
+  }
+  throw new StepFailure(message, details);
+}
+
+/**
  * The restored share's folders (empty ones too: restic records them, a file comparison cannot
  * see them) and owners against restic's record of the snapshot: each folder there with the mode,
  * owner and modification time recorded, none added, and every file's owner. Files' content, size,
@@ -617,7 +639,10 @@ export async function judgeRestoredMetadata(
       folderMtime: true,
       root: recordsRoot,
       mtimeToleranceSeconds: tolerance,
-      judge: (type, kind) => type === "d" || (type === "f" && kind === "owner"),
+      // Folders on every count; files by the kinds of metadata (presence and content are
+      // checkRecovery's); links are link-check's.
+      judge: (type, kind) =>
+        type === "d" || (type === "f" && ["size", "mode", "owner", "mtime"].includes(kind)),
     });
     if (!asRoot)
       ctx.note(

@@ -31,7 +31,6 @@ import {
   removeScratch,
   locateShare,
   noteLinks,
-  requireRecovery,
   restoreShare,
   snapshotLinks,
   type ShareRecord,
@@ -42,6 +41,7 @@ import {
   topLevelNames,
   judgePutBack,
   judgeRestoredMetadata,
+  requireRecoveredExactly,
   checkShareIntact,
   requireSameTree,
 } from "./share.js";
@@ -315,8 +315,7 @@ export function verifyShareStep<T extends string, M extends string, R extends st
         record,
         sharePaths(ctx.settings.data, ctx.runId),
       );
-      requireRecovery(check, options.differs);
-      requireSameTree(metadata, `${options.differs} (metadata)`);
+      requireRecoveredExactly(check, metadata, options.differs);
       ctx.note(
         `against the snapshot: ${check.againstSnapshot.matched} files with the same size, mode and modification time (content checked by restic restore --verify); against the share before the disaster: ${check.againstShare.compared} files unchanged since the snapshot, same sha256`,
       );

@@ -7,7 +7,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
+import { chmod, mkdir, readdir, readFile, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../../src/support/project-root.js";
 import type { DrillLab } from "../fixtures/drill-lab.js";
@@ -142,4 +142,19 @@ export function killSeed(): { seed: number; next: (max: number) => number } {
   const seed = Number(process.env.STRONGHOLD_KILL_SEED ?? Math.floor(Math.random() * 1e9));
   const random = seededRandom(seed);
   return { seed, next: (max) => Math.floor(random() * max) };
+}
+
+/** Folders a town's share has that a file comparison cannot see: empty, read-only, setgid, old. */
+export async function seedOddFolders(data: string): Promise<void> {
+  await mkdir(join(data, "archive", "2019", "empty"), { recursive: true });
+  await mkdir(join(data, "records", "sealed"), { recursive: true });
+  await writeFile(join(data, "records", "sealed", "deed-1887.txt"), "Deed of 1887\n");
+  await writeFile(join(data, "records", "sealed", "deed-1902.txt"), "Deed of 1902\n");
+  await chmod(join(data, "records", "sealed"), 0o555);
+  await chmod(join(data, "records"), 0o2775);
+  await utimes(
+    join(data, "archive", "2019"),
+    new Date("2019-12-31T23:59:59Z"),
+    new Date("2019-12-31T23:59:59Z"),
+  );
 }

@@ -9,27 +9,12 @@
  * point and both transports are looped over in the scale tests (test/scale/killed-drills.test.ts).
  */
 import { expect } from "chai";
-import { chmod, mkdir, mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startDrillLab, type DrillLab } from "../fixtures/drill-lab.js";
 import { drillCli, labArgs, labEnv, localInventory } from "./runbook-helpers.js";
-import { killDrillAt, killSeed, shareState } from "./kill-recover.js";
-
-/** Folders a town's share has that a file comparison cannot see: empty, read-only, setgid, old. */
-export async function seedOddFolders(data: string): Promise<void> {
-  await mkdir(join(data, "archive", "2019", "empty"), { recursive: true });
-  await mkdir(join(data, "records", "sealed"), { recursive: true });
-  await writeFile(join(data, "records", "sealed", "deed-1887.txt"), "Deed of 1887\n");
-  await writeFile(join(data, "records", "sealed", "deed-1902.txt"), "Deed of 1902\n");
-  await chmod(join(data, "records", "sealed"), 0o555);
-  await chmod(join(data, "records"), 0o2775);
-  await utimes(
-    join(data, "archive", "2019"),
-    new Date("2019-12-31T23:59:59Z"),
-    new Date("2019-12-31T23:59:59Z"),
-  );
-}
+import { killDrillAt, killSeed, seedOddFolders, shareState } from "./kill-recover.js";
 
 describe("a drill killed with SIGKILL, then drill recover (real processes, sshd, restic)", function () {
   this.timeout(600_000);
