@@ -85,6 +85,8 @@ function alive(pid: number): boolean {
 /** What a killed run left: whether it reached the step, and how long it ran. */
 export interface KilledRun {
   readonly reached: boolean;
+  /** False when the run ended by itself before the kill came. */
+  readonly killed: boolean;
   readonly killedAfterMs: number;
 }
 
@@ -125,7 +127,8 @@ export async function killDrillAt(
   }
   if (reached) await new Promise((r) => setTimeout(r, delayMs));
   const killedAfterMs = Date.now() - started;
-  if (!exited) process.kill(child.pid!, "SIGKILL");
+  const killed = !exited;
+  if (killed) process.kill(child.pid!, "SIGKILL");
   // The commands it started go on by themselves until they end: wait for them, bounded.
   const settle = Date.now() + 120_000;
   const busy = () =>
@@ -134,7 +137,7 @@ export async function killDrillAt(
       processTree(pid).some((p) => !/^sshd[: ]|\/usr\/sbin\/sshd/.test(p.args)),
     );
   while (busy() && Date.now() < settle) await new Promise((r) => setTimeout(r, 20));
-  return { reached, killedAfterMs };
+  return { reached, killed, killedAfterMs };
 }
 
 /** A seeded delay source; the seed comes from STRONGHOLD_KILL_SEED when set, so a failure replays. */

@@ -1,6 +1,8 @@
 /** Manifests built on an SSH host by one shell command (real sshd), checked against local ones. */
 import { expect } from "chai";
 import { randomBytes } from "node:crypto";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, rm, symlink, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -211,10 +213,24 @@ describe("parseRemoteOutput", () => {
     });
   });
   it("reads find's fractional mtime as stat's whole seconds, rounded down, also before 1970", () => {
+    // GNU find prints %T@ as the seconds (rounded down) and the nanoseconds past them: a file at
+    // 1969-12-31T23:59:58.5Z (-1.5 s) prints "-2.5000000000", and stat %Y gives -2.
+    const dir = mkdtempSync(join(tmpdir(), "stronghold-find-"));
+    try {
+      writeFileSync(join(dir, "b"), "");
+      utimesSync(join(dir, "b"), 0, new Date("1969-12-31T23:59:58.5Z"));
+      const printed = execFileSync("find", [join(dir, "b"), "-printf", "%T@"], {
+        encoding: "utf8",
+      });
+      const stat = execFileSync("stat", ["-c", "%Y", join(dir, "b")], { encoding: "utf8" });
+      expect([printed, stat.trim()]).to.deep.equal(["-2.5000000000", "-2"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     const out = [
       "",
       "1 644 1577836800.9999999990 1 1 ./a",
-      "1 644 -1.5000000000 1 2 ./b",
+      "1 644 -2.5000000000 1 2 ./b",
       "1 644 -2.0000000000 1 3 ./c",
       "",
       `${hash}  ./a`,

@@ -148,14 +148,14 @@ export class RemoteOutputParser {
     if (!match)
       throw new ManifestError(`unexpected stat record for ${this.root}: ${JSON.stringify(record)}`);
     const path = stripDot(match[7]!);
-    // Whole seconds as stat's %Y gives them: rounded down, also before 1970. The string is cut,
-    // not parsed as a float, whose 53 bits would round ".9999999990" up to the next second.
-    const before1970 = match[3]!.startsWith("-") && /[1-9]/.test(match[4] ?? "");
+    // Whole seconds as stat's %Y gives them: find prints the seconds rounded down and then the
+    // nanoseconds past them ("-2.5000000000" is -1.5 s), so the whole part is the answer. The
+    // string is cut, not parsed as a float, whose 53 bits would round ".9999999990" up.
     this.#entries.addUnhashed({
       path,
       size: Number(match[1]),
       mode: parseInt(match[2]!, 8),
-      mtime: Number(match[3]) - (before1970 ? 1 : 0),
+      mtime: Number(match[3]),
     });
     const nlink = Number(match[5]);
     if (nlink > 1) this.#linked.push({ path, nlink, inode: Number(match[6]) });

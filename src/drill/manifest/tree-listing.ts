@@ -159,14 +159,10 @@ export class ListingParser {
     if (!m)
       throw new ListingError(`unexpected listing record for ${this.root}: ${JSON.stringify(meta)}`);
     const type = TYPES[m[1]!] ?? "o";
-    // The fraction is cut, not parsed as a float, whose 53 bits would round it.
-    const fraction = (m[7] ?? "").padEnd(9, "0").slice(0, 9);
-    let sec = Number(m[6]);
-    let nsec = Number(fraction);
-    if (m[6]!.startsWith("-") && nsec > 0) {
-      sec -= 1;
-      nsec = 1_000_000_000 - nsec;
-    }
+    // find prints the seconds rounded down, then the nanoseconds past them ("-2.2500000000" is
+    // 1969-12-31T23:59:58.25Z); cut as text, since a float's 53 bits would round them.
+    const sec = Number(m[6]);
+    const nsec = Number((m[7] ?? "").padEnd(9, "0").slice(0, 9));
     this.listing.add({
       path: m[9]!,
       type,

@@ -95,7 +95,7 @@ export async function removeHostJournal(
       "sh",
       "-c",
       // The folder goes too once empty: a sandbox holds nothing of a finished run.
-      'rm -f -- "$1" && rmdir --ignore-fail-on-non-empty -- "$2" && { sync -- "$(dirname -- "$2")" 2>/dev/null || sync; }',
+      'rm -f -- "$1" && { [ ! -d "$2" ] || rmdir --ignore-fail-on-non-empty -- "$2"; } && { sync -- "$(dirname -- "$2")" 2>/dev/null || sync; }',
       "sh",
       file,
       folder,
