@@ -187,7 +187,7 @@ describe("the sample Town of Millbrook's budget forecast", function () {
     .replace(/\\\n/g, " ")
     .trim()
     .split(/\s+/)
-    .slice(3) // npx stronghold budget
+    .slice(2) // stronghold budget
     .map((a) => (a.startsWith("examples/") ? path.join(town, "..", "..", a) : a));
 
   async function budget(extra: string[]): Promise<{ code: number; stdout: string }> {
