@@ -18,7 +18,7 @@ import {
 } from "../check/shard/shard-file.js";
 import type { ShardSpec } from "../check/shard/split.js";
 import { writeFileAtomic } from "../output/write-atomic.js";
-import { InputError, UsageError } from "../support/errors.js";
+import { formatProblem, InputError, UsageError } from "../support/errors.js";
 import {
   emitReports,
   loadCheckSetup,
@@ -80,8 +80,7 @@ export async function runShard(setup: CheckSetup, shard: ShardSpec, io: Io): Pro
     );
   }
   const problems = [...(setup.run.problems ?? []), ...file.problems];
-  for (const p of problems)
-    io.stderr(`${p.file}${p.line === undefined ? "" : `:${p.line}`}: ${p.pointer} ${p.message}\n`);
+  for (const p of problems) io.stderr(`${formatProblem(p)}\n`);
   return problems.length > 0 ? 2 : 0;
 }
 
