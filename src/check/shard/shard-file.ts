@@ -10,7 +10,12 @@ import type { Readable } from "node:stream";
 import type { FleetView } from "../controls/types.js";
 import { evaluateRecords } from "../evaluation/evaluate-batch.js";
 import { notApplicable, passResult } from "../evaluation/evaluate-machine.js";
-import type { ControlResult, InputProblem, Source } from "../evaluation/result.js";
+import type {
+  ControlResult,
+  InputProblem,
+  NotApplicableResult,
+  Source,
+} from "../evaluation/result.js";
 import { RunAssembly, type AdmittedMachine, type CheckRun } from "../evaluation/run-check.js";
 import type { CheckReport } from "../evaluation/report-model.js";
 import { recordsOf, workItems, type MachineRecord } from "../input/machines.js";
@@ -44,8 +49,11 @@ export interface ShardMachine {
   readonly site: string;
   readonly role: string;
   readonly source: Source;
-  /** Results that did not pass; a control not listed passed (as in the JSON report). */
-  readonly results: readonly Exclude<ControlResult, { status: "pass" }>[];
+  /**
+   * Results that did not pass; a control not listed passed (as in the JSON report). A number is
+   * an index into the shard's `notApplicable` table: the same reasons recur on most machines.
+   */
+  readonly results: readonly (number | Exclude<ControlResult, { status: "pass" }>)[];
   readonly fleet: FleetView;
 }
 
@@ -65,6 +73,8 @@ export interface ShardFile {
   readonly machineCount: number;
   /** Input problems of the whole input (every shard finds them all; the merge reports them once). */
   readonly problems: readonly InputProblem[];
+  /** The distinct not-applicable results, which machines name by index. */
+  readonly notApplicable: readonly NotApplicableResult[];
   readonly machines: readonly ShardMachine[];
 }
 
@@ -103,6 +113,18 @@ export async function evaluateShard(
   const digest = createHash("sha256");
   const problems: InputProblem[] = [];
   const machines: ShardMachine[] = [];
+  const shared = new Map<ControlResult, number>();
+  const notApplicableTable: NotApplicableResult[] = [];
+  const compact = (r: Exclude<ControlResult, { status: "pass" }>) => {
+    // Not-applicable results are shared objects (one per control and reason).
+    if (r.status !== "not-applicable" || !Object.isFrozen(r)) return r;
+    let i = shared.get(r);
+    if (i === undefined) {
+      i = notApplicableTable.push(r) - 1;
+      shared.set(r, i);
+    }
+    return i;
+  };
   let ordinal = 0;
   for await (const item of workItems(inputs, stdin)) {
     const own: MachineRecord[] = [];
@@ -129,9 +151,9 @@ export async function evaluateShard(
         site: m.site,
         role: m.role,
         source: m.source,
-        results: m.results.filter(
-          (r): r is Exclude<ControlResult, { status: "pass" }> => r.status !== "pass",
-        ),
+        results: m.results
+          .filter((r): r is Exclude<ControlResult, { status: "pass" }> => r.status !== "pass")
+          .map(compact),
         fleet: fleetView(m.fleet),
       });
     });
@@ -146,6 +168,7 @@ export async function evaluateShard(
     inputsDigest: digest.digest("hex"),
     machineCount: ordinal,
     problems,
+    notApplicable: notApplicableTable,
     machines,
   };
 }
@@ -195,6 +218,7 @@ export function readShard(
   if (!isObject(value.settings)) return problem("/settings", "must be an object");
   if (!isCount(value.machineCount)) return problem("/machineCount", "must be a count");
   if (!Array.isArray(value.problems)) return problem("/problems", "must be an array");
+  if (!Array.isArray(value.notApplicable)) return problem("/notApplicable", "must be an array");
   if (!Array.isArray(value.machines)) return problem("/machines", "must be an array");
   for (const [i, m] of (value.machines as unknown[]).entries()) {
     if (
@@ -209,6 +233,17 @@ export function readShard(
       return problem(
         `/machines/${i}`,
         "is not a machine of a shard (ordinal, subject, source, results, fleet)",
+      );
+    const tableSize = (value.notApplicable as unknown[]).length;
+    const bad = (m.results as unknown[]).findIndex((r) =>
+      typeof r === "number"
+        ? !Number.isInteger(r) || r < 0 || r >= tableSize
+        : !isObject(r) || typeof r.control !== "string" || typeof r.status !== "string",
+    );
+    if (bad >= 0)
+      return problem(
+        `/machines/${i}/results/${bad}`,
+        "is neither a result nor an index into /notApplicable",
       );
     if (shardOf(m.source as unknown as Source, shard.count) !== shard.index)
       return problem(
@@ -278,8 +313,13 @@ export function mergeShards(
   const indexOf = new Map(controls.map((c, i) => [c.meta.id, i]));
   const machineCount = shards[0]!.machineCount;
   const byOrdinal: (ShardMachine | undefined)[] = new Array<ShardMachine | undefined>(machineCount);
+  const tables = new Map(
+    shards.map((s) => [s, s.notApplicable.map((r) => notApplicable(r.control, r.reason))]),
+  );
+  const where = new Map<ShardMachine, NotApplicableResult[]>();
   for (const shard of shards)
     for (const m of shard.machines) {
+      where.set(m, tables.get(shard)!);
       if (m.ordinal >= machineCount || byOrdinal[m.ordinal] !== undefined)
         throw new Error(`machine ${m.ordinal} of ${machineCount} appears twice or out of range`);
       byOrdinal[m.ordinal] = m;
@@ -290,7 +330,11 @@ export function mergeShards(
     const m = byOrdinal[ordinal];
     if (m === undefined) throw new Error(`machine ${ordinal} of ${machineCount} is in no shard`);
     const results: ControlResult[] = controls.map((c) => passResult(c.meta.id));
-    for (const r of m.results) {
+    const table = where.get(m)!;
+    for (const given of m.results) {
+      const r = typeof given === "number" ? table[given] : given;
+      if (r === undefined)
+        throw new Error(`machine ${ordinal}: an index outside its not-applicable table`);
       const i = indexOf.get(r.control);
       if (i === undefined) throw new Error(`a shard names control ${r.control}, not in the policy`);
       results[i] = r.status === "not-applicable" ? notApplicable(r.control, r.reason) : r;
