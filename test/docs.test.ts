@@ -54,6 +54,7 @@ type Kind =
   | "hosts-inventory"
   | "drill-config"
   | "ci-workflow"
+  | "ci-jobs"
   | "stack-settings"
   | "app-lifecycle"
   | "ip-plan"
@@ -63,6 +64,7 @@ type Kind =
 function kindOf(value: unknown): Kind | undefined {
   if (Array.isArray(value)) return "ci-workflow";
   if (typeof value !== "object" || value === null) return undefined;
+  if ("jobs" in value) return "ci-jobs";
   if ("town" in value && "schedule" in value) return "workspace";
   if ("extends" in value) return "overlay";
   if ("waivers" in value) return "waivers";
@@ -121,6 +123,7 @@ describe("documentation examples", () => {
       "waivers",
       "ip-plan",
       "ci-workflow",
+      "ci-jobs",
     ]);
     expect(byPage["docs/collect.md"]).to.deep.equal(["hosts-inventory"]);
     expect(byPage["docs/workspace.md"]).to.deep.equal(["workspace"]);
@@ -211,6 +214,27 @@ describe("documentation examples", () => {
           for (const s of steps) expect(s.run ?? s.uses, JSON.stringify(s)).to.be.a("string");
         });
         break;
+      case "ci-jobs":
+        it(`${where}: every job's stronghold steps use only options the command has`, async () => {
+          const { jobs } = e.value as { jobs: Record<string, { steps: { run?: string }[] }> };
+          const runs = Object.values(jobs).flatMap((j) =>
+            j.steps.flatMap((s) => (s.run ? [s.run] : [])),
+          );
+          const commands = runs.flatMap((run) => {
+            const m = /stronghold (check|report merge)\b(.*)/s.exec(run);
+            return m ? [{ command: m[1]!.split(" "), rest: m[2]! }] : [];
+          });
+          expect(commands.map((c) => c.command.join(" "))).to.include.members([
+            "check",
+            "report merge",
+          ]);
+          for (const { command, rest } of commands) {
+            const known = await helpOptions(...command);
+            for (const option of rest.match(/--[a-z][a-z-]*/g) ?? [])
+              expect(known, `${command.join(" ")} ${option}`).to.include(option);
+          }
+        });
+        break;
       case "workspace":
         it(`${where}: is a valid stronghold.yaml`, async () => {
           const file = await written(`stronghold-${e.n}.yaml`, e.body);
@@ -263,7 +287,7 @@ describe("documentation commands", () => {
       .map((line) => line.replace(/\s#\s.*$/, ""))
       .flatMap((line) => {
         const m =
-          /stronghold(?:\.js)? (check|collect|drill (?:run|list|show|history|recover)|infra plan|infra restore-tests|budget|dispose|init|schedule)\b(.*)/.exec(
+          /stronghold(?:\.js)? (check|collect|drill (?:run|list|show|history|recover)|infra plan|infra restore-tests|budget|dispose|init|schedule|report merge)\b(.*)/.exec(
             line,
           );
         return m ? [{ page, command: m[1]!.split(" "), rest: m[2]! }] : [];

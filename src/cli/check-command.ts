@@ -1,6 +1,8 @@
 /** `stronghold check`: evaluate machine configs against the baselines and write the reports. */
 import { Option, type Command } from "commander";
-import { runCheck } from "../check/evaluation/run-check.js";
+import { runCheck, type CheckRun } from "../check/evaluation/run-check.js";
+import { parseShard } from "../check/shard/split.js";
+import { runShard } from "./shard-output.js";
 import type { CheckReport, FailOn } from "../check/evaluation/report-model.js";
 import type { InputProblem } from "../documents/input-problem.js";
 import { SEVERITIES } from "../check/evaluation/result.js";
@@ -20,7 +22,8 @@ import { parseFormatList } from "./format-list.js";
 import { outDirectory } from "./out-dir.js";
 import { currentWorkspace } from "./workspace-settings.js";
 
-interface CheckOptions {
+/** The options of `stronghold check`, as given (a shard file records them for the merge). */
+export interface CheckOptions {
   baseline?: string[];
   overlay?: string;
   waivers?: string;
@@ -35,6 +38,7 @@ interface CheckOptions {
   minScore: string;
   color?: boolean;
   quiet?: boolean;
+  shard?: string;
 }
 
 /** Accepts YYYY-MM-DD (midnight UTC) or a full ISO 8601 date-time. */
@@ -145,10 +149,19 @@ async function withWorkspace(
   };
 }
 
-async function check(givenPaths: string[], givenOptions: CheckOptions, io: Io): Promise<number> {
-  const { paths, options } = await withWorkspace(givenPaths, givenOptions, io);
+/** What a run needs once its options are read and its side inputs loaded. */
+export interface CheckSetup {
+  readonly paths: string[];
+  readonly options: CheckOptions & { failOn: FailOn };
+  readonly run: Omit<CheckRun, "inputs" | "stdin">;
+}
+
+/** Loads the policy, reference data, registers, IP plan and waivers the options name. */
+export async function loadCheckSetup(
+  paths: string[],
+  options: CheckOptions & { failOn: FailOn },
+): Promise<CheckSetup> {
   const at = parseAt(options.at);
-  const formats = parseFormatList(options.format, FORMATS, options.out);
   const minScore = parseMinScore(options.minScore);
   if (options.overlay !== undefined && options.baseline !== undefined) {
     throw new UsageError(
@@ -170,44 +183,87 @@ async function check(givenPaths: string[], givenOptions: CheckOptions, io: Io): 
       loadWaivers(options.waivers),
     ] as const,
   );
-  let report = await runCheck({
-    inputs: paths,
-    policy,
-    data: {
-      ...reference,
-      ...(licenses ? { licenses: licenses.register } : {}),
-      ...(assets ? { assets: assets.register } : {}),
-      ...(disposals ? { disposals: disposals.register } : {}),
-      ...(ipPlan ? { ipPlan: ipPlan.plan } : {}),
+  return {
+    paths,
+    options,
+    run: {
+      policy,
+      data: {
+        ...reference,
+        ...(licenses ? { licenses: licenses.register } : {}),
+        ...(assets ? { assets: assets.register } : {}),
+        ...(disposals ? { disposals: disposals.register } : {}),
+        ...(ipPlan ? { ipPlan: ipPlan.plan } : {}),
+      },
+      waivers: waivers.waivers,
+      at,
+      failOn: options.failOn,
+      minScore,
+      problems: [
+        ...(licenses?.problems ?? []),
+        ...(assets?.problems ?? []),
+        ...(disposals?.problems ?? []),
+        ...(ipPlan?.problems ?? []),
+        ...waivers.problems,
+      ],
     },
-    waivers: waivers.waivers,
-    at,
-    failOn: options.failOn,
-    minScore,
-    problems: [
-      ...(licenses?.problems ?? []),
-      ...(assets?.problems ?? []),
-      ...(disposals?.problems ?? []),
-      ...(ipPlan?.problems ?? []),
-      ...waivers.problems,
-    ],
-    stdin: io.stdin,
-  });
+  };
+}
 
+/** Where the reports go, shared by `check` and `report merge`. */
+export interface ReportOutput {
+  readonly formats: readonly Format[];
+  readonly out?: string;
+  readonly quiet?: boolean;
+  readonly color?: boolean;
+}
+
+/** Writes the reports (stdout or --out) and returns the exit code: 2 problems, 1 gate, 0 pass. */
+export function emitReports(given: CheckReport, output: ReportOutput, io: Io): number {
+  let report = given;
+  const { formats } = output;
   // SARIF viewers point at lines: find the line of every failing field (only SARIF shows them).
   if (formats.includes("sarif")) report = { ...report, subjects: locateEvidence(report.subjects) };
-  const color = wantsColor(io, options.color);
-  if (options.out === undefined) {
+  const color = wantsColor(io, output.color);
+  if (output.out === undefined) {
     const format = formats[0]!;
     if (format === "table") renderTable(report, io.stdout, { color });
     else REPORTERS[format].render(report, io.stdout);
   } else {
-    const written = writeReports(report, formats, options.out);
-    if (!options.quiet) renderTable(report, io.stdout, { color });
+    const written = writeReports(report, formats, output.out);
+    if (!output.quiet) renderTable(report, io.stdout, { color });
     for (const file of written) io.stderr(`wrote ${file}\n`);
   }
   if (report.problems.length > 0) return 2;
   return report.gate.passed ? 0 : 1;
+}
+
+async function check(
+  givenPaths: string[],
+  givenOptions: CheckOptions,
+  io: Io,
+  formatGiven: boolean,
+): Promise<number> {
+  const { paths, options } = await withWorkspace(givenPaths, givenOptions, io);
+  if (options.shard !== undefined) {
+    const shard = parseShard(options.shard);
+    if (formatGiven)
+      throw new UsageError(
+        "--shard writes a shard file, not reports: give --format to stronghold report merge",
+      );
+    const setup = await loadCheckSetup(paths, options);
+    return runShard(setup, shard, io);
+  }
+  const formats = parseFormatList(options.format, FORMATS, options.out);
+  const setup = await loadCheckSetup(paths, options);
+  const report = await runCheck({ ...setup.run, inputs: paths, stdin: io.stdin });
+  const output = {
+    formats,
+    ...(options.out === undefined ? {} : { out: options.out }),
+    ...(options.quiet === undefined ? {} : { quiet: options.quiet }),
+    ...(options.color === undefined ? {} : { color: options.color }),
+  };
+  return emitReports(report, output, io);
 }
 
 export function registerCheckCommand(
@@ -280,7 +336,12 @@ export function registerCheckCommand(
     .option("--color", "force colour in the terminal summary")
     .option("--no-color", "no colour (NO_COLOR is honoured too)")
     .option("-q, --quiet", "with --out, do not print the summary")
-    .action(async (paths: string[], options: CheckOptions) => {
-      setExit(await check(paths, options, io));
+    .option(
+      "--shard <i/n>",
+      "evaluate only share i of n and write a shard file (to --out <dir>, or stdout) for stronghold report merge",
+    )
+    .action(async (paths: string[], options: CheckOptions, command: Command) => {
+      const formatGiven = command.getOptionValueSource("format") === "cli";
+      setExit(await check(paths, options, io, formatGiven));
     });
 }

@@ -8,7 +8,7 @@ import type { FleetAccumulator, PolicyData } from "../controls/types.js";
 import { recordsOf, workItems } from "../input/machines.js";
 import type { Waiver } from "../policy/baseline-schema.js";
 import type { Policy } from "../policy/resolve.js";
-import { evaluateRecords, type EvaluatedBatch } from "./evaluate-batch.js";
+import { evaluateRecords, type EvaluatedBatch, type EvaluatedMachine } from "./evaluate-batch.js";
 import { notApplicable } from "./evaluate-machine.js";
 import type { CheckReport, FailOn, Score } from "./report-model.js";
 import type { ControlResult, InputProblem, Severity, SubjectResults } from "./result.js";
@@ -62,7 +62,10 @@ interface FleetSlot {
 }
 
 /** An accumulator per fleet control, or a fixed not-applicable (and a warning) without its register. */
-function startFleetChecks(run: CheckRun, warnings: string[]): FleetSlot[] {
+function startFleetChecks(
+  run: Omit<CheckRun, "inputs" | "stdin">,
+  warnings: string[],
+): FleetSlot[] {
   const { data, at } = run;
   return run.policy.controls.flatMap((control, index): FleetSlot[] => {
     if (control.evaluator.kind !== "fleet") return [];
@@ -123,7 +126,7 @@ function concludeFleetChecks(
 
 /** Applies waivers to every result, then scores machines, departments, sites and the fleet. */
 function waiveAndScore(
-  run: CheckRun,
+  run: Omit<CheckRun, "inputs" | "stdin">,
   subjects: MutableSubject[],
   warnings: string[],
   problems: readonly InputProblem[],
@@ -188,51 +191,80 @@ function waiveAndScore(
   };
 }
 
-export async function runCheck(run: CheckRun): Promise<CheckReport> {
-  const { policy, data, at } = run;
-  const controls = policy.controls;
-  const problems: InputProblem[] = [...(run.problems ?? [])];
-  const warnings: string[] = [...(run.warnings ?? [])];
-  const fleet = startFleetChecks(run, warnings);
+/** A machine as a run admits it: identity, source, its machine-level results and its fleet view. */
+export type AdmittedMachine = Omit<EvaluatedMachine, "results"> & { results: ControlResult[] };
 
-  const subjects: MutableSubject[] = [];
-  for await (const batch of evaluatedBatches(run.inputs, run.stdin, controls, at, data)) {
-    problems.push(...batch.problems);
-    for (const machine of batch.machines) {
-      const handle = subjects.length;
-      const results = machine.results;
-      for (const f of fleet) {
-        if (f.missing) results[f.index] = f.missing;
-        else if (results[f.index]!.status === "pass") {
-          try {
-            f.accumulator!.observe(machine.fleet, handle);
-          } catch (error) {
-            results[f.index] = failedToRun(controls[f.index]!.meta.id, error);
-          }
+/**
+ * The fleet half of a run: admits evaluated machines in input order (each is observed by the
+ * fleet controls that apply to it), then concludes, waives and scores. A single run feeds it from
+ * the inputs; `stronghold report merge` feeds it the machines of every shard, in the same order.
+ */
+export class RunAssembly {
+  private readonly problems: InputProblem[];
+  private readonly warnings: string[];
+  private readonly fleet: FleetSlot[];
+  private readonly subjects: MutableSubject[] = [];
+
+  constructor(private readonly run: Omit<CheckRun, "inputs" | "stdin">) {
+    this.problems = [...(run.problems ?? [])];
+    this.warnings = [...(run.warnings ?? [])];
+    this.fleet = startFleetChecks(run, this.warnings);
+  }
+
+  addProblems(problems: readonly InputProblem[]): void {
+    this.problems.push(...problems);
+  }
+
+  admit(machine: AdmittedMachine): void {
+    const controls = this.run.policy.controls;
+    const handle = this.subjects.length;
+    const results = machine.results;
+    for (const f of this.fleet) {
+      if (f.missing) results[f.index] = f.missing;
+      else if (results[f.index]!.status === "pass") {
+        try {
+          f.accumulator!.observe(machine.fleet, handle);
+        } catch (error) {
+          results[f.index] = failedToRun(controls[f.index]!.meta.id, error);
         }
       }
-      const { subject, department, site, role, source } = machine;
-      subjects.push({ subject, kind: "machine", department, site, role, source, results });
     }
+    const { subject, department, site, role, source } = machine;
+    this.subjects.push({ subject, kind: "machine", department, site, role, source, results });
   }
-  concludeFleetChecks(fleet, controls, subjects);
-  const { scores, gate } = waiveAndScore(run, subjects, warnings, problems);
 
-  return {
-    schemaVersion: 1,
-    tool: { name: "stronghold", version: VERSION },
-    at: at.toISOString(),
-    baselines: policy.baselines.map(({ id, title, version }) => ({ id, title, version })),
-    ...(policy.overlay ? { overlay: policy.overlay } : {}),
-    controls: controls.map((c) => c.meta),
-    coverage: coverageOf(
-      controls.map((c) => c.meta),
-      data.cisSafeguards,
-    ),
-    subjects,
-    problems,
-    warnings,
-    scores,
-    gate,
-  };
+  report(): CheckReport {
+    const { run, subjects, problems, warnings } = this;
+    const { policy, data, at } = run;
+    const controls = policy.controls;
+    concludeFleetChecks(this.fleet, controls, subjects);
+    const { scores, gate } = waiveAndScore(run, subjects, warnings, problems);
+    return {
+      schemaVersion: 1,
+      tool: { name: "stronghold", version: VERSION },
+      at: at.toISOString(),
+      baselines: policy.baselines.map(({ id, title, version }) => ({ id, title, version })),
+      ...(policy.overlay ? { overlay: policy.overlay } : {}),
+      controls: controls.map((c) => c.meta),
+      coverage: coverageOf(
+        controls.map((c) => c.meta),
+        data.cisSafeguards,
+      ),
+      subjects,
+      problems,
+      warnings,
+      scores,
+      gate,
+    };
+  }
+}
+
+export async function runCheck(run: CheckRun): Promise<CheckReport> {
+  const assembly = new RunAssembly(run);
+  const { policy, data, at } = run;
+  for await (const batch of evaluatedBatches(run.inputs, run.stdin, policy.controls, at, data)) {
+    assembly.addProblems(batch.problems);
+    for (const machine of batch.machines) assembly.admit(machine);
+  }
+  return assembly.report();
 }

@@ -1,0 +1,254 @@
+// A check split into shards and merged writes the very bytes one run writes: every format, fleet
+// controls included, on the sample town and on a generated fleet with its registers. Real CLI
+// (in-process), real files; nothing is mocked.
+import { expect } from "chai";
+import { createWriteStream } from "node:fs";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { PassThrough } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { main } from "../../../src/cli/main.js";
+import { parseShard, shardOf } from "../../../src/check/shard/split.js";
+import { syntheticMachine } from "../../../bench/generate-fleet.js";
+import { TownRegisters, townFiles } from "../../../bench/generate-registers.js";
+import { seededRandom } from "../../fixtures/seeded.js";
+
+const root = fileURLToPath(new URL("../../../", import.meta.url));
+const millbrook = path.join(root, "examples/millbrook");
+const at = "2026-11-20T12:00:00Z";
+const FORMATS = "json,junit,sarif,markdown,table";
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function stronghold(args: string[], cwd: string): Promise<Run> {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(["node", "stronghold", ...args], {
+    stdout: (chunk) => void (stdout += chunk),
+    stderr: (chunk) => void (stderr += chunk),
+    stdin: new PassThrough(),
+    env: { NO_COLOR: "1" },
+    isTTY: false,
+    cwd,
+  });
+  return { code, stdout, stderr };
+}
+
+async function filesOf(dir: string): Promise<Map<string, Buffer>> {
+  const names = (await readdir(dir)).sort();
+  return new Map(
+    await Promise.all(names.map(async (n) => [n, await readFile(path.join(dir, n))] as const)),
+  );
+}
+
+/** One run against n = 1, 2, 3 shards merged: the same exit code and the same bytes in every file. */
+async function expectShardsMatchOneRun(dir: string, checkArgs: string[]): Promise<void> {
+  const one = await stronghold(
+    ["check", ...checkArgs, "--at", at, "--format", FORMATS, "--out", path.join(dir, "one"), "-q"],
+    dir,
+  );
+  expect(one.code, one.stderr).to.be.oneOf([0, 1, 2]);
+  const expected = await filesOf(path.join(dir, "one"));
+  expect([...expected.keys()]).to.have.length(5);
+  for (const n of [1, 2, 3]) {
+    const shardDir = path.join(dir, `shards-${n}`);
+    const files: string[] = [];
+    for (let i = 1; i <= n; i++) {
+      const shard = await stronghold(
+        ["check", ...checkArgs, "--at", at, "--shard", `${i}/${n}`, "--out", shardDir],
+        dir,
+      );
+      // A shard knows no gate yet: 2 for input problems (as one run), otherwise 0.
+      expect(shard.code, shard.stderr).to.equal(one.code === 2 ? 2 : 0);
+      files.push(path.join(shardDir, `shard-${i}-of-${n}.json`));
+    }
+    // Any order of the shard files merges to the same result.
+    const merged = path.join(dir, `merged-${n}`);
+    const merge = await stronghold(
+      ["report", "merge", ...files.reverse(), "--format", FORMATS, "--out", merged, "-q"],
+      dir,
+    );
+    expect(merge.code, merge.stderr).to.equal(one.code);
+    const got = await filesOf(merged);
+    expect([...got.keys()]).to.deep.equal([...expected.keys()]);
+    for (const [name, bytes] of expected)
+      expect(got.get(name)!.equals(bytes), `${name} with ${n} shard(s)`).to.equal(true);
+  }
+}
+
+describe("stronghold check --shard and stronghold report merge", function () {
+  this.timeout(300_000);
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "stronghold-shard-"));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  const townArgs = [
+    path.join(millbrook, "machines"),
+    "--licenses",
+    path.join(millbrook, "licenses.csv"),
+    "--assets",
+    path.join(millbrook, "assets.csv"),
+    "--disposals",
+    path.join(millbrook, "disposals.csv"),
+    "--ip-plan",
+    path.join(millbrook, "ip-plan.yaml"),
+    "--overlay",
+    path.join(millbrook, "overlay.yaml"),
+    "--waivers",
+    path.join(millbrook, "waivers.yaml"),
+  ];
+
+  it("merges the sample town's shards into the bytes of one run (all formats, fleet controls)", async () => {
+    // The town exercises the fleet controls: unreported assets and fleet failures are in it.
+    const one = await stronghold(["check", ...townArgs, "--at", at, "--format", "json"], dir);
+    expect(one.stdout).to.include('"kind":"unreported-asset"');
+    for (const control of [
+      "lcm-unique-ip",
+      "aup-license-seats-within-owned",
+      "lcm-asset-registered",
+    ])
+      expect(one.stdout).to.include(`"control":"${control}","status":"fail"`);
+    await expectShardsMatchOneRun(dir, townArgs);
+  });
+
+  it("merges a generated fleet with registers, and an input problem, into the bytes of one run", async () => {
+    const n = 400;
+    const town = path.join(dir, "town");
+    const { mkdir } = await import("node:fs/promises");
+    await mkdir(town);
+    const random = seededRandom(7);
+    const registers = new TownRegisters(town, seededRandom(8));
+    const fleet = path.join(dir, "fleet.jsonl");
+    const lines = createWriteStream(fleet);
+    for (let i = 0; i < n; i++) {
+      const machine = await registers.add(i, syntheticMachine(i, random, new Date(at)));
+      // A few clashes, so the uniqueness controls fail across shards.
+      if (i % 97 === 5) machine.hostname = "dup-host";
+      lines.write(`${JSON.stringify(machine)}\n`);
+    }
+    lines.write("{ not json\n");
+    await new Promise<void>((r) => lines.end(() => r()));
+    await registers.finish(n);
+    const files = townFiles(town);
+    const args = [
+      fleet,
+      "--licenses",
+      files.licenses,
+      "--assets",
+      files.assets,
+      "--disposals",
+      files.disposals,
+      "--ip-plan",
+      files.ipPlan,
+      "--overlay",
+      files.overlay,
+    ];
+    const one = await stronghold(["check", ...args, "--at", at, "--format", "json"], dir);
+    expect(one.code).to.equal(2); // the broken line
+    expect(one.stdout).to.include('"control":"lcm-unique-hostname","status":"fail"');
+    await expectShardsMatchOneRun(dir, args);
+  });
+
+  describe("refuses shard sets that do not belong together", () => {
+    async function shards(n: number, extra: string[] = []): Promise<string[]> {
+      const files: string[] = [];
+      for (let i = 1; i <= n; i++) {
+        const out = path.join(dir, `s${n}${extra.length}`);
+        const r = await stronghold(
+          [
+            "check",
+            path.join(millbrook, "machines"),
+            "--at",
+            at,
+            "--shard",
+            `${i}/${n}`,
+            "--out",
+            out,
+            ...extra,
+          ],
+          dir,
+        );
+        expect(r.code, r.stderr).to.equal(0);
+        files.push(path.join(out, `shard-${i}-of-${n}.json`));
+      }
+      return files;
+    }
+
+    it("a missing shard", async () => {
+      const [a, , c] = await shards(3);
+      const r = await stronghold(["report", "merge", a!, c!], dir);
+      expect(r.code).to.equal(2);
+      expect(r.stderr).to.include("shard(s) 2/3 missing: a merge needs all 3");
+    });
+
+    it("a shard given twice", async () => {
+      const [a, b] = await shards(2);
+      const r = await stronghold(["report", "merge", a!, b!, a!], dir);
+      expect(r.code).to.equal(2);
+      expect(r.stderr).to.match(/shard-1-of-2\.json: \/shard: is shard 1\/2 again/);
+    });
+
+    it("shards of different splits, options or times", async () => {
+      const [a] = await shards(2);
+      const [, b] = await shards(2, ["--fail-on", "high"]);
+      const r = await stronghold(["report", "merge", a!, b!], dir);
+      expect(r.code).to.equal(2);
+      expect(r.stderr).to.include("different check options and paths");
+    });
+
+    it("a register changed since the shards ran", async () => {
+      const licenses = path.join(dir, "licenses.csv");
+      await writeFile(licenses, await readFile(path.join(millbrook, "licenses.csv")));
+      const files = await shards(2, ["--licenses", licenses]);
+      await writeFile(licenses, (await readFile(licenses, "utf8")).replace(/\n[^\n]*\n?$/, "\n"));
+      const r = await stronghold(["report", "merge", ...files], dir);
+      expect(r.code).to.equal(2);
+      expect(r.stderr).to.include("changed since the shards ran");
+    });
+
+    it("a file that is not a shard, and a shard file edited by hand", async () => {
+      const [a, b] = await shards(2);
+      const text = await readFile(a!, "utf8");
+      await writeFile(a!, text.replace('"shard":{"index":1', '"shard":{"index":2'));
+      const notShard = path.join(dir, "report.json");
+      await writeFile(notShard, "{}");
+      const r = await stronghold(["report", "merge", a!, b!, notShard], dir);
+      expect(r.code).to.equal(2);
+      expect(r.stderr).to.include("report.json: is not a shard file");
+      expect(r.stderr).to.match(/belongs to another shard than 2\/2: the file was altered/);
+    });
+
+    it("--shard without --at, with --format, or out of range", async () => {
+      const machines = path.join(millbrook, "machines");
+      for (const [args, message] of [
+        [["--shard", "1/2"], "--shard needs --at"],
+        [["--shard", "1/2", "--at", at, "--format", "json"], "--shard writes a shard file"],
+        [["--shard", "3/2", "--at", at], '--shard "3/2": give i/n'],
+        [["--shard", "0/2", "--at", at], '--shard "0/2": give i/n'],
+      ] as const) {
+        const r = await stronghold(["check", machines, ...args], dir);
+        expect(r.code, args.join(" ")).to.equal(2);
+        expect(r.stderr).to.include(message);
+      }
+    });
+  });
+
+  describe("the split", () => {
+    it("depends only on where a machine came from, and spreads machines over the shards", () => {
+      const counts = [0, 0, 0];
+      for (let i = 0; i < 3000; i++) counts[shardOf({ file: `m/${i}.json` }, 3) - 1]! += 1;
+      for (const c of counts) expect(c).to.be.within(900, 1100);
+      expect(shardOf({ file: "f.jsonl", line: 7 }, 5)).to.equal(
+        shardOf({ file: "f.jsonl", line: 7 }, 5),
+      );
+      expect(parseShard(" 2/3 ")).to.deep.equal({ index: 2, count: 3 });
+    });
+  });
+});
