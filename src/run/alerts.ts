@@ -4,6 +4,7 @@
  * A channel that cannot be reached is reported, never thrown: the run's summary names it.
  */
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import nodemailer from "nodemailer";
 import type { Workspace } from "../workspace/workspace-file.js";
 import type { RunSummary } from "./summary.js";
@@ -98,6 +99,8 @@ export async function sendDigest(
   summary: RunSummary,
   settings: Workspace["notifications"],
   env: NodeJS.ProcessEnv,
+  /** The workspace folder: secret files are named relative to it. */
+  dir: string,
 ): Promise<{ sent: string[]; failed: string[] }> {
   const sent: string[] = [];
   const failed: string[] = [];
@@ -106,7 +109,9 @@ export async function sendDigest(
     const channel = `email to ${email.to.join(", ")} via ${email.smtpHost}`;
     try {
       const password =
-        email.passwordFile !== undefined ? secretFrom(email.passwordFile) : env[SMTP_PASSWORD_ENV];
+        email.passwordFile !== undefined
+          ? secretFrom(path.resolve(dir, email.passwordFile))
+          : env[SMTP_PASSWORD_ENV];
       const transport = nodemailer.createTransport({
         host: email.smtpHost,
         port: email.smtpPort ?? (email.secure ? 465 : 587),
@@ -129,7 +134,7 @@ export async function sendDigest(
   for (const hook of settings.webhooks ?? []) {
     const channel = `${hook.kind} webhook (${hook.urlFile})`;
     try {
-      const url = secretFrom(hook.urlFile);
+      const url = secretFrom(path.resolve(dir, hook.urlFile));
       const response = await fetch(url, {
         method: "POST",
         headers: { "content-type": "application/json" },

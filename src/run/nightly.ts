@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { PassThrough } from "node:stream";
+import { REPORT_FILE, type CollectionReport } from "../collect/collection-report.js";
 import { readHistory } from "../drill/evidence/history.js";
 import type { TargetMetric } from "../drill/evidence/run-record.js";
 import type { Workspace } from "../workspace/workspace-file.js";
@@ -107,6 +108,13 @@ function readCheckFigures(file: string, since: number): CheckFigures | undefined
     failingControls: [...failing].sort(),
     failures,
   };
+}
+
+function readCollectFigures(file: string, since: number): string | undefined {
+  if (!existsSync(file) || statSync(file).mtimeMs < since - 1000) return undefined;
+  const report = JSON.parse(readFileSync(file, "utf8")) as CollectionReport;
+  const failed = report.hosts.filter((h) => h.outcome !== "ok");
+  return `${report.summary.ok} of ${report.summary.hosts} host(s) collected${failed.length === 0 ? "" : `; failed: ${failed.map((h) => `${h.name} (${h.outcome})`).join(", ")}`}`;
 }
 
 function windowsStage(ws: Workspace, now: Date): { status: StageResult["status"]; detail: string } {
@@ -231,8 +239,13 @@ async function runLocked(
 
   await timed("collect", async () => {
     if (dry) return { status: "skipped", detail: "dry run: would collect from the Linux hosts" };
+    const t0 = Date.now();
     const c = await command("collect", ["collect", "--quiet"]);
-    return fromCommand("collect", c, lineOf(c));
+    const figures = readCollectFigures(path.join(reportsDir, REPORT_FILE), t0);
+    return {
+      ...fromCommand("collect", c, figures),
+      ...(c.code === 1 && figures ? { detail: figures } : {}),
+    };
   });
 
   await timed("windows", () => Promise.resolve(windowsStage(ws, now())));
@@ -323,7 +336,7 @@ async function runLocked(
   const on: readonly AlertKind[] = ws.notifications.on ?? ["failure", "regression", "recovery"];
   const digest = dry ? undefined : digestOf(summary, on, file);
   if (digest !== undefined) {
-    const notified = await sendDigest(digest, summary, ws.notifications, io.env);
+    const notified = await sendDigest(digest, summary, ws.notifications, io.env, ws.dir);
     summary = { ...summary, notifications: notified };
   }
   writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
