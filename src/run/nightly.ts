@@ -11,6 +11,7 @@ import { REPORT_FILE, type CollectionReport } from "../collect/collection-report
 import { readHistory } from "../drill/evidence/history.js";
 import type { TargetMetric } from "../drill/evidence/run-record.js";
 import type { Workspace } from "../workspace/workspace-file.js";
+import { RUN_LOCK_FILE } from "../workspace/schedule.js";
 import type { Io } from "../cli/io.js";
 import { digestOf, sendDigest, type AlertKind } from "./alerts.js";
 import { drillsDue, localDay } from "./due.js";
@@ -31,8 +32,7 @@ import {
 /** Runs one `stronghold` command line in process and resolves with its exit code. */
 export type Cli = (args: readonly string[], io: Io) => Promise<number>;
 
-/** The lock file in the workspace folder that keeps two runs from overlapping. */
-export const RUN_LOCK_FILE = ".stronghold-run.lock";
+export { RUN_LOCK_FILE };
 /** Windows machine files older than this mean the Windows collector has stopped writing. */
 export const WINDOWS_STALE_HOURS = 48;
 /** The check report `run` reads its figures from. */
