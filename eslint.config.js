@@ -45,6 +45,8 @@ export default tseslint.config(
       "boundaries/elements": [
         // The switchboard: commands, and the schema export that names every pillar's schema.
         element("cli", "src/cli/**"),
+        // The nightly job: runs the commands in order and reads the files the pillars publish.
+        element("run", "src/run/**"),
         ...PILLARS.map((pillar) => element(pillar, `src/${pillar}/**`)),
         element("runbooks", "runbooks/**"),
         element("policy-pack", "policies/crossguard/**"),
@@ -59,6 +61,7 @@ export default tseslint.config(
           default: "disallow",
           policies: [
             { from: { element: { type: "cli" } }, allow: { to: { element: { type: "*" } } } },
+            { from: { element: { type: "run" } }, allow: { to: { element: { type: "*" } } } },
             ...PILLARS.map((pillar) => ({
               from: { element: { type: pillar } },
               allow: { to: { element: { types: { anyOf: [pillar, ...PLUMBING] } } } },

@@ -287,7 +287,7 @@ describe("documentation commands", () => {
       .map((line) => line.replace(/\s#\s.*$/, ""))
       .flatMap((line) => {
         const m =
-          /stronghold(?:\.js)? (check|collect|drill (?:run|list|show|history|recover)|infra plan|infra restore-tests|budget|dispose|init|schedule|report merge)\b(.*)/.exec(
+          /stronghold(?:\.js)? (check|collect|drill (?:run|list|show|history|recover)|infra plan|infra restore-tests|budget|dispose|init|schedule|report merge|run)\b(.*)/.exec(
             line,
           );
         return m ? [{ page, command: m[1]!.split(" "), rest: m[2]! }] : [];
@@ -304,6 +304,7 @@ describe("documentation commands", () => {
       "dispose",
       "init",
       "schedule",
+      "run",
     );
     const help = new Map<string, Set<string>>();
     for (const { page, command, rest } of lines) {

@@ -8,7 +8,7 @@ import path from "node:path";
 import { stringify } from "yaml";
 import { PROJECT_ROOT } from "../support/project-root.js";
 import { VERSION } from "../support/version.js";
-import { complianceWorkflow, githubWorkflow, LOCK_FILE } from "./schedule.js";
+import { complianceWorkflow, githubWorkflow, LOCK_FILE, RUN_LOCK_FILE } from "./schedule.js";
 import { loadWorkspace, WORKSPACE_FILE } from "./workspace-file.js";
 
 /** Where the samples come from: the sample town shipped with Stronghold. */
@@ -118,9 +118,10 @@ const GITIGNORE = `# Secrets stay out of the repository: password and key files 
 *.key
 *.url
 secrets/
-# Pull-request check output and the schedule's lock.
+# Pull-request check output and the schedule's and stronghold run's locks.
 reports/
 ${LOCK_FILE}
+${RUN_LOCK_FILE}
 node_modules/
 `;
 

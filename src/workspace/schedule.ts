@@ -19,6 +19,8 @@ export interface Job {
 
 /** The lock file, in the workspace folder: every job takes it before it runs a command. */
 export const LOCK_FILE = ".stronghold.lock";
+/** The lock file of `stronghold run` (holding its pid), in the workspace folder. */
+export const RUN_LOCK_FILE = ".stronghold-run.lock";
 /** How long a job waits for the lock before it gives up (a quarterly drill may run for hours). */
 export const LOCK_WAIT_SECONDS = 6 * 3600;
 /** Time a drill gets after SIGTERM to clean up its sandbox before systemd sends SIGKILL. */

@@ -1,0 +1,95 @@
+/** `stronghold run`: the town's nightly job in one command (see src/run/nightly.ts). */
+import type { Command } from "commander";
+import { UsageError } from "../support/errors.js";
+import { runNightly, RUN_LOCK_FILE, type Cli } from "../run/nightly.js";
+import { renderRunSummary, STAGES, type Stage } from "../run/summary.js";
+import { SMTP_PASSWORD_ENV } from "../run/alerts.js";
+import type { Io } from "./io.js";
+import { currentWorkspace } from "./workspace-settings.js";
+
+interface RunFlags {
+  only?: string;
+  dryRun?: boolean;
+}
+
+function parseStages(only: string | undefined): Stage[] | undefined {
+  if (only === undefined) return undefined;
+  const names = only
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = names.filter((n) => !(STAGES as readonly string[]).includes(n));
+  if (names.length === 0 || unknown.length > 0)
+    throw new UsageError(
+      `--only ${unknown.length > 0 ? `names no stage ${unknown.map((u) => `"${u}"`).join(", ")}` : "names no stage"}: choose from ${STAGES.join(", ")}`,
+    );
+  return names as Stage[];
+}
+
+async function run(flags: RunFlags, io: Io, cli: Cli): Promise<number> {
+  const only = parseStages(flags.only);
+  const workspace = await currentWorkspace(io);
+  if (workspace === undefined)
+    throw new UsageError(
+      "run needs a workspace: run it in a folder with stronghold.yaml (stronghold init)",
+    );
+  const outcome = await runNightly({
+    workspace,
+    io,
+    cli,
+    ...(only === undefined ? {} : { only }),
+    dryRun: Boolean(flags.dryRun),
+  });
+  if (outcome.kind === "locked") {
+    io.stderr(
+      `stronghold: another run (pid ${outcome.holder}) holds ${outcome.lockFile}: this one did not start\n`,
+    );
+    return 1;
+  }
+  io.stdout(renderRunSummary(outcome.summary, outcome.file));
+  return outcome.summary.exitCode;
+}
+
+/** Adds `run` to the program; `cli` runs each stage's command in process. */
+export function registerRunCommand(
+  program: Command,
+  io: Io,
+  setExit: (code: number) => void,
+  cli: Cli,
+): void {
+  program
+    .command("run")
+    .summary("the nightly job: recover, collect, check, the drills due today, summary and alerts")
+    .description(
+      [
+        "Run the workspace's nightly job, each stage as its own command would:",
+        "  recover  drill recover: finish the cleanup of drills that were killed",
+        "  collect  collect from the Linux hosts into the machines folder",
+        "  windows  the Windows machine files in windowsDrop (present, recent)",
+        "  check    check every machine; reports into evidence/reports",
+        "  drills   the drills due today by the schedule, in the time zone",
+        "A failing stage does not stop the others. The run summary (every stage's",
+        "status, exit code and duration, the compliance score, the failing",
+        "controls, each drill's verdict, RTO and RPO) goes to",
+        "evidence/runs/<time>/summary.json, with each stage's output beside it,",
+        "and is compared with the previous run's: a stage newly failing, a score",
+        "drop, a control newly failing, a drill failing or missing its RTO or RPO",
+        "is a regression; the reverse a recovery. One digest of failures,",
+        "regressions and recoveries (as notifications.on selects) goes to the",
+        `email and webhooks of stronghold.yaml; the SMTP password comes from`,
+        `notifications.email.passwordFile or ${SMTP_PASSWORD_ENV}.`,
+        `Runs never overlap: a second one finds ${RUN_LOCK_FILE} held and stops.`,
+        "",
+        "Exit codes:",
+        "  0  every stage passed and nothing regressed",
+        "  1  a stage failed, something regressed, or another run holds the lock",
+        "  2  usage or input errors (in stronghold.yaml, or met by a stage)",
+      ].join("\n"),
+    )
+    .option("--only <stages>", `run only these stages (comma-separated: ${STAGES.join(", ")})`)
+    .option(
+      "--dry-run",
+      "recover as a dry run and say what the other stages would do; no summary baseline, no alerts",
+    )
+    .action(async (flags: RunFlags) => setExit(await run(flags, io, cli)));
+}

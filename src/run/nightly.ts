@@ -1,0 +1,344 @@
+/**
+ * `stronghold run`: the town's nightly job. Under one lock, in order: drill recover, collect,
+ * the Windows drop, check, the drills due today; then the run summary, compared with the previous
+ * run's, and one alert digest. Each stage runs the same command a person would, in process; a
+ * failing stage does not stop the others.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { PassThrough } from "node:stream";
+import { REPORT_FILE, type CollectionReport } from "../collect/collection-report.js";
+import { readHistory } from "../drill/evidence/history.js";
+import type { TargetMetric } from "../drill/evidence/run-record.js";
+import type { Workspace } from "../workspace/workspace-file.js";
+import { RUN_LOCK_FILE } from "../workspace/schedule.js";
+import type { Io } from "../cli/io.js";
+import { digestOf, sendDigest, type AlertKind } from "./alerts.js";
+import { drillsDue, localDay } from "./due.js";
+import { acquireLock } from "./lock.js";
+import {
+  compareRuns,
+  exitCodeOf,
+  previousSummary,
+  SUMMARY_FILE,
+  type CheckFigures,
+  type DrillFigure,
+  type Stage,
+  type StageResult,
+  type StageStatus,
+  type RunSummary,
+} from "./summary.js";
+
+/** Runs one `stronghold` command line in process and resolves with its exit code. */
+export type Cli = (args: readonly string[], io: Io) => Promise<number>;
+
+export { RUN_LOCK_FILE };
+/** Windows machine files older than this mean the Windows collector has stopped writing. */
+export const WINDOWS_STALE_HOURS = 48;
+/** The check report `run` reads its figures from. */
+const CHECK_REPORT = "stronghold-report.json";
+
+export interface RunOptions {
+  readonly workspace: Workspace;
+  readonly io: Io;
+  readonly cli: Cli;
+  /** The stages to run (default all). */
+  readonly only?: readonly Stage[];
+  readonly dryRun?: boolean;
+  readonly now?: () => Date;
+}
+
+export type RunOutcome =
+  | { readonly kind: "ran"; readonly summary: RunSummary; readonly file: string }
+  | { readonly kind: "locked"; readonly holder: number; readonly lockFile: string };
+
+interface Captured {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function stamp(at: Date): string {
+  return at
+    .toISOString()
+    .replace(/\.\d+Z$/, "Z")
+    .replace(/:/g, "-");
+}
+
+/** One line saying why a command failed, or what it did. */
+function lineOf(c: Captured): string {
+  const lines = `${c.stderr}\n${c.stdout}`
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const at = lines.findIndex((l) => l.startsWith("stronghold:"));
+  // "cannot plan drill x:" says what; the next line says why.
+  const said =
+    at < 0
+      ? c.stderr.trim().split("\n").at(-1)
+      : lines[at]!.endsWith(":") && at + 1 < lines.length
+        ? `${lines[at]} ${lines[at + 1]}`
+        : lines[at];
+  const line = (said ?? lines.at(-1) ?? "").replace(/^stronghold: /, "");
+  return line.length > 240 ? `${line.slice(0, 237)}…` : line;
+}
+
+const statusOf = (code: number): StageStatus =>
+  code === 0 ? "passed" : code === 1 ? "failed" : "error";
+
+function readCheckFigures(file: string, since: number): CheckFigures | undefined {
+  if (!existsSync(file) || statSync(file).mtimeMs < since - 1000) return undefined;
+  const report = JSON.parse(readFileSync(file, "utf8")) as {
+    subjects: { results: { control: string; status: string }[] }[];
+    scores: { fleet: { score: number } };
+    gate: { passed: boolean; reasons: string[] };
+  };
+  const failing = new Set<string>();
+  let failures = 0;
+  for (const s of report.subjects)
+    for (const r of s.results)
+      if (r.status === "fail") {
+        failing.add(r.control);
+        failures++;
+      }
+  return {
+    score: report.scores.fleet.score,
+    gatePassed: report.gate.passed,
+    gateReasons: report.gate.reasons,
+    failingControls: [...failing].sort(),
+    failures,
+  };
+}
+
+function readCollectFigures(file: string, since: number): string | undefined {
+  if (!existsSync(file) || statSync(file).mtimeMs < since - 1000) return undefined;
+  const report = JSON.parse(readFileSync(file, "utf8")) as CollectionReport;
+  const failed = report.hosts.filter((h) => h.outcome !== "ok");
+  return `${report.summary.ok} of ${report.summary.hosts} host(s) collected${failed.length === 0 ? "" : `; failed: ${failed.map((h) => `${h.name} (${h.outcome})`).join(", ")}`}`;
+}
+
+function windowsStage(ws: Workspace, now: Date): { status: StageResult["status"]; detail: string } {
+  const drop = ws.windowsDrop;
+  if (drop === undefined) return { status: "skipped", detail: "no windowsDrop in stronghold.yaml" };
+  if (!existsSync(drop) || !statSync(drop).isDirectory())
+    return {
+      status: "failed",
+      detail: `windowsDrop ${drop} is not a folder: is the share mounted?`,
+    };
+  const files = readdirSync(drop).filter((n) => /\.(json|ya?ml)$/i.test(n));
+  if (files.length === 0)
+    return {
+      status: "failed",
+      detail: `no machine files in ${drop}: has collect-windows.ps1 run?`,
+    };
+  const newest = Math.max(...files.map((f) => statSync(path.join(drop, f)).mtimeMs));
+  const hours = (now.getTime() - newest) / 3_600_000;
+  if (hours > WINDOWS_STALE_HOURS)
+    return {
+      status: "failed",
+      detail: `${files.length} machine file(s) in ${drop}, the newest ${Math.floor(hours / 24)} day(s) old: collect-windows.ps1 has stopped writing`,
+    };
+  return {
+    status: "passed",
+    detail: `${files.length} Windows machine file(s) in ${drop}, checked with the Linux ones`,
+  };
+}
+
+/** Runs the nightly job once; resolves with its summary, or with who holds the lock. */
+export async function runNightly(options: RunOptions): Promise<RunOutcome> {
+  const { workspace: ws, io, cli } = options;
+  const now = options.now ?? (() => new Date());
+  const lockFile = path.join(ws.dir, RUN_LOCK_FILE);
+  const locked = acquireLock(lockFile);
+  if (!locked.ok) return { kind: "locked", holder: locked.holder, lockFile };
+  try {
+    return await runLocked(options, ws, io, cli, now);
+  } finally {
+    locked.lock.release();
+  }
+}
+
+async function runLocked(
+  options: RunOptions,
+  ws: Workspace,
+  io: Io,
+  cli: Cli,
+  now: () => Date,
+): Promise<RunOutcome> {
+  const startedAt = now();
+  const runsDir = path.join(ws.evidence, "runs");
+  const name = stamp(startedAt);
+  const runDir = path.join(runsDir, name);
+  mkdirSync(runDir, { recursive: true });
+  const reportsDir = path.join(ws.evidence, "reports");
+  const drillsDir = path.join(ws.evidence, "drills");
+  const today = localDay(startedAt, ws.timeZone);
+  const wanted = (s: Stage) => options.only === undefined || options.only.includes(s);
+  const dry = options.dryRun === true;
+  const stages: StageResult[] = [];
+  let check: CheckFigures | undefined;
+  const drills: DrillFigure[] = [];
+
+  const command = async (stage: Stage, args: string[]): Promise<Captured> => {
+    let stdout = "";
+    let stderr = "";
+    const captured: Io = {
+      stdout: (chunk) => void (stdout += chunk),
+      stderr: (chunk) => void (stderr += chunk),
+      stdin: new PassThrough(),
+      env: io.env,
+      isTTY: false,
+      cwd: ws.dir,
+    };
+    let code: number;
+    try {
+      code = await cli(["node", "stronghold", ...args], captured);
+    } catch (error) {
+      stderr += `stronghold: ${(error as Error).message}\n`;
+      code = 70;
+    }
+    writeFileSync(
+      path.join(runDir, `${stage}.log`),
+      `$ stronghold ${args.join(" ")}\n${stdout}${stderr === "" ? "" : `--- stderr\n${stderr}`}exit ${code}\n`,
+      { flag: "a" },
+    );
+    return { code, stdout, stderr };
+  };
+  const timed = async (
+    stage: Stage,
+    body: () => Promise<Omit<StageResult, "stage" | "durationMs">>,
+  ) => {
+    if (!wanted(stage)) {
+      stages.push({ stage, status: "skipped", durationMs: 0, detail: "not in --only" });
+      return;
+    }
+    io.stderr(`run: ${stage}…\n`);
+    const t0 = Date.now();
+    let result: Omit<StageResult, "stage" | "durationMs">;
+    try {
+      result = await body();
+    } catch (error) {
+      result = { status: "error", detail: (error as Error).message };
+    }
+    stages.push({ stage, durationMs: Date.now() - t0, ...result });
+  };
+  const fromCommand = (stage: Stage, c: Captured, detail?: string) => ({
+    status: statusOf(c.code),
+    exitCode: c.code,
+    detail: c.code === 0 && detail !== undefined ? detail : lineOf(c) || `exit ${c.code}`,
+    log: `${stage}.log`,
+  });
+
+  await timed("recover", async () => {
+    const args = ["drill", "recover", "--hosts", ws.hosts, "--runs-dir", drillsDir];
+    if (ws.drill !== undefined) args.push("--config", ws.drill);
+    if (dry) args.push("--dry-run");
+    const c = await command("recover", args);
+    return fromCommand("recover", c, c.stdout.trim().split("\n").at(-1));
+  });
+
+  await timed("collect", async () => {
+    if (dry) return { status: "skipped", detail: "dry run: would collect from the Linux hosts" };
+    const t0 = Date.now();
+    const c = await command("collect", ["collect", "--quiet"]);
+    const figures = readCollectFigures(path.join(reportsDir, REPORT_FILE), t0);
+    return {
+      ...fromCommand("collect", c, figures),
+      ...(c.code === 1 && figures ? { detail: figures } : {}),
+    };
+  });
+
+  await timed("windows", () => Promise.resolve(windowsStage(ws, now())));
+
+  await timed("check", async () => {
+    if (dry)
+      return { status: "skipped", detail: `dry run: would check and write into ${reportsDir}` };
+    const t0 = Date.now();
+    const c = await command("check", [
+      "check",
+      "--format",
+      "json,sarif,markdown,junit",
+      "--out",
+      reportsDir,
+      "--quiet",
+    ]);
+    check = readCheckFigures(path.join(reportsDir, CHECK_REPORT), t0);
+    const figures =
+      check === undefined
+        ? undefined
+        : `score ${check.score}, ${check.failingControls.length} failing control(s), reports in ${reportsDir}`;
+    const gate = c.code === 1 && check !== undefined ? `; ${check.gateReasons.join("; ")}` : "";
+    return {
+      ...fromCommand("check", c, figures),
+      ...(c.code === 1 && figures !== undefined ? { detail: `${figures}${gate}` } : {}),
+    };
+  });
+
+  await timed("drills", async () => {
+    const due = drillsDue(ws.drills, today);
+    if (due.length === 0) return { status: "passed", detail: `no drill due on ${today.date}` };
+    if (dry) return { status: "skipped", detail: `dry run: would run ${due.join(", ")}` };
+    let worst = 0;
+    for (const runbook of due) {
+      const before = new Set(readHistory(drillsDir, runbook).entries.map((e) => e.runId));
+      const c = await command("drills", ["drill", "run", runbook, "--plain"]);
+      worst = Math.max(worst, c.code === 0 ? 0 : c.code === 1 ? 1 : 2);
+      const entry = readHistory(drillsDir, runbook).entries.find((e) => !before.has(e.runId));
+      const objective = (m: TargetMetric | undefined) =>
+        m === undefined
+          ? undefined
+          : {
+              targetSeconds: m.targetSeconds,
+              ...(m.achievedSeconds === undefined ? {} : { achievedSeconds: m.achievedSeconds }),
+              ...(m.met === undefined ? {} : { met: m.met }),
+            };
+      const rto = objective(entry?.rto);
+      const rpo = objective(entry?.rpo);
+      drills.push({
+        runbook,
+        ...(entry === undefined ? {} : { runId: entry.runId }),
+        verdict: entry?.status ?? (c.code === 2 ? "not run" : statusOf(c.code)),
+        exitCode: c.code,
+        ...(c.code === 0 ? {} : { reason: lineOf(c) }),
+        ...(rto === undefined ? {} : { rto }),
+        ...(rpo === undefined ? {} : { rpo }),
+      });
+    }
+    const failed = drills.filter((d) => d.exitCode !== 0);
+    return {
+      status: statusOf(worst),
+      exitCode: worst,
+      detail:
+        failed.length === 0
+          ? `${drills.map((d) => `${d.runbook} ${d.verdict}`).join(", ")}`
+          : `${failed.map((d) => `${d.runbook} ${d.verdict}: ${d.reason ?? ""}`).join("; ")} (${due.length} due)`,
+      log: "drills.log",
+    };
+  });
+
+  const previous = dry ? undefined : previousSummary(runsDir, name);
+  const comparison = compareRuns({ stages, check, drills }, previous);
+  let summary: RunSummary = {
+    schemaVersion: 1,
+    town: ws.town,
+    startedAt: startedAt.toISOString(),
+    endedAt: now().toISOString(),
+    day: today.date,
+    dryRun: dry,
+    ...(options.only === undefined ? {} : { only: options.only }),
+    stages,
+    ...(check === undefined ? {} : { check }),
+    drills,
+    comparison,
+    exitCode: exitCodeOf(stages, comparison),
+  };
+  const file = path.join(runDir, SUMMARY_FILE);
+  const on: readonly AlertKind[] = ws.notifications.on ?? ["failure", "regression", "recovery"];
+  const digest = dry ? undefined : digestOf(summary, on, file);
+  if (digest !== undefined) {
+    const notified = await sendDigest(digest, summary, ws.notifications, io.env, ws.dir);
+    summary = { ...summary, notifications: notified };
+  }
+  writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
+  return { kind: "ran", summary, file };
+}
