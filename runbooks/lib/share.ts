@@ -593,7 +593,11 @@ export function requireSameTree(diff: ListingDiff, what: string): void {
  * Throws one step failure for a recovery check and a metadata comparison together, so a report
  * names every kind of difference at once: missing files, links, and each kind of metadata.
  */
-export function requireRecoveredExactly(check: RecoveryCheck, metadata: ListingDiff, what: string): void {
+export function requireRecoveredExactly(
+  check: RecoveryCheck,
+  metadata: ListingDiff,
+  what: string,
+): void {
   if (check.ok && metadata.ok) return;
   let message = what;
   let details: string[] = [];
