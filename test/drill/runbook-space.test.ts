@@ -24,7 +24,7 @@ import { promisify } from "node:util";
 import { stringify } from "yaml";
 import { startDrillLab, type DrillLab } from "../fixtures/drill-lab.js";
 import { startSshd, type Sshd } from "../fixtures/sshd.js";
-import { drillCli, labArgs, labEnv, lastRun, reportOf } from "./runbook-helpers.js";
+import { drillCli, labArgs, labEnv, lastRun, localInventory, reportOf } from "./runbook-helpers.js";
 
 const run = promisify(execFile);
 
@@ -51,28 +51,6 @@ async function shareState(root: string): Promise<Record<string, string>> {
   };
   await visit(root);
   return state;
-}
-
-/** The lab's inventory with both hosts on the local transport. */
-async function localInventory(lab: DrillLab): Promise<string> {
-  const file = join(lab.dir, "hosts-local.yaml");
-  const host = (name: string, role: string, sandbox: string) => ({
-    name,
-    transport: "local",
-    roles: [role],
-    drill: { target: true, sandbox: [sandbox] },
-  });
-  await writeFile(
-    file,
-    stringify({
-      version: 1,
-      hosts: [
-        host("fs01", "file-server", lab.fs01Sandbox),
-        host("dr01", "dr-host", lab.drRestoreDir),
-      ],
-    }),
-  );
-  return file;
 }
 
 /** The lab's inventory with fs01 reached through another sshd (same keys, same machine). */
