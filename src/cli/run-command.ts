@@ -5,11 +5,13 @@ import { runNightly, RUN_LOCK_FILE, type Cli } from "../run/nightly.js";
 import { renderRunSummary, STAGES, type Stage } from "../run/summary.js";
 import { SMTP_PASSWORD_ENV } from "../run/alerts.js";
 import type { Io } from "./io.js";
+import { cronIsDue } from "../workspace/schedule.js";
 import { currentWorkspace } from "./workspace-settings.js";
 
 interface RunFlags {
   only?: string;
   dryRun?: boolean;
+  utcCron?: string;
 }
 
 function parseStages(only: string | undefined): Stage[] | undefined {
@@ -33,6 +35,19 @@ async function run(flags: RunFlags, io: Io, cli: Cli): Promise<number> {
     throw new UsageError(
       "run needs a workspace: run it in a folder with stronghold.yaml (stronghold init)",
     );
+  if (flags.utcCron !== undefined) {
+    const due = cronIsDue(workspace, flags.utcCron, new Date());
+    if (due === undefined)
+      throw new UsageError(
+        `--utc-cron "${flags.utcCron}" is not a daily cron: expected "minute hour * * *" as stronghold schedule --emit github writes it`,
+      );
+    if (!due) {
+      io.stdout(
+        `stronghold run: not due: the UTC cron "${flags.utcCron}" does not fall at ${workspace.at} ${workspace.timeZone} today (it is the other side of daylight saving time); nothing ran\n`,
+      );
+      return 0;
+    }
+  }
   const outcome = await runNightly({
     workspace,
     io,
@@ -87,6 +102,10 @@ export function registerRunCommand(
       ].join("\n"),
     )
     .option("--only <stages>", `run only these stages (comma-separated: ${STAGES.join(", ")})`)
+    .option(
+      "--utc-cron <fields>",
+      "the UTC cron that started this run (GitHub Actions); go on only if it falls at schedule.at local time today, else exit 0",
+    )
     .option(
       "--dry-run",
       "recover as a dry run and say what the other stages would do; no summary baseline, no alerts",

@@ -8,7 +8,7 @@ import path from "node:path";
 import { stringify } from "yaml";
 import { PROJECT_ROOT } from "../support/project-root.js";
 import { VERSION } from "../support/version.js";
-import { complianceWorkflow, githubWorkflow, LOCK_FILE, RUN_LOCK_FILE } from "./schedule.js";
+import { complianceWorkflow, githubWorkflow, RUN_LOCK_FILE } from "./schedule.js";
 import { loadWorkspace, WORKSPACE_FILE } from "./workspace-file.js";
 
 /** Where the samples come from: the sample town shipped with Stronghold. */
@@ -84,22 +84,20 @@ check:
   failOn: high
 
 schedule:
-  # The nightly collect and check, in the time zone above.
+  # When stronghold run starts every day, in the time zone above: recover, collect, the Windows
+  # drop, check, then the drills due that day, one after another.
   at: "02:15"
   drills:
     - runbook: backup-integrity
       every: daily
-      at: "03:00"
     - runbook: restore-test
       every: weekly
       day: sun
-      at: "04:00"
+    # quarterly: on 1 January, April, July and October.
     - runbook: file-deletion
       every: quarterly
-      at: "05:00"
     - runbook: site-loss
       every: quarterly
-      at: "06:00"
 
 # Alerts on a failure, a regression and a recovery (email over SMTP, webhooks).
 # notifications:
@@ -118,9 +116,8 @@ const GITIGNORE = `# Secrets stay out of the repository: password and key files 
 *.key
 *.url
 secrets/
-# Pull-request check output and the schedule's and stronghold run's locks.
+# Pull-request check output and stronghold run's lock.
 reports/
-${LOCK_FILE}
 ${RUN_LOCK_FILE}
 node_modules/
 `;

@@ -23,7 +23,7 @@ const Path = (description: string) =>
 
 const Time = Type.String({
   pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$",
-  description: "Local time in the workspace's time zone, HH:MM (24-hour).",
+  description: "When stronghold run starts every day: HH:MM (24-hour) in timeZone.",
 });
 
 export const CADENCES = ["daily", "weekly", "monthly", "quarterly"] as const;
@@ -50,9 +50,11 @@ const DrillSchedule = Type.Object(
         { description: "weekly: the day of the week (default sun)." },
       ),
     ),
-    at: Type.Optional(Time),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    description: "A drill runs in the nightly `stronghold run` on the days its cadence is due.",
+  },
 );
 
 const Webhook = Type.Object(
@@ -184,7 +186,6 @@ export interface ScheduledDrill {
   readonly runbook: string;
   readonly every: Cadence;
   readonly day: Weekday;
-  readonly at: string;
 }
 
 /** A validated workspace: every path absolute. */
@@ -311,7 +312,6 @@ export async function loadWorkspace(
       runbook: d.runbook,
       every: d.every,
       day: d.day ?? "sun",
-      at: d.at ?? raw.schedule.at,
     })),
     notifications: raw.notifications ?? {},
   };

@@ -93,10 +93,10 @@ describe("stronghold run: what is due, what changed, what is said", () => {
       expect(
         drillsDue(
           [
-            { runbook: "backup-integrity", every: "daily", day: "sun", at: "03:00" },
-            { runbook: "site-loss", every: "quarterly", day: "sun", at: "06:00" },
-            { runbook: "backup-integrity", every: "monthly", day: "sun", at: "03:00" },
-            { runbook: "restore-test", every: "weekly", day: "fri", at: "04:00" },
+            { runbook: "backup-integrity", every: "daily", day: "sun" },
+            { runbook: "site-loss", every: "quarterly", day: "sun" },
+            { runbook: "backup-integrity", every: "monthly", day: "sun" },
+            { runbook: "restore-test", every: "weekly", day: "fri" },
           ],
           today,
         ),

@@ -202,6 +202,6 @@ describe("stronghold installed from npm pack", function () {
     expect(check.code, check.stderr).to.equal(1);
     expect((JSON.parse(check.stdout) as { subjects: unknown[] }).subjects).to.have.length(59);
     const cron = ok(await run("stronghold", ["schedule", "--emit", "cron"], town, env), "schedule");
-    expect(cron.stdout).to.include(`.stronghold.lock ${path.join(prefix, "bin", "stronghold")} `);
+    expect(cron.stdout).to.include(`&& ${path.join(prefix, "bin", "stronghold")} run\n`);
   });
 });

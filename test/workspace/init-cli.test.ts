@@ -92,7 +92,7 @@ describe("stronghold init and the workspace", function () {
       ]);
       expect(w.install).to.equal(path.join(ws, "vendor", "stronghold-0.1.0.tgz"));
       const gitignore = await readFile(path.join(ws, ".gitignore"), "utf8");
-      expect(gitignore).to.include("*.pass").and.include(".stronghold.lock");
+      expect(gitignore).to.include("*.pass").and.include(".stronghold-run.lock");
     });
 
     it("refuses to overwrite a workspace and writes nothing; --force rewrites", async () => {

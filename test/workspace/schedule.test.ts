@@ -3,7 +3,7 @@
 // workflows name only commands the CLI has, and a workflow installs the town's own copy.
 import { expect } from "chai";
 import { spawn } from "node:child_process";
-import { statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -12,7 +12,8 @@ import type { Command } from "commander";
 import { parse } from "yaml";
 import { buildProgram, main } from "../../src/cli/main.js";
 import { PROJECT_ROOT } from "../../src/support/project-root.js";
-import { utcCronFields } from "../../src/workspace/schedule.js";
+import { loadWorkspace } from "../../src/workspace/workspace-file.js";
+import { cronIsDue, utcCrons } from "../../src/workspace/schedule.js";
 
 const COMMAND = path.join(PROJECT_ROOT, "bin", "stronghold.js");
 
@@ -45,8 +46,8 @@ function verify(files: string[]): Promise<{ code: number | null; output: string 
   });
 }
 
-/** Every command path the CLI registers, e.g. "check", "drill run". */
-function registeredCommands(): Set<string> {
+/** Every command path the CLI registers, e.g. "check", "drill run", with its long options. */
+function registeredCommands(): Map<string, Set<string>> {
   const program = buildProgram(
     {
       stdout: () => undefined,
@@ -57,11 +58,11 @@ function registeredCommands(): Set<string> {
     },
     () => undefined,
   );
-  const names = new Set<string>();
+  const names = new Map<string, Set<string>>();
   const walk = (command: Command, prefix: string[]) => {
     for (const sub of command.commands) {
       const words = [...prefix, sub.name()];
-      names.add(words.join(" "));
+      names.set(words.join(" "), new Set(sub.options.map((o) => o.long ?? "")));
       walk(sub, words);
     }
   };
@@ -69,22 +70,30 @@ function registeredCommands(): Set<string> {
   return names;
 }
 
-/** The command words after each `stronghold` (or its path) in a text: ["drill", "run"], ["check"]. */
-function strongholdCommands(text: string): string[][] {
+/** Each `stronghold` command in a text: its words (["drill", "run"]) and the --options after them. */
+function strongholdCommands(text: string): { words: string[]; options: string[] }[] {
   return [
-    ...text.matchAll(/(?:^|[\s'"/])stronghold(?:\.js)?\s+([a-z][a-z-]*)(?:\s+([a-z][a-z-]*))?/g),
-  ].map((m) => [m[1]!, ...(m[2] ? [m[2]] : [])]);
+    ...text.matchAll(
+      /(?:^|[\s'"/])stronghold(?:\.js)?\s+([a-z][a-z-]*)(?:\s+([a-z][a-z-]*))?([^\n]*)/g,
+    ),
+  ].map((m) => ({
+    words: [m[1]!, ...(m[2] ? [m[2]] : [])],
+    options: [...m[3]!.matchAll(/(?:^|[\s+:])(--[a-z][a-z-]*)/g)].map((o) => o[1]!),
+  }));
 }
 
+/** Asserts every command and option a text runs exists; returns how many commands it found. */
 function expectOnlyRealCommands(text: string, what: string): number {
   const known = registeredCommands();
   const found = strongholdCommands(text);
-  for (const words of found) {
+  for (const { words, options } of found) {
     const name = known.has(words.join(" ")) ? words.join(" ") : words[0]!;
     expect(known.has(name), `${what}: stronghold ${words.join(" ")}`).to.equal(true);
     // A group (drill) is never run bare: its subcommand must exist too.
     if (words[0] === "drill")
       expect(known.has(words.join(" ")), `${what}: ${words.join(" ")}`).to.equal(true);
+    for (const option of options)
+      expect(known.get(name)!.has(option), `${what}: stronghold ${name} ${option}`).to.equal(true);
   }
   return found.length;
 }
@@ -106,36 +115,19 @@ describe("stronghold schedule", function () {
     const ran = await run(ws, "schedule", "--emit", "systemd", "--out", out, "--command", COMMAND);
     expect(ran.code, ran.stderr).to.equal(0);
     const files = (await readdir(out)).sort();
-    expect(files).to.include.members([
-      "stronghold-nightly.service",
-      "stronghold-nightly.timer",
-      "stronghold-drill-backup-integrity.service",
-      "stronghold-drill-backup-integrity.timer",
-      "stronghold-drill-restore-test-weekly.service",
-      "stronghold-drill-restore-test-weekly.timer",
-    ]);
+    // One job: the run decides which drills are due; its own lock keeps runs apart.
+    expect(files).to.deep.equal(["stronghold-nightly.service", "stronghold-nightly.timer"]);
     const verified = await verify(files.map((f) => path.join(out, f)));
     expect(verified.output).to.equal("");
     expect(verified.code).to.equal(0);
-    const drill = await readFile(
-      path.join(out, "stronghold-drill-backup-integrity.service"),
-      "utf8",
-    );
-    expect(drill).to.include(`WorkingDirectory=${ws}\n`);
-    expect(drill).to.include(
-      `ExecStart=/usr/bin/flock --wait 21600 .stronghold.lock ${COMMAND} drill run backup-integrity --plain\n`,
-    );
-    expect(drill).to.include("TimeoutStopSec=15min\n");
-    const weekly = await readFile(
-      path.join(out, "stronghold-drill-restore-test-weekly.timer"),
-      "utf8",
-    );
-    expect(weekly).to.include("OnCalendar=Sun *-*-* 04:00:00 America/New_York\n");
-    const nightly = await readFile(path.join(out, "stronghold-nightly.service"), "utf8");
-    // The collect may fail ("-"): the check still runs.
-    expect(nightly).to.match(
-      /ExecStart=-\/usr\/bin\/flock .* collect --hosts hosts\.yaml --out machines/,
-    );
+    const service = await readFile(path.join(out, "stronghold-nightly.service"), "utf8");
+    expect(service).to.include(`WorkingDirectory=${ws}\n`);
+    expect(service).to.include(`ExecStart=${COMMAND} run\n`);
+    expect(service).to.include("TimeoutStopSec=15min\n");
+    expect(service).to.include("backup-integrity daily, restore-test weekly");
+    const timer = await readFile(path.join(out, "stronghold-nightly.timer"), "utf8");
+    expect(timer).to.include("OnCalendar=*-*-* 02:15:00 America/New_York\n");
+    expect(timer).to.include("Persistent=true\n");
     for (const f of files) expectOnlyRealCommands(await readFile(path.join(out, f), "utf8"), f);
   });
 
@@ -167,9 +159,11 @@ describe("stronghold schedule", function () {
     expect(ran.code, ran.stderr).to.equal(0);
     const dir = path.join(root, "etc", "systemd", "system");
     const files = (await readdir(dir)).sort();
-    expect(files.filter((f) => f.endsWith(".timer"))).to.have.length(5);
+    expect(files).to.deep.equal(["stronghold-nightly.service", "stronghold-nightly.timer"]);
     for (const f of files) expect(statSync(path.join(dir, f)).mode & 0o777, f).to.equal(0o644);
-    expect(ran.stdout).to.include("systemctl daemon-reload && systemctl enable --now stronghold-");
+    expect(ran.stdout).to.include(
+      "systemctl daemon-reload && systemctl enable --now stronghold-nightly.timer",
+    );
     const verified = await verify(files.map((f) => path.join(dir, f)));
     expect(verified.output).to.equal("");
     expect(verified.code).to.equal(0);
@@ -178,24 +172,16 @@ describe("stronghold schedule", function () {
     );
   });
 
-  it("emits a cron file: one locked line per job, the installed command, the time zone", async () => {
+  it("emits a cron file: one line running the installed command in the workspace, the time zone", async () => {
     const out = path.join(tmp, "cron");
     const ran = await run(ws, "schedule", "--emit", "cron", "--out", out, "--command", COMMAND);
     expect(ran.code, ran.stderr).to.equal(0);
     const text = await readFile(path.join(out, "stronghold"), "utf8");
     expect(text).to.include("CRON_TZ=America/New_York\n");
     const jobs = text.split("\n").filter((l) => /^\d/.test(l));
-    expect(jobs).to.have.length(5);
-    for (const line of jobs) {
-      // minute hour day-of-month month day-of-week user command
-      expect(line).to.match(
-        /^\d+ \d+ \S+ \S+ \S+ root cd \S+ && \/usr\/bin\/flock --wait 21600 \.stronghold\.lock /,
-      );
-      expect(line).to.include(COMMAND);
-    }
-    expect(jobs[0]).to.match(/^15 2 \* \* \* /);
-    expect(jobs.filter((l) => /^0 4 \* \* 0 .* drill run restore-test /.test(l))).to.have.length(1);
-    expect(expectOnlyRealCommands(jobs.join("\n"), "cron")).to.equal(6);
+    // minute hour day-of-month month day-of-week user command
+    expect(jobs).to.deep.equal([`15 2 * * * root cd ${ws} && ${COMMAND} run`]);
+    expect(expectOnlyRealCommands(jobs.join("\n"), "cron")).to.equal(1);
   });
 
   it("emits a workflow that parses, installs the town's tarball and runs only real commands", async () => {
@@ -225,7 +211,8 @@ describe("stronghold schedule", function () {
       on: { schedule: { cron: string }[] };
       concurrency: { "cancel-in-progress": boolean };
     };
-    expect(nightly.on.schedule.length).to.equal(5);
+    // New York has two UTC offsets a year: one cron for each.
+    expect(nightly.on.schedule.map((s) => s.cron)).to.deep.equal(["15 7 * * *", "15 6 * * *"]);
     expect(nightly.concurrency["cancel-in-progress"]).to.equal(false);
     const compliance = await readFile(path.join(ws, ".github/workflows/compliance.yml"), "utf8");
     expect(compliance).to.include("github/codeql-action/upload-sarif");
@@ -251,52 +238,91 @@ describe("stronghold schedule", function () {
     await symlink(COMMAND, path.join(bin, "stronghold"));
     const onPath = await runWith(`${bin}:/usr/bin:/bin`, ws, "schedule", "--emit", "cron");
     expect(onPath.code, onPath.stderr).to.equal(0);
-    expect(onPath.stdout).to.include(`.stronghold.lock ${path.join(bin, "stronghold")} drill run`);
+    expect(onPath.stdout).to.include(`&& ${path.join(bin, "stronghold")} run\n`);
     const notOnPath = await run(ws, "schedule", "--emit", "cron");
-    expect(notOnPath.stdout).to.include(`.stronghold.lock ${COMMAND} drill run`);
+    expect(notOnPath.stdout).to.include(`&& ${COMMAND} run\n`);
   });
 
   describe("GitHub schedules in UTC", () => {
-    const cases: [string, Parameters<typeof utcCronFields>[0], string, string, string][] = [
-      [
-        "New York in winter",
-        { every: "daily", day: "sun", at: "02:15" },
-        "America/New_York",
-        "2026-12-05",
-        "15 7 * * *",
-      ],
-      [
-        "New York in summer",
-        { every: "daily", day: "sun", at: "02:15" },
-        "America/New_York",
-        "2026-07-05",
-        "15 6 * * *",
-      ],
-      [
-        "Tokyo, weekly, back a day",
-        { every: "weekly", day: "sun", at: "02:15" },
-        "Asia/Tokyo",
-        "2026-12-05",
-        "15 17 * * 6",
-      ],
-      [
-        "Honolulu, weekly, on a day",
-        { every: "weekly", day: "sat", at: "20:00" },
-        "Pacific/Honolulu",
-        "2026-12-05",
-        "0 6 * * 0",
-      ],
-      [
-        "UTC, quarterly",
-        { every: "quarterly", day: "sun", at: "05:00" },
-        "UTC",
-        "2026-12-05",
-        "0 5 1 1,4,7,10 *",
-      ],
-    ];
-    for (const [name, when, zone, day, expected] of cases)
-      it(name, () =>
-        expect(utcCronFields(when, zone, new Date(`${day}T12:00:00Z`))).to.equal(expected),
+    const workspaceAt = async (timeZone: string, at: string) => {
+      const text = (await readFile(path.join(ws, "stronghold.yaml"), "utf8"))
+        .replace(/^timeZone: .*$/m, `timeZone: ${timeZone}`)
+        .replace(/^ {2}at: .*$/m, `  at: "${at}"`);
+      const file = path.join(
+        tmp,
+        `zone-${timeZone.replace("/", "-")}-${at.replace(":", "")}`,
+        "stronghold.yaml",
       );
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, text);
+      const loaded = await loadWorkspace(file, [
+        "backup-integrity",
+        "restore-test",
+        "file-deletion",
+        "site-loss",
+      ]);
+      if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
+      return loaded.workspace;
+    };
+    const cases: [string, string, string, string[]][] = [
+      [
+        "New York: two offsets, two crons",
+        "America/New_York",
+        "02:15",
+        ["15 7 * * *", "15 6 * * *"],
+      ],
+      ["Tokyo: no daylight saving, the day before in UTC", "Asia/Tokyo", "02:15", ["15 17 * * *"]],
+      ["Honolulu: the day after in UTC", "Pacific/Honolulu", "20:00", ["0 6 * * *"]],
+      [
+        "Sydney: daylight saving in the southern summer",
+        "Australia/Sydney",
+        "01:30",
+        ["30 14 * * *", "30 15 * * *"],
+      ],
+      ["UTC", "UTC", "05:00", ["0 5 * * *"]],
+    ];
+    for (const [name, zone, at, expected] of cases)
+      it(name, async () =>
+        expect(utcCrons(await workspaceAt(zone, at), 2026)).to.deep.equal(expected),
+      );
+
+    it("lets only the cron that falls at schedule.at local time go on, also when GitHub starts it late", async () => {
+      const ny = await workspaceAt("America/New_York", "02:15");
+      const winter = (t: string) => new Date(`2026-12-05T${t}Z`);
+      const summer = (t: string) => new Date(`2026-07-05T${t}Z`);
+      expect(cronIsDue(ny, "15 7 * * *", winter("07:15:00"))).to.equal(true);
+      expect(cronIsDue(ny, "15 7 * * *", winter("08:40:00")), "85 min late").to.equal(true);
+      expect(cronIsDue(ny, "15 6 * * *", winter("06:20:00"))).to.equal(false);
+      expect(cronIsDue(ny, "15 6 * * *", summer("06:15:00"))).to.equal(true);
+      expect(cronIsDue(ny, "15 7 * * *", summer("07:16:00"))).to.equal(false);
+      const tokyo = await workspaceAt("Asia/Tokyo", "02:15");
+      expect(cronIsDue(tokyo, "15 17 * * *", winter("17:30:00"))).to.equal(true);
+      expect(cronIsDue(ny, "15 7 * * 1", winter("07:15:00"))).to.equal(undefined);
+      expect(cronIsDue(ny, "75 7 * * *", winter("07:15:00"))).to.equal(undefined);
+    });
+
+    it("stronghold run --utc-cron: the other side of daylight saving exits 0 at once, a bad cron exits 2", async () => {
+      const loaded = await loadWorkspace(path.join(ws, "stronghold.yaml"), [
+        "backup-integrity",
+        "restore-test",
+        "file-deletion",
+        "site-loss",
+      ]);
+      if (!loaded.ok) throw new Error("workspace");
+      const now = new Date();
+      const other = utcCrons(loaded.workspace, now.getUTCFullYear()).find(
+        (c) => cronIsDue(loaded.workspace, c, now) === false,
+      );
+      expect(other, "New York has a cron that is not due now").to.be.a("string");
+      const skipped = await run(ws, "run", "--utc-cron", other!);
+      expect(skipped.code, skipped.stderr).to.equal(0);
+      expect(skipped.stdout).to.include(
+        `not due: the UTC cron "${other}" does not fall at 02:15 America/New_York today`,
+      );
+      expect(existsSync(path.join(ws, "evidence", "runs")), "no run started").to.equal(false);
+      const bad = await run(ws, "run", "--utc-cron", "15 7 * * 1");
+      expect(bad.code).to.equal(2);
+      expect(bad.stderr).to.include('--utc-cron "15 7 * * 1" is not a daily cron');
+    });
   });
 });

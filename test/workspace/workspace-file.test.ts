@@ -34,7 +34,6 @@ describe("stronghold.yaml", () => {
       runbook: "restore-test",
       every: "weekly",
       day: "sun",
-      at: "04:00",
     });
   });
 
