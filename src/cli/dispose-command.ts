@@ -5,17 +5,23 @@ import { WIPE_METHODS } from "../machine-config/schema.js";
 import { UsageError } from "../support/errors.js";
 import type { Io } from "./io.js";
 import { isCalendarDay } from "../support/calendar-day.js";
+import { currentWorkspace } from "./workspace-settings.js";
 
 interface DisposeOptions {
   method: WipeMethod;
   by: string;
   witness: string;
   certificate: string;
-  register: string;
+  register?: string;
   date?: string;
 }
 
-function dispose(assetTag: string, options: DisposeOptions, io: Io): number {
+async function dispose(assetTag: string, options: DisposeOptions, io: Io): Promise<number> {
+  const register = options.register ?? (await currentWorkspace(io))?.registers.disposals;
+  if (register === undefined)
+    throw new UsageError(
+      "dispose needs --register <file> (or registers.disposals in a stronghold.yaml workspace)",
+    );
   const tag = assetTag.trim();
   if (tag === "") throw new UsageError("the asset tag is empty");
   for (const [flag, value] of [
@@ -28,7 +34,7 @@ function dispose(assetTag: string, options: DisposeOptions, io: Io): number {
   const wipedAt = options.date ?? new Date().toISOString().slice(0, 10);
   if (!isCalendarDay(wipedAt))
     throw new UsageError(`--date "${wipedAt}" is not a date: use YYYY-MM-DD`);
-  const record = appendDisposal(options.register, {
+  const record = appendDisposal(register, {
     assetTag: tag,
     method: options.method,
     wipedAt,
@@ -37,7 +43,7 @@ function dispose(assetTag: string, options: DisposeOptions, io: Io): number {
     certificateFile: options.certificate,
   });
   io.stdout(
-    `recorded ${record.assetTag}: ${record.method} on ${record.wipedAt} by ${record.performedBy}, witnessed by ${record.witness}; certificate sha256 ${record.certificateSha256} (${options.register} line ${record.line})\n`,
+    `recorded ${record.assetTag}: ${record.method} on ${record.wipedAt} by ${record.performedBy}, witnessed by ${record.witness}; certificate sha256 ${record.certificateSha256} (${register} line ${record.line})\n`,
   );
   return 0;
 }
@@ -72,9 +78,12 @@ export function registerDisposeCommand(
     .requiredOption("--by <name>", "who sanitised the media")
     .requiredOption("--witness <name>", "who witnessed it (not the same person)")
     .requiredOption("--certificate <file>", "certificate of sanitisation or destruction")
-    .requiredOption("--register <file>", "the disposal register (CSV)")
+    .option(
+      "--register <file>",
+      "the disposal register (CSV; default: the workspace's registers.disposals)",
+    )
     .option("--date <date>", "the day of the wipe, YYYY-MM-DD (default: today)")
-    .action((assetTag: string, options: DisposeOptions) => {
-      setExit(dispose(assetTag, options, io));
+    .action(async (assetTag: string, options: DisposeOptions) => {
+      setExit(await dispose(assetTag, options, io));
     });
 }

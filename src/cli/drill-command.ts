@@ -4,7 +4,7 @@ import { listRunbooks, showHistory, showRunbook } from "./drill-output.js";
 import { DEFAULT_KEEP_LAST, pruneCommand, type PruneFlags } from "./drill-prune.js";
 import { recoverCommand, type RecoverFlags } from "./drill-recover.js";
 import { runDrillCommand } from "./drill-run.js";
-import { DEFAULT_RUNS_DIR, type RunFlags } from "./drill-settings.js";
+import { DEFAULT_RUNS_DIR, drillConfigOf, type RunFlags } from "./drill-settings.js";
 import type { Io } from "./io.js";
 
 /** Adds `stronghold drill` and its subcommands to the program. */
@@ -145,9 +145,18 @@ export function registerDrillCommand(
         "  2  usage or input errors",
       ].join("\n"),
     )
-    .option("--hosts <file>", "hosts inventory (YAML); required unless --config names one")
-    .option("--config <file>", "drill config file (YAML) naming the inventory and runs folder")
-    .option("--runs-dir <dir>", `folder for the recovery's evidence (default ${DEFAULT_RUNS_DIR})`)
+    .option(
+      "--hosts <file>",
+      "hosts inventory (YAML); required unless --config or the workspace names one",
+    )
+    .option(
+      "--config <file>",
+      "drill config file (YAML) naming the inventory and runs folder (default: the workspace's)",
+    )
+    .option(
+      "--runs-dir <dir>",
+      `folder for the recovery's evidence (default ${DEFAULT_RUNS_DIR}, or the workspace's evidence/drills)`,
+    )
     .option("--dry-run", "list the unfinished runs and their cleanup steps; change nothing")
     .action(async (flags: RecoverFlags) => setExit(await recoverCommand(flags, io)));
 
@@ -173,6 +182,10 @@ export function registerDrillCommand(
       ].join("\n"),
     )
     .option(
+      "--config <file>",
+      "drill config file (YAML) naming the repository and password file (default: the workspace's)",
+    )
+    .option(
       "--repo <spec>",
       "restic repository: /path, sftp:…, s3:https://host/bucket/prefix, rest:https://…",
     )
@@ -194,12 +207,23 @@ export function registerDrillCommand(
     .description(
       "list past runs with RTO/RPO against their targets and the change since the previous run",
     )
-    .option("--dir <dir>", "runs folder", DEFAULT_RUNS_DIR)
+    .option(
+      "--dir <dir>",
+      `runs folder (default: the drill config's or workspace's, else ${DEFAULT_RUNS_DIR})`,
+    )
+    .option(
+      "--config <file>",
+      "drill config file (YAML) naming the runs folder (default: the workspace's)",
+    )
     .option("--runbook <id>", "only this runbook's runs")
     .addOption(
       new Option("--format <format>", "output format").choices(["table", "json"]).default("table"),
     )
-    .action((options: { dir: string; runbook?: string; format: string }) =>
-      setExit(showHistory(options, io)),
+    .action(
+      async (options: { dir?: string; config?: string; runbook?: string; format: string }) => {
+        const config = await drillConfigOf(options.config, "", io);
+        const dir = options.dir ?? config.runsDir ?? DEFAULT_RUNS_DIR;
+        setExit(showHistory({ ...options, dir }, io));
+      },
     );
 }

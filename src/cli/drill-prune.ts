@@ -9,11 +9,12 @@ import { localSession } from "../hosts/transport/local-session.js";
 import { pruneDrillSnapshots, type PrunePlan } from "../restic/prune.js";
 import { Restic, ResticError, type Snapshot } from "../restic/restic.js";
 import { UsageError } from "../support/errors.js";
-import { passwordSource, repositoryEnv, repositoryOf } from "./drill-settings.js";
+import { drillConfigOf, passwordSource, repositoryEnv, repositoryOf } from "./drill-settings.js";
 import type { Io } from "./io.js";
 
 /** The flags of `drill prune`, as commander parses them. */
 export interface PruneFlags {
+  config?: string;
   repo?: string;
   stackOutputs?: string;
   cacert?: string;
@@ -54,10 +55,13 @@ function describePlan(plan: PrunePlan, verb: string): string {
 /** Prunes (or plans to prune) drill snapshots; resolves with the exit code. */
 export async function pruneCommand(flags: PruneFlags, io: Io): Promise<number> {
   const keepLast = keepLastOf(flags.keepLast);
-  const choice = repositoryOf(flags, { targets: {} });
+  const config = await drillConfigOf(flags.config, "", io);
+  const choice = repositoryOf(flags, config);
   if (choice === undefined)
-    throw new UsageError("drill prune needs --repo <spec> (or --stack-outputs <file>)");
-  const password = passwordSource(flags, { targets: {} }, io);
+    throw new UsageError(
+      "drill prune needs --repo <spec> (or --stack-outputs <file>, or a drill config or workspace naming one)",
+    );
+  const password = passwordSource(flags, config, io);
   if (password === undefined)
     throw new UsageError(
       "the repository password is needed: --password-file <file> (or RESTIC_PASSWORD_FILE / RESTIC_PASSWORD)",

@@ -11,7 +11,6 @@ import { loadInventory } from "../hosts/load-inventory.js";
 import { openSession } from "../hosts/transport/open-session.js";
 import type { InventoryHost } from "../hosts/inventory.js";
 import { planDrill } from "../drill/planning/plan.js";
-import { loadDrillConfig, type DrillConfigValues } from "../drill/planning/config.js";
 import { describeError } from "../drill/runbook/failures.js";
 import { plainProgress, renderSummary } from "../drill/running/progress.js";
 import { executeDrill } from "../drill/running/run-drill.js";
@@ -20,9 +19,9 @@ import {
   readHostJournals,
   type FoundJournal,
 } from "../drill/running/host-journal.js";
-import { RUNBOOKS, findRunbook } from "../../runbooks/index.js";
+import { findRunbook } from "../../runbooks/index.js";
 import { InputError, UsageError } from "../support/errors.js";
-import { DEFAULT_RUNS_DIR } from "./drill-settings.js";
+import { DEFAULT_RUNS_DIR, drillConfigOf } from "./drill-settings.js";
 import type { Io } from "./io.js";
 
 /** The flags of `drill recover`. */
@@ -37,19 +36,12 @@ const TIMEOUT_MS = 30_000;
 
 /** Recovers every unfinished run found on the inventory's drill hosts; resolves with the exit code. */
 export async function recoverCommand(flags: RecoverFlags, io: Io): Promise<number> {
-  let config: DrillConfigValues = { targets: {} };
-  if (flags.config !== undefined) {
-    const loaded = await loadDrillConfig(
-      flags.config,
-      "",
-      RUNBOOKS.map((r) => r.meta.id),
-    );
-    if (!loaded.ok) throw new InputError(loaded.problems);
-    config = loaded.values;
-  }
+  const config = await drillConfigOf(flags.config, "", io);
   const hostsFile = flags.hosts ?? config.hosts;
   if (hostsFile === undefined)
-    throw new UsageError("drill recover needs --hosts <inventory file> (or hosts: in --config)");
+    throw new UsageError(
+      "drill recover needs --hosts <inventory file> (or hosts: in --config, or a stronghold.yaml workspace)",
+    );
   const loaded = await loadInventory(hostsFile);
   if (!loaded.ok) throw new InputError(loaded.problems);
   const inventory = loaded.inventory;

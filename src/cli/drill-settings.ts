@@ -82,34 +82,47 @@ export interface RunSettings {
   readonly targets: Map<string, string>;
 }
 
+/**
+ * The drill config a drill command works with: the file --config names, else the workspace's
+ * `drill`; inside a workspace its stronghold.yaml fills in what the drill config does not say (the
+ * inventory, the stack outputs, evidence/drills as the runs folder). `runbook` is "" for commands
+ * that serve every runbook.
+ */
+export async function drillConfigOf(
+  configFlag: string | undefined,
+  runbook: string,
+  io: Io,
+): Promise<DrillConfigValues> {
+  const workspace = await currentWorkspace(io);
+  let config: DrillConfigValues = { targets: {} };
+  const configFile = configFlag ?? workspace?.drill;
+  if (configFile !== undefined) {
+    const loaded = await loadDrillConfig(
+      configFile,
+      runbook,
+      RUNBOOKS.map((r) => r.meta.id),
+    );
+    if (!loaded.ok) throw new InputError(loaded.problems);
+    config = loaded.values;
+  }
+  if (workspace === undefined) return config;
+  return {
+    ...definedOnly({
+      hosts: workspace.hosts,
+      stackOutputs: config.repository === undefined ? workspace.stackOutputs : undefined,
+      runsDir: path.join(workspace.evidence, "drills"),
+    }),
+    ...config,
+  };
+}
+
 /** Resolves a run's settings; bad flags or files are a UsageError or an InputError naming them. */
 export async function resolveRunSettings(
   runbook: Runbook,
   flags: RunFlags,
   io: Io,
 ): Promise<RunSettings> {
-  // Inside a workspace its stronghold.yaml fills in what neither the flags nor the drill config say.
-  const workspace = await currentWorkspace(io);
-  let config: DrillConfigValues = { targets: {} };
-  const configFile = flags.config ?? workspace?.drill;
-  if (configFile !== undefined) {
-    const loaded = await loadDrillConfig(
-      configFile,
-      runbook.meta.id,
-      RUNBOOKS.map((r) => r.meta.id),
-    );
-    if (!loaded.ok) throw new InputError(loaded.problems);
-    config = loaded.values;
-  }
-  if (workspace !== undefined)
-    config = {
-      ...definedOnly({
-        hosts: workspace.hosts,
-        stackOutputs: config.repository === undefined ? workspace.stackOutputs : undefined,
-        runsDir: path.join(workspace.evidence, "drills"),
-      }),
-      ...config,
-    };
+  const config = await drillConfigOf(flags.config, runbook.meta.id, io);
   const hostsFile = flags.hosts ?? config.hosts;
   if (hostsFile === undefined)
     throw new UsageError(

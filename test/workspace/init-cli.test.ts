@@ -2,7 +2,9 @@
 // to overwrite it, and `check`, `budget` and `drill run --dry-run` run inside it take their
 // settings from stronghold.yaml while flags still win.
 import { expect } from "chai";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { promisify } from "node:util";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -11,6 +13,8 @@ import { parse } from "yaml";
 import { main } from "../../src/cli/main.js";
 import { RUNBOOKS } from "../../runbooks/index.js";
 import { loadWorkspace } from "../../src/workspace/workspace-file.js";
+
+const execFileAsync = promisify(execFile);
 
 interface Ran {
   readonly code: number;
@@ -235,6 +239,80 @@ describe("stronghold init and the workspace", function () {
       expect(ran.stdout).to.include(`Inventory:   ${other}`);
       expect(ran.stdout).to.include("th-fs09");
       expect(ran.stdout).to.include(`Evidence:    ${path.join(tmp, "runs")}/`);
+    });
+  });
+
+  describe("drill recover, prune and history, and dispose inside the workspace", () => {
+    let dir: string;
+    before(async () => {
+      dir = path.join(tmp, "upkeep");
+      expect((await run(tmp, "init", "upkeep", "--time-zone", "UTC")).code).to.equal(0);
+      // This machine as the only drill host, and a real restic repository on disk.
+      await mkdir(path.join(tmp, "upkeep-sandbox"));
+      await writeFile(
+        path.join(dir, "hosts.yaml"),
+        `version: 1\nhosts:\n  - name: here\n    transport: local\n    drill: { target: true, sandbox: [${path.join(tmp, "upkeep-sandbox")}] }\n`,
+      );
+      const repo = path.join(tmp, "upkeep-repo");
+      const pass = path.join(tmp, "upkeep.pass");
+      await writeFile(pass, "correct horse battery staple\n", { mode: 0o600 });
+      await execFileAsync("restic", ["init", "--repo", repo, "--password-file", pass]);
+      await writeFile(
+        path.join(dir, "drill.yaml"),
+        `version: 1\nrepository: ${repo}\npasswordFile: ${pass}\ndata: /srv/share\n`,
+      );
+    });
+
+    it("drill recover asks the workspace's drill hosts", async () => {
+      const ran = await run(dir, "drill", "recover");
+      expect(ran.code, ran.stderr).to.equal(0);
+      // The workspace's one local drill host, not the sample's two unreachable ones.
+      expect(ran.stdout).to.include("nothing to recover: no drill journal on 1 drill host(s)");
+    });
+
+    it("drill prune takes the repository and password from the workspace's drill config", async () => {
+      const ran = await run(dir, "drill", "prune", "--dry-run");
+      expect(ran.code, ran.stderr).to.equal(0);
+      expect(ran.stdout).to.include("nothing to forget: 0 drill snapshot(s)");
+      const elsewhere = await run(tmp, "drill", "prune", "--dry-run");
+      expect(elsewhere.code).to.equal(2);
+      expect(elsewhere.stderr).to.include("drill prune needs --repo");
+    });
+
+    it("drill history reads evidence/drills; --dir wins", async () => {
+      const ran = await run(dir, "drill", "history");
+      expect(ran.code, ran.stderr).to.equal(0);
+      expect(ran.stdout).to.equal(`no drill runs in ${path.join(dir, "evidence", "drills")}\n`);
+      const other = path.join(tmp, "no-runs");
+      const flagged = await run(dir, "drill", "history", "--dir", other);
+      expect(flagged.stdout).to.equal(`no drill runs in ${other}\n`);
+    });
+
+    it("dispose appends to the workspace's disposal register; --register wins", async () => {
+      const certificate = path.join(tmp, "upkeep-cert.pdf");
+      await writeFile(certificate, "certificate of destruction");
+      const args = ["--method", "destroy", "--by", "A. Clerk", "--witness", "B. Chief"];
+      const ran = await run(dir, "dispose", "TH-0042", ...args, "--certificate", certificate);
+      expect(ran.code, ran.stderr).to.equal(0);
+      const register = path.join(dir, "registers", "disposals.csv");
+      expect(ran.stdout).to.include(`(${register} line`);
+      expect(await readFile(register, "utf8")).to.include("TH-0042");
+      const own = path.join(tmp, "own-disposals.csv");
+      const flagged = await run(
+        dir,
+        "dispose",
+        "TH-0043",
+        ...args,
+        "--certificate",
+        certificate,
+        "--register",
+        own,
+      );
+      expect(flagged.code, flagged.stderr).to.equal(0);
+      expect(await readFile(own, "utf8")).to.include("TH-0043");
+      const outside = await run(tmp, "dispose", "TH-0044", ...args, "--certificate", certificate);
+      expect(outside.code).to.equal(2);
+      expect(outside.stderr).to.include("dispose needs --register");
     });
   });
 
