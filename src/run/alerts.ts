@@ -116,6 +116,11 @@ export async function sendDigest(
         host: email.smtpHost,
         port: email.smtpPort ?? (email.secure ? 465 : 587),
         secure: email.secure ?? false,
+        // No password or digest over a connection STARTTLS did not upgrade, unless the town says so.
+        requireTLS: email.secure !== true && email.requireTls !== false,
+        ...(email.caFile === undefined
+          ? {}
+          : { tls: { ca: readFileSync(path.resolve(dir, email.caFile), "utf8") } }),
         connectionTimeout: 20_000,
         ...(email.user === undefined ? {} : { auth: { user: email.user, pass: password ?? "" } }),
       });

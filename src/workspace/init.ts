@@ -102,9 +102,12 @@ schedule:
 # Alerts on a failure, a regression and a recovery (email over SMTP, webhooks).
 # notifications:
 #   email:
-#     smtpHost: smtp.example.org
+#     smtpHost: smtp.example.org   # port 587, STARTTLS required before login
+#     user: stronghold@example.org
+#     passwordFile: /etc/stronghold/smtp.pass
 #     from: stronghold@example.org
 #     to: [it@example.org]
+#     # caFile: /etc/stronghold/town-ca.pem   # when the server's certificate is the town's own
 #   webhooks:
 #     - kind: teams
 #       urlFile: /etc/stronghold/teams-webhook.url

@@ -88,6 +88,17 @@ const Notifications = Type.Object(
               description: "TLS from the first byte (port 465); otherwise STARTTLS.",
             }),
           ),
+          requireTls: Type.Optional(
+            Type.Boolean({
+              description:
+                "Without secure: refuse to log in or send unless the server upgrades the connection with STARTTLS (default true; false only for a relay on the same network that offers no TLS).",
+            }),
+          ),
+          caFile: Type.Optional(
+            Path(
+              "CA certificate (PEM) the SMTP server's certificate chains to, e.g. the town's own CA",
+            ),
+          ),
           user: Type.Optional(Type.String({ minLength: 1 })),
           passwordFile: Type.Optional(Path("File holding the SMTP password")),
           from: Type.String({ format: "email" }),

@@ -1,8 +1,10 @@
 // `stronghold run` end to end, in process: a workspace made by `stronghold init` whose hosts are
 // the drill lab's (real sshd on loopback: collect reads them, backup-integrity drills them with a
-// real restic repository), a Windows drop folder, and alerts to a real SMTP server (smtp-server,
-// with authentication) and a real HTTP listener on 127.0.0.1. Twice healthy, then with a Windows
-// machine that fails controls and a corrupted repository.
+// real restic repository on an S3 server, s3rver over TLS), a Windows drop folder, and alerts to
+// a real SMTP server (smtp-server, STARTTLS required, with authentication) and a real HTTP
+// listener for JSON, Slack and Teams webhooks on 127.0.0.1. Twice healthy; then a host that
+// cannot be reached, a Windows machine failing new controls and a corrupted repository; then all
+// of it mended: the recovery is reported.
 import { expect } from "chai";
 import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
@@ -16,6 +18,8 @@ import { main } from "../../src/cli/main.js";
 import type { RunSummary } from "../../src/run/summary.js";
 import { PROJECT_ROOT } from "../../src/support/project-root.js";
 import { startDrillLab, type DrillLab } from "../fixtures/drill-lab.js";
+import { freePort } from "../fixtures/sshd.js";
+import { generateCertificate } from "../fixtures/tls.js";
 
 interface Ran {
   readonly code: number;
@@ -39,7 +43,8 @@ async function run(cwd: string, env: NodeJS.ProcessEnv, ...args: string[]): Prom
 
 interface Mail {
   readonly user: string;
-  readonly password: string;
+  /** Whether the session had been upgraded with STARTTLS when the message came. */
+  readonly secure: boolean;
   readonly raw: string;
 }
 
@@ -55,15 +60,19 @@ describe("stronghold run: the nightly job of a workspace", function () {
   const mails: Mail[] = [];
   const posts: { url: string; body: unknown }[] = [];
   let env: NodeJS.ProcessEnv;
+  let healthyHosts: string;
 
   before(async () => {
-    lab = await startDrillLab();
+    lab = await startDrillLab({ remote: "s3" });
     tmp = await mkdtemp(path.join(tmpdir(), "stronghold-run-"));
-    env = { ...process.env, NO_COLOR: "1" };
+    // The S3 server's credentials, as a town's runner has its bucket's in the environment.
+    env = { ...process.env, ...lab.env, NO_COLOR: "1" };
 
+    const tls = await generateCertificate(tmp);
     smtp = new SMTPServer({
-      disabledCommands: ["STARTTLS"],
-      allowInsecureAuth: true,
+      // STARTTLS on a plain port (587-style); no login before the upgrade.
+      key: await readFile(tls.keyFile),
+      cert: await readFile(tls.certFile),
       onAuth(auth, _session, callback) {
         if (auth.username === "stronghold" && auth.password === "smtp-secret")
           callback(null, { user: auth.username });
@@ -73,7 +82,7 @@ describe("stronghold run: the nightly job of a workspace", function () {
         let raw = "";
         stream.on("data", (c: Buffer) => (raw += c.toString("utf8")));
         stream.on("end", () => {
-          mails.push({ user: String(session.user), password: "", raw });
+          mails.push({ user: String(session.user), secure: session.secure, raw });
           callback();
         });
       },
@@ -115,6 +124,7 @@ describe("stronghold run: the nightly job of a workspace", function () {
       stringify({
         version: 1,
         repository: lab.repositorySpec,
+        cacert: lab.caCertFile,
         passwordFile: lab.passwordFile,
         data: lab.dataDir,
         // All of the data read, so a corrupted pack is always found.
@@ -130,6 +140,7 @@ describe("stronghold run: the nightly job of a workspace", function () {
     await writeFile(path.join(ws, "smtp.pass"), "smtp-secret\n");
     await writeFile(path.join(ws, "hook.url"), `http://127.0.0.1:${httpPort}/generic\n`);
     await writeFile(path.join(ws, "slack.url"), `http://127.0.0.1:${httpPort}/slack\n`);
+    await writeFile(path.join(ws, "teams.url"), `http://127.0.0.1:${httpPort}/teams\n`);
     const file = path.join(ws, "stronghold.yaml");
     const settings = parse(await readFile(file, "utf8")) as Record<string, unknown>;
     await writeFile(
@@ -152,7 +163,7 @@ describe("stronghold run: the nightly job of a workspace", function () {
           email: {
             smtpHost: "127.0.0.1",
             smtpPort,
-            secure: false,
+            caFile: tls.certFile,
             user: "stronghold",
             passwordFile: "smtp.pass",
             from: "stronghold@ashford.example",
@@ -161,6 +172,7 @@ describe("stronghold run: the nightly job of a workspace", function () {
           webhooks: [
             { kind: "json", urlFile: "hook.url" },
             { kind: "slack", urlFile: "slack.url" },
+            { kind: "teams", urlFile: "teams.url" },
           ],
         },
       }),
@@ -223,7 +235,20 @@ describe("stronghold run: the nightly job of a workspace", function () {
     expect(mails).to.have.length(0);
   });
 
-  it("a Windows machine failing new controls and a corrupted repository: exit 1, one digest per channel", async () => {
+  it("a host that cannot be reached, a Windows machine failing new controls and a corrupted repository: exit 1, one digest per channel", async () => {
+    // A workstation added to the inventory whose SSH port is closed.
+    const hostsFile = path.join(ws, "hosts.yaml");
+    healthyHosts = await readFile(hostsFile, "utf8");
+    const inventory = parse(healthyHosts) as { hosts: Record<string, unknown>[] };
+    inventory.hosts.push({
+      name: "pw-ws07",
+      address: "127.0.0.1",
+      port: await freePort(),
+      user: "stronghold",
+      connectTimeoutSeconds: 5,
+      machine: { department: "public-works", site: "garage", role: "workstation" },
+    });
+    await writeFile(hostsFile, stringify(inventory));
     await copyFile(
       path.join(WINDOWS, "win10-22h2-laptop-bitlocker-off.json"),
       path.join(ws, "..", "windows-share", "win10.json"),
@@ -234,33 +259,40 @@ describe("stronghold run: the nightly job of a workspace", function () {
     const third = (await summaries())[2]!;
     expect(third.stages.map((s) => `${s.stage} ${s.status}`)).to.deep.equal([
       "recover passed",
-      "collect passed",
+      "collect failed",
       "windows passed",
       "check passed",
       "drills failed",
     ]);
+    const collect = third.stages.find((s) => s.stage === "collect")!;
+    expect(collect.detail).to.match(/^2 of 3 host\(s\) collected; failed: pw-ws07 \(\S+\)$/);
     const regressions = third.comparison.regressions;
     expect(regressions.some((r) => /^control \S+ newly failing$/.test(r))).to.equal(true);
     expect(regressions).to.include("drill backup-integrity failed (passed last time)");
-    expect(regressions.some((r) => r.startsWith("stage drills failed (passed last run)"))).to.equal(
-      true,
-    );
+    for (const stage of ["collect", "drills"])
+      expect(
+        regressions.some((r) => r.startsWith(`stage ${stage} failed (passed last run)`)),
+        stage,
+      ).to.equal(true);
+    expect(ran.stdout).to.match(/^ {2}collect {2}failed .* failed: pw-ws07/m);
     expect(ran.stdout).to.match(/^ {2}drills {3}failed .* backup-integrity failed/m);
 
     expect(mails).to.have.length(1);
     const mail = mails[0]!;
     expect(mail.user).to.equal("stronghold");
+    expect(mail.secure, "sent after STARTTLS").to.equal(true);
     // Long header lines are folded (RFC 5322): unfold them first.
     const headers = mail.raw.split("\r\n\r\n")[0]!.replace(/\r\n[ \t]+/g, " ");
     expect(headers, headers).to.match(
-      /^Subject: Stronghold Town of Ashford \S+: 1 failure\(s\), \d+ regression\(s\)/m,
+      /^Subject: Stronghold Town of Ashford \S+: 2 failure\(s\), \d+ regression\(s\)/m,
     );
-    const body = mail.raw.replace(/=\r\n/g, "").replace(/\r\n/g, "\n");
+    const body = mailText(mail);
     expect(body).to.include("drill backup-integrity failed (passed last time)");
+    expect(body).to.match(/- collect failed: 2 of 3 host\(s\) collected; failed: pw-ws07/);
     for (const r of regressions.filter((r) => r.startsWith("control ")))
       expect(body).to.include(`- ${r}`);
 
-    expect(posts.map((p) => p.url).sort()).to.deep.equal(["/generic", "/slack"]);
+    expect(posts.map((p) => p.url).sort()).to.deep.equal(["/generic", "/slack", "/teams"]);
     const generic = posts.find((p) => p.url === "/generic")!.body as {
       town: string;
       exitCode: number;
@@ -270,11 +302,47 @@ describe("stronghold run: the nightly job of a workspace", function () {
     expect(generic.town).to.equal("Town of Ashford");
     expect(generic.exitCode).to.equal(1);
     expect(generic.regressions).to.deep.equal(regressions);
-    expect(generic.failures).to.have.length(1);
-    expect(generic.failures[0]).to.match(/^drills failed: backup-integrity failed/);
+    expect(generic.failures).to.have.length(2);
+    expect(generic.failures[0]).to.match(/^collect failed: 2 of 3 host\(s\) collected/);
+    expect(generic.failures[1]).to.match(/^drills failed: backup-integrity failed/);
     const slack = posts.find((p) => p.url === "/slack")!.body as { text: string };
     expect(slack.text).to.include("*Stronghold Town of Ashford").and.include("Regressions:");
-    expect(third.notifications!.sent).to.have.length(3);
+    const teams = posts.find((p) => p.url === "/teams")!.body as Record<string, string>;
+    expect(teams["@type"]).to.equal("MessageCard");
+    expect(teams["@context"]).to.equal("https://schema.org/extensions");
+    expect(teams.title).to.match(/^Stronghold Town of Ashford \S+: 2 failure\(s\)/);
+    expect(teams.summary).to.equal(teams.title);
+    // Teams renders the text as Markdown: a line break needs two trailing spaces.
+    expect(teams.text).to.include("Regressions:  \n- ");
+    expect(teams.text).to.include("drill backup-integrity failed (passed last time)");
+    expect(third.notifications!.sent).to.have.length(4);
+    expect(third.notifications!.failed).to.deep.equal([]);
+  });
+
+  it("everything mended: exit 0, and one digest of the recoveries", async () => {
+    await writeFile(path.join(ws, "hosts.yaml"), healthyHosts);
+    await rm(path.join(ws, "..", "windows-share", "win10.json"));
+    await lab.repairPack();
+    mails.length = 0;
+    posts.length = 0;
+    const ran = await run(ws, env, "run");
+    expect(ran.code, ran.stdout + ran.stderr).to.equal(0);
+    const fourth = (await summaries())[3]!;
+    expect(fourth.stages.every((s) => s.status === "passed")).to.equal(true);
+    const recoveries = fourth.comparison.recoveries;
+    expect(recoveries).to.include("stage collect passed again (failed last run)");
+    expect(recoveries).to.include("stage drills passed again (failed last run)");
+    expect(recoveries).to.include("drill backup-integrity passed again (failed last time)");
+    expect(recoveries.some((r) => /^control \S+ passes again$/.test(r))).to.equal(true);
+    expect(fourth.comparison.regressions).to.deep.equal([]);
+    expect(mails).to.have.length(1);
+    const body = mailText(mails[0]!);
+    expect(body).to.include("Recoveries:\n- ");
+    expect(body).to.not.include("Failures:");
+    for (const r of recoveries) expect(body).to.include(`- ${r}`);
+    expect(posts.map((p) => p.url).sort()).to.deep.equal(["/generic", "/slack", "/teams"]);
+    const generic = posts.find((p) => p.url === "/generic")!.body as { recoveries: string[] };
+    expect(generic.recoveries).to.deep.equal(recoveries);
   });
 
   it("a second run at once finds the lock held and does not start", async () => {
@@ -300,6 +368,11 @@ describe("stronghold run: the nightly job of a workspace", function () {
     expect(ran.stderr).to.not.match(/\n\s+at /);
   });
 });
+
+/** A mail's body as text: quoted-printable soft breaks joined, CRLF made LF. */
+function mailText(mail: Mail): string {
+  return mail.raw.replace(/=\r\n/g, "").replace(/\r\n/g, "\n");
+}
 
 function yesterdayWeekday() {
   const days = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
