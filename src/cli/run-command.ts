@@ -93,6 +93,8 @@ export function registerRunCommand(
         "regressions and recoveries (as notifications.on selects) goes to the",
         `email and webhooks of stronghold.yaml; the SMTP password comes from`,
         `notifications.email.passwordFile or ${SMTP_PASSWORD_ENV}.`,
+        "Ctrl-C or SIGTERM lets the stage under way finish (a drill cleans up) and",
+        "starts nothing more; such a run exits 1 and is never a baseline.",
         `Runs never overlap: a second one finds ${RUN_LOCK_FILE} held and stops.`,
         "",
         "Exit codes:",

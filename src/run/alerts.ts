@@ -29,10 +29,18 @@ export function digestOf(
   on: readonly AlertKind[],
   summaryFile: string,
 ): Digest | undefined {
+  const notStarted = summary.stages.filter((s) => s.detail.startsWith("not started:"));
   const failures = on.includes("failure")
-    ? summary.stages
-        .filter((s) => s.status === "failed" || s.status === "error")
-        .map((s) => `${s.stage} ${s.status}: ${s.detail}`)
+    ? [
+        ...(summary.interrupted === undefined
+          ? []
+          : [
+              `run stopped by ${summary.interrupted}${notStarted.length === 0 ? "" : `; not started: ${notStarted.map((s) => s.stage).join(", ")}`}`,
+            ]),
+        ...summary.stages
+          .filter((s) => s.status === "failed" || s.status === "error")
+          .map((s) => `${s.stage} ${s.status}: ${s.detail}`),
+      ]
     : [];
   const regressions = on.includes("regression") ? summary.comparison.regressions : [];
   const recoveries = on.includes("recovery") ? summary.comparison.recoveries : [];

@@ -16,6 +16,7 @@ import type { Io } from "../cli/io.js";
 import { digestOf, sendDigest, type AlertKind } from "./alerts.js";
 import { drillsDue, localDay } from "./due.js";
 import { acquireLock } from "./lock.js";
+import { HANDLED_SIGNALS, type HandledSignal } from "../drill/running/interrupts.js";
 import {
   compareRuns,
   exitCodeOf,
@@ -151,11 +152,31 @@ export async function runNightly(options: RunOptions): Promise<RunOutcome> {
   const lockFile = path.join(ws.dir, RUN_LOCK_FILE);
   const locked = acquireLock(lockFile);
   if (!locked.ok) return { kind: "locked", holder: locked.holder, lockFile };
+  // SIGINT/SIGTERM (Ctrl-C, systemd stopping the unit): the stage under way finishes — a drill
+  // stops its step and cleans up, as it always does — and no later stage or drill starts.
+  const stop: StopRequest = {};
+  const handlers = HANDLED_SIGNALS.map((signal) => {
+    const handler = () => {
+      if (stop.signal !== undefined) return;
+      stop.signal = signal;
+      io.stderr(
+        `run: ${signal}: the stage under way finishes (a drill cleans up); nothing more starts\n`,
+      );
+    };
+    process.on(signal, handler);
+    return [signal, handler] as const;
+  });
   try {
-    return await runLocked(options, ws, io, cli, now);
+    return await runLocked(options, ws, io, cli, now, stop);
   } finally {
+    for (const [signal, handler] of handlers) process.off(signal, handler);
     locked.lock.release();
   }
+}
+
+/** The signal that asked the run to stop, once one has. */
+interface StopRequest {
+  signal?: HandledSignal;
 }
 
 async function runLocked(
@@ -164,6 +185,7 @@ async function runLocked(
   io: Io,
   cli: Cli,
   now: () => Date,
+  stop: StopRequest,
 ): Promise<RunOutcome> {
   const startedAt = now();
   const runsDir = path.join(ws.evidence, "runs");
@@ -210,6 +232,15 @@ async function runLocked(
   ) => {
     if (!wanted(stage)) {
       stages.push({ stage, status: "skipped", durationMs: 0, detail: "not in --only" });
+      return;
+    }
+    if (stop.signal !== undefined) {
+      stages.push({
+        stage,
+        status: "skipped",
+        durationMs: 0,
+        detail: `not started: ${stop.signal}`,
+      });
       return;
     }
     io.stderr(`run: ${stage}…\n`);
@@ -280,6 +311,16 @@ async function runLocked(
     if (dry) return { status: "skipped", detail: `dry run: would run ${due.join(", ")}` };
     let worst = 0;
     for (const runbook of due) {
+      if (stop.signal !== undefined) {
+        drills.push({
+          runbook,
+          verdict: "not run",
+          exitCode: 1,
+          reason: `not started: ${stop.signal}`,
+        });
+        worst = Math.max(worst, 1);
+        continue;
+      }
       const before = new Set(readHistory(drillsDir, runbook).entries.map((e) => e.runId));
       const c = await command("drills", ["drill", "run", runbook, "--plain"]);
       worst = Math.max(worst, c.code === 0 ? 0 : c.code === 1 ? 1 : 2);
@@ -330,7 +371,9 @@ async function runLocked(
     ...(check === undefined ? {} : { check }),
     drills,
     comparison,
-    exitCode: exitCodeOf(stages, comparison),
+    ...(stop.signal === undefined ? {} : { interrupted: stop.signal }),
+    // A run stopped by a signal did not do its job: never exit 0.
+    exitCode: Math.max(exitCodeOf(stages, comparison), stop.signal === undefined ? 0 : 1),
   };
   const file = path.join(runDir, SUMMARY_FILE);
   const on: readonly AlertKind[] = ws.notifications.on ?? ["failure", "regression", "recovery"];

@@ -74,6 +74,8 @@ export interface RunSummary {
   readonly drills: readonly DrillFigure[];
   readonly comparison: Comparison;
   readonly notifications?: { readonly sent: readonly string[]; readonly failed: readonly string[] };
+  /** The signal (SIGINT, SIGTERM) that stopped the run early; such a run is never a baseline. */
+  readonly interrupted?: string;
   readonly exitCode: number;
 }
 
@@ -94,7 +96,12 @@ export function previousSummary(
       const summary = JSON.parse(
         readFileSync(path.join(runsDir, name, SUMMARY_FILE), "utf8"),
       ) as RunSummary;
-      if (summary.schemaVersion === 1 && !summary.dryRun && summary.only === undefined)
+      if (
+        summary.schemaVersion === 1 &&
+        !summary.dryRun &&
+        summary.only === undefined &&
+        summary.interrupted === undefined
+      )
         return { name, summary };
     } catch {
       // A summary cut short by a crash is not a baseline; the one before it is.
@@ -173,7 +180,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 /** The one-screen summary printed at the end of a run. */
 export function renderRunSummary(summary: RunSummary, file: string): string {
   const lines = [
-    `stronghold run: ${summary.town}, ${summary.day}${summary.dryRun ? " (dry run)" : ""}`,
+    `stronghold run: ${summary.town}, ${summary.day}${summary.dryRun ? " (dry run)" : ""}${summary.interrupted === undefined ? "" : ` (stopped by ${summary.interrupted})`}`,
     "",
   ];
   for (const s of summary.stages)

@@ -6,6 +6,7 @@
 // cannot be reached, a Windows machine failing new controls and a corrupted repository; then all
 // of it mended: the recovery is reported.
 import { expect } from "chai";
+import { existsSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -15,8 +16,9 @@ import { PassThrough } from "node:stream";
 import { SMTPServer } from "smtp-server";
 import { parse, stringify } from "yaml";
 import { main } from "../../src/cli/main.js";
-import type { RunSummary } from "../../src/run/summary.js";
+import { previousSummary, type RunSummary } from "../../src/run/summary.js";
 import { PROJECT_ROOT } from "../../src/support/project-root.js";
+import { JOURNAL_FOLDER } from "../../src/drill/running/host-journal.js";
 import { startDrillLab, type DrillLab } from "../fixtures/drill-lab.js";
 import { freePort } from "../fixtures/sshd.js";
 import { generateCertificate } from "../fixtures/tls.js";
@@ -366,6 +368,59 @@ describe("stronghold run: the nightly job of a workspace", function () {
       '--only names no stage "colect": choose from recover, collect, windows, check, drills',
     );
     expect(ran.stderr).to.not.match(/\n\s+at /);
+  });
+
+  it("SIGTERM during a drill: the drill cleans up, no later drill or stage starts, exit 1, never a baseline", async () => {
+    const file = path.join(ws, "stronghold.yaml");
+    const settings = await readFile(file, "utf8");
+    const doc = parse(settings) as { schedule: { drills: unknown[] } };
+    // Two drills due today: the second must not start once the run is asked to stop.
+    doc.schedule.drills = [
+      { runbook: "backup-integrity", every: "daily" },
+      { runbook: "file-deletion", every: "daily" },
+    ];
+    await writeFile(file, stringify(doc));
+    mails.length = 0;
+    posts.length = 0;
+    const journal = path.join(lab.fs01Sandbox, JOURNAL_FOLDER);
+    let stderr = "";
+    let stdout = "";
+    const running = main(["node", "stronghold", "run"], {
+      stdout: (chunk) => void (stdout += chunk),
+      stderr: (chunk) => void (stderr += chunk),
+      stdin: new PassThrough(),
+      env,
+      isTTY: false,
+      cwd: ws,
+    });
+    try {
+      // The drill is under way once its journal is on the host (bounded: 60 s).
+      for (let i = 0; i < 600 && !existsSync(journal); i++)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(existsSync(journal), "backup-integrity started").to.equal(true);
+      process.emit("SIGTERM");
+      const code = await running;
+      expect(code, stdout + stderr).to.equal(1);
+    } finally {
+      await writeFile(file, settings);
+    }
+    expect(stderr).to.include("run: SIGTERM: the stage under way finishes");
+    expect(existsSync(journal), "the drill's cleanup ran and removed its journal").to.equal(false);
+    const stopped = (await summaries()).at(-1)!;
+    expect(stopped.interrupted).to.equal("SIGTERM");
+    expect(stopped.drills.map((d) => `${d.runbook} ${d.verdict}`)).to.deep.equal([
+      "backup-integrity interrupted",
+      "file-deletion not run",
+    ]);
+    expect(stopped.drills[1]!.reason).to.equal("not started: SIGTERM");
+    expect(stdout).to.include("(stopped by SIGTERM)");
+    expect(mails).to.have.length(1);
+    expect(mailText(mails[0]!)).to.include("- run stopped by SIGTERM");
+    // The next run compares with the last full run, not with the stopped one.
+    const runs = (await readdir(path.join(ws, "evidence", "runs"))).sort();
+    const baseline = previousSummary(path.join(ws, "evidence", "runs"))!;
+    expect(baseline.name).to.equal(runs.at(-2));
+    expect(baseline.summary.interrupted).to.equal(undefined);
   });
 });
 
