@@ -75,6 +75,8 @@ const GOLDEN: Readonly<Record<string, readonly string[]>> = {
     "lcm-server-warranty",
     "lcm-app-supported",
     "lcm-app-support-ending",
+    "lcm-app-browser-current",
+    "lcm-app-browser-behind",
     "lcm-disposal-wipe-record",
     "lcm-disposed-wipe-recorded",
     "lcm-disposed-not-reporting",
