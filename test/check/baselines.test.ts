@@ -88,6 +88,7 @@ const GOLDEN: Readonly<Record<string, readonly string[]>> = {
     "lcm-unique-ip",
     "lcm-ip-in-site-subnet",
     "lcm-static-ip-outside-dhcp",
+    "lcm-static-ip-reservation",
     "lcm-unique-mac",
   ],
 };
