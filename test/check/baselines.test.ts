@@ -153,6 +153,16 @@ describe("bundled baselines", () => {
         expect(baseline.controls.map((c) => c.id)).to.deep.equal(GOLDEN[id]);
       });
 
+      it("names the benchmark and its version in every CIS Benchmark reference", () => {
+        // "CIS <platform> Benchmark v<version> <section> (<title>)", or without the section,
+        // "(<title>; section number not verified)", when it could not be checked in that version.
+        const reference =
+          /^CIS \S.* Benchmark v\d+\.\d+\.\d+ (\d+(\.\d+)* \(.+\)|\(.+; section number not verified\))$/;
+        for (const c of baseline.controls)
+          for (const ref of c.references.cisBenchmark ?? [])
+            expect(ref, `${c.id}: ${ref}`).to.match(reference);
+      });
+
       it(`prefixes every control id with ${PREFIX[id]}`, () => {
         for (const c of baseline.controls) expect(c.id).to.match(new RegExp(`^${PREFIX[id]}`));
       });
