@@ -119,6 +119,7 @@ describe("documentation examples", () => {
     );
     expect(byPage["docs/check.md"]).to.deep.equal([
       "app-lifecycle",
+      "app-lifecycle",
       "overlay",
       "waivers",
       "ip-plan",

@@ -293,7 +293,7 @@ export function registerCheckCommand(
     )
     .argument(
       "[path...]",
-      "machine files, directories, fleet files, or - for stdin (default: the workspace's machines)",
+      "machine files, directories, fleet files, network-device CSV exports, or - for stdin (default: the workspace's machines)",
     )
     .option(
       "--baseline <ids...>",

@@ -138,7 +138,11 @@ export const WorkspaceSchema = Type.Object(
         "Where schedules and CI install Stronghold from: the town's tarball (npm pack) in the workspace, or a git+https:// or git+ssh:// URL. Never a package name.",
     }),
     machines: Path("Folder of machine configs: collect writes it, check and budget read it"),
-    networkDevices: Type.Optional(Path("Network device configs (YAML), checked with the machines")),
+    networkDevices: Type.Optional(
+      Path(
+        "Network device configs (a YAML or JSON fleet file, or a CSV export), checked with the machines",
+      ),
+    ),
     windowsDrop: Type.Optional(
       Path(
         "Folder the Windows collector (collect-windows.ps1) writes into, e.g. a mounted SMB share",

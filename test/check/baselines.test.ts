@@ -75,6 +75,8 @@ const GOLDEN: Readonly<Record<string, readonly string[]>> = {
     "lcm-server-warranty",
     "lcm-app-supported",
     "lcm-app-support-ending",
+    "lcm-app-browser-current",
+    "lcm-app-browser-behind",
     "lcm-disposal-wipe-record",
     "lcm-disposed-wipe-recorded",
     "lcm-disposed-not-reporting",
@@ -86,6 +88,7 @@ const GOLDEN: Readonly<Record<string, readonly string[]>> = {
     "lcm-unique-ip",
     "lcm-ip-in-site-subnet",
     "lcm-static-ip-outside-dhcp",
+    "lcm-static-ip-reservation",
     "lcm-unique-mac",
   ],
 };
@@ -148,6 +151,16 @@ describe("bundled baselines", () => {
 
       it("contains exactly the pinned controls, in order", () => {
         expect(baseline.controls.map((c) => c.id)).to.deep.equal(GOLDEN[id]);
+      });
+
+      it("names the benchmark and its version in every CIS Benchmark reference", () => {
+        // "CIS <platform> Benchmark v<version> <section> (<title>)", or without the section,
+        // "(<title>; section number not verified)", when it could not be checked in that version.
+        const reference =
+          /^CIS \S.* Benchmark v\d+\.\d+\.\d+ (\d+(\.\d+)* \(.+\)|\(.+; section number not verified\))$/;
+        for (const c of baseline.controls)
+          for (const ref of c.references.cisBenchmark ?? [])
+            expect(ref, `${c.id}: ${ref}`).to.match(reference);
       });
 
       it(`prefixes every control id with ${PREFIX[id]}`, () => {

@@ -16,6 +16,7 @@ import { decideGate, ScoreTally } from "./score.js";
 import { WaiverBook } from "./waivers.js";
 import { VERSION } from "../../support/version.js";
 import { coverageOf } from "../policy/coverage.js";
+import { browsersCurrent, staleBrowserTable } from "../controls/machine/browsers.js";
 
 export interface CheckRun {
   readonly inputs: readonly string[];
@@ -78,6 +79,19 @@ function startFleetChecks(
     warnings.push(`${control.meta.id} was not evaluated: it needs ${options}`);
     return [{ index, missing: notApplicable(control.meta.id, `not evaluated: needs ${options}`) }];
   });
+}
+
+/** Reference data too old for a control in this run to trust, each said once. */
+function dataWarnings(run: Omit<CheckRun, "inputs" | "stdin">): string[] {
+  const warnings = new Set<string>();
+  for (const control of run.policy.controls) {
+    if (control.evaluator.kind !== "function" || control.evaluator.check !== browsersCurrent)
+      continue;
+    const staleDays = control.meta.parameters["staleDays"] as number;
+    const warning = staleBrowserTable(run.data.appLifecycle, run.at, staleDays);
+    if (warning !== undefined) warnings.add(`${control.meta.id}: ${warning}`);
+  }
+  return [...warnings];
 }
 
 const failedToRun = (control: string, error: unknown): ControlResult => ({
@@ -207,7 +221,7 @@ export class RunAssembly {
 
   constructor(private readonly run: Omit<CheckRun, "inputs" | "stdin">) {
     this.problems = [...(run.problems ?? [])];
-    this.warnings = [...(run.warnings ?? [])];
+    this.warnings = [...(run.warnings ?? []), ...dataWarnings(run)];
     this.fleet = startFleetChecks(run, this.warnings);
   }
 

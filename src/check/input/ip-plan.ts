@@ -46,6 +46,21 @@ export const IpPlanSchema = Type.Object(
                       {
                         range: Range,
                         purpose: Type.String({ minLength: 1 }),
+                        reservations: Type.Optional(
+                          Type.Array(
+                            Type.Object(
+                              {
+                                address: Type.String({ format: "ipv4" }),
+                                hostname: Type.String({ minLength: 1 }),
+                              },
+                              { additionalProperties: false },
+                            ),
+                            {
+                              description:
+                                "The address each machine of the range is given; when listed, a static address of the range that is not its machine's reservation is a finding.",
+                            },
+                          ),
+                        ),
                       },
                       { additionalProperties: false },
                     ),
@@ -82,12 +97,22 @@ export interface AddressRange {
   readonly pointer: string;
 }
 
+/** A reserved range; with reservations, each address in it belongs to one machine. */
+export interface ReservedRange extends AddressRange {
+  readonly purpose: string;
+  /** Address → host name (lower case); absent when the plan lists none for the range. */
+  readonly reservations?: ReadonlyMap<
+    number,
+    { readonly hostname: string; readonly pointer: string }
+  >;
+}
+
 export interface PlannedSubnet {
   readonly name: string;
   readonly vlan?: number;
   readonly block: Ipv4Block;
   readonly pointer: string;
-  readonly reserved: readonly AddressRange[];
+  readonly reserved: readonly ReservedRange[];
   readonly dhcp: readonly AddressRange[];
 }
 
@@ -113,8 +138,10 @@ function rangesOverlap(a: AddressRange, b: AddressRange): boolean {
 
 /**
  * Loads the IP plan. A plan that cannot be used (not YAML, wrong shape, a CIDR or range that
- * does not parse or lies outside its subnet, a site listed twice) throws with every problem; a
- * usable plan with mistakes in its design comes back with those as problems.
+ * does not parse, a site listed twice) throws with every problem; a usable plan with mistakes in
+ * its design comes back with those as problems, each reported once: subnets that overlap (of two
+ * sites or of one), a range outside its subnet (left out of the plan), a DHCP scope over a
+ * reserved range, a reservation outside its range or an address reserved twice.
  */
 export async function loadIpPlan(
   file: string,
@@ -156,14 +183,43 @@ export async function loadIpPlan(
           return undefined;
         }
         if (!containsAddress(block, first) || !containsAddress(block, last)) {
-          fatal.push(at(where, `"${rangeText}" is not inside the subnet ${formatCidr(block)}`));
+          problems.push(
+            at(
+              where,
+              `"${rangeText}" is not inside the subnet ${formatCidr(block)}: left out of the plan until it is`,
+            ),
+          );
           return undefined;
         }
         return { first, last, text: rangeText, pointer: where };
       };
-      const reserved = (raw.reserved ?? []).flatMap(
-        (r, i) => range(r.range, `${pointer}/reserved/${i}/range`) ?? [],
-      );
+      const reserved = (raw.reserved ?? []).flatMap((r, i): ReservedRange[] => {
+        const kept = range(r.range, `${pointer}/reserved/${i}/range`);
+        if (kept === undefined) return [];
+        if (r.reservations === undefined) return [{ ...kept, purpose: r.purpose }];
+        const reservations = new Map<number, { hostname: string; pointer: string }>();
+        r.reservations.forEach((res, j) => {
+          const where = `${pointer}/reserved/${i}/reservations/${j}/address`;
+          const address = parseIpv4(res.address)!;
+          const earlier = reservations.get(address);
+          if (address < kept.first || address > kept.last)
+            problems.push(
+              at(
+                where,
+                `${res.address} (${res.hostname}) is not inside the reserved range ${kept.text}`,
+              ),
+            );
+          else if (earlier !== undefined)
+            problems.push(
+              at(
+                where,
+                `${res.address} is reserved for ${res.hostname} and already for ${earlier.hostname} (${earlier.pointer})`,
+              ),
+            );
+          else reservations.set(address, { hostname: res.hostname.toLowerCase(), pointer: where });
+        });
+        return [{ ...kept, purpose: r.purpose, reservations }];
+      });
       const dhcp = (raw.dhcp ?? []).flatMap((r, i) => range(r, `${pointer}/dhcp/${i}`) ?? []);
       for (const scope of dhcp)
         for (const kept of reserved.filter((r) => rangesOverlap(scope, r)))
@@ -185,17 +241,19 @@ export async function loadIpPlan(
     sites.set(key, { site: rawSite.site, subnets });
   });
   if (fatal.length > 0) throw new InputError(fatal);
-  // Every pair of subnets of different sites, each overlap reported once, on the later one.
+  // Every pair of subnets, each overlap reported once, on the later one.
   const all = [...sites.values()].flatMap((site) =>
     site.subnets.map((subnet) => ({ site, subnet })),
   );
   all.forEach((b, j) => {
     for (const a of all.slice(0, j)) {
-      if (a.site === b.site || !overlaps(a.subnet.block, b.subnet.block)) continue;
+      if (!overlaps(a.subnet.block, b.subnet.block)) continue;
       problems.push(
         at(
           `${b.subnet.pointer}/cidr`,
-          `${b.site.site}'s subnet ${describeSubnet(b.subnet)} overlaps ${a.site.site}'s ${describeSubnet(a.subnet)} (${a.subnet.pointer}/cidr): an address there belongs to two sites`,
+          a.site === b.site
+            ? `${b.site.site}'s subnet ${describeSubnet(b.subnet)} overlaps its ${describeSubnet(a.subnet)} (${a.subnet.pointer}/cidr): an address there is in two subnets of the site`
+            : `${b.site.site}'s subnet ${describeSubnet(b.subnet)} overlaps ${a.site.site}'s ${describeSubnet(a.subnet)} (${a.subnet.pointer}/cidr): an address there belongs to two sites`,
         ),
       );
     }

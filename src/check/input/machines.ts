@@ -3,7 +3,7 @@
  * ({ machines: [...] } in YAML or JSON, or JSON Lines) and stdin. Every machine comes out
  * validated, or as the located problems that kept it out; nothing is skipped silently.
  */
-import { createReadStream } from "node:fs";
+import { createReadStream, readFileSync } from "node:fs";
 import { readdir, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
@@ -19,6 +19,7 @@ import {
   MAX_DOCUMENT_BYTES,
 } from "../../documents/read-document.js";
 import { validationProblems } from "../../documents/validation-problems.js";
+import { deviceRows, locateInRow } from "./network-device-csv.js";
 
 export type MachineRecord =
   | { readonly kind: "machine"; readonly machine: MachineConfig; readonly source: Source }
@@ -26,6 +27,8 @@ export type MachineRecord =
 
 const MACHINE_FILE = /\.(ya?ml|json)$/i;
 const JSON_LINES = /\.(jsonl|ndjson)$/i;
+/** A network-device CSV export: read when named as an input, never picked up from a folder of registers. */
+const DEVICE_CSV = /\.csv$/i;
 /** Machine files handed on together: one batch costs one promise round trip, not one per file. */
 const FILES_PER_BATCH = 64;
 
@@ -124,6 +127,31 @@ async function* jsonLinesItems(file: string): AsyncGenerator<WorkItem> {
   } finally {
     stream.destroy();
   }
+}
+
+/** The devices of a CSV export, each validated like a machine file and located by row and column. */
+export function fromDeviceCsv(text: string, file: string): MachineRecord[] {
+  return deviceRows(text, file).flatMap((entry): MachineRecord[] => {
+    if ("problems" in entry) return entry.problems.map((problem) => ({ kind: "problem", problem }));
+    return check(entry.value, { file, line: entry.line }, undefined).map((record) =>
+      record.kind === "problem"
+        ? { kind: "problem", problem: locateInRow(record.problem, entry) }
+        : record,
+    );
+  });
+}
+
+function fromDeviceCsvFile(file: string): MachineRecord[] {
+  let text: string;
+  try {
+    text = decodeText(readFileSync(file));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    return [
+      { kind: "problem", problem: { file, pointer: "", message: `cannot be read: ${code}` } },
+    ];
+  }
+  return fromDeviceCsv(text, file);
 }
 
 function fromDocumentFile(file: string): MachineRecord[] {
@@ -272,6 +300,7 @@ export async function* workItems(
     if (info.isDirectory()) yield* directoryItems(input, firstVisit);
     else if (!(await firstVisit(input))) continue;
     else if (JSON_LINES.test(input)) yield* jsonLinesItems(input);
+    else if (DEVICE_CSV.test(input)) yield { kind: "records", records: fromDeviceCsvFile(input) };
     else yield { kind: "files", files: [input] };
   }
 }

@@ -208,6 +208,54 @@ export const AppLifecycleSchema = Type.Object(
       ),
       { minItems: 1 },
     ),
+    browsers: Type.Optional(
+      Type.Object(
+        {
+          asOf: Type.String({
+            format: "date",
+            description:
+              "When the current majors were read: a browser ships a major every four weeks, so this goes stale fast.",
+          }),
+          releases: Type.Array(
+            Type.Object(
+              {
+                product: Type.String({
+                  minLength: 1,
+                  description: "Browser and channel, in words.",
+                }),
+                name: Type.String({
+                  minLength: 1,
+                  description: "Regular expression on the installed name (case-insensitive).",
+                }),
+                channel: Type.Union([Type.Literal("rapid"), Type.Literal("esr")], {
+                  description:
+                    "rapid: supported within N majors of `major`; esr: only the majors listed for this name are supported branches (their end dates are products above).",
+                }),
+                major: Type.Integer({
+                  minimum: 1,
+                  description: "The current major version (rapid) or a supported branch (esr).",
+                }),
+                released: Type.String({
+                  format: "date",
+                  description: "When that major reached the stable (or ESR) channel.",
+                }),
+                source: Type.String({
+                  pattern: "^https://",
+                  description: "The page the major and date were read from.",
+                }),
+              },
+              { additionalProperties: false },
+            ),
+            { minItems: 1 },
+          ),
+        },
+        {
+          additionalProperties: false,
+          description:
+            "Browsers without per-version end-of-support dates: supported while close to the current major.",
+        },
+      ),
+    ),
   },
   {
     $id: "urn:stronghold:schema:app-lifecycle:v1",

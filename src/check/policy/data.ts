@@ -23,27 +23,35 @@ export function appPatternProblems(
   loaded: Loaded<AppLifecycleTable>,
 ): InputProblem[] {
   if (!loaded.ok) return [...loaded.problems];
-  return loaded.value.products.flatMap((p, i) =>
-    (["name", "version"] as const).flatMap((field) => {
-      const source = p[field];
-      if (source === undefined) return [];
-      try {
-        new RegExp(source, "iu");
-        return [];
-      } catch (error) {
-        const pointer = `/products/${i}/${field}`;
-        const line = lineOf(loaded.text, pointer);
-        return [
-          {
-            file,
-            pointer,
-            ...(line === undefined ? {} : { line }),
-            message: `must be a regular expression: ${(error as Error).message}`,
-          },
-        ];
-      }
-    }),
-  );
+  const patterns = [
+    ...loaded.value.products.flatMap((p, i) =>
+      (["name", "version"] as const).map((field) => ({
+        source: p[field],
+        pointer: `/products/${i}/${field}`,
+      })),
+    ),
+    ...(loaded.value.browsers?.releases ?? []).map((b, i) => ({
+      source: b.name,
+      pointer: `/browsers/releases/${i}/name`,
+    })),
+  ];
+  return patterns.flatMap(({ source, pointer }) => {
+    if (source === undefined) return [];
+    try {
+      new RegExp(source, "iu");
+      return [];
+    } catch (error) {
+      const line = lineOf(loaded.text, pointer);
+      return [
+        {
+          file,
+          pointer,
+          ...(line === undefined ? {} : { line }),
+          message: `must be a regular expression: ${(error as Error).message}`,
+        },
+      ];
+    }
+  });
 }
 
 /** Loads and validates policies/data; a broken table stops the run with every problem listed. */

@@ -6,6 +6,7 @@
  * left out; every cell value is escaped so a pipe or an angle bracket in data cannot break a table.
  */
 import type { CheckReport, Score } from "../evaluation/report-model.js";
+import type { Coverage } from "../policy/coverage.js";
 import type { ControlResult, Status } from "../evaluation/result.js";
 import { cell, escapeInline } from "../../output/markdown-text.js";
 import { STATUSES } from "../evaluation/result.js";
@@ -74,7 +75,8 @@ export function renderMarkdown(report: CheckReport, write: Write, options: Markd
       gate.reasons.map((r) => `\n- ${escapeInline(r)}`).join("") +
       (gate.reasons.length > 0 ? "\n" : "") +
       `\nEvaluated ${report.subjects.length} subjects at ${code(report.at)} against ` +
-      `${baselines.length === 0 ? "no baselines" : baselines.join(", ")}${overlay}.\n`,
+      `${baselines.length === 0 ? "no baselines" : baselines.join(", ")}${overlay}.\n` +
+      `\n${coverageLine(report.coverage)}\n`,
   );
 
   const scoreTable = (title: string, label: string, scores: Readonly<Record<string, Score>>) => {
@@ -144,6 +146,8 @@ export function renderMarkdown(report: CheckReport, write: Write, options: Markd
     }
     write(more(worst.total - worst.top.length, "failing machines"));
   }
+
+  writeCoverage(report.coverage, write, maxControls);
 
   let expired = 0;
   for (const e of expiredWaivers(report)) {
@@ -252,4 +256,51 @@ function table(
 
 function more(count: number, what: string): string {
   return count > 0 ? `\n…and ${count} more ${what}.\n` : "";
+}
+
+/** Where the full coverage table is: shipped with Stronghold's documentation. */
+export const COVERAGE_DOC = "docs/coverage.md";
+
+/** One line for the top of the summary: what the run's baselines cover of IG1 and IG2. */
+function coverageLine(coverage: Coverage): string {
+  const { ig1, ig2 } = coverage.summary;
+  return (
+    `${coverage.framework} coverage: these controls check ${ig1.covered} of ${ig1.total} IG1 ` +
+    `safeguards and ${ig2.covered} of ${ig2.total} IG1 and IG2 safeguards; ` +
+    `${ig1.total - ig1.covered} IG1 and ${ig2.total - ig2.covered} IG1 and IG2 safeguards are ` +
+    `not checked ([Coverage](#coverage)).`
+  );
+}
+
+/** The safeguards no control of the run covers, IG1 first, capped like the other lists. */
+function writeCoverage(coverage: Coverage, write: Write, max: number): void {
+  const { ig1, ig2 } = coverage.summary;
+  const uncovered = coverage.safeguards
+    .filter((s) => s.controls.length === 0)
+    .sort((a, b) => a.implementationGroup - b.implementationGroup);
+  write(
+    `\n## Coverage\n\n` +
+      table(
+        ["Implementation Group", "Checked", "Not checked", "Safeguards"],
+        [
+          ["IG1", String(ig1.covered), String(ig1.total - ig1.covered), String(ig1.total)],
+          ["IG1 and IG2", String(ig2.covered), String(ig2.total - ig2.covered), String(ig2.total)],
+        ],
+        ["l", "r", "r", "r"],
+      ) +
+      `\nA passing report says nothing about the safeguards no control checks. Stronghold's ` +
+      `coverage map, ${code(COVERAGE_DOC)} in its documentation, lists every safeguard with the ` +
+      `controls that check it.\n`,
+  );
+  if (uncovered.length === 0) return;
+  const shown = uncovered.slice(0, max);
+  write(
+    `\nNot checked by this run:\n\n` +
+      table(
+        ["Safeguard", "IG", "Title"],
+        shown.map((s) => [code(s.id), String(s.implementationGroup), cell(s.title)]),
+        ["l", "r", "l"],
+      ) +
+      more(uncovered.length - shown.length, "safeguards not checked"),
+  );
 }

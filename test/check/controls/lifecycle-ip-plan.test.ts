@@ -121,3 +121,80 @@ describe("lcm-static-ip-outside-dhcp", () => {
     },
   ]);
 });
+
+// The servers range lists who each address is for; the staff switches range lists no one.
+const { plan: reservedPlan } = await loadPlanText(
+  PLAN.replace(
+    "{ range: 10.20.1.1-10.20.1.99, purpose: servers }",
+    `range: 10.20.1.1-10.20.1.99
+            purpose: servers
+            reservations:
+              - { address: 10.20.1.20, hostname: th-fs-01 }
+              - { address: 10.20.1.21, hostname: th-dc-01 }`,
+  ),
+);
+const reserved = { ipPlan: reservedPlan };
+const staticServer = (hostname: string, ip: string) =>
+  compliantServer({ hostname, ipAssignment: "static", ipAddresses: [ip] });
+
+describe("lcm-static-ip-reservation", () => {
+  fleetCases("lcm-static-ip-reservation", [
+    {
+      name: "each server on its own reservation, DHCP clients elsewhere",
+      machines: [
+        staticServer("th-fs-01", "10.20.1.20"),
+        staticServer("TH-DC-01", "10.20.1.21"),
+        ws,
+      ],
+      data: reserved,
+      expect: ["pass", "pass", "pass"],
+    },
+    {
+      name: "a range without reservations takes any static address",
+      machines: [staticServer("th-sw-02", "10.20.10.5"), server],
+      data: reserved,
+      expect: ["pass", "pass"],
+    },
+    {
+      name: "on another machine's reservation",
+      machines: [staticServer("th-fs-01", "10.20.1.21")],
+      data: reserved,
+      expect: ["fail"],
+      evidence: {
+        0: {
+          pointer: "/ipAddresses/0",
+          actual: "10.20.1.21",
+          expected:
+            /^the machine's own reservation in the reserved range 10\.20\.1\.1-10\.20\.1\.99 \(servers\) of servers \(VLAN 100\) 10\.20\.1\.0\/24: 10\.20\.1\.21 is reserved for th-dc-01; th-fs-01's reservation is 10\.20\.1\.20$/,
+        },
+      },
+    },
+    {
+      name: "on an address of the range reserved for no one",
+      machines: [staticServer("th-app-09", "10.20.1.50")],
+      data: reserved,
+      expect: ["fail"],
+      evidence: { 0: { expected: /10\.20\.1\.50 is reserved for no machine$/ } },
+    },
+    {
+      name: "a DHCP client is not judged (the scope is lcm-static-ip-outside-dhcp's)",
+      machines: [
+        compliantServer({ hostname: "x", ipAssignment: "dhcp", ipAddresses: ["10.20.1.50"] }),
+      ],
+      data: reserved,
+      expect: ["pass"],
+    },
+    {
+      name: "unknown addresses of a static machine",
+      machines: [compliantServer({ ipAssignment: "static", ipAddresses: "unknown" })],
+      data: reserved,
+      expect: ["fail"],
+      evidence: { 0: { pointer: "/ipAddresses", actual: "unknown" } },
+    },
+    {
+      name: "without --ip-plan, not evaluated",
+      machines: [server],
+      expect: ["not-applicable"],
+    },
+  ]);
+});

@@ -44,13 +44,6 @@ describe("IP plan (ip-plan.yaml)", () => {
         message: /is not an IPv4 CIDR block like 10\.60\.0\.0\/16/,
       },
       {
-        name: "a DHCP scope outside its subnet",
-        text: `sites:\n${site("a", "10.20.10.0/24", "        dhcp: [10.20.11.10-10.20.11.20]\n")}`,
-        pointer: "/sites/0/subnets/0/dhcp/0",
-        line: 6,
-        message: /"10\.20\.11\.10-10\.20\.11\.20" is not inside the subnet 10\.20\.10\.0\/24/,
-      },
-      {
         name: "a range that ends before it starts",
         text: `sites:\n${site("a", "10.20.10.0/24", "        dhcp: [10.20.10.90-10.20.10.20]\n")}`,
         pointer: "/sites/0/subnets/0/dhcp/0",
@@ -113,5 +106,104 @@ describe("IP plan (ip-plan.yaml)", () => {
     expect(problems[0]!.message).to.match(
       /DHCP scope 10\.20\.10\.20-10\.20\.10\.99 hands out addresses of the reserved range 10\.20\.10\.1-10\.20\.10\.30/,
     );
+  });
+
+  /** Problems of a usable plan, each with file, pointer and line. */
+  async function planProblems(text: string) {
+    const { problems } = await loadPlanText(text);
+    return problems.map(({ pointer, line, message }) => ({ pointer, line, message }));
+  }
+
+  it("a DHCP scope outside its subnet: a problem of the plan, and the scope is left out", async () => {
+    const text = `sites:\n${site("a", "10.20.10.0/24", "        dhcp: [10.20.11.10-10.20.11.20, 10.20.10.10-10.20.10.20]\n")}`;
+    const { plan } = await loadPlanText(text);
+    expect(plan.sites.get("a")!.subnets[0]!.dhcp.map((d) => d.text)).to.deep.equal([
+      "10.20.10.10-10.20.10.20",
+    ]);
+    expect(await planProblems(text)).to.deep.equal([
+      {
+        pointer: "/sites/0/subnets/0/dhcp/0",
+        line: 6,
+        message:
+          '"10.20.11.10-10.20.11.20" is not inside the subnet 10.20.10.0/24: left out of the plan until it is',
+      },
+    ]);
+  });
+
+  it("two subnets of one site that overlap: one problem, on the later subnet", async () => {
+    const text = [
+      "sites:",
+      "  - site: town-hall",
+      "    subnets:",
+      "      - { name: staff, vlan: 10, cidr: 10.20.10.0/24 }",
+      "      - { name: voice, vlan: 11, cidr: 10.20.10.128/25 }",
+      "      - { name: servers, vlan: 100, cidr: 10.20.1.0/24 }",
+    ].join("\n");
+    expect(await planProblems(text)).to.deep.equal([
+      {
+        pointer: "/sites/0/subnets/1/cidr",
+        line: 5,
+        message:
+          "town-hall's subnet voice (VLAN 11) 10.20.10.128/25 overlaps its staff (VLAN 10) 10.20.10.0/24 (/sites/0/subnets/0/cidr): an address there is in two subnets of the site",
+      },
+    ]);
+  });
+
+  const reservations = (lines: string[]) =>
+    [
+      "sites:",
+      "  - site: town-hall",
+      "    subnets:",
+      "      - name: servers",
+      "        cidr: 10.20.1.0/24",
+      "        reserved:",
+      "          - range: 10.20.1.1-10.20.1.99",
+      "            purpose: servers",
+      "            reservations:",
+      ...lines.map((l) => `              - ${l}`),
+    ].join("\n");
+
+  it("a reservation outside its reserved range: a problem of the plan", async () => {
+    expect(
+      await planProblems(
+        reservations([
+          "{ address: 10.20.1.20, hostname: th-fs-01 }",
+          "{ address: 10.20.1.120, hostname: th-dc-01 }",
+        ]),
+      ),
+    ).to.deep.equal([
+      {
+        pointer: "/sites/0/subnets/0/reserved/0/reservations/1/address",
+        line: 11,
+        message: "10.20.1.120 (th-dc-01) is not inside the reserved range 10.20.1.1-10.20.1.99",
+      },
+    ]);
+  });
+
+  it("an address reserved for two machines: a problem of the plan, on the second", async () => {
+    expect(
+      await planProblems(
+        reservations([
+          "{ address: 10.20.1.20, hostname: th-fs-01 }",
+          "{ address: 10.20.1.20, hostname: th-dc-01 }",
+        ]),
+      ),
+    ).to.deep.equal([
+      {
+        pointer: "/sites/0/subnets/0/reserved/0/reservations/1/address",
+        line: 11,
+        message:
+          "10.20.1.20 is reserved for th-dc-01 and already for th-fs-01 (/sites/0/subnets/0/reserved/0/reservations/0/address)",
+      },
+    ]);
+  });
+
+  it("a reservation that is not an IPv4 address makes the plan unusable, located", async () => {
+    const problems = await fatalProblems(reservations(["{ address: 10.20.1.300, hostname: x }"]));
+    expect(problems).to.have.length(1);
+    expect(problems[0]).to.include({
+      pointer: "/sites/0/subnets/0/reserved/0/reservations/0/address",
+      line: 10,
+    });
   });
 });

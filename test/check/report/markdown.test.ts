@@ -16,6 +16,49 @@ describe("markdown reporter", () => {
     expect(textOf(render, passed)).to.include("✅ **Gate passed**");
   });
 
+  it("says near the top what the run's controls cover of CIS Controls v8 IG1 and IG2", () => {
+    const top = md.slice(0, md.indexOf("## Scores"));
+    expect(top).to.include(
+      "CIS Controls v8 coverage: these controls check 2 of 2 IG1 safeguards and 2 of 3 IG1 and IG2 " +
+        "safeguards; 0 IG1 and 1 IG1 and IG2 safeguards are not checked ([Coverage](#coverage)).",
+    );
+  });
+
+  it("has a Coverage section: counts per group, the safeguards not checked, and where the full map is", () => {
+    const section = md.slice(
+      md.indexOf("## Coverage"),
+      md.indexOf("\n## ", md.indexOf("## Coverage") + 1),
+    );
+    expect(section).to.include("| IG1 | 2 | 0 | 2 |");
+    expect(section).to.include("| IG1 and IG2 | 2 | 1 | 3 |");
+    expect(section).to.include("`docs/coverage.md`");
+    expect(section).to.include("| `12.4` | 2 | Establish and Maintain Architecture Diagram(s) |");
+    expect(section).not.to.include("18.4");
+  });
+
+  it("caps the safeguards not checked, IG1 first, and counts the rest", () => {
+    const report = sampleReport();
+    const safeguards = [
+      ...Array.from({ length: 3 }, (_, i) => ({
+        id: `9.${i + 1}`,
+        title: `IG2 safeguard ${i + 1}`,
+        implementationGroup: 2 as const,
+        controls: [],
+      })),
+      { id: "10.1", title: "IG1 safeguard", implementationGroup: 1 as const, controls: [] },
+    ];
+    const text = textOf((r, w) => renderMarkdown(r, w, { maxControls: 2 }), {
+      ...report,
+      coverage: { ...report.coverage, safeguards },
+    });
+    const rows = text.split("\n").filter((l) => /^\| `(9|10)\./.test(l));
+    expect(rows).to.deep.equal([
+      "| `10.1` | 1 | IG1 safeguard |",
+      "| `9.1` | 2 | IG2 safeguard 1 |",
+    ]);
+    expect(text).to.include("2 more safeguards not checked");
+  });
+
   it("escapes pipes and markup in cell values", () => {
     expect(md).to.include("Antivirus \\| EDR is installed and running");
     expect(md).to.include("Machine is &lt;listed&gt; in the asset register &amp; reports");

@@ -3,7 +3,7 @@ import type { FleetCheck } from "../types.js";
 import { assetRegistered } from "./asset-registered.js";
 import { assetReported } from "./asset-reported.js";
 import { disposedWipeRecorded } from "./disposed-wipe-recorded.js";
-import { addressesInSiteSubnets, staticOutsideDhcp } from "./ip-plan.js";
+import { addressesInSiteSubnets, staticInOwnReservation, staticOutsideDhcp } from "./ip-plan.js";
 import { licenseCoverage } from "./license-coverage.js";
 import { licenseSeats } from "./license-seats.js";
 import { uniqueHostnames } from "./unique-hostnames.js";
@@ -18,6 +18,7 @@ export const FLEET_CHECKS: Readonly<Record<string, FleetCheck>> = {
   disposedWipeRecorded,
   licenseCoverage,
   licenseSeats,
+  staticInOwnReservation,
   staticOutsideDhcp,
   uniqueHostnames,
   uniqueIps,

@@ -1,5 +1,5 @@
 /**
- * lcm-ip-in-site-subnet and lcm-static-ip-outside-dhcp: machine addresses against the town's IP
+ * lcm-ip-in-site-subnet, lcm-static-ip-outside-dhcp and lcm-static-ip-reservation: machine addresses against the town's IP
  * plan (--ip-plan). Each machine is judged on its own; they are fleet checks because they need
  * a town input the run may lack, and then are not evaluated, with a warning.
  */
@@ -11,7 +11,7 @@ import {
   type PlannedSite,
   type PlannedSubnet,
 } from "../../input/ip-plan.js";
-import { containsAddress, parseIpv4 } from "../../../support/cidr.js";
+import { containsAddress, formatIpv4, parseIpv4 } from "../../../support/cidr.js";
 
 /** The machine's IPv4 addresses with their pointers; IPv6 and link-local ones are not planned. */
 function plannedAddresses(ips: readonly string[]) {
@@ -110,6 +110,40 @@ export const staticOutsideDhcp = perMachine((machine, plan) => {
         pointer,
         actual: ip,
         expected: `a static address outside the DHCP scope ${held.scope.text} of ${describeSubnet(held.subnet)}`,
+      },
+    ];
+  });
+});
+
+/** The reserved range with reservations that holds the address, in any site. */
+function reservedRangeHolding(subnets: readonly PlannedSubnet[], address: number) {
+  for (const subnet of subnets)
+    for (const range of subnet.reserved)
+      if (range.reservations !== undefined && address >= range.first && address <= range.last)
+        return { subnet, range, reservations: range.reservations };
+  return undefined;
+}
+
+export const staticInOwnReservation = perMachine((machine, plan) => {
+  if (machine.ipAssignment !== "static") return [];
+  if (machine.ipAddresses === "unknown") return [unknownAddresses];
+  const subnets = [...plan.sites.values()].flatMap((s) => s.subnets);
+  const hostname = machine.hostname.toLowerCase();
+  return plannedAddresses(machine.ipAddresses).flatMap(({ ip, address, pointer }) => {
+    const held = reservedRangeHolding(subnets, address);
+    if (held === undefined) return [];
+    const owner = held.reservations.get(address);
+    if (owner?.hostname === hostname) return [];
+    const own = [...held.reservations].find(([, r]) => r.hostname === hostname);
+    const whose =
+      owner === undefined ? "reserved for no machine" : `reserved for ${owner.hostname}`;
+    const instead =
+      own === undefined ? "" : `; ${machine.hostname}'s reservation is ${formatIpv4(own[0])}`;
+    return [
+      {
+        pointer,
+        actual: ip,
+        expected: `the machine's own reservation in the reserved range ${held.range.text} (${held.range.purpose}) of ${describeSubnet(held.subnet)}: ${ip} is ${whose}${instead}`,
       },
     ];
   });

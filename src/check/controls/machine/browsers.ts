@@ -1,0 +1,152 @@
+/**
+ * lcm-app-browser-current and lcm-app-browser-behind: installed browsers against the current
+ * majors dated in policies/data/app-lifecycle.yaml (`browsers`). Chrome, Edge and Firefox publish
+ * no end of support per version: only the newest major gets security fixes, so a browser is judged
+ * by how many majors it is behind; a Firefox ESR must be on a branch the table lists.
+ */
+import type { MachineCheck, Outcome } from "../types.js";
+import type { Evidence } from "../../evaluation/result.js";
+import type { AppLifecycleTable } from "../../policy/baseline-schema.js";
+import { ageInDays } from "../dates.js";
+import { pattern } from "../patterns.js";
+import { inventoryOf, type InstalledSoftware } from "../software.js";
+
+type BrowserTable = NonNullable<AppLifecycleTable["browsers"]>;
+type BrowserRelease = BrowserTable["releases"][number];
+
+/** How an installed title stands against the browser table. */
+export type BrowserStanding =
+  | { readonly kind: "not-a-browser" }
+  | { readonly kind: "no-version"; readonly release: BrowserRelease }
+  | { readonly kind: "rapid"; readonly release: BrowserRelease; readonly behind: number }
+  | {
+      readonly kind: "esr";
+      readonly release: BrowserRelease;
+      readonly major: number;
+      readonly branches: readonly BrowserRelease[];
+    };
+
+/** The major version: the leading whole number of the version string. */
+export function majorOf(version: string | undefined): number | undefined {
+  const m = /^\s*(\d+)/.exec(version ?? "");
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Which browser the title is (the first release whose name matches) and how far behind it is. */
+export function browserStanding(item: InstalledSoftware, table: BrowserTable): BrowserStanding {
+  const release = table.releases.find((r) => pattern(r.name).test(item.name));
+  if (release === undefined) return { kind: "not-a-browser" };
+  const major = majorOf(item.version);
+  if (major === undefined) return { kind: "no-version", release };
+  if (release.channel === "rapid") {
+    return { kind: "rapid", release, behind: Math.max(0, release.major - major) };
+  }
+  const branches = table.releases.filter(
+    (r) => r.channel === "esr" && pattern(r.name).test(item.name),
+  );
+  const branch = branches.find((r) => r.major === major);
+  return { kind: "esr", release: branch ?? release, major, branches };
+}
+
+function describe(item: InstalledSoftware): string {
+  return item.version === undefined ? item.name : `${item.name} ${item.version}`;
+}
+
+const asOf = (table: BrowserTable, r: BrowserRelease) =>
+  `current major ${r.major} since ${r.released}, as of ${table.asOf} (${r.source})`;
+
+/** Runs `judge` over every browser in the inventory, or says why there is nothing to judge. */
+function judgeBrowsers(
+  machine: Parameters<MachineCheck>[0],
+  table: BrowserTable | undefined,
+  expected: string,
+  judge: (item: InstalledSoftware, standing: BrowserStanding) => Omit<Evidence, "pointer">[],
+): Outcome {
+  if (table === undefined) {
+    return { status: "not-applicable", reason: "the application table lists no browsers" };
+  }
+  const inventory = inventoryOf(machine, expected);
+  if (!inventory.known) return { status: "fail", evidence: [inventory.evidence] };
+  const evidence: Evidence[] = inventory.items.flatMap((item, index) =>
+    judge(item, browserStanding(item, table)).map((e) => ({ pointer: `/software/${index}`, ...e })),
+  );
+  return evidence.length === 0 ? { status: "pass" } : { status: "fail", evidence };
+}
+
+export const browsersCurrent: MachineCheck = (machine, ctx) => {
+  const allowed = ctx.params["allowedMajorsBehind"] as number;
+  const table = ctx.data.appLifecycle.browsers;
+  return judgeBrowsers(
+    machine,
+    table,
+    `a software inventory with no browser more than ${allowed} major versions behind`,
+    (item, standing) => {
+      switch (standing.kind) {
+        case "not-a-browser":
+          return [];
+        case "no-version":
+          return [
+            {
+              actual: item.version ?? "unknown",
+              expected: `a version of ${standing.release.product}, to compare with its ${asOf(table!, standing.release)}`,
+            },
+          ];
+        case "rapid":
+          return standing.behind > allowed
+            ? [
+                {
+                  actual: describe(item),
+                  expected: `at most ${allowed} major versions behind: ${standing.behind} behind ${standing.release.product}'s ${asOf(table!, standing.release)}`,
+                },
+              ]
+            : [];
+        case "esr":
+          return standing.branches.some((b) => b.major === standing.major)
+            ? []
+            : [
+                {
+                  actual: describe(item),
+                  expected: `a supported ESR branch (${standing.branches.map((b) => b.major).join(", ")}, as of ${table!.asOf}; ${standing.release.source})`,
+                },
+              ];
+      }
+    },
+  );
+};
+
+export const browsersBehind: MachineCheck = (machine, ctx) => {
+  const warn = ctx.params["warnMajorsBehind"] as number;
+  const allowed = ctx.params["allowedMajorsBehind"] as number;
+  const table = ctx.data.appLifecycle.browsers;
+  return judgeBrowsers(
+    machine,
+    table,
+    `a software inventory with every browser on its current major`,
+    (item, standing) =>
+      // More than `allowed` behind, an unknown version and a stray ESR are lcm-app-browser-current's findings.
+      standing.kind === "rapid" && standing.behind >= warn && standing.behind <= allowed
+        ? [
+            {
+              actual: describe(item),
+              expected: `fewer than ${warn} major versions behind: ${standing.behind} behind ${standing.release.product}'s ${asOf(table!, standing.release)}`,
+            },
+          ]
+        : [],
+  );
+};
+
+/** The run's warning when the browser majors are older than `staleDays` at `at`; none otherwise. */
+export function staleBrowserTable(
+  table: AppLifecycleTable,
+  at: Date,
+  staleDays: number,
+): string | undefined {
+  if (table.browsers === undefined) return undefined;
+  const age = ageInDays(table.browsers.asOf, at) ?? 0;
+  if (age <= staleDays) return undefined;
+  return (
+    `the browsers' current major versions in policies/data/app-lifecycle.yaml are as of ` +
+    `${table.browsers.asOf}, ${age} days before this run (more than ${staleDays}): browsers ` +
+    `behind a newer major pass until the table is updated`
+  );
+}
