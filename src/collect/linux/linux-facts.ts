@@ -13,7 +13,9 @@ import { parseEndpointProtection, type ProtectionFacts } from "./endpoint-protec
 import { parseFirewall } from "./firewall.js";
 import { parseHardware, type HardwareFacts } from "./hardware.js";
 import { parsePlatform, type PlatformFacts } from "./platform.js";
+import { parseKernelNetwork, type KernelNetwork } from "./kernel-network.js";
 import { parseLockout, type LockoutFacts } from "./lockout.js";
+import { parseLogging, type LoggingFacts } from "./logging.js";
 import { parseNetwork, type NetworkFacts } from "./network.js";
 import { legacyServices, parseListening, type LegacyService } from "./legacy-services.js";
 import { packageFamily, parseMeta, parseOsRelease, type OsIdentity, type RunMeta } from "./os.js";
@@ -32,6 +34,9 @@ import type { ProbeName } from "./probes.js";
 import { parseRemovableMedia, type RemovableMedia } from "./removable-media.js";
 import { parseIdleLock } from "./session-lock.js";
 import { parseSshd, type SshdSettings } from "./sshd.js";
+import { parseSudoers, type SudoPolicy } from "./sudoers.js";
+import { parseTemporaryMounts, type TemporaryMounts } from "./temporary-mounts.js";
+import { parseUmask } from "./umask.js";
 import { parseTimeSync, type TimeSync } from "./time-sync.js";
 
 /** Every fact family of a Linux host. */
@@ -50,6 +55,11 @@ export interface LinuxFacts {
   readonly accountFiles: Fact<AccountFiles>;
   readonly legacyServices: Fact<readonly LegacyService[]>;
   readonly auditLogging: Fact<boolean>;
+  readonly logging: LoggingFacts;
+  readonly kernelNetwork: Fact<KernelNetwork>;
+  readonly temporaryMounts: Fact<TemporaryMounts>;
+  readonly sudo: Fact<SudoPolicy>;
+  readonly defaultUmask: Fact<string>;
   readonly timeSync: Fact<TimeSync>;
   readonly logonBanner: Fact<boolean>;
   /** Idle timeout in seconds; what counts depends on the machine's role. */
@@ -115,6 +125,11 @@ export function parseLinuxFacts(sections: Sections, catalog: EdrCatalog): LinuxF
     accountFiles: parseAccountFiles(s("account-files")),
     legacyServices: legacyServices(packages, parseListening(s("listening"))),
     auditLogging: parseAuditLogging(s("auditctl"), activity),
+    logging: parseLogging(s("logging"), activity),
+    kernelNetwork: parseKernelNetwork(s("sysctl-network")),
+    temporaryMounts: parseTemporaryMounts(s("temporary-mounts")),
+    sudo: parseSudoers(s("sudoers")),
+    defaultUmask: parseUmask(s("umask")),
     timeSync: parseTimeSync(s("chrony"), s("timedatectl"), activity),
     logonBanner: parseLogonBanner(s("issue"), s("sshd-banner"), s("sshd")?.rc !== 127),
     idleLock: (role) => parseIdleLock(s("tmout"), role),

@@ -9,6 +9,8 @@ import { VERSION } from "../../support/version.js";
 import { known, mapFact, unknown, type Fact } from "../fact.js";
 import type { Observation, UnknownFact } from "../host-outcome.js";
 import type { LinuxFacts } from "./linux-facts.js";
+import type { SudoPolicy } from "./sudoers.js";
+import type { MountFact, TemporaryMounts } from "./temporary-mounts.js";
 
 /** The collector name written into machine configs and reports. */
 export const LINUX_COLLECTOR = "stronghold-collect-linux";
@@ -99,6 +101,14 @@ export function linuxMachineConfig(
       : v("/security/localAdmins", accounts.localAdmins),
     guestEnabled: v("/security/guestEnabled", accounts.guestEnabled),
     auditLogging: v("/security/auditLogging", facts.auditLogging),
+    logging: {
+      persistent: v("/security/logging/persistent", facts.logging.persistent),
+      forwardedTo: v("/security/logging/forwardedTo", mapArray(facts.logging.forwardedTo)),
+    },
+    kernelNetwork: v("/security/kernelNetwork", facts.kernelNetwork),
+    temporaryMounts: v("/security/temporaryMounts", mapFact(facts.temporaryMounts, mountsValue)),
+    sudo: v("/security/sudo", mapFact(facts.sudo, sudoValue)),
+    defaultUmask: v("/security/defaultUmask", facts.defaultUmask),
     timeSync: facts.timeSync.known
       ? facts.timeSync.value
       : { enabled: v("/security/timeSync/enabled", facts.timeSync) },
@@ -174,6 +184,15 @@ export function linuxMachineConfig(
     pendingSecurityUpdates: observe(facts.pendingSecurityUpdates),
   };
   return { config, unknown: unknowns, observations };
+}
+
+function mountsValue(m: TemporaryMounts): NonNullable<Security["temporaryMounts"]> {
+  const one = (f: MountFact) => (f === "not-separate" ? f : { ...f, options: [...f.options] });
+  return { tmp: one(m.tmp), devShm: one(m.devShm) };
+}
+
+function sudoValue(p: SudoPolicy): NonNullable<Security["sudo"]> {
+  return p === "absent" ? p : { ...p, nopasswdAll: [...p.nopasswdAll] };
 }
 
 function mapArray<T>(fact: Fact<readonly T[]>): Fact<T[]> {

@@ -8,6 +8,8 @@
  * goes through `priv` (root already, `sudo -n` with --sudo, else exit 126 with a hint).
  */
 
+import { NETWORK_SYSCTLS } from "../../machine-config/schema.js";
+
 /** One probe of the script. */
 export interface ProbeDefinition {
   readonly name: string;
@@ -99,6 +101,27 @@ sshd_effective() {
   n=$#
   while [ "$n" -gt 0 ]; do set -- "$@" -o "$1"; shift; n=$((n - 1)); done
   if [ -n "$SSHD_CFG" ]; then priv sshd -T -f "$SSHD_CFG" "$@"; else priv sshd -T "$@"; fi
+}
+# One sudoers file framed by @file, then every file it includes (relative paths against its own
+# folder; includedir skips names with a dot or ending in ~, as sudo does), eight levels at most.
+sudoers_file() {
+  [ "$2" -gt 8 ] && return 0
+  echo "@file $1"
+  text=$(priv cat -- "$1") || return $?
+  printf '%s\\n' "$text"
+  printf '%s\\n' "$text" | sed -n 's/^[[:space:]]*[#@]include\\(dir\\)\\{0,1\\}[[:space:]]\\{1,\\}/x\\1 /p' |
+  while read -r kind path; do
+    path=$(printf '%s' "$path" | tr -d '"')
+    case "$path" in /*) ;; *) path="\${1%/*}/$path" ;; esac
+    if [ "$kind" = xdir ]; then
+      for g in $(priv ls -1A -- "$path" 2>/dev/null); do
+        case "$g" in *~|*.*) continue ;; esac
+        sudoers_file "$path/$g" $(($2 + 1)) || return $?
+      done
+    else
+      sudoers_file "$path" $(($2 + 1)) || return $?
+    fi
+  done
 }
 cat_list() {
   if [ -x /usr/lib/apt/apt-helper ]; then /usr/lib/apt/apt-helper cat-file "$1"
@@ -536,6 +559,62 @@ for i in /sys/class/net/*; do
   echo "if \${i##*/} $type $address"
 done
 echo "ips $(hostname -I 2>/dev/null)"`,
+  },
+  {
+    name: "logging",
+    reads:
+      "journald.conf and its drop-ins, journal-upload.conf, rsyslog.conf and rsyslog.d, syslog-ng.conf and conf.d (comments left out), whether /var/log/journal exists",
+    privileged: false,
+    body: `
+for f in /etc/systemd/journald.conf /usr/lib/systemd/journald.conf.d/*.conf \\
+         /run/systemd/journald.conf.d/*.conf /etc/systemd/journald.conf.d/*.conf \\
+         /etc/systemd/journal-upload.conf /etc/systemd/journal-upload.conf.d/*.conf \\
+         /etc/rsyslog.conf /etc/rsyslog.d/*.conf /etc/syslog-ng/syslog-ng.conf /etc/syslog-ng/conf.d/*.conf; do
+  [ -r "$f" ] && { echo "@file $f"; nocomment "$f"; }
+done
+echo "@journal-dir $([ -d /var/log/journal ] && echo yes || echo no)"`,
+  },
+  {
+    name: "sysctl-network",
+    reads: `live kernel network settings under /proc/sys (${NETWORK_SYSCTLS.join(", ")})`,
+    privileged: false,
+    body: `
+[ -d /proc/sys/net/ipv4 ] || return 127
+for k in ${NETWORK_SYSCTLS.join(" ")}; do
+  f="/proc/sys/$(printf '%s' "$k" | tr . /)"
+  if [ -r "$f" ]; then echo "$k=$(cat "$f")"; else echo "$k!absent"; fi
+done`,
+  },
+  {
+    name: "temporary-mounts",
+    reads: "the mounts of /tmp and /dev/shm (/proc/self/mounts: filesystem type and options)",
+    privileged: false,
+    body: `
+[ -r /proc/self/mounts ] || return 127
+awk '$2 == "/tmp" || $2 == "/dev/shm" { print $2, $3, $4 }' /proc/self/mounts`,
+  },
+  {
+    name: "sudoers",
+    reads: "/etc/sudoers and the files it includes (@include, @includedir, #include, #includedir)",
+    privileged: true,
+    body: `
+[ -e /etc/sudoers ] || { echo absent; return 0; }
+sudoers_file /etc/sudoers 0`,
+  },
+  {
+    name: "umask",
+    reads:
+      "UMASK in /etc/login.defs, pam_umask umask= in the PAM session stacks, umask lines of /etc/profile, /etc/profile.d/*.sh, /etc/bash.bashrc, /etc/bashrc",
+    privileged: false,
+    body: `
+awk '$1 == "UMASK" { print "login.defs", $2 }' /etc/login.defs 2>/dev/null
+for f in /etc/pam.d/common-session /etc/pam.d/common-session-noninteractive /etc/pam.d/system-auth /etc/pam.d/password-auth; do
+  [ -r "$f" ] && awk -v f="$f" '/^[[:space:]]*#/ { next } /pam_umask[.]so/ { for (i = 1; i <= NF; i++) if ($i ~ /^umask=/) print f, substr($i, 7) }' "$f"
+done
+for f in /etc/profile /etc/profile.d/*.sh /etc/bash.bashrc /etc/bashrc; do
+  [ -r "$f" ] && awk -v f="$f" '{ sub(/#.*/, ""); for (i = 1; i < NF; i++) if ($i == "umask") { v = $(i + 1); sub(/;.*$/, "", v); print f, v } }' "$f"
+done
+return 0`,
   },
 ] as const satisfies readonly ProbeDefinition[];
 

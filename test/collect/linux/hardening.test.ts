@@ -1,0 +1,317 @@
+/**
+ * Host hardening facts from their probes: logging, kernel network settings, temporary mounts,
+ * sudo policy and umask. The configuration texts are written as the packages ship them (Debian
+ * 12's journald.conf, rsyslog.conf and sudoers; RHEL 9's /etc/bashrc umask block) or as the
+ * rsyslog, syslog-ng and sudoers manuals show their syntax; each case says which.
+ */
+import { expect } from "chai";
+import { known, unknown } from "../../../src/collect/fact.js";
+import type { Activity } from "../../../src/collect/linux/activity.js";
+import { parseKernelNetwork } from "../../../src/collect/linux/kernel-network.js";
+import {
+  parseLogging,
+  rsyslogTargets,
+  syslogNgTargets,
+} from "../../../src/collect/linux/logging.js";
+import { parseSudoers } from "../../../src/collect/linux/sudoers.js";
+import { parseTemporaryMounts } from "../../../src/collect/linux/temporary-mounts.js";
+import { parseUmask } from "../../../src/collect/linux/umask.js";
+import { MISSING, out } from "../../fixtures/linux/transcripts.js";
+
+const running = (processes: string[], services: Record<string, string> = {}): Activity => ({
+  processes: known(new Set(processes)),
+  services: known(
+    new Map(
+      Object.entries(services).map(([n, active]) => [
+        n,
+        { load: "loaded", active, sub: "running" },
+      ]),
+    ),
+  ),
+});
+
+describe("logging", () => {
+  it("reads rsyslog's legacy forwards: @@ TCP, @ UDP with options, IPv6 and RELP", () => {
+    // Selector lines as rsyslog.conf(5) and the rsyslog docs write them.
+    expect(
+      rsyslogTargets([
+        "*.* @@logs.millbrook.example:6514",
+        "auth,authpriv.* @(z9)192.0.2.10",
+        "*.* @[2001:db8::1]:514;RSYSLOG_ForwardFormat",
+        "*.* :omrelp:relp.example:2514",
+        '$template Mail,"%msg% to admin@example"',
+        "*.* /var/log/all.log",
+      ]),
+    ).to.deep.equal([
+      "logs.millbrook.example:6514",
+      "192.0.2.10",
+      "[2001:db8::1]:514",
+      "relp.example:2514",
+    ]);
+  });
+
+  it("reads a RainerScript omfwd action spread over lines", () => {
+    expect(
+      rsyslogTargets([
+        '*.* action(type="omfwd"',
+        '  target="10.20.0.5" port="514" protocol="tcp"',
+        '  queue.type="LinkedList")',
+        'action(type="omfile" file="/var/log/x")',
+      ]),
+    ).to.deep.equal(["10.20.0.5:514"]);
+  });
+
+  it("reads syslog-ng network destinations, not its sources", () => {
+    expect(
+      syslogNgTargets([
+        'source s_net { network(ip("0.0.0.0") port(514)); };',
+        'destination d_remote { network("logs.example" port(6514) transport("tls")); };',
+        "destination d_udp { udp(192.0.2.7); };",
+        'destination d_file { file("/var/log/messages"); };',
+      ]),
+    ).to.deep.equal(["logs.example:6514", "192.0.2.7"]);
+  });
+
+  const debianJournald = "@file /etc/systemd/journald.conf\n[Journal]\n";
+
+  it("Debian 12 as installed: journald's auto storage with /var/log/journal, nothing forwarded", () => {
+    expect(
+      parseLogging(out(`${debianJournald}@journal-dir yes\n`), running(["systemd-journal"])),
+    ).to.deep.equal({
+      persistent: known(true),
+      forwardedTo: known([]),
+    });
+    expect(
+      parseLogging(out(`${debianJournald}@journal-dir no\n`), running(["systemd-journal"]))
+        .persistent,
+    ).to.deep.equal(known(false));
+  });
+
+  it("Storage=volatile keeps nothing, unless rsyslog writes files; forwarding counts only while its daemon runs", () => {
+    const text = [
+      "@file /etc/systemd/journald.conf",
+      "[Journal]",
+      "Storage=volatile",
+      "@file /etc/rsyslog.conf",
+      "*.*;auth,authpriv.none -/var/log/syslog",
+      "@file /etc/rsyslog.d/90-forward.conf",
+      "*.* @@logs.millbrook.example:6514",
+      "@journal-dir yes",
+      "",
+    ].join("\n");
+    expect(parseLogging(out(text), running(["rsyslogd"]))).to.deep.equal({
+      persistent: known(true),
+      forwardedTo: known(["logs.millbrook.example:6514"]),
+    });
+    expect(parseLogging(out(text), running(["sshd"]))).to.deep.equal({
+      persistent: known(false),
+      forwardedTo: known([]),
+    });
+  });
+
+  it("journal-upload: the URL counts while systemd-journal-upload.service is active", () => {
+    const text = [
+      "@file /etc/systemd/journal-upload.conf",
+      "[Upload]",
+      "URL=https://logs.millbrook.example:19532",
+      "@journal-dir yes",
+      "",
+    ].join("\n");
+    expect(
+      parseLogging(out(text), running(["systemd-journal"], { "systemd-journal-upload": "active" }))
+        .forwardedTo,
+    ).to.deep.equal(known(["https://logs.millbrook.example:19532"]));
+    expect(
+      parseLogging(
+        out(text),
+        running(["systemd-journal"], { "systemd-journal-upload": "inactive" }),
+      ).forwardedTo,
+    ).to.deep.equal(known([]));
+  });
+
+  it("is unknown when forwarding is configured but nothing says whether its daemon runs", () => {
+    const text = "@file /etc/rsyslog.d/f.conf\n*.* @@logs:514\n@journal-dir yes\n";
+    const blind: Activity = { processes: unknown("ps failed"), services: unknown("no systemctl") };
+    const fact = parseLogging(out(text), blind).forwardedTo;
+    expect(fact.known).to.equal(false);
+    if (!fact.known) expect(fact.reason).to.match(/logs:514 is configured.*ps failed/);
+  });
+});
+
+describe("kernel network settings", () => {
+  // As the probe printed them on this project's Debian 12 test machine.
+  const debian = [
+    "net.ipv4.ip_forward=0",
+    "net.ipv4.conf.all.accept_redirects=1",
+    "net.ipv4.conf.all.send_redirects=1",
+    "net.ipv4.conf.all.accept_source_route=0",
+    "net.ipv4.conf.all.rp_filter=0",
+    "net.ipv4.tcp_syncookies=1",
+    "net.ipv4.icmp_echo_ignore_broadcasts=1",
+    "net.ipv4.conf.all.log_martians=0",
+  ].join("\n");
+
+  it("reads every key", () => {
+    const fact = parseKernelNetwork(out(`${debian}\n`));
+    expect(fact.known && fact.value).to.deep.include({
+      "net.ipv4.conf.all.accept_redirects": 1,
+      "net.ipv4.conf.all.rp_filter": 0,
+    });
+  });
+
+  it("leaves out a key the kernel lacks", () => {
+    const fact = parseKernelNetwork(
+      out(debian.replace("net.ipv4.tcp_syncookies=1", "net.ipv4.tcp_syncookies!absent")),
+    );
+    expect(fact.known && "net.ipv4.tcp_syncookies" in fact.value).to.equal(false);
+  });
+
+  for (const [what, output, reason] of [
+    ["without /proc/sys", MISSING, /not available/],
+    [
+      "with a key missing",
+      out("net.ipv4.ip_forward=0\n"),
+      /no value printed for net.ipv4.conf.all/,
+    ],
+    [
+      "with a value that is no number",
+      out(debian.replace("forward=0", "forward=x")),
+      /not a number/,
+    ],
+  ] as const)
+    it(`is unknown ${what}`, () => {
+      const fact = parseKernelNetwork(output);
+      expect(fact.known).to.equal(false);
+      if (!fact.known) expect(fact.reason).to.match(reason);
+    });
+});
+
+describe("temporary mounts", () => {
+  it("reads a tmpfs /tmp and takes the last of two /dev/shm mounts", () => {
+    // /proc/self/mounts of this project's test container (a bind of /dev/shm twice).
+    const fact = parseTemporaryMounts(
+      out(
+        "/tmp tmpfs rw,nosuid,nodev,noexec,relatime\n/dev/shm tmpfs rw,relatime\n/dev/shm tmpfs rw,nosuid,nodev,noexec\n",
+      ),
+    );
+    expect(fact).to.deep.equal(
+      known({
+        tmp: { filesystem: "tmpfs", options: ["rw", "nosuid", "nodev", "noexec", "relatime"] },
+        devShm: { filesystem: "tmpfs", options: ["rw", "nosuid", "nodev", "noexec"] },
+      }),
+    );
+  });
+
+  it("says not-separate when /tmp is part of the root filesystem", () => {
+    const fact = parseTemporaryMounts(out("/dev/shm tmpfs rw,nosuid,nodev\n"));
+    expect(fact.known && fact.value.tmp).to.equal("not-separate");
+  });
+
+  it("is unknown without /proc/self/mounts", () => {
+    expect(parseTemporaryMounts(MISSING).known).to.equal(false);
+  });
+});
+
+describe("sudo policy", () => {
+  // Debian 12's /etc/sudoers as the sudo package installs it (comments shortened).
+  const debian = [
+    "@file /etc/sudoers",
+    "Defaults\tenv_reset",
+    "Defaults\tmail_badpass",
+    'Defaults\tsecure_path="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"',
+    "Defaults\tuse_pty",
+    "# User privilege specification",
+    "root\tALL=(ALL:ALL) ALL",
+    "%sudo\tALL=(ALL:ALL) ALL",
+    "@includedir /etc/sudoers.d",
+  ].join("\n");
+
+  it("Debian 12 as installed: use_pty, no log of its own, nobody without a password", () => {
+    expect(parseSudoers(out(`${debian}\n@file /etc/sudoers.d/README\n`))).to.deep.equal(
+      known({ nopasswdAll: [], logging: false, usePty: true }),
+    );
+  });
+
+  it("finds NOPASSWD: ALL in an included file, through a Cmnd_Alias and across a continuation", () => {
+    const text = [
+      debian,
+      "@file /etc/sudoers.d/90-cloud-init-users",
+      "# Created by cloud-init",
+      "admin ALL=(ALL) NOPASSWD:ALL",
+      "@file /etc/sudoers.d/deploy",
+      "Cmnd_Alias EVERYTHING = ALL",
+      "User_Alias DEPLOYERS = deploy, ci",
+      "DEPLOYERS ALL = (root) NOPASSWD: /usr/bin/systemctl restart app, \\",
+      "    EVERYTHING",
+      "backup ALL=(root) NOPASSWD: /usr/bin/restic # #1 only restic",
+      "ops, oncall ALL=(ALL) NOPASSWD: SETENV: ALL",
+      "Defaults logfile=/var/log/sudo.log",
+      "",
+    ].join("\n");
+    expect(parseSudoers(out(text))).to.deep.equal(
+      known({ nopasswdAll: ["admin", "DEPLOYERS", "ops", "oncall"], logging: true, usePty: true }),
+    );
+  });
+
+  it("PASSWD after NOPASSWD asks again; Defaults !authenticate drops every password; scoped Defaults do not count", () => {
+    const text = [
+      "@file /etc/sudoers",
+      "Defaults:alice !use_pty",
+      "Defaults log_output",
+      "alice ALL=(ALL) NOPASSWD: /usr/bin/apt, PASSWD: ALL",
+      "root ALL=(ALL) NOPASSWD: ALL",
+      "bob ALL=(ALL) ALL",
+      "",
+    ].join("\n");
+    expect(parseSudoers(out(text))).to.deep.equal(
+      known({ nopasswdAll: [], logging: true, usePty: false }),
+    );
+    const open = text.replace("Defaults log_output", "Defaults !authenticate");
+    expect(parseSudoers(out(open))).to.deep.equal(
+      known({ nopasswdAll: ["bob"], logging: false, usePty: false }),
+    );
+  });
+
+  it("says absent without /etc/sudoers, and unknown when the files cannot be read", () => {
+    expect(parseSudoers(out("absent\n"))).to.deep.equal(known("absent"));
+    const fact = parseSudoers(out("", 126, "needs root: rerun with --sudo"));
+    expect(fact.known).to.equal(false);
+    if (!fact.known) expect(fact.reason).to.match(/needs root/);
+  });
+});
+
+describe("default umask", () => {
+  it("Debian 12 as installed: login.defs UMASK 022", () => {
+    expect(parseUmask(out("login.defs 022\n"))).to.deep.equal(known("0022"));
+  });
+
+  it("RHEL 9: /etc/bashrc gives 002 to user-private groups and 022 otherwise: 002 is what every login gets", () => {
+    expect(
+      parseUmask(
+        out(
+          "login.defs 022\n/etc/bashrc 002\n/etc/bashrc 022\n/etc/profile 002\n/etc/profile 022\n",
+        ),
+      ),
+    ).to.deep.equal(known("0002"));
+  });
+
+  it("a hardened server: 027 everywhere, pam_umask and a symbolic umask", () => {
+    expect(
+      parseUmask(
+        out(
+          "login.defs 027\n/etc/pam.d/common-session 0027\n/etc/profile.d/umask.sh u=rwx,g=rx,o=\n",
+        ),
+      ),
+    ).to.deep.equal(known("0027"));
+  });
+
+  it("nothing configured: the inherited 022", () => {
+    expect(parseUmask(out(""))).to.deep.equal(known("0022"));
+  });
+
+  it("is unknown for a umask it cannot read", () => {
+    const fact = parseUmask(out("/etc/profile $UMASK\n"));
+    expect(fact.known).to.equal(false);
+    if (!fact.known) expect(fact.reason).to.match(/\/etc\/profile sets a umask/);
+  });
+});
