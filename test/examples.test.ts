@@ -81,9 +81,11 @@ sc-ws-03 sec-os-supported fail
 th-asr-02 lcm-unique-ip fail
 th-backup-01 sec-kernel-network-hardened fail
 th-backup-01 sec-sudo-no-blanket-nopasswd fail
+th-gis-01 sec-file-integrity-monitoring fail
 th-gis-01 sec-logs-persistent fail
 th-gis-01 sec-sudo-logging fail
 th-web-01 sec-default-umask fail
+th-web-01 sec-mac-enforcing fail
 th-web-01 sec-temporary-mounts-restricted fail
 th-clerk-02 lcm-unique-ip fail
 th-clerk-03 lcm-hardware-age fail

@@ -406,6 +406,53 @@ const Security = Type.Object(
         }),
       ),
     ),
+    mandatoryAccessControl: Type.Optional(
+      Unknowable(
+        Type.Object(
+          {
+            system: Type.Union(
+              [Type.Literal("apparmor"), Type.Literal("selinux"), Type.Literal("none")],
+              { description: "The mandatory access control system the kernel runs." },
+            ),
+            mode: Unknowable(
+              Type.Union(
+                [Type.Literal("enforcing"), Type.Literal("permissive"), Type.Literal("disabled")],
+                {
+                  description:
+                    "enforcing: SELinux Enforcing, or AppArmor with profiles in enforce mode; permissive: only logging (SELinux Permissive, AppArmor profiles all in complain mode); disabled: nothing loaded.",
+                },
+              ),
+            ),
+            enforcedProfiles: Type.Optional(Count("AppArmor profiles loaded in enforce mode.")),
+            complainProfiles: Type.Optional(Count("AppArmor profiles loaded in complain mode.")),
+          },
+          {
+            additionalProperties: false,
+            description: "Mandatory access control: AppArmor or SELinux (Linux).",
+          },
+        ),
+      ),
+    ),
+    fileIntegrity: Type.Optional(
+      Unknowable(
+        Type.Union(
+          [
+            Type.Object(
+              {
+                product: Text("File integrity monitor, e.g. AIDE, Tripwire, Wazuh, osquery."),
+                databaseInitialised: Flag(
+                  "The baseline of file checksums exists (AIDE's aide.db, Tripwire's .twd) or the agent runs.",
+                ),
+                scheduled: Flag("A check runs by itself (cron job, systemd timer, or the agent)."),
+              },
+              { additionalProperties: false },
+            ),
+            Type.Literal("none"),
+          ],
+          { description: 'File integrity monitoring; "none" when no monitor is installed.' },
+        ),
+      ),
+    ),
     remoteDesktop: Type.Optional(
       Unknowable(
         Type.Object(

@@ -47,6 +47,8 @@ const GOLDEN: Readonly<Record<string, readonly string[]>> = {
     "sec-sudo-no-blanket-nopasswd",
     "sec-sudo-logging",
     "sec-default-umask",
+    "sec-mac-enforcing",
+    "sec-file-integrity-monitoring",
     "sec-logon-banner",
     "sec-disk-encryption",
     "sec-firewall-enabled",

@@ -272,7 +272,7 @@ describe("stronghold collect over SSH (real sshd on 127.0.0.1)", function () {
     );
   });
 
-  it("collects this machine's logging, kernel network settings, temporary mounts, sudo policy and umask", async () => {
+  it("collects this machine's logging, kernel network settings, temporary mounts, sudo policy, umask, AppArmor/SELinux and file integrity monitoring", async () => {
     const config = JSON.parse(
       await readFile(path.join(out, "debian-01.json"), "utf8"),
     ) as MachineConfig;
@@ -315,6 +315,28 @@ describe("stronghold collect over SSH (real sshd on 127.0.0.1)", function () {
         forwardedTo: [],
       });
     }
+
+    // AppArmor's module parameter and SELinux's filesystem, read directly.
+    const apparmor =
+      existsSync("/sys/module/apparmor/parameters/enabled") &&
+      readFileSync("/sys/module/apparmor/parameters/enabled", "utf8").trim() === "Y";
+    const selinux = existsSync("/sys/fs/selinux/enforce");
+    if (!apparmor && !selinux)
+      expect(security.mandatoryAccessControl).to.deep.equal({ system: "none", mode: "disabled" });
+    else
+      expect(security.mandatoryAccessControl).to.have.property(
+        "system",
+        apparmor ? "apparmor" : "selinux",
+      );
+
+    // A monitor's package, asked of dpkg itself.
+    const monitors = ["aide", "tripwire", "wazuh-agent", "osquery"].filter((p) =>
+      spawnSync("dpkg-query", ["-W", "-f=${db:Status-Abbrev}", p])
+        .stdout.toString()
+        .startsWith("ii"),
+    );
+    if (monitors.length === 0) expect(security.fileIntegrity).to.equal("none");
+    else expect(security.fileIntegrity).to.be.an("object");
 
     // What a login shell's profiles leave of a umask that masked everything, and login.defs.
     const profiles = parseInt(

@@ -218,6 +218,15 @@ const NOT_COLLECTED: Readonly<Record<string, string>> = {
   "/security/sudo/logging": "part of sudo",
   "/security/sudo/usePty": "part of sudo",
   "/security/defaultUmask": "Windows has no umask; new files inherit their folder's ACL",
+  "/security/mandatoryAccessControl": "AppArmor and SELinux are Linux facts",
+  "/security/mandatoryAccessControl/system": "part of mandatoryAccessControl",
+  "/security/mandatoryAccessControl/mode": "part of mandatoryAccessControl",
+  "/security/mandatoryAccessControl/enforcedProfiles": "part of mandatoryAccessControl",
+  "/security/mandatoryAccessControl/complainProfiles": "part of mandatoryAccessControl",
+  "/security/fileIntegrity": "the file integrity control applies to Linux servers",
+  "/security/fileIntegrity/product": "part of fileIntegrity",
+  "/security/fileIntegrity/databaseInitialised": "part of fileIntegrity",
+  "/security/fileIntegrity/scheduled": "part of fileIntegrity",
 };
 
 describe("scripts/collect-windows.ps1 (read statically)", () => {

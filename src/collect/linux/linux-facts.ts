@@ -13,9 +13,14 @@ import { parseEndpointProtection, type ProtectionFacts } from "./endpoint-protec
 import { parseFirewall } from "./firewall.js";
 import { parseHardware, type HardwareFacts } from "./hardware.js";
 import { parsePlatform, type PlatformFacts } from "./platform.js";
+import { parseFileIntegrity, type FileIntegrity } from "./file-integrity.js";
 import { parseKernelNetwork, type KernelNetwork } from "./kernel-network.js";
 import { parseLockout, type LockoutFacts } from "./lockout.js";
 import { parseLogging, type LoggingFacts } from "./logging.js";
+import {
+  parseMandatoryAccessControl,
+  type MandatoryAccessControl,
+} from "./mandatory-access-control.js";
 import { parseNetwork, type NetworkFacts } from "./network.js";
 import { legacyServices, parseListening, type LegacyService } from "./legacy-services.js";
 import { packageFamily, parseMeta, parseOsRelease, type OsIdentity, type RunMeta } from "./os.js";
@@ -60,6 +65,8 @@ export interface LinuxFacts {
   readonly temporaryMounts: Fact<TemporaryMounts>;
   readonly sudo: Fact<SudoPolicy>;
   readonly defaultUmask: Fact<string>;
+  readonly mandatoryAccessControl: Fact<MandatoryAccessControl>;
+  readonly fileIntegrity: Fact<FileIntegrity>;
   readonly timeSync: Fact<TimeSync>;
   readonly logonBanner: Fact<boolean>;
   /** Idle timeout in seconds; what counts depends on the machine's role. */
@@ -130,6 +137,8 @@ export function parseLinuxFacts(sections: Sections, catalog: EdrCatalog): LinuxF
     temporaryMounts: parseTemporaryMounts(s("temporary-mounts")),
     sudo: parseSudoers(s("sudoers")),
     defaultUmask: parseUmask(s("umask")),
+    mandatoryAccessControl: parseMandatoryAccessControl(s("mac")),
+    fileIntegrity: parseFileIntegrity(s("file-integrity"), packages, activity),
     timeSync: parseTimeSync(s("chrony"), s("timedatectl"), activity),
     logonBanner: parseLogonBanner(s("issue"), s("sshd-banner"), s("sshd")?.rc !== 127),
     idleLock: (role) => parseIdleLock(s("tmout"), role),

@@ -109,6 +109,8 @@ export function linuxMachineConfig(
     temporaryMounts: v("/security/temporaryMounts", mapFact(facts.temporaryMounts, mountsValue)),
     sudo: v("/security/sudo", mapFact(facts.sudo, sudoValue)),
     defaultUmask: v("/security/defaultUmask", facts.defaultUmask),
+    mandatoryAccessControl: v("/security/mandatoryAccessControl", facts.mandatoryAccessControl),
+    fileIntegrity: fileIntegrity(facts.fileIntegrity, v),
     timeSync: facts.timeSync.known
       ? facts.timeSync.value
       : { enabled: v("/security/timeSync/enabled", facts.timeSync) },
@@ -184,6 +186,20 @@ export function linuxMachineConfig(
     pendingSecurityUpdates: observe(facts.pendingSecurityUpdates),
   };
   return { config, unknown: unknowns, observations };
+}
+
+function fileIntegrity(
+  fact: LinuxFacts["fileIntegrity"],
+  v: <T>(field: string, fact: Fact<T>) => T | typeof UNKNOWN,
+): Security["fileIntegrity"] {
+  if (!fact.known) return v("/security/fileIntegrity", fact);
+  const f = fact.value;
+  if (f === "none") return f;
+  return {
+    product: f.product,
+    databaseInitialised: v("/security/fileIntegrity/databaseInitialised", f.databaseInitialised),
+    scheduled: v("/security/fileIntegrity/scheduled", f.scheduled),
+  };
 }
 
 function mountsValue(m: TemporaryMounts): NonNullable<Security["temporaryMounts"]> {

@@ -616,6 +616,55 @@ for f in /etc/profile /etc/profile.d/*.sh /etc/bash.bashrc /etc/bashrc; do
 done
 return 0`,
   },
+  {
+    name: "mac",
+    reads:
+      "AppArmor: /sys/module/apparmor/parameters/enabled and the loaded profiles' modes (/sys/kernel/security/apparmor/profiles); SELinux: getenforce, /etc/selinux/config",
+    privileged: true,
+    body: `
+if [ -r /sys/module/apparmor/parameters/enabled ]; then
+  echo "apparmor=$(cat /sys/module/apparmor/parameters/enabled)"
+  p=/sys/kernel/security/apparmor/profiles
+  if [ -e "$p" ]; then
+    if text=$(cat "$p" 2>/dev/null) || text=$(priv cat "$p"); then
+      printf '%s\\n' "$text" | sed 's/^/profile /'
+    else
+      echo "profiles!unreadable"
+    fi
+  fi
+fi
+if have getenforce; then echo "selinux=$(getenforce 2>/dev/null)"
+elif [ -r /sys/fs/selinux/enforce ]; then echo "selinux-enforce=$(cat /sys/fs/selinux/enforce)"; fi
+[ -r /etc/selinux/config ] && grep -E '^[[:space:]]*SELINUX=' /etc/selinux/config
+return 0`,
+  },
+  {
+    name: "file-integrity",
+    reads:
+      "AIDE and Tripwire databases (/var/lib/aide, /var/lib/tripwire), their cron jobs and systemd timers (dailyaidecheck, aidecheck)",
+    privileged: true,
+    body: `
+# Nothing to read (and no root needed) without AIDE or Tripwire; their folders are root's.
+if ! have aide && ! have tripwire && [ ! -d /var/lib/aide ] && [ ! -d /var/lib/tripwire ]; then
+  echo none
+  return 0
+fi
+priv sh -c '
+for f in /var/lib/aide/aide.db /var/lib/aide/aide.db.gz /var/lib/tripwire/*.twd; do
+  [ -s "$f" ] && echo "database $f"
+done
+for f in /etc/cron.daily/aide /etc/cron.daily/dailyaidecheck /etc/cron.daily/tripwire /etc/cron.d/* \\
+         /etc/crontab /var/spool/cron/crontabs/root /var/spool/cron/root; do
+  [ -e "$f" ] || continue
+  case "$f" in */aide|*/dailyaidecheck|*/tripwire) echo "cron $f"; continue ;; esac
+  grep -qsE "^[^#]*(/|[[:space:]])(aide|aideinit|tripwire)([[:space:]]|$)" "$f" && echo "cron $f"
+done
+exit 0' || return $?
+if have systemctl; then
+  for u in dailyaidecheck.timer aidecheck.timer; do echo "timer $u $(systemctl is-enabled "$u" 2>/dev/null)"; done
+fi
+return 0`,
+  },
 ] as const satisfies readonly ProbeDefinition[];
 
 /** The name of a probe, which is also its section name. */

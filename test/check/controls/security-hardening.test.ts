@@ -276,3 +276,87 @@ describe("sec-default-umask", () => {
     { name: "Windows workstation", machine: compliantMachine(), expect: "not-applicable" },
   ]);
 });
+
+describe("sec-mac-enforcing", () => {
+  machineCases("sec-mac-enforcing", [
+    { name: "AppArmor enforcing", machine: linux, expect: "pass" },
+    {
+      name: "SELinux enforcing",
+      machine: linux,
+      set: { "/security/mandatoryAccessControl": { system: "selinux", mode: "enforcing" } },
+      expect: "pass",
+    },
+    {
+      name: "SELinux permissive",
+      machine: linux,
+      set: { "/security/mandatoryAccessControl": { system: "selinux", mode: "permissive" } },
+      expect: "fail",
+      evidence: { pointer: "/security/mandatoryAccessControl/mode", actual: "permissive" },
+    },
+    {
+      name: "neither",
+      machine: linux,
+      set: { "/security/mandatoryAccessControl": { system: "none", mode: "disabled" } },
+      expect: "fail",
+      evidence: { pointer: "/security/mandatoryAccessControl/system", actual: "none" },
+    },
+    {
+      name: "unknown mode",
+      machine: linux,
+      set: { "/security/mandatoryAccessControl/mode": "unknown" },
+      expect: "fail",
+    },
+    {
+      name: "unknown system",
+      machine: linux,
+      set: { "/security/mandatoryAccessControl": "unknown" },
+      expect: "fail",
+      evidence: { actual: "unknown" },
+    },
+    { name: "Windows workstation", machine: compliantMachine(), expect: "not-applicable" },
+  ]);
+});
+
+describe("sec-file-integrity-monitoring", () => {
+  machineCases("sec-file-integrity-monitoring", [
+    { name: "AIDE initialised and scheduled", machine: linux, expect: "pass" },
+    {
+      name: "no monitor",
+      machine: linux,
+      set: { "/security/fileIntegrity": "none" },
+      expect: "fail",
+      evidence: { pointer: "/security/fileIntegrity", actual: "none" },
+    },
+    {
+      name: "AIDE installed, never initialised",
+      machine: linux,
+      set: { "/security/fileIntegrity/databaseInitialised": false },
+      expect: "fail",
+      evidence: { pointer: "/security/fileIntegrity/databaseInitialised", actual: false },
+    },
+    {
+      name: "no scheduled check",
+      machine: linux,
+      set: { "/security/fileIntegrity/scheduled": false },
+      expect: "fail",
+    },
+    {
+      name: "unknown database (collected without root)",
+      machine: linux,
+      set: { "/security/fileIntegrity/databaseInitialised": "unknown" },
+      expect: "fail",
+    },
+    {
+      name: "unknown monitor",
+      machine: linux,
+      set: { "/security/fileIntegrity": "unknown" },
+      expect: "fail",
+    },
+    {
+      name: "a workstation",
+      machine: workstation,
+      set: { "/security/fileIntegrity": "none" },
+      expect: "not-applicable",
+    },
+  ]);
+});

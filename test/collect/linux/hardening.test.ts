@@ -14,6 +14,8 @@ import {
   syslogNgTargets,
 } from "../../../src/collect/linux/logging.js";
 import { parseSudoers } from "../../../src/collect/linux/sudoers.js";
+import { parseMandatoryAccessControl } from "../../../src/collect/linux/mandatory-access-control.js";
+import { parseFileIntegrity } from "../../../src/collect/linux/file-integrity.js";
 import { parseTemporaryMounts } from "../../../src/collect/linux/temporary-mounts.js";
 import { parseUmask } from "../../../src/collect/linux/umask.js";
 import { MISSING, out } from "../../fixtures/linux/transcripts.js";
@@ -313,5 +315,103 @@ describe("default umask", () => {
     const fact = parseUmask(out("/etc/profile $UMASK\n"));
     expect(fact.known).to.equal(false);
     if (!fact.known) expect(fact.reason).to.match(/\/etc\/profile sets a umask/);
+  });
+});
+
+describe("mandatory access control", () => {
+  // /sys/kernel/security/apparmor/profiles lines in the form the AppArmor kernel interface
+  // prints ("NAME (MODE)"), as on an Ubuntu 24.04 server; getenforce's words from its man page.
+  it("AppArmor with profiles in enforce and complain mode", () => {
+    const text = [
+      "apparmor=Y",
+      "profile /usr/sbin/cupsd (enforce)",
+      "profile /usr/lib/snapd/snap-confine (enforce)",
+      "profile nvidia_modprobe (kill)",
+      "profile /usr/bin/man (complain)",
+      "",
+    ].join("\n");
+    expect(parseMandatoryAccessControl(out(text))).to.deep.equal(
+      known({ system: "apparmor", mode: "enforcing", enforcedProfiles: 3, complainProfiles: 1 }),
+    );
+  });
+
+  it("AppArmor with every profile in complain mode is permissive; with none loaded, disabled", () => {
+    expect(
+      parseMandatoryAccessControl(out("apparmor=Y\nprofile /usr/bin/man (complain)\n")),
+    ).to.deep.include({
+      value: { system: "apparmor", mode: "permissive", enforcedProfiles: 0, complainProfiles: 1 },
+    });
+    expect(parseMandatoryAccessControl(out("apparmor=Y\n"))).to.deep.include({
+      value: { system: "apparmor", mode: "disabled", enforcedProfiles: 0, complainProfiles: 0 },
+    });
+  });
+
+  it("SELinux by getenforce, or by /sys/fs/selinux/enforce without it", () => {
+    expect(
+      parseMandatoryAccessControl(out("selinux=Enforcing\nSELINUX=enforcing\n")),
+    ).to.deep.equal(known({ system: "selinux", mode: "enforcing" }));
+    expect(parseMandatoryAccessControl(out("selinux-enforce=0\n"))).to.deep.equal(
+      known({ system: "selinux", mode: "permissive" }),
+    );
+  });
+
+  it("neither: a kernel without AppArmor (apparmor=N or no module) and no SELinux", () => {
+    expect(parseMandatoryAccessControl(out(""))).to.deep.equal(
+      known({ system: "none", mode: "disabled" }),
+    );
+    expect(parseMandatoryAccessControl(out("apparmor=N\nselinux=Disabled\n"))).to.deep.equal(
+      known({ system: "none", mode: "disabled" }),
+    );
+  });
+
+  it("is unknown when AppArmor is on but its profiles cannot be read", () => {
+    const fact = parseMandatoryAccessControl(out("apparmor=Y\nprofiles!unreadable\n"));
+    expect(fact.known).to.equal(false);
+    if (!fact.known) expect(fact.reason).to.match(/--sudo/);
+  });
+});
+
+describe("file integrity monitoring", () => {
+  const pkgs = (...names: string[]) => known(names.map((name) => ({ name, version: "1" })));
+  const idle = running(["sshd"]);
+
+  it("none without a monitor's package", () => {
+    expect(parseFileIntegrity(out("none\n"), pkgs("openssh-server"), idle)).to.deep.equal(
+      known("none"),
+    );
+  });
+
+  it("AIDE on Debian 12: database and the package's timer", () => {
+    const text =
+      "database /var/lib/aide/aide.db\ncron /etc/cron.daily/dailyaidecheck\ntimer dailyaidecheck.timer enabled\n";
+    expect(parseFileIntegrity(out(text), pkgs("aide", "aide-common"), idle)).to.deep.equal(
+      known({ product: "AIDE", databaseInitialised: known(true), scheduled: known(true) }),
+    );
+  });
+
+  it("AIDE installed but never initialised, and no schedule (RHEL's package ships none)", () => {
+    const text = "timer dailyaidecheck.timer \ntimer aidecheck.timer disabled\n";
+    expect(parseFileIntegrity(out(text), pkgs("aide"), idle)).to.deep.equal(
+      known({ product: "AIDE", databaseInitialised: known(false), scheduled: known(false) }),
+    );
+  });
+
+  it("a Wazuh agent counts while its integrity daemon runs", () => {
+    expect(
+      parseFileIntegrity(out("none\n"), pkgs("wazuh-agent"), running(["wazuh-syscheckd"])),
+    ).to.deep.equal(
+      known({ product: "Wazuh", databaseInitialised: known(true), scheduled: known(true) }),
+    );
+  });
+
+  it("AIDE read without root: its facts are unknown, the product is known", () => {
+    const fact = parseFileIntegrity(
+      out("", 126, "needs root: rerun with --sudo"),
+      pkgs("aide"),
+      idle,
+    );
+    expect(fact.known && fact.value !== "none" && fact.value.databaseInitialised.known).to.equal(
+      false,
+    );
   });
 });
