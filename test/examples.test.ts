@@ -84,6 +84,7 @@ th-backup-01 sec-sudo-no-blanket-nopasswd fail
 th-gis-01 sec-file-integrity-monitoring fail
 th-gis-01 sec-logs-persistent fail
 th-gis-01 sec-sudo-logging fail
+th-gis-01 sec-updates-in-effect fail
 th-web-01 sec-default-umask fail
 th-web-01 sec-mac-enforcing fail
 th-web-01 sec-temporary-mounts-restricted fail

@@ -453,6 +453,47 @@ const Security = Type.Object(
         ),
       ),
     ),
+    restartPending: Type.Optional(
+      Unknowable(
+        Type.Object(
+          {
+            rebootRequired: Flag(
+              "An update replaced the kernel or a core library and the machine has not rebooted since (/run/reboot-required, or needrestart's kernel status).",
+            ),
+            staleProcesses: Unknowable(
+              Type.Array(Text("A service or process name."), {
+                maxItems: 1024,
+                description:
+                  "Services (needrestart) or processes (deleted libraries still mapped) running code an update replaced on disk.",
+              }),
+            ),
+          },
+          {
+            additionalProperties: false,
+            description: "Updates installed but not yet in effect until a restart (Linux).",
+          },
+        ),
+      ),
+    ),
+    bootProtection: Type.Optional(
+      Unknowable(
+        Type.Object(
+          {
+            bootloaderPassword: Flag(
+              "GRUB asks for a superuser's password before a boot entry is edited (set superusers and password_pbkdf2 in grub.cfg).",
+            ),
+            rescueRequiresPassword: Flag(
+              "Rescue and emergency mode ask for root's password (their units start sulogin).",
+            ),
+          },
+          {
+            additionalProperties: false,
+            description:
+              "Protection against someone at the keyboard booting into a root shell (Linux).",
+          },
+        ),
+      ),
+    ),
     remoteDesktop: Type.Optional(
       Unknowable(
         Type.Object(

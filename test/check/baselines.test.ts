@@ -49,6 +49,8 @@ const GOLDEN: Readonly<Record<string, readonly string[]>> = {
     "sec-default-umask",
     "sec-mac-enforcing",
     "sec-file-integrity-monitoring",
+    "sec-updates-in-effect",
+    "sec-boot-protected",
     "sec-logon-banner",
     "sec-disk-encryption",
     "sec-firewall-enabled",

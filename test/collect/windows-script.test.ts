@@ -227,6 +227,12 @@ const NOT_COLLECTED: Readonly<Record<string, string>> = {
   "/security/fileIntegrity/product": "part of fileIntegrity",
   "/security/fileIntegrity/databaseInitialised": "part of fileIntegrity",
   "/security/fileIntegrity/scheduled": "part of fileIntegrity",
+  "/security/restartPending": "pending reboots and stale libraries are read on Linux",
+  "/security/restartPending/rebootRequired": "part of restartPending",
+  "/security/restartPending/staleProcesses": "part of restartPending",
+  "/security/bootProtection": "GRUB and rescue mode are Linux facts",
+  "/security/bootProtection/bootloaderPassword": "part of bootProtection",
+  "/security/bootProtection/rescueRequiresPassword": "part of bootProtection",
 };
 
 describe("scripts/collect-windows.ps1 (read statically)", () => {

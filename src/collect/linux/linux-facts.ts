@@ -13,6 +13,7 @@ import { parseEndpointProtection, type ProtectionFacts } from "./endpoint-protec
 import { parseFirewall } from "./firewall.js";
 import { parseHardware, type HardwareFacts } from "./hardware.js";
 import { parsePlatform, type PlatformFacts } from "./platform.js";
+import { parseBootProtection, type BootProtection } from "./boot-protection.js";
 import { parseFileIntegrity, type FileIntegrity } from "./file-integrity.js";
 import { parseKernelNetwork, type KernelNetwork } from "./kernel-network.js";
 import { parseLockout, type LockoutFacts } from "./lockout.js";
@@ -38,6 +39,7 @@ import {
 import type { ProbeName } from "./probes.js";
 import { parseRemovableMedia, type RemovableMedia } from "./removable-media.js";
 import { parseIdleLock } from "./session-lock.js";
+import { parseRestartPending, type RestartPending } from "./restart-pending.js";
 import { parseSshd, type SshdSettings } from "./sshd.js";
 import { parseSudoers, type SudoPolicy } from "./sudoers.js";
 import { parseTemporaryMounts, type TemporaryMounts } from "./temporary-mounts.js";
@@ -67,6 +69,8 @@ export interface LinuxFacts {
   readonly defaultUmask: Fact<string>;
   readonly mandatoryAccessControl: Fact<MandatoryAccessControl>;
   readonly fileIntegrity: Fact<FileIntegrity>;
+  readonly restartPending: Fact<RestartPending>;
+  readonly bootProtection: BootProtection;
   readonly timeSync: Fact<TimeSync>;
   readonly logonBanner: Fact<boolean>;
   /** Idle timeout in seconds; what counts depends on the machine's role. */
@@ -139,6 +143,8 @@ export function parseLinuxFacts(sections: Sections, catalog: EdrCatalog): LinuxF
     defaultUmask: parseUmask(s("umask")),
     mandatoryAccessControl: parseMandatoryAccessControl(s("mac")),
     fileIntegrity: parseFileIntegrity(s("file-integrity"), packages, activity),
+    restartPending: parseRestartPending(s("restart-pending")),
+    bootProtection: parseBootProtection(s("boot-protection")),
     timeSync: parseTimeSync(s("chrony"), s("timedatectl"), activity),
     logonBanner: parseLogonBanner(s("issue"), s("sshd-banner"), s("sshd")?.rc !== 127),
     idleLock: (role) => parseIdleLock(s("tmout"), role),

@@ -111,6 +111,26 @@ export function linuxMachineConfig(
     defaultUmask: v("/security/defaultUmask", facts.defaultUmask),
     mandatoryAccessControl: v("/security/mandatoryAccessControl", facts.mandatoryAccessControl),
     fileIntegrity: fileIntegrity(facts.fileIntegrity, v),
+    restartPending: facts.restartPending.known
+      ? {
+          rebootRequired: facts.restartPending.value.rebootRequired,
+          staleProcesses: [...facts.restartPending.value.staleProcesses],
+        }
+      : v("/security/restartPending", facts.restartPending),
+    ...(machine.role === "server"
+      ? {}
+      : {
+          bootProtection: {
+            bootloaderPassword: v(
+              "/security/bootProtection/bootloaderPassword",
+              facts.bootProtection.bootloaderPassword,
+            ),
+            rescueRequiresPassword: v(
+              "/security/bootProtection/rescueRequiresPassword",
+              facts.bootProtection.rescueRequiresPassword,
+            ),
+          },
+        }),
     timeSync: facts.timeSync.known
       ? facts.timeSync.value
       : { enabled: v("/security/timeSync/enabled", facts.timeSync) },

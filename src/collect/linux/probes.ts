@@ -665,6 +665,47 @@ if have systemctl; then
 fi
 return 0`,
   },
+  {
+    name: "restart-pending",
+    reads:
+      "/run/reboot-required(.pkgs); needrestart -b when installed, else the processes that still map a deleted library or program (/proc/*/maps, as root)",
+    privileged: true,
+    body: `
+[ -e /run/reboot-required ] && echo "reboot-required"
+[ -r /run/reboot-required.pkgs ] && sed 's/^/pkg /' /run/reboot-required.pkgs
+if have needrestart; then
+  priv needrestart -b || return $?
+  return 0
+fi
+echo "@maps"
+priv sh -c '
+for m in /proc/[0-9]*/maps; do
+  grep -qsE " /(usr/)?(lib|lib64|lib32|libexec|bin|sbin)/[^ ]* \\(deleted\\)$" "$m" || continue
+  read -r name 2>/dev/null < "\${m%/maps}/comm" && echo "stale $name"
+done
+exit 0'`,
+  },
+  {
+    name: "boot-protection",
+    reads:
+      "superusers and password lines of grub.cfg (as root); ExecStart of rescue.service and emergency.service (unit files and drop-ins)",
+    privileged: true,
+    body: `
+for f in /boot/grub/grub.cfg /boot/grub2/grub.cfg /boot/efi/EFI/*/grub.cfg; do
+  [ -e "$f" ] || continue
+  echo "@grub $f"
+  priv grep -E '^[[:space:]]*(set[[:space:]]+superusers=|password_pbkdf2[[:space:]]|password[[:space:]])' "$f"
+  rc=$?
+  [ "$rc" -le 1 ] || return "$rc"
+done
+for u in rescue emergency; do
+  for f in /usr/lib/systemd/system/$u.service /lib/systemd/system/$u.service \\
+           /etc/systemd/system/$u.service /etc/systemd/system/$u.service.d/*.conf; do
+    [ -r "$f" ] && grep -E '^[[:space:]]*ExecStart=' "$f" | sed "s|^|unit $u |"
+  done
+done
+return 0`,
+  },
 ] as const satisfies readonly ProbeDefinition[];
 
 /** The name of a probe, which is also its section name. */

@@ -360,3 +360,79 @@ describe("sec-file-integrity-monitoring", () => {
     },
   ]);
 });
+
+describe("sec-updates-in-effect", () => {
+  machineCases("sec-updates-in-effect", [
+    { name: "nothing pending", machine: linux, expect: "pass" },
+    {
+      name: "reboot required",
+      machine: linux,
+      set: { "/security/restartPending/rebootRequired": true },
+      expect: "fail",
+      evidence: { pointer: "/security/restartPending/rebootRequired", actual: true },
+    },
+    {
+      name: "services on replaced libraries",
+      machine: linux,
+      set: { "/security/restartPending/staleProcesses": ["ssh.service", "cron.service"] },
+      expect: "fail",
+      evidence: {
+        pointer: "/security/restartPending/staleProcesses",
+        actual: ["ssh.service", "cron.service"],
+      },
+    },
+    {
+      name: "unknown processes",
+      machine: linux,
+      set: { "/security/restartPending/staleProcesses": "unknown" },
+      expect: "fail",
+    },
+    {
+      name: "unknown state",
+      machine: linux,
+      set: { "/security/restartPending": "unknown" },
+      expect: "fail",
+      evidence: { actual: "unknown" },
+    },
+    { name: "Windows workstation", machine: compliantMachine(), expect: "not-applicable" },
+  ]);
+});
+
+describe("sec-boot-protected", () => {
+  const kiosk = compliantLinuxServer({ role: "kiosk" });
+  machineCases("sec-boot-protected", [
+    { name: "kiosk with a GRUB password and sulogin", machine: kiosk, expect: "pass" },
+    {
+      name: "kiosk without a GRUB password",
+      machine: kiosk,
+      set: { "/security/bootProtection/bootloaderPassword": false },
+      expect: "fail",
+      evidence: { pointer: "/security/bootProtection/bootloaderPassword", actual: false },
+    },
+    {
+      name: "rescue mode opens a shell without a password",
+      machine: workstation,
+      set: { "/security/bootProtection/rescueRequiresPassword": false },
+      expect: "fail",
+    },
+    {
+      name: "unknown boot loader",
+      machine: kiosk,
+      set: { "/security/bootProtection/bootloaderPassword": "unknown" },
+      expect: "fail",
+      evidence: { actual: "unknown" },
+    },
+    {
+      name: "unknown: not reported",
+      machine: kiosk,
+      set: { "/security/bootProtection": undefined },
+      expect: "fail",
+    },
+    {
+      name: "a server in a locked room",
+      machine: linux,
+      set: { "/security/bootProtection": undefined },
+      expect: "not-applicable",
+    },
+  ]);
+});

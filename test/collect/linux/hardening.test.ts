@@ -16,6 +16,8 @@ import {
 import { parseSudoers } from "../../../src/collect/linux/sudoers.js";
 import { parseMandatoryAccessControl } from "../../../src/collect/linux/mandatory-access-control.js";
 import { parseFileIntegrity } from "../../../src/collect/linux/file-integrity.js";
+import { parseRestartPending } from "../../../src/collect/linux/restart-pending.js";
+import { parseBootProtection } from "../../../src/collect/linux/boot-protection.js";
 import { parseTemporaryMounts } from "../../../src/collect/linux/temporary-mounts.js";
 import { parseUmask } from "../../../src/collect/linux/umask.js";
 import { MISSING, out } from "../../fixtures/linux/transcripts.js";
@@ -413,5 +415,86 @@ describe("file integrity monitoring", () => {
     expect(fact.known && fact.value !== "none" && fact.value.databaseInitialised.known).to.equal(
       false,
     );
+  });
+});
+
+describe("updates not in effect", () => {
+  // needrestart -b batch output in the form of needrestart's README (batch mode section).
+  it("needrestart: a version upgrade of the kernel pending and services to restart", () => {
+    const text = [
+      "NEEDRESTART-VER: 3.6",
+      "NEEDRESTART-KCUR: 6.1.0-25-amd64",
+      "NEEDRESTART-KEXP: 6.1.0-28-amd64",
+      "NEEDRESTART-KSTA: 3",
+      "NEEDRESTART-SVC: ssh.service",
+      "NEEDRESTART-SVC: cron.service",
+      "",
+    ].join("\n");
+    expect(parseRestartPending(out(text))).to.deep.equal(
+      known({ rebootRequired: true, staleProcesses: ["cron.service", "ssh.service"] }),
+    );
+  });
+
+  it("needrestart with the running kernel current and nothing to restart", () => {
+    expect(parseRestartPending(out("NEEDRESTART-VER: 3.6\nNEEDRESTART-KSTA: 1\n"))).to.deep.equal(
+      known({ rebootRequired: false, staleProcesses: [] }),
+    );
+  });
+
+  it("without needrestart: /run/reboot-required and processes mapping deleted libraries", () => {
+    const text =
+      "reboot-required\npkg linux-image-6.1.0-28-amd64\n@maps\nstale sshd\nstale cron\nstale sshd\n";
+    expect(parseRestartPending(out(text))).to.deep.equal(
+      known({ rebootRequired: true, staleProcesses: ["cron", "sshd"] }),
+    );
+  });
+
+  it("is unknown when needrestart or the maps cannot be read", () => {
+    expect(parseRestartPending(out("", 126, "needs root: rerun with --sudo")).known).to.equal(
+      false,
+    );
+  });
+});
+
+describe("boot protection", () => {
+  // grub.cfg lines as grub-mkconfig writes them from /etc/grub.d/40_custom (GRUB manual,
+  // "Authentication and authorisation"); unit lines as Debian 12's systemd ships them.
+  const units = [
+    "unit rescue ExecStart=-/lib/systemd/systemd-sulogin-shell rescue",
+    "unit emergency ExecStart=-/lib/systemd/systemd-sulogin-shell emergency",
+  ].join("\n");
+
+  it("a GRUB superuser with a PBKDF2 password, and sulogin for rescue and emergency", () => {
+    const text = [
+      "@grub /boot/grub/grub.cfg",
+      'set superusers="grubadmin"',
+      "password_pbkdf2 grubadmin grub.pbkdf2.sha512.10000.9A1B2C.D3E4F5",
+      units,
+      "",
+    ].join("\n");
+    expect(parseBootProtection(out(text))).to.deep.equal({
+      bootloaderPassword: known(true),
+      rescueRequiresPassword: known(true),
+    });
+  });
+
+  it("grub.cfg without superusers, and a drop-in giving rescue a plain shell", () => {
+    const text = [
+      "@grub /boot/grub/grub.cfg",
+      units,
+      "unit rescue ExecStart=",
+      "unit rescue ExecStart=-/bin/sh",
+      "",
+    ].join("\n");
+    expect(parseBootProtection(out(text))).to.deep.equal({
+      bootloaderPassword: known(false),
+      rescueRequiresPassword: known(false),
+    });
+  });
+
+  it("no grub.cfg (a container, another boot loader): the boot loader is unknown", () => {
+    const fact = parseBootProtection(out(`${units}\n`));
+    expect(fact.rescueRequiresPassword).to.deep.equal(known(true));
+    expect(fact.bootloaderPassword.known).to.equal(false);
   });
 });

@@ -9,6 +9,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   writeFileSync,
@@ -424,6 +425,59 @@ describe("the probe script on this machine", function () {
         expect(await status(control), control).to.equal("fail");
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("reads pending restarts and rescue-mode protection as /proc and systemd-analyze show them", async () => {
+    // Process names mapping a deleted library or program, read from /proc here before and after
+    // the run: a process may start or end in between, never one seen in neither scan.
+    const staleNow = () => {
+      const names = new Set<string>();
+      for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+        try {
+          const maps = readFileSync(`/proc/${pid}/maps`, "utf8");
+          if (/ \/(usr\/)?(lib|lib64|lib32|libexec|bin|sbin)\/\S* \(deleted\)$/m.test(maps))
+            names.add(readFileSync(`/proc/${pid}/comm`, "utf8").trim());
+        } catch {
+          // The process ended.
+        }
+      }
+      return names;
+    };
+    const before = staleNow();
+    const nonce = newNonce();
+    const run = runScript(nonce, "nosudo");
+    const after = staleNow();
+    const split = splitProbeOutput(run.stdout, nonce);
+    if (!split.ok) throw new Error(split.problem);
+    const facts = parseLinuxFacts(split.sections, await loadEdrCatalog());
+    const m = linuxMachineConfig(
+      facts,
+      "here",
+      { department: "it", site: "lab", role: "workstation" },
+      new Date().toISOString(),
+    );
+    const pending = m.config.security?.restartPending;
+    if (pending === undefined || pending === "unknown") throw new Error("restartPending unknown");
+    expect(pending.rebootRequired).to.equal(existsSync("/run/reboot-required"));
+    const stale = pending.staleProcesses as string[];
+    for (const name of [...before].filter((n) => after.has(n))) expect(stale).to.include(name);
+    for (const name of stale) expect(before.has(name) || after.has(name), name).to.equal(true);
+
+    // systemd's own merge of each unit with its overrides.
+    const sulogin = ["rescue", "emergency"].every((u) => {
+      const text = execFileSync("systemd-analyze", ["cat-config", `systemd/system/${u}.service`], {
+        encoding: "utf8",
+      });
+      return /sulogin/.test([...text.matchAll(/^ExecStart=(.*)$/gm)].at(-1)?.[1] ?? "");
+    });
+    const boot = m.config.security?.bootProtection;
+    expect(boot).to.be.an("object");
+    if (typeof boot === "object") {
+      expect(boot.rescueRequiresPassword).to.equal(sulogin);
+      // No grub.cfg where the tests run (a container) leaves the boot loader unknown.
+      const grub = ["/boot/grub/grub.cfg", "/boot/grub2/grub.cfg"].some((f) => existsSync(f));
+      if (!grub) expect(boot.bootloaderPassword).to.equal("unknown");
     }
   });
 
