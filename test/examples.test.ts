@@ -87,6 +87,7 @@ th-gis-01 sec-sudo-logging fail
 th-gis-01 sec-updates-in-effect fail
 th-web-01 sec-default-umask fail
 th-web-01 sec-mac-enforcing fail
+th-web-01 sec-ssh-brute-force-banning fail
 th-web-01 sec-temporary-mounts-restricted fail
 th-clerk-02 lcm-unique-ip fail
 th-clerk-03 lcm-hardware-age fail

@@ -494,6 +494,38 @@ const Security = Type.Object(
         ),
       ),
     ),
+    bruteForceProtection: Type.Optional(
+      Unknowable(
+        Type.Object(
+          {
+            sshExposed: Flag("sshd listens on an address other than loopback."),
+            banning: Unknowable(
+              Type.Union(
+                [
+                  Type.Object(
+                    {
+                      product: Text("fail2ban or sshguard."),
+                      running: Flag("Its daemon runs."),
+                      sshdJail: Flag("It watches sshd's failed logins (fail2ban's sshd jail)."),
+                    },
+                    { additionalProperties: false },
+                  ),
+                  Type.Literal("none"),
+                ],
+                {
+                  description:
+                    'The tool that bans addresses after repeated failed logins; "none" when none is installed.',
+                },
+              ),
+            ),
+          },
+          {
+            additionalProperties: false,
+            description: "Banning of addresses that guess SSH passwords (Linux).",
+          },
+        ),
+      ),
+    ),
     remoteDesktop: Type.Optional(
       Unknowable(
         Type.Object(

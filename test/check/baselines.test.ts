@@ -51,6 +51,7 @@ const GOLDEN: Readonly<Record<string, readonly string[]>> = {
     "sec-file-integrity-monitoring",
     "sec-updates-in-effect",
     "sec-boot-protected",
+    "sec-ssh-brute-force-banning",
     "sec-logon-banner",
     "sec-disk-encryption",
     "sec-firewall-enabled",

@@ -272,7 +272,7 @@ describe("stronghold collect over SSH (real sshd on 127.0.0.1)", function () {
     );
   });
 
-  it("collects this machine's logging, kernel network settings, temporary mounts, sudo policy, umask, AppArmor/SELinux and file integrity monitoring", async () => {
+  it("collects this machine's logging, kernel network settings, temporary mounts, sudo policy, umask, AppArmor/SELinux, file integrity monitoring and SSH exposure and banning", async () => {
     const config = JSON.parse(
       await readFile(path.join(out, "debian-01.json"), "utf8"),
     ) as MachineConfig;
@@ -337,6 +337,23 @@ describe("stronghold collect over SSH (real sshd on 127.0.0.1)", function () {
     );
     if (monitors.length === 0) expect(security.fileIntegrity).to.equal("none");
     else expect(security.fileIntegrity).to.be.an("object");
+
+    // The collector reached the test sshd: ss lists where its port listens.
+    const listeners = run("ss", ["-Hltn", `sport = :${good.port}`])
+      .split("\n")
+      .filter((l) => l.trim() !== "")
+      .map((l) => l.trim().split(/\s+/)[3]!);
+    expect(listeners.length).to.be.greaterThan(0);
+    const loopback = (a: string) => /^(127\.|\[::1\]|\[::ffff:127\.)/.test(a);
+    const banners = ["fail2ban", "sshguard"].filter((p) =>
+      spawnSync("dpkg-query", ["-W", "-f=${db:Status-Abbrev}", p])
+        .stdout.toString()
+        .startsWith("ii"),
+    );
+    expect(security.bruteForceProtection).to.deep.include({
+      sshExposed: !listeners.every(loopback),
+      ...(banners.length === 0 ? { banning: "none" } : {}),
+    });
 
     // What a login shell's profiles leave of a umask that masked everything, and login.defs.
     const profiles = parseInt(

@@ -233,6 +233,13 @@ const NOT_COLLECTED: Readonly<Record<string, string>> = {
   "/security/bootProtection": "GRUB and rescue mode are Linux facts",
   "/security/bootProtection/bootloaderPassword": "part of bootProtection",
   "/security/bootProtection/rescueRequiresPassword": "part of bootProtection",
+  "/security/bruteForceProtection":
+    "fail2ban and sshguard guard Linux's sshd; Windows has account lockout",
+  "/security/bruteForceProtection/sshExposed": "part of bruteForceProtection",
+  "/security/bruteForceProtection/banning": "part of bruteForceProtection",
+  "/security/bruteForceProtection/banning/product": "part of bruteForceProtection",
+  "/security/bruteForceProtection/banning/running": "part of bruteForceProtection",
+  "/security/bruteForceProtection/banning/sshdJail": "part of bruteForceProtection",
 };
 
 describe("scripts/collect-windows.ps1 (read statically)", () => {

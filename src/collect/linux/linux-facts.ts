@@ -13,6 +13,7 @@ import { parseEndpointProtection, type ProtectionFacts } from "./endpoint-protec
 import { parseFirewall } from "./firewall.js";
 import { parseHardware, type HardwareFacts } from "./hardware.js";
 import { parsePlatform, type PlatformFacts } from "./platform.js";
+import { parseBruteForce, type BruteForceProtection } from "./brute-force.js";
 import { parseBootProtection, type BootProtection } from "./boot-protection.js";
 import { parseFileIntegrity, type FileIntegrity } from "./file-integrity.js";
 import { parseKernelNetwork, type KernelNetwork } from "./kernel-network.js";
@@ -71,6 +72,7 @@ export interface LinuxFacts {
   readonly fileIntegrity: Fact<FileIntegrity>;
   readonly restartPending: Fact<RestartPending>;
   readonly bootProtection: BootProtection;
+  readonly bruteForce: BruteForceProtection;
   readonly timeSync: Fact<TimeSync>;
   readonly logonBanner: Fact<boolean>;
   /** Idle timeout in seconds; what counts depends on the machine's role. */
@@ -145,6 +147,7 @@ export function parseLinuxFacts(sections: Sections, catalog: EdrCatalog): LinuxF
     fileIntegrity: parseFileIntegrity(s("file-integrity"), packages, activity),
     restartPending: parseRestartPending(s("restart-pending")),
     bootProtection: parseBootProtection(s("boot-protection")),
+    bruteForce: parseBruteForce(s("brute-force"), s("sshd"), s("listening"), activity),
     timeSync: parseTimeSync(s("chrony"), s("timedatectl"), activity),
     logonBanner: parseLogonBanner(s("issue"), s("sshd-banner"), s("sshd")?.rc !== 127),
     idleLock: (role) => parseIdleLock(s("tmout"), role),

@@ -111,6 +111,7 @@ export function linuxMachineConfig(
     defaultUmask: v("/security/defaultUmask", facts.defaultUmask),
     mandatoryAccessControl: v("/security/mandatoryAccessControl", facts.mandatoryAccessControl),
     fileIntegrity: fileIntegrity(facts.fileIntegrity, v),
+    bruteForceProtection: bruteForce(facts.bruteForce, v),
     restartPending: facts.restartPending.known
       ? {
           rebootRequired: facts.restartPending.value.rebootRequired,
@@ -206,6 +207,25 @@ export function linuxMachineConfig(
     pendingSecurityUpdates: observe(facts.pendingSecurityUpdates),
   };
   return { config, unknown: unknowns, observations };
+}
+
+function bruteForce(
+  fact: LinuxFacts["bruteForce"],
+  v: <T>(field: string, fact: Fact<T>) => T | typeof UNKNOWN,
+): Security["bruteForceProtection"] {
+  const banning = fact.banning;
+  return {
+    sshExposed: v("/security/bruteForceProtection/sshExposed", fact.sshExposed),
+    banning: !banning.known
+      ? v("/security/bruteForceProtection/banning", banning)
+      : banning.value === "none"
+        ? "none"
+        : {
+            product: banning.value.product,
+            running: v("/security/bruteForceProtection/banning/running", banning.value.running),
+            sshdJail: v("/security/bruteForceProtection/banning/sshdJail", banning.value.sshdJail),
+          },
+  };
 }
 
 function fileIntegrity(

@@ -380,12 +380,12 @@ done`,
   },
   {
     name: "listening",
-    reads: "listening TCP and bound UDP ports (/proc/net/tcp, tcp6, udp, udp6)",
+    reads: "listening TCP and bound UDP ports and their addresses (/proc/net/tcp, tcp6, udp, udp6)",
     privileged: false,
     body: `
 [ -r /proc/net/tcp ] || return 127
 for p in tcp tcp6 udp udp6; do
-  [ -r "/proc/net/$p" ] && awk -v p="$p" 'NR > 1 { n = split($2, a, ":"); print p, a[n], $4 }' "/proc/net/$p"
+  [ -r "/proc/net/$p" ] && awk -v p="$p" 'NR > 1 { n = split($2, a, ":"); print p, a[n], $4, a[1] }' "/proc/net/$p"
 done
 return 0`,
   },
@@ -704,6 +704,25 @@ for u in rescue emergency; do
     [ -r "$f" ] && grep -E '^[[:space:]]*ExecStart=' "$f" | sed "s|^|unit $u |"
   done
 done
+return 0`,
+  },
+  {
+    name: "brute-force",
+    reads:
+      "fail2ban's jail.conf, jail.d and jail.local (comments left out) and fail2ban-client status; whether sshguard is installed",
+    privileged: true,
+    body: `
+found=0
+if have fail2ban-client || [ -d /etc/fail2ban ]; then
+  found=1
+  echo "@fail2ban"
+  for f in /etc/fail2ban/jail.conf /etc/fail2ban/jail.d/*.conf /etc/fail2ban/jail.local /etc/fail2ban/jail.d/*.local; do
+    [ -r "$f" ] && { echo "@file $f"; nocomment "$f"; }
+  done
+  if have fail2ban-client; then priv fail2ban-client status 2>/dev/null | sed 's/^/@status /'; fi
+fi
+if have sshguard || [ -e /etc/sshguard/sshguard.conf ]; then found=1; echo "@sshguard"; fi
+[ "$found" = 1 ] || echo none
 return 0`,
   },
 ] as const satisfies readonly ProbeDefinition[];

@@ -436,3 +436,49 @@ describe("sec-boot-protected", () => {
     },
   ]);
 });
+
+describe("sec-ssh-brute-force-banning", () => {
+  machineCases("sec-ssh-brute-force-banning", [
+    { name: "exposed, fail2ban with its sshd jail", machine: linux, expect: "pass" },
+    {
+      name: "sshd on loopback only, nothing installed",
+      machine: linux,
+      set: { "/security/bruteForceProtection": { sshExposed: false, banning: "none" } },
+      expect: "pass",
+    },
+    {
+      name: "exposed without any banning",
+      machine: linux,
+      set: { "/security/bruteForceProtection/banning": "none" },
+      expect: "fail",
+      evidence: { pointer: "/security/bruteForceProtection/banning", actual: "none" },
+    },
+    {
+      name: "fail2ban installed but stopped",
+      machine: linux,
+      set: { "/security/bruteForceProtection/banning/running": false },
+      expect: "fail",
+      evidence: { pointer: "/security/bruteForceProtection/banning/running", actual: false },
+    },
+    {
+      name: "fail2ban without the sshd jail",
+      machine: linux,
+      set: { "/security/bruteForceProtection/banning/sshdJail": false },
+      expect: "fail",
+    },
+    {
+      name: "unknown exposure and no banning",
+      machine: linux,
+      set: { "/security/bruteForceProtection": { sshExposed: "unknown", banning: "none" } },
+      expect: "fail",
+    },
+    {
+      name: "unknown protection",
+      machine: linux,
+      set: { "/security/bruteForceProtection": "unknown" },
+      expect: "fail",
+      evidence: { actual: "unknown" },
+    },
+    { name: "Windows workstation", machine: compliantMachine(), expect: "not-applicable" },
+  ]);
+});

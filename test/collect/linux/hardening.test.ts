@@ -18,6 +18,7 @@ import { parseMandatoryAccessControl } from "../../../src/collect/linux/mandator
 import { parseFileIntegrity } from "../../../src/collect/linux/file-integrity.js";
 import { parseRestartPending } from "../../../src/collect/linux/restart-pending.js";
 import { parseBootProtection } from "../../../src/collect/linux/boot-protection.js";
+import { isLoopback, parseBruteForce } from "../../../src/collect/linux/brute-force.js";
 import { parseTemporaryMounts } from "../../../src/collect/linux/temporary-mounts.js";
 import { parseUmask } from "../../../src/collect/linux/umask.js";
 import { MISSING, out } from "../../fixtures/linux/transcripts.js";
@@ -496,5 +497,81 @@ describe("boot protection", () => {
     const fact = parseBootProtection(out(`${units}\n`));
     expect(fact.rescueRequiresPassword).to.deep.equal(known(true));
     expect(fact.bootloaderPassword.known).to.equal(false);
+  });
+});
+
+describe("brute-force banning", () => {
+  // /proc/net rows as the listening probe prints them: table, hex port, state, hex address.
+  const sshd = out("config=default\nport 22\npermitrootlogin no\n");
+  const onLoopback = out("tcp 0016 0A 0100007F\ntcp6 0016 0A 00000000000000000000000001000000\n");
+  const onAll = out("tcp 0016 0A 00000000\ntcp 0050 0A 00000000\n");
+  const idle = running(["sshd"]);
+
+  it("tells loopback addresses from others", () => {
+    expect(isLoopback("0100007F")).to.equal(true);
+    expect(isLoopback("0101007F")).to.equal(true); // 127.0.1.1
+    expect(isLoopback("0A00000A")).to.equal(false); // 10.0.0.10
+    expect(isLoopback("0000000000000000FFFF00000100007F")).to.equal(true);
+    expect(isLoopback("00000000000000000000000000000000")).to.equal(false);
+  });
+
+  it("sshd on loopback only is not exposed; on 0.0.0.0 it is", () => {
+    expect(parseBruteForce(out("none\n"), sshd, onLoopback, idle).sshExposed).to.deep.equal(
+      known(false),
+    );
+    expect(parseBruteForce(out("none\n"), sshd, onAll, idle)).to.deep.equal({
+      sshExposed: known(true),
+      banning: known("none"),
+    });
+  });
+
+  it("fail2ban on Debian: jail.conf leaves jails off, defaults-debian.conf turns sshd on", () => {
+    // Section and key layout of Debian 12's fail2ban 1.0.2 files (comments left out by the probe).
+    const text = [
+      "@fail2ban",
+      "@file /etc/fail2ban/jail.conf",
+      "[INCLUDES]",
+      "before = paths-debian.conf",
+      "[DEFAULT]",
+      "enabled = false",
+      "[sshd]",
+      "port    = ssh",
+      "logpath = %(sshd_log)s",
+      "@file /etc/fail2ban/jail.d/defaults-debian.conf",
+      "[sshd]",
+      "enabled = true",
+      "",
+    ].join("\n");
+    expect(
+      parseBruteForce(out(text), sshd, onAll, running(["fail2ban-server"])).banning,
+    ).to.deep.equal(known({ product: "fail2ban", running: known(true), sshdJail: known(true) }));
+    const off = text.replace("[sshd]\nenabled = true", "[sshd]\nenabled = false");
+    expect(parseBruteForce(out(off), sshd, onAll, idle).banning).to.deep.equal(
+      known({ product: "fail2ban", running: known(false), sshdJail: known(false) }),
+    );
+  });
+
+  it("fail2ban-client status wins over the files", () => {
+    const text =
+      "@fail2ban\n@status Status\n@status |- Number of jail:\t1\n@status `- Jail list:\trecidive\n";
+    const banning = parseBruteForce(out(text), sshd, onAll, running(["fail2ban-server"])).banning;
+    expect(banning.known && banning.value !== "none" && banning.value.sshdJail).to.deep.equal(
+      known(false),
+    );
+  });
+
+  it("sshguard guards sshd while it runs", () => {
+    expect(
+      parseBruteForce(out("@sshguard\n"), sshd, onAll, running(["sshguard"])).banning,
+    ).to.deep.equal(known({ product: "sshguard", running: known(true), sshdJail: known(true) }));
+  });
+
+  it("no sshd installed is not exposed; an unreadable sshd -T leaves exposure unknown", () => {
+    expect(parseBruteForce(out("none\n"), MISSING, onAll, idle).sshExposed).to.deep.equal(
+      known(false),
+    );
+    expect(
+      parseBruteForce(out("none\n"), out("", 126, "needs root"), onAll, idle).sshExposed.known,
+    ).to.equal(false);
   });
 });

@@ -97,6 +97,8 @@ describe("recorded transcripts → machine configs", () => {
         ["/security/sudo", "the sudoers files probe did not run"],
         ["/security/defaultUmask", "the umask settings probe did not run"],
         ["/security/mandatoryAccessControl", "the AppArmor and SELinux status probe did not run"],
+        ["/security/bruteForceProtection/sshExposed", "the /proc/net probe did not run"],
+        ["/security/bruteForceProtection/banning", "the fail2ban and sshguard probe did not run"],
         ["/security/restartPending", "the needrestart and /proc/*/maps probe did not run"],
       ].map(([field, reason]) => ({ field, reason })),
       // Recorded before the platform probe (CPU, memory, TPM) existed.
