@@ -141,7 +141,10 @@ export function parseLinuxFacts(sections: Sections, catalog: EdrCatalog): LinuxF
     logging: parseLogging(s("logging"), activity),
     kernelNetwork: parseKernelNetwork(s("sysctl-network")),
     temporaryMounts: parseTemporaryMounts(s("temporary-mounts")),
-    sudo: parseSudoers(s("sudoers")),
+    sudo: parseSudoers(
+      s("sudoers"),
+      packages.known ? packages.value.find((p) => p.name === "sudo")?.version : undefined,
+    ),
     defaultUmask: parseUmask(s("umask")),
     mandatoryAccessControl: parseMandatoryAccessControl(s("mac")),
     fileIntegrity: parseFileIntegrity(s("file-integrity"), packages, activity),

@@ -5,7 +5,8 @@
  * Read as sudoers(5) writes it: comments (a `#` not starting an include or a numeric id), line
  * continuations, `Defaults` (only the unscoped ones count: a scoped one covers some users or
  * hosts), Cmnd_Alias/Cmd_Alias expanded for ALL, tags carried from one command to the next in a
- * list, and `Defaults !authenticate`, which drops the password for every rule.
+ * list, and `Defaults !authenticate`, which drops the password for every rule. Without a
+ * `use_pty` setting, sudo 1.9.14 and later use a pseudo-terminal anyway.
  */
 import { known, unknown, type Fact } from "../fact.js";
 import { probeFailure, type ProbeOutput } from "../probe-output.js";
@@ -62,12 +63,23 @@ function splitTop(text: string, separator = ","): string[] {
   return parts;
 }
 
+/** sudo 1.9.14 turned use_pty on by default; a version string as dpkg or rpm gives it. */
+export function ptyByDefault(version: string): boolean {
+  const m = /^(?:\d+:)?(\d+)\.(\d+)\.(\d+)/.exec(version);
+  if (!m) return false;
+  const [major, minor, patch] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  return major > 1 || (major === 1 && (minor > 9 || (minor === 9 && patch >= 14)));
+}
+
 const ALIAS = /^(User_Alias|Runas_Alias|Host_Alias|Cmnd_Alias|Cmd_Alias)\s+(.*)$/;
 const OPTION =
   /^(CWD|CHROOT|ROLE|TYPE|TIMEOUT|NOTBEFORE|NOTAFTER|APPARMOR_PROFILE|PRIVS|LIMITPRIVS)=\S+\s*/;
 
 /** The policy from the sudoers probe: `absent`, or the files each framed by `@file PATH`. */
-export function parseSudoers(output: ProbeOutput | undefined): Fact<SudoPolicy> {
+export function parseSudoers(
+  output: ProbeOutput | undefined,
+  sudoVersion?: string,
+): Fact<SudoPolicy> {
   if (output?.rc !== 0) return unknown(probeFailure(output, "sudoers files"));
   if (output.stdout.trim() === "absent") return known("absent");
   if (!output.stdout.startsWith("@file ")) return unknown("the sudoers probe printed no file");
@@ -76,7 +88,7 @@ export function parseSudoers(output: ProbeOutput | undefined): Fact<SudoPolicy> 
   // Command aliases whose commands include ALL (directly or through another alias).
   const cmndAliases = new Map<string, string[]>();
   let logging = false;
-  let usePty = false;
+  let usePty: boolean | undefined;
   let authenticate = true;
   const rules: { who: string[]; right: string }[] = [];
   for (const line of logical) {
@@ -150,5 +162,9 @@ export function parseSudoers(output: ProbeOutput | undefined): Fact<SudoPolicy> 
     // root holds every right already.
     if (granted) grantees.push(...rule.who.filter((w) => w !== "root" && w !== "#0"));
   }
-  return known({ nopasswdAll: [...new Set(grantees)], logging, usePty });
+  return known({
+    nopasswdAll: [...new Set(grantees)],
+    logging,
+    usePty: usePty ?? (sudoVersion !== undefined && ptyByDefault(sudoVersion)),
+  });
 }

@@ -277,6 +277,20 @@ describe("sudo policy", () => {
     );
   });
 
+  it("without a use_pty setting, sudo 1.9.14 and later use a pseudo-terminal (Debian 12 ships 1.9.13p3)", () => {
+    const text = "@file /etc/sudoers\nroot ALL=(ALL:ALL) ALL\n";
+    const pty = (version?: string) => {
+      const fact = parseSudoers(out(text), version);
+      return fact.known && fact.value !== "absent" && fact.value.usePty;
+    };
+    expect(pty("1.9.13p3-1+deb12u1")).to.equal(false);
+    expect(pty("1.9.15p5-3ubuntu5")).to.equal(true);
+    expect(pty("1.9.14-1")).to.equal(true);
+    expect(pty(undefined)).to.equal(false);
+    const off = parseSudoers(out(`${text}Defaults !use_pty\n`), "1.9.15p5-3ubuntu5");
+    expect(off.known && off.value !== "absent" && off.value.usePty).to.equal(false);
+  });
+
   it("says absent without /etc/sudoers, and unknown when the files cannot be read", () => {
     expect(parseSudoers(out("absent\n"))).to.deep.equal(known("absent"));
     const fact = parseSudoers(out("", 126, "needs root: rerun with --sudo"));
