@@ -521,6 +521,19 @@ function Get-RemoteDesktopProbe {
     return [ordered]@{ enabled = $enabled; networkLevelAuthentication = $required }
 }
 
+# Windows Event Forwarding: the subscription managers Group Policy sets (values 1, 2, … of
+# EventForwarding\SubscriptionManager, each "Server=URL[,Refresh=SECONDS][,IssuerCA=THUMBPRINT]").
+# The event logs themselves are always files on disk (winevt\Logs).
+function Get-LoggingProbe {
+    $key = 'SOFTWARE\Policies\Microsoft\Windows\EventLog\EventForwarding\SubscriptionManager'
+    $targets = @()
+    foreach ($name in Get-RegistryValueNames -Path $key) {
+        $value = "$(Get-RegistryValue -Path $key -Name $name)"
+        if ($value -match '(?i)(?:^|,)\s*Server\s*=\s*([^,]+)') { $targets += $Matches[1].Trim() }
+    }
+    return [ordered]@{ persistent = $true; forwardedTo = $targets }
+}
+
 # Automatic installation of updates by policy: Group Policy (AUOptions 4 = download and schedule
 # the install) or MDM (Update/AllowAutoUpdate 1-4 install automatically, 0 notifies, 5 is off).
 function Get-AutomaticUpdatesProbe {
@@ -883,6 +896,7 @@ $security = [ordered]@{
     firewallDefaultInbound = Get-ProbeValue -Name 'firewallDefaultInbound' -Probe { Get-FirewallInboundProbe }
     remoteDesktop     = Get-ProbeValue -Name 'remoteDesktop' -Probe { Get-RemoteDesktopProbe }
     smbSigning        = Get-ProbeValue -Name 'smbSigning' -Probe { Get-SmbSigningProbe }
+    logging           = Get-ProbeValue -Name 'logging' -Probe { Get-LoggingProbe }
 }
 if ($Role -eq 'kiosk') {
     $security['kioskLockdown'] = Get-ProbeValue -Name 'kioskLockdown' -Probe { Get-KioskLockdownProbe -Software $software } -Fallback ([ordered]@{ agent = $Unknown; enabled = $Unknown })

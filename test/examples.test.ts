@@ -25,6 +25,7 @@ const EXPECTED = `
 dpw-lt-01 aup-license-seats-within-owned fail
 dpw-lt-01 sec-disk-encryption fail
 dpw-lt-02 lcm-asset-reported fail
+dpw-srv-01 sec-logs-forwarded fail
 dpw-srv-01 sec-rdp-nla-required fail
 dpw-srv-01 sec-server-physical-protection fail
 dpw-ws-01 aup-license-seats-within-owned fail
@@ -82,6 +83,16 @@ sc-ws-03 sec-guest-account-disabled fail
 sc-ws-03 sec-logon-banner fail
 sc-ws-03 sec-os-supported fail
 th-asr-02 lcm-unique-ip fail
+th-backup-01 sec-kernel-network-hardened fail
+th-backup-01 sec-sudo-no-blanket-nopasswd fail
+th-gis-01 sec-file-integrity-monitoring fail
+th-gis-01 sec-logs-persistent fail
+th-gis-01 sec-sudo-logging fail
+th-gis-01 sec-updates-in-effect fail
+th-web-01 sec-default-umask fail
+th-web-01 sec-mac-enforcing fail
+th-web-01 sec-ssh-brute-force-banning fail
+th-web-01 sec-temporary-mounts-restricted fail
 th-clerk-02 lcm-unique-ip fail
 th-clerk-03 lcm-hardware-age fail
 th-clerk-03 sec-screen-lock fail

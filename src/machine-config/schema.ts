@@ -232,6 +232,78 @@ const FileMode = Unknowable(
   ),
 );
 
+/** The kernel network settings (sysctl keys) the baseline judges, and what a host must have. */
+export const NETWORK_SYSCTLS = [
+  "net.ipv4.ip_forward",
+  "net.ipv4.conf.all.accept_redirects",
+  "net.ipv4.conf.all.send_redirects",
+  "net.ipv4.conf.all.accept_source_route",
+  "net.ipv4.conf.all.rp_filter",
+  "net.ipv4.tcp_syncookies",
+  "net.ipv4.icmp_echo_ignore_broadcasts",
+  "net.ipv4.conf.all.log_martians",
+] as const;
+
+const Logging = Type.Object(
+  {
+    persistent: Flag(
+      "System logs are kept on disk across reboots (journald persistent storage, or a syslog daemon writing files; Windows event logs always are).",
+    ),
+    forwardedTo: Unknowable(
+      Type.Array(
+        Text(
+          "A remote log target: a syslog host (with its port), a systemd-journal-upload URL, or a Windows Event Forwarding subscription manager.",
+        ),
+        {
+          maxItems: 64,
+          description: "Where logs are forwarded off the machine; empty when nowhere.",
+        },
+      ),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description:
+      "Whether the machine's logs outlive it: kept on disk, and forwarded to another host.",
+  },
+);
+
+const Mount = Unknowable(
+  Type.Union(
+    [
+      Type.Object(
+        {
+          filesystem: Text("Filesystem type, e.g. tmpfs, ext4."),
+          options: Type.Array(Text("A mount option, e.g. nodev."), { maxItems: 128 }),
+        },
+        { additionalProperties: false },
+      ),
+      Type.Literal("not-separate"),
+    ],
+    {
+      description:
+        'The filesystem mounted there and its options; "not-separate" when the directory is part of the filesystem above it.',
+    },
+  ),
+);
+
+const Sudo = Type.Object(
+  {
+    nopasswdAll: Unknowable(
+      Type.Array(Text("A user, %group or alias, as the sudoers rule names it."), {
+        maxItems: 256,
+        description:
+          "Who may run every command as root without a password (a NOPASSWD rule whose commands are ALL).",
+      }),
+    ),
+    logging: Flag(
+      "sudo writes its own log of commands (Defaults logfile=, log_output or log_input).",
+    ),
+    usePty: Flag("sudo runs commands in a pseudo-terminal (Defaults use_pty)."),
+  },
+  { additionalProperties: false, description: "The sudo policy (/etc/sudoers and its includes)." },
+);
+
 const AccountNames = (description: string) =>
   Unknowable(Type.Array(Text("Account name."), { maxItems: 1024, description }));
 
@@ -288,6 +360,168 @@ const Security = Type.Object(
           {
             additionalProperties: false,
             description: "Permissions of /etc/passwd, /etc/shadow and /etc/sudoers (Linux).",
+          },
+        ),
+      ),
+    ),
+    logging: Type.Optional(Unknowable(Logging)),
+    kernelNetwork: Type.Optional(
+      Unknowable(
+        Type.Object(
+          Object.fromEntries(
+            NETWORK_SYSCTLS.map((k) => [k, Type.Optional(Count(`Live value of ${k}.`))]),
+          ),
+          {
+            additionalProperties: false,
+            description:
+              "Live values of the kernel's IPv4 network hardening settings (Linux sysctl).",
+          },
+        ),
+      ),
+    ),
+    temporaryMounts: Type.Optional(
+      Unknowable(
+        Type.Object(
+          { tmp: Mount, devShm: Mount },
+          {
+            additionalProperties: false,
+            description: "How /tmp and /dev/shm are mounted (Linux).",
+          },
+        ),
+      ),
+    ),
+    sudo: Type.Optional(
+      Unknowable(
+        Type.Union([Sudo, Type.Literal("absent")], {
+          description: 'The sudo policy; "absent" when sudo is not installed (no /etc/sudoers).',
+        }),
+      ),
+    ),
+    defaultUmask: Type.Optional(
+      Unknowable(
+        Type.String({
+          pattern: "^0[0-7]{3}$",
+          description:
+            "The umask every login shell starts with, four octal digits: the bits that login.defs UMASK and every umask line of the system shell profiles all mask.",
+        }),
+      ),
+    ),
+    mandatoryAccessControl: Type.Optional(
+      Unknowable(
+        Type.Object(
+          {
+            system: Type.Union(
+              [Type.Literal("apparmor"), Type.Literal("selinux"), Type.Literal("none")],
+              { description: "The mandatory access control system the kernel runs." },
+            ),
+            mode: Unknowable(
+              Type.Union(
+                [Type.Literal("enforcing"), Type.Literal("permissive"), Type.Literal("disabled")],
+                {
+                  description:
+                    "enforcing: SELinux Enforcing, or AppArmor with profiles in enforce mode; permissive: only logging (SELinux Permissive, AppArmor profiles all in complain mode); disabled: nothing loaded.",
+                },
+              ),
+            ),
+            enforcedProfiles: Type.Optional(Count("AppArmor profiles loaded in enforce mode.")),
+            complainProfiles: Type.Optional(Count("AppArmor profiles loaded in complain mode.")),
+          },
+          {
+            additionalProperties: false,
+            description: "Mandatory access control: AppArmor or SELinux (Linux).",
+          },
+        ),
+      ),
+    ),
+    fileIntegrity: Type.Optional(
+      Unknowable(
+        Type.Union(
+          [
+            Type.Object(
+              {
+                product: Text("File integrity monitor, e.g. AIDE, Tripwire, Wazuh, osquery."),
+                databaseInitialised: Flag(
+                  "The baseline of file checksums exists (AIDE's aide.db, Tripwire's .twd) or the agent runs.",
+                ),
+                scheduled: Flag("A check runs by itself (cron job, systemd timer, or the agent)."),
+              },
+              { additionalProperties: false },
+            ),
+            Type.Literal("none"),
+          ],
+          { description: 'File integrity monitoring; "none" when no monitor is installed.' },
+        ),
+      ),
+    ),
+    restartPending: Type.Optional(
+      Unknowable(
+        Type.Object(
+          {
+            rebootRequired: Flag(
+              "An update replaced the kernel or a core library and the machine has not rebooted since (/run/reboot-required, or needrestart's kernel status).",
+            ),
+            staleProcesses: Unknowable(
+              Type.Array(Text("A service or process name."), {
+                maxItems: 1024,
+                description:
+                  "Services (needrestart) or processes (deleted libraries still mapped) running code an update replaced on disk.",
+              }),
+            ),
+          },
+          {
+            additionalProperties: false,
+            description: "Updates installed but not yet in effect until a restart (Linux).",
+          },
+        ),
+      ),
+    ),
+    bootProtection: Type.Optional(
+      Unknowable(
+        Type.Object(
+          {
+            bootloaderPassword: Flag(
+              "GRUB asks for a superuser's password before a boot entry is edited (set superusers and password_pbkdf2 in grub.cfg).",
+            ),
+            rescueRequiresPassword: Flag(
+              "Rescue and emergency mode ask for root's password (their units start sulogin).",
+            ),
+          },
+          {
+            additionalProperties: false,
+            description:
+              "Protection against someone at the keyboard booting into a root shell (Linux).",
+          },
+        ),
+      ),
+    ),
+    bruteForceProtection: Type.Optional(
+      Unknowable(
+        Type.Object(
+          {
+            sshExposed: Flag("sshd listens on an address other than loopback."),
+            banning: Unknowable(
+              Type.Union(
+                [
+                  Type.Object(
+                    {
+                      product: Text("fail2ban or sshguard."),
+                      running: Flag("Its daemon runs."),
+                      sshdJail: Flag("It watches sshd's failed logins (fail2ban's sshd jail)."),
+                    },
+                    { additionalProperties: false },
+                  ),
+                  Type.Literal("none"),
+                ],
+                {
+                  description:
+                    'The tool that bans addresses after repeated failed logins; "none" when none is installed.',
+                },
+              ),
+            ),
+          },
+          {
+            additionalProperties: false,
+            description: "Banning of addresses that guess SSH passwords (Linux).",
           },
         ),
       ),

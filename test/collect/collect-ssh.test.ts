@@ -4,8 +4,8 @@
  * host is reported on its own while the others are still collected.
  */
 import { expect } from "chai";
-import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { networkInterfaces, tmpdir } from "node:os";
 import path from "node:path";
@@ -16,7 +16,7 @@ import {
   type CollectionReport,
 } from "../../src/collect/collection-report.js";
 import { validatorFor } from "../../src/documents/ajv.js";
-import type { MachineConfig } from "../../src/machine-config/schema.js";
+import { NETWORK_SYSCTLS, type MachineConfig } from "../../src/machine-config/schema.js";
 import { freePort, startSshd, type Sshd } from "../fixtures/sshd.js";
 import { bufferIo } from "./buffer-io.js";
 
@@ -269,6 +269,101 @@ describe("stronghold collect over SSH (real sshd on 127.0.0.1)", function () {
       entries("/etc/shadow")
         .filter((f) => f[1] === "")
         .map((f) => f[0]),
+    );
+  });
+
+  it("collects this machine's logging, kernel network settings, temporary mounts, sudo policy, umask, AppArmor/SELinux, file integrity monitoring and SSH exposure and banning", async () => {
+    const config = JSON.parse(
+      await readFile(path.join(out, "debian-01.json"), "utf8"),
+    ) as MachineConfig;
+    const security = config.security!;
+    const run = (command: string, args: string[]) =>
+      spawnSync(command, args, { encoding: "utf8" }).stdout.trim();
+
+    // sysctl, not /proc/sys as the probe reads.
+    expect(security.kernelNetwork).to.deep.equal(
+      Object.fromEntries(NETWORK_SYSCTLS.map((k) => [k, Number(run("sysctl", ["-n", k]))])),
+    );
+
+    // findmnt prints each mount on the point; the last one is in use.
+    const mount = (point: string) => {
+      const rows = run("findmnt", ["-n", "-o", "FSTYPE,OPTIONS", "--mountpoint", point]);
+      if (rows === "") return "not-separate";
+      const [filesystem, options] = rows.split("\n").at(-1)!.trim().split(/\s+/);
+      return { filesystem, options: options!.split(",") };
+    };
+    expect(security.temporaryMounts).to.deep.equal({
+      tmp: mount("/tmp"),
+      devShm: mount("/dev/shm"),
+    });
+
+    if (!existsSync("/etc/sudoers")) expect(security.sudo).to.equal("absent");
+    else expect(security.sudo).to.be.an("object");
+
+    // journald's merged configuration as systemd-analyze shows it; a syslog daemon writing
+    // files would also keep logs, and one forwarding would list a target.
+    const storage = (
+      /^Storage=(\S+)/m.exec(
+        run("systemd-analyze", ["cat-config", "systemd/journald.conf"]),
+      )?.[1] ?? "auto"
+    ).toLowerCase();
+    const daemons = spawnSync("pidof", ["rsyslogd", "syslog-ng"]).status === 0;
+    if (!daemons) {
+      expect(security.logging).to.deep.equal({
+        persistent:
+          storage === "persistent" || (storage === "auto" && existsSync("/var/log/journal")),
+        forwardedTo: [],
+      });
+    }
+
+    // AppArmor's module parameter and SELinux's filesystem, read directly.
+    const apparmor =
+      existsSync("/sys/module/apparmor/parameters/enabled") &&
+      readFileSync("/sys/module/apparmor/parameters/enabled", "utf8").trim() === "Y";
+    const selinux = existsSync("/sys/fs/selinux/enforce");
+    if (!apparmor && !selinux)
+      expect(security.mandatoryAccessControl).to.deep.equal({ system: "none", mode: "disabled" });
+    else
+      expect(security.mandatoryAccessControl).to.have.property(
+        "system",
+        apparmor ? "apparmor" : "selinux",
+      );
+
+    // A monitor's package, asked of dpkg itself.
+    const monitors = ["aide", "tripwire", "wazuh-agent", "osquery"].filter((p) =>
+      spawnSync("dpkg-query", ["-W", "-f=${db:Status-Abbrev}", p])
+        .stdout.toString()
+        .startsWith("ii"),
+    );
+    if (monitors.length === 0) expect(security.fileIntegrity).to.equal("none");
+    else expect(security.fileIntegrity).to.be.an("object");
+
+    // The collector reached the test sshd: ss lists where its port listens.
+    const listeners = run("ss", ["-Hltn", `sport = :${good.port}`])
+      .split("\n")
+      .filter((l) => l.trim() !== "")
+      .map((l) => l.trim().split(/\s+/)[3]!);
+    expect(listeners.length).to.be.greaterThan(0);
+    const loopback = (a: string) => /^(127\.|\[::1\]|\[::ffff:127\.)/.test(a);
+    const banners = ["fail2ban", "sshguard"].filter((p) =>
+      spawnSync("dpkg-query", ["-W", "-f=${db:Status-Abbrev}", p])
+        .stdout.toString()
+        .startsWith("ii"),
+    );
+    expect(security.bruteForceProtection).to.deep.include({
+      sshExposed: !listeners.every(loopback),
+      ...(banners.length === 0 ? { banning: "none" } : {}),
+    });
+
+    // What a login shell's profiles leave of a umask that masked everything, and login.defs.
+    const profiles = parseInt(
+      run("sh", ["-c", "umask 0777; exec env -i HOME=/root PATH=/usr/bin:/bin bash -l -c umask"]),
+      8,
+    );
+    const loginDefs = /^UMASK\s+([0-7]+)/m.exec(readFileSync("/etc/login.defs", "utf8"))?.[1];
+    const mask = profiles & (loginDefs === undefined ? 0o777 : parseInt(loginDefs, 8));
+    expect(security.defaultUmask).to.equal(
+      `0${(mask === 0o777 ? 0o022 : mask).toString(8).padStart(3, "0")}`,
     );
   });
 

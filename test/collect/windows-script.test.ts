@@ -5,7 +5,12 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { HOSTNAME_PATTERN, LIFECYCLE_STATUSES, ROLES } from "../../src/machine-config/schema.js";
+import {
+  HOSTNAME_PATTERN,
+  LIFECYCLE_STATUSES,
+  NETWORK_SYSCTLS,
+  ROLES,
+} from "../../src/machine-config/schema.js";
 import { VERSION } from "../../src/support/version.js";
 import {
   commandWords,
@@ -197,6 +202,44 @@ const NOT_COLLECTED: Readonly<Record<string, string>> = {
   "/security/accountFiles/sudoers/mode": "part of accountFiles",
   "/security/accountFiles/sudoers/owner": "part of accountFiles",
   "/security/accountFiles/sudoers/group": "part of accountFiles",
+  "/security/kernelNetwork": "the judged network settings are Linux sysctl keys",
+  ...Object.fromEntries(
+    NETWORK_SYSCTLS.map((k) => [`/security/kernelNetwork/${k}`, "part of kernelNetwork"]),
+  ),
+  "/security/temporaryMounts": "/tmp and /dev/shm mount options are Linux facts",
+  "/security/temporaryMounts/tmp": "part of temporaryMounts",
+  "/security/temporaryMounts/devShm": "part of temporaryMounts",
+  "/security/temporaryMounts/tmp/filesystem": "part of temporaryMounts",
+  "/security/temporaryMounts/tmp/options": "part of temporaryMounts",
+  "/security/temporaryMounts/devShm/filesystem": "part of temporaryMounts",
+  "/security/temporaryMounts/devShm/options": "part of temporaryMounts",
+  "/security/sudo": "sudo is a Linux and macOS tool",
+  "/security/sudo/nopasswdAll": "part of sudo",
+  "/security/sudo/logging": "part of sudo",
+  "/security/sudo/usePty": "part of sudo",
+  "/security/defaultUmask": "Windows has no umask; new files inherit their folder's ACL",
+  "/security/mandatoryAccessControl": "AppArmor and SELinux are Linux facts",
+  "/security/mandatoryAccessControl/system": "part of mandatoryAccessControl",
+  "/security/mandatoryAccessControl/mode": "part of mandatoryAccessControl",
+  "/security/mandatoryAccessControl/enforcedProfiles": "part of mandatoryAccessControl",
+  "/security/mandatoryAccessControl/complainProfiles": "part of mandatoryAccessControl",
+  "/security/fileIntegrity": "the file integrity control applies to Linux servers",
+  "/security/fileIntegrity/product": "part of fileIntegrity",
+  "/security/fileIntegrity/databaseInitialised": "part of fileIntegrity",
+  "/security/fileIntegrity/scheduled": "part of fileIntegrity",
+  "/security/restartPending": "pending reboots and stale libraries are read on Linux",
+  "/security/restartPending/rebootRequired": "part of restartPending",
+  "/security/restartPending/staleProcesses": "part of restartPending",
+  "/security/bootProtection": "GRUB and rescue mode are Linux facts",
+  "/security/bootProtection/bootloaderPassword": "part of bootProtection",
+  "/security/bootProtection/rescueRequiresPassword": "part of bootProtection",
+  "/security/bruteForceProtection":
+    "fail2ban and sshguard guard Linux's sshd; Windows has account lockout",
+  "/security/bruteForceProtection/sshExposed": "part of bruteForceProtection",
+  "/security/bruteForceProtection/banning": "part of bruteForceProtection",
+  "/security/bruteForceProtection/banning/product": "part of bruteForceProtection",
+  "/security/bruteForceProtection/banning/running": "part of bruteForceProtection",
+  "/security/bruteForceProtection/banning/sshdJail": "part of bruteForceProtection",
 };
 
 describe("scripts/collect-windows.ps1 (read statically)", () => {

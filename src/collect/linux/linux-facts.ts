@@ -13,7 +13,16 @@ import { parseEndpointProtection, type ProtectionFacts } from "./endpoint-protec
 import { parseFirewall } from "./firewall.js";
 import { parseHardware, type HardwareFacts } from "./hardware.js";
 import { parsePlatform, type PlatformFacts } from "./platform.js";
+import { parseBruteForce, type BruteForceProtection } from "./brute-force.js";
+import { parseBootProtection, type BootProtection } from "./boot-protection.js";
+import { parseFileIntegrity, type FileIntegrity } from "./file-integrity.js";
+import { parseKernelNetwork, type KernelNetwork } from "./kernel-network.js";
 import { parseLockout, type LockoutFacts } from "./lockout.js";
+import { parseLogging, type LoggingFacts } from "./logging.js";
+import {
+  parseMandatoryAccessControl,
+  type MandatoryAccessControl,
+} from "./mandatory-access-control.js";
 import { parseNetwork, type NetworkFacts } from "./network.js";
 import { legacyServices, parseListening, type LegacyService } from "./legacy-services.js";
 import { packageFamily, parseMeta, parseOsRelease, type OsIdentity, type RunMeta } from "./os.js";
@@ -31,7 +40,11 @@ import {
 import type { ProbeName } from "./probes.js";
 import { parseRemovableMedia, type RemovableMedia } from "./removable-media.js";
 import { parseIdleLock } from "./session-lock.js";
+import { parseRestartPending, type RestartPending } from "./restart-pending.js";
 import { parseSshd, type SshdSettings } from "./sshd.js";
+import { parseSudoers, type SudoPolicy } from "./sudoers.js";
+import { parseTemporaryMounts, type TemporaryMounts } from "./temporary-mounts.js";
+import { parseUmask } from "./umask.js";
 import { parseTimeSync, type TimeSync } from "./time-sync.js";
 
 /** Every fact family of a Linux host. */
@@ -50,6 +63,16 @@ export interface LinuxFacts {
   readonly accountFiles: Fact<AccountFiles>;
   readonly legacyServices: Fact<readonly LegacyService[]>;
   readonly auditLogging: Fact<boolean>;
+  readonly logging: LoggingFacts;
+  readonly kernelNetwork: Fact<KernelNetwork>;
+  readonly temporaryMounts: Fact<TemporaryMounts>;
+  readonly sudo: Fact<SudoPolicy>;
+  readonly defaultUmask: Fact<string>;
+  readonly mandatoryAccessControl: Fact<MandatoryAccessControl>;
+  readonly fileIntegrity: Fact<FileIntegrity>;
+  readonly restartPending: Fact<RestartPending>;
+  readonly bootProtection: BootProtection;
+  readonly bruteForce: BruteForceProtection;
   readonly timeSync: Fact<TimeSync>;
   readonly logonBanner: Fact<boolean>;
   /** Idle timeout in seconds; what counts depends on the machine's role. */
@@ -115,6 +138,19 @@ export function parseLinuxFacts(sections: Sections, catalog: EdrCatalog): LinuxF
     accountFiles: parseAccountFiles(s("account-files")),
     legacyServices: legacyServices(packages, parseListening(s("listening"))),
     auditLogging: parseAuditLogging(s("auditctl"), activity),
+    logging: parseLogging(s("logging"), activity),
+    kernelNetwork: parseKernelNetwork(s("sysctl-network")),
+    temporaryMounts: parseTemporaryMounts(s("temporary-mounts")),
+    sudo: parseSudoers(
+      s("sudoers"),
+      packages.known ? packages.value.find((p) => p.name === "sudo")?.version : undefined,
+    ),
+    defaultUmask: parseUmask(s("umask")),
+    mandatoryAccessControl: parseMandatoryAccessControl(s("mac")),
+    fileIntegrity: parseFileIntegrity(s("file-integrity"), packages, activity),
+    restartPending: parseRestartPending(s("restart-pending")),
+    bootProtection: parseBootProtection(s("boot-protection")),
+    bruteForce: parseBruteForce(s("brute-force"), s("sshd"), s("listening"), activity),
     timeSync: parseTimeSync(s("chrony"), s("timedatectl"), activity),
     logonBanner: parseLogonBanner(s("issue"), s("sshd-banner"), s("sshd")?.rc !== 127),
     idleLock: (role) => parseIdleLock(s("tmout"), role),

@@ -9,6 +9,8 @@ import { VERSION } from "../../support/version.js";
 import { known, mapFact, unknown, type Fact } from "../fact.js";
 import type { Observation, UnknownFact } from "../host-outcome.js";
 import type { LinuxFacts } from "./linux-facts.js";
+import type { SudoPolicy } from "./sudoers.js";
+import type { MountFact, TemporaryMounts } from "./temporary-mounts.js";
 
 /** The collector name written into machine configs and reports. */
 export const LINUX_COLLECTOR = "stronghold-collect-linux";
@@ -99,6 +101,37 @@ export function linuxMachineConfig(
       : v("/security/localAdmins", accounts.localAdmins),
     guestEnabled: v("/security/guestEnabled", accounts.guestEnabled),
     auditLogging: v("/security/auditLogging", facts.auditLogging),
+    logging: {
+      persistent: v("/security/logging/persistent", facts.logging.persistent),
+      forwardedTo: v("/security/logging/forwardedTo", mapArray(facts.logging.forwardedTo)),
+    },
+    kernelNetwork: v("/security/kernelNetwork", facts.kernelNetwork),
+    temporaryMounts: v("/security/temporaryMounts", mapFact(facts.temporaryMounts, mountsValue)),
+    sudo: v("/security/sudo", mapFact(facts.sudo, sudoValue)),
+    defaultUmask: v("/security/defaultUmask", facts.defaultUmask),
+    mandatoryAccessControl: v("/security/mandatoryAccessControl", facts.mandatoryAccessControl),
+    fileIntegrity: fileIntegrity(facts.fileIntegrity, v),
+    bruteForceProtection: bruteForce(facts.bruteForce, v),
+    restartPending: facts.restartPending.known
+      ? {
+          rebootRequired: facts.restartPending.value.rebootRequired,
+          staleProcesses: [...facts.restartPending.value.staleProcesses],
+        }
+      : v("/security/restartPending", facts.restartPending),
+    ...(machine.role === "server"
+      ? {}
+      : {
+          bootProtection: {
+            bootloaderPassword: v(
+              "/security/bootProtection/bootloaderPassword",
+              facts.bootProtection.bootloaderPassword,
+            ),
+            rescueRequiresPassword: v(
+              "/security/bootProtection/rescueRequiresPassword",
+              facts.bootProtection.rescueRequiresPassword,
+            ),
+          },
+        }),
     timeSync: facts.timeSync.known
       ? facts.timeSync.value
       : { enabled: v("/security/timeSync/enabled", facts.timeSync) },
@@ -174,6 +207,48 @@ export function linuxMachineConfig(
     pendingSecurityUpdates: observe(facts.pendingSecurityUpdates),
   };
   return { config, unknown: unknowns, observations };
+}
+
+function bruteForce(
+  fact: LinuxFacts["bruteForce"],
+  v: <T>(field: string, fact: Fact<T>) => T | typeof UNKNOWN,
+): Security["bruteForceProtection"] {
+  const banning = fact.banning;
+  return {
+    sshExposed: v("/security/bruteForceProtection/sshExposed", fact.sshExposed),
+    banning: !banning.known
+      ? v("/security/bruteForceProtection/banning", banning)
+      : banning.value === "none"
+        ? "none"
+        : {
+            product: banning.value.product,
+            running: v("/security/bruteForceProtection/banning/running", banning.value.running),
+            sshdJail: v("/security/bruteForceProtection/banning/sshdJail", banning.value.sshdJail),
+          },
+  };
+}
+
+function fileIntegrity(
+  fact: LinuxFacts["fileIntegrity"],
+  v: <T>(field: string, fact: Fact<T>) => T | typeof UNKNOWN,
+): Security["fileIntegrity"] {
+  if (!fact.known) return v("/security/fileIntegrity", fact);
+  const f = fact.value;
+  if (f === "none") return f;
+  return {
+    product: f.product,
+    databaseInitialised: v("/security/fileIntegrity/databaseInitialised", f.databaseInitialised),
+    scheduled: v("/security/fileIntegrity/scheduled", f.scheduled),
+  };
+}
+
+function mountsValue(m: TemporaryMounts): NonNullable<Security["temporaryMounts"]> {
+  const one = (f: MountFact) => (f === "not-separate" ? f : { ...f, options: [...f.options] });
+  return { tmp: one(m.tmp), devShm: one(m.devShm) };
+}
+
+function sudoValue(p: SudoPolicy): NonNullable<Security["sudo"]> {
+  return p === "absent" ? p : { ...p, nopasswdAll: [...p.nopasswdAll] };
 }
 
 function mapArray<T>(fact: Fact<readonly T[]>): Fact<T[]> {

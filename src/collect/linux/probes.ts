@@ -8,6 +8,8 @@
  * goes through `priv` (root already, `sudo -n` with --sudo, else exit 126 with a hint).
  */
 
+import { NETWORK_SYSCTLS } from "../../machine-config/schema.js";
+
 /** One probe of the script. */
 export interface ProbeDefinition {
   readonly name: string;
@@ -99,6 +101,27 @@ sshd_effective() {
   n=$#
   while [ "$n" -gt 0 ]; do set -- "$@" -o "$1"; shift; n=$((n - 1)); done
   if [ -n "$SSHD_CFG" ]; then priv sshd -T -f "$SSHD_CFG" "$@"; else priv sshd -T "$@"; fi
+}
+# One sudoers file framed by @file, then every file it includes (relative paths against its own
+# folder; includedir skips names with a dot or ending in ~, as sudo does), eight levels at most.
+sudoers_file() {
+  [ "$2" -gt 8 ] && return 0
+  echo "@file $1"
+  text=$(priv cat -- "$1") || return $?
+  printf '%s\\n' "$text"
+  printf '%s\\n' "$text" | sed -n 's/^[[:space:]]*[#@]include\\(dir\\)\\{0,1\\}[[:space:]]\\{1,\\}/x\\1 /p' |
+  while read -r kind path; do
+    path=$(printf '%s' "$path" | tr -d '"')
+    case "$path" in /*) ;; *) path="\${1%/*}/$path" ;; esac
+    if [ "$kind" = xdir ]; then
+      for g in $(priv ls -1A -- "$path" 2>/dev/null); do
+        case "$g" in *~|*.*) continue ;; esac
+        sudoers_file "$path/$g" $(($2 + 1)) || return $?
+      done
+    else
+      sudoers_file "$path" $(($2 + 1)) || return $?
+    fi
+  done
 }
 cat_list() {
   if [ -x /usr/lib/apt/apt-helper ]; then /usr/lib/apt/apt-helper cat-file "$1"
@@ -357,12 +380,12 @@ done`,
   },
   {
     name: "listening",
-    reads: "listening TCP and bound UDP ports (/proc/net/tcp, tcp6, udp, udp6)",
+    reads: "listening TCP and bound UDP ports and their addresses (/proc/net/tcp, tcp6, udp, udp6)",
     privileged: false,
     body: `
 [ -r /proc/net/tcp ] || return 127
 for p in tcp tcp6 udp udp6; do
-  [ -r "/proc/net/$p" ] && awk -v p="$p" 'NR > 1 { n = split($2, a, ":"); print p, a[n], $4 }' "/proc/net/$p"
+  [ -r "/proc/net/$p" ] && awk -v p="$p" 'NR > 1 { n = split($2, a, ":"); print p, a[n], $4, a[1] }' "/proc/net/$p"
 done
 return 0`,
   },
@@ -536,6 +559,171 @@ for i in /sys/class/net/*; do
   echo "if \${i##*/} $type $address"
 done
 echo "ips $(hostname -I 2>/dev/null)"`,
+  },
+  {
+    name: "logging",
+    reads:
+      "journald.conf and its drop-ins, journal-upload.conf, rsyslog.conf and rsyslog.d, syslog-ng.conf and conf.d (comments left out), whether /var/log/journal exists",
+    privileged: false,
+    body: `
+for f in /etc/systemd/journald.conf /usr/lib/systemd/journald.conf.d/*.conf \\
+         /run/systemd/journald.conf.d/*.conf /etc/systemd/journald.conf.d/*.conf \\
+         /etc/systemd/journal-upload.conf /etc/systemd/journal-upload.conf.d/*.conf \\
+         /etc/rsyslog.conf /etc/rsyslog.d/*.conf /etc/syslog-ng/syslog-ng.conf /etc/syslog-ng/conf.d/*.conf; do
+  [ -r "$f" ] && { echo "@file $f"; nocomment "$f"; }
+done
+echo "@journal-dir $([ -d /var/log/journal ] && echo yes || echo no)"`,
+  },
+  {
+    name: "sysctl-network",
+    reads: `live kernel network settings under /proc/sys (${NETWORK_SYSCTLS.join(", ")})`,
+    privileged: false,
+    body: `
+[ -d /proc/sys/net/ipv4 ] || return 127
+for k in ${NETWORK_SYSCTLS.join(" ")}; do
+  f="/proc/sys/$(printf '%s' "$k" | tr . /)"
+  if [ -r "$f" ]; then echo "$k=$(cat "$f")"; else echo "$k!absent"; fi
+done`,
+  },
+  {
+    name: "temporary-mounts",
+    reads: "the mounts of /tmp and /dev/shm (/proc/self/mounts: filesystem type and options)",
+    privileged: false,
+    body: `
+[ -r /proc/self/mounts ] || return 127
+awk '$2 == "/tmp" || $2 == "/dev/shm" { print $2, $3, $4 }' /proc/self/mounts`,
+  },
+  {
+    name: "sudoers",
+    reads: "/etc/sudoers and the files it includes (@include, @includedir, #include, #includedir)",
+    privileged: true,
+    body: `
+[ -e /etc/sudoers ] || { echo absent; return 0; }
+sudoers_file /etc/sudoers 0`,
+  },
+  {
+    name: "umask",
+    reads:
+      "UMASK in /etc/login.defs, pam_umask umask= in the PAM session stacks, umask lines of /etc/profile, /etc/profile.d/*.sh, /etc/bash.bashrc, /etc/bashrc",
+    privileged: false,
+    body: `
+awk '$1 == "UMASK" { print "login.defs", $2 }' /etc/login.defs 2>/dev/null
+for f in /etc/pam.d/common-session /etc/pam.d/common-session-noninteractive /etc/pam.d/system-auth /etc/pam.d/password-auth; do
+  [ -r "$f" ] && awk -v f="$f" '/^[[:space:]]*#/ { next } /pam_umask[.]so/ { for (i = 1; i <= NF; i++) if ($i ~ /^umask=/) print f, substr($i, 7) }' "$f"
+done
+for f in /etc/profile /etc/profile.d/*.sh /etc/bash.bashrc /etc/bashrc; do
+  [ -r "$f" ] && awk -v f="$f" '{ sub(/#.*/, ""); for (i = 1; i < NF; i++) if ($i == "umask") { v = $(i + 1); sub(/;.*$/, "", v); print f, v } }' "$f"
+done
+return 0`,
+  },
+  {
+    name: "mac",
+    reads:
+      "AppArmor: /sys/module/apparmor/parameters/enabled and the loaded profiles' modes (/sys/kernel/security/apparmor/profiles); SELinux: getenforce, /etc/selinux/config",
+    privileged: true,
+    body: `
+if [ -r /sys/module/apparmor/parameters/enabled ]; then
+  echo "apparmor=$(cat /sys/module/apparmor/parameters/enabled)"
+  p=/sys/kernel/security/apparmor/profiles
+  if [ -e "$p" ]; then
+    if text=$(cat "$p" 2>/dev/null) || text=$(priv cat "$p"); then
+      printf '%s\\n' "$text" | sed 's/^/profile /'
+    else
+      echo "profiles!unreadable"
+    fi
+  fi
+fi
+if have getenforce; then echo "selinux=$(getenforce 2>/dev/null)"
+elif [ -r /sys/fs/selinux/enforce ]; then echo "selinux-enforce=$(cat /sys/fs/selinux/enforce)"; fi
+[ -r /etc/selinux/config ] && grep -E '^[[:space:]]*SELINUX=' /etc/selinux/config
+return 0`,
+  },
+  {
+    name: "file-integrity",
+    reads:
+      "AIDE and Tripwire databases (/var/lib/aide, /var/lib/tripwire), their cron jobs and systemd timers (dailyaidecheck, aidecheck)",
+    privileged: true,
+    body: `
+# Nothing to read (and no root needed) without AIDE or Tripwire; their folders are root's.
+if ! have aide && ! have tripwire && [ ! -d /var/lib/aide ] && [ ! -d /var/lib/tripwire ]; then
+  echo none
+  return 0
+fi
+priv sh -c '
+for f in /var/lib/aide/aide.db /var/lib/aide/aide.db.gz /var/lib/tripwire/*.twd; do
+  [ -s "$f" ] && echo "database $f"
+done
+for f in /etc/cron.daily/aide /etc/cron.daily/dailyaidecheck /etc/cron.daily/tripwire /etc/cron.d/* \\
+         /etc/crontab /var/spool/cron/crontabs/root /var/spool/cron/root; do
+  [ -e "$f" ] || continue
+  case "$f" in */aide|*/dailyaidecheck|*/tripwire) echo "cron $f"; continue ;; esac
+  grep -qsE "^[^#]*(/|[[:space:]])(aide|aideinit|tripwire)([[:space:]]|$)" "$f" && echo "cron $f"
+done
+exit 0' || return $?
+if have systemctl; then
+  for u in dailyaidecheck.timer aidecheck.timer; do echo "timer $u $(systemctl is-enabled "$u" 2>/dev/null)"; done
+fi
+return 0`,
+  },
+  {
+    name: "restart-pending",
+    reads:
+      "/run/reboot-required(.pkgs); needrestart -b when installed, else the processes that still map a deleted library or program (/proc/*/maps, as root)",
+    privileged: true,
+    body: `
+[ -e /run/reboot-required ] && echo "reboot-required"
+[ -r /run/reboot-required.pkgs ] && sed 's/^/pkg /' /run/reboot-required.pkgs
+if have needrestart; then
+  priv needrestart -b || return $?
+  return 0
+fi
+echo "@maps"
+priv sh -c '
+for m in /proc/[0-9]*/maps; do
+  grep -qsE " /(usr/)?(lib|lib64|lib32|libexec|bin|sbin)/[^ ]* \\(deleted\\)$" "$m" || continue
+  read -r name 2>/dev/null < "\${m%/maps}/comm" && echo "stale $name"
+done
+exit 0'`,
+  },
+  {
+    name: "boot-protection",
+    reads:
+      "superusers and password lines of grub.cfg (as root); ExecStart of rescue.service and emergency.service (unit files and drop-ins)",
+    privileged: true,
+    body: `
+for f in /boot/grub/grub.cfg /boot/grub2/grub.cfg /boot/efi/EFI/*/grub.cfg; do
+  [ -e "$f" ] || continue
+  echo "@grub $f"
+  priv grep -E '^[[:space:]]*(set[[:space:]]+superusers=|password_pbkdf2[[:space:]]|password[[:space:]])' "$f"
+  rc=$?
+  [ "$rc" -le 1 ] || return "$rc"
+done
+for u in rescue emergency; do
+  for f in /usr/lib/systemd/system/$u.service /lib/systemd/system/$u.service \\
+           /etc/systemd/system/$u.service /etc/systemd/system/$u.service.d/*.conf; do
+    [ -r "$f" ] && grep -E '^[[:space:]]*ExecStart=' "$f" | sed "s|^|unit $u |"
+  done
+done
+return 0`,
+  },
+  {
+    name: "brute-force",
+    reads:
+      "fail2ban's jail.conf, jail.d and jail.local (comments left out) and fail2ban-client status; whether sshguard is installed",
+    privileged: true,
+    body: `
+found=0
+if have fail2ban-client || [ -d /etc/fail2ban ]; then
+  found=1
+  echo "@fail2ban"
+  for f in /etc/fail2ban/jail.conf /etc/fail2ban/jail.d/*.conf /etc/fail2ban/jail.local /etc/fail2ban/jail.d/*.local; do
+    [ -r "$f" ] && { echo "@file $f"; nocomment "$f"; }
+  done
+  if have fail2ban-client; then priv fail2ban-client status 2>/dev/null | sed 's/^/@status /'; fi
+fi
+if have sshguard || [ -e /etc/sshguard/sshguard.conf ]; then found=1; echo "@sshguard"; fi
+[ "$found" = 1 ] || echo none
+return 0`,
   },
 ] as const satisfies readonly ProbeDefinition[];
 

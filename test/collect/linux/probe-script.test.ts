@@ -4,7 +4,16 @@
  */
 import { expect } from "chai";
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createSocket } from "node:dgram";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -305,6 +314,170 @@ describe("the probe script on this machine", function () {
       telnet.close();
       tftp.close();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("reads hardening set up in a mount and network namespace: sysctls, tmpfs /tmp and /dev/shm, sudoers with includes, umask, volatile journal", async () => {
+    // A copy of /etc bound over /etc, fresh tmpfs mounts on /tmp and /dev/shm and a new network
+    // namespace whose sysctls are set here: the host itself is left alone.
+    const dir = mkdtempSync(path.join(tmpdir(), "stronghold-harden-"));
+    try {
+      const etc = path.join(dir, "etc");
+      execFileSync("cp", ["-a", "/etc", etc]);
+      const put = (file: string, text: string, mode = 0o644) => {
+        mkdirSync(path.dirname(path.join(etc, file)), { recursive: true });
+        writeFileSync(path.join(etc, file), text);
+        chmodSync(path.join(etc, file), mode);
+      };
+      put(
+        "sudoers",
+        [
+          "Defaults use_pty",
+          'Defaults logfile="/var/log/sudo.log"',
+          "root ALL=(ALL:ALL) ALL",
+          "%sudo ALL=(ALL:ALL) ALL",
+          "@includedir /etc/sudoers.d",
+          "#include sudoers.local",
+          "",
+        ].join("\n"),
+        0o440,
+      );
+      put(
+        "sudoers.d/90-deploy",
+        "Cmnd_Alias EVERYTHING = ALL\ndeploy ALL=(root) NOPASSWD: /usr/bin/systemctl restart app, \\\n  EVERYTHING\n",
+        0o440,
+      );
+      // sudo skips included names with a dot; so must the collector.
+      put("sudoers.d/old.conf", "backdoor ALL=(ALL) NOPASSWD: ALL\n", 0o440);
+      put("sudoers.local", "ops ALL=(ALL) NOPASSWD: ALL\n", 0o440);
+      put("profile.d/umask.sh", "umask 027\n");
+      writeFileSync(
+        path.join(etc, "login.defs"),
+        readFileSync("/etc/login.defs", "utf8").replace(/^UMASK\s+\S+/m, "UMASK\t\t027"),
+      );
+      put("systemd/journald.conf.d/volatile.conf", "[Journal]\nStorage=volatile\n");
+      const sysctls = [
+        "net.ipv4.conf.all.accept_redirects=0",
+        "net.ipv4.conf.all.send_redirects=0",
+        "net.ipv4.conf.all.accept_source_route=0",
+        "net.ipv4.conf.all.rp_filter=1",
+        "net.ipv4.tcp_syncookies=1",
+        "net.ipv4.icmp_echo_ignore_broadcasts=1",
+        "net.ipv4.conf.all.log_martians=1",
+      ];
+      const nonce = newNonce();
+      const run = runScript(nonce, "nosudo", {
+        prefix: [
+          "unshare",
+          "-m",
+          "-n",
+          "--propagation",
+          "private",
+          "sh",
+          "-c",
+          [
+            'mount --bind "$1" /etc || exit 99',
+            "mount -t tmpfs -o nodev,nosuid,noexec tmpfs /tmp || exit 98",
+            "mount -t tmpfs -o nodev,nosuid,noexec tmpfs /dev/shm || exit 97",
+            `sysctl -q -w ${sysctls.join(" ")} || exit 96`,
+            'shift; exec "$@"',
+          ].join("\n"),
+          "hardened",
+          etc,
+        ],
+      });
+      expect(run.status, run.stderr).to.equal(0);
+      const split = splitProbeOutput(run.stdout, nonce);
+      if (!split.ok) throw new Error(split.problem);
+      const facts = parseLinuxFacts(split.sections, await loadEdrCatalog());
+      const m = linuxMachineConfig(
+        facts,
+        "here",
+        { department: "it", site: "lab", role: "server" },
+        new Date().toISOString(),
+      );
+      const security = m.config.security!;
+      expect(security.kernelNetwork).to.deep.equal({
+        "net.ipv4.ip_forward": 0,
+        ...Object.fromEntries(sysctls.map((kv) => [kv.split("=")[0], Number(kv.split("=")[1])])),
+      });
+      expect(security.temporaryMounts).to.deep.equal({
+        tmp: { filesystem: "tmpfs", options: ["rw", "nosuid", "nodev", "noexec", "relatime"] },
+        devShm: { filesystem: "tmpfs", options: ["rw", "nosuid", "nodev", "noexec", "relatime"] },
+      });
+      expect(security.sudo).to.deep.equal({
+        nopasswdAll: ["deploy", "ops"],
+        logging: true,
+        usePty: true,
+      });
+      expect(security.defaultUmask).to.equal("0027");
+      expect(security.logging).to.deep.include({ persistent: false });
+      const status = async (control: string) =>
+        (await evaluateControlById(control, m.config)).status;
+      for (const control of [
+        "sec-kernel-network-hardened",
+        "sec-temporary-mounts-restricted",
+        "sec-sudo-logging",
+        "sec-default-umask",
+      ])
+        expect(await status(control), control).to.equal("pass");
+      for (const control of ["sec-sudo-no-blanket-nopasswd", "sec-logs-persistent"])
+        expect(await status(control), control).to.equal("fail");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("reads pending restarts and rescue-mode protection as /proc and systemd-analyze show them", async () => {
+    // Process names mapping a deleted library or program, read from /proc here before and after
+    // the run: a process may start or end in between, never one seen in neither scan.
+    const staleNow = () => {
+      const names = new Set<string>();
+      for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+        try {
+          const maps = readFileSync(`/proc/${pid}/maps`, "utf8");
+          if (/ \/(usr\/)?(lib|lib64|lib32|libexec|bin|sbin)\/\S* \(deleted\)$/m.test(maps))
+            names.add(readFileSync(`/proc/${pid}/comm`, "utf8").trim());
+        } catch {
+          // The process ended.
+        }
+      }
+      return names;
+    };
+    const before = staleNow();
+    const nonce = newNonce();
+    const run = runScript(nonce, "nosudo");
+    const after = staleNow();
+    const split = splitProbeOutput(run.stdout, nonce);
+    if (!split.ok) throw new Error(split.problem);
+    const facts = parseLinuxFacts(split.sections, await loadEdrCatalog());
+    const m = linuxMachineConfig(
+      facts,
+      "here",
+      { department: "it", site: "lab", role: "workstation" },
+      new Date().toISOString(),
+    );
+    const pending = m.config.security?.restartPending;
+    if (pending === undefined || pending === "unknown") throw new Error("restartPending unknown");
+    expect(pending.rebootRequired).to.equal(existsSync("/run/reboot-required"));
+    const stale = pending.staleProcesses as string[];
+    for (const name of [...before].filter((n) => after.has(n))) expect(stale).to.include(name);
+    for (const name of stale) expect(before.has(name) || after.has(name), name).to.equal(true);
+
+    // systemd's own merge of each unit with its overrides.
+    const sulogin = ["rescue", "emergency"].every((u) => {
+      const text = execFileSync("systemd-analyze", ["cat-config", `systemd/system/${u}.service`], {
+        encoding: "utf8",
+      });
+      return /sulogin/.test([...text.matchAll(/^ExecStart=(.*)$/gm)].at(-1)?.[1] ?? "");
+    });
+    const boot = m.config.security?.bootProtection;
+    expect(boot).to.be.an("object");
+    if (typeof boot === "object") {
+      expect(boot.rescueRequiresPassword).to.equal(sulogin);
+      // No grub.cfg where the tests run (a container) leaves the boot loader unknown.
+      const grub = ["/boot/grub/grub.cfg", "/boot/grub2/grub.cfg"].some((f) => existsSync(f));
+      if (!grub) expect(boot.bootloaderPassword).to.equal("unknown");
     }
   });
 

@@ -88,6 +88,19 @@ describe("recorded transcripts → machine configs", () => {
         field: "/security/accountFiles",
         reason: "the stat of the account files probe did not run",
       },
+      // Recorded before the hardening probes (logging, sysctl, mounts, sudo, umask) existed.
+      ...[
+        ["/security/logging/persistent", "the logging configuration probe did not run"],
+        ["/security/logging/forwardedTo", "the logging configuration probe did not run"],
+        ["/security/kernelNetwork", "the /proc/sys/net probe did not run"],
+        ["/security/temporaryMounts", "the /proc/self/mounts probe did not run"],
+        ["/security/sudo", "the sudoers files probe did not run"],
+        ["/security/defaultUmask", "the umask settings probe did not run"],
+        ["/security/mandatoryAccessControl", "the AppArmor and SELinux status probe did not run"],
+        ["/security/bruteForceProtection/sshExposed", "the /proc/net probe did not run"],
+        ["/security/bruteForceProtection/banning", "the fail2ban and sshguard probe did not run"],
+        ["/security/restartPending", "the needrestart and /proc/*/maps probe did not run"],
+      ].map(([field, reason]) => ({ field, reason })),
       // Recorded before the platform probe (CPU, memory, TPM) existed.
       ...["/hardware/cpu", "/hardware/tpmVersion", "/hardware/memoryGiB"].map((field) => ({
         field,
