@@ -18,7 +18,17 @@
  * as root, so the probes see what they would see with --sudo; the current user otherwise).
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -313,7 +323,25 @@ function report(
   );
 }
 
+/**
+ * bin/stronghold.js runs the TypeScript sources through tsx when a source is newer than the
+ * bundle: a benchmark would then measure tsx. Refuses to start in that case.
+ */
+function requireFreshBundle(): void {
+  const bundle = path.join(root, "dist/stronghold.mjs");
+  const built = existsSync(bundle) ? statSync(bundle).mtimeMs : 0;
+  const stale = readdirSync(path.join(root, "src"), { recursive: true, withFileTypes: true }).find(
+    (e) => e.isFile() && statSync(path.join(e.parentPath, e.name)).mtimeMs > built,
+  );
+  if (stale)
+    throw new UsageError(
+      `dist/stronghold.mjs is missing or older than ${path.relative(root, path.join(stale.parentPath, stale.name))}: ` +
+        "run npm run build first (npm run bench:collect does)",
+    );
+}
+
 async function main(options: Options): Promise<void> {
+  requireFreshBundle();
   const dir = mkdtempSync(path.join(os.tmpdir(), "stronghold-bench-collect-"));
   const daemons: Sshd[] = [];
   const cgroup = HostsCgroup.create();
@@ -322,10 +350,12 @@ async function main(options: Options): Promise<void> {
     cgroup?.remove();
     rmSync(dir, { recursive: true, force: true });
   };
-  // Interrupted (between two collections: each one blocks until it ends), leave no sshd behind.
+  // Interrupted, stop at the next collection and leave no sshd behind. Each collection blocks the
+  // event loop until it ends; the loop below yields between two of them, so a signal is seen then.
+  let interrupted: string | undefined;
   for (const signal of ["SIGINT", "SIGTERM"] as const)
     process.once(signal, () => {
-      void cleanUp().finally(() => process.exit(130));
+      interrupted = signal;
     });
   try {
     const probeHost = await startSshd();
@@ -367,6 +397,8 @@ async function main(options: Options): Promise<void> {
     const samples = new Map<number, Sample[]>(options.concurrencies.map((c) => [c, []]));
     for (let r = 0; r < options.runs; r++) {
       for (const c of options.concurrencies) {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (interrupted) throw new UsageError(`interrupted by ${interrupted}`);
         const sample = collect(inventory, dir, options.hosts, c, cgroup);
         samples.get(c)!.push(sample);
         console.error(
