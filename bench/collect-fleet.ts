@@ -1,46 +1,109 @@
 /**
  * Benchmark: `stronghold collect` (the bundled CLI) over a fleet of SSH hosts on loopback — real
- * sshd instances, several inventory entries per port under distinct names — at a given concurrency
- * against one host at a time, alternating in the same run. Prints Markdown tables for
- * BENCHMARKS.md with the CPU the collector and the "hosts" used, since every host runs on the
- * cores of this one machine.
+ * sshd instances, several inventory entries per port under distinct names — at several
+ * concurrencies, alternating in the same run, every run collecting every host.
  *
- * Two fleets: `probes`, where each host runs the real probe script, and `replay`, where each
- * host's sshd replays a recorded transcript under the run's nonce (a ForceCommand), so the
- * host-side work all but vanishes and what remains is SSH and the collector itself.
+ * Every host here runs on the cores of this one machine, so a host that ran the real probes would
+ * measure the host, not the collector. By default (`--fleet delayed`) each sshd runs every session
+ * through a ForceCommand that reads and drops the script, sleeps a fixed time (the time a real
+ * probe takes over sshd, measured at the start of the run) and prints a probe output recorded
+ * from the real probe at the start of the run, under the session's nonce. The host then costs
+ * sshd's session and three small processes; the floor is the sleep alone: ⌈hosts ÷ concurrency⌉
+ * × delay. `--fleet probes` runs the real probe script on every host instead.
  *
- *   npm run bench:collect -- [hosts=100] [servers=4] [concurrency=16] [runs=3] [fleets=probes,replay]
+ *   npm run bench:collect -- [--hosts 100] [--servers 4] [--concurrency 1,4,16,32] [--runs 3]
+ *                            [--delay-ms 2550|measured] [--probe-runs 9] [--fleet delayed|probes]
  *
- * As root it logs in as a dedicated account, stronghold-bench (created if missing: a system user
- * with /bin/sh, closer to a real host than root's login shell here); otherwise as the current user.
+ * The hosts log in as the lab login of the test fixture (a /bin/sh second name for uid 0 when run
+ * as root, so the probes see what they would see with --sudo; the current user otherwise).
  */
 import { spawnSync } from "node:child_process";
 import {
-  chmodSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmdirSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import type { CollectionReport } from "../src/collect/collection-report.js";
 import { startSshd, type Sshd } from "../test/fixtures/sshd.js";
-import { benchAccount } from "./bench-account.js";
+import { delayedCommand, measureProbe, median } from "./delayed-host.js";
+
+/**
+ * The default host-side delay: the median wall time of the real probe script over sshd on this
+ * machine (root login, 15 sessions one after another, 2026-12-05, load average 14.6 on 2 cores;
+ * BENCHMARKS.md). The probe itself used about 0.8 s of CPU: an idle server is faster, a server
+ * busier than this one slower.
+ */
+export const DEFAULT_DELAY_MS = 2550;
 
 const root = fileURLToPath(new URL("../", import.meta.url));
-const arg = (i: number, fallback: number) => Number(process.argv[2 + i] ?? fallback);
-const hosts = arg(0, 100);
-const servers = arg(1, 4);
-const concurrency = arg(2, 16);
-const runs = arg(3, 3);
-const fleets = (process.argv[6] ?? "probes,replay").split(",") as ("probes" | "replay")[];
-const TRANSCRIPT = path.join(root, "test/fixtures/linux/debian12-root.txt");
-const TRANSCRIPT_NONCE = "5eed0000";
+
+interface Options {
+  readonly hosts: number;
+  readonly servers: number;
+  readonly concurrencies: readonly number[];
+  readonly runs: number;
+  readonly delay: number | "measured";
+  readonly probeRuns: number;
+  readonly fleet: "delayed" | "probes";
+}
+
+/** The options, or every problem with them (one line each, naming the flag). */
+function parseOptions(argv: readonly string[]): Options {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    options: {
+      hosts: { type: "string", default: "100" },
+      servers: { type: "string", default: "4" },
+      concurrency: { type: "string", default: "1,4,16,32" },
+      runs: { type: "string", default: "3" },
+      "delay-ms": { type: "string", default: String(DEFAULT_DELAY_MS) },
+      "probe-runs": { type: "string", default: "9" },
+      fleet: { type: "string", default: "delayed" },
+    },
+  });
+  const problems: string[] = [];
+  const count = (flag: string, text: string, min: number): number => {
+    const n = Number(text);
+    if (!/^\d+$/.test(text) || n < min)
+      problems.push(`--${flag}: expected an integer ≥ ${min}, got "${text}"`);
+    return n;
+  };
+  const concurrencies = values.concurrency.split(",").map((c) => count("concurrency", c.trim(), 1));
+  if (!concurrencies.includes(1))
+    problems.push(
+      `--concurrency: must include 1, the serial run every speed-up is measured against`,
+    );
+  const fleet = values.fleet;
+  if (fleet !== "delayed" && fleet !== "probes")
+    problems.push(`--fleet: expected "delayed" or "probes", got "${fleet}"`);
+  const delayText = values["delay-ms"];
+  const options: Options = {
+    hosts: count("hosts", values.hosts, 1),
+    servers: count("servers", values.servers, 1),
+    concurrencies: [...new Set(concurrencies)].sort((a, b) => a - b),
+    runs: count("runs", values.runs, 1),
+    delay: delayText === "measured" ? "measured" : count("delay-ms", delayText, 0),
+    probeRuns: count("probe-runs", values["probe-runs"], 1),
+    fleet: fleet === "probes" ? "probes" : "delayed",
+  };
+  if (problems.length > 0) throw new UsageError(problems.join("\n"));
+  return options;
+}
+
+class UsageError extends Error {}
 
 /** Busy and total jiffies of all CPUs, from /proc/stat: what the whole machine did. */
 function machineCpu(): { busy: number; total: number } {
@@ -55,11 +118,14 @@ function machineCpu(): { busy: number; total: number } {
   return { busy: total - idle, total };
 }
 
+const loadAverage = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+const loadOne = () => Number(loadAverage().split(" ")[0]);
+
 /**
- * CPU seconds of everything the "hosts" run — sshd sessions, login shells, the probe script and
- * its commands — counted by a cpuacct cgroup holding the sshd listeners (children inherit it).
- * Exited processes stay counted there, unlike in a parent's cutime, which sshd does not always
- * collect. Undefined where no cgroup can be created (not root, no cpuacct hierarchy).
+ * CPU seconds of everything the "hosts" run — sshd sessions, shells, the probe script or the
+ * replay — counted by a cpuacct cgroup holding the sshd listeners (children inherit it). Exited
+ * processes stay counted there, unlike in a parent's cutime, which sshd does not always collect.
+ * Undefined where no cgroup can be created (not root, no cpuacct hierarchy).
  */
 class HostsCgroup {
   private constructor(private readonly dir: string) {}
@@ -92,31 +158,43 @@ interface Sample {
   readonly seconds: number;
   /** Share of all cores busy during the run, whoever used them. */
   readonly machineBusy: number;
-  /** CPU seconds of the collector process itself. */
+  /** CPU seconds of the collector process (user + system, children included: it has none). */
   readonly collectorCpu: number;
   /** CPU seconds of everything the hosts ran (undefined when not measurable). */
   readonly hostsCpu: number | undefined;
-  readonly meanHostSeconds: number;
+  /** One-minute load average when the run ended. */
+  readonly load: number;
+}
+
+/** CPU seconds (user + system) of a command run under /usr/bin/time, and its result. */
+function timed(argv: readonly string[], timesFile: string) {
+  const child = spawnSync("/usr/bin/time", ["-f", "%U %S", "-o", timesFile, ...argv], {
+    cwd: root,
+    encoding: "utf8",
+    maxBuffer: 1 << 28,
+  });
+  const [user, system] = readFileSync(timesFile, "utf8")
+    .trim()
+    .split("\n")
+    .at(-1)!
+    .split(" ")
+    .map(Number);
+  return { child, cpu: (user ?? NaN) + (system ?? NaN) };
 }
 
 function collect(
   inventory: string,
   dir: string,
+  hosts: number,
   c: number,
   cgroup: HostsCgroup | undefined,
 ): Sample {
   const report = path.join(dir, `report-${c}.json`);
-  const times = path.join(dir, `time-${c}.txt`);
   const before = machineCpu();
   const hostsBefore = cgroup?.seconds();
-  const started = process.hrtime.bigint();
-  const child = spawnSync(
-    "/usr/bin/time",
+  const started = performance.now();
+  const { child, cpu } = timed(
     [
-      "-f",
-      "%U %S",
-      "-o",
-      times,
       process.execPath,
       path.join(root, "bin/stronghold.js"),
       "collect",
@@ -130,12 +208,18 @@ function collect(
       String(c),
       "-q",
     ],
-    { cwd: root, encoding: "utf8", maxBuffer: 1 << 28 },
+    path.join(dir, `time-${c}.txt`),
   );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const seconds = (performance.now() - started) / 1000;
   const after = machineCpu();
-  const [user, system] = readFileSync(times, "utf8").trim().split(" ").map(Number);
-  const parsed = JSON.parse(readFileSync(report, "utf8")) as CollectionReport;
+  let parsed: CollectionReport;
+  try {
+    parsed = JSON.parse(readFileSync(report, "utf8")) as CollectionReport;
+  } catch {
+    throw new Error(
+      `concurrency ${c}: no collection report (exit ${child.status}): ${child.stderr}`,
+    );
+  }
   if (child.status !== 0 || parsed.summary.ok !== hosts) {
     const failures = parsed.hosts.filter((h) => h.outcome !== "ok").slice(0, 5);
     throw new Error(
@@ -146,59 +230,36 @@ function collect(
     concurrency: c,
     seconds,
     machineBusy: (after.busy - before.busy) / (after.total - before.total),
-    collectorCpu: (user ?? 0) + (system ?? 0),
+    collectorCpu: cpu,
     hostsCpu: cgroup && hostsBefore !== undefined ? cgroup.seconds() - hostsBefore : undefined,
-    meanHostSeconds: parsed.hosts.reduce((a, h) => a + h.durationMs, 0) / hosts / 1000,
+    load: loadOne(),
   };
 }
 
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const medianSample = (xs: readonly Sample[]) =>
-  [...xs].sort((a, b) => a.seconds - b.seconds)[Math.floor(xs.length / 2)]!;
-
-/** The replaying host: reads and drops the script, prints the transcript under this run's nonce. */
-function replayCommand(dir: string): string {
-  const transcript = path.join(dir, "transcript.txt");
-  writeFileSync(transcript, readFileSync(TRANSCRIPT));
-  chmodSync(transcript, 0o644);
-  // SSH_ORIGINAL_COMMAND is the collector's `sh -s -- NONCE MODE`; the nonce is the 4th word.
-  return `ForceCommand cat >/dev/null; set -- $SSH_ORIGINAL_COMMAND; sed "s/${TRANSCRIPT_NONCE}/$4/g" ${transcript}`;
-}
-
 async function startFleet(
-  kind: "probes" | "replay",
-  user: string,
+  options: Options,
   dir: string,
+  extraConfig: readonly string[],
   cgroup: HostsCgroup | undefined,
   daemons: Sshd[],
 ): Promise<string> {
   const own: Sshd[] = [];
-  for (let i = 0; i < servers; i++) {
-    const first = await startSshd();
-    const sshd =
-      kind === "probes"
-        ? first
-        : await (async () => {
-            await first.stop();
-            return startSshd({ extraConfig: [replayCommand(path.join(dir))] });
-          })();
-    // The login account reads its authorised keys itself (sshd drops to it to do so).
-    chmodSync(sshd.dir, 0o755);
-    chmodSync(path.join(sshd.dir, "authorized_keys"), 0o644);
+  for (let i = 0; i < options.servers; i++) {
+    const sshd = await startSshd({ extraConfig });
     own.push(sshd);
     daemons.push(sshd);
     if (sshd.process.pid !== undefined) cgroup?.add(sshd.process.pid);
   }
-  const inventory = path.join(dir, `hosts-${kind}.yaml`);
+  const inventory = path.join(dir, `hosts-${options.fleet}.yaml`);
   writeFileSync(
     inventory,
     stringify({
       version: 1,
-      defaults: { user },
-      hosts: Array.from({ length: hosts }, (_, i) => {
-        const s = own[i % servers]!;
+      defaults: { user: own[0]!.user },
+      hosts: Array.from({ length: options.hosts }, (_, i) => {
+        const s = own[i % options.servers]!;
         return {
-          name: `${kind}-${String(i).padStart(3, "0")}`,
+          name: `${options.fleet}-${String(i).padStart(3, "0")}`,
           address: s.host,
           port: s.port,
           identityFile: s.identityFile,
@@ -211,65 +272,155 @@ async function startFleet(
   return inventory;
 }
 
-function table(kind: string, sequential: readonly Sample[], parallel: readonly Sample[]): void {
-  const one = medianSample(sequential);
-  const many = medianSample(parallel);
-  const pairs = sequential.map((s, i) => s.seconds / parallel[i]!.seconds);
-  const cores = os.cpus().length;
-  const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
-  console.log(`\n**${kind}** — median of ${runs} runs; load average afterwards ${load}\n`);
+const fmt = (s: number) => (s < 10 ? s.toFixed(2) : s.toFixed(1));
+const ms = (s: number) => `${(s * 1000).toFixed(1)} ms`;
+
+function report(
+  options: Options,
+  delayMs: number,
+  startupCpu: number,
+  samples: ReadonlyMap<number, readonly Sample[]>,
+): void {
+  const serial = samples.get(1)!;
+  const serialWall = median(serial.map((s) => s.seconds));
+  const hosts = options.hosts;
+  const floor = (c: number) =>
+    options.fleet === "delayed" ? Math.ceil(hosts / c) * (delayMs / 1000) : undefined;
   console.log(
-    "| concurrency | wall time | hosts/s | mean time per host | CPU per host: collector | CPU per host: hosts | all cores busy |",
+    `\n**${options.fleet}** — ${hosts} hosts, median of ${options.runs} runs per concurrency, ` +
+      `load average afterwards ${loadAverage()}\n`,
   );
   console.log(
-    "| ----------: | --------: | ------: | -----------------: | ----------------------: | ------------------: | -------------: |",
+    "| concurrency | floor (sleep only) | wall time | wall ÷ floor | speed-up over 1 | collector CPU per host | hosts' CPU per host | load (1 min) | all cores busy |",
   );
-  for (const s of [one, many]) {
-    const hostsCpu = s.hostsCpu === undefined ? "n/a" : `${(s.hostsCpu / hosts).toFixed(3)} s`;
+  console.log(
+    "| ----------: | -----------------: | --------: | -----------: | --------------: | ---------------------: | ------------------: | -----------: | -------------: |",
+  );
+  for (const [c, runs] of samples) {
+    const wall = median(runs.map((s) => s.seconds));
+    const f = floor(c);
+    const hostsCpu = runs.every((s) => s.hostsCpu !== undefined)
+      ? ms(median(runs.map((s) => s.hostsCpu!)) / hosts)
+      : "n/a";
+    const loads = runs.map((s) => s.load);
     console.log(
-      `| ${s.concurrency} | ${s.seconds.toFixed(1)} s | ${(hosts / s.seconds).toFixed(1)} | ${s.meanHostSeconds.toFixed(2)} s | ${(s.collectorCpu / hosts).toFixed(3)} s | ${hostsCpu} | ${(s.machineBusy * 100).toFixed(0)} % |`,
+      `| ${c} | ${f === undefined ? "n/a" : `${fmt(f)} s`} | ${fmt(wall)} s | ${f === undefined ? "n/a" : `${(wall / f).toFixed(2)}×`} | ` +
+        `${(serialWall / wall).toFixed(1)}× | ${ms(median(runs.map((s) => s.collectorCpu)) / hosts)} | ${hostsCpu} | ` +
+        `${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} | ${(median(runs.map((s) => s.machineBusy)) * 100).toFixed(0)} % |`,
     );
   }
-  // Every "host" runs on these cores: a fleet cannot finish faster than its CPU work spread
-  // over all of them, whatever the concurrency.
-  const cpuWork = many.collectorCpu + (many.hostsCpu ?? 0);
+  const pairs = (c: number) =>
+    serial.map((s, i) => (s.seconds / samples.get(c)![i]!.seconds).toFixed(1)).join(", ");
   console.log(
-    `\nSpeed-up at ${concurrency} over 1, per alternating pair: ${pairs.map((p) => `${p.toFixed(2)}×`).join(", ")} ` +
-      `(median ${median(pairs).toFixed(2)}×). CPU work of one fleet run ${cpuWork.toFixed(1)} s: at best ` +
-      `${(cpuWork / cores).toFixed(1)} s on ${cores} cores, a ceiling of ${(one.seconds / (cpuWork / cores)).toFixed(1)}× ` +
-      `over the median one-at-a-time run.`,
+    `\nSpeed-up per round: ${[...samples.keys()]
+      .filter((c) => c !== 1)
+      .map((c) => `${c}: ${pairs(c)}`)
+      .join("; ")}.`,
+  );
+  console.log(
+    `Collector CPU includes starting the CLI (\`stronghold --version\`: ${ms(startupCpu)} of CPU, ` +
+      `${ms(startupCpu / hosts)} per host at ${hosts}).`,
   );
 }
 
-async function main(): Promise<void> {
-  const user = benchAccount() ?? os.userInfo().username;
+/**
+ * bin/stronghold.js runs the TypeScript sources through tsx when a source is newer than the
+ * bundle: a benchmark would then measure tsx. Refuses to start in that case.
+ */
+function requireFreshBundle(): void {
+  const bundle = path.join(root, "dist/stronghold.mjs");
+  const built = existsSync(bundle) ? statSync(bundle).mtimeMs : 0;
+  const stale = readdirSync(path.join(root, "src"), { recursive: true, withFileTypes: true }).find(
+    (e) => e.isFile() && statSync(path.join(e.parentPath, e.name)).mtimeMs > built,
+  );
+  if (stale)
+    throw new UsageError(
+      `dist/stronghold.mjs is missing or older than ${path.relative(root, path.join(stale.parentPath, stale.name))}: ` +
+        "run npm run build first (npm run bench:collect does)",
+    );
+}
+
+async function main(options: Options): Promise<void> {
+  requireFreshBundle();
   const dir = mkdtempSync(path.join(os.tmpdir(), "stronghold-bench-collect-"));
-  chmodSync(dir, 0o755);
   const daemons: Sshd[] = [];
   const cgroup = HostsCgroup.create();
-  try {
-    console.log(
-      `${hosts} hosts on ${servers} sshd instances per fleet, login ${user}, ${os.cpus().length} cores, Node ${process.version}`,
-    );
-    for (const kind of fleets) {
-      const inventory = await startFleet(kind, user, dir, cgroup, daemons);
-      collect(inventory, dir, concurrency, cgroup); // warm-up: page cache, host keys, the bundle
-      const sequential: Sample[] = [];
-      const parallel: Sample[] = [];
-      for (let r = 0; r < runs; r++) {
-        sequential.push(collect(inventory, dir, 1, cgroup));
-        parallel.push(collect(inventory, dir, concurrency, cgroup));
-        console.error(
-          `${kind} run ${r + 1}/${runs}: ${sequential.at(-1)!.seconds.toFixed(1)} s at 1, ${parallel.at(-1)!.seconds.toFixed(1)} s at ${concurrency}`,
-        );
-      }
-      table(kind, sequential, parallel);
-    }
-  } finally {
+  const cleanUp = async () => {
     await Promise.all(daemons.map((d) => d.stop()));
     cgroup?.remove();
     rmSync(dir, { recursive: true, force: true });
+  };
+  // Interrupted, stop at the next collection and leave no sshd behind. Each collection blocks the
+  // event loop until it ends; the loop below yields between two of them, so a signal is seen then.
+  let interrupted: string | undefined;
+  for (const signal of ["SIGINT", "SIGTERM"] as const)
+    process.once(signal, () => {
+      interrupted = signal;
+    });
+  try {
+    const probeHost = await startSshd();
+    daemons.push(probeHost);
+    console.log(
+      `${os.cpus().length} cores, Node ${process.version}, login ${probeHost.user}, ${new Date().toISOString()}, load average ${loadAverage()}`,
+    );
+    const probe = await measureProbe(probeHost, options.probeRuns);
+    console.log(
+      `Real probe over sshd (exec to last byte, ${options.probeRuns} sessions one after another): median ${probe.medianMs.toFixed(0)} ms, ` +
+        `${probe.minMs.toFixed(0)}–${probe.maxMs.toFixed(0)} ms, ${probe.output.length} bytes of output; load average ${loadAverage()}`,
+    );
+    const transcript = path.join(dir, "probe-output.txt");
+    writeFileSync(transcript, probe.output, { mode: 0o644 });
+    const delayMs = options.delay === "measured" ? Math.round(probe.medianMs) : options.delay;
+    const inventory = await startFleet(
+      options,
+      dir,
+      options.fleet === "delayed" ? [delayedCommand(transcript, delayMs)] : [],
+      cgroup,
+      daemons,
+    );
+    console.log(
+      options.fleet === "delayed"
+        ? `Hosts: ${options.hosts} on ${options.servers} sshd, each session sleeping ${delayMs} ms, then replaying that output`
+        : `Hosts: ${options.hosts} on ${options.servers} sshd, each running the real probe`,
+    );
+    const startup = median(
+      [0, 1, 2].map(
+        () =>
+          timed(
+            [process.execPath, path.join(root, "bin/stronghold.js"), "--version"],
+            path.join(dir, "time-version.txt"),
+          ).cpu,
+      ),
+    );
+    const top = options.concurrencies.at(-1)!;
+    collect(inventory, dir, options.hosts, top, cgroup); // warm-up: page cache, the bundle
+    const samples = new Map<number, Sample[]>(options.concurrencies.map((c) => [c, []]));
+    for (let r = 0; r < options.runs; r++) {
+      for (const c of options.concurrencies) {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (interrupted) throw new UsageError(`interrupted by ${interrupted}`);
+        const sample = collect(inventory, dir, options.hosts, c, cgroup);
+        samples.get(c)!.push(sample);
+        console.error(
+          `round ${r + 1}/${options.runs}: concurrency ${c}: ${fmt(sample.seconds)} s, ` +
+            `collector ${ms(sample.collectorCpu / options.hosts)} CPU per host, load ${sample.load}`,
+        );
+      }
+    }
+    report(options, delayMs, startup, samples);
+  } finally {
+    await cleanUp();
   }
 }
 
-await main();
+try {
+  await main(parseOptions(process.argv.slice(2)));
+} catch (error) {
+  if (
+    error instanceof UsageError ||
+    (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")
+  ) {
+    console.error(`bench:collect: ${(error as Error).message}`);
+    process.exitCode = 2;
+  } else throw error;
+}

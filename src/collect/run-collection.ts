@@ -6,7 +6,7 @@
 import { performance } from "node:perf_hooks";
 import path from "node:path";
 import { describeTransport, type InventoryHost } from "../hosts/inventory.js";
-import { writeFileAtomic } from "../output/write-atomic.js";
+import { writeTextAtomic } from "../output/write-atomic.js";
 import { VERSION } from "../support/version.js";
 import { summarise, type CollectionReport } from "./collection-report.js";
 import { machineFileName } from "./file-name.js";
@@ -47,8 +47,11 @@ async function collectOne(host: InventoryHost, request: CollectionRequest): Prom
   }
   const file = machineFileName(host.name);
   try {
-    const text = `${JSON.stringify(collected.mapped.config, null, 2)}\n`;
-    writeFileAtomic(path.join(request.outDir, file), (write) => write(text));
+    // Asynchronous: a synchronous write and fsync would stall every other host in flight.
+    await writeTextAtomic(
+      path.join(request.outDir, file),
+      `${JSON.stringify(collected.mapped.config, null, 2)}\n`,
+    );
   } catch (error) {
     return done({
       ...common,

@@ -1,5 +1,6 @@
 /** Writes a file so readers never see half of it: a temp file beside it, fsync, then rename. */
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { open, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 
@@ -63,4 +64,27 @@ export function writeBytesAtomic(destination: string, bytes: Uint8Array): void {
     let written = 0;
     while (written < bytes.length) written += writeSync(fd, bytes, written);
   });
+}
+
+/**
+ * The same for text already in memory, without blocking the event loop: for callers with other
+ * work in flight (a collection with many hosts open), where a synchronous fsync would stall
+ * every one of them. All of it or, on error, nothing.
+ */
+export async function writeTextAtomic(destination: string, text: string): Promise<void> {
+  const temp = path.join(
+    path.dirname(destination),
+    `.${path.basename(destination)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`,
+  );
+  const file = await open(temp, "wx", 0o644);
+  try {
+    await file.writeFile(text);
+    await file.sync();
+    await file.close();
+    await rename(temp, destination);
+  } catch (error) {
+    await file.close().catch(() => undefined); // already closed
+    await rm(temp, { force: true });
+    throw error;
+  }
 }

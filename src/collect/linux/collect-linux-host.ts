@@ -4,9 +4,10 @@
  * wrong comes back as a typed failure; nothing here throws for a host's sake.
  */
 import type { InventoryHost, MachineFacts } from "../../hosts/inventory.js";
-import { validatorFor } from "../../documents/ajv.js";
+import { createAjv, twoSpeed } from "../../documents/ajv.js";
 import { validationProblems } from "../../documents/validation-problems.js";
-import { MachineConfigSchema } from "../../machine-config/schema.js";
+import isMachineConfig from "../../machine-config/machine-config.validate.cjs";
+import { MachineConfigSchema, type MachineConfig } from "../../machine-config/schema.js";
 import { openSession } from "../../hosts/transport/open-session.js";
 import { TransportError, type HostSession } from "../../hosts/transport/session.js";
 import { machineFileName } from "../file-name.js";
@@ -70,11 +71,15 @@ async function openWithin(host: InventoryHost, ms: number): Promise<HostSession 
   }
 }
 
+// The yes/no validator is precompiled (npm run validators): compiling the schema cost 0.25–0.3 s
+// of CPU per run here. The detailed validator (every error, verbose) is compiled only when a
+// host's config fails, to say why.
+const machineConfig = twoSpeed<MachineConfig>(MachineConfigSchema, isMachineConfig, createAjv());
+
 /** The mapped config if it validates against the machine-config schema, else an invalid-config failure. */
 export function validateMapped(mapped: MappedMachine, name: string): Collected {
-  const check = validatorFor(MachineConfigSchema);
-  if (check(mapped.config)) return { kind: "config", mapped };
-  const problems = validationProblems(check.errors ?? [], machineFileName(name));
+  if (machineConfig.isValid(mapped.config)) return { kind: "config", mapped };
+  const problems = validationProblems(machineConfig.explain(mapped.config), machineFileName(name));
   return failed(
     "invalid-config",
     `the collected facts do not make a valid machine config (${problems.length} problem(s))`,

@@ -53,11 +53,18 @@ function classify(error: unknown, t: SshTransport, name: string): TransportError
   return new TransportError("connection-lost", name, `SSH connection failed: ${message}`);
 }
 
+/**
+ * The one method each kind of auth uses. ssh2 otherwise starts with a "none" attempt, a round
+ * trip (and a login attempt in the host's log) that can only fail against a server that wants a key.
+ */
 async function authConfig(t: SshTransport, name: string): Promise<Partial<Config>> {
   switch (t.auth.kind) {
     case "key":
       try {
-        return { privateKey: await readFile(t.auth.identityFile, "utf8") };
+        return {
+          privateKey: await readFile(t.auth.identityFile, "utf8"),
+          authHandler: ["publickey"],
+        };
       } catch (error) {
         throw new TransportError(
           "key-unreadable",
@@ -73,7 +80,7 @@ async function authConfig(t: SshTransport, name: string): Promise<Partial<Config
           name,
           "agent authentication needs SSH_AUTH_SOCK",
         );
-      return { agent };
+      return { agent, authHandler: ["agent"] };
     }
   }
 }
