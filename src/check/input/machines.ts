@@ -276,16 +276,32 @@ export async function* workItems(
   }
 }
 
-/** Reads and validates what a work item names: every machine, or the problems that kept it out. */
-export function recordsOf(item: WorkItem): readonly MachineRecord[] {
+/**
+ * Reads and validates what a work item names, handing each machine (or problem) to `visit` as
+ * soon as it is made: a machine is checked and dropped while its objects are still young, which
+ * the garbage collector reclaims for almost nothing.
+ */
+export function visitRecords(item: WorkItem, visit: (record: MachineRecord) => void): void {
   switch (item.kind) {
     case "records":
-      return item.records;
+      for (const record of item.records) visit(record);
+      return;
     case "lines":
-      return item.lines.flatMap((raw, i) => fromJsonLine(raw, item.file, item.firstLine + i));
+      for (let i = 0; i < item.lines.length; i++)
+        for (const record of fromJsonLine(item.lines[i]!, item.file, item.firstLine + i))
+          visit(record);
+      return;
     case "files":
-      return item.files.flatMap(fromDocumentFile);
+      for (const file of item.files) for (const record of fromDocumentFile(file)) visit(record);
+      return;
   }
+}
+
+/** Reads and validates what a work item names: every machine, or the problems that kept it out. */
+export function recordsOf(item: WorkItem): readonly MachineRecord[] {
+  const records: MachineRecord[] = [];
+  visitRecords(item, (record) => records.push(record));
+  return records;
 }
 
 /**
