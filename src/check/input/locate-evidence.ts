@@ -23,6 +23,12 @@ function readText(file: string): string | undefined {
   }
 }
 
+/** True when no line break comes before the last character that is not one. */
+function onOneLine(text: string): boolean {
+  const first = text.indexOf("\n");
+  return first === -1 || text.slice(first).trim() === "";
+}
+
 export function locateEvidence(subjects: readonly SubjectResults[]): SubjectResults[] {
   let file: string | undefined;
   let text: string | undefined;
@@ -44,8 +50,12 @@ export function locateEvidence(subjects: readonly SubjectResults[]): SubjectResu
       }
       const prefix = source.index === undefined ? "" : `/machines/${source.index}`;
       const current = text;
-      lineFor = (pointer) =>
-        current === undefined ? undefined : lineOf(current, prefix + pointer);
+      // Collectors write a machine as one line of JSON: every field is on line 1, and building
+      // a syntax tree of each file to find that out cost more than the rest of the SARIF report.
+      if (current !== undefined && onOneLine(current)) lineFor = () => 1;
+      else
+        lineFor = (pointer) =>
+          current === undefined ? undefined : lineOf(current, prefix + pointer);
     }
     located.push({
       ...subject,
