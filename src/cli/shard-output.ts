@@ -76,10 +76,10 @@ export async function runShard(setup: CheckSetup, shard: ShardSpec, io: Io): Pro
       writeFileAtomic(target, (write) => renderShard(file, write)),
     );
     io.stderr(
-      `wrote ${written} (${file.machines.length} of ${file.machineCount} machines, shard ${shard.index}/${shard.count})\n`,
+      `wrote ${written} (${file.machines.length} machines, shard ${shard.index}/${shard.count})\n`,
     );
   }
-  const problems = [...(setup.run.problems ?? []), ...file.problems];
+  const problems = [...(setup.run.problems ?? []), ...file.problems.map((p) => p.problem)];
   for (const p of problems) io.stderr(`${formatProblem(p)}\n`);
   return problems.length > 0 ? 2 : 0;
 }

@@ -25,6 +25,31 @@ export interface EvaluatedBatch {
   readonly machines: readonly EvaluatedMachine[];
 }
 
+/** The machine-level controls on one validated machine. */
+export function evaluateMachine(
+  record: Extract<MachineRecord, { kind: "machine" }>,
+  controls: readonly CompiledControl[],
+  at: Date,
+  data: PolicyData,
+): EvaluatedMachine {
+  const { machine, source } = record;
+  const key = applicabilityKey(machine);
+  const results = new Array<ControlResult>(controls.length);
+  for (let i = 0; i < controls.length; i++) {
+    const control = controls[i]!;
+    results[i] = evaluateControl(control, machine, at, data, key) ?? passResult(control.meta.id);
+  }
+  return {
+    subject: machine.hostname,
+    department: machine.department,
+    site: machine.site,
+    role: machine.role,
+    source,
+    results,
+    fleet: machine,
+  };
+}
+
 export function evaluateRecords(
   records: readonly MachineRecord[],
   controls: readonly CompiledControl[],
@@ -34,24 +59,8 @@ export function evaluateRecords(
   const problems: InputProblem[] = [];
   const machines: EvaluatedMachine[] = [];
   for (const record of records) {
-    if (record.kind === "problem") {
-      problems.push(record.problem);
-      continue;
-    }
-    const { machine, source } = record;
-    const key = applicabilityKey(machine);
-    machines.push({
-      subject: machine.hostname,
-      department: machine.department,
-      site: machine.site,
-      role: machine.role,
-      source,
-      results: controls.map(
-        (control) =>
-          evaluateControl(control, machine, at, data, key) ?? passResult(control.meta.id),
-      ),
-      fleet: machine,
-    });
+    if (record.kind === "problem") problems.push(record.problem);
+    else machines.push(evaluateMachine(record, controls, at, data));
   }
   return { problems, machines };
 }

@@ -5,10 +5,10 @@
  */
 import type { Readable } from "node:stream";
 import type { FleetAccumulator, PolicyData } from "../controls/types.js";
-import { recordsOf, workItems } from "../input/machines.js";
+import { visitRecords, workItems } from "../input/machines.js";
 import type { Waiver } from "../policy/baseline-schema.js";
 import type { Policy } from "../policy/resolve.js";
-import { evaluateRecords, type EvaluatedBatch, type EvaluatedMachine } from "./evaluate-batch.js";
+import { evaluateMachine, type EvaluatedMachine } from "./evaluate-batch.js";
 import { notApplicable } from "./evaluate-machine.js";
 import type { CheckReport, FailOn, Score } from "./report-model.js";
 import type { ControlResult, InputProblem, Severity, SubjectResults } from "./result.js";
@@ -42,18 +42,6 @@ const REGISTER_OPTION = {
   disposals: "--disposals",
   ipPlan: "--ip-plan",
 } as const;
-
-async function* evaluatedBatches(
-  inputs: readonly string[],
-  stdin: Readable | undefined,
-  controls: Policy["controls"],
-  at: Date,
-  data: PolicyData,
-): AsyncGenerator<EvaluatedBatch> {
-  for await (const item of workItems(inputs, stdin)) {
-    yield evaluateRecords(recordsOf(item), controls, at, data);
-  }
-}
 
 interface FleetSlot {
   readonly index: number;
@@ -276,9 +264,12 @@ export class RunAssembly {
 export async function runCheck(run: CheckRun): Promise<CheckReport> {
   const assembly = new RunAssembly(run);
   const { policy, data, at } = run;
-  for await (const batch of evaluatedBatches(run.inputs, run.stdin, policy.controls, at, data)) {
-    assembly.addProblems(batch.problems);
-    for (const machine of batch.machines) assembly.admit(machine);
+  for await (const item of workItems(run.inputs, run.stdin)) {
+    // One machine at a time from parse to admission: its parsed document dies young.
+    visitRecords(item, (record) => {
+      if (record.kind === "problem") assembly.addProblems([record.problem]);
+      else assembly.admit(evaluateMachine(record, policy.controls, at, data));
+    });
   }
   return assembly.report();
 }

@@ -23,6 +23,12 @@ function readText(file: string): string | undefined {
   }
 }
 
+/** True when no line break comes before the last character that is not one. */
+function onOneLine(text: string): boolean {
+  const first = text.indexOf("\n");
+  return first === -1 || text.slice(first).trim() === "";
+}
+
 export function locateEvidence(subjects: readonly SubjectResults[]): SubjectResults[] {
   let file: string | undefined;
   let text: string | undefined;
@@ -33,20 +39,26 @@ export function locateEvidence(subjects: readonly SubjectResults[]): SubjectResu
       located.push(subject);
       continue;
     }
-    let lineFor: (pointer: string) => number | undefined;
+    // One machine per JSON Lines record: every field is on the record's line, which the source
+    // already names (SARIF puts it in every location), so the subject needs no copy.
     if (JSON_LINES.test(source.file)) {
-      // One machine per line: every field is on the record's line.
-      lineFor = () => source.line;
-    } else {
-      if (file !== source.file) {
-        file = source.file;
-        text = readText(source.file);
-      }
-      const prefix = source.index === undefined ? "" : `/machines/${source.index}`;
-      const current = text;
-      lineFor = (pointer) =>
-        current === undefined ? undefined : lineOf(current, prefix + pointer);
+      located.push(subject);
+      continue;
     }
+    if (file !== source.file) {
+      file = source.file;
+      text = readText(source.file);
+    }
+    const prefix = source.index === undefined ? "" : `/machines/${source.index}`;
+    const current = text;
+    // Collectors write a machine as one line of JSON: every field is on line 1, and building a
+    // syntax tree of each file to find that out cost more than the rest of the SARIF report.
+    const lineFor: (pointer: string) => number | undefined =
+      current === undefined
+        ? () => undefined
+        : onOneLine(current)
+          ? () => 1
+          : (pointer) => lineOf(current, prefix + pointer);
     located.push({
       ...subject,
       results: subject.results.map((r) =>

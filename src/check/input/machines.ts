@@ -305,16 +305,57 @@ export async function* workItems(
   }
 }
 
-/** Reads and validates what a work item names: every machine, or the problems that kept it out. */
-export function recordsOf(item: WorkItem): readonly MachineRecord[] {
+/**
+ * Reads and validates what a work item names, handing each machine (or problem) to `visit` as
+ * soon as it is made: a machine is checked and dropped while its objects are still young, which
+ * the garbage collector reclaims for almost nothing. `unit` is the line or file of the item the
+ * record came from and `k` its place among that unit's records: together with the item's place
+ * in the input they order every record as one run reads it. With `owns`, only the lines and files
+ * it accepts are parsed at all (a shard's share); records already made are all visited.
+ */
+export function visitRecords(
+  item: WorkItem,
+  visit: (record: MachineRecord, unit: number, k: number) => void,
+  owns?: (part: Source) => boolean,
+): void {
   switch (item.kind) {
     case "records":
-      return item.records;
+      item.records.forEach((record, k) => visit(record, 0, k));
+      return;
     case "lines":
-      return item.lines.flatMap((raw, i) => fromJsonLine(raw, item.file, item.firstLine + i));
+      for (let i = 0; i < item.lines.length; i++) {
+        const line = item.firstLine + i;
+        if (owns !== undefined && !owns({ file: item.file, line })) continue;
+        const records = fromJsonLine(item.lines[i]!, item.file, line);
+        for (let k = 0; k < records.length; k++) visit(records[k]!, i, k);
+      }
+      return;
     case "files":
-      return item.files.flatMap(fromDocumentFile);
+      item.files.forEach((file, i) => {
+        if (owns !== undefined && !owns({ file })) return;
+        fromDocumentFile(file).forEach((record, k) => visit(record, i, k));
+      });
+      return;
   }
+}
+
+/** What a work item is, without its content: every shard sees the same shapes in the same order. */
+export function itemShape(item: WorkItem): string {
+  switch (item.kind) {
+    case "records":
+      return `records\u0000${item.records.length}`;
+    case "lines":
+      return `lines\u0000${item.file}\u0000${item.firstLine}\u0000${item.lines.map((l) => l.length).join(",")}`;
+    case "files":
+      return `files\u0000${item.files.join("\u0000")}`;
+  }
+}
+
+/** Reads and validates what a work item names: every machine, or the problems that kept it out. */
+export function recordsOf(item: WorkItem): readonly MachineRecord[] {
+  const records: MachineRecord[] = [];
+  visitRecords(item, (record) => records.push(record));
+  return records;
 }
 
 /**

@@ -1,10 +1,9 @@
 /**
  * JUnit XML for CI test dashboards: a <testsuite> per subject (name = host name), a <testcase> per
- * control, and a last "input-problems" suite with one failing case per input problem. Built with
- * xmlbuilder2's callback builder, so escaping is the library's and each subject is written as it is
- * serialised.
+ * control, and a last "input-problems" suite with one failing case per input problem. Written
+ * with templates, one subject at a time, so nothing holds the document: every text and attribute
+ * goes through `text` or `attr` below, which escape it.
  */
-import { createCB } from "xmlbuilder2";
 import type { CheckReport, ResolvedControl } from "../evaluation/report-model.js";
 import type { ControlResult, SubjectResults } from "../evaluation/result.js";
 import {
@@ -34,180 +33,97 @@ export const fileName = "stronghold-report.junit.xml";
 
 /** Renders the JUnit XML document. */
 export function render(report: CheckReport, write: Write): void {
-  const out = new JUnitWriter(write);
-  const xml = out.xml;
   const byId = controlsById(report);
-
   const totals: Totals = { tests: 0, failures: 0, errors: 0, skipped: 0 };
   for (const s of report.subjects) addTotals(totals, s.results);
   totals.tests += report.problems.length;
   totals.failures += report.problems.length;
+  const at = attr(report.at);
 
-  xml.dec({ version: "1.0", encoding: "UTF-8" });
-  xml.ele("testsuites", { name: "stronghold", ...counts(totals), timestamp: report.at });
-  out.flush();
-
+  write(
+    `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="stronghold"${counts(totals)} timestamp="${at}">`,
+  );
+  const cases = new TestCases(byId);
   report.subjects.forEach((subject, index) => {
-    writeSuite(out, report, subject, index, byId);
-    out.flush();
+    write(suite(subject, subjectScore(report, index)?.score, at, cases));
   });
 
-  xml.ele("testsuite", {
-    name: INPUT_PROBLEMS_SUITE,
-    tests: String(report.problems.length),
-    failures: String(report.problems.length),
-    errors: "0",
-    skipped: "0",
-    timestamp: report.at,
-  });
-  for (const p of report.problems) {
-    xml
-      .ele("testcase", { classname: "input", name: safe(problemLocation(p)) })
-      .ele("failure", { message: safe(p.message), type: "input-problem" })
-      .txt(
-        safe(`${fileLine(p.file, p.line)}\npointer: ${p.pointer || "(whole file)"}\n${p.message}`),
-      )
-      .up()
-      .up();
-    out.flush();
+  const n = String(report.problems.length);
+  const head = `\n  <testsuite name="${INPUT_PROBLEMS_SUITE}" tests="${n}" failures="${n}" errors="0" skipped="0" timestamp="${at}"`;
+  if (report.problems.length === 0) write(`${head}/>`);
+  else {
+    write(`${head}>`);
+    for (const p of report.problems) {
+      const body = `${fileLine(p.file, p.line)}\npointer: ${p.pointer || "(whole file)"}\n${p.message}`;
+      write(
+        `\n    <testcase classname="input" name="${attr(problemLocation(p))}">` +
+          `\n      <failure message="${attr(p.message)}" type="input-problem">${text(body)}</failure>` +
+          `\n    </testcase>`,
+      );
+    }
+    write(`\n  </testsuite>`);
   }
-  xml.up(); // testsuite
-  xml.up(); // testsuites
-  xml.end();
-  out.flush();
+  write(`\n</testsuites>`);
 }
 
-/**
- * The callback builder plus a per-subject buffer and a memo of the builder's own output for
- * complete child elements that recur (a passing control, a shared waiver, the same department):
- * xmlbuilder2 spends tens of microseconds per element, and a fleet repeats the same elements
- * millions of times. Replaying a memo is safe because a closed child element leaves the builder's
- * state (depth, open tags) exactly as it found it.
- */
-class JUnitWriter {
-  private pending: string[] = [];
-  private readonly memo = new Map<string, string>();
-  readonly xml: ReturnType<typeof createCB>;
-
-  constructor(private readonly write: Write) {
-    this.xml = createCB({
-      data: (chunk: string) => this.pending.push(chunk),
-      error: (err: Error) => {
-        throw err;
-      },
-      prettyPrint: true,
-    });
-  }
-
-  /** Emits a complete child element, from the memo when `key` was serialised before. */
-  child(key: string | undefined, build: () => void): void {
-    const hit = key === undefined ? undefined : this.memo.get(key);
-    if (hit !== undefined) {
-      this.pending.push(hit);
-      return;
-    }
-    const start = this.pending.length;
-    build();
-    if (key !== undefined && this.memo.size < MEMO_LIMIT) {
-      this.memo.set(key, this.pending.slice(start).join(""));
-    }
-  }
-
-  /** Passes everything serialised so far to `write` as one chunk. */
-  flush(): void {
-    if (this.pending.length > 0) this.write(this.pending.join(""));
-    this.pending = [];
-  }
-}
-
-/** Bounds the memo: past this many distinct elements, new ones are serialised every time. */
-const MEMO_LIMIT = 20_000;
-
-function writeSuite(
-  out: JUnitWriter,
-  report: CheckReport,
+/** One subject's <testsuite>, from its opening tag to its closing tag. */
+function suite(
   subject: SubjectResults,
-  index: number,
-  byId: ReadonlyMap<string, ResolvedControl>,
-): void {
-  const xml = out.xml;
+  score: number | undefined,
+  at: string,
+  cases: TestCases,
+): string {
   const t: Totals = { tests: 0, failures: 0, errors: 0, skipped: 0 };
   addTotals(t, subject.results);
-  xml.ele("testsuite", {
-    name: safe(subject.subject),
-    ...counts(t),
-    timestamp: report.at,
-    ...(subject.source === undefined ? {} : { file: safe(subject.source.file) }),
-  });
-  // The builder closes a start tag only when it adds the first child, so the first child of an
-  // element is never replayed from the memo: <properties> (built) closes <testsuite>, and
-  // "department" (built) closes <properties>.
-  xml.ele("properties");
-  const score = subjectScore(report, index);
-  const props: (readonly [name: string, value: string, recurs: boolean])[] = [
-    ["department", subject.department, false],
-    ["site", subject.site, true],
-    ["role", subject.role, true],
-    ["kind", subject.kind, true],
-    ...(score === undefined ? [] : [["score", formatScore(score.score), true] as const]),
-    ...(subject.source === undefined
-      ? []
-      : [["source", fileLine(subject.source.file, subject.source.line), false] as const]),
-  ];
-  for (const [name, value, recurs] of props) {
-    out.child(recurs ? `property\0${name}\0${value}` : undefined, () =>
-      xml.ele("property", { name, value: safe(value) }).up(),
-    );
-  }
-  xml.up(); // properties
-
-  for (const r of subject.results) {
-    const control = byId.get(r.control);
-    out.child(memoKey(r), () => {
-      xml.ele("testcase", {
-        classname: safe(control?.baseline ?? "unknown-baseline"),
-        name: safe(`${r.control}: ${control?.title ?? "(control not in this run)"}`),
-      });
-      writeOutcome(xml, r, control);
-      xml.up(); // testcase
-    });
-  }
-  xml.up(); // testsuite
+  const file = subject.source === undefined ? "" : ` file="${attr(subject.source.file)}"`;
+  let xml = `\n  <testsuite name="${attr(subject.subject)}"${counts(t)} timestamp="${at}"${file}>\n    <properties>`;
+  xml += property("department", subject.department);
+  xml += property("site", subject.site);
+  xml += property("role", subject.role);
+  xml += property("kind", subject.kind);
+  if (score !== undefined) xml += property("score", formatScore(score));
+  if (subject.source !== undefined)
+    xml += property("source", fileLine(subject.source.file, subject.source.line));
+  xml += `\n    </properties>`;
+  for (const r of subject.results) xml += cases.of(r);
+  return `${xml}\n  </testsuite>`;
 }
 
-/** Identifies a test case by everything its XML shows; nothing in it depends on the subject. */
-function memoKey(r: ControlResult): string | undefined {
-  try {
-    return memoKeyOf(r);
-  } catch {
-    return undefined; // evidence JSON cannot express (a BigInt): serialise it every time
+const property = (name: string, value: string): string =>
+  `\n      <property name="${name}" value="${attr(value)}"/>`;
+
+/**
+ * Test cases as text. Passes and not-applicable results are shared objects (one per control and
+ * reason), so theirs is made once per object; other results once each.
+ */
+class TestCases {
+  private readonly shared = new WeakMap<ControlResult, string>();
+
+  constructor(private readonly byId: ReadonlyMap<string, ResolvedControl>) {}
+
+  of(r: ControlResult): string {
+    let xml = this.shared.get(r);
+    if (xml === undefined) {
+      xml = testCase(r, this.byId.get(r.control));
+      if (Object.isFrozen(r)) this.shared.set(r, xml);
+    }
+    return xml;
   }
 }
 
-function memoKeyOf(r: ControlResult): string {
-  switch (r.status) {
-    case "pass":
-      return `pass\0${r.control}`;
-    case "fail":
-      return `fail\0${r.control}\0${JSON.stringify([r.evidence, r.expiredWaiver ?? null])}`;
-    case "waived":
-      return `waived\0${r.control}\0${JSON.stringify(r.waiver)}`;
-    case "not-applicable":
-      return `na\0${r.control}\0${r.reason}`;
-    case "error":
-      return `error\0${r.control}\0${r.message}`;
-  }
+function testCase(r: ControlResult, control: ResolvedControl | undefined): string {
+  const open =
+    `\n    <testcase classname="${attr(control?.baseline ?? "unknown-baseline")}"` +
+    ` name="${attr(`${r.control}: ${control?.title ?? "(control not in this run)"}`)}"`;
+  const child = outcome(r, control);
+  return child === undefined ? `${open}/>` : `${open}>\n      ${child}\n    </testcase>`;
 }
 
 /** The child element of a test case: failure, error or skipped; nothing for a pass. */
-function writeOutcome(
-  xml: ReturnType<typeof createCB>,
-  r: ControlResult,
-  control: ResolvedControl | undefined,
-): void {
+function outcome(r: ControlResult, control: ResolvedControl | undefined): string | undefined {
   switch (r.status) {
     case "pass":
-      return;
+      return undefined;
     case "fail": {
       const first = r.evidence[0];
       const message =
@@ -227,28 +143,15 @@ function writeOutcome(
           : ["", `Expired waiver: ${describeWaiver(r.expiredWaiver)} — the failure stands.`]),
         ...(control === undefined ? [] : ["", `Remediation: ${control.remediation}`]),
       ];
-      xml
-        .ele("failure", { message: safe(message), type: control?.severity ?? "unknown" })
-        .txt(safe(lines.join("\n")))
-        .up();
-      return;
+      const type = attr(control?.severity ?? "unknown");
+      return `<failure message="${attr(message)}" type="${type}">${text(lines.join("\n"))}</failure>`;
     }
     case "error":
-      xml
-        .ele("error", { message: safe(r.message), type: "evaluation-error" })
-        .txt(safe(r.message))
-        .up();
-      return;
+      return `<error message="${attr(r.message)}" type="evaluation-error">${text(r.message)}</error>`;
     case "not-applicable":
-      xml.ele("skipped", { message: safe(`not applicable: ${r.reason}`) }).up();
-      return;
+      return `<skipped message="${attr(`not applicable: ${r.reason}`)}"/>`;
     case "waived":
-      xml
-        .ele("skipped", {
-          message: safe(`waived: ${describeWaiver(r.waiver)} — ${r.waiver.justification}`),
-        })
-        .up();
-      return;
+      return `<skipped message="${attr(`waived: ${describeWaiver(r.waiver)} — ${r.waiver.justification}`)}"/>`;
   }
 }
 
@@ -261,13 +164,8 @@ function addTotals(t: Totals, results: readonly ControlResult[]): void {
   }
 }
 
-function counts(t: Totals): Record<string, string> {
-  return {
-    tests: String(t.tests),
-    failures: String(t.failures),
-    errors: String(t.errors),
-    skipped: String(t.skipped),
-  };
+function counts(t: Totals): string {
+  return ` tests="${t.tests}" failures="${t.failures}" errors="${t.errors}" skipped="${t.skipped}"`;
 }
 
 // XML 1.0 cannot carry these code points even escaped; a stray one must not make the file unreadable.
@@ -276,7 +174,27 @@ const NOT_XML_CHAR =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 /* eslint-enable no-control-regex */
 
-/** Replaces characters XML 1.0 forbids with U+FFFD; escaping of <, & and quotes is xmlbuilder2's. */
-function safe(text: string): string {
-  return text.replace(NOT_XML_CHAR, "\uFFFD");
+const TEXT_SPECIAL = /[&<>\r]/;
+const ATTR_SPECIAL = /[&<>"\t\n\r]/;
+const ESCAPES: Readonly<Record<string, string>> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  // In an attribute a reader turns a raw tab or line break into a space; these survive.
+  "\t": "&#9;",
+  "\n": "&#10;",
+  "\r": "&#13;",
+};
+
+/** Character data: characters XML 1.0 forbids become U+FFFD, then &, <, > and carriage returns (which a reader would fold into line feeds) are escaped. */
+export function text(value: string): string {
+  const safe = value.replace(NOT_XML_CHAR, "\uFFFD");
+  return TEXT_SPECIAL.test(safe) ? safe.replace(/[&<>\r]/g, (c) => ESCAPES[c]!) : safe;
+}
+
+/** An attribute value between double quotes: as `text`, plus quotes, tabs and line breaks. */
+export function attr(value: string): string {
+  const safe = value.replace(NOT_XML_CHAR, "\uFFFD");
+  return ATTR_SPECIAL.test(safe) ? safe.replace(/[&<>"\t\n\r]/g, (c) => ESCAPES[c]!) : safe;
 }

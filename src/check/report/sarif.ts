@@ -225,15 +225,7 @@ function evidenceText(evidence: readonly Evidence[]): string {
  * pointer as a logical location); a subject that never reported has only the logical location.
  */
 function locations(subject: SubjectResults, evidence: readonly Evidence[]): Location[] {
-  const physical =
-    subject.source === undefined
-      ? undefined
-      : {
-          artifactLocation: { uri: pathToUriReference(subject.source.file) },
-          ...(subject.source.line === undefined
-            ? {}
-            : { region: { startLine: subject.source.line } }),
-        };
+  const physical = physicalOf(subject);
   const located = evidence.length === 0 ? [{ pointer: "", line: undefined }] : evidence;
   const pointers = [...new Map(located.map((e) => [e.pointer, e.line])).entries()];
   return pointers.map(([pointer, line]) => ({
@@ -253,6 +245,25 @@ function locations(subject: SubjectResults, evidence: readonly Evidence[]): Loca
     ],
     ...(pointer === "" ? {} : { message: { text: formatPointer(pointer) } }),
   }));
+}
+
+type Physical = { artifactLocation: { uri: string }; region?: { startLine: number } };
+
+/** The subject's file (and start line): its results come one after another, so made once each. */
+let lastPhysical: { subject: SubjectResults; physical: Physical | undefined } | undefined;
+function physicalOf(subject: SubjectResults): Physical | undefined {
+  if (lastPhysical?.subject !== subject) {
+    const source = subject.source;
+    const physical =
+      source === undefined
+        ? undefined
+        : {
+            artifactLocation: { uri: pathToUriReference(source.file) },
+            ...(source.line === undefined ? {} : { region: { startLine: source.line } }),
+          };
+    lastPhysical = { subject, physical };
+  }
+  return lastPhysical.physical;
 }
 
 function pascalCase(id: string): string {

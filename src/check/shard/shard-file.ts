@@ -1,14 +1,15 @@
 /**
- * Shard files: the first half of a check split across hosts. A shard reads every input (so all
- * shards agree on the order and on the input problems), evaluates the machine-level controls on
- * its own share only, and keeps per machine its results and the fleet view the fleet controls
- * need. `mergeShards` checks that the shards belong together and replays them, in input order,
- * into the same assembly a single run uses, so the reports come out byte for byte the same.
+ * Shard files: the first half of a check split across hosts. A shard lists every input (so all
+ * shards agree on the order) but reads, parses and validates only its own share: the files and
+ * JSON Lines lines that hash to it. It keeps per machine its place in the input, its results and
+ * the fleet view the fleet controls need, and reports the input problems of its share.
+ * `mergeShards` checks that the shards belong together and replays them, in input order, into
+ * the same assembly a single run uses, so the reports come out byte for byte the same.
  */
 import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
 import type { FleetView } from "../controls/types.js";
-import { evaluateRecords } from "../evaluation/evaluate-batch.js";
+import { evaluateMachine } from "../evaluation/evaluate-batch.js";
 import { notApplicable, passResult } from "../evaluation/evaluate-machine.js";
 import type {
   ControlResult,
@@ -18,14 +19,14 @@ import type {
 } from "../evaluation/result.js";
 import { RunAssembly, type AdmittedMachine, type CheckRun } from "../evaluation/run-check.js";
 import type { CheckReport } from "../evaluation/report-model.js";
-import { recordsOf, workItems, type MachineRecord } from "../input/machines.js";
+import { itemShape, visitRecords, workItems } from "../input/machines.js";
 import type { Policy } from "../policy/resolve.js";
 import { VERSION } from "../../support/version.js";
-import { shardOf, sourceKey, type ShardSpec } from "./split.js";
+import { shardOf, type ShardSpec } from "./split.js";
 
 /** Marks a shard file; bump SHARD_FORMAT on any change a merge could misread. */
 export const SHARD_KIND = "stronghold-check-shard";
-export const SHARD_FORMAT = 1;
+export const SHARD_FORMAT = 2;
 
 const FLEET_FIELDS = [
   "hostname",
@@ -41,9 +42,15 @@ const FLEET_FIELDS = [
   "lifecycle",
 ] as const satisfies readonly (keyof FleetView)[];
 
+/**
+ * Where a record sits in the whole input, as one run reads it: the work item (a batch of files, a
+ * chunk of JSON Lines), the file or line within it, and the record among that one's records.
+ */
+export type Position = readonly [item: number, unit: number, record: number];
+
 /** One machine of a shard: where it sits in the whole input, its non-pass results, its fleet view. */
 export interface ShardMachine {
-  readonly ordinal: number;
+  readonly position: Position;
   readonly subject: string;
   readonly department: string;
   readonly site: string;
@@ -67,12 +74,13 @@ export interface ShardFile {
   readonly settings: Readonly<Record<string, unknown>>;
   /** SHA-256 of the resolved controls and of every side file (overlay, registers, waivers). */
   readonly policyDigest: string;
-  /** SHA-256 of the whole input as every shard read it: machines in order and input problems. */
+  /** SHA-256 of the input's shape as every shard listed it: files, and JSON Lines line lengths. */
   readonly inputsDigest: string;
-  /** Machines in the whole input, over all shards. */
-  readonly machineCount: number;
-  /** Input problems of the whole input (every shard finds them all; the merge reports them once). */
-  readonly problems: readonly InputProblem[];
+  /**
+   * Input problems of this shard's share; problems outside any file's share (a missing path, a
+   * folder without machine files) are shard 1's.
+   */
+  readonly problems: readonly { readonly position: Position; readonly problem: InputProblem }[];
   /** The distinct not-applicable results, which machines name by index. */
   readonly notApplicable: readonly NotApplicableResult[];
   readonly machines: readonly ShardMachine[];
@@ -101,7 +109,7 @@ const fleetView = (machine: FleetView): FleetView =>
     FLEET_FIELDS.filter((f) => machine[f] !== undefined).map((f) => [f, machine[f]]),
   ) as unknown as FleetView;
 
-/** Reads every input, evaluates this shard's machines, and returns the shard file's content. */
+/** Lists every input, reads and evaluates this shard's share, and returns the shard file's content. */
 export async function evaluateShard(
   run: Omit<CheckRun, "inputs" | "stdin">,
   inputs: readonly string[],
@@ -111,7 +119,7 @@ export async function evaluateShard(
 ): Promise<ShardFile> {
   const { policy, at, data } = run;
   const digest = createHash("sha256");
-  const problems: InputProblem[] = [];
+  const problems: { position: Position; problem: InputProblem }[] = [];
   const machines: ShardMachine[] = [];
   const shared = new Map<ControlResult, number>();
   const notApplicableTable: NotApplicableResult[] = [];
@@ -125,38 +133,38 @@ export async function evaluateShard(
     }
     return i;
   };
-  let ordinal = 0;
+  const owns = (part: Source) => shardOf(part, shard.count) === shard.index;
+  let seq = 0;
   for await (const item of workItems(inputs, stdin)) {
-    const own: MachineRecord[] = [];
-    const ordinals: number[] = [];
-    for (const record of recordsOf(item)) {
-      if (record.kind === "problem") {
-        problems.push(record.problem);
-        digest.update(`p\u0000${JSON.stringify(record.problem)}\n`);
-        continue;
-      }
-      digest.update(`m\u0000${sourceKey(record.source)}\u0000${record.machine.hostname}\n`);
-      if (shardOf(record.source, shard.count) === shard.index) {
-        own.push(record);
-        ordinals.push(ordinal);
-      }
-      ordinal++;
-    }
-    const batch = evaluateRecords(own, policy.controls, at, data);
-    batch.machines.forEach((m, i) => {
-      machines.push({
-        ordinal: ordinals[i]!,
-        subject: m.subject,
-        department: m.department,
-        site: m.site,
-        role: m.role,
-        source: m.source,
-        results: m.results
-          .filter((r): r is Exclude<ControlResult, { status: "pass" }> => r.status !== "pass")
-          .map(compact),
-        fleet: fleetView(m.fleet),
-      });
-    });
+    const itemIndex = seq++;
+    digest.update(`${itemShape(item)}\n`);
+    // Records already made (stdin, missing paths) are in every shard: each keeps its own.
+    const made = item.kind === "records";
+    visitRecords(
+      item,
+      (record, unit, k) => {
+        const position: Position = [itemIndex, unit, k];
+        if (record.kind === "problem") {
+          if (!made || shard.index === 1) problems.push({ position, problem: record.problem });
+          return;
+        }
+        if (made && !owns(record.source)) return;
+        const m = evaluateMachine(record, policy.controls, at, data);
+        machines.push({
+          position,
+          subject: m.subject,
+          department: m.department,
+          site: m.site,
+          role: m.role,
+          source: m.source,
+          results: m.results
+            .filter((r): r is Exclude<ControlResult, { status: "pass" }> => r.status !== "pass")
+            .map(compact),
+          fleet: fleetView(m.fleet),
+        });
+      },
+      made ? undefined : owns,
+    );
   }
   return {
     kind: SHARD_KIND,
@@ -166,7 +174,6 @@ export async function evaluateShard(
     settings: header.settings,
     policyDigest: header.policyDigest,
     inputsDigest: digest.digest("hex"),
-    machineCount: ordinal,
     problems,
     notApplicable: notApplicableTable,
     machines,
@@ -188,6 +195,8 @@ export const shardFileName = (shard: ShardSpec): string =>
 const isObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === "object" && !Array.isArray(v);
 const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
+const isPosition = (v: unknown): v is Position =>
+  Array.isArray(v) && v.length === 3 && v.every(isCount);
 
 /** Checks that parsed JSON is a shard file this version can merge; problems name the file. */
 export function readShard(
@@ -216,14 +225,16 @@ export function readShard(
   for (const key of ["toolVersion", "policyDigest", "inputsDigest"] as const)
     if (typeof value[key] !== "string") return problem(`/${key}`, "must be a string");
   if (!isObject(value.settings)) return problem("/settings", "must be an object");
-  if (!isCount(value.machineCount)) return problem("/machineCount", "must be a count");
   if (!Array.isArray(value.problems)) return problem("/problems", "must be an array");
+  for (const [i, p] of (value.problems as unknown[]).entries())
+    if (!isObject(p) || !isPosition(p.position) || !isObject(p.problem))
+      return problem(`/problems/${i}`, "is not a problem of a shard (position, problem)");
   if (!Array.isArray(value.notApplicable)) return problem("/notApplicable", "must be an array");
   if (!Array.isArray(value.machines)) return problem("/machines", "must be an array");
   for (const [i, m] of (value.machines as unknown[]).entries()) {
     if (
       !isObject(m) ||
-      !isCount(m.ordinal) ||
+      !isPosition(m.position) ||
       typeof m.subject !== "string" ||
       !isObject(m.source) ||
       typeof m.source.file !== "string" ||
@@ -232,7 +243,7 @@ export function readShard(
     )
       return problem(
         `/machines/${i}`,
-        "is not a machine of a shard (ordinal, subject, source, results, fleet)",
+        "is not a machine of a shard (position, subject, source, results, fleet)",
       );
     const tableSize = (value.notApplicable as unknown[]).length;
     const bad = (m.results as unknown[]).findIndex((r) =>
@@ -270,7 +281,7 @@ export function checkShardSet(
     ["stronghold version", (s: ShardFile) => s.toolVersion],
     ["check options and paths", (s: ShardFile) => JSON.stringify(s.settings)],
     ["policy (controls, overlay, registers, waivers)", (s: ShardFile) => s.policyDigest],
-    ["inputs (machines read, in order)", (s: ShardFile) => `${s.inputsDigest}/${s.machineCount}`],
+    ["inputs (files and lines listed, in order)", (s: ShardFile) => s.inputsDigest],
   ] as const;
   for (const { file, shard } of shards.slice(1))
     for (const [what, of] of same)
@@ -311,30 +322,32 @@ export function mergeShards(
 ): CheckReport {
   const controls = run.policy.controls;
   const indexOf = new Map(controls.map((c, i) => [c.meta.id, i]));
-  const machineCount = shards[0]!.machineCount;
-  const byOrdinal: (ShardMachine | undefined)[] = new Array<ShardMachine | undefined>(machineCount);
-  const tables = new Map(
-    shards.map((s) => [s, s.notApplicable.map((r) => notApplicable(r.control, r.reason))]),
-  );
-  const where = new Map<ShardMachine, NotApplicableResult[]>();
-  for (const shard of shards)
-    for (const m of shard.machines) {
-      where.set(m, tables.get(shard)!);
-      if (m.ordinal >= machineCount || byOrdinal[m.ordinal] !== undefined)
-        throw new Error(`machine ${m.ordinal} of ${machineCount} appears twice or out of range`);
-      byOrdinal[m.ordinal] = m;
-    }
+  const before = (a: Position, b: Position) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+  const entries: { m: ShardMachine; table: NotApplicableResult[] }[] = [];
+  for (const shard of shards) {
+    const table = shard.notApplicable.map((r) => notApplicable(r.control, r.reason));
+    for (const m of shard.machines) entries.push({ m, table });
+  }
+  entries.sort((a, b) => before(a.m.position, b.m.position));
+  entries.forEach(({ m }, i) => {
+    if (i > 0 && before(entries[i - 1]!.m.position, m.position) === 0)
+      throw new Error(`machine at ${m.position.join("/")} appears in two shards`);
+  });
   const assembly = new RunAssembly(run);
-  assembly.addProblems(shards[0]!.problems);
-  for (let ordinal = 0; ordinal < machineCount; ordinal++) {
-    const m = byOrdinal[ordinal];
-    if (m === undefined) throw new Error(`machine ${ordinal} of ${machineCount} is in no shard`);
+  assembly.addProblems(
+    shards
+      .flatMap((s) => s.problems)
+      .sort((a, b) => before(a.position, b.position))
+      .map((p) => p.problem),
+  );
+  for (const { m, table } of entries) {
     const results: ControlResult[] = controls.map((c) => passResult(c.meta.id));
-    const table = where.get(m)!;
     for (const given of m.results) {
       const r = typeof given === "number" ? table[given] : given;
       if (r === undefined)
-        throw new Error(`machine ${ordinal}: an index outside its not-applicable table`);
+        throw new Error(
+          `machine at ${m.position.join("/")}: an index outside its not-applicable table`,
+        );
       const i = indexOf.get(r.control);
       if (i === undefined) throw new Error(`a shard names control ${r.control}, not in the policy`);
       results[i] = r.status === "not-applicable" ? notApplicable(r.control, r.reason) : r;

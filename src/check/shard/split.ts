@@ -1,7 +1,9 @@
 /**
- * Which shard a machine belongs to: a hash of where it came from (file, and entry or line in a
- * fleet file), so every shard agrees without talking to the others and the listing order of a
- * directory does not move machines between shards.
+ * Which shard a machine belongs to: a hash of where it came from (its file, and its line in a
+ * JSON Lines file), so every shard agrees without talking to the others, the listing order of a
+ * directory does not move machines between shards, and a shard knows its share before parsing
+ * anything: it skips the other shards' files and lines unread. A `{ machines: [...] }` fleet
+ * document is parsed whole, so all its machines go to one shard.
  */
 import { UsageError } from "../../support/errors.js";
 import type { Source } from "../evaluation/result.js";
@@ -24,14 +26,14 @@ export function parseShard(value: string): ShardSpec {
   return { index, count };
 }
 
-/** The key a machine is split by: its file, and its place in that file when it shares it. */
-export function sourceKey(source: Source): string {
-  return `${source.file}\u0000${source.index ?? ""}\u0000${source.line ?? ""}`;
+/** The key a machine is split by: its file, and its line in a JSON Lines file. */
+export function partKey(source: Source): string {
+  return `${source.file}\u0000${source.line ?? ""}`;
 }
 
 /** The shard (1-based) of `count` that evaluates the machine from `source` (FNV-1a, 32 bits). */
 export function shardOf(source: Source, count: number): number {
-  const key = sourceKey(source);
+  const key = partKey(source);
   let hash = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) {
     hash ^= key.charCodeAt(i);

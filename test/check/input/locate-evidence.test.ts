@@ -51,9 +51,11 @@ describe("locating evidence in source files", () => {
     expect(lineOfEvidence(located)).to.equal(9);
   });
 
-  it("uses the record's line in JSON Lines, and leaves stdin and passing machines alone", () => {
-    const [jsonl] = locateEvidence([subject(path.join(dir, "f.jsonl"), { line: 7 })]);
-    expect(lineOfEvidence(jsonl)).to.equal(7);
+  it("leaves JSON Lines records (their source names the line), stdin and passing machines alone", () => {
+    const record = subject(path.join(dir, "f.jsonl"), { line: 7 });
+    const [jsonl] = locateEvidence([record]);
+    expect(jsonl).to.equal(record);
+    expect(jsonl?.source?.line).to.equal(7);
     const [stdin] = locateEvidence([subject("<stdin>")]);
     expect(lineOfEvidence(stdin)).to.equal(undefined);
   });

@@ -141,3 +141,63 @@ describe("junit reporter on a repetitive fleet", () => {
     expect(new Set(blocks.slice(0, 49)).size).to.equal(1);
   });
 });
+
+describe("junit reporter escaping (templates, no XML library)", () => {
+  // Host names, paths and messages come from machines and registers: anything can be in them.
+  const odd = [
+    ["entity-like text stays text", "AT&amp;T &lt;b&gt; &#65; &unknown;"],
+    ["quotes and apostrophes", `say "hi" & 'bye'`],
+    ["tab, line feed and carriage return", "a\tb\nc\r\nd\re"],
+    ["CDATA end and markup", "]]> <!-- x --> <?pi?> <![CDATA[y]]>"],
+    ["astral characters", "host-😀-𝔘"],
+  ] as const;
+  const strict = new XMLParser({
+    ignoreAttributes: false,
+    htmlEntities: true,
+    trimValues: false,
+    isArray: (name) => ["testsuite", "testcase", "property"].includes(name),
+  });
+  for (const [what, value] of odd) {
+    it(`round-trips ${what} in attributes and text`, () => {
+      const base = sampleReport();
+      const first = base.subjects[0]!;
+      const report = sampleReport({
+        subjects: [{ ...first, subject: value, department: value }],
+        problems: [{ file: value, pointer: "", message: value }],
+        scores: { ...base.scores, bySubject: [base.scores.bySubject[0]!] },
+      });
+      const xml = textOf(render, report);
+      const doc = strict.parse(xml, true) as { testsuites: { testsuite: Suite[] } };
+      const [suite, problems] = doc.testsuites.testsuite;
+      expect(suite?.["@_name"]).to.equal(value);
+      expect(suite?.properties?.property[0]?.["@_value"]).to.equal(value);
+      const failure = problems?.testcase?.[0]?.failure;
+      expect(failure?.["@_message"]).to.equal(value);
+      expect(failure?.["#text"]).to.equal(`${value}\npointer: (whole file)\n${value}`);
+    });
+  }
+
+  it("writes line breaks and tabs in attributes as character references", () => {
+    const report = sampleReport({
+      problems: [{ file: "x.json", pointer: "", message: "one\ntwo\tthree\rfour" }],
+    });
+    expect(textOf(render, report)).to.include('message="one&#10;two&#9;three&#13;four"');
+  });
+
+  it("turns control characters and lone surrogates into U+FFFD and stays well-formed", () => {
+    const nasty = "nul\u0000 bel\u0007 vt\u000b ff\u000c esc\u001b \ud800 \udfff \ufffe end";
+    const base = sampleReport();
+    const report = sampleReport({
+      subjects: [{ ...base.subjects[0]!, subject: nasty }],
+      problems: [{ file: nasty, pointer: "", message: nasty }],
+      scores: { ...base.scores, bySubject: [base.scores.bySubject[0]!] },
+    });
+    const xml = textOf(render, report);
+    // eslint-disable-next-line no-control-regex
+    expect(xml).not.to.match(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe]/);
+    const doc = strict.parse(xml, true) as { testsuites: { testsuite: Suite[] } };
+    expect(doc.testsuites.testsuite[0]?.["@_name"]).to.equal(
+      "nul\ufffd bel\ufffd vt\ufffd ff\ufffd esc\ufffd \ufffd \ufffd \ufffd end",
+    );
+  });
+});
