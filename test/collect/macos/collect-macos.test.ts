@@ -22,6 +22,46 @@ import { macTranscript } from "../../fixtures/macos/transcripts.js";
 import { bufferIo } from "../buffer-io.js";
 
 const AT = "2026-11-20T12:00:00Z";
+/** Each security-baseline control's status for one machine config, through `stronghold check`. */
+async function checkStatuses(config: MachineConfig): Promise<Record<string, string>> {
+  const dir = await mkdtemp(path.join(tmpdir(), "stronghold-mac-check-"));
+  try {
+    await writeFile(path.join(dir, "m.json"), JSON.stringify(config));
+    const io = bufferIo();
+    const code = await main(
+      [
+        "node",
+        "stronghold",
+        "check",
+        dir,
+        "--baseline",
+        "security",
+        "--at",
+        AT,
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+      ],
+      io,
+    );
+    expect(code, io.err()).to.equal(0);
+    const report = JSON.parse(io.out()) as {
+      problems: unknown[];
+      controls: { id: string }[];
+      subjects: { results: { control: string; status: string }[] }[];
+    };
+    expect(report.problems).to.deep.equal([]);
+    // A control a subject's results do not name passed.
+    return {
+      ...Object.fromEntries(report.controls.map((c) => [c.id, "pass"])),
+      ...Object.fromEntries(report.subjects[0]!.results.map((r) => [r.control, r.status])),
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 const staff: MachineFacts = { department: "library", site: "main-library", role: "workstation" };
 
 describe("macOS collection", function () {
@@ -81,6 +121,53 @@ describe("macOS collection", function () {
         "/security/auditLogging",
       ]);
       expect(mapped.unknown.every((u) => u.reason.length > 0)).to.equal(true);
+    });
+
+    it("the security baseline judges it: FileVault off and what the collector cannot read fail", async () => {
+      const facts = parseMacFacts(macTranscript(), await loadEdrCatalog());
+      const statuses = await checkStatuses(
+        macosMachineConfig(facts, "lib-mac-01", staff, AT).config,
+      );
+      const failing = Object.entries(statuses)
+        .filter(([, status]) => status === "fail")
+        .map(([id]) => id)
+        .sort();
+      expect(failing).to.deep.equal(
+        [
+          // planted in the transcript
+          "sec-disk-encryption",
+          // macOS 14 left Apple's three supported releases before 2026-11-20
+          "sec-os-supported",
+          // facts the macOS collector leaves unknown
+          "sec-password-min-length",
+          "sec-password-history",
+          "sec-password-complexity",
+          "sec-account-lockout-threshold",
+          "sec-account-lockout-duration",
+          "sec-screen-lock",
+          "sec-local-admin-not-shared",
+          "sec-no-empty-passwords",
+          "sec-edr-realtime-protection",
+          "sec-edr-signatures-current",
+          "sec-removable-media-restricted",
+          "sec-os-patches-current",
+          "sec-audit-logging",
+        ].sort(),
+      );
+      for (const id of [
+        "sec-firewall-enabled",
+        "sec-guest-account-disabled",
+        "sec-automatic-updates",
+        "sec-time-sync",
+        "sec-logon-banner",
+        "sec-root-only-uid0",
+        "sec-ssh-root-login-disabled",
+        "sec-ssh-password-auth-disabled",
+        "sec-ssh-max-auth-tries",
+        "sec-edr-installed",
+        "sec-edr-running",
+      ])
+        expect(statuses[id], id).to.equal("pass");
     });
 
     it("FileVault on names the product; encryption in progress is partial", async () => {
