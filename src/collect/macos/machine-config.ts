@@ -21,7 +21,7 @@ type Security = NonNullable<MachineConfig["security"]>;
 
 /** Why facts no macOS probe reads are unknown. */
 const NOT_COLLECTED = {
-  network: "network interfaces are not read on macOS yet",
+  ipAssignment: "whether an address is leased by DHCP is not read on macOS",
   patchDate:
     "pending updates are not read on macOS (softwareupdate -l asks Apple's servers and can take minutes)",
   screenLock: "the screen lock is a per-user setting on macOS and is not read",
@@ -140,9 +140,13 @@ export function macosMachineConfig(
     hostname: name,
     assetTag: machine.assetTag ?? miss("/assetTag", "Macs carry no asset tag in firmware"),
     serialNumber: v("/serialNumber", hardware.serialNumber),
-    macAddresses: miss("/macAddresses", NOT_COLLECTED.network),
-    ipAddresses: miss("/ipAddresses", NOT_COLLECTED.network),
-    ipAssignment: miss("/ipAssignment", NOT_COLLECTED.network),
+    macAddresses: facts.network.macAddresses.known
+      ? [...facts.network.macAddresses.value]
+      : miss("/macAddresses", facts.network.macAddresses.reason),
+    ipAddresses: facts.network.ipAddresses.known
+      ? [...facts.network.ipAddresses.value]
+      : miss("/ipAddresses", facts.network.ipAddresses.reason),
+    ipAssignment: miss("/ipAssignment", NOT_COLLECTED.ipAssignment),
     department: machine.department,
     site: machine.site,
     ...(machine.owner === undefined ? {} : { owner: machine.owner }),

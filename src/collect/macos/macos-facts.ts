@@ -10,6 +10,7 @@ import {
   parseAutomaticUpdates,
   parseDsclUsers,
   parseFileVault,
+  parseIfconfig,
   parseGatekeeper,
   parseGuest,
   parseMacMeta,
@@ -25,6 +26,7 @@ import {
   type MacApplication,
   type MacFirewall,
   type MacHardware,
+  type MacNetwork,
   type MacMeta,
   type MacOsVersion,
   type MacPlatform,
@@ -45,6 +47,7 @@ export interface MacFacts {
   readonly os: Fact<MacOsVersion>;
   readonly hardware: MacHardware;
   readonly platform: MacPlatform;
+  readonly network: MacNetwork;
   readonly fileVault: Fact<FileVaultStatus>;
   readonly firewall: MacFirewall;
   readonly gatekeeper: Fact<boolean>;
@@ -91,6 +94,7 @@ export function parseMacFacts(
     os: parseSwVers(s("sw-vers")),
     hardware: parseSpHardware(s("hardware")),
     platform: parseMacSysctl(s("sysctl")),
+    network: parseIfconfig(s("ifconfig")),
     fileVault: parseFileVault(s("filevault")),
     firewall: parseAppFirewall(s("firewall")),
     gatekeeper: parseGatekeeper(s("gatekeeper")),

@@ -308,3 +308,61 @@ export function parseProcessNames(output: ProbeOutput | undefined): Fact<Readonl
     ),
   );
 }
+
+/** The Mac's own network addresses. */
+export interface MacNetwork {
+  readonly macAddresses: Fact<readonly string[]>;
+  readonly ipAddresses: Fact<readonly string[]>;
+}
+
+const LIMIT = 64;
+
+/**
+ * `ifconfig`: blocks headed `NAME: flags=…`, with `ether`, `inet` and `inet6` lines. Only the
+ * Mac's Ethernet and Wi-Fi ports (`enN`) that hold an address count; loopback, link-local and
+ * virtual interfaces (awdl, llw, bridge, utun, gif, stf, p2p) are left out.
+ */
+export function parseIfconfig(output: ProbeOutput | undefined): MacNetwork {
+  const text = ran(output, "ifconfig");
+  if (!text.known) return { macAddresses: text, ipAddresses: text };
+  const macs = new Set<string>();
+  const ips = new Set<string>();
+  let name = "";
+  let ether: string | undefined;
+  let addresses: string[] = [];
+  const flush = () => {
+    if (/^en\d+$/.test(name) && addresses.length > 0) {
+      if (ether) macs.add(ether);
+      for (const a of addresses) ips.add(a);
+    }
+  };
+  for (const line of text.value.split("\n")) {
+    const header = /^(\S+): flags=/.exec(line);
+    if (header?.[1]) {
+      flush();
+      name = header[1];
+      ether = undefined;
+      addresses = [];
+      continue;
+    }
+    const [key, value] = line.trim().split(/\s+/);
+    if (key === "ether" && value && /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i.test(value))
+      ether = value.toLowerCase();
+    else if (key === "inet" && value && /^\d{1,3}(\.\d{1,3}){3}$/.test(value)) {
+      if (!value.startsWith("127.") && !value.startsWith("169.254.")) addresses.push(value);
+    } else if (key === "inet6" && value) {
+      const address = value.replace(/%.*$/, "").toLowerCase();
+      if (address !== "::1" && !/^fe[89ab]/.test(address)) addresses.push(address);
+    }
+  }
+  flush();
+  if (ips.size === 0) {
+    const none = unknown("ifconfig shows no en interface with an address");
+    return { macAddresses: none, ipAddresses: none };
+  }
+  return {
+    macAddresses:
+      macs.size > 0 ? known([...macs].slice(0, LIMIT)) : unknown("ifconfig shows no ether line"),
+    ipAddresses: known([...ips].slice(0, LIMIT)),
+  };
+}

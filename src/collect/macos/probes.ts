@@ -79,6 +79,14 @@ echo "cpu=$(sysctl -n machdep.cpu.brand_string 2>/dev/null)"
 echo "memsize=$(sysctl -n hw.memsize 2>/dev/null)"`,
   },
   {
+    name: "ifconfig",
+    reads: "ifconfig (interfaces, MAC and IP addresses)",
+    privileged: false,
+    body: `
+have ifconfig || return 127
+ifconfig`,
+  },
+  {
     name: "filevault",
     reads: "fdesetup status",
     privileged: false,

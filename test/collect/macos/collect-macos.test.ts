@@ -80,6 +80,9 @@ describe("macOS collection", function () {
         lastPatchDate: "unknown",
       });
       expect(c.serialNumber).to.equal("C02FK0AAQ6L4");
+      // en0 only: en1 holds no address, awdl0 and utun0 are virtual, lo0 is loopback.
+      expect(c.macAddresses).to.deep.equal(["f4:d4:88:5a:1c:07"]);
+      expect(c.ipAddresses).to.deep.equal(["10.20.50.25"]);
       expect(c.hardware).to.deep.include({
         manufacturer: "Apple",
         model: "iMac (iMac21,1)",
@@ -116,7 +119,7 @@ describe("macOS collection", function () {
       // Every "unknown" in the config is listed with a reason.
       const fields = mapped.unknown.map((u) => u.field);
       expect(fields).to.include.members([
-        "/macAddresses",
+        "/ipAssignment",
         "/os/lastPatchDate",
         "/security/auditLogging",
       ]);
@@ -276,6 +279,8 @@ describe("macOS collection", function () {
 
     it("every Mac-only fact is unknown, with the reason in the report", () => {
       expect(config.serialNumber).to.equal("unknown");
+      // Linux has no enN interfaces (nor, without net-tools, ifconfig).
+      expect(config.macAddresses).to.equal("unknown");
       expect(config.security).to.deep.include({
         diskEncryption: { status: "unknown" },
         firewall: "unknown",

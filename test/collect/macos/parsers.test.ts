@@ -14,6 +14,7 @@ import {
   parseFileVault,
   parseGatekeeper,
   parseGuest,
+  parseIfconfig,
   parseMacSysctl,
   parseMacTimeSync,
   parsePolicyBanner,
@@ -91,6 +92,32 @@ describe("macOS parsers", () => {
       const p = parseMacSysctl(out("cpu=\nmemsize=\n"));
       expect(p.cpu.known).to.equal(false);
       expect(p.memoryGiB.known).to.equal(false);
+    });
+  });
+
+  describe("ifconfig", () => {
+    it("an en port with an IPv4 and a global IPv6 address counts; link-local and virtual do not", () => {
+      const text = [
+        "en0: flags=8863<UP,BROADCAST,SMART,RUNNING,SIMPLEX,MULTICAST> mtu 1500",
+        "\tether 64:76:BA:AE:A3:02 ",
+        "\tinet6 fe80::6676:baff:feae:a302%en0 prefixlen 64 scopeid 0x4 ",
+        "\tinet 172.30.7.47 netmask 0xffff0000 broadcast 172.30.255.255",
+        "\tinet6 2001:db8::5 prefixlen 64 autoconf secured",
+        "bridge0: flags=8863<UP,BROADCAST,SMART,RUNNING,SIMPLEX,MULTICAST> mtu 1500",
+        "\tether 66:76:ba:ea:38:00 ",
+        "\tinet 192.168.2.1 netmask 0xffffff00 broadcast 192.168.2.255",
+        "",
+      ].join("\n");
+      const network = parseIfconfig(out(text));
+      expect(value(network.macAddresses)).to.deep.equal(["64:76:ba:ae:a3:02"]);
+      expect(value(network.ipAddresses)).to.deep.equal(["172.30.7.47", "2001:db8::5"]);
+    });
+    it("no en interface with an address (Linux's eth0, garbage, a missing tool) → unknown", () => {
+      const linux =
+        "eth0: flags=4163<UP,BROADCAST,RUNNING,MULTICAST>  mtu 1500\n        inet 10.0.0.5  netmask 255.255.255.0\n";
+      expect(parseIfconfig(out(linux)).ipAddresses.known).to.equal(false);
+      expect(parseIfconfig(out("garbage\n")).macAddresses.known).to.equal(false);
+      expect(parseIfconfig(MISSING).ipAddresses.known).to.equal(false);
     });
   });
 
