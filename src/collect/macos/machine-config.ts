@@ -6,7 +6,7 @@
 import type { MachineFacts } from "../../hosts/inventory.js";
 import { UNKNOWN, type MachineConfig } from "../../machine-config/schema.js";
 import { VERSION } from "../../support/version.js";
-import { mapFact, type Fact } from "../fact.js";
+import { mapFact, unknown as unknownFact, type Fact } from "../fact.js";
 import type { Observation, UnknownFact } from "../host-outcome.js";
 import type { MappedMachine } from "../linux/machine-config.js";
 import type { MacFacts } from "./macos-facts.js";
@@ -30,7 +30,7 @@ const NOT_COLLECTED = {
   removableMedia: "removable-media restrictions (configuration profiles) are not read on macOS",
   auditLogging: "the macOS unified log and audit settings are not read",
   tpm: "Macs have no TPM (the Secure Enclave is not one); not reported as none",
-  adminEnabled: "whether a macOS account can log on is not read",
+  adminEnabled: "the admin-accounts probe did not report this account",
 } as const;
 
 function observe(fact: Fact<string | number | boolean | readonly string[]>): Observation {
@@ -101,7 +101,10 @@ export function macosMachineConfig(
     localAdmins: facts.admins.known
       ? facts.admins.value.slice(0, MAX_ADMINS).map((admin, i) => ({
           name: admin.slice(0, 256),
-          enabled: miss(`/security/localAdmins/${i}/enabled`, NOT_COLLECTED.adminEnabled),
+          enabled: v(
+            `/security/localAdmins/${i}/enabled`,
+            facts.adminEnabled.get(admin) ?? unknownFact(NOT_COLLECTED.adminEnabled),
+          ),
         }))
       : miss("/security/localAdmins", facts.admins.reason),
     guestEnabled: v("/security/guestEnabled", facts.guestEnabled),

@@ -4,6 +4,7 @@ import type { ProbeOutput } from "../probe-output.js";
 import type { EdrCatalog } from "../linux/edr-catalog.js";
 import { parseSshd, type SshdSettings } from "../linux/sshd.js";
 import {
+  parseAdminAccounts,
   parseAdminGroup,
   parseAppFirewall,
   parseApplications,
@@ -58,6 +59,8 @@ export interface MacFacts {
   readonly sshd: Fact<SshdSettings>;
   readonly uid0Accounts: Fact<readonly string[]>;
   readonly admins: Fact<readonly string[]>;
+  /** Whether each admin account can log on, by name (absent: not read). */
+  readonly adminEnabled: ReadonlyMap<string, Fact<boolean>>;
   readonly logonBanner: Fact<boolean>;
   readonly protection: Fact<MacProtection>;
   readonly applications: Fact<readonly MacApplication[]>;
@@ -105,6 +108,7 @@ export function parseMacFacts(
     sshd: parseSshd(s("sshd")),
     uid0Accounts: uid0Accounts(parseDsclUsers(s("users"))),
     admins: parseAdminGroup(s("admins")),
+    adminEnabled: parseAdminAccounts(s("admin-accounts")),
     logonBanner: parsePolicyBanner(s("policy-banner")),
     protection: runningAgent(catalog, parseProcessNames(s("processes"))),
     applications: parseApplications(s("applications")),

@@ -366,3 +366,40 @@ export function parseIfconfig(output: ProbeOutput | undefined): MacNetwork {
     ipAddresses: known([...ips].slice(0, LIMIT)),
   };
 }
+
+/**
+ * Whether each admin account can log on, from `user=NAME` lines each followed by that account's
+ * `dscl . -read /Users/NAME AuthenticationAuthority`: `;DisabledUser;` in it is disabled, an
+ * AuthenticationAuthority without it enabled, anything else (no such key, root needed) unknown.
+ */
+export function parseAdminAccounts(
+  output: ProbeOutput | undefined,
+): ReadonlyMap<string, Fact<boolean>> {
+  const states = new Map<string, Fact<boolean>>();
+  if (output?.rc !== 0) return states;
+  let user: string | undefined;
+  let seen: string[] = [];
+  const flush = () => {
+    if (user === undefined) return;
+    const text = seen.join("\n");
+    states.set(
+      user,
+      /;DisabledUser;/.test(text)
+        ? known(false)
+        : /^AuthenticationAuthority:/m.test(text)
+          ? known(true)
+          : /root: rerun with --sudo|needs root/.test(text)
+            ? unknown("dscl AuthenticationAuthority needs root: rerun with --sudo")
+            : unknown(`dscl printed no AuthenticationAuthority for ${clip(user, 64)}`),
+    );
+  };
+  for (const line of output.stdout.split("\n")) {
+    if (line.startsWith("user=")) {
+      flush();
+      user = line.slice("user=".length);
+      seen = [];
+    } else if (user !== undefined) seen.push(line);
+  }
+  flush();
+  return states;
+}

@@ -174,6 +174,25 @@ have dscl || return 127
 dscl . -read /Groups/admin GroupMembership`,
   },
   {
+    name: "admin-accounts",
+    reads:
+      "dscl . -read /Users/NAME AuthenticationAuthority of each admin group member (root; DisabledUser marks a disabled account)",
+    privileged: true,
+    body: `
+have dscl || return 127
+m=$(dscl . -read /Groups/admin GroupMembership 2>/dev/null) || return 0
+set -f
+# shellcheck disable=SC2086
+set -- \${m#GroupMembership:}
+set +f
+for u in "$@"; do
+  case "$u" in ""|*[!A-Za-z0-9._-]*) continue ;; esac
+  echo "user=$u"
+  priv dscl . -read "/Users/$u" AuthenticationAuthority 2>&1 || echo "rc=$?"
+done
+return 0`,
+  },
+  {
     name: "policy-banner",
     reads: "/Library/Security/PolicyBanner.txt, .rtf or .rtfd (login window notice)",
     privileged: false,

@@ -106,7 +106,7 @@ describe("macOS collection", function () {
       });
       expect(c.security?.localAdmins).to.deep.equal([
         { name: "root", enabled: "unknown" },
-        { name: "libadmin", enabled: "unknown" },
+        { name: "libadmin", enabled: true },
       ]);
       expect(c.software).to.deep.include({ name: "LibreOffice", version: "7.6.6" });
       expect(c.collector?.name).to.equal(MACOS_COLLECTOR);

@@ -6,6 +6,7 @@
 import { expect } from "chai";
 import type { Fact } from "../../../src/collect/fact.js";
 import {
+  parseAdminAccounts,
   parseAdminGroup,
   parseAppFirewall,
   parseApplications,
@@ -246,6 +247,33 @@ describe("macOS parsers", () => {
       expect(value(parseAdminGroup(macSection("admins")))).to.deep.equal(["root", "libadmin"]);
       expect(value(parseAdminGroup(out("GroupMembership:\n")))).to.deep.equal([]);
       expect(parseAdminGroup(out("No such key: GroupMembership\n")).known).to.equal(false);
+    });
+  });
+
+  describe("admin account state", () => {
+    it("DisabledUser → disabled, an AuthenticationAuthority without it → enabled, none → unknown", () => {
+      const states = parseAdminAccounts(
+        out(
+          [
+            "user=alice",
+            "AuthenticationAuthority: ;ShadowHash;HASHLIST:<SALTED-SHA512-PBKDF2> ;DisabledUser;",
+            "user=bob",
+            "AuthenticationAuthority: ;ShadowHash;HASHLIST:<SALTED-SHA512-PBKDF2>",
+            "user=carol",
+            "needs root: rerun with --sudo",
+            "rc=126",
+            "",
+          ].join("\n"),
+        ),
+      );
+      expect(value(states.get("alice")!)).to.equal(false);
+      expect(value(states.get("bob")!)).to.equal(true);
+      expect(reason(states.get("carol")!)).to.match(/--sudo/);
+    });
+    it("the transcript: root has no AuthenticationAuthority (unknown), libadmin is enabled", () => {
+      const states = parseAdminAccounts(macSection("admin-accounts"));
+      expect(states.get("root")?.known).to.equal(false);
+      expect(value(states.get("libadmin")!)).to.equal(true);
     });
   });
 
