@@ -126,7 +126,7 @@ describe("documentation examples", () => {
       "ci-workflow",
       "ci-jobs",
     ]);
-    expect(byPage["docs/collect.md"]).to.deep.equal(["hosts-inventory"]);
+    expect(byPage["docs/collect.md"]).to.deep.equal(["hosts-inventory", "hosts-inventory"]);
     expect(byPage["docs/workspace.md"]).to.deep.equal(["workspace"]);
     expect(byPage["docs/drills.md"]).to.deep.equal(["hosts-inventory", "drill-config"]);
     expect(byPage["docs/infrastructure.md"]).to.deep.equal([

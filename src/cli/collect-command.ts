@@ -1,4 +1,4 @@
-/** `stronghold collect`: read machine configs off Linux hosts over SSH into machine files. */
+/** `stronghold collect`: read machine configs off Linux and macOS hosts over SSH into machine files. */
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { Option, type Command } from "commander";
@@ -175,11 +175,12 @@ export function registerCollectCommand(
 ): void {
   program
     .command("collect")
-    .summary("collect machine configs from Linux hosts over SSH")
+    .summary("collect machine configs from Linux and macOS hosts over SSH")
     .description(
       [
-        "Connect to each Linux host of a hosts inventory (SSH, or this machine for",
-        "transport: local), run read-only probes in one round trip, and write one",
+        "Connect to each host of a hosts inventory (SSH, or this machine for",
+        "transport: local), run read-only probes in one round trip — the Linux",
+        "probes, or the macOS ones for a host with platform: macos — and write one",
         "machine config per host, validated against the machine-config schema and",
         "ready for `stronghold check`. A fact the probes cannot establish (a tool",
         'missing, root needed) is written "unknown". Each host\'s department, site',

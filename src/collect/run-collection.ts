@@ -13,6 +13,7 @@ import { machineFileName } from "./file-name.js";
 import type { HostResult } from "./host-outcome.js";
 import { collectLinuxHost, type CollectOptions } from "./linux/collect-linux-host.js";
 import { LINUX_COLLECTOR } from "./linux/machine-config.js";
+import { collectMacosHost } from "./macos/collect-macos-host.js";
 import { mapBounded } from "./pool.js";
 
 /** What to collect, where to write it, and how. */
@@ -27,7 +28,10 @@ export interface CollectionRequest extends CollectOptions {
 
 async function collectOne(host: InventoryHost, request: CollectionRequest): Promise<HostResult> {
   const started = performance.now();
-  const collected = await collectLinuxHost(host, request);
+  const collected =
+    host.platform === "macos"
+      ? await collectMacosHost(host, request)
+      : await collectLinuxHost(host, request);
   const common = {
     name: host.name,
     address: describeTransport(host.transport),

@@ -37,6 +37,15 @@ const SshSettings = {
   ),
 };
 
+const PlatformSetting = {
+  platform: Type.Optional(
+    Type.Union([Type.Literal("linux"), Type.Literal("macos")], {
+      description:
+        "What the host runs, which decides the probes stronghold collect sends: linux (default) or macos.",
+    }),
+  ),
+};
+
 const MachineFacts = Type.Object(
   {
     department: Text("Owning department, e.g. police."),
@@ -83,6 +92,7 @@ const Host = Type.Object(
       }),
     ),
     address: Type.Optional(Text("Address to connect to (default: the name).")),
+    ...PlatformSetting,
     ...SshSettings,
     roles: Type.Optional(
       Type.Array(Type.String({ pattern: "^[a-z0-9][a-z0-9-]*$", maxLength: 64 }), {
@@ -100,10 +110,13 @@ export const HostsInventorySchema = Type.Object(
   {
     version: Type.Literal(1, { description: "Inventory format version." }),
     defaults: Type.Optional(
-      Type.Object(SshSettings, {
-        additionalProperties: false,
-        description: "SSH settings every host inherits unless it sets its own.",
-      }),
+      Type.Object(
+        { ...PlatformSetting, ...SshSettings },
+        {
+          additionalProperties: false,
+          description: "Platform and SSH settings every host inherits unless it sets its own.",
+        },
+      ),
     ),
     hosts: Type.Array(Host, { minItems: 1, maxItems: 10000 }),
   },

@@ -48,9 +48,14 @@ export interface DrillPermissions {
   readonly sandbox: readonly string[];
 }
 
+/** Which probe script collects a host. */
+export type Platform = "linux" | "macos";
+
 export interface InventoryHost {
   readonly name: string;
   readonly transport: Transport;
+  /** Which probes collect the host; absent means linux. */
+  readonly platform?: Platform;
   readonly roles: readonly string[];
   readonly machine?: MachineFacts;
   readonly drill: DrillPermissions;

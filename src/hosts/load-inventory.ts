@@ -5,7 +5,14 @@ import type { InputProblem } from "../documents/input-problem.js";
 import { loadValidated } from "../documents/ajv.js";
 import { lineOf } from "../documents/locate.js";
 import { HostsInventorySchema, type RawHost, type RawHostsInventory } from "./inventory-schema.js";
-import type { HostKeyPolicy, Inventory, InventoryHost, SshAuth, Transport } from "./inventory.js";
+import type {
+  HostKeyPolicy,
+  Inventory,
+  InventoryHost,
+  Platform,
+  SshAuth,
+  Transport,
+} from "./inventory.js";
 
 export type LoadedInventory =
   | { readonly ok: true; readonly inventory: Inventory }
@@ -57,6 +64,15 @@ function transportOf(
     connectTimeoutMs:
       (host.connectTimeoutSeconds ?? d.connectTimeoutSeconds ?? DEFAULT_CONNECT_TIMEOUT_S) * 1000,
   };
+}
+
+/** `platform: macos` from the host or the defaults; linux, the default, is left implicit. */
+function platformOf(
+  host: RawHost,
+  defaults: RawHostsInventory["defaults"],
+): { platform?: Platform } {
+  const platform = host.platform ?? defaults?.platform ?? "linux";
+  return platform === "linux" ? {} : { platform };
 }
 
 /** Checks JSON Schema cannot express: unique names, meaningful SSH settings, safe sandboxes. */
@@ -122,6 +138,7 @@ export async function loadInventory(file: string): Promise<LoadedInventory> {
   const hosts: InventoryHost[] = raw.hosts.map((host, i) => ({
     name: host.name,
     transport: transportOf(host, raw.defaults, baseDir),
+    ...platformOf(host, raw.defaults),
     roles: host.roles ?? [],
     ...(host.machine ? { machine: host.machine } : {}),
     drill: {

@@ -74,6 +74,40 @@ describe("hosts inventory", () => {
     expect(result.problems.every((p) => p.file === file)).to.equal(true);
   });
 
+  it("platform: macos per host or in defaults; linux, the default, stays implicit", async () => {
+    const { result } = await load(
+      [
+        "version: 1",
+        "defaults: { platform: macos }",
+        "hosts:",
+        "  - { name: mac1 }",
+        "  - { name: lin1, platform: linux }",
+        "  - { name: here, transport: local, platform: macos }",
+        "",
+      ].join("\n"),
+    );
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    expect(result.inventory.hosts.map((h) => h.platform)).to.deep.equal([
+      "macos",
+      undefined,
+      "macos",
+    ]);
+    const plain = await load("version: 1\nhosts:\n  - { name: lin2 }\n");
+    if (!plain.result.ok) throw new Error(JSON.stringify(plain.result.problems));
+    expect(plain.result.inventory.hosts[0]).to.not.have.property("platform");
+  });
+
+  it("an unknown platform is a located problem", async () => {
+    const { result } = await load(
+      "version: 1\ndefaults: { platform: darwin }\nhosts:\n  - name: mac1\n    platform: windows\n",
+    );
+    expect(result.ok).to.equal(false);
+    if (result.ok) return;
+    const where = result.problems.map((p) => `${p.pointer}:${p.line}`);
+    expect(where).to.include("/defaults/platform:2");
+    expect(where).to.include("/hosts/0/platform:5");
+  });
+
   it("refuses duplicate names, sandboxes that are missing, shallow or not normalised", async () => {
     const { result } = await load(
       [

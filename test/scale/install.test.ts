@@ -160,7 +160,7 @@ describe("stronghold installed from npm pack", function () {
     const report = JSON.parse(
       readFileSync(path.join(elsewhere, "reports", "stronghold-report.json"), "utf8"),
     ) as { subjects: unknown[]; gate: { passed?: boolean } };
-    expect(report.subjects).to.have.length(55);
+    expect(report.subjects).to.have.length(56);
     expect(existsSync(path.join(elsewhere, "reports", "stronghold-report.sarif"))).to.equal(true);
   });
 
@@ -200,7 +200,7 @@ describe("stronghold installed from npm pack", function () {
     const check = await run("stronghold", ["check", "--format", "json", "--quiet"], town, env);
     // stronghold.yaml says failOn: high, and the sample machines fail high controls.
     expect(check.code, check.stderr).to.equal(1);
-    expect((JSON.parse(check.stdout) as { subjects: unknown[] }).subjects).to.have.length(59);
+    expect((JSON.parse(check.stdout) as { subjects: unknown[] }).subjects).to.have.length(60);
     const cron = ok(await run("stronghold", ["schedule", "--emit", "cron"], town, env), "schedule");
     expect(cron.stdout).to.include(`&& ${path.join(prefix, "bin", "stronghold")} run\n`);
   });

@@ -53,7 +53,7 @@ describe("npm start: the sample town's nightly job on this machine", function ()
       "check passed",
       "drills passed",
     ]);
-    // The sample's 55 machines, its network devices and this machine, with its planted problems.
+    // The sample's 56 machines, its network devices and this machine, with its planted problems.
     expect(summary!.check!.failingControls.length).to.be.greaterThan(10);
     expect(summary!.drills.map((d) => `${d.runbook} ${d.verdict}`)).to.deep.equal([
       "backup-integrity passed",

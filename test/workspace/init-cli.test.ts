@@ -138,7 +138,7 @@ describe("stronghold init and the workspace", function () {
         gate: { failOn: string };
         warnings: string[];
       };
-      expect(report.subjects).to.have.length(59); // 55 machines and 4 network devices
+      expect(report.subjects).to.have.length(60); // 56 machines and 4 network devices
       expect(report.overlay.file).to.equal(path.join(ws, "policy", "overlay.yaml"));
       expect(report.gate.failOn).to.equal("high");
       // The registers and IP plan were given: no control is left unevaluated for want of them.

@@ -106,7 +106,9 @@ function interpret(
   if (facts.meta.system !== "Linux") {
     return failed(
       "probe-error",
-      `not a Linux host (uname -s: ${clip(facts.meta.system ?? "nothing")}); collect it with its own collector`,
+      facts.meta.system === "Darwin"
+        ? "a Mac (uname -s: Darwin): set platform: macos for it in the inventory"
+        : `not a Linux host (uname -s: ${clip(facts.meta.system ?? "nothing")}); collect it with its own collector`,
     );
   }
   const collectedAt = options

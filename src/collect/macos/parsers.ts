@@ -1,0 +1,405 @@
+/**
+ * Pure parsers of the macOS probe sections. Each reads only the output formats its source note
+ * names (see test/fixtures/macos/ORIGIN.md); anything else is an unknown fact with a reason,
+ * never a guess.
+ */
+import { known, unknown, type Fact } from "../fact.js";
+import { clip, probeFailure, type ProbeOutput } from "../probe-output.js";
+import { count, keyValues, lines } from "../linux/key-values.js";
+
+/** Output of a probe that ran (exit 0) or why it gave nothing usable. */
+function ran(output: ProbeOutput | undefined, tool: string): Fact<string> {
+  if (output?.rc !== 0) return unknown(probeFailure(output, tool));
+  return known(output.stdout);
+}
+
+const notUnderstood = (tool: string, text: string): Fact<never> =>
+  unknown(`${tool} printed something not understood: "${clip(text, 80) || "nothing"}"`);
+
+/** What the meta probe says about the run. */
+export interface MacMeta {
+  readonly system: string | undefined;
+  readonly privilege: string | undefined;
+  readonly reportedHostname: string | undefined;
+  readonly architecture: Fact<string>;
+}
+
+/** Reads the meta probe (`KEY=value` lines). */
+export function parseMacMeta(output: ProbeOutput | undefined): MacMeta {
+  const values = keyValues(output?.stdout ?? "");
+  const value = (key: string) => values.get(key) || undefined;
+  const arch = value("arch");
+  return {
+    system: value("system"),
+    privilege: value("priv"),
+    reportedHostname: value("hostname"),
+    architecture: arch ? known(arch) : unknown("uname -m printed nothing"),
+  };
+}
+
+/** The macOS release. */
+export interface MacOsVersion {
+  readonly name: string;
+  readonly version: string;
+  readonly build: string;
+}
+
+/** `sw_vers` without options: `ProductName:`, `ProductVersion:`, `BuildVersion:` lines. */
+export function parseSwVers(output: ProbeOutput | undefined): Fact<MacOsVersion> {
+  const text = ran(output, "sw_vers");
+  if (!text.known) return text;
+  const values = keyValues(text.value, ":");
+  const name = values.get("ProductName");
+  const version = values.get("ProductVersion");
+  const build = values.get("BuildVersion");
+  if (!name || !version || !/^\d+(\.\d+){0,2}$/.test(version) || !build || !/^\w+$/.test(build))
+    return notUnderstood("sw_vers", text.value);
+  return known({ name, version, build });
+}
+
+/** What SPHardwareDataType tells. */
+export interface MacHardware {
+  readonly model: Fact<string>;
+  readonly serialNumber: Fact<string>;
+}
+
+/** `system_profiler SPHardwareDataType`: `Model Name:` (with `Model Identifier:`) and `Serial Number (system):`. */
+export function parseSpHardware(output: ProbeOutput | undefined): MacHardware {
+  const text = ran(output, "system_profiler");
+  if (!text.known) return { model: text, serialNumber: text };
+  const values = keyValues(text.value, ":");
+  const name = values.get("Model Name");
+  const identifier = values.get("Model Identifier");
+  const serial = values.get("Serial Number (system)");
+  const model = name && identifier ? `${name} (${identifier})` : (name ?? identifier);
+  return {
+    model: model ? known(model.slice(0, 256)) : unknown("system_profiler printed no Model Name"),
+    serialNumber:
+      serial && /^[A-Za-z0-9]{8,20}$/.test(serial)
+        ? known(serial)
+        : unknown("system_profiler printed no Serial Number (system)"),
+  };
+}
+
+/** CPU brand string and memory from sysctl. */
+export interface MacPlatform {
+  readonly cpu: Fact<string>;
+  readonly memoryGiB: Fact<number>;
+}
+
+/** `cpu=` (machdep.cpu.brand_string) and `memsize=` (hw.memsize, bytes). */
+export function parseMacSysctl(output: ProbeOutput | undefined): MacPlatform {
+  const text = ran(output, "sysctl");
+  if (!text.known) return { cpu: text, memoryGiB: text };
+  const values = keyValues(text.value);
+  const cpu = values.get("cpu");
+  const bytes = count(values.get("memsize"));
+  return {
+    cpu: cpu ? known(cpu.slice(0, 256)) : unknown("sysctl has no machdep.cpu.brand_string"),
+    memoryGiB:
+      bytes !== undefined && bytes > 0
+        ? known(Math.ceil(bytes / 1024 ** 3))
+        : unknown("sysctl has no hw.memsize"),
+  };
+}
+
+/** FileVault state as the machine-config model has it. */
+export type FileVaultStatus = "encrypted" | "partial" | "none";
+
+/**
+ * `fdesetup status`: "FileVault is On." → encrypted, "FileVault is Off." → none, "Encryption in
+ * progress" or "Decryption in progress" → partial.
+ */
+export function parseFileVault(output: ProbeOutput | undefined): Fact<FileVaultStatus> {
+  const text = ran(output, "fdesetup");
+  if (!text.known) return text;
+  const first = lines(text.value)[0] ?? "";
+  if (/^Encryption in progress|^Decryption in progress/.test(first)) return known("partial");
+  if (/^FileVault is On\./.test(first)) return known("encrypted");
+  if (/^FileVault is Off\./.test(first)) return known("none");
+  return notUnderstood("fdesetup status", text.value);
+}
+
+/** The application firewall's state. */
+export interface MacFirewall {
+  /** Global state 1 (on) or 2 (block all incoming) count as on; 0 as off. */
+  readonly enabled: Fact<boolean>;
+  readonly blockAll: Fact<boolean>;
+  readonly stealthMode: Fact<boolean>;
+}
+
+/** `socketfilterfw --getglobalstate` ("… (State = N)") then `--getstealthmode`. */
+export function parseAppFirewall(output: ProbeOutput | undefined): MacFirewall {
+  const text = ran(output, "socketfilterfw");
+  if (!text.known) return { enabled: text, blockAll: text, stealthMode: text };
+  const state = /\(State = ([012])\)/.exec(text.value)?.[1];
+  const stealth = /^Stealth mode (enabled|disabled)/im.exec(text.value)?.[1];
+  const noState = notUnderstood("socketfilterfw --getglobalstate", text.value);
+  return {
+    enabled: state === undefined ? noState : known(state !== "0"),
+    blockAll: state === undefined ? noState : known(state === "2"),
+    stealthMode:
+      stealth === undefined
+        ? unknown("socketfilterfw --getstealthmode printed no Stealth mode line")
+        : known(stealth.toLowerCase() === "enabled"),
+  };
+}
+
+/** `spctl --status`: "assessments enabled" or "assessments disabled" (Gatekeeper). */
+export function parseGatekeeper(output: ProbeOutput | undefined): Fact<boolean> {
+  if (output === undefined || output.rc === undefined || output.rc >= 124)
+    return unknown(probeFailure(output, "spctl"));
+  // The state line decides, whatever the exit code.
+  const first = lines(output.stdout)[0]?.trim();
+  if (first === "assessments enabled") return known(true);
+  if (first === "assessments disabled") return known(false);
+  return notUnderstood("spctl --status", output.stdout);
+}
+
+/** `csrutil status`: "System Integrity Protection status: enabled." (or disabled, or a custom configuration). */
+export function parseSip(output: ProbeOutput | undefined): Fact<boolean> {
+  const text = ran(output, "csrutil");
+  if (!text.known) return text;
+  const state = /^System Integrity Protection status: (enabled|disabled)\.?\s*$/m.exec(
+    text.value,
+  )?.[1];
+  // "enabled (Custom Configuration)." lists protections turned off one by one: not plainly on.
+  if (state === undefined) return notUnderstood("csrutil status", text.value);
+  return known(state === "enabled");
+}
+
+/** One boolean preference printed by `defaults read` (1/0), or why it is unknown. */
+function preference(values: Map<string, string>, key: string): Fact<boolean> {
+  const value = values.get(key);
+  if (value === "1") return known(true);
+  if (value === "0") return known(false);
+  if (value === "absent") return unknown(`${key} is not set (macOS then applies its own default)`);
+  return unknown(`${key}: not read`);
+}
+
+/**
+ * Automatic updates are on when the Mac checks, downloads and installs macOS updates and installs
+ * security responses and system data files on its own; any of them set to 0 turns the fact off.
+ */
+export function parseAutomaticUpdates(output: ProbeOutput | undefined): Fact<boolean> {
+  const text = ran(output, "defaults");
+  if (!text.known) return text;
+  const values = keyValues(text.value);
+  const keys = [
+    "AutomaticCheckEnabled",
+    "AutomaticDownload",
+    "AutomaticallyInstallMacOSUpdates",
+    "CriticalUpdateInstall",
+  ];
+  const facts = keys.map((k) => preference(values, k));
+  if (facts.some((f) => f.known && !f.value)) return known(false);
+  const missing = facts.find((f) => !f.known);
+  if (missing && !missing.known) return unknown(missing.reason);
+  return known(true);
+}
+
+/** `GuestEnabled` of com.apple.loginwindow: 1 on, 0 off. */
+export function parseGuest(output: ProbeOutput | undefined): Fact<boolean> {
+  const text = ran(output, "defaults");
+  if (!text.known) return text;
+  return preference(keyValues(text.value), "GuestEnabled");
+}
+
+/** Network time as the machine-config model has it. */
+export interface MacTimeSync {
+  readonly enabled: boolean;
+  readonly source?: string;
+}
+
+/** `systemsetup -getusingnetworktime` ("Network Time: On|Off") and `-getnetworktimeserver`. */
+export function parseMacTimeSync(output: ProbeOutput | undefined): Fact<MacTimeSync> {
+  const text = ran(output, "systemsetup");
+  if (!text.known) return text;
+  const state = /^Network Time: (On|Off)\s*$/im.exec(text.value)?.[1];
+  if (state === undefined) return notUnderstood("systemsetup -getusingnetworktime", text.value);
+  const server = /^Network Time Server: (\S.*)$/m.exec(text.value)?.[1]?.trim();
+  const enabled = state.toLowerCase() === "on";
+  return known({
+    enabled,
+    ...(enabled && server ? { source: server.slice(0, 256) } : {}),
+  });
+}
+
+/** A local account and its user id. */
+export interface MacUser {
+  readonly name: string;
+  readonly uid: number;
+}
+
+/** `dscl . -list /Users UniqueID`: one `name   uid` line per account. */
+export function parseDsclUsers(output: ProbeOutput | undefined): Fact<readonly MacUser[]> {
+  const text = ran(output, "dscl");
+  if (!text.known) return text;
+  const users: MacUser[] = [];
+  for (const line of lines(text.value)) {
+    const match = /^(\S+)\s+(-?\d+)$/.exec(line.trim());
+    if (!match?.[1] || match[2] === undefined) return notUnderstood("dscl . -list /Users", line);
+    users.push({ name: match[1], uid: Number(match[2]) });
+  }
+  if (users.length === 0) return unknown("dscl . -list /Users printed no accounts");
+  return known(users);
+}
+
+/** Accounts with user id 0. */
+export function uid0Accounts(users: Fact<readonly MacUser[]>): Fact<readonly string[]> {
+  if (!users.known) return users;
+  return known(users.value.filter((u) => u.uid === 0).map((u) => u.name));
+}
+
+/** `dscl . -read /Groups/admin GroupMembership`: "GroupMembership: root alice". */
+export function parseAdminGroup(output: ProbeOutput | undefined): Fact<readonly string[]> {
+  const text = ran(output, "dscl");
+  if (!text.known) return text;
+  const match = /^GroupMembership:((?:\s+\S+)*)\s*$/m.exec(text.value);
+  if (!match) return notUnderstood("dscl . -read /Groups/admin", text.value);
+  return known([...new Set((match[1] ?? "").trim().split(/\s+/).filter(Boolean))]);
+}
+
+/** A login window policy banner in /Library/Security, when the folder exists (a Mac). */
+export function parsePolicyBanner(output: ProbeOutput | undefined): Fact<boolean> {
+  if (output?.rc !== 0) return unknown(probeFailure(output, "the policy-banner probe"));
+  const values = keyValues(output.stdout);
+  if (values.get("folder") !== "present")
+    return unknown("/Library/Security does not exist (not a Mac?)");
+  return known(values.has("banner"));
+}
+
+/** One installed application. */
+export interface MacApplication {
+  readonly name: string;
+  readonly version?: string;
+}
+
+/** `path TAB CFBundleName TAB CFBundleShortVersionString` lines; the bundle's file name stands in for a missing name. */
+export function parseApplications(
+  output: ProbeOutput | undefined,
+): Fact<readonly MacApplication[]> {
+  const text = ran(output, "plutil");
+  if (!text.known) return text;
+  const apps: MacApplication[] = [];
+  for (const line of text.value.split("\n")) {
+    if (line.trim() === "") continue;
+    const [file, name, version] = line.split("\t");
+    if (file === undefined || !file.endsWith(".app") || name === undefined)
+      return notUnderstood("the applications probe", line);
+    const fallback = file.slice(file.lastIndexOf("/") + 1, -".app".length);
+    const label = (name.trim() || fallback).slice(0, 512);
+    if (label === "") continue;
+    const v = version?.trim();
+    apps.push({ name: label, ...(v ? { version: v.slice(0, 128) } : {}) });
+  }
+  return known(apps);
+}
+
+/** Process base names from `ps -ax -o comm=` (macOS prints full paths). */
+export function parseProcessNames(output: ProbeOutput | undefined): Fact<ReadonlySet<string>> {
+  const text = ran(output, "ps");
+  if (!text.known) return text;
+  return known(
+    new Set(
+      lines(text.value)
+        .map((l) => l.trim())
+        .map((l) => l.slice(l.lastIndexOf("/") + 1)),
+    ),
+  );
+}
+
+/** The Mac's own network addresses. */
+export interface MacNetwork {
+  readonly macAddresses: Fact<readonly string[]>;
+  readonly ipAddresses: Fact<readonly string[]>;
+}
+
+const LIMIT = 64;
+
+/**
+ * `ifconfig`: blocks headed `NAME: flags=…`, with `ether`, `inet` and `inet6` lines. Only the
+ * Mac's Ethernet and Wi-Fi ports (`enN`) that hold an address count; loopback, link-local and
+ * virtual interfaces (awdl, llw, bridge, utun, gif, stf, p2p) are left out.
+ */
+export function parseIfconfig(output: ProbeOutput | undefined): MacNetwork {
+  const text = ran(output, "ifconfig");
+  if (!text.known) return { macAddresses: text, ipAddresses: text };
+  const macs = new Set<string>();
+  const ips = new Set<string>();
+  let name = "";
+  let ether: string | undefined;
+  let addresses: string[] = [];
+  const flush = () => {
+    if (/^en\d+$/.test(name) && addresses.length > 0) {
+      if (ether) macs.add(ether);
+      for (const a of addresses) ips.add(a);
+    }
+  };
+  for (const line of text.value.split("\n")) {
+    const header = /^(\S+): flags=/.exec(line);
+    if (header?.[1]) {
+      flush();
+      name = header[1];
+      ether = undefined;
+      addresses = [];
+      continue;
+    }
+    const [key, value] = line.trim().split(/\s+/);
+    if (key === "ether" && value && /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i.test(value))
+      ether = value.toLowerCase();
+    else if (key === "inet" && value && /^\d{1,3}(\.\d{1,3}){3}$/.test(value)) {
+      if (!value.startsWith("127.") && !value.startsWith("169.254.")) addresses.push(value);
+    } else if (key === "inet6" && value) {
+      const address = value.replace(/%.*$/, "").toLowerCase();
+      if (address !== "::1" && !/^fe[89ab]/.test(address)) addresses.push(address);
+    }
+  }
+  flush();
+  if (ips.size === 0) {
+    const none = unknown("ifconfig shows no en interface with an address");
+    return { macAddresses: none, ipAddresses: none };
+  }
+  return {
+    macAddresses:
+      macs.size > 0 ? known([...macs].slice(0, LIMIT)) : unknown("ifconfig shows no ether line"),
+    ipAddresses: known([...ips].slice(0, LIMIT)),
+  };
+}
+
+/**
+ * Whether each admin account can log on, from `user=NAME` lines each followed by that account's
+ * `dscl . -read /Users/NAME AuthenticationAuthority`: `;DisabledUser;` in it is disabled, an
+ * AuthenticationAuthority without it enabled, anything else (no such key, root needed) unknown.
+ */
+export function parseAdminAccounts(
+  output: ProbeOutput | undefined,
+): ReadonlyMap<string, Fact<boolean>> {
+  const states = new Map<string, Fact<boolean>>();
+  if (output?.rc !== 0) return states;
+  let user: string | undefined;
+  let seen: string[] = [];
+  const flush = () => {
+    if (user === undefined) return;
+    const text = seen.join("\n");
+    states.set(
+      user,
+      /;DisabledUser;/.test(text)
+        ? known(false)
+        : /^AuthenticationAuthority:/m.test(text)
+          ? known(true)
+          : /root: rerun with --sudo|needs root/.test(text)
+            ? unknown("dscl AuthenticationAuthority needs root: rerun with --sudo")
+            : unknown(`dscl printed no AuthenticationAuthority for ${clip(user, 64)}`),
+    );
+  };
+  for (const line of output.stdout.split("\n")) {
+    if (line.startsWith("user=")) {
+      flush();
+      user = line.slice("user=".length);
+      seen = [];
+    } else if (user !== undefined) seen.push(line);
+  }
+  flush();
+  return states;
+}

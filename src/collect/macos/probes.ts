@@ -1,0 +1,232 @@
+/**
+ * The macOS probes: read-only shell snippets run as one POSIX sh script over the same SSH
+ * transport as the Linux probes (macOS Remote Login is OpenSSH, /bin/sh is POSIX). The text is
+ * constant; the nonce and the privilege mode arrive as positional arguments.
+ *
+ * Conventions (as on Linux): a probe whose tool is missing returns 127 and prints nothing; one
+ * that needs root goes through `priv` (root already, `sudo -n` with --sudo, else exit 126).
+ * `softwareupdate -l` is deliberately not run: it asks Apple's servers and can take minutes.
+ */
+
+/** One probe of the macOS script. */
+export interface MacProbeDefinition {
+  readonly name: string;
+  /** What the probe reads, for the docs and the collection report. */
+  readonly reads: string;
+  /** Needs root for a full answer (runs through `sudo -n` with --sudo). */
+  readonly privileged: boolean;
+  /** Body of a sh function; stdin is /dev/null, stdout is the section. */
+  readonly body: string;
+}
+
+/** Shell helpers the macOS probes share. */
+export const MAC_PROBE_HELPERS = `
+have() { command -v "$1" >/dev/null 2>&1; }
+priv() {
+  case "$PRIV" in
+    root) "$@" ;;
+    sudo) sudo -n -- "$@" ;;
+    *)
+      if [ "$MODE" = sudo ]; then echo "needs root, and sudo is not installed" >&2
+      else echo "needs root: rerun with --sudo" >&2; fi
+      return 126 ;;
+  esac
+}
+# One key of a system preferences domain as KEY=value, or KEY=absent when it is not set.
+pref() {
+  if v=$(defaults read "$1" "$2" 2>/dev/null); then echo "$2=$v"; else echo "$2=absent"; fi
+}
+`;
+
+/** Every macOS probe, in the order the script runs them. */
+export const MAC_PROBES = [
+  {
+    name: "meta",
+    reads: "kernel name, user, privilege mode, host name, architecture, host clock",
+    privileged: false,
+    body: `
+echo "system=$(uname -s)"
+echo "uid=$(id -u)"
+echo "user=$(id -un)"
+echo "priv=$PRIV"
+echo "hostname=$(uname -n)"
+echo "arch=$(uname -m)"
+echo "now=$(date +%s)"`,
+  },
+  {
+    name: "sw-vers",
+    reads: "sw_vers (product name, version, build)",
+    privileged: false,
+    body: `
+have sw_vers || return 127
+sw_vers`,
+  },
+  {
+    name: "hardware",
+    reads: "system_profiler SPHardwareDataType (model, serial number)",
+    privileged: false,
+    body: `
+have system_profiler || return 127
+system_profiler SPHardwareDataType`,
+  },
+  {
+    name: "sysctl",
+    reads: "sysctl machdep.cpu.brand_string and hw.memsize",
+    privileged: false,
+    body: `
+have sysctl || return 127
+echo "cpu=$(sysctl -n machdep.cpu.brand_string 2>/dev/null)"
+echo "memsize=$(sysctl -n hw.memsize 2>/dev/null)"`,
+  },
+  {
+    name: "ifconfig",
+    reads: "ifconfig (interfaces, MAC and IP addresses)",
+    privileged: false,
+    body: `
+have ifconfig || return 127
+ifconfig`,
+  },
+  {
+    name: "filevault",
+    reads: "fdesetup status",
+    privileged: false,
+    body: `
+have fdesetup || return 127
+fdesetup status`,
+  },
+  {
+    name: "firewall",
+    reads: "socketfilterfw --getglobalstate and --getstealthmode (application firewall)",
+    privileged: false,
+    body: `
+f=/usr/libexec/ApplicationFirewall/socketfilterfw
+[ -x "$f" ] || return 127
+"$f" --getglobalstate
+"$f" --getstealthmode`,
+  },
+  {
+    name: "gatekeeper",
+    reads: "spctl --status",
+    privileged: false,
+    body: `
+have spctl || return 127
+spctl --status`,
+  },
+  {
+    name: "sip",
+    reads: "csrutil status",
+    privileged: false,
+    body: `
+have csrutil || return 127
+csrutil status`,
+  },
+  {
+    name: "software-update",
+    reads:
+      "AutomaticCheckEnabled, AutomaticDownload, AutomaticallyInstallMacOSUpdates, CriticalUpdateInstall in /Library/Preferences/com.apple.SoftwareUpdate",
+    privileged: false,
+    body: `
+have defaults || return 127
+for k in AutomaticCheckEnabled AutomaticDownload AutomaticallyInstallMacOSUpdates CriticalUpdateInstall; do
+  pref /Library/Preferences/com.apple.SoftwareUpdate "$k"
+done`,
+  },
+  {
+    name: "guest",
+    reads: "GuestEnabled in /Library/Preferences/com.apple.loginwindow",
+    privileged: false,
+    body: `
+have defaults || return 127
+pref /Library/Preferences/com.apple.loginwindow GuestEnabled`,
+  },
+  {
+    name: "time-sync",
+    reads: "systemsetup -getusingnetworktime and -getnetworktimeserver (root)",
+    privileged: true,
+    body: `
+have systemsetup || return 127
+priv systemsetup -getusingnetworktime || return $?
+priv systemsetup -getnetworktimeserver`,
+  },
+  {
+    name: "sshd",
+    reads: "sshd -T (the default /etc/ssh/sshd_config; root)",
+    privileged: true,
+    body: `
+have sshd || return 127
+echo "config=default"
+priv sshd -T`,
+  },
+  {
+    name: "users",
+    reads: "dscl . -list /Users UniqueID",
+    privileged: false,
+    body: `
+have dscl || return 127
+dscl . -list /Users UniqueID`,
+  },
+  {
+    name: "admins",
+    reads: "dscl . -read /Groups/admin GroupMembership",
+    privileged: false,
+    body: `
+have dscl || return 127
+dscl . -read /Groups/admin GroupMembership`,
+  },
+  {
+    name: "admin-accounts",
+    reads:
+      "dscl . -read /Users/NAME AuthenticationAuthority of each admin group member (root; DisabledUser marks a disabled account)",
+    privileged: true,
+    body: `
+have dscl || return 127
+m=$(dscl . -read /Groups/admin GroupMembership 2>/dev/null) || return 0
+set -f
+# shellcheck disable=SC2086
+set -- \${m#GroupMembership:}
+set +f
+for u in "$@"; do
+  case "$u" in ""|*[!A-Za-z0-9._-]*) continue ;; esac
+  echo "user=$u"
+  priv dscl . -read "/Users/$u" AuthenticationAuthority 2>&1 || echo "rc=$?"
+done
+return 0`,
+  },
+  {
+    name: "policy-banner",
+    reads: "/Library/Security/PolicyBanner.txt, .rtf or .rtfd (login window notice)",
+    privileged: false,
+    body: `
+if [ -d /Library/Security ]; then echo "folder=present"; else echo "folder=absent"; fi
+for f in /Library/Security/PolicyBanner.txt /Library/Security/PolicyBanner.rtf /Library/Security/PolicyBanner.rtfd; do
+  [ -e "$f" ] && echo "banner=$f"
+done
+return 0`,
+  },
+  {
+    name: "processes",
+    reads: "ps -ax -o comm= (process names, for endpoint-protection agents)",
+    privileged: false,
+    body: `
+ps -ax -o comm=`,
+  },
+  {
+    name: "applications",
+    reads:
+      "CFBundleName and CFBundleShortVersionString of every /Applications/*.app (and one folder deeper) through plutil",
+    privileged: false,
+    body: `
+have plutil || return 127
+[ -d /Applications ] || { echo "no /Applications folder" >&2; return 3; }
+for app in /Applications/*.app /Applications/*/*.app; do
+  p="$app/Contents/Info.plist"
+  [ -f "$p" ] || continue
+  n=$(plutil -extract CFBundleName raw -o - "$p" 2>/dev/null)
+  v=$(plutil -extract CFBundleShortVersionString raw -o - "$p" 2>/dev/null)
+  printf '%s\\t%s\\t%s\\n' "$app" "$n" "$v"
+done`,
+  },
+] as const satisfies readonly MacProbeDefinition[];
+
+/** The name of one macOS probe. */
+export type MacProbeName = (typeof MAC_PROBES)[number]["name"];

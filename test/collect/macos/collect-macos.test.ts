@@ -1,0 +1,334 @@
+/**
+ * A Mac from probe transcript to machine config, and `stronghold collect` dispatching an inventory
+ * host with `platform: macos` to the macOS probes over a real sshd on 127.0.0.1.
+ */
+import { expect } from "chai";
+import { execFileSync } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { stringify } from "yaml";
+import { main } from "../../../src/cli/main.js";
+import type { CollectionReport } from "../../../src/collect/collection-report.js";
+import { validateMapped } from "../../../src/collect/linux/collect-linux-host.js";
+import { loadEdrCatalog } from "../../../src/collect/linux/edr-catalog.js";
+import { macosMachineConfig, MACOS_COLLECTOR } from "../../../src/collect/macos/machine-config.js";
+import { parseMacFacts } from "../../../src/collect/macos/macos-facts.js";
+import { MAC_PROBES } from "../../../src/collect/macos/probes.js";
+import type { MachineFacts } from "../../../src/hosts/inventory.js";
+import type { MachineConfig } from "../../../src/machine-config/schema.js";
+import { startSshd, type Sshd } from "../../fixtures/sshd.js";
+import { macTranscript } from "../../fixtures/macos/transcripts.js";
+import { bufferIo } from "../buffer-io.js";
+
+const AT = "2026-11-20T12:00:00Z";
+/** Each security-baseline control's status for one machine config, through `stronghold check`. */
+async function checkStatuses(config: MachineConfig): Promise<Record<string, string>> {
+  const dir = await mkdtemp(path.join(tmpdir(), "stronghold-mac-check-"));
+  try {
+    await writeFile(path.join(dir, "m.json"), JSON.stringify(config));
+    const io = bufferIo();
+    const code = await main(
+      [
+        "node",
+        "stronghold",
+        "check",
+        dir,
+        "--baseline",
+        "security",
+        "--at",
+        AT,
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+      ],
+      io,
+    );
+    expect(code, io.err()).to.equal(0);
+    const report = JSON.parse(io.out()) as {
+      problems: unknown[];
+      controls: { id: string }[];
+      subjects: { results: { control: string; status: string }[] }[];
+    };
+    expect(report.problems).to.deep.equal([]);
+    // A control a subject's results do not name passed.
+    return {
+      ...Object.fromEntries(report.controls.map((c) => [c.id, "pass"])),
+      ...Object.fromEntries(report.subjects[0]!.results.map((r) => [r.control, r.status])),
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const staff: MachineFacts = { department: "library", site: "main-library", role: "workstation" };
+
+describe("macOS collection", function () {
+  describe("transcript → machine config", () => {
+    it("maps every fact the transcript shows and validates against the schema", async () => {
+      const facts = parseMacFacts(macTranscript(), await loadEdrCatalog());
+      const mapped = macosMachineConfig(facts, "lib-mac-01", staff, AT);
+      const validated = validateMapped(mapped, "lib-mac-01");
+      expect(validated.kind, JSON.stringify(validated)).to.equal("config");
+      const c = mapped.config;
+      expect(c.os).to.deep.equal({
+        family: "macos",
+        name: "macOS",
+        version: "14.4.1",
+        build: "23E224",
+        lastPatchDate: "unknown",
+      });
+      expect(c.serialNumber).to.equal("C02FK0AAQ6L4");
+      // en0 only: en1 holds no address, awdl0 and utun0 are virtual, lo0 is loopback.
+      expect(c.macAddresses).to.deep.equal(["f4:d4:88:5a:1c:07"]);
+      expect(c.ipAddresses).to.deep.equal(["10.20.50.25"]);
+      expect(c.hardware).to.deep.include({
+        manufacturer: "Apple",
+        model: "iMac (iMac21,1)",
+        cpu: "Apple M1",
+        memoryGiB: 16,
+        tpmVersion: "unknown",
+      });
+      expect(c.security).to.deep.include({
+        diskEncryption: { status: "none" },
+        firewall: { default: true },
+        automaticUpdates: true,
+        guestEnabled: false,
+        uid0Accounts: ["root"],
+        timeSync: { enabled: true, source: "time.apple.com" },
+        logonBanner: true,
+        sshServer: { permitRootLogin: "no", passwordAuthentication: false, maxAuthTries: 4 },
+      });
+      expect(c.security?.antivirus).to.deep.include({
+        product: "Microsoft Defender for Endpoint",
+        running: true,
+      });
+      expect(c.security?.localAdmins).to.deep.equal([
+        { name: "root", enabled: "unknown" },
+        { name: "libadmin", enabled: true },
+      ]);
+      expect(c.software).to.deep.include({ name: "LibreOffice", version: "7.6.6" });
+      expect(c.collector?.name).to.equal(MACOS_COLLECTOR);
+      expect(mapped.observations).to.deep.include({
+        system: { value: "Darwin" },
+        gatekeeper: { value: true },
+        systemIntegrityProtection: { value: true },
+        firewallStealthMode: { value: true },
+      });
+      // Every "unknown" in the config is listed with a reason.
+      const fields = mapped.unknown.map((u) => u.field);
+      expect(fields).to.include.members([
+        "/ipAssignment",
+        "/os/lastPatchDate",
+        "/security/auditLogging",
+      ]);
+      expect(mapped.unknown.every((u) => u.reason.length > 0)).to.equal(true);
+    });
+
+    it("the security baseline judges it: FileVault off and what the collector cannot read fail", async () => {
+      const facts = parseMacFacts(macTranscript(), await loadEdrCatalog());
+      const statuses = await checkStatuses(
+        macosMachineConfig(facts, "lib-mac-01", staff, AT).config,
+      );
+      const failing = Object.entries(statuses)
+        .filter(([, status]) => status === "fail")
+        .map(([id]) => id)
+        .sort();
+      expect(failing).to.deep.equal(
+        [
+          // planted in the transcript
+          "sec-disk-encryption",
+          // macOS 14 left Apple's three supported releases before 2026-11-20
+          "sec-os-supported",
+          // facts the macOS collector leaves unknown
+          "sec-password-min-length",
+          "sec-password-history",
+          "sec-password-complexity",
+          "sec-account-lockout-threshold",
+          "sec-account-lockout-duration",
+          "sec-screen-lock",
+          "sec-local-admin-not-shared",
+          "sec-no-empty-passwords",
+          "sec-edr-realtime-protection",
+          "sec-edr-signatures-current",
+          "sec-removable-media-restricted",
+          "sec-os-patches-current",
+          "sec-audit-logging",
+        ].sort(),
+      );
+      for (const id of [
+        "sec-firewall-enabled",
+        "sec-guest-account-disabled",
+        "sec-automatic-updates",
+        "sec-time-sync",
+        "sec-logon-banner",
+        "sec-root-only-uid0",
+        "sec-ssh-root-login-disabled",
+        "sec-ssh-password-auth-disabled",
+        "sec-ssh-max-auth-tries",
+        "sec-edr-installed",
+        "sec-edr-running",
+      ])
+        expect(statuses[id], id).to.equal("pass");
+    });
+
+    it("FileVault on names the product; encryption in progress is partial", async () => {
+      const catalog = await loadEdrCatalog();
+      const withFileVault = (stdout: string) => {
+        const sections = new Map(macTranscript());
+        sections.set("filevault", { stdout, stderr: "", rc: 0 });
+        return macosMachineConfig(parseMacFacts(sections, catalog), "m", staff, AT).config;
+      };
+      expect(withFileVault("FileVault is On.\n").security?.diskEncryption).to.deep.equal({
+        status: "encrypted",
+        product: "FileVault",
+      });
+      expect(
+        withFileVault("Encryption in progress: Percent completed = 3.0\n").security?.diskEncryption,
+      ).to.deep.equal({ status: "partial", product: "FileVault" });
+    });
+
+    it("no sections at all still makes a valid config with every fact unknown", async () => {
+      const mapped = macosMachineConfig(
+        parseMacFacts(new Map(), await loadEdrCatalog()),
+        "empty",
+        staff,
+        AT,
+      );
+      expect(validateMapped(mapped, "empty").kind).to.equal("config");
+      expect(mapped.config.os).to.deep.include({ family: "macos", name: "unknown" });
+      expect(mapped.config.security?.sshServer).to.equal("unknown");
+    });
+  });
+
+  describe("stronghold collect with platform: macos (real sshd on 127.0.0.1)", function () {
+    this.timeout(60_000);
+    let sshd: Sshd;
+    let dir: string;
+    let config: MachineConfig;
+    let report: CollectionReport;
+    /** The one host's result, which must be a collected config. */
+    const host = () => {
+      const h = report.hosts[0];
+      if (h?.outcome !== "ok") throw new Error(`not collected: ${JSON.stringify(h)}`);
+      return h;
+    };
+    let code: number;
+
+    before(async () => {
+      sshd = await startSshd();
+      dir = await mkdtemp(path.join(tmpdir(), "stronghold-collect-mac-"));
+      const inventory = path.join(dir, "hosts.yaml");
+      await writeFile(
+        inventory,
+        stringify({
+          version: 1,
+          defaults: { platform: "macos", connectTimeoutSeconds: 5 },
+          hosts: [
+            {
+              name: "lib-mac-01",
+              address: sshd.host,
+              port: sshd.port,
+              user: sshd.user,
+              identityFile: sshd.identityFile,
+              knownHostsFile: sshd.knownHostsFile,
+              machine: staff,
+            },
+          ],
+        }),
+      );
+      const io = bufferIo();
+      code = await main(
+        [
+          "node",
+          "stronghold",
+          "collect",
+          "--hosts",
+          inventory,
+          "--out",
+          path.join(dir, "out"),
+          "--report",
+          path.join(dir, "report.json"),
+          "-q",
+        ],
+        io,
+      );
+      report = JSON.parse(
+        await readFile(path.join(dir, "report.json"), "utf8"),
+      ) as CollectionReport;
+      config = JSON.parse(
+        await readFile(path.join(dir, "out", "lib-mac-01.json"), "utf8"),
+      ) as MachineConfig;
+    });
+    after(async () => {
+      await sshd?.stop();
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    // This machine is Linux: the Mac commands are missing, so every Mac fact comes back unknown.
+    // What the test proves is the transport, the framing and the dispatch: the macOS script ran
+    // over SSH, every one of its sections came back, and a valid config with os.family macos and an
+    // honest "unknown" per fact was written.
+    it("writes a valid machine config with os.family macos", () => {
+      expect(code).to.equal(0);
+      expect(report.hosts[0]).to.deep.include({ name: "lib-mac-01", outcome: "ok" });
+      expect(config.os).to.deep.include({ family: "macos", name: "unknown", version: "unknown" });
+      expect(config.collector?.name).to.equal(MACOS_COLLECTOR);
+    });
+
+    it("every Mac-only fact is unknown, with the reason in the report", () => {
+      expect(config.serialNumber).to.equal("unknown");
+      // Linux has no enN interfaces (nor, without net-tools, ifconfig).
+      expect(config.macAddresses).to.equal("unknown");
+      expect(config.security).to.deep.include({
+        diskEncryption: { status: "unknown" },
+        firewall: "unknown",
+        automaticUpdates: "unknown",
+        guestEnabled: "unknown",
+        uid0Accounts: "unknown",
+        localAdmins: "unknown",
+        logonBanner: "unknown",
+        timeSync: { enabled: "unknown" },
+      });
+      expect(config.software).to.equal("unknown");
+      const unknown = new Map(host().unknown.map((u) => [u.field, u.reason]));
+      expect(unknown.get("/security/diskEncryption/status")).to.equal(
+        "fdesetup is not available on the host",
+      );
+      expect(unknown.get("/os/name")).to.equal("sw_vers is not available on the host");
+      expect(unknown.get("/security/logonBanner")).to.match(/Library\/Security does not exist/);
+    });
+
+    it("reports this machine's kernel name and architecture as observed", () => {
+      const observations = host().observations;
+      expect(observations.system).to.deep.equal({
+        value: execFileSync("uname", ["-s"], { encoding: "utf8" }).trim(),
+      });
+      expect(observations.architecture).to.deep.equal({
+        value: execFileSync("uname", ["-m"], { encoding: "utf8" }).trim(),
+      });
+    });
+
+    it("sshd -T, which this machine has, is read as on a Mac (the system default config)", () => {
+      // The test login is uid 0, so sshd -T runs; it reads /etc/ssh/sshd_config, as on a Mac.
+      const truth = execFileSync("/usr/sbin/sshd", ["-T"], { encoding: "utf8" });
+      const setting = (key: string) => new RegExp(`^${key} (\\S+)$`, "m").exec(truth)?.[1];
+      expect(config.security?.sshServer).to.deep.equal({
+        permitRootLogin: setting("permitrootlogin")?.replace(
+          "without-password",
+          "prohibit-password",
+        ),
+        passwordAuthentication: setting("passwordauthentication") === "yes",
+        maxAuthTries: Number(setting("maxauthtries")),
+      });
+    });
+
+    it("the script ran every macOS probe", () => {
+      expect(MAC_PROBES.length).to.be.greaterThan(10);
+      // An unknown reason of "did not run" would mean a section was lost in the framing.
+      const reasons = host().unknown.map((u) => u.reason);
+      expect(reasons.filter((r) => /did not run|no exit code/.test(r))).to.deep.equal([]);
+    });
+  });
+});
