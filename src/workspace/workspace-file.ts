@@ -263,7 +263,20 @@ export async function loadWorkspace(
   runbookIds: readonly string[],
 ): Promise<LoadedWorkspace> {
   const loaded = await loadValidated(file, WorkspaceSchema);
-  if (!loaded.ok) return loaded;
+  if (!loaded.ok)
+    return {
+      ok: false,
+      // A drill's own time was dropped when the schedule became one nightly run: say so.
+      problems: loaded.problems.map((p) =>
+        /^\/schedule\/drills\/\d+\/at$/.test(p.pointer)
+          ? {
+              ...p,
+              message:
+                "is no longer used: the drills due on a day run in that day's stronghold run, which starts at /schedule/at; remove this line",
+            }
+          : p,
+      ),
+    };
   const raw = loaded.value;
   const problems: InputProblem[] = [];
   const at = (pointer: string, message: string) => {

@@ -89,6 +89,12 @@ describe("stronghold.yaml", () => {
     ],
     ["a misspelt key", [["evidense"], "evidence"], "/evidense", /not a known field/],
     [
+      "a drill's own time, which the nightly run replaced",
+      [["schedule", "drills", 1, "at"], "04:00"],
+      "/schedule/drills/1/at",
+      /^is no longer used: the drills due on a day run in that day's stronghold run, which starts at \/schedule\/at; remove this line$/,
+    ],
+    [
       "a fiscal year start of month 13",
       [["fiscalYearStart"], "13-01"],
       "/fiscalYearStart",
