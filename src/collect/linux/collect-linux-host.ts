@@ -12,7 +12,7 @@ import { openSession } from "../../hosts/transport/open-session.js";
 import { TransportError, type HostSession } from "../../hosts/transport/session.js";
 import { machineFileName } from "../file-name.js";
 import type { Failure } from "../host-outcome.js";
-import { clip, splitProbeOutput } from "../probe-output.js";
+import { clip, splitProbeOutput, type ProbeOutput } from "../probe-output.js";
 import type { EdrCatalog } from "./edr-catalog.js";
 import { parseLinuxFacts } from "./linux-facts.js";
 import { linuxMachineConfig, type MappedMachine } from "./machine-config.js";
@@ -87,41 +87,53 @@ export function validateMapped(mapped: MappedMachine, name: string): Collected {
   );
 }
 
-function interpret(
-  stdout: string,
-  stderr: string,
-  nonce: string,
-  host: InventoryHost & { readonly machine: MachineFacts },
-  options: CollectOptions,
-): Collected {
-  const split = splitProbeOutput(stdout, nonce);
-  if (!split.ok) {
-    const said = clip(stdout.trim() || stderr.trim(), 200);
-    return failed(
-      "probe-error",
-      `${split.problem}${said ? `; the host said: "${said}"` : ""} (is the login shell a POSIX shell?)`,
-    );
-  }
-  const facts = parseLinuxFacts(split.sections, options.catalog);
-  if (facts.meta.system !== "Linux") {
-    return failed(
-      "probe-error",
-      facts.meta.system === "Darwin"
-        ? "a Mac (uname -s: Darwin): set platform: macos for it in the inventory"
-        : `not a Linux host (uname -s: ${clip(facts.meta.system ?? "nothing")}); collect it with its own collector`,
-    );
-  }
-  const collectedAt = options
-    .now()
-    .toISOString()
-    .replace(/\.\d{3}Z$/, "Z");
-  return validateMapped(linuxMachineConfig(facts, host.name, host.machine, collectedAt), host.name);
+/** What collecting one platform over SSH needs: its probe script and how its sections map onto a config. */
+export interface ProbePlatform {
+  readonly script: string;
+  /** Output beyond this is not a machine config but a runaway command. */
+  readonly maxOutputBytes: number;
+  /** The mapped, validated config of the probe sections, or the failure that prevented one. */
+  interpret(
+    sections: ReadonlyMap<string, ProbeOutput>,
+    host: InventoryHost & { readonly machine: MachineFacts },
+    collectedAt: string,
+    options: CollectOptions,
+  ): Collected;
 }
 
+const LINUX: ProbePlatform = {
+  script: PROBE_SCRIPT,
+  maxOutputBytes: MAX_OUTPUT_BYTES,
+  interpret(sections, host, collectedAt, options) {
+    const facts = parseLinuxFacts(sections, options.catalog);
+    if (facts.meta.system !== "Linux") {
+      return failed(
+        "probe-error",
+        facts.meta.system === "Darwin"
+          ? "a Mac (uname -s: Darwin): set platform: macos for it in the inventory"
+          : `not a Linux host (uname -s: ${clip(facts.meta.system ?? "nothing")}); collect it with its own collector`,
+      );
+    }
+    return validateMapped(
+      linuxMachineConfig(facts, host.name, host.machine, collectedAt),
+      host.name,
+    );
+  },
+};
+
 /** Collects one inventory host; resolves with a failure rather than throwing. */
-export async function collectLinuxHost(
+export function collectLinuxHost(host: InventoryHost, options: CollectOptions): Promise<Collected> {
+  return collectWithProbes(host, options, LINUX);
+}
+
+/**
+ * Collects one inventory host with a platform's probe script: one session, one run of the script
+ * (a single round trip), its sections interpreted; resolves with a failure rather than throwing.
+ */
+export async function collectWithProbes(
   host: InventoryHost,
   options: CollectOptions,
+  platform: ProbePlatform,
 ): Promise<Collected> {
   const { machine } = host;
   if (!machine) {
@@ -138,9 +150,9 @@ export async function collectLinuxHost(
       return failed("timeout", `no session within the ${options.timeoutMs / 1000} s host timeout`);
     const nonce = newNonce();
     const result = await session.exec(probeCommand(nonce, options.sudo ? "sudo" : "nosudo"), {
-      stdin: PROBE_SCRIPT,
+      stdin: platform.script,
       timeoutMs: Math.max(1, deadline - Date.now()),
-      maxOutputBytes: MAX_OUTPUT_BYTES,
+      maxOutputBytes: platform.maxOutputBytes,
     });
     if (result.timedOut)
       return failed(
@@ -150,9 +162,21 @@ export async function collectLinuxHost(
     if (result.truncated)
       return failed(
         "probe-error",
-        `the probes printed more than ${MAX_OUTPUT_BYTES / 1024 / 1024} MiB`,
+        `the probes printed more than ${platform.maxOutputBytes / 1024 / 1024} MiB`,
       );
-    return interpret(result.stdout, result.stderr, nonce, { ...host, machine }, options);
+    const split = splitProbeOutput(result.stdout, nonce);
+    if (!split.ok) {
+      const said = clip(result.stdout.trim() || result.stderr.trim(), 200);
+      return failed(
+        "probe-error",
+        `${split.problem}${said ? `; the host said: "${said}"` : ""} (is the login shell a POSIX shell?)`,
+      );
+    }
+    const collectedAt = options
+      .now()
+      .toISOString()
+      .replace(/\.\d{3}Z$/, "Z");
+    return platform.interpret(split.sections, { ...host, machine }, collectedAt, options);
   } catch (error) {
     if (error instanceof TransportError) {
       // The report names the host already; keep only what happened.
