@@ -7,12 +7,13 @@
 import { randomBytes } from "node:crypto";
 import { PROBE_HELPERS, PROBES } from "./probes.js";
 
-const HEADER = `
+/** The framing every probe script shares; `${path}` is the PATH its probes run with. */
+const header = (path: string) => `
 M="@@$1"
 case "$1" in *[!0-9a-f]*|"") echo "stronghold probe: bad nonce" >&2; exit 2 ;; esac
 MODE="$2"
 # A host's own PATH or locale must not change what the probes run or how tools print.
-PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+PATH=${path}
 LC_ALL=C
 export PATH LC_ALL
 unset LANG LANGUAGE
@@ -32,20 +33,43 @@ run() {
 exec 3>&1
 `;
 
-function functionName(probe: string): string {
-  return `probe_${probe.replace(/-/g, "_")}`;
+/** A probe: a shell function body whose output is framed under its name. */
+export interface ScriptProbe {
+  readonly name: string;
+  readonly body: string;
+}
+
+/**
+ * A probe script: the shared framing, the helpers, one function per probe (named
+ * `<prefix>_<name>`), the `setup` lines, then one framed run of each probe and the end mark.
+ */
+export function assembleProbeScript(o: {
+  readonly path: string;
+  readonly helpers: string;
+  readonly probes: readonly ScriptProbe[];
+  readonly prefix: string;
+  readonly setup?: readonly string[];
+}): string {
+  const functionName = (probe: string) => `${o.prefix}_${probe.replace(/-/g, "_")}`;
+  return [
+    header(o.path),
+    o.helpers,
+    ...o.probes.map((p) => `${functionName(p.name)}() {\n${p.body.trim()}\n}\n`),
+    ...(o.setup ?? []),
+    ...o.probes.map((p) => `run ${p.name} ${functionName(p.name)}`),
+    `printf '%s done\\n' "$M"`,
+    "",
+  ].join("\n");
 }
 
 /** The whole script text; constant for a given build of the collector. */
-export const PROBE_SCRIPT: string = [
-  HEADER,
-  PROBE_HELPERS,
-  ...PROBES.map((p) => `${functionName(p.name)}() {\n${p.body.trim()}\n}\n`),
-  "find_serving_sshd_config",
-  ...PROBES.map((p) => `run ${p.name} ${functionName(p.name)}`),
-  `printf '%s done\\n' "$M"`,
-  "",
-].join("\n");
+export const PROBE_SCRIPT: string = assembleProbeScript({
+  path: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+  helpers: PROBE_HELPERS,
+  probes: PROBES,
+  prefix: "probe",
+  setup: ["find_serving_sshd_config"],
+});
 
 /** Whether privileged probes may use `sudo -n`. */
 export type PrivilegeMode = "sudo" | "nosudo";
