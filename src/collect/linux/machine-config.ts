@@ -40,7 +40,8 @@ function lastPatchDate(facts: LinuxFacts): Fact<string> {
 
 type ObservedValue = string | number | boolean | readonly string[];
 
-function observe(fact: Fact<ObservedValue>): Observation {
+/** A fact as the collection report's observations show it: its value, or why it is unknown. */
+export function observe(fact: Fact<ObservedValue>): Observation {
   if (!fact.known) return { unknown: fact.reason };
   const value = fact.value;
   return { value: typeof value === "object" ? [...value] : value };

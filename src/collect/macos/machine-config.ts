@@ -8,7 +8,7 @@ import { UNKNOWN, type MachineConfig } from "../../machine-config/schema.js";
 import { VERSION } from "../../support/version.js";
 import { mapFact, unknown as unknownFact, type Fact } from "../fact.js";
 import type { Observation, UnknownFact } from "../host-outcome.js";
-import type { MappedMachine } from "../linux/machine-config.js";
+import { observe, type MappedMachine } from "../linux/machine-config.js";
 import type { MacFacts } from "./macos-facts.js";
 
 /** The collector name written into machine configs the macOS probes produced. */
@@ -32,12 +32,6 @@ const NOT_COLLECTED = {
   tpm: "Macs have no TPM (the Secure Enclave is not one); not reported as none",
   adminEnabled: "the admin-accounts probe did not report this account",
 } as const;
-
-function observe(fact: Fact<string | number | boolean | readonly string[]>): Observation {
-  if (!fact.known) return { unknown: fact.reason };
-  const value = fact.value;
-  return { value: typeof value === "object" ? [...value] : value };
-}
 
 /** Maps a Mac's facts and its inventory entry onto the machine-config model. */
 export function macosMachineConfig(
