@@ -12,6 +12,8 @@ export const SYSTEM_PACKAGES: readonly string[] = [
   // The firewall parser's differential test loads generated rule sets with nft and iptables-restore.
   "nftables",
   "iptables",
+  // The evidence dashboard's browser tests and `report html --pdf` drive headless Chromium.
+  "chromium",
 ];
 
 /** A setup step that cannot go on; the message is one line that says what to do instead. */
