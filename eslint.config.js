@@ -4,7 +4,7 @@ import js from "@eslint/js";
 import boundaries from "eslint-plugin-boundaries";
 import tseslint from "typescript-eslint";
 
-const PILLARS = ["check", "collect", "drill", "infra", "budget", "workspace"];
+const PILLARS = ["check", "collect", "drill", "infra", "budget", "workspace", "evidence"];
 const PLUMBING = ["hosts", "restic", "documents", "machine-config", "output", "support"];
 
 function element(type, ...patterns) {

@@ -15,7 +15,7 @@ import { RUN_LOCK_FILE } from "../workspace/schedule.js";
 import type { Io } from "../cli/io.js";
 import { digestOf, sendDigest, type AlertKind } from "./alerts.js";
 import { drillsDue, localDay } from "./due.js";
-import { acquireLock } from "./lock.js";
+import { acquireLock } from "../support/lock.js";
 import { HANDLED_SIGNALS, type HandledSignal } from "../drill/running/interrupts.js";
 import {
   compareRuns,

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { digestOf } from "../../src/run/alerts.js";
 import { drillsDue, isDue, localDay } from "../../src/run/due.js";
-import { acquireLock } from "../../src/run/lock.js";
+import { acquireLock } from "../../src/support/lock.js";
 import {
   compareRuns,
   exitCodeOf,
