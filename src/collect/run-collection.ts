@@ -12,7 +12,6 @@ import { summarise, type CollectionReport } from "./collection-report.js";
 import { machineFileName } from "./file-name.js";
 import type { HostResult } from "./host-outcome.js";
 import { collectLinuxHost, type CollectOptions } from "./linux/collect-linux-host.js";
-import { LINUX_COLLECTOR } from "./linux/machine-config.js";
 import { collectMacosHost } from "./macos/collect-macos-host.js";
 import { mapBounded } from "./pool.js";
 
@@ -83,7 +82,8 @@ export async function runCollection(request: CollectionRequest): Promise<Collect
   });
   return {
     version: 1,
-    collector: { name: LINUX_COLLECTOR, version: VERSION },
+    // The whole collection, Linux and macOS hosts alike; each machine file names its own collector.
+    collector: { name: "stronghold-collect", version: VERSION },
     inventory: request.inventoryFile,
     outDir: request.outDir,
     startedAt: startedAt.toISOString(),
