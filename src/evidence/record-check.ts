@@ -37,7 +37,7 @@ export interface CheckReportView {
 /** A waiver as the check read it. */
 export interface WaiverView {
   readonly control: string;
-  readonly scope: Readonly<Record<string, string>>;
+  readonly scope: Readonly<Record<string, string | undefined>>;
   readonly expires: string;
 }
 
@@ -69,7 +69,10 @@ export function waiversExpiring(waivers: readonly WaiverView[], at: Date): Waive
       return expires >= from && expires <= from + WAIVER_WARNING_DAYS * DAY_MS;
     })
     .map((w) => {
-      const [kind, value] = Object.entries(w.scope)[0] ?? ["fleet", ""];
+      const [kind, value] = Object.entries(w.scope).find(([, v]) => v !== undefined) ?? [
+        "fleet",
+        "",
+      ];
       return { control: w.control, scope: `${kind} ${value}`.trim(), expires: w.expires };
     })
     .sort((a, b) => a.expires.localeCompare(b.expires) || a.control.localeCompare(b.control));
