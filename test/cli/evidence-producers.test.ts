@@ -190,4 +190,60 @@ describe("evidence entries appended by the producing commands", function () {
     expect(existsSync(path.join(out, "stronghold-report.json"))).to.equal(true);
     expect(await entries(broken).catch(() => "unparseable")).to.equal("unparseable");
   });
+
+  it("run --at simulates the night: the check's entry and then the run's, both naming the run folder", async () => {
+    const before = (await entries(ledger)).length;
+    const ran = await run(ws, "run", "--only", "check", "--at", "2026-06-30T02:15:00Z");
+    expect(ran.code, ran.stdout + ran.stderr).to.be.oneOf([0, 1]);
+    const added = (await entries(ledger)).slice(before);
+    expect(added.map((e) => `${e.kind} ${e.run} ${e.at}`)).to.deep.equal([
+      "check 2026-06-30T02-15-00Z 2026-06-30T02:15:00.000Z",
+      "run 2026-06-30T02-15-00Z 2026-06-30T02:15:00.000Z",
+    ]);
+    expect(
+      existsSync(path.join(ws, "evidence", "runs", "2026-06-30T02-15-00Z", "summary.json")),
+    ).to.equal(true);
+    const summary = added[1]!;
+    expect(summary.artifacts.map((a) => a.name)).to.deep.equal(["summary.json"]);
+    expect(summary.metrics).to.include({ day: "2026-06-30" });
+    expect(summary.inputs.map((i) => i.name)).to.deep.equal(["stronghold.yaml"]);
+  });
+
+  it("run --no-ledger appends nothing, not even for its stages; --at with --utc-cron is refused", async () => {
+    const before = (await entries(ledger)).length;
+    const ran = await run(ws, "run", "--only", "check", "--at", "2026-07-01", "--no-ledger");
+    expect(ran.code, ran.stdout + ran.stderr).to.be.oneOf([0, 1]);
+    expect(await entries(ledger)).to.have.length(before);
+    const both = await run(ws, "run", "--at", "2026-07-01", "--utc-cron", "15 2 * * *");
+    expect(both.code).to.equal(2);
+    expect(both.stderr).to.include("--at simulates a night and --utc-cron checks the real one");
+  });
+
+  it("infra plan appends one entry per stack with its settings file hashed and its plan stored", async () => {
+    const outside = await mkdtemp(path.join(tmpdir(), "stronghold-evprod-plan-"));
+    try {
+      const ledgerDir = path.join(outside, "ledger");
+      const ran = await run(outside, "infra", "plan", "--stack", "prod", "--ledger", ledgerDir);
+      expect(ran.code, ran.stderr).to.be.oneOf([0, 1]);
+      const [entry, ...more] = await entries(ledgerDir);
+      expect(more).to.have.length(0);
+      expect(entry).to.include({ kind: "infra-plan", subject: "prod" });
+      const settings = path.join(PROJECT_ROOT, "stacks", "Pulumi.prod.yaml");
+      expect(entry!.inputs[0]).to.deep.equal({
+        role: "stack-settings",
+        name: settings,
+        sha256: await sha256(settings),
+      });
+      expect(entry!.artifacts.map((a) => a.name)).to.deep.equal(["plan-prod.json"]);
+      const plan = JSON.parse(
+        await readFile(objectPath(ledgerDir, entry!.artifacts[0]!.sha256), "utf8"),
+      ) as {
+        resourceCount: number;
+      };
+      expect(entry!.metrics.resources).to.equal(plan.resourceCount);
+      expect(entry!.frameworks.cis).to.deep.equal(["11.3", "11.4"]);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
 });
