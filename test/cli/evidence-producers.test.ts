@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { appendFile, mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { appendFile, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PassThrough } from "node:stream";
@@ -14,6 +14,7 @@ import { main } from "../../src/cli/main.js";
 import type { LedgerEntry } from "../../src/evidence/entry.js";
 import { entryHash, objectPath } from "../../src/evidence/ledger.js";
 import { PROJECT_ROOT } from "../../src/support/project-root.js";
+import { freePort } from "../fixtures/sshd.js";
 
 interface Ran {
   readonly code: number;
@@ -242,6 +243,58 @@ describe("evidence entries appended by the producing commands", function () {
       };
       expect(entry!.metrics.resources).to.equal(plan.resourceCount);
       expect(entry!.frameworks.cis).to.deep.equal(["11.3", "11.4"]);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+
+  it("collect appends its entry: the inventory hashed, the collection report stored, failed hosts named", async () => {
+    const outside = await mkdtemp(path.join(tmpdir(), "stronghold-evprod-collect-"));
+    try {
+      const hosts = path.join(outside, "hosts.yaml");
+      await writeFile(
+        hosts,
+        [
+          "version: 1",
+          "hosts:",
+          "  - name: here",
+          "    transport: local",
+          "    machine: { department: it, site: lab, role: server }",
+          "  - name: gone",
+          "    address: 127.0.0.1",
+          `    port: ${await freePort()}`,
+          "    user: nobody",
+          "    connectTimeoutSeconds: 2",
+          "    machine: { department: it, site: lab, role: server }",
+          "",
+        ].join("\n"),
+      );
+      const ledgerDir = path.join(outside, "ledger");
+      const report = path.join(outside, "collection-report.json");
+      const ran = await run(
+        outside,
+        "collect",
+        "--hosts",
+        hosts,
+        "--out",
+        path.join(outside, "machines"),
+        "--report",
+        report,
+        "--quiet",
+        "--ledger",
+        ledgerDir,
+      );
+      expect(ran.code, ran.stderr).to.equal(1);
+      const [entry] = await entries(ledgerDir);
+      expect(entry).to.include({ kind: "collect", verdict: "failed" });
+      expect(entry!.metrics).to.deep.include({ hosts: 2, ok: 1 });
+      expect(Object.keys(entry!.metrics.failed as object)).to.deep.equal(["gone"]);
+      expect(entry!.inputs).to.deep.equal([
+        { role: "hosts", name: "hosts.yaml", sha256: await sha256(hosts) },
+      ]);
+      expect(entry!.artifacts).to.have.length(1);
+      expect(entry!.artifacts[0]!.sha256).to.equal(await sha256(report));
+      expect(entry!.frameworks.csf).to.deep.equal(["ID.AM-01", "ID.AM-02"]);
     } finally {
       await rm(outside, { recursive: true, force: true });
     }
