@@ -1,4 +1,5 @@
 /** `stronghold check`: evaluate machine configs against the baselines and write the reports. */
+import path from "node:path";
 import { Option, type Command } from "commander";
 import { runCheck, type CheckRun } from "../check/evaluation/run-check.js";
 import { parseShard } from "../check/shard/split.js";
@@ -21,6 +22,17 @@ import { wantsColor, type Io } from "./io.js";
 import { parseFormatList } from "./format-list.js";
 import { outDirectory } from "./out-dir.js";
 import { currentWorkspace } from "./workspace-settings.js";
+import { recordCheck } from "../evidence/record-check.js";
+import {
+  addLedgerOptions,
+  hashInputs,
+  ledgerTarget,
+  recordEvidence,
+  storeFiles,
+  storeText,
+  type LedgerFlag,
+  type LedgerTarget,
+} from "./evidence-ledger.js";
 
 /** The options of `stronghold check`, as given (a shard file records them for the merge). */
 export interface CheckOptions {
@@ -39,6 +51,7 @@ export interface CheckOptions {
   color?: boolean;
   quiet?: boolean;
   shard?: string;
+  ledger?: LedgerFlag;
 }
 
 /** Accepts YYYY-MM-DD (midnight UTC) or a full ISO 8601 date-time. */
@@ -255,6 +268,7 @@ async function check(
     return runShard(setup, shard, io);
   }
   const formats = parseFormatList(options.format, FORMATS, options.out);
+  const target = await ledgerTarget(options.ledger, io);
   const setup = await loadCheckSetup(paths, options);
   const report = await runCheck({ ...setup.run, inputs: paths, stdin: io.stdin });
   const output = {
@@ -263,7 +277,51 @@ async function check(
     ...(options.quiet === undefined ? {} : { quiet: options.quiet }),
     ...(options.color === undefined ? {} : { color: options.color }),
   };
-  return emitReports(report, output, io);
+  const code = emitReports(report, output, io);
+  return recordEvidence(target, (t) => checkEntry(t, setup, report, output), io, code);
+}
+
+/** The check's ledger entry: its report's figures, the files it read and the reports it wrote. */
+function checkEntry(
+  target: LedgerTarget,
+  setup: CheckSetup,
+  report: CheckReport,
+  output: ReportOutput,
+) {
+  const { options, run } = setup;
+  const machineFiles = [
+    ...new Set(report.subjects.flatMap((s) => (s.source === undefined ? [] : [s.source.file]))),
+  ].sort();
+  const inputs = hashInputs(target, [
+    ...machineFiles.map((file) => ({ role: "machine", file })),
+    ...run.policy.baselines.map((b) => ({ role: "baseline", file: b.file })),
+    { role: "overlay", file: run.policy.overlay?.file ?? options.overlay },
+    { role: "waivers", file: options.waivers },
+    { role: "licenses", file: options.licenses },
+    { role: "assets", file: options.assets },
+    { role: "disposals", file: options.disposals },
+    { role: "ip-plan", file: options.ipPlan },
+  ]);
+  const written =
+    output.out === undefined
+      ? []
+      : output.formats
+          .filter((f) => f !== "table")
+          .map((f) => path.resolve(output.out!, REPORTERS[f].fileName));
+  const artifacts = storeFiles(target, written);
+  if (!output.formats.includes("json") || output.out === undefined) {
+    let json = "";
+    REPORTERS.json.render(report, (chunk) => void (json += chunk));
+    artifacts.push(storeText(target, REPORTERS.json.fileName, json));
+  }
+  return recordCheck({
+    report,
+    town: target.town,
+    waivers: run.waivers,
+    inputs,
+    artifacts,
+    ...(target.run === undefined ? {} : { run: target.run }),
+  });
 }
 
 export function registerCheckCommand(
@@ -271,7 +329,7 @@ export function registerCheckCommand(
   io: Io,
   setExit: (code: number) => void,
 ): void {
-  program
+  const command = program
     .command("check")
     .summary("check machine configs against the security, acceptable-use and lifecycle baselines")
     .description(
@@ -289,6 +347,8 @@ export function registerCheckCommand(
         "  0  nothing at or above --fail-on failed; fleet score >= --min-score",
         "  1  otherwise",
         "  2  usage or input errors (all listed; the rest is still checked)",
+        "  3  the reports were written but the evidence entry was not appended to",
+        "     the ledger (inside a workspace, or with --ledger; see stronghold evidence)",
       ].join("\n"),
     )
     .argument(
@@ -339,9 +399,11 @@ export function registerCheckCommand(
     .option(
       "--shard <i/n>",
       "evaluate only share i of n and write a shard file (to --out <dir>, or stdout) for stronghold report merge",
-    )
-    .action(async (paths: string[], options: CheckOptions, command: Command) => {
+    );
+  addLedgerOptions(command).action(
+    async (paths: string[], options: CheckOptions, command: Command) => {
       const formatGiven = command.getOptionValueSource("format") === "cli";
       setExit(await check(paths, options, io, formatGiven));
-    });
+    },
+  );
 }

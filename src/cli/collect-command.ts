@@ -14,6 +14,17 @@ import { loadInventory } from "../hosts/load-inventory.js";
 import { writeFileAtomic } from "../output/write-atomic.js";
 import { wantsColor, type Io } from "./io.js";
 import { currentWorkspace } from "./workspace-settings.js";
+import { recordCollect } from "../evidence/record-collect.js";
+import { frameworksOf } from "../evidence/frameworks.js";
+import {
+  addLedgerOptions,
+  evidenceFrameworks,
+  hashInputs,
+  ledgerTarget,
+  recordEvidence,
+  storeFiles,
+  type LedgerFlag,
+} from "./evidence-ledger.js";
 
 interface CollectOptions {
   hosts?: string;
@@ -26,6 +37,7 @@ interface CollectOptions {
   edrAgents: string;
   color?: boolean;
   quiet?: boolean;
+  ledger?: LedgerFlag;
 }
 
 /** Hosts collected at once unless --concurrency says otherwise. */
@@ -128,6 +140,7 @@ async function collect(given: CollectOptions, io: Io): Promise<number> {
   const options = await withWorkspace(given, io);
   const concurrency = positiveInteger(options.concurrency, "--concurrency", 256);
   const timeoutSeconds = seconds(options.timeout);
+  const target = await ledgerTarget(options.ledger, io);
   const { inventory, catalog } = await loadInputs(options);
   const hosts = selectHosts(inventory.hosts, options.only);
   try {
@@ -164,7 +177,22 @@ async function collect(given: CollectOptions, io: Io): Promise<number> {
   io.stderr(
     `wrote ${report.summary.ok} machine file(s) to ${options.out} and the report to ${options.report}\n`,
   );
-  return report.summary.failed === 0 ? 0 : 1;
+  const code = report.summary.failed === 0 ? 0 : 1;
+  return recordEvidence(
+    target,
+    async (t) =>
+      recordCollect({
+        report,
+        town: t.town,
+        ...(t.at === undefined ? {} : { at: t.at }),
+        inputs: hashInputs(t, [{ role: "hosts", file: options.hosts }]),
+        artifacts: storeFiles(t, [options.report]),
+        frameworks: frameworksOf((await evidenceFrameworks()).collect),
+        ...(t.run === undefined ? {} : { run: t.run }),
+      }),
+    io,
+    code,
+  );
 }
 
 /** Adds `collect` to the program. */
@@ -173,7 +201,7 @@ export function registerCollectCommand(
   io: Io,
   setExit: (code: number) => void,
 ): void {
-  program
+  const command = program
     .command("collect")
     .summary("collect machine configs from Linux and macOS hosts over SSH")
     .description(
@@ -197,6 +225,7 @@ export function registerCollectCommand(
         "  1  some host failed (unreachable, auth-failed, host-key-mismatch, timeout,",
         "     probe-error, inventory-incomplete, ...); the others were still collected",
         "  2  usage or input errors (all listed)",
+        "  3  collected, but the evidence entry was not appended to the ledger",
       ].join("\n"),
     )
     .option("--hosts <file>", "hosts inventory (YAML or JSON); default: the workspace's")
@@ -227,8 +256,8 @@ export function registerCollectCommand(
     )
     .option("--color", "force colour in the table")
     .option("--no-color", "no colour (NO_COLOR is honoured too)")
-    .option("-q, --quiet", "do not print the table")
-    .action(async (options: CollectOptions) => {
-      setExit(await collect(options, io));
-    });
+    .option("-q, --quiet", "do not print the table");
+  addLedgerOptions(command).action(async (options: CollectOptions) => {
+    setExit(await collect(options, io));
+  });
 }

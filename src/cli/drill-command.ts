@@ -1,4 +1,5 @@
 /** `stronghold drill`: list, show, run (or dry-run) the disaster-drill runbooks, and their history. */
+import { addLedgerOptions } from "./evidence-ledger.js";
 import { Option, type Command } from "commander";
 import { listRunbooks, showHistory, showRunbook } from "./drill-output.js";
 import { DEFAULT_KEEP_LAST, pruneCommand, type PruneFlags } from "./drill-prune.js";
@@ -39,7 +40,7 @@ export function registerDrillCommand(
     .argument("<id>", "runbook id (see drill list)")
     .action((id: string) => setExit(showRunbook(id, io)));
 
-  drill
+  const run = drill
     .command("run")
     .summary("run a drill, or print its plan with --dry-run")
     .description(
@@ -58,6 +59,8 @@ export function registerDrillCommand(
         "     or a target was missed",
         "  2  usage or input errors (all listed), an unknown runbook,",
         "     or a fencing refusal",
+        "  3  the drill ran and its evidence folder is complete, but its entry was",
+        "     not appended to the evidence ledger",
       ].join("\n"),
     )
     .argument("<id>", "runbook id (see drill list)")
@@ -122,8 +125,10 @@ export function registerDrillCommand(
     .option("--dry-run", "print the plan (targets, steps, commands, paths) and touch nothing")
     .option("--report-dir <dir>", "write the evidence here instead of <runs-dir>/<time>-<runbook>/")
     .option("--runs-dir <dir>", `folder for run folders (default ${DEFAULT_RUNS_DIR})`)
-    .option("--plain", "plain progress lines even on a terminal")
-    .action(async (id: string, flags: RunFlags) => setExit(await runDrillCommand(id, flags, io)));
+    .option("--plain", "plain progress lines even on a terminal");
+  addLedgerOptions(run).action(async (id: string, flags: RunFlags) =>
+    setExit(await runDrillCommand(id, flags, io)),
+  );
 
   drill
     .command("recover")

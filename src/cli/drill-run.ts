@@ -13,8 +13,28 @@ import {
   resolveRunSettings,
   runbookOrUsage,
   type RunFlags,
+  type RunSettings,
 } from "./drill-settings.js";
 import type { Io } from "./io.js";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import type { EntryDraft } from "../evidence/entry.js";
+import { frameworksOf } from "../evidence/frameworks.js";
+import { recordDrill } from "../evidence/record-drill.js";
+import { JOURNAL_FILE } from "../drill/evidence/evidence.js";
+import { JUNIT_FILE } from "../drill/evidence/report-junit.js";
+import { REPORT_FILE } from "../drill/evidence/report-markdown.js";
+import type { DrillRun } from "../drill/evidence/run-record.js";
+import type { Runbook } from "../drill/runbook/runbook.js";
+import { PROJECT_ROOT } from "../support/project-root.js";
+import {
+  evidenceFrameworks,
+  hashInputs,
+  ledgerTarget,
+  recordEvidence,
+  storeFiles,
+  type LedgerTarget,
+} from "./evidence-ledger.js";
 
 /** Exit codes of `drill run`. */
 const EXIT = { passed: 0, failed: 1, usage: 2 } as const;
@@ -32,6 +52,7 @@ export async function runDrillCommand(id: string, flags: RunFlags, io: Io): Prom
     rtoMinutes,
     rpoMinutes,
     targets,
+    files,
   } = await resolveRunSettings(runbook, flags, io);
   const repository = choice?.location;
   const planned = planDrill({
@@ -91,18 +112,54 @@ export async function runDrillCommand(id: string, flags: RunFlags, io: Io): Prom
     await live?.done();
   }
   io.stdout(renderSummary(result));
+  return recordEvidence(
+    await ledgerTarget(flags.ledger, io),
+    (t) => drillEntry(t, runbook, result, files),
+    io,
+    exitCodeOf(result, runbook.meta.id, io),
+  );
+}
+
+/** The drill's ledger entry: its record, the files it read and the evidence it wrote. */
+async function drillEntry(
+  target: LedgerTarget,
+  runbook: Runbook,
+  result: DrillRun,
+  files: RunSettings["files"],
+): Promise<EntryDraft> {
+  const runbookFile = path.join(PROJECT_ROOT, "runbooks", `${runbook.meta.id}.ts`);
+  const evidence = [JOURNAL_FILE, REPORT_FILE, JUNIT_FILE]
+    .map((name) => path.join(result.evidenceDir, name))
+    .filter((file) => existsSync(file));
+  return recordDrill({
+    run: result,
+    ...(target.at === undefined ? {} : { at: target.at }),
+    inputs: hashInputs(target, [
+      { role: "runbook", file: runbookFile },
+      { role: "hosts", file: files.hosts },
+      { role: "drill-config", file: files.config },
+      { role: "stack-outputs", file: files.stackOutputs },
+    ]),
+    artifacts: storeFiles(target, evidence),
+    frameworks: frameworksOf((await evidenceFrameworks()).drills[runbook.meta.id]),
+    ...(target.run === undefined ? {} : { nightly: target.run }),
+  });
+}
+
+/** The exit code of a finished drill, with the one line that says why it did not pass. */
+function exitCodeOf(result: DrillRun, id: string, io: Io): number {
   const v = result.verdict;
   if (v.status === "passed") return EXIT.passed;
   if (v.status === "refused") {
     // A refusal before any step: every reason, and what to do about it.
     const [first, ...rest] = v.reasons;
     io.stderr(
-      `stronghold: drill ${runbook.meta.id} refused: ${first ?? v.failedAt}\n${rest.map((r) => `  ${r}\n`).join("")}`,
+      `stronghold: drill ${id} refused: ${first ?? v.failedAt}\n${rest.map((r) => `  ${r}\n`).join("")}`,
     );
     return EXIT.usage;
   }
   // One line: the first reason says which step failed and why; the report has the rest.
-  io.stderr(`stronghold: drill ${runbook.meta.id} ${v.status}: ${v.reasons[0] ?? v.failedAt}\n`);
+  io.stderr(`stronghold: drill ${id} ${v.status}: ${v.reasons[0] ?? v.failedAt}\n`);
   return EXIT.failed;
 }
 

@@ -3,6 +3,7 @@
  * the repository and its credentials, the password source, the runbook options, the run's id and
  * evidence folder. Nothing here reaches a host.
  */
+import type { LedgerFlag } from "./evidence-ledger.js";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { RUNBOOKS, findRunbook } from "../../runbooks/index.js";
@@ -48,6 +49,7 @@ export interface RunFlags {
   reportDir?: string;
   runsDir?: string;
   plain?: boolean;
+  ledger?: LedgerFlag;
 }
 
 /** Where run folders go unless --runs-dir or the config file says otherwise. */
@@ -80,6 +82,12 @@ export interface RunSettings {
   readonly rtoMinutes: number | undefined;
   readonly rpoMinutes: number | undefined;
   readonly targets: Map<string, string>;
+  /** The files the run read: the hosts inventory, the drill config, the stack outputs. */
+  readonly files: {
+    readonly hosts: string;
+    readonly config?: string;
+    readonly stackOutputs?: string;
+  };
 }
 
 /**
@@ -163,6 +171,14 @@ export async function resolveRunSettings(
     rtoMinutes: rto,
     rpoMinutes: rpo,
     targets: targetChoices(flags.target ?? [], config.targets),
+    files: {
+      hosts: hostsFile,
+      ...definedOnly({
+        config: flags.config ?? (await currentWorkspace(io))?.drill,
+        stackOutputs:
+          flags.stackOutputs ?? (flags.repo === undefined ? config.stackOutputs : undefined),
+      }),
+    },
   };
 }
 

@@ -9,6 +9,19 @@ import {
 } from "../infra/restore-tests-render.js";
 import { parseAt } from "./check-command.js";
 import { wantsColor, type Io } from "./io.js";
+import path from "node:path";
+import { frameworksOf } from "../evidence/frameworks.js";
+import { recordInfraPlan } from "../evidence/record-infra-plan.js";
+import { PROJECT_ROOT } from "../support/project-root.js";
+import {
+  addLedgerOptions,
+  evidenceFrameworks,
+  hashInputs,
+  ledgerTarget,
+  recordEvidence,
+  storeText,
+  type LedgerFlag,
+} from "./evidence-ledger.js";
 
 interface PlanCommandOptions {
   stack?: string[];
@@ -16,6 +29,7 @@ interface PlanCommandOptions {
   policyConfig?: string;
   dataGb?: number;
   color?: boolean;
+  ledger?: LedgerFlag;
 }
 
 async function plan(options: PlanCommandOptions, io: Io): Promise<number> {
@@ -27,7 +41,45 @@ async function plan(options: PlanCommandOptions, io: Io): Promise<number> {
     ...(options.dataGb === undefined ? {} : { dataGb: options.dataGb }),
   });
   PLAN_RENDERERS[options.format](result, io.stdout, { color: wantsColor(io, options.color) });
-  return result.blocked ? 1 : 0;
+  const code = result.blocked ? 1 : 0;
+  const target = await ledgerTarget(options.ledger, io);
+  if (target === undefined) return code;
+  const map = await evidenceFrameworks();
+  const at = target.at ?? new Date().toISOString();
+  // One entry per stack: each is its own subject with its own verdict.
+  let worst = code;
+  for (const stack of result.stacks) {
+    const recorded = await recordEvidence(
+      target,
+      (t) =>
+        recordInfraPlan({
+          plan: stack,
+          at,
+          inputs: hashInputs(t, [
+            {
+              role: "stack-settings",
+              file: path.join(PROJECT_ROOT, "stacks", `Pulumi.${stack.stack}.yaml`),
+            },
+            {
+              role: "policy-config",
+              file:
+                stack.policyConfig === undefined
+                  ? undefined
+                  : path.resolve(PROJECT_ROOT, stack.policyConfig),
+            },
+          ]),
+          artifacts: [
+            storeText(t, `plan-${stack.stack}.json`, `${JSON.stringify(stack, null, 2)}\n`),
+          ],
+          frameworks: frameworksOf(map.infraPlan),
+          ...(t.run === undefined ? {} : { run: t.run }),
+        }),
+      io,
+      code,
+    );
+    worst = Math.max(worst, recorded);
+  }
+  return worst;
 }
 
 interface RestoreTestsOptions {
@@ -54,7 +106,7 @@ export function registerInfraCommand(
     .description(
       "The Pulumi programs for the town's offsite backups and pilot-light DR environment.\nDeploy them with the Pulumi CLI (see docs/infrastructure.md); `infra plan` previews them offline.",
     );
-  infra
+  const planCommand = infra
     .command("plan")
     .summary("show offline what `pulumi up` would create, and the policy pack's verdict")
     .description(
@@ -71,6 +123,7 @@ export function registerInfraCommand(
         "  0  no mandatory policy violation",
         "  1  a mandatory violation, or a policy that could not run",
         "  2  usage errors, or a stack or policy configuration that is unusable (all listed)",
+        "  3  planned, but an evidence entry was not appended to the ledger",
       ].join("\n"),
     )
     .option("--stack <name...>", "stacks to plan (default: every stacks/Pulumi.<stack>.yaml)")
@@ -93,10 +146,10 @@ export function registerInfraCommand(
       },
     )
     .option("--color", "force colour in the table")
-    .option("--no-color", "no colour (NO_COLOR is honoured too)")
-    .action(async (options: PlanCommandOptions) => {
-      setExit(await plan(options, io));
-    });
+    .option("--no-color", "no colour (NO_COLOR is honoured too)");
+  addLedgerOptions(planCommand).action(async (options: PlanCommandOptions) => {
+    setExit(await plan(options, io));
+  });
   infra
     .command("restore-tests")
     .summary("judge AWS Backup's restore test results against the stack's RTO")

@@ -16,6 +16,7 @@ import { StackConfigSchema } from "../infra/config-schema.js";
 import { StackOutputsSchema } from "../infra/stack-outputs.js";
 import { BudgetReportSchema } from "../budget/report-model.js";
 import { WorkspaceSchema } from "../workspace/workspace-file.js";
+import { EvidenceFrameworksSchema } from "../evidence/frameworks.js";
 
 const DRAFT = "https://json-schema.org/draft/2020-12/schema";
 
@@ -34,6 +35,7 @@ const published: Readonly<Record<string, TSchema>> = {
   "app-lifecycle.schema.json": AppLifecycleSchema,
   "ip-plan.schema.json": IpPlanSchema,
   "workspace.schema.json": WorkspaceSchema,
+  "evidence-frameworks.schema.json": EvidenceFrameworksSchema,
 };
 
 /** File name → the JSON text that belongs in policies/schemas. */

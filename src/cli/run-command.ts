@@ -6,12 +6,17 @@ import { renderRunSummary, STAGES, type Stage } from "../run/summary.js";
 import { SMTP_PASSWORD_ENV } from "../run/alerts.js";
 import type { Io } from "./io.js";
 import { cronIsDue } from "../workspace/schedule.js";
-import { currentWorkspace } from "./workspace-settings.js";
+import { currentWorkspace, workingDir } from "./workspace-settings.js";
+import path from "node:path";
+import { parseAt } from "./check-command.js";
+import { EVIDENCE_NOT_RECORDED, type LedgerFlag } from "./evidence-ledger.js";
 
 interface RunFlags {
   only?: string;
   dryRun?: boolean;
   utcCron?: string;
+  at?: string;
+  ledger?: LedgerFlag;
 }
 
 function parseStages(only: string | undefined): Stage[] | undefined {
@@ -30,6 +35,9 @@ function parseStages(only: string | undefined): Stage[] | undefined {
 
 async function run(flags: RunFlags, io: Io, cli: Cli): Promise<number> {
   const only = parseStages(flags.only);
+  const at = flags.at === undefined ? undefined : parseAt(flags.at);
+  if (at !== undefined && flags.utcCron !== undefined)
+    throw new UsageError("--at simulates a night and --utc-cron checks the real one: give one");
   const workspace = await currentWorkspace(io);
   if (workspace === undefined)
     throw new UsageError(
@@ -54,6 +62,12 @@ async function run(flags: RunFlags, io: Io, cli: Cli): Promise<number> {
     cli,
     ...(only === undefined ? {} : { only }),
     dryRun: Boolean(flags.dryRun),
+    ...(at === undefined ? {} : { now: () => at, simulated: true }),
+    ...(flags.ledger === false
+      ? { ledger: false as const }
+      : typeof flags.ledger === "string"
+        ? { ledger: path.resolve(workingDir(io), flags.ledger) }
+        : {}),
   });
   if (outcome.kind === "locked") {
     io.stderr(
@@ -62,6 +76,12 @@ async function run(flags: RunFlags, io: Io, cli: Cli): Promise<number> {
     return 1;
   }
   io.stdout(renderRunSummary(outcome.summary, outcome.file));
+  if (outcome.evidenceError !== undefined) {
+    io.stderr(
+      `stronghold: the run's evidence entry was NOT recorded: ${outcome.evidenceError}\n  Its summary and reports are complete (it would have exited ${outcome.summary.exitCode}).\n`,
+    );
+    return EVIDENCE_NOT_RECORDED;
+  }
   return outcome.summary.exitCode;
 }
 
@@ -101,6 +121,11 @@ export function registerRunCommand(
         "  0  every stage passed and nothing regressed",
         "  1  a stage failed, something regressed, or another run holds the lock",
         "  2  usage or input errors (in stronghold.yaml, or met by a stage)",
+        "  3  the run's own evidence entry was not appended to the ledger",
+        "",
+        "Every stage that produces evidence (collect, check, each drill) appends its",
+        "entry to the workspace's evidence/ledger (or --ledger) with the run's folder",
+        "name; the run's own entry, with summary.json, comes last.",
       ].join("\n"),
     )
     .option("--only <stages>", `run only these stages (comma-separated: ${STAGES.join(", ")})`)
@@ -108,6 +133,12 @@ export function registerRunCommand(
       "--utc-cron <fields>",
       "the UTC cron that started this run (GitHub Actions); go on only if it falls at schedule.at local time today, else exit 0",
     )
+    .option(
+      "--at <time>",
+      "simulate the night at this time, YYYY-MM-DD or ISO 8601: the day drills are due, the check's --at, the run folder's name and every evidence entry's time",
+    )
+    .option("--ledger <dir>", "append the evidence entries here instead of evidence/ledger")
+    .option("--no-ledger", "append no evidence entries")
     .option(
       "--dry-run",
       "recover as a dry run and say what the other stages would do; no summary baseline, no alerts",

@@ -16,6 +16,8 @@ import type { Io } from "../cli/io.js";
 import { digestOf, sendDigest, type AlertKind } from "./alerts.js";
 import { drillsDue, localDay } from "./due.js";
 import { acquireLock } from "../support/lock.js";
+import { appendEntry, hashFile, storeArtifact } from "../evidence/ledger.js";
+import { recordRun, RUN_AT_ENV, RUN_NAME_ENV } from "../evidence/record-run.js";
 import { HANDLED_SIGNALS, type HandledSignal } from "../drill/running/interrupts.js";
 import {
   compareRuns,
@@ -47,10 +49,23 @@ export interface RunOptions {
   readonly only?: readonly Stage[];
   readonly dryRun?: boolean;
   readonly now?: () => Date;
+  /**
+   * The evidence ledger every stage's entry and the run's own go to; false appends none. The
+   * check stage evaluates at the run's start time (so `now` can simulate a night).
+   */
+  readonly ledger?: string | false;
+  /** The check stage's --at: the run's start, when the night is simulated. */
+  readonly simulated?: boolean;
 }
 
 export type RunOutcome =
-  | { readonly kind: "ran"; readonly summary: RunSummary; readonly file: string }
+  | {
+      readonly kind: "ran";
+      readonly summary: RunSummary;
+      readonly file: string;
+      /** Why the run's own evidence entry was not appended, when it was not. */
+      readonly evidenceError?: string;
+    }
   | { readonly kind: "locked"; readonly holder: number; readonly lockFile: string };
 
 interface Captured {
@@ -189,6 +204,10 @@ async function runLocked(
 ): Promise<RunOutcome> {
   const startedAt = now();
   const runsDir = path.join(ws.evidence, "runs");
+  const ledgerArgs =
+    options.ledger === false
+      ? ["--no-ledger"]
+      : ["--ledger", options.ledger ?? path.join(ws.evidence, "ledger")];
   const name = stamp(startedAt);
   const runDir = path.join(runsDir, name);
   mkdirSync(runDir, { recursive: true });
@@ -208,7 +227,8 @@ async function runLocked(
       stdout: (chunk) => void (stdout += chunk),
       stderr: (chunk) => void (stderr += chunk),
       stdin: new PassThrough(),
-      env: io.env,
+      // Each stage's evidence entry names this run and carries its (possibly simulated) time.
+      env: { ...io.env, [RUN_NAME_ENV]: name, [RUN_AT_ENV]: startedAt.toISOString() },
       isTTY: false,
       cwd: ws.dir,
     };
@@ -271,7 +291,7 @@ async function runLocked(
   await timed("collect", async () => {
     if (dry) return { status: "skipped", detail: "dry run: would collect from the Linux hosts" };
     const t0 = Date.now();
-    const c = await command("collect", ["collect", "--quiet"]);
+    const c = await command("collect", ["collect", "--quiet", ...ledgerArgs]);
     const figures = readCollectFigures(path.join(reportsDir, REPORT_FILE), t0);
     return {
       ...fromCommand("collect", c, figures),
@@ -292,6 +312,8 @@ async function runLocked(
       "--out",
       reportsDir,
       "--quiet",
+      ...(options.simulated ? ["--at", startedAt.toISOString()] : []),
+      ...ledgerArgs,
     ]);
     check = readCheckFigures(path.join(reportsDir, CHECK_REPORT), t0);
     const figures =
@@ -322,7 +344,7 @@ async function runLocked(
         continue;
       }
       const before = new Set(readHistory(drillsDir, runbook).entries.map((e) => e.runId));
-      const c = await command("drills", ["drill", "run", runbook, "--plain"]);
+      const c = await command("drills", ["drill", "run", runbook, "--plain", ...ledgerArgs]);
       worst = Math.max(worst, c.code === 0 ? 0 : c.code === 1 ? 1 : 2);
       const entry = readHistory(drillsDir, runbook).entries.find((e) => !before.has(e.runId));
       const objective = (m: TargetMetric | undefined) =>
@@ -383,5 +405,37 @@ async function runLocked(
     summary = { ...summary, notifications: notified };
   }
   writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
-  return { kind: "ran", summary, file };
+  const evidenceError =
+    dry || options.ledger === false
+      ? undefined
+      : appendRunEntry(options.ledger ?? path.join(ws.evidence, "ledger"), ws, summary, name, file);
+  return {
+    kind: "ran",
+    summary,
+    file,
+    ...(evidenceError === undefined ? {} : { evidenceError }),
+  };
+}
+
+/** Appends the run's own entry, after its stages'; returns why it could not, if it could not. */
+function appendRunEntry(
+  dir: string,
+  ws: Workspace,
+  summary: RunSummary,
+  name: string,
+  file: string,
+): string | undefined {
+  try {
+    const inputs = [{ role: "workspace", file: ws.file }]
+      .filter((i) => existsSync(i.file))
+      .map((i) => ({
+        role: i.role,
+        name: path.relative(ws.dir, i.file),
+        sha256: hashFile(i.file).sha256,
+      }));
+    appendEntry(dir, recordRun({ summary, name, inputs, artifacts: [storeArtifact(dir, file)] }));
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
