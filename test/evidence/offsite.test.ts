@@ -393,14 +393,17 @@ describe("evidence offsite copy (s3rver over TLS)", function () {
   });
 
   describe("the CLI", () => {
-    async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+    async function run(
+      args: string[],
+      env: NodeJS.ProcessEnv = {},
+    ): Promise<{ code: number; out: string; err: string }> {
       let out = "";
       let err = "";
       const io: Io = {
         stdout: (s) => void (out += s),
         stderr: (s) => void (err += s),
         stdin: process.stdin,
-        env: {},
+        env,
         isTTY: false,
         cwd: dir,
       };
@@ -408,7 +411,7 @@ describe("evidence offsite copy (s3rver over TLS)", function () {
       return { code, out, err };
     }
 
-    async function outputs(bucket = BUCKET): Promise<string> {
+    async function outputs(bucket = BUCKET, masked = false): Promise<string> {
       const file = join(dir, "stack-outputs.json");
       await writeFile(
         file,
@@ -421,7 +424,9 @@ describe("evidence offsite copy (s3rver over TLS)", function () {
             endpoint: server.endpoint,
             lockMode: "GOVERNANCE",
             retentionDays: 30,
-            writer: { accessKeyId: KEY_ID, secretAccessKey: SECRET_KEY },
+            writer: masked
+              ? { accessKeyId: "[secret]", secretAccessKey: "[secret]" }
+              : { accessKeyId: KEY_ID, secretAccessKey: SECRET_KEY },
           },
         }),
       );
@@ -477,6 +482,23 @@ describe("evidence offsite copy (s3rver over TLS)", function () {
         expect(r.err).to.not.match(/\n\s+at /);
         expect(r.err + r.out).to.not.include(SECRET_KEY);
       }
+    });
+
+    it("takes the keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY when the outputs mask them", async () => {
+      append(ledger, 1);
+      const file = await outputs(BUCKET, true);
+      const args = ["evidence", "push", "--ledger", ledger, "--stack-outputs", file];
+      const without = await run([...args, "--cacert", server.caCertFile]);
+      expect(without.code).to.equal(2);
+      expect(without.err).to.match(
+        /\/evidence\/writer holds no keys .* AWS_ACCESS_KEY_ID \/ AWS_SECRET_ACCESS_KEY are not set/,
+      );
+      const withEnv = await run([...args, "--cacert", server.caCertFile], {
+        AWS_ACCESS_KEY_ID: KEY_ID,
+        AWS_SECRET_ACCESS_KEY: SECRET_KEY,
+      });
+      expect(withEnv.code, withEnv.err).to.equal(0);
+      expect(withEnv.out + withEnv.err).to.not.include(SECRET_KEY);
     });
 
     it("refuses stack outputs without the evidence bucket, located", async () => {
