@@ -370,6 +370,41 @@ describe("evidence offsite copy (s3rver over TLS)", function () {
       expect(puts(sent)).to.deep.equal([]);
     });
 
+    it("names an offsite segment that does not chain, and a gap between segments", async () => {
+      append(ledger, 2);
+      const client = clientFor(server);
+      await pushEvidence(ledger, target(client), { now: NOW });
+      client.destroy();
+      const segments = (await remoteKeys(admin)).filter((k) => k.includes("/entries/"));
+      expect(segments).to.have.length(2);
+      // Only someone bypassing Object Lock could do this on S3: s3rver lets the test.
+      const got = await admin.send(new GetObjectCommand({ Bucket: BUCKET, Key: segments[0]! }));
+      const text = await got.Body!.transformToString();
+      await admin.send(
+        new PutObjectCommand({
+          Bucket: BUCKET,
+          Key: segments[0]!,
+          Body: text.replace(/"verdict":"[a-z]+"/, '"verdict":"rewritten"'),
+        }),
+      );
+      const edited = await verifyRemote(ledger, target(admin));
+      expect(edited.ok).to.equal(false);
+      expect(edited.remoteLast).to.equal(0);
+      expect(edited.problems.map((p) => p.key)).to.deep.equal([segments[0]]);
+      expect(edited.problems[0]!.message).to.match(
+        /^line 1: entry 1's content does not match its hash/,
+      );
+
+      await admin.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: segments[0]! }));
+      const gap = await verifyRemote(ledger, target(admin));
+      expect(gap.problems.map((p) => [p.key, p.message])).to.deep.equal([
+        [
+          segments[1],
+          "does not continue the offsite copy at entry 1 (a segment is missing or overlaps)",
+        ],
+      ]);
+    });
+
     it("names an artifact missing offsite, and --full one whose bytes changed", async () => {
       const keys = (await remoteKeys(admin)).filter((k) => k.includes("/objects/"));
       await admin.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: keys[0]! }));
