@@ -4,6 +4,7 @@
  * checksum. Artifacts go first and the segment last, so a push that fails halfway leaves nothing
  * the offsite copy would point to in vain, and the next push resumes where the bucket stands.
  */
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
@@ -50,6 +51,12 @@ export interface PushOptions {
   /** Uploads at once (default 4). */
   readonly concurrency?: number;
 }
+
+/**
+ * Content-MD5 as well as the SHA-256 checksum: S3 requires an integrity header on a put with
+ * Object Lock headers, and S3-compatible servers without flexible checksums know only this one.
+ */
+const md5Of = (body: Uint8Array) => createHash("md5").update(body).digest("base64");
 
 /** Where the push record lives in a ledger folder. */
 export const pushedFile = (dir: string) => path.join(dir, "pushed.json");
@@ -223,6 +230,7 @@ async function pushLocked(
           ContentLength: body.length,
           ContentType: "application/octet-stream",
           ChecksumSHA256: checksumOf(artifact.sha256),
+          ContentMD5: md5Of(body),
           IfNoneMatch: "*",
           ...lockHeaders,
         }),
@@ -248,6 +256,7 @@ async function pushLocked(
         ContentLength: body.length,
         ContentType: "application/x-ndjson",
         ChecksumSHA256: checksumOf(sha256Of(body)),
+        ContentMD5: md5Of(body),
         IfNoneMatch: "*",
         ...lockHeaders,
       }),

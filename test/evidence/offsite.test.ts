@@ -176,6 +176,9 @@ describe("evidence offsite copy (s3rver over TLS)", function () {
       expect(request.headers["x-amz-checksum-sha256"], request.key).to.equal(
         createHash("sha256").update(body).digest("base64"),
       );
+      expect(request.headers["content-md5"], request.key).to.equal(
+        createHash("md5").update(body).digest("base64"),
+      );
     }
     // The segment is last: artifacts it names are offsite before it is.
     expect(put.at(-1)!.key).to.match(
