@@ -294,7 +294,11 @@ async function existsOffsite(
     return true;
   } catch (error) {
     if (error instanceof OffsiteError) throw error;
-    if (statusOf(error) === 404) return false;
+    // S3 answers 403 instead of 404 for a missing key unless the caller may list the bucket
+    // without a prefix condition, which the evidence-writer may not: the put's If-None-Match
+    // then decides (412 when the object is there after all).
+    const status = statusOf(error);
+    if (status === 404 || status === 403) return false;
     throw describeFailure(`checking s3://${target.bucket}/${key}`, error);
   }
 }

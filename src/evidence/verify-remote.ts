@@ -117,6 +117,10 @@ async function remoteEntries(
   return { entries, segments: listing.segments.length, problems };
 }
 
+/** S3's answer for a missing key to a caller without an unconditional s3:ListBucket. */
+const forbidden = (artifact: EntryArtifact) =>
+  `artifact ${artifact.name} is missing offsite, or these keys may not read it (HTTP 403)`;
+
 async function checkArtifact(
   target: OffsiteTarget,
   artifact: EntryArtifact,
@@ -133,6 +137,7 @@ async function checkArtifact(
     } catch (error) {
       if (statusOf(error) === 404 || (error as Error).name === "NoSuchKey")
         return { key, message: `artifact ${artifact.name} is missing offsite` };
+      if (statusOf(error) === 403) return { key, message: forbidden(artifact) };
       throw describeFailure(`downloading s3://${target.bucket}/${key}`, error);
     }
     const sha = createHash("sha256").update(bytes).digest("hex");
@@ -156,6 +161,7 @@ async function checkArtifact(
   } catch (error) {
     if (statusOf(error) === 404)
       return { key, message: `artifact ${artifact.name} is missing offsite` };
+    if (statusOf(error) === 403) return { key, message: forbidden(artifact) };
     throw describeFailure(`checking s3://${target.bucket}/${key}`, error);
   }
 }

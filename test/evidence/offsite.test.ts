@@ -287,6 +287,51 @@ describe("evidence offsite copy (s3rver over TLS)", function () {
     expect(result.segment).to.include({ first: 3, last: 3 });
   });
 
+  it("treats a HEAD answered 403 (AWS, without an unconditional ListBucket) as unknown: the conditional put decides", async () => {
+    append(ledger, 2);
+    let client = clientFor(server);
+    await pushEvidence(ledger, target(client), { now: NOW });
+    client.destroy();
+    append(ledger, 1);
+    const existing = new Set(await remoteKeys(admin));
+    client = clientFor(server);
+    // AWS's documented answers, which s3rver does not give: 403 to a HEAD of any key for a caller
+    // without an unconditional s3:ListBucket, and 412 PreconditionFailed to a put with
+    // If-None-Match: * on an existing key (s3rver ignores the header and would overwrite).
+    const answered: string[] = [];
+    client.middlewareStack.add(
+      (next) => (args) => {
+        const request = args.request as {
+          method: string;
+          path: string;
+          headers: Record<string, string>;
+        };
+        const key = decodeURIComponent(request.path.replace(`/${BUCKET}/`, ""));
+        const status =
+          request.method === "HEAD"
+            ? 403
+            : request.method === "PUT" &&
+                request.headers["if-none-match"] === "*" &&
+                existing.has(key)
+              ? 412
+              : undefined;
+        if (status === undefined) return next(args);
+        answered.push(`${request.method} ${status}`);
+        throw Object.assign(new Error(status === 403 ? "Forbidden" : "PreconditionFailed"), {
+          name: status === 403 ? "403" : "PreconditionFailed",
+          $metadata: { httpStatusCode: status },
+        });
+      },
+      { step: "deserialize", name: "awsAnswers" },
+    );
+    const result = await pushEvidence(ledger, target(client), { now: NOW });
+    client.destroy();
+    // The new report is put; the summary shared with entries 1–2 is refused as already there.
+    expect(result).to.include({ artifactsPut: 1, artifactsPresent: 1 });
+    expect(result.segment).to.include({ first: 3, last: 3 });
+    expect(answered.sort()).to.deep.equal(["HEAD 403", "HEAD 403", "PUT 412"]);
+  });
+
   describe("verify-remote", () => {
     beforeEach(async () => {
       append(ledger, 4);
