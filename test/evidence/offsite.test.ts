@@ -5,6 +5,7 @@
  * and each PUT's lock and checksum headers are asserted.
  */
 import { expect } from "chai";
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtemp, readFile, realpath, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -330,6 +331,30 @@ describe("evidence offsite copy (s3rver over TLS)", function () {
     expect(result).to.include({ artifactsPut: 1, artifactsPresent: 1 });
     expect(result.segment).to.include({ first: 3, last: 3 });
     expect(answered.sort()).to.deep.equal(["HEAD 403", "HEAD 403", "PUT 412"]);
+  });
+
+  it("refuses to run beside another push of the same ledger, naming its pid", async () => {
+    append(ledger, 1);
+    const other = spawn("sleep", ["30"], { stdio: "ignore" });
+    try {
+      await writeFile(join(ledger, "push.lock"), `${other.pid}\n`);
+      const client = clientFor(server);
+      const sent = recording(client);
+      let failure: unknown;
+      try {
+        await pushEvidence(ledger, target(client), { now: NOW });
+      } catch (error) {
+        failure = error;
+      }
+      client.destroy();
+      expect(failure).to.be.instanceOf(OffsiteError);
+      expect((failure as Error).message).to.equal(
+        `another evidence push (pid ${other.pid}) holds ${join(ledger, "push.lock")}: nothing was pushed`,
+      );
+      expect(sent).to.deep.equal([]);
+    } finally {
+      other.kill();
+    }
   });
 
   describe("verify-remote", () => {
