@@ -130,6 +130,10 @@ export async function pushEvidence(
   target: OffsiteTarget,
   options: PushOptions = {},
 ): Promise<PushResult> {
+  if (!existsSync(ledgerFiles(dir).entries))
+    throw new OffsiteError(
+      `${dir} holds no evidence ledger (no entries.jsonl): nothing to push; give --ledger <dir>`,
+    );
   const lock = acquireLock(pushLockFile(dir));
   if (!lock.ok)
     throw new OffsiteError(

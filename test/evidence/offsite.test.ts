@@ -609,6 +609,30 @@ describe("evidence offsite copy (s3rver over TLS)", function () {
       expect(withEnv.out + withEnv.err).to.not.include(SECRET_KEY);
     });
 
+    it("push refuses a folder without a ledger; verify-remote names everything offsite as missing locally", async () => {
+      append(ledger, 2);
+      const file = await outputs();
+      const common = ["--stack-outputs", file, "--cacert", server.caCertFile];
+      expect((await run(["evidence", "push", "--ledger", ledger, ...common])).code).to.equal(0);
+      const gone = join(dir, "wiped");
+      const push = await run(["evidence", "push", "--ledger", gone, ...common]);
+      expect(push.code).to.equal(1);
+      expect(push.err).to.equal(
+        `stronghold: ${gone} holds no evidence ledger (no entries.jsonl): nothing to push; give --ledger <dir>\n`,
+      );
+      const verify = await run([
+        "evidence",
+        "verify-remote",
+        "--ledger",
+        gone,
+        "--json",
+        ...common,
+      ]);
+      expect(verify.code).to.equal(1);
+      const report = JSON.parse(verify.out) as { missingLocally: unknown; localLast: number };
+      expect(report).to.deep.include({ localLast: 0, missingLocally: { from: 1, to: 2 } });
+    });
+
     it("refuses stack outputs without the evidence bucket, located", async () => {
       const file = join(dir, "old-outputs.json");
       await writeFile(file, JSON.stringify({ schemaVersion: 1, offsite: {} }));
