@@ -4,7 +4,7 @@
  * blocks that parse. Each check is a small named function returning located findings.
  */
 import { formatCidr, overlaps, parseCidr, type Ipv4Block } from "../support/cidr.js";
-import type { RawStackConfig } from "./config-schema.js";
+import { EVIDENCE_PREFIX, type RawStackConfig } from "./config-schema.js";
 import { covers, rulesFor, ruleProblem } from "./dr-services.js";
 
 /** A finding about one setting: the JSON pointer inside the `stronghold:` object, and what is wrong. */
@@ -192,6 +192,13 @@ const uniqueNames: Check = (c) => {
       }
     }),
   );
+  c.backupAgents.forEach((agent, i) => {
+    if (agent.prefix.startsWith(EVIDENCE_PREFIX) || EVIDENCE_PREFIX.startsWith(agent.prefix))
+      findings.push({
+        pointer: `/backupAgents/${i}/prefix`,
+        message: `${agent.prefix} overlaps ${EVIDENCE_PREFIX}, where the evidence ledger's locked copy lives: give the agent another prefix`,
+      });
+  });
   return findings;
 };
 

@@ -9,6 +9,9 @@ import { DR_SERVICE_NAMES, PROTOCOLS } from "./dr-services.js";
 /** The config namespace of this project: `stronghold:drRegion` and so on. */
 export const CONFIG_NAMESPACE = "stronghold";
 
+/** Where in the offsite bucket the evidence ledger's copy lives: no backup agent may write there. */
+export const EVIDENCE_PREFIX = "evidence/";
+
 export const LOCK_MODES = ["GOVERNANCE", "COMPLIANCE"] as const;
 export type LockMode = (typeof LOCK_MODES)[number];
 
@@ -93,6 +96,11 @@ const OffsiteStorage = Type.Object(
     ),
     retentionDays: Days("expire noncurrent versions after"),
     accessLogRetentionDays: Days("keep S3 access logs for"),
+    evidenceRetentionDays: Type.Optional(
+      Days(
+        "lock each evidence ledger object under evidence/ for, in lockMode (absent = 2555, seven years)",
+      ),
+    ),
   },
   { additionalProperties: false },
 );

@@ -10,6 +10,11 @@ import type { StackConfig } from "./config.js";
 import { Alerts } from "./components/alerts.js";
 import { CostBudget } from "./components/cost-budget.js";
 import { BackupAgentAccess } from "./components/backup-agent-access.js";
+import {
+  DEFAULT_EVIDENCE_RETENTION_DAYS,
+  EVIDENCE_PREFIX,
+  EvidenceWriter,
+} from "./components/evidence-writer.js";
 import { BackupVaults } from "./components/backup-vaults.js";
 import { AdminGuard } from "./components/admin-guard.js";
 import { AuditTrail, trailArn } from "./components/audit-trail.js";
@@ -140,6 +145,17 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
         tags,
       }),
   );
+
+  const evidenceRetentionDays =
+    config.offsiteStorage.evidenceRetentionDays ?? DEFAULT_EVIDENCE_RETENTION_DAYS;
+  const evidenceWriter = new EvidenceWriter("evidence-writer", {
+    namePrefix,
+    bucketArn: offsite.bucket.arn,
+    kmsKeyArn: offsite.kmsKey.arn,
+    lockMode: config.offsiteStorage.lockMode,
+    retentionDays: evidenceRetentionDays,
+    tags,
+  });
 
   const accountVault =
     backup === undefined
@@ -306,6 +322,7 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
       {
         principals: [
           ...agents.map((agent) => agent.user.arn),
+          evidenceWriter.user.arn,
           dr.restoreRole.arn,
           ...(offsite.replicationRole === undefined ? [] : [offsite.replicationRole.arn]),
         ],
@@ -348,6 +365,20 @@ export function deployStronghold(config: StackConfig, stack: string): StackOutpu
               ...(replica.veeam === undefined ? {} : { veeam: { ...replica.veeam } }),
             },
           }),
+    },
+    evidence: {
+      bucket: offsite.bucket.id,
+      prefix: EVIDENCE_PREFIX,
+      region: offsite.region,
+      endpoint: `https://s3.${offsite.region}.amazonaws.com`,
+      lockMode: config.offsiteStorage.lockMode,
+      retentionDays: evidenceRetentionDays,
+      writer: {
+        userName: evidenceWriter.user.name,
+        userArn: evidenceWriter.user.arn,
+        accessKeyId: evidenceWriter.accessKeyId,
+        secretAccessKey: evidenceWriter.secretAccessKey,
+      },
     },
     vaults: {
       primary: { ...vaults.primary },

@@ -100,6 +100,36 @@ export const StackOutputsSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    evidence: Type.Optional(
+      Type.Object(
+        {
+          bucket: Id,
+          prefix: Type.String({
+            description: "the key prefix of the ledger's copy, e.g. evidence/",
+          }),
+          region: Region,
+          endpoint: Type.String({ format: "uri", description: "the regional S3 endpoint" }),
+          lockMode: Type.Union(LOCK_MODES.map((m) => Type.Literal(m))),
+          retentionDays: Type.Integer({
+            minimum: 1,
+            description: "each evidence object's Object Lock retention, set on its put",
+          }),
+          writer: Type.Object(
+            { userName: Id, userArn: Arn, accessKeyId: Secret, secretAccessKey: Secret },
+            {
+              additionalProperties: false,
+              description:
+                "the put-only identity `stronghold evidence push` uses: adds locked objects under the prefix, deletes nothing",
+            },
+          ),
+        },
+        {
+          additionalProperties: false,
+          description:
+            "where `stronghold evidence push` copies the evidence ledger (absent in outputs saved before it existed)",
+        },
+      ),
+    ),
     vaults: Type.Object(
       {
         primary: Vault,

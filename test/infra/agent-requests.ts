@@ -387,3 +387,145 @@ export const RESTORE_REQUESTS: readonly RoleRow[] = [
   row("deny", "s3:DeleteObjectVersion", resticLock, "not even an old lock's versions"),
   ...DESTRUCTION,
 ];
+
+/** What `stronghold evidence push` sends for an evidence object: its lock on the put (src/evidence/push.ts). */
+const lockedPut = (mode: string, days: string) => ({
+  "s3:object-lock-mode": mode,
+  "s3:object-lock-remaining-retention-days": days,
+  "s3:x-amz-content-sha256": "UNSIGNED-PAYLOAD",
+});
+
+/**
+ * The evidence-writer's requests (`stronghold evidence push` and `verify-remote`, with
+ * @aws-sdk/client-s3) under the evidence prefix in a COMPLIANCE stack keeping evidence 2555 days,
+ * and what it must never do. `t.prefix` is the evidence prefix.
+ */
+export const EVIDENCE_WRITER_REQUESTS: readonly RequestRow[] = [
+  {
+    call: "ListObjectsV2 prefix=<prefix>entries/",
+    expect: "allow",
+    why: "the push resumes from the bucket's segments, not from its local record",
+    request: (t) => ({
+      action: "s3:ListBucket",
+      resource: bucket(t),
+      context: { "s3:prefix": `${t.prefix}entries/` },
+    }),
+  },
+  {
+    call: "PutObject objects/<sha256> with COMPLIANCE, retain 2555 days",
+    expect: "allow",
+    why: "an artifact, locked on its put",
+    request: (t) => ({
+      action: "s3:PutObject",
+      resource: object(t, `objects/${"ab".repeat(32)}`),
+      context: lockedPut("COMPLIANCE", "2555"),
+    }),
+  },
+  {
+    call: "PutObjectRetention (the permission a put with lock headers also needs)",
+    expect: "allow",
+    why: "S3 checks s3:PutObjectRetention for x-amz-object-lock-* on a put",
+    request: (t) => ({
+      action: "s3:PutObjectRetention",
+      resource: object(t, "entries/000000000001-000000000003-ab.jsonl"),
+      context: lockedPut("COMPLIANCE", "2555"),
+    }),
+  },
+  {
+    call: "HEAD / GetObject entries/… and objects/…",
+    expect: "allow",
+    why: "the push checks which artifacts are offsite; verify-remote reads the segments",
+    request: (t) => ({ action: "s3:GetObject", resource: object(t, "entries/x.jsonl") }),
+  },
+  {
+    call: "kms:GenerateDataKey through S3",
+    expect: "allow",
+    why: "SSE-KMS under the bucket key on each put",
+    request: (t) => ({ action: "kms:GenerateDataKey", resource: t.keyArn, context: viaS3(t) }),
+  },
+  {
+    call: "PutObject without lock headers",
+    expect: "deny",
+    why: "it would get only the bucket's shorter default retention",
+    request: (t) => ({ action: "s3:PutObject", resource: object(t, "objects/cd") }),
+  },
+  {
+    call: "PutObject with GOVERNANCE in a COMPLIANCE stack",
+    expect: "deny",
+    why: "a governance lock can be lifted by whoever holds BypassGovernanceRetention",
+    request: (t) => ({
+      action: "s3:PutObject",
+      resource: object(t, "objects/cd"),
+      context: lockedPut("GOVERNANCE", "2555"),
+    }),
+  },
+  {
+    call: "PutObject over an existing key with 30 days' retention",
+    expect: "deny",
+    why: "an overwrite with a shorter lock would let the new version expire first",
+    request: (t) => ({
+      action: "s3:PutObject",
+      resource: object(t, "entries/000000000001-000000000003-ab.jsonl"),
+      context: lockedPut("COMPLIANCE", "30"),
+    }),
+  },
+  {
+    call: "PutObjectRetention shortening to 1 day",
+    expect: "deny",
+    why: "retention only ever grows",
+    request: (t) => ({
+      action: "s3:PutObjectRetention",
+      resource: object(t, "objects/cd"),
+      context: lockedPut("COMPLIANCE", "1"),
+    }),
+  },
+  ...(
+    [
+      ["s3:DeleteObject", "deletes evidence (a delete marker hides it)"],
+      ["s3:DeleteObjectVersion", "destroys an evidence version"],
+      ["s3:BypassGovernanceRetention", "lifts a governance lock"],
+      ["s3:PutObjectLegalHold", "sets or lifts a legal hold"],
+    ] as const
+  ).map(([action, why]): RequestRow => ({
+    call: `${action} on an evidence object`,
+    expect: "deny",
+    why,
+    request: (t) => ({ action, resource: object(t, "objects/cd") }),
+  })),
+  {
+    call: "PutBucketObjectLockConfiguration",
+    expect: "deny",
+    why: "the bucket's lock is the deployer's alone",
+    request: (t) => ({ action: "s3:PutBucketObjectLockConfiguration", resource: bucket(t) }),
+  },
+  {
+    call: "PutObject under restic/ with a lock",
+    expect: "deny",
+    why: "the writer adds evidence only under its prefix",
+    request: (t) => ({
+      action: "s3:PutObject",
+      resource: `arn:aws:s3:::${t.bucket}/restic/data/ab/abcdef`,
+      context: lockedPut("COMPLIANCE", "2555"),
+    }),
+  },
+  {
+    call: "GetObject restic/data/…",
+    expect: "deny",
+    why: "the writer never reads the backups",
+    request: (t) => ({
+      action: "s3:GetObject",
+      resource: `arn:aws:s3:::${t.bucket}/restic/data/ab/abcdef`,
+    }),
+  },
+  {
+    call: "ListObjectsV2 prefix=restic/",
+    expect: "deny",
+    why: "nor lists them",
+    request: (t) => ({
+      action: "s3:ListBucket",
+      resource: bucket(t),
+      context: { "s3:prefix": "restic/" },
+    }),
+  },
+  ...AGENT_DESTRUCTIVE,
+];

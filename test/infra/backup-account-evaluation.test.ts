@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { runStackWithMocks, type MockedRun } from "../../src/infra/mock-run.js";
 import { PROJECT_ROOT } from "../../src/support/project-root.js";
-import { RESTIC_REQUESTS, VEEAM_REQUESTS } from "./agent-requests.js";
+import { EVIDENCE_WRITER_REQUESTS, RESTIC_REQUESTS, VEEAM_REQUESTS } from "./agent-requests.js";
 import { evaluate, type Principal, type Request } from "./iam-evaluation.js";
 
 const BACKUP_ACCOUNT_ID = "210987654321";
@@ -260,6 +260,46 @@ describe("the backup account's copies evaluated against production credentials (
       );
     });
   }
+
+  it("the evidence-writer cannot touch the copies in the backup account", async () => {
+    const writer = (run.outputs.evidence as { writer: { userName: string } }).writer;
+    await table(
+      run,
+      { kind: "user", name: writer.userName, path: "/stronghold/" },
+      copies,
+      PRODUCTION_MUST_NOT,
+    );
+  });
+
+  it("the evidence-writer adds locked evidence under its prefix and can delete, shorten, bypass or read backups nowhere", async () => {
+    const evidence = run.outputs.evidence as {
+      bucket: string;
+      prefix: string;
+      lockMode: string;
+      retentionDays: number;
+      writer: { userName: string };
+    };
+    expect(evidence).to.include({ lockMode: "COMPLIANCE", retentionDays: 2555 });
+    const offsite = run.outputs.offsite as { kmsKeyArn: string; region: string };
+    const mismatches: string[] = [];
+    for (const row of EVIDENCE_WRITER_REQUESTS) {
+      const request = row.request({
+        bucket: evidence.bucket,
+        prefix: evidence.prefix,
+        keyArn: offsite.kmsKeyArn,
+        region: offsite.region,
+        trailName: "millbrook-prod-backup-audit",
+      });
+      const result = await evaluate(
+        run,
+        { kind: "user", name: evidence.writer.userName, path: "/stronghold/" },
+        request,
+      );
+      if ((result === "Allowed") !== (row.expect === "allow"))
+        mismatches.push(`${row.call}: expected ${row.expect}, got ${result} (${row.why})`);
+    }
+    expect(mismatches).to.deep.equal([]);
+  });
 
   for (const [title, name] of [
     [

@@ -195,6 +195,15 @@ const cases: Case[] = [
     message: /lies inside the prefix of backup agent "veeam"/,
   },
   {
+    name: "a backup agent writing under the evidence prefix",
+    values: () =>
+      withSetting("stronghold:backupAgents", (agents) =>
+        (agents as Json[]).map((a, i) => (i === 0 ? { ...a, prefix: "evidence/restic/" } : a)),
+      ),
+    pointer: "/config/stronghold:backupAgents/0/prefix",
+    message: /overlaps evidence\/, where the evidence ledger's locked copy lives/,
+  },
+  {
     name: "a domain controller recovered with restic",
     values: () =>
       withSetting("stronghold:criticalSystems", (systems) =>

@@ -50,10 +50,10 @@ describe("the CrossGuard pack over every stack of the program (mocked)", functio
     const result = await checkPolicies(PACK, runs.get("prod")!, { configs: configsFor("prod") });
     const checked = Object.fromEntries(result.outcomes.map((o) => [o.policy, o.checked]));
     expect(checked["kms-key-rotation-enabled"]).to.equal(4);
-    // Seven documents (restic and veeam agents, the replication role's policy, the DR restore
+    // Eight documents (restic and veeam agents, the evidence-writer, the replication role's policy, the DR restore
     // role's two: backups and the SSM agent, the restore validation Lambda's, the admin guard),
-    // four roles (inline policies, managed ARNs) and seven managed-policy attachments.
-    expect(checked["backup-agent-no-destructive-permissions"]).to.equal(18);
+    // four roles (inline policies, managed ARNs) and eight managed-policy attachments.
+    expect(checked["backup-agent-no-destructive-permissions"]).to.equal(20);
     expect(checked["required-tags"]).to.be.greaterThan(40);
   });
 

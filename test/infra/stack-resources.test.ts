@@ -340,9 +340,15 @@ for (const stack of ["dev", "prod"] as const) {
         });
       }
 
-      it("gives each agent an access key whose secret stays a Pulumi secret", async () => {
+      it("gives each agent and the evidence-writer an access key whose secret stays a Pulumi secret", async () => {
         const run = await mockedStack(stack);
-        expect(r.ofType("aws:iam/accessKey:AccessKey")).to.have.length(config.backupAgents.length);
+        expect(r.ofType("aws:iam/accessKey:AccessKey")).to.have.length(
+          config.backupAgents.length + 1,
+        );
+        expect(run.secrets).to.include.members([
+          "/evidence/writer/accessKeyId",
+          "/evidence/writer/secretAccessKey",
+        ]);
         for (const agent of config.backupAgents) {
           expect(run.secrets).to.include.members([
             `/agents/${agent.name}/accessKeyId`,
