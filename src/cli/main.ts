@@ -6,6 +6,7 @@ import { registerCheckCommand } from "./check-command.js";
 import { registerInfraCommand } from "./infra-command.js";
 import { registerCollectCommand } from "./collect-command.js";
 import { registerDrillCommand } from "./drill-command.js";
+import { registerEvidenceCommand } from "./evidence-command.js";
 import { registerBudgetCommand } from "./budget-command.js";
 import { registerDisposeCommand } from "./dispose-command.js";
 import { registerInitCommand } from "./init-command.js";
@@ -36,6 +37,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   registerScheduleCommand(program, io, setExit);
   registerReportCommand(program, io, setExit);
   registerRunCommand(program, io, setExit, main);
+  registerEvidenceCommand(program, io, setExit);
   return program;
 }
 
