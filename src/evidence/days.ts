@@ -27,6 +27,8 @@ function formatter(zone: DayZone): Intl.DateTimeFormat {
 export function dayOf(at: string, zone: DayZone): string | undefined {
   const time = Date.parse(at);
   if (Number.isNaN(time)) return undefined;
+  // The ledger writes toISOString(): its UTC day is its first ten characters.
+  if (zone === "UTC" && at.length === 24 && at.endsWith("Z")) return at.slice(0, 10);
   const parts = formatter(zone).formatToParts(new Date(time));
   const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)!.value;
   return `${part("year")}-${part("month")}-${part("day")}`;

@@ -37,25 +37,36 @@ export function failingFor(index: EvidenceIndex, moreThan: number): FailingForAn
     )
     .get() as { day: string; seq: number; hash: string } | undefined;
   if (latest === undefined) return { ...base, controls: [] };
-  const streaks = db
-    .prepare(
-      `WITH daily AS (SELECT day, max(seq) AS seq FROM check_days GROUP BY day),
-       current AS (SELECT control, group_concat(machine, char(10)) AS machines
-                   FROM (SELECT control, machine FROM failing WHERE seq = ? ORDER BY control, machine)
-                   GROUP BY control)
-       SELECT c.control, c.machines,
-         (SELECT min(d.day) FROM daily d WHERE d.day > coalesce(
-            (SELECT max(p.day) FROM daily p WHERE NOT EXISTS
-               (SELECT 1 FROM failing f WHERE f.control = c.control AND f.seq = p.seq)), '')) AS since
-       FROM current c`,
-    )
-    .all(latest.seq) as { control: string; machines: string; since: string }[];
+  // The last check of each day, newest first; each control failing now walks back through them
+  // while it still fails (one indexed lookup of its failing checks per control).
+  const daily = db
+    .prepare("SELECT day, max(seq) AS seq FROM check_days GROUP BY day ORDER BY day DESC")
+    .all() as { day: string; seq: number }[];
+  const current = db
+    .prepare("SELECT control, machine FROM failing WHERE seq = ? ORDER BY control, machine")
+    .all(latest.seq) as { control: string; machine: string }[];
+  const machinesOf = new Map<string, string[]>();
+  for (const { control, machine } of current) {
+    const list = machinesOf.get(control) ?? [];
+    list.push(machine);
+    machinesOf.set(control, list);
+  }
+  const failingChecks = db.prepare("SELECT DISTINCT seq FROM failing WHERE control = ?").pluck();
+  const streaks = [...machinesOf].map(([control, machines]) => {
+    const failed = new Set(failingChecks.all(control) as number[]);
+    let since = latest.day;
+    for (const d of daily) {
+      if (!failed.has(d.seq)) break;
+      since = d.day;
+    }
+    return { control, machines, since };
+  });
   const controls = streaks
     .map((s) => ({
       control: s.control,
       since: s.since,
       days: daysBetween(s.since, latest.day) + 1,
-      machines: s.machines.split("\n"),
+      machines: s.machines,
     }))
     .filter((c) => c.days > moreThan)
     .sort((a, b) => b.days - a.days || a.control.localeCompare(b.control));
