@@ -64,8 +64,8 @@ describe("stronghold evidence query (the CLI, end to end)", function () {
     const lines = r.stdout.split("\n");
     expect(lines.slice(0, 4)).to.deep.equal([
       "Fleet compliance on 2026-06-12",
-      "The last check of 2026-06-12.",
-      `Score 99.2% over 6 machines (gate failed); results: 119 pass, 1 fail, 0 waived, 0 not applicable, 0 error. Evidence: ledger entry #16 ${lines[2]!.slice(-13, -1)}.`,
+      "No check on 2026-06-12; the last check before it, of 2026-06-11, is used.",
+      `Score 99.2% over 6 machines (gate failed); results: 119 pass, 1 fail, 0 waived, 0 not applicable, 0 error. Evidence: ledger entry #15 ${lines[2]!.slice(-13, -1)}.`,
       "Days are local days in America/New_York.",
     ]);
     expect(r.stdout).to.include(

@@ -146,13 +146,13 @@ describe("evidence index", function () {
     buildSampleLedger(dir);
     expect(dayOf("2026-06-13T02:00:00.000Z", "America/New_York")).to.equal("2026-06-12");
     openIndex(dir).close();
-    const local = openIndex(dir, { timeZone: "America/New_York" });
-    expect(local.report.rebuilt).to.equal("days were counted in UTC, now in America/New_York");
-    // Checks run at 02:00 UTC, the evening before in New York: the UTC day without a check
-    // (06-12) is local 06-11's gap.
+    const local = openIndex(dir, { timeZone: "Pacific/Pago_Pago" });
+    expect(local.report.rebuilt).to.equal("days were counted in UTC, now in Pacific/Pago_Pago");
+    // Checks run at 06:00 UTC, the evening before in Pago Pago (UTC−11): the UTC day without a
+    // check (06-12) is local 06-11's gap.
     expect(complianceOn(local, "2026-06-12")).to.deep.include({
       day: "2026-06-12",
-      zone: "America/New_York",
+      zone: "Pacific/Pago_Pago",
     });
     expect(complianceOn(local, "2026-06-11").note).to.equal(
       "no check on 2026-06-11; the last check before it, of 2026-06-10, is used",

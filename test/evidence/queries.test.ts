@@ -43,7 +43,7 @@ describe("evidence queries", function () {
         seq: seq("drill-2026-06-10"),
         day: "2026-06-10",
         runbook: "police-fileserver",
-        runId: "20260610T030000Z-police-fileserver",
+        runId: "20260610T070000Z-police-fileserver",
         verdict: "passed",
         systems: ["pd-fs-01"],
         rto: { targetSeconds: RTO_TARGET, achievedSeconds: 2000, met: true },
