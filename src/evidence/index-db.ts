@@ -348,7 +348,7 @@ export function openIndex(ledger: string, options: IndexOptions = {}): EvidenceI
           }
         : undefined;
     if (rebuilt === undefined && at !== undefined) rebuilt = staleReason(fd, size, at);
-    if (rebuilt !== undefined || meta.size === 0) {
+    if (rebuilt !== undefined) {
       db.close();
       for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
       db = new Database(file);
@@ -357,20 +357,30 @@ export function openIndex(ledger: string, options: IndexOptions = {}): EvidenceI
     }
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = NORMAL");
-    if (meta.size === 0) {
-      db.exec(SCHEMA);
-      db.prepare("INSERT INTO meta (key, value) VALUES ('schema', ?), ('zone', ?)").run(
+    // Two processes may open the index at once (a query during the nightly run): each writes
+    // inside BEGIN IMMEDIATE and reads the position there, so the second indexes only what the
+    // first has not.
+    db.transaction(() => {
+      db.exec(
+        SCHEMA.replaceAll("CREATE TABLE ", "CREATE TABLE IF NOT EXISTS ").replaceAll(
+          "CREATE INDEX ",
+          "CREATE INDEX IF NOT EXISTS ",
+        ),
+      );
+      db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?), ('zone', ?)").run(
         SCHEMA_VERSION,
         zone,
       );
-    }
+    }).immediate();
     const s = prepare(db);
     let added = 0;
-    let lastSeq = at?.seq ?? 0;
-    const from = at?.end ?? 0;
-    // Line numbers for messages: counted from the start only when the whole file is read.
-    let lineNo = at === undefined ? 0 : at.seq;
+    let lastSeq = 0;
     const catchUp = db.transaction(() => {
+      const current = readMeta(db);
+      lastSeq = current.has("seq") ? Number(current.get("seq")) : 0;
+      const from = current.has("end") ? Number(current.get("end")) : 0;
+      // Line numbers for messages: entry n is on line n.
+      let lineNo = lastSeq;
       let last: Position | undefined;
       for (const { text, start, end } of linesFrom(fd, size, from)) {
         lineNo += 1;
@@ -392,7 +402,7 @@ export function openIndex(ledger: string, options: IndexOptions = {}): EvidenceI
       }
     });
     try {
-      catchUp();
+      catchUp.immediate();
     } catch (error) {
       db.close();
       throw error;

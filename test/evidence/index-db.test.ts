@@ -1,6 +1,7 @@
 // The ledger's SQLite index: built, caught up, rebuilt when the ledger was rewritten or the day
 // zone changed, and equal whichever way it was built. Real ledgers written with appendEntry.
 import { expect } from "chai";
+import { spawn } from "node:child_process";
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -11,6 +12,21 @@ import { complianceOn } from "../../src/evidence/queries/compliance.js";
 import { dayOf } from "../../src/evidence/days.js";
 import { InputError } from "../../src/support/errors.js";
 import { buildSampleLedger, sampleDrafts } from "../fixtures/evidence-ledger.js";
+
+/** Runs the script in a process of its own; resolves to the number it prints. */
+function opener(script: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", script]);
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) =>
+      code === 0 ? resolve(Number(out)) : reject(new Error(`exit ${code}: ${err}`)),
+    );
+  });
+}
 
 const TABLES = [
   "entries",
@@ -81,6 +97,24 @@ describe("evidence index", function () {
     rebuilt.close();
     expect(dump(dir)).to.deep.equal(incremental);
     expect((incremental.entries as unknown[]).length).to.equal(total);
+  });
+
+  it("two processes catching up at once index every entry once", async () => {
+    buildSampleLedger(dir, 10);
+    openIndex(dir).close();
+    buildSampleLedger(dir, undefined, 10);
+    const script = path.join(dir, "open.mts");
+    writeFileSync(
+      script,
+      `import { openIndex } from ${JSON.stringify(path.resolve("src/evidence/index-db.ts"))};\n` +
+        `const index = openIndex(${JSON.stringify(dir)});\n` +
+        "console.log(JSON.stringify(index.report.added));\nindex.close();\n",
+    );
+    const added = await Promise.all([opener(script), opener(script)]);
+    expect(added.reduce((a, b) => a + b, 0)).to.equal(total - 10);
+    const caughtUp = dump(dir);
+    openIndex(dir, { rebuild: true }).close();
+    expect(dump(dir)).to.deep.equal(caughtUp);
   });
 
   it("rebuilds and says so when the entry it last indexed was rewritten", () => {
