@@ -1,7 +1,7 @@
 // The five questions over a three-week ledger of a six-machine town (test/fixtures/
 // evidence-ledger.ts), built with appendEntry from drafts typed by src/evidence/metrics.ts.
 import { expect } from "chai";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parse } from "yaml";
@@ -12,7 +12,7 @@ import { failingFor } from "../../src/evidence/queries/failing-for.js";
 import { lastRestore } from "../../src/evidence/queries/last-restore.js";
 import { expectedSafeguards } from "../../src/evidence/queries/safeguards.js";
 import { uncovered } from "../../src/evidence/queries/uncovered.js";
-import { UsageError } from "../../src/support/errors.js";
+import { InputError, UsageError } from "../../src/support/errors.js";
 import { DATA_DIR } from "../../src/support/project-root.js";
 import { RPO_TARGET, RTO_TARGET } from "../fixtures/evidence-drafts.js";
 import { buildSampleLedger } from "../fixtures/evidence-ledger.js";
@@ -222,6 +222,64 @@ describe("evidence queries", function () {
       });
       const ids = cisRows(a).map((u) => u.id);
       for (const id of ["3.6", "4.1", "4.2"]) expect(ids).to.not.include(id);
+    });
+
+    it("adds NIST CSF 2.0 subcategories when their table is there", async () => {
+      const data = await mkdtemp(path.join(tmpdir(), "stronghold-evq-data-"));
+      try {
+        await copyFile(
+          path.join(DATA_DIR, "cis-controls-v8.yaml"),
+          path.join(data, "cis-controls-v8.yaml"),
+        );
+        await writeFile(
+          path.join(data, "nist-csf-2.0.yaml"),
+          [
+            "source: https://doi.org/10.6028/NIST.CSWP.29",
+            "subcategories:",
+            '  - { id: "ID.AM-01", title: "Inventories of hardware managed by the organization are maintained" }',
+            '  - { id: "PR.DS-11", title: "Backups of data are created, protected, maintained, and tested" }',
+            '  - { id: "RC.RP-03", title: "The integrity of backups and other restoration assets is verified before using them for restoration" }',
+            "",
+          ].join("\n"),
+        );
+        const expected = expectedSafeguards(data);
+        expect(expected.filter((s) => s.framework === "csf").map((s) => s.id)).to.deep.equal([
+          "ID.AM-01",
+          "PR.DS-11",
+          "RC.RP-03",
+        ]);
+        const a = uncovered(index, expected, 7, "2026-06-20");
+        expect(a.uncovered.filter((u) => u.framework === "csf")).to.deep.equal([
+          {
+            framework: "csf",
+            id: "ID.AM-01",
+            title: "Inventories of hardware managed by the organization are maintained",
+            lastEvidence: { day: "2026-03-12", seq: seq("collect-0312") },
+          },
+          {
+            framework: "csf",
+            id: "PR.DS-11",
+            title: "Backups of data are created, protected, maintained, and tested",
+            lastEvidence: { day: "2026-06-10", seq: seq("drill-2026-06-10") },
+          },
+          {
+            framework: "csf",
+            id: "RC.RP-03",
+            title:
+              "The integrity of backups and other restoration assets is verified before using them for restoration",
+            lastEvidence: { day: "2026-06-10", seq: seq("drill-2026-06-10") },
+          },
+        ]);
+        await writeFile(path.join(data, "cis-controls-v8.yaml"), "safeguards: {}\n");
+        expect(() => expectedSafeguards(data))
+          .to.throw(InputError)
+          .with.property(
+            "message",
+            `${path.join(data, "cis-controls-v8.yaml")}: /safeguards: must be a list`,
+          );
+      } finally {
+        await rm(data, { recursive: true, force: true });
+      }
     });
 
     it("101 days reach the old evidence", () => {
