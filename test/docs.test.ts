@@ -288,7 +288,7 @@ describe("documentation commands", () => {
       .map((line) => line.replace(/\s#\s.*$/, ""))
       .flatMap((line) => {
         const m =
-          /stronghold(?:\.js)? (check|collect|drill (?:run|list|show|history|recover)|infra plan|infra restore-tests|budget|dispose|init|schedule|report merge|run|evidence push|evidence verify-remote)\b(.*)/.exec(
+          /stronghold(?:\.js)? (check|collect|drill (?:run|list|show|history|recover)|infra plan|infra restore-tests|budget|dispose|init|schedule|report merge|run|evidence (?:push|verify-remote|query|reindex))\b(.*)/.exec(
             line,
           );
         return m ? [{ page, command: m[1]!.split(" "), rest: m[2]! }] : [];
@@ -306,6 +306,8 @@ describe("documentation commands", () => {
       "init",
       "schedule",
       "run",
+      "evidence query",
+      "evidence reindex",
     );
     const help = new Map<string, Set<string>>();
     for (const { page, command, rest } of lines) {

@@ -1,5 +1,6 @@
 /** `stronghold evidence <sub>`: the evidence ledger's commands, each in its own file. */
 import type { Command } from "commander";
+import { registerEvidenceQuery } from "./evidence-query.js";
 import { registerEvidenceRemote } from "./evidence-remote.js";
 import type { Io } from "./io.js";
 
@@ -10,6 +11,10 @@ export function registerEvidenceCommand(
 ): void {
   const evidence = program
     .command("evidence")
-    .description("The evidence ledger: hash-chained entries of every check, drill and run");
+    .summary("verify, query, push and maintain the evidence ledger")
+    .description(
+      "The append-only, hash-chained ledger of checks, collections, drills, plans and runs.",
+    );
   registerEvidenceRemote(evidence, io, setExit);
+  registerEvidenceQuery(evidence, io, setExit);
 }

@@ -6,13 +6,13 @@ import { registerCheckCommand } from "./check-command.js";
 import { registerInfraCommand } from "./infra-command.js";
 import { registerCollectCommand } from "./collect-command.js";
 import { registerDrillCommand } from "./drill-command.js";
+import { registerEvidenceCommand } from "./evidence-command.js";
 import { registerBudgetCommand } from "./budget-command.js";
 import { registerDisposeCommand } from "./dispose-command.js";
 import { registerInitCommand } from "./init-command.js";
 import { registerScheduleCommand } from "./schedule-command.js";
 import { registerReportCommand } from "./shard-output.js";
 import { registerRunCommand } from "./run-command.js";
-import { registerEvidenceCommand } from "./evidence-command.js";
 import { processIo, type Io } from "./io.js";
 
 /** Exit codes: 0 all good, 1 the gate failed, 2 usage or input errors, 70 an internal error. */
