@@ -10,7 +10,7 @@ import { checkRecovery } from "../src/drill/manifest/recovery-check.js";
 import { defineRunbook } from "../src/drill/runbook/runbook.js";
 import { SettingsReader } from "../src/drill/runbook/settings.js";
 import { StepFailure } from "../src/drill/runbook/failures.js";
-import { formatDuration } from "../src/drill/evidence/metrics.js";
+import { formatDuration } from "../src/drill/results/metrics.js";
 import { globEscaped } from "../src/restic/restic.js";
 import {
   RESTORE_RETRY,

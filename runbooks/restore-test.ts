@@ -18,7 +18,7 @@ import {
   type SnapshotPick,
 } from "../src/drill/runbook/settings.js";
 import { StepFailure } from "../src/drill/runbook/failures.js";
-import { formatDuration } from "../src/drill/evidence/metrics.js";
+import { formatDuration } from "../src/drill/results/metrics.js";
 import type { Snapshot } from "../src/restic/restic.js";
 import {
   DRILL_TAG,

@@ -4,7 +4,7 @@
  * writes (restic's restore size) plus a margin. A refusal gives both in human units and in bytes.
  */
 import type { DrillHost, DrillRestic } from "../../src/drill/runbook/context.js";
-import { formatBytes } from "../../src/drill/evidence/metrics.js";
+import { formatBytes } from "../../src/drill/results/metrics.js";
 import { StepFailure } from "../../src/drill/runbook/failures.js";
 import { locateShare } from "./share.js";
 

@@ -7,7 +7,7 @@
 import type { Manifest } from "../../src/drill/manifest/entries.js";
 import { checkRecovery } from "../../src/drill/manifest/recovery-check.js";
 import type { PlanView, SnapshotRef, StepContext } from "../../src/drill/runbook/context.js";
-import { formatBytes } from "../../src/drill/evidence/metrics.js";
+import { formatBytes } from "../../src/drill/results/metrics.js";
 import { StepFailure } from "../../src/drill/runbook/failures.js";
 import type { CleanupSpec, PlannedCommand, StepSpec } from "../../src/drill/runbook/runbook.js";
 import {

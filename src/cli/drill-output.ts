@@ -1,8 +1,8 @@
 /** `drill list`, `drill show` and `drill history`: what the runbooks are and how past runs went. */
 import { LAYOUT_DESCRIPTIONS } from "../restic/locate.js";
 import { RUNBOOKS } from "../../runbooks/index.js";
-import { readHistory, renderHistoryTable } from "../drill/evidence/history.js";
-import { formatDuration } from "../drill/evidence/metrics.js";
+import { readHistory, renderHistoryTable } from "../drill/results/history.js";
+import { formatDuration } from "../drill/results/metrics.js";
 import { runbookOrUsage } from "./drill-settings.js";
 import type { Io } from "./io.js";
 

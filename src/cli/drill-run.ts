@@ -21,10 +21,10 @@ import path from "node:path";
 import type { EntryDraft } from "../evidence/entry.js";
 import { frameworksOf } from "../evidence/frameworks.js";
 import { recordDrill } from "../evidence/record-drill.js";
-import { JOURNAL_FILE } from "../drill/evidence/evidence.js";
-import { JUNIT_FILE } from "../drill/evidence/report-junit.js";
-import { REPORT_FILE } from "../drill/evidence/report-markdown.js";
-import type { DrillRun } from "../drill/evidence/run-record.js";
+import { JOURNAL_FILE } from "../drill/results/evidence.js";
+import { JUNIT_FILE } from "../drill/results/report-junit.js";
+import { REPORT_FILE } from "../drill/results/report-markdown.js";
+import type { DrillRun } from "../drill/results/run-record.js";
 import type { Runbook } from "../drill/runbook/runbook.js";
 import { PROJECT_ROOT } from "../support/project-root.js";
 import {

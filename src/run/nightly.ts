@@ -8,8 +8,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import path from "node:path";
 import { PassThrough } from "node:stream";
 import { REPORT_FILE, type CollectionReport } from "../collect/collection-report.js";
-import { readHistory } from "../drill/evidence/history.js";
-import type { TargetMetric } from "../drill/evidence/run-record.js";
+import { readHistory } from "../drill/results/history.js";
+import type { TargetMetric } from "../drill/results/run-record.js";
 import type { Workspace } from "../workspace/workspace-file.js";
 import { RUN_LOCK_FILE } from "../workspace/schedule.js";
 import type { Io } from "../cli/io.js";

@@ -8,9 +8,9 @@ import { join } from "node:path";
 import type { Inventory, InventoryHost } from "../../src/hosts/inventory.js";
 import { planDrill, type DrillPlan, type PlanRequest } from "../../src/drill/planning/plan.js";
 import { executeDrill, type ExecuteOptions } from "../../src/drill/running/run-drill.js";
-import type { DrillRun } from "../../src/drill/evidence/run-record.js";
+import type { DrillRun } from "../../src/drill/results/run-record.js";
 import type { Runbook } from "../../src/drill/runbook/runbook.js";
-import type { JournalLine } from "../../src/drill/evidence/journal.js";
+import type { JournalLine } from "../../src/drill/results/journal.js";
 
 export function localHost(
   name: string,

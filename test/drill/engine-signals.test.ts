@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { PROJECT_ROOT } from "../../src/support/project-root.js";
 import { defineRunbook } from "../../src/drill/runbook/runbook.js";
 import { inventoryOf, journalOf, localHost, runPlanned, scratchArea } from "./engine-helpers.js";
-import type { JournalLine } from "../../src/drill/evidence/journal.js";
+import type { JournalLine } from "../../src/drill/results/journal.js";
 
 const src = (p: string) => JSON.stringify(join(PROJECT_ROOT, p));
 

@@ -9,7 +9,7 @@ import { execFile } from "node:child_process";
 import { chmod, mkdtemp, open, readdir, rm, truncate } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { JournalLine } from "../../src/drill/evidence/journal.js";
+import type { JournalLine } from "../../src/drill/results/journal.js";
 import { DRILL_TAG } from "../../runbooks/lib/share.js";
 import { startDrillLab, type DrillLab } from "../fixtures/drill-lab.js";
 import { journalOf } from "./engine-helpers.js";

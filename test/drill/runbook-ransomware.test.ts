@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CANARY_TAG } from "../../runbooks/lib/canary.js";
 import { DRILL_TAG } from "../../runbooks/lib/share.js";
-import type { DrillMetrics } from "../../src/drill/evidence/run-record.js";
+import type { DrillMetrics } from "../../src/drill/results/run-record.js";
 import { startDrillLab, type DrillLab } from "../fixtures/drill-lab.js";
 import { journalOf } from "./engine-helpers.js";
 import { drillCli, labArgs, labEnv, lastRun, reportOf, treeState } from "./runbook-helpers.js";

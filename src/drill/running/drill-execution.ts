@@ -3,11 +3,11 @@
  * phase by phase, then cleanup — always, after a pass, a failure, a timeout or a signal — and the
  * evidence written at the end.
  */
-import { redactDeep, type JournalTarget } from "../evidence/journal.js";
-import { computeMetrics } from "../evidence/metrics.js";
-import type { DrillRun, DrillVerdict, StepOutcome, StepRecord } from "../evidence/run-record.js";
-import { writeEvidence } from "../evidence/evidence.js";
-import { drillVerdict } from "../evidence/verdict.js";
+import { redactDeep, type JournalTarget } from "../results/journal.js";
+import { computeMetrics } from "../results/metrics.js";
+import type { DrillRun, DrillVerdict, StepOutcome, StepRecord } from "../results/run-record.js";
+import { writeEvidence } from "../results/evidence.js";
+import { drillVerdict } from "../results/verdict.js";
 import { checkFencesOnHosts } from "../fencing/fences-on-hosts.js";
 import type { PlannedStep, PlannedTarget } from "../planning/plan.js";
 import { describeError } from "../runbook/failures.js";

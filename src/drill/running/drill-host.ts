@@ -30,7 +30,7 @@ import type { DrillHost, DrillRestic, OwnCredentials } from "../runbook/context.
 import { FencingError, StepAborted, StepFailure } from "../runbook/failures.js";
 import { fencedFiles } from "../fencing/fenced-files.js";
 import { isWithin, pathShapeProblem, resolveOnHost, stripSlash } from "../fencing/fencing.js";
-import { OUTPUT_LIMIT, truncate, type Journal } from "../evidence/journal.js";
+import { OUTPUT_LIMIT, truncate, type Journal } from "../results/journal.js";
 import type { TargetSessions } from "./target-sessions.js";
 
 /** The offsite repository and how to open it. */

@@ -1,6 +1,6 @@
 /** What one run shares between its steps: the plan, the evidence so far and how to reach hosts. */
 import type { Secret } from "../../support/secret.js";
-import type { Journal } from "../evidence/journal.js";
+import type { Journal } from "../results/journal.js";
 import type { DrillPlan } from "../planning/plan.js";
 import type { DrillFact } from "../runbook/context.js";
 import type { BackupAccess } from "./drill-host.js";

@@ -1,7 +1,7 @@
 /** Live progress of a run as the engine reports it, with secrets removed before anyone sees it. */
 import type { Secret } from "../../support/secret.js";
-import { redactDeep } from "../evidence/journal.js";
-import type { StepOutcome } from "../evidence/run-record.js";
+import { redactDeep } from "../results/journal.js";
+import type { StepOutcome } from "../results/run-record.js";
 import type { PlannedStep } from "../planning/plan.js";
 import type { HandledSignal } from "./interrupts.js";
 

@@ -4,9 +4,9 @@
  * only render.
  */
 import { Listr, type ListrTaskWrapper } from "listr2";
-import { formatBytes, formatDuration, describeTarget } from "../evidence/metrics.js";
+import { formatBytes, formatDuration, describeTarget } from "../results/metrics.js";
 import type { DrillPlan, PlannedStep } from "../planning/plan.js";
-import type { DrillRun, StepOutcome } from "../evidence/run-record.js";
+import type { DrillRun, StepOutcome } from "../results/run-record.js";
 import type { DrillObserver } from "./observer.js";
 
 type Write = (chunk: string) => void;

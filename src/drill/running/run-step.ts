@@ -4,8 +4,8 @@
  * nothing of it still runs behind cleanup.
  */
 import type { InventoryHost } from "../../hosts/inventory.js";
-import { summariseOutput } from "../evidence/journal.js";
-import type { StepOutcome } from "../evidence/run-record.js";
+import { summariseOutput } from "../results/journal.js";
+import type { StepOutcome } from "../results/run-record.js";
 import type { PlannedStep } from "../planning/plan.js";
 import { describeError, errorDetails, isRetryable } from "../runbook/failures.js";
 import { warningsOf, type ExecutionState } from "./execution-state.js";
