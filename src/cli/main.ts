@@ -12,6 +12,7 @@ import { registerInitCommand } from "./init-command.js";
 import { registerScheduleCommand } from "./schedule-command.js";
 import { registerReportCommand } from "./shard-output.js";
 import { registerRunCommand } from "./run-command.js";
+import { registerEvidenceCommand } from "./evidence-command.js";
 import { processIo, type Io } from "./io.js";
 
 /** Exit codes: 0 all good, 1 the gate failed, 2 usage or input errors, 70 an internal error. */
@@ -36,6 +37,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   registerScheduleCommand(program, io, setExit);
   registerReportCommand(program, io, setExit);
   registerRunCommand(program, io, setExit, main);
+  registerEvidenceCommand(program, io, setExit);
   return program;
 }
 
