@@ -142,7 +142,10 @@ const HASH_KEY = Buffer.from(',"hash":"');
 // `,"hash":"` + 64 hex + `"}`: the hash is the line's last field.
 const HASH_TAIL = HASH_KEY.length + 64 + 2;
 const CLOSE = Buffer.from("}");
+/** Reads of entries.jsonl. */
 const READ_SIZE = 8 << 20;
+/** Reads of artifacts: 1 MiB, as hashFile's; larger reads measured no faster. */
+const HASH_READ_SIZE = 1 << 20;
 
 const short = (hash: string) => `${hash.slice(0, 12)}…`;
 
@@ -319,7 +322,7 @@ export function verifyLedger(dir: string, options: VerifyOptions = {}): VerifyRe
   let checkpointSeen = false;
   const hashed = new Map<string, string>(); // object sha256 → what its bytes hash to
   const sizes = new Map<string, number | undefined>(); // object sha256 → its size, undefined when missing
-  const buffer = Buffer.allocUnsafe(READ_SIZE);
+  const buffer = Buffer.allocUnsafe(HASH_READ_SIZE);
   let lastOffset = 0;
 
   const finish = (b?: LedgerBreak): VerifyResult => {
