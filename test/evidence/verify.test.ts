@@ -59,6 +59,9 @@ describe("verifyLedger: an intact ledger", () => {
     const incremental = verifyLedger(dir);
     expect(incremental).to.include({ mode: "incremental", entries: 22, newEntries: 2 });
     expect(incremental.from?.seq).to.equal(20);
+    expect(incremental.unchangedEntries, "lines up to the checkpoint, not parsed again").to.equal(
+      20,
+    );
     expect(incremental.objectsHashed).to.equal(2);
     expect(incremental.bytesHashed).to.equal(2 * 10_000);
     const full = verifyLedger(dir, { full: true });
@@ -121,6 +124,19 @@ const CASES: BreakCase[] = [
     breakIt: ({ sha }) => unlinkSync(objectPath(dir, sha(4))),
     expected: { kind: "artifact-missing", line: 4, seq: 4 },
     says: /line 4 \(seq 4\): artifact stronghold-report\.json \(sha256 [0-9a-f]{64}\) is missing from objects\//,
+  },
+  {
+    name: "an old entry edited after a checkpoint, found incrementally",
+    checkpointAt: 10,
+    breakIt: () =>
+      writeLines(
+        dir,
+        readLines(dir).map((l, i) =>
+          i === 2 ? l.replace('"verdict":"passed"', '"verdict":"waived"') : l,
+        ),
+      ),
+    expected: { kind: "edited", line: 3, seq: 3 },
+    says: /line 3 \(seq 3\) does not match its own hash/,
   },
   {
     name: "a line deleted",
