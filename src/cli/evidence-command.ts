@@ -2,8 +2,10 @@
 import type { Command } from "commander";
 import { registerEvidenceQuery } from "./evidence-query.js";
 import { registerEvidenceRemote } from "./evidence-remote.js";
+import { registerEvidenceVerify } from "./evidence-verify.js";
 import type { Io } from "./io.js";
 
+/** Adds `stronghold evidence` and its subcommands to the program. */
 export function registerEvidenceCommand(
   program: Command,
   io: Io,
@@ -15,6 +17,7 @@ export function registerEvidenceCommand(
     .description(
       "The append-only, hash-chained ledger of checks, collections, drills, plans and runs.",
     );
+  registerEvidenceVerify(evidence, io, setExit);
   registerEvidenceRemote(evidence, io, setExit);
   registerEvidenceQuery(evidence, io, setExit);
 }
