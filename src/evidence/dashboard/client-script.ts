@@ -53,6 +53,7 @@ export const CLIENT_SCRIPT = String.raw`
         width: chartWidth(el),
         height: 40 + rows.length * 26,
         marginLeft: 150,
+        marginRight: 48,
         ariaLabel: el.getAttribute("aria-label"),
         x: { domain: [0, 100], label: "score", grid: true },
         y: { label: null },
