@@ -275,6 +275,41 @@ describe("dashboard in Chromium", function () {
     ).to.deep.equal([]);
   });
 
+  for (const paper of ["a4", "letter"] as const)
+    it(`report html --pdf --paper ${paper} prints the page after its charts drew`, async () => {
+      const pdf = path.join(root, `council-${paper}.pdf`);
+      const io = bufferIo();
+      const code = await main(
+        [
+          "node",
+          "stronghold",
+          "report",
+          "html",
+          "--ledger",
+          path.join(root, "evidence", "ledger"),
+          "--out",
+          path.join(root, "site", `${paper}.html`),
+          "--at",
+          `${LEDGER_LAST_DAY}T23:00:00Z`,
+          "--pdf",
+          pdf,
+          "--paper",
+          paper,
+        ],
+        io,
+      );
+      expect(code, io.err()).to.equal(0);
+      expect(io.err()).to.include(`wrote ${pdf}\n`);
+      const text = readFileSync(pdf).toString("latin1");
+      expect(text.startsWith("%PDF-")).to.equal(true);
+      expect(text).to.match(
+        paper === "a4"
+          ? /\/MediaBox \[0 0 59[45]\.\d+ 84[12]\.\d+\]/
+          : /\/MediaBox \[0 0 612 792\]/,
+      );
+      expect(text.match(/\/Type\s*\/Page[^s]/g)?.length ?? 0).to.be.within(6, 20);
+    });
+
   it("shows the failed drill's day as of that day", async () => {
     const dayHtml = path.join(root, "site", "failed-day.html");
     const io = bufferIo();
