@@ -233,6 +233,45 @@ describe("buildDashboardModel", function () {
     expect(m2.compliance.failingMachines[0]!.controls[0]!.evidence).to.deep.equal([]);
   });
 
+  it("reads only the latest check's failing machines, whatever braces and quotes their names hold", () => {
+    const dir = mkdtempSync(path.join(root, "braces-"));
+    const odd = 'pc-{"}\\\\[x]-é';
+    const check = (day: string, score: number, machine: string) =>
+      appendEntry(dir, {
+        kind: "check",
+        at: `${day}T03:00:00Z`,
+        subject: "t",
+        verdict: "failed",
+        inputs: [],
+        metrics: {
+          score,
+          gatePassed: false,
+          machines: 2,
+          counts: { pass: 1, fail: 1, waived: 0, "not-applicable": 0, error: 0 },
+          byDepartment: {},
+          bySite: {},
+          failingMachines: { [machine]: { department: "d{", site: 's"', controls: ["c-1"] } },
+          waiversExpiring: [],
+        },
+        frameworks: { cis: ["4.1"], csf: [] },
+        artifacts: [],
+      });
+    check("2026-06-01", 50, odd);
+    check("2026-06-02", 60, `${odd}-2`);
+    const m = buildDashboardModel(dir, { at: new Date("2026-06-03T00:00:00Z") });
+    expect(m.compliance.trend.map((p) => p.score)).to.deep.equal([50, 60]);
+    expect(m.compliance.failingMachines).to.deep.equal([
+      {
+        machine: `${odd}-2`,
+        department: "d{",
+        site: 's"',
+        controls: [{ control: "c-1", evidence: [] }],
+      },
+    ]);
+    const earlier = buildDashboardModel(dir, { at: new Date("2026-06-01T12:00:00Z") });
+    expect(earlier.compliance.failingMachines.map((f) => f.machine)).to.deep.equal([odd]);
+  });
+
   const broken: { name: string; damage: (dir: string) => void; message: RegExp }[] = [
     {
       name: "no ledger",
