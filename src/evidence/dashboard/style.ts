@@ -10,6 +10,7 @@ h1 { font-size: 1.9rem; line-height: 1.2; margin: 1.5rem 0 .25rem; }
 h2 { font-size: 1.45rem; margin: 2.5rem 0 .75rem; padding-top: .5rem; border-top: 3px solid var(--ink); }
 h3 { font-size: 1.12rem; margin: 1.75rem 0 .5rem; }
 a { color: var(--link); }
+time { white-space: nowrap; }
 code, .hash { font-family: ui-monospace, "SFMono-Regular", "DejaVu Sans Mono", Menlo, monospace; font-size: .88em; }
 .hash, td, th { overflow-wrap: anywhere; }
 .skip { position: absolute; left: -999px; }
@@ -47,7 +48,8 @@ ul.evidence { font-size: .88rem; color: var(--muted); }
 ul.evidence code { color: var(--ink); }
 figure.chart { margin: 1rem 0 1.5rem; }
 .plot { min-height: 2rem; }
-.plot svg { max-width: 100%; height: auto; }
+/* The chart itself, not its legend's swatches (inside .plot-swatches). */
+.plot > svg, .plot > figure > svg { max-width: 100%; height: auto; }
 .plot figure { margin: 0; }
 figcaption { color: var(--muted); font-size: .9rem; }
 .filters { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: end; margin: .5rem 0; padding: .75rem; background: var(--band); border: 1px solid var(--rule); border-radius: 4px; }
@@ -69,7 +71,7 @@ footer { margin-top: 3rem; padding-top: 1rem; border-top: 1px solid var(--rule);
   thead { display: table-header-group; }
   tr, figure.chart, .tile { break-inside: avoid; }
   th, td { padding: 2pt 4pt; }
-  .plot svg { width: 100% !important; max-height: 95mm; }
+  .plot > svg, .plot > figure > svg { width: 100% !important; max-height: 95mm; }
   a { color: var(--ink); text-decoration: none; }
   .tiles { grid-template-columns: repeat(2, 1fr); }
   .tile a { background: none; }
