@@ -26,8 +26,9 @@ await build({
   target: "node20",
   // Both stay in node_modules. The Pulumi SDKs: bundled they add ~28 MB and break at run time
   // (they require() their own files, gRPC protos and plugin metadata by path). ssh2: it loads
-  // native addons (.node) with require(); so does better-sqlite3.
-  external: ["@pulumi/*", "ssh2", "better-sqlite3"],
+  // native addons (.node) with require(); so does better-sqlite3. playwright-core (report html
+  // --pdf) reads its own files through __dirname, which an ES module bundle does not have.
+  external: ["@pulumi/*", "ssh2", "better-sqlite3", "playwright-core"],
   // Prefer packages' ES module builds: some UMD builds (jsonc-parser's) require files at run time.
   mainFields: ["module", "main"],
   sourcemap: "linked",

@@ -27,6 +27,7 @@ import {
 } from "./check-command.js";
 import { parseFormatList } from "./format-list.js";
 import type { Io } from "./io.js";
+import { registerReportHtml } from "./report-html.js";
 import { outDirectory } from "./out-dir.js";
 
 /** The side files whose content decides results, by the option that names them. */
@@ -165,7 +166,7 @@ export function registerReportCommand(
 ): void {
   const report = program
     .command("report")
-    .summary("work with check results: merge the shards of a split check");
+    .summary("work with results: merge the shards of a split check, write the evidence dashboard");
   report
     .command("merge")
     .summary("merge the shard files of `stronghold check --shard i/n` into the check's reports")
@@ -195,4 +196,5 @@ export function registerReportCommand(
     .action(async (files: string[], options: MergeOptions) => {
       setExit(await merge(files, options, io));
     });
+  registerReportHtml(report, io, setExit);
 }
