@@ -28,6 +28,8 @@ export function digestOf(
   summary: RunSummary,
   on: readonly AlertKind[],
   summaryFile: string,
+  /** The dashboard the run writes once its entry is in the ledger. */
+  dashboardFile?: string,
 ): Digest | undefined {
   const notStarted = summary.stages.filter((s) => s.detail.startsWith("not started:"));
   const failures = on.includes("failure")
@@ -65,6 +67,7 @@ export function digestOf(
     ...(summary.check === undefined ? [] : [`Compliance score: ${summary.check.score}`]),
     "",
     `Summary: ${summaryFile}`,
+    ...(dashboardFile === undefined ? [] : [`Dashboard: ${dashboardFile}`]),
   ].join("\n");
   return { subject, text, failures, regressions, recoveries };
 }
