@@ -18,6 +18,8 @@ export interface Digest {
   readonly failures: readonly string[];
   readonly regressions: readonly string[];
   readonly recoveries: readonly string[];
+  /** The dashboard the run writes, when it writes one. */
+  readonly dashboard?: string;
 }
 
 /** The environment variable that may hold the SMTP password instead of `passwordFile`. */
@@ -69,7 +71,14 @@ export function digestOf(
     `Summary: ${summaryFile}`,
     ...(dashboardFile === undefined ? [] : [`Dashboard: ${dashboardFile}`]),
   ].join("\n");
-  return { subject, text, failures, regressions, recoveries };
+  return {
+    subject,
+    text,
+    failures,
+    regressions,
+    recoveries,
+    ...(dashboardFile === undefined ? {} : { dashboard: dashboardFile }),
+  };
 }
 
 function secretFrom(file: string): string {
@@ -100,6 +109,7 @@ function webhookBody(kind: "teams" | "slack" | "json", digest: Digest, summary: 
         recoveries: digest.recoveries,
         stages: summary.stages.map((s) => ({ stage: s.stage, status: s.status, detail: s.detail })),
         ...(summary.check === undefined ? {} : { score: summary.check.score }),
+        ...(digest.dashboard === undefined ? {} : { dashboard: digest.dashboard }),
       };
   }
 }

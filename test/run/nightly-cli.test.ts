@@ -309,8 +309,10 @@ describe("stronghold run: the nightly job of a workspace", function () {
       exitCode: number;
       regressions: string[];
       failures: string[];
+      dashboard: string;
     };
     expect(generic.town).to.equal("Town of Ashford");
+    expect(generic.dashboard).to.equal(path.join(ws, "evidence", "dashboard.html"));
     expect(generic.exitCode).to.equal(1);
     expect(generic.regressions).to.deep.equal(regressions);
     expect(generic.failures).to.have.length(2);
