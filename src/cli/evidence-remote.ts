@@ -1,5 +1,5 @@
 /**
- * `stronghold evidence push` and `stronghold evidence verify-remote`: the ledger's offsite copy in
+ * `stronghold evidence push` and `stronghold evidence verify --remote`: the ledger's offsite copy in
  * the Object Lock bucket the infrastructure stack publishes (its saved stack outputs), reached
  * with the evidence-writer's keys from those outputs or the standard AWS environment variables.
  */
@@ -39,7 +39,7 @@ export const EvidenceOutputsSchema = Type.Object(
 );
 type EvidenceOutputs = Static<typeof EvidenceOutputsSchema>;
 
-interface RemoteFlags {
+export interface RemoteFlags {
   ledger?: string;
   stackOutputs?: string;
   cacert?: string;
@@ -145,34 +145,49 @@ function renderPush(result: PushResult, where: string, days: number): string {
 }
 
 /** Runs a remote action; an offsite failure is a message and exit 1, never a stack trace. */
-async function guarded(
-  io: Io,
-  setExit: (code: number) => void,
-  resolved: Resolved,
-  action: () => Promise<void>,
-): Promise<void> {
+async function guarded(io: Io, resolved: Resolved, action: () => Promise<number>): Promise<number> {
   try {
-    await action();
+    return await action();
   } catch (error) {
     if (!(error instanceof OffsiteError)) throw error;
     io.stderr(`stronghold: ${redact(error.message, resolved.secrets)}\n`);
-    setExit(1);
+    return 1;
   } finally {
     resolved.target.client.destroy();
   }
 }
 
-const ledgerOption = [
+/** `stronghold evidence verify --remote`: compares the offsite copy with the local ledger. */
+export async function verifyOffsite(flags: RemoteFlags, io: Io): Promise<number> {
+  const resolved = await resolve(flags, io);
+  return guarded(io, resolved, async () => {
+    const report = await verifyRemote(resolved.ledger, resolved.target, {
+      full: flags.full === true,
+    });
+    io.stdout(
+      flags.json === true
+        ? `${JSON.stringify(report, null, 2)}\n`
+        : renderRemoteReport(report, resolved.where),
+    );
+    return report.ok ? 0 : 1;
+  });
+}
+
+/** Options of the offsite copy, shared with `evidence verify --remote`. */
+export const ledgerOption = [
   "--ledger <dir>",
   "the ledger folder (default: the workspace's <evidence>/ledger)",
 ] as const;
-const outputsOption = [
+export const outputsOption = [
   "--stack-outputs <file>",
   "saved `pulumi stack output --json --show-secrets` naming the evidence bucket and writer (default: stackOutputs in stronghold.yaml)",
 ] as const;
-const cacertOption = ["--cacert <file>", "PEM file of a CA to trust for the S3 endpoint"] as const;
+export const cacertOption = [
+  "--cacert <file>",
+  "PEM file of a CA to trust for the S3 endpoint",
+] as const;
 
-/** Registers `push` and `verify-remote` under the `evidence` command. */
+/** Registers `push` (and `verify-remote`, the hidden first name of `verify --remote`). */
 export function registerEvidenceRemote(
   evidence: Command,
   io: Io,
@@ -189,37 +204,25 @@ export function registerEvidenceRemote(
     .option("--json", "print the result as JSON")
     .action(async (flags: RemoteFlags) => {
       const resolved = await resolve(flags, io);
-      await guarded(io, setExit, resolved, async () => {
-        const result = await pushEvidence(resolved.ledger, resolved.target);
-        io.stdout(
-          flags.json === true
-            ? `${JSON.stringify(result, null, 2)}\n`
-            : renderPush(result, resolved.where, resolved.target.retentionDays),
-        );
-      });
+      setExit(
+        await guarded(io, resolved, async () => {
+          const result = await pushEvidence(resolved.ledger, resolved.target);
+          io.stdout(
+            flags.json === true
+              ? `${JSON.stringify(result, null, 2)}\n`
+              : renderPush(result, resolved.where, resolved.target.retentionDays),
+          );
+          return 0;
+        }),
+      );
     });
+  // The command's first name, kept for scripts: stronghold evidence verify --remote.
   evidence
-    .command("verify-remote")
-    .description(
-      "Compare the offsite copy with the local ledger: chain, first differing entry, entries missing locally or not yet pushed, artifacts present",
-    )
+    .command("verify-remote", { hidden: true })
     .option(...ledgerOption)
     .option(...outputsOption)
     .option(...cacertOption)
-    .option("--full", "download every artifact and rehash it instead of checking size and checksum")
+    .option("--full", "download every artifact and rehash it")
     .option("--json", "print the report as JSON")
-    .action(async (flags: RemoteFlags) => {
-      const resolved = await resolve(flags, io);
-      await guarded(io, setExit, resolved, async () => {
-        const report = await verifyRemote(resolved.ledger, resolved.target, {
-          full: flags.full === true,
-        });
-        io.stdout(
-          flags.json === true
-            ? `${JSON.stringify(report, null, 2)}\n`
-            : renderRemoteReport(report, resolved.where),
-        );
-        if (!report.ok) setExit(1);
-      });
-    });
+    .action(async (flags: RemoteFlags) => setExit(await verifyOffsite(flags, io)));
 }

@@ -4,6 +4,7 @@ import path from "node:path";
 import { ledgerExists } from "../evidence/ledger.js";
 import { describeBreak, verifyLedger, type VerifyResult } from "../evidence/verify.js";
 import { UsageError } from "../support/errors.js";
+import { cacertOption, outputsOption, verifyOffsite } from "./evidence-remote.js";
 import type { Io } from "./io.js";
 import { currentWorkspace, workingDir } from "./workspace-settings.js";
 
@@ -11,6 +12,9 @@ interface VerifyFlags {
   full?: boolean;
   ledger?: string;
   format: "table" | "json";
+  remote?: boolean;
+  stackOutputs?: string;
+  cacert?: string;
 }
 
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
@@ -48,6 +52,24 @@ function table(result: VerifyResult): string {
 }
 
 async function verify(flags: VerifyFlags, io: Io): Promise<number> {
+  if (flags.remote === true)
+    return verifyOffsite(
+      {
+        ...(flags.ledger === undefined ? {} : { ledger: flags.ledger }),
+        ...(flags.stackOutputs === undefined ? {} : { stackOutputs: flags.stackOutputs }),
+        ...(flags.cacert === undefined ? {} : { cacert: flags.cacert }),
+        full: flags.full === true,
+        json: flags.format === "json",
+      },
+      io,
+    );
+  const remoteOnly = [flags.stackOutputs && "--stack-outputs", flags.cacert && "--cacert"].filter(
+    Boolean,
+  );
+  if (remoteOnly.length > 0)
+    throw new UsageError(
+      `${remoteOnly.join(" and ")} ${remoteOnly.length > 1 ? "only go" : "only goes"} with --remote`,
+    );
   let dir: string;
   if (flags.ledger !== undefined) dir = path.resolve(workingDir(io), flags.ledger);
   else {
@@ -88,13 +110,25 @@ export function registerEvidenceVerify(
         "presence and size; --full rehashes everything and reports the throughput.",
         "A clean verify writes the checkpoint.",
         "",
+        "--remote compares the offsite copy (stronghold evidence push) with the",
+        "local ledger instead: the segments' chain, the first entry where the two",
+        "differ, entries offsite but missing locally, entries not pushed yet (not a",
+        "failure), and each offsite artifact by HEAD (--full: downloaded and rehashed).",
+        "",
         "Exit codes:",
-        "  0  the ledger is intact",
-        "  1  a break was found (the output names it: line, seq and what changed)",
+        "  0  the ledger is intact (--remote: the offsite copy matches it)",
+        "  1  a break was found (the output names it: line, seq and what changed);",
+        "     --remote: a difference, an offsite problem, or the bucket unreachable",
         "  2  usage or input errors, or no ledger",
       ].join("\n"),
     )
-    .option("--full", "rehash every entry and every artifact, and report MB/s")
+    .option(
+      "--full",
+      "rehash every entry and every artifact, and report MB/s (--remote: download and rehash every offsite artifact)",
+    )
+    .option("--remote", "compare the offsite copy in the evidence bucket with the local ledger")
+    .option(...outputsOption)
+    .option(...cacertOption)
     .option("--ledger <dir>", "the ledger folder (default: the workspace's <evidence>/ledger)")
     .addOption(
       new Option("--format <format>", "output format").choices(["table", "json"]).default("table"),

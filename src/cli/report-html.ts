@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { loadReferenceData } from "../check/policy/data.js";
+import { loadFrameworkCatalog } from "../evidence/frameworks.js";
 import { buildDashboardModel } from "../evidence/dashboard/build-model.js";
 import type { ReplacementRow } from "../evidence/dashboard/model.js";
 import { PAPERS, PdfError, printDashboard, type Paper } from "../evidence/dashboard/pdf.js";
@@ -74,6 +75,46 @@ async function replacements(
   };
 }
 
+/** The CSF subcategories with their titles, for the coverage view. */
+async function csfSubcategories(): Promise<{ id: string; title: string }[]> {
+  const loaded = await loadFrameworkCatalog();
+  if (!loaded.ok) throw new InputError(loaded.problems);
+  return [...loaded.catalog.csf].map(([id, title]) => ({ id, title }));
+}
+
+/**
+ * Writes the dashboard of `ledger` as it stood at `at` to `out` (atomically), inside a workspace
+ * with its lifecycle section; what `stronghold report html` and `stronghold run` both write.
+ * Throws InputError for a damaged ledger or reference table.
+ */
+export async function writeDashboard(options: {
+  readonly ledger: string;
+  readonly out: string;
+  readonly at: Date;
+  readonly workspace: Workspace | undefined;
+  readonly io: Io;
+}): Promise<void> {
+  const { ledger, out, at } = options;
+  const [reference, csf, lifecycle] = await Promise.all([
+    loadReferenceData(),
+    csfSubcategories(),
+    replacements(options.workspace, at, options.io),
+  ]);
+  const model = buildDashboardModel(ledger, {
+    at,
+    safeguards: reference.cisSafeguards.safeguards,
+    csf,
+    ...lifecycle,
+  });
+  const objectsHref = path
+    .relative(path.dirname(out), path.join(ledger, "objects"))
+    .split(path.sep)
+    .join("/");
+  const page = renderDashboard(model, { objectsHref: objectsHref === "" ? "." : objectsHref });
+  mkdirSync(path.dirname(out), { recursive: true });
+  writeFileAtomic(out, (write) => write(page));
+}
+
 async function html(options: HtmlOptions, io: Io): Promise<number> {
   const at = parseAt(options.at);
   const paper = options.paper.toLowerCase();
@@ -95,19 +136,7 @@ async function html(options: HtmlOptions, io: Io): Promise<number> {
     options.out !== undefined
       ? path.resolve(cwd, options.out)
       : path.join(path.dirname(ledger), "dashboard.html");
-  const [reference, lifecycle] = await Promise.all([loadReferenceData(), replacements(ws, at, io)]);
-  const model = buildDashboardModel(ledger, {
-    at,
-    safeguards: reference.cisSafeguards.safeguards,
-    ...lifecycle,
-  });
-  const objectsHref = path
-    .relative(path.dirname(out), path.join(ledger, "objects"))
-    .split(path.sep)
-    .join("/");
-  const page = renderDashboard(model, { objectsHref: objectsHref === "" ? "." : objectsHref });
-  mkdirSync(path.dirname(out), { recursive: true });
-  writeFileAtomic(out, (write) => write(page));
+  await writeDashboard({ ledger, out, at, workspace: ws, io });
   io.stderr(`wrote ${out}\n`);
   if (options.pdf !== undefined) {
     const pdf = path.resolve(cwd, options.pdf);

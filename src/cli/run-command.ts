@@ -75,7 +75,7 @@ async function run(flags: RunFlags, io: Io, cli: Cli): Promise<number> {
     );
     return 1;
   }
-  io.stdout(renderRunSummary(outcome.summary, outcome.file));
+  io.stdout(renderRunSummary(outcome.summary, outcome.file, outcome.dashboard));
   if (outcome.evidenceError !== undefined) {
     io.stderr(
       `stronghold: the run's evidence entry was NOT recorded: ${outcome.evidenceError}\n  Its summary and reports are complete (it would have exited ${outcome.summary.exitCode}).\n`,
@@ -125,7 +125,10 @@ export function registerRunCommand(
         "",
         "Every stage that produces evidence (collect, check, each drill) appends its",
         "entry to the workspace's evidence/ledger (or --ledger) with the run's folder",
-        "name; the run's own entry, with summary.json, comes last.",
+        "name; the run's own entry, with summary.json, comes last. Then it writes the",
+        "evidence dashboard beside the ledger (evidence/dashboard.html), as",
+        "stronghold report html would; a page that cannot be written is said on",
+        "screen and does not change the exit code.",
       ].join("\n"),
     )
     .option("--only <stages>", `run only these stages (comma-separated: ${STAGES.join(", ")})`)

@@ -18,6 +18,8 @@ export interface Digest {
   readonly failures: readonly string[];
   readonly regressions: readonly string[];
   readonly recoveries: readonly string[];
+  /** The dashboard the run writes, when it writes one. */
+  readonly dashboard?: string;
 }
 
 /** The environment variable that may hold the SMTP password instead of `passwordFile`. */
@@ -28,6 +30,8 @@ export function digestOf(
   summary: RunSummary,
   on: readonly AlertKind[],
   summaryFile: string,
+  /** The dashboard the run writes once its entry is in the ledger. */
+  dashboardFile?: string,
 ): Digest | undefined {
   const notStarted = summary.stages.filter((s) => s.detail.startsWith("not started:"));
   const failures = on.includes("failure")
@@ -65,8 +69,16 @@ export function digestOf(
     ...(summary.check === undefined ? [] : [`Compliance score: ${summary.check.score}`]),
     "",
     `Summary: ${summaryFile}`,
+    ...(dashboardFile === undefined ? [] : [`Dashboard: ${dashboardFile}`]),
   ].join("\n");
-  return { subject, text, failures, regressions, recoveries };
+  return {
+    subject,
+    text,
+    failures,
+    regressions,
+    recoveries,
+    ...(dashboardFile === undefined ? {} : { dashboard: dashboardFile }),
+  };
 }
 
 function secretFrom(file: string): string {
@@ -97,6 +109,7 @@ function webhookBody(kind: "teams" | "slack" | "json", digest: Digest, summary: 
         recoveries: digest.recoveries,
         stages: summary.stages.map((s) => ({ stage: s.stage, status: s.status, detail: s.detail })),
         ...(summary.check === undefined ? {} : { score: summary.check.score }),
+        ...(digest.dashboard === undefined ? {} : { dashboard: digest.dashboard }),
       };
   }
 }

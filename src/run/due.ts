@@ -1,4 +1,5 @@
 /** Which scheduled drills are due on a given day, in the workspace's time zone. */
+import { dayInZone } from "../support/calendar-day.js";
 import type { ScheduledDrill, Weekday } from "../workspace/workspace-file.js";
 
 /** The calendar day `at` falls on in `timeZone`. */
@@ -11,21 +12,8 @@ export interface LocalDay {
 
 /** The local calendar day of an instant. */
 export function localDay(at: Date, timeZone: string): LocalDay {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    weekday: "short",
-  }).formatToParts(at);
-  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)!.value;
-  const weekday = part("weekday").toLowerCase().slice(0, 3) as Weekday;
-  return {
-    date: `${part("year")}-${part("month")}-${part("day")}`,
-    day: Number(part("day")),
-    month: Number(part("month")),
-    weekday,
-  };
+  const d = dayInZone(at, timeZone);
+  return { ...d, weekday: d.weekday as Weekday };
 }
 
 /** True when the drill's cadence falls on `today`. */

@@ -13,6 +13,7 @@ import type { TargetMetric } from "../drill/results/run-record.js";
 import type { Workspace } from "../workspace/workspace-file.js";
 import { RUN_LOCK_FILE } from "../workspace/schedule.js";
 import type { Io } from "../cli/io.js";
+import { writeDashboard } from "../cli/report-html.js";
 import { digestOf, sendDigest, type AlertKind } from "./alerts.js";
 import { drillsDue, localDay } from "./due.js";
 import { acquireLock } from "../support/lock.js";
@@ -65,8 +66,17 @@ export type RunOutcome =
       readonly file: string;
       /** Why the run's own evidence entry was not appended, when it was not. */
       readonly evidenceError?: string;
+      /** The dashboard the run wrote after its entry, or why it could not; none without a ledger. */
+      readonly dashboard?: DashboardOutcome;
     }
   | { readonly kind: "locked"; readonly holder: number; readonly lockFile: string };
+
+/** The page `stronghold report html` would write from the run's ledger, and whether it was. */
+export interface DashboardOutcome {
+  readonly file: string;
+  /** Why it was not written (it never fails the run: the page can be written again). */
+  readonly error?: string;
+}
 
 interface Captured {
   readonly code: number;
@@ -398,23 +408,57 @@ async function runLocked(
     exitCode: Math.max(exitCodeOf(stages, comparison), stop.signal === undefined ? 0 : 1),
   };
   const file = path.join(runDir, SUMMARY_FILE);
+  const ledger =
+    dry || options.ledger === false
+      ? undefined
+      : (options.ledger ?? path.join(ws.evidence, "ledger"));
+  // Where report html puts the page of this ledger: beside it (<evidence>/dashboard.html).
+  const dashboardFile =
+    ledger === undefined ? undefined : path.join(path.dirname(ledger), "dashboard.html");
   const on: readonly AlertKind[] = ws.notifications.on ?? ["failure", "regression", "recovery"];
-  const digest = dry ? undefined : digestOf(summary, on, file);
+  const digest = dry ? undefined : digestOf(summary, on, file, dashboardFile);
   if (digest !== undefined) {
     const notified = await sendDigest(digest, summary, ws.notifications, io.env, ws.dir);
     summary = { ...summary, notifications: notified };
   }
   writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
   const evidenceError =
-    dry || options.ledger === false
+    ledger === undefined ? undefined : appendRunEntry(ledger, ws, summary, name, file);
+  const dashboard =
+    ledger === undefined || dashboardFile === undefined
       ? undefined
-      : appendRunEntry(options.ledger ?? path.join(ws.evidence, "ledger"), ws, summary, name, file);
+      : await writeRunDashboard(ledger, dashboardFile, ws, io, now());
   return {
     kind: "ran",
     summary,
     file,
     ...(evidenceError === undefined ? {} : { evidenceError }),
+    ...(dashboard === undefined ? {} : { dashboard }),
   };
+}
+
+/** The dashboard as of the run's end, its own entry included; an error is said, not thrown. */
+async function writeRunDashboard(
+  ledger: string,
+  file: string,
+  ws: Workspace,
+  io: Io,
+  at: Date,
+): Promise<DashboardOutcome> {
+  try {
+    // The budget forecast's notes are for `stronghold budget`; the run's output stays its own.
+    await writeDashboard({
+      ledger,
+      out: file,
+      at,
+      workspace: ws,
+      io: { ...io, stderr: () => undefined },
+    });
+    return { file };
+  } catch (error) {
+    const message = (error as Error).message.split("\n")[0] ?? "";
+    return { file, error: message.length > 240 ? `${message.slice(0, 237)}…` : message };
+  }
 }
 
 /** Appends the run's own entry, after its stages'; returns why it could not, if it could not. */

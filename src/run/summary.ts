@@ -178,7 +178,11 @@ export function exitCodeOf(stages: readonly StageResult[], comparison: Compariso
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /** The one-screen summary printed at the end of a run. */
-export function renderRunSummary(summary: RunSummary, file: string): string {
+export function renderRunSummary(
+  summary: RunSummary,
+  file: string,
+  dashboard?: { readonly file: string; readonly error?: string },
+): string {
   const lines = [
     `stronghold run: ${summary.town}, ${summary.day}${summary.dryRun ? " (dry run)" : ""}${summary.interrupted === undefined ? "" : ` (stopped by ${summary.interrupted})`}`,
     "",
@@ -213,6 +217,13 @@ export function renderRunSummary(summary: RunSummary, file: string): string {
     for (const n of summary.notifications.sent) lines.push(`notified: ${n}`);
     for (const n of summary.notifications.failed) lines.push(`NOT notified: ${n}`);
   }
-  lines.push(`summary: ${file}`, `exit ${summary.exitCode}`);
+  lines.push(`summary: ${file}`);
+  if (dashboard !== undefined)
+    lines.push(
+      dashboard.error === undefined
+        ? `dashboard: ${dashboard.file}`
+        : `dashboard: NOT written: ${dashboard.error} (the run's work and evidence are complete; stronghold report html writes it again)`,
+    );
+  lines.push(`exit ${summary.exitCode}`);
   return `${lines.join("\n")}\n`;
 }

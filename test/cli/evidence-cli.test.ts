@@ -110,12 +110,23 @@ describe("stronghold evidence verify (the bin, end to end)", function () {
     expect(message).to.match(/^line 13 \(seq 13\): artifact stronghold-report\.json was tampered/);
   });
 
-  it("outside a workspace without --ledger, and with a wrong --format, exit 2", async () => {
+  it("outside a workspace without --ledger, with a wrong --format, and --cacert without --remote, exit 2", async () => {
     const outside = await node([bin, "evidence", "verify"], tmpdir());
     expect(outside.code).to.equal(2);
     expect(outside.stderr).to.include("evidence verify needs --ledger <dir> outside a workspace");
     const format = await node([bin, "evidence", "verify", "--format", "xml", "--ledger", ledger]);
     expect(format.code).to.equal(2);
     expect(format.stderr).to.match(/--format <format>' argument 'xml' is invalid/);
+    const remote = await node([
+      bin,
+      "evidence",
+      "verify",
+      "--cacert",
+      "ca.pem",
+      "--ledger",
+      ledger,
+    ]);
+    expect(remote.code).to.equal(2);
+    expect(remote.stderr).to.match(/^stronghold: --cacert only goes with --remote\n/);
   });
 });

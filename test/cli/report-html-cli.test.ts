@@ -41,6 +41,11 @@ describe("stronghold report html", function () {
     // The sample town's machines fall due within the year after 2026-06-30.
     const rows = html.slice(html.indexOf('id="lifecycle"'), html.indexOf('id="coverage"'));
     expect(rows.match(/<tr><td><time/g)?.length ?? 0).to.be.greaterThan(0);
+    // The coverage view names each CSF subcategory with its outcome statement.
+    const csf = html.slice(html.indexOf('id="coverage-csf"'));
+    expect(csf).to.include(
+      '<code>PR.DS-11</code> <span class="title">Backups of data are created, protected, maintained, and tested</span>',
+    );
   });
 
   it("outside a workspace, --ledger and --out say where", async () => {

@@ -357,7 +357,7 @@ describe("evidence offsite copy (s3rver over TLS)", function () {
     }
   });
 
-  describe("verify-remote", () => {
+  describe("verify --remote", () => {
     beforeEach(async () => {
       append(ledger, 4);
       const client = clientFor(server);
@@ -552,10 +552,13 @@ describe("evidence offsite copy (s3rver over TLS)", function () {
       );
       const second = await run(["evidence", "push", ...common]);
       expect(second.out).to.match(/^nothing to push/);
-      const verify = await run(["evidence", "verify-remote", ...common]);
+      const verify = await run(["evidence", "verify", "--remote", ...common]);
       expect(verify.code, verify.err).to.equal(0);
       expect(verify.out).to.match(/offsite copy matches the local ledger/);
-      const all = [first, second, verify].map((r) => r.out + r.err).join("");
+      // verify-remote, the command's first name, still answers the same.
+      const alias = await run(["evidence", "verify-remote", ...common]);
+      expect(alias).to.deep.include({ code: 0, out: verify.out });
+      const all = [first, second, verify, alias].map((r) => r.out + r.err).join("");
       for (const secret of [KEY_ID, SECRET_KEY]) expect(all).to.not.include(secret);
       expect(await readFile(pushedFile(ledger), "utf8")).to.not.include(SECRET_KEY);
     });
@@ -609,7 +612,7 @@ describe("evidence offsite copy (s3rver over TLS)", function () {
       expect(withEnv.out + withEnv.err).to.not.include(SECRET_KEY);
     });
 
-    it("push refuses a folder without a ledger; verify-remote names everything offsite as missing locally", async () => {
+    it("push refuses a folder without a ledger; verify --remote names everything offsite as missing locally", async () => {
       append(ledger, 2);
       const file = await outputs();
       const common = ["--stack-outputs", file, "--cacert", server.caCertFile];
@@ -622,10 +625,12 @@ describe("evidence offsite copy (s3rver over TLS)", function () {
       );
       const verify = await run([
         "evidence",
-        "verify-remote",
+        "verify",
+        "--remote",
         "--ledger",
         gone,
-        "--json",
+        "--format",
+        "json",
         ...common,
       ]);
       expect(verify.code).to.equal(1);

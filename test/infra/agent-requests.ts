@@ -396,7 +396,7 @@ const lockedPut = (mode: string, days: string) => ({
 });
 
 /**
- * The evidence-writer's requests (`stronghold evidence push` and `verify-remote`, with
+ * The evidence-writer's requests (`stronghold evidence push` and `verify --remote`, with
  * @aws-sdk/client-s3) under the evidence prefix in a COMPLIANCE stack keeping evidence 2555 days,
  * and what it must never do. `t.prefix` is the evidence prefix.
  */
@@ -434,7 +434,7 @@ export const EVIDENCE_WRITER_REQUESTS: readonly RequestRow[] = [
   {
     call: "HEAD / GetObject entries/… and objects/…",
     expect: "allow",
-    why: "the push checks which artifacts are offsite; verify-remote reads the segments",
+    why: "the push checks which artifacts are offsite; verify --remote reads the segments",
     request: (t) => ({ action: "s3:GetObject", resource: object(t, "entries/x.jsonl") }),
   },
   {

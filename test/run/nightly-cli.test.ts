@@ -225,6 +225,14 @@ describe("stronghold run: the nightly job of a workspace", function () {
     ]);
     expect(mails).to.have.length(0);
     expect(posts).to.have.length(0);
+
+    // After its own ledger entry the run writes the dashboard, as report html would.
+    const page = path.join(ws, "evidence", "dashboard.html");
+    expect(ran.stdout).to.include(`\ndashboard: ${page}\n`);
+    const html = await readFile(page, "utf8");
+    expect(html.match(/\s(?:src|href)\s*=\s*["']?(?:https?:)?\/\//gi) ?? []).to.deep.equal([]);
+    expect(html).to.include(summary!.day);
+    expect(html).to.include("backup-integrity");
   });
 
   it("a second run sees no regression and exits 0", async () => {
@@ -290,6 +298,7 @@ describe("stronghold run: the nightly job of a workspace", function () {
     );
     const body = mailText(mail);
     expect(body).to.include("drill backup-integrity failed (passed last time)");
+    expect(body).to.include(`Dashboard: ${path.join(ws, "evidence", "dashboard.html")}`);
     expect(body).to.match(/- collect failed: 2 of 3 host\(s\) collected; failed: pw-ws07/);
     for (const r of regressions.filter((r) => r.startsWith("control ")))
       expect(body).to.include(`- ${r}`);
@@ -300,8 +309,10 @@ describe("stronghold run: the nightly job of a workspace", function () {
       exitCode: number;
       regressions: string[];
       failures: string[];
+      dashboard: string;
     };
     expect(generic.town).to.equal("Town of Ashford");
+    expect(generic.dashboard).to.equal(path.join(ws, "evidence", "dashboard.html"));
     expect(generic.exitCode).to.equal(1);
     expect(generic.regressions).to.deep.equal(regressions);
     expect(generic.failures).to.have.length(2);
