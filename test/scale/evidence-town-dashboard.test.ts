@@ -105,7 +105,7 @@ describe("dashboard of six real nights of the sample town, in Chromium", functio
     expect(await page.title()).to.equal(`Evidence dashboard — ${town.town}, ${last().day}`);
   });
 
-  it("draws marks in every chart: a dot per night's drill and check, a bar per department and site", async () => {
+  it("draws marks in every chart: a dot per night's drill, a bar per department and site", async () => {
     const drawn = await charts(page);
     // The town's drill measures no RTO (it injects no disaster) and no infrastructure plan ran,
     // so the RTO and cost charts are left out rather than drawn empty.
