@@ -21,7 +21,7 @@ import type {
 } from "./metrics.js";
 
 /** Bumped when the tables change; an index of another version is rebuilt. */
-const SCHEMA_VERSION = "1";
+const SCHEMA_VERSION = "2";
 
 const SCHEMA = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -46,7 +46,8 @@ CREATE TABLE drills (
   run_id TEXT NOT NULL, scenario TEXT NOT NULL, verdict TEXT NOT NULL,
   rto_target REAL, rto_achieved REAL, rto_met INTEGER,
   rpo_target REAL, rpo_achieved REAL, rpo_met INTEGER,
-  verified_files INTEGER NOT NULL, verified_bytes INTEGER NOT NULL, failed_at TEXT);
+  verified_files INTEGER NOT NULL, verified_bytes INTEGER NOT NULL, failed_at TEXT,
+  reasons TEXT NOT NULL);
 CREATE INDEX drills_runbook ON drills (runbook, seq);
 CREATE INDEX drills_day ON drills (day, seq);
 CREATE TABLE drill_systems (
@@ -180,8 +181,8 @@ function prepare(db: Database.Database) {
     ),
     drill: db.prepare(
       `INSERT INTO drills (seq, day, at, runbook, run_id, scenario, verdict, rto_target, rto_achieved, rto_met,
-        rpo_target, rpo_achieved, rpo_met, verified_files, verified_bytes, failed_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        rpo_target, rpo_achieved, rpo_met, verified_files, verified_bytes, failed_at, reasons)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     system: db.prepare("INSERT OR IGNORE INTO drill_systems (seq, system) VALUES (?, ?)"),
     plan: db.prepare(
@@ -248,6 +249,7 @@ const KIND_ROWS: {
       m.verified?.files ?? 0,
       m.verified?.bytes ?? 0,
       m.failedAt ?? null,
+      JSON.stringify(m.reasons ?? []),
     );
     for (const system of m.systems ?? []) s.system.run(e.seq, system);
   },

@@ -116,18 +116,20 @@ describe("stronghold evidence query (the CLI, end to end)", function () {
     );
     expect(r.code, r.stderr).to.equal(0);
     const lines = r.stdout.trimEnd().split("\n");
-    expect(lines.slice(0, 5)).to.deep.equal([
+    expect(lines.slice(0, 7)).to.deep.equal([
       "## Drills from 2026-06-01 to 2026-06-30",
       "",
       "4 drill(s): 3 passed, 1 did not.",
       "",
+      "2026-06-17 police-fileserver failed at restore: restore failed",
+      "",
       "Days are UTC days (no workspace time zone).",
     ]);
-    expect(lines.slice(6, 8)).to.deep.equal([
+    expect(lines.slice(8, 10)).to.deep.equal([
       "| day | runbook | verdict | RTO achieved / target | RPO achieved / target | verified | systems | evidence |",
       "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]);
-    expect(lines.slice(8).map((l) => l.split(" | ").slice(0, 3))).to.deep.equal([
+    expect(lines.slice(10).map((l) => l.split(" | ").slice(0, 3))).to.deep.equal([
       ["| 2026-06-03", "police-fileserver", "passed"],
       ["| 2026-06-05", "clerk-db", "passed"],
       ["| 2026-06-10", "police-fileserver", "passed"],

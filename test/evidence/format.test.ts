@@ -1,5 +1,6 @@
 // The answers' formats: durations, an empty table, a pipe inside a Markdown cell, JSON as data.
 import { expect } from "chai";
+import type { DrillsAnswer } from "../../src/evidence/queries/drills.js";
 import type { FailingForAnswer } from "../../src/evidence/queries/failing-for.js";
 import { duration, formatAnswer } from "../../src/evidence/queries/format.js";
 
@@ -50,5 +51,61 @@ describe("evidence query formats", () => {
 
   it("json: the answer itself", () => {
     expect(JSON.parse(formatAnswer(answer, "json"))).to.deep.equal(answer);
+  });
+});
+
+describe("evidence query formats: why a drill failed", () => {
+  const drill = {
+    seq: 22,
+    hash: "cd".repeat(32),
+    day: "2026-06-17",
+    at: "2026-06-17T11:00:00.000Z",
+    runbook: "police-fileserver",
+    runId: "20260617T070000Z-police-fileserver",
+    scenario: "The police file server is lost",
+    verdict: "failed",
+    systems: ["pd-fs-01"],
+    verified: { files: 0, bytes: 0 },
+    failedAt: "check-repository",
+    reasons: ["restic check found errors in the repository: Pack ID does not match", "no | pipe"],
+  } as const;
+  const drills: DrillsAnswer = {
+    question: "drills",
+    from: "2026-06-01",
+    to: "2026-06-30",
+    zone: "UTC",
+    drills: [drill],
+    passed: 0,
+    failed: 1,
+  };
+
+  it("table: each drill that did not pass says where and why, under the count", () => {
+    expect(formatAnswer(drills, "table").split("\n").slice(1, 4)).to.deep.equal([
+      "1 drill(s): 0 passed, 1 did not.",
+      "2026-06-17 police-fileserver failed at check-repository: restic check found errors in the repository: Pack ID does not match; no | pipe",
+      "Days are UTC days (no workspace time zone).",
+    ]);
+  });
+
+  it("last-restore: the failed attempt since the last verified restore says why", () => {
+    const text = formatAnswer(
+      {
+        question: "last-restore",
+        system: "pd-fs-01",
+        matchedBy: "system",
+        zone: "UTC",
+        lastAttempt: drill,
+        failedSince: 1,
+      },
+      "markdown",
+    );
+    expect(text).to.include(
+      "failed at check-repository: restic check found errors in the repository: Pack ID does not match; no | pipe.",
+    );
+  });
+
+  it("json: the reasons as a list", () => {
+    const parsed = JSON.parse(formatAnswer(drills, "json")) as DrillsAnswer;
+    expect(parsed.drills[0]!.reasons).to.deep.equal(drill.reasons);
   });
 });

@@ -174,9 +174,12 @@ describe("evidence queries", function () {
 
     it("includes the failed drill, and nothing outside the period", () => {
       const a = drillsIn(index, "2026-06-11", "2026-06-30");
-      expect(a.drills.map((d) => [d.seq, d.verdict, d.failedAt])).to.deep.equal([
-        [seq("drill-2026-06-17"), "failed", "restore"],
+      expect(a.drills.map((d) => [d.seq, d.verdict, d.failedAt, d.reasons])).to.deep.equal([
+        [seq("drill-2026-06-17"), "failed", "restore", ["restore failed"]],
       ]);
+      expect(
+        drillsIn(index, "2026-06-01", "2026-06-10").drills.map((d) => d.reasons),
+      ).to.deep.equal([[], [], []]);
       expect(drillsIn(index, "2026-07-01", "2026-07-31").drills).to.deep.equal([]);
     });
   });

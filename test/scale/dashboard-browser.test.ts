@@ -1,39 +1,32 @@
 // The dashboard in a real browser: Debian's chromium driven by playwright-core, loading the page
 // `stronghold report html` wrote from a sample ledger, from file://. No mocks.
 import { expect } from "chai";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { pathToFileURL } from "node:url";
+import type { Browser, Page } from "playwright-core";
 import { main } from "../../src/cli/main.js";
-import { chromiumPath } from "../../src/evidence/dashboard/pdf.js";
 import { bufferIo } from "../collect/buffer-io.js";
 import {
   FAILED_DRILL_DAY,
   LEDGER_LAST_DAY,
   buildSampleLedger,
 } from "../fixtures/dashboard-ledger.js";
-
-/** The DOM members the page functions use: the project compiles without the DOM library. */
-interface DomElement {
-  readonly id: string;
-  readonly tagName: string;
-  readonly hidden: boolean;
-  readonly innerText: string;
-  readonly textContent: string | null;
-  readonly cells: ArrayLike<DomElement>;
-  getAttribute(name: string): string | null;
-  querySelector(selector: string): DomElement | null;
-  querySelectorAll(selector: string): ArrayLike<DomElement>;
-  getBoundingClientRect(): { readonly width: number; readonly right: number };
-}
-
-const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
-
-/** CSS px of the printable width: the paper less the 12 mm side margins of the PDF. */
-const PRINTABLE_PX = { a4: ((210 - 24) / 25.4) * 96, letter: (8.5 - 24 / 25.4) * 96 };
+import {
+  MEDIA_BOX,
+  PRINTABLE_PX,
+  brokenLinks,
+  charts as chartsOf,
+  launchChromium,
+  openDashboard,
+  pdfPages,
+  printPdf,
+  seriousViolations,
+  tooWide,
+  visibleMachines,
+  type DomElement,
+} from "./dashboard-page.js";
 
 describe("dashboard in Chromium", function () {
   this.timeout(120_000);
@@ -41,8 +34,8 @@ describe("dashboard in Chromium", function () {
   let html: string;
   let browser: Browser;
   let page: Page;
-  const problems: string[] = [];
-  const external: string[] = [];
+  let problems: string[];
+  let external: string[];
 
   before(async () => {
     root = mkdtempSync(path.join(tmpdir(), "dashboard-browser-"));
@@ -66,10 +59,7 @@ describe("dashboard in Chromium", function () {
       io,
     );
     expect(code, io.err()).to.equal(0);
-    browser = await chromium.launch({
-      executablePath: chromiumPath(),
-      args: process.getuid?.() === 0 ? ["--no-sandbox"] : [],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
@@ -77,24 +67,7 @@ describe("dashboard in Chromium", function () {
   });
 
   beforeEach(async () => {
-    problems.length = 0;
-    external.length = 0;
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on("console", (m) => {
-      if (m.type() === "error" || m.type() === "warning")
-        problems.push(`console ${m.type()}: ${m.text()}`);
-    });
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    page.on("requestfailed", (r) => problems.push(`failed request: ${r.url()}`));
-    // Every request passes through here: anything but the page's own files is refused and noted.
-    await page.route("**/*", (route) => {
-      const url = route.request().url();
-      if (url.startsWith("file://")) return route.continue();
-      external.push(url);
-      return route.abort();
-    });
-    await page.goto(pathToFileURL(html).href);
-    await page.waitForSelector("html[data-charts=ready]", { state: "attached", timeout: 20_000 });
+    ({ page, problems, external } = await openDashboard(browser, html));
   });
   afterEach(async () => page?.close());
 
@@ -108,15 +81,7 @@ describe("dashboard in Chromium", function () {
   });
 
   it("draws marks in every chart", async () => {
-    const charts = await page.$$eval("[data-chart]", (els) =>
-      (els as unknown as DomElement[]).map((el) => ({
-        name: el.getAttribute("data-chart"),
-        rendered: el.getAttribute("data-rendered"),
-        marks: el.querySelectorAll("svg path, svg rect, svg circle, svg line").length,
-        dots: el.querySelectorAll('svg g[aria-label="dot"] > *').length,
-        bars: el.querySelectorAll('svg g[aria-label="bar"] > rect').length,
-      })),
-    );
+    const charts = await chartsOf(page);
     expect(charts.map((c) => c.name)).to.deep.equal([
       "rto",
       "rpo",
@@ -137,12 +102,7 @@ describe("dashboard in Chromium", function () {
     expect(by.get("sites")!.bars).to.equal(3);
   });
 
-  const visible = () =>
-    page.$$eval("#machines-table tbody tr", (rows) =>
-      (rows as unknown as DomElement[])
-        .filter((r) => !r.hidden)
-        .map((r) => r.querySelector("th")!.textContent ?? ""),
-    );
+  const visible = () => visibleMachines(page);
 
   const filters: { name: string; act: () => Promise<unknown>; rows: string[] }[] = [
     {
@@ -197,19 +157,9 @@ describe("dashboard in Chromium", function () {
   });
 
   it("links only to anchors on the page and to files that exist", async () => {
-    const links = await page.$$eval("a[href]", (as) =>
-      (as as unknown as DomElement[]).map((a) => a.getAttribute("href") ?? ""),
-    );
-    const ids = new Set(
-      await page.$$eval("[id]", (els) => (els as unknown as DomElement[]).map((el) => el.id)),
-    );
-    const files = links.filter((h) => !h.startsWith("#"));
+    const { broken, files } = await brokenLinks(page, html);
     expect(files.length).to.be.greaterThan(10);
-    for (const href of links) {
-      if (href.startsWith("#")) expect(ids, href).to.include(decodeURIComponent(href.slice(1)));
-      else
-        expect(existsSync(fileURLToPath(new URL(href, pathToFileURL(html)))), href).to.equal(true);
-    }
+    expect(broken).to.deep.equal([]);
     // An artifact opens in the browser too: the drill's journal of the last day.
     const journal = files.find((h) => h.startsWith("../evidence/ledger/objects/"))!;
     const response = await page.goto(new URL(journal, pathToFileURL(html)).href);
@@ -218,61 +168,16 @@ describe("dashboard in Chromium", function () {
 
   for (const paper of ["a4", "letter"] as const)
     it(`prints on ${paper}: nothing wider than the page, sections on their own pages`, async () => {
-      const width = Math.floor(PRINTABLE_PX[paper]);
-      await page.emulateMedia({ media: "print" });
-      await page.setViewportSize({ width, height: 1000 });
-      const wide = await page.$$eval(
-        "body *",
-        (els, w) => {
-          const out: string[] = [];
-          for (const el of els as unknown as DomElement[]) {
-            const r = el.getBoundingClientRect();
-            if (r.width > 0 && r.right > w + 1)
-              out.push(`${el.tagName} ${el.getAttribute("class") ?? ""} ${Math.round(r.right)}`);
-          }
-          return out.slice(0, 5);
-        },
-        width,
-      );
-      expect(wide).to.deep.equal([]);
-      const pdf = await page.pdf({
-        format: paper === "a4" ? "A4" : "Letter",
-        margin: { top: "14mm", bottom: "16mm", left: "12mm", right: "12mm" },
-        printBackground: true,
-      });
-      const text = pdf.toString("latin1");
-      const pages = text.match(/\/Type\s*\/Page[^s]/g)?.length ?? 0;
+      expect(await tooWide(page, Math.floor(PRINTABLE_PX[paper]))).to.deep.equal([]);
+      const pdf = await printPdf(page, paper);
+      const pages = pdfPages(pdf);
       // Header and five sections, each starting a page; the sample's tables fit in a few more.
       expect(pages).to.be.within(6, 20);
-      const box =
-        paper === "a4"
-          ? /\/MediaBox \[0 0 59[45]\.\d+ 84[12]\.\d+\]/
-          : /\/MediaBox \[0 0 612 792\]/;
-      expect(text).to.match(box);
+      expect(pdf.toString("latin1")).to.match(MEDIA_BOX[paper]);
     });
 
   it("has no serious or critical accessibility violation (axe-core)", async () => {
-    await page.addScriptTag({ path: AXE });
-    const violations = await page.evaluate(async () => {
-      const axe = (
-        globalThis as unknown as {
-          axe: {
-            run: (o: object) => Promise<{
-              violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
-            }>;
-          };
-        }
-      ).axe;
-      const result = await axe.run({ resultTypes: ["violations"] });
-      return result.violations.map((v) => ({
-        id: v.id,
-        impact: v.impact,
-        nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
-      }));
-    });
-    expect(
-      violations.filter((v) => v.impact === "serious" || v.impact === "critical"),
-    ).to.deep.equal([]);
+    expect(await seriousViolations(page)).to.deep.equal([]);
   });
 
   for (const paper of ["a4", "letter"] as const)
@@ -302,12 +207,8 @@ describe("dashboard in Chromium", function () {
       expect(io.err()).to.include(`wrote ${pdf}\n`);
       const text = readFileSync(pdf).toString("latin1");
       expect(text.startsWith("%PDF-")).to.equal(true);
-      expect(text).to.match(
-        paper === "a4"
-          ? /\/MediaBox \[0 0 59[45]\.\d+ 84[12]\.\d+\]/
-          : /\/MediaBox \[0 0 612 792\]/,
-      );
-      expect(text.match(/\/Type\s*\/Page[^s]/g)?.length ?? 0).to.be.within(6, 20);
+      expect(text).to.match(MEDIA_BOX[paper]);
+      expect(pdfPages(readFileSync(pdf))).to.be.within(6, 20);
     });
 
   it("shows the failed drill's day as of that day", async () => {

@@ -17,6 +17,8 @@ export interface DrillRow {
   readonly rpo?: ObjectiveFigure;
   readonly verified: { readonly files: number; readonly bytes: number };
   readonly failedAt?: string;
+  /** Why it did not pass, as the drill said; empty when it passed. */
+  readonly reasons: readonly string[];
 }
 
 /** A drill's verdict that makes it evidence of a restore. */
@@ -41,6 +43,7 @@ interface Raw {
   verified_files: number;
   verified_bytes: number;
   failed_at: string | null;
+  reasons: string;
 }
 
 /** SELECT list and joins for drill rows; add WHERE / ORDER BY after it (table alias d). */
@@ -48,7 +51,7 @@ export const DRILL_SELECT = `
 SELECT d.seq, e.hash, d.day, d.at, d.runbook, d.run_id, d.scenario, d.verdict,
   (SELECT group_concat(system, char(10)) FROM (SELECT system FROM drill_systems s WHERE s.seq = d.seq ORDER BY system)) AS systems,
   d.rto_target, d.rto_achieved, d.rto_met, d.rpo_target, d.rpo_achieved, d.rpo_met,
-  d.verified_files, d.verified_bytes, d.failed_at
+  d.verified_files, d.verified_bytes, d.failed_at, d.reasons
 FROM drills d JOIN entries e ON e.seq = d.seq`;
 
 function objective(
@@ -84,6 +87,7 @@ export function drillRows(db: Database.Database, sql: string, ...params: unknown
       ...(rpo === undefined ? {} : { rpo }),
       verified: { files: r.verified_files, bytes: r.verified_bytes },
       ...(r.failed_at === null ? {} : { failedAt: r.failed_at }),
+      reasons: JSON.parse(r.reasons) as string[],
     };
   });
 }

@@ -3,7 +3,7 @@
  * (sentences and tables); the two text formats render that layout.
  */
 import type { ComplianceAnswer } from "./compliance.js";
-import type { DrillRow } from "./drill-rows.js";
+import { PASSED, type DrillRow } from "./drill-rows.js";
 import type { DrillsAnswer } from "./drills.js";
 import type { FailingForAnswer } from "./failing-for.js";
 import type { LastRestoreAnswer } from "./last-restore.js";
@@ -45,6 +45,12 @@ function objective(o: DrillRow["rto"]): string {
   if (o === undefined) return "—";
   const verdict = o.met === undefined ? "" : o.met ? " met" : " MISSED";
   return `${duration(o.achievedSeconds)} / ${duration(o.targetSeconds)}${verdict}`;
+}
+
+/** "failed at restore: why", for a drill that did not pass. */
+function outcome(d: DrillRow): string {
+  const at = d.failedAt === undefined ? d.verdict : `${d.verdict} at ${d.failedAt}`;
+  return d.reasons.length === 0 ? at : `${at}: ${d.reasons.join("; ")}`;
 }
 
 const evidence = (seq: number, hash: string) => `#${seq} ${hash.slice(0, 12)}`;
@@ -92,7 +98,7 @@ const LAYOUTS: {
       );
     if (a.lastAttempt !== undefined)
       lines.push(
-        `Since then ${a.failedSince} drill(s) did not pass; the latest, ${a.lastAttempt.day} (run ${a.lastAttempt.runId}), ${a.lastAttempt.verdict}${a.lastAttempt.failedAt === undefined ? "" : ` at ${a.lastAttempt.failedAt}`}.`,
+        `Since then ${a.failedSince} drill(s) did not pass; the latest, ${a.lastAttempt.day} (run ${a.lastAttempt.runId}), ${outcome(a.lastAttempt)}.`,
       );
     lines.push(zoneLine(a.zone));
     const rows = [
@@ -160,6 +166,9 @@ const LAYOUTS: {
     heading: `Drills from ${a.from} to ${a.to}`,
     lines: [
       `${a.drills.length} drill(s): ${a.passed} passed, ${a.failed} did not.`,
+      ...a.drills
+        .filter((d) => d.verdict !== PASSED)
+        .map((d) => `${d.day} ${d.runbook} ${outcome(d)}`),
       zoneLine(a.zone),
     ],
     tables: [drillTable(a.drills)],
