@@ -376,7 +376,7 @@ describe("stronghold run: the nightly job of a workspace", function () {
     const ran = await run(ws, env, "run", "--only", "check,colect");
     expect(ran.code).to.equal(2);
     expect(ran.stderr).to.include(
-      '--only names no stage "colect": choose from recover, collect, windows, check, drills',
+      '--only names no stage "colect": choose from recover, collect, windows, check, drills, push',
     );
     expect(ran.stderr).to.not.match(/\n\s+at /);
   });
