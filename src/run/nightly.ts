@@ -17,7 +17,7 @@ import { writeDashboard } from "../cli/report-html.js";
 import { digestOf, sendDigest, type AlertKind } from "./alerts.js";
 import { drillsDue, localDay } from "./due.js";
 import { acquireLock } from "../support/lock.js";
-import { appendEntry, hashFile, storeArtifact } from "../evidence/ledger.js";
+import { appendEntry, hashFile, ledgerExists, storeArtifact } from "../evidence/ledger.js";
 import { recordRun, RUN_AT_ENV, RUN_NAME_ENV } from "../evidence/record-run.js";
 import { HANDLED_SIGNALS, type HandledSignal } from "../drill/running/interrupts.js";
 import {
@@ -387,6 +387,34 @@ async function runLocked(
           : `${failed.map((d) => `${d.runbook} ${d.verdict}: ${d.reason ?? ""}`).join("; ")} (${due.length} due)`,
       log: "drills.log",
     };
+  });
+
+  // The ledger's new entries go offsite before the digest, so a failed copy is in tonight's alert;
+  // the run's own entry, appended after the summary, goes with the next night's copy.
+  await timed("push", async () => {
+    if (ws.evidencePush === undefined)
+      return {
+        status: "skipped",
+        detail: "no evidencePush in stronghold.yaml: the ledger is not copied offsite",
+      };
+    if (options.ledger === false) return { status: "skipped", detail: "--no-ledger" };
+    if (ws.stackOutputs === undefined)
+      return {
+        status: "error",
+        detail:
+          "evidencePush needs stackOutputs in stronghold.yaml: the saved outputs name the evidence bucket",
+      };
+    if (dry) return { status: "skipped", detail: "dry run: would copy the ledger offsite" };
+    if (!ledgerExists(options.ledger ?? path.join(ws.evidence, "ledger")))
+      return {
+        status: "passed",
+        detail:
+          "nothing to copy yet: the ledger's first entry is tonight's own, copied with the next run",
+      };
+    const args = ["evidence", "push", ...ledgerArgs, "--stack-outputs", ws.stackOutputs];
+    if (ws.evidencePush.caFile !== undefined) args.push("--cacert", ws.evidencePush.caFile);
+    const c = await command("push", args);
+    return fromCommand("push", c, c.stdout.trim().split("\n")[0]);
   });
 
   const previous = dry ? undefined : previousSummary(runsDir, name);

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
 /** The stages of `stronghold run`, in the order they run. */
-export const STAGES = ["recover", "collect", "windows", "check", "drills"] as const;
+export const STAGES = ["recover", "collect", "windows", "check", "drills", "push"] as const;
 export type Stage = (typeof STAGES)[number];
 
 /** passed: exit 0; failed: exit 1; error: usage or input errors (exit 2) or a crash; skipped: not run. */

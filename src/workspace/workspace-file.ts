@@ -167,6 +167,22 @@ export const WorkspaceSchema = Type.Object(
     drill: Type.Optional(Path("Drill config (YAML), as drill run --config")),
     stackOutputs: Type.Optional(Path("Saved `pulumi stack output --json` of the offsite stack")),
     evidence: Path("Folder for reports and drill runs"),
+    evidencePush: Type.Optional(
+      Type.Object(
+        {
+          caFile: Type.Optional(
+            Path(
+              "PEM file of a CA to trust for the S3 endpoint (an S3-compatible server of the town's)",
+            ),
+          ),
+        },
+        {
+          additionalProperties: false,
+          description:
+            "Copy the ledger's new entries to the offsite Object Lock bucket of stackOutputs at the end of every run",
+        },
+      ),
+    ),
     check: Type.Optional(
       Type.Object(
         {
@@ -229,6 +245,8 @@ export interface Workspace {
   readonly drill?: string;
   readonly stackOutputs?: string;
   readonly evidence: string;
+  /** Set: the run ends by copying the ledger offsite (evidence push). */
+  readonly evidencePush?: { readonly caFile?: string };
   readonly failOn?: string;
   readonly at: string;
   readonly drills: readonly ScheduledDrill[];
@@ -333,6 +351,10 @@ export async function loadWorkspace(
       ipPlan: optional(raw.ipPlan),
       drill: optional(raw.drill),
       stackOutputs: optional(raw.stackOutputs),
+      evidencePush:
+        raw.evidencePush === undefined
+          ? undefined
+          : definedOnly({ caFile: optional(raw.evidencePush.caFile) }),
       failOn: raw.check?.failOn,
     }),
     at: raw.schedule.at,
