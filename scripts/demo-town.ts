@@ -132,7 +132,8 @@ async function demo(): Promise<number> {
     [
       "",
       `demo: the reports are in ${path.join(workspace, "evidence", "reports")}, the run's summary and`,
-      `      each stage's output in ${path.join(workspace, "evidence", "runs")}.`,
+      `      each stage's output in ${path.join(workspace, "evidence", "runs")}, the dashboard in`,
+      `      ${path.join(workspace, "evidence", "dashboard.html")} (open it in a browser).`,
       "      npm start again compares with this run; npm start -- --fresh starts over.",
     ].join("\n"),
   );

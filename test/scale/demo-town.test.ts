@@ -52,6 +52,7 @@ describe("npm start: the sample town's nightly job on this machine", function ()
       "windows skipped",
       "check passed",
       "drills passed",
+      "push skipped",
     ]);
     // The sample's 56 machines, its network devices and this machine, with its planted problems.
     expect(summary!.check!.failingControls.length).to.be.greaterThan(10);
@@ -59,6 +60,9 @@ describe("npm start: the sample town's nightly job on this machine", function ()
       "backup-integrity passed",
     ]);
     expect(existsSync(path.join(dir, "millbrook", "machines", "demo-fs01.json"))).to.equal(true);
+    // The run's dashboard, and its ledger entries: collect, check, the drill, the run's own.
+    expect(first.output).to.include(path.join(dir, "millbrook", "evidence", "dashboard.html"));
+    expect(existsSync(path.join(dir, "millbrook", "evidence", "dashboard.html"))).to.equal(true);
     expect(readdirSync(path.join(dir, "millbrook", "evidence", "reports"))).to.include.members([
       "stronghold-report.json",
       "stronghold-report.md",
