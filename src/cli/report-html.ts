@@ -4,6 +4,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { loadReferenceData } from "../check/policy/data.js";
 import { loadFrameworkCatalog } from "../evidence/frameworks.js";
+import { dayInZone } from "../support/calendar-day.js";
 import { buildDashboardModel } from "../evidence/dashboard/build-model.js";
 import type { ReplacementRow } from "../evidence/dashboard/model.js";
 import { PAPERS, PdfError, printDashboard, type Paper } from "../evidence/dashboard/pdf.js";
@@ -56,7 +57,7 @@ async function replacements(
       };
     throw error;
   }
-  const until = new Date(at.getTime() + LIFECYCLE_DAYS * 86_400_000).toISOString().slice(0, 10);
+  const until = dayInZone(new Date(at.getTime() + LIFECYCLE_DAYS * 86_400_000), ws.timeZone).date;
   const rows = report.lines
     .filter((l) => l.kind === "replacement" && l.due !== undefined && l.due <= until)
     .map((l) => ({
@@ -102,6 +103,7 @@ export async function writeDashboard(options: {
   ]);
   const model = buildDashboardModel(ledger, {
     at,
+    ...(options.workspace === undefined ? {} : { timeZone: options.workspace.timeZone }),
     safeguards: reference.cisSafeguards.safeguards,
     csf,
     ...lifecycle,

@@ -52,3 +52,26 @@ export function dayInZone(at: Date, timeZone: string): ZonedDay {
     weekday: part("weekday").toLowerCase().slice(0, 3),
   };
 }
+
+const clockFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** `at` as `YYYY-MM-DD HH:MM EDT` on the wall clock of `timeZone` (24-hour, with its short name). */
+export function clockInZone(at: Date, timeZone: string): string {
+  let f = clockFormatters.get(timeZone);
+  if (f === undefined) {
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+      timeZoneName: "short",
+    });
+    clockFormatters.set(timeZone, f);
+  }
+  const parts = f.formatToParts(at);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)!.value;
+  return `${part("year")}-${part("month")}-${part("day")} ${part("hour")}:${part("minute")} ${part("timeZoneName")}`;
+}

@@ -197,6 +197,14 @@ describe("buildDashboardModel", function () {
 
   for (const c of cases) it(c.name, () => c.expect(model(c.at)));
 
+  it("counts days left from the local day of --at in the workspace's zone", () => {
+    // 23:00 UTC is 11:00 the next morning in Auckland: one day fewer is left there.
+    const local = model(endOfLastDay, { timeZone: "Pacific/Auckland" });
+    expect(local.timeZone).to.equal("Pacific/Auckland");
+    expect(local.compliance.waiversExpiring.map((w) => w.daysLeft)).to.deep.equal([8, 23]);
+    expect(model(endOfLastDay).timeZone).to.equal("UTC");
+  });
+
   it("takes the lifecycle's replacements as given, soonest first, and says when there are none", () => {
     const row = (subject: string, due: string) => ({
       subject,

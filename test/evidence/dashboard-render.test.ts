@@ -41,6 +41,25 @@ describe("renderDashboard", function () {
   });
   after(() => rmSync(root, { recursive: true, force: true }));
 
+  it("shows days and times in the workspace's zone, with the zone's name", () => {
+    const at = `${LEDGER_LAST_DAY}T23:00:00Z`;
+    expect(html).to.include(`${LEDGER_LAST_DAY} 23:00 UTC</time>`);
+    const auckland = renderDashboard(
+      buildDashboardModel(path.join(root, "ledger"), {
+        at: new Date(at),
+        timeZone: "Pacific/Auckland",
+      }),
+    );
+    const nextDay = new Date(Date.parse(at) + 86_400_000).toISOString().slice(0, 10);
+    // Late June is winter in Auckland: NZST, UTC+12.
+    expect(auckland).to.include(
+      `<time datetime="${new Date(at).toISOString()}">${nextDay} 11:00 GMT+12</time>`,
+    );
+    expect(auckland).to.include(`<title>Evidence dashboard`);
+    expect(auckland).to.match(new RegExp(`<title>[^<]*, ${nextDay}</title>`));
+    expect(html).to.match(new RegExp(`<title>[^<]*, ${LEDGER_LAST_DAY}</title>`));
+  });
+
   it("has exactly its four script elements: the hostile machine name ends none of them", () => {
     expect(html.match(/<script\b/g)).to.have.length(4);
     expect(html.match(/<\/script>/g)).to.have.length(4);

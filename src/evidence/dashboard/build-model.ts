@@ -2,6 +2,7 @@
  * Builds the dashboard's model from the ledger: the entries up to a time, and the latest check's
  * JSON report (for each failing machine's evidence and remediation).
  */
+import { dayInZone } from "../../support/calendar-day.js";
 import type { LedgerEntry } from "../entry.js";
 import type {
   CheckEntryMetrics,
@@ -38,6 +39,8 @@ const DAY_MS = 86_400_000;
 export interface DashboardOptions {
   /** The time the dashboard describes; entries after it are left out. Default: now. */
   readonly at?: Date;
+  /** The zone whose calendar days the page shows (the workspace's); default UTC. */
+  readonly timeZone?: string;
   /** When the page is generated (default: now); shown in its footer. */
   readonly now?: Date;
   /** The CIS v8 safeguards (policies/data/cis-controls-v8.yaml); IG1 and IG2 are shown. */
@@ -220,7 +223,12 @@ const SEVERITY_RANK: Readonly<Record<string, number>> = {
   info: 4,
 };
 
-function compliance(dir: string, checks: readonly LedgerEntry[], at: Date): ComplianceSection {
+function compliance(
+  dir: string,
+  checks: readonly LedgerEntry[],
+  at: Date,
+  timeZone: string,
+): ComplianceSection {
   const trend = checks.map((e) => {
     const m = e.metrics as unknown as CheckEntryMetrics;
     return { at: e.at, seq: e.seq, score: m.score, gatePassed: m.gatePassed };
@@ -289,7 +297,9 @@ function compliance(dir: string, checks: readonly LedgerEntry[], at: Date): Comp
     evidenceFrom: reportProblem === undefined ? "report" : "metrics",
     ...(reportProblem === undefined ? {} : { reportProblem }),
   };
-  const today = Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate());
+  // Days left count from the local day of `at`: a waiver expiring "2026-07-01" has one day left
+  // on the evening of 30 June in the workspace's zone, whatever the date in UTC.
+  const today = time(`${dayInZone(at, timeZone).date}T00:00:00Z`);
   const waiversExpiring = (metrics.waiversExpiring ?? [])
     .map((w) => ({ ...w, daysLeft: Math.round((time(`${w.expires}T00:00:00Z`) - today) / DAY_MS) }))
     .sort((a, b) => a.expires.localeCompare(b.expires) || a.control.localeCompare(b.control));
@@ -380,14 +390,14 @@ function coverage(
   return { windowDays: COVERAGE_WINDOW_DAYS, cis, csf };
 }
 
-function lifecycle(options: DashboardOptions, at: Date): LifecycleSection {
+function lifecycle(options: DashboardOptions, at: Date, timeZone: string): LifecycleSection {
   if (options.replacements === undefined)
     return {
       note:
         options.lifecycleNote ??
         "built without a workspace: no machine configs to forecast replacements from",
     };
-  const day = at.toISOString().slice(0, 10);
+  const day = dayInZone(at, timeZone).date;
   const rows = [...options.replacements].sort(
     (a, b) => a.due.localeCompare(b.due) || a.subject.localeCompare(b.subject),
   );
@@ -402,6 +412,7 @@ function lifecycle(options: DashboardOptions, at: Date): LifecycleSection {
 /** Reads the ledger in `dir` and gathers everything the dashboard shows as of `options.at`. */
 export function buildDashboardModel(dir: string, options: DashboardOptions = {}): DashboardModel {
   const at = options.at ?? new Date();
+  const timeZone = options.timeZone ?? "UTC";
   const entries = byTime(readEntries(dir, at));
   const checks: LedgerEntry[] = [];
   const drills: LedgerEntry[] = [];
@@ -436,6 +447,7 @@ export function buildDashboardModel(dir: string, options: DashboardOptions = {})
     modelVersion: 1,
     at: at.toISOString(),
     generatedAt: (options.now ?? new Date()).toISOString(),
+    timeZone,
     town: town ?? "",
     ledger: {
       entries: entries.length,
@@ -444,9 +456,9 @@ export function buildDashboardModel(dir: string, options: DashboardOptions = {})
       ...(lastInLedger === undefined ? {} : { lastHash: lastInLedger.hash }),
     },
     backups: backups(drills, at),
-    compliance: compliance(dir, checks, at),
+    compliance: compliance(dir, checks, at, timeZone),
     infrastructure: infrastructure(plans),
-    lifecycle: lifecycle(options, at),
+    lifecycle: lifecycle(options, at, timeZone),
     coverage: coverage(entries, at, options),
   };
 }

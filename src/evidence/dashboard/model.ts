@@ -200,6 +200,8 @@ export interface DashboardModel {
   /** The time the dashboard describes (entries after it are left out), ISO 8601. */
   readonly at: string;
   readonly generatedAt: string;
+  /** The IANA zone days and times are shown in: the workspace's, "UTC" outside one. */
+  readonly timeZone: string;
   readonly town: string;
   readonly ledger: {
     readonly entries: number;

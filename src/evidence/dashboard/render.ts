@@ -3,6 +3,7 @@
  * without JavaScript and in print), charts drawn in the page by the inlined Plot library from the
  * embedded model, artifacts linked by their SHA-256 path relative to the page. Nothing is fetched.
  */
+import { clockInZone, dayInZone, isCalendarDay } from "../../support/calendar-day.js";
 import { VERSION } from "../../support/version.js";
 import { chartLibrary } from "./chart-library.js";
 import { CLIENT_SCRIPT } from "./client-script.js";
@@ -52,17 +53,6 @@ function inlineScript(source: string): string {
 
 const e = escapeHtml;
 
-/** `2026-06-30 02:14 UTC`. */
-function when(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return e(iso);
-  return `<time datetime="${e(d.toISOString())}">${d.toISOString().slice(0, 16).replace("T", " ")} UTC</time>`;
-}
-
-function day(iso: string): string {
-  return `<time datetime="${e(iso)}">${e(iso.slice(0, 10))}</time>`;
-}
-
 /** 45 s, 12 min, 3 h 05 min, 2 d 4 h. */
 export function duration(seconds: number): string {
   if (seconds < 60) return `${Math.round(seconds)} s`;
@@ -96,10 +86,6 @@ function verdictBadge(verdict: string): string {
   return badge(verdict === "passed" ? true : verdict === "" ? undefined : false, verdict);
 }
 
-function entryRef(r: EntryRef): string {
-  return `<span class="entry" title="entry ${r.seq}, sha256 ${e(r.hash)}">#${r.seq} ${e(r.kind)} ${e(r.subject)}, ${day(r.at)}</span>`;
-}
-
 /** A slug safe in an id and a URL fragment, unique through `taken`. */
 function idFor(prefix: string, name: string, taken: Map<string, number>): string {
   const base = `${prefix}-${name.replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 60)}`;
@@ -113,6 +99,7 @@ class Renderer {
   private readonly drillRows: number;
   private readonly machineIds = new Map<string, string>();
   private readonly controlIds = new Map<string, string>();
+  private readonly zone: string;
 
   constructor(
     private readonly model: DashboardModel,
@@ -120,11 +107,31 @@ class Renderer {
   ) {
     this.objects = (options.objectsHref ?? "ledger/objects").replace(/\/+$/, "");
     this.drillRows = options.drillRows ?? 30;
+    this.zone = model.timeZone;
     const taken = new Map<string, number>();
     for (const m of model.compliance.failingMachines)
       this.machineIds.set(m.machine, idFor("machine", m.machine, taken));
     for (const c of model.compliance.worstControls)
       this.controlIds.set(c.control, idFor("control", c.control, taken));
+  }
+
+  /** `2026-06-29 22:14 EDT`: the wall clock of the workspace's zone. */
+  when(iso: string): string {
+    const d = new Date(iso);
+    if (Number.isNaN(d.getTime())) return e(iso);
+    return `<time datetime="${e(d.toISOString())}">${e(clockInZone(d, this.zone))}</time>`;
+  }
+
+  /** A calendar day: a YYYY-MM-DD as given, an instant as the day it fell on in the zone. */
+  day(iso: string): string {
+    if (isCalendarDay(iso)) return `<time datetime="${e(iso)}">${e(iso)}</time>`;
+    const d = new Date(iso);
+    if (Number.isNaN(d.getTime())) return e(iso);
+    return `<time datetime="${e(d.toISOString())}">${e(dayInZone(d, this.zone).date)}</time>`;
+  }
+
+  entryRef(r: EntryRef): string {
+    return `<span class="entry" title="entry ${r.seq}, sha256 ${e(r.hash)}">#${r.seq} ${e(r.kind)} ${e(r.subject)}, ${this.day(r.at)}</span>`;
   }
 
   artifact(a: ArtifactRef): string {
@@ -148,17 +155,17 @@ class Renderer {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="stronghold ${e(VERSION)}">
-<title>${e(title)}, ${e(m.at.slice(0, 10))}</title>
+<title>${e(title)}, ${e(dayInZone(new Date(m.at), this.zone).date)}</title>
 <style>${DASHBOARD_CSS}</style>
 </head>
 <body>
 <a class="skip" href="#main">Skip to the dashboard</a>
 <header class="page-header">
 <h1>${e(title)}</h1>
-<p class="lede">As of ${when(m.at)}: ${m.ledger.entries} ledger ${m.ledger.entries === 1 ? "entry" : "entries"}${
+<p class="lede">As of ${this.when(m.at)}: ${m.ledger.entries} ledger ${m.ledger.entries === 1 ? "entry" : "entries"}${
       m.ledger.firstAt === undefined
         ? ""
-        : ` from ${day(m.ledger.firstAt)} to ${day(m.ledger.lastAt ?? m.ledger.firstAt)}`
+        : ` from ${this.day(m.ledger.firstAt)} to ${this.day(m.ledger.lastAt ?? m.ledger.firstAt)}`
     }.${m.ledger.lastHash === undefined ? "" : ` Last entry hash <code class="hash">${e(m.ledger.lastHash)}</code>.`}</p>
 <nav aria-label="Sections"><ul>
 <li><a href="#backups">Backups</a></li>
@@ -177,7 +184,7 @@ ${this.lifecycle()}
 ${this.coverage()}
 </main>
 <footer>
-<p>Written by stronghold ${e(VERSION)} on ${when(m.generatedAt)} from the evidence ledger. Check the ledger's chain and artifacts with <code>stronghold evidence verify</code>; artifact links open the stored files by their SHA-256.</p>
+<p>Written by stronghold ${e(VERSION)} on ${this.when(m.generatedAt)} from the evidence ledger. Check the ledger's chain and artifacts with <code>stronghold evidence verify</code>; artifact links open the stored files by their SHA-256.</p>
 </footer>
 <script type="application/json" id="dashboard-data">${scriptJson(m)}</script>
 <script>${inlineScript(lib.d3)}</script>
@@ -230,11 +237,11 @@ ${fallback}
         const last = s.lastDrill;
         return `<tr>
 <th scope="row">${e(s.system)}</th>
-<td>${v === undefined ? badge(false, "never verified") : `${day(v.entry.at)}<br><span class="muted">${e(v.runbook)}</span>`}</td>
+<td>${v === undefined ? badge(false, "never verified") : `${this.day(v.entry.at)}<br><span class="muted">${e(v.runbook)}</span>`}</td>
 <td class="num">${s.daysSinceVerified === undefined ? "—" : s.daysSinceVerified}</td>
 <td>${this.objective(v?.rto)}</td>
 <td>${this.objective(v?.rpo)}</td>
-<td>${verdictBadge(last.verdict)} ${day(last.entry.at)}${last.failedAt === undefined ? "" : `<br><span class="muted">at ${e(last.failedAt)}</span>`}</td>
+<td>${verdictBadge(last.verdict)} ${this.day(last.entry.at)}${last.failedAt === undefined ? "" : `<br><span class="muted">at ${e(last.failedAt)}</span>`}</td>
 </tr>`;
       })
       .join("\n");
@@ -264,7 +271,7 @@ ${drills.length === 0 ? "" : drillTable}
     const body = rows
       .map(
         (d) => `<tr>
-<td>${when(d.entry.at)}</td>
+<td>${this.when(d.entry.at)}</td>
 <th scope="row">${e(d.runbook)}</th>
 <td>${verdictBadge(d.verdict)}${d.failedAt === undefined ? "" : `<br><span class="muted">at ${e(d.failedAt)}</span>`}${d.reasons.length === 0 ? "" : `<ul class="reasons">${d.reasons.map((r) => `<li>${e(r)}</li>`).join("")}</ul>`}</td>
 <td>${d.systems.map(e).join(", ")}</td>
@@ -301,10 +308,10 @@ ${rows.map((r) => `<tr><th scope="row">${e(r.name)}</th><td class="num">${r.scor
 <p class="empty">No check in the ledger yet: run <code>stronghold check</code> or the nightly <code>stronghold run</code>.</p>
 </section>`;
     const counts = latest.counts;
-    const trendRows = monthly(c.trend);
+    const trendRows = monthly(c.trend, this.zone);
     return `<section id="compliance" aria-labelledby="compliance-title">
 <h2 id="compliance-title">Compliance</h2>
-<p>Latest check ${entryRef(latest.entry)}: fleet score <strong>${latest.score.toFixed(1)}</strong>, gate ${badge(latest.gatePassed, latest.gatePassed ? "passed" : "failed")}, ${latest.machines} machines; ${counts.pass} passed, ${counts.fail} failed, ${counts.waived} waived, ${counts["not-applicable"]} not applicable, ${counts.error} errors. Report: ${latest.artifacts.length === 0 ? `<span class="muted">none stored</span>` : latest.artifacts.map((a) => this.artifact(a)).join(", ")}.</p>
+<p>Latest check ${this.entryRef(latest.entry)}: fleet score <strong>${latest.score.toFixed(1)}</strong>, gate ${badge(latest.gatePassed, latest.gatePassed ? "passed" : "failed")}, ${latest.machines} machines; ${counts.pass} passed, ${counts.fail} failed, ${counts.waived} waived, ${counts["not-applicable"]} not applicable, ${counts.error} errors. Report: ${latest.artifacts.length === 0 ? `<span class="muted">none stored</span>` : latest.artifacts.map((a) => this.artifact(a)).join(", ")}.</p>
 ${latest.reportProblem === undefined ? "" : `<p class="note">Per-machine evidence and remediation are missing: ${e(latest.reportProblem)}. Failing controls come from the entry's figures.</p>`}
 ${this.chart(
   "score",
@@ -412,7 +419,7 @@ ${
 <caption>Waivers that expire within 30 days of the latest check</caption>
 <thead><tr><th scope="col">Control</th><th scope="col">Scope</th><th scope="col">Expires</th><th scope="col">Days left</th></tr></thead>
 <tbody>
-${w.map((r) => `<tr><th scope="row"><code>${e(r.control)}</code></th><td>${e(r.scope)}</td><td>${day(r.expires)}</td><td class="num">${r.daysLeft < 0 ? badge(false, `expired ${-r.daysLeft} d ago`) : r.daysLeft}</td></tr>`).join("\n")}
+${w.map((r) => `<tr><th scope="row"><code>${e(r.control)}</code></th><td>${e(r.scope)}</td><td>${this.day(r.expires)}</td><td class="num">${r.daysLeft < 0 ? badge(false, `expired ${-r.daysLeft} d ago`) : r.daysLeft}</td></tr>`).join("\n")}
 </tbody></table></div>`
 }`;
   }
@@ -432,7 +439,7 @@ ${plans
   .map(
     (
       p,
-    ) => `<tr><th scope="row">${e(p.stack)}</th><td>${when(p.entry.at)}</td><td>${verdictBadge(p.verdict)}</td><td class="num">${p.resources}</td>
+    ) => `<tr><th scope="row">${e(p.stack)}</th><td>${this.when(p.entry.at)}</td><td>${verdictBadge(p.verdict)}</td><td class="num">${p.resources}</td>
 <td>${badge(p.mandatory === 0, `${p.mandatory} mandatory`)} ${badge(p.advisory === 0 ? true : undefined, `${p.advisory} advisory`)}${p.violated.length === 0 ? "" : `<ul class="plain">${p.violated.map((v) => `<li><code>${e(v)}</code></li>`).join("")}</ul>`}</td>
 <td class="num">${p.monthlyCostUsd === undefined ? "—" : usd(p.monthlyCostUsd)}</td><td>${this.artifacts(p.artifacts)}</td></tr>`,
   )
@@ -456,7 +463,7 @@ ${
 <caption>Upcoming hardware replacements, from the budget forecast</caption>
 <thead><tr><th scope="col">Due</th><th scope="col">Machine</th><th scope="col">Department</th><th scope="col">Replaces</th><th scope="col">Why</th><th scope="col">Cost</th></tr></thead>
 <tbody>
-${rows.map((r) => `<tr><td>${day(r.due)}${r.late ? ` ${badge(false, "overdue")}` : ""}</td><th scope="row">${e(r.subject)}</th><td>${e(r.department)}</td><td>${e(r.item)}</td><td>${e(r.detail)}</td><td class="num">${r.costUsd === undefined ? "—" : usd(r.costUsd)}</td></tr>`).join("\n")}
+${rows.map((r) => `<tr><td>${this.day(r.due)}${r.late ? ` ${badge(false, "overdue")}` : ""}</td><th scope="row">${e(r.subject)}</th><td>${e(r.department)}</td><td>${e(r.item)}</td><td>${e(r.detail)}</td><td class="num">${r.costUsd === undefined ? "—" : usd(r.costUsd)}</td></tr>`).join("\n")}
 </tbody></table></div>`
 }
 </section>`;
@@ -474,7 +481,7 @@ ${rows
       r,
     ) => `<tr><th scope="row"><code>${e(r.id)}</code>${r.title === undefined ? "" : ` <span class="title">${e(r.title)}</span>`}</th>${cis ? `<td>${r.ig === undefined ? "—" : `IG${r.ig}`}</td>` : ""}
 <td>${r.evidencedBy !== undefined ? badge(true, "evidenced") : badge(false, "no evidence")}</td>
-<td>${r.evidencedBy !== undefined ? `${entryRef(r.evidencedBy)} ${verdictBadge(r.evidencedBy.verdict)}` : r.lastEverBy !== undefined ? `<span class="muted">last ${entryRef(r.lastEverBy)}</span>` : `<span class="muted">never</span>`}</td></tr>`,
+<td>${r.evidencedBy !== undefined ? `${this.entryRef(r.evidencedBy)} ${verdictBadge(r.evidencedBy.verdict)}` : r.lastEverBy !== undefined ? `<span class="muted">last ${this.entryRef(r.lastEverBy)}</span>` : `<span class="muted">never</span>`}</td></tr>`,
   )
   .join("\n")}
 </tbody></table></div>`;
@@ -497,10 +504,10 @@ ${c.csf.length === 0 ? `<p class="empty">No entry names a CSF subcategory.</p>` 
   }
 }
 
-/** The last point of each month, for the score trend's table. */
-function monthly<T extends { readonly at: string }>(points: readonly T[]): T[] {
+/** The last point of each month (in the zone), for the score trend's table. */
+function monthly<T extends { readonly at: string }>(points: readonly T[], zone: string): T[] {
   const byMonth = new Map<string, T>();
-  for (const p of points) byMonth.set(p.at.slice(0, 7), p);
+  for (const p of points) byMonth.set(dayInZone(new Date(p.at), zone).date.slice(0, 7), p);
   return [...byMonth.values()].reverse();
 }
 
