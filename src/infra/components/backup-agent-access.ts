@@ -4,11 +4,12 @@
  * Veeam manages per-object retention and removes expired versions), and explicit denies on
  * everything that could destroy backups or weaken their protection.
  */
-import * as aws from "@pulumi/aws";
+import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AgentTool } from "../config-schema.js";
 import { tagged, type Tags } from "../tags.js";
-import { policyJson, type Statement } from "./policy-documents.js";
+import { accessKeyUser } from "./access-key-user.js";
+import type { Statement } from "./policy-documents.js";
 
 export interface BackupAgentAccessArgs {
   readonly namePrefix: string;
@@ -162,38 +163,16 @@ export class BackupAgentAccess extends pulumi.ComponentResource {
   constructor(name: string, args: BackupAgentAccessArgs, opts?: pulumi.ComponentResourceOptions) {
     super("stronghold:backup:BackupAgentAccess", name, {}, opts);
     this.prefix = args.agent.prefix;
-    const tags = tagged(args.tags, { purpose: "backup-agent", "backup-tool": args.agent.tool });
-    this.user = new aws.iam.User(
-      `${name}-user`,
-      {
-        name: `${args.namePrefix}-${args.agent.name}-backup-agent`,
-        path: "/stronghold/",
-        tags: tagged(tags, { Name: `${args.namePrefix}-${args.agent.name}-backup-agent` }),
-      },
-      { parent: this },
-    );
-    this.policy = new aws.iam.Policy(
-      `${name}-policy`,
-      {
-        path: "/stronghold/",
-        description: `Offsite backup access for the ${args.agent.name} agent (${args.agent.tool})`,
-        policy: policyJson(agentPolicyStatements(args)),
-        tags,
-      },
-      { parent: this },
-    );
-    new aws.iam.UserPolicyAttachment(
-      `${name}-policy-attachment`,
-      { user: this.user.name, policyArn: this.policy.arn },
-      { parent: this },
-    );
-    const key = new aws.iam.AccessKey(
-      `${name}-access-key`,
-      { user: this.user.name },
-      { parent: this, additionalSecretOutputs: ["secret"] },
-    );
-    this.accessKeyId = pulumi.secret(key.id);
-    this.secretAccessKey = pulumi.secret(key.secret);
+    const access = accessKeyUser(this, name, {
+      userName: `${args.namePrefix}-${args.agent.name}-backup-agent`,
+      description: `Offsite backup access for the ${args.agent.name} agent (${args.agent.tool})`,
+      statements: agentPolicyStatements(args),
+      tags: tagged(args.tags, { purpose: "backup-agent", "backup-tool": args.agent.tool }),
+    });
+    this.user = access.user;
+    this.policy = access.policy;
+    this.accessKeyId = access.accessKeyId;
+    this.secretAccessKey = access.secretAccessKey;
     this.registerOutputs({
       userArn: this.user.arn,
       policyArn: this.policy.arn,

@@ -5,12 +5,13 @@
  * push resumes from the bucket's listing; verify --remote compares); it can never delete, shorten
  * or lift a lock, reach outside the prefix, or read the backups.
  */
-import * as aws from "@pulumi/aws";
+import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { EVIDENCE_PREFIX, type LockMode } from "../config-schema.js";
 import { tagged, type Tags } from "../tags.js";
 import { DENIED_AGENT_ACTIONS } from "./backup-agent-access.js";
-import { policyJson, type Statement } from "./policy-documents.js";
+import { accessKeyUser } from "./access-key-user.js";
+import type { Statement } from "./policy-documents.js";
 
 export { EVIDENCE_PREFIX };
 
@@ -107,35 +108,16 @@ export class EvidenceWriter extends pulumi.ComponentResource {
 
   constructor(name: string, args: EvidenceWriterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("stronghold:evidence:EvidenceWriter", name, {}, opts);
-    const userName = `${args.namePrefix}-evidence-writer`;
-    const tags = tagged(args.tags, { purpose: "evidence-writer" });
-    this.user = new aws.iam.User(
-      `${name}-user`,
-      { name: userName, path: "/stronghold/", tags: tagged(tags, { Name: userName }) },
-      { parent: this },
-    );
-    this.policy = new aws.iam.Policy(
-      `${name}-policy`,
-      {
-        path: "/stronghold/",
-        description: `Adds locked evidence objects under ${EVIDENCE_PREFIX} of the offsite bucket; deletes nothing`,
-        policy: policyJson(evidenceWriterStatements(args)),
-        tags,
-      },
-      { parent: this },
-    );
-    new aws.iam.UserPolicyAttachment(
-      `${name}-policy-attachment`,
-      { user: this.user.name, policyArn: this.policy.arn },
-      { parent: this },
-    );
-    const key = new aws.iam.AccessKey(
-      `${name}-access-key`,
-      { user: this.user.name },
-      { parent: this, additionalSecretOutputs: ["secret"] },
-    );
-    this.accessKeyId = pulumi.secret(key.id);
-    this.secretAccessKey = pulumi.secret(key.secret);
+    const access = accessKeyUser(this, name, {
+      userName: `${args.namePrefix}-evidence-writer`,
+      description: `Adds locked evidence objects under ${EVIDENCE_PREFIX} of the offsite bucket; deletes nothing`,
+      statements: evidenceWriterStatements(args),
+      tags: tagged(args.tags, { purpose: "evidence-writer" }),
+    });
+    this.user = access.user;
+    this.policy = access.policy;
+    this.accessKeyId = access.accessKeyId;
+    this.secretAccessKey = access.secretAccessKey;
     this.registerOutputs({
       userArn: this.user.arn,
       policyArn: this.policy.arn,
