@@ -5,11 +5,10 @@ import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { PassThrough } from "node:stream";
 import { stringify } from "yaml";
-import { main } from "../../src/cli/main.js";
 import type { BudgetReport } from "../../src/budget/report-model.js";
 import { compliantMachine } from "../fixtures/machine-factory.js";
+import { type CliRun, strongholdInProcess } from "../fixtures/stronghold-in-process.js";
 
 const SAMPLE = "examples/millbrook";
 const SAMPLE_ARGS = [
@@ -26,17 +25,8 @@ const SAMPLE_ARGS = [
   "2026-11-20",
 ];
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(["node", "stronghold", "budget", ...args], {
-    stdout: (chunk) => void (stdout += chunk),
-    stderr: (chunk) => void (stderr += chunk),
-    stdin: new PassThrough(),
-    env: { NO_COLOR: "1" },
-    isTTY: false,
-  });
-  return { code, stdout, stderr };
+function run(args: string[]): Promise<CliRun> {
+  return strongholdInProcess(["budget", ...args]);
 }
 
 describe("stronghold budget (CLI)", function () {

@@ -9,12 +9,11 @@ import { existsSync } from "node:fs";
 import { appendFile, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { PassThrough } from "node:stream";
-import { main } from "../../src/cli/main.js";
 import type { LedgerEntry } from "../../src/evidence/entry.js";
 import { entryHash, objectPath } from "../../src/evidence/ledger.js";
 import { PROJECT_ROOT } from "../../src/support/project-root.js";
 import { freePort } from "../fixtures/sshd.js";
+import { strongholdInProcess } from "../fixtures/stronghold-in-process.js";
 
 interface Ran {
   readonly code: number;
@@ -22,18 +21,8 @@ interface Ran {
   readonly stderr: string;
 }
 
-async function run(cwd: string, ...args: string[]): Promise<Ran> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(["node", "stronghold", ...args], {
-    stdout: (chunk) => void (stdout += chunk),
-    stderr: (chunk) => void (stderr += chunk),
-    stdin: new PassThrough(),
-    env: { NO_COLOR: "1" },
-    isTTY: false,
-    cwd,
-  });
-  return { code, stdout, stderr };
+function run(cwd: string, ...args: string[]): Promise<Ran> {
+  return strongholdInProcess(args, { cwd });
 }
 
 const sha256 = async (file: string) =>

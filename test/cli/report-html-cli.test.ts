@@ -8,11 +8,10 @@ import path from "node:path";
 import { main } from "../../src/cli/main.js";
 import { bufferIo } from "../collect/buffer-io.js";
 import { LEDGER_LAST_DAY, buildSampleLedger } from "../fixtures/dashboard-ledger.js";
+import { strongholdInProcess } from "../fixtures/stronghold-in-process.js";
 
-async function run(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}) {
-  const io = { ...bufferIo(env), cwd };
-  const code = await main(["node", "stronghold", "report", "html", ...args], io);
-  return { code, stdout: io.out(), stderr: io.err() };
+function run(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+  return strongholdInProcess(["report", "html", ...args], { cwd, env });
 }
 
 describe("stronghold report html", function () {

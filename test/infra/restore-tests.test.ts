@@ -5,8 +5,6 @@ import { expect } from "chai";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { PassThrough } from "node:stream";
-import { main } from "../../src/cli/main.js";
 import {
   judgeJob,
   readRestoreJobs,
@@ -14,22 +12,14 @@ import {
   type RestoreJob,
 } from "../../src/infra/restore-tests.js";
 import { PROJECT_ROOT } from "../../src/support/project-root.js";
+import { type CliRun, strongholdInProcess } from "../fixtures/stronghold-in-process.js";
 
 const SAMPLE = path.join(PROJECT_ROOT, "examples", "millbrook", "restore-jobs.json");
 const PLAN =
   "arn:aws:backup:us-east-1:123456789012:restore-testing-plan:millbrook_prod_restore_testing-45725b";
 
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(["node", "stronghold", "infra", "restore-tests", ...args], {
-    stdout: (chunk) => void (stdout += chunk),
-    stderr: (chunk) => void (stderr += chunk),
-    stdin: new PassThrough(),
-    env: { NO_COLOR: "1" },
-    isTTY: false,
-  });
-  return { code, stdout, stderr };
+function run(...args: string[]): Promise<CliRun> {
+  return strongholdInProcess(["infra", "restore-tests", ...args]);
 }
 
 /** A restore test job that completed in 20 minutes and validated, at 06:00 on 16 November. */

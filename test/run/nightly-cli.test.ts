@@ -22,6 +22,7 @@ import { JOURNAL_FOLDER } from "../../src/drill/running/host-journal.js";
 import { startDrillLab, type DrillLab } from "../fixtures/drill-lab.js";
 import { freePort } from "../fixtures/sshd.js";
 import { generateCertificate } from "../fixtures/tls.js";
+import { strongholdInProcess } from "../fixtures/stronghold-in-process.js";
 
 interface Ran {
   readonly code: number;
@@ -29,18 +30,8 @@ interface Ran {
   readonly stderr: string;
 }
 
-async function run(cwd: string, env: NodeJS.ProcessEnv, ...args: string[]): Promise<Ran> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(["node", "stronghold", ...args], {
-    stdout: (chunk) => void (stdout += chunk),
-    stderr: (chunk) => void (stderr += chunk),
-    stdin: new PassThrough(),
-    env,
-    isTTY: false,
-    cwd,
-  });
-  return { code, stdout, stderr };
+function run(cwd: string, env: NodeJS.ProcessEnv, ...args: string[]): Promise<Ran> {
+  return strongholdInProcess(args, { cwd, env });
 }
 
 interface Mail {

@@ -6,13 +6,10 @@ import { expect } from "chai";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { main } from "../../src/cli/main.js";
-import { bufferIo } from "../collect/buffer-io.js";
+import { strongholdInProcess } from "../fixtures/stronghold-in-process.js";
 
-async function stronghold(cwd: string, ...args: string[]) {
-  const io = { ...bufferIo(), cwd };
-  const code = await main(["node", "stronghold", ...args], io);
-  return { code, stdout: io.out(), stderr: io.err() };
+function stronghold(cwd: string, ...args: string[]) {
+  return strongholdInProcess(args, { cwd });
 }
 
 const entries = (ws: string) =>

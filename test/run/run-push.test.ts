@@ -13,20 +13,17 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { main } from "../../src/cli/main.js";
 import { createOffsiteClient } from "../../src/evidence/offsite.js";
 import { Secret } from "../../src/support/secret.js";
-import { bufferIo } from "../collect/buffer-io.js";
 import { startS3rver, type S3Server } from "../fixtures/s3rver.js";
+import { strongholdInProcess } from "../fixtures/stronghold-in-process.js";
 
 const BUCKET = "town-offsite";
 const KEY_ID = "S3RVER";
 const SECRET_KEY = "evidence-writer-secret-Rk2mWq9";
 
-async function stronghold(cwd: string, ...args: string[]) {
-  const io = { ...bufferIo(), cwd };
-  const code = await main(["node", "stronghold", ...args], io);
-  return { code, stdout: io.out(), stderr: io.err() };
+function stronghold(cwd: string, ...args: string[]) {
+  return strongholdInProcess(args, { cwd });
 }
 
 const kinds = (ws: string) =>

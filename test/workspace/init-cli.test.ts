@@ -8,11 +8,10 @@ import { promisify } from "node:util";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { PassThrough } from "node:stream";
 import { parse } from "yaml";
-import { main } from "../../src/cli/main.js";
 import { RUNBOOKS } from "../../runbooks/index.js";
 import { loadWorkspace } from "../../src/workspace/workspace-file.js";
+import { strongholdInProcess } from "../fixtures/stronghold-in-process.js";
 
 const execFileAsync = promisify(execFile);
 
@@ -22,18 +21,8 @@ interface Ran {
   readonly stderr: string;
 }
 
-async function run(cwd: string, ...args: string[]): Promise<Ran> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(["node", "stronghold", ...args], {
-    stdout: (chunk) => void (stdout += chunk),
-    stderr: (chunk) => void (stderr += chunk),
-    stdin: new PassThrough(),
-    env: { NO_COLOR: "1" },
-    isTTY: false,
-    cwd,
-  });
-  return { code, stdout, stderr };
+function run(cwd: string, ...args: string[]): Promise<Ran> {
+  return strongholdInProcess(args, { cwd });
 }
 
 describe("stronghold init and the workspace", function () {

@@ -10,10 +10,11 @@ import path from "node:path";
 import { PassThrough } from "node:stream";
 import type { Command } from "commander";
 import { parse } from "yaml";
-import { buildProgram, main } from "../../src/cli/main.js";
+import { buildProgram } from "../../src/cli/main.js";
 import { PROJECT_ROOT } from "../../src/support/project-root.js";
 import { loadWorkspace } from "../../src/workspace/workspace-file.js";
 import { cronIsDue, utcCrons } from "../../src/workspace/schedule.js";
+import { strongholdInProcess } from "../fixtures/stronghold-in-process.js";
 
 const COMMAND = path.join(PROJECT_ROOT, "bin", "stronghold.js");
 
@@ -21,18 +22,8 @@ async function run(cwd: string, ...args: string[]) {
   return runWith("/usr/bin:/bin", cwd, ...args);
 }
 
-async function runWith(PATH: string, cwd: string, ...args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(["node", "stronghold", ...args], {
-    stdout: (chunk) => void (stdout += chunk),
-    stderr: (chunk) => void (stderr += chunk),
-    stdin: new PassThrough(),
-    env: { NO_COLOR: "1", PATH },
-    isTTY: false,
-    cwd,
-  });
-  return { code, stdout, stderr };
+function runWith(PATH: string, cwd: string, ...args: string[]) {
+  return strongholdInProcess(args, { cwd, env: { PATH } });
 }
 
 function verify(files: string[]): Promise<{ code: number | null; output: string }> {
