@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { networkInterfaces, tmpdir } from "node:os";
 import path from "node:path";
@@ -44,6 +44,16 @@ function dpkgPackages(): Map<string, string> {
 }
 
 /** What apt's own solver says: upgrades whose candidate comes from a -security suite. */
+/** Whether apt has package lists of a -security suite, as the probe looks for them. */
+function hasSecurityLists(): boolean {
+  const lists = "/var/lib/apt/lists";
+  return readdirSync(lists).some(
+    (f) =>
+      /_dists_[^_]*-security_.*_Packages/.test(f) ||
+      /-security_dists_.*_updates_.*_Packages/.test(f),
+  );
+}
+
 function aptSecurityUpgrades(): number {
   const simulated = execFileSync(
     "apt-get",
@@ -394,9 +404,17 @@ describe("stronghold collect over SSH (real sshd on 127.0.0.1)", function () {
     });
   });
 
-  it("counts the same pending security updates as apt's own solver", () => {
+  it("counts the same pending security updates as apt's own solver, or says it has no -security lists", () => {
     const host = outcome("debian-01");
     if (host?.outcome !== "ok") throw new Error("debian-01 was not collected");
+    // A machine whose sources lack the security suite, or whose apt-get update never fetched it,
+    // cannot tell: the probe must say so rather than count zero.
+    if (!hasSecurityLists()) {
+      expect(host.observations.pendingSecurityUpdates)
+        .to.have.property("unknown")
+        .that.matches(/no -security package lists/);
+      return;
+    }
     expect(host.observations.pendingSecurityUpdates).to.deep.equal({
       value: aptSecurityUpgrades(),
     });
