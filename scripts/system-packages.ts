@@ -12,6 +12,10 @@ export const SYSTEM_PACKAGES: readonly string[] = [
   // The firewall parser's differential test loads generated rule sets with nft and iptables-restore.
   "nftables",
   "iptables",
+  // The probe's positive log-forwarding and SSH-banning cases run a real rsyslogd and
+  // fail2ban-server (started by the test itself; the packages' own services stay off).
+  "rsyslog",
+  "fail2ban",
   // The evidence dashboard's browser tests and `report html --pdf` drive headless Chromium.
   "chromium",
 ];

@@ -84,6 +84,8 @@ describe("stronghold collect over SSH (real sshd on 127.0.0.1)", function () {
   let reportFile: string;
   let bannerFile: string;
   let run: { code: number; stdout: string; stderr: string; report: CollectionReport };
+  /** Whether a syslog daemon ran while the collector probed (another test may start one). */
+  let syslogDaemonDuringCollect = false;
 
   before(async () => {
     dir = await mkdtemp(path.join(tmpdir(), "stronghold-collect-"));
@@ -132,6 +134,11 @@ describe("stronghold collect over SSH (real sshd on 127.0.0.1)", function () {
     await mkdir(out);
     await writeFile(path.join(out, "unreachable-01.json"), '{"earlier": true}\n');
     const io = bufferIo();
+    // Sampled every 100 ms: probe-script.test.ts runs a real rsyslogd through a whole probe run.
+    const sampler = setInterval(() => {
+      if (spawnSync("pidof", ["rsyslogd", "syslog-ng"]).status === 0)
+        syslogDaemonDuringCollect = true;
+    }, 100).unref();
     const code = await main(
       [
         "node",
@@ -150,6 +157,7 @@ describe("stronghold collect over SSH (real sshd on 127.0.0.1)", function () {
       ],
       io,
     );
+    clearInterval(sampler);
     run = {
       code,
       stdout: io.out(),
@@ -317,7 +325,8 @@ describe("stronghold collect over SSH (real sshd on 127.0.0.1)", function () {
         run("systemd-analyze", ["cat-config", "systemd/journald.conf"]),
       )?.[1] ?? "auto"
     ).toLowerCase();
-    const daemons = spawnSync("pidof", ["rsyslogd", "syslog-ng"]).status === 0;
+    const daemons =
+      syslogDaemonDuringCollect || spawnSync("pidof", ["rsyslogd", "syslog-ng"]).status === 0;
     if (!daemons) {
       expect(security.logging).to.deep.equal({
         persistent:

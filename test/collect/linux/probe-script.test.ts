@@ -5,6 +5,7 @@
 import { expect } from "chai";
 import { execFileSync, spawnSync } from "node:child_process";
 import {
+  appendFileSync,
   chmodSync,
   existsSync,
   mkdirSync,
@@ -27,6 +28,11 @@ import { splitProbeOutput } from "../../../src/collect/probe-output.js";
 import { evaluateControlById } from "../../../src/check/evaluation/evaluate-one.js";
 import { validatorFor } from "../../../src/documents/ajv.js";
 import { MachineConfigSchema } from "../../../src/machine-config/schema.js";
+import {
+  eventually,
+  startDaemonNamespace,
+  type DaemonNamespace,
+} from "../../fixtures/daemon-namespace.js";
 
 interface Run {
   readonly stdout: string;
@@ -48,6 +54,31 @@ function runScript(
     maxBuffer: 64 << 20,
   });
   return { stdout: result.stdout, stderr: result.stderr, status: result.status };
+}
+
+/** Runs the script with `prefix` (e.g. entering a namespace) and reads it as a server's config. */
+async function probeServer(prefix: string[]) {
+  const nonce = newNonce();
+  const run = runScript(nonce, "nosudo", { prefix });
+  const split = splitProbeOutput(run.stdout, nonce);
+  if (!split.ok) throw new Error(`${split.problem}\n${run.stderr}`);
+  const facts = parseLinuxFacts(split.sections, await loadEdrCatalog());
+  const { config } = linuxMachineConfig(
+    facts,
+    "here",
+    { department: "it", site: "lab", role: "server" },
+    new Date().toISOString(),
+  );
+  const status = async (control: string) => (await evaluateControlById(control, config)).status;
+  return { sections: split.sections, security: config.security!, status };
+}
+
+/** A syslog line as rsyslog writes it to a file (local time, `Mmm dd hh:mm:ss host tag: text`). */
+function syslogLine(text: string, at = new Date()): string {
+  const month = at.toLocaleString("en-US", { month: "short" });
+  const two = (n: number) => String(n).padStart(2, "0");
+  const time = `${two(at.getHours())}:${two(at.getMinutes())}:${two(at.getSeconds())}`;
+  return `${month} ${String(at.getDate()).padStart(2, " ")} ${time} lab ${text}\n`;
 }
 
 const asNobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"];
@@ -319,7 +350,9 @@ describe("the probe script on this machine", function () {
 
   it("reads hardening set up in a mount and network namespace: sysctls, tmpfs /tmp and /dev/shm, sudoers with includes, umask, volatile journal", async () => {
     // A copy of /etc bound over /etc, fresh tmpfs mounts on /tmp and /dev/shm and a new network
-    // namespace whose sysctls are set here: the host itself is left alone.
+    // namespace whose sysctls are set here: the host itself is left alone. The copy holds
+    // rsyslog.conf, whose file actions keep logs only while an rsyslogd runs: none runs in the
+    // run's own PID namespace, whatever runs on the host.
     const dir = mkdtempSync(path.join(tmpdir(), "stronghold-harden-"));
     try {
       const etc = path.join(dir, "etc");
@@ -371,6 +404,9 @@ describe("the probe script on this machine", function () {
           "unshare",
           "-m",
           "-n",
+          "-p",
+          "-f",
+          "--mount-proc",
           "--propagation",
           "private",
           "sh",
@@ -424,6 +460,194 @@ describe("the probe script on this machine", function () {
       for (const control of ["sec-sudo-no-blanket-nopasswd", "sec-logs-persistent"])
         expect(await status(control), control).to.equal("fail");
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("counts the forwards of a real rsyslogd, proven by the datagrams they deliver, only while it runs", async () => {
+    // rsyslogd reads the files bound over /etc/rsyslog.conf and /etc/rsyslog.d in the namespace,
+    // where the probe reads them; it stays on the host's network to reach the listeners here.
+    const dir = mkdtempSync(path.join(tmpdir(), "stronghold-rsyslog-"));
+    const listeners = [createSocket("udp4"), createSocket("udp4")];
+    let lab: DaemonNamespace | undefined;
+    try {
+      const received = listeners.map(() => [] as string[]);
+      const [omfwdPort, legacyPort] = await Promise.all(
+        listeners.map(
+          (socket, i) =>
+            new Promise<number>((resolve, reject) => {
+              socket.once("error", reject);
+              socket.on("message", (message) => received[i]!.push(message.toString()));
+              socket.bind(0, "127.0.0.1", () => resolve(socket.address().port));
+            }),
+        ),
+      );
+      const logSocket = path.join(dir, "log");
+      mkdirSync(path.join(dir, "work"));
+      mkdirSync(path.join(dir, "rsyslog.d"));
+      // Its own socket and work folder: the host's /dev/log and /var/spool/rsyslog stay untouched.
+      writeFileSync(
+        path.join(dir, "rsyslog.conf"),
+        [
+          `global(workDirectory="${path.join(dir, "work")}")`,
+          'module(load="imuxsock" SysSock.Use="off")',
+          `input(type="imuxsock" Socket="${logSocket}")`,
+          "$IncludeConfig /etc/rsyslog.d/*.conf",
+          `*.* @127.0.0.1:${legacyPort}`,
+          "",
+        ].join("\n"),
+      );
+      writeFileSync(
+        path.join(dir, "rsyslog.d", "90-forward.conf"),
+        `action(\n  type="omfwd"\n  target="127.0.0.1"\n  port="${omfwdPort}"\n  protocol="udp"\n)\n`,
+      );
+      lab = await startDaemonNamespace([
+        [path.join(dir, "rsyslog.conf"), "/etc/rsyslog.conf"],
+        [path.join(dir, "rsyslog.d"), "/etc/rsyslog.d"],
+      ]);
+      const rsyslogd = await lab.startDaemon("host", [
+        "rsyslogd",
+        "-n",
+        "-f",
+        "/etc/rsyslog.conf",
+        "-i",
+        path.join(dir, "rsyslogd.pid"),
+      ]);
+      const line = `stronghold forward check ${newNonce()}`;
+      await eventually(`"${line}" at 127.0.0.1:${omfwdPort} and :${legacyPort}`, () => {
+        if (received.every((r) => r.some((m) => m.includes(line)))) return true;
+        // Resent until both arrive: the socket exists before the forwarding actions run.
+        if (existsSync(logSocket)) spawnSync("logger", ["-u", logSocket, "-t", "stronghold", line]);
+        return undefined;
+      });
+
+      const running = await probeServer(lab.enter("namespace"));
+      expect(running.security.logging).to.deep.include({
+        forwardedTo: [`127.0.0.1:${legacyPort}`, `127.0.0.1:${omfwdPort}`],
+      });
+      expect(await running.status("sec-logs-forwarded")).to.equal("pass");
+
+      await rsyslogd.stop();
+      const stopped = await probeServer(lab.enter("namespace"));
+      expect(stopped.security.logging).to.deep.include({ forwardedTo: [] });
+      expect(await stopped.status("sec-logs-forwarded")).to.equal("fail");
+    } finally {
+      await lab?.close();
+      for (const socket of listeners) socket.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("sees a real fail2ban-server whose sshd jail bans, beside an sshd on 0.0.0.0 in a network namespace", async () => {
+    // A copy of /etc/fail2ban (Debian's defaults-debian.conf enables the sshd jail) with the
+    // server's socket, database and log in a temporary folder, a jail that reads a file here and
+    // a ban action that only writes to a file; an sshd on port 22 of the namespace's own network.
+    const dir = mkdtempSync(path.join(tmpdir(), "stronghold-fail2ban-"));
+    let lab: DaemonNamespace | undefined;
+    try {
+      const etc = path.join(dir, "fail2ban");
+      execFileSync("cp", ["-a", "/etc/fail2ban", etc]);
+      const authLog = path.join(dir, "auth.log");
+      const banned = path.join(dir, "banned");
+      writeFileSync(authLog, "");
+      writeFileSync(
+        path.join(etc, "fail2ban.local"),
+        [
+          "[DEFAULT]",
+          `socket = ${path.join(dir, "fail2ban.sock")}`,
+          `pidfile = ${path.join(dir, "fail2ban.pid")}`,
+          `dbfile = ${path.join(dir, "fail2ban.sqlite3")}`,
+          `logtarget = ${path.join(dir, "fail2ban.log")}`,
+          "",
+        ].join("\n"),
+      );
+      writeFileSync(
+        path.join(etc, "jail.local"),
+        [
+          "[sshd]",
+          "enabled = true",
+          "backend = polling",
+          `logpath = ${authLog}`,
+          `action = dummy[target="${banned}"]`,
+          "maxretry = 3",
+          "",
+        ].join("\n"),
+      );
+      const hostKey = path.join(dir, "host_ed25519");
+      execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", hostKey]);
+      writeFileSync(
+        path.join(dir, "sshd_config"),
+        [
+          "Port 22",
+          "ListenAddress 0.0.0.0",
+          `HostKey ${hostKey}`,
+          `PidFile ${path.join(dir, "sshd.pid")}`,
+          "UsePAM no",
+          "PasswordAuthentication no",
+          "KbdInteractiveAuthentication no",
+          "",
+        ].join("\n"),
+      );
+      mkdirSync("/run/sshd", { recursive: true }); // sshd's privilege separation folder
+      lab = await startDaemonNamespace([
+        [etc, "/etc/fail2ban"],
+        [path.join(dir, "sshd_config"), "/etc/ssh/sshd_config"],
+      ]);
+      const sshd = await lab.startDaemon("namespace", ["/usr/sbin/sshd", "-D", "-e"]);
+      await eventually("sshd listening", () =>
+        /Server listening on 0\.0\.0\.0 port 22/.test(sshd.output()) ? true : undefined,
+      );
+      const fail2ban = await lab.startDaemon("namespace", ["fail2ban-server", "-f", "-x"]);
+      const client = (...args: string[]) => {
+        try {
+          return lab!.run("namespace", ["fail2ban-client", ...args]);
+        } catch {
+          return undefined; // not up yet
+        }
+      };
+      await eventually("the sshd jail started", () =>
+        /Jail list:\s*sshd\b/.test(client("status") ?? "") ? true : undefined,
+      );
+      // Three failed passwords from one address, as sshd logs them: the jail bans it.
+      const attacker = "192.0.2.7";
+      for (let i = 0; i < 3; i++)
+        appendFileSync(
+          authLog,
+          syslogLine(
+            `sshd[4242]: Failed password for root from ${attacker} port ${40000 + i} ssh2`,
+          ),
+        );
+      await eventually(
+        `${attacker} banned`,
+        () =>
+          new RegExp(`Banned IP list:\\s*${attacker.replace(/\./g, "\\.")}\\s*$`, "m").test(
+            client("status", "sshd") ?? "",
+          )
+            ? true
+            : undefined,
+        10_000,
+      );
+      expect(readFileSync(banned, "utf8")).to.include(`+${attacker}`);
+
+      const running = await probeServer(lab.enter("namespace"));
+      expect(running.sections.get("brute-force")?.stdout).to.match(
+        /^@status .*Jail list:\s*sshd$/m,
+      );
+      expect(running.security.bruteForceProtection).to.deep.equal({
+        sshExposed: true,
+        banning: { product: "fail2ban", running: true, sshdJail: true },
+      });
+      expect(await running.status("sec-ssh-brute-force-banning")).to.equal("pass");
+
+      await fail2ban.stop();
+      const stopped = await probeServer(lab.enter("namespace"));
+      expect(stopped.security.bruteForceProtection).to.deep.equal({
+        sshExposed: true,
+        banning: { product: "fail2ban", running: false, sshdJail: true },
+      });
+      expect(await stopped.status("sec-ssh-brute-force-banning")).to.equal("fail");
+    } finally {
+      await lab?.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });
