@@ -66,6 +66,9 @@ export function splitProbeOutput(text: string, nonce: string): SplitResult {
   return { ok: true, sections };
 }
 
+/** The line a probe's time limit prints when it stops a command. */
+export const TIMED_OUT = /^timed out after \d+ s$/;
+
 /** Why a probe gave nothing usable, in words for the collection report. */
 export function probeFailure(output: ProbeOutput | undefined, tool: string): string {
   if (output === undefined) return `the ${tool} probe did not run`;
@@ -75,8 +78,13 @@ export function probeFailure(output: ProbeOutput | undefined, tool: string): str
       return `${tool} is not available on the host`;
     case 126:
       return detail ?? `${tool} needs root: rerun with --sudo`;
-    case 124:
-      return `${tool} did not answer within its time limit`;
+    case 124: {
+      // The macOS `limit` helper says how long it waited; coreutils' timeout says nothing.
+      const limit = output.stderr.split("\n").find((l) => TIMED_OUT.test(l.trim()));
+      return limit === undefined
+        ? `${tool} did not answer within its time limit`
+        : `${tool} ${limit.trim()}`;
+    }
     case undefined:
       return `the ${tool} probe reported no exit code`;
     default:

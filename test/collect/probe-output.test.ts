@@ -60,6 +60,11 @@ describe("probeFailure", () => {
     [{ stdout: "", stderr: "", rc: 127 }, /not available on the host/],
     [{ stdout: "", stderr: "needs root: rerun with --sudo", rc: 126 }, /rerun with --sudo/],
     [{ stdout: "", stderr: "", rc: 124 }, /time limit/],
+    // The macOS limit helper's own line, after whatever the command printed.
+    [
+      { stdout: "", stderr: "warming up\ntimed out after 30 s", rc: 124 },
+      /^tool timed out after 30 s$/,
+    ],
     [{ stdout: "", stderr: "", rc: undefined }, /no exit code/],
     [{ stdout: "", stderr: "boom\nmore", rc: 2 }, /failed \(exit 2\): boom$/],
     [{ stdout: "", stderr: "", rc: 1 }, /failed \(exit 1\)$/],

@@ -19,6 +19,7 @@ import {
   parseMacTimeSync,
   parsePolicyBanner,
   parseProcessNames,
+  parseRootAccount,
   parseSip,
   parseSpHardware,
   parseSwVers,
@@ -59,7 +60,7 @@ export interface MacFacts {
   readonly sshd: Fact<SshdSettings>;
   readonly uid0Accounts: Fact<readonly string[]>;
   readonly admins: Fact<readonly string[]>;
-  /** Whether each admin account can log on, by name (absent: not read). */
+  /** Whether each admin account can log on, by name (absent: not read); root from its own probe. */
   readonly adminEnabled: ReadonlyMap<string, Fact<boolean>>;
   readonly logonBanner: Fact<boolean>;
   readonly protection: Fact<MacProtection>;
@@ -92,6 +93,7 @@ export function parseMacFacts(
   catalog: EdrCatalog,
 ): MacFacts {
   const s = (name: MacProbeName) => sections.get(name);
+  const sshd = parseSshd(s("sshd"));
   return {
     meta: parseMacMeta(s("meta")),
     os: parseSwVers(s("sw-vers")),
@@ -105,10 +107,13 @@ export function parseMacFacts(
     automaticUpdates: parseAutomaticUpdates(s("software-update")),
     guestEnabled: parseGuest(s("guest")),
     timeSync: parseMacTimeSync(s("time-sync")),
-    sshd: parseSshd(s("sshd")),
+    sshd,
     uid0Accounts: uid0Accounts(parseDsclUsers(s("users"))),
     admins: parseAdminGroup(s("admins")),
-    adminEnabled: parseAdminAccounts(s("admin-accounts")),
+    adminEnabled: new Map([
+      ...parseAdminAccounts(s("admin-accounts")),
+      ["root", parseRootAccount(s("root-account"), sshd)],
+    ]),
     logonBanner: parsePolicyBanner(s("policy-banner")),
     protection: runningAgent(catalog, parseProcessNames(s("processes"))),
     applications: parseApplications(s("applications")),

@@ -4,8 +4,9 @@
  * never a guess.
  */
 import { known, unknown, type Fact } from "../fact.js";
-import { clip, probeFailure, type ProbeOutput } from "../probe-output.js";
+import { clip, probeFailure, TIMED_OUT, type ProbeOutput } from "../probe-output.js";
 import { count, keyValues, lines } from "../linux/key-values.js";
+import type { SshdSettings } from "../linux/sshd.js";
 
 /** Output of a probe that ran (exit 0) or why it gave nothing usable. */
 function ran(output: ProbeOutput | undefined, tool: string): Fact<string> {
@@ -382,6 +383,7 @@ export function parseAdminAccounts(
   const flush = () => {
     if (user === undefined) return;
     const text = seen.join("\n");
+    const timedOut = seen.map((l) => l.trim()).find((l) => TIMED_OUT.test(l));
     states.set(
       user,
       /;DisabledUser;/.test(text)
@@ -390,7 +392,9 @@ export function parseAdminAccounts(
           ? known(true)
           : /root: rerun with --sudo|needs root/.test(text)
             ? unknown("dscl AuthenticationAuthority needs root: rerun with --sudo")
-            : unknown(`dscl printed no AuthenticationAuthority for ${clip(user, 64)}`),
+            : timedOut !== undefined
+              ? unknown(`dscl ${timedOut}`)
+              : unknown(`dscl printed no AuthenticationAuthority for ${clip(user, 64)}`),
     );
   };
   for (const line of output.stdout.split("\n")) {
@@ -402,4 +406,80 @@ export function parseAdminAccounts(
   }
   flush();
   return states;
+}
+
+/** The keys of one directory record as `dscl . -read` printed them, one key at a time. */
+interface DsclKeys {
+  /** `Key: value`, or `Key:` followed by indented value lines (joined by spaces). */
+  readonly values: ReadonlyMap<string, string>;
+  /** `No such key: Key`. */
+  readonly absent: ReadonlySet<string>;
+  /** A line of the probe's own: sudo refused, or the time limit stopped dscl. */
+  readonly refused: string | undefined;
+}
+
+function dsclKeys(text: string): DsclKeys | { readonly strange: string } {
+  const values = new Map<string, string>();
+  const absent = new Set<string>();
+  let refused: string | undefined;
+  let strange: string | undefined;
+  let key: string | undefined;
+  for (const line of text.split("\n")) {
+    if (line.trim() === "" || /^rc=\d+$/.test(line)) continue;
+    const missing = /^No such key: (\w+)\s*$/.exec(line)?.[1];
+    const pair = /^(\w+):(?: (.*))?$/.exec(line);
+    if (missing !== undefined) {
+      absent.add(missing);
+      key = undefined;
+    } else if (pair?.[1] !== undefined) {
+      key = pair[1];
+      values.set(key, (pair[2] ?? "").trim());
+    } else if (key !== undefined && line.startsWith(" ")) {
+      values.set(key, `${values.get(key) ?? ""} ${line.trim()}`.trim());
+    } else if (/needs root/.test(line) || TIMED_OUT.test(line.trim())) {
+      refused = line.trim();
+    } else strange ??= line;
+  }
+  // A shell may note the signal that stopped a timed-out command ("Alarm clock"): expected then.
+  if (strange !== undefined && !(refused !== undefined && TIMED_OUT.test(refused)))
+    return { strange };
+  return { values, absent, refused };
+}
+
+const NO_LOGIN_SHELL = /(^|\/)(false|nologin)$/;
+
+/**
+ * Whether root can log on, from its record's Password, UserShell and AuthenticationAuthority
+ * (`Key: value` or `No such key: Key` each). A Mac's root is disabled by default and by
+ * `dsenableroot -d`: no AuthenticationAuthority and Password `*`; `dsenableroot` gives it one,
+ * which turns password logon on unless it holds `;DisabledUser;`. A shell of /usr/bin/false
+ * disables it too. With the password off an SSH key may still let root in, as on Linux: only
+ * sshd's PermitRootLogin no settles that. Anything else is unknown.
+ */
+export function parseRootAccount(
+  output: ProbeOutput | undefined,
+  sshd: Fact<SshdSettings>,
+): Fact<boolean> {
+  if (output?.rc !== 0) return unknown(probeFailure(output, "dscl"));
+  const record = dsclKeys(output.stdout);
+  if ("strange" in record) return notUnderstood("dscl . -read /Users/root", record.strange);
+  const { values, absent, refused } = record;
+  const authority = values.get("AuthenticationAuthority");
+  if (authority !== undefined && /;DisabledUser;/.test(authority)) return known(false);
+  const shell = values.get("UserShell");
+  if (shell !== undefined && NO_LOGIN_SHELL.test(shell)) return known(false);
+  if (refused !== undefined) return unknown(`dscl AuthenticationAuthority of root: ${refused}`);
+  if (authority !== undefined) return known(true);
+  for (const key of ["AuthenticationAuthority", "Password", "UserShell"])
+    if (!values.has(key) && !absent.has(key)) return unknown(`dscl printed no ${key} for root`);
+  const password = values.get("Password");
+  if (password !== undefined && password !== "*")
+    return unknown(
+      `root has no AuthenticationAuthority but a Password other than *: "${clip(password, 40)}"`,
+    );
+  if (!sshd.known) return unknown(`root's password is disabled; ${sshd.reason}`);
+  if (sshd.value.permitRootLogin === "no") return known(false);
+  return unknown(
+    `root's password is disabled, but sshd PermitRootLogin ${sshd.value.permitRootLogin} lets an authorised key in`,
+  );
 }

@@ -4,9 +4,14 @@
  * constant; the nonce and the privilege mode arrive as positional arguments.
  *
  * Conventions (as on Linux): a probe whose tool is missing returns 127 and prints nothing; one
- * that needs root goes through `priv` (root already, `sudo -n` with --sudo, else exit 126).
+ * that needs root goes through `priv` (root already, `sudo -n` with --sudo, else exit 126); a
+ * command that can hang runs under `limit` (and `priv` always does), which ends it after
+ * MAC_COMMAND_LIMIT_SECONDS with exit 124 and "timed out after N s" on stderr.
  * `softwareupdate -l` is deliberately not run: it asks Apple's servers and can take minutes.
  */
+
+/** How long one slow command may run on a Mac before it is stopped and its fact is unknown. */
+export const MAC_COMMAND_LIMIT_SECONDS = 30;
 
 /** One probe of the macOS script. */
 export interface MacProbeDefinition {
@@ -22,10 +27,24 @@ export interface MacProbeDefinition {
 /** Shell helpers the macOS probes share. */
 export const MAC_PROBE_HELPERS = `
 have() { command -v "$1" >/dev/null 2>&1; }
+# limit SECONDS COMMAND...: macOS has no timeout(1). perl (shipped with macOS) arms an alarm that
+# survives exec, so the command dies of SIGALRM (exit 142) when time is up; that becomes exit 124
+# with "timed out after N s" on stderr. Without perl the command runs unbounded.
+limit() {
+  lim_s=$1; shift
+  have perl || { "$@"; return; }
+  perl -e 'alarm shift; exec @ARGV or exit 127' "$lim_s" "$@"
+  lim_rc=$?
+  [ "$lim_rc" -eq 142 ] || return "$lim_rc"
+  echo "timed out after $lim_s s" >&2
+  return 124
+}
+# Runs a command as root, with the time limit: directly when root, through sudo -n with --sudo
+# (sudo passes the alarm's signal on to the command).
 priv() {
   case "$PRIV" in
-    root) "$@" ;;
-    sudo) sudo -n -- "$@" ;;
+    root) limit ${MAC_COMMAND_LIMIT_SECONDS} "$@" ;;
+    sudo) limit ${MAC_COMMAND_LIMIT_SECONDS} sudo -n -- "$@" ;;
     *)
       if [ "$MODE" = sudo ]; then echo "needs root, and sudo is not installed" >&2
       else echo "needs root: rerun with --sudo" >&2; fi
@@ -63,11 +82,11 @@ sw_vers`,
   },
   {
     name: "hardware",
-    reads: "system_profiler SPHardwareDataType (model, serial number)",
+    reads: "system_profiler SPHardwareDataType (model, serial number; time-limited)",
     privileged: false,
     body: `
 have system_profiler || return 127
-system_profiler SPHardwareDataType`,
+limit ${MAC_COMMAND_LIMIT_SECONDS} system_profiler SPHardwareDataType`,
   },
   {
     name: "sysctl",
@@ -88,11 +107,11 @@ ifconfig`,
   },
   {
     name: "filevault",
-    reads: "fdesetup status",
+    reads: "fdesetup status (time-limited)",
     privileged: false,
     body: `
 have fdesetup || return 127
-fdesetup status`,
+limit ${MAC_COMMAND_LIMIT_SECONDS} fdesetup status`,
   },
   {
     name: "firewall",
@@ -176,7 +195,7 @@ dscl . -read /Groups/admin GroupMembership`,
   {
     name: "admin-accounts",
     reads:
-      "dscl . -read /Users/NAME AuthenticationAuthority of each admin group member (root; DisabledUser marks a disabled account)",
+      "dscl . -read /Users/NAME AuthenticationAuthority of each admin group member but root (root; DisabledUser marks a disabled account)",
     privileged: true,
     body: `
 have dscl || return 127
@@ -186,10 +205,24 @@ set -f
 set -- \${m#GroupMembership:}
 set +f
 for u in "$@"; do
-  case "$u" in ""|*[!A-Za-z0-9._-]*) continue ;; esac
+  # root has a probe of its own (root-account).
+  case "$u" in ""|root|*[!A-Za-z0-9._-]*) continue ;; esac
   echo "user=$u"
   priv dscl . -read "/Users/$u" AuthenticationAuthority 2>&1 || echo "rc=$?"
 done
+return 0`,
+  },
+  {
+    name: "root-account",
+    reads:
+      "dscl . -read /Users/root Password, UserShell, and AuthenticationAuthority (root): whether root can log on",
+    privileged: true,
+    body: `
+have dscl || return 127
+# Each key alone, errors included: a missing key prints "No such key: KEY".
+dscl . -read /Users/root Password 2>&1
+dscl . -read /Users/root UserShell 2>&1
+priv dscl . -read /Users/root AuthenticationAuthority 2>&1 || echo "rc=$?"
 return 0`,
   },
   {

@@ -5,8 +5,7 @@ import { parseAccounts } from "../../../src/collect/linux/accounts.js";
 import { parseLockout } from "../../../src/collect/linux/lockout.js";
 import { parsePam } from "../../../src/collect/linux/pam.js";
 import { parsePasswordPolicy } from "../../../src/collect/linux/password-policy.js";
-import type { SshdSettings } from "../../../src/collect/linux/sshd.js";
-import { MISSING, out, section } from "../../fixtures/linux/transcripts.js";
+import { MISSING, out, section, sshdSettings } from "../../fixtures/linux/transcripts.js";
 
 const values = (facts: Record<string, Fact<unknown>>) =>
   Object.fromEntries(Object.entries(facts).map(([k, f]) => [k, f.known ? f.value : "unknown"]));
@@ -172,16 +171,7 @@ describe("lockout", () => {
 });
 
 describe("accounts", () => {
-  const sshd = (permitRootLogin: SshdSettings["permitRootLogin"]): Fact<SshdSettings> =>
-    known({
-      configFile: "default",
-      commandLineOptions: [],
-      permitRootLogin,
-      passwordAuthentication: false,
-      kbdInteractiveAuthentication: false,
-      maxAuthTries: 6,
-      banner: undefined,
-    });
+  const sshd = sshdSettings;
   const now = 1795140000;
 
   it("RHEL sample: root locked with PermitRootLogin no is disabled; wheel member enabled", () => {

@@ -18,7 +18,7 @@ import { MAC_PROBES } from "../../../src/collect/macos/probes.js";
 import type { MachineFacts } from "../../../src/hosts/inventory.js";
 import type { MachineConfig } from "../../../src/machine-config/schema.js";
 import { startSshd, type Sshd } from "../../fixtures/sshd.js";
-import { macTranscript } from "../../fixtures/macos/transcripts.js";
+import { macTranscript, rootAccountForm } from "../../fixtures/macos/transcripts.js";
 import { bufferIo } from "../buffer-io.js";
 
 const AT = "2026-11-20T12:00:00Z";
@@ -104,8 +104,9 @@ describe("macOS collection", function () {
         product: "Microsoft Defender for Endpoint",
         running: true,
       });
+      // root as shipped (no AuthenticationAuthority, Password *) behind sshd PermitRootLogin no.
       expect(c.security?.localAdmins).to.deep.equal([
-        { name: "root", enabled: "unknown" },
+        { name: "root", enabled: false },
         { name: "libadmin", enabled: true },
       ]);
       expect(c.software).to.deep.include({ name: "LibreOffice", version: "7.6.6" });
@@ -148,6 +149,7 @@ describe("macOS collection", function () {
           "sec-account-lockout-threshold",
           "sec-account-lockout-duration",
           "sec-screen-lock",
+          // root is disabled, but libadmin is enabled and nothing says it is one person's
           "sec-local-admin-not-shared",
           "sec-no-empty-passwords",
           "sec-edr-realtime-protection",
@@ -171,6 +173,20 @@ describe("macOS collection", function () {
         "sec-edr-running",
       ])
         expect(statuses[id], id).to.equal("pass");
+    });
+
+    it("root's state decides sec-local-admin-not-shared on a Mac whose only admin is root", async () => {
+      const catalog = await loadEdrCatalog();
+      const rootOnly = async (form: string) => {
+        const sections = new Map(macTranscript());
+        sections.set("admins", { stdout: "GroupMembership: root\n", stderr: "", rc: 0 });
+        sections.set("admin-accounts", { stdout: "", stderr: "", rc: 0 });
+        sections.set("root-account", rootAccountForm(form));
+        const config = macosMachineConfig(parseMacFacts(sections, catalog), "m", staff, AT).config;
+        return (await checkStatuses(config))["sec-local-admin-not-shared"];
+      };
+      expect(await rootOnly("as-shipped")).to.equal("pass");
+      expect(await rootOnly("dsenableroot")).to.equal("fail");
     });
 
     it("FileVault on names the product; encryption in progress is partial", async () => {

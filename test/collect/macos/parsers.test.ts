@@ -19,13 +19,16 @@ import {
   parseMacSysctl,
   parseMacTimeSync,
   parsePolicyBanner,
+  parseRootAccount,
   parseSip,
   parseSpHardware,
   parseSwVers,
   uid0Accounts,
 } from "../../../src/collect/macos/parsers.js";
-import { MISSING, out } from "../../fixtures/linux/transcripts.js";
-import { macSection } from "../../fixtures/macos/transcripts.js";
+import type { SshdSettings } from "../../../src/collect/linux/sshd.js";
+import { unknown } from "../../../src/collect/fact.js";
+import { MISSING, out, sshdSettings } from "../../fixtures/linux/transcripts.js";
+import { macSection, rootAccountForm } from "../../fixtures/macos/transcripts.js";
 
 function value<T>(fact: Fact<T>): T {
   if (!fact.known) throw new Error(`unknown: ${fact.reason}`);
@@ -270,11 +273,75 @@ describe("macOS parsers", () => {
       expect(value(states.get("bob")!)).to.equal(true);
       expect(reason(states.get("carol")!)).to.match(/--sudo/);
     });
-    it("the transcript: root has no AuthenticationAuthority (unknown), libadmin is enabled", () => {
+    it("the transcript: libadmin is enabled; root is left to the root-account probe", () => {
       const states = parseAdminAccounts(macSection("admin-accounts"));
-      expect(states.get("root")?.known).to.equal(false);
+      expect([...states.keys()]).to.deep.equal(["libadmin"]);
       expect(value(states.get("libadmin")!)).to.equal(true);
     });
+    it("a dscl stopped by the time limit says so", () => {
+      const states = parseAdminAccounts(out("user=dave\ntimed out after 30 s\nrc=124\n"));
+      expect(reason(states.get("dave")!)).to.equal("dscl timed out after 30 s");
+    });
+  });
+
+  describe("root account", () => {
+    const sshd = sshdSettings;
+    const sshdUnread = unknown("sshd -T needs root to read the host keys: rerun with --sudo");
+    // [form in root-account-forms.txt, sshd, enabled or the reason it is unknown]
+    const cases: [string, Fact<SshdSettings>, boolean | RegExp][] = [
+      ["as-shipped", sshd("no"), false],
+      [
+        "as-shipped",
+        sshd("prohibit-password"),
+        /^root's password is disabled, but sshd PermitRootLogin prohibit-password lets an authorised key in$/,
+      ],
+      ["as-shipped", sshdUnread, /^root's password is disabled; sshd -T needs root/],
+      ["dsenableroot", sshd("no"), true],
+      ["dsenableroot", sshd("yes"), true],
+      ["shell-false", sshd("yes"), false],
+      ["disabled-user", sshd("yes"), false],
+      [
+        "without-sudo",
+        sshd("no"),
+        /^dscl AuthenticationAuthority of root: needs root: rerun with --sudo$/,
+      ],
+      ["timed-out", sshd("no"), /^dscl AuthenticationAuthority of root: timed out after 30 s$/],
+    ];
+    for (const [form, settings, expected] of cases) {
+      const sshdLabel = settings.known
+        ? `PermitRootLogin ${settings.value.permitRootLogin}`
+        : "sshd unread";
+      it(`${form}, ${sshdLabel} → ${String(expected)}`, () => {
+        const fact = parseRootAccount(rootAccountForm(form), settings);
+        if (typeof expected === "boolean") expect(value(fact)).to.equal(expected);
+        else expect(reason(fact)).to.match(expected);
+      });
+    }
+    it("the transcript: root as shipped, and sshd refuses root → disabled", () => {
+      expect(value(parseRootAccount(macSection("root-account"), sshd("no")))).to.equal(false);
+    });
+    for (const [label, output, expected] of [
+      ["missing tool", MISSING, /^dscl is not available on the host$/],
+      [
+        "a directory error",
+        out("<dscl_cmd> DS Error: -14136 (eDSRecordNotFound)\n"),
+        /^dscl \. -read \/Users\/root printed something not understood/,
+      ],
+      [
+        "a key not printed",
+        out("Password: *\nUserShell: /bin/sh\n"),
+        /no AuthenticationAuthority for root/,
+      ],
+      [
+        "an empty Password",
+        out("Password: \nUserShell: /bin/sh\nNo such key: AuthenticationAuthority\n"),
+        /a Password other than \*/,
+      ],
+    ] as const) {
+      it(`${label} → unknown`, () => {
+        expect(reason(parseRootAccount(output, sshd("no")))).to.match(expected);
+      });
+    }
   });
 
   describe("policy banner", () => {
