@@ -108,6 +108,17 @@ export function syntheticMachine(i: number, random: () => number, at: Date): Mac
       firewallDefaultInbound: { domain: "block", private: "block", public: "block" },
       remoteDesktop: { enabled: server, networkLevelAuthentication: true },
       smbSigning: { server: true, client: true },
+      kernelNetwork: {
+        "Tcpip.Parameters.DisableIPSourceRouting": 2,
+        "Tcpip6.Parameters.DisableIPSourceRouting": 2,
+        "Tcpip.Parameters.EnableICMPRedirect": 0,
+        "Tcpip.Parameters.IPEnableRouter": 0,
+      },
+      restartPending: { rebootRequired: false },
+      bootProtection: { secureBoot: true, systemVolumeEncrypted: true },
+      fileIntegrity: server
+        ? { product: "Wazuh", databaseInitialised: true, scheduled: true }
+        : "none",
     },
     software: SOFTWARE.filter(() => random() < 0.7),
     lifecycle: { status: "active" },

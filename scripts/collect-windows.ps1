@@ -7,19 +7,21 @@
     Reads the facts the Stronghold baselines check (OS and patch level, automatic updates,
     BitLocker, firewall state and default inbound action, antivirus, password and lockout policy,
     SMBv1 and SMB signing, Remote Desktop and its Network Level Authentication, local
-    administrators, audit policy, time sync, logon banner, screen lock, installed programs,
-    hardware and network identity) and writes them
+    administrators, audit policy, time sync, logon banner, screen lock, event forwarding, TCP/IP
+    hardening, pending reboots, Secure Boot, file integrity agents, installed programs, hardware
+    and network identity) and writes them
     as JSON in the shape of policies/schemas/machine-config.schema.json, ready for
     `stronghold check`.
 
-    The script only reads: CIM/WMI queries, Get-* cmdlets, registry keys opened read-only, and the
-    read-only commands `net accounts`, `w32tm /query /status`, `auditpol /get` and (on kiosks with
-    Deep Freeze) `DFC get /ISFROZEN`. The only thing it writes is the output file.
+    The script only reads: CIM/WMI queries, Get-* cmdlets, Confirm-SecureBootUEFI, registry keys
+    opened read-only, and the read-only commands `net accounts`, `w32tm /query /status`,
+    `auditpol /get` and (on kiosks with Deep Freeze) `DFC get /ISFROZEN`. The only thing it writes is the output file.
 
     Each probe runs on its own: a probe that fails (missing module, access denied, a service that
     is not running) leaves its facts as "unknown" and prints a warning on stderr; the other probes
     still run. A fact recorded as "unknown" never passes a control. Run it elevated (SYSTEM or an
-    administrator) in the 64-bit PowerShell: BitLocker, Defender, audit policy and RSoP need it.
+    administrator) in the 64-bit PowerShell: BitLocker, Defender, Secure Boot, audit policy and
+    RSoP need it.
 
     `net accounts`, `w32tm` and `auditpol` print their labels in the display language of Windows;
     they are parsed in English only, and on other languages those facts stay "unknown" with a
@@ -376,6 +378,13 @@ function Get-IpAssignmentProbe {
     throw "$leased IPv4 address(es) leased by DHCP and $($v4.Count - $leased) configured"
 }
 
+# Encrypted means fully encrypted with protection on (suspended protection leaves the key in the
+# clear), or locked.
+function Test-BitLockerProtected {
+    param($Volume)
+    return ("$($Volume.VolumeStatus)" -eq 'FullyEncrypted' -and "$($Volume.ProtectionStatus)" -eq 'On') -or "$($Volume.LockStatus)" -eq 'Locked'
+}
+
 function Get-DiskEncryptionProbe {
     $fixedLetters = @(Get-CimInstance -ClassName 'Win32_LogicalDisk' -Filter 'DriveType=3' | ForEach-Object { "$($_.DeviceID)".ToUpperInvariant() })
     $volumes = @(Get-BitLockerVolume | Where-Object {
@@ -384,11 +393,7 @@ function Get-DiskEncryptionProbe {
     if (@($volumes | Where-Object { "$($_.VolumeType)" -eq 'OperatingSystem' }).Count -eq 0) {
         throw 'Get-BitLockerVolume lists no operating-system volume'
     }
-    # Encrypted means fully encrypted with protection on (suspended protection leaves the key in
-    # the clear), or locked.
-    $protected = @($volumes | Where-Object {
-            ("$($_.VolumeStatus)" -eq 'FullyEncrypted' -and "$($_.ProtectionStatus)" -eq 'On') -or "$($_.LockStatus)" -eq 'Locked'
-        })
+    $protected = @($volumes | Where-Object { Test-BitLockerProtected -Volume $_ })
     $untouched = @($volumes | Where-Object { "$($_.VolumeStatus)" -eq 'FullyDecrypted' })
     if ($protected.Count -eq $volumes.Count) { return [ordered]@{ status = 'encrypted'; product = 'BitLocker' } }
     if ($untouched.Count -eq $volumes.Count) { return [ordered]@{ status = 'none' } }
@@ -546,6 +551,69 @@ function Get-AutomaticUpdatesProbe {
     $mdm = Get-RegistryValue -Path 'SOFTWARE\Microsoft\PolicyManager\current\device\Update' -Name 'AllowAutoUpdate'
     if ($null -ne $mdm) { return ([int]$mdm -ge 1 -and [int]$mdm -le 4) }
     throw 'no Automatic Updates policy is set (Group Policy AUOptions or MDM Update/AllowAutoUpdate); the unmanaged default is not read'
+}
+
+# Reboot flags of Windows' own servicing: Component Based Servicing\RebootPending (the component
+# store staged changes for the next boot) and WindowsUpdate\Auto Update\RebootRequired (an update
+# the agent installed asked for a restart). Session Manager's PendingFileRenameOperations is not
+# read: any installer, antivirus or temporary-file cleanup queues renames there, entries often
+# outlive reboots, and Windows' own updates set one of the two flags anyway.
+function Get-RestartPendingProbe {
+    $servicing = Test-RegistryKey -Path 'SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing\RebootPending'
+    $windowsUpdate = Test-RegistryKey -Path 'SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate\Auto Update\RebootRequired'
+    return [ordered]@{ rebootRequired = ($servicing -or $windowsUpdate) }
+}
+
+# UEFI Secure Boot. A machine that booted through legacy BIOS (PEFirmwareType 1) has none; there
+# Confirm-SecureBootUEFI would only answer "not supported".
+function Get-SecureBootProbe {
+    $firmware = Get-RegistryValue -Path 'SYSTEM\CurrentControlSet\Control' -Name 'PEFirmwareType'
+    if ($null -ne $firmware -and [int]$firmware -eq 1) { return $false }
+    # Needs an administrator; otherwise "Access was denied" and the fact stays unknown.
+    return [bool](Confirm-SecureBootUEFI)
+}
+
+# The operating-system volume alone: booted from other media, nobody can read or change it.
+function Get-SystemVolumeEncryptedProbe {
+    $system = @(Get-BitLockerVolume | Where-Object { "$($_.VolumeType)" -eq 'OperatingSystem' })
+    if ($system.Count -eq 0) { throw 'Get-BitLockerVolume lists no operating-system volume' }
+    return [bool](Test-BitLockerProtected -Volume $system[0])
+}
+
+# The TCP/IP registry values the MSS (Legacy) settings write. A value no policy set is unknown:
+# the built-in defaults differ between Windows versions and are not documented alike.
+function Get-KernelNetworkProbe {
+    $settings = [ordered]@{
+        'Tcpip.Parameters.DisableIPSourceRouting'  = $Unknown
+        'Tcpip6.Parameters.DisableIPSourceRouting' = $Unknown
+        'Tcpip.Parameters.EnableICMPRedirect'      = $Unknown
+        'Tcpip.Parameters.IPEnableRouter'          = $Unknown
+    }
+    foreach ($name in @($settings.Keys)) {
+        $service, $key, $value = $name -split '\.'
+        $data = Get-RegistryValue -Path "SYSTEM\CurrentControlSet\Services\$service\$key" -Name $value
+        if ($null -eq $data) {
+            Write-CollectorWarning -Probe 'kernelNetwork' -Message "$service\$key\$value is not set; Windows' default applies and is not reported"
+        } elseif ("$data" -match '^\d+$') {
+            $settings[$name] = [int]"$data"
+        } else {
+            Write-CollectorWarning -Probe 'kernelNetwork' -Message "$service\$key\$value is '$data', not a number"
+        }
+    }
+    return $settings
+}
+
+# Wazuh's agent (service WazuhSvc, OssecSvc before 4.2) and osquery (osqueryd) keep their file
+# baseline and schedule while they run: stopped, they check nothing.
+function Get-FileIntegrityProbe {
+    $agents = @{ WazuhSvc = 'Wazuh'; OssecSvc = 'Wazuh'; osqueryd = 'osquery' }
+    $installed = @(Get-Service | Where-Object { $agents.ContainsKey("$($_.Name)") })
+    if ($installed.Count -eq 0) { return 'none' }
+    $running = @($installed | Where-Object { "$($_.Status)" -eq 'Running' })
+    $chosen = $installed[0]
+    if ($running.Count -gt 0) { $chosen = $running[0] }
+    $active = "$($chosen.Status)" -eq 'Running'
+    return [ordered]@{ product = $agents["$($chosen.Name)"]; databaseInitialised = $active; scheduled = $active }
 }
 
 function Get-AutorunProbe {
@@ -897,6 +965,13 @@ $security = [ordered]@{
     remoteDesktop     = Get-ProbeValue -Name 'remoteDesktop' -Probe { Get-RemoteDesktopProbe }
     smbSigning        = Get-ProbeValue -Name 'smbSigning' -Probe { Get-SmbSigningProbe }
     logging           = Get-ProbeValue -Name 'logging' -Probe { Get-LoggingProbe }
+    kernelNetwork     = Get-ProbeValue -Name 'kernelNetwork' -Probe { Get-KernelNetworkProbe }
+    restartPending    = Get-ProbeValue -Name 'restartPending' -Probe { Get-RestartPendingProbe }
+    bootProtection    = [ordered]@{
+        secureBoot            = Get-ProbeValue -Name 'secureBoot' -Probe { Get-SecureBootProbe }
+        systemVolumeEncrypted = Get-ProbeValue -Name 'systemVolumeEncrypted' -Probe { Get-SystemVolumeEncryptedProbe }
+    }
+    fileIntegrity     = Get-ProbeValue -Name 'fileIntegrity' -Probe { Get-FileIntegrityProbe }
 }
 if ($Role -eq 'kiosk') {
     $security['kioskLockdown'] = Get-ProbeValue -Name 'kioskLockdown' -Probe { Get-KioskLockdownProbe -Software $software } -Fallback ([ordered]@{ agent = $Unknown; enabled = $Unknown })

@@ -23,6 +23,7 @@ const at = new Date("2026-11-20T12:00:00Z");
 
 const EXPECTED = `
 dpw-lt-01 aup-license-seats-within-owned fail
+dpw-lt-01 sec-boot-protected fail
 dpw-lt-01 sec-disk-encryption fail
 dpw-lt-02 lcm-asset-reported fail
 dpw-srv-01 sec-logs-forwarded fail

@@ -244,6 +244,17 @@ export const NETWORK_SYSCTLS = [
   "net.ipv4.conf.all.log_martians",
 ] as const;
 
+/**
+ * The Windows TCP/IP registry values the baseline judges, named `<service>.Parameters.<value>`
+ * after their keys under HKLM\SYSTEM\CurrentControlSet\Services (Tcpip is IPv4, Tcpip6 IPv6).
+ */
+export const WINDOWS_TCPIP_SETTINGS = [
+  "Tcpip.Parameters.DisableIPSourceRouting",
+  "Tcpip6.Parameters.DisableIPSourceRouting",
+  "Tcpip.Parameters.EnableICMPRedirect",
+  "Tcpip.Parameters.IPEnableRouter",
+] as const;
+
 const Logging = Type.Object(
   {
     persistent: Flag(
@@ -302,6 +313,33 @@ const Sudo = Type.Object(
     usePty: Flag("sudo runs commands in a pseudo-terminal (Defaults use_pty)."),
   },
   { additionalProperties: false, description: "The sudo policy (/etc/sudoers and its includes)." },
+);
+
+const LinuxBootProtection = Type.Object(
+  {
+    bootloaderPassword: Flag(
+      "GRUB asks for a superuser's password before a boot entry is edited (set superusers and password_pbkdf2 in grub.cfg).",
+    ),
+    rescueRequiresPassword: Flag(
+      "Rescue and emergency mode ask for root's password (their units start sulogin).",
+    ),
+  },
+  { additionalProperties: false, description: "Linux: the boot loader and rescue mode." },
+);
+
+const WindowsBootProtection = Type.Object(
+  {
+    secureBoot: Flag(
+      "UEFI Secure Boot is on (Confirm-SecureBootUEFI); false on a machine that boots through legacy BIOS.",
+    ),
+    systemVolumeEncrypted: Flag(
+      "The operating-system volume is fully encrypted by BitLocker with its protection on (not suspended), so booting other media cannot read or change it.",
+    ),
+  },
+  {
+    additionalProperties: false,
+    description: "Windows: Secure Boot and BitLocker on the system volume.",
+  },
 );
 
 const AccountNames = (description: string) =>
@@ -368,13 +406,21 @@ const Security = Type.Object(
     kernelNetwork: Type.Optional(
       Unknowable(
         Type.Object(
-          Object.fromEntries(
-            NETWORK_SYSCTLS.map((k) => [k, Type.Optional(Count(`Live value of ${k}.`))]),
-          ),
+          Object.fromEntries([
+            ...NETWORK_SYSCTLS.map((k) => [k, Type.Optional(Count(`Live value of ${k}.`))]),
+            ...WINDOWS_TCPIP_SETTINGS.map((k) => [
+              k,
+              Type.Optional(
+                Count(
+                  `The registry value ${k.split(".").at(-1)} under ${k.split(".")[0]}\\Parameters ("unknown" when it is not set).`,
+                ),
+              ),
+            ]),
+          ]),
           {
             additionalProperties: false,
             description:
-              "Live values of the kernel's IPv4 network hardening settings (Linux sysctl).",
+              "The network stack's hardening settings: live sysctl values of the kernel's IPv4 settings (Linux), or the TCP/IP registry values Windows reads at boot (Windows).",
           },
         ),
       ),
@@ -458,40 +504,31 @@ const Security = Type.Object(
         Type.Object(
           {
             rebootRequired: Flag(
-              "An update replaced the kernel or a core library and the machine has not rebooted since (/run/reboot-required, or needrestart's kernel status).",
+              "An update waits for a reboot: Linux /run/reboot-required or needrestart's kernel status; Windows the component servicing (RebootPending) or Windows Update (RebootRequired) reboot flag.",
             ),
-            staleProcesses: Unknowable(
-              Type.Array(Text("A service or process name."), {
-                maxItems: 1024,
-                description:
-                  "Services (needrestart) or processes (deleted libraries still mapped) running code an update replaced on disk.",
-              }),
+            staleProcesses: Type.Optional(
+              Unknowable(
+                Type.Array(Text("A service or process name."), {
+                  maxItems: 1024,
+                  description:
+                    "Services (needrestart) or processes (deleted libraries still mapped) running code an update replaced on disk (Linux; Windows replaces files in use at the reboot rebootRequired reports).",
+                }),
+              ),
             ),
           },
           {
             additionalProperties: false,
-            description: "Updates installed but not yet in effect until a restart (Linux).",
+            description: "Updates installed but not yet in effect until a restart.",
           },
         ),
       ),
     ),
     bootProtection: Type.Optional(
       Unknowable(
-        Type.Object(
-          {
-            bootloaderPassword: Flag(
-              "GRUB asks for a superuser's password before a boot entry is edited (set superusers and password_pbkdf2 in grub.cfg).",
-            ),
-            rescueRequiresPassword: Flag(
-              "Rescue and emergency mode ask for root's password (their units start sulogin).",
-            ),
-          },
-          {
-            additionalProperties: false,
-            description:
-              "Protection against someone at the keyboard booting into a root shell (Linux).",
-          },
-        ),
+        Type.Union([LinuxBootProtection, WindowsBootProtection], {
+          description:
+            "Protection against someone at the keyboard booting into an administrator's shell or another system: GRUB and rescue mode (Linux), Secure Boot and BitLocker (Windows).",
+        }),
       ),
     ),
     bruteForceProtection: Type.Optional(

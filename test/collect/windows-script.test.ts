@@ -10,12 +10,14 @@ import {
   LIFECYCLE_STATUSES,
   NETWORK_SYSCTLS,
   ROLES,
+  WINDOWS_TCPIP_SETTINGS,
 } from "../../src/machine-config/schema.js";
 import { VERSION } from "../../src/support/version.js";
 import {
   commandWords,
   documentKeys,
   functionDefinitions,
+  literalKeys,
   matchingClose,
   orderedKeys,
   tokenize,
@@ -35,6 +37,7 @@ let probeBlocks: { open: number; close: number }[] = [];
 
 /** Cmdlets the script may call: reads, pipeline plumbing, and the output file's writing. */
 const ALLOWED_CMDLETS = [
+  "Confirm-SecureBootUEFI",
   "Get-BitLockerVolume",
   "Get-CimAssociatedInstance",
   "Get-CimInstance",
@@ -67,6 +70,7 @@ const ALLOWED_VERBS = ["Get", "ConvertTo", "ConvertFrom", "Test", "Write"];
 
 /** Commands that read the machine: allowed only inside probes and the low-level readers. */
 const SYSTEM_READS = [
+  "Confirm-SecureBootUEFI",
   "Get-BitLockerVolume",
   "Get-CimAssociatedInstance",
   "Get-CimInstance",
@@ -202,9 +206,8 @@ const NOT_COLLECTED: Readonly<Record<string, string>> = {
   "/security/accountFiles/sudoers/mode": "part of accountFiles",
   "/security/accountFiles/sudoers/owner": "part of accountFiles",
   "/security/accountFiles/sudoers/group": "part of accountFiles",
-  "/security/kernelNetwork": "the judged network settings are Linux sysctl keys",
   ...Object.fromEntries(
-    NETWORK_SYSCTLS.map((k) => [`/security/kernelNetwork/${k}`, "part of kernelNetwork"]),
+    NETWORK_SYSCTLS.map((k) => [`/security/kernelNetwork/${k}`, "Linux sysctl keys"]),
   ),
   "/security/temporaryMounts": "/tmp and /dev/shm mount options are Linux facts",
   "/security/temporaryMounts/tmp": "part of temporaryMounts",
@@ -223,16 +226,10 @@ const NOT_COLLECTED: Readonly<Record<string, string>> = {
   "/security/mandatoryAccessControl/mode": "part of mandatoryAccessControl",
   "/security/mandatoryAccessControl/enforcedProfiles": "part of mandatoryAccessControl",
   "/security/mandatoryAccessControl/complainProfiles": "part of mandatoryAccessControl",
-  "/security/fileIntegrity": "the file integrity control applies to Linux servers",
-  "/security/fileIntegrity/product": "part of fileIntegrity",
-  "/security/fileIntegrity/databaseInitialised": "part of fileIntegrity",
-  "/security/fileIntegrity/scheduled": "part of fileIntegrity",
-  "/security/restartPending": "pending reboots and stale libraries are read on Linux",
-  "/security/restartPending/rebootRequired": "part of restartPending",
-  "/security/restartPending/staleProcesses": "part of restartPending",
-  "/security/bootProtection": "GRUB and rescue mode are Linux facts",
-  "/security/bootProtection/bootloaderPassword": "part of bootProtection",
-  "/security/bootProtection/rescueRequiresPassword": "part of bootProtection",
+  "/security/restartPending/staleProcesses":
+    "Windows replaces files in use at the reboot rebootRequired reports",
+  "/security/bootProtection/bootloaderPassword": "GRUB is a Linux boot loader",
+  "/security/bootProtection/rescueRequiresPassword": "rescue and emergency mode are systemd's",
   "/security/bruteForceProtection":
     "fail2ban and sshguard guard Linux's sshd; Windows has account lockout",
   "/security/bruteForceProtection/sshExposed": "part of bruteForceProtection",
@@ -444,6 +441,43 @@ describe("scripts/collect-windows.ps1 (read statically)", () => {
       "emitted names the schema lacks",
     ).to.deep.equal([]);
     for (const path of Object.keys(NOT_COLLECTED)) expect(all.has(path), path).to.equal(true);
+  });
+
+  it("reads the host-hardening facts where docs/collect.md says, and nothing wider", () => {
+    /** The string literals (quotes stripped) a function's body holds, comments excluded. */
+    const strings = (name: string) => {
+      const f = functions.find((d) => d.name === name);
+      if (f === undefined) throw new Error(`no function ${name}`);
+      return tokens
+        .slice(f.open, f.close)
+        .filter((t) => t.kind === "string")
+        .map((t) => t.value!);
+    };
+    // TCP/IP: exactly the registry values the schema names, under the Services keys.
+    const network = functions.find((f) => f.name === "Get-KernelNetworkProbe")!;
+    const settings = tokens.findIndex(
+      (t, k) => k > network.open && t.text.toLowerCase() === "[ordered]",
+    );
+    expect(literalKeys(tokens, settings + 1)).to.deep.equal([...WINDOWS_TCPIP_SETTINGS]);
+    expect(strings("Get-KernelNetworkProbe")).to.include(
+      "SYSTEM\\CurrentControlSet\\Services\\$service\\$key",
+    );
+    // Pending reboot: the two servicing flags; PendingFileRenameOperations only in a comment.
+    expect(strings("Get-RestartPendingProbe")).to.deep.equal([
+      "SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based Servicing\\RebootPending",
+      "SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WindowsUpdate\\Auto Update\\RebootRequired",
+    ]);
+    expect(tokens.some((t) => t.kind !== "string" && /PendingFileRename/i.test(t.text))).to.equal(
+      false,
+    );
+    expect(source).to.match(/# .*PendingFileRenameOperations is not\n# read/);
+    // Secure Boot: the cmdlet without arguments, after the legacy-BIOS firmware type.
+    expect(calls("Confirm-SecureBootUEFI").map((c) => c.args)).to.deep.equal([""]);
+    expect(strings("Get-SecureBootProbe")).to.include("PEFirmwareType");
+    // File integrity: the agents' Windows service names.
+    const agents = functions.find((f) => f.name === "Get-FileIntegrityProbe")!;
+    const table = tokens.findIndex((t, k) => k > agents.open && t.text === "@{");
+    expect(literalKeys(tokens, table)).to.deep.equal(["WazuhSvc", "OssecSvc", "osqueryd"]);
   });
 
   it("keeps its patterns, choices and version in step with the schema and the package", () => {

@@ -1,9 +1,17 @@
 /** Host hardening controls: logs, kernel network settings, temporary mounts, sudo, umask. */
 import { machineCases } from "../../fixtures/control-cases.js";
-import { compliantLinuxServer, compliantMachine } from "../../fixtures/machine-factory.js";
+import {
+  compliantKiosk,
+  compliantLinuxServer,
+  compliantMachine,
+  compliantServer,
+} from "../../fixtures/machine-factory.js";
 
 const linux = compliantLinuxServer();
 const workstation = compliantLinuxServer({ role: "workstation" });
+// Windows machines: the facts scripts/collect-windows.ps1 reports for these controls.
+const windows = compliantMachine();
+const windowsServer = compliantServer();
 
 describe("sec-logs-forwarded", () => {
   machineCases("sec-logs-forwarded", [
@@ -136,6 +144,64 @@ describe("sec-kernel-network-hardened", () => {
       machine: linux,
       set: { "/role": "network-device" },
       expect: "not-applicable",
+    },
+    {
+      name: "Windows: source routing dropped, redirects ignored, no routing",
+      machine: windows,
+      expect: "pass",
+    },
+    {
+      name: "Windows: IPv4 source-routed packets accepted but not forwarded (1)",
+      machine: windows,
+      set: { "/security/kernelNetwork/Tcpip.Parameters.DisableIPSourceRouting": 1 },
+      expect: "fail",
+      evidence: {
+        pointer: "/security/kernelNetwork/Tcpip.Parameters.DisableIPSourceRouting",
+        actual: 1,
+      },
+    },
+    {
+      name: "Windows: ICMP redirects honoured",
+      machine: windows,
+      set: { "/security/kernelNetwork/Tcpip.Parameters.EnableICMPRedirect": 1 },
+      expect: "fail",
+      evidence: {
+        pointer: "/security/kernelNetwork/Tcpip.Parameters.EnableICMPRedirect",
+        actual: 1,
+      },
+    },
+    {
+      name: "Windows: IPv4 routing on (IPEnableRouter 1)",
+      machine: windowsServer,
+      set: { "/security/kernelNetwork/Tcpip.Parameters.IPEnableRouter": 1 },
+      expect: "fail",
+      evidence: { pointer: "/security/kernelNetwork/Tcpip.Parameters.IPEnableRouter", actual: 1 },
+    },
+    {
+      name: "Windows: only the Linux sysctls reported",
+      machine: windows,
+      set: { "/security/kernelNetwork": { "net.ipv4.ip_forward": 0 } },
+      expect: "fail",
+      evidence: {
+        pointer: "/security/kernelNetwork/Tcpip6.Parameters.DisableIPSourceRouting",
+        expected: /present/,
+      },
+    },
+    {
+      name: "unknown: Windows, IPv6 source routing not set by any policy",
+      machine: windows,
+      set: { "/security/kernelNetwork/Tcpip6.Parameters.DisableIPSourceRouting": "unknown" },
+      expect: "fail",
+      evidence: {
+        pointer: "/security/kernelNetwork/Tcpip6.Parameters.DisableIPSourceRouting",
+        actual: "unknown",
+      },
+    },
+    {
+      name: "unknown: Windows settings not reported",
+      machine: windows,
+      set: { "/security/kernelNetwork": undefined },
+      expect: "fail",
     },
   ]);
 });
@@ -358,6 +424,43 @@ describe("sec-file-integrity-monitoring", () => {
       set: { "/security/fileIntegrity": "none" },
       expect: "not-applicable",
     },
+    { name: "Windows server: Wazuh agent running", machine: windowsServer, expect: "pass" },
+    {
+      name: "Windows server: osquery running",
+      machine: windowsServer,
+      set: { "/security/fileIntegrity/product": "osquery" },
+      expect: "pass",
+    },
+    {
+      name: "Windows server: Wazuh agent installed, service stopped",
+      machine: windowsServer,
+      set: {
+        "/security/fileIntegrity/databaseInitialised": false,
+        "/security/fileIntegrity/scheduled": false,
+      },
+      expect: "fail",
+      evidence: { pointer: "/security/fileIntegrity/scheduled", actual: false },
+    },
+    {
+      name: "Windows server: neither agent installed",
+      machine: windowsServer,
+      set: { "/security/fileIntegrity": "none" },
+      expect: "fail",
+      evidence: { pointer: "/security/fileIntegrity", actual: "none" },
+    },
+    {
+      name: "unknown: Windows server, services not readable",
+      machine: windowsServer,
+      set: { "/security/fileIntegrity": "unknown" },
+      expect: "fail",
+      evidence: { pointer: "/security/fileIntegrity", actual: "unknown" },
+    },
+    {
+      name: "a Windows workstation",
+      machine: windows,
+      set: { "/security/fileIntegrity": "none" },
+      expect: "not-applicable",
+    },
   ]);
 });
 
@@ -394,7 +497,34 @@ describe("sec-updates-in-effect", () => {
       expect: "fail",
       evidence: { actual: "unknown" },
     },
-    { name: "Windows workstation", machine: compliantMachine(), expect: "not-applicable" },
+    {
+      name: "unknown: Linux without the processes",
+      machine: linux,
+      set: { "/security/restartPending/staleProcesses": undefined },
+      expect: "fail",
+      evidence: { pointer: "/security/restartPending/staleProcesses", expected: /present/ },
+    },
+    { name: "Windows: no reboot flag set", machine: windows, expect: "pass" },
+    {
+      name: "Windows: component servicing or Windows Update waits for a reboot",
+      machine: windowsServer,
+      set: { "/security/restartPending/rebootRequired": true },
+      expect: "fail",
+      evidence: { pointer: "/security/restartPending/rebootRequired", actual: true },
+    },
+    {
+      name: "unknown: Windows, reboot flags not readable",
+      machine: windows,
+      set: { "/security/restartPending/rebootRequired": "unknown" },
+      expect: "fail",
+      evidence: { pointer: "/security/restartPending/rebootRequired", actual: "unknown" },
+    },
+    {
+      name: "unknown: Windows, not reported",
+      machine: windows,
+      set: { "/security/restartPending": undefined },
+      expect: "fail",
+    },
   ]);
 });
 
@@ -432,6 +562,44 @@ describe("sec-boot-protected", () => {
       name: "a server in a locked room",
       machine: linux,
       set: { "/security/bootProtection": undefined },
+      expect: "not-applicable",
+    },
+    { name: "Windows workstation: Secure Boot and BitLocker", machine: windows, expect: "pass" },
+    { name: "Windows kiosk: Secure Boot and BitLocker", machine: compliantKiosk(), expect: "pass" },
+    {
+      name: "Windows laptop: BitLocker off on the system volume",
+      machine: windows,
+      set: { "/role": "laptop", "/security/bootProtection/systemVolumeEncrypted": false },
+      expect: "fail",
+      evidence: { pointer: "/security/bootProtection/systemVolumeEncrypted", actual: false },
+    },
+    {
+      name: "Windows: legacy BIOS boot, no Secure Boot",
+      machine: windows,
+      set: { "/security/bootProtection/secureBoot": false },
+      expect: "fail",
+      evidence: { pointer: "/security/bootProtection/secureBoot", actual: false },
+    },
+    {
+      name: "Windows: the Linux facts instead of Windows'",
+      machine: windows,
+      set: {
+        "/security/bootProtection": { bootloaderPassword: true, rescueRequiresPassword: true },
+      },
+      expect: "fail",
+      evidence: { pointer: "/security/bootProtection/secureBoot", expected: /present/ },
+    },
+    {
+      name: "unknown: Windows, Secure Boot not readable (not elevated)",
+      machine: windows,
+      set: { "/security/bootProtection/secureBoot": "unknown" },
+      expect: "fail",
+      evidence: { pointer: "/security/bootProtection/secureBoot", actual: "unknown" },
+    },
+    {
+      name: "a Windows server",
+      machine: windowsServer,
+      set: { "/security/bootProtection/secureBoot": false },
       expect: "not-applicable",
     },
   ]);

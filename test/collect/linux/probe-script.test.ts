@@ -696,13 +696,12 @@ describe("the probe script on this machine", function () {
       return /sulogin/.test([...text.matchAll(/^ExecStart=(.*)$/gm)].at(-1)?.[1] ?? "");
     });
     const boot = m.config.security?.bootProtection;
-    expect(boot).to.be.an("object");
-    if (typeof boot === "object") {
-      expect(boot.rescueRequiresPassword).to.equal(sulogin);
-      // No grub.cfg where the tests run (a container) leaves the boot loader unknown.
-      const grub = ["/boot/grub/grub.cfg", "/boot/grub2/grub.cfg"].some((f) => existsSync(f));
-      if (!grub) expect(boot.bootloaderPassword).to.equal("unknown");
-    }
+    if (typeof boot !== "object" || !("rescueRequiresPassword" in boot))
+      throw new Error(`bootProtection is not the Linux facts: ${JSON.stringify(boot)}`);
+    expect(boot.rescueRequiresPassword).to.equal(sulogin);
+    // No grub.cfg where the tests run (a container) leaves the boot loader unknown.
+    const grub = ["/boot/grub/grub.cfg", "/boot/grub2/grub.cfg"].some((f) => existsSync(f));
+    if (!grub) expect(boot.bootloaderPassword).to.equal("unknown");
   });
 
   it("ignores the host's PATH: a planted dpkg-query is never run", () => {
