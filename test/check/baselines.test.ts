@@ -283,6 +283,8 @@ describe("bundled baselines", () => {
       "sec-removable-media-restricted": ["18.10.9.3.14"],
       "sec-automatic-updates": ["18.10.92.2.1"],
       "sec-audit-logging": ["17.5.4"],
+      "sec-kernel-network-hardened": ["18.5.2", "18.5.3", "18.5.5"],
+      "sec-boot-protected": ["18.10.9.2.2"],
     });
   });
 });
