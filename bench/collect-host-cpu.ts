@@ -11,11 +11,12 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { validateMapped } from "../src/collect/linux/collect-linux-host.js";
+import { validateMapped } from "../src/collect/collect-with-probes.js";
 import { loadEdrCatalog } from "../src/collect/linux/edr-catalog.js";
 import { parseLinuxFacts } from "../src/collect/linux/linux-facts.js";
 import { linuxMachineConfig } from "../src/collect/linux/machine-config.js";
-import { newNonce, probeCommand, PROBE_SCRIPT } from "../src/collect/linux/probe-script.js";
+import { PROBE_SCRIPT } from "../src/collect/linux/probe-script.js";
+import { newNonce, probeCommand } from "../src/collect/probe-script.js";
 import { splitProbeOutput } from "../src/collect/probe-output.js";
 import { openSession } from "../src/hosts/transport/open-session.js";
 import { inventoryHost, startSshd } from "../test/fixtures/sshd.js";

@@ -4,7 +4,8 @@
  * sleeps the measured time and replays that output under the session's nonce.
  */
 import { performance } from "node:perf_hooks";
-import { newNonce, probeCommand, PROBE_SCRIPT } from "../src/collect/linux/probe-script.js";
+import { PROBE_SCRIPT } from "../src/collect/linux/probe-script.js";
+import { newNonce, probeCommand } from "../src/collect/probe-script.js";
 import { openSession } from "../src/hosts/transport/open-session.js";
 import { inventoryHost, type Sshd } from "../test/fixtures/sshd.js";
 

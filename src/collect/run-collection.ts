@@ -11,7 +11,8 @@ import { VERSION } from "../support/version.js";
 import { summarise, type CollectionReport } from "./collection-report.js";
 import { machineFileName } from "./file-name.js";
 import type { HostResult } from "./host-outcome.js";
-import { collectLinuxHost, type CollectOptions } from "./linux/collect-linux-host.js";
+import type { CollectOptions } from "./collect-with-probes.js";
+import { collectLinuxHost } from "./linux/collect-linux-host.js";
 import { collectMacosHost } from "./macos/collect-macos-host.js";
 import { mapBounded } from "./pool.js";
 

@@ -1,105 +1,23 @@
 /**
- * Collects one Linux host: one session, one run of the probe script (a single round trip), the
- * pure parsers, the mapping onto the machine config, and schema validation. Every way this can go
- * wrong comes back as a typed failure; nothing here throws for a host's sake.
+ * Collects one Linux host: the Linux probe script run by collectWithProbes, its parsers, and the
+ * mapping onto the machine config.
  */
-import type { InventoryHost, MachineFacts } from "../../hosts/inventory.js";
-import { createAjv, twoSpeed } from "../../documents/ajv.js";
-import { validationProblems } from "../../documents/validation-problems.js";
-import isMachineConfig from "../../machine-config/machine-config.validate.cjs";
-import { MachineConfigSchema, type MachineConfig } from "../../machine-config/schema.js";
-import { openSession } from "../../hosts/transport/open-session.js";
-import { TransportError, type HostSession } from "../../hosts/transport/session.js";
-import { machineFileName } from "../file-name.js";
-import type { Failure } from "../host-outcome.js";
-import { clip, splitProbeOutput, type ProbeOutput } from "../probe-output.js";
-import type { EdrCatalog } from "./edr-catalog.js";
+import type { InventoryHost } from "../../hosts/inventory.js";
+import {
+  collectWithProbes,
+  failed,
+  validateMapped,
+  type Collected,
+  type CollectOptions,
+  type ProbePlatform,
+} from "../collect-with-probes.js";
+import { clip } from "../probe-output.js";
 import { parseLinuxFacts } from "./linux-facts.js";
-import { linuxMachineConfig, type MappedMachine } from "./machine-config.js";
-import { newNonce, probeCommand, PROBE_SCRIPT } from "./probe-script.js";
-
-/** How hosts are collected. */
-export interface CollectOptions {
-  /** Run the privileged probes through `sudo -n`. */
-  readonly sudo: boolean;
-  /** The whole host (connect, probes) must finish within this. */
-  readonly timeoutMs: number;
-  readonly catalog: EdrCatalog;
-  /** The collection time written into the config. */
-  readonly now: () => Date;
-}
-
-/** A mapped machine config, or the failure that prevented one. */
-export type Collected =
-  | { readonly kind: "config"; readonly mapped: MappedMachine }
-  | {
-      readonly kind: "failed";
-      readonly outcome: Failure;
-      readonly message: string;
-      readonly details?: readonly string[];
-    };
+import { linuxMachineConfig } from "./machine-config.js";
+import { PROBE_SCRIPT } from "./probe-script.js";
 
 /** A probe run's output beyond this is not a machine config but a runaway command. */
 const MAX_OUTPUT_BYTES = 32 * 1024 * 1024;
-
-const failed = (outcome: Failure, message: string, details?: readonly string[]): Collected => ({
-  kind: "failed",
-  outcome,
-  message,
-  ...(details ? { details } : {}),
-});
-
-/** Resolves with the session, or undefined when the deadline passes first (then closes it late). */
-async function openWithin(host: InventoryHost, ms: number): Promise<HostSession | undefined> {
-  const opening = openSession(host);
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-  });
-  try {
-    const session = await Promise.race([opening, expired]);
-    if (session === undefined)
-      opening
-        .then(
-          (s) => s.close(),
-          () => undefined,
-        )
-        .catch(() => undefined);
-    return session;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-// The yes/no validator is precompiled (npm run validators): compiling the schema cost 0.25–0.3 s
-// of CPU per run here. The detailed validator (every error, verbose) is compiled only when a
-// host's config fails, to say why.
-const machineConfig = twoSpeed<MachineConfig>(MachineConfigSchema, isMachineConfig, createAjv());
-
-/** The mapped config if it validates against the machine-config schema, else an invalid-config failure. */
-export function validateMapped(mapped: MappedMachine, name: string): Collected {
-  if (machineConfig.isValid(mapped.config)) return { kind: "config", mapped };
-  const problems = validationProblems(machineConfig.explain(mapped.config), machineFileName(name));
-  return failed(
-    "invalid-config",
-    `the collected facts do not make a valid machine config (${problems.length} problem(s))`,
-    problems.map((p) => `${p.pointer || "/"}: ${p.message}`),
-  );
-}
-
-/** What collecting one platform over SSH needs: its probe script and how its sections map onto a config. */
-export interface ProbePlatform {
-  readonly script: string;
-  /** Output beyond this is not a machine config but a runaway command. */
-  readonly maxOutputBytes: number;
-  /** The mapped, validated config of the probe sections, or the failure that prevented one. */
-  interpret(
-    sections: ReadonlyMap<string, ProbeOutput>,
-    host: InventoryHost & { readonly machine: MachineFacts },
-    collectedAt: string,
-    options: CollectOptions,
-  ): Collected;
-}
 
 const LINUX: ProbePlatform = {
   script: PROBE_SCRIPT,
@@ -124,74 +42,4 @@ const LINUX: ProbePlatform = {
 /** Collects one inventory host; resolves with a failure rather than throwing. */
 export function collectLinuxHost(host: InventoryHost, options: CollectOptions): Promise<Collected> {
   return collectWithProbes(host, options, LINUX);
-}
-
-/**
- * Collects one inventory host with a platform's probe script: one session, one run of the script
- * (a single round trip), its sections interpreted; resolves with a failure rather than throwing.
- */
-export async function collectWithProbes(
-  host: InventoryHost,
-  options: CollectOptions,
-  platform: ProbePlatform,
-): Promise<Collected> {
-  const { machine } = host;
-  if (!machine) {
-    return failed(
-      "inventory-incomplete",
-      `${host.pointer}/machine is missing: add { department, site, role } for this host to the inventory`,
-    );
-  }
-  const deadline = Date.now() + options.timeoutMs;
-  let session: HostSession | undefined;
-  try {
-    session = await openWithin(host, options.timeoutMs);
-    if (!session)
-      return failed("timeout", `no session within the ${options.timeoutMs / 1000} s host timeout`);
-    const nonce = newNonce();
-    const result = await session.exec(probeCommand(nonce, options.sudo ? "sudo" : "nosudo"), {
-      stdin: platform.script,
-      timeoutMs: Math.max(1, deadline - Date.now()),
-      maxOutputBytes: platform.maxOutputBytes,
-    });
-    if (result.timedOut)
-      return failed(
-        "timeout",
-        `the probes did not finish within the ${options.timeoutMs / 1000} s host timeout`,
-      );
-    if (result.truncated)
-      return failed(
-        "probe-error",
-        `the probes printed more than ${platform.maxOutputBytes / 1024 / 1024} MiB`,
-      );
-    const split = splitProbeOutput(result.stdout, nonce);
-    if (!split.ok) {
-      const said = clip(result.stdout.trim() || result.stderr.trim(), 200);
-      return failed(
-        "probe-error",
-        `${split.problem}${said ? `; the host said: "${said}"` : ""} (is the login shell a POSIX shell?)`,
-      );
-    }
-    const collectedAt = options
-      .now()
-      .toISOString()
-      .replace(/\.\d{3}Z$/, "Z");
-    return platform.interpret(split.sections, { ...host, machine }, collectedAt, options);
-  } catch (error) {
-    if (error instanceof TransportError) {
-      // The report names the host already; keep only what happened.
-      const prefix = `${error.hostName}: `;
-      const message = error.message.startsWith(prefix)
-        ? error.message.slice(prefix.length)
-        : error.message;
-      return failed(error.reason, message);
-    }
-    // A bug while reading one host's output must not stop the others; say it is one.
-    return failed(
-      "probe-error",
-      `stronghold failed on this host's output: ${(error as Error).message} (a bug in stronghold)`,
-    );
-  } finally {
-    await session?.close();
-  }
 }

@@ -9,7 +9,7 @@ import {
   type Collected,
   type CollectOptions,
   type ProbePlatform,
-} from "../linux/collect-linux-host.js";
+} from "../collect-with-probes.js";
 import { macosMachineConfig } from "./machine-config.js";
 import { parseMacFacts } from "./macos-facts.js";
 import { MAC_PROBE_SCRIPT } from "./probe-script.js";

@@ -3,7 +3,7 @@
  * `@@NONCE end NAME RC`, stderr tails as `@@NONCE err …`, `@@NONCE done` last), so the same
  * splitter reads it. Fed on stdin to `sh -s -- NONCE MODE` (see ../linux/probe-script.ts).
  */
-import { assembleProbeScript } from "../linux/probe-script.js";
+import { assembleProbeScript } from "../probe-script.js";
 import { MAC_PROBE_HELPERS, MAC_PROBES } from "./probes.js";
 
 /** The whole macOS script text; constant for a given build of the collector. */

@@ -7,7 +7,8 @@ import { spawnSync } from "node:child_process";
 import { loadEdrCatalog } from "../../../src/collect/linux/edr-catalog.js";
 import { parseLinuxFacts } from "../../../src/collect/linux/linux-facts.js";
 import { linuxMachineConfig } from "../../../src/collect/linux/machine-config.js";
-import { newNonce, PROBE_SCRIPT, probeCommand } from "../../../src/collect/linux/probe-script.js";
+import { PROBE_SCRIPT } from "../../../src/collect/linux/probe-script.js";
+import { newNonce, probeCommand } from "../../../src/collect/probe-script.js";
 import { splitProbeOutput } from "../../../src/collect/probe-output.js";
 import { startSshd, type Sshd } from "../../fixtures/sshd.js";
 

@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { main } from "../../../src/cli/main.js";
-import { validateMapped } from "../../../src/collect/linux/collect-linux-host.js";
+import { validateMapped } from "../../../src/collect/collect-with-probes.js";
 import { loadEdrCatalog } from "../../../src/collect/linux/edr-catalog.js";
 import { parseLinuxFacts } from "../../../src/collect/linux/linux-facts.js";
 import { linuxMachineConfig } from "../../../src/collect/linux/machine-config.js";

@@ -10,7 +10,7 @@ import path from "node:path";
 import { stringify } from "yaml";
 import { main } from "../../../src/cli/main.js";
 import type { CollectionReport } from "../../../src/collect/collection-report.js";
-import { validateMapped } from "../../../src/collect/linux/collect-linux-host.js";
+import { validateMapped } from "../../../src/collect/collect-with-probes.js";
 import { loadEdrCatalog } from "../../../src/collect/linux/edr-catalog.js";
 import { macosMachineConfig, MACOS_COLLECTOR } from "../../../src/collect/macos/machine-config.js";
 import { parseMacFacts } from "../../../src/collect/macos/macos-facts.js";

@@ -9,11 +9,7 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import {
-  assembleProbeScript,
-  newNonce,
-  probeCommand,
-} from "../../../src/collect/linux/probe-script.js";
+import { assembleProbeScript, newNonce, probeCommand } from "../../../src/collect/probe-script.js";
 import { parseSpHardware } from "../../../src/collect/macos/parsers.js";
 import { MAC_PROBE_SCRIPT } from "../../../src/collect/macos/probe-script.js";
 import {
