@@ -3,22 +3,116 @@
  * rather than at the start of every `stronghold check` (about a second of CPU on this machine).
  */
 import standaloneModule from "ajv/dist/standalone/index.js";
-import type { Ajv2020 } from "ajv/dist/2020.js";
+import AjvModule from "ajv";
 import type { AnyValidateFunction } from "ajv/dist/core.js";
-import { createAjv } from "../src/documents/ajv.js";
+import addFormatsModule from "ajv-formats";
+import { ajvOptions } from "../src/documents/ajv.js";
 import { MachineConfigSchema } from "../src/machine-config/schema.js";
 
-// ajv's standalone module is CommonJS; under NodeNext its default export arrives wrapped.
+// ajv, its standalone module and ajv-formats are CommonJS; under NodeNext their default exports
+// arrive wrapped.
+type Draft07Ajv = InstanceType<typeof AjvModule.default>;
+const AjvDraft07 = AjvModule as unknown as typeof AjvModule.default;
+const addFormats = addFormatsModule as unknown as (ajv: Draft07Ajv) => Draft07Ajv;
 const standaloneCode = (standaloneModule as unknown as { default: typeof standaloneModule })
-  .default as unknown as (ajv: Ajv2020, validate: AnyValidateFunction) => string;
+  .default as unknown as (ajv: Draft07Ajv, validate: AnyValidateFunction) => string;
 
 /** Where the generated validator lives, relative to the project root. */
 export const MACHINE_VALIDATOR_FILE = "src/machine-config/machine-config.validate.cjs";
 
-/** The generated module's text: the same options as createAjv({ fast: true }), plus source. */
+/**
+ * Keywords that mean the same in draft-07 and 2020-12. The schema is a 2020-12 schema, but its
+ * yes/no validator is compiled by ajv's draft-07 class: the 2020-12 class tracks which properties
+ * each `anyOf` branch evaluated (for `unevaluatedProperties`), which makes it try every branch
+ * of every "value or unknown" field and build an error object for each branch that fails — on
+ * every valid machine. A keyword outside this list would be read differently, so it stops the
+ * build instead.
+ */
+const SAME_IN_DRAFT_07 = new Set([
+  "$id",
+  "$ref",
+  "$defs",
+  "title",
+  "description",
+  "type",
+  "properties",
+  "patternProperties",
+  "additionalProperties",
+  "required",
+  "anyOf",
+  "const",
+  "pattern",
+  "format",
+  "minLength",
+  "maxLength",
+  "minimum",
+  "maximum",
+  "items",
+  "maxItems",
+  "uniqueItems",
+]);
+
+/**
+ * A property schema whose JSON is longer than this becomes a function of its own. V8 does not
+ * optimise a function of more than 60 KB of bytecode, and the whole schema inlined into one
+ * function was several times that: it ran unoptimised on every machine.
+ */
+const SPLIT_ABOVE_CHARS = 300;
+
+type Schema = { [key: string]: unknown };
+
+/** Every keyword the schema uses must mean the same in draft-07; throws naming the first that does not. */
+function assertDraft07Keywords(node: unknown, pointer = ""): void {
+  if (Array.isArray(node)) {
+    node.forEach((item, i) => assertDraft07Keywords(item, `${pointer}/${i}`));
+    return;
+  }
+  if (node === null || typeof node !== "object") return;
+  for (const [key, value] of Object.entries(node)) {
+    if (!SAME_IN_DRAFT_07.has(key))
+      throw new Error(`${pointer}/${key}: not known to mean the same in draft-07`);
+    // Under these, keys are names the document chooses, not keywords.
+    if (key === "properties" || key === "patternProperties" || key === "$defs") {
+      for (const [name, schema] of Object.entries(value as Schema))
+        assertDraft07Keywords(schema, `${pointer}/${key}/${name}`);
+    } else if (typeof value === "object") assertDraft07Keywords(value, `${pointer}/${key}`);
+  }
+}
+
+/**
+ * The same schema with every large property schema moved under `$defs` and referred to by
+ * `$ref`: it accepts exactly the same documents (a `$ref` to a definition is that definition),
+ * but ajv, told not to inline references, compiles each definition into a function of its own.
+ */
+export function splitSchema(schema: object): object {
+  const root = JSON.parse(JSON.stringify(schema)) as Schema;
+  const defs: Record<string, Schema> = {};
+  const hoist = (node: Schema, path: string): void => {
+    const properties = node["properties"] as Record<string, Schema> | undefined;
+    if (properties === undefined) return;
+    for (const [name, property] of Object.entries(properties)) {
+      const own = path === "" ? name : `${path}-${name}`;
+      hoist(property, own);
+      if (JSON.stringify(property).length <= SPLIT_ABOVE_CHARS) continue;
+      defs[own] = property;
+      properties[name] = { $ref: `#/$defs/${own}` };
+    }
+  };
+  hoist(root, "");
+  return { ...root, $defs: defs };
+}
+
+/** The generated module's text: the options of createAjv({ fast: true }), plus source. */
 export function machineValidatorCode(): string {
-  const ajv = createAjv({ fast: true, source: true });
-  const validate = ajv.compile(MachineConfigSchema);
+  const schema = splitSchema(MachineConfigSchema);
+  assertDraft07Keywords(schema);
+  const ajv = new AjvDraft07({
+    ...ajvOptions({ fast: true, source: true }),
+    // Each definition a function of its own, small enough for V8 to optimise.
+    inlineRefs: false,
+  });
+  addFormats(ajv);
+  const validate = ajv.compile(schema);
   return [
     "// Generated by `npm run validators` from src/machine-config/schema.ts; do not edit.",
     "// A test fails while it is not what that schema generates.",

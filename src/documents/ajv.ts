@@ -2,7 +2,7 @@
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import type { Static, TSchema } from "@sinclair/typebox";
-import type { ErrorObject, ValidateFunction } from "ajv";
+import type { ErrorObject, Options, ValidateFunction } from "ajv";
 import type { InputProblem } from "./input-problem.js";
 import { readDocument } from "./read-document.js";
 import { validationProblems } from "./validation-problems.js";
@@ -17,10 +17,21 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
  * meta-schema and may not use unknown keywords, so a typo like `minimun` cannot make a check
  * that always passes; the project's own TypeBox schemas skip that check (a test covers them).
  */
-export function createAjv(
-  options: { fast?: boolean; untrusted?: boolean; source?: boolean } = {},
-): Ajv2020 {
-  const ajv = new Ajv2020({
+export function createAjv(options: AjvChoices = {}): Ajv2020 {
+  const ajv = new Ajv2020(ajvOptions(options));
+  addFormats(ajv);
+  return ajv;
+}
+
+export interface AjvChoices {
+  readonly fast?: boolean;
+  readonly untrusted?: boolean;
+  readonly source?: boolean;
+}
+
+/** What createAjv tells ajv; the precompiled validator (scripts/validator-code.ts) uses the same. */
+export function ajvOptions(options: AjvChoices): Options {
+  return {
     // Keeps each validator's source, for ajv's standalone code (scripts/validator-code.ts).
     ...(options.source ? { code: { source: true } } : {}),
     allErrors: !options.fast,
@@ -29,9 +40,7 @@ export function createAjv(
     strictSchema: Boolean(options.untrusted),
     validateSchema: Boolean(options.untrusted),
     allowUnionTypes: true,
-  });
-  addFormats(ajv);
-  return ajv;
+  };
 }
 
 const shared = createAjv();

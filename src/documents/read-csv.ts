@@ -70,16 +70,16 @@ export function parseCsv<R extends string, O extends string = never>(
   const wanted: readonly (R | O)[] = [...required, ...optional];
   const present = new Set(wanted.filter((c) => columns.includes(c.toLowerCase())));
   const has = (column: R | O) => present.has(column);
-  return body.map(({ record, info }) => ({
-    line: info.lines,
-    has,
-    row: Object.fromEntries(
-      wanted.map((c) => {
-        const i = columns.indexOf(c.toLowerCase());
-        return [c, i < 0 ? "" : (record[i] ?? "")];
-      }),
-    ) as Record<R | O, string>,
-  }));
+  // Each column's place is found once, not once per row: a register may have a row per machine.
+  const places = wanted.map((c) => columns.indexOf(c.toLowerCase()));
+  return body.map(({ record, info }) => {
+    const row = {} as Record<R | O, string>;
+    for (let k = 0; k < wanted.length; k++) {
+      const i = places[k]!;
+      row[wanted[k]!] = i < 0 ? "" : (record[i] ?? "");
+    }
+    return { line: info.lines, has, row };
+  });
 }
 
 /**

@@ -5,7 +5,15 @@
 import type { FleetView, PolicyData } from "../controls/types.js";
 import type { MachineRecord } from "../input/machines.js";
 import type { CompiledControl } from "../policy/resolve.js";
-import { applicabilityKey, evaluateControl, passResult } from "./evaluate-machine.js";
+import type { MachineConfig } from "../../machine-config/schema.js";
+import { Memo } from "../memo.js";
+import {
+  applicabilityKey,
+  checkApplicable,
+  inapplicability,
+  notApplicable,
+  passResult,
+} from "./evaluate-machine.js";
 import type { ControlResult, InputProblem, Source } from "./result.js";
 
 export interface EvaluatedMachine {
@@ -25,6 +33,37 @@ export interface EvaluatedBatch {
   readonly machines: readonly EvaluatedMachine[];
 }
 
+/**
+ * What every machine of one OS family, role and lifecycle status gets before its own checks run:
+ * a result per control (not-applicable where it does not apply, a pass where it does), and the
+ * controls left to check on the machine itself.
+ */
+interface ApplicabilityPlan {
+  readonly template: readonly ControlResult[];
+  readonly checked: readonly number[];
+}
+
+// Fleets repeat a handful of combinations: each machine then costs one lookup, not one per control.
+const plans = new Memo<readonly CompiledControl[], ApplicabilityPlan>();
+
+function planFor(controls: readonly CompiledControl[], machine: MachineConfig): ApplicabilityPlan {
+  const key = applicabilityKey(machine);
+  let plan = plans.peek(controls, key);
+  if (plan === undefined) {
+    const checked: number[] = [];
+    const template = controls.map((control, i) => {
+      const reason = inapplicability(control, machine);
+      if (reason !== undefined) return notApplicable(control.meta.id, reason);
+      if (control.evaluator.kind !== "fleet") checked.push(i);
+      // Fleet controls hold a pass until the fleet concludes.
+      return passResult(control.meta.id);
+    });
+    plan = { template, checked };
+    plans.set(controls, key, plan);
+  }
+  return plan;
+}
+
 /** The machine-level controls on one validated machine. */
 export function evaluateMachine(
   record: Extract<MachineRecord, { kind: "machine" }>,
@@ -33,11 +72,11 @@ export function evaluateMachine(
   data: PolicyData,
 ): EvaluatedMachine {
   const { machine, source } = record;
-  const key = applicabilityKey(machine);
-  const results = new Array<ControlResult>(controls.length);
-  for (let i = 0; i < controls.length; i++) {
+  const plan = planFor(controls, machine);
+  const results = plan.template.slice();
+  for (const i of plan.checked) {
     const control = controls[i]!;
-    results[i] = evaluateControl(control, machine, at, data, key) ?? passResult(control.meta.id);
+    results[i] = checkApplicable(control, machine, at, data) ?? passResult(control.meta.id);
   }
   return {
     subject: machine.hostname,

@@ -128,6 +128,17 @@ export function evaluateControl(
     applicability.set(control, key, inapplicable);
   }
   if (inapplicable !== null) return inapplicable;
+  return checkApplicable(control, machine, at, data);
+}
+
+/** One control on a machine it applies to; undefined for fleet controls, as evaluateControl. */
+export function checkApplicable(
+  control: CompiledControl,
+  machine: MachineConfig,
+  at: Date,
+  data: PolicyData,
+): ControlResult | undefined {
+  const id = control.meta.id;
   const evaluator = control.evaluator;
   try {
     switch (evaluator.kind) {

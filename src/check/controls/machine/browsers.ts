@@ -10,6 +10,7 @@ import type { AppLifecycleTable } from "../../policy/baseline-schema.js";
 import { ageInDays } from "../dates.js";
 import { pattern } from "../patterns.js";
 import { inventoryOf, type InstalledSoftware } from "../software.js";
+import { Memo } from "../../memo.js";
 
 type BrowserTable = NonNullable<AppLifecycleTable["browsers"]>;
 type BrowserRelease = BrowserTable["releases"][number];
@@ -32,18 +33,31 @@ export function majorOf(version: string | undefined): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** The releases a title's name matches: the first of any channel, and every ESR branch. */
+interface NameMatch {
+  readonly release: BrowserRelease | undefined;
+  readonly branches: readonly BrowserRelease[];
+}
+
+// Both browser controls ask about every installed title: match each distinct name once.
+const matchByName = new Memo<BrowserTable, NameMatch>();
+
+function matchName(name: string, table: BrowserTable): NameMatch {
+  return matchByName.get(table, name, () => ({
+    release: table.releases.find((r) => pattern(r.name).test(name)),
+    branches: table.releases.filter((r) => r.channel === "esr" && pattern(r.name).test(name)),
+  }));
+}
+
 /** Which browser the title is (the first release whose name matches) and how far behind it is. */
 export function browserStanding(item: InstalledSoftware, table: BrowserTable): BrowserStanding {
-  const release = table.releases.find((r) => pattern(r.name).test(item.name));
+  const { release, branches } = matchName(item.name, table);
   if (release === undefined) return { kind: "not-a-browser" };
   const major = majorOf(item.version);
   if (major === undefined) return { kind: "no-version", release };
   if (release.channel === "rapid") {
     return { kind: "rapid", release, behind: Math.max(0, release.major - major) };
   }
-  const branches = table.releases.filter(
-    (r) => r.channel === "esr" && pattern(r.name).test(item.name),
-  );
   const branch = branches.find((r) => r.major === major);
   return { kind: "esr", release: branch ?? release, major, branches };
 }

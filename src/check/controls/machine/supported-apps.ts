@@ -12,8 +12,9 @@ import { Memo } from "../../memo.js";
 
 type Product = AppLifecycleTable["products"][number];
 
-// A fleet installs the same few titles many times over: match each name and version once.
-const productByTitle = new Memo<AppLifecycleTable, Product | undefined>();
+// A fleet installs the same few titles many times over: match each name and version once, by
+// name and then by version (a key joining both would be a new string per installation).
+const productsByName = new Memo<AppLifecycleTable, Map<string, Product | undefined>>();
 
 /** The first product whose name pattern (and version pattern, when given) matches the title. */
 export function findProduct(
@@ -21,13 +22,16 @@ export function findProduct(
   table: AppLifecycleTable,
 ): Product | undefined {
   const version = item.version ?? "";
-  return productByTitle.get(table, `${item.name}\u0000${version}`, () =>
-    table.products.find(
-      (p) =>
-        pattern(p.name).test(item.name) &&
-        (p.version === undefined || pattern(p.version).test(version)),
-    ),
+  const byVersion = productsByName.get(table, item.name, () => new Map());
+  const cached = byVersion.get(version);
+  if (cached !== undefined || byVersion.has(version)) return cached;
+  const product = table.products.find(
+    (p) =>
+      pattern(p.name).test(item.name) &&
+      (p.version === undefined || pattern(p.version).test(version)),
   );
+  byVersion.set(version, product);
+  return product;
 }
 
 function describe(item: InstalledSoftware): string {
