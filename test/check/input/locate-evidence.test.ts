@@ -118,6 +118,13 @@ describe("locating evidence in source files", () => {
     });
   });
 
+  it("leaves a network-device CSV row alone: its source names the row, not line 1 of the file", async () => {
+    const file = path.join(dir, "devices.csv");
+    await writeFile(file, "hostname,assetTag\nsw-01,MB-1\npc-01,MB-2\n");
+    const row = subject(file, { line: 3 });
+    expect(locateEvidence([row])[0]).to.equal(row);
+  });
+
   it("a file that vanished since is no crash: the evidence keeps no line", () => {
     const [gone] = locateEvidence([subject(path.join(dir, "gone.yaml"))]);
     expect(lineOfEvidence(gone)).to.equal(undefined);
