@@ -235,7 +235,7 @@ export interface ReportOutput {
 export function emitReports(given: CheckReport, output: ReportOutput, io: Io): number {
   let report = given;
   const { formats } = output;
-  // SARIF viewers point at lines: find the line of every failing field (only SARIF shows them).
+  // SARIF viewers point at lines: locate what the first read could not (only SARIF shows them).
   if (formats.includes("sarif")) report = { ...report, subjects: locateEvidence(report.subjects) };
   const color = wantsColor(io, output.color);
   if (output.out === undefined) {
@@ -270,7 +270,12 @@ async function check(
   const formats = parseFormatList(options.format, FORMATS, options.out);
   const target = await ledgerTarget(options.ledger, io);
   const setup = await loadCheckSetup(paths, options);
-  const report = await runCheck({ ...setup.run, inputs: paths, stdin: io.stdin });
+  const report = await runCheck({
+    ...setup.run,
+    inputs: paths,
+    stdin: io.stdin,
+    locateEvidence: formats.includes("sarif"),
+  });
   const output = {
     formats,
     ...(options.out === undefined ? {} : { out: options.out }),

@@ -1,7 +1,6 @@
 /** `stronghold check --shard i/n` and `stronghold report merge`: a check split across hosts. */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import type { FailOn } from "../check/evaluation/report-model.js";
 import type { InputProblem } from "../check/evaluation/result.js";
@@ -11,11 +10,10 @@ import {
   evaluateShard,
   mergeShards,
   policyDigest,
-  readShard,
   renderShard,
   shardFileName,
-  type ShardFile,
 } from "../check/shard/shard-file.js";
+import { ShardReader } from "../check/shard/shard-reader.js";
 import type { ShardSpec } from "../check/shard/split.js";
 import { writeFileAtomic } from "../output/write-atomic.js";
 import { formatProblem, InputError, UsageError } from "../support/errors.js";
@@ -77,10 +75,10 @@ export async function runShard(setup: CheckSetup, shard: ShardSpec, io: Io): Pro
       writeFileAtomic(target, (write) => renderShard(file, write)),
     );
     io.stderr(
-      `wrote ${written} (${file.machines.length} machines, shard ${shard.index}/${shard.count})\n`,
+      `wrote ${written} (${file.header.machines} machines, shard ${shard.index}/${shard.count})\n`,
     );
   }
-  const problems = [...(setup.run.problems ?? []), ...file.problems.map((p) => p.problem)];
+  const problems = [...(setup.run.problems ?? []), ...file.header.problems.map((p) => p.problem)];
   for (const p of problems) io.stderr(`${formatProblem(p)}\n`);
   return problems.length > 0 ? 2 : 0;
 }
@@ -92,61 +90,49 @@ interface MergeOptions {
   color?: boolean;
 }
 
-async function loadShards(files: readonly string[]): Promise<{ file: string; shard: ShardFile }[]> {
+/** Opens every shard file and reads its header: all of them usable and one set, or every problem. */
+function openShards(files: readonly string[]): ShardReader[] {
   const problems: InputProblem[] = [];
-  const shards: { file: string; shard: ShardFile }[] = [];
+  const readers: ShardReader[] = [];
   for (const file of files) {
-    let value: unknown;
-    try {
-      value = JSON.parse(await readFile(file, "utf8"));
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      problems.push({
-        file,
-        pointer: "",
-        message:
-          code === "ENOENT"
-            ? "does not exist"
-            : code !== undefined
-              ? `cannot be read: ${code}`
-              : `is not valid JSON: ${(error as Error).message}`,
-      });
-      continue;
-    }
-    const read = readShard(file, value);
-    if (read.problems) problems.push(...read.problems);
-    else shards.push({ file, shard: read.shard });
+    const opened = ShardReader.open(file, files.length);
+    if (opened.problems) problems.push(...opened.problems);
+    else readers.push(opened.reader);
   }
-  if (problems.length > 0) throw new InputError(problems);
-  const set = checkShardSet(shards);
-  if (set.length > 0) throw new InputError(set);
-  return shards;
+  if (problems.length === 0) problems.push(...checkShardSet(readers));
+  if (problems.length > 0) {
+    for (const reader of readers) reader.close();
+    throw new InputError(problems);
+  }
+  return readers;
 }
 
 /** Merges complete shards into the reports one `stronghold check` would have written. */
 async function merge(files: string[], options: MergeOptions, io: Io): Promise<number> {
   const formats = parseFormatList(options.format, FORMATS, options.out);
-  const shards = await loadShards(files);
-  const first = shards[0]!;
-  const settings = first.shard.settings as unknown as CheckOptions & {
-    paths: string[];
-    failOn: FailOn;
-  };
-  const { paths, ...checkOptions } = settings;
-  const setup = await loadCheckSetup(paths, checkOptions);
-  if (policyDigest(setup.run.policy, sideFileDigests(checkOptions)) !== first.shard.policyDigest)
-    throw new InputError([
-      {
-        file: first.file,
-        pointer: "/policyDigest",
-        message:
-          "the policy, overlay, registers or waivers changed since the shards ran (or this is another stronghold version): rerun the shards",
-      },
-    ]);
-  const report = mergeShards(
-    setup.run,
-    shards.map((s) => s.shard),
-  );
+  const readers = openShards(files);
+  let report;
+  try {
+    const first = readers[0]!;
+    const settings = first.header.settings as unknown as CheckOptions & {
+      paths: string[];
+      failOn: FailOn;
+    };
+    const { paths, ...checkOptions } = settings;
+    const setup = await loadCheckSetup(paths, checkOptions);
+    if (policyDigest(setup.run.policy, sideFileDigests(checkOptions)) !== first.header.policyDigest)
+      throw new InputError([
+        {
+          file: first.file,
+          pointer: "/policyDigest",
+          message:
+            "the policy, overlay, registers or waivers changed since the shards ran (or this is another stronghold version): rerun the shards",
+        },
+      ]);
+    report = mergeShards(setup.run, readers);
+  } finally {
+    for (const reader of readers) reader.close();
+  }
   return emitReports(
     report,
     {
@@ -177,8 +163,10 @@ export function registerReportCommand(
         "reports one `stronghold check` run would have written, byte for byte.",
         "The fleet controls (uniqueness, licenses, assets, disposals, IP plan)",
         "run here over the merged machines. The overlay, registers and waivers",
-        "are read again from the paths the shards recorded and must be unchanged;",
-        "SARIF reads the machine files again for line numbers.",
+        "are read again from the paths the shards recorded and must be unchanged.",
+        "SARIF takes the lines of failing fields from the shards; only what the",
+        "fleet controls find in machine files of several lines is read from them",
+        "again.",
         "",
         "Exit codes:",
         "  0  nothing at or above --fail-on failed; fleet score >= --min-score",

@@ -26,6 +26,12 @@ export function valueAt(value: unknown, pointer: string): unknown {
   return current;
 }
 
+/** True when no line break comes before the last character that is not one. */
+export function onOneLine(text: string): boolean {
+  const first = text.indexOf("\n");
+  return first === -1 || text.slice(first).trim() === "";
+}
+
 /** Offsets where each line of a text starts: line n (1-based) starts at lineStarts[n - 1]. */
 export function lineStarts(text: string): number[] {
   const starts = [0];

@@ -22,7 +22,7 @@ export interface Evidence {
   readonly actual?: unknown;
   /** What the control expects, in words. */
   readonly expected: string;
-  /** 1-based line of the field in the machine's source file, once located (see locate-evidence). */
+  /** 1-based line of the field in the machine's source file, when located (see locate-evidence). */
   readonly line?: number;
 }
 
@@ -68,6 +68,8 @@ export interface Source {
   readonly index?: number;
   /** 1-based line where the machine (or the JSON Lines record) starts. */
   readonly line?: number;
+  /** The file's text is on one line (as collectors may write it): every field is on line 1. */
+  readonly oneLine?: true;
 }
 
 /** A machine (or a register entry that never reported) with its results, in baseline order. */

@@ -6,6 +6,7 @@
 import type { Readable } from "node:stream";
 import type { FleetAccumulator, PolicyData } from "../controls/types.js";
 import { visitRecords, workItems } from "../input/machines.js";
+import { locateFailures } from "../input/locate-evidence.js";
 import type { Waiver } from "../policy/baseline-schema.js";
 import type { Policy } from "../policy/resolve.js";
 import { evaluateMachine, type EvaluatedMachine } from "./evaluate-batch.js";
@@ -30,6 +31,8 @@ export interface CheckRun {
   readonly problems?: readonly InputProblem[];
   readonly warnings?: readonly string[];
   readonly stdin?: Readable;
+  /** Find the line of each failing field while its file is read (for SARIF). */
+  readonly locateEvidence?: boolean;
 }
 
 interface MutableSubject extends Omit<SubjectResults, "results"> {
@@ -267,8 +270,13 @@ export async function runCheck(run: CheckRun): Promise<CheckReport> {
   for await (const item of workItems(run.inputs, run.stdin)) {
     // One machine at a time from parse to admission: its parsed document dies young.
     visitRecords(item, (record) => {
-      if (record.kind === "problem") assembly.addProblems([record.problem]);
-      else assembly.admit(evaluateMachine(record, policy.controls, at, data));
+      if (record.kind === "problem") {
+        assembly.addProblems([record.problem]);
+        return;
+      }
+      const machine = evaluateMachine(record, policy.controls, at, data);
+      if (run.locateEvidence) locateFailures(machine.results, record.locate);
+      assembly.admit(machine);
     });
   }
   return assembly.report();

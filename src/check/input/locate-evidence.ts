@@ -1,13 +1,16 @@
 /**
  * Gives each piece of evidence the line of its field in the machine's source file, so that code
- * scanning points at `smbv1Enabled: true` rather than at the top of the file. Only failing and
- * waived machines are read again, each file once.
+ * scanning points at `smbv1Enabled: true` rather than at the top of the file. Lines come from the
+ * first read: `locateFailures` stamps a failing machine's evidence while its text is in hand, a
+ * file on one line needs nothing (its source says every field is on line 1) and a JSON Lines
+ * record's source names its line. Only evidence found later (by the fleet controls) on a file of
+ * several lines sends `locateEvidence` back to the file, each such file read once.
  */
 import { readFileSync } from "node:fs";
 import type { ControlResult, Evidence, SubjectResults } from "../evaluation/result.js";
 import { lineOf } from "../../documents/locate.js";
-
-const JSON_LINES = /\.(jsonl|ndjson)$/i;
+import { decodeText } from "../../documents/read-document.js";
+import type { LineLocator } from "./machines.js";
 
 function hasEvidence(
   r: ControlResult,
@@ -15,64 +18,70 @@ function hasEvidence(
   return r.status === "fail" || r.status === "waived";
 }
 
+function withLines<R extends Extract<ControlResult, { evidence: readonly Evidence[] }>>(
+  r: R,
+  lineFor: LineLocator,
+): R {
+  return {
+    ...r,
+    evidence: r.evidence.map((e) => {
+      if (e.line !== undefined) return e;
+      const line = lineFor(e.pointer);
+      return line === undefined ? e : { ...e, line };
+    }),
+  };
+}
+
+/**
+ * Stamps the line of every failing field into one machine's results (in place; evidence objects
+ * may be shared between machines, so located ones are copies). Passing machines cost nothing.
+ */
+export function locateFailures(results: ControlResult[], locate: LineLocator | undefined): void {
+  if (locate === undefined) return;
+  for (let i = 0; i < results.length; i++) {
+    const r = results[i]!;
+    if (hasEvidence(r) && r.evidence.length > 0) results[i] = withLines(r, locate);
+  }
+}
+
 function readText(file: string): string | undefined {
   try {
-    return readFileSync(file, "utf8");
+    const text = decodeText(readFileSync(file));
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   } catch {
     return undefined; // gone or unreadable since the check: the evidence keeps no line
   }
 }
 
-/** True when no line break comes before the last character that is not one. */
-function onOneLine(text: string): boolean {
-  const first = text.indexOf("\n");
-  return first === -1 || text.slice(first).trim() === "";
+/** True for a subject from a file of several lines with evidence no first read located. */
+function needsReading(subject: SubjectResults): boolean {
+  const source = subject.source;
+  if (source === undefined || source.file === "<stdin>") return false;
+  // A record's line (JSON Lines, a CSV row) or a one-line file already places every field.
+  if (source.line !== undefined || source.oneLine) return false;
+  return subject.results.some(
+    (r) => hasEvidence(r) && r.evidence.some((e) => e.line === undefined),
+  );
 }
 
+/** The subjects with every piece of evidence located that a first read could not locate. */
 export function locateEvidence(subjects: readonly SubjectResults[]): SubjectResults[] {
   let file: string | undefined;
   let text: string | undefined;
-  const located: SubjectResults[] = [];
-  for (const subject of subjects) {
-    const source = subject.source;
-    if (source === undefined || source.file === "<stdin>" || !subject.results.some(hasEvidence)) {
-      located.push(subject);
-      continue;
-    }
-    // One machine per JSON Lines record: every field is on the record's line, which the source
-    // already names (SARIF puts it in every location), so the subject needs no copy.
-    if (JSON_LINES.test(source.file)) {
-      located.push(subject);
-      continue;
-    }
+  return subjects.map((subject) => {
+    if (!needsReading(subject)) return subject;
+    const source = subject.source!;
     if (file !== source.file) {
       file = source.file;
       text = readText(source.file);
     }
-    const prefix = source.index === undefined ? "" : `/machines/${source.index}`;
     const current = text;
-    // Collectors write a machine as one line of JSON: every field is on line 1, and building a
-    // syntax tree of each file to find that out cost more than the rest of the SARIF report.
-    const lineFor: (pointer: string) => number | undefined =
-      current === undefined
-        ? () => undefined
-        : onOneLine(current)
-          ? () => 1
-          : (pointer) => lineOf(current, prefix + pointer);
-    located.push({
+    if (current === undefined) return subject;
+    const prefix = source.index === undefined ? "" : `/machines/${source.index}`;
+    const lineFor = (pointer: string) => lineOf(current, prefix + pointer);
+    return {
       ...subject,
-      results: subject.results.map((r) =>
-        hasEvidence(r)
-          ? {
-              ...r,
-              evidence: r.evidence.map((e) => {
-                const line = lineFor(e.pointer);
-                return line === undefined ? e : { ...e, line };
-              }),
-            }
-          : r,
-      ),
-    });
-  }
-  return located;
+      results: subject.results.map((r) => (hasEvidence(r) ? withLines(r, lineFor) : r)),
+    };
+  });
 }

@@ -19,10 +19,23 @@ import {
   MAX_DOCUMENT_BYTES,
 } from "../../documents/read-document.js";
 import { validationProblems } from "../../documents/validation-problems.js";
+import { lineOf, onOneLine } from "../../documents/locate.js";
 import { deviceRows, locateInRow } from "./network-device-csv.js";
 
+/** The 1-based line of a field (a JSON pointer into the machine) in the machine's source text. */
+export type LineLocator = (pointer: string) => number | undefined;
+
 export type MachineRecord =
-  | { readonly kind: "machine"; readonly machine: MachineConfig; readonly source: Source }
+  | {
+      readonly kind: "machine";
+      readonly machine: MachineConfig;
+      readonly source: Source;
+      /**
+       * Locates fields in the text just read, for a machine whose file spans several lines: valid
+       * while the record is handled, so the text is never kept with the results.
+       */
+      readonly locate?: LineLocator;
+    }
   | { readonly kind: "problem"; readonly problem: InputProblem };
 
 const MACHINE_FILE = /\.(ya?ml|json)$/i;
@@ -50,8 +63,14 @@ function check(
   text: string | undefined,
   pointerPrefix = "",
   startLine = 1,
+  locate?: LineLocator,
 ): MachineRecord[] {
-  if (validateMachine.isValid(value)) return [{ kind: "machine", machine: value, source }];
+  if (validateMachine.isValid(value))
+    return [
+      locate === undefined
+        ? { kind: "machine", machine: value, source }
+        : { kind: "machine", machine: value, source, locate },
+    ];
   const errors = validateMachine.explain(value);
   if (errors.length === 0) {
     const message = "does not match the machine-config schema";
@@ -64,12 +83,22 @@ function check(
   }).map((problem) => ({ kind: "problem", problem }));
 }
 
-/** The machines in one parsed document: a single machine, or each entry of a fleet file. */
-function fromDocument(value: unknown, file: string, text: string): MachineRecord[] {
-  if (!isFleet(value)) return check(value, { file }, text);
-  return value.machines.flatMap((entry, index) =>
-    check(entry, { file, index }, text, `/machines/${index}`),
-  );
+/**
+ * The machines in one parsed document: a single machine, or each entry of a fleet file. A file
+ * on one line marks its sources so (every field is on line 1); otherwise each machine can locate
+ * its fields in the text while it is handled. Text from stdin is not located: no file to point at.
+ */
+function fromDocument(value: unknown, file: string, text: string, located = true): MachineRecord[] {
+  const oneLine = located && onOneLine(text);
+  const locator = (prefix: string): LineLocator | undefined =>
+    !located || oneLine ? undefined : (pointer) => lineOf(text, prefix + pointer);
+  if (!isFleet(value))
+    return check(value, oneLine ? { file, oneLine } : { file }, text, "", 1, locator(""));
+  return value.machines.flatMap((entry, index) => {
+    const prefix = `/machines/${index}`;
+    const source: Source = oneLine ? { file, index, oneLine } : { file, index };
+    return check(entry, source, text, prefix, 1, locator(prefix));
+  });
 }
 
 /** One JSON Lines record: a machine, or the problem with its line. */
@@ -250,7 +279,7 @@ async function* directoryItems(
 function fromStdinText(text: string): MachineRecord[] {
   const file = "<stdin>";
   const doc = parseText(text, file);
-  if (doc.ok) return fromDocument(doc.value, file, doc.text);
+  if (doc.ok) return fromDocument(doc.value, file, doc.text, false);
   // Several JSON objects, one per line, are JSON Lines rather than broken YAML.
   if (/^\s*\{/.test(text) && text.trim().includes("\n")) {
     return text.split("\n").flatMap((raw, i) => fromJsonLine(raw, file, i + 1));

@@ -221,13 +221,17 @@ function evidenceText(evidence: readonly Evidence[]): string {
 }
 
 /**
- * One location per piece of evidence (the machine's file and start line, plus the host and JSON
- * pointer as a logical location); a subject that never reported has only the logical location.
+ * One location per piece of evidence (the machine's file and the field's line, plus the host and
+ * JSON pointer as a logical location); a subject that never reported has only the logical location.
+ * A field's line is its evidence's, or line 1 of a file on one line.
  */
 function locations(subject: SubjectResults, evidence: readonly Evidence[]): Location[] {
   const physical = physicalOf(subject);
-  const located = evidence.length === 0 ? [{ pointer: "", line: undefined }] : evidence;
-  const pointers = [...new Map(located.map((e) => [e.pointer, e.line])).entries()];
+  const lineOfFile = subject.source?.oneLine ? 1 : undefined;
+  const pointers =
+    evidence.length === 0
+      ? [["", undefined] as const]
+      : [...new Map(evidence.map((e) => [e.pointer, e.line ?? lineOfFile])).entries()];
   return pointers.map(([pointer, line]) => ({
     ...(physical === undefined
       ? {}

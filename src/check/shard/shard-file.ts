@@ -3,30 +3,32 @@
  * shards agree on the order) but reads, parses and validates only its own share: the files and
  * JSON Lines lines that hash to it. It keeps per machine its place in the input, its results and
  * the fleet view the fleet controls need, and reports the input problems of its share.
- * `mergeShards` checks that the shards belong together and replays them, in input order, into
- * the same assembly a single run uses, so the reports come out byte for byte the same.
+ *
+ * A shard file is JSON Lines: a header, then one line per machine in input order. Results and
+ * software entries recur across thousands of machines, so the header holds each distinct one once
+ * and machines name them by index. `mergeShards` checks that the shards belong together and
+ * streams their machines, in input order, into the same assembly a single run uses, so the reports
+ * come out byte for byte the same.
  */
 import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
 import type { FleetView } from "../controls/types.js";
 import { evaluateMachine } from "../evaluation/evaluate-batch.js";
-import { notApplicable, passResult } from "../evaluation/evaluate-machine.js";
-import type {
-  ControlResult,
-  InputProblem,
-  NotApplicableResult,
-  Source,
-} from "../evaluation/result.js";
-import { RunAssembly, type AdmittedMachine, type CheckRun } from "../evaluation/run-check.js";
+import { passResult } from "../evaluation/evaluate-machine.js";
+import type { ControlResult, InputProblem, Source } from "../evaluation/result.js";
+import { RunAssembly, type CheckRun } from "../evaluation/run-check.js";
 import type { CheckReport } from "../evaluation/report-model.js";
+import { locateFailures } from "../input/locate-evidence.js";
 import { itemShape, visitRecords, workItems } from "../input/machines.js";
 import type { Policy } from "../policy/resolve.js";
 import { VERSION } from "../../support/version.js";
+import { InputError } from "../../support/errors.js";
 import { shardOf, type ShardSpec } from "./split.js";
+import type { ShardReader } from "./shard-reader.js";
 
 /** Marks a shard file; bump SHARD_FORMAT on any change a merge could misread. */
 export const SHARD_KIND = "stronghold-check-shard";
-export const SHARD_FORMAT = 2;
+export const SHARD_FORMAT = 3;
 
 const FLEET_FIELDS = [
   "hostname",
@@ -48,7 +50,14 @@ const FLEET_FIELDS = [
  */
 export type Position = readonly [item: number, unit: number, record: number];
 
-/** One machine of a shard: where it sits in the whole input, its non-pass results, its fleet view. */
+export type NonPassResult = Exclude<ControlResult, { status: "pass" }>;
+
+/** A fleet view as a shard writes it: a software inventory as indexes into the header's table. */
+export type ShardFleetView = Omit<FleetView, "software"> & {
+  readonly software?: readonly number[] | Exclude<FleetView["software"], readonly unknown[]>;
+};
+
+/** One machine line of a shard file. */
 export interface ShardMachine {
   readonly position: Position;
   readonly subject: string;
@@ -56,16 +65,13 @@ export interface ShardMachine {
   readonly site: string;
   readonly role: string;
   readonly source: Source;
-  /**
-   * Results that did not pass; a control not listed passed (as in the JSON report). A number is
-   * an index into the shard's `notApplicable` table: the same reasons recur on most machines.
-   */
-  readonly results: readonly (number | Exclude<ControlResult, { status: "pass" }>)[];
-  readonly fleet: FleetView;
+  /** Indexes into the header's `results`: what did not pass. A control not listed passed. */
+  readonly results: readonly number[];
+  readonly fleet: ShardFleetView;
 }
 
-/** What a shard concluded, and what a merge must compare across shards. */
-export interface ShardFile {
+/** The first line of a shard file: what the merge compares across shards, and the tables. */
+export interface ShardHeader {
   readonly kind: typeof SHARD_KIND;
   readonly shardFormat: typeof SHARD_FORMAT;
   readonly toolVersion: string;
@@ -76,14 +82,26 @@ export interface ShardFile {
   readonly policyDigest: string;
   /** SHA-256 of the input's shape as every shard listed it: files, and JSON Lines line lengths. */
   readonly inputsDigest: string;
+  /** How many machine lines follow: a file cut short is refused, not merged. */
+  readonly machines: number;
   /**
    * Input problems of this shard's share; problems outside any file's share (a missing path, a
    * folder without machine files) are shard 1's.
    */
   readonly problems: readonly { readonly position: Position; readonly problem: InputProblem }[];
-  /** The distinct not-applicable results, which machines name by index. */
-  readonly notApplicable: readonly NotApplicableResult[];
-  readonly machines: readonly ShardMachine[];
+  /** The distinct results that did not pass, which machines name by index. */
+  readonly results: readonly NonPassResult[];
+  /** The distinct software entries, which fleet views name by index. */
+  readonly software: readonly unknown[];
+}
+
+/** A shard in memory: the header's fields, and each machine line already serialised. */
+export interface ShardFile {
+  readonly header: Omit<ShardHeader, "results" | "software">;
+  /** The tables' entries, serialised. */
+  readonly results: readonly string[];
+  readonly software: readonly string[];
+  readonly lines: readonly string[];
 }
 
 /** A digest of what decides the results besides the machines: controls, parameters, registers. */
@@ -104,10 +122,27 @@ export function policyDigest(
   return hash.digest("hex");
 }
 
-const fleetView = (machine: FleetView): FleetView =>
-  Object.fromEntries(
-    FLEET_FIELDS.filter((f) => machine[f] !== undefined).map((f) => [f, machine[f]]),
-  ) as unknown as FleetView;
+/** Distinct values by their JSON text, each numbered in order of first appearance. */
+class Table {
+  readonly texts: string[] = [];
+  private readonly byText = new Map<string, number>();
+  private readonly byObject = new WeakMap<object, number>();
+
+  indexOf(value: unknown): number {
+    const shared = typeof value === "object" && value !== null && Object.isFrozen(value);
+    // Shared objects (not-applicable results) are looked up without serialising them again.
+    let i = shared ? this.byObject.get(value) : undefined;
+    if (i !== undefined) return i;
+    const text = JSON.stringify(value);
+    i = this.byText.get(text);
+    if (i === undefined) {
+      i = this.texts.push(text) - 1;
+      this.byText.set(text, i);
+    }
+    if (shared) this.byObject.set(value, i);
+    return i;
+  }
+}
 
 /** Lists every input, reads and evaluates this shard's share, and returns the shard file's content. */
 export async function evaluateShard(
@@ -120,19 +155,9 @@ export async function evaluateShard(
   const { policy, at, data } = run;
   const digest = createHash("sha256");
   const problems: { position: Position; problem: InputProblem }[] = [];
-  const machines: ShardMachine[] = [];
-  const shared = new Map<ControlResult, number>();
-  const notApplicableTable: NotApplicableResult[] = [];
-  const compact = (r: Exclude<ControlResult, { status: "pass" }>) => {
-    // Not-applicable results are shared objects (one per control and reason).
-    if (r.status !== "not-applicable" || !Object.isFrozen(r)) return r;
-    let i = shared.get(r);
-    if (i === undefined) {
-      i = notApplicableTable.push(r) - 1;
-      shared.set(r, i);
-    }
-    return i;
-  };
+  const lines: string[] = [];
+  const results = new Table();
+  const software = new Table();
   const owns = (part: Source) => shardOf(part, shard.count) === shard.index;
   let seq = 0;
   for await (const item of workItems(inputs, stdin)) {
@@ -150,157 +175,100 @@ export async function evaluateShard(
         }
         if (made && !owns(record.source)) return;
         const m = evaluateMachine(record, policy.controls, at, data);
-        machines.push({
+        // The merge may be asked for SARIF: lines are found now, while the text is in hand.
+        locateFailures(m.results, record.locate);
+        const nonPass: number[] = [];
+        for (const r of m.results) if (r.status !== "pass") nonPass.push(results.indexOf(r));
+        const fleet: Record<string, unknown> = {};
+        for (const f of FLEET_FIELDS) {
+          const value = m.fleet[f];
+          if (value === undefined) continue;
+          fleet[f] =
+            f === "software" && Array.isArray(value)
+              ? (value as unknown[]).map((entry) => software.indexOf(entry))
+              : value;
+        }
+        const machine: ShardMachine = {
           position,
           subject: m.subject,
           department: m.department,
           site: m.site,
           role: m.role,
           source: m.source,
-          results: m.results
-            .filter((r): r is Exclude<ControlResult, { status: "pass" }> => r.status !== "pass")
-            .map(compact),
-          fleet: fleetView(m.fleet),
-        });
+          results: nonPass,
+          fleet: fleet as unknown as ShardFleetView,
+        };
+        lines.push(JSON.stringify(machine));
       },
       made ? undefined : owns,
     );
   }
   return {
-    kind: SHARD_KIND,
-    shardFormat: SHARD_FORMAT,
-    toolVersion: VERSION,
-    shard,
-    settings: header.settings,
-    policyDigest: header.policyDigest,
-    inputsDigest: digest.digest("hex"),
-    problems,
-    notApplicable: notApplicableTable,
-    machines,
+    header: {
+      kind: SHARD_KIND,
+      shardFormat: SHARD_FORMAT,
+      toolVersion: VERSION,
+      shard,
+      settings: header.settings,
+      policyDigest: header.policyDigest,
+      inputsDigest: digest.digest("hex"),
+      machines: lines.length,
+      problems,
+    },
+    results: results.texts,
+    software: software.texts,
+    lines,
   };
 }
 
-/** Writes a shard file as one JSON document, one machine per line. */
+/** Writes a shard file: the header with its tables on the first line, then a line per machine. */
 export function renderShard(shard: ShardFile, write: (chunk: string) => void): void {
-  const { machines, problems, ...head } = shard;
-  write(`${JSON.stringify(head).slice(0, -1)},"problems":${JSON.stringify(problems)},"machines":[`);
-  machines.forEach((m, i) => write(`${i === 0 ? "" : ","}\n${JSON.stringify(m)}`));
-  write(`\n]}\n`);
+  write(
+    `${JSON.stringify(shard.header).slice(0, -1)},"results":[${shard.results.join(",")}],"software":[${shard.software.join(",")}]}\n`,
+  );
+  for (const line of shard.lines) write(`${line}\n`);
 }
 
-/** A shard file's name under --out: `shard-2-of-3.json`. */
+/** A shard file's name under --out: `shard-2-of-3.jsonl`. */
 export const shardFileName = (shard: ShardSpec): string =>
-  `shard-${shard.index}-of-${shard.count}.json`;
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === "object" && !Array.isArray(v);
-const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
-const isPosition = (v: unknown): v is Position =>
-  Array.isArray(v) && v.length === 3 && v.every(isCount);
-
-/** Checks that parsed JSON is a shard file this version can merge; problems name the file. */
-export function readShard(
-  file: string,
-  value: unknown,
-): { shard: ShardFile; problems?: undefined } | { shard?: undefined; problems: InputProblem[] } {
-  const problem = (pointer: string, message: string) => ({
-    problems: [{ file, pointer, message }],
-  });
-  if (!isObject(value) || value.kind !== SHARD_KIND)
-    return problem("", "is not a shard file (written by stronghold check --shard i/n)");
-  if (value.shardFormat !== SHARD_FORMAT)
-    return problem(
-      "/shardFormat",
-      `is shard format ${JSON.stringify(value.shardFormat)}; this stronghold merges format ${SHARD_FORMAT}: rerun the shards with this version`,
-    );
-  const shard = value.shard;
-  if (
-    !isObject(shard) ||
-    !isCount(shard.index) ||
-    !isCount(shard.count) ||
-    shard.index < 1 ||
-    shard.index > shard.count
-  )
-    return problem("/shard", "must be { index, count } with 1 <= index <= count");
-  for (const key of ["toolVersion", "policyDigest", "inputsDigest"] as const)
-    if (typeof value[key] !== "string") return problem(`/${key}`, "must be a string");
-  if (!isObject(value.settings)) return problem("/settings", "must be an object");
-  if (!Array.isArray(value.problems)) return problem("/problems", "must be an array");
-  for (const [i, p] of (value.problems as unknown[]).entries())
-    if (!isObject(p) || !isPosition(p.position) || !isObject(p.problem))
-      return problem(`/problems/${i}`, "is not a problem of a shard (position, problem)");
-  if (!Array.isArray(value.notApplicable)) return problem("/notApplicable", "must be an array");
-  if (!Array.isArray(value.machines)) return problem("/machines", "must be an array");
-  for (const [i, m] of (value.machines as unknown[]).entries()) {
-    if (
-      !isObject(m) ||
-      !isPosition(m.position) ||
-      typeof m.subject !== "string" ||
-      !isObject(m.source) ||
-      typeof m.source.file !== "string" ||
-      !Array.isArray(m.results) ||
-      !isObject(m.fleet)
-    )
-      return problem(
-        `/machines/${i}`,
-        "is not a machine of a shard (position, subject, source, results, fleet)",
-      );
-    const tableSize = (value.notApplicable as unknown[]).length;
-    const bad = (m.results as unknown[]).findIndex((r) =>
-      typeof r === "number"
-        ? !Number.isInteger(r) || r < 0 || r >= tableSize
-        : !isObject(r) || typeof r.control !== "string" || typeof r.status !== "string",
-    );
-    if (bad >= 0)
-      return problem(
-        `/machines/${i}/results/${bad}`,
-        "is neither a result nor an index into /notApplicable",
-      );
-    if (shardOf(m.source as unknown as Source, shard.count) !== shard.index)
-      return problem(
-        `/machines/${i}`,
-        `belongs to another shard than ${shard.index}/${shard.count}: the file was altered`,
-      );
-  }
-  return { shard: value as unknown as ShardFile };
-}
+  `shard-${shard.index}-of-${shard.count}.jsonl`;
 
 /**
  * Checks that the shards are one complete set from the same inputs and policy: every problem
  * found, each naming the shard file it concerns.
  */
 export function checkShardSet(
-  shards: readonly { file: string; shard: ShardFile }[],
+  shards: readonly { readonly file: string; readonly header: ShardHeader }[],
 ): InputProblem[] {
   const problems: InputProblem[] = [];
   const first = shards[0];
   if (!first) return [{ file: "(arguments)", pointer: "", message: "no shard files given" }];
-  const count = first.shard.shard.count;
+  const count = first.header.shard.count;
   const same = [
-    ["shard count", (s: ShardFile) => String(s.shard.count)],
-    ["stronghold version", (s: ShardFile) => s.toolVersion],
-    ["check options and paths", (s: ShardFile) => JSON.stringify(s.settings)],
-    ["policy (controls, overlay, registers, waivers)", (s: ShardFile) => s.policyDigest],
-    ["inputs (files and lines listed, in order)", (s: ShardFile) => s.inputsDigest],
+    ["shard count", (s: ShardHeader) => String(s.shard.count)],
+    ["stronghold version", (s: ShardHeader) => s.toolVersion],
+    ["check options and paths", (s: ShardHeader) => JSON.stringify(s.settings)],
+    ["policy (controls, overlay, registers, waivers)", (s: ShardHeader) => s.policyDigest],
+    ["inputs (files and lines listed, in order)", (s: ShardHeader) => s.inputsDigest],
   ] as const;
-  for (const { file, shard } of shards.slice(1))
+  for (const { file, header } of shards.slice(1))
     for (const [what, of] of same)
-      if (of(shard) !== of(first.shard))
+      if (of(header) !== of(first.header))
         problems.push({
           file,
           pointer: "",
           message: `does not match ${first.file}: different ${what}; every shard must come from the same check`,
         });
   const byIndex = new Map<number, string>();
-  for (const { file, shard } of shards) {
-    const seen = byIndex.get(shard.shard.index);
+  for (const { file, header } of shards) {
+    const seen = byIndex.get(header.shard.index);
     if (seen !== undefined)
       problems.push({
         file,
         pointer: "/shard",
-        message: `is shard ${shard.shard.index}/${count} again (also ${seen}): give each shard once`,
+        message: `is shard ${header.shard.index}/${count} again (also ${seen}): give each shard once`,
       });
-    else byIndex.set(shard.shard.index, file);
+    else byIndex.set(header.shard.index, file);
   }
   const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !byIndex.has(i));
   if (missing.length > 0)
@@ -312,56 +280,99 @@ export function checkShardSet(
   return problems;
 }
 
+/** Input order of two positions: negative when `a` comes first. */
+export const comparePositions = (a: Position, b: Position): number =>
+  a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+
 /**
- * Replays the machines of a complete, checked set of shards in input order into a run's
- * assembly: the fleet controls, waivers and scores then conclude as in one run.
+ * Streams the machines of a complete, checked set of shards into a run's assembly in input
+ * order, one line at a time from each file: the fleet controls, waivers and scores then conclude
+ * as in one run, and a machine's fleet view dies as soon as the fleet controls have seen it.
  */
 export function mergeShards(
   run: Omit<CheckRun, "inputs" | "stdin">,
-  shards: readonly ShardFile[],
+  readers: readonly ShardReader[],
 ): CheckReport {
   const controls = run.policy.controls;
   const indexOf = new Map(controls.map((c, i) => [c.meta.id, i]));
-  const before = (a: Position, b: Position) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
-  const entries: { m: ShardMachine; table: NotApplicableResult[] }[] = [];
-  for (const shard of shards) {
-    const table = shard.notApplicable.map((r) => notApplicable(r.control, r.reason));
-    for (const m of shard.machines) entries.push({ m, table });
-  }
-  entries.sort((a, b) => before(a.m.position, b.m.position));
-  entries.forEach(({ m }, i) => {
-    if (i > 0 && before(entries[i - 1]!.m.position, m.position) === 0)
-      throw new Error(`machine at ${m.position.join("/")} appears in two shards`);
-  });
+  const passes = controls.map((c) => passResult(c.meta.id));
   const assembly = new RunAssembly(run);
   assembly.addProblems(
-    shards
-      .flatMap((s) => s.problems)
-      .sort((a, b) => before(a.position, b.position))
+    readers
+      .flatMap((r) => r.header.problems)
+      .sort((a, b) => comparePositions(a.position, b.position))
       .map((p) => p.problem),
   );
-  for (const { m, table } of entries) {
-    const results: ControlResult[] = controls.map((c) => passResult(c.meta.id));
-    for (const given of m.results) {
-      const r = typeof given === "number" ? table[given] : given;
-      if (r === undefined)
-        throw new Error(
-          `machine at ${m.position.join("/")}: an index outside its not-applicable table`,
-        );
-      const i = indexOf.get(r.control);
-      if (i === undefined) throw new Error(`a shard names control ${r.control}, not in the policy`);
-      results[i] = r.status === "not-applicable" ? notApplicable(r.control, r.reason) : r;
+  const problems: InputProblem[] = [];
+  for (const reader of readers)
+    reader.results.forEach((r, i) => {
+      if (!indexOf.has(r.control))
+        problems.push({
+          file: reader.file,
+          line: 1,
+          pointer: `/results/${i}`,
+          message: `names control ${r.control}, which the policy does not have: the file was altered`,
+        });
+    });
+  if (problems.length > 0) throw new InputError(problems);
+
+  // The next machine of every shard, smallest position first (a binary heap).
+  const heads: { machine: ShardMachine; reader: ShardReader }[] = [];
+  const before = (i: number, j: number) =>
+    comparePositions(heads[i]!.machine.position, heads[j]!.machine.position) < 0;
+  const swap = (i: number, j: number) => ([heads[i], heads[j]] = [heads[j]!, heads[i]!]);
+  const down = (start: number) => {
+    for (let i = start; ;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let least = i;
+      if (l < heads.length && before(l, least)) least = l;
+      if (r < heads.length && before(r, least)) least = r;
+      if (least === i) return;
+      swap(i, least);
+      i = least;
     }
-    const machine: AdmittedMachine = {
+  };
+  for (const reader of readers) {
+    const machine = reader.next();
+    if (machine !== undefined) heads.push({ machine, reader });
+  }
+  for (let i = (heads.length >> 1) - 1; i >= 0; i--) down(i);
+
+  let last: { position: Position; file: string } | undefined;
+  while (heads.length > 0) {
+    const { machine: m, reader } = heads[0]!;
+    if (last !== undefined && comparePositions(last.position, m.position) === 0)
+      problems.push({
+        file: reader.file,
+        line: reader.line,
+        pointer: "/position",
+        message: `is the position of a machine in ${last.file} too: a machine appears in two shards`,
+      });
+    last = { position: m.position, file: reader.file };
+    const next = reader.next();
+    if (next === undefined) {
+      heads[0] = heads[heads.length - 1]!;
+      heads.pop();
+    } else heads[0] = { machine: next, reader };
+    down(0);
+    if (problems.length > 0 || reader.problems.length > 0) continue;
+    const results: ControlResult[] = passes.slice();
+    for (const index of m.results) {
+      const r = reader.results[index]!;
+      results[indexOf.get(r.control)!] = r;
+    }
+    assembly.admit({
       subject: m.subject,
       department: m.department,
       site: m.site,
       role: m.role,
       source: m.source,
       results,
-      fleet: m.fleet,
-    };
-    assembly.admit(machine);
+      fleet: reader.fleetView(m.fleet),
+    });
   }
+  for (const reader of readers) problems.push(...reader.finish());
+  if (problems.length > 0) throw new InputError(problems);
   return assembly.report();
 }

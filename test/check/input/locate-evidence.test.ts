@@ -2,8 +2,12 @@ import { expect } from "chai";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { locateEvidence } from "../../../src/check/input/locate-evidence.js";
-import type { SubjectResults } from "../../../src/check/evaluation/result.js";
+import { stringify } from "yaml";
+import { locateEvidence, locateFailures } from "../../../src/check/input/locate-evidence.js";
+import { readMachines, type MachineRecord } from "../../../src/check/input/machines.js";
+import type { ControlResult, SubjectResults } from "../../../src/check/evaluation/result.js";
+import { syntheticMachine } from "../../../bench/generate-fleet.js";
+import { seededRandom } from "../../fixtures/seeded.js";
 
 const subject = (file: string, extra: Partial<SubjectResults["source"]> = {}): SubjectResults => ({
   subject: "pc-01",
@@ -58,6 +62,67 @@ describe("locating evidence in source files", () => {
     expect(jsonl?.source?.line).to.equal(7);
     const [stdin] = locateEvidence([subject("<stdin>")]);
     expect(lineOfEvidence(stdin)).to.equal(undefined);
+  });
+
+  describe("from the first read", () => {
+    const machine = syntheticMachine(1, seededRandom(3), new Date("2026-11-20T12:00:00Z"));
+    const failing = (): ControlResult[] => [
+      {
+        control: "sec-firewall-enabled",
+        status: "fail",
+        evidence: [{ pointer: "/security/firewall/public", actual: false, expected: "true" }],
+      },
+      { control: "sec-guest-account-disabled", status: "pass" },
+    ];
+    const read = async (file: string, text: string) => {
+      await writeFile(file, text);
+      const records: MachineRecord[] = [];
+      for await (const r of readMachines([file])) records.push(r);
+      const [record] = records;
+      if (record?.kind !== "machine") throw new Error(`${file} did not read as a machine`);
+      return record;
+    };
+
+    it("marks a file on one line, and hands on no locator for it", async () => {
+      const record = await read(path.join(dir, "one-line.json"), `${JSON.stringify(machine)}\n`);
+      expect(record.source).to.deep.equal({ file: path.join(dir, "one-line.json"), oneLine: true });
+      expect(record.locate).to.equal(undefined);
+    });
+
+    it("locates a failing field of a file on several lines while it is read, once only", async () => {
+      const file = path.join(dir, "indented.json");
+      const record = await read(file, JSON.stringify(machine, null, 2));
+      expect(record.source).to.deep.equal({ file });
+      const results = failing();
+      locateFailures(results, record.locate);
+      const text = JSON.stringify(machine, null, 2).split("\n");
+      const line = text.findIndex((l) => l.includes('"public"')) + 1;
+      expect(line).to.be.greaterThan(1);
+      expect(lineOfEvidence({ ...subject(file), results })).to.equal(line);
+      expect(results[1]).to.deep.equal({ control: "sec-guest-account-disabled", status: "pass" });
+      // Gone from disk, it is not read again: the evidence already has its line.
+      await rm(file);
+      const located = { ...subject(file), results };
+      expect(locateEvidence([located])[0]).to.equal(located);
+    });
+
+    it("leaves evidence found later (fleet controls) to be read from the file", async () => {
+      const file = path.join(dir, "fleet-later.yaml");
+      const text = stringify(machine);
+      const record = await read(file, text);
+      const line = text.split("\n").findIndex((l) => /^ {4}public:/.test(l)) + 1;
+      expect(line).to.be.greaterThan(1);
+      expect(record.locate?.("/security/firewall/public")).to.equal(line);
+      const later = { ...subject(file), results: failing() };
+      expect(lineOfEvidence(locateEvidence([later])[0])).to.equal(line);
+    });
+  });
+
+  it("leaves a network-device CSV row alone: its source names the row, not line 1 of the file", async () => {
+    const file = path.join(dir, "devices.csv");
+    await writeFile(file, "hostname,assetTag\nsw-01,MB-1\npc-01,MB-2\n");
+    const row = subject(file, { line: 3 });
+    expect(locateEvidence([row])[0]).to.equal(row);
   });
 
   it("a file that vanished since is no crash: the evidence keeps no line", () => {

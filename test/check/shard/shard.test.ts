@@ -67,7 +67,7 @@ async function expectShardsMatchOneRun(dir: string, checkArgs: string[]): Promis
       // A shard knows no gate yet: 2 for input problems in its share, otherwise 0.
       expect(shard.code, shard.stderr).to.be.oneOf([0, 2]);
       codes.push(shard.code);
-      files.push(path.join(shardDir, `shard-${i}-of-${n}.json`));
+      files.push(path.join(shardDir, `shard-${i}-of-${n}.jsonl`));
     }
     expect(codes.includes(2), `shard exit codes ${codes.join(", ")}`).to.equal(one.code === 2);
     // Any order of the shard files merges to the same result.
@@ -208,15 +208,18 @@ describe("stronghold check --shard and stronghold report merge", function () {
         const where = b.line === undefined ? `${b.file}:` : `${b.file}:${b.line}`;
         expect(r.stderr.includes(where), `shard ${i} and ${where}`).to.equal(owner[k] === i);
       }
-      const file = JSON.parse(
-        await readFile(path.join(shardDir, `shard-${i}-of-${n}.json`), "utf8"),
-      ) as {
-        machines: { source: { file: string; line?: number } }[];
-        problems: { problem: { file: string; line?: number } }[];
-      };
-      for (const m of file.machines) expect(shardOf(m.source, n)).to.equal(i);
+      const [header, ...machines] = (
+        await readFile(path.join(shardDir, `shard-${i}-of-${n}.jsonl`), "utf8")
+      )
+        .trimEnd()
+        .split("\n")
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      const { problems } = header as { problems: { problem: { file: string; line?: number } }[] };
+      expect(header).to.include({ machines: machines.length });
+      for (const m of machines)
+        expect(shardOf(m.source as { file: string; line?: number }, n)).to.equal(i);
       // A JSON Lines problem's line is its record's; a machine file's, a place inside the file.
-      for (const { problem: p } of file.problems)
+      for (const { problem: p } of problems)
         expect(shardOf(p.file.endsWith(".jsonl") ? p : { file: p.file }, n)).to.equal(i);
     }
     // The merge reports each problem once, as one run does, byte for byte.
@@ -251,7 +254,7 @@ describe("stronghold check --shard and stronghold report merge", function () {
           dir,
         );
         expect(r.code, r.stderr).to.equal(0);
-        files.push(path.join(out, `shard-${i}-of-${n}.json`));
+        files.push(path.join(out, `shard-${i}-of-${n}.jsonl`));
       }
       return files;
     }
@@ -267,7 +270,7 @@ describe("stronghold check --shard and stronghold report merge", function () {
       const [a, b] = await shards(2);
       const r = await stronghold(["report", "merge", a!, b!, a!], dir);
       expect(r.code).to.equal(2);
-      expect(r.stderr).to.match(/shard-1-of-2\.json: \/shard: is shard 1\/2 again/);
+      expect(r.stderr).to.match(/shard-1-of-2\.jsonl: \/shard: is shard 1\/2 again/);
     });
 
     it("shards of different splits, options or times", async () => {
@@ -290,14 +293,53 @@ describe("stronghold check --shard and stronghold report merge", function () {
 
     it("a file that is not a shard, and a shard file edited by hand", async () => {
       const [a, b] = await shards(2);
-      const text = await readFile(a!, "utf8");
-      await writeFile(a!, text.replace('"shard":{"index":1', '"shard":{"index":2'));
       const notShard = path.join(dir, "report.json");
       await writeFile(notShard, "{}");
       const r = await stronghold(["report", "merge", a!, b!, notShard], dir);
       expect(r.code).to.equal(2);
-      expect(r.stderr).to.include("report.json: is not a shard file");
-      expect(r.stderr).to.match(/belongs to another shard than 2\/2: the file was altered/);
+      expect(r.stderr).to.include("report.json:1: is not a shard file");
+      // A machine line of shard 1 put into shard 2's file.
+      const first = (await readFile(a!, "utf8")).split("\n");
+      const second = (await readFile(b!, "utf8")).split("\n");
+      second[1] = first[1]!;
+      await writeFile(b!, second.join("\n"));
+      const edited = await stronghold(["report", "merge", a!, b!], dir);
+      expect(edited.code).to.equal(2);
+      expect(edited.stderr).to.match(
+        /shard-2-of-2\.jsonl:2: belongs to another shard than 2\/2: the file was altered/,
+      );
+    });
+
+    it("a shard file cut short, and a line that names a result its header lacks", async () => {
+      const [a, b] = await shards(2);
+      const lines = (await readFile(a!, "utf8")).split("\n");
+      await writeFile(a!, lines.slice(0, -3).join("\n") + "\n");
+      const bad = (await readFile(b!, "utf8")).split("\n");
+      const machine = JSON.parse(bad[1]!) as { results: number[] };
+      bad[1] = JSON.stringify({ ...machine, results: [...machine.results, 9999] });
+      await writeFile(b!, bad.join("\n"));
+      const r = await stronghold(["report", "merge", a!, b!], dir);
+      expect(r.code).to.equal(2);
+      expect(r.stderr).to.match(
+        /shard-1-of-2\.jsonl: holds \d+ machine lines where its header says \d+: the file was cut short/,
+      );
+      expect(r.stderr).to.include(
+        "shard-2-of-2.jsonl:2: /results: must be indexes into the header's /results",
+      );
+    });
+
+    it("a shard file of an older format (one JSON document) is refused with what to do", async () => {
+      const old = path.join(dir, "shard-1-of-2.json");
+      await writeFile(
+        old,
+        '{"kind":"stronghold-check-shard","shardFormat":2,"toolVersion":"0.1.0","problems":[],"machines":[\n{"position":[0,0,0]}\n]}\n',
+      );
+      const [, b] = await shards(2);
+      const r = await stronghold(["report", "merge", old, b!], dir);
+      expect(r.code).to.equal(2);
+      expect(r.stderr).to.include(
+        "shard-1-of-2.json:1: /shardFormat: is shard format 2; this stronghold merges format 3: rerun the shards with this version",
+      );
     });
 
     it("--shard without --at, with --format, or out of range", async () => {
