@@ -6,10 +6,11 @@
 import type { MachineFacts } from "../../hosts/inventory.js";
 import { UNKNOWN, type MachineConfig } from "../../machine-config/schema.js";
 import { VERSION } from "../../support/version.js";
-import { mapFact, unknown as unknownFact, type Fact } from "../fact.js";
+import { known, mapFact, unknown as unknownFact, type Fact } from "../fact.js";
 import type { Observation, UnknownFact } from "../host-outcome.js";
 import { observe, type MappedMachine } from "../linux/machine-config.js";
 import type { MacFacts } from "./macos-facts.js";
+import type { MacOsVersion, MacRemovableMedia } from "./parsers.js";
 
 /** The collector name written into machine configs the macOS probes produced. */
 export const MACOS_COLLECTOR = "stronghold-collect-macos";
@@ -22,16 +23,45 @@ type Security = NonNullable<MachineConfig["security"]>;
 /** Why facts no macOS probe reads are unknown. */
 const NOT_COLLECTED = {
   ipAssignment: "whether an address is leased by DHCP is not read on macOS",
-  patchDate:
-    "pending updates are not read on macOS (softwareupdate -l asks Apple's servers and can take minutes)",
-  screenLock: "the screen lock is a per-user setting on macOS and is not read",
-  passwordPolicy: "pwpolicy account policies are not read on macOS",
+  pendingUpdates:
+    "pending updates are not read on macOS (softwareupdate -l asks Apple's servers and can take minutes; the cached RecommendedUpdates is never cleared, so an empty one proves nothing)",
   emptyPasswords: "macOS keeps no readable password field; empty passwords are not read",
-  removableMedia: "removable-media restrictions (configuration profiles) are not read on macOS",
-  auditLogging: "the macOS unified log and audit settings are not read",
   tpm: "Macs have no TPM (the Secure Enclave is not one); not reported as none",
   adminEnabled: "the admin-accounts probe did not report this account",
 } as const;
+
+/**
+ * The last macOS update's date, unless the last background check still listed updates: the
+ * cache can only withhold the date, never vouch that nothing is pending.
+ */
+function lastPatchDate(facts: MacFacts): Fact<string> {
+  const { lastUpdate, recommendedUpdates } = facts;
+  if (!lastUpdate.known) return lastUpdate;
+  if (recommendedUpdates.known && recommendedUpdates.value.length > 0)
+    return unknownFact(
+      `Software Update's last check listed ${recommendedUpdates.value.length} update(s) as pending: ${recommendedUpdates.value.slice(0, 3).join(", ")}`,
+    );
+  return known(lastUpdate.value.date);
+}
+
+/** Apple deprecated Media Management's mount-controls in macOS 11: a restriction may not hold. */
+const MOUNT_CONTROLS_LAST_MAJOR = 10;
+
+/** A Media Management restriction counts only where macOS still enforces mount-controls. */
+function removableMedia(facts: MacFacts): Fact<MacRemovableMedia> {
+  const { mediaProfile, os } = facts;
+  if (!mediaProfile.known) return mediaProfile;
+  const policy = mediaProfile.value.externalDisks;
+  if (policy === "allowed") return known(policy);
+  if (!os.known) return unknownFact(`a profile's mount-controls say ${policy}, but ${os.reason}`);
+  if (majorVersion(os.value) > MOUNT_CONTROLS_LAST_MAJOR)
+    return unknownFact(
+      `a profile's mount-controls say ${policy}, but Apple deprecated mount-controls in macOS 11 and macOS ${os.value.version} may not enforce them`,
+    );
+  return known(policy);
+}
+
+const majorVersion = (os: MacOsVersion): number => Number(os.version.split(".")[0]);
 
 /** Maps a Mac's facts and its inventory entry onto the machine-config model. */
 export function macosMachineConfig(
@@ -48,6 +78,7 @@ export function macosMachineConfig(
   const v = <T>(field: string, fact: Fact<T>): T | typeof UNKNOWN =>
     fact.known ? fact.value : miss(field, fact.reason);
   const { os, hardware, platform, firewall, sshd, protection } = facts;
+  const { password, lockout } = facts.accountPolicy;
   if (!os.known) unknowns.push({ field: "/os/build", reason: os.reason });
 
   const security: Security = {
@@ -74,10 +105,18 @@ export function macosMachineConfig(
           ),
         }
       : miss("/security/antivirus", protection.reason),
-    screenLockSeconds: miss("/security/screenLockSeconds", NOT_COLLECTED.screenLock),
-    passwordPolicy: miss("/security/passwordPolicy", NOT_COLLECTED.passwordPolicy),
-    lockout: miss("/security/lockout", NOT_COLLECTED.passwordPolicy),
-    removableMedia: miss("/security/removableMedia", NOT_COLLECTED.removableMedia),
+    screenLockSeconds: v("/security/screenLockSeconds", facts.screenLockSeconds),
+    passwordPolicy: {
+      minLength: v("/security/passwordPolicy/minLength", password.minLength),
+      history: v("/security/passwordPolicy/history", password.history),
+      complexity: v("/security/passwordPolicy/complexity", password.complexity),
+      maxAgeDays: v("/security/passwordPolicy/maxAgeDays", password.maxAgeDays),
+    },
+    lockout: {
+      threshold: v("/security/lockout/threshold", lockout.threshold),
+      durationMinutes: v("/security/lockout/durationMinutes", lockout.durationMinutes),
+    },
+    removableMedia: v("/security/removableMedia", removableMedia(facts)),
     sshServer: sshd.known
       ? {
           permitRootLogin: sshd.value.permitRootLogin,
@@ -102,7 +141,7 @@ export function macosMachineConfig(
         }))
       : miss("/security/localAdmins", facts.admins.reason),
     guestEnabled: v("/security/guestEnabled", facts.guestEnabled),
-    auditLogging: miss("/security/auditLogging", NOT_COLLECTED.auditLogging),
+    auditLogging: v("/security/auditLogging", facts.auditLogging),
     timeSync: facts.timeSync.known
       ? { ...facts.timeSync.value }
       : { enabled: miss("/security/timeSync/enabled", facts.timeSync.reason) },
@@ -163,7 +202,7 @@ export function macosMachineConfig(
       name: os.known ? os.value.name : miss("/os/name", os.reason),
       version: os.known ? os.value.version : miss("/os/version", os.reason),
       ...(os.known ? { build: os.value.build } : {}),
-      lastPatchDate: miss("/os/lastPatchDate", NOT_COLLECTED.patchDate),
+      lastPatchDate: v("/os/lastPatchDate", lastPatchDate(facts)),
     },
     security,
     software,
@@ -185,7 +224,10 @@ export function macosMachineConfig(
     firewallStealthMode: observe(firewall.stealthMode),
     firewallBlockAllIncoming: observe(firewall.blockAll),
     sshdConfig: observe(mapFact(sshd, (s) => s.configFile)),
-    pendingUpdates: { unknown: NOT_COLLECTED.patchDate },
+    pendingUpdates: { unknown: NOT_COLLECTED.pendingUpdates },
+    cachedRecommendedUpdates: observe(facts.recommendedUpdates),
+    lastMacosUpdate: observe(mapFact(facts.lastUpdate, (u) => u.name)),
+    removableMediaProfile: observe(mapFact(facts.mediaProfile, (p) => p.externalDisks)),
   };
   return { config, unknown: unknowns, observations };
 }

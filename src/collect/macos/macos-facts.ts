@@ -4,27 +4,36 @@ import type { ProbeOutput } from "../probe-output.js";
 import type { EdrCatalog } from "../linux/edr-catalog.js";
 import { parseSshd, type SshdSettings } from "../linux/sshd.js";
 import {
+  parseAccountPolicy,
   parseAdminAccounts,
   parseAdminGroup,
   parseAppFirewall,
   parseApplications,
+  parseAuditLogging,
   parseAutomaticUpdates,
   parseDsclUsers,
   parseFileVault,
   parseIfconfig,
   parseGatekeeper,
   parseGuest,
+  parseInstallHistory,
   parseMacMeta,
   parseMacSysctl,
   parseMacTimeSync,
+  parseMediaProfile,
   parsePolicyBanner,
   parseProcessNames,
+  parseRecommendedUpdates,
   parseRootAccount,
+  parseScreenLock,
   parseSip,
   parseSpHardware,
   parseSwVers,
   uid0Accounts,
   type FileVaultStatus,
+  type MacAccountPolicy,
+  type MacLastUpdate,
+  type MacMediaProfile,
   type MacApplication,
   type MacFirewall,
   type MacHardware,
@@ -65,6 +74,14 @@ export interface MacFacts {
   readonly logonBanner: Fact<boolean>;
   readonly protection: Fact<MacProtection>;
   readonly applications: Fact<readonly MacApplication[]>;
+  readonly accountPolicy: MacAccountPolicy;
+  /** Seconds a screensaver profile allows before the password is asked (0: no lock). */
+  readonly screenLockSeconds: Fact<number>;
+  readonly auditLogging: Fact<boolean>;
+  readonly lastUpdate: Fact<MacLastUpdate>;
+  /** The last background check's cached list (never proof that nothing is pending). */
+  readonly recommendedUpdates: Fact<readonly string[]>;
+  readonly mediaProfile: Fact<MacMediaProfile>;
 }
 
 /** The first catalog agent (in the catalog's order of preference) with a process running. */
@@ -117,5 +134,11 @@ export function parseMacFacts(
     logonBanner: parsePolicyBanner(s("policy-banner")),
     protection: runningAgent(catalog, parseProcessNames(s("processes"))),
     applications: parseApplications(s("applications")),
+    accountPolicy: parseAccountPolicy(s("password-policy"), s("password-profile")),
+    screenLockSeconds: parseScreenLock(s("screen-lock")),
+    auditLogging: parseAuditLogging(s("audit")),
+    lastUpdate: parseInstallHistory(s("install-history")),
+    recommendedUpdates: parseRecommendedUpdates(s("recommended-updates")),
+    mediaProfile: parseMediaProfile(s("removable-media")),
   };
 }

@@ -7,6 +7,7 @@ import { known, unknown, type Fact } from "../fact.js";
 import { clip, probeFailure, TIMED_OUT, type ProbeOutput } from "../probe-output.js";
 import { count, keyValues, lines } from "../linux/key-values.js";
 import type { SshdSettings } from "../linux/sshd.js";
+import { parsePlist, plistEntry, type PlistValue } from "./plist.js";
 
 /** Output of a probe that ran (exit 0) or why it gave nothing usable. */
 function ran(output: ProbeOutput | undefined, tool: string): Fact<string> {
@@ -482,4 +483,353 @@ export function parseRootAccount(
   return unknown(
     `root's password is disabled, but sshd PermitRootLogin ${sshd.value.permitRootLogin} lets an authorised key in`,
   );
+}
+
+/** A managed preferences domain: the profile's payload, `absent` when no profile sets it. */
+type Managed = { readonly present: false } | { readonly present: true; readonly value: PlistValue };
+
+function managedDomain(output: ProbeOutput | undefined, domain: string): Fact<Managed> {
+  const text = ran(output, "plutil");
+  if (!text.known) return text;
+  if (text.value.trim() === "absent") return known({ present: false });
+  const plist = parsePlist(text.value);
+  if (!plist.ok) return unknown(`the ${domain} profile could not be read: ${plist.problem}`);
+  if (plist.value.kind !== "dict") return notUnderstood(`the ${domain} profile`, text.value);
+  return known({ present: true, value: plist.value });
+}
+
+function integerOf(value: PlistValue | undefined): number | undefined {
+  return value?.kind === "integer" && value.value >= 0 ? value.value : undefined;
+}
+
+function flagOf(value: PlistValue | undefined): boolean | undefined {
+  if (value?.kind === "boolean") return value.value;
+  if (value?.kind === "integer" && (value.value === 0 || value.value === 1))
+    return value.value === 1;
+  return undefined;
+}
+
+/** Password rules as the machine-config model has them. */
+export interface MacPasswordPolicy {
+  readonly minLength: Fact<number>;
+  readonly history: Fact<number>;
+  /** A letter, a digit and a character that is neither are each required. */
+  readonly complexity: Fact<boolean>;
+  /** 0: passwords never expire. */
+  readonly maxAgeDays: Fact<number>;
+}
+
+/** Account lockout as the machine-config model has it (0 and 0 when nothing locks accounts). */
+export interface MacLockout {
+  readonly threshold: Fact<number>;
+  readonly durationMinutes: Fact<number>;
+}
+
+/** The password and lockout policy of a Mac's local accounts. */
+export interface MacAccountPolicy {
+  readonly password: MacPasswordPolicy;
+  readonly lockout: MacLockout;
+}
+
+const POLICY_CATEGORIES = [
+  "policyCategoryPasswordContent",
+  "policyCategoryAuthentication",
+  "policyCategoryPasswordChange",
+];
+const LENGTH_RULE = /policyAttributePassword\s+matches\s+'\.\{(\d+),\d*\}\+?'/;
+const LETTER = /\[(a-zA-Z|A-Za-z)\]/;
+const DIGIT = /\[0-9\]/;
+const SYMBOL = /\[\^(a-zA-Z0-9|A-Za-z0-9|0-9a-zA-Z)\]/;
+
+/** What one `pwpolicy -getaccountpolicies` document requires; undefined where no policy says. */
+interface PolicyTerms {
+  minLength?: number;
+  history?: number;
+  letter: boolean;
+  digit: boolean;
+  symbol: boolean;
+  maxAgeDays?: number;
+  threshold?: number;
+  lockSeconds?: number;
+}
+
+function policyTerms(root: PlistValue): PolicyTerms | string {
+  const terms: PolicyTerms = { letter: false, digit: false, symbol: false };
+  const most = (a: number | undefined, b: number) => Math.max(a ?? 0, b);
+  const least = (a: number | undefined, b: number) => (a === undefined ? b : Math.min(a, b));
+  if (root.kind !== "dict") return "the account policies are not a dict";
+  for (const [category, list] of root.entries) {
+    if (!POLICY_CATEGORIES.includes(category)) continue;
+    if (list.kind !== "array") return `${category} is not an array`;
+    for (const policy of list.items) {
+      const content = plistEntry(policy, "policyContent");
+      if (content?.kind !== "string") return `a policy in ${category} has no policyContent`;
+      const identifier = plistEntry(policy, "policyIdentifier");
+      const id = identifier?.kind === "string" ? identifier.value : "";
+      const parameter = (key: string) =>
+        integerOf(plistEntry(plistEntry(policy, "policyParameters"), key));
+      const text = content.value;
+      const length = parameter("minimumLength") ?? count(LENGTH_RULE.exec(text)?.[1]);
+      if (length !== undefined) terms.minLength = most(terms.minLength, length);
+      const history = parameter("policyAttributePasswordHistoryDepth");
+      if (history !== undefined && /policyAttributePasswordHistory/.test(text))
+        terms.history = most(terms.history, history);
+      const expires = parameter("policyAttributeExpiresEveryNDays");
+      if (expires !== undefined && expires > 0) terms.maxAgeDays = least(terms.maxAgeDays, expires);
+      const failures = parameter("policyAttributeMaximumFailedAuthentications");
+      if (failures !== undefined && failures > 0) {
+        terms.threshold = least(terms.threshold, failures);
+        const seconds = parameter("autoEnableInSeconds");
+        if (seconds !== undefined) terms.lockSeconds = most(terms.lockSeconds, seconds);
+      }
+      if (/policyAttributePassword\s+matches/.test(text)) {
+        terms.letter ||= LETTER.test(text) || /:requireAlphanumeric$/.test(id);
+        terms.digit ||= DIGIT.test(text) || /:requireAlphanumeric$/.test(id);
+        terms.symbol ||= SYMBOL.test(text) || /:minComplexChars$/.test(id);
+      }
+    }
+  }
+  return terms;
+}
+
+/**
+ * The global account policies of `pwpolicy -getaccountpolicies` (a banner line, then an XML
+ * plist of policy categories; a Passcode profile's rules appear there too): the longest
+ * `policyAttributePassword matches '.{N,}'` or minimumLength, the deepest
+ * policyAttributePasswordHistoryDepth, the smallest policyAttributeExpiresEveryNDays and
+ * policyAttributeMaximumFailedAuthentications with its autoEnableInSeconds. What no policy sets
+ * is off (0, false). When pwpolicy gives nothing readable, the Passcode profile's own payload
+ * (minLength, pinHistory, requireAlphanumeric with minComplexChars, maxPINAgeInDays,
+ * maxFailedAttempts, minutesUntilFailedLoginReset) answers for the keys it sets; the rest is unknown.
+ * Network accounts of a directory service follow its policy, not these.
+ */
+export function parseAccountPolicy(
+  pwpolicy: ProbeOutput | undefined,
+  profile: ProbeOutput | undefined,
+): MacAccountPolicy {
+  const text = ran(pwpolicy, "pwpolicy");
+  const plist = text.known ? parsePlist(text.value) : undefined;
+  const terms = plist?.ok ? policyTerms(plist.value) : undefined;
+  if (terms !== undefined && typeof terms !== "string") {
+    const locks = terms.threshold !== undefined;
+    return {
+      password: {
+        minLength: known(terms.minLength ?? 0),
+        history: known(terms.history ?? 0),
+        complexity: known(terms.letter && terms.digit && terms.symbol),
+        maxAgeDays: known(terms.maxAgeDays ?? 0),
+      },
+      lockout: {
+        threshold: known(terms.threshold ?? 0),
+        // Without autoEnableInSeconds a locked account stays locked until an administrator
+        // unlocks it; as on Linux, that and no lockout at all are both 0.
+        durationMinutes: known(locks ? Math.floor((terms.lockSeconds ?? 0) / 60) : 0),
+      },
+    };
+  }
+  const why = !text.known
+    ? text.reason
+    : typeof terms === "string"
+      ? `pwpolicy printed account policies not understood: ${terms}`
+      : `pwpolicy printed no readable plist: ${plist && !plist.ok ? plist.problem : ""}`;
+  return profilePolicy(managedDomain(profile, "Passcode"), why);
+}
+
+function profilePolicy(profile: Fact<Managed>, why: string): MacAccountPolicy {
+  const payload = profile.known && profile.value.present ? profile.value.value : undefined;
+  const from = <T>(key: string, read: (v: PlistValue | undefined) => T | undefined): Fact<T> => {
+    const value = read(plistEntry(payload, key));
+    return value === undefined ? unknown(`${why}; no Passcode profile sets ${key}`) : known(value);
+  };
+  const alphanumeric = flagOf(plistEntry(payload, "requireAlphanumeric"));
+  const complexChars = integerOf(plistEntry(payload, "minComplexChars"));
+  return {
+    password: {
+      minLength: from("minLength", integerOf),
+      history: from("pinHistory", integerOf),
+      complexity:
+        alphanumeric === undefined
+          ? unknown(`${why}; no Passcode profile sets requireAlphanumeric`)
+          : known(alphanumeric && (complexChars ?? 0) >= 1),
+      maxAgeDays: from("maxPINAgeInDays", integerOf),
+    },
+    lockout: {
+      threshold: from("maxFailedAttempts", integerOf),
+      durationMinutes: from("minutesUntilFailedLoginReset", integerOf),
+    },
+  };
+}
+
+/**
+ * The screen lock a screensaver profile sets for the whole machine: idleTime seconds, then
+ * askForPasswordDelay more before the password is asked (askForPassword). askForPassword off or
+ * idleTime 0 is no lock (0). Without a profile it is each user's own setting, not a machine fact:
+ * unknown.
+ */
+export function parseScreenLock(output: ProbeOutput | undefined): Fact<number> {
+  const profile = managedDomain(output, "screensaver");
+  if (!profile.known) return profile;
+  if (!profile.value.present)
+    return unknown(
+      "no profile sets com.apple.screensaver; the screen lock is then each user's own setting",
+    );
+  const payload = profile.value.value;
+  const idle = integerOf(plistEntry(payload, "idleTime"));
+  const ask = flagOf(plistEntry(payload, "askForPassword"));
+  const delay = integerOf(plistEntry(payload, "askForPasswordDelay"));
+  if (ask === false || idle === 0) return known(0);
+  if (idle === undefined)
+    return unknown("the screensaver profile sets no idleTime; each user's own setting applies");
+  if (ask === undefined)
+    return unknown(
+      "the screensaver profile sets no askForPassword; each user's own setting applies",
+    );
+  if (delay === undefined)
+    return unknown(
+      "the screensaver profile sets no askForPasswordDelay; each user chooses how long after the screen saver the password is asked",
+    );
+  return known(idle + delay);
+}
+
+const AUDIT_CLASSES = ["lo", "aa", "ad"];
+
+/**
+ * OpenBSM auditing (deprecated since macOS 11 and off by default since macOS 14) is on when
+ * /etc/security/audit_control exists, launchd has com.apple.auditd loaded, `audit -c` reports
+ * AUC_AUDITING and the flags: line records logon (lo), authentication (aa) and administrative (ad)
+ * events. No audit_control or no loaded service is off; anything else unknown.
+ */
+export function parseAuditLogging(output: ProbeOutput | undefined): Fact<boolean> {
+  if (output?.rc !== 0) return unknown(probeFailure(output, "launchctl"));
+  const values = keyValues(output.stdout);
+  if (values.get("control") === "absent") return known(false);
+  if (values.get("loaded") === "no") return known(false);
+  if (values.get("control") !== "present" || values.get("loaded") !== "yes")
+    return notUnderstood("the audit probe", output.stdout);
+  const rest = lines(output.stdout).map((l) => l.trim());
+  const refused = rest.find((l) => /needs root/.test(l) || TIMED_OUT.test(l));
+  if (refused !== undefined) return unknown(`audit -c and audit_control flags: ${refused}`);
+  const flags = rest.find((l) => l.startsWith("flags:"));
+  if (/\bAUC_(NOAUDIT|DISABLED|UNSET)\b/.test(output.stdout)) return known(false);
+  if (!/\bAUC_AUDITING\b/.test(output.stdout))
+    return notUnderstood("audit -c", rest.filter((l) => !/^(control|loaded)=/.test(l)).join(" "));
+  if (flags === undefined) return unknown("audit_control has no flags: line");
+  const classes = new Set(
+    flags
+      .slice("flags:".length)
+      .split(",")
+      .map((c) => c.trim()),
+  );
+  return known(classes.has("all") || AUDIT_CLASSES.every((c) => classes.has(c)));
+}
+
+/** The most recent macOS update or upgrade in InstallHistory.plist. */
+export interface MacLastUpdate {
+  readonly name: string;
+  /** YYYY-MM-DD (UTC). */
+  readonly date: string;
+}
+
+// Apple's OS updates, security updates and Rapid Security Responses; not app or data updates
+// (XProtect, Gatekeeper and MRT data, Safari, Xcode).
+const OS_UPDATE = /^(macOS|OS X|Mac OS X|Security Update|Background Security Improvement)\b/;
+const APPLE_INSTALLERS = new Set([
+  "softwareupdated",
+  "Software Update",
+  "macOS Installer",
+  "OS X Installer",
+]);
+
+/**
+ * `plutil -convert xml1` of /Library/Receipts/InstallHistory.plist: an array of dicts with date,
+ * displayName, displayVersion and processName. The latest entry whose displayName names macOS or
+ * a security update and whose processName is Apple's updater or installer.
+ */
+export function parseInstallHistory(output: ProbeOutput | undefined): Fact<MacLastUpdate> {
+  const text = ran(output, "plutil");
+  if (!text.known) return text;
+  const plist = parsePlist(text.value);
+  if (!plist.ok) return unknown(`InstallHistory.plist could not be read: ${plist.problem}`);
+  if (plist.value.kind !== "array") return notUnderstood("InstallHistory.plist", text.value);
+  let latest: MacLastUpdate | undefined;
+  for (const item of plist.value.items) {
+    const date = plistEntry(item, "date");
+    const name = plistEntry(item, "displayName");
+    const process = plistEntry(item, "processName");
+    if (date?.kind !== "date" || name?.kind !== "string" || process?.kind !== "string") continue;
+    if (!OS_UPDATE.test(name.value) || !APPLE_INSTALLERS.has(process.value)) continue;
+    const at = new Date(date.value);
+    if (Number.isNaN(at.getTime())) return notUnderstood("InstallHistory.plist date", date.value);
+    const day = at.toISOString().slice(0, 10);
+    if (latest === undefined || day >= latest.date)
+      latest = { name: name.value.slice(0, 256), date: day };
+  }
+  return latest === undefined
+    ? unknown("InstallHistory.plist lists no macOS update installed by Software Update")
+    : known(latest);
+}
+
+/**
+ * The names in RecommendedUpdates of com.apple.SoftwareUpdate: what the last background check
+ * found. A cache, not an answer: nothing clears it when the check stops running, so it only ever
+ * tells that updates were pending, never that none are.
+ */
+export function parseRecommendedUpdates(output: ProbeOutput | undefined): Fact<readonly string[]> {
+  const text = ran(output, "plutil");
+  if (!text.known) return text;
+  if (text.value.trim() === "absent") return known([]);
+  const plist = parsePlist(text.value);
+  if (!plist.ok) return unknown(`RecommendedUpdates could not be read: ${plist.problem}`);
+  if (plist.value.kind !== "array") return notUnderstood("RecommendedUpdates", text.value);
+  const names: string[] = [];
+  for (const item of plist.value.items) {
+    const name =
+      plistEntry(item, "Display Name") ??
+      plistEntry(item, "Identifier") ??
+      plistEntry(item, "Product Key");
+    if (name?.kind !== "string") return notUnderstood("RecommendedUpdates", text.value);
+    names.push(name.value.slice(0, 256));
+  }
+  return known(names);
+}
+
+/** Removable-media policy as the machine-config model has it. */
+export type MacRemovableMedia = "blocked" | "read-only" | "allowed";
+
+/** What a Media Management profile's mount-controls do to external disks. */
+export interface MacMediaProfile {
+  readonly externalDisks: MacRemovableMedia;
+}
+
+/**
+ * mount-controls of a com.apple.systemuiserver profile: harddisk-external (which also covers USB
+ * sticks and SD cards) with deny or eject is blocked, read-only read-only, anything else (alert,
+ * authenticate, nothing) allowed. No profile, or one without mount-controls, is unknown.
+ */
+export function parseMediaProfile(output: ProbeOutput | undefined): Fact<MacMediaProfile> {
+  const profile = managedDomain(output, "systemuiserver");
+  if (!profile.known) return profile;
+  if (!profile.value.present)
+    return unknown("no Media Management profile (com.apple.systemuiserver) is installed");
+  const controls = plistEntry(profile.value.value, "mount-controls");
+  if (controls === undefined)
+    return unknown("the com.apple.systemuiserver profile sets no mount-controls");
+  const external = plistEntry(controls, "harddisk-external");
+  const actions =
+    external === undefined
+      ? []
+      : external.kind === "string"
+        ? [external.value]
+        : external.kind === "array"
+          ? external.items.map((i) => (i.kind === "string" ? i.value : "?"))
+          : ["?"];
+  const unknownAction = actions.find((a) => !/^(deny|eject|read-only|alert|authenticate)$/.test(a));
+  if (unknownAction !== undefined)
+    return unknown(
+      `mount-controls harddisk-external holds "${clip(unknownAction, 40)}", not understood`,
+    );
+  if (actions.includes("deny") || actions.includes("eject"))
+    return known({ externalDisks: "blocked" });
+  if (actions.includes("read-only")) return known({ externalDisks: "read-only" });
+  return known({ externalDisks: "allowed" });
 }

@@ -7,7 +7,8 @@
  * that needs root goes through `priv` (root already, `sudo -n` with --sudo, else exit 126); a
  * command that can hang runs under `limit` (and `priv` always does), which ends it after
  * MAC_COMMAND_LIMIT_SECONDS with exit 124 and "timed out after N s" on stderr.
- * `softwareupdate -l` is deliberately not run: it asks Apple's servers and can take minutes.
+ * `softwareupdate -l` is deliberately not run: it asks Apple's servers and can take minutes; the
+ * last background check's cached RecommendedUpdates is read instead.
  */
 
 /** How long one slow command may run on a Mac before it is stopped and its fact is unknown. */
@@ -54,6 +55,14 @@ priv() {
 # One key of a system preferences domain as KEY=value, or KEY=absent when it is not set.
 pref() {
   if v=$(defaults read "$1" "$2" 2>/dev/null); then echo "$2=$v"; else echo "$2=absent"; fi
+}
+# A managed preferences domain (what configuration profiles set for the whole machine) as an XML
+# plist, or the word absent when no profile sets it.
+managed() {
+  have plutil || return 127
+  m_f="/Library/Managed Preferences/$1.plist"
+  [ -f "$m_f" ] || { echo absent; return 0; }
+  plutil -convert xml1 -o - "$m_f"
 }
 `;
 
@@ -258,6 +267,73 @@ for app in /Applications/*.app /Applications/*/*.app; do
   v=$(plutil -extract CFBundleShortVersionString raw -o - "$p" 2>/dev/null)
   printf '%s\\t%s\\t%s\\n' "$app" "$n" "$v"
 done`,
+  },
+  {
+    name: "password-policy",
+    reads:
+      "pwpolicy -getaccountpolicies (the global account policies, profiles' included; time-limited)",
+    privileged: false,
+    body: `
+have pwpolicy || return 127
+limit ${MAC_COMMAND_LIMIT_SECONDS} pwpolicy -getaccountpolicies`,
+  },
+  {
+    name: "password-profile",
+    reads:
+      "/Library/Managed Preferences/com.apple.mobiledevice.passwordpolicy.plist (a Passcode profile's payload)",
+    privileged: false,
+    body: `
+managed com.apple.mobiledevice.passwordpolicy`,
+  },
+  {
+    name: "screen-lock",
+    reads:
+      "/Library/Managed Preferences/com.apple.screensaver.plist (idleTime, askForPassword, askForPasswordDelay set by a profile)",
+    privileged: false,
+    body: `
+managed com.apple.screensaver`,
+  },
+  {
+    name: "audit",
+    reads:
+      "/etc/security/audit_control, launchctl print system/com.apple.auditd, its flags: line and audit -c (root)",
+    privileged: true,
+    body: `
+have launchctl || return 127
+if [ -e /etc/security/audit_control ]; then echo "control=present"; else echo "control=absent"; return 0; fi
+if limit ${MAC_COMMAND_LIMIT_SECONDS} launchctl print system/com.apple.auditd >/dev/null 2>&1; then echo "loaded=yes"; else echo "loaded=no"; return 0; fi
+priv grep '^flags:' /etc/security/audit_control 2>&1 || echo "rc=$?"
+priv audit -c 2>&1 || echo "rc=$?"
+return 0`,
+  },
+  {
+    name: "install-history",
+    reads: "/Library/Receipts/InstallHistory.plist (what was installed when, kept locally)",
+    privileged: false,
+    body: `
+have plutil || return 127
+f=/Library/Receipts/InstallHistory.plist
+[ -f "$f" ] || { echo "no $f" >&2; return 3; }
+plutil -convert xml1 -o - "$f"`,
+  },
+  {
+    name: "recommended-updates",
+    reads:
+      "RecommendedUpdates in /Library/Preferences/com.apple.SoftwareUpdate.plist (what the last background check found; no network)",
+    privileged: false,
+    body: `
+have plutil || return 127
+f=/Library/Preferences/com.apple.SoftwareUpdate.plist
+[ -f "$f" ] || { echo absent; return 0; }
+plutil -extract RecommendedUpdates xml1 -o - "$f" 2>/dev/null || echo absent`,
+  },
+  {
+    name: "removable-media",
+    reads:
+      "/Library/Managed Preferences/com.apple.systemuiserver.plist (a Media Management profile's mount-controls)",
+    privileged: false,
+    body: `
+managed com.apple.systemuiserver`,
   },
 ] as const satisfies readonly MacProbeDefinition[];
 

@@ -77,7 +77,8 @@ describe("macOS collection", function () {
         name: "macOS",
         version: "14.4.1",
         build: "23E224",
-        lastPatchDate: "unknown",
+        // macOS Sonoma 14.4.1 in InstallHistory.plist; the cached RecommendedUpdates is empty.
+        lastPatchDate: "2024-03-27",
       });
       expect(c.serialNumber).to.equal("C02FK0AAQ6L4");
       // en0 only: en1 holds no address, awdl0 and utun0 are virtual, lo0 is loopback.
@@ -99,6 +100,15 @@ describe("macOS collection", function () {
         timeSync: { enabled: true, source: "time.apple.com" },
         logonBanner: true,
         sshServer: { permitRootLogin: "no", passwordAuthentication: false, maxAuthTries: 4 },
+        // the Passcode profile as pwpolicy shows it: letters and digits, but no symbol required
+        passwordPolicy: { minLength: 14, history: 24, complexity: false, maxAgeDays: 365 },
+        lockout: { threshold: 5, durationMinutes: 15 },
+        // the screensaver profile: 600 s idle, password asked at once
+        screenLockSeconds: 600,
+        // no /etc/security/audit_control, as macOS 14 ships
+        auditLogging: false,
+        // no Media Management profile
+        removableMedia: "unknown",
       });
       expect(c.security?.antivirus).to.deep.include({
         product: "Microsoft Defender for Endpoint",
@@ -119,11 +129,7 @@ describe("macOS collection", function () {
       });
       // Every "unknown" in the config is listed with a reason.
       const fields = mapped.unknown.map((u) => u.field);
-      expect(fields).to.include.members([
-        "/ipAssignment",
-        "/os/lastPatchDate",
-        "/security/auditLogging",
-      ]);
+      expect(fields).to.include.members(["/ipAssignment", "/security/removableMedia"]);
       expect(mapped.unknown.every((u) => u.reason.length > 0)).to.equal(true);
     });
 
@@ -142,24 +148,27 @@ describe("macOS collection", function () {
           "sec-disk-encryption",
           // macOS 14 left Apple's three supported releases before 2026-11-20
           "sec-os-supported",
-          // facts the macOS collector leaves unknown
-          "sec-password-min-length",
-          "sec-password-history",
+          // the last macOS update, 14.4.1, was installed in March 2024
+          "sec-os-patches-current",
+          // the Passcode profile requires no symbol
           "sec-password-complexity",
-          "sec-account-lockout-threshold",
-          "sec-account-lockout-duration",
-          "sec-screen-lock",
+          // no audit_control, as macOS 14 ships
+          "sec-audit-logging",
+          // facts the macOS collector leaves unknown
           // root is disabled, but libadmin is enabled and nothing says it is one person's
           "sec-local-admin-not-shared",
           "sec-no-empty-passwords",
           "sec-edr-realtime-protection",
           "sec-edr-signatures-current",
           "sec-removable-media-restricted",
-          "sec-os-patches-current",
-          "sec-audit-logging",
         ].sort(),
       );
       for (const id of [
+        "sec-password-min-length",
+        "sec-password-history",
+        "sec-account-lockout-threshold",
+        "sec-account-lockout-duration",
+        "sec-screen-lock",
         "sec-firewall-enabled",
         "sec-guest-account-disabled",
         "sec-automatic-updates",
@@ -203,6 +212,49 @@ describe("macOS collection", function () {
       expect(
         withFileVault("Encryption in progress: Percent completed = 3.0\n").security?.diskEncryption,
       ).to.deep.equal({ status: "partial", product: "FileVault" });
+    });
+
+    it("a pending update in the cached RecommendedUpdates withholds the patch date", async () => {
+      const sections = new Map(macTranscript());
+      sections.set("recommended-updates", {
+        stdout:
+          '<plist version="1.0"><array><dict><key>Display Name</key><string>macOS Sonoma 14.4.2</string></dict></array></plist>\n',
+        stderr: "",
+        rc: 0,
+      });
+      const mapped = macosMachineConfig(
+        parseMacFacts(sections, await loadEdrCatalog()),
+        "m",
+        staff,
+        AT,
+      );
+      expect(mapped.config.os.lastPatchDate).to.equal("unknown");
+      expect(mapped.unknown.find((u) => u.field === "/os/lastPatchDate")?.reason).to.match(
+        /listed 1 update\(s\) as pending: macOS Sonoma 14.4.2/,
+      );
+    });
+
+    it("a Media Management profile that blocks external disks counts only before macOS 11", async () => {
+      const catalog = await loadEdrCatalog();
+      const withProfile = (version: string) => {
+        const sections = new Map(macTranscript());
+        sections.set("removable-media", {
+          stdout:
+            '<plist version="1.0"><dict><key>mount-controls</key><dict><key>harddisk-external</key><array><string>deny</string></array></dict></dict></plist>\n',
+          stderr: "",
+          rc: 0,
+        });
+        const swVers = sections.get("sw-vers")!;
+        sections.set("sw-vers", { ...swVers, stdout: swVers.stdout.replace("14.4.1", version) });
+        return macosMachineConfig(parseMacFacts(sections, catalog), "m", staff, AT);
+      };
+      expect(withProfile("10.15.7").config.security?.removableMedia).to.equal("blocked");
+      const sonoma = withProfile("14.4.1");
+      expect(sonoma.config.security?.removableMedia).to.equal("unknown");
+      expect(sonoma.unknown.find((u) => u.field === "/security/removableMedia")?.reason).to.match(
+        /deprecated mount-controls in macOS 11/,
+      );
+      expect(sonoma.observations.removableMediaProfile).to.deep.equal({ value: "blocked" });
     });
 
     it("no sections at all still makes a valid config with every fact unknown", async () => {
@@ -306,7 +358,18 @@ describe("macOS collection", function () {
         localAdmins: "unknown",
         logonBanner: "unknown",
         timeSync: { enabled: "unknown" },
+        screenLockSeconds: "unknown",
+        passwordPolicy: {
+          minLength: "unknown",
+          history: "unknown",
+          complexity: "unknown",
+          maxAgeDays: "unknown",
+        },
+        lockout: { threshold: "unknown", durationMinutes: "unknown" },
+        auditLogging: "unknown",
+        removableMedia: "unknown",
       });
+      expect(config.os.lastPatchDate).to.equal("unknown");
       expect(config.software).to.equal("unknown");
       const unknown = new Map(host().unknown.map((u) => [u.field, u.reason]));
       expect(unknown.get("/security/diskEncryption/status")).to.equal(
@@ -314,6 +377,15 @@ describe("macOS collection", function () {
       );
       expect(unknown.get("/os/name")).to.equal("sw_vers is not available on the host");
       expect(unknown.get("/security/logonBanner")).to.match(/Library\/Security does not exist/);
+      expect(unknown.get("/security/auditLogging")).to.equal(
+        "launchctl is not available on the host",
+      );
+      expect(unknown.get("/security/screenLockSeconds")).to.equal(
+        "plutil is not available on the host",
+      );
+      expect(unknown.get("/security/passwordPolicy/minLength")).to.match(
+        /^pwpolicy is not available on the host; no Passcode profile sets minLength/,
+      );
     });
 
     it("reports this machine's kernel name and architecture as observed", () => {

@@ -6,20 +6,26 @@
 import { expect } from "chai";
 import type { Fact } from "../../../src/collect/fact.js";
 import {
+  parseAccountPolicy,
   parseAdminAccounts,
   parseAdminGroup,
   parseAppFirewall,
   parseApplications,
+  parseAuditLogging,
   parseAutomaticUpdates,
   parseDsclUsers,
   parseFileVault,
   parseGatekeeper,
   parseGuest,
   parseIfconfig,
+  parseInstallHistory,
   parseMacSysctl,
   parseMacTimeSync,
+  parseMediaProfile,
   parsePolicyBanner,
+  parseRecommendedUpdates,
   parseRootAccount,
+  parseScreenLock,
   parseSip,
   parseSpHardware,
   parseSwVers,
@@ -363,5 +369,258 @@ describe("macOS parsers", () => {
       expect(parseApplications(out("garbage\n")).known).to.equal(false);
       expect(parseApplications(out("", 3, "no /Applications folder")).known).to.equal(false);
     });
+  });
+
+  describe("password and lockout policy", () => {
+    const pwpolicy = macSection("password-policy");
+    const profile = macSection("password-profile");
+    const facts = (p = pwpolicy, q = profile) => {
+      const { password, lockout } = parseAccountPolicy(p, q);
+      return {
+        minLength: value(password.minLength),
+        history: value(password.history),
+        complexity: value(password.complexity),
+        maxAgeDays: value(password.maxAgeDays),
+        threshold: value(lockout.threshold),
+        durationMinutes: value(lockout.durationMinutes),
+      };
+    };
+    const pwSymbol = out(
+      pwpolicy.stdout.replace(
+        "</array>\n</dict>\n</plist>",
+        "\t<dict>\n\t\t\t<key>policyContent</key>\n\t\t\t<string>policyAttributePassword matches '(.*[^a-zA-Z0-9].*){1,}+'</string>\n\t\t</dict>\n\t</array>\n</dict>\n</plist>",
+      ),
+    );
+    const empty = out(
+      'Getting global account policies\n<?xml version="1.0" encoding="UTF-8"?>\n<plist version="1.0">\n<dict/>\n</plist>\n',
+    );
+    const cases = [
+      [
+        "a Passcode profile as pwpolicy shows it: letters and digits, no symbol",
+        pwpolicy,
+        {
+          minLength: 14,
+          history: 24,
+          complexity: false,
+          maxAgeDays: 365,
+          threshold: 5,
+          durationMinutes: 15,
+        },
+      ],
+      [
+        "a symbol required too: complex",
+        pwSymbol,
+        {
+          minLength: 14,
+          history: 24,
+          complexity: true,
+          maxAgeDays: 365,
+          threshold: 5,
+          durationMinutes: 15,
+        },
+      ],
+      [
+        "no account policies: nothing required, nothing locks",
+        empty,
+        {
+          minLength: 0,
+          history: 0,
+          complexity: false,
+          maxAgeDays: 0,
+          threshold: 0,
+          durationMinutes: 0,
+        },
+      ],
+      [
+        "lockout without autoEnableInSeconds: stays locked (0, as on Linux)",
+        out(
+          pwpolicy.stdout.replace(/<key>autoEnableInSeconds<\/key>\s*<integer>900<\/integer>/, ""),
+        ),
+        {
+          minLength: 14,
+          history: 24,
+          complexity: false,
+          maxAgeDays: 365,
+          threshold: 5,
+          durationMinutes: 0,
+        },
+      ],
+    ] as const;
+    for (const [label, output, expected] of cases)
+      it(label, () => {
+        expect(facts(output)).to.deep.equal(expected);
+      });
+
+    it("pwpolicy unreadable: the Passcode profile's payload answers for the keys it sets", () => {
+      const timedOut = out("", 124, "timed out after 30 s");
+      expect(facts(timedOut)).to.deep.equal({
+        minLength: 14,
+        history: 24,
+        // requireAlphanumeric without minComplexChars
+        complexity: false,
+        maxAgeDays: 365,
+        threshold: 5,
+        durationMinutes: 15,
+      });
+    });
+
+    for (const [label, output] of [
+      ["pwpolicy missing", MISSING],
+      ["a directory node error", out("Error: Operation is not supported by the directory node.\n")],
+      ["a cut-off plist", out(pwpolicy.stdout.slice(0, 400))],
+      [
+        "a category that is no array",
+        out(
+          empty.stdout.replace(
+            "<dict/>",
+            "<dict><key>policyCategoryPasswordContent</key><string>x</string></dict>",
+          ),
+        ),
+      ],
+    ] as const)
+      it(`${label} and no profile → unknown, naming why`, () => {
+        const { password, lockout } = parseAccountPolicy(output, out("absent\n"));
+        const facts: Fact<unknown>[] = [
+          password.minLength,
+          password.history,
+          password.complexity,
+          password.maxAgeDays,
+          lockout.threshold,
+          lockout.durationMinutes,
+        ];
+        for (const fact of facts) expect(reason(fact)).to.match(/pwpolicy|policies|plist/);
+      });
+  });
+
+  describe("screen lock", () => {
+    const profile = macSection("screen-lock");
+    const without = (key: string) =>
+      out(
+        profile.stdout.replace(new RegExp(`\\s*<key>${key}</key>\\s*<[^>]+>(\\d+</integer>)?`), ""),
+      );
+    it("idleTime plus askForPasswordDelay when a profile asks for the password", () => {
+      expect(value(parseScreenLock(profile))).to.equal(600);
+      expect(
+        value(
+          parseScreenLock(
+            out(profile.stdout.replace("<integer>0</integer>", "<integer>5</integer>")),
+          ),
+        ),
+      ).to.equal(605);
+    });
+    it("askForPassword false or idleTime 0 → 0 (no lock)", () => {
+      expect(value(parseScreenLock(out(profile.stdout.replace("<true/>", "<false/>"))))).to.equal(
+        0,
+      );
+      expect(
+        value(
+          parseScreenLock(
+            out(profile.stdout.replace("<integer>600</integer>", "<integer>0</integer>")),
+          ),
+        ),
+      ).to.equal(0);
+    });
+    for (const [label, output, expected] of [
+      ["no profile", out("absent\n"), /each user's own setting/],
+      ["no idleTime", without("idleTime"), /no idleTime/],
+      ["no askForPassword", without("askForPassword"), /no askForPassword;/],
+      ["no askForPasswordDelay", without("askForPasswordDelay"), /no askForPasswordDelay/],
+      ["plutil missing (not a Mac)", MISSING, /plutil is not available/],
+      ["not a plist", out("garbage\n"), /could not be read/],
+    ] as const)
+      it(`${label} → unknown`, () => {
+        expect(reason(parseScreenLock(output))).to.match(expected);
+      });
+  });
+
+  describe("audit logging", () => {
+    const on = "control=present\nloaded=yes\nflags:lo,aa,ad,fd,fm,-all\nAUC_AUDITING\n";
+    for (const [label, stdout, expected] of [
+      ["no audit_control (macOS 14 and later as shipped)", "control=absent\n", false],
+      ["auditd not loaded", "control=present\nloaded=no\n", false],
+      ["auditing with lo, aa and ad", on, true],
+      ["auditing without ad", on.replace("aa,ad,", "aa,"), false],
+      ["audit -c says no auditing", on.replace("AUC_AUDITING", "AUC_NOAUDIT\nrc=1"), false],
+    ] as const)
+      it(`${label} → ${expected}`, () => {
+        expect(value(parseAuditLogging(out(stdout)))).to.equal(expected);
+      });
+    for (const [label, output, expected] of [
+      ["launchctl missing (not a Mac)", MISSING, /launchctl is not available/],
+      [
+        "without root",
+        out("control=present\nloaded=yes\nneeds root: rerun with --sudo\nrc=126\n"),
+        /needs root/,
+      ],
+      [
+        "audit -c unreadable",
+        out("control=present\nloaded=yes\nflags:lo,aa,ad\nwhat\n"),
+        /not understood/,
+      ],
+    ] as const)
+      it(`${label} → unknown`, () => {
+        expect(reason(parseAuditLogging(output))).to.match(expected);
+      });
+  });
+
+  describe("install history", () => {
+    it("the latest macOS update Software Update installed, not data or app installs", () => {
+      expect(value(parseInstallHistory(macSection("install-history")))).to.deep.equal({
+        name: "macOS Sonoma 14.4.1",
+        date: "2024-03-27",
+      });
+    });
+    it("no macOS update in it, plutil missing, or no plist → unknown", () => {
+      const noOs = macSection("install-history").stdout.replace(/macOS Sonoma/g, "Safari");
+      expect(reason(parseInstallHistory(out(noOs)))).to.match(/no macOS update/);
+      expect(reason(parseInstallHistory(MISSING))).to.match(/plutil is not available/);
+      expect(
+        reason(parseInstallHistory(out("", 3, "no /Library/Receipts/InstallHistory.plist"))),
+      ).to.match(/plutil/);
+      expect(reason(parseInstallHistory(out("<plist><dict>")))).to.match(/could not be read/);
+    });
+  });
+
+  describe("recommended updates (the last background check's cache)", () => {
+    it("the names it lists; an absent key is an empty list", () => {
+      const cached = out(
+        '<plist version="1.0"><array><dict><key>Display Name</key><string>macOS Sonoma 14.7.1</string><key>Identifier</key><string>MSU_UPDATE_23H222_patch_14.7.1</string></dict></array></plist>\n',
+      );
+      expect(value(parseRecommendedUpdates(cached))).to.deep.equal(["macOS Sonoma 14.7.1"]);
+      expect(value(parseRecommendedUpdates(macSection("recommended-updates")))).to.deep.equal([]);
+      expect(
+        parseRecommendedUpdates(out("<plist><array><integer>1</integer></array></plist>")).known,
+      ).to.equal(false);
+    });
+  });
+
+  describe("removable media (Media Management profile)", () => {
+    const profile = (actions: string) =>
+      out(
+        `<plist version="1.0"><dict><key>mount-controls</key><dict><key>harddisk-external</key><array>${actions}</array></dict></dict></plist>\n`,
+      );
+    for (const [actions, expected] of [
+      ["<string>deny</string><string>eject</string>", "blocked"],
+      ["<string>read-only</string>", "read-only"],
+      ["<string>authenticate</string>", "allowed"],
+      ["", "allowed"],
+    ] as const)
+      it(`harddisk-external [${actions.replace(/<\/?string>/g, " ").trim()}] → ${expected}`, () => {
+        expect(value(parseMediaProfile(profile(actions)))).to.deep.equal({
+          externalDisks: expected,
+        });
+      });
+    for (const [label, output, expected] of [
+      ["no profile", macSection("removable-media"), /no Media Management profile/],
+      ["a profile without mount-controls", out("<plist><dict/></plist>"), /no mount-controls/],
+      [
+        "an action it does not know",
+        profile("<string>encrypt</string>"),
+        /"encrypt", not understood/,
+      ],
+    ] as const)
+      it(`${label} → unknown`, () => {
+        expect(reason(parseMediaProfile(output))).to.match(expected);
+      });
   });
 });
