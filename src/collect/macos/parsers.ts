@@ -637,9 +637,11 @@ export function parseAccountPolicy(
 
 function profilePolicy(profile: Fact<Managed>, why: string): MacAccountPolicy {
   const payload = profile.known && profile.value.present ? profile.value.value : undefined;
+  const absent = (key: string) =>
+    unknown(`${why}; ${profile.known ? `no Passcode profile sets ${key}` : profile.reason}`);
   const from = <T>(key: string, read: (v: PlistValue | undefined) => T | undefined): Fact<T> => {
     const value = read(plistEntry(payload, key));
-    return value === undefined ? unknown(`${why}; no Passcode profile sets ${key}`) : known(value);
+    return value === undefined ? absent(key) : known(value);
   };
   const alphanumeric = flagOf(plistEntry(payload, "requireAlphanumeric"));
   const complexChars = integerOf(plistEntry(payload, "minComplexChars"));
@@ -649,7 +651,7 @@ function profilePolicy(profile: Fact<Managed>, why: string): MacAccountPolicy {
       history: from("pinHistory", integerOf),
       complexity:
         alphanumeric === undefined
-          ? unknown(`${why}; no Passcode profile sets requireAlphanumeric`)
+          ? absent("requireAlphanumeric")
           : known(alphanumeric && (complexChars ?? 0) >= 1),
       maxAgeDays: from("maxPINAgeInDays", integerOf),
     },
@@ -703,12 +705,12 @@ export function parseAuditLogging(output: ProbeOutput | undefined): Fact<boolean
   if (output?.rc !== 0) return unknown(probeFailure(output, "launchctl"));
   const values = keyValues(output.stdout);
   if (values.get("control") === "absent") return known(false);
+  const rest = lines(output.stdout).map((l) => l.trim());
+  const refused = rest.find((l) => /needs root/.test(l) || TIMED_OUT.test(l));
+  if (refused !== undefined) return unknown(`auditd's state: ${refused}`);
   if (values.get("loaded") === "no") return known(false);
   if (values.get("control") !== "present" || values.get("loaded") !== "yes")
     return notUnderstood("the audit probe", output.stdout);
-  const rest = lines(output.stdout).map((l) => l.trim());
-  const refused = rest.find((l) => /needs root/.test(l) || TIMED_OUT.test(l));
-  if (refused !== undefined) return unknown(`audit -c and audit_control flags: ${refused}`);
   const flags = rest.find((l) => l.startsWith("flags:"));
   if (/\bAUC_(NOAUDIT|DISABLED|UNSET)\b/.test(output.stdout)) return known(false);
   if (!/\bAUC_AUDITING\b/.test(output.stdout))

@@ -384,7 +384,7 @@ describe("macOS collection", function () {
         "plutil is not available on the host",
       );
       expect(unknown.get("/security/passwordPolicy/minLength")).to.match(
-        /^pwpolicy is not available on the host; no Passcode profile sets minLength/,
+        /^pwpolicy is not available on the host; plutil is not available on the host$/,
       );
     });
 

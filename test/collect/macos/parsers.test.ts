@@ -553,6 +553,11 @@ describe("macOS parsers", () => {
         /needs root/,
       ],
       [
+        "launchctl timed out",
+        out("control=present\ntimed out after 30 s\n"),
+        /auditd's state: timed out after 30 s/,
+      ],
+      [
         "audit -c unreadable",
         out("control=present\nloaded=yes\nflags:lo,aa,ad\nwhat\n"),
         /not understood/,
