@@ -1,7 +1,9 @@
 /**
  * A reader of Apple's XML property lists (`plutil -convert xml1`, `pwpolicy -getaccountpolicies`):
  * dict, array, string, integer, real, true, false, date and data. Pure; anything else, or a
- * malformed document, is a problem with its place, never a guess.
+ * malformed document, is a problem with its place, never a guess. Written here rather than taken
+ * from npm's `plist` (5.0): that one reads `<integer>12a</integer>` as 12, two root values as an
+ * array and an empty plist as [], and a collector must not turn a damaged value into a fact.
  */
 
 /** One value of a property list; a dict keeps its keys in document order. */
