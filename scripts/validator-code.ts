@@ -7,6 +7,7 @@ import AjvModule from "ajv";
 import type { AnyValidateFunction } from "ajv/dist/core.js";
 import addFormatsModule from "ajv-formats";
 import { ajvOptions } from "../src/documents/ajv.js";
+import { notSameInDraft07 } from "../src/documents/draft-07.js";
 import { MachineConfigSchema } from "../src/machine-config/schema.js";
 
 // ajv, its standalone module and ajv-formats are CommonJS; under NodeNext their default exports
@@ -21,38 +22,6 @@ const standaloneCode = (standaloneModule as unknown as { default: typeof standal
 export const MACHINE_VALIDATOR_FILE = "src/machine-config/machine-config.validate.cjs";
 
 /**
- * Keywords that mean the same in draft-07 and 2020-12. The schema is a 2020-12 schema, but its
- * yes/no validator is compiled by ajv's draft-07 class: the 2020-12 class tracks which properties
- * each `anyOf` branch evaluated (for `unevaluatedProperties`), which makes it try every branch
- * of every "value or unknown" field and build an error object for each branch that fails — on
- * every valid machine. A keyword outside this list would be read differently, so it stops the
- * build instead.
- */
-const SAME_IN_DRAFT_07 = new Set([
-  "$id",
-  "$ref",
-  "$defs",
-  "title",
-  "description",
-  "type",
-  "properties",
-  "patternProperties",
-  "additionalProperties",
-  "required",
-  "anyOf",
-  "const",
-  "pattern",
-  "format",
-  "minLength",
-  "maxLength",
-  "minimum",
-  "maximum",
-  "items",
-  "maxItems",
-  "uniqueItems",
-]);
-
-/**
  * A property schema whose JSON is longer than this becomes a function of its own. V8 does not
  * optimise a function of more than 60 KB of bytecode, and the whole schema inlined into one
  * function was several times that: it ran unoptimised on every machine.
@@ -62,21 +31,9 @@ const SPLIT_ABOVE_CHARS = 300;
 type Schema = { [key: string]: unknown };
 
 /** Every keyword the schema uses must mean the same in draft-07; throws naming the first that does not. */
-function assertDraft07Keywords(node: unknown, pointer = ""): void {
-  if (Array.isArray(node)) {
-    node.forEach((item, i) => assertDraft07Keywords(item, `${pointer}/${i}`));
-    return;
-  }
-  if (node === null || typeof node !== "object") return;
-  for (const [key, value] of Object.entries(node)) {
-    if (!SAME_IN_DRAFT_07.has(key))
-      throw new Error(`${pointer}/${key}: not known to mean the same in draft-07`);
-    // Under these, keys are names the document chooses, not keywords.
-    if (key === "properties" || key === "patternProperties" || key === "$defs") {
-      for (const [name, schema] of Object.entries(value as Schema))
-        assertDraft07Keywords(schema, `${pointer}/${key}/${name}`);
-    } else if (typeof value === "object") assertDraft07Keywords(value, `${pointer}/${key}`);
-  }
+function assertDraft07Keywords(schema: object): void {
+  const found = notSameInDraft07(schema);
+  if (found !== undefined) throw new Error(`${found}: not known to mean the same in draft-07`);
 }
 
 /**
@@ -105,6 +62,8 @@ export function splitSchema(schema: object): object {
 /** The generated module's text: the options of createAjv({ fast: true }), plus source. */
 export function machineValidatorCode(): string {
   const schema = splitSchema(MachineConfigSchema);
+  // The schema is a 2020-12 schema; its yes/no validator is compiled by ajv's draft-07 class
+  // (src/documents/draft-07.ts says why). A keyword read differently there stops the build.
   assertDraft07Keywords(schema);
   const ajv = new AjvDraft07({
     ...ajvOptions({ fast: true, source: true }),

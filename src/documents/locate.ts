@@ -77,6 +77,28 @@ function jsonOffset(text: string, pointer: string): number | undefined {
   return node.parent?.type === "property" ? node.parent.offset : node.offset;
 }
 
+/**
+ * The line of each entry of the list at a pointer, exactly as `lineOf` gives each
+ * `${pointer}/${i}`, from one walk instead of one per entry. JSON only: undefined for YAML, a
+ * pointer that is not a list, or anything else where asking entry by entry is the sure way.
+ */
+export function entryLines(text: string, pointer: string, startLine = 1): number[] | undefined {
+  try {
+    if (!/^\s*[{[]/.test(text)) return undefined;
+    const { root, starts } = jsonTree(text);
+    let node: JsonNode | undefined = root;
+    for (const token of pointerTokens(pointer)) {
+      if (node === undefined) return undefined;
+      node = findNodeAtLocation(node, [node.type === "array" ? Number(token) : token]);
+    }
+    if (node?.type !== "array" || node.children === undefined) return undefined;
+    return node.children.map((entry) => lineAtOffset(starts, entry.offset) + startLine - 1);
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
+}
+
 let cache: { text: string; doc: Document; lineCounter: LineCounter } | undefined;
 
 function yamlOffset(text: string, pointer: string): { offset: number; line: number } | undefined {

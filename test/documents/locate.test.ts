@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { lineAtOffset, lineOf, lineStarts } from "../../src/documents/locate.js";
+import { stringify } from "yaml";
+import { entryLines, lineAtOffset, lineOf, lineStarts } from "../../src/documents/locate.js";
 import { Gen, seededRandom } from "../fixtures/seeded.js";
 
 /** Line of an offset counted the plain way: one plus the line breaks before it. */
@@ -33,5 +34,32 @@ describe("line of an offset", () => {
       expect(lines[line! - 1]).to.contain('"smbv1Enabled": true');
       expect(lines[line! - 2]).to.contain(`"ws-${i}"`);
     }
+  });
+});
+
+describe("lines of a list's entries", () => {
+  const fleet = {
+    machines: [
+      { hostname: "a", software: [{ name: "x" }, "y", [1, 2], null, { name: "z", v: { w: 1 } }] },
+      { hostname: "b", software: [] },
+    ],
+  };
+
+  it("are the lines lineOf gives each entry, in one walk", () => {
+    for (const text of [JSON.stringify(fleet, null, 2), JSON.stringify(fleet, null, 4)]) {
+      const lines = entryLines(text, "/machines/0/software");
+      expect(lines).to.have.length(5);
+      expect(lines).to.deep.equal(
+        [0, 1, 2, 3, 4].map((i) => lineOf(text, `/machines/0/software/${i}`)),
+      );
+      expect(entryLines(text, "/machines/1/software")).to.deep.equal([]);
+    }
+  });
+
+  it("leave YAML, a missing list and a field that is no list to lineOf", () => {
+    const text = JSON.stringify(fleet, null, 2);
+    expect(entryLines(stringify(fleet), "/machines/0/software")).to.equal(undefined);
+    expect(entryLines(text, "/machines/2/software")).to.equal(undefined);
+    expect(entryLines(text, "/machines/0/hostname")).to.equal(undefined);
   });
 });

@@ -3,10 +3,14 @@
  * evaluation time. Anything that is not a parseable date — "unknown" included — fails. Dates count
  * in whole days, exactly as the named checks count them (src/check/controls/dates.ts).
  */
+import type { Ajv } from "ajv";
 import type { Ajv2020 } from "ajv/dist/2020.js";
 import { ageInDays } from "./dates.js";
 
-export function addDateKeywords(ajv: Ajv2020, at: Date): void {
+/** The keywords addDateKeywords adds, the same in every ajv class. */
+export const DATE_KEYWORDS: ReadonlySet<string> = new Set(["maxAgeDays", "minDaysRemaining"]);
+
+export function addDateKeywords(ajv: Ajv | Ajv2020, at: Date): void {
   const dateKeyword = (keyword: string, holds: (ageDays: number, limit: number) => boolean) =>
     ajv.addKeyword({
       keyword,

@@ -19,11 +19,19 @@ import {
   MAX_DOCUMENT_BYTES,
 } from "../../documents/read-document.js";
 import { validationProblems } from "../../documents/validation-problems.js";
-import { lineOf, onOneLine } from "../../documents/locate.js";
+import { entryLines, lineOf, onOneLine } from "../../documents/locate.js";
 import { deviceRows, locateInRow } from "./network-device-csv.js";
 
-/** The 1-based line of a field (a JSON pointer into the machine) in the machine's source text. */
-export type LineLocator = (pointer: string) => number | undefined;
+/** Finds a machine's fields in the text just read. */
+export interface LineLocator {
+  /** The machine's source, under which lines kept past the read are filed (locate-evidence). */
+  readonly source: Source;
+  readonly machine: MachineConfig;
+  /** The 1-based line of a field (a JSON pointer into the machine) in the source text. */
+  readonly lineOf: (pointer: string) => number | undefined;
+  /** The lines of a list's entries in one walk, when the text allows (see `entryLines`). */
+  readonly entryLines: (pointer: string) => readonly number[] | undefined;
+}
 
 export type MachineRecord =
   | {
@@ -63,13 +71,18 @@ function check(
   text: string | undefined,
   pointerPrefix = "",
   startLine = 1,
-  locate?: LineLocator,
+  locator?: Omit<LineLocator, "source" | "machine">,
 ): MachineRecord[] {
   if (validateMachine.isValid(value))
     return [
-      locate === undefined
+      locator === undefined
         ? { kind: "machine", machine: value, source }
-        : { kind: "machine", machine: value, source, locate },
+        : {
+            kind: "machine",
+            machine: value,
+            source,
+            locate: { source, machine: value, ...locator },
+          },
     ];
   const errors = validateMachine.explain(value);
   if (errors.length === 0) {
@@ -90,8 +103,13 @@ function check(
  */
 function fromDocument(value: unknown, file: string, text: string, located = true): MachineRecord[] {
   const oneLine = located && onOneLine(text);
-  const locator = (prefix: string): LineLocator | undefined =>
-    !located || oneLine ? undefined : (pointer) => lineOf(text, prefix + pointer);
+  const locator = (prefix: string): Omit<LineLocator, "source" | "machine"> | undefined =>
+    !located || oneLine
+      ? undefined
+      : {
+          lineOf: (pointer) => lineOf(text, prefix + pointer),
+          entryLines: (pointer) => entryLines(text, prefix + pointer),
+        };
   if (!isFleet(value))
     return check(value, oneLine ? { file, oneLine } : { file }, text, "", 1, locator(""));
   return value.machines.flatMap((entry, index) => {

@@ -5,9 +5,17 @@
  * policy would report compliance that is not there.
  */
 import path from "node:path";
+import type { Ajv, ValidateFunction } from "ajv";
 import type { Ajv2020 } from "ajv/dist/2020.js";
-import { createAjv, loadValidated, twoSpeed, type TwoSpeedValidator } from "../../documents/ajv.js";
-import { addDateKeywords } from "../controls/keywords.js";
+import {
+  createAjv,
+  createDraft07Ajv,
+  loadValidated,
+  twoSpeed,
+  type TwoSpeedValidator,
+} from "../../documents/ajv.js";
+import { notSameInDraft07 } from "../../documents/draft-07.js";
+import { addDateKeywords, DATE_KEYWORDS } from "../controls/keywords.js";
 import { MACHINE_CHECKS } from "../controls/machine/index.js";
 import { FLEET_CHECKS } from "../controls/fleet/index.js";
 import type { FleetCheck, MachineCheck } from "../controls/types.js";
@@ -82,12 +90,23 @@ class PolicyBuilder {
   readonly problems: InputProblem[] = [];
   private readonly paramAjv = createAjv({ untrusted: true });
   private readonly fastAjv: Ajv2020;
+  private readonly fastDraft07Ajv: Ajv;
   private readonly detailedAjv: Ajv2020;
+  // Compiled once per schema text: controls and parameters repeat the same small schemas.
+  private readonly params = new Map<string, ValidateFunction>();
+  private readonly checks = new Map<string, TwoSpeedValidator<unknown>>();
 
   constructor(at: Date) {
     this.fastAjv = createAjv({ fast: true, untrusted: true });
+    // Checked against the 2020-12 meta-schema by paramAjv instead, whose meta-schema validator
+    // is compiled anyway: each ajv instance compiles its own on first use.
+    this.fastDraft07Ajv = createDraft07Ajv(
+      { fast: true, untrusted: true },
+      { validateSchema: false },
+    );
     this.detailedAjv = createAjv({ untrusted: true });
     addDateKeywords(this.fastAjv, at);
+    addDateKeywords(this.fastDraft07Ajv, at);
     addDateKeywords(this.detailedAjv, at);
   }
 
@@ -97,9 +116,11 @@ class PolicyBuilder {
 
   /** Validates a parameter value against its schema; false (with a problem) when it does not fit. */
   paramFits(schema: object, value: unknown, file: string, pointer: string): boolean {
-    let validate;
+    const text = JSON.stringify(schema);
+    let validate = this.params.get(text);
     try {
-      validate = this.paramAjv.compile(schema);
+      validate ??= this.paramAjv.compile(schema);
+      this.params.set(text, validate);
     } catch (error) {
       this.problem(file, pointer, `parameter schema is invalid: ${(error as Error).message}`);
       return false;
@@ -109,6 +130,33 @@ class PolicyBuilder {
       this.problems.push(p);
     }
     return false;
+  }
+
+  /**
+   * The yes/no validator comes from the draft-07 class when every keyword of the check means the
+   * same there (the verdict is the same, without 2020-12's evaluated-property tracking); the
+   * explaining one stays 2020-12, so a failure's evidence reads as it always has. A schema the
+   * 2020-12 meta-schema or either class refuses is compiled by 2020-12, whose message the problem
+   * then carries.
+   */
+  private checkValidator(schema: object): TwoSpeedValidator<unknown> {
+    const text = JSON.stringify(schema);
+    const known = this.checks.get(text);
+    if (known) return known;
+    let fast: Ajv2020 | ValidateFunction = this.fastAjv;
+    if (
+      notSameInDraft07(schema, DATE_KEYWORDS) === undefined &&
+      this.paramAjv.validateSchema(schema) === true
+    ) {
+      try {
+        fast = this.fastDraft07Ajv.compile(schema);
+      } catch {
+        // Left to the 2020-12 class below, which reports it.
+      }
+    }
+    const validate = twoSpeed(schema, fast, this.detailedAjv);
+    this.checks.set(text, validate);
+    return validate;
   }
 
   compile(located: Located, meta: ResolvedControl): CompiledControl | undefined {
@@ -130,10 +178,7 @@ class PolicyBuilder {
       try {
         return {
           meta,
-          evaluator: {
-            kind: "schema",
-            validate: twoSpeed(schema as object, this.fastAjv, this.detailedAjv),
-          },
+          evaluator: { kind: "schema", validate: this.checkValidator(schema as object) },
         };
       } catch (error) {
         this.problem(

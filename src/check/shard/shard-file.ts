@@ -175,8 +175,9 @@ export async function evaluateShard(
         }
         if (made && !owns(record.source)) return;
         const m = evaluateMachine(record, policy.controls, at, data);
-        // The merge may be asked for SARIF: lines are found now, while the text is in hand.
-        locateFailures(m.results, record.locate);
+        // The merge may be asked for SARIF: lines are found now, while the text is in hand. The
+        // fleet controls conclude in the merge, which reads the file again for their evidence.
+        locateFailures(m.results, record.locate, false);
         const nonPass: number[] = [];
         for (const r of m.results) if (r.status !== "pass") nonPass.push(results.indexOf(r));
         const fleet: Record<string, unknown> = {};

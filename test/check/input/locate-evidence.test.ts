@@ -106,13 +106,68 @@ describe("locating evidence in source files", () => {
       expect(locateEvidence([located])[0]).to.equal(located);
     });
 
+    it("keeps, for a machine that failed something, the lines of the fields fleet controls cite", async () => {
+      const file = path.join(dir, "fleet-cited.json");
+      const text = JSON.stringify(machine, null, 2);
+      const record = await read(file, text);
+      const results = failing();
+      locateFailures(results, record.locate);
+      const software = machine.software === "unknown" ? [] : (machine.software ?? []);
+      expect(software.length).to.be.greaterThan(2);
+      // Found after every machine is read, as a fleet control's would be.
+      const later: ControlResult[] = [
+        {
+          control: "aup-license-seats-within-owned",
+          status: "fail",
+          evidence: [
+            { pointer: "/software/2", actual: software[2]!.name, expected: "a seat" },
+            { pointer: "/hostname", actual: machine.hostname, expected: "unique" },
+          ],
+        },
+      ];
+      const lines = text.split("\n");
+      const softwareAt = lines.findIndex((l) => l.startsWith('  "software"'));
+      // Each entry opens with "{" at four spaces; lines count from 1.
+      const entries = lines.flatMap((l, i) => (i > softwareAt && l === "    {" ? [i + 1] : []));
+      // Gone from disk, the fleet evidence is still placed: nothing is read again.
+      await rm(file);
+      const [located] = locateEvidence([
+        { ...subject(file), source: record.source, results: [...results, ...later] },
+      ]);
+      const fleet = located?.results[2];
+      expect(fleet?.status === "fail" ? fleet.evidence.map((e) => e.line) : []).to.deep.equal([
+        entries[2],
+        lines.findIndex((l) => l.startsWith('  "hostname"')) + 1,
+      ]);
+    });
+
+    it("reads the file for a field no first read kept", async () => {
+      const file = path.join(dir, "not-kept.yaml");
+      const text = stringify(machine);
+      const record = await read(file, text);
+      const results = failing();
+      locateFailures(results, record.locate);
+      const later: ControlResult = {
+        control: "sec-guest-account-disabled",
+        status: "fail",
+        evidence: [{ pointer: "/os/name", actual: "x", expected: "y" }],
+      };
+      const line = text.split("\n").findIndex((l) => /^ {2}name:/.test(l)) + 1;
+      expect(line).to.be.greaterThan(1);
+      const [located] = locateEvidence([
+        { ...subject(file), source: record.source, results: [...results, later] },
+      ]);
+      const r = located?.results[2];
+      expect(r?.status === "fail" ? r.evidence[0]?.line : undefined).to.equal(line);
+    });
+
     it("leaves evidence found later (fleet controls) to be read from the file", async () => {
       const file = path.join(dir, "fleet-later.yaml");
       const text = stringify(machine);
       const record = await read(file, text);
       const line = text.split("\n").findIndex((l) => /^ {4}public:/.test(l)) + 1;
       expect(line).to.be.greaterThan(1);
-      expect(record.locate?.("/security/firewall/public")).to.equal(line);
+      expect(record.locate?.lineOf("/security/firewall/public")).to.equal(line);
       const later = { ...subject(file), results: failing() };
       expect(lineOfEvidence(locateEvidence([later])[0])).to.equal(line);
     });

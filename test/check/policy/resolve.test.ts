@@ -242,6 +242,40 @@ describe("policy resolution: baselines tailored by an overlay", () => {
     expect(problem?.line).to.be.a("number");
   });
 
+  it("keeps a check's 2020-12 meaning where draft-07 would read a keyword differently", async () => {
+    const strict = structuredClone(baseline);
+    (strict.controls[1] as { check: object }).check = {
+      schema: {
+        properties: {
+          security: {
+            anyOf: [{ properties: { guestEnabled: { const: false } } }],
+            unevaluatedProperties: false,
+          },
+        },
+      },
+    };
+    await writeFile(path.join(dir, "base.yaml"), stringify(strict));
+    await writeOverlay({ name: "t", extends: ["./base.yaml"] });
+    const [, guest] = (await resolvePolicy({ at, overlayFile })).controls;
+    const validate = guest?.evaluator.kind === "schema" ? guest.evaluator.validate : undefined;
+    expect(validate?.isValid({ security: { guestEnabled: false } })).to.equal(true);
+    expect(validate?.isValid({ security: { guestEnabled: false, other: 1 } })).to.equal(false);
+  });
+
+  it("refuses a check the 2020-12 meta-schema refuses, with its message", async () => {
+    const broken = structuredClone(baseline);
+    (broken.controls[1] as { check: object }).check = {
+      schema: { properties: { security: { minimum: "eight" } } },
+    };
+    await writeFile(path.join(dir, "base.yaml"), stringify(broken));
+    await writeOverlay({ name: "t", extends: ["./base.yaml"] });
+    const [problem] = await expectProblems(resolvePolicy({ at, overlayFile }));
+    expect(problem?.pointer).to.equal("/controls/1/check/schema");
+    expect(problem?.message).to.match(
+      /^is not a valid JSON Schema: schema is invalid: .*minimum must be number/,
+    );
+  });
+
   it("refuses a missing baseline file", async () => {
     await writeOverlay({ name: "t", extends: ["./missing.yaml"] });
     const [problem] = await expectProblems(resolvePolicy({ at, overlayFile }));
