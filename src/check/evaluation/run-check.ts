@@ -11,6 +11,7 @@ import type { Waiver } from "../policy/baseline-schema.js";
 import type { Policy } from "../policy/resolve.js";
 import { evaluateMachine, type EvaluatedMachine } from "./evaluate-batch.js";
 import { notApplicable } from "./evaluate-machine.js";
+import { failure } from "./shared-failures.js";
 import type { CheckReport, FailOn, Score } from "./report-model.js";
 import type { ControlResult, InputProblem, Severity, SubjectResults } from "./result.js";
 import { decideGate, ScoreTally } from "./score.js";
@@ -110,7 +111,7 @@ function concludeFleetChecks(
     }
     for (const [handle, evidence] of outcome.failures) {
       const subject = subjects[handle];
-      if (subject) subject.results[f.index] = { control: id, status: "fail", evidence };
+      if (subject) subject.results[f.index] = failure(id, evidence);
     }
     for (const asset of outcome.unreported ?? []) {
       subjects.push({
