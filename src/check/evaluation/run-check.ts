@@ -14,7 +14,7 @@ import { notApplicable } from "./evaluate-machine.js";
 import { failure } from "./shared-failures.js";
 import type { CheckReport, FailOn, Score } from "./report-model.js";
 import type { ControlResult, InputProblem, Severity, SubjectResults } from "./result.js";
-import { decideGate, ScoreTally } from "./score.js";
+import { decideGate, ScoreTally, SharedScores } from "./score.js";
 import { WaiverBook } from "./waivers.js";
 import { VERSION } from "../../support/version.js";
 import { coverageOf } from "../policy/coverage.js";
@@ -148,6 +148,7 @@ function waiveAndScore(
   const byDepartment = new Map<string, ScoreTally>();
   const bySite = new Map<string, ScoreTally>();
   const bySubject: Score[] = [];
+  const scores = new SharedScores();
   const failing: Partial<Record<Severity, number>> = {};
   const tallyFor = (map: Map<string, ScoreTally>, key: string): ScoreTally => {
     let tally = map.get(key);
@@ -171,7 +172,7 @@ function waiveAndScore(
       fleet,
     ])
       tally.merge(own);
-    bySubject.push(own.result());
+    bySubject.push(scores.get(own.result()));
   }
   for (const w of run.waivers) {
     if (evaluated.has(w.control) && !book.used.has(w.id))
