@@ -7,6 +7,7 @@ import type { MachineRecord } from "../input/machines.js";
 import type { CompiledControl } from "../policy/resolve.js";
 import type { MachineConfig } from "../../machine-config/schema.js";
 import { Memo } from "../memo.js";
+import { StringPool } from "../../support/string-pool.js";
 import {
   applicabilityKey,
   checkApplicable,
@@ -64,6 +65,9 @@ function planFor(controls: readonly CompiledControl[], machine: MachineConfig): 
   return plan;
 }
 
+// Every machine's subject row keeps these: one copy per department, not one per machine.
+const labels = new StringPool();
+
 /** The machine-level controls on one validated machine. */
 export function evaluateMachine(
   record: Extract<MachineRecord, { kind: "machine" }>,
@@ -80,9 +84,9 @@ export function evaluateMachine(
   }
   return {
     subject: machine.hostname,
-    department: machine.department,
-    site: machine.site,
-    role: machine.role,
+    department: labels.get(machine.department),
+    site: labels.get(machine.site),
+    role: labels.get(machine.role),
     source,
     results,
     fleet: machine,

@@ -7,6 +7,7 @@ import { Memo } from "../memo.js";
 import { valueAt } from "../../documents/locate.js";
 import { errorPointer, isSummaryError } from "../../documents/validation-problems.js";
 import type { ControlResult, Evidence, NotApplicableResult, PassResult } from "./result.js";
+import { failure } from "./shared-failures.js";
 
 /** Pass results carry nothing machine-specific: one shared object per control keeps 100k machines cheap. */
 const passes = new Map<string, PassResult>();
@@ -93,7 +94,7 @@ function fromOutcome(control: string, outcome: Outcome): ControlResult {
     case "pass":
       return passResult(control);
     case "fail":
-      return { control, status: "fail", evidence: outcome.evidence };
+      return failure(control, outcome.evidence);
     case "not-applicable":
       return notApplicable(control, outcome.reason);
   }
@@ -145,11 +146,7 @@ export function checkApplicable(
       case "schema":
         return evaluator.validate.isValid(machine)
           ? passResult(id)
-          : {
-              control: id,
-              status: "fail",
-              evidence: evidenceFromErrors(evaluator.validate.explain(machine), machine),
-            };
+          : failure(id, evidenceFromErrors(evaluator.validate.explain(machine), machine));
       case "function": {
         const ctx: CheckContext = { at, params: control.meta.parameters, data };
         return fromOutcome(id, evaluator.check(machine, ctx));

@@ -11,9 +11,10 @@ import type { Waiver } from "../policy/baseline-schema.js";
 import type { Policy } from "../policy/resolve.js";
 import { evaluateMachine, type EvaluatedMachine } from "./evaluate-batch.js";
 import { notApplicable } from "./evaluate-machine.js";
+import { failure } from "./shared-failures.js";
 import type { CheckReport, FailOn, Score } from "./report-model.js";
 import type { ControlResult, InputProblem, Severity, SubjectResults } from "./result.js";
-import { decideGate, ScoreTally } from "./score.js";
+import { decideGate, ScoreTally, SharedScores } from "./score.js";
 import { WaiverBook } from "./waivers.js";
 import { VERSION } from "../../support/version.js";
 import { coverageOf } from "../policy/coverage.js";
@@ -110,7 +111,7 @@ function concludeFleetChecks(
     }
     for (const [handle, evidence] of outcome.failures) {
       const subject = subjects[handle];
-      if (subject) subject.results[f.index] = { control: id, status: "fail", evidence };
+      if (subject) subject.results[f.index] = failure(id, evidence);
     }
     for (const asset of outcome.unreported ?? []) {
       subjects.push({
@@ -147,6 +148,7 @@ function waiveAndScore(
   const byDepartment = new Map<string, ScoreTally>();
   const bySite = new Map<string, ScoreTally>();
   const bySubject: Score[] = [];
+  const scores = new SharedScores();
   const failing: Partial<Record<Severity, number>> = {};
   const tallyFor = (map: Map<string, ScoreTally>, key: string): ScoreTally => {
     let tally = map.get(key);
@@ -170,7 +172,7 @@ function waiveAndScore(
       fleet,
     ])
       tally.merge(own);
-    bySubject.push(own.result());
+    bySubject.push(scores.get(own.result()));
   }
   for (const w of run.waivers) {
     if (evaluated.has(w.control) && !book.used.has(w.id))

@@ -35,6 +35,24 @@ export class ScoreTally {
   }
 }
 
+/**
+ * One frozen object per distinct score: a fleet has a few hundred distinct machine scores, and
+ * the report keeps one per machine until it is written.
+ */
+export class SharedScores {
+  private readonly seen = new Map<string, Score>();
+
+  get(score: Score): Score {
+    const key = `${score.score} ${STATUSES.map((s) => score.counts[s]).join(" ")}`;
+    let shared = this.seen.get(key);
+    if (shared === undefined) {
+      shared = Object.freeze({ score: score.score, counts: Object.freeze({ ...score.counts }) });
+      this.seen.set(key, shared);
+    }
+    return shared;
+  }
+}
+
 const rank = (s: Severity): number => SEVERITIES.indexOf(s);
 
 /**

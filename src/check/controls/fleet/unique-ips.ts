@@ -1,5 +1,6 @@
 /** lcm-unique-ip: no two machines report the same IP address. */
 import { uniquenessCheck } from "./uniqueness.js";
+import { itemPointer } from "../item-pointer.js";
 
 // Self-assigned addresses (APIPA, IPv6 link-local) are only meaningful on one link.
 const LINK_LOCAL = /^(169\.254\.|fe[89ab][0-9a-f]:)/i;
@@ -43,7 +44,13 @@ export const uniqueIps = uniquenessCheck("an IP address", (machine, ctx) => {
       const canonical = canonicalIp(ip);
       return LINK_LOCAL.test(canonical)
         ? []
-        : [{ key: `${scope}${canonical}`, pointer: `/ipAddresses/${index}`, actual: ip }];
+        : [
+            {
+              key: `${scope}${canonical}`,
+              pointer: itemPointer("/ipAddresses", index),
+              actual: ip,
+            },
+          ];
     }),
   };
 });

@@ -1,5 +1,6 @@
 /** lcm-unique-mac: no two machines report the same MAC address. */
 import { uniquenessCheck } from "./uniqueness.js";
+import { itemPointer } from "../item-pointer.js";
 import { Memo } from "../../memo.js";
 
 const normalise = (mac: string) => mac.toUpperCase().replaceAll("-", ":");
@@ -31,7 +32,7 @@ export const uniqueMacs = uniquenessCheck("a MAC address", (machine, ctx) => {
     ids: macs.flatMap((mac, index) =>
       ignored.has(normalise(mac))
         ? []
-        : [{ key: normalise(mac), pointer: `/macAddresses/${index}`, actual: mac }],
+        : [{ key: normalise(mac), pointer: itemPointer("/macAddresses", index), actual: mac }],
     ),
   };
 });

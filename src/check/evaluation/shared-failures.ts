@@ -1,0 +1,59 @@
+/**
+ * Failures that many machines share (the same over-seat title, the same missing setting) as one
+ * frozen result object: the result table then holds one copy of the evidence instead of one per
+ * machine, and the reporters serialise each shared result's text once.
+ */
+import type { Evidence, FailResult } from "./result.js";
+
+// Outcomes unique to one machine (its own asset tag, its own address) would fill the table
+// without ever being shared: it is emptied when it reaches this size, and refills with the
+// outcomes that recur.
+const MAX_DISTINCT = 20_000;
+
+const shared = new Map<string, FailResult>();
+
+/** The failure of `control` with this evidence, shared with every identical failure. */
+export function failure(control: string, evidence: readonly Evidence[]): FailResult {
+  const key = keyOf(control, evidence);
+  if (key === undefined) return { control, status: "fail", evidence };
+  let result = shared.get(key);
+  if (result === undefined) {
+    if (shared.size >= MAX_DISTINCT) shared.clear();
+    result = Object.freeze({
+      control,
+      status: "fail" as const,
+      evidence: Object.freeze(evidence.map((e) => Object.freeze(e))),
+    });
+    shared.set(key, result);
+  }
+  return result;
+}
+
+/**
+ * A key that is equal exactly when the failures serialise to the same text; undefined when some
+ * evidence's value is an object or array (rare, and not worth comparing).
+ */
+function keyOf(control: string, evidence: readonly Evidence[]): string | undefined {
+  let key = control;
+  for (const e of evidence) {
+    const actual = e.actual;
+    let value: string;
+    switch (typeof actual) {
+      case "string":
+        value = `s${actual}`;
+        break;
+      case "number":
+      case "boolean":
+        value = `${typeof actual === "number" ? "n" : "b"}${String(actual)}`;
+        break;
+      case "undefined":
+        value = "u";
+        break;
+      default:
+        if (actual !== null) return undefined;
+        value = "z";
+    }
+    key += `\u0000${e.pointer}\u0000${value}\u0000${e.expected}\u0000${e.line ?? ""}`;
+  }
+  return key;
+}
