@@ -6,6 +6,8 @@
  * of each measure between consecutive sizes.
  *
  *   npm run bench -- [sizes=10000,100000] [runs=3] [formats=json] [dir=bench/out]
+ *
+ * runs=0 only generates the fleets and their registers (for timing processes by hand).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync, createWriteStream } from "node:fs";
@@ -98,6 +100,10 @@ const rows: string[] = [];
 const measured = new Map<string, { n: number; floor: Sample; check: Sample }[]>();
 for (const n of sizes) {
   const { dir, jsonl, town } = await generate(n);
+  if (runs === 0) {
+    console.log(`generated ${n.toLocaleString("en-US")} machines: ${dir}, ${jsonl}, ${town}`);
+    continue;
+  }
   const files = townFiles(town);
   for (const [layout, input] of [
     ["one JSON file per machine", dir],
@@ -137,6 +143,7 @@ for (const n of sizes) {
     measured.set(layout, series);
   }
 }
+if (runs === 0) process.exit(0);
 // Growth between consecutive sizes: linear work grows as the machines do.
 const growth: string[] = [
   "| layout | machines | × machines | floor grew | check grew | check CPU grew | check peak RSS grew |",
