@@ -32,20 +32,24 @@ describe("a drill killed with SIGKILL, then drill recover (real processes, sshd,
     await lab?.stop();
   });
 
-  const cases: [transport: string, step: string][] = [
-    ["ssh", "delete-files"],
-    ["local", "swap-in-restored"],
-    ["ssh", "put-back-original"],
+  // The longest delay after the step starts: put-back-original is followed by less than half a
+  // second of cleanup on an idle machine, and a kill after that finds the run finished (the
+  // scale test, which kills at random up to 1.5 s, tells those runs apart).
+  const cases: [transport: string, step: string, maxDelayMs: number][] = [
+    ["ssh", "delete-files", 400],
+    ["local", "swap-in-restored", 400],
+    ["ssh", "put-back-original", 40],
   ];
-  for (const [transport, step] of cases)
+  for (const [transport, step, maxDelayMs] of cases)
     it(`killed in ${step} over ${transport}: the next drill is refused, recover puts the share back exactly, the drill then passes`, async () => {
       const runs = await mkdtemp(join(tmpdir(), "stronghold-killed-"));
       try {
         const args = labArgs(lab, runs);
         if (transport === "local") args[args.indexOf("--hosts") + 1] = await localInventory(lab);
-        const delay = next(400);
+        const delay = next(maxDelayMs);
         const killed = await killDrillAt(lab, ["file-deletion", ...args], runs, step, delay);
         expect(killed.reached, `the drill never reached ${step}`).to.equal(true);
+        expect(killed.killed, `the drill ended within ${step} + ${delay} ms`).to.equal(true);
 
         const refused = await drillCli(["run", "file-deletion", ...args], labEnv(lab));
         const said = `${refused.stdout}\n${refused.stderr}`;
