@@ -23,28 +23,44 @@ export interface ZonedDay {
   readonly weekday: string;
 }
 
-// One formatter per zone: the evidence index converts every entry's time.
-const formatters = new Map<string, Intl.DateTimeFormat>();
+const DAY_PARTS: Intl.DateTimeFormatOptions = {
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  weekday: "short",
+};
+const CLOCK_PARTS: Intl.DateTimeFormatOptions = {
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  hourCycle: "h23",
+  timeZoneName: "short",
+};
 
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (f === undefined) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      weekday: "short",
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
+// One formatter per zone and set of parts: the evidence index converts every entry's time.
+const formatters = new Map<Intl.DateTimeFormatOptions, Map<string, Intl.DateTimeFormat>>();
+
+/** The parts of `at` in `timeZone`, by type. */
+function partsInZone(
+  at: Date,
+  timeZone: string,
+  options: Intl.DateTimeFormatOptions,
+): (type: Intl.DateTimeFormatPartTypes) => string {
+  let byZone = formatters.get(options);
+  if (byZone === undefined)
+    formatters.set(options, (byZone = new Map<string, Intl.DateTimeFormat>()));
+  let f = byZone.get(timeZone);
+  if (f === undefined)
+    byZone.set(timeZone, (f = new Intl.DateTimeFormat("en-US", { timeZone, ...options })));
+  const parts = f.formatToParts(at);
+  return (type) => parts.find((p) => p.type === type)!.value;
 }
 
 /** The day `at` falls on in `timeZone` (an IANA name, or "UTC"). */
 export function dayInZone(at: Date, timeZone: string): ZonedDay {
-  const parts = formatter(timeZone).formatToParts(at);
-  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)!.value;
+  const part = partsInZone(at, timeZone, DAY_PARTS);
   return {
     date: `${part("year")}-${part("month")}-${part("day")}`,
     day: Number(part("day")),
@@ -53,25 +69,8 @@ export function dayInZone(at: Date, timeZone: string): ZonedDay {
   };
 }
 
-const clockFormatters = new Map<string, Intl.DateTimeFormat>();
-
 /** `at` as `YYYY-MM-DD HH:MM EDT` on the wall clock of `timeZone` (24-hour, with its short name). */
 export function clockInZone(at: Date, timeZone: string): string {
-  let f = clockFormatters.get(timeZone);
-  if (f === undefined) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-      timeZoneName: "short",
-    });
-    clockFormatters.set(timeZone, f);
-  }
-  const parts = f.formatToParts(at);
-  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)!.value;
+  const part = partsInZone(at, timeZone, CLOCK_PARTS);
   return `${part("year")}-${part("month")}-${part("day")} ${part("hour")}:${part("minute")} ${part("timeZoneName")}`;
 }
