@@ -39,6 +39,10 @@ export function appendNights(dir: string, count: number, from = 1, bytes = 4096)
 export const readLines = (dir: string) =>
   readFileSync(ledgerFiles(dir).entries, "utf8").split("\n").slice(0, -1);
 
+/** Every entry of the ledger in `dir`, parsed line by line (not through the product's reader). */
+export const readLedgerEntries = (dir: string): LedgerEntry[] =>
+  readLines(dir).map((l) => JSON.parse(l) as LedgerEntry);
+
 export const writeLines = (dir: string, lines: readonly string[]) =>
   writeFileSync(ledgerFiles(dir).entries, lines.map((l) => `${l}\n`).join(""));
 

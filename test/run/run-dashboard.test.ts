@@ -7,16 +7,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs"
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { strongholdInProcess } from "../fixtures/stronghold-in-process.js";
+import { readLedgerEntries } from "../evidence/ledger-files.js";
 
 function stronghold(cwd: string, ...args: string[]) {
   return strongholdInProcess(args, { cwd });
 }
 
-const entries = (ws: string) =>
-  readFileSync(path.join(ws, "evidence", "ledger", "entries.jsonl"), "utf8")
-    .trimEnd()
-    .split("\n")
-    .map((l) => JSON.parse(l) as { kind: string; at: string });
+const entries = (ws: string) => readLedgerEntries(path.join(ws, "evidence", "ledger"));
 
 describe("stronghold run: the dashboard", function () {
   this.timeout(120_000);

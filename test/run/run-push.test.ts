@@ -17,6 +17,7 @@ import { createOffsiteClient } from "../../src/evidence/offsite.js";
 import { Secret } from "../../src/support/secret.js";
 import { startS3rver, type S3Server } from "../fixtures/s3rver.js";
 import { strongholdInProcess } from "../fixtures/stronghold-in-process.js";
+import { readLedgerEntries } from "../evidence/ledger-files.js";
 
 const BUCKET = "town-offsite";
 const KEY_ID = "S3RVER";
@@ -27,10 +28,7 @@ function stronghold(cwd: string, ...args: string[]) {
 }
 
 const kinds = (ws: string) =>
-  readFileSync(path.join(ws, "evidence", "ledger", "entries.jsonl"), "utf8")
-    .trimEnd()
-    .split("\n")
-    .map((l) => (JSON.parse(l) as { kind: string }).kind);
+  readLedgerEntries(path.join(ws, "evidence", "ledger")).map((e) => e.kind);
 
 describe("stronghold run: the push stage (s3rver over TLS)", function () {
   this.timeout(120_000);

@@ -28,6 +28,7 @@ import {
   visibleMachines,
   type DomElement,
 } from "./dashboard-page.js";
+import { readLedgerEntries } from "../evidence/ledger-files.js";
 
 const BIN = path.resolve("bin/stronghold.js");
 const run = promisify(execFile);
@@ -81,10 +82,7 @@ describe("dashboard of six real nights of the sample town, in Chromium", functio
 
   before(async () => {
     town = await evidenceTown();
-    entries = readFileSync(path.join(town.ledger, "entries.jsonl"), "utf8")
-      .split("\n")
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as LedgerEntry);
+    entries = readLedgerEntries(town.ledger);
     root = mkdtempSync(path.join(tmpdir(), "evidence-town-dashboard-"));
     html = path.join(root, "site", "dashboard.html");
     failedDayHtml = path.join(root, "site", "failed-night.html");

@@ -20,6 +20,7 @@ import { expectedSafeguards } from "../../src/evidence/queries/safeguards.js";
 import { uncovered } from "../../src/evidence/queries/uncovered.js";
 import { verifyLedger } from "../../src/evidence/verify.js";
 import { evidenceTown, type EvidenceNight, type EvidenceTown } from "../fixtures/evidence-town.js";
+import { readLedgerEntries } from "../evidence/ledger-files.js";
 
 const BIN = path.resolve("bin/stronghold.js");
 const run = promisify(execFile);
@@ -93,10 +94,7 @@ describe("evidence queries over six real nights of the sample town", function ()
 
   before(async () => {
     town = await evidenceTown();
-    entries = readFileSync(path.join(town.ledger, "entries.jsonl"), "utf8")
-      .split("\n")
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as LedgerEntry);
+    entries = readLedgerEntries(town.ledger);
     index = openIndex(town.ledger, { timeZone: "UTC" });
   });
   after(() => index?.close());
@@ -379,10 +377,7 @@ describe("evidence verify over six real nights of the sample town", function () 
   });
 
   it("--full rehashes every artifact and finds the ledger intact", async () => {
-    const entries = readFileSync(path.join(town.ledger, "entries.jsonl"), "utf8")
-      .split("\n")
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as LedgerEntry);
+    const entries = readLedgerEntries(town.ledger);
     const result = verifyLedger(town.ledger, { full: true, keepCheckpoint: true });
     expect(result.break).to.equal(undefined);
     expect(result.entries).to.equal(entries.length);
@@ -405,10 +400,7 @@ describe("evidence verify over six real nights of the sample town", function () 
     const copy = mkdtempSync(path.join(tmpdir(), "evidence-town-tampered-"));
     try {
       cpSync(town.ledger, copy, { recursive: true });
-      const entries = readFileSync(path.join(copy, "entries.jsonl"), "utf8")
-        .split("\n")
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as LedgerEntry);
+      const entries = readLedgerEntries(copy);
       const n5 = town.nights[4]!;
       const check = entries.find((e) => e.run === n5.run && e.kind === "check")!;
       const report = check.artifacts.find((a) => a.name === "stronghold-report.json")!;
