@@ -5,9 +5,11 @@
  * that every fleet control runs. Prints a Markdown table for BENCHMARKS.md and the growth factor
  * of each measure between consecutive sizes.
  *
- *   npm run bench -- [sizes=10000,100000] [runs=3] [formats=json] [dir=bench/out]
+ *   npm run bench -- [sizes=10000,100000] [runs=3] [formats=json] [dir=bench/out] [layouts=folder,jsonl]
  *
  * runs=0 only generates the fleets and their registers (for timing processes by hand).
+ * layouts=jsonl writes and measures only the JSON Lines file: a million machine files cost more
+ * to write than the run they feed.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync, createWriteStream } from "node:fs";
@@ -23,19 +25,33 @@ const sizes = (process.argv[2] ?? "10000,100000").split(",").map(Number);
 const runs = Number(process.argv[3] ?? 3);
 const formats = process.argv[4] ?? "json";
 const outDir = path.resolve(process.argv[5] ?? path.join(root, "bench", "out"));
+const layouts = new Set((process.argv[6] ?? "folder,jsonl").split(","));
+for (const layout of layouts) {
+  if (layout !== "folder" && layout !== "jsonl") {
+    console.error(`check-fleet: layouts must be "folder", "jsonl" or both, got "${layout}"`);
+    process.exit(2);
+  }
+}
+const withFolder = layouts.has("folder");
 const at = new Date("2026-11-20T12:00:00Z");
 const SEED = 20261120;
 
-/** The fleet in both layouts, and beside them the town's registers (v2: with registers). */
+/**
+ * The fleet as a JSON Lines file and (unless only that layout is asked for) a folder of machine
+ * files, and beside them the town's registers (v2: with registers).
+ */
 async function generate(n: number): Promise<{ dir: string; jsonl: string; town: string }> {
   const dir = path.join(outDir, `fleet-v2-${n}`);
   const jsonl = path.join(outDir, `fleet-v2-${n}.jsonl`);
   const town = path.join(outDir, `town-v2-${n}`);
-  if (existsSync(path.join(dir, ".complete")) && existsSync(path.join(town, ".complete")))
-    return { dir, jsonl, town };
+  const complete = path.join(town, withFolder ? ".complete" : ".complete-jsonl");
+  const done = withFolder
+    ? existsSync(path.join(dir, ".complete")) && existsSync(complete)
+    : existsSync(complete) || existsSync(path.join(town, ".complete"));
+  if (done) return { dir, jsonl, town };
   rmSync(dir, { recursive: true, force: true });
   rmSync(town, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
+  if (withFolder) mkdirSync(dir, { recursive: true });
   mkdirSync(town, { recursive: true });
   const random = seededRandom(SEED);
   const registers = new TownRegisters(town, seededRandom(SEED + 1));
@@ -43,16 +59,18 @@ async function generate(n: number): Promise<{ dir: string; jsonl: string; town: 
   for (let i = 0; i < n; i++) {
     const machine = await registers.add(i, syntheticMachine(i, random, at));
     const text = JSON.stringify(machine);
-    // Spread over 100 folders, as a collector writing per department or site would.
-    const sub = path.join(dir, String(i % 100).padStart(2, "0"));
-    if (i < 100) mkdirSync(sub, { recursive: true });
-    writeFileSync(path.join(sub, `${machine.hostname}.json`), text);
+    if (withFolder) {
+      // Spread over 100 folders, as a collector writing per department or site would.
+      const sub = path.join(dir, String(i % 100).padStart(2, "0"));
+      if (i < 100) mkdirSync(sub, { recursive: true });
+      writeFileSync(path.join(sub, `${machine.hostname}.json`), text);
+    }
     if (!lines.write(text + "\n")) await new Promise<void>((r) => lines.once("drain", () => r()));
   }
   await new Promise<void>((r) => lines.end(() => r()));
   await registers.finish(n);
-  writeFileSync(path.join(dir, ".complete"), "");
-  writeFileSync(path.join(town, ".complete"), "");
+  if (withFolder) writeFileSync(path.join(dir, ".complete"), "");
+  writeFileSync(complete, "");
   return { dir, jsonl, town };
 }
 
@@ -101,14 +119,16 @@ const measured = new Map<string, { n: number; floor: Sample; check: Sample }[]>(
 for (const n of sizes) {
   const { dir, jsonl, town } = await generate(n);
   if (runs === 0) {
-    console.log(`generated ${n.toLocaleString("en-US")} machines: ${dir}, ${jsonl}, ${town}`);
+    const written = withFolder ? [dir, jsonl, town] : [jsonl, town];
+    console.log(`generated ${n.toLocaleString("en-US")} machines: ${written.join(", ")}`);
     continue;
   }
   const files = townFiles(town);
-  for (const [layout, input] of [
-    ["one JSON file per machine", dir],
-    ["JSON Lines fleet file", jsonl],
-  ] as const) {
+  const inputs = [
+    ["one JSON file per machine", dir, "folder"],
+    ["JSON Lines fleet file", jsonl, "jsonl"],
+  ] as const;
+  for (const [layout, input] of inputs.filter(([, , key]) => layouts.has(key))) {
     const report = path.join(outDir, `report-${n}`);
     const { floor, check } = compare(
       ["bench/floor-read-parse.mjs", input],
