@@ -3,6 +3,7 @@
  * violations, so every run of the benchmark checks the very same fleet.
  */
 import type { MachineConfig } from "../src/machine-config/schema.js";
+import { HARDENED_WINDOWS } from "../test/fixtures/machine-factory.js";
 
 const DEPARTMENTS = ["town-hall", "police", "public-works", "library", "senior-center"] as const;
 const SOFTWARE = [
@@ -108,17 +109,8 @@ export function syntheticMachine(i: number, random: () => number, at: Date): Mac
       firewallDefaultInbound: { domain: "block", private: "block", public: "block" },
       remoteDesktop: { enabled: server, networkLevelAuthentication: true },
       smbSigning: { server: true, client: true },
-      kernelNetwork: {
-        "Tcpip.Parameters.DisableIPSourceRouting": 2,
-        "Tcpip6.Parameters.DisableIPSourceRouting": 2,
-        "Tcpip.Parameters.EnableICMPRedirect": 0,
-        "Tcpip.Parameters.IPEnableRouter": 0,
-      },
-      restartPending: { rebootRequired: false },
-      bootProtection: { secureBoot: true, systemVolumeEncrypted: true },
-      fileIntegrity: server
-        ? { product: "Wazuh", databaseInitialised: true, scheduled: true }
-        : "none",
+      ...HARDENED_WINDOWS.everyMachine,
+      fileIntegrity: server ? HARDENED_WINDOWS.server.fileIntegrity : "none",
     },
     software: SOFTWARE.filter(() => random() < 0.7),
     lifecycle: { status: "active" },

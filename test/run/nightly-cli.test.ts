@@ -19,7 +19,7 @@ import { main } from "../../src/cli/main.js";
 import { previousSummary, type RunSummary } from "../../src/run/summary.js";
 import { PROJECT_ROOT } from "../../src/support/project-root.js";
 import { JOURNAL_FOLDER } from "../../src/drill/running/host-journal.js";
-import { startDrillLab, type DrillLab } from "../fixtures/drill-lab.js";
+import { startDrillLab, useDrillLab, type DrillLab } from "../fixtures/drill-lab.js";
 import { freePort } from "../fixtures/sshd.js";
 import { generateCertificate } from "../fixtures/tls.js";
 import { strongholdInProcess } from "../fixtures/stronghold-in-process.js";
@@ -105,25 +105,9 @@ describe("stronghold run: the nightly job of a workspace", function () {
     );
     expect(init.code, init.stderr).to.equal(0);
     ws = path.join(tmp, "ashford");
-    // The lab's hosts, with the department, site and role collect needs for their machine files.
-    const inventory = parse(await readFile(lab.inventoryFile, "utf8")) as {
-      hosts: Record<string, unknown>[];
-    };
-    for (const host of inventory.hosts)
-      host.machine = { department: "town-hall", site: "town-hall", role: "server" };
-    await writeFile(path.join(ws, "hosts.yaml"), stringify(inventory));
-    await writeFile(
-      path.join(ws, "drill.yaml"),
-      stringify({
-        version: 1,
-        repository: lab.repositorySpec,
-        cacert: lab.caCertFile,
-        passwordFile: lab.passwordFile,
-        data: lab.dataDir,
-        // All of the data read, so a corrupted pack is always found.
-        runbooks: { "backup-integrity": { sample: 3, checkSubset: "100%" } },
-      }),
-    );
+    // The lab's hosts, with the department, site and role collect needs for their machine files;
+    // all of the data read, so a corrupted pack is always found.
+    await useDrillLab(ws, lab, { "backup-integrity": { sample: 3, checkSubset: "100%" } });
     const drop = path.join(tmp, "windows-share");
     await mkdir(drop);
     await copyFile(
