@@ -3,11 +3,52 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { publishedSchemas } from "../src/cli/published-schemas.js";
 import { POLICIES_DIR, PROJECT_ROOT } from "../src/support/project-root.js";
-import { createAjv } from "../src/documents/ajv.js";
-import { MACHINE_VALIDATOR_FILE, machineValidatorCode } from "../scripts/validator-code.js";
+import type { TSchema } from "@sinclair/typebox";
+import { createAjv, validatorFor, type ExplainingValidator } from "../src/documents/ajv.js";
+import { GENERATED_VALIDATORS } from "../scripts/validator-code.js";
 import { MachineConfigSchema } from "../src/machine-config/schema.js";
 import isMachineConfig from "../src/machine-config/machine-config.validate.cjs";
 import { readDocumentSync } from "../src/documents/read-document.js";
+import {
+  AppLifecycleSchema,
+  BaselineSchema,
+  CisSafeguardsSchema,
+  OsLifecycleSchema,
+  OverlaySchema,
+  SoftwareCatalogSchema,
+  WaiversSchema,
+} from "../src/check/policy/baseline-schema.js";
+import {
+  validateAppLifecycle,
+  validateBaseline,
+  validateCisSafeguards,
+  validateOsLifecycle,
+  validateOverlay,
+  validateSoftwareCatalog,
+  validateWaivers,
+} from "../src/check/policy/policy-validators.js";
+import { validationProblems } from "../src/documents/validation-problems.js";
+
+type Path = readonly (string | number)[];
+
+/** Every path in a document, the document itself first. */
+const pathsOf = (node: unknown, at: Path = []): Path[] => {
+  if (node === null || typeof node !== "object") return [at];
+  const keys = Array.isArray(node) ? node.map((_, i) => i) : Object.keys(node);
+  return [at, ...keys.flatMap((k) => pathsOf((node as Record<string, unknown>)[k], [...at, k]))];
+};
+
+/** A copy of the document with the value at a path replaced, or deleted when undefined. */
+const changed = (doc: unknown, at: Path, value: unknown): unknown => {
+  const copy = structuredClone(doc) as Record<string | number, unknown>;
+  let parent = copy;
+  for (const k of at.slice(0, -1)) parent = parent[k] as Record<string | number, unknown>;
+  const last = at[at.length - 1]!;
+  if (value !== undefined) parent[last] = value;
+  else if (Array.isArray(parent)) parent.splice(last as number, 1);
+  else delete parent[last];
+  return copy;
+};
 
 describe("published JSON Schemas", () => {
   for (const [file, text] of publishedSchemas()) {
@@ -22,11 +63,11 @@ describe("published JSON Schemas", () => {
 });
 
 describe("precompiled validators", () => {
-  it(`${MACHINE_VALIDATOR_FILE} is what the machine-config schema generates (run npm run validators)`, async () => {
-    expect(await readFile(path.join(PROJECT_ROOT, MACHINE_VALIDATOR_FILE), "utf8")).to.equal(
-      machineValidatorCode(),
-    );
-  });
+  for (const { file, code } of GENERATED_VALIDATORS) {
+    it(`${file} is what its schema generates (run npm run validators)`, async () => {
+      expect(await readFile(path.join(PROJECT_ROOT, file), "utf8")).to.equal(code());
+    });
+  }
 });
 
 describe("the precompiled machine-config validator", () => {
@@ -49,23 +90,6 @@ describe("the precompiled machine-config validator", () => {
     "fe80::1",
     undefined,
   ];
-  type Path = readonly (string | number)[];
-  const pathsOf = (node: unknown, at: Path = []): Path[] => {
-    if (node === null || typeof node !== "object") return [at];
-    const keys = Array.isArray(node) ? node.map((_, i) => i) : Object.keys(node);
-    return [at, ...keys.flatMap((k) => pathsOf((node as Record<string, unknown>)[k], [...at, k]))];
-  };
-  const changed = (machine: unknown, at: Path, value: unknown): unknown => {
-    const copy = structuredClone(machine) as Record<string | number, unknown>;
-    let parent = copy;
-    for (const k of at.slice(0, -1)) parent = parent[k] as Record<string | number, unknown>;
-    const last = at[at.length - 1]!;
-    if (value !== undefined) parent[last] = value;
-    else if (Array.isArray(parent)) parent.splice(last as number, 1);
-    else delete parent[last];
-    return copy;
-  };
-
   it("accepts and refuses what the 2020-12 schema does, on the sample town and changes to it", async () => {
     const dir = path.join(PROJECT_ROOT, "examples", "millbrook", "machines");
     const full = createAjv({ fast: true }).compile(MachineConfigSchema);
@@ -104,4 +128,61 @@ describe("the precompiled machine-config validator", () => {
     expect(accepted).to.be.above(500);
     expect(compared - accepted).to.be.above(5000);
   });
+});
+
+describe("the precompiled policy file validators", () => {
+  // Compiled with validatorFor's options, each must find the same problems as validatorFor's own
+  // validator: on the shipped file, and on copies with a value replaced or deleted.
+  const replacements: unknown[] = [null, "", "x", -1, 1.5, true, {}, [], "2026-02-30", undefined];
+  const cases: [string, TSchema, ExplainingValidator<unknown>, string][] = [
+    ["baseline", BaselineSchema, validateBaseline, "policies/baselines/security.yaml"],
+    ["overlay", OverlaySchema, validateOverlay, "examples/millbrook/overlay.yaml"],
+    ["waivers", WaiversSchema, validateWaivers, "examples/millbrook/waivers.yaml"],
+    ["OS lifecycle", OsLifecycleSchema, validateOsLifecycle, "policies/data/os-lifecycle.yaml"],
+    [
+      "software catalog",
+      SoftwareCatalogSchema,
+      validateSoftwareCatalog,
+      "policies/data/software-catalog.yaml",
+    ],
+    ["app lifecycle", AppLifecycleSchema, validateAppLifecycle, "policies/data/app-lifecycle.yaml"],
+    [
+      "CIS safeguards",
+      CisSafeguardsSchema,
+      validateCisSafeguards,
+      "policies/data/cis-controls-v8.yaml",
+    ],
+  ];
+  const firstEntries = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.slice(0, 2).map(firstEntries);
+    if (node === null || typeof node !== "object") return node;
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, firstEntries(v)]));
+  };
+  const problemsOf = (validate: ExplainingValidator<unknown>, doc: unknown) =>
+    validate(doc) ? [] : validationProblems(validate.errors ?? [], "f.yaml");
+
+  for (const [name, schema, precompiled, file] of cases) {
+    it(`${name}: the same problems as the schema compiled at run time, in ${file}`, () => {
+      const doc = readDocumentSync(path.join(PROJECT_ROOT, file));
+      if (!doc.ok) throw new Error(`${file}: ${doc.problem.message}`);
+      const compiled = validatorFor(schema);
+      // Every list cut to its first two entries keeps this to a fraction of a second.
+      const sample = firstEntries(doc.value);
+      const candidates = [sample];
+      for (const at of pathsOf(sample).slice(1)) {
+        for (const value of replacements) candidates.push(changed(sample, at, value));
+        candidates.push(changed(sample, [...at.slice(0, -1), "unexpected"], 1));
+      }
+      let refused = 0;
+      for (const candidate of candidates) {
+        const expected = problemsOf(compiled, candidate);
+        expect(problemsOf(precompiled, candidate), JSON.stringify(candidate)).to.deep.equal(
+          expected,
+        );
+        if (expected.length > 0) refused += 1;
+      }
+      expect(problemsOf(precompiled, doc.value)).to.deep.equal([]);
+      expect(refused).to.be.above(50);
+    });
+  }
 });
