@@ -123,7 +123,7 @@ export function metaSchemaValidatorCode(): string {
  * The policy files every check reads, by the name their validator is exported under
  * (src/check/policy/policy-files.validate.d.cts types them).
  */
-const POLICY_FILE_SCHEMAS = {
+export const POLICY_FILE_SCHEMAS = {
   baseline: BaselineSchema,
   overlay: OverlaySchema,
   waivers: WaiversSchema,
