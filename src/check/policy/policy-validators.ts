@@ -1,8 +1,8 @@
 /**
  * The validators of the policy files every check reads, compiled at build time from the schemas
- * in baseline-schema.ts (`npm run validators`; a test fails while they are stale): compiling them
- * took about 80 ms at the start of every run. Same options as validatorFor, so every problem of
- * a broken file reads as before.
+ * in baseline-schema.ts (`npm run validators`; a test fails while they are stale) rather than at
+ * the start of every run. Same options as validatorFor, so every problem of a broken file reads
+ * as before.
  */
 import type { ExplainingValidator } from "../../documents/ajv.js";
 import * as precompiled from "./policy-files.validate.cjs";
