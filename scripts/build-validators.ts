@@ -1,9 +1,11 @@
-/** Regenerates the precompiled machine-config validator (a test fails when it is stale). */
+/** Regenerates the precompiled validators (a test fails while one is stale). */
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { MACHINE_VALIDATOR_FILE, machineValidatorCode } from "./validator-code.js";
+import { GENERATED_VALIDATORS } from "./validator-code.js";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
-await writeFile(path.join(root, MACHINE_VALIDATOR_FILE), machineValidatorCode());
-console.log(`wrote ${MACHINE_VALIDATOR_FILE}`);
+for (const { file, code } of GENERATED_VALIDATORS) {
+  await writeFile(path.join(root, file), code());
+  console.log(`wrote ${file}`);
+}

@@ -8,12 +8,13 @@ import type { CheckReport, FailOn } from "../check/evaluation/report-model.js";
 import type { InputProblem } from "../documents/input-problem.js";
 import { SEVERITIES } from "../check/evaluation/result.js";
 import { InputError, UsageError } from "../support/errors.js";
-import { loadValidated } from "../documents/ajv.js";
+import { loadChecked } from "../documents/ajv.js";
 import { loadAssetRegister, loadLicenseRegister } from "../check/input/registers.js";
 import { loadDisposalRegister } from "../check/input/disposals.js";
 import { loadIpPlan } from "../check/input/ip-plan.js";
 import { locateEvidence } from "../check/input/locate-evidence.js";
-import { WaiversSchema, type Waiver } from "../check/policy/baseline-schema.js";
+import type { Waiver } from "../check/policy/baseline-schema.js";
+import { validateWaivers } from "../check/policy/policy-validators.js";
 import { loadReferenceData } from "../check/policy/data.js";
 import { resolvePolicy } from "../check/policy/resolve.js";
 import { FORMATS, REPORTERS, renderTable, type Format } from "../check/report/index.js";
@@ -77,7 +78,7 @@ async function loadWaivers(
   file: string | undefined,
 ): Promise<{ waivers: Waiver[]; problems: InputProblem[] }> {
   if (file === undefined) return { waivers: [], problems: [] };
-  const loaded = await loadValidated(file, WaiversSchema);
+  const loaded = await loadChecked(file, validateWaivers);
   if (!loaded.ok) return { waivers: [], problems: [...loaded.problems] };
   const problems: InputProblem[] = [];
   const seen = new Set<string>();

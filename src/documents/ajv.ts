@@ -1,12 +1,14 @@
 /** One way to build a validator: JSON Schema draft 2020-12 with the standard formats. */
 import { Ajv } from "ajv";
-import { Ajv2020 } from "ajv/dist/2020.js";
+import type { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import type { Static, TSchema } from "@sinclair/typebox";
 import type { ErrorObject, Options, ValidateFunction } from "ajv";
 import type { InputProblem } from "./input-problem.js";
 import { readDocument } from "./read-document.js";
 import { validationProblems } from "./validation-problems.js";
+import { Ajv2020PrecompiledMeta } from "./meta-schema.js";
+import { ajvOptions, type AjvChoices } from "./ajv-options.js";
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
 const addFormats = addFormatsModule as unknown as <A extends Ajv | Ajv2020>(ajv: A) => A;
@@ -17,9 +19,10 @@ const addFormats = addFormatsModule as unknown as <A extends Ajv | Ajv2020>(ajv:
  * YAML by people (`untrusted`: check fragments, parameter schemas) are checked against the
  * meta-schema and may not use unknown keywords, so a typo like `minimun` cannot make a check
  * that always passes; the project's own TypeBox schemas skip that check (a test covers them).
+ * The meta-schema's validator is precompiled (src/documents/meta-schema.ts).
  */
 export function createAjv(options: AjvChoices = {}): Ajv2020 {
-  const ajv = new Ajv2020(ajvOptions(options));
+  const ajv = new Ajv2020PrecompiledMeta(ajvOptions(options));
   addFormats(ajv);
   return ajv;
 }
@@ -32,26 +35,6 @@ export function createDraft07Ajv(options: AjvChoices = {}, overrides: Options = 
   const ajv = new Ajv({ ...ajvOptions(options), ...overrides });
   addFormats(ajv);
   return ajv;
-}
-
-export interface AjvChoices {
-  readonly fast?: boolean;
-  readonly untrusted?: boolean;
-  readonly source?: boolean;
-}
-
-/** What createAjv tells ajv; the precompiled validator (scripts/validator-code.ts) uses the same. */
-export function ajvOptions(options: AjvChoices): Options {
-  return {
-    // Keeps each validator's source, for ajv's standalone code (scripts/validator-code.ts).
-    ...(options.source ? { code: { source: true } } : {}),
-    allErrors: !options.fast,
-    verbose: !options.fast,
-    strict: false,
-    strictSchema: Boolean(options.untrusted),
-    validateSchema: Boolean(options.untrusted),
-    allowUnionTypes: true,
-  };
 }
 
 const shared = createAjv();
@@ -76,9 +59,22 @@ export async function loadValidated<T extends TSchema>(
   file: string,
   schema: T,
 ): Promise<Loaded<Static<T>>> {
+  return loadChecked(file, validatorFor(schema));
+}
+
+/** An explaining validator: compiled by validatorFor, or the same compiled at build time. */
+export interface ExplainingValidator<T> {
+  (data: unknown): data is T;
+  errors?: ErrorObject[] | null;
+}
+
+/** The same with a validator already compiled (a precompiled one: `npm run validators`). */
+export async function loadChecked<T>(
+  file: string,
+  validate: ExplainingValidator<T>,
+): Promise<Loaded<T>> {
   const doc = await readDocument(file);
   if (!doc.ok) return { ok: false, problems: [doc.problem] };
-  const validate = validatorFor(schema);
   if (validate(doc.value)) return { ok: true, value: doc.value, text: doc.text };
   return {
     ok: false,

@@ -3,17 +3,17 @@
  * the software catalog.
  */
 import path from "node:path";
-import { loadValidated, type Loaded } from "../../documents/ajv.js";
+import { loadChecked, type Loaded } from "../../documents/ajv.js";
 import type { InputProblem } from "../../documents/input-problem.js";
 import { lineOf } from "../../documents/locate.js";
 import { InputError } from "../../support/errors.js";
+import type { AppLifecycleTable } from "./baseline-schema.js";
 import {
-  AppLifecycleSchema,
-  CisSafeguardsSchema,
-  OsLifecycleSchema,
-  SoftwareCatalogSchema,
-  type AppLifecycleTable,
-} from "./baseline-schema.js";
+  validateAppLifecycle,
+  validateCisSafeguards,
+  validateOsLifecycle,
+  validateSoftwareCatalog,
+} from "./policy-validators.js";
 import type { PolicyData } from "../controls/types.js";
 import { DATA_DIR } from "../../support/project-root.js";
 
@@ -60,10 +60,10 @@ export async function loadReferenceData(
 ): Promise<Pick<PolicyData, "osLifecycle" | "softwareCatalog" | "appLifecycle" | "cisSafeguards">> {
   const appFile = path.join(dir, "app-lifecycle.yaml");
   const [osLifecycle, softwareCatalog, appLifecycle, cisSafeguards] = await Promise.all([
-    loadValidated(path.join(dir, "os-lifecycle.yaml"), OsLifecycleSchema),
-    loadValidated(path.join(dir, "software-catalog.yaml"), SoftwareCatalogSchema),
-    loadValidated(appFile, AppLifecycleSchema),
-    loadValidated(path.join(dir, "cis-controls-v8.yaml"), CisSafeguardsSchema),
+    loadChecked(path.join(dir, "os-lifecycle.yaml"), validateOsLifecycle),
+    loadChecked(path.join(dir, "software-catalog.yaml"), validateSoftwareCatalog),
+    loadChecked(appFile, validateAppLifecycle),
+    loadChecked(path.join(dir, "cis-controls-v8.yaml"), validateCisSafeguards),
   ]);
   const problems = [
     ...(osLifecycle.ok ? [] : osLifecycle.problems),

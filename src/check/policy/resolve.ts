@@ -10,8 +10,9 @@ import type { Ajv2020 } from "ajv/dist/2020.js";
 import {
   createAjv,
   createDraft07Ajv,
-  loadValidated,
+  loadChecked,
   twoSpeed,
+  type Loaded,
   type TwoSpeedValidator,
 } from "../../documents/ajv.js";
 import { notSameInDraft07 } from "../../documents/draft-07.js";
@@ -24,12 +25,8 @@ import type { ResolvedControl } from "../evaluation/report-model.js";
 import { InputError } from "../../support/errors.js";
 import { lineOf, toPointer } from "../../documents/locate.js";
 import { validationProblems } from "../../documents/validation-problems.js";
-import {
-  BaselineSchema,
-  OverlaySchema,
-  type RawBaseline,
-  type RawControl,
-} from "./baseline-schema.js";
+import type { RawBaseline, RawControl, RawOverlay } from "./baseline-schema.js";
+import { validateBaseline, validateOverlay } from "./policy-validators.js";
 import { didYouMean } from "../../support/suggest.js";
 import { baselineFile, bundledBaselineIds, DEFAULT_BASELINES, isBaselineId } from "./paths.js";
 
@@ -213,11 +210,11 @@ class PolicyBuilder {
 /** Loads, tailors and compiles the policy. Throws InputError listing every problem found. */
 export async function resolvePolicy(selection: PolicySelection): Promise<Policy> {
   const builder = new PolicyBuilder(selection.at);
-  let overlay: Awaited<ReturnType<typeof loadValidated<typeof OverlaySchema>>> | undefined;
+  let overlay: Loaded<RawOverlay> | undefined;
   let refs: readonly string[] = selection.baselines ?? DEFAULT_BASELINES;
   let relativeTo = process.cwd();
   if (selection.overlayFile !== undefined) {
-    overlay = await loadValidated(selection.overlayFile, OverlaySchema);
+    overlay = await loadChecked(selection.overlayFile, validateOverlay);
     if (!overlay.ok) throw new InputError(overlay.problems);
     refs = overlay.value.extends;
     relativeTo = path.dirname(selection.overlayFile);
@@ -240,7 +237,7 @@ export async function resolvePolicy(selection: PolicySelection): Promise<Policy>
       continue;
     }
     const file = baselineFile(ref, relativeTo);
-    const loaded = await loadValidated(file, BaselineSchema);
+    const loaded = await loadChecked(file, validateBaseline);
     if (!loaded.ok) {
       builder.problems.push(...loaded.problems);
       continue;

@@ -276,6 +276,22 @@ describe("policy resolution: baselines tailored by an overlay", () => {
     );
   });
 
+  it("names every mistake the 2020-12 meta-schema finds in a check, in one problem", async () => {
+    const broken = structuredClone(baseline);
+    (broken.controls[1] as { check: object }).check = {
+      schema: { type: "objekt", properties: { security: { minimum: "eight" } } },
+    };
+    await writeFile(path.join(dir, "base.yaml"), stringify(broken));
+    await writeOverlay({ name: "t", extends: ["./base.yaml"] });
+    const problems = await expectProblems(resolvePolicy({ at, overlayFile }));
+    expect(problems).to.have.length(1);
+    expect(problems[0]?.pointer).to.equal("/controls/1/check/schema");
+    expect(problems[0]?.line).to.be.a("number");
+    expect(problems[0]?.message).to.match(/^is not a valid JSON Schema: schema is invalid: /);
+    expect(problems[0]?.message).to.match(/data\/type must be equal to one of the allowed values/);
+    expect(problems[0]?.message).to.match(/data\/properties\/security\/minimum must be number/);
+  });
+
   it("refuses a missing baseline file", async () => {
     await writeOverlay({ name: "t", extends: ["./missing.yaml"] });
     const [problem] = await expectProblems(resolvePolicy({ at, overlayFile }));
