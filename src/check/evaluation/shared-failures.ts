@@ -1,8 +1,10 @@
 /**
  * Failures that many machines share (the same over-seat title, the same missing setting) as one
  * frozen result object: the result table then holds one copy of the evidence instead of one per
- * machine, and the reporters serialise each shared result's text once.
+ * machine, and the reporters serialise each shared result's text once. One table per run, so
+ * nothing it holds outlives the run in a long process.
  */
+import { InternTable } from "../../support/intern-table.js";
 import type { Evidence, FailResult } from "./result.js";
 
 // Outcomes unique to one machine (its own asset tag, its own address) would fill the table
@@ -10,23 +12,21 @@ import type { Evidence, FailResult } from "./result.js";
 // outcomes that recur.
 const MAX_DISTINCT = 20_000;
 
-const shared = new Map<string, FailResult>();
+export class SharedFailures {
+  private readonly table = new InternTable<FailResult>(MAX_DISTINCT);
 
-/** The failure of `control` with this evidence, shared with every identical failure. */
-export function failure(control: string, evidence: readonly Evidence[]): FailResult {
-  const key = keyOf(control, evidence);
-  if (key === undefined) return { control, status: "fail", evidence };
-  let result = shared.get(key);
-  if (result === undefined) {
-    if (shared.size >= MAX_DISTINCT) shared.clear();
-    result = Object.freeze({
-      control,
-      status: "fail" as const,
-      evidence: Object.freeze(evidence.map((e) => Object.freeze(e))),
-    });
-    shared.set(key, result);
+  /** The failure of `control` with this evidence, shared with every identical failure. */
+  failure(control: string, evidence: readonly Evidence[]): FailResult {
+    const key = keyOf(control, evidence);
+    if (key === undefined) return { control, status: "fail", evidence };
+    return this.table.get(key, () =>
+      Object.freeze({
+        control,
+        status: "fail" as const,
+        evidence: Object.freeze(evidence.map((e) => Object.freeze(e))),
+      }),
+    );
   }
-  return result;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Evidence } from "../../evaluation/result.js";
 import { commercialTitles, inventoryOf } from "../software.js";
 import { licensesByProduct, registerLines } from "../licenses.js";
 import { appendTo } from "../../../support/group.js";
-import { StringPool } from "../../../support/string-pool.js";
+import { InternTable, itself } from "../../../support/intern-table.js";
 
 interface Installation {
   readonly handle: number;
@@ -20,7 +20,7 @@ export const licenseSeats: FleetCheck = {
     const failures = new Map<number, Evidence[]>();
     const installed = new Map<string, Installation[]>();
     // Kept per installation until the fleet concludes: one copy of each spelling of a title.
-    const names = new StringPool();
+    const names = new InternTable<string>(10_000);
     return {
       observe(machine, handle) {
         const inventory = inventoryOf(
@@ -37,7 +37,7 @@ export const licenseSeats: FleetCheck = {
         )) {
           // Titles with no current license at all are aup-commercial-software-licensed's finding.
           if ((licenses.get(key)?.current.length ?? 0) === 0) continue;
-          const name = names.get(inventory.items[index]?.name ?? key);
+          const name = names.get(inventory.items[index]?.name ?? key, itself);
           appendTo(installed, key, { handle, index, name });
         }
       },
