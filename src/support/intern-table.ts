@@ -1,17 +1,17 @@
 /**
  * One shared copy of each value that recurs across a run (a department name, a failure, a
- * score), looked up by a key that is equal exactly when the values are: a value kept per machine
- * then costs a reference, not a copy. Bounded: values unique to one machine would fill the table
- * without ever being shared, so it is emptied when it reaches its size and refills with the
- * values that recur.
+ * score), looked up by a key that is equal exactly when the values are (a string, or an object
+ * by identity): a value kept per machine then costs a reference, not a copy. Bounded: values
+ * unique to one machine would fill the table without ever being shared, so it is emptied when it
+ * reaches its size and refills with the values that recur.
  */
-export class InternTable<T> {
-  private readonly values = new Map<string, T>();
+export class InternTable<T, K = string> {
+  private readonly values = new Map<K, T>();
 
   constructor(private readonly maxSize: number) {}
 
   /** The table's value for `key`, made by `make(key)` (and kept) the first time it is asked for. */
-  get(key: string, make: (key: string) => T): T {
+  get(key: K, make: (key: K) => T): T {
     let value = this.values.get(key);
     if (value === undefined) {
       if (this.values.size >= this.maxSize) this.values.clear();

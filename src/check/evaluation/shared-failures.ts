@@ -13,20 +13,38 @@ import type { Evidence, FailResult } from "./result.js";
 const MAX_DISTINCT = 20_000;
 
 export class SharedFailures {
-  private readonly table = new InternTable<FailResult>(MAX_DISTINCT);
+  private readonly byText = new InternTable<FailResult>(MAX_DISTINCT);
+  private readonly byList = new InternTable<FailResult, readonly Evidence[]>(MAX_DISTINCT);
 
-  /** The failure of `control` with this evidence, shared with every identical failure. */
+  /**
+   * The failure of `control` with this evidence, shared with every identical failure. A frozen
+   * evidence list is its control's promise that it hands that same list to every machine failing
+   * alike (see `sharedEvidence`): it is known by identity, and its text is read once.
+   */
   failure(control: string, evidence: readonly Evidence[]): FailResult {
+    if (Object.isFrozen(evidence)) {
+      const known = this.byList.get(evidence, () => this.byTextOf(control, evidence));
+      if (known.control === control) return known;
+    }
+    return this.byTextOf(control, evidence);
+  }
+
+  private byTextOf(control: string, evidence: readonly Evidence[]): FailResult {
     const key = keyOf(control, evidence);
     if (key === undefined) return { control, status: "fail", evidence };
-    return this.table.get(key, () =>
-      Object.freeze({
-        control,
-        status: "fail" as const,
-        evidence: Object.freeze(evidence.map((e) => Object.freeze(e))),
-      }),
+    return this.byText.get(key, () =>
+      Object.freeze({ control, status: "fail" as const, evidence: sharedEvidence(evidence) }),
     );
   }
+}
+
+/**
+ * The evidence frozen, list and pieces (the list itself when it is already): for a control to
+ * build once per distinct finding and hand to every machine that fails so.
+ */
+export function sharedEvidence(evidence: readonly Evidence[]): readonly Evidence[] {
+  if (Object.isFrozen(evidence) && evidence.every((e) => Object.isFrozen(e))) return evidence;
+  return Object.freeze(evidence.map((e) => Object.freeze(e)));
 }
 
 /**
