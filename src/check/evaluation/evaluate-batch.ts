@@ -1,13 +1,13 @@
 /**
- * Evaluates the machine-level controls on a batch of machines: the per-machine half of a run.
- * Only the results and the fleet view of each machine outlive the batch.
+ * Evaluates the machine-level controls on one machine at a time: the per-machine half of a run.
+ * Only the results and the fleet view of each machine outlive its evaluation.
  */
 import type { FleetView, PolicyData } from "../controls/types.js";
 import type { MachineRecord } from "../input/machines.js";
 import type { CompiledControl } from "../policy/resolve.js";
 import type { MachineConfig } from "../../machine-config/schema.js";
 import { Memo } from "../memo.js";
-import { StringPool } from "../../support/string-pool.js";
+import { itself } from "../../support/intern-table.js";
 import {
   applicabilityKey,
   checkApplicable,
@@ -15,7 +15,8 @@ import {
   notApplicable,
   passResult,
 } from "./evaluate-machine.js";
-import type { ControlResult, InputProblem, Source } from "./result.js";
+import type { ControlResult, Source } from "./result.js";
+import type { RunSharing } from "./run-sharing.js";
 
 export interface EvaluatedMachine {
   readonly subject: string;
@@ -27,11 +28,6 @@ export interface EvaluatedMachine {
   readonly results: ControlResult[];
   /** What the fleet controls get to see of the machine. */
   readonly fleet: FleetView;
-}
-
-export interface EvaluatedBatch {
-  readonly problems: readonly InputProblem[];
-  readonly machines: readonly EvaluatedMachine[];
 }
 
 /**
@@ -65,45 +61,33 @@ function planFor(controls: readonly CompiledControl[], machine: MachineConfig): 
   return plan;
 }
 
-// Every machine's subject row keeps these: one copy per department, not one per machine.
-const labels = new StringPool();
-
-/** The machine-level controls on one validated machine. */
+/**
+ * The machine-level controls on one validated machine. Its failures and the names its subject
+ * row keeps come from the run's shared tables.
+ */
 export function evaluateMachine(
   record: Extract<MachineRecord, { kind: "machine" }>,
   controls: readonly CompiledControl[],
   at: Date,
   data: PolicyData,
+  sharing: RunSharing,
 ): EvaluatedMachine {
   const { machine, source } = record;
   const plan = planFor(controls, machine);
   const results = plan.template.slice();
   for (const i of plan.checked) {
     const control = controls[i]!;
-    results[i] = checkApplicable(control, machine, at, data) ?? passResult(control.meta.id);
+    results[i] =
+      checkApplicable(control, machine, at, data, sharing.failures) ?? passResult(control.meta.id);
   }
+  const labels = sharing.labels;
   return {
     subject: machine.hostname,
-    department: labels.get(machine.department),
-    site: labels.get(machine.site),
-    role: labels.get(machine.role),
+    department: labels.get(machine.department, itself),
+    site: labels.get(machine.site, itself),
+    role: labels.get(machine.role, itself),
     source,
     results,
     fleet: machine,
   };
-}
-
-export function evaluateRecords(
-  records: readonly MachineRecord[],
-  controls: readonly CompiledControl[],
-  at: Date,
-  data: PolicyData,
-): EvaluatedBatch {
-  const problems: InputProblem[] = [];
-  const machines: EvaluatedMachine[] = [];
-  for (const record of records) {
-    if (record.kind === "problem") problems.push(record.problem);
-    else machines.push(evaluateMachine(record, controls, at, data));
-  }
-  return { problems, machines };
 }

@@ -6,8 +6,14 @@ import type { CompiledControl } from "../policy/resolve.js";
 import { Memo } from "../memo.js";
 import { valueAt } from "../../documents/locate.js";
 import { errorPointer, isSummaryError } from "../../documents/validation-problems.js";
-import type { ControlResult, Evidence, NotApplicableResult, PassResult } from "./result.js";
-import { failure } from "./shared-failures.js";
+import type {
+  ControlResult,
+  Evidence,
+  FailResult,
+  NotApplicableResult,
+  PassResult,
+} from "./result.js";
+import type { SharedFailures } from "./shared-failures.js";
 
 /** Pass results carry nothing machine-specific: one shared object per control keeps 100k machines cheap. */
 const passes = new Map<string, PassResult>();
@@ -89,12 +95,25 @@ export function evidenceFromErrors(
   return evidence.length > 0 ? evidence : [{ pointer: "", expected: "the control's conditions" }];
 }
 
-function fromOutcome(control: string, outcome: Outcome): ControlResult {
+/** A failure, shared through the run's table when there is one. */
+function failure(
+  control: string,
+  evidence: readonly Evidence[],
+  failures: SharedFailures | undefined,
+): FailResult {
+  return failures?.failure(control, evidence) ?? { control, status: "fail", evidence };
+}
+
+function fromOutcome(
+  control: string,
+  outcome: Outcome,
+  failures: SharedFailures | undefined,
+): ControlResult {
   switch (outcome.status) {
     case "pass":
       return passResult(control);
     case "fail":
-      return failure(control, outcome.evidence);
+      return failure(control, outcome.evidence, failures);
     case "not-applicable":
       return notApplicable(control, outcome.reason);
   }
@@ -132,12 +151,16 @@ export function evaluateControl(
   return checkApplicable(control, machine, at, data);
 }
 
-/** One control on a machine it applies to; undefined for fleet controls, as evaluateControl. */
+/**
+ * One control on a machine it applies to; undefined for fleet controls, as evaluateControl.
+ * A run passes its table of shared failures; without one, each failure is an object of its own.
+ */
 export function checkApplicable(
   control: CompiledControl,
   machine: MachineConfig,
   at: Date,
   data: PolicyData,
+  failures?: SharedFailures,
 ): ControlResult | undefined {
   const id = control.meta.id;
   const evaluator = control.evaluator;
@@ -146,10 +169,10 @@ export function checkApplicable(
       case "schema":
         return evaluator.validate.isValid(machine)
           ? passResult(id)
-          : failure(id, evidenceFromErrors(evaluator.validate.explain(machine), machine));
+          : failure(id, evidenceFromErrors(evaluator.validate.explain(machine), machine), failures);
       case "function": {
         const ctx: CheckContext = { at, params: control.meta.parameters, data };
-        return fromOutcome(id, evaluator.check(machine, ctx));
+        return fromOutcome(id, evaluator.check(machine, ctx), failures);
       }
       case "fleet":
         return undefined;

@@ -11,10 +11,12 @@ import type { Waiver } from "../policy/baseline-schema.js";
 import type { Policy } from "../policy/resolve.js";
 import { evaluateMachine, type EvaluatedMachine } from "./evaluate-batch.js";
 import { notApplicable } from "./evaluate-machine.js";
-import { failure } from "./shared-failures.js";
 import type { CheckReport, FailOn, Score } from "./report-model.js";
 import type { ControlResult, InputProblem, Severity, SubjectResults } from "./result.js";
-import { decideGate, ScoreTally, SharedScores } from "./score.js";
+import { decideGate, ScoreTally, sharedScore } from "./score.js";
+import { RunSharing } from "./run-sharing.js";
+import type { SharedFailures } from "./shared-failures.js";
+import { InternTable } from "../../support/intern-table.js";
 import { WaiverBook } from "./waivers.js";
 import { VERSION } from "../../support/version.js";
 import { coverageOf } from "../policy/coverage.js";
@@ -97,6 +99,7 @@ function concludeFleetChecks(
   fleet: readonly FleetSlot[],
   controls: Policy["controls"],
   subjects: MutableSubject[],
+  failures: SharedFailures,
 ): void {
   for (const f of fleet) {
     if (!f.accumulator) continue;
@@ -111,7 +114,7 @@ function concludeFleetChecks(
     }
     for (const [handle, evidence] of outcome.failures) {
       const subject = subjects[handle];
-      if (subject) subject.results[f.index] = failure(id, evidence);
+      if (subject) subject.results[f.index] = failures.failure(id, evidence);
     }
     for (const asset of outcome.unreported ?? []) {
       subjects.push({
@@ -129,6 +132,9 @@ function concludeFleetChecks(
     }
   }
 }
+
+// Scores unique to one subject must not grow the table without end.
+const MAX_DISTINCT_SCORES = 10_000;
 
 /** Applies waivers to every result, then scores machines, departments, sites and the fleet. */
 function waiveAndScore(
@@ -148,7 +154,8 @@ function waiveAndScore(
   const byDepartment = new Map<string, ScoreTally>();
   const bySite = new Map<string, ScoreTally>();
   const bySubject: Score[] = [];
-  const scores = new SharedScores();
+  // A fleet has a few hundred distinct machine scores; each subject keeps one until the report.
+  const scores = new InternTable<Score>(MAX_DISTINCT_SCORES);
   const failing: Partial<Record<Severity, number>> = {};
   const tallyFor = (map: Map<string, ScoreTally>, key: string): ScoreTally => {
     let tally = map.get(key);
@@ -172,7 +179,7 @@ function waiveAndScore(
       fleet,
     ])
       tally.merge(own);
-    bySubject.push(scores.get(own.result()));
+    bySubject.push(sharedScore(scores, own.result()));
   }
   for (const w of run.waivers) {
     if (evaluated.has(w.control) && !book.used.has(w.id))
@@ -212,7 +219,14 @@ export class RunAssembly {
   private readonly fleet: FleetSlot[];
   private readonly subjects: MutableSubject[] = [];
 
-  constructor(private readonly run: Omit<CheckRun, "inputs" | "stdin">) {
+  /**
+   * `sharing` holds the failures and names the run's machines share: a single run passes the
+   * tables its machines were evaluated with; a merge gets tables of its own.
+   */
+  constructor(
+    private readonly run: Omit<CheckRun, "inputs" | "stdin">,
+    private readonly sharing = new RunSharing(),
+  ) {
     this.problems = [...(run.problems ?? [])];
     this.warnings = [...(run.warnings ?? []), ...dataWarnings(run)];
     this.fleet = startFleetChecks(run, this.warnings);
@@ -244,7 +258,7 @@ export class RunAssembly {
     const { run, subjects, problems, warnings } = this;
     const { policy, data, at } = run;
     const controls = policy.controls;
-    concludeFleetChecks(this.fleet, controls, subjects);
+    concludeFleetChecks(this.fleet, controls, subjects, this.sharing.failures);
     const { scores, gate } = waiveAndScore(run, subjects, warnings, problems);
     return {
       schemaVersion: 1,
@@ -267,7 +281,8 @@ export class RunAssembly {
 }
 
 export async function runCheck(run: CheckRun): Promise<CheckReport> {
-  const assembly = new RunAssembly(run);
+  const sharing = new RunSharing();
+  const assembly = new RunAssembly(run, sharing);
   const { policy, data, at } = run;
   for await (const item of workItems(run.inputs, run.stdin)) {
     // One machine at a time from parse to admission: its parsed document dies young.
@@ -276,7 +291,7 @@ export async function runCheck(run: CheckRun): Promise<CheckReport> {
         assembly.addProblems([record.problem]);
         return;
       }
-      const machine = evaluateMachine(record, policy.controls, at, data);
+      const machine = evaluateMachine(record, policy.controls, at, data, sharing);
       if (run.locateEvidence) locateFailures(machine.results, record.locate);
       assembly.admit(machine);
     });

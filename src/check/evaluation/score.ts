@@ -1,4 +1,5 @@
 /** Scores and the CI gate. */
+import type { InternTable } from "../../support/intern-table.js";
 import type { FailOn, Gate, Score } from "./report-model.js";
 import { SEVERITIES, SEVERITY_WEIGHT, STATUSES, type Severity, type Status } from "./result.js";
 
@@ -39,18 +40,11 @@ export class ScoreTally {
  * One frozen object per distinct score: a fleet has a few hundred distinct machine scores, and
  * the report keeps one per machine until it is written.
  */
-export class SharedScores {
-  private readonly seen = new Map<string, Score>();
-
-  get(score: Score): Score {
-    const key = `${score.score} ${STATUSES.map((s) => score.counts[s]).join(" ")}`;
-    let shared = this.seen.get(key);
-    if (shared === undefined) {
-      shared = Object.freeze({ score: score.score, counts: Object.freeze({ ...score.counts }) });
-      this.seen.set(key, shared);
-    }
-    return shared;
-  }
+export function sharedScore(table: InternTable<Score>, score: Score): Score {
+  const key = `${score.score} ${STATUSES.map((s) => score.counts[s]).join(" ")}`;
+  return table.get(key, () =>
+    Object.freeze({ score: score.score, counts: Object.freeze({ ...score.counts }) }),
+  );
 }
 
 const rank = (s: Severity): number => SEVERITIES.indexOf(s);

@@ -1,8 +1,10 @@
 /**
  * Failures that many machines share (the same over-seat title, the same missing setting) as one
  * frozen result object: the result table then holds one copy of the evidence instead of one per
- * machine, and the reporters serialise each shared result's text once.
+ * machine, and the reporters serialise each shared result's text once. One table per run, so
+ * nothing it holds outlives the run in a long process.
  */
+import { InternTable } from "../../support/intern-table.js";
 import type { Evidence, FailResult } from "./result.js";
 
 // Outcomes unique to one machine (its own asset tag, its own address) would fill the table
@@ -10,23 +12,39 @@ import type { Evidence, FailResult } from "./result.js";
 // outcomes that recur.
 const MAX_DISTINCT = 20_000;
 
-const shared = new Map<string, FailResult>();
+export class SharedFailures {
+  private readonly byText = new InternTable<FailResult>(MAX_DISTINCT);
+  private readonly byList = new InternTable<FailResult, readonly Evidence[]>(MAX_DISTINCT);
 
-/** The failure of `control` with this evidence, shared with every identical failure. */
-export function failure(control: string, evidence: readonly Evidence[]): FailResult {
-  const key = keyOf(control, evidence);
-  if (key === undefined) return { control, status: "fail", evidence };
-  let result = shared.get(key);
-  if (result === undefined) {
-    if (shared.size >= MAX_DISTINCT) shared.clear();
-    result = Object.freeze({
-      control,
-      status: "fail" as const,
-      evidence: Object.freeze(evidence.map((e) => Object.freeze(e))),
-    });
-    shared.set(key, result);
+  /**
+   * The failure of `control` with this evidence, shared with every identical failure. A frozen
+   * evidence list is its control's promise that it hands that same list to every machine failing
+   * alike (see `sharedEvidence`): it is known by identity, and its text is read once.
+   */
+  failure(control: string, evidence: readonly Evidence[]): FailResult {
+    if (Object.isFrozen(evidence)) {
+      const known = this.byList.get(evidence, () => this.byTextOf(control, evidence));
+      if (known.control === control) return known;
+    }
+    return this.byTextOf(control, evidence);
   }
-  return result;
+
+  private byTextOf(control: string, evidence: readonly Evidence[]): FailResult {
+    const key = keyOf(control, evidence);
+    if (key === undefined) return { control, status: "fail", evidence };
+    return this.byText.get(key, () =>
+      Object.freeze({ control, status: "fail" as const, evidence: sharedEvidence(evidence) }),
+    );
+  }
+}
+
+/**
+ * The evidence frozen, list and pieces (the list itself when it is already): for a control to
+ * build once per distinct finding and hand to every machine that fails so.
+ */
+export function sharedEvidence(evidence: readonly Evidence[]): readonly Evidence[] {
+  if (Object.isFrozen(evidence) && evidence.every((e) => Object.isFrozen(e))) return evidence;
+  return Object.freeze(evidence.map((e) => Object.freeze(e)));
 }
 
 /**

@@ -14,6 +14,7 @@ import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
 import type { FleetView } from "../controls/types.js";
 import { evaluateMachine } from "../evaluation/evaluate-batch.js";
+import { RunSharing } from "../evaluation/run-sharing.js";
 import { passResult } from "../evaluation/evaluate-machine.js";
 import type { ControlResult, InputProblem, Source } from "../evaluation/result.js";
 import { RunAssembly, type CheckRun } from "../evaluation/run-check.js";
@@ -158,6 +159,7 @@ export async function evaluateShard(
   const lines: string[] = [];
   const results = new Table();
   const software = new Table();
+  const sharing = new RunSharing();
   const owns = (part: Source) => shardOf(part, shard.count) === shard.index;
   let seq = 0;
   for await (const item of workItems(inputs, stdin)) {
@@ -174,7 +176,7 @@ export async function evaluateShard(
           return;
         }
         if (made && !owns(record.source)) return;
-        const m = evaluateMachine(record, policy.controls, at, data);
+        const m = evaluateMachine(record, policy.controls, at, data, sharing);
         // The merge may be asked for SARIF: lines are found now, while the text is in hand. The
         // fleet controls conclude in the merge, which reads the file again for their evidence.
         locateFailures(m.results, record.locate, false);

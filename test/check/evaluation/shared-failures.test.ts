@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { failure } from "../../../src/check/evaluation/shared-failures.js";
+import { SharedFailures } from "../../../src/check/evaluation/shared-failures.js";
 import type { Evidence } from "../../../src/check/evaluation/result.js";
 
 const seats = (): Evidence[] => [
@@ -10,7 +10,11 @@ const seats = (): Evidence[] => [
   },
 ];
 
-describe("failure", () => {
+describe("SharedFailures", () => {
+  let table: SharedFailures;
+  beforeEach(() => (table = new SharedFailures()));
+  const failure = (control: string, evidence: Evidence[]) => table.failure(control, evidence);
+
   it("gives identical failures one frozen object", () => {
     const first = failure("aup-license-seats-within-owned", seats());
     const second = failure("aup-license-seats-within-owned", seats());
@@ -52,5 +56,13 @@ describe("failure", () => {
     const a = failure("c", evidence());
     expect(failure("c", evidence())).to.not.equal(a);
     expect(Object.isFrozen(a)).to.equal(false);
+  });
+
+  it("shares nothing between two runs' tables", () => {
+    const other = new SharedFailures();
+    const first = failure("aup-license-seats-within-owned", seats());
+    const second = other.failure("aup-license-seats-within-owned", seats());
+    expect(second).to.not.equal(first);
+    expect(second).to.deep.equal(first);
   });
 });

@@ -1,5 +1,7 @@
 import { expect } from "chai";
-import { ScoreTally, SharedScores } from "../../../src/check/evaluation/score.js";
+import { ScoreTally, sharedScore } from "../../../src/check/evaluation/score.js";
+import { InternTable } from "../../../src/support/intern-table.js";
+import type { Score } from "../../../src/check/evaluation/report-model.js";
 
 const tally = (results: ["pass" | "fail", "high" | "low"][]) => {
   const t = new ScoreTally();
@@ -7,9 +9,10 @@ const tally = (results: ["pass" | "fail", "high" | "low"][]) => {
   return t.result();
 };
 
-describe("SharedScores", () => {
+describe("sharedScore", () => {
   it("gives equal scores one frozen object and keeps different counts apart", () => {
-    const scores = new SharedScores();
+    const table = new InternTable<Score>(100);
+    const scores = { get: (score: Score) => sharedScore(table, score) };
     const a = scores.get(
       tally([
         ["pass", "high"],

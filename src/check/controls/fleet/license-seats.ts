@@ -4,7 +4,9 @@ import type { Evidence } from "../../evaluation/result.js";
 import { commercialTitles, inventoryOf } from "../software.js";
 import { licensesByProduct, registerLines } from "../licenses.js";
 import { appendTo } from "../../../support/group.js";
-import { StringPool } from "../../../support/string-pool.js";
+import { itemPointer } from "../item-pointer.js";
+import { InternTable, itself } from "../../../support/intern-table.js";
+import { sharedEvidence } from "../../evaluation/shared-failures.js";
 
 interface Installation {
   readonly handle: number;
@@ -17,10 +19,10 @@ export const licenseSeats: FleetCheck = {
   create(ctx) {
     const licenses = licensesByProduct(ctx.data.licenses, ctx.at);
     const file = ctx.data.licenses?.file ?? "the license register";
-    const failures = new Map<number, Evidence[]>();
+    const failures = new Map<number, readonly Evidence[]>();
     const installed = new Map<string, Installation[]>();
     // Kept per installation until the fleet concludes: one copy of each spelling of a title.
-    const names = new StringPool();
+    const names = new InternTable<string>(10_000);
     return {
       observe(machine, handle) {
         const inventory = inventoryOf(
@@ -37,7 +39,7 @@ export const licenseSeats: FleetCheck = {
         )) {
           // Titles with no current license at all are aup-commercial-software-licensed's finding.
           if ((licenses.get(key)?.current.length ?? 0) === 0) continue;
-          const name = names.get(inventory.items[index]?.name ?? key);
+          const name = names.get(inventory.items[index]?.name ?? key, itself);
           appendTo(installed, key, { handle, index, name });
         }
       },
@@ -48,12 +50,23 @@ export const licenseSeats: FleetCheck = {
           if (installations.length <= owned) continue;
           // One text per title, shared by all its installations.
           const expected = `≤ ${owned} seats owned (${registerLines(file, current)})`;
+          // Installations at the same place in the inventory under the same name fail alike:
+          // one frozen evidence list for all of them, which the run's failures know by identity.
+          const alike = new Map<number, Map<string, readonly Evidence[]>>();
           for (const { handle, index, name } of installations) {
-            appendTo(failures, handle, {
-              pointer: `/software/${index}`,
-              actual: `${name}: installed on ${installations.length} machines`,
-              expected,
-            });
+            let byName = alike.get(index);
+            if (byName === undefined)
+              alike.set(index, (byName = new Map<string, readonly Evidence[]>()));
+            let evidence = byName.get(name);
+            if (evidence === undefined) {
+              const actual = `${name}: installed on ${installations.length} machines`;
+              evidence = sharedEvidence([
+                { pointer: itemPointer("/software", index), actual, expected },
+              ]);
+              byName.set(name, evidence);
+            }
+            const earlier = failures.get(handle);
+            failures.set(handle, earlier === undefined ? evidence : [...earlier, ...evidence]);
           }
         }
         return { failures };

@@ -11,6 +11,8 @@ import { ageInDays } from "../dates.js";
 import { pattern } from "../patterns.js";
 import { inventoryOf, type InstalledSoftware } from "../software.js";
 import { Memo } from "../../memo.js";
+import { sharedEvidence } from "../../evaluation/shared-failures.js";
+import { itemPointer } from "../item-pointer.js";
 
 type BrowserTable = NonNullable<AppLifecycleTable["browsers"]>;
 type BrowserRelease = BrowserTable["releases"][number];
@@ -69,11 +71,21 @@ function describe(item: InstalledSoftware): string {
 const asOf = (table: BrowserTable, r: BrowserRelease) =>
   `current major ${r.major} since ${r.released}, as of ${table.asOf} (${r.source})`;
 
-/** Runs `judge` over every browser in the inventory, or says why there is nothing to judge. */
+/**
+ * A control's findings per browser as installed, at its place in the inventory: thousands of
+ * machines fail alike, and each gets the one frozen list the run's failures know by identity.
+ */
+type Findings = Memo<BrowserTable, readonly Evidence[]>;
+
+/**
+ * Runs `judge` over every browser in the inventory, or says why there is nothing to judge.
+ * `findings` keeps each distinct finding under `params`, the control's parameters in words.
+ */
 function judgeBrowsers(
   machine: Parameters<MachineCheck>[0],
   table: BrowserTable | undefined,
   expected: string,
+  findings: { readonly memo: Findings; readonly params: string },
   judge: (item: InstalledSoftware, standing: BrowserStanding) => Omit<Evidence, "pointer">[],
 ): Outcome {
   if (table === undefined) {
@@ -81,11 +93,22 @@ function judgeBrowsers(
   }
   const inventory = inventoryOf(machine, expected);
   if (!inventory.known) return { status: "fail", evidence: [inventory.evidence] };
-  const evidence: Evidence[] = inventory.items.flatMap((item, index) =>
-    judge(item, browserStanding(item, table)).map((e) => ({ pointer: `/software/${index}`, ...e })),
-  );
+  let evidence: readonly Evidence[] = [];
+  inventory.items.forEach((item, index) => {
+    const found = judge(item, browserStanding(item, table));
+    if (found.length === 0) return;
+    const key = `${findings.params}\u0000${index}\u0000${item.name}\u0000${item.version ?? "\u0001"}`;
+    const listed = findings.memo.get(table, key, () =>
+      sharedEvidence(found.map((e) => ({ pointer: itemPointer("/software", index), ...e }))),
+    );
+    // A machine with one failing browser (most) gets the shared list itself.
+    evidence = evidence.length === 0 ? listed : [...evidence, ...listed];
+  });
   return evidence.length === 0 ? { status: "pass" } : { status: "fail", evidence };
 }
+
+const currentFindings: Findings = new Memo();
+const behindFindings: Findings = new Memo();
 
 export const browsersCurrent: MachineCheck = (machine, ctx) => {
   const allowed = ctx.params["allowedMajorsBehind"] as number;
@@ -94,6 +117,7 @@ export const browsersCurrent: MachineCheck = (machine, ctx) => {
     machine,
     table,
     `a software inventory with no browser more than ${allowed} major versions behind`,
+    { memo: currentFindings, params: `${allowed}` },
     (item, standing) => {
       switch (standing.kind) {
         case "not-a-browser":
@@ -136,6 +160,7 @@ export const browsersBehind: MachineCheck = (machine, ctx) => {
     machine,
     table,
     `a software inventory with every browser on its current major`,
+    { memo: behindFindings, params: `${warn} ${allowed}` },
     (item, standing) =>
       // More than `allowed` behind, an unknown version and a stray ESR are lcm-app-browser-current's findings.
       standing.kind === "rapid" && standing.behind >= warn && standing.behind <= allowed

@@ -1,10 +1,11 @@
 /** sec-os-supported: the OS release is in the end-of-life table and still supported. */
-import type { MachineCheck } from "../types.js";
+import type { MachineCheck, Outcome } from "../types.js";
 import type { MachineConfig } from "../../../machine-config/schema.js";
 import type { OsLifecycleTable } from "../../policy/baseline-schema.js";
 import { isoDay } from "../dates.js";
 import { pattern } from "../patterns.js";
 import { Memo } from "../../memo.js";
+import { sharedEvidence } from "../../evaluation/shared-failures.js";
 
 type Release = OsLifecycleTable["releases"][number];
 
@@ -35,26 +36,40 @@ function describeOs(os: MachineConfig["os"]): string {
   return `${os.name}${edition} ${os.version}`;
 }
 
+// Thousands of machines report the same OS: one outcome per OS as reported and day, its evidence
+// one frozen list that the run's failures know by identity.
+const outcomeByOs = new Memo<OsLifecycleTable, Outcome>();
+
 export const supportedOs: MachineCheck = (machine, ctx) => {
-  const release = findRelease(machine.os, ctx.data.osLifecycle);
-  const actual = describeOs(machine.os);
+  const os = machine.os;
+  const key = `${ctx.at.getTime()}\u0000${os.family}\u0000${os.name}\u0000${os.version}\u0000${os.edition ?? ""}`;
+  return outcomeByOs.get(ctx.data.osLifecycle, key, () =>
+    judgeOs(os, ctx.data.osLifecycle, ctx.at),
+  );
+};
+
+function judgeOs(os: MachineConfig["os"], table: OsLifecycleTable, at: Date): Outcome {
+  const release = findRelease(os, table);
+  const actual = describeOs(os);
   if (release === undefined) {
     return {
       status: "fail",
-      evidence: [{ pointer: "/os", actual, expected: "a release listed in the end-of-life table" }],
+      evidence: sharedEvidence([
+        { pointer: "/os", actual, expected: "a release listed in the end-of-life table" },
+      ]),
     };
   }
   // endOfSupport is the last day with updates.
-  if (release.endOfSupport >= isoDay(ctx.at)) return { status: "pass" };
+  if (release.endOfSupport >= isoDay(at)) return { status: "pass" };
   const source = release.source === undefined ? "" : ` (${release.source})`;
   return {
     status: "fail",
-    evidence: [
+    evidence: sharedEvidence([
       {
         pointer: "/os",
         actual,
         expected: `a supported release; support ended ${release.endOfSupport}${source}`,
       },
-    ],
+    ]),
   };
-};
+}

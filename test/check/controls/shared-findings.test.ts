@@ -1,0 +1,92 @@
+import { expect } from "chai";
+import { AT, compliantMachine, withValues } from "../../fixtures/machine-factory.js";
+import { loadReferenceData } from "../../../src/check/policy/data.js";
+import { supportedOs } from "../../../src/check/controls/machine/supported-os.js";
+import { browsersCurrent } from "../../../src/check/controls/machine/browsers.js";
+import { SharedFailures } from "../../../src/check/evaluation/shared-failures.js";
+import type { CheckContext, Outcome } from "../../../src/check/controls/types.js";
+import type { Evidence } from "../../../src/check/evaluation/result.js";
+
+// Machines that fail alike get one frozen evidence list from the control, which a run's failures
+// then know by identity: these pin that, and that a list's text is what each machine would get.
+const data = await loadReferenceData();
+const ctx: CheckContext = { at: AT, params: { allowedMajorsBehind: 2 }, data };
+
+function evidenceOf(outcome: Outcome): readonly Evidence[] {
+  if (outcome.status !== "fail") throw new Error(`expected a failure, got ${outcome.status}`);
+  return outcome.evidence;
+}
+
+const windows10 = (hostname: string) =>
+  withValues(compliantMachine(), {
+    "/hostname": hostname,
+    "/os/name": "Windows 10 Pro",
+    "/os/version": "22H2",
+    "/os/edition": "Pro",
+  });
+
+const chrome = (hostname: string, ...versions: string[]) =>
+  withValues(compliantMachine(), {
+    "/hostname": hostname,
+    "/software": versions.map((version) => ({ name: "Google Chrome", version, publisher: "G" })),
+  });
+
+describe("findings shared between machines that fail alike", () => {
+  it("sec-os-supported: one frozen list per OS release as reported", () => {
+    const a = evidenceOf(supportedOs(windows10("a"), ctx));
+    const b = evidenceOf(supportedOs(windows10("b"), ctx));
+    expect(b).to.equal(a);
+    expect(Object.isFrozen(a) && Object.isFrozen(a[0])).to.equal(true);
+    expect(a).to.deep.equal([
+      {
+        pointer: "/os",
+        actual: "Windows 10 Pro 22H2",
+        expected: a[0]!.expected,
+      },
+    ]);
+    expect(a[0]!.expected).to.match(/^a supported release; support ended 2025-10-14/);
+    const failures = new SharedFailures();
+    expect(failures.failure("sec-os-supported", b)).to.equal(
+      failures.failure("sec-os-supported", a),
+    );
+  });
+
+  it("lcm-app-browser-current: one list per failing browser and place; two browsers, a list of both", () => {
+    const a = evidenceOf(browsersCurrent(chrome("a", "120.0.1"), ctx));
+    const b = evidenceOf(browsersCurrent(chrome("b", "120.0.1"), ctx));
+    expect(b).to.equal(a);
+    expect(Object.isFrozen(a)).to.equal(true);
+    // Another version, or the same one elsewhere in the inventory, is another finding.
+    expect(evidenceOf(browsersCurrent(chrome("c", "121.0.1"), ctx))).to.not.equal(a);
+    const both = evidenceOf(browsersCurrent(chrome("d", "120.0.1", "120.0.1"), ctx));
+    expect(both.map((e) => e.pointer)).to.deep.equal(["/software/0", "/software/1"]);
+    expect(both[0]).to.deep.equal(a[0]);
+    expect(Object.isFrozen(both)).to.equal(false);
+  });
+});
+
+describe("SharedFailures with frozen evidence lists", () => {
+  const list = (): readonly Evidence[] =>
+    Object.freeze([
+      Object.freeze({ pointer: "/os", actual: "X 1", expected: "a supported release" }),
+    ]);
+
+  it("shares a frozen list's failure with an equal list made apart, frozen or not", () => {
+    const failures = new SharedFailures();
+    const frozen = list();
+    const first = failures.failure("sec-os-supported", frozen);
+    expect(first.evidence).to.equal(frozen);
+    expect(failures.failure("sec-os-supported", list())).to.equal(first);
+    expect(failures.failure("sec-os-supported", [...list()])).to.equal(first);
+  });
+
+  it("keeps one list's failures of two controls apart", () => {
+    const failures = new SharedFailures();
+    const frozen = list();
+    const a = failures.failure("sec-os-supported", frozen);
+    const b = failures.failure("other-control", frozen);
+    expect(b).to.not.equal(a);
+    expect(b.control).to.equal("other-control");
+    expect(failures.failure("sec-os-supported", frozen)).to.equal(a);
+  });
+});
