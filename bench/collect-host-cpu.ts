@@ -19,6 +19,7 @@ import { PROBE_SCRIPT } from "../src/collect/linux/probe-script.js";
 import { newNonce, probeCommand } from "../src/collect/probe-script.js";
 import { splitProbeOutput } from "../src/collect/probe-output.js";
 import { openSession } from "../src/hosts/transport/open-session.js";
+import { SshCredentials } from "../src/hosts/transport/ssh-credentials.js";
 import { inventoryHost, startSshd } from "../test/fixtures/sshd.js";
 import { delayedCommand, measureProbe } from "./delayed-host.js";
 
@@ -65,8 +66,10 @@ try {
     total[phase] += cpuMs() - before;
     return result;
   };
+  // One run's credentials, as runCollection shares them between its hosts.
+  const credentials = new SshCredentials();
   for (let i = 0; i < hosts; i++) {
-    const session = await timeAsync("open", () => openSession(host));
+    const session = await timeAsync("open", () => openSession(host, credentials));
     const nonce = newNonce();
     const result = await timeAsync("exec", () =>
       session.exec(probeCommand(nonce, "nosudo"), { stdin: PROBE_SCRIPT }),

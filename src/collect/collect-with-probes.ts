@@ -9,6 +9,7 @@ import { validationProblems } from "../documents/validation-problems.js";
 import isMachineConfig from "../machine-config/machine-config.validate.cjs";
 import { MachineConfigSchema, type MachineConfig } from "../machine-config/schema.js";
 import { openSession } from "../hosts/transport/open-session.js";
+import type { SshCredentials } from "../hosts/transport/ssh-credentials.js";
 import { TransportError, type HostSession } from "../hosts/transport/session.js";
 import { machineFileName } from "./file-name.js";
 import type { Failure } from "./host-outcome.js";
@@ -26,6 +27,8 @@ export interface CollectOptions {
   readonly catalog: EdrCatalog;
   /** The collection time written into the config. */
   readonly now: () => Date;
+  /** The run's identity and known_hosts files, read once for all its hosts (each login reads its own when absent). */
+  readonly credentials?: SshCredentials;
 }
 
 /** A mapped machine config, or the failure that prevented one. */
@@ -50,8 +53,12 @@ export const failed = (
 });
 
 /** Resolves with the session, or undefined when the deadline passes first (then closes it late). */
-async function openWithin(host: InventoryHost, ms: number): Promise<HostSession | undefined> {
-  const opening = openSession(host);
+async function openWithin(
+  host: InventoryHost,
+  ms: number,
+  credentials: SshCredentials | undefined,
+): Promise<HostSession | undefined> {
+  const opening = openSession(host, credentials);
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<undefined>((resolve) => {
     timer = setTimeout(() => resolve(undefined), ms);
@@ -120,7 +127,7 @@ export async function collectWithProbes(
   const deadline = Date.now() + options.timeoutMs;
   let session: HostSession | undefined;
   try {
-    session = await openWithin(host, options.timeoutMs);
+    session = await openWithin(host, options.timeoutMs, options.credentials);
     if (!session)
       return failed("timeout", `no session within the ${options.timeoutMs / 1000} s host timeout`);
     const nonce = newNonce();

@@ -6,6 +6,7 @@
 import { performance } from "node:perf_hooks";
 import path from "node:path";
 import { describeTransport, type InventoryHost } from "../hosts/inventory.js";
+import { SshCredentials } from "../hosts/transport/ssh-credentials.js";
 import { writeTextAtomic } from "../output/write-atomic.js";
 import { VERSION } from "../support/version.js";
 import { summarise, type CollectionReport } from "./collection-report.js";
@@ -76,8 +77,10 @@ async function collectOne(host: InventoryHost, request: CollectionRequest): Prom
 export async function runCollection(request: CollectionRequest): Promise<CollectionReport> {
   const startedAt = new Date();
   const started = performance.now();
+  // One read of each identity and known_hosts file for the whole run, not one per host.
+  const run = { ...request, credentials: request.credentials ?? new SshCredentials() };
   const hosts = await mapBounded(request.hosts, request.concurrency, async (host) => {
-    const result = await collectOne(host, request);
+    const result = await collectOne(host, run);
     request.onHostDone?.(result);
     return result;
   });

@@ -7,23 +7,13 @@ import { readFile } from "node:fs/promises";
 
 export type HostKeyVerdict = "match" | "mismatch" | "unknown-host" | "revoked";
 
+/** Whether an entry's pattern list names a host (its `lookupName`). */
+type HostMatcher = (name: string) => boolean;
+
 interface Entry {
   readonly marker?: "@revoked" | "@cert-authority";
-  readonly patterns: string;
-  readonly keyType: string;
+  readonly names: HostMatcher;
   readonly key: Buffer;
-}
-
-function parseLine(line: string): Entry | undefined {
-  const trimmed = line.trim();
-  if (trimmed === "" || trimmed.startsWith("#")) return undefined;
-  const fields = trimmed.split(/\s+/);
-  let marker: Entry["marker"];
-  if (fields[0] === "@revoked" || fields[0] === "@cert-authority")
-    marker = fields.shift() as Entry["marker"];
-  const [patterns, keyType, key] = fields;
-  if (!patterns || !keyType || !key) return undefined;
-  return { ...(marker ? { marker } : {}), patterns, keyType, key: Buffer.from(key, "base64") };
 }
 
 /** The name ssh looks up: `host` on port 22, `[host]:port` otherwise. */
@@ -39,57 +29,85 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${escaped}$`, "i");
 }
 
-function hashedMatches(pattern: string, name: string): boolean {
+function hashedMatcher(pattern: string): HostMatcher {
   const [, magic, salt, hash] = pattern.split("|");
-  if (magic !== "1" || !salt || !hash) return false;
-  const digest = createHmac("sha1", Buffer.from(salt, "base64")).update(name).digest("base64");
-  return digest === hash;
+  if (magic !== "1" || !salt || !hash) return () => false;
+  const key = Buffer.from(salt, "base64");
+  return (name) => createHmac("sha1", key).update(name).digest("base64") === hash;
 }
 
-/** Whether a comma-separated pattern list names this host (a negated match wins). */
-export function patternsMatch(patterns: string, name: string): boolean {
-  if (patterns.startsWith("|1|")) return hashedMatches(patterns, name);
-  let matched = false;
-  for (const pattern of patterns.split(",")) {
+/**
+ * A comma-separated pattern list compiled once (a negated match wins), so checking many hosts
+ * against one known_hosts file does not build a RegExp per pattern per host.
+ */
+export function hostPatterns(patterns: string): HostMatcher {
+  if (patterns.startsWith("|1|")) return hashedMatcher(patterns);
+  const globs = patterns.split(",").map((pattern) => {
     const negated = pattern.startsWith("!");
-    const glob = negated ? pattern.slice(1) : pattern;
-    if (globToRegExp(glob).test(name)) {
-      if (negated) return false;
-      matched = true;
+    return { negated, regExp: globToRegExp(negated ? pattern.slice(1) : pattern) };
+  });
+  return (name) => {
+    let matched = false;
+    for (const { negated, regExp } of globs) {
+      if (regExp.test(name)) {
+        if (negated) return false;
+        matched = true;
+      }
     }
-  }
-  return matched;
+    return matched;
+  };
 }
 
-/** Verdict for a key a server presented, against the known_hosts text. */
-export function verifyHostKey(
-  knownHostsText: string,
-  host: string,
-  port: number,
-  presentedKey: Buffer,
-): HostKeyVerdict {
-  const name = lookupName(host, port);
-  let known = false;
-  for (const line of knownHostsText.split("\n")) {
-    const entry = parseLine(line);
-    if (!entry || entry.marker === "@cert-authority" || !patternsMatch(entry.patterns, name))
-      continue;
-    if (entry.marker === "@revoked") {
-      if (entry.key.equals(presentedKey)) return "revoked";
-      continue;
-    }
-    if (entry.key.equals(presentedKey)) return "match";
-    known = true;
+function parseLine(line: string): Entry | undefined {
+  const trimmed = line.trim();
+  if (trimmed === "" || trimmed.startsWith("#")) return undefined;
+  const fields = trimmed.split(/\s+/);
+  let marker: Entry["marker"];
+  if (fields[0] === "@revoked" || fields[0] === "@cert-authority")
+    marker = fields.shift() as Entry["marker"];
+  const [patterns, keyType, key] = fields;
+  if (!patterns || !keyType || !key) return undefined;
+  return {
+    ...(marker ? { marker } : {}),
+    names: hostPatterns(patterns),
+    key: Buffer.from(key, "base64"),
+  };
+}
+
+/** A known_hosts file parsed once, its patterns compiled, to check any number of hosts against. */
+export class KnownHosts {
+  private readonly entries: readonly Entry[];
+
+  constructor(text: string) {
+    this.entries = text
+      .split("\n")
+      .map(parseLine)
+      .filter((entry): entry is Entry => entry !== undefined && entry.marker !== "@cert-authority");
   }
-  return known ? "mismatch" : "unknown-host";
+
+  /** Verdict for a key the server at host:port presented. */
+  verify(host: string, port: number, presentedKey: Buffer): HostKeyVerdict {
+    const name = lookupName(host, port);
+    let known = false;
+    for (const entry of this.entries) {
+      if (!entry.names(name)) continue;
+      if (entry.marker === "@revoked") {
+        if (entry.key.equals(presentedKey)) return "revoked";
+        continue;
+      }
+      if (entry.key.equals(presentedKey)) return "match";
+      known = true;
+    }
+    return known ? "mismatch" : "unknown-host";
+  }
 }
 
 /** Reads a known_hosts file; a missing file knows no hosts. */
-export async function readKnownHosts(file: string): Promise<string> {
+export async function readKnownHosts(file: string): Promise<KnownHosts> {
   try {
-    return await readFile(file, "utf8");
+    return new KnownHosts(await readFile(file, "utf8"));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return "";
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return new KnownHosts("");
     throw error;
   }
 }

@@ -1,9 +1,9 @@
 /** Commands on a host over SSH (node-ssh), with the host key verified against known_hosts. */
-import { readFile } from "node:fs/promises";
 import { NodeSSH, type Config } from "node-ssh";
-import type { ClientChannel } from "ssh2";
+import type { ClientChannel, PublicKeyAuthMethod } from "ssh2";
 import type { InventoryHost, SshTransport } from "../inventory.js";
-import { readKnownHosts, verifyHostKey, type HostKeyVerdict } from "./known-hosts.js";
+import type { HostKeyVerdict } from "./known-hosts.js";
+import type { SshCredentials } from "./ssh-credentials.js";
 import {
   CappedBuffer,
   DEFAULT_MAX_OUTPUT_BYTES,
@@ -56,22 +56,28 @@ function classify(error: unknown, t: SshTransport, name: string): TransportError
 /**
  * The one method each kind of auth uses. ssh2 otherwise starts with a "none" attempt, a round
  * trip (and a login attempt in the host's log) that can only fail against a server that wants a key.
+ * The key goes to ssh2 already parsed (once per run, by the credentials), as the one publickey
+ * attempt of the login.
  */
-async function authConfig(t: SshTransport, name: string): Promise<Partial<Config>> {
+async function authConfig(
+  t: SshTransport,
+  name: string,
+  credentials: SshCredentials,
+): Promise<Partial<Config>> {
   switch (t.auth.kind) {
-    case "key":
-      try {
-        return {
-          privateKey: await readFile(t.auth.identityFile, "utf8"),
-          authHandler: ["publickey"],
-        };
-      } catch (error) {
+    case "key": {
+      const identity = await credentials.identity(t.auth.identityFile);
+      if (identity.kind === "unreadable")
         throw new TransportError(
           "key-unreadable",
           name,
-          `cannot read identity file ${t.auth.identityFile}: ${(error as Error).message}`,
+          `cannot read identity file ${t.auth.identityFile}: ${identity.error.message}`,
         );
-      }
+      // As ssh2 reported an unusable key when it was handed the text at connect.
+      if (identity.kind === "unusable") throw classify(identity.error, t, name);
+      const login: PublicKeyAuthMethod = { type: "publickey", username: t.user, key: identity.key };
+      return { authHandler: [login] };
+    }
     case "agent": {
       const agent = process.env.SSH_AUTH_SOCK;
       if (!agent)
@@ -85,10 +91,18 @@ async function authConfig(t: SshTransport, name: string): Promise<Partial<Config
   }
 }
 
-/** Opens an SSH session; refuses hosts whose key known_hosts does not vouch for. */
-export async function sshSession(host: InventoryHost, t: SshTransport): Promise<HostSession> {
-  const auth = await authConfig(t, host.name);
-  const knownHosts = t.hostKey.kind === "known-hosts" ? await readKnownHosts(t.hostKey.file) : "";
+/**
+ * Opens an SSH session; refuses hosts whose key known_hosts does not vouch for. The identity and
+ * known_hosts files come from the run's credentials, read once for all its hosts.
+ */
+export async function sshSession(
+  host: InventoryHost,
+  t: SshTransport,
+  credentials: SshCredentials,
+): Promise<HostSession> {
+  const auth = await authConfig(t, host.name, credentials);
+  const knownHosts =
+    t.hostKey.kind === "known-hosts" ? await credentials.knownHosts(t.hostKey.file) : undefined;
   let refused: HostKeyVerdict | undefined;
   const ssh = new NodeSSH();
   try {
@@ -99,8 +113,8 @@ export async function sshSession(host: InventoryHost, t: SshTransport): Promise<
       readyTimeout: t.connectTimeoutMs,
       ...auth,
       hostVerifier: (key: Buffer) => {
-        if (t.hostKey.kind === "unchecked") return true;
-        const verdict = verifyHostKey(knownHosts, t.host, t.port, key);
+        if (knownHosts === undefined) return true; // the inventory opted out of checking
+        const verdict = knownHosts.verify(t.host, t.port, key);
         if (verdict === "match") return true;
         refused = verdict;
         return false;

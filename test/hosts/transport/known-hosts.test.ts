@@ -1,11 +1,12 @@
 /** known_hosts matching as OpenSSH does it. */
 import { expect } from "chai";
 import { createHmac, randomBytes } from "node:crypto";
-import { patternsMatch, verifyHostKey } from "../../../src/hosts/transport/known-hosts.js";
+import { hostPatterns, KnownHosts } from "../../../src/hosts/transport/known-hosts.js";
 
 const keyA = Buffer.from("key-a");
 const keyB = Buffer.from("key-b");
 const line = (patterns: string, key: Buffer) => `${patterns} ssh-ed25519 ${key.toString("base64")}`;
+const patternsMatch = (patterns: string, name: string) => hostPatterns(patterns)(name);
 
 describe("known_hosts", () => {
   it("matches plain names, ports, wildcards and negations", () => {
@@ -25,8 +26,9 @@ describe("known_hosts", () => {
     const salt = randomBytes(20);
     const hash = createHmac("sha1", salt).update("[10.0.0.5]:2222").digest("base64");
     const hashed = `|1|${salt.toString("base64")}|${hash}`;
-    expect(verifyHostKey(line(hashed, keyA), "10.0.0.5", 2222, keyA)).to.equal("match");
-    expect(verifyHostKey(line(hashed, keyA), "10.0.0.6", 2222, keyA)).to.equal("unknown-host");
+    const knownHosts = new KnownHosts(line(hashed, keyA));
+    expect(knownHosts.verify("10.0.0.5", 2222, keyA)).to.equal("match");
+    expect(knownHosts.verify("10.0.0.6", 2222, keyA)).to.equal("unknown-host");
   });
 
   it("tells a match from a mismatch, an unknown host and a revoked key", () => {
@@ -36,9 +38,35 @@ describe("known_hosts", () => {
       line("web", keyA),
       `@revoked web ssh-ed25519 ${keyB.toString("base64")}`,
     ].join("\n");
-    expect(verifyHostKey(text, "fs01", 22, keyA)).to.equal("match");
-    expect(verifyHostKey(text, "fs01", 22, keyB)).to.equal("mismatch");
-    expect(verifyHostKey(text, "db01", 22, keyA)).to.equal("unknown-host");
-    expect(verifyHostKey(text, "web", 22, keyB)).to.equal("revoked");
+    const knownHosts = new KnownHosts(text);
+    expect(knownHosts.verify("fs01", 22, keyA)).to.equal("match");
+    expect(knownHosts.verify("fs01", 22, keyB)).to.equal("mismatch");
+    expect(knownHosts.verify("db01", 22, keyA)).to.equal("unknown-host");
+    expect(knownHosts.verify("web", 22, keyB)).to.equal("revoked");
+  });
+
+  it("gives every host its own verdict from one parsed file, whatever was asked before", () => {
+    // One parse serves a whole run: compiled patterns must not carry state between hosts
+    // (a global RegExp's lastIndex would).
+    const text = [
+      line("*.millbrook.gov,!kiosk*.millbrook.gov", keyA),
+      `@revoked fs02 ssh-ed25519 ${keyB.toString("base64")}`,
+      line("[10.0.0.5]:2222,fs0?", keyB),
+      `@cert-authority *.millbrook.gov ssh-ed25519 ${keyB.toString("base64")}`,
+    ].join("\n");
+    const knownHosts = new KnownHosts(text);
+    const asked: [string, number, Buffer, string][] = [
+      ["fs.millbrook.gov", 22, keyA, "match"],
+      ["fs.millbrook.gov", 22, keyA, "match"],
+      ["kiosk1.millbrook.gov", 22, keyA, "unknown-host"],
+      ["fs.millbrook.gov", 22, keyB, "mismatch"],
+      ["10.0.0.5", 2222, keyB, "match"],
+      ["10.0.0.5", 22, keyB, "unknown-host"],
+      ["fs01", 22, keyB, "match"],
+      ["fs02", 22, keyB, "revoked"],
+      ["fs01", 22, keyB, "match"],
+    ];
+    for (const [host, port, key, verdict] of asked)
+      expect(knownHosts.verify(host, port, key), `${host}:${port}`).to.equal(verdict);
   });
 });

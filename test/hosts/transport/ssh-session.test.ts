@@ -1,11 +1,12 @@
 /** SSH sessions against a real OpenSSH sshd on loopback. */
 import { expect } from "chai";
-import { mkdtemp, writeFile, rm } from "node:fs/promises";
+import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SshTransport } from "../../../src/hosts/inventory.js";
 import { openSession } from "../../../src/hosts/transport/open-session.js";
 import { TransportError } from "../../../src/hosts/transport/session.js";
+import { SshCredentials } from "../../../src/hosts/transport/ssh-credentials.js";
 import { freePort, inventoryHost, startSshd, type Sshd } from "../../fixtures/sshd.js";
 
 const hostFor = (sshd: Sshd, transport: Partial<SshTransport> = {}) =>
@@ -104,6 +105,73 @@ describe("SSH session (real sshd on 127.0.0.1)", function () {
     expect(unreadable.reason).to.equal("key-unreadable");
     const closed = await failure(openSession(hostFor(sshd, { port: await freePort() })));
     expect(closed.reason).to.equal("unreachable");
+  });
+
+  it("reads a run's identity and known_hosts files once for all its logins", async () => {
+    const identityFile = join(scratch, "run_identity");
+    const knownHosts = join(scratch, "run_known_hosts");
+    await copyFile(sshd.identityFile, identityFile);
+    await copyFile(sshd.knownHostsFile, knownHosts);
+    const host = hostFor(sshd, {
+      auth: { kind: "key", identityFile },
+      hostKey: { kind: "known-hosts", file: knownHosts },
+    });
+    const credentials = new SshCredentials();
+    await (await openSession(host, credentials)).close();
+    // Gone from disk, both still serve the run that read them; a login on its own reads again.
+    await rm(identityFile);
+    await writeFile(knownHosts, "");
+    const again = await openSession(host, credentials);
+    const said = await again.exec(["echo", "in"], { timeoutMs: 10_000 });
+    await again.close();
+    expect(said.stdout).to.equal("in\n");
+    expect((await failure(openSession(host))).reason).to.equal("key-unreadable");
+  });
+
+  it("fails each host of a run on its own, with its own name, when a shared file is bad", async () => {
+    const credentials = new SshCredentials();
+    const named = (name: string, transport: Partial<SshTransport>) => ({
+      ...hostFor(sshd, transport),
+      name,
+    });
+    const missing = join(scratch, "missing_key");
+    for (const name of ["fs01", "fs02"]) {
+      const error = await failure(
+        openSession(named(name, { auth: { kind: "key", identityFile: missing } }), credentials),
+      );
+      expect(error.reason).to.equal("key-unreadable");
+      const said = `${name}: cannot read identity file ${missing}: ENOENT`;
+      expect(error.message.slice(0, said.length)).to.equal(said);
+    }
+    // What ssh2 says of a file that is not a private key, as it said when handed the text itself.
+    const garbage = join(scratch, "garbage_key");
+    await writeFile(garbage, "not a key\n");
+    const publicOnly = join(scratch, "public_only_key");
+    await writeFile(publicOnly, await readFile(`${sshd.identityFile}.pub`));
+    const unusable: [string, string][] = [
+      [garbage, "SSH connection failed: Cannot parse privateKey: Unsupported key format"],
+      [
+        publicOnly,
+        "SSH connection failed: privateKey value does not contain a (valid) private key",
+      ],
+    ];
+    for (const [identityFile, message] of unusable) {
+      for (const name of ["fs01", "fs02"]) {
+        const error = await failure(
+          openSession(named(name, { auth: { kind: "key", identityFile } }), credentials),
+        );
+        expect(error).to.include({ reason: "connection-lost", message: `${name}: ${message}` });
+      }
+    }
+    const wrong = join(scratch, "known_hosts_other");
+    await writeFile(wrong, `[127.0.0.1]:${sshd.port} ${other.hostPublicKey}\n`);
+    for (const name of ["fs01", "fs02"]) {
+      const error = await failure(
+        openSession(named(name, { hostKey: { kind: "known-hosts", file: wrong } }), credentials),
+      );
+      expect(error.reason).to.equal("host-key-mismatch");
+      expect(error.message.startsWith(`${name}: HOST KEY MISMATCH`), error.message).to.equal(true);
+    }
   });
 });
 
