@@ -85,19 +85,25 @@ export class KnownHosts {
       .filter((entry): entry is Entry => entry !== undefined && entry.marker !== "@cert-authority");
   }
 
-  /** Verdict for a key the server at host:port presented. */
+  /**
+   * Verdict for a key the server at host:port presented. A `@revoked` entry wins wherever it
+   * stands in the file, as in OpenSSH, which checks revocation after finding a match.
+   */
   verify(host: string, port: number, presentedKey: Buffer): HostKeyVerdict {
     const name = lookupName(host, port);
     let known = false;
+    let matched = false;
     for (const entry of this.entries) {
       if (!entry.names(name)) continue;
+      const same = entry.key.equals(presentedKey);
       if (entry.marker === "@revoked") {
-        if (entry.key.equals(presentedKey)) return "revoked";
+        if (same) return "revoked";
         continue;
       }
-      if (entry.key.equals(presentedKey)) return "match";
-      known = true;
+      if (same) matched = true;
+      else known = true;
     }
+    if (matched) return "match";
     return known ? "mismatch" : "unknown-host";
   }
 }

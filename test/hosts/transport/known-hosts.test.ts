@@ -45,6 +45,16 @@ describe("known_hosts", () => {
     expect(knownHosts.verify("web", 22, keyB)).to.equal("revoked");
   });
 
+  it("refuses a revoked key even where an earlier line accepts it, as ssh does", () => {
+    const accepted = line("web,fs0?", keyB);
+    const revoked = `@revoked web ssh-ed25519 ${keyB.toString("base64")}`;
+    for (const text of [`${accepted}\n${revoked}`, `${revoked}\n${accepted}`]) {
+      const knownHosts = new KnownHosts(text);
+      expect(knownHosts.verify("web", 22, keyB), text).to.equal("revoked");
+      expect(knownHosts.verify("fs01", 22, keyB), text).to.equal("match");
+    }
+  });
+
   it("gives every host its own verdict from one parsed file, whatever was asked before", () => {
     // One parse serves a whole run: compiled patterns must not carry state between hosts
     // (a global RegExp's lastIndex would).
