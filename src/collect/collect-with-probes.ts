@@ -4,7 +4,7 @@
  * can go wrong comes back as a typed failure; nothing here throws for a host's sake.
  */
 import type { InventoryHost, MachineFacts } from "../hosts/inventory.js";
-import { createAjv, twoSpeed } from "../documents/ajv.js";
+import { createAjv, twoSpeed, type TwoSpeedValidator } from "../documents/ajv.js";
 import { validationProblems } from "../documents/validation-problems.js";
 import isMachineConfig from "../machine-config/machine-config.validate.cjs";
 import { MachineConfigSchema, type MachineConfig } from "../machine-config/schema.js";
@@ -79,13 +79,14 @@ async function openWithin(
 }
 
 // The yes/no validator is precompiled (npm run validators): compiling the schema cost 0.25–0.3 s
-// of CPU per run here. The detailed validator (every error, verbose) is compiled only when a
-// host's config fails, to say why.
-const machineConfig = twoSpeed<MachineConfig>(MachineConfigSchema, isMachineConfig, createAjv());
+// of CPU per run here. The detailed validator (every error, verbose), and the ajv instance that
+// compiles it, are made only when a host's config fails, to say why.
+let machineConfig: TwoSpeedValidator<MachineConfig> | undefined;
 
 /** The mapped config if it validates against the machine-config schema, else an invalid-config failure. */
 export function validateMapped(mapped: MappedMachine, name: string): Collected {
-  if (machineConfig.isValid(mapped.config)) return { kind: "config", mapped };
+  if (isMachineConfig(mapped.config)) return { kind: "config", mapped };
+  machineConfig ??= twoSpeed<MachineConfig>(MachineConfigSchema, isMachineConfig, createAjv());
   const problems = validationProblems(machineConfig.explain(mapped.config), machineFileName(name));
   return failed(
     "invalid-config",
