@@ -8,7 +8,10 @@ import { fileURLToPath } from "node:url";
 import path from "node:path";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
-const bundle = path.join(root, "dist", "stronghold.mjs");
+// `collect` has an entry of its own (src/cli/main-collect.ts): a collection run, nightly over
+// every host, loads only the collector's code.
+const collectOnly = process.argv[2] === "collect";
+const bundle = path.join(root, "dist", collectOnly ? "stronghold-collect.mjs" : "stronghold.mjs");
 
 // The bundle holds src/, the drill runbooks and the CrossGuard policy pack `infra plan` evaluates.
 const BUNDLED = ["src", "runbooks", path.join("policies", "crossguard")];
@@ -45,6 +48,6 @@ if (useBundle) {
 } else {
   const { register } = await import("tsx/esm/api");
   register();
-  ({ main } = await import("../src/cli/main.ts"));
+  ({ main } = await import(collectOnly ? "../src/cli/main-collect.ts" : "../src/cli/main.ts"));
 }
 process.exitCode = await main(process.argv);

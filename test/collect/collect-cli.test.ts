@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { main } from "../../src/cli/main.js";
+import { main as collectMain } from "../../src/cli/main-collect.js";
 import { loadInventory } from "../../src/hosts/load-inventory.js";
 import { bufferIo } from "./buffer-io.js";
 
@@ -114,6 +115,26 @@ describe("stronghold collect: usage and input errors", () => {
     ])
       expect(r.stdout).to.include(option);
     expect(r.stdout).to.match(/2 {2}usage or input errors/);
+  });
+
+  it("answers alone (the bundle's entry for collect) exactly as the whole CLI does", async () => {
+    const hosts = await file("local.yaml", LOCAL);
+    for (const args of [
+      ["--help"],
+      [],
+      ["--hosts", hosts, "--concurrency", "0"],
+      ["--hosts", path.join(dir, "missing.yaml")],
+      ["--no-such-option"],
+    ]) {
+      const [whole, alone] = [bufferIo(), bufferIo()];
+      const codes = [
+        await main(["node", "stronghold", "collect", ...args], whole),
+        await collectMain(["node", "stronghold", "collect", ...args], alone),
+      ];
+      const said = (io: typeof whole) => ({ out: io.out(), err: io.err() });
+      expect(codes[1], args.join(" ")).to.equal(codes[0]);
+      expect(said(alone), args.join(" ")).to.deep.equal(said(whole));
+    }
   });
 
   it("runs from the bin (bundle or sources) and exits 0 when every host is collected", async function () {

@@ -90,6 +90,7 @@ describe("stronghold installed from npm pack", function () {
     const root = installedRoot();
     for (const file of [
       "dist/stronghold.mjs",
+      "dist/stronghold-collect.mjs",
       "policies/baselines",
       "policies/schemas/machine-config.schema.json",
       "examples/millbrook/hosts.yaml",
