@@ -42,6 +42,7 @@ export function splitProbeOutput(text: string, nonce: string): SplitResult {
   const begin = `${tag} begin `;
   const endTag = `\n${tag} end `;
   const errTag = `${tag} err `;
+  const endLineFormat = new RegExp(`^${tag} end (\\S+) ?(\\d*)$`);
   const sections = new Map<string, ProbeOutput>();
   let at = text.indexOf(begin);
   if (at < 0) return { ok: false, problem: "the probe script printed no framed output" };
@@ -54,7 +55,7 @@ export function splitProbeOutput(text: string, nonce: string): SplitResult {
     const body = text.slice(nameEnd + 1, end);
     const endLineStop = text.indexOf("\n", end + 1);
     const endLine = text.slice(end + 1, endLineStop < 0 ? text.length : endLineStop);
-    const match = new RegExp(`^${tag} end (\\S+) ?(\\d*)$`).exec(endLine);
+    const match = endLineFormat.exec(endLine);
     if (!match || match[1] !== name)
       return { ok: false, problem: `section "${name}" ends with a malformed line` };
     const rc = match[2] === "" || match[2] === undefined ? undefined : Number(match[2]);

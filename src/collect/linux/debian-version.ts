@@ -16,13 +16,17 @@ function parse(version: string): DebianVersion {
     : { epoch, upstream: rest, revision: "" };
 }
 
-/** Sort weight of one non-digit character: ~ before the end, the end before letters, letters before the rest. */
+/**
+ * Sort weight of one non-digit character: ~ before the end, the end before letters, letters before
+ * the rest. Character codes rather than a RegExp test per character.
+ */
 function order(c: string | undefined): number {
   if (c === undefined) return 0;
-  if (c === "~") return -1;
-  if (/[0-9]/.test(c)) return 0;
-  if (/[A-Za-z]/.test(c)) return c.charCodeAt(0);
-  return c.charCodeAt(0) + 256;
+  const code = c.charCodeAt(0);
+  if (code === 0x7e) return -1; // ~
+  if (code >= 0x30 && code <= 0x39) return 0; // 0-9
+  if ((code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a)) return code; // A-Z, a-z
+  return code + 256;
 }
 
 const isDigit = (c: string | undefined) => c !== undefined && c >= "0" && c <= "9";

@@ -8,7 +8,7 @@ import { probeFailure, type ProbeOutput } from "../probe-output.js";
 import { anyRunning, processKey, serviceInstalled, type Activity } from "./activity.js";
 import type { EdrAgent, EdrCatalog } from "./edr-catalog.js";
 import { count, lines } from "./key-values.js";
-import type { InstalledPackage } from "./packages.js";
+import { packageNames, type InstalledPackage } from "./packages.js";
 
 /** The agent in charge of a host and what it establishes. */
 export interface ProtectionFacts {
@@ -34,8 +34,10 @@ function installed(
   packages: Fact<readonly InstalledPackage[]>,
   activity: Activity,
 ): boolean {
-  const names = new Set(agent.packages ?? []);
-  if (packages.known && packages.value.some((p) => names.has(p.name))) return true;
+  if (packages.known) {
+    const names = packageNames(packages.value);
+    if ((agent.packages ?? []).some((p) => names.has(p))) return true;
+  }
   const { processes } = activity;
   if (processes.known && (agent.processes ?? []).some((p) => processes.value.has(processKey(p))))
     return true;

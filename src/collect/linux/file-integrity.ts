@@ -7,7 +7,7 @@ import { known, unknown, type Fact } from "../fact.js";
 import { probeFailure, type ProbeOutput } from "../probe-output.js";
 import { anyRunning, type Activity } from "./activity.js";
 import { lines } from "./key-values.js";
-import type { InstalledPackage } from "./packages.js";
+import { packageNames, type InstalledPackage } from "./packages.js";
 
 /** The monitor, or "none" when no monitor is installed. */
 export type FileIntegrity =
@@ -25,7 +25,7 @@ export function parseFileIntegrity(
   activity: Activity,
 ): Fact<FileIntegrity> {
   if (!packages.known) return unknown(`installed packages are unknown: ${packages.reason}`);
-  const installed = new Set(packages.value.map((p) => p.name));
+  const installed = packageNames(packages.value);
   const agent = (["wazuh-agent", "osquery"] as const).find((p) => installed.has(p));
   if (agent) {
     const running =

@@ -43,8 +43,11 @@ export function integer(value: string | undefined): number | undefined {
 
 /** Non-empty lines, trimmed of trailing whitespace. */
 export function lines(text: string): string[] {
-  return text
-    .split("\n")
-    .map((l) => l.replace(/\s+$/, ""))
-    .filter((l) => l !== "");
+  const kept: string[] = [];
+  for (const line of text.split("\n")) {
+    // trimEnd drops what /\s+$/ matches (white space and line terminators), without a RegExp per line.
+    const trimmed = line.trimEnd();
+    if (trimmed !== "") kept.push(trimmed);
+  }
+  return kept;
 }

@@ -6,7 +6,7 @@
 import { LEGACY_SERVICES } from "../../machine-config/schema.js";
 import { known, unknown, type Fact } from "../fact.js";
 import { probeFailure, type ProbeOutput } from "../probe-output.js";
-import type { InstalledPackage } from "./packages.js";
+import { packageNames, type InstalledPackage } from "./packages.js";
 import { lines } from "./key-values.js";
 
 export { LEGACY_SERVICES };
@@ -66,7 +66,7 @@ export function legacyServices(
   listening: Fact<readonly OpenPort[]>,
 ): Fact<readonly LegacyService[]> {
   if (!packages.known) return unknown(`installed packages are unknown: ${packages.reason}`);
-  const installed = new Set(packages.value.map((p) => p.name));
+  const installed = packageNames(packages.value);
   const open = listening.known ? listening.value : [];
   return known(
     LEGACY_SERVICES.filter((service) => {

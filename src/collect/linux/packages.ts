@@ -23,14 +23,33 @@ export function parseDpkg(output: ProbeOutput | undefined): Fact<readonly Instal
   const seen = new Set<string>();
   const packages: InstalledPackage[] = [];
   for (const line of lines(output.stdout)) {
-    const [status, name, version] = line.split("\t");
-    if (!DPKG_INSTALLED.test(status ?? "") || !name || !version) continue;
-    const key = `${name}\t${version}`;
-    if (seen.has(key)) continue; // one row per architecture of a multi-arch package
+    // The first three tab-separated fields, found with indexOf: a host lists a thousand or more.
+    const nameStart = line.indexOf("\t") + 1;
+    const versionStart = nameStart === 0 ? 0 : line.indexOf("\t", nameStart) + 1;
+    if (versionStart === 0 || !DPKG_INSTALLED.test(line.slice(0, nameStart - 1))) continue;
+    const versionEnd = line.indexOf("\t", versionStart);
+    const name = line.slice(nameStart, versionStart - 1);
+    const version = line.slice(versionStart, versionEnd < 0 ? line.length : versionEnd);
+    if (!name || !version) continue;
+    // One row per architecture of a multi-arch package; the row up to the version is the key.
+    const key = line.slice(nameStart, versionStart + version.length);
+    if (seen.has(key)) continue;
     seen.add(key);
     packages.push({ name, version });
   }
   return known(packages);
+}
+
+const names = new WeakMap<readonly InstalledPackage[], ReadonlySet<string>>();
+
+/** The names in a package list, as a set made once per list: several parsers look names up in it. */
+export function packageNames(packages: readonly InstalledPackage[]): ReadonlySet<string> {
+  let set = names.get(packages);
+  if (set === undefined) {
+    set = new Set(packages.map((p) => p.name));
+    names.set(packages, set);
+  }
+  return set;
 }
 
 /** rpm `%{NAME}\t%{EPOCH}:%{VERSION}-%{RELEASE}\t%{VENDOR}`; the epoch is shown only when set. */

@@ -96,6 +96,10 @@ describe("Debian version order", () => {
     ["17.0.15+6-1~deb12u1", "17.0.21.1+2-1~deb12u1"],
     ["38.0.4-3~deb12u1", "38.0.4-3+deb12u1"],
     ["18.20.4+dfsg-1~deb12u3", "20.20.2-1nodesource1+repack1"],
+    ["1.0~~", "1.0~"],
+    ["1.0Z", "1.0a"],
+    ["1.0a", "1.0+a"],
+    ["1.0+1", "1.0.1"],
   ];
   for (const [low, high] of ascending) {
     it(`${low} < ${high}`, () => {
