@@ -41,6 +41,20 @@ async function readIdentity(file: string): Promise<Identity> {
   return parseIdentity(text);
 }
 
+/** The file's entry, read on first use only. */
+function once<T>(
+  read: Map<string, Promise<T>>,
+  file: string,
+  reader: (file: string) => Promise<T>,
+): Promise<T> {
+  let value = read.get(file);
+  if (value === undefined) {
+    value = reader(file);
+    read.set(file, value);
+  }
+  return value;
+}
+
 /** Identity and known_hosts files of one run, each read and parsed on first use only. */
 export class SshCredentials {
   private readonly identities = new Map<string, Promise<Identity>>();
@@ -48,21 +62,11 @@ export class SshCredentials {
 
   /** The identity file's key, or why it cannot be used. */
   identity(file: string): Promise<Identity> {
-    let identity = this.identities.get(file);
-    if (identity === undefined) {
-      identity = readIdentity(file);
-      this.identities.set(file, identity);
-    }
-    return identity;
+    return once(this.identities, file, readIdentity);
   }
 
   /** The parsed known_hosts file (none when missing); rejects as reading it failed. */
   knownHosts(file: string): Promise<KnownHosts> {
-    let knownHosts = this.knownHostsFiles.get(file);
-    if (knownHosts === undefined) {
-      knownHosts = readKnownHosts(file);
-      this.knownHostsFiles.set(file, knownHosts);
-    }
-    return knownHosts;
+    return once(this.knownHostsFiles, file, readKnownHosts);
   }
 }
