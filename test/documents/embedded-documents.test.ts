@@ -82,6 +82,19 @@ describe("the bundle with an edited baseline on disk", function () {
     });
   }
 
+  /** One machine of the sample town against one baseline file. */
+  function checkWithBaseline(file: string, extra: string[]) {
+    return runBundle([
+      "check",
+      machine,
+      "--baseline",
+      file,
+      "--at",
+      "2026-11-20T12:00:00Z",
+      ...extra,
+    ]);
+  }
+
   it("carries the shipped security baseline (npm run build embeds it)", async () => {
     const chunks = path.join(root, "dist", "chunks");
     const texts = await Promise.all(
@@ -103,13 +116,7 @@ describe("the bundle with an edited baseline on disk", function () {
       ),
     );
     const out = path.join(dir, "edited");
-    const run = await runBundle([
-      "check",
-      machine,
-      "--baseline",
-      file,
-      "--at",
-      "2026-11-20T12:00:00Z",
+    const run = await checkWithBaseline(file, [
       "--format",
       "json",
       "--out",
@@ -135,14 +142,7 @@ describe("the bundle with an edited baseline on disk", function () {
     await writeFile(file, text);
     const expected = parseText(text, file);
     if (expected.ok) throw new Error("the edit should break the YAML");
-    const run = await runBundle([
-      "check",
-      machine,
-      "--baseline",
-      file,
-      "--at",
-      "2026-11-20T12:00:00Z",
-    ]);
+    const run = await checkWithBaseline(file, []);
     expect(run.code).to.not.equal(0);
     expect(run.stderr).to.include(file);
     expect(run.stderr).to.include(`:${expected.problem.line}`);
