@@ -14,6 +14,9 @@ const collectOnly = process.argv[2] === "collect";
 const bundle = path.join(root, "dist", collectOnly ? "stronghold-collect.mjs" : "stronghold.mjs");
 
 // The bundle holds src/, the drill runbooks and the CrossGuard policy pack `infra plan` evaluates.
+// It also carries the baselines and reference tables of policies/ parsed, but uses a copy only
+// while the file's text is exactly the one it was parsed from (src/documents/embedded-documents.ts),
+// so an edited baseline is read from disk and needs no check here.
 const BUNDLED = ["src", "runbooks", path.join("policies", "crossguard")];
 
 function newestSource() {

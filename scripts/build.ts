@@ -4,11 +4,14 @@
  * modules through the TypeScript loader takes. bin/stronghold.js uses the bundle only while it is
  * newer than every source file, so an edit is never run stale.
  * Modules a command imports on use (`infra plan` and the Pulumi SDKs) become chunks of their own
- * under dist/chunks/, so other commands never load them.
+ * under dist/chunks/, so other commands never load them. The shipped baselines and reference
+ * tables go in parsed (scripts/embed-policy-documents.ts), each used only while its file's text
+ * is unchanged.
  */
 import { build } from "esbuild";
 import { rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { embedPolicyDocuments } from "./embed-policy-documents.js";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 
@@ -41,6 +44,8 @@ await build({
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },
+  // The shipped baselines and reference tables, parsed once here instead of at every check.
+  plugins: [embedPolicyDocuments(root)],
   logLevel: "warning",
 });
 console.log("built dist/stronghold.mjs and dist/stronghold-collect.mjs");

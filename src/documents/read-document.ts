@@ -3,6 +3,7 @@ import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
 import { isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document } from "yaml";
 import { toPointer } from "./locate.js";
 import { findDuplicateKeyOf } from "./duplicate-keys.js";
+import { embeddedValue } from "./embedded-documents.js";
 import type { InputProblem } from "./input-problem.js";
 
 /** A machine file is a few KB and a fleet file of thousands a few MB; larger fleets belong in JSON Lines. */
@@ -90,6 +91,9 @@ export function parseText(rawText: string, file: string, startLine = 1): ParsedD
   if (text.includes("\u0000")) return problem(file, "is a binary file, expected YAML or JSON text");
   if (!/\S/.test(text)) return problem(file, "is empty, expected a YAML or JSON document");
   if (isJsonName(file)) return parseJson(text, file, startLine);
+  // The bundle carries the shipped policy files already parsed, found by their exact text.
+  const embedded = embeddedValue(text);
+  if (embedded !== undefined) return { ok: true, value: embedded.value, text };
   const lineCounter = new LineCounter();
   let doc;
   try {
