@@ -49,13 +49,13 @@ export class ResultRow implements Iterable<ControlResult> {
     while (k > 0 && (own[k - 2] as number) > index) k -= 2;
     const found = k > 0 && own[k - 2] === index;
     if (result === this.plan[index]) {
-      if (found) own.splice(k - 2, 2);
+      if (found) this.own = own.slice(0, k - 2).concat(own.slice(k));
     } else if (found) own[k - 1] = result;
     // A new array of the exact size: one grown in place keeps room for 17 more slots per row.
     else this.own = own.slice(0, k).concat(index, result, own.slice(k));
   }
 
-  /** Calls `visit` with every result and its control index, in control order. */
+  /** Calls `visit` with every result and its control index, in control order; `visit` may `set`. */
   forEach(visit: (result: ControlResult, index: number) => void): void {
     const { plan, own } = this;
     let k = 0;
