@@ -23,7 +23,7 @@ export interface CheckReportView {
     readonly kind: string;
     readonly department: string;
     readonly site: string;
-    readonly results: readonly { readonly control: string; readonly status: string }[];
+    readonly results: Iterable<{ readonly control: string; readonly status: string }>;
   }[];
   readonly problems: readonly unknown[];
   readonly scores: {
@@ -53,6 +53,13 @@ export interface CheckRecordInput {
 /** Days a waiver may have left and still be listed as expiring. */
 export const WAIVER_WARNING_DAYS = 30;
 const DAY_MS = 86_400_000;
+
+/** The controls a subject failed, in baseline order. */
+function failedControls(results: CheckReportView["subjects"][number]["results"]): string[] {
+  const failed: string[] = [];
+  for (const r of results) if (r.status === "fail") failed.push(r.control);
+  return failed;
+}
 
 /** passed (gate passed), failed (gate failed), error (inputs it could not evaluate). */
 export function checkVerdict(report: CheckReportView): "passed" | "failed" | "error" {
@@ -89,10 +96,7 @@ function groups(
     out[name] = {
       score: s.score,
       machines: members.length,
-      failures: members.reduce(
-        (n, m) => n + m.results.filter((r) => r.status === "fail").length,
-        0,
-      ),
+      failures: members.reduce((n, m) => n + failedControls(m.results).length, 0),
     };
   }
   return out;
@@ -105,7 +109,7 @@ export function checkMetrics(
 ): CheckEntryMetrics {
   const failingMachines: Record<string, FailingMachine> = {};
   for (const s of report.subjects) {
-    const controls = s.results.filter((r) => r.status === "fail").map((r) => r.control);
+    const controls = failedControls(s.results);
     if (controls.length > 0)
       failingMachines[s.subject] = {
         department: s.department,

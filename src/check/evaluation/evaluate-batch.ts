@@ -16,6 +16,7 @@ import {
   passResult,
 } from "./evaluate-machine.js";
 import type { ControlResult, Source } from "./result.js";
+import { ResultRow } from "./result-row.js";
 import type { RunSharing } from "./run-sharing.js";
 
 export interface EvaluatedMachine {
@@ -25,7 +26,7 @@ export interface EvaluatedMachine {
   readonly role: string;
   readonly source: Source;
   /** One per control, in policy order; fleet controls hold a pass until the fleet concludes. */
-  readonly results: ControlResult[];
+  readonly results: ResultRow;
   /** What the fleet controls get to see of the machine. */
   readonly fleet: FleetView;
 }
@@ -74,11 +75,11 @@ export function evaluateMachine(
 ): EvaluatedMachine {
   const { machine, source } = record;
   const plan = planFor(controls, machine);
-  const results = plan.template.slice();
+  const results = ResultRow.over(plan.template);
   for (const i of plan.checked) {
     const control = controls[i]!;
-    results[i] =
-      checkApplicable(control, machine, at, data, sharing.failures) ?? passResult(control.meta.id);
+    const failed = checkApplicable(control, machine, at, data, sharing.failures);
+    if (failed !== undefined) results.set(i, failed);
   }
   const labels = sharing.labels;
   return {

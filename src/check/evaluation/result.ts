@@ -1,5 +1,7 @@
 /** Results of evaluating controls: one per (subject, control), plus input errors that stopped a file. */
 
+import type { ResultRow } from "./result-row.js";
+
 export const STATUSES = ["pass", "fail", "waived", "not-applicable", "error"] as const;
 export type Status = (typeof STATUSES)[number];
 
@@ -80,7 +82,7 @@ export interface SubjectResults {
   readonly site: string;
   readonly role: string;
   readonly source?: Source;
-  readonly results: readonly ControlResult[];
+  readonly results: ResultRow;
 }
 
 // Input problems are shared plumbing; check reports carry them too.

@@ -15,6 +15,7 @@ import type { CheckReport, FailOn, Score } from "./report-model.js";
 import type { ControlResult, InputProblem, Severity, SubjectResults } from "./result.js";
 import { decideGate, ScoreTally, sharedScore } from "./score.js";
 import { RunSharing } from "./run-sharing.js";
+import { ResultRow } from "./result-row.js";
 import type { SharedFailures } from "./shared-failures.js";
 import { InternTable } from "../../support/intern-table.js";
 import { WaiverBook } from "./waivers.js";
@@ -36,10 +37,6 @@ export interface CheckRun {
   readonly stdin?: Readable;
   /** Find the line of each failing field while its file is read (for SARIF). */
   readonly locateEvidence?: boolean;
-}
-
-interface MutableSubject extends Omit<SubjectResults, "results"> {
-  results: ControlResult[];
 }
 
 const REGISTER_OPTION = {
@@ -98,9 +95,12 @@ const failedToRun = (control: string, error: unknown): ControlResult => ({
 function concludeFleetChecks(
   fleet: readonly FleetSlot[],
   controls: Policy["controls"],
-  subjects: MutableSubject[],
+  subjects: SubjectResults[],
   failures: SharedFailures,
 ): void {
+  const neverReported = controls.map((c) =>
+    notApplicable(c.meta.id, "asset never reported: nothing to evaluate"),
+  );
   for (const f of fleet) {
     if (!f.accumulator) continue;
     const id = controls[f.index]!.meta.id;
@@ -109,25 +109,23 @@ function concludeFleetChecks(
       outcome = f.accumulator.finish();
     } catch (error) {
       for (const s of subjects)
-        if (s.results[f.index]!.status === "pass") s.results[f.index] = failedToRun(id, error);
+        if (s.results.at(f.index).status === "pass") s.results.set(f.index, failedToRun(id, error));
       continue;
     }
     for (const [handle, evidence] of outcome.failures) {
       const subject = subjects[handle];
-      if (subject) subject.results[f.index] = failures.failure(id, evidence);
+      if (subject) subject.results.set(f.index, failures.failure(id, evidence));
     }
     for (const asset of outcome.unreported ?? []) {
+      const results = ResultRow.over(neverReported);
+      results.set(f.index, { control: id, status: "fail", evidence: asset.evidence });
       subjects.push({
         subject: asset.hostname || asset.assetTag,
         kind: "unreported-asset",
         department: asset.department,
         site: asset.site,
         role: "unknown",
-        results: controls.map((c, i) =>
-          i === f.index
-            ? { control: id, status: "fail", evidence: asset.evidence }
-            : notApplicable(c.meta.id, "asset never reported: nothing to evaluate"),
-        ),
+        results,
       });
     }
   }
@@ -139,7 +137,7 @@ const MAX_DISTINCT_SCORES = 10_000;
 /** Applies waivers to every result, then scores machines, departments, sites and the fleet. */
 function waiveAndScore(
   run: Omit<CheckRun, "inputs" | "stdin">,
-  subjects: MutableSubject[],
+  subjects: SubjectResults[],
   warnings: string[],
   problems: readonly InputProblem[],
 ) {
@@ -167,7 +165,7 @@ function waiveAndScore(
     const scope = { ...subject, hostname: subject.subject };
     subject.results.forEach((raw, i) => {
       const result = book.apply(raw, scope);
-      subject.results[i] = result;
+      if (result !== raw) subject.results.set(i, result);
       const severity = controls[i]!.meta.severity;
       own.add(result.status, severity);
       if (result.status === "fail" || result.status === "error")
@@ -205,9 +203,6 @@ function waiveAndScore(
   };
 }
 
-/** A machine as a run admits it: identity, source, its machine-level results and its fleet view. */
-export type AdmittedMachine = Omit<EvaluatedMachine, "results"> & { results: ControlResult[] };
-
 /**
  * The fleet half of a run: admits evaluated machines in input order (each is observed by the
  * fleet controls that apply to it), then concludes, waives and scores. A single run feeds it from
@@ -217,7 +212,7 @@ export class RunAssembly {
   private readonly problems: InputProblem[];
   private readonly warnings: string[];
   private readonly fleet: FleetSlot[];
-  private readonly subjects: MutableSubject[] = [];
+  private readonly subjects: SubjectResults[] = [];
 
   /**
    * `sharing` holds the failures and names the run's machines share: a single run passes the
@@ -236,17 +231,17 @@ export class RunAssembly {
     this.problems.push(...problems);
   }
 
-  admit(machine: AdmittedMachine): void {
+  admit(machine: EvaluatedMachine): void {
     const controls = this.run.policy.controls;
     const handle = this.subjects.length;
     const results = machine.results;
     for (const f of this.fleet) {
-      if (f.missing) results[f.index] = f.missing;
-      else if (results[f.index]!.status === "pass") {
+      if (f.missing) results.set(f.index, f.missing);
+      else if (results.at(f.index).status === "pass") {
         try {
           f.accumulator!.observe(machine.fleet, handle);
         } catch (error) {
-          results[f.index] = failedToRun(controls[f.index]!.meta.id, error);
+          results.set(f.index, failedToRun(controls[f.index]!.meta.id, error));
         }
       }
     }

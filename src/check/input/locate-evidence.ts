@@ -11,6 +11,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { ControlResult, Evidence, Source, SubjectResults } from "../evaluation/result.js";
+import type { ResultRow } from "../evaluation/result-row.js";
 import { lineOf } from "../../documents/locate.js";
 import { decodeText } from "../../documents/read-document.js";
 import type { LineLocator } from "./machines.js";
@@ -47,19 +48,18 @@ function withLines<R extends Extract<ControlResult, { evidence: readonly Evidenc
  * controls cite, unless `keepForFleet` is false (nothing in this process will conclude them).
  */
 export function locateFailures(
-  results: ControlResult[],
+  results: ResultRow,
   locate: LineLocator | undefined,
   keepForFleet = true,
 ): void {
   if (locate === undefined) return;
   let failed = false;
-  for (let i = 0; i < results.length; i++) {
-    const r = results[i]!;
+  results.forEach((r, i) => {
     if (hasEvidence(r) && r.evidence.length > 0) {
-      results[i] = withLines(r, locate.lineOf);
+      results.set(i, withLines(r, locate.lineOf));
       failed = true;
     }
-  }
+  });
   if (failed && keepForFleet) keptForFleet.set(locate.source, FleetFieldLines.read(locate));
 }
 
@@ -105,7 +105,7 @@ export function locateEvidence(subjects: readonly SubjectResults[]): SubjectResu
     if (kept !== undefined)
       return {
         ...subject,
-        results: subject.results.map((r) => (hasEvidence(r) ? withLines(r, kept) : r)),
+        results: subject.results.changed((r) => (hasEvidence(r) ? withLines(r, kept) : r)),
       };
     const source = subject.source!;
     if (file !== source.file) {
@@ -118,7 +118,7 @@ export function locateEvidence(subjects: readonly SubjectResults[]): SubjectResu
     const lineFor = (pointer: string) => lineOf(current, prefix + pointer);
     return {
       ...subject,
-      results: subject.results.map((r) => (hasEvidence(r) ? withLines(r, lineFor) : r)),
+      results: subject.results.changed((r) => (hasEvidence(r) ? withLines(r, lineFor) : r)),
     };
   });
 }

@@ -45,10 +45,10 @@ export function render(report: CheckReport, write: Write): void {
     const head = JSON.stringify(jsonSubject(subject, subjectScore(report, i))).slice(0, -1);
     // Most results are passes, and a pass is what a control left out means: write the rest.
     let results = "";
-    for (const r of subject.results) {
-      if (r.status === "pass") continue;
+    subject.results.forEach((r) => {
+      if (r.status === "pass") return;
       results += results === "" ? resultJson(r) : `,${resultJson(r)}`;
-    }
+    });
     write(`${i === 0 ? "" : ","}\n${head},"results":[${results}]}`);
   });
   write(`\n],"problems":[`);

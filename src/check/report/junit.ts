@@ -155,7 +155,7 @@ function outcome(r: ControlResult, control: ResolvedControl | undefined): string
   }
 }
 
-function addTotals(t: Totals, results: readonly ControlResult[]): void {
+function addTotals(t: Totals, results: Iterable<ControlResult>): void {
   for (const r of results) {
     t.tests += 1;
     if (r.status === "fail") t.failures += 1;

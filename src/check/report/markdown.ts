@@ -7,7 +7,8 @@
  */
 import type { CheckReport, Score } from "../evaluation/report-model.js";
 import type { Coverage } from "../policy/coverage.js";
-import type { ControlResult, Status } from "../evaluation/result.js";
+import type { Status } from "../evaluation/result.js";
+import type { ResultRow } from "../evaluation/result-row.js";
 import { cell, escapeInline } from "../../output/markdown-text.js";
 import { STATUSES } from "../evaluation/result.js";
 import {
@@ -204,7 +205,7 @@ export function renderMarkdown(report: CheckReport, write: Write, options: Markd
 }
 
 /** Each failed control of a machine with why it failed, one per line of the cell. */
-function failures(results: readonly ControlResult[], max: number): string {
+function failures(results: ResultRow, max: number): string {
   const failed = results.filter((r) => r.status === "fail" || r.status === "error");
   const lines = failed
     .slice(0, max)

@@ -90,11 +90,11 @@ export function render(report: CheckReport, write: Write): void {
 
   let first = true;
   for (const subject of report.subjects) {
-    const results = subject.results.flatMap((r) => {
-      const control = byId.get(r.control);
-      const res = result(subject, r, control, ruleIndex.get(r.control));
-      return res === undefined ? [] : [res];
-    });
+    const results = [];
+    for (const r of subject.results) {
+      const res = result(subject, r, byId.get(r.control), ruleIndex.get(r.control));
+      if (res !== undefined) results.push(res);
+    }
     if (results.length === 0) continue;
     write(`${first ? "" : ","}\n${results.map((r) => JSON.stringify(r)).join(",\n")}`);
     first = false;

@@ -23,6 +23,8 @@ import { locateFailures } from "../input/locate-evidence.js";
 import { itemShape, visitRecords, workItems } from "../input/machines.js";
 import type { Policy } from "../policy/resolve.js";
 import { VERSION } from "../../support/version.js";
+import { InternTable } from "../../support/intern-table.js";
+import { ResultRow } from "../evaluation/result-row.js";
 import { InputError } from "../../support/errors.js";
 import { shardOf, type ShardSpec } from "./split.js";
 import type { ShardReader } from "./shard-reader.js";
@@ -287,6 +289,9 @@ export function checkShardSet(
 export const comparePositions = (a: Position, b: Position): number =>
   a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
 
+// A fleet has a few dozen (OS family, role, lifecycle) plans; a bound keeps an odd file cheap.
+const MAX_PLANS_PER_SHARD = 1_000;
+
 /**
  * Streams the machines of a complete, checked set of shards into a run's assembly in input
  * order, one line at a time from each file: the fleet controls, waivers and scores then conclude
@@ -299,6 +304,24 @@ export function mergeShards(
   const controls = run.policy.controls;
   const indexOf = new Map(controls.map((c, i) => [c.meta.id, i]));
   const passes = controls.map((c) => passResult(c.meta.id));
+  // Machines of one applicability plan name the same not-applicable results: their rows share
+  // those and the passes, and keep only the rest as their own.
+  const plans = new Map<ShardReader, InternTable<readonly ControlResult[]>>();
+  const planOf = (reader: ShardReader, indexes: readonly number[]) => {
+    let key = "";
+    for (const index of indexes)
+      if (reader.results[index]!.status === "not-applicable") key += `${index},`;
+    let table = plans.get(reader);
+    if (table === undefined) plans.set(reader, (table = new InternTable(MAX_PLANS_PER_SHARD)));
+    return table.get(key, () => {
+      const plan: ControlResult[] = passes.slice();
+      for (const index of indexes) {
+        const r = reader.results[index]!;
+        if (r.status === "not-applicable") plan[indexOf.get(r.control)!] = r;
+      }
+      return plan;
+    });
+  };
   const assembly = new RunAssembly(run);
   assembly.addProblems(
     readers
@@ -360,10 +383,10 @@ export function mergeShards(
     } else heads[0] = { machine: next, reader };
     down(0);
     if (problems.length > 0 || reader.problems.length > 0) continue;
-    const results: ControlResult[] = passes.slice();
+    const results = ResultRow.over(planOf(reader, m.results));
     for (const index of m.results) {
       const r = reader.results[index]!;
-      results[indexOf.get(r.control)!] = r;
+      if (r.status !== "not-applicable") results.set(indexOf.get(r.control)!, r);
     }
     assembly.admit({
       subject: m.subject,

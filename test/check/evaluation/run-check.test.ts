@@ -259,7 +259,7 @@ describe("a check that throws", () => {
       ],
     };
     const report = await check(machines, [], { failOn: "high", policy: throwing });
-    expect(report.subjects.map((s) => s.results[0]?.status)).to.deep.equal(["error", "error"]);
+    expect(report.subjects.map((s) => s.results.at(0).status)).to.deep.equal(["error", "error"]);
     expect(report.gate.passed).to.equal(false);
   });
 });

@@ -6,6 +6,7 @@ import { stringify } from "yaml";
 import { locateEvidence, locateFailures } from "../../../src/check/input/locate-evidence.js";
 import { readMachines, type MachineRecord } from "../../../src/check/input/machines.js";
 import type { ControlResult, SubjectResults } from "../../../src/check/evaluation/result.js";
+import { ResultRow } from "../../../src/check/evaluation/result-row.js";
 import { syntheticMachine } from "../../../bench/generate-fleet.js";
 import { seededRandom } from "../../fixtures/seeded.js";
 
@@ -16,18 +17,18 @@ const subject = (file: string, extra: Partial<SubjectResults["source"]> = {}): S
   site: "library",
   role: "workstation",
   source: { file, ...extra },
-  results: [
+  results: ResultRow.of([
     {
       control: "sec-smbv1-disabled",
       status: "fail",
       evidence: [{ pointer: "/security/smbv1Enabled", actual: true, expected: "false" }],
     },
     { control: "sec-guest-account-disabled", status: "pass" },
-  ],
+  ]),
 });
 
 const lineOfEvidence = (s: SubjectResults | undefined) => {
-  const r = s?.results[0];
+  const r = s?.results.at(0);
   return r?.status === "fail" ? r.evidence[0]?.line : undefined;
 };
 
@@ -66,14 +67,15 @@ describe("locating evidence in source files", () => {
 
   describe("from the first read", () => {
     const machine = syntheticMachine(1, seededRandom(3), new Date("2026-11-20T12:00:00Z"));
-    const failing = (): ControlResult[] => [
-      {
-        control: "sec-firewall-enabled",
-        status: "fail",
-        evidence: [{ pointer: "/security/firewall/public", actual: false, expected: "true" }],
-      },
-      { control: "sec-guest-account-disabled", status: "pass" },
-    ];
+    const failing = (): ResultRow =>
+      ResultRow.of([
+        {
+          control: "sec-firewall-enabled",
+          status: "fail",
+          evidence: [{ pointer: "/security/firewall/public", actual: false, expected: "true" }],
+        },
+        { control: "sec-guest-account-disabled", status: "pass" },
+      ]);
     const read = async (file: string, text: string) => {
       await writeFile(file, text);
       const records: MachineRecord[] = [];
@@ -99,7 +101,10 @@ describe("locating evidence in source files", () => {
       const line = text.findIndex((l) => l.includes('"public"')) + 1;
       expect(line).to.be.greaterThan(1);
       expect(lineOfEvidence({ ...subject(file), results })).to.equal(line);
-      expect(results[1]).to.deep.equal({ control: "sec-guest-account-disabled", status: "pass" });
+      expect(results.at(1)).to.deep.equal({
+        control: "sec-guest-account-disabled",
+        status: "pass",
+      });
       // Gone from disk, it is not read again: the evidence already has its line.
       await rm(file);
       const located = { ...subject(file), results };
@@ -132,9 +137,9 @@ describe("locating evidence in source files", () => {
       // Gone from disk, the fleet evidence is still placed: nothing is read again.
       await rm(file);
       const [located] = locateEvidence([
-        { ...subject(file), source: record.source, results: [...results, ...later] },
+        { ...subject(file), source: record.source, results: ResultRow.of([...results, ...later]) },
       ]);
-      const fleet = located?.results[2];
+      const fleet = located?.results.at(2);
       expect(fleet?.status === "fail" ? fleet.evidence.map((e) => e.line) : []).to.deep.equal([
         entries[2],
         lines.findIndex((l) => l.startsWith('  "hostname"')) + 1,
@@ -155,9 +160,9 @@ describe("locating evidence in source files", () => {
       const line = text.split("\n").findIndex((l) => /^ {2}name:/.test(l)) + 1;
       expect(line).to.be.greaterThan(1);
       const [located] = locateEvidence([
-        { ...subject(file), source: record.source, results: [...results, later] },
+        { ...subject(file), source: record.source, results: ResultRow.of([...results, later]) },
       ]);
-      const r = located?.results[2];
+      const r = located?.results.at(2);
       expect(r?.status === "fail" ? r.evidence[0]?.line : undefined).to.equal(line);
     });
 

@@ -54,7 +54,7 @@ describe("json reporter", () => {
       const notPassed = subject.results.filter((r) => r.status !== "pass").map((r) => r.control);
       expect(doc.subjects[i]?.results.map((r) => r["control"])).to.deep.equal(notPassed);
     });
-    expect(report.subjects[0]?.results[1]).to.deep.equal({
+    expect(report.subjects[0]?.results.at(1)).to.deep.equal({
       control: "screen-lock-timeout",
       status: "pass",
     });

@@ -1,0 +1,119 @@
+/**
+ * One subject's results, one per control in policy order, kept as a shared plan plus the few
+ * results that differ from it. Most of a machine's results are the pass and not-applicable
+ * results of its applicability plan, which every machine of the same OS family, role and
+ * lifecycle status shares; a row then costs its handful of failures, not a slot per control.
+ */
+import type { ControlResult } from "./result.js";
+
+export class ResultRow implements Iterable<ControlResult> {
+  /** Index and result of each slot that differs from the plan, by index: [i, r, j, s, …]. */
+  private own: (number | ControlResult)[] | undefined;
+
+  /** `plan` is shared between rows and must not change: it is frozen here. */
+  private constructor(private readonly plan: readonly ControlResult[]) {
+    Object.freeze(plan);
+  }
+
+  /** A row that starts as `plan`, which other rows may share. */
+  static over(plan: readonly ControlResult[]): ResultRow {
+    return new ResultRow(plan);
+  }
+
+  /** A row of these results, sharing nothing. */
+  static of(results: readonly ControlResult[]): ResultRow {
+    return new ResultRow(results.slice());
+  }
+
+  /** One result per control. */
+  get length(): number {
+    return this.plan.length;
+  }
+
+  /** The result of control `index`. */
+  at(index: number): ControlResult {
+    const own = this.own;
+    if (own !== undefined)
+      for (let k = 0; k < own.length; k += 2)
+        if (own[k] === index) return own[k + 1] as ControlResult;
+    return this.plan[index]!;
+  }
+
+  /** Replaces the result of control `index`; the plan stays as it is. */
+  set(index: number, result: ControlResult): void {
+    if (index < 0 || index >= this.plan.length)
+      throw new RangeError(`no control ${index} in a row of ${this.plan.length}`);
+    const own = this.own ?? [];
+    // Results are set in control order almost always: look from the end.
+    let k = own.length;
+    while (k > 0 && (own[k - 2] as number) > index) k -= 2;
+    const found = k > 0 && own[k - 2] === index;
+    if (result === this.plan[index]) {
+      if (found) this.own = own.slice(0, k - 2).concat(own.slice(k));
+    } else if (found) own[k - 1] = result;
+    // A new array of the exact size: one grown in place keeps room for 17 more slots per row.
+    else this.own = own.slice(0, k).concat(index, result, own.slice(k));
+  }
+
+  /** Calls `visit` with every result and its control index, in control order; `visit` may `set`. */
+  forEach(visit: (result: ControlResult, index: number) => void): void {
+    const { plan, own } = this;
+    let k = 0;
+    let next = own === undefined || own.length === 0 ? -1 : (own[0] as number);
+    for (let i = 0; i < plan.length; i++) {
+      if (i === next) {
+        visit(own![k + 1] as ControlResult, i);
+        k += 2;
+        next = k < own!.length ? (own![k] as number) : -1;
+      } else visit(plan[i]!, i);
+    }
+  }
+
+  *[Symbol.iterator](): Iterator<ControlResult> {
+    const { plan, own } = this;
+    let k = 0;
+    let next = own === undefined || own.length === 0 ? -1 : (own[0] as number);
+    for (let i = 0; i < plan.length; i++) {
+      if (i === next) {
+        yield own![k + 1] as ControlResult;
+        k += 2;
+        next = k < own!.length ? (own![k] as number) : -1;
+      } else yield plan[i]!;
+    }
+  }
+
+  /** The results `keep` is true of, in control order. */
+  filter<R extends ControlResult>(keep: (result: ControlResult) => result is R): R[];
+  filter(keep: (result: ControlResult) => boolean): ControlResult[];
+  filter(keep: (result: ControlResult) => boolean): ControlResult[] {
+    const kept: ControlResult[] = [];
+    for (const r of this) if (keep(r)) kept.push(r);
+    return kept;
+  }
+
+  /** The first result, in control order, `match` is true of. */
+  find(match: (result: ControlResult) => boolean): ControlResult | undefined {
+    for (const r of this) if (match(r)) return r;
+    return undefined;
+  }
+
+  /** True when `match` is true of some result. */
+  some(match: (result: ControlResult) => boolean): boolean {
+    return this.find(match) !== undefined;
+  }
+
+  /** Every result, in control order, as a new array. */
+  toArray(): ControlResult[] {
+    return [...this];
+  }
+
+  /** A copy of this row with `change` applied to every result; it shares the plan. */
+  changed(change: (result: ControlResult, index: number) => ControlResult): ResultRow {
+    const row = new ResultRow(this.plan);
+    this.forEach((r, i) => {
+      const changed = change(r, i);
+      if (changed !== this.plan[i]) row.set(i, changed);
+    });
+    return row;
+  }
+}
