@@ -13,7 +13,12 @@ import { promisify } from "node:util";
 import type { Browser, Page } from "playwright-core";
 import type { LedgerEntry } from "../../src/evidence/entry.js";
 import { objectPath } from "../../src/evidence/ledger.js";
-import { evidenceTown, type EvidenceNight, type EvidenceTown } from "../fixtures/evidence-town.js";
+import {
+  CORRUPTION_FOUND_AT,
+  evidenceTown,
+  type EvidenceNight,
+  type EvidenceTown,
+} from "../fixtures/evidence-town.js";
 import {
   MEDIA_BOX,
   PRINTABLE_PX,
@@ -63,6 +68,12 @@ describe("dashboard of six real nights of the sample town, in Chromium", functio
   const failedNight = () => town.nights.find((n) => n.drill === "failed")!;
   const entryOf = (night: EvidenceNight, kind: string) =>
     entries.find((e) => e.run === night.run && e.kind === kind)!;
+  /** Where and why the failed night's drill failed, as its ledger entry records it. */
+  const failedDrill = () => {
+    const m = entryOf(failedNight(), "drill").metrics as { failedAt: string; reasons: string[] };
+    expect(CORRUPTION_FOUND_AT).to.include(m.failedAt);
+    return m;
+  };
   const reportOf = (night: EvidenceNight) => {
     const a = entryOf(night, "check").artifacts.find((x) => x.name === "stronghold-report.json")!;
     return JSON.parse(readFileSync(objectPath(town.ledger, a.sha256), "utf8")) as StoredReport;
@@ -238,12 +249,12 @@ describe("dashboard of six real nights of the sample town, in Chromium", functio
       ),
     );
     expect(rows).to.have.length(town.nights.length);
-    const reasons = (entryOf(failedNight(), "drill").metrics as { reasons: string[] }).reasons;
+    const { reasons, failedAt } = failedDrill();
     // Newest first: the failed night is the third from the end of the week.
     const failedRow = rows[town.nights.length - 1 - town.nights.indexOf(failedNight())]!;
     expect(failedRow).to.match(
       new RegExp(
-        `^${failedNight().day} 02:15 UTC \\| ${town.drill.runbook} \\| failed at check-repository`,
+        `^${failedNight().day} 02:15 UTC \\| ${town.drill.runbook} \\| failed at ${failedAt}`,
       ),
     );
     expect(failedRow).to.include(reasons[0]);
@@ -266,7 +277,7 @@ describe("dashboard of six real nights of the sample town, in Chromium", functio
       expect(backups).to.have.length(1);
       expect(backups[0]).to.match(
         new RegExp(
-          `^${town.drill.systems[0]} \\| ${before.day} ${town.drill.runbook} \\| \\d+ \\| .* \\| failed ${failedNight().day} at check-repository$`,
+          `^${town.drill.systems[0]} \\| ${before.day} ${town.drill.runbook} \\| \\d+ \\| .* \\| failed ${failedNight().day} at ${failedDrill().failedAt}$`,
         ),
       );
       const expected = failingSubjects(reportOf(failedNight())).map((s) => s.subject);
