@@ -75,10 +75,10 @@ function checkMetrics(): CheckEntryMetrics {
   };
 }
 
-/** A schemaVersion 2 check report for the last night: every failing machine with its evidence. */
+/** A schemaVersion 3 check report for the last night: every failing machine with its evidence. */
 function reportJson(metrics: CheckEntryMetrics, at: string): string {
   return JSON.stringify({
-    schemaVersion: 2,
+    schemaVersion: 3,
     tool: { name: "stronghold", version: "0.1.0" },
     at,
     baselines: [],
@@ -95,6 +95,7 @@ function reportJson(metrics: CheckEntryMetrics, at: string): string {
       checkKind: "schema",
     })),
     coverage: {},
+    notApplicable: [],
     subjects: Array.from({ length: machines }, (_, i) => {
       const f = metrics.failingMachines[host(i)];
       return {

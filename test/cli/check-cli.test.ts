@@ -7,6 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
 import { compliantMachine } from "../fixtures/machine-factory.js";
+import { statusesOf, type JsonReportSubjects } from "../fixtures/json-report.js";
 
 const bin = fileURLToPath(new URL("../../bin/stronghold.js", import.meta.url));
 const at = "2026-11-20T12:00:00Z";
@@ -289,8 +290,7 @@ describe("stronghold check (the CLI, end to end)", function () {
       "json",
     ]);
     expect(run.code, run.stderr).to.equal(2);
-    const report = JSON.parse(run.stdout) as {
-      subjects: { subject: string; results: { control: string; status: string }[] }[];
+    const report = JSON.parse(run.stdout) as JsonReportSubjects & {
       problems: { file: string; pointer: string; line?: number; message: string }[];
     };
     expect(report.problems).to.have.length(1);
@@ -299,11 +299,7 @@ describe("stronghold check (the CLI, end to end)", function () {
       pointer: "/sites/1/subnets/0/cidr",
       line: 7,
     });
-    // The JSON report (schemaVersion 2) lists what did not pass: a control not listed passed.
-    const status = (host: string, control: string) => {
-      const subject = report.subjects.find((s) => s.subject === host);
-      return subject && (subject.results.find((r) => r.control === control)?.status ?? "pass");
-    };
+    const status = (host: string, control: string) => statusesOf(report, host)?.[control];
     expect(status("static-01", "lcm-static-ip-outside-dhcp")).to.equal("fail");
     expect(status("static-01", "lcm-ip-in-site-subnet")).to.equal("pass");
     expect(status("good-01", "lcm-static-ip-outside-dhcp")).to.equal("fail"); // assignment not reported

@@ -55,6 +55,18 @@ export class ResultRow implements Iterable<ControlResult> {
     else this.own = own.slice(0, k).concat(index, result, own.slice(k));
   }
 
+  /** The shared plan this row starts from: rows with the same plan share this very array. */
+  get planned(): readonly ControlResult[] {
+    return this.plan;
+  }
+
+  /** Calls `visit` with each result that differs from the plan and its index, in control order. */
+  forEachOwn(visit: (result: ControlResult, index: number) => void): void {
+    const own = this.own;
+    if (own === undefined) return;
+    for (let k = 0; k < own.length; k += 2) visit(own[k + 1] as ControlResult, own[k] as number);
+  }
+
   /** Calls `visit` with every result and its control index, in control order; `visit` may `set`. */
   forEach(visit: (result: ControlResult, index: number) => void): void {
     const { plan, own } = this;

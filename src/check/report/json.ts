@@ -1,15 +1,18 @@
 /**
  * The machine-readable report, documented by policies/schemas/check-report.schema.json
- * (schemaVersion 2: a subject lists the results that did not pass; a control it does not list
- * passed). Written as one valid JSON document in pieces: the header, then one line per subject,
- * then the trailer, so memory stays flat however large the fleet.
+ * (schemaVersion 3: a subject lists its failed, waived and errored results and names its set of
+ * not-applicable results, which the report lists once; a control in neither passed). Written as
+ * one valid JSON document in pieces: the header, then one line per subject, then the trailer, so
+ * memory stays flat however large the fleet.
  */
 import type { CheckReport, Score } from "../evaluation/report-model.js";
 import type { ControlResult, Evidence, SubjectResults, WaiverRef } from "../evaluation/result.js";
+import type { ResultRow } from "../evaluation/result-row.js";
 import { type Write, subjectScore } from "./common.js";
+import { NotApplicableSets } from "./not-applicable-sets.js";
 
 /** The `schemaVersion` this reporter writes; bump it (and the schema) on any breaking change. */
-export const JSON_REPORT_SCHEMA_VERSION = 2;
+export const JSON_REPORT_SCHEMA_VERSION = 3;
 
 /** Default file name of this format when written under --out. */
 export const fileName = "stronghold-report.json";
@@ -38,18 +41,21 @@ export function render(report: CheckReport, write: Write): void {
     })),
     coverage: report.coverage,
   };
+  const sets = new NotApplicableSets();
+  const setOf = Int32Array.from(report.subjects, (s) => sets.indexOf(s.results) ?? -1);
   // Reopen the header object to append the streamed arrays to it.
-  write(`${JSON.stringify(head).slice(0, -1)},"subjects":[`);
+  write(`${JSON.stringify(head).slice(0, -1)},"notApplicable":[`);
+  sets.sets.forEach((set, i) => {
+    const entries = set.map((r) => ({ control: r.control, reason: r.reason }));
+    write(`${i === 0 ? "" : ","}\n${JSON.stringify(entries)}`);
+  });
+  write(`\n],"subjects":[`);
   report.subjects.forEach((subject, i) => {
     // The subject without its results, reopened to append them.
     const head = JSON.stringify(jsonSubject(subject, subjectScore(report, i))).slice(0, -1);
-    // Most results are passes, and a pass is what a control left out means: write the rest.
-    let results = "";
-    subject.results.forEach((r) => {
-      if (r.status === "pass") return;
-      results += results === "" ? resultJson(r) : `,${resultJson(r)}`;
-    });
-    write(`${i === 0 ? "" : ","}\n${head},"results":[${results}]}`);
+    const set = setOf[i]!;
+    const named = set === -1 ? "" : `,"notApplicable":${set}`;
+    write(`${i === 0 ? "" : ","}\n${head}${named},"results":[${resultsJson(subject.results)}]}`);
   });
   write(`\n],"problems":[`);
   report.problems.forEach((p, i) => {
@@ -98,9 +104,34 @@ function jsonSubject(s: SubjectResults, score: Score | undefined) {
   };
 }
 
-/** Not-applicable results are shared objects (one per control and reason): serialise each once. */
+type Written = Extract<ControlResult, { status: "fail" | "waived" | "error" }>;
+const written = (r: ControlResult): r is Written =>
+  r.status !== "pass" && r.status !== "not-applicable";
+
+/** Whether a plan holds a result the report writes: a machine's plan holds none. */
+const planWrites = new WeakMap<readonly ControlResult[], boolean>();
+
+/** A row's failed, waived and errored results, in control order, as JSON array items. */
+function resultsJson(row: ResultRow): string {
+  let json = "";
+  const add = (r: ControlResult) => {
+    if (written(r)) json += json === "" ? resultJson(r) : `,${resultJson(r)}`;
+  };
+  const plan = row.planned;
+  let writes = planWrites.get(plan);
+  if (writes === undefined) {
+    writes = plan.some(written);
+    planWrites.set(plan, writes);
+  }
+  // Only the row's own few results can be written: skip the plan's passes and not-applicables.
+  if (writes) row.forEach(add);
+  else row.forEachOwn(add);
+  return json;
+}
+
+/** Failures are often shared objects (one per control and finding): serialise each once. */
 const serialised = new WeakMap<ControlResult, string>();
-function resultJson(r: Exclude<ControlResult, { status: "pass" }>): string {
+function resultJson(r: Written): string {
   let json = serialised.get(r);
   if (json === undefined) {
     json = JSON.stringify(jsonResult(r));
@@ -109,8 +140,8 @@ function resultJson(r: Exclude<ControlResult, { status: "pass" }>): string {
   return json;
 }
 
-/** Only the fields of each status; passes are not written. */
-function jsonResult(r: Exclude<ControlResult, { status: "pass" }>) {
+/** Only the fields of each status; passes and not-applicables are not written here. */
+function jsonResult(r: Written) {
   switch (r.status) {
     case "fail":
       return {
@@ -126,8 +157,6 @@ function jsonResult(r: Exclude<ControlResult, { status: "pass" }>) {
         evidence: r.evidence.map(jsonEvidence),
         waiver: jsonWaiver(r.waiver),
       };
-    case "not-applicable":
-      return { control: r.control, status: r.status, reason: r.reason };
     case "error":
       return { control: r.control, status: r.status, message: r.message };
   }

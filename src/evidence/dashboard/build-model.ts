@@ -130,7 +130,14 @@ function groups(scores: Readonly<Record<string, GroupScore>> | undefined): Group
     .sort((a, b) => a.score - b.score || a.name.localeCompare(b.name));
 }
 
-/** The parts of a check JSON report (schemaVersion 2) the dashboard reads. */
+/**
+ * The check JSON report versions the dashboard reads: in both a subject's failures are in its
+ * `results` (version 3 only moved the not-applicable results out of them), and older nights in
+ * the ledger keep the version they were written in.
+ */
+const REPORT_VERSIONS: readonly unknown[] = [2, 3];
+
+/** The parts of a check JSON report the dashboard reads. */
 interface ReportControl {
   id: string;
   title?: string;
@@ -156,7 +163,7 @@ function isReport(
   return (
     typeof value === "object" &&
     value !== null &&
-    v.schemaVersion === 2 &&
+    REPORT_VERSIONS.includes(v.schemaVersion) &&
     Array.isArray(v.controls) &&
     Array.isArray(v.subjects)
   );
@@ -259,7 +266,7 @@ function compliance(
       read === undefined
         ? `check entry ${last.seq} stores no JSON report`
         : read.ok
-          ? `${artifact!.name} (${artifact!.sha256}) is not a check JSON report (schemaVersion 2)`
+          ? `${artifact!.name} (${artifact!.sha256}) is not a check JSON report (schemaVersion ${REPORT_VERSIONS.join(" or ")})`
           : read.problem;
   }
   machines.sort(

@@ -14,6 +14,7 @@ import {
 } from "../../../src/check/input/disposals.js";
 import { main } from "../../../src/cli/main.js";
 import { InputError } from "../../../src/support/errors.js";
+import { statusesOf, type JsonReportSubjects } from "../../fixtures/json-report.js";
 
 describe("disposal register", () => {
   let dir: string;
@@ -133,15 +134,8 @@ describe("disposal register", () => {
         isTTY: false,
       },
     );
-    const report = JSON.parse(stdout) as {
-      subjects: { subject: string; results: { control: string; status: string }[] }[];
-    };
-    // The JSON report (schemaVersion 2) lists what did not pass: a control not listed passed.
-    const subject = report.subjects.find((s) => s.subject === "lib-staff-04");
-    return (
-      subject &&
-      (subject.results.find((r) => r.control === "lcm-disposed-wipe-recorded")?.status ?? "pass")
-    );
+    const report = JSON.parse(stdout) as JsonReportSubjects;
+    return statusesOf(report, "lib-staff-04")?.["lcm-disposed-wipe-recorded"];
   }
 
   it("stronghold dispose records a wipe, and stronghold check --disposals reads it", async () => {

@@ -16,6 +16,7 @@ import type { MachineFacts } from "../../../src/hosts/inventory.js";
 import { MachineConfigSchema, type MachineConfig } from "../../../src/machine-config/schema.js";
 import { transcript, type TRANSCRIPTS } from "../../fixtures/linux/transcripts.js";
 import { bufferIo } from "../buffer-io.js";
+import { statusesOf, type JsonReportSubjects } from "../../fixtures/json-report.js";
 
 const AT = "2026-11-20T12:00:00Z";
 const server: MachineFacts = {
@@ -53,17 +54,9 @@ async function checkStatuses(config: MachineConfig): Promise<Record<string, stri
       io,
     );
     expect(code, io.err()).to.equal(0);
-    const report = JSON.parse(io.out()) as {
-      problems: unknown[];
-      controls: { id: string }[];
-      subjects: { results: { control: string; status: string }[] }[];
-    };
+    const report = JSON.parse(io.out()) as JsonReportSubjects & { problems: unknown[] };
     expect(report.problems).to.deep.equal([]);
-    // schemaVersion 2: a control a subject's results do not name passed.
-    return {
-      ...Object.fromEntries(report.controls.map((c) => [c.id, "pass"])),
-      ...Object.fromEntries(report.subjects[0]!.results.map((r) => [r.control, r.status])),
-    };
+    return statusesOf(report, report.subjects[0]!.subject)!;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
