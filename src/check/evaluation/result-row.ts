@@ -6,6 +6,9 @@
  */
 import type { ControlResult } from "./result.js";
 
+/** Whether each plan holds only passes and not-applicable results, as a machine's does. */
+const settled = new WeakMap<readonly ControlResult[], boolean>();
+
 export class ResultRow implements Iterable<ControlResult> {
   /** Index and result of each slot that differs from the plan, by index: [i, r, j, s, …]. */
   private own: (number | ControlResult)[] | undefined;
@@ -58,6 +61,19 @@ export class ResultRow implements Iterable<ControlResult> {
   /** The shared plan this row starts from: rows with the same plan share this very array. */
   get planned(): readonly ControlResult[] {
     return this.plan;
+  }
+
+  /**
+   * True when every result of the plan passed or does not apply (a machine's applicability plan):
+   * only the row's own results can then have failed, been waived or errored.
+   */
+  get planSettled(): boolean {
+    let yes = settled.get(this.plan);
+    if (yes === undefined) {
+      yes = this.plan.every((r) => r.status === "pass" || r.status === "not-applicable");
+      settled.set(this.plan, yes);
+    }
+    return yes;
   }
 
   /** Calls `visit` with each result that differs from the plan and its index, in control order. */

@@ -18,7 +18,7 @@ import { RunSharing } from "./run-sharing.js";
 import { ResultRow } from "./result-row.js";
 import type { SharedFailures } from "./shared-failures.js";
 import { InternTable } from "../../support/intern-table.js";
-import { WaiverBook } from "./waivers.js";
+import { WaiverBook, type WaiverSubject } from "./waivers.js";
 import { VERSION } from "../../support/version.js";
 import { coverageOf } from "../policy/coverage.js";
 import { browsersCurrent, staleBrowserTable } from "../controls/machine/browsers.js";
@@ -160,17 +160,52 @@ function waiveAndScore(
     if (!tally) map.set(key, (tally = new ScoreTally()));
     return tally;
   };
+  // A plan's tally is counted once: its machines differ from it by their own few results.
+  const planTallies = new Map<readonly ControlResult[], ScoreTally>();
+  const planTally = (plan: readonly ControlResult[]): ScoreTally => {
+    let tally = planTallies.get(plan);
+    if (tally === undefined) {
+      tally = new ScoreTally();
+      plan.forEach((r, i) => tally!.add(r.status, controls[i]!.meta.severity));
+      planTallies.set(plan, tally);
+    }
+    return tally;
+  };
   for (const subject of subjects) {
-    const own = new ScoreTally();
-    const scope = { ...subject, hostname: subject.subject };
-    subject.results.forEach((raw, i) => {
-      const result = book.apply(raw, scope);
-      if (result !== raw) subject.results.set(i, result);
-      const severity = controls[i]!.meta.severity;
-      own.add(result.status, severity);
+    const row = subject.results;
+    let scope: WaiverSubject | undefined;
+    const waived = (raw: ControlResult, i: number): ControlResult => {
+      // Only a failure can be waived: the subject's scope is made for those alone.
+      if (raw.status !== "fail") return raw;
+      const result = book.apply(raw, (scope ??= { ...subject, hostname: subject.subject }));
+      if (result !== raw) row.set(i, result);
+      return result;
+    };
+    const countFailing = (result: ControlResult, severity: Severity) => {
       if (result.status === "fail" || result.status === "error")
         failing[severity] = (failing[severity] ?? 0) + 1;
-    });
+    };
+    let own: ScoreTally;
+    if (row.planSettled) {
+      // Passes and not-applicables, which the plan holds, are never waived nor failing.
+      const plan = row.planned;
+      own = planTally(plan).copy();
+      row.forEachOwn((raw, i) => {
+        const result = waived(raw, i);
+        const severity = controls[i]!.meta.severity;
+        own.remove(plan[i]!.status, severity);
+        own.add(result.status, severity);
+        countFailing(result, severity);
+      });
+    } else {
+      own = new ScoreTally();
+      row.forEach((raw, i) => {
+        const result = waived(raw, i);
+        const severity = controls[i]!.meta.severity;
+        own.add(result.status, severity);
+        countFailing(result, severity);
+      });
+    }
     for (const tally of [
       tallyFor(byDepartment, subject.department),
       tallyFor(bySite, subject.site),

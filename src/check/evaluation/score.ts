@@ -12,14 +12,30 @@ export class ScoreTally {
   private total = 0;
 
   add(status: Status, severity: Severity): void {
-    this.counts[status] += 1;
-    const weight = SEVERITY_WEIGHT[severity];
+    this.count(status, severity, 1);
+  }
+
+  /** Takes back one `add`: a result the plan gave that the machine's own result replaces. */
+  remove(status: Status, severity: Severity): void {
+    this.count(status, severity, -1);
+  }
+
+  private count(status: Status, severity: Severity, times: 1 | -1): void {
+    this.counts[status] += times;
+    const weight = SEVERITY_WEIGHT[severity] * times;
     if (status === "pass" || status === "waived") {
       this.good += weight;
       this.total += weight;
     } else if (status === "fail" || status === "error") {
       this.total += weight;
     }
+  }
+
+  /** A tally with this one's counts, to go on counting apart. */
+  copy(): ScoreTally {
+    const copy = new ScoreTally();
+    copy.merge(this);
+    return copy;
   }
 
   /** Adds everything another tally counted: a machine is tallied once, then merged upwards. */

@@ -108,24 +108,15 @@ type Written = Extract<ControlResult, { status: "fail" | "waived" | "error" }>;
 const written = (r: ControlResult): r is Written =>
   r.status !== "pass" && r.status !== "not-applicable";
 
-/** Whether a plan holds a result the report writes: a machine's plan holds none. */
-const planWrites = new WeakMap<readonly ControlResult[], boolean>();
-
 /** A row's failed, waived and errored results, in control order, as JSON array items. */
 function resultsJson(row: ResultRow): string {
   let json = "";
   const add = (r: ControlResult) => {
     if (written(r)) json += json === "" ? resultJson(r) : `,${resultJson(r)}`;
   };
-  const plan = row.planned;
-  let writes = planWrites.get(plan);
-  if (writes === undefined) {
-    writes = plan.some(written);
-    planWrites.set(plan, writes);
-  }
   // Only the row's own few results can be written: skip the plan's passes and not-applicables.
-  if (writes) row.forEach(add);
-  else row.forEachOwn(add);
+  if (row.planSettled) row.forEachOwn(add);
+  else row.forEach(add);
   return json;
 }
 

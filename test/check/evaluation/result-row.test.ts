@@ -76,4 +76,21 @@ describe("ResultRow", () => {
     expect(row.at(2).status).to.equal("fail");
     expect([...changed].length).to.equal(5);
   });
+
+  it("walks only its own results, in control order, and says whether its plan can fail", () => {
+    const shared = plan();
+    shared[1] = { control: "b", status: "not-applicable", reason: "servers only" };
+    const row = ResultRow.over(shared);
+    row.set(4, fail("e"));
+    row.set(0, fail("a"));
+    const own: [number, string][] = [];
+    row.forEachOwn((r, i) => own.push([i, r.status]));
+    expect(own).to.deep.equal([
+      [0, "fail"],
+      [4, "fail"],
+    ]);
+    expect(row.planned).to.equal(shared);
+    expect(row.planSettled).to.equal(true);
+    expect(ResultRow.of([pass("a"), fail("b")]).planSettled).to.equal(false);
+  });
 });

@@ -9,6 +9,28 @@ const tally = (results: ["pass" | "fail", "high" | "low"][]) => {
   return t.result();
 };
 
+describe("ScoreTally", () => {
+  it("takes back what it added, and a copy counts apart from its original", () => {
+    const plan = new ScoreTally();
+    plan.add("pass", "high");
+    plan.add("pass", "low");
+    plan.add("not-applicable", "critical");
+    const machine = plan.copy();
+    // The machine's own result replaces the plan's pass of the low control.
+    machine.remove("pass", "low");
+    machine.add("fail", "low");
+    // The high pass weighs 5 of the 6 that count (the low failure 1): 83.3, as tallied afresh.
+    expect(machine.result()).to.deep.equal({
+      score: 83.3,
+      counts: { pass: 1, fail: 1, waived: 0, "not-applicable": 1, error: 0 },
+    });
+    expect(plan.result()).to.deep.equal({
+      score: 100,
+      counts: { pass: 2, fail: 0, waived: 0, "not-applicable": 1, error: 0 },
+    });
+  });
+});
+
 describe("sharedScore", () => {
   it("gives equal scores one frozen object and keeps different counts apart", () => {
     const table = new InternTable<Score>(100);
