@@ -4,7 +4,7 @@
  * results of its applicability plan, which every machine of the same OS family, role and
  * lifecycle status shares; a row then costs its handful of failures, not a slot per control.
  */
-import type { ControlResult } from "./result.js";
+import { isFinding, type ControlResult, type Finding } from "./result.js";
 
 /** Whether each plan holds only passes and not-applicable results, as a machine's does. */
 const settled = new WeakMap<readonly ControlResult[], boolean>();
@@ -81,6 +81,25 @@ export class ResultRow implements Iterable<ControlResult> {
     const own = this.own;
     if (own === undefined) return;
     for (let k = 0; k < own.length; k += 2) visit(own[k + 1] as ControlResult, own[k] as number);
+  }
+
+  /**
+   * Calls `visit` with each finding (failed, waived or errored) and its index, in control order;
+   * `visit` may `set`. Over a settled plan only the row's own results are looked at.
+   */
+  forEachFinding(visit: (result: Finding, index: number) => void): void {
+    const each = (r: ControlResult, i: number) => {
+      if (isFinding(r)) visit(r, i);
+    };
+    if (this.planSettled) this.forEachOwn(each);
+    else this.forEach(each);
+  }
+
+  /** The findings (failed, waived or errored results), in control order. */
+  findings(): Finding[] {
+    const found: Finding[] = [];
+    this.forEachFinding((r) => found.push(r));
+    return found;
   }
 
   /** Calls `visit` with every result and its control index, in control order; `visit` may `set`. */

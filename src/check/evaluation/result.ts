@@ -63,6 +63,13 @@ export interface ErrorResult extends Base {
 export type ControlResult =
   PassResult | FailResult | WaivedResult | NotApplicableResult | ErrorResult;
 
+/** A result the reports show a subject for: failed, waived or errored. */
+export type Finding = FailResult | WaivedResult | ErrorResult;
+
+export function isFinding(r: ControlResult): r is Finding {
+  return r.status === "fail" || r.status === "waived" || r.status === "error";
+}
+
 /** Where a machine's facts came from: a file, and for fleet files the entry in it. */
 export interface Source {
   readonly file: string;

@@ -54,7 +54,7 @@ export function locateFailures(
 ): void {
   if (locate === undefined) return;
   let failed = false;
-  results.forEach((r, i) => {
+  results.forEachFinding((r, i) => {
     if (hasEvidence(r) && r.evidence.length > 0) {
       results.set(i, withLines(r, locate.lineOf));
       failed = true;
@@ -78,16 +78,16 @@ function needsReading(subject: SubjectResults): boolean {
   if (source === undefined || source.file === "<stdin>") return false;
   // A record's line (JSON Lines, a CSV row) or a one-line file already places every field.
   if (source.line !== undefined || source.oneLine) return false;
-  return subject.results.some(
-    (r) => hasEvidence(r) && r.evidence.some((e) => e.line === undefined),
-  );
+  return subject.results
+    .findings()
+    .some((r) => hasEvidence(r) && r.evidence.some((e) => e.line === undefined));
 }
 
 /** The lines kept from the first read for every piece of evidence still unplaced, if they cover it. */
 function keptLines(subject: SubjectResults): LineLocator["lineOf"] | undefined {
   const kept = keptForFleet.get(subject.source!);
   if (kept === undefined) return undefined;
-  for (const r of subject.results) {
+  for (const r of subject.results.findings()) {
     if (!hasEvidence(r)) continue;
     for (const e of r.evidence)
       if (e.line === undefined && kept.lineOf(e.pointer) === undefined) return undefined;

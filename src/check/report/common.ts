@@ -78,8 +78,7 @@ export function tallyControls(report: CheckReport): ControlTally[] {
   const byId = controlsById(report);
   const tallies = new Map<string, { fail: number; error: number; waived: number }>();
   for (const subject of report.subjects) {
-    for (const r of subject.results) {
-      if (r.status !== "fail" && r.status !== "error" && r.status !== "waived") continue;
+    for (const r of subject.results.findings()) {
       let t = tallies.get(r.control);
       if (t === undefined) {
         t = { fail: 0, error: 0, waived: 0 };

@@ -6,7 +6,13 @@
  * memory stays flat however large the fleet.
  */
 import type { CheckReport, Score } from "../evaluation/report-model.js";
-import type { ControlResult, Evidence, SubjectResults, WaiverRef } from "../evaluation/result.js";
+import type {
+  ControlResult,
+  Evidence,
+  Finding,
+  SubjectResults,
+  WaiverRef,
+} from "../evaluation/result.js";
 import type { ResultRow } from "../evaluation/result-row.js";
 import { type Write, subjectScore } from "./common.js";
 import { NotApplicableSets } from "./not-applicable-sets.js";
@@ -104,25 +110,16 @@ function jsonSubject(s: SubjectResults, score: Score | undefined) {
   };
 }
 
-type Written = Extract<ControlResult, { status: "fail" | "waived" | "error" }>;
-const written = (r: ControlResult): r is Written =>
-  r.status !== "pass" && r.status !== "not-applicable";
-
-/** A row's failed, waived and errored results, in control order, as JSON array items. */
+/** A row's findings (failed, waived and errored results), in control order, as JSON array items. */
 function resultsJson(row: ResultRow): string {
   let json = "";
-  const add = (r: ControlResult) => {
-    if (written(r)) json += json === "" ? resultJson(r) : `,${resultJson(r)}`;
-  };
-  // Only the row's own few results can be written: skip the plan's passes and not-applicables.
-  if (row.planSettled) row.forEachOwn(add);
-  else row.forEach(add);
+  row.forEachFinding((r) => (json += json === "" ? resultJson(r) : `,${resultJson(r)}`));
   return json;
 }
 
 /** Failures are often shared objects (one per control and finding): serialise each once. */
 const serialised = new WeakMap<ControlResult, string>();
-function resultJson(r: Written): string {
+function resultJson(r: Finding): string {
   let json = serialised.get(r);
   if (json === undefined) {
     json = JSON.stringify(jsonResult(r));
@@ -132,7 +129,7 @@ function resultJson(r: Written): string {
 }
 
 /** Only the fields of each status; passes and not-applicables are not written here. */
-function jsonResult(r: Written) {
+function jsonResult(r: Finding) {
   switch (r.status) {
     case "fail":
       return {

@@ -14,7 +14,7 @@ import type {
   Run,
 } from "sarif";
 import type { CheckReport, ResolvedControl } from "../evaluation/report-model.js";
-import type { ControlResult, Evidence, Severity, SubjectResults } from "../evaluation/result.js";
+import type { Evidence, Finding, Severity, SubjectResults } from "../evaluation/result.js";
 import {
   type Write,
   describeEvidence,
@@ -90,11 +90,10 @@ export function render(report: CheckReport, write: Write): void {
 
   let first = true;
   for (const subject of report.subjects) {
-    const results = [];
-    for (const r of subject.results) {
-      const res = result(subject, r, byId.get(r.control), ruleIndex.get(r.control));
-      if (res !== undefined) results.push(res);
-    }
+    const results: Result[] = [];
+    subject.results.forEachFinding((r) =>
+      results.push(result(subject, r, byId.get(r.control), ruleIndex.get(r.control))),
+    );
     if (results.length === 0) continue;
     write(`${first ? "" : ","}\n${results.map((r) => JSON.stringify(r)).join(",\n")}`);
     first = false;
@@ -154,13 +153,13 @@ function rule(c: ResolvedControl): ReportingDescriptor {
   };
 }
 
-/** The SARIF result for one control outcome; undefined for pass and not-applicable. */
+/** The SARIF result for one finding (passes and not-applicable results have none). */
 function result(
   subject: SubjectResults,
-  r: ControlResult,
+  r: Finding,
   control: ResolvedControl | undefined,
   index: number | undefined,
-): Result | undefined {
+): Result {
   const base = {
     ruleId: r.control,
     ...(index === undefined ? {} : { ruleIndex: index }),
@@ -170,9 +169,6 @@ function result(
   const title = control?.title ?? r.control;
   const level = control === undefined ? "warning" : LEVEL[control.severity];
   switch (r.status) {
-    case "pass":
-    case "not-applicable":
-      return undefined;
     case "fail":
       return {
         ...base,
@@ -216,8 +212,15 @@ function result(
   }
 }
 
+/** Machines that fail alike share one frozen evidence list: its text is made once. */
+const evidenceTexts = new WeakMap<readonly Evidence[], string>();
 function evidenceText(evidence: readonly Evidence[]): string {
-  return evidence.length === 0 ? "" : `${evidence.map(describeEvidence).join("; ")}.`;
+  let text = evidenceTexts.get(evidence);
+  if (text === undefined) {
+    text = evidence.length === 0 ? "" : `${evidence.map(describeEvidence).join("; ")}.`;
+    if (Object.isFrozen(evidence)) evidenceTexts.set(evidence, text);
+  }
+  return text;
 }
 
 /**

@@ -180,7 +180,7 @@ export function renderTable(report: CheckReport, write: Write, options: TableOpt
   let expiredTotal = 0;
   let validTotal = 0;
   for (const s of report.subjects) {
-    for (const r of s.results) {
+    for (const r of s.results.findings()) {
       if (r.status === "waived") validTotal += 1;
       else if (r.status === "fail" && r.expiredWaiver !== undefined) expiredTotal += 1;
     }
@@ -193,7 +193,7 @@ export function renderTable(report: CheckReport, write: Write, options: TableOpt
       for (const s of report.subjects) {
         if (shown >= maxWaivers) break;
         const lines: string[] = [];
-        for (const r of s.results) {
+        for (const r of s.results.findings()) {
           if (shown >= maxWaivers) break;
           if (!expired && r.status === "waived") {
             lines.push(`  ${s.subject}  ${r.control}  waived: ${describeWaiver(r.waiver)}`);

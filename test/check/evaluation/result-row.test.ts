@@ -93,4 +93,27 @@ describe("ResultRow", () => {
     expect(row.planSettled).to.equal(true);
     expect(ResultRow.of([pass("a"), fail("b")]).planSettled).to.equal(false);
   });
+
+  it("finds its failed, waived and errored results, in the plan as well when it holds some", () => {
+    const settled = ResultRow.over(plan());
+    settled.set(3, { control: "d", status: "error", message: "m" });
+    settled.set(1, fail("b"));
+    expect(settled.findings().map((r) => [r.control, r.status])).to.deep.equal([
+      ["b", "fail"],
+      ["d", "error"],
+    ]);
+    const mixed = ResultRow.of([
+      fail("a"),
+      pass("b"),
+      { control: "c", status: "error", message: "m" },
+    ]);
+    mixed.set(1, fail("b"));
+    const found: [number, string][] = [];
+    mixed.forEachFinding((r, i) => found.push([i, r.status]));
+    expect(found).to.deep.equal([
+      [0, "fail"],
+      [1, "fail"],
+      [2, "error"],
+    ]);
+  });
 });
