@@ -20,27 +20,13 @@ interface Case {
 
 const CASES: readonly Case[] = [
   { name: "ed25519", type: "ed25519", algos: [undefined], deterministic: true },
-  {
-    name: "ecdsa p256",
+  ...[256, 384, 521].map((bits): Case => ({
+    name: `ecdsa p${bits}`,
     type: "ecdsa",
-    extra: ["-b", "256"],
+    extra: ["-b", String(bits)],
     algos: [undefined],
     deterministic: false,
-  },
-  {
-    name: "ecdsa p384",
-    type: "ecdsa",
-    extra: ["-b", "384"],
-    algos: [undefined],
-    deterministic: false,
-  },
-  {
-    name: "ecdsa p521",
-    type: "ecdsa",
-    extra: ["-b", "521"],
-    algos: [undefined],
-    deterministic: false,
-  },
+  })),
   {
     name: "rsa",
     type: "rsa",
@@ -106,8 +92,7 @@ describe("identity key signing with a KeyObject", () => {
   }
 
   it("stays a parsed key to ssh2 and returns a failure as ssh2 does, not throwing", async () => {
-    const file = files.get("ed25519")!;
-    const key = await identityKey(file);
+    const key = await identityKey(files.get("ed25519")!);
     expect(ssh2.utils.parseKey(key)).to.equal(key);
     const rsa = await identityKey(files.get("rsa")!);
     const plainRsa = plainKey(await readFile(files.get("rsa")!, "utf8"));
