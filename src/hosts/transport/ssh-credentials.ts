@@ -6,6 +6,7 @@
  */
 import { readFile } from "node:fs/promises";
 import ssh2, { type ParsedKey } from "ssh2";
+import { signingWithKeyObject } from "./key-object-signer.js";
 import { readKnownHosts, type KnownHosts } from "./known-hosts.js";
 
 /** An identity file as a login can use it, or why it cannot. */
@@ -16,7 +17,10 @@ export type Identity =
   /** ssh2 cannot use what the file holds; the message is the one ssh2 gives when it connects. */
   | { readonly kind: "unusable"; readonly error: Error };
 
-/** Parses a private key the way ssh2's connect() does (no passphrase), once. */
+/**
+ * Parses a private key the way ssh2's connect() does (no passphrase), once, and loads it into
+ * OpenSSL once for signing too.
+ */
 function parseIdentity(text: string): Identity {
   const parsed = ssh2.utils.parseKey(text);
   if (parsed instanceof Error)
@@ -28,7 +32,7 @@ function parseIdentity(text: string): Identity {
       kind: "unusable",
       error: new Error("privateKey value does not contain a (valid) private key"),
     };
-  return { kind: "key", key };
+  return { kind: "key", key: signingWithKeyObject(key) };
 }
 
 async function readIdentity(file: string): Promise<Identity> {

@@ -7,7 +7,7 @@ import type { SshTransport } from "../../../src/hosts/inventory.js";
 import { openSession } from "../../../src/hosts/transport/open-session.js";
 import { TransportError } from "../../../src/hosts/transport/session.js";
 import { SshCredentials } from "../../../src/hosts/transport/ssh-credentials.js";
-import { freePort, inventoryHost, startSshd, type Sshd } from "../../fixtures/sshd.js";
+import { freePort, inventoryHost, keygen, startSshd, type Sshd } from "../../fixtures/sshd.js";
 
 const hostFor = (sshd: Sshd, transport: Partial<SshTransport> = {}) =>
   inventoryHost(sshd, { transport });
@@ -126,6 +126,27 @@ describe("SSH session (real sshd on 127.0.0.1)", function () {
     await again.close();
     expect(said.stdout).to.equal("in\n");
     expect((await failure(openSession(host))).reason).to.equal("key-unreadable");
+  });
+
+  it("logs in with an rsa and an ecdsa identity, signed with the run's loaded key", async () => {
+    // ed25519, the fixture's own key type, is what every other login here uses.
+    const identities: [string, string, string[]][] = [
+      ["rsa", join(scratch, "id_rsa"), ["-b", "2048"]],
+      ["ecdsa", join(scratch, "id_ecdsa"), ["-b", "384"]],
+    ];
+    const credentials = new SshCredentials();
+    for (const [type, identityFile, extra] of identities) {
+      keygen(identityFile, type, extra);
+      const server = await startSshd({ identityFile });
+      try {
+        const session = await openSession(inventoryHost(server), credentials);
+        const said = await session.exec(["echo", type], { timeoutMs: 10_000 });
+        await session.close();
+        expect(said.stdout).to.equal(`${type}\n`);
+      } finally {
+        await server.stop();
+      }
+    }
   });
 
   it("fails each host of a run on its own, with its own name, when a shared file is bad", async () => {
