@@ -152,7 +152,7 @@ export interface ExpiredWaiver {
 /** Failures whose matching waiver had expired, in subject order. */
 export function* expiredWaivers(report: CheckReport): Generator<ExpiredWaiver> {
   for (const subject of report.subjects) {
-    for (const result of subject.results) {
+    for (const result of subject.results.findings()) {
       if (result.status === "fail" && result.expiredWaiver !== undefined) {
         yield { subject, result, waiver: result.expiredWaiver };
       }

@@ -6,6 +6,7 @@
  */
 import type { CheckReport, ResolvedControl } from "../evaluation/report-model.js";
 import type { ControlResult, SubjectResults } from "../evaluation/result.js";
+import type { ResultRow } from "../evaluation/result-row.js";
 import {
   type Write,
   controlsById,
@@ -85,7 +86,7 @@ function suite(
   if (subject.source !== undefined)
     xml += property("source", fileLine(subject.source.file, subject.source.line));
   xml += `\n    </properties>`;
-  for (const r of subject.results) xml += cases.of(r);
+  subject.results.forEach((r) => (xml += cases.of(r)));
   return `${xml}\n  </testsuite>`;
 }
 
@@ -155,13 +156,14 @@ function outcome(r: ControlResult, control: ResolvedControl | undefined): string
   }
 }
 
-function addTotals(t: Totals, results: Iterable<ControlResult>): void {
-  for (const r of results) {
+function addTotals(t: Totals, results: ResultRow): void {
+  // forEach, not for…of: no generator step for each of a machine's results.
+  results.forEach((r) => {
     t.tests += 1;
     if (r.status === "fail") t.failures += 1;
     else if (r.status === "error") t.errors += 1;
     else if (r.status === "waived" || r.status === "not-applicable") t.skipped += 1;
-  }
+  });
 }
 
 function counts(t: Totals): string {
