@@ -1,6 +1,7 @@
 /**
  * Benchmark: the heap each machine keeps once a run has admitted it (its results, names, score
- * and what the fleet controls hold), before the fleet concludes. One JSON Lines fleet with the
+ * and what the fleet controls hold), before the fleet concludes; beside it the heap of the policy
+ * and of the registers, and the heap once the fleet has concluded. One JSON Lines fleet with the
  * town's registers and overlay, as `bench/check-fleet.ts` generates them; the heap after the last
  * machine less the heap before the first, each after two full collections. Optionally writes a
  * heap snapshot of the admitted run.
@@ -33,9 +34,13 @@ const heapAfterCollecting = (): number => {
 };
 
 const at = new Date("2026-11-20T12:00:00Z");
-const [policy, reference, licenses, assets, disposals, ipPlan] = await Promise.all([
+const atStart = heapAfterCollecting();
+const [policy, reference] = await Promise.all([
   resolvePolicy({ at, overlayFile: `${town}/overlay.yaml` }),
   loadReferenceData(),
+]);
+const withPolicy = heapAfterCollecting();
+const [licenses, assets, disposals, ipPlan] = await Promise.all([
   loadLicenseRegister(`${town}/licenses.csv`),
   loadAssetRegister(`${town}/assets.csv`),
   loadDisposalRegister(`${town}/disposals.csv`),
@@ -48,6 +53,7 @@ const data = {
   disposals: disposals.register,
   ipPlan: ipPlan.plan,
 };
+const withRegisters = heapAfterCollecting();
 const run = { policy, data, waivers: [], at, failOn: "high", minScore: 0 } as const;
 const sharing = new RunSharing();
 const assembly = new RunAssembly(run, sharing);
@@ -62,7 +68,17 @@ for await (const item of workItems([input])) {
 }
 const after = heapAfterCollecting();
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+console.log(`policy and reference data: ${mib(withPolicy - atStart)} MiB`);
+console.log(
+  `registers (${assets.register?.entries.length ?? 0} assets, ${licenses.register?.entries.length ?? 0} license rows), IP plan, disposals: ${mib(withRegisters - withPolicy)} MiB`,
+);
+console.log(`the fleet controls' indexes of them: ${mib(before - withRegisters)} MiB`);
 console.log(
   `${machines} machines: ${((after - before) / machines).toFixed(0)} B per machine at admission (heap ${mib(before)} → ${mib(after)} MiB)`,
 );
 if (snapshot !== undefined) console.log(`wrote ${v8.writeHeapSnapshot(snapshot)}`);
+const report = assembly.report();
+const concluded = heapAfterCollecting();
+console.log(
+  `after the fleet's conclusion, waivers and scores (${report.subjects.length} subjects): heap ${mib(concluded)} MiB, ${mib(process.memoryUsage().rss)} MiB RSS`,
+);
