@@ -47,6 +47,7 @@ export function render(report: CheckReport, write: Write): void {
     })),
     coverage: report.coverage,
   };
+  // The sets come before the subjects that name them: a first pass finds them.
   const sets = new NotApplicableSets();
   const setOf = Int32Array.from(report.subjects, (s) => sets.indexOf(s.results) ?? -1);
   // Reopen the header object to append the streamed arrays to it.
