@@ -70,7 +70,7 @@ export class ResultRow implements Iterable<ControlResult> {
   get planSettled(): boolean {
     let yes = settled.get(this.plan);
     if (yes === undefined) {
-      yes = this.plan.every((r) => r.status === "pass" || r.status === "not-applicable");
+      yes = !this.plan.some(isFinding);
       settled.set(this.plan, yes);
     }
     return yes;

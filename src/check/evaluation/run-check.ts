@@ -181,31 +181,20 @@ function waiveAndScore(
       if (result !== raw) row.set(i, result);
       return result;
     };
-    const countFailing = (result: ControlResult, severity: Severity) => {
+    // Passes and not-applicables, all a settled plan holds, are never waived nor failing: such
+    // a row starts from its plan's tally, and its own results replace the plan's.
+    const plan = row.planSettled ? row.planned : undefined;
+    const own = plan === undefined ? new ScoreTally() : planTally(plan).copy();
+    const count = (raw: ControlResult, i: number) => {
+      const result = waived(raw, i);
+      const severity = controls[i]!.meta.severity;
+      if (plan !== undefined) own.remove(plan[i]!.status, severity);
+      own.add(result.status, severity);
       if (result.status === "fail" || result.status === "error")
         failing[severity] = (failing[severity] ?? 0) + 1;
     };
-    let own: ScoreTally;
-    if (row.planSettled) {
-      // Passes and not-applicables, which the plan holds, are never waived nor failing.
-      const plan = row.planned;
-      own = planTally(plan).copy();
-      row.forEachOwn((raw, i) => {
-        const result = waived(raw, i);
-        const severity = controls[i]!.meta.severity;
-        own.remove(plan[i]!.status, severity);
-        own.add(result.status, severity);
-        countFailing(result, severity);
-      });
-    } else {
-      own = new ScoreTally();
-      row.forEach((raw, i) => {
-        const result = waived(raw, i);
-        const severity = controls[i]!.meta.severity;
-        own.add(result.status, severity);
-        countFailing(result, severity);
-      });
-    }
+    if (plan === undefined) row.forEach(count);
+    else row.forEachOwn(count);
     for (const tally of [
       tallyFor(byDepartment, subject.department),
       tallyFor(bySite, subject.site),
