@@ -6,7 +6,8 @@
 import type { LedgerFlag } from "./evidence-ledger.js";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { RUNBOOKS, findRunbook } from "../../runbooks/index.js";
+import { RUNBOOK_IDS } from "../../runbooks/ids.js";
+import { findRunbook } from "../../runbooks/index.js";
 import { readDocumentSync } from "../documents/read-document.js";
 import { loadDrillConfig, type DrillConfigValues } from "../drill/planning/config.js";
 import type { Runbook } from "../drill/runbook/runbook.js";
@@ -66,7 +67,7 @@ export function runbookOrUsage(id: string): Runbook {
   const runbook = findRunbook(id);
   if (!runbook)
     throw new UsageError(
-      `no runbook "${id}": choose one of ${RUNBOOKS.map((r) => r.meta.id).join(", ")} (stronghold drill list)`,
+      `no runbook "${id}": choose one of ${RUNBOOK_IDS.join(", ")} (stronghold drill list)`,
     );
   return runbook;
 }
@@ -105,11 +106,7 @@ export async function drillConfigOf(
   let config: DrillConfigValues = { targets: {} };
   const configFile = configFlag ?? workspace?.drill;
   if (configFile !== undefined) {
-    const loaded = await loadDrillConfig(
-      configFile,
-      runbook,
-      RUNBOOKS.map((r) => r.meta.id),
-    );
+    const loaded = await loadDrillConfig(configFile, runbook, RUNBOOK_IDS);
     if (!loaded.ok) throw new InputError(loaded.problems);
     config = loaded.values;
   }

@@ -11,7 +11,7 @@ import { loadEvidenceFrameworks, type EvidenceFrameworkMap } from "../evidence/f
 import { appendEntry, hashFile, storeArtifact, storeContent } from "../evidence/ledger.js";
 import { RUN_AT_ENV, RUN_NAME_ENV } from "../evidence/record-run.js";
 import { InputError } from "../support/errors.js";
-import { RUNBOOKS } from "../../runbooks/index.js";
+import { RUNBOOK_IDS } from "../../runbooks/ids.js";
 import type { Io } from "./io.js";
 import { currentWorkspace, workingDir } from "./workspace-settings.js";
 
@@ -102,7 +102,7 @@ let frameworks: Promise<EvidenceFrameworkMap> | undefined;
 
 /** policies/data/evidence-frameworks.yaml, loaded once; a broken file is an InputError. */
 export function evidenceFrameworks(): Promise<EvidenceFrameworkMap> {
-  frameworks ??= loadEvidenceFrameworks(RUNBOOKS.map((r) => r.meta.id)).then((loaded) => {
+  frameworks ??= loadEvidenceFrameworks(RUNBOOK_IDS).then((loaded) => {
     if (!loaded.ok) throw new InputError(loaded.problems);
     return loaded.map;
   });

@@ -1,7 +1,7 @@
 /** `stronghold init [dir]`: scaffold a town workspace. */
 import type { Command } from "commander";
 import path from "node:path";
-import { RUNBOOKS } from "../../runbooks/index.js";
+import { RUNBOOK_IDS } from "../../runbooks/ids.js";
 import { UsageError } from "../support/errors.js";
 import { initWorkspace } from "../workspace/init.js";
 import type { Io } from "./io.js";
@@ -34,7 +34,7 @@ async function init(dirArg: string | undefined, flags: InitFlags, io: Io): Promi
     town,
     timeZone,
     force: Boolean(flags.force),
-    runbookIds: RUNBOOKS.map((r) => r.meta.id),
+    runbookIds: RUNBOOK_IDS,
     today: new Date(),
   });
   if (!result.ok) {

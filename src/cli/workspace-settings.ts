@@ -1,5 +1,5 @@
 /** The workspace a command runs in: the nearest stronghold.yaml above the working folder, if any. */
-import { RUNBOOKS } from "../../runbooks/index.js";
+import { RUNBOOK_IDS } from "../../runbooks/ids.js";
 import { InputError } from "../support/errors.js";
 import { findWorkspaceFile, loadWorkspace, type Workspace } from "../workspace/workspace-file.js";
 import type { Io } from "./io.js";
@@ -13,10 +13,7 @@ export function workingDir(io: Io): string {
 export async function currentWorkspace(io: Io): Promise<Workspace | undefined> {
   const file = findWorkspaceFile(workingDir(io));
   if (file === undefined) return undefined;
-  const loaded = await loadWorkspace(
-    file,
-    RUNBOOKS.map((r) => r.meta.id),
-  );
+  const loaded = await loadWorkspace(file, RUNBOOK_IDS);
   if (!loaded.ok) throw new InputError(loaded.problems);
   return loaded.workspace;
 }

@@ -3,6 +3,7 @@
  * needs, how each plans against an inventory, and the small choices they make (victims, samples).
  */
 import { expect } from "chai";
+import { RUNBOOK_IDS } from "../../runbooks/ids.js";
 import { RUNBOOKS, findRunbook } from "../../runbooks/index.js";
 import { chooseVictims } from "../../runbooks/file-deletion.js";
 import { randomSample } from "../../runbooks/backup-integrity.js";
@@ -94,6 +95,10 @@ describe("drill runbooks: definitions", () => {
   it("registers the five drills", () => {
     expect(RUNBOOKS.map((r) => r.meta.id)).to.deep.equal(Object.keys(PINNED));
     expect(findRunbook("nope")).to.equal(undefined);
+  });
+
+  it("lists the same ids, in the same order, for commands that do not load the runbooks", () => {
+    expect(RUNBOOK_IDS).to.deep.equal(RUNBOOKS.map((r) => r.meta.id));
   });
 
   for (const [id, steps] of Object.entries(PINNED)) {
