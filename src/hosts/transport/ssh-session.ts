@@ -1,6 +1,5 @@
-/** Commands on a host over SSH (node-ssh), with the host key verified against known_hosts. */
-import { NodeSSH, type Config } from "node-ssh";
-import type { ClientChannel, PublicKeyAuthMethod } from "ssh2";
+/** Commands on a host over SSH (ssh2), with the host key verified against known_hosts. */
+import ssh2, { type ClientChannel, type ConnectConfig, type PublicKeyAuthMethod } from "ssh2";
 import type { InventoryHost, SshTransport } from "../inventory.js";
 import type { HostKeyVerdict } from "./known-hosts.js";
 import type { SshCredentials } from "./ssh-credentials.js";
@@ -63,7 +62,7 @@ async function authConfig(
   t: SshTransport,
   name: string,
   credentials: SshCredentials,
-): Promise<Partial<Config>> {
+): Promise<Partial<ConnectConfig>> {
   switch (t.auth.kind) {
     case "key": {
       const identity = await credentials.identity(t.auth.identityFile);
@@ -104,9 +103,9 @@ export async function sshSession(
   const knownHosts =
     t.hostKey.kind === "known-hosts" ? await credentials.knownHosts(t.hostKey.file) : undefined;
   let refused: HostKeyVerdict | undefined;
-  const ssh = new NodeSSH();
+  const connection = new ssh2.Client();
   try {
-    await ssh.connect({
+    await connect(connection, {
       host: t.host,
       port: t.port,
       username: t.user,
@@ -121,7 +120,7 @@ export async function sshSession(
       },
     });
   } catch (error) {
-    ssh.dispose();
+    connection.end();
     if (refused !== undefined && refused !== "match") {
       const [reason, message] = HOST_KEY_MESSAGES[refused];
       throw new TransportError(reason, host.name, `${message} (${t.host}:${t.port})`);
@@ -129,10 +128,10 @@ export async function sshSession(
     throw classify(error, t, host.name);
   }
   let lost: Error | undefined;
-  ssh.connection?.on("error", (error: Error) => {
+  connection.on("error", (error: Error) => {
     lost = error;
   });
-  ssh.connection?.on("close", () => {
+  connection.on("close", () => {
     lost ??= new Error("connection closed");
   });
   return {
@@ -144,17 +143,65 @@ export async function sshSession(
           host.name,
           `SSH connection lost: ${lost.message}`,
         );
-      return execSsh(ssh, host.name, argv, options, () => lost);
+      return execSsh(connection, host.name, argv, options, () => lost);
     },
     close: () => {
-      ssh.dispose();
+      connection.end();
       return Promise.resolve();
     },
   };
 }
 
+/** Connects and logs in; rejects with ssh2's error, or when the host closes before the login. */
+function connect(connection: ssh2.Client, config: ConnectConfig): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const closed = () => reject(new Error("the host closed the connection before the login"));
+    connection.once("error", reject);
+    connection.once("close", closed);
+    connection.once("ready", () => {
+      connection.removeListener("error", reject);
+      connection.removeListener("close", closed);
+      resolve();
+    });
+    connection.connect(config);
+    skipHostKeyProofs(connection);
+  });
+}
+
+/**
+ * After login OpenSSH announces all its host keys (hostkeys-00@openssh.com) so that a client may
+ * update known_hosts; ssh2 answers every announcement by asking the host to sign with each key
+ * and verifying each signature. The collector never uses those keys: the proofs cost the host a
+ * signature per host key (an RSA one among them) and the collector a round trip and the checks,
+ * on every login. ssh2 has no option for it, so its handler of global requests (made by
+ * `connect()`) is wrapped to leave that one request unanswered, as a client that does not
+ * implement the extension would; when ssh2's shape differs, nothing is changed.
+ */
+export function skipHostKeyProofs(connection: ssh2.Client): boolean {
+  const handlers = (connection as unknown as { _protocol?: { _handlers?: GlobalRequestHandlers } })
+    ._protocol?._handlers;
+  const original = handlers?.GLOBAL_REQUEST;
+  if (handlers === undefined || typeof original !== "function") return false;
+  handlers.GLOBAL_REQUEST = (protocol, name, wantReply, data) => {
+    if (name !== HOST_KEYS_ANNOUNCEMENT) return original(protocol, name, wantReply, data);
+    if (wantReply) protocol.requestSuccess();
+  };
+  return true;
+}
+
+const HOST_KEYS_ANNOUNCEMENT = "hostkeys-00@openssh.com";
+
+interface GlobalRequestHandlers {
+  GLOBAL_REQUEST?: (
+    protocol: { requestSuccess(): void },
+    name: string,
+    wantReply: boolean,
+    data: unknown,
+  ) => void;
+}
+
 async function execSsh(
-  ssh: NodeSSH,
+  connection: ssh2.Client,
   name: string,
   argv: readonly string[],
   options: ExecOptions,
@@ -176,7 +223,7 @@ async function execSsh(
   });
   try {
     const response = await Promise.race([
-      execOnChannel(ssh, argv.map(shellQuote).join(" "), options, {
+      execOnChannel(connection, argv.map(shellQuote).join(" "), options, {
         onChannel: (c) => {
           channel = c;
         },
@@ -214,12 +261,9 @@ async function execSsh(
   }
 }
 
-/**
- * One command on its own channel. Unlike node-ssh's execCommand, which keeps a string copy of
- * every chunk besides handing it on, the output goes only where the caller sends it.
- */
+/** One command on its own channel; the output goes only where the caller sends it. */
 function execOnChannel(
-  ssh: NodeSSH,
+  connection: ssh2.Client,
   command: string,
   options: Pick<ExecOptions, "cwd" | "stdin">,
   handlers: {
@@ -228,8 +272,6 @@ function execOnChannel(
     onStderr: (chunk: Buffer) => void;
   },
 ): Promise<{ code: number | null; signal: string | null }> {
-  const connection = ssh.connection;
-  if (connection === null) return Promise.reject(new Error("not connected"));
   const line = options.cwd === undefined ? command : `cd ${shellQuote(options.cwd)} ; ${command}`;
   return new Promise((resolve, reject) => {
     connection.on("error", reject);

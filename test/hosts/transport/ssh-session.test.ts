@@ -1,11 +1,15 @@
 /** SSH sessions against a real OpenSSH sshd on loopback. */
 import { expect } from "chai";
+import { readFileSync } from "node:fs";
 import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SshTransport } from "../../../src/hosts/inventory.js";
+import { createServer } from "node:net";
+import ssh2 from "ssh2";
 import { openSession } from "../../../src/hosts/transport/open-session.js";
 import { TransportError } from "../../../src/hosts/transport/session.js";
+import { skipHostKeyProofs } from "../../../src/hosts/transport/ssh-session.js";
 import { SshCredentials } from "../../../src/hosts/transport/ssh-credentials.js";
 import { freePort, inventoryHost, keygen, startSshd, type Sshd } from "../../fixtures/sshd.js";
 
@@ -126,6 +130,59 @@ describe("SSH session (real sshd on 127.0.0.1)", function () {
     await again.close();
     expect(said.stdout).to.equal("in\n");
     expect((await failure(openSession(host))).reason).to.equal("key-unreadable");
+  });
+
+  it("names a host that closes the connection before the login", async () => {
+    // A listener that hangs up on every connection, as a host refusing logins (MaxStartups) does.
+    const hangUp = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => hangUp.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (hangUp.address() as { port: number }).port;
+      const error = await failure(openSession(hostFor(sshd, { port })));
+      expect(error.reason).to.equal("connection-lost");
+      expect(error.message).to.equal(
+        "fs01: SSH connection failed: Connection lost before handshake",
+      );
+    } finally {
+      await new Promise((resolve) => hangUp.close(resolve));
+    }
+  });
+
+  it("leaves OpenSSH's announcement of its host keys unproven, and the session works", async () => {
+    // ssh2 proves each announced host key and only then emits "hostkeys": count the emissions
+    // once a command's round trip (after the announcement, which follows the login) is done.
+    const proofs = async (skip: boolean): Promise<number> => {
+      const client = new ssh2.Client();
+      let announced = 0;
+      client.on("hostkeys", () => announced++);
+      await new Promise<void>((resolve, reject) => {
+        client.once("ready", resolve).once("error", reject);
+        client.connect({
+          host: sshd.host,
+          port: sshd.port,
+          username: sshd.user,
+          privateKey: readFileSync(sshd.identityFile),
+          readyTimeout: 10_000,
+        });
+        if (skip) expect(skipHostKeyProofs(client)).to.equal(true);
+      });
+      try {
+        const said = await new Promise<string>((resolve, reject) => {
+          client.exec("echo in", (error, channel) => {
+            if (error) return reject(error);
+            let out = "";
+            channel.on("data", (chunk: Buffer) => (out += chunk.toString()));
+            channel.on("close", () => resolve(out));
+          });
+        });
+        expect(said).to.equal("in\n");
+        return announced;
+      } finally {
+        client.end();
+      }
+    };
+    expect(await proofs(false), "ssh2's own client proves the keys").to.equal(1);
+    expect(await proofs(true)).to.equal(0);
   });
 
   it("logs in with an rsa and an ecdsa identity, signed with the run's loaded key", async () => {
