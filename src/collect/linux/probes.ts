@@ -382,10 +382,13 @@ done`,
     name: "listening",
     reads: "listening TCP and bound UDP ports and their addresses (/proc/net/tcp, tcp6, udp, udp6)",
     privileged: false,
+    // Listening rows only (TCP state 0A, UDP 07): a busy server's tables hold a row for every
+    // connection, thousands of them, none of which a check reads.
     body: `
 [ -r /proc/net/tcp ] || return 127
 for p in tcp tcp6 udp udp6; do
-  [ -r "/proc/net/$p" ] && awk -v p="$p" 'NR > 1 { n = split($2, a, ":"); print p, a[n], $4, a[1] }' "/proc/net/$p"
+  case $p in tcp*) s=0A ;; *) s=07 ;; esac
+  [ -r "/proc/net/$p" ] && awk -v p="$p" -v s="$s" 'NR > 1 && $4 == s { n = split($2, a, ":"); print p, a[n], $4, a[1] }' "/proc/net/$p"
 done
 return 0`,
   },

@@ -16,7 +16,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { createSocket } from "node:dgram";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { loadEdrCatalog } from "../../../src/collect/linux/edr-catalog.js";
@@ -306,6 +306,11 @@ describe("the probe script on this machine", function () {
       tftp.once("error", reject);
       tftp.bind(69, "127.0.0.1", resolve);
     });
+    // A connection in use, as a busy server has thousands: the probe prints listening rows only.
+    const client = connect(23, "127.0.0.1");
+    await new Promise<void>((resolve, reject) =>
+      client.once("connect", resolve).once("error", reject),
+    );
     const dir = mkdtempSync(path.join(tmpdir(), "stronghold-shadow-"));
     try {
       const shadow = path.join(dir, "shadow");
@@ -329,6 +334,10 @@ describe("the probe script on this machine", function () {
       expect(run.status, run.stderr).to.equal(0);
       const split = splitProbeOutput(run.stdout, nonce);
       if (!split.ok) throw new Error(split.problem);
+      const rows = split.sections.get("listening")!.stdout.trim().split("\n");
+      for (const row of rows)
+        expect(row, "listening rows only").to.match(/^(tcp6? \w+ 0A|udp6? \w+ 07) /);
+      expect(rows).to.include.members(["tcp 0017 0A 0100007F", "udp 0045 07 0100007F"]);
       const facts = parseLinuxFacts(split.sections, await loadEdrCatalog());
       const m = linuxMachineConfig(
         facts,
@@ -343,6 +352,7 @@ describe("the probe script on this machine", function () {
       for (const control of ["sec-account-files-protected", "sec-no-legacy-plaintext-services"])
         expect((await evaluateControlById(control, m.config)).status, control).to.equal("fail");
     } finally {
+      client.destroy();
       telnet.close();
       tftp.close();
       rmSync(dir, { recursive: true, force: true });
