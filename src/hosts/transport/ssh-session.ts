@@ -171,21 +171,21 @@ function connect(connection: ssh2.Client, config: ConnectConfig): Promise<void> 
 /**
  * After login OpenSSH announces all its host keys (hostkeys-00@openssh.com) so that a client may
  * update known_hosts; ssh2 answers every announcement by asking the host to sign with each key
- * and verifying each signature. The collector never uses those keys: the proofs cost the host a
- * signature per host key (an RSA one among them) and the collector a round trip and the checks,
- * on every login. ssh2 has no option for it, so its handler of global requests (made by
- * `connect()`) is wrapped to leave that one request unanswered, as a client that does not
- * implement the extension would; when ssh2's shape differs, nothing is changed.
+ * and verifying each signature. No collection or drill uses those keys: the proofs cost the host
+ * a signature per host key (an RSA one among them) and the collector their checks, on every
+ * login. ssh2 has no option for it, so its handler of global requests (made by `connect()`) is
+ * wrapped to ask for the proof of no key. The request itself still goes out: leaving the
+ * announcement unanswered left its packet unacknowledged for the delayed-ACK time (40 ms on
+ * Linux), and the host's next packet, the reply that opens the command's channel, waited that
+ * long behind it (measured on loopback). When ssh2's shape differs, nothing is changed.
  */
 export function skipHostKeyProofs(connection: ssh2.Client): boolean {
   const handlers = (connection as unknown as { _protocol?: { _handlers?: GlobalRequestHandlers } })
     ._protocol?._handlers;
   const original = handlers?.GLOBAL_REQUEST;
   if (handlers === undefined || typeof original !== "function") return false;
-  handlers.GLOBAL_REQUEST = (protocol, name, wantReply, data) => {
-    if (name !== HOST_KEYS_ANNOUNCEMENT) return original(protocol, name, wantReply, data);
-    if (wantReply) protocol.requestSuccess();
-  };
+  handlers.GLOBAL_REQUEST = (protocol, name, wantReply, data) =>
+    original(protocol, name, wantReply, name === HOST_KEYS_ANNOUNCEMENT ? [] : data);
   return true;
 }
 

@@ -148,13 +148,17 @@ describe("SSH session (real sshd on 127.0.0.1)", function () {
     }
   });
 
-  it("leaves OpenSSH's announcement of its host keys unproven, and the session works", async () => {
-    // ssh2 proves each announced host key and only then emits "hostkeys": count the emissions
-    // once a command's round trip (after the announcement, which follows the login) is done.
-    const proofs = async (skip: boolean): Promise<number> => {
+  it("asks OpenSSH to prove none of its announced host keys, and the session works", async () => {
+    // ssh2 emits "hostkeys" with the keys the host proved, once the host answered the request:
+    // count both once a command's round trip (after the announcement, which follows the login) is
+    // done. The request must still go out: its packet acknowledges the announcement at once.
+    const proven = async (skip: boolean): Promise<{ answers: number; keys: number }> => {
       const client = new ssh2.Client();
-      let announced = 0;
-      client.on("hostkeys", () => announced++);
+      const seen = { answers: 0, keys: 0 };
+      client.on("hostkeys", (proved: unknown[]) => {
+        seen.answers++;
+        seen.keys += proved.length;
+      });
       await new Promise<void>((resolve, reject) => {
         client.once("ready", resolve).once("error", reject);
         client.connect({
@@ -176,13 +180,14 @@ describe("SSH session (real sshd on 127.0.0.1)", function () {
           });
         });
         expect(said).to.equal("in\n");
-        return announced;
+        return seen;
       } finally {
         client.end();
       }
     };
-    expect(await proofs(false), "ssh2's own client proves the keys").to.equal(1);
-    expect(await proofs(true)).to.equal(0);
+    const own = await proven(false);
+    expect(own.keys, "ssh2's own client proves the host's keys").to.be.greaterThan(0);
+    expect(await proven(true)).to.deep.equal({ answers: 1, keys: 0 });
   });
 
   it("logs in with an rsa and an ecdsa identity, signed with the run's loaded key", async () => {
