@@ -9,7 +9,9 @@
  * probe takes over sshd, measured at the start of the run) and prints a probe output recorded
  * from the real probe at the start of the run, under the session's nonce. The host then costs
  * sshd's session and three small processes; the floor is the sleep alone: ⌈hosts ÷ concurrency⌉
- * × delay. `--fleet probes` runs the real probe script on every host instead.
+ * × delay. `--fleet probes` runs the real probe script on every host instead. Each sshd has the
+ * three host keys Debian's openssh-server makes (Ed25519, RSA 3072, ECDSA P-256), all of which
+ * OpenSSH announces after every login.
  *
  *   npm run bench:collect -- [--hosts 100] [--servers 4] [--concurrency 1,4,16,32] [--runs 3]
  *                            [--delay-ms 2550|measured] [--probe-runs 9] [--fleet delayed|probes]
@@ -37,7 +39,7 @@ import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import type { CollectionReport } from "../src/collect/collection-report.js";
 import { startSshd, type Sshd } from "../test/fixtures/sshd.js";
-import { delayedCommand, measureProbe, median } from "./delayed-host.js";
+import { debianHostKeys, delayedCommand, measureProbe, median } from "./delayed-host.js";
 
 /**
  * The default host-side delay: the median wall time of the real probe script over sshd on this
@@ -375,7 +377,10 @@ async function main(options: Options): Promise<void> {
     const inventory = await startFleet(
       options,
       dir,
-      options.fleet === "delayed" ? [delayedCommand(transcript, delayMs)] : [],
+      [
+        ...debianHostKeys(dir),
+        ...(options.fleet === "delayed" ? [delayedCommand(transcript, delayMs)] : []),
+      ],
       cgroup,
       daemons,
     );

@@ -22,7 +22,7 @@ import { splitProbeOutput } from "../src/collect/probe-output.js";
 import { openSession } from "../src/hosts/transport/open-session.js";
 import { SshCredentials } from "../src/hosts/transport/ssh-credentials.js";
 import { inventoryHost, startSshd } from "../test/fixtures/sshd.js";
-import { delayedCommand, measureProbe } from "./delayed-host.js";
+import { debianHostKeys, delayedCommand, measureProbe } from "./delayed-host.js";
 
 const hosts = Number(process.argv[2] ?? 100);
 if (!Number.isInteger(hosts) || hosts < 1) {
@@ -46,7 +46,9 @@ try {
   const probe = await measureProbe(real, 1);
   const transcript = path.join(dir, "probe-output.txt");
   writeFileSync(transcript, probe.output, { mode: 0o644 });
-  const sshd = await startSshd({ extraConfig: [delayedCommand(transcript, 0)] });
+  const sshd = await startSshd({
+    extraConfig: [...debianHostKeys(dir), delayedCommand(transcript, 0)],
+  });
   replay.push(sshd);
   const host = inventoryHost(sshd);
   const catalog = await loadEdrCatalog();

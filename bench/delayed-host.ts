@@ -7,7 +7,21 @@ import { performance } from "node:perf_hooks";
 import { PROBE_SCRIPT } from "../src/collect/linux/probe-script.js";
 import { newNonce, probeCommand } from "../src/collect/probe-script.js";
 import { openSession } from "../src/hosts/transport/open-session.js";
-import { inventoryHost, type Sshd } from "../test/fixtures/sshd.js";
+import path from "node:path";
+import { inventoryHost, keygen, type Sshd } from "../test/fixtures/sshd.js";
+
+/**
+ * sshd_config lines giving a host the RSA (3072) and ECDSA (P-256) host keys Debian's
+ * openssh-server generates beside the fixture's Ed25519 one: OpenSSH announces all of them after
+ * login, and what a client does with the announcement costs per key.
+ */
+export function debianHostKeys(dir: string): string[] {
+  const rsa = path.join(dir, "ssh_host_rsa_key");
+  const ecdsa = path.join(dir, "ssh_host_ecdsa_key");
+  keygen(rsa, "rsa", ["-b", "3072"]);
+  keygen(ecdsa, "ecdsa", ["-b", "256"]);
+  return [`HostKey ${rsa}`, `HostKey ${ecdsa}`];
+}
 
 /** Stands for the nonce in the recorded probe output; the host puts the session's nonce in. */
 export const RECORDED_NONCE = "0000000000000000";
