@@ -152,11 +152,15 @@ export async function sshSession(
   };
 }
 
-/** Connects and logs in; rejects with ssh2's error, or when the host closes before the login. */
+/**
+ * Connects and logs in; rejects with ssh2's error, or when the host closes before the login. The
+ * error listener stays until the login: ssh2 may emit a second error on a failed connection, and
+ * an error event without a listener would end the process.
+ */
 function connect(connection: ssh2.Client, config: ConnectConfig): Promise<void> {
   return new Promise((resolve, reject) => {
     const closed = () => reject(new Error("the host closed the connection before the login"));
-    connection.once("error", reject);
+    connection.on("error", reject);
     connection.once("close", closed);
     connection.once("ready", () => {
       connection.removeListener("error", reject);
