@@ -178,10 +178,10 @@ function connect(connection: ssh2.Client, config: ConnectConfig): Promise<void> 
  * and verifying each signature. No collection or drill uses those keys: the proofs cost the host
  * a signature per host key (an RSA one among them) and the collector their checks, on every
  * login. ssh2 has no option for it, so its handler of global requests (made by `connect()`) is
- * wrapped to ask for the proof of no key. The request itself still goes out: leaving the
- * announcement unanswered left its packet unacknowledged for the delayed-ACK time (40 ms on
- * Linux), and the host's next packet, the reply that opens the command's channel, waited that
- * long behind it (measured on loopback). When ssh2's shape differs, nothing is changed.
+ * wrapped to ask for the proof of no key. The request itself still goes out: with the
+ * announcement unanswered, a command's first output came about 40 ms late on loopback, the
+ * delayed-ACK time (most likely the reply that opens its channel waiting behind the
+ * unacknowledged announcement). When ssh2's shape differs, nothing is changed.
  */
 export function skipHostKeyProofs(connection: ssh2.Client): boolean {
   const handlers = (connection as unknown as { _protocol?: { _handlers?: GlobalRequestHandlers } })
