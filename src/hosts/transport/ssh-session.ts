@@ -196,12 +196,7 @@ export function skipHostKeyProofs(connection: ssh2.Client): boolean {
 const HOST_KEYS_ANNOUNCEMENT = "hostkeys-00@openssh.com";
 
 interface GlobalRequestHandlers {
-  GLOBAL_REQUEST?: (
-    protocol: { requestSuccess(): void },
-    name: string,
-    wantReply: boolean,
-    data: unknown,
-  ) => void;
+  GLOBAL_REQUEST?: (protocol: unknown, name: string, wantReply: boolean, data: unknown) => void;
 }
 
 async function execSsh(
