@@ -259,6 +259,42 @@ describe("stronghold check (the CLI, end to end)", function () {
     );
   });
 
+  it("--assets: a repeated asset tag is a located problem (exit 2), and the fleet is still judged", async () => {
+    const assets = path.join(dir, "assets.csv");
+    await writeFile(
+      assets,
+      "Asset Tag,Serial Number,Hostname,Department,Site,Model,Purchase Date,Status\n" +
+        "MB-01001,5CG3301XYZ,good-01,manager,town-hall,7010,2024-03-01,In Service\n" +
+        "mb-01001,OTHER-1,pd-mdt-01,police,police,5440,2021-05-01,Disposed\n",
+    );
+    const run = await stronghold([
+      "check",
+      machines,
+      "--assets",
+      assets,
+      "--at",
+      at,
+      "--format",
+      "json",
+    ]);
+    expect(run.code).to.equal(2);
+    const report = JSON.parse(run.stdout) as JsonReportSubjects & {
+      problems: { file: string; line: number; pointer: string; message: string }[];
+    };
+    expect(report.problems).to.deep.equal([
+      {
+        file: assets,
+        line: 3,
+        pointer: "/Asset Tag",
+        message: '"mb-01001" repeats the asset tag of line 2 (MB-01001); each asset needs its own',
+      },
+    ]);
+    // The first row stands: the machine is registered, and the repeat is not a disposed asset.
+    const status = (control: string) => statusesOf(report, "good-01")?.[control];
+    expect(status("lcm-asset-registered")).to.equal("pass");
+    expect(status("lcm-asset-reported")).to.equal("pass");
+  });
+
   it("--ip-plan: checks addresses against the plan and reports the plan's own overlap once", async () => {
     const plan = path.join(dir, "ip-plan.yaml");
     await writeFile(

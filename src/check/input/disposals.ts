@@ -68,6 +68,8 @@ function fromRows(
 ): { register: DisposalRegister; problems: InputProblem[] } {
   const problems: InputProblem[] = [];
   const records: DisposalRecord[] = [];
+  // Two records for one asset would leave the wipe control judging whichever came first.
+  const byTag = new Map<string, DisposalRecord>();
   for (const { row, line } of rows) {
     const found: InputProblem[] = [];
     const problem = (column: string, message: string) =>
@@ -79,11 +81,17 @@ function fromRows(
       problem("Method", `"${row.Method}" is not a NIST SP 800-88 method: clear, purge or destroy`);
     if (!isCalendarDay(row["Wiped At"]))
       problem("Wiped At", `must be a date YYYY-MM-DD, found "${row["Wiped At"]}"`);
+    const first = byTag.get(row["Asset Tag"].toLowerCase());
+    if (first !== undefined)
+      problem(
+        "Asset Tag",
+        `records the disposal of ${first.assetTag} again (line ${first.line}: ${first.method}, ${first.wipedAt}); keep the one right row`,
+      );
     if (found.length > 0 || !isMethod(method)) {
       problems.push(...found);
       continue;
     }
-    records.push({
+    const record: DisposalRecord = {
       assetTag: row["Asset Tag"],
       method,
       wipedAt: row["Wiped At"],
@@ -92,7 +100,9 @@ function fromRows(
       certificate: row.Certificate,
       certificateSha256: row["Certificate SHA-256"],
       line,
-    });
+    };
+    records.push(record);
+    byTag.set(record.assetTag.toLowerCase(), record);
   }
   return { register: { file, records }, problems };
 }

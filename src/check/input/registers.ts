@@ -63,6 +63,15 @@ const ASSET_COLUMNS = [
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/**
+ * How an asset tag or serial number is matched: letter case and spaces aside. Host names are
+ * renamed and reused; tags and serials stay with the hardware. "unknown" matches nothing.
+ */
+export function assetKey(value: string): string | undefined {
+  const k = value.trim().toLowerCase();
+  return k === "" || k === "unknown" ? undefined : k;
+}
+
 /** Loads the license register. Rows it cannot use are problems, not silently dropped licenses. */
 export async function loadLicenseRegister(
   file: string,
@@ -144,11 +153,22 @@ export async function loadAssetRegister(
   const rows = await readCsv(file, ASSET_COLUMNS);
   const problems: InputProblem[] = [];
   const entries: AssetEntry[] = [];
+  // A repeated tag would let the lifecycle controls match whichever row came first.
+  const byTag = new Map<string, AssetEntry>();
   for (const { row, line } of rows) {
     const status = normaliseStatus(row.Status);
     const purchase = row["Purchase Date"];
+    const tag = assetKey(row["Asset Tag"]);
+    const first = tag === undefined ? undefined : byTag.get(tag);
     if (!row["Asset Tag"])
       problems.push({ file, line, pointer: "/Asset Tag", message: "is empty" });
+    else if (first !== undefined)
+      problems.push({
+        file,
+        line,
+        pointer: "/Asset Tag",
+        message: `"${row["Asset Tag"]}" repeats the asset tag of line ${first.line} (${first.assetTag}); each asset needs its own`,
+      });
     else if (status === "")
       problems.push({
         file,
@@ -163,8 +183,8 @@ export async function loadAssetRegister(
         pointer: "/Purchase Date",
         message: `must be YYYY-MM-DD or empty, found "${purchase}"`,
       });
-    else
-      entries.push({
+    else {
+      const entry: AssetEntry = {
         assetTag: row["Asset Tag"],
         serialNumber: row["Serial Number"],
         hostname: row.Hostname,
@@ -174,7 +194,10 @@ export async function loadAssetRegister(
         ...(purchase ? { purchaseDate: purchase } : {}),
         status,
         line,
-      });
+      };
+      entries.push(entry);
+      if (tag !== undefined) byTag.set(tag, entry);
+    }
   }
   return { register: { file, entries }, problems };
 }

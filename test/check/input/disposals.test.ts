@@ -96,6 +96,35 @@ describe("disposal register", () => {
       expect(problems[0]!.message).to.match(message);
     });
 
+  it("reports a second record for the same asset in a register edited by hand", async () => {
+    // The wipe control would judge whichever row came first; the town must say which is right.
+    await writeFile(
+      file("d.csv"),
+      `${DISPOSAL_COLUMNS.join(",")}\n` +
+        "MB-1,clear,2026-08-14,a,b,c,\n" +
+        "MB-2,purge,2026-08-14,a,b,c,\n" +
+        "mb-1,destroy,2026-09-01,a,b,c,\n",
+    );
+    const { register, problems } = await loadDisposalRegister(file("d.csv"));
+    expect(register.records.map((r) => [r.assetTag, r.line])).to.deep.equal([
+      ["MB-1", 2],
+      ["MB-2", 3],
+    ]);
+    expect(problems).to.deep.equal([
+      {
+        file: file("d.csv"),
+        line: 4,
+        pointer: "/Asset Tag",
+        message:
+          "records the disposal of MB-1 again (line 2: clear, 2026-08-14); keep the one right row",
+      },
+    ]);
+    expect(() => appendDisposal(file("d.csv"), disposal("MB-3"))).to.throw(
+      InputError,
+      /d\.csv:4: \/Asset Tag: records the disposal of MB-1 again/,
+    );
+  });
+
   async function dispose(args: string[]) {
     let stdout = "";
     let stderr = "";

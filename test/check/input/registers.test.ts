@@ -136,6 +136,33 @@ describe("license and asset registers (CSV)", () => {
     expect(problems[0]?.message).to.match(/"Borrowed" is not a known status/);
   });
 
+  it("reports a repeated asset tag at its second row and keeps the first", async () => {
+    // Each asset has one tag; a second row with it would match the machine by row order.
+    await writeFile(
+      file("a.csv"),
+      "Asset Tag,Serial Number,Hostname,Department,Site,Model,Purchase Date,Status\n" +
+        "MB-00001,SN1,th-clerk-01,manager,town-hall,7010,2023-03-01,In Service\n" +
+        "MB-00002,SN2,,library,library,7010,,Spare\n" +
+        " mb-00001 ,SN9,pd-mdt-01,police,police,5440,,Disposed\n" +
+        "MB-00004,SN2,,library,library,7010,,Spare\n",
+    );
+    const { register, problems } = await loadAssetRegister(file("a.csv"));
+    expect(register.entries.map((e) => [e.assetTag, e.line])).to.deep.equal([
+      ["MB-00001", 2],
+      ["MB-00002", 3],
+      ["MB-00004", 5],
+    ]);
+    // Serial numbers repeat legitimately (a vendor's default serial), so only the tag is refused.
+    expect(problems).to.deep.equal([
+      {
+        file: file("a.csv"),
+        line: 4,
+        pointer: "/Asset Tag",
+        message: '"mb-00001" repeats the asset tag of line 2 (MB-00001); each asset needs its own',
+      },
+    ]);
+  });
+
   const fatal: [string, string | undefined, RegExp][] = [
     ["a missing file", undefined, /cannot be read: ENOENT/],
     ["an empty file", "", /is empty, expected a header row/],

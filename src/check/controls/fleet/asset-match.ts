@@ -1,12 +1,6 @@
 /** Finding a machine in the asset register: by asset tag, else by serial number. */
-import type { AssetEntry, AssetRegister } from "../../input/registers.js";
+import { assetKey as key, type AssetEntry, type AssetRegister } from "../../input/registers.js";
 import type { FleetView } from "../types.js";
-
-// Host names are renamed and reused; tags and serials stay with the hardware.
-const key = (value: string): string | undefined => {
-  const k = value.trim().toLowerCase();
-  return k === "" || k === "unknown" ? undefined : k;
-};
 
 export interface RegisterIndex {
   readonly byTag: ReadonlyMap<string, AssetEntry>;
@@ -19,7 +13,8 @@ export function indexRegister(entries: readonly AssetEntry[]): RegisterIndex {
   for (const entry of entries) {
     const tag = key(entry.assetTag);
     const serial = key(entry.serialNumber);
-    if (tag !== undefined && !byTag.has(tag)) byTag.set(tag, entry);
+    // Tags are unique (the register refuses a repeat); serials may repeat: the first row wins.
+    if (tag !== undefined) byTag.set(tag, entry);
     if (serial !== undefined && !bySerial.has(serial)) bySerial.set(serial, entry);
   }
   return { byTag, bySerial };

@@ -18,8 +18,8 @@ export const disposedWipeRecorded: FleetCheck = {
     const assetsFile = registerFile(ctx.data.assets);
     const disposalsFile = ctx.data.disposals?.file ?? "the disposal register";
     const records = new Map<string, DisposalRecord>();
-    for (const r of ctx.data.disposals?.records ?? [])
-      if (!records.has(r.assetTag.toLowerCase())) records.set(r.assetTag.toLowerCase(), r);
+    // One record per asset: the register reports a second one as a problem.
+    for (const r of ctx.data.disposals?.records ?? []) records.set(r.assetTag.toLowerCase(), r);
 
     /** Why the asset with this tag fails, or undefined when its record is good. */
     const judge = (tag: string | undefined, where: string): Evidence | undefined => {
