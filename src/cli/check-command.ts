@@ -287,18 +287,23 @@ async function check(
   return recordEvidence(target, (t) => checkEntry(t, setup, report, output), io, code);
 }
 
-/** The check's ledger entry: its report's figures, the files it read and the reports it wrote. */
-function checkEntry(
+/**
+ * The check's ledger entry: its report's figures, the files it read and the reports it wrote.
+ * A merge passes its shard files, which it read in place of machine files it may not have.
+ */
+export function checkEntry(
   target: LedgerTarget,
   setup: CheckSetup,
   report: CheckReport,
   output: ReportOutput,
+  shardFiles: readonly string[] = [],
 ) {
   const { options, run } = setup;
   const machineFiles = [
     ...new Set(report.subjects.flatMap((s) => (s.source === undefined ? [] : [s.source.file]))),
   ].sort();
   const inputs = hashInputs(target, [
+    ...shardFiles.map((file) => ({ role: "shard", file })),
     ...machineFiles.map((file) => ({ role: "machine", file })),
     ...run.policy.baselines.map((b) => ({ role: "baseline", file: b.file })),
     { role: "overlay", file: run.policy.overlay?.file ?? options.overlay },

@@ -18,11 +18,18 @@ import type { ShardSpec } from "../check/shard/split.js";
 import { writeFileAtomic } from "../output/write-atomic.js";
 import { formatProblem, InputError, UsageError } from "../support/errors.js";
 import {
+  checkEntry,
   emitReports,
   loadCheckSetup,
   type CheckOptions,
   type CheckSetup,
 } from "./check-command.js";
+import {
+  addLedgerOptions,
+  ledgerTarget,
+  recordEvidence,
+  type LedgerFlag,
+} from "./evidence-ledger.js";
 import { parseFormatList } from "./format-list.js";
 import type { Io } from "./io.js";
 import { registerReportHtml } from "./report-html.js";
@@ -88,6 +95,7 @@ interface MergeOptions {
   out?: string;
   quiet?: boolean;
   color?: boolean;
+  ledger?: LedgerFlag;
 }
 
 /** Opens every shard file and reads its header: all of them usable and one set, or every problem. */
@@ -110,8 +118,10 @@ function openShards(files: readonly string[]): ShardReader[] {
 /** Merges complete shards into the reports one `stronghold check` would have written. */
 async function merge(files: string[], options: MergeOptions, io: Io): Promise<number> {
   const formats = parseFormatList(options.format, FORMATS, options.out);
+  const target = await ledgerTarget(options.ledger, io);
   const readers = openShards(files);
   let report;
+  let setup: CheckSetup;
   try {
     const first = readers[0]!;
     const settings = first.header.settings as unknown as CheckOptions & {
@@ -119,7 +129,7 @@ async function merge(files: string[], options: MergeOptions, io: Io): Promise<nu
       failOn: FailOn;
     };
     const { paths, ...checkOptions } = settings;
-    const setup = await loadCheckSetup(paths, checkOptions);
+    setup = await loadCheckSetup(paths, checkOptions);
     if (policyDigest(setup.run.policy, sideFileDigests(checkOptions)) !== first.header.policyDigest)
       throw new InputError([
         {
@@ -133,16 +143,15 @@ async function merge(files: string[], options: MergeOptions, io: Io): Promise<nu
   } finally {
     for (const reader of readers) reader.close();
   }
-  return emitReports(
-    report,
-    {
-      formats,
-      ...(options.out === undefined ? {} : { out: options.out }),
-      ...(options.quiet === undefined ? {} : { quiet: options.quiet }),
-      ...(options.color === undefined ? {} : { color: options.color }),
-    },
-    io,
-  );
+  const output = {
+    formats,
+    ...(options.out === undefined ? {} : { out: options.out }),
+    ...(options.quiet === undefined ? {} : { quiet: options.quiet }),
+    ...(options.color === undefined ? {} : { color: options.color }),
+  };
+  const code = emitReports(report, output, io);
+  // The merged check is the check: its entry is the one a single run would have appended.
+  return recordEvidence(target, (t) => checkEntry(t, setup, report, output, files), io, code);
 }
 
 export function registerReportCommand(
@@ -153,7 +162,7 @@ export function registerReportCommand(
   const report = program
     .command("report")
     .summary("work with results: merge the shards of a split check, write the evidence dashboard");
-  report
+  const mergeCommand = report
     .command("merge")
     .summary("merge the shard files of `stronghold check --shard i/n` into the check's reports")
     .description(
@@ -166,13 +175,16 @@ export function registerReportCommand(
         "are read again from the paths the shards recorded and must be unchanged.",
         "SARIF takes the lines of failing fields from the shards; only what the",
         "fleet controls find in machine files of several lines is read from them",
-        "again.",
+        "again. The merge appends the check's evidence entry (inside a workspace,",
+        "or with --ledger); the shards append none.",
         "",
         "Exit codes:",
         "  0  nothing at or above --fail-on failed; fleet score >= --min-score",
         "  1  otherwise",
         "  2  usage or input errors: a missing, repeated or mismatched shard, or",
         "     input problems the shards found",
+        "  3  the reports were written but the evidence entry was not appended to",
+        "     the ledger (see stronghold evidence)",
       ].join("\n"),
     )
     .argument("<shard-files...>", "the shard files, one per shard (any order)")
@@ -180,9 +192,9 @@ export function registerReportCommand(
     .option("--out <dir>", "write every format into this directory (and the summary to stdout)")
     .option("--color", "force colour in the terminal summary")
     .option("--no-color", "no colour (NO_COLOR is honoured too)")
-    .option("-q, --quiet", "with --out, do not print the summary")
-    .action(async (files: string[], options: MergeOptions) => {
-      setExit(await merge(files, options, io));
-    });
+    .option("-q, --quiet", "with --out, do not print the summary");
+  addLedgerOptions(mergeCommand).action(async (files: string[], options: MergeOptions) => {
+    setExit(await merge(files, options, io));
+  });
   registerReportHtml(report, io, setExit);
 }

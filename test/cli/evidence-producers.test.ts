@@ -120,6 +120,85 @@ describe("evidence entries appended by the producing commands", function () {
     expect(stored.at).to.equal("2026-07-01T00:00:00.000Z");
   });
 
+  it("check --shard appends nothing; report merge appends the one run's entry, its shards hashed", async () => {
+    const one = await run(
+      ws,
+      "check",
+      "--format",
+      "json",
+      "--out",
+      path.join(ws, "one"),
+      "-q",
+      "--at",
+      "2026-07-02",
+      "--no-ledger",
+    );
+    expect(one.code, one.stderr).to.be.oneOf([0, 1]);
+    const before = (await entries(ledger)).length;
+    const shards = path.join(ws, "shards");
+    for (const i of [1, 2]) {
+      const shard = await run(
+        ws,
+        "check",
+        "--shard",
+        `${i}/2`,
+        "--out",
+        shards,
+        "--at",
+        "2026-07-02",
+      );
+      expect(shard.code, shard.stderr).to.equal(0);
+      expect(shard.stderr).to.not.include("evidence:");
+    }
+    expect(await entries(ledger)).to.have.length(before);
+    const files = ["shard-2-of-2.jsonl", "shard-1-of-2.jsonl"].map((f) => path.join(shards, f));
+    const merged = await run(
+      ws,
+      "report",
+      "merge",
+      ...files,
+      "--format",
+      "json",
+      "--out",
+      path.join(ws, "merged"),
+      "-q",
+    );
+    expect(merged.code, merged.stderr).to.equal(one.code);
+    expect(merged.stderr).to.match(/^evidence: entry \d+ \(check, (passed|failed)\) in /m);
+    const added = (await entries(ledger)).slice(before);
+    expect(added).to.have.length(1);
+    const entry = added[0]!;
+    expect(entry).to.include({
+      kind: "check",
+      subject: "Town of Ashford",
+      at: "2026-07-02T00:00:00.000Z",
+    });
+    // The same report as one run's, so the same figures and the same stored bytes.
+    const report = await readFile(path.join(ws, "one", "stronghold-report.json"));
+    expect(entry.artifacts).to.deep.equal([
+      {
+        name: "stronghold-report.json",
+        sha256: createHash("sha256").update(report).digest("hex"),
+        bytes: report.length,
+      },
+    ]);
+    const scores = (JSON.parse(report.toString("utf8")) as { scores: { fleet: { score: number } } })
+      .scores;
+    expect(entry.metrics.score).to.equal(scores.fleet.score);
+    // What the merge read: the shards (in the order given), and the files it found again.
+    expect(entry.inputs.filter((i) => i.role === "shard").map((i) => i.name)).to.deep.equal([
+      path.join("shards", "shard-2-of-2.jsonl"),
+      path.join("shards", "shard-1-of-2.jsonl"),
+    ]);
+    for (const input of entry.inputs) {
+      const file = path.isAbsolute(input.name) ? input.name : path.join(ws, input.name);
+      expect(await sha256(file), input.name).to.equal(input.sha256);
+    }
+    const roles = new Set(entry.inputs.map((i) => i.role));
+    for (const role of ["machine", "baseline", "overlay", "waivers", "assets", "licenses"])
+      expect(roles, role).to.include(role);
+  });
+
   it("--no-ledger appends nothing", async () => {
     const before = (await entries(ledger)).length;
     const ran = await run(ws, "check", "--no-ledger", "--quiet", "--out", path.join(ws, "reports"));
