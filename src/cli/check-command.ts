@@ -232,6 +232,19 @@ export interface ReportOutput {
   readonly color?: boolean;
 }
 
+/** The formats with the options given: --out, --quiet, --color / --no-color. */
+export function reportOutput(
+  formats: readonly Format[],
+  options: { out?: string; quiet?: boolean; color?: boolean },
+): ReportOutput {
+  return {
+    formats,
+    ...(options.out === undefined ? {} : { out: options.out }),
+    ...(options.quiet === undefined ? {} : { quiet: options.quiet }),
+    ...(options.color === undefined ? {} : { color: options.color }),
+  };
+}
+
 /** Writes the reports (stdout or --out) and returns the exit code: 2 problems, 1 gate, 0 pass. */
 export function emitReports(given: CheckReport, output: ReportOutput, io: Io): number {
   let report = given;
@@ -277,12 +290,7 @@ async function check(
     stdin: io.stdin,
     locateEvidence: formats.includes("sarif"),
   });
-  const output = {
-    formats,
-    ...(options.out === undefined ? {} : { out: options.out }),
-    ...(options.quiet === undefined ? {} : { quiet: options.quiet }),
-    ...(options.color === undefined ? {} : { color: options.color }),
-  };
+  const output = reportOutput(formats, options);
   const code = emitReports(report, output, io);
   return recordEvidence(target, (t) => checkEntry(t, setup, report, output), io, code);
 }

@@ -21,6 +21,7 @@ import {
   checkEntry,
   emitReports,
   loadCheckSetup,
+  reportOutput,
   type CheckOptions,
   type CheckSetup,
 } from "./check-command.js";
@@ -143,12 +144,7 @@ async function merge(files: string[], options: MergeOptions, io: Io): Promise<nu
   } finally {
     for (const reader of readers) reader.close();
   }
-  const output = {
-    formats,
-    ...(options.out === undefined ? {} : { out: options.out }),
-    ...(options.quiet === undefined ? {} : { quiet: options.quiet }),
-    ...(options.color === undefined ? {} : { color: options.color }),
-  };
+  const output = reportOutput(formats, options);
   const code = emitReports(report, output, io);
   // The merged check is the check: its entry is the one a single run would have appended.
   return recordEvidence(target, (t) => checkEntry(t, setup, report, output, files), io, code);
