@@ -1,4 +1,6 @@
+import { expect } from "chai";
 import { fleetCases } from "../../fixtures/control-cases.js";
+import { evaluateFleetControlById } from "../../../src/check/evaluation/evaluate-one.js";
 import {
   compliantKiosk,
   compliantLinuxServer,
@@ -295,6 +297,33 @@ describe("lcm-unique-ip", () => {
       evidence: { 0: { pointer: "/ipAddresses", actual: "unknown" } },
     },
   ]);
+});
+
+describe("lcm-unique-ip: a machine with several shared addresses", () => {
+  it("lists its findings in the order of its addresses, whatever order the others came in", async () => {
+    // The second address clashes first (with the second machine), the first one later.
+    const { results } = await evaluateFleetControlById("lcm-unique-ip", [
+      compliantMachine({ hostname: "a", ipAddresses: ["10.0.0.1", "10.0.0.2"] }),
+      compliantServer({ hostname: "b", ipAddresses: ["10.0.0.2"] }),
+      compliantKiosk({ hostname: "c", ipAddresses: ["10.0.0.1", "10.0.0.2"] }),
+    ]);
+    const findings = results.map((r) =>
+      r.status === "fail" ? r.evidence.map((e) => `${e.pointer} ${e.expected}`) : [],
+    );
+    const shared = (others: string) =>
+      `an IP address no other machine reports; also reported by ${others}`;
+    expect(findings).to.deep.equal([
+      [
+        `/ipAddresses/0 ${shared("c (asset MB-01003)")}`,
+        `/ipAddresses/1 ${shared("b (asset MB-01002), c (asset MB-01003)")}`,
+      ],
+      [`/ipAddresses/0 ${shared("a (asset MB-01001), c (asset MB-01003)")}`],
+      [
+        `/ipAddresses/0 ${shared("a (asset MB-01001)")}`,
+        `/ipAddresses/1 ${shared("a (asset MB-01001), b (asset MB-01002)")}`,
+      ],
+    ]);
+  });
 });
 
 describe("lcm-unique-mac", () => {
