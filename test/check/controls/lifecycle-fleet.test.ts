@@ -56,6 +56,37 @@ describe("lcm-asset-registered", () => {
       expect: ["fail"],
       evidence: { 0: { pointer: "/assetTag", actual: "unknown" } },
     },
+    {
+      // A placeholder identifies no machine: matching by it would pass a machine the register
+      // does not know, as whichever asset carried the same placeholder.
+      name: "a firmware placeholder serial finds no asset",
+      machines: [
+        compliantMachine({ assetTag: "unknown", serialNumber: "To Be Filled By O.E.M." }),
+        compliantServer({ assetTag: "MB-00999", serialNumber: "Default string" }),
+      ],
+      data: {
+        assets: assets(
+          { assetTag: "MB-00950", serialNumber: "To be filled by O.E.M." },
+          { assetTag: "MB-00951", serialNumber: "DEFAULT STRING" },
+        ),
+      },
+      expect: ["fail", "fail"],
+      evidence: {
+        0: {
+          pointer: "/assetTag",
+          actual: "unknown",
+          expected: /a serial number other than a firmware placeholder/,
+        },
+        1: { pointer: "/assetTag", actual: "MB-00999" },
+      },
+    },
+    {
+      name: "placeholders the town adds",
+      machines: [compliantMachine({ assetTag: "unknown", serialNumber: "CHASSIS-1" })],
+      data: { assets: assets({ assetTag: "MB-00950", serialNumber: "chassis-1" }) },
+      params: { placeholderSerials: ["Chassis-1"] },
+      expect: ["fail"],
+    },
     { name: "no asset register given", machines: [ws], expect: ["not-applicable"] },
   ]);
 });
@@ -104,6 +135,13 @@ describe("lcm-asset-reported", () => {
       data: { assets: assets({ assetTag: "MB-01001", serialNumber: "5CG3301XYZ" }) },
       expect: ["pass"],
       unreported: ["MB-01001"],
+    },
+    {
+      name: "a machine with a placeholder serial accounts for no asset",
+      machines: [compliantMachine({ assetTag: "unknown", serialNumber: "0123456789" })],
+      data: { assets: assets({ assetTag: "MB-00950", serialNumber: "0123456789" }) },
+      expect: ["pass"],
+      unreported: ["MB-00950"],
     },
     {
       name: "unknown: no register, nothing concluded",

@@ -5,33 +5,56 @@ import type { FleetView } from "../types.js";
 export interface RegisterIndex {
   readonly byTag: ReadonlyMap<string, AssetEntry>;
   readonly bySerial: ReadonlyMap<string, AssetEntry>;
+  /** Firmware placeholder serials, as keys: they find no entry. */
+  readonly placeholders: ReadonlySet<string>;
 }
 
-export function indexRegister(entries: readonly AssetEntry[]): RegisterIndex {
+/**
+ * Indexes the entries by tag and serial. `placeholderSerials` (the control's parameter) are
+ * serials firmware gives every board of a kind: matching by one would find an arbitrary entry.
+ */
+export function indexRegister(
+  entries: readonly AssetEntry[],
+  placeholderSerials: readonly string[],
+): RegisterIndex {
   const byTag = new Map<string, AssetEntry>();
   const bySerial = new Map<string, AssetEntry>();
+  const placeholders = new Set(placeholderSerials.map((p) => key(p) ?? ""));
+  const serialKey = (value: string) => {
+    const k = key(value);
+    return k === undefined || placeholders.has(k) ? undefined : k;
+  };
   for (const entry of entries) {
     const tag = key(entry.assetTag);
-    const serial = key(entry.serialNumber);
+    const serial = serialKey(entry.serialNumber);
     // Tags are unique (the register refuses a repeat); serials may repeat: the first row wins.
     if (tag !== undefined) byTag.set(tag, entry);
     if (serial !== undefined && !bySerial.has(serial)) bySerial.set(serial, entry);
   }
-  return { byTag, bySerial };
+  return { byTag, bySerial, placeholders };
 }
 
-/** The register entry for the machine, "unknown" when it has neither tag nor serial. */
+/**
+ * The register entry for the machine, "unknown" when it has neither tag nor serial (a
+ * placeholder serial is none).
+ */
 export function findAsset(
   machine: FleetView,
   index: RegisterIndex,
 ): AssetEntry | "unknown" | undefined {
   const tag = key(machine.assetTag);
-  const serial = key(machine.serialNumber);
+  const given = key(machine.serialNumber);
+  const serial = given === undefined || index.placeholders.has(given) ? undefined : given;
   if (tag === undefined && serial === undefined) return "unknown";
   return (
     (tag === undefined ? undefined : index.byTag.get(tag)) ??
     (serial === undefined ? undefined : index.bySerial.get(serial))
   );
+}
+
+/** The control's placeholderSerials parameter. */
+export function placeholderSerials(params: Readonly<Record<string, unknown>>): readonly string[] {
+  return params["placeholderSerials"] as readonly string[];
 }
 
 export function registerFile(register: AssetRegister | undefined): string {

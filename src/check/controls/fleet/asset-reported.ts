@@ -1,14 +1,14 @@
 /** lcm-asset-reported: every register asset that should be in service reports a config. */
 import type { FleetCheck, UnreportedAsset } from "../types.js";
 import type { AssetEntry } from "../../input/registers.js";
-import { findAsset, indexRegister, registerFile } from "./asset-match.js";
+import { findAsset, indexRegister, placeholderSerials, registerFile } from "./asset-match.js";
 
 export const assetReported: FleetCheck = {
   requires: ["assets"],
   create(ctx) {
     const statuses = new Set(ctx.params["expectedStatuses"] as readonly string[]);
     const expected = (ctx.data.assets?.entries ?? []).filter((e) => statuses.has(e.status));
-    const index = indexRegister(expected);
+    const index = indexRegister(expected, placeholderSerials(ctx.params));
     const file = registerFile(ctx.data.assets);
     const seen = new Set<AssetEntry>();
     return {

@@ -7,14 +7,14 @@ import type { FleetCheck, UnreportedAsset } from "../types.js";
 import type { Evidence } from "../../evaluation/result.js";
 import type { AssetEntry } from "../../input/registers.js";
 import type { DisposalRecord } from "../../input/disposals.js";
-import { findAsset, indexRegister, registerFile } from "./asset-match.js";
+import { findAsset, indexRegister, placeholderSerials, registerFile } from "./asset-match.js";
 
 export const disposedWipeRecorded: FleetCheck = {
   requires: ["assets", "disposals"],
   create(ctx) {
     const accepted = new Set(ctx.params["methods"] as readonly string[]);
     const disposed = (ctx.data.assets?.entries ?? []).filter((e) => e.status === "disposed");
-    const index = indexRegister(disposed);
+    const index = indexRegister(disposed, placeholderSerials(ctx.params));
     const assetsFile = registerFile(ctx.data.assets);
     const disposalsFile = ctx.data.disposals?.file ?? "the disposal register";
     const records = new Map<string, DisposalRecord>();
