@@ -12,12 +12,10 @@ import v8 from "node:v8";
 import { evaluateMachine } from "../src/check/evaluation/evaluate-batch.js";
 import { RunAssembly } from "../src/check/evaluation/run-check.js";
 import { RunSharing } from "../src/check/evaluation/run-sharing.js";
-import { loadDisposalRegister } from "../src/check/input/disposals.js";
-import { loadIpPlan } from "../src/check/input/ip-plan.js";
 import { visitRecords, workItems } from "../src/check/input/machines.js";
-import { loadAssetRegister, loadLicenseRegister } from "../src/check/input/registers.js";
 import { loadReferenceData } from "../src/check/policy/data.js";
 import { resolvePolicy } from "../src/check/policy/resolve.js";
+import { loadTownRegisters } from "./town-registers.js";
 
 const [input, town, snapshot] = process.argv.slice(2);
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -40,19 +38,7 @@ const [policy, reference] = await Promise.all([
   loadReferenceData(),
 ]);
 const withPolicy = heapAfterCollecting();
-const [licenses, assets, disposals, ipPlan] = await Promise.all([
-  loadLicenseRegister(`${town}/licenses.csv`),
-  loadAssetRegister(`${town}/assets.csv`),
-  loadDisposalRegister(`${town}/disposals.csv`),
-  loadIpPlan(`${town}/ip-plan.yaml`),
-]);
-const data = {
-  ...reference,
-  licenses: licenses.register,
-  assets: assets.register,
-  disposals: disposals.register,
-  ipPlan: ipPlan.plan,
-};
+const { data, licenses, assets } = await loadTownRegisters(town, reference);
 const withRegisters = heapAfterCollecting();
 const run = { policy, data, waivers: [], at, failOn: "high", minScore: 0 } as const;
 const sharing = new RunSharing();
@@ -70,7 +56,7 @@ const after = heapAfterCollecting();
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 console.log(`policy and reference data: ${mib(withPolicy - atStart)} MiB`);
 console.log(
-  `registers (${assets.register?.entries.length ?? 0} assets, ${licenses.register?.entries.length ?? 0} license rows), IP plan, disposals: ${mib(withRegisters - withPolicy)} MiB`,
+  `registers (${assets.entries.length} assets, ${licenses.entries.length} license rows), IP plan, disposals: ${mib(withRegisters - withPolicy)} MiB`,
 );
 console.log(`the fleet controls' indexes of them: ${mib(before - withRegisters)} MiB`);
 console.log(

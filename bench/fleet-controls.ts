@@ -10,12 +10,10 @@
  */
 import { evaluateMachine, type EvaluatedMachine } from "../src/check/evaluation/evaluate-batch.js";
 import { RunSharing } from "../src/check/evaluation/run-sharing.js";
-import { loadDisposalRegister } from "../src/check/input/disposals.js";
-import { loadIpPlan } from "../src/check/input/ip-plan.js";
 import { visitRecords, workItems } from "../src/check/input/machines.js";
-import { loadAssetRegister, loadLicenseRegister } from "../src/check/input/registers.js";
 import { loadReferenceData } from "../src/check/policy/data.js";
 import { resolvePolicy } from "../src/check/policy/resolve.js";
+import { loadTownRegisters } from "./town-registers.js";
 
 const [input, town, roundsArg = "5"] = process.argv.slice(2);
 if (input === undefined || town === undefined) {
@@ -25,21 +23,11 @@ if (input === undefined || town === undefined) {
 const rounds = Number(roundsArg);
 
 const at = new Date("2026-11-20T12:00:00Z");
-const [policy, reference, licenses, assets, disposals, ipPlan] = await Promise.all([
+const [policy, reference] = await Promise.all([
   resolvePolicy({ at, overlayFile: `${town}/overlay.yaml` }),
   loadReferenceData(),
-  loadLicenseRegister(`${town}/licenses.csv`),
-  loadAssetRegister(`${town}/assets.csv`),
-  loadDisposalRegister(`${town}/disposals.csv`),
-  loadIpPlan(`${town}/ip-plan.yaml`),
 ]);
-const data = {
-  ...reference,
-  licenses: licenses.register,
-  assets: assets.register,
-  disposals: disposals.register,
-  ipPlan: ipPlan.plan,
-};
+const { data } = await loadTownRegisters(town, reference);
 const sharing = new RunSharing();
 const machines: EvaluatedMachine[] = [];
 for await (const item of workItems([input])) {
