@@ -62,6 +62,11 @@ export async function loadDisposalRegister(
   return fromRows(file, await readCsv(file, DISPOSAL_COLUMNS));
 }
 
+/** How a disposal record is matched to its asset: the asset tag, letter case aside. */
+export function disposalKey(assetTag: string): string {
+  return assetTag.toLowerCase();
+}
+
 function fromRows(
   file: string,
   rows: Awaited<ReturnType<typeof readCsv<(typeof DISPOSAL_COLUMNS)[number]>>>,
@@ -81,7 +86,7 @@ function fromRows(
       problem("Method", `"${row.Method}" is not a NIST SP 800-88 method: clear, purge or destroy`);
     if (!isCalendarDay(row["Wiped At"]))
       problem("Wiped At", `must be a date YYYY-MM-DD, found "${row["Wiped At"]}"`);
-    const first = byTag.get(row["Asset Tag"].toLowerCase());
+    const first = byTag.get(disposalKey(row["Asset Tag"]));
     if (first !== undefined)
       problem(
         "Asset Tag",
@@ -102,7 +107,7 @@ function fromRows(
       line,
     };
     records.push(record);
-    byTag.set(record.assetTag.toLowerCase(), record);
+    byTag.set(disposalKey(record.assetTag), record);
   }
   return { register: { file, records }, problems };
 }
@@ -146,7 +151,7 @@ export function appendDisposal(file: string, disposal: NewDisposal): DisposalRec
     const { register, problems } = fromRows(file, parseCsv(existing, file, DISPOSAL_COLUMNS));
     if (problems.length > 0) throw new InputError(problems);
     const previous = register.records.find(
-      (r) => r.assetTag.toLowerCase() === disposal.assetTag.toLowerCase(),
+      (r) => disposalKey(r.assetTag) === disposalKey(disposal.assetTag),
     );
     if (previous !== undefined)
       throw new InputError([

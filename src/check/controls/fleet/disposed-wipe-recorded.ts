@@ -6,7 +6,7 @@
 import type { FleetCheck, UnreportedAsset } from "../types.js";
 import type { Evidence } from "../../evaluation/result.js";
 import type { AssetEntry } from "../../input/registers.js";
-import type { DisposalRecord } from "../../input/disposals.js";
+import { disposalKey, type DisposalRecord } from "../../input/disposals.js";
 import { findAsset, indexRegister, placeholderSerials, registerFile } from "./asset-match.js";
 
 export const disposedWipeRecorded: FleetCheck = {
@@ -19,11 +19,11 @@ export const disposedWipeRecorded: FleetCheck = {
     const disposalsFile = ctx.data.disposals?.file ?? "the disposal register";
     const records = new Map<string, DisposalRecord>();
     // One record per asset: the register reports a second one as a problem.
-    for (const r of ctx.data.disposals?.records ?? []) records.set(r.assetTag.toLowerCase(), r);
+    for (const r of ctx.data.disposals?.records ?? []) records.set(disposalKey(r.assetTag), r);
 
     /** Why the asset with this tag fails, or undefined when its record is good. */
     const judge = (tag: string | undefined, where: string): Evidence | undefined => {
-      const record = tag === undefined ? undefined : records.get(tag.toLowerCase());
+      const record = tag === undefined ? undefined : records.get(disposalKey(tag));
       if (record === undefined)
         return {
           pointer: "/assetTag",
