@@ -19,7 +19,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import ssh2 from "ssh2";
-import { skipHostKeyProofs } from "../src/hosts/transport/ssh-session.js";
+import { HOST_KEYS_ANNOUNCEMENT, skipHostKeyProofs } from "../src/hosts/transport/ssh-session.js";
 import { startSshd } from "../test/fixtures/sshd.js";
 import { debianHostKeys } from "./delayed-host.js";
 
@@ -39,7 +39,7 @@ function leaveUnanswered(client: ssh2.Client): void {
     ._protocol._handlers;
   const original = handlers.GLOBAL_REQUEST;
   handlers.GLOBAL_REQUEST = (p, name, wantReply, data) => {
-    if (name !== "hostkeys-00@openssh.com") original(p, name, wantReply, data);
+    if (name !== HOST_KEYS_ANNOUNCEMENT) original(p, name, wantReply, data);
   };
 }
 

@@ -193,7 +193,8 @@ export function skipHostKeyProofs(connection: ssh2.Client): boolean {
   return true;
 }
 
-const HOST_KEYS_ANNOUNCEMENT = "hostkeys-00@openssh.com";
+/** The global request in which OpenSSH announces its host keys after login. */
+export const HOST_KEYS_ANNOUNCEMENT = "hostkeys-00@openssh.com";
 
 interface GlobalRequestHandlers {
   GLOBAL_REQUEST?: (protocol: unknown, name: string, wantReply: boolean, data: unknown) => void;
