@@ -24,6 +24,7 @@ import { InputError, UsageError } from "../support/errors.js";
 import { Secret } from "../support/secret.js";
 import type { Io } from "./io.js";
 import { currentWorkspace } from "./workspace-settings.js";
+import { definedOnly } from "../support/defined-only.js";
 
 /** The flags of `drill run`, as commander parses them. */
 export interface RunFlags {
@@ -317,10 +318,4 @@ function newRunId(runbook: string, runsDir: string): string {
   let id = `${stamp}-${runbook}`;
   for (let n = 2; existsSync(path.join(runsDir, id)); n++) id = `${stamp}-${runbook}-${n}`;
   return id;
-}
-
-function definedOnly<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as {
-    [K in keyof T]?: Exclude<T[K], undefined>;
-  };
 }

@@ -10,6 +10,7 @@ import { Type, type Static } from "@sinclair/typebox";
 import { loadValidated } from "../documents/ajv.js";
 import type { InputProblem } from "../documents/input-problem.js";
 import { lineOf } from "../documents/locate.js";
+import { definedOnly } from "../support/defined-only.js";
 
 /** The workspace file's name; commands look for it in the working folder and its parents. */
 export const WORKSPACE_FILE = "stronghold.yaml";
@@ -321,10 +322,6 @@ export async function loadWorkspace(
   const dir = dirname(resolve(file));
   const local = (p: string) => resolve(dir, p);
   const optional = (p: string | undefined) => (p === undefined ? undefined : local(p));
-  const definedOnly = <T extends object>(o: T) =>
-    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as {
-      [K in keyof T]?: Exclude<T[K], undefined>;
-    };
   const workspace: Workspace = {
     file: resolve(file),
     dir,

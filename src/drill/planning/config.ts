@@ -15,6 +15,7 @@ import {
   pickProblem,
   validCheckSubset,
 } from "../runbook/settings.js";
+import { definedOnly } from "../../support/defined-only.js";
 
 const Text = (description: string) => Type.String({ minLength: 1, maxLength: 4096, description });
 const Minutes = (description: string) =>
@@ -195,10 +196,4 @@ export async function loadDrillConfig(
     targets: { ...(raw.targets ?? {}), ...(own.targets ?? {}) },
   };
   return { ok: true, values };
-}
-
-function definedOnly<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as {
-    [K in keyof T]?: Exclude<T[K], undefined>;
-  };
 }
