@@ -122,6 +122,7 @@ describe("documentation examples", () => {
       "app-lifecycle",
       "overlay",
       "waivers",
+      "overlay",
       "ip-plan",
       "ci-workflow",
       "ci-jobs",

@@ -1,6 +1,7 @@
 /**
  * Hardware identity from DMI (/sys/class/dmi/id): vendor and product are world-readable, the
- * serial number is root-only. Firmware placeholders ("To Be Filled By O.E.M.") are not facts.
+ * serial number is root-only. Firmware placeholders ("To Be Filled By O.E.M.") are not facts:
+ * the list covers the lifecycle baseline's placeholder serials (a test keeps the two agreeing).
  */
 import { known, unknown, type Fact } from "../fact.js";
 import { probeFailure, type ProbeOutput } from "../probe-output.js";
@@ -15,7 +16,7 @@ export interface HardwareFacts {
 }
 
 const PLACEHOLDERS =
-  /^(|none|n\/a|na|null|0+|default string|to be filled by o\.e\.m\.|not specified|not applicable|system (product name|serial number|manufacturer)|chassis serial number|asset tag|no asset tag|no asset information|unknown|0123456789|123456789|o\.e\.m\.|oem)$/i;
+  /^(|none|n\/a|na|null|0+|default string|to be filled by o\.e\.m\.|not specified|not applicable|system (product name|serial number|manufacturer)|chassis serial number|asset tag|no asset tag|no asset information|unknown|invalid|\(null string\)|0123456789|123456789|1234567890|o\.e\.m\.|oem)$/i;
 
 /** Reads the dmi probe (key=value, or key!unreadable). */
 export function parseHardware(output: ProbeOutput | undefined): HardwareFacts {

@@ -81,11 +81,41 @@ describe("lcm-asset-registered", () => {
       },
     },
     {
+      // Not one of the eight literals the list started with: a string of zeros of any length.
+      name: "a string of zeros finds no asset either",
+      machines: [
+        compliantMachine({ assetTag: "unknown", serialNumber: "0000000000" }),
+        compliantServer({ assetTag: "unknown", serialNumber: " Chassis Serial Number " }),
+      ],
+      data: {
+        assets: assets(
+          { assetTag: "MB-00950", serialNumber: "0000000000" },
+          { assetTag: "MB-00951", serialNumber: "chassis serial number" },
+        ),
+      },
+      expect: ["fail", "fail"],
+    },
+    {
       name: "placeholders the town adds",
       machines: [compliantMachine({ assetTag: "unknown", serialNumber: "CHASSIS-1" })],
       data: { assets: assets({ assetTag: "MB-00950", serialNumber: "chassis-1" }) },
       params: { placeholderSerials: ["Chassis-1"] },
       expect: ["fail"],
+    },
+    {
+      name: "a pattern the town adds, between slashes",
+      machines: [
+        compliantMachine({ assetTag: "unknown", serialNumber: "sn-00042" }),
+        compliantServer({ assetTag: "unknown" }),
+      ],
+      data: {
+        assets: assets(
+          { assetTag: "MB-00950", serialNumber: "SN-00042" },
+          { assetTag: "MB-01002", serialNumber: "J8K2LM3" },
+        ),
+      },
+      params: { placeholderSerials: ["/^SN-0+42$/"] },
+      expect: ["fail", "pass"],
     },
     { name: "no asset register given", machines: [ws], expect: ["not-applicable"] },
   ]);
@@ -211,6 +241,18 @@ describe("lcm-unique-serial", () => {
       machines: [compliantMachine({ serialNumber: "To Be Filled By O.E.M." })],
       expect: ["fail"],
       evidence: { 0: { pointer: "/serialNumber", actual: "To Be Filled By O.E.M." } },
+    },
+    {
+      name: "strings of zeros are placeholders, not duplicates of each other",
+      machines: [
+        compliantMachine({ serialNumber: "00000000" }),
+        compliantServer({ serialNumber: "000000000000" }),
+      ],
+      expect: ["fail", "fail"],
+      evidence: {
+        0: { actual: "00000000", expected: /not unknown or a firmware placeholder/ },
+        1: { actual: "000000000000", expected: /not unknown or a firmware placeholder/ },
+      },
     },
     {
       name: "unknown serials are not duplicates of each other, and fail",

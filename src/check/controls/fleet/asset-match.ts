@@ -1,12 +1,13 @@
 /** Finding a machine in the asset register: by asset tag, else by serial number. */
 import { assetKey as key, type AssetEntry, type AssetRegister } from "../../input/registers.js";
 import type { FleetView } from "../types.js";
+import { placeholderTest, type PlaceholderTest } from "./placeholder-serials.js";
 
 export interface RegisterIndex {
   readonly byTag: ReadonlyMap<string, AssetEntry>;
   readonly bySerial: ReadonlyMap<string, AssetEntry>;
-  /** Firmware placeholder serials, as keys: they find no entry. */
-  readonly placeholders: ReadonlySet<string>;
+  /** Firmware placeholder serials: they find no entry. */
+  readonly isPlaceholder: PlaceholderTest;
 }
 
 /**
@@ -19,10 +20,10 @@ export function indexRegister(
 ): RegisterIndex {
   const byTag = new Map<string, AssetEntry>();
   const bySerial = new Map<string, AssetEntry>();
-  const placeholders = new Set(placeholderSerials.map((p) => key(p) ?? ""));
+  const isPlaceholder = placeholderTest(placeholderSerials);
   const serialKey = (value: string) => {
     const k = key(value);
-    return k === undefined || placeholders.has(k) ? undefined : k;
+    return k === undefined || isPlaceholder(k) ? undefined : k;
   };
   for (const entry of entries) {
     const tag = key(entry.assetTag);
@@ -31,7 +32,7 @@ export function indexRegister(
     if (tag !== undefined) byTag.set(tag, entry);
     if (serial !== undefined && !bySerial.has(serial)) bySerial.set(serial, entry);
   }
-  return { byTag, bySerial, placeholders };
+  return { byTag, bySerial, isPlaceholder };
 }
 
 /**
@@ -44,7 +45,7 @@ export function findAsset(
 ): AssetEntry | "unknown" | undefined {
   const tag = key(machine.assetTag);
   const given = key(machine.serialNumber);
-  const serial = given === undefined || index.placeholders.has(given) ? undefined : given;
+  const serial = given === undefined || index.isPlaceholder(given) ? undefined : given;
   if (tag === undefined && serial === undefined) return "unknown";
   return (
     (tag === undefined ? undefined : index.byTag.get(tag)) ??

@@ -1,19 +1,14 @@
 /** lcm-unique-serial: no two machines report the same manufacturer serial number. */
 import { uniquenessCheck } from "./uniqueness.js";
-import { Memo } from "../../memo.js";
-
-const placeholderSets = new Memo<object, ReadonlySet<string>>();
-const placeholderSet = (params: Readonly<Record<string, unknown>>) =>
-  placeholderSets.get(params, "", () => {
-    const values = params["placeholders"] as readonly string[];
-    return new Set(values.map((p) => p.trim().toUpperCase()));
-  });
+import { placeholderTest } from "./placeholder-serials.js";
+import { assetKey } from "../../input/registers.js";
 
 export const uniqueSerials = uniquenessCheck("a serial number", (machine, ctx) => {
   const serial = machine.serialNumber;
-  const placeholders = placeholderSet(ctx.params);
+  const isPlaceholder = placeholderTest(ctx.params["placeholders"] as readonly string[]);
   // Whitebox boards and VMs ship placeholder serials; they identify nothing.
-  if (serial === "unknown" || placeholders.has(serial.trim().toUpperCase())) {
+  const key = assetKey(serial);
+  if (key === undefined || isPlaceholder(key)) {
     return {
       known: false,
       evidence: {
@@ -25,6 +20,6 @@ export const uniqueSerials = uniquenessCheck("a serial number", (machine, ctx) =
   }
   return {
     known: true,
-    ids: [{ key: serial.trim().toUpperCase(), pointer: "/serialNumber", actual: serial }],
+    ids: [{ key, pointer: "/serialNumber", actual: serial }],
   };
 });
