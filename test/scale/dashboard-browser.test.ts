@@ -1,13 +1,15 @@
 // The dashboard in a real browser: Debian's chromium driven by playwright-core, loading the page
 // `stronghold report html` wrote from a sample ledger, from file://. No mocks.
 import { expect } from "chai";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { main } from "../../src/cli/main.js";
 import { bufferIo } from "../collect/buffer-io.js";
+import { buildDashboardModel } from "../../src/evidence/dashboard/build-model.js";
+import { renderDashboard } from "../../src/evidence/dashboard/render.js";
 import {
   FAILED_DRILL_DAY,
   LEDGER_LAST_DAY,
@@ -244,5 +246,35 @@ describe("dashboard in Chromium", function () {
     );
     expect(problems).to.deep.equal([]);
     expect(readFileSync(dayHtml, "utf8")).to.include("restore took 1 h 30 min, target 1 h");
+  });
+
+  // The first drill ran at 04:00 UTC on 19 June: midnight in New York, 13:00 in Tokyo, where
+  // this browser thinks it is. The axes and tips must read New York's clock.
+  it("draws time axes in the town's zone, whatever the browser's", async () => {
+    const zoned = path.join(root, "site", "new-york.html");
+    const model = buildDashboardModel(path.join(root, "evidence", "ledger"), {
+      at: new Date(`${LEDGER_LAST_DAY}T23:00:00Z`),
+      timeZone: "America/New_York",
+    });
+    expect(model.backups.drills[0]?.entry.at).to.equal("2026-06-19T04:00:00.000Z");
+    writeFileSync(zoned, renderDashboard(model));
+    const tokyo = await browser.newPage({ timezoneId: "Asia/Tokyo" });
+    try {
+      await tokyo.goto(pathToFileURL(zoned).href);
+      await tokyo.waitForSelector("html[data-charts=ready]", { state: "attached" });
+      const axis = (chart: string, part: string) =>
+        tokyo.$$eval(`[data-chart="${chart}"] svg g[aria-label="x-axis ${part}"] text`, (els) =>
+          (els as unknown as DomElement[]).map((e) => e.textContent),
+        );
+      for (const chart of ["rto", "rpo", "score", "cost"])
+        expect(await axis(chart, "label"), chart).to.deep.equal(["America/New_York →"]);
+      // In UTC (and in Tokyo) the first tick would be 20 June.
+      expect((await axis("rto", "tick label"))[0]).to.equal("19Jun");
+      await tokyo.hover('[data-chart="rto"] svg g[aria-label="dot"] > *', { force: true });
+      const tip = await tokyo.waitForSelector('[data-chart="rto"] svg g[aria-label="tip"] text');
+      expect(await tip.textContent()).to.include("America/New_York 2026-06-19 00:00");
+    } finally {
+      await tokyo.close();
+    }
   });
 });

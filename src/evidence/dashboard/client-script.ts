@@ -7,6 +7,19 @@ export const CLIENT_SCRIPT = String.raw`
 (function () {
   "use strict";
   var model = JSON.parse(document.getElementById("dashboard-data").textContent);
+  // Time axes read in the town's zone: Plot's "utc" scale drawn over each instant's wall clock
+  // there, so a 02:15 run is at 02:15 whatever zone the browser (or the PDF printer) is in.
+  var zoneClock = new Intl.DateTimeFormat("en-US", {
+    timeZone: model.timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
+    hour: "2-digit", minute: "2-digit", second: "2-digit",
+  });
+  function wallClock(iso) {
+    var p = {};
+    zoneClock.formatToParts(new Date(iso)).forEach(function (part) { p[part.type] = part.value; });
+    return new Date(Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second));
+  }
+  var timeAxis = { type: "utc", label: model.timeZone };
+  var timeTip = { format: { x: "%Y-%m-%d %H:%M" }, lineWidth: 40 };
   function chartWidth(el) {
     var w = el.clientWidth || 680;
     return Math.max(320, Math.min(w, 960));
@@ -22,7 +35,7 @@ export const CLIENT_SCRIPT = String.raw`
         targets[d.runbook + "\u0000" + o.targetSeconds] = { runbook: d.runbook, target: o.targetSeconds / 60 };
         if (o.achievedSeconds === undefined) return;
         points.push({
-          at: new Date(d.entry.at),
+          at: wallClock(d.entry.at),
           runbook: d.runbook,
           minutes: o.achievedSeconds / 60,
           outcome: o.met === false ? "missed target" : d.passed ? "met" : "drill failed",
@@ -34,14 +47,14 @@ export const CLIENT_SCRIPT = String.raw`
         height: 260,
         marginLeft: 56,
         ariaLabel: el.getAttribute("aria-label"),
-        x: { type: "utc", label: null },
+        x: timeAxis,
         y: { label: label, grid: true, zero: true },
         color: { legend: true },
         symbol: { legend: true, domain: ["met", "missed target", "drill failed"], range: ["circle", "cross", "triangle"] },
         marks: [
           Plot.ruleY(rules, { y: "target", stroke: "runbook", strokeDasharray: "6,4", strokeWidth: 1.5 }),
           Plot.lineY(points, { x: "at", y: "minutes", stroke: "runbook", strokeOpacity: 0.6 }),
-          Plot.dot(points, { x: "at", y: "minutes", stroke: "runbook", symbol: "outcome", r: 4, tip: true }),
+          Plot.dot(points, { x: "at", y: "minutes", stroke: "runbook", symbol: "outcome", r: 4, tip: timeTip }),
         ],
       });
     };
@@ -71,14 +84,14 @@ export const CLIENT_SCRIPT = String.raw`
     rpo: objectiveChart("rpo", "data loss window, minutes"),
     score: function (el) {
       var points = model.compliance.trend.map(function (p) {
-        return { at: new Date(p.at), score: p.score, gate: p.gatePassed ? "passed" : "failed" };
+        return { at: wallClock(p.at), score: p.score, gate: p.gatePassed ? "passed" : "failed" };
       });
       return Plot.plot({
         width: chartWidth(el),
         height: 240,
         marginLeft: 48,
         ariaLabel: el.getAttribute("aria-label"),
-        x: { type: "utc", label: null },
+        x: timeAxis,
         y: { domain: [0, 100], label: "fleet score", grid: true },
         marks: [
           Plot.lineY(points, { x: "at", y: "score", stroke: "#3b6ea8" }),
@@ -90,14 +103,14 @@ export const CLIENT_SCRIPT = String.raw`
     sites: groupChart(model.compliance.bySite),
     cost: function (el) {
       var points = model.infrastructure.costTrend.map(function (p) {
-        return { at: new Date(p.at), stack: p.stack, usd: p.monthlyCostUsd };
+        return { at: wallClock(p.at), stack: p.stack, usd: p.monthlyCostUsd };
       });
       return Plot.plot({
         width: chartWidth(el),
         height: 220,
         marginLeft: 56,
         ariaLabel: el.getAttribute("aria-label"),
-        x: { type: "utc", label: null },
+        x: timeAxis,
         y: { label: "USD per month", grid: true, zero: true },
         color: { legend: true },
         marks: [
