@@ -130,7 +130,7 @@ export function registerDrillCommand(
     setExit(await runDrillCommand(id, flags, io)),
   );
 
-  drill
+  const recover = drill
     .command("recover")
     .summary("finish the cleanup of drills that were killed: originals back and verified")
     .description(
@@ -143,11 +143,17 @@ export function registerDrillCommand(
         "for journals, plans each unfinished run again from its journal and runs",
         "only its cleanup. Safe to repeat, at any point of a killed run.",
         "",
+        "A killed run appended no evidence entry of its own: once its cleanup has",
+        "passed, this appends it (kind drill, verdict interrupted, the run's id and",
+        "start, the recovery's journal and report), unless the ledger already",
+        "holds the run's entry.",
+        "",
         "Exit codes:",
         "  0  nothing to recover, or every unfinished run recovered",
         "  1  a run's cleanup did not finish (its journal stays), or a host",
         "     could not be asked",
         "  2  usage or input errors",
+        "  3  every run recovered, but an evidence entry could not be appended",
       ].join("\n"),
     )
     .option(
@@ -162,8 +168,10 @@ export function registerDrillCommand(
       "--runs-dir <dir>",
       `folder for the recovery's evidence (default ${DEFAULT_RUNS_DIR}, or the workspace's evidence/drills)`,
     )
-    .option("--dry-run", "list the unfinished runs and their cleanup steps; change nothing")
-    .action(async (flags: RecoverFlags) => setExit(await recoverCommand(flags, io)));
+    .option("--dry-run", "list the unfinished runs and their cleanup steps; change nothing");
+  addLedgerOptions(recover).action(async (flags: RecoverFlags) =>
+    setExit(await recoverCommand(flags, io)),
+  );
 
   drill
     .command("prune")

@@ -4,7 +4,7 @@
  * journals (host-journal.ts); for each, the run is planned again from what its journal says and
  * only its cleanup runs — the originals put back and verified — and the journal goes once that
  * has passed. Safe to repeat, at any point of a killed run: a cleanup step does nothing that is
- * already done.
+ * already done. A recovered run gets the ledger entry it could not append itself (interrupted).
  */
 import path from "node:path";
 import { loadInventory } from "../hosts/load-inventory.js";
@@ -18,11 +18,25 @@ import {
   journalFolder,
   readHostJournals,
   type FoundJournal,
+  type HostJournalRecord,
 } from "../drill/running/host-journal.js";
 import { findRunbook } from "../../runbooks/index.js";
+import type { Runbook } from "../drill/runbook/runbook.js";
+import { drillEntryOfRun } from "../evidence/ledger.js";
+import { recordKilledDrill } from "../evidence/record-drill.js";
 import { InputError, UsageError } from "../support/errors.js";
 import { DEFAULT_RUNS_DIR, drillConfigOf } from "./drill-settings.js";
+import { drillEntryParts, type DrillFiles } from "./drill-evidence.js";
+import {
+  EVIDENCE_NOT_RECORDED,
+  ledgerTarget,
+  recordEvidence,
+  type LedgerFlag,
+  type LedgerTarget,
+} from "./evidence-ledger.js";
 import type { Io } from "./io.js";
+import { currentWorkspace } from "./workspace-settings.js";
+import { definedOnly } from "../support/defined-only.js";
 
 /** The flags of `drill recover`. */
 export interface RecoverFlags {
@@ -30,6 +44,7 @@ export interface RecoverFlags {
   config?: string;
   runsDir?: string;
   dryRun?: boolean;
+  ledger?: LedgerFlag;
 }
 
 const TIMEOUT_MS = 30_000;
@@ -46,6 +61,9 @@ export async function recoverCommand(flags: RecoverFlags, io: Io): Promise<numbe
   if (!loaded.ok) throw new InputError(loaded.problems);
   const inventory = loaded.inventory;
   const runsDir = flags.runsDir ?? config.runsDir ?? DEFAULT_RUNS_DIR;
+  const ledger = await ledgerTarget(flags.ledger, io);
+  const configFile = flags.config ?? (await currentWorkspace(io))?.drill;
+  let unrecorded = false;
 
   const found: { host: InventoryHost; journal: FoundJournal }[] = [];
   const problems: string[] = [];
@@ -121,14 +139,21 @@ export async function recoverCommand(flags: RecoverFlags, io: Io): Promise<numbe
       io.stdout(
         `  would run its cleanup: ${cleanup.map((s) => `${s.step.name} (${s.step.summary})`).join("; ")}\n`,
       );
+      if (ledger !== undefined)
+        io.stdout(
+          drillEntryOfRun(ledger.dir, record.runId) === undefined
+            ? `  then append its ledger entry (drill, interrupted) to ${ledger.dir}\n`
+            : `  its ledger entry is in ${ledger.dir} already\n`,
+        );
       continue;
     }
     const stamp = new Date()
       .toISOString()
       .replace(/\.\d+Z$/, "Z")
       .replace(/:/g, "-");
+    const evidenceDir = path.join(runsDir, `${stamp}-recover-${record.runId}`);
     const result = await executeDrill(planned.plan, {
-      evidenceDir: path.join(runsDir, `${stamp}-recover-${record.runId}`),
+      evidenceDir,
       observer: plainProgress(io.stdout),
       handleSignals: true,
       recover: true,
@@ -139,9 +164,52 @@ export async function recoverCommand(flags: RecoverFlags, io: Io): Promise<numbe
       problems.push(
         `run ${record.runId}: cleanup did not finish (${result.verdict.reasons[0] ?? result.verdict.failedAt}); its journal stays: run drill recover again once that is fixed`,
       );
-    } else
-      io.stdout(`run ${record.runId} recovered: originals back and verified, journal removed\n`);
+      continue;
+    }
+    io.stdout(`run ${record.runId} recovered: originals back and verified, journal removed\n`);
+    if (ledger === undefined) continue;
+    // A run interrupted by a signal cleaned up as far as it could and appended its own entry.
+    const own = drillEntryOfRun(ledger.dir, record.runId);
+    if (own !== undefined) {
+      io.stdout(`run ${record.runId} has its own ledger entry (entry ${own}); none appended\n`);
+      continue;
+    }
+    const code = await recordEvidence(
+      ledger,
+      async (t) =>
+        killedDrillEntry(t, runbook, record, {
+          foundOn: host.name,
+          recoveredAt: new Date().toISOString(),
+          evidenceDir,
+          files: { hosts: hostsFile, ...definedOnly({ config: configFile }) },
+        }),
+      io,
+      0,
+    );
+    if (code === EVIDENCE_NOT_RECORDED) unrecorded = true;
   }
   for (const p of problems) io.stderr(`stronghold: ${p}\n`);
-  return failed ? 1 : 0;
+  return failed ? 1 : unrecorded ? EVIDENCE_NOT_RECORDED : 0;
+}
+
+/** The entry of a killed run: the files the recovery read, and its own evidence. */
+async function killedDrillEntry(
+  target: LedgerTarget,
+  runbook: Runbook,
+  record: HostJournalRecord,
+  recovery: { foundOn: string; recoveredAt: string; evidenceDir: string; files: DrillFiles },
+) {
+  return recordKilledDrill({
+    run: {
+      runId: record.runId,
+      runbook: { id: runbook.meta.id, title: runbook.meta.title },
+      startedAt: record.startedAt,
+      hosts: Object.values(record.targets),
+      rtoMinutes: record.rtoMinutes,
+      rpoMinutes: record.rpoMinutes,
+    },
+    foundOn: recovery.foundOn,
+    recoveredAt: recovery.recoveredAt,
+    ...(await drillEntryParts(target, runbook, recovery.evidenceDir, recovery.files)),
+  });
 }

@@ -16,25 +16,12 @@ import {
   type RunSettings,
 } from "./drill-settings.js";
 import type { Io } from "./io.js";
-import { existsSync } from "node:fs";
-import path from "node:path";
 import type { EntryDraft } from "../evidence/entry.js";
-import { frameworksOf } from "../evidence/frameworks.js";
 import { recordDrill } from "../evidence/record-drill.js";
-import { JOURNAL_FILE } from "../drill/results/evidence.js";
-import { JUNIT_FILE } from "../drill/results/report-junit.js";
-import { REPORT_FILE } from "../drill/results/report-markdown.js";
 import type { DrillRun } from "../drill/results/run-record.js";
 import type { Runbook } from "../drill/runbook/runbook.js";
-import { PROJECT_ROOT } from "../support/project-root.js";
-import {
-  evidenceFrameworks,
-  hashInputs,
-  ledgerTarget,
-  recordEvidence,
-  storeFiles,
-  type LedgerTarget,
-} from "./evidence-ledger.js";
+import { drillEntryParts } from "./drill-evidence.js";
+import { ledgerTarget, recordEvidence, type LedgerTarget } from "./evidence-ledger.js";
 
 /** Exit codes of `drill run`. */
 const EXIT = { passed: 0, failed: 1, usage: 2 } as const;
@@ -127,22 +114,10 @@ async function drillEntry(
   result: DrillRun,
   files: RunSettings["files"],
 ): Promise<EntryDraft> {
-  const runbookFile = path.join(PROJECT_ROOT, "runbooks", `${runbook.meta.id}.ts`);
-  const evidence = [JOURNAL_FILE, REPORT_FILE, JUNIT_FILE]
-    .map((name) => path.join(result.evidenceDir, name))
-    .filter((file) => existsSync(file));
   return recordDrill({
     run: result,
     ...(target.at === undefined ? {} : { at: target.at }),
-    inputs: hashInputs(target, [
-      { role: "runbook", file: runbookFile },
-      { role: "hosts", file: files.hosts },
-      { role: "drill-config", file: files.config },
-      { role: "stack-outputs", file: files.stackOutputs },
-    ]),
-    artifacts: storeFiles(target, evidence),
-    frameworks: frameworksOf((await evidenceFrameworks()).drills[runbook.meta.id]),
-    ...(target.run === undefined ? {} : { nightly: target.run }),
+    ...(await drillEntryParts(target, runbook, result.evidenceDir, files)),
   });
 }
 

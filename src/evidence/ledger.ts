@@ -11,6 +11,7 @@ import {
   fsyncSync,
   mkdirSync,
   openSync,
+  readFileSync,
   readSync,
   renameSync,
   statSync,
@@ -170,6 +171,23 @@ export function lastEntry(dir: string): LedgerEntry | undefined {
       `${file}: its last line is not JSON (edited or damaged): run stronghold evidence verify; nothing was appended`,
     );
   }
+}
+
+/** The seq of the ledger's drill entry for the run, or undefined when it has none. */
+export function drillEntryOfRun(dir: string, runId: string): number | undefined {
+  const file = ledgerFiles(dir).entries;
+  if (!existsSync(file)) return undefined;
+  const quoted = JSON.stringify(runId);
+  for (const line of readFileSync(file, "utf8").split("\n")) {
+    if (!line.includes(quoted)) continue;
+    try {
+      const entry = JSON.parse(line) as Partial<LedgerEntry>;
+      if (entry.kind === "drill" && entry.metrics?.["runId"] === runId) return entry.seq;
+    } catch {
+      // A damaged line is for evidence verify to report; an append refuses a damaged last line.
+    }
+  }
+  return undefined;
 }
 
 const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);

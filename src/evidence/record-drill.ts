@@ -23,7 +23,8 @@ export interface DrillRunView {
     | { readonly status: "passed" }
     | {
         readonly status: "failed" | "interrupted" | "refused";
-        readonly failedAt: string;
+        /** The step, objective or fence; unknown for a run killed outright. */
+        readonly failedAt?: string;
         readonly reasons: readonly string[];
       };
 }
@@ -61,7 +62,10 @@ export function drillMetrics(run: DrillRunView): DrillEntryMetrics {
     verified: { files: run.metrics.verified.files, bytes: run.metrics.verified.bytes },
     ...(run.verdict.status === "passed"
       ? {}
-      : { failedAt: run.verdict.failedAt, reasons: [...run.verdict.reasons] }),
+      : {
+          ...(run.verdict.failedAt === undefined ? {} : { failedAt: run.verdict.failedAt }),
+          reasons: [...run.verdict.reasons],
+        }),
   };
 }
 
@@ -82,4 +86,59 @@ export function recordDrill(input: DrillRecordInput): EntryDraft {
     artifacts: input.artifacts,
     ...(input.nightly === undefined ? {} : { run: input.nightly }),
   };
+}
+
+/** What `drill recover` knows of a run that was killed before it could clean up. */
+export interface KilledDrillInput {
+  /** The run as its host journal describes it. */
+  readonly run: {
+    readonly runId: string;
+    readonly runbook: { readonly id: string; readonly title: string };
+    readonly startedAt: string;
+    /** Each target's host. */
+    readonly hosts: readonly string[];
+    readonly rtoMinutes: number;
+    readonly rpoMinutes: number;
+  };
+  /** The host whose journal was found, and when the recovery finished the cleanup. */
+  readonly foundOn: string;
+  readonly recoveredAt: string;
+  readonly inputs: readonly EntryInput[];
+  /** The recovery's own evidence (its journal and report). */
+  readonly artifacts: readonly EntryArtifact[];
+  readonly frameworks: EntryFrameworks;
+  readonly nightly?: string;
+}
+
+/**
+ * The entry of a drill that was killed (SIGKILL, power loss) and so appended none of its own,
+ * appended once `drill recover` has put its originals back: the run happened and is no evidence
+ * of a restore. It keeps the drill's start as its time and its objectives' targets; what it
+ * achieved is unknown, so nothing counts as verified.
+ */
+export function recordKilledDrill(input: KilledDrillInput): EntryDraft {
+  const { run } = input;
+  return recordDrill({
+    run: {
+      runId: run.runId,
+      runbook: run.runbook,
+      startedAt: run.startedAt,
+      targets: run.hosts.map((host) => ({ host })),
+      metrics: {
+        rto: { targetSeconds: run.rtoMinutes * 60 },
+        rpo: { targetSeconds: run.rpoMinutes * 60 },
+        verified: { files: 0, bytes: 0 },
+      },
+      verdict: {
+        status: "interrupted",
+        reasons: [
+          `the run stopped before its cleanup (killed, or its machine went down); drill recover found its journal on ${input.foundOn} and put the originals back, verified, at ${input.recoveredAt}`,
+        ],
+      },
+    },
+    inputs: input.inputs,
+    artifacts: input.artifacts,
+    frameworks: input.frameworks,
+    ...(input.nightly === undefined ? {} : { nightly: input.nightly }),
+  });
 }

@@ -291,7 +291,7 @@ async function runLocked(
   });
 
   await timed("recover", async () => {
-    const args = ["drill", "recover", "--hosts", ws.hosts, "--runs-dir", drillsDir];
+    const args = ["drill", "recover", "--hosts", ws.hosts, "--runs-dir", drillsDir, ...ledgerArgs];
     if (ws.drill !== undefined) args.push("--config", ws.drill);
     if (dry) args.push("--dry-run");
     const c = await command("recover", args);

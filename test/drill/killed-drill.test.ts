@@ -5,16 +5,29 @@
  * drill refuse to start (exit 2, naming it); `stronghold drill recover` puts the original back
  * and verifies it, and is safe to run again; afterwards the share is identical to before the
  * first drill — every entry's content, mode, owner, modification time, link target and hard-link
- * group, empty and read-only folders included — and the drill runs again and passes. Every kill
+ * group, empty and read-only folders included — and the drill runs again and passes. The killed
+ * run gets its evidence entry (interrupted) from the recovery, once. Every kill
  * point and both transports are looped over in the scale tests (test/scale/killed-drills.test.ts).
  */
 import { expect } from "chai";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startDrillLab, type DrillLab } from "../fixtures/drill-lab.js";
 import { drillCli, labArgs, labEnv, localInventory } from "./runbook-helpers.js";
 import { killDrillAt, killSeed, seedOddFolders, shareState } from "./kill-recover.js";
+import type { LedgerEntry } from "../../src/evidence/entry.js";
+import { objectPath } from "../../src/evidence/ledger.js";
+import { verifyLedger } from "../../src/evidence/verify.js";
+
+const entriesOf = (ledger: string): LedgerEntry[] =>
+  existsSync(join(ledger, "entries.jsonl"))
+    ? readFileSync(join(ledger, "entries.jsonl"), "utf8")
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line) as LedgerEntry)
+    : [];
 
 describe("a drill killed with SIGKILL, then drill recover (real processes, sshd, restic)", function () {
   this.timeout(600_000);
@@ -59,19 +72,64 @@ describe("a drill killed with SIGKILL, then drill recover (real processes, sshd,
         );
         expect(said).to.include("run stronghold drill recover --hosts");
 
+        const ledger = join(runs, "ledger");
         const hostsArgs = ["--hosts", args[args.indexOf("--hosts") + 1]!, "--runs-dir", runs];
-        const recovered = await drillCli(["recover", ...hostsArgs], labEnv(lab));
+        const dry = await drillCli(
+          ["recover", ...hostsArgs, "--ledger", ledger, "--dry-run"],
+          labEnv(lab),
+        );
+        expect(dry.code, dry.stderr).to.equal(0);
+        expect(dry.stdout).to.include(
+          `then append its ledger entry (drill, interrupted) to ${ledger}`,
+        );
+        expect(entriesOf(ledger)).to.have.length(0);
+
+        const recovered = await drillCli(
+          ["recover", ...hostsArgs, "--ledger", ledger],
+          labEnv(lab),
+        );
         expect(recovered.code, `${recovered.stdout}\n${recovered.stderr}`).to.equal(0);
         expect(recovered.stdout).to.match(/recovered: originals back and verified/);
         expect(shareState(lab.dataDir), `seed ${seed}, delay ${delay} ms`).to.deep.equal(original);
 
-        const again = await drillCli(["recover", ...hostsArgs], labEnv(lab));
+        // The killed run's evidence: interrupted, its own id and start, the recovery's journal.
+        const found =
+          /^run (\S+) \(file-deletion, started (\S+)\) left its journal on (\S+):/m.exec(
+            recovered.stdout,
+          );
+        expect(found, recovered.stdout).to.not.equal(null);
+        const [, runId, startedAt, host] = found!;
+        const [entry, ...more] = entriesOf(ledger);
+        expect(more).to.have.length(0);
+        expect(entry).to.deep.include({
+          kind: "drill",
+          subject: "file-deletion",
+          verdict: "interrupted",
+          at: new Date(startedAt!).toISOString(),
+        });
+        expect(entry!.metrics).to.deep.include({ runId, verified: { files: 0, bytes: 0 } });
+        expect((entry!.metrics["reasons"] as string[])[0]).to.match(
+          new RegExp(`drill recover found its journal on ${host!}`),
+        );
+        expect(entry!.inputs.map((i) => i.role)).to.include.members(["runbook", "hosts"]);
+        const journal = entry!.artifacts.find((a) => a.name === "journal.jsonl");
+        expect(journal, JSON.stringify(entry!.artifacts)).to.not.equal(undefined);
+        expect(existsSync(objectPath(ledger, journal!.sha256))).to.equal(true);
+        expect(recovered.stderr).to.match(/evidence: entry 1 \(drill, interrupted\)/);
+
+        const again = await drillCli(["recover", ...hostsArgs, "--ledger", ledger], labEnv(lab));
         expect(again.code).to.equal(0);
         expect(again.stdout).to.match(/nothing to recover/);
+        expect(entriesOf(ledger)).to.have.length(1);
 
-        const rerun = await drillCli(["run", "file-deletion", ...args], labEnv(lab));
+        const rerun = await drillCli(
+          ["run", "file-deletion", ...args, "--ledger", ledger],
+          labEnv(lab),
+        );
         expect(rerun.code, `${rerun.stdout}\n${rerun.stderr}`).to.equal(0);
         expect(shareState(lab.dataDir)).to.deep.equal(original);
+        expect(entriesOf(ledger).map((e) => e.verdict)).to.deep.equal(["interrupted", "passed"]);
+        expect(verifyLedger(ledger).break).to.equal(undefined);
       } finally {
         await rm(runs, { recursive: true, force: true });
       }

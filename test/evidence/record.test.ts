@@ -8,7 +8,15 @@ import {
   type CheckReportView,
 } from "../../src/evidence/record-check.js";
 import { recordCollect, type CollectionReportView } from "../../src/evidence/record-collect.js";
-import { recordDrill, type DrillRunView } from "../../src/evidence/record-drill.js";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { appendEntry, drillEntryOfRun, ledgerFiles } from "../../src/evidence/ledger.js";
+import {
+  recordDrill,
+  recordKilledDrill,
+  type DrillRunView,
+} from "../../src/evidence/record-drill.js";
 import { recordInfraPlan, type StackPlanView } from "../../src/evidence/record-infra-plan.js";
 import { recordRun, type RunSummaryView } from "../../src/evidence/record-run.js";
 import type {
@@ -261,6 +269,68 @@ describe("recordDrill: one drill run", () => {
     });
     expect(entry.metrics).to.not.have.property("rpo");
     expect(entry.frameworks).to.deep.equal(frameworks);
+  });
+});
+
+describe("recordKilledDrill: a run killed before its cleanup, recorded by drill recover", () => {
+  const frameworks = { cis: ["11.5"], csf: ["PR.DS-11", "RC.RP-03"] };
+  const killed = {
+    run: {
+      runId: "2026-12-05T02-16-00Z-file-deletion",
+      runbook: { id: "file-deletion", title: "Deleted files come back from the offsite backup" },
+      startedAt: "2026-12-05T02:16:00Z",
+      hosts: ["fs01", "dr01", "fs01"],
+      rtoMinutes: 240,
+      rpoMinutes: 1440,
+    },
+    foundOn: "fs01",
+    recoveredAt: "2026-12-06T02:00:05.000Z",
+    inputs: [INPUT],
+    artifacts: [ARTIFACT],
+    frameworks,
+    nightly: "2026-12-06T02-00-00Z",
+  };
+  it("is an interrupted drill at the run's start: targets without figures, nothing verified", () => {
+    const entry = recordKilledDrill(killed);
+    expect(entry).to.include({
+      kind: "drill",
+      subject: "file-deletion",
+      verdict: "interrupted",
+      at: "2026-12-05T02:16:00.000Z",
+      run: "2026-12-06T02-00-00Z",
+    });
+    const expected: DrillEntryMetrics = {
+      runId: "2026-12-05T02-16-00Z-file-deletion",
+      scenario: "Deleted files come back from the offsite backup",
+      systems: ["dr01", "fs01"],
+      rto: { targetSeconds: 14_400 },
+      rpo: { targetSeconds: 86_400 },
+      verified: { files: 0, bytes: 0 },
+      reasons: [
+        "the run stopped before its cleanup (killed, or its machine went down); drill recover found its journal on fs01 and put the originals back, verified, at 2026-12-06T02:00:05.000Z",
+      ],
+    };
+    expect(entry.metrics).to.deep.equal(expected);
+    expect(entry.frameworks).to.deep.equal(frameworks);
+    expect(entry.artifacts).to.deep.equal([ARTIFACT]);
+  });
+
+  it("finds a run's own entry in the ledger, past other kinds and damaged lines", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "stronghold-ledger-"));
+    try {
+      expect(drillEntryOfRun(dir, killed.run.runId)).to.equal(undefined);
+      const own = recordKilledDrill(killed);
+      appendEntry(dir, { ...own, kind: "check", metrics: { runId: killed.run.runId } });
+      appendEntry(dir, { ...own, metrics: { ...own.metrics, runId: "another-run" } });
+      expect(drillEntryOfRun(dir, killed.run.runId)).to.equal(undefined);
+      appendEntry(dir, own);
+      writeFileSync(ledgerFiles(dir).entries, `{"damaged": "${killed.run.runId}"\n`, {
+        flag: "a",
+      });
+      expect(drillEntryOfRun(dir, killed.run.runId)).to.equal(3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -20,6 +20,9 @@ import { previousSummary, type RunSummary } from "../../src/run/summary.js";
 import { PROJECT_ROOT } from "../../src/support/project-root.js";
 import { JOURNAL_FOLDER } from "../../src/drill/running/host-journal.js";
 import { startDrillLab, useDrillLab, type DrillLab } from "../fixtures/drill-lab.js";
+import { killDrillAt, shareState } from "../drill/kill-recover.js";
+import { labArgs } from "../drill/runbook-helpers.js";
+import type { LedgerEntry } from "../../src/evidence/entry.js";
 import { freePort } from "../fixtures/sshd.js";
 import { generateCertificate } from "../fixtures/tls.js";
 import { strongholdInProcess } from "../fixtures/stronghold-in-process.js";
@@ -412,6 +415,45 @@ describe("stronghold run: the nightly job of a workspace", function () {
     const baseline = previousSummary(path.join(ws, "evidence", "runs"))!;
     expect(baseline.name).to.equal(runs.at(-2));
     expect(baseline.summary.interrupted).to.equal(undefined);
+  });
+
+  it("a drill killed outright between nights: the next run's recover stage puts the share back and records the killed run", async () => {
+    const before = shareState(lab.dataDir);
+    const runs = await mkdtemp(path.join(tmpdir(), "stronghold-killed-"));
+    try {
+      const killed = await killDrillAt(
+        lab,
+        ["file-deletion", ...labArgs(lab, runs), "--no-ledger"],
+        runs,
+        "delete-files",
+        100,
+      );
+      expect(killed.killed, "the drill was killed inside delete-files").to.equal(true);
+      expect(shareState(lab.dataDir)).to.not.deep.equal(before);
+    } finally {
+      await rm(runs, { recursive: true, force: true });
+    }
+    // Another ledger than the workspace's: the recover stage must append where the run does.
+    const ledger = path.join(ws, "evidence", "ledger-elsewhere");
+    const ran = await run(ws, env, "run", "--ledger", ledger);
+    expect(shareState(lab.dataDir), ran.stdout + ran.stderr).to.deep.equal(before);
+    const last = (await summaries()).at(-1)!;
+    const recover = last.stages.find((s) => s.stage === "recover")!;
+    expect(recover.status).to.equal("passed");
+    expect(recover.detail).to.match(/^run (\S+-file-deletion) recovered: originals back/);
+    const runId = /^run (\S+) /.exec(recover.detail)![1];
+    const entries = (await readFile(path.join(ledger, "entries.jsonl"), "utf8"))
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as LedgerEntry);
+    const interrupted = entries.filter((e) => e.kind === "drill" && e.metrics["runId"] === runId);
+    expect(interrupted.map((e) => [e.verdict, e.subject, e.run])).to.deep.equal([
+      [
+        "interrupted",
+        "file-deletion",
+        (await readdir(path.join(ws, "evidence", "runs"))).sort().at(-1),
+      ],
+    ]);
   });
 });
 
