@@ -122,15 +122,23 @@ function fromDocument(value: unknown, file: string, text: string, located = true
 /** One JSON Lines record: a machine, or the problem with its line. */
 function fromJsonLine(raw: string, file: string, line: number): MachineRecord[] {
   if (raw.trim() === "") return [];
-  const problem = (message: string): MachineRecord[] => [
-    { kind: "problem", problem: { file, line, pointer: "", message } },
-  ];
-  if (raw.length > MAX_DOCUMENT_BYTES)
-    return problem("is longer than the 32 MiB limit for one machine");
+  if (raw.length > MAX_DOCUMENT_BYTES) return tooLong(file, line);
   const doc = parseJson(raw, file, line);
   if (!doc.ok) return [{ kind: "problem", problem: { ...doc.problem, line } }];
   return check(doc.value, { file, line }, raw, "", line);
 }
+
+const tooLong = (file: string, line: number): MachineRecord[] => [
+  {
+    kind: "problem",
+    problem: {
+      file,
+      line,
+      pointer: "",
+      message: "is longer than the 32 MiB limit for one machine",
+    },
+  },
+];
 
 /**
  * A unit of reading work, small enough to hand to a worker thread: document files to read and
@@ -142,28 +150,57 @@ export type WorkItem =
       readonly kind: "lines";
       readonly file: string;
       readonly firstLine: number;
-      readonly lines: readonly string[];
+      /** UTF-8 bytes read; line i is bytes[spans[2i], spans[2i + 1]), without its newline. */
+      readonly bytes: Buffer;
+      readonly spans: readonly number[];
     }
   | { readonly kind: "records"; readonly records: readonly MachineRecord[] };
 
-/** JSON Lines read in 1 MiB chunks, each chunk's complete lines one work item. */
+const NEWLINE = 0x0a;
+
+/**
+ * JSON Lines read in 1 MiB chunks of bytes, each chunk's complete lines one work item. A line
+ * becomes a string only when it is checked: a megabyte of text split at once lived through
+ * collections, and every chunk of the input ended up in the old generation until a full one.
+ */
 async function* jsonLinesItems(file: string): AsyncGenerator<WorkItem> {
-  const stream = createReadStream(file, { encoding: "utf8", highWaterMark: 1 << 20 });
-  let rest = "";
+  const stream = createReadStream(file, { highWaterMark: 1 << 20 });
+  let rest: Buffer | undefined;
+  // After a line longer than any machine may be: its remaining bytes, up to its newline.
+  let skipping = false;
   let line = 1;
   try {
-    for await (const chunk of stream as AsyncIterable<string>) {
-      const lines = (rest + chunk).split("\n");
-      rest = lines.pop() ?? "";
-      // A line longer than any machine may be is cut off here and reported by fromJsonLine.
-      if (rest.length > MAX_DOCUMENT_BYTES) {
-        lines.push(rest);
-        rest = "";
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      let bytes = chunk;
+      let start = 0;
+      if (skipping) {
+        const end = chunk.indexOf(NEWLINE);
+        if (end === -1) continue;
+        skipping = false;
+        start = end + 1;
+      } else if (rest !== undefined) bytes = Buffer.concat([rest, chunk]);
+      const spans: number[] = [];
+      for (
+        let end = bytes.indexOf(NEWLINE, start);
+        end !== -1;
+        end = bytes.indexOf(NEWLINE, start)
+      ) {
+        spans.push(start, end);
+        start = end + 1;
       }
-      yield { kind: "lines", file, firstLine: line, lines };
-      line += lines.length;
+      rest = start < bytes.length ? bytes.subarray(start) : undefined;
+      // Its first 32 MiB stand for the line, which is reported as too long; the rest is skipped.
+      if (rest !== undefined && rest.length > MAX_DOCUMENT_BYTES) {
+        spans.push(start, bytes.length);
+        rest = undefined;
+        skipping = true;
+      }
+      if (spans.length === 0) continue;
+      yield { kind: "lines", file, firstLine: line, bytes, spans };
+      line += spans.length / 2;
     }
-    if (rest !== "") yield { kind: "lines", file, firstLine: line, lines: [rest] };
+    if (rest !== undefined)
+      yield { kind: "lines", file, firstLine: line, bytes: rest, spans: [0, rest.length] };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     const message = `cannot be read: ${code}`;
@@ -369,14 +406,21 @@ export function visitRecords(
     case "records":
       item.records.forEach((record, k) => visit(record, 0, k));
       return;
-    case "lines":
-      for (let i = 0; i < item.lines.length; i++) {
+    case "lines": {
+      const { bytes, spans } = item;
+      for (let i = 0; i < spans.length / 2; i++) {
         const line = item.firstLine + i;
         if (owns !== undefined && !owns({ file: item.file, line })) continue;
-        const records = fromJsonLine(item.lines[i]!, item.file, line);
+        const start = spans[2 * i]!;
+        const end = spans[2 * i + 1]!;
+        const records =
+          end - start > MAX_DOCUMENT_BYTES
+            ? tooLong(item.file, line)
+            : fromJsonLine(bytes.toString("utf8", start, end), item.file, line);
         for (let k = 0; k < records.length; k++) visit(records[k]!, i, k);
       }
       return;
+    }
     case "files":
       item.files.forEach((file, i) => {
         if (owns !== undefined && !owns({ file })) return;
@@ -392,7 +436,7 @@ export function itemShape(item: WorkItem): string {
     case "records":
       return `records\u0000${item.records.length}`;
     case "lines":
-      return `lines\u0000${item.file}\u0000${item.firstLine}\u0000${item.lines.map((l) => l.length).join(",")}`;
+      return `lines\u0000${item.file}\u0000${item.firstLine}\u0000${item.spans.join(",")}`;
     case "files":
       return `files\u0000${item.files.join("\u0000")}`;
   }

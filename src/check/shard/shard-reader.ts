@@ -3,8 +3,7 @@
  * merge holds one line per shard rather than every shard whole. Every line is checked before it is
  * used; a problem names the file, the line and the JSON pointer.
  */
-import { closeSync, openSync, readSync } from "node:fs";
-import { StringDecoder } from "node:string_decoder";
+import { closeSync, openSync } from "node:fs";
 import type { FleetView } from "../controls/types.js";
 import { notApplicable } from "../evaluation/evaluate-machine.js";
 import type { InputProblem, Source } from "../evaluation/result.js";
@@ -19,6 +18,7 @@ import {
   type ShardMachine,
 } from "./shard-file.js";
 import { shardOf } from "./split.js";
+import { LineSource } from "./line-source.js";
 
 /** A file altered this much is not worth reading on: its first problems say enough. */
 const MAX_PROBLEMS_PER_FILE = 10;
@@ -32,41 +32,6 @@ const isPosition = (v: unknown): v is Position =>
   Array.isArray(v) && v.length === 3 && v.every(isCount);
 const indexesInto = (v: unknown, size: number): v is number[] =>
   Array.isArray(v) && v.every((i) => isCount(i) && i < size);
-
-/** Lines of a file, read in chunks without blocking on promises (a merge has nothing else to do). */
-class LineSource {
-  private readonly buffer: Buffer;
-  private readonly decoder = new StringDecoder("utf8");
-  private lines: string[] = [];
-  private next = 0;
-  private rest = "";
-  private done = false;
-
-  constructor(
-    private readonly fd: number,
-    chunkBytes: number,
-  ) {
-    this.buffer = Buffer.allocUnsafe(chunkBytes);
-  }
-
-  read(): string | undefined {
-    while (this.next >= this.lines.length) {
-      if (this.done) return undefined;
-      const n = readSync(this.fd, this.buffer, 0, this.buffer.length, null);
-      if (n === 0) {
-        this.done = true;
-        const last = this.rest + this.decoder.end();
-        this.rest = "";
-        this.lines = last === "" ? [] : [last];
-      } else {
-        this.lines = (this.rest + this.decoder.write(this.buffer.subarray(0, n))).split("\n");
-        this.rest = this.lines.pop() ?? "";
-      }
-      this.next = 0;
-    }
-    return this.lines[this.next++];
-  }
-}
 
 /** Why a first line is no header this version can merge, or undefined when it is one. */
 function headerProblem(value: unknown): { pointer: string; message: string } | undefined {

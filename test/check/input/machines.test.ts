@@ -105,6 +105,71 @@ describe("reading machine configs", () => {
     expect(jsonl?.kind === "machine" && jsonl.source.line).to.equal(2);
   });
 
+  it("reads JSON Lines across its 1 MiB reads: characters split by a read, CRLF, blank lines, no final newline", async () => {
+    // Machines of about 450 bytes; where a read boundary falls within reach of a department's
+    // first character (three bytes in UTF-8), padding in the asset tag and the department before
+    // it puts that character across the boundary: every boundary is within reach of one line.
+    const MiB = 1 << 20;
+    const lines: string[] = [];
+    const departments: string[] = [];
+    let offset = 0;
+    let split = 0;
+    for (let i = 0; offset < 2.5 * MiB; i++) {
+      const probe = JSON.stringify({ ...minimal(`m${i}`), department: "図書館" });
+      const at = offset + Buffer.byteLength(probe.slice(0, probe.indexOf("図")));
+      const pad = Math.ceil((at + 1) / MiB) * MiB - 1 - at;
+      const reach = pad < 480;
+      const assetTag = `MB-${"0".repeat(reach ? Math.min(pad, 240) : 0)}1`;
+      const department = `${"i".repeat(reach ? pad - Math.min(pad, 240) : 0)}図書館`;
+      if (reach) split++;
+      const text = JSON.stringify({ ...minimal(`m${i}`), assetTag, department });
+      lines.push(text);
+      departments.push(department);
+      offset += Buffer.byteLength(text) + 2;
+      if (i === 500) {
+        lines.push("");
+        offset += 2;
+      }
+    }
+    expect(split).to.equal(2);
+    const file = path.join(dir, "fleet.jsonl");
+    await writeFile(file, lines.join("\r\n"));
+    const records = await collect([file]);
+    expect(problems(records)).to.deep.equal([]);
+    const read = records.flatMap((r) => (r.kind === "machine" ? [r] : []));
+    expect(read.map((r) => r.machine.department)).to.deep.equal(departments);
+    const at = (name: string) => read.find((r) => r.machine.hostname === name)?.source.line;
+    expect([at("m0"), at("m500"), at("m501"), at(`m${departments.length - 1}`)]).to.deep.equal([
+      1,
+      501,
+      503,
+      lines.length,
+    ]);
+  });
+
+  it("reports a JSON Lines line over 32 MiB at its line; the lines after it keep their numbers", async () => {
+    const file = path.join(dir, "fleet.jsonl");
+    const long = `{"hostname": "${"h".repeat(33 * (1 << 20))}"}`;
+    await writeFile(
+      file,
+      [minimal("first"), long, minimal("third")]
+        .map((m) => (typeof m === "string" ? m : JSON.stringify(m)))
+        .join("\n") + "\n",
+    );
+    const records = await collect([file]);
+    expect(machines(records)).to.deep.equal(["first", "third"]);
+    expect(problems(records)).to.deep.equal([
+      {
+        file,
+        line: 2,
+        pointer: "",
+        message: "is longer than the 32 MiB limit for one machine",
+      },
+    ]);
+    const third = records.find((r) => r.kind === "machine" && r.machine.hostname === "third");
+    expect(third?.kind === "machine" && third.source.line).to.equal(3);
+  });
+
   it("accepts JSON Lines on stdin", async () => {
     const stdin = Readable.from([
       [minimal("l1"), minimal("l2")].map((m) => JSON.stringify(m)).join("\n"),
