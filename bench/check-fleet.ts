@@ -18,7 +18,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { seededRandom } from "../test/fixtures/seeded.js";
 import { syntheticMachine } from "./generate-fleet.js";
-import { TownRegisters, townFiles } from "./generate-registers.js";
+import { TownRegisters, townArgs, townFiles } from "./generate-registers.js";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const sizes = (process.argv[2] ?? "10000,100000").split(",").map(Number);
@@ -138,16 +138,7 @@ for (const n of sizes) {
         input,
         "--at",
         at.toISOString(),
-        "--licenses",
-        files.licenses,
-        "--assets",
-        files.assets,
-        "--disposals",
-        files.disposals,
-        "--ip-plan",
-        files.ipPlan,
-        "--overlay",
-        files.overlay,
+        ...townArgs(files),
         "--format",
         formats,
         "--out",

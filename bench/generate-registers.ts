@@ -99,6 +99,22 @@ export function townFiles(dir: string): TownFiles {
   };
 }
 
+/** The `stronghold check` options that hand it a generated town's registers, IP plan and overlay. */
+export function townArgs(files: TownFiles): string[] {
+  return [
+    "--licenses",
+    files.licenses,
+    "--assets",
+    files.assets,
+    "--disposals",
+    files.disposals,
+    "--ip-plan",
+    files.ipPlan,
+    "--overlay",
+    files.overlay,
+  ];
+}
+
 async function put(stream: WriteStream, text: string): Promise<void> {
   if (!stream.write(text)) await new Promise<void>((r) => stream.once("drain", () => r()));
 }

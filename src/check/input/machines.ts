@@ -21,6 +21,7 @@ import {
 import { validationProblems } from "../../documents/validation-problems.js";
 import { entryLines, lineOf, onOneLine } from "../../documents/locate.js";
 import { deviceRows, locateInRow } from "./network-device-csv.js";
+import { readStdin } from "./stdin-content.js";
 
 /** Finds a machine's fields in the text just read. */
 export interface LineLocator {
@@ -165,42 +166,8 @@ const NEWLINE = 0x0a;
  */
 async function* jsonLinesItems(file: string): AsyncGenerator<WorkItem> {
   const stream = createReadStream(file, { highWaterMark: 1 << 20 });
-  let rest: Buffer | undefined;
-  // After a line longer than any machine may be: its remaining bytes, up to its newline.
-  let skipping = false;
-  let line = 1;
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      let bytes = chunk;
-      let start = 0;
-      if (skipping) {
-        const end = chunk.indexOf(NEWLINE);
-        if (end === -1) continue;
-        skipping = false;
-        start = end + 1;
-      } else if (rest !== undefined) bytes = Buffer.concat([rest, chunk]);
-      const spans: number[] = [];
-      for (
-        let end = bytes.indexOf(NEWLINE, start);
-        end !== -1;
-        end = bytes.indexOf(NEWLINE, start)
-      ) {
-        spans.push(start, end);
-        start = end + 1;
-      }
-      rest = start < bytes.length ? bytes.subarray(start) : undefined;
-      // Its first 32 MiB stand for the line, which is reported as too long; the rest is skipped.
-      if (rest !== undefined && rest.length > MAX_DOCUMENT_BYTES) {
-        spans.push(start, bytes.length);
-        rest = undefined;
-        skipping = true;
-      }
-      if (spans.length === 0) continue;
-      yield { kind: "lines", file, firstLine: line, bytes, spans };
-      line += spans.length / 2;
-    }
-    if (rest !== undefined)
-      yield { kind: "lines", file, firstLine: line, bytes: rest, spans: [0, rest.length] };
+    yield* linesItems(stream as AsyncIterable<Buffer>, file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     const message = `cannot be read: ${code}`;
@@ -211,6 +178,41 @@ async function* jsonLinesItems(file: string): AsyncGenerator<WorkItem> {
   } finally {
     stream.destroy();
   }
+}
+
+/** JSON Lines as they arrive in chunks of bytes (a file's, stdin's): each chunk's complete lines one work item. */
+async function* linesItems(chunks: AsyncIterable<Buffer>, file: string): AsyncGenerator<WorkItem> {
+  let rest: Buffer | undefined;
+  // After a line longer than any machine may be: its remaining bytes, up to its newline.
+  let skipping = false;
+  let line = 1;
+  for await (const chunk of chunks) {
+    let bytes = chunk;
+    let start = 0;
+    if (skipping) {
+      const end = chunk.indexOf(NEWLINE);
+      if (end === -1) continue;
+      skipping = false;
+      start = end + 1;
+    } else if (rest !== undefined) bytes = Buffer.concat([rest, chunk]);
+    const spans: number[] = [];
+    for (let end = bytes.indexOf(NEWLINE, start); end !== -1; end = bytes.indexOf(NEWLINE, start)) {
+      spans.push(start, end);
+      start = end + 1;
+    }
+    rest = start < bytes.length ? bytes.subarray(start) : undefined;
+    // Its first 32 MiB stand for the line, which is reported as too long; the rest is skipped.
+    if (rest !== undefined && rest.length > MAX_DOCUMENT_BYTES) {
+      spans.push(start, bytes.length);
+      rest = undefined;
+      skipping = true;
+    }
+    if (spans.length === 0) continue;
+    yield { kind: "lines", file, firstLine: line, bytes, spans };
+    line += spans.length / 2;
+  }
+  if (rest !== undefined)
+    yield { kind: "lines", file, firstLine: line, bytes: rest, spans: [0, rest.length] };
 }
 
 /** The devices of a CSV export, each validated like a machine file and located by row and column. */
@@ -331,23 +333,49 @@ async function* directoryItems(
   if (documents.length > 0) yield { kind: "files", files: documents };
 }
 
-function fromStdinText(text: string): MachineRecord[] {
-  const file = "<stdin>";
-  const doc = parseText(text, file);
-  if (doc.ok) return fromDocument(doc.value, file, doc.text, false);
-  // Several JSON objects, one per line, are JSON Lines rather than broken YAML.
-  if (/^\s*\{/.test(text) && text.trim().includes("\n")) {
-    return text.split("\n").flatMap((raw, i) => fromJsonLine(raw, file, i + 1));
+const STDIN = "<stdin>";
+
+/** Stdin: JSON Lines as they arrive, or one document read whole. */
+async function* stdinItems(stdin: Readable): AsyncGenerator<WorkItem> {
+  const content = await readStdin(stdin);
+  switch (content.kind) {
+    case "lines":
+      yield* linesItems(content.chunks, STDIN);
+      return;
+    case "document":
+      yield { kind: "records", records: fromStdinText(decodeText(content.bytes)) };
+      return;
+    case "too-large": {
+      const message = `is larger than the ${MAX_DOCUMENT_BYTES / 1048576} MiB limit for one document (use JSON Lines, one machine per line, for a large fleet)`;
+      yield {
+        kind: "records",
+        records: [{ kind: "problem", problem: { file: STDIN, pointer: "", message } }],
+      };
+    }
+  }
+}
+
+/**
+ * One document from stdin. Text that starts like JSON is parsed as JSON: YAML's parser takes
+ * far longer and far more memory on it, and JSON is YAML too. Several JSON objects, one per line
+ * (the first one broken, or a PowerShell pipe in UTF-16), are JSON Lines.
+ */
+function fromStdinText(raw: string): MachineRecord[] {
+  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+  const jsonLike = /^\s*[{[]/.test(text);
+  const doc = jsonLike ? parseJson(text, STDIN) : parseText(text, STDIN);
+  if (doc.ok) return fromDocument(doc.value, STDIN, doc.text, false);
+  if (jsonLike && /^\s*\{[^\n]*\}\s*\n\s*\{/.test(text))
+    return text.split("\n").flatMap((line, i) => fromJsonLine(line, STDIN, i + 1));
+  // A YAML flow mapping starts like JSON; YAML is tried on text of the size people write by hand.
+  if (jsonLike && text.length <= YAML_FALLBACK_BYTES) {
+    const yaml = parseText(text, STDIN);
+    if (yaml.ok) return fromDocument(yaml.value, STDIN, yaml.text, false);
   }
   return [{ kind: "problem", problem: doc.problem }];
 }
 
-async function readAll(stdin: Readable): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stdin) chunks.push(Buffer.from(chunk as Buffer));
-  // A pipe from Windows PowerShell 5.1 may carry UTF-16 with a byte-order mark.
-  return decodeText(Buffer.concat(chunks));
-}
+const YAML_FALLBACK_BYTES = 1 << 20;
 
 /** The inputs ("-" is stdin) as work items, in order. */
 export async function* workItems(
@@ -365,7 +393,7 @@ export async function* workItems(
   };
   for (const input of inputs) {
     if (input === "-") {
-      yield { kind: "records", records: fromStdinText(await readAll(stdin)) };
+      yield* stdinItems(stdin);
       continue;
     }
     let info;

@@ -194,6 +194,31 @@ describe("reading machine configs", () => {
     expect(p).to.deep.include({ file: "<stdin>", pointer: "/site" });
   });
 
+  it("reads stdin's pretty-printed JSON, YAML flow style and JSON Lines with a broken first line", async () => {
+    const pretty = JSON.stringify({ machines: [minimal("p1"), minimal("p2")] }, null, 2);
+    expect(machines(await collect(["-"], Readable.from([pretty])))).to.deep.equal(["p1", "p2"]);
+    const flow = stringify(minimal("f1"), { flow: true }).replace(", ", ",\n  ");
+    const flowRecords = await collect(["-"], Readable.from([flow]));
+    expect(problems(flowRecords)).to.deep.equal([]);
+    expect(machines(flowRecords)).to.deep.equal(["f1"]);
+    const lines = ['{"hostname": "x", }', JSON.stringify(minimal("l2"))].join("\n");
+    const lineRecords = await collect(["-"], Readable.from([lines]));
+    expect(machines(lineRecords)).to.deep.equal(["l2"]);
+    expect(problems(lineRecords).map((p) => [p.file, p.line])).to.deep.equal([["<stdin>", 1]]);
+  });
+
+  it("names the limit when stdin holds a document larger than a file may be", async () => {
+    const big = `machines:\n  - hostname: ${"a".repeat(33 << 20)}\n`;
+    expect(problems(await collect(["-"], Readable.from([big])))).to.deep.equal([
+      {
+        file: "<stdin>",
+        pointer: "",
+        message:
+          "is larger than the 32 MiB limit for one document (use JSON Lines, one machine per line, for a large fleet)",
+      },
+    ]);
+  });
+
   describe("bad input: every problem located, the rest still read", () => {
     const cases: {
       name: string;

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { main } from "../../../src/cli/main.js";
 import { parseShard, shardOf } from "../../../src/check/shard/split.js";
 import { syntheticMachine } from "../../../bench/generate-fleet.js";
-import { TownRegisters, townFiles } from "../../../bench/generate-registers.js";
+import { TownRegisters, townArgs, townFiles } from "../../../bench/generate-registers.js";
 import { seededRandom } from "../../fixtures/seeded.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
@@ -92,7 +92,7 @@ describe("stronghold check --shard and stronghold report merge", function () {
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
-  const townArgs = [
+  const millbrookArgs = [
     path.join(millbrook, "machines"),
     "--licenses",
     path.join(millbrook, "licenses.csv"),
@@ -110,7 +110,7 @@ describe("stronghold check --shard and stronghold report merge", function () {
 
   it("merges the sample town's shards into the bytes of one run (all formats, fleet controls)", async () => {
     // The town exercises the fleet controls: unreported assets and fleet failures are in it.
-    const one = await stronghold(["check", ...townArgs, "--at", at, "--format", "json"], dir);
+    const one = await stronghold(["check", ...millbrookArgs, "--at", at, "--format", "json"], dir);
     expect(one.stdout).to.include('"kind":"unreported-asset"');
     for (const control of [
       "lcm-unique-ip",
@@ -118,7 +118,7 @@ describe("stronghold check --shard and stronghold report merge", function () {
       "lcm-asset-registered",
     ])
       expect(one.stdout).to.include(`"control":"${control}","status":"fail"`);
-    await expectShardsMatchOneRun(dir, townArgs);
+    await expectShardsMatchOneRun(dir, millbrookArgs);
   });
 
   it("merges a generated fleet with registers, and an input problem, into the bytes of one run", async () => {
@@ -140,19 +140,7 @@ describe("stronghold check --shard and stronghold report merge", function () {
     await new Promise<void>((r) => lines.end(() => r()));
     await registers.finish(n);
     const files = townFiles(town);
-    const args = [
-      fleet,
-      "--licenses",
-      files.licenses,
-      "--assets",
-      files.assets,
-      "--disposals",
-      files.disposals,
-      "--ip-plan",
-      files.ipPlan,
-      "--overlay",
-      files.overlay,
-    ];
+    const args = [fleet, ...townArgs(files)];
     const one = await stronghold(["check", ...args, "--at", at, "--format", "json"], dir);
     expect(one.code).to.equal(2); // the broken line
     expect(one.stdout).to.include('"control":"lcm-unique-hostname","status":"fail"');
