@@ -12,25 +12,35 @@ import { Memo } from "../../memo.js";
 
 type Product = AppLifecycleTable["products"][number];
 
-// A fleet installs the same few titles many times over: match each name and version once, by
-// name and then by version (a key joining both would be a new string per installation).
-const productsByName = new Memo<AppLifecycleTable, Map<string, Product | undefined>>();
+// A fleet installs the same few titles many times over: match each name once, then each version
+// of a name some product matches (a key joining both would be a new string per installation).
+// Most titles match no product: one lookup answers for them.
+const productsByName = new Memo<AppLifecycleTable, ProductsOfName | undefined>();
+
+interface ProductsOfName {
+  /** The products whose name pattern matches, in the table's order. */
+  readonly products: readonly Product[];
+  /** Each version's first product, or null for none. */
+  readonly byVersion: Map<string, Product | null>;
+}
 
 /** The first product whose name pattern (and version pattern, when given) matches the title. */
 export function findProduct(
   item: InstalledSoftware,
   table: AppLifecycleTable,
 ): Product | undefined {
+  const named = productsByName.get(table, item.name, () => {
+    const products = table.products.filter((p) => pattern(p.name).test(item.name));
+    return products.length === 0 ? undefined : { products, byVersion: new Map() };
+  });
+  if (named === undefined) return undefined;
   const version = item.version ?? "";
-  const byVersion = productsByName.get(table, item.name, () => new Map());
-  const cached = byVersion.get(version);
-  if (cached !== undefined || byVersion.has(version)) return cached;
-  const product = table.products.find(
-    (p) =>
-      pattern(p.name).test(item.name) &&
-      (p.version === undefined || pattern(p.version).test(version)),
+  const cached = named.byVersion.get(version);
+  if (cached !== undefined) return cached ?? undefined;
+  const product = named.products.find(
+    (p) => p.version === undefined || pattern(p.version).test(version),
   );
-  byVersion.set(version, product);
+  named.byVersion.set(version, product ?? null);
   return product;
 }
 
