@@ -5,11 +5,13 @@
  * that every fleet control runs. Prints a Markdown table for BENCHMARKS.md and the growth factor
  * of each measure between consecutive sizes.
  *
- *   npm run bench -- [sizes=10000,100000] [runs=3] [formats=json] [dir=bench/out] [layouts=folder,jsonl]
+ *   npm run bench -- [sizes=10000,100000] [runs=3] [formats=json] [dir=bench/out] [layouts=folder,jsonl] [software=judged]
  *
  * runs=0 only generates the fleets and their registers (for timing processes by hand).
  * layouts=jsonl writes and measures only the JSON Lines file: a million machine files cost more
- * to write than the run they feed.
+ * to write than the run they feed. software=installed gives every machine the long tail of
+ * programs a real one lists beside the titles the baselines judge (about 100 more, see
+ * installed-programs.ts); judged keeps the six or so of the earlier rounds' figures.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync, createWriteStream } from "node:fs";
@@ -33,6 +35,13 @@ for (const layout of layouts) {
   }
 }
 const withFolder = layouts.has("folder");
+const software = process.argv[7] ?? "judged";
+if (software !== "judged" && software !== "installed") {
+  console.error(`check-fleet: software must be "judged" or "installed", got "${software}"`);
+  process.exit(2);
+}
+const programs = software === "installed";
+const fleetName = programs ? "v2-programs" : "v2";
 const at = new Date("2026-11-20T12:00:00Z");
 const SEED = 20261120;
 
@@ -41,9 +50,9 @@ const SEED = 20261120;
  * files, and beside them the town's registers (v2: with registers).
  */
 async function generate(n: number): Promise<{ dir: string; jsonl: string; town: string }> {
-  const dir = path.join(outDir, `fleet-v2-${n}`);
-  const jsonl = path.join(outDir, `fleet-v2-${n}.jsonl`);
-  const town = path.join(outDir, `town-v2-${n}`);
+  const dir = path.join(outDir, `fleet-${fleetName}-${n}`);
+  const jsonl = path.join(outDir, `fleet-${fleetName}-${n}.jsonl`);
+  const town = path.join(outDir, `town-${fleetName}-${n}`);
   const complete = path.join(town, withFolder ? ".complete" : ".complete-jsonl");
   const done = withFolder
     ? existsSync(path.join(dir, ".complete")) && existsSync(complete)
@@ -57,7 +66,7 @@ async function generate(n: number): Promise<{ dir: string; jsonl: string; town: 
   const registers = new TownRegisters(town, seededRandom(SEED + 1));
   const lines = createWriteStream(jsonl);
   for (let i = 0; i < n; i++) {
-    const machine = await registers.add(i, syntheticMachine(i, random, at));
+    const machine = await registers.add(i, syntheticMachine(i, random, at, { programs }));
     const text = JSON.stringify(machine);
     if (withFolder) {
       // Spread over 100 folders, as a collector writing per department or site would.

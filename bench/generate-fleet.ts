@@ -4,6 +4,10 @@
  */
 import type { MachineConfig } from "../src/machine-config/schema.js";
 import { HARDENED_WINDOWS } from "../test/fixtures/machine-factory.js";
+import { seededRandom } from "../test/fixtures/seeded.js";
+import { installedPrograms } from "./installed-programs.js";
+
+const PROGRAMS_SEED = 4_100_000;
 
 const DEPARTMENTS = ["town-hall", "police", "public-works", "library", "senior-center"] as const;
 const SOFTWARE = [
@@ -34,8 +38,17 @@ const pick = <T>(random: () => number, items: readonly T[]): T =>
 const day = (at: Date, daysAgo: number) =>
   new Date(at.getTime() - daysAgo * 86_400_000).toISOString().slice(0, 10);
 
-/** Machine number `i` of a fleet generated with `seed`, as of `at`. */
-export function syntheticMachine(i: number, random: () => number, at: Date): MachineConfig {
+/**
+ * Machine number `i` of a fleet generated with `seed`, as of `at`; with `programs`, its software
+ * also lists the long tail a real machine has (installed-programs.ts), drawn from a stream of its
+ * own so that the rest of the fleet stays the same.
+ */
+export function syntheticMachine(
+  i: number,
+  random: () => number,
+  at: Date,
+  options: { programs?: boolean } = {},
+): MachineConfig {
   const department = pick(random, DEPARTMENTS);
   const server = random() < 0.08;
   const bad = (p: number) => random() < p;
@@ -112,7 +125,10 @@ export function syntheticMachine(i: number, random: () => number, at: Date): Mac
       ...HARDENED_WINDOWS.everyMachine,
       fileIntegrity: server ? HARDENED_WINDOWS.server.fileIntegrity : "none",
     },
-    software: SOFTWARE.filter(() => random() < 0.7),
+    software: [
+      ...SOFTWARE.filter(() => random() < 0.7),
+      ...(options.programs === true ? installedPrograms(seededRandom(PROGRAMS_SEED + i)) : []),
+    ],
     lifecycle: { status: "active" },
     collectedAt: new Date(at.getTime() - random() * 3 * 86_400_000).toISOString(),
   };
