@@ -65,6 +65,17 @@ describe("aup-prohibited-software", () => {
       evidence: { expected: /town policy/ },
     },
     {
+      // A Windows entry may carry an empty Publisher value; a title without one is another title.
+      name: "a publisher pattern matching the empty publisher, not the missing one",
+      set: {
+        ...installing("Kiosk Helper"),
+        "/software/5": { name: "Kiosk Helper", publisher: "" },
+      },
+      params: { prohibited: [{ category: "other", publisher: "^$" }] },
+      expect: "fail",
+      evidence: { pointer: "/software/5", actual: "Kiosk Helper ()" },
+    },
+    {
       name: "two prohibited titles, two pieces of evidence",
       set: { ...installing("XMRig"), "/software/5": { name: "uTorrent" } },
       expect: "fail",

@@ -35,18 +35,24 @@ function matches(item: InstalledSoftware, rule: ProhibitedPattern): boolean {
   return item.publisher !== undefined && pattern(rule.publisher).test(item.publisher);
 }
 
-// The verdict on a (name, publisher) pair depends only on the parameters: decide it once.
-const verdicts = new Memo<object, ProhibitedPattern | undefined>();
+// The verdict on a (name, publisher) pair depends only on the parameters: decide it once, by
+// name and then by publisher (a key joining both was a new string to hash for every title of
+// every machine). No publisher and an empty one are told apart: a pattern may match "".
+const verdicts = new Memo<object, Map<string | undefined, ProhibitedPattern | null>>();
 
 function prohibitedRule(
   item: InstalledSoftware,
   params: Readonly<Record<string, unknown>>,
 ): ProhibitedPattern | undefined {
-  return verdicts.get(params, `${item.name}\u0000${item.publisher ?? ""}`, () => {
-    const approved = params["approved"] as readonly string[];
-    if (approved.some((a) => pattern(a).test(item.name))) return undefined;
-    return (params["prohibited"] as readonly ProhibitedPattern[]).find((r) => matches(item, r));
-  });
+  const byPublisher = verdicts.get(params, item.name, () => new Map());
+  const cached = byPublisher.get(item.publisher);
+  if (cached !== undefined) return cached ?? undefined;
+  const approved = params["approved"] as readonly string[];
+  const rule = approved.some((a) => pattern(a).test(item.name))
+    ? undefined
+    : (params["prohibited"] as readonly ProhibitedPattern[]).find((r) => matches(item, r));
+  byPublisher.set(item.publisher, rule ?? null);
+  return rule;
 }
 
 export const prohibitedSoftware: MachineCheck = (machine, ctx) => {
