@@ -101,5 +101,34 @@ describe("stronghold check - (a fleet piped in)", function () {
     expect(await sarifOf("pipe")).to.deep.equal(
       sarifFile.map((r) => r.replace(` ${uri}:`, " %3Cstdin%3E:")),
     );
+
+    // Shards fed the same pipe (a CI matrix job each) merge into the one run's report: where a
+    // machine sits depends on the bytes, not on how the pipe delivered them.
+    const shardArgs = common.filter((a) => !["json,sarif", "--format", "-q"].includes(a));
+    const shards: string[] = [];
+    for (const i of [1, 2]) {
+      const shard = await stronghold(
+        ["check", "-", ...shardArgs, "--shard", `${i}/2`, "--out", path.join(dir, "shards")],
+        fleet,
+      );
+      expect(shard.code, shard.stderr).to.equal(0);
+      shards.push(path.join(dir, "shards", `shard-${i}-of-2.jsonl`));
+    }
+    const merged = path.join(dir, "merged");
+    const merge = await stronghold([
+      "report",
+      "merge",
+      ...shards,
+      "--format",
+      "json",
+      "--out",
+      merged,
+      "--no-ledger",
+      "-q",
+    ]);
+    expect(merge.code, merge.stderr).to.equal(fromPipe.code);
+    expect((await readFile(path.join(merged, json), "utf8")) === got, "merged shards").to.equal(
+      true,
+    );
   });
 });

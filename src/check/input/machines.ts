@@ -21,7 +21,7 @@ import {
 import { validationProblems } from "../../documents/validation-problems.js";
 import { entryLines, lineOf, onOneLine } from "../../documents/locate.js";
 import { deviceRows, locateInRow } from "./network-device-csv.js";
-import { readStdin } from "./stdin-content.js";
+import { LINES_CHUNK_BYTES, readStdin } from "./stdin-content.js";
 
 /** Finds a machine's fields in the text just read. */
 export interface LineLocator {
@@ -165,7 +165,7 @@ const NEWLINE = 0x0a;
  * collections, and every chunk of the input ended up in the old generation until a full one.
  */
 async function* jsonLinesItems(file: string): AsyncGenerator<WorkItem> {
-  const stream = createReadStream(file, { highWaterMark: 1 << 20 });
+  const stream = createReadStream(file, { highWaterMark: LINES_CHUNK_BYTES });
   try {
     yield* linesItems(stream as AsyncIterable<Buffer>, file);
   } catch (error) {

@@ -69,14 +69,12 @@ export async function readStdin(stdin: Readable): Promise<StdinContent> {
   }
   if (shape === "lines") {
     const bom = head.subarray(0, 3).equals(UTF8_BOM);
-    return {
-      kind: "lines",
-      chunks: (async function* () {
-        yield bom ? head.subarray(3) : head;
-        for (let next = await source.next(); next.done !== true; next = await source.next())
-          yield next.value;
-      })(),
-    };
+    const rest = (async function* () {
+      yield bom ? head.subarray(3) : head;
+      for (let next = await source.next(); next.done !== true; next = await source.next())
+        yield next.value;
+    })();
+    return { kind: "lines", chunks: fixedChunks(rest, LINES_CHUNK_BYTES) };
   }
   let size = head.length;
   const rest: Buffer[] = [head];
@@ -94,6 +92,33 @@ export async function readStdin(stdin: Readable): Promise<StdinContent> {
     return { kind: "too-large" };
   }
   return { kind: "document", bytes: Buffer.concat(rest) };
+}
+
+/**
+ * JSON Lines are read in chunks of this size, as from a file: the work items (and so the places
+ * shards and merges give each machine) depend on the bytes, not on how a pipe delivered them.
+ */
+export const LINES_CHUNK_BYTES = 1 << 20;
+
+/** The bytes again, in chunks of exactly `size` bytes but the last. */
+export async function* fixedChunks(
+  source: AsyncIterable<Buffer>,
+  size: number,
+): AsyncGenerator<Buffer> {
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  for await (const chunk of source) {
+    pending.push(chunk);
+    pendingBytes += chunk.length;
+    if (pendingBytes < size) continue;
+    let all = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+    let start = 0;
+    for (; all.length - start >= size; start += size) yield all.subarray(start, start + size);
+    all = all.subarray(start);
+    pending = all.length === 0 ? [] : [all];
+    pendingBytes = all.length;
+  }
+  if (pendingBytes > 0) yield Buffer.concat(pending, pendingBytes);
 }
 
 /** Stdin's chunks as bytes: a stream given text (setEncoding, or Readable.from strings) too. */

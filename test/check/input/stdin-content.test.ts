@@ -2,8 +2,21 @@
 // (PassThrough, as a pipe delivers chunks); nothing is mocked.
 import { expect } from "chai";
 import { PassThrough, Readable } from "node:stream";
-import { readStdin, stdinShape } from "../../../src/check/input/stdin-content.js";
-import { workItems, recordsOf, type MachineRecord } from "../../../src/check/input/machines.js";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import {
+  LINES_CHUNK_BYTES,
+  fixedChunks,
+  readStdin,
+  stdinShape,
+} from "../../../src/check/input/stdin-content.js";
+import {
+  itemShape,
+  workItems,
+  recordsOf,
+  type MachineRecord,
+} from "../../../src/check/input/machines.js";
 import { MAX_DOCUMENT_BYTES } from "../../../src/documents/read-document.js";
 import { compliantMachine } from "../../fixtures/machine-factory.js";
 
@@ -43,21 +56,29 @@ describe("stdin content", () => {
     });
   });
 
-  it("hands JSON Lines on before stdin has ended", async () => {
+  it("hands JSON Lines on before stdin has ended, a megabyte at a time", async () => {
     const stdin = new PassThrough();
-    stdin.write(`${line("first")}\n${line("second")}\n`);
+    let written = 0;
+    const first: string[] = [];
+    while (written <= LINES_CHUNK_BYTES) {
+      const text = `${line(`m${first.length}`)}\n`;
+      stdin.write(text);
+      written += Buffer.byteLength(text);
+      first.push(`m${first.length}`);
+    }
     const items = workItems(["-"], stdin);
     // Were stdin read to its end first, this would wait for ever (the test's timeout).
-    const first = await items.next();
-    expect(first.done).to.equal(false);
+    const next = await items.next();
     const hostnames = (item: Parameters<typeof recordsOf>[0]) =>
       recordsOf(item).map((r: MachineRecord) => (r.kind === "machine" ? r.machine.hostname : r));
-    expect(first.done === false && hostnames(first.value)).to.deep.equal(["first", "second"]);
-    stdin.end(`${line("third")}`);
-    const rest = [];
-    for (let next = await items.next(); next.done !== true; next = await items.next())
-      rest.push(...hostnames(next.value));
-    expect(rest).to.deep.equal(["third"]);
+    const got = next.done === false ? hostnames(next.value) : [];
+    expect(got.length).to.be.greaterThan(100);
+    expect(got).to.deep.equal(first.slice(0, got.length));
+    stdin.end(line("last"));
+    const rest: unknown[] = [];
+    for (let n = await items.next(); n.done !== true; n = await items.next())
+      rest.push(...hostnames(n.value));
+    expect([...got, ...rest]).to.deep.equal([...first, "last"]);
   });
 
   it("numbers stdin's lines from 1, a UTF-8 byte-order mark aside, in chunks of any size", async () => {
@@ -76,6 +97,37 @@ describe("stdin content", () => {
     expect(seen).to.deep.equal(["a@1", "b@3", "<stdin>:4", "c@5"]);
   });
 
+  it("cuts JSON Lines into the same work items however a pipe delivers them, and as a file", async () => {
+    // Shards and the merge place each machine by its work item: every shard must see the same.
+    const text = `${Array.from({ length: 2500 }, (_, i) => line(`m${i}`)).join("\n")}\n`;
+    const bytes = Buffer.from(text);
+    expect(bytes.length).to.be.greaterThan(3 * LINES_CHUNK_BYTES);
+    const shapes = async (stdin: Readable, input = "-") => {
+      const found: string[] = [];
+      for await (const item of workItems([input], stdin)) found.push(itemShape(item));
+      return found;
+    };
+    const pieces = (size: number) =>
+      Readable.from(
+        Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) =>
+          bytes.subarray(i * size, (i + 1) * size),
+        ),
+      );
+    const whole = await shapes(Readable.from([bytes]));
+    expect(whole).to.have.length(Math.ceil(bytes.length / LINES_CHUNK_BYTES));
+    expect(await shapes(pieces(4093))).to.deep.equal(whole);
+    expect(await shapes(pieces(65536))).to.deep.equal(whole);
+    const dir = await mkdtemp(path.join(tmpdir(), "stronghold-stdin-"));
+    try {
+      const file = path.join(dir, "fleet.jsonl");
+      await writeFile(file, bytes);
+      const fromFile = await shapes(new PassThrough(), file);
+      expect(fromFile.map((shape) => shape.replace(file, "<stdin>"))).to.deep.equal(whole);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("refuses a document longer than a file may be, without reading the rest", async () => {
     const stdin = new PassThrough();
     const block = Buffer.alloc(1 << 20, "a");
@@ -84,6 +136,19 @@ describe("stdin content", () => {
     const content = await readStdin(stdin);
     expect(content.kind).to.equal("too-large");
     expect(stdin.destroyed).to.equal(true);
+  });
+
+  it("hands bytes on in chunks of one size, whatever size they came in", async () => {
+    const sizes = async (chunks: number[], size: number) => {
+      const out: number[] = [];
+      const source = Readable.from(chunks.map((n) => Buffer.alloc(n, 1)));
+      for await (const chunk of fixedChunks(source, size)) out.push(chunk.length);
+      return out;
+    };
+    expect(await sizes([3, 3, 3, 3], 5)).to.deep.equal([5, 5, 2]);
+    expect(await sizes([12], 5)).to.deep.equal([5, 5, 2]);
+    expect(await sizes([5, 5], 5)).to.deep.equal([5, 5]);
+    expect(await sizes([], 5)).to.deep.equal([]);
   });
 
   it("reads a document whole, text streams included", async () => {
