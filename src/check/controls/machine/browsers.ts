@@ -51,10 +51,13 @@ function matchName(name: string, table: BrowserTable): NameMatch {
   }));
 }
 
+// Nearly every title: one answer for all of them, not an object each.
+const NOT_A_BROWSER: BrowserStanding = Object.freeze({ kind: "not-a-browser" });
+
 /** Which browser the title is (the first release whose name matches) and how far behind it is. */
 export function browserStanding(item: InstalledSoftware, table: BrowserTable): BrowserStanding {
   const { release, branches } = matchName(item.name, table);
-  if (release === undefined) return { kind: "not-a-browser" };
+  if (release === undefined) return NOT_A_BROWSER;
   const major = majorOf(item.version);
   if (major === undefined) return { kind: "no-version", release };
   if (release.channel === "rapid") {
@@ -95,7 +98,9 @@ function judgeBrowsers(
   if (!inventory.known) return { status: "fail", evidence: [inventory.evidence] };
   let evidence: readonly Evidence[] = [];
   inventory.items.forEach((item, index) => {
-    const found = judge(item, browserStanding(item, table));
+    const standing = browserStanding(item, table);
+    if (standing === NOT_A_BROWSER) return;
+    const found = judge(item, standing);
     if (found.length === 0) return;
     const key = `${findings.params}\u0000${index}\u0000${item.name}\u0000${item.version ?? "\u0001"}`;
     const listed = findings.memo.get(table, key, () =>

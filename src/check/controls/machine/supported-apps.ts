@@ -48,20 +48,31 @@ function describe(item: InstalledSoftware): string {
   return item.version === undefined ? item.name : `${item.name} ${item.version}`;
 }
 
+interface EndingTitle {
+  readonly index: number;
+  readonly item: InstalledSoftware;
+  readonly product: Product;
+  readonly daysLeft: number;
+}
+
 /** Installed titles of a listed product whose days of support left `select` picks (negative: ended). */
 function titlesEnding(
   items: readonly InstalledSoftware[],
   table: AppLifecycleTable,
   at: Date,
   select: (daysLeft: number) => boolean,
-): { index: number; item: InstalledSoftware; product: Product; daysLeft: number }[] {
-  return items.flatMap((item, index) => {
+): EndingTitle[] {
+  // A loop, not flatMap: most of a machine's titles are no listed product, and each would cost
+  // an empty array.
+  const found: EndingTitle[] = [];
+  items.forEach((item, index) => {
     const product = findProduct(item, table);
-    if (product === undefined) return [];
+    if (product === undefined) return;
     // endOfSupport is the last day with updates: one day after it, daysLeft is -1.
     const daysLeft = -(ageInDays(product.endOfSupport, at) ?? 0);
-    return select(daysLeft) ? [{ index, item, product, daysLeft }] : [];
+    if (select(daysLeft)) found.push({ index, item, product, daysLeft });
   });
+  return found;
 }
 
 export const appsSupported: MachineCheck = (machine, ctx) => {
