@@ -3,6 +3,7 @@ import type { MachineConfig } from "../../machine-config/schema.js";
 import type { Evidence } from "../evaluation/result.js";
 import type { SoftwareCatalog } from "../policy/baseline-schema.js";
 import { pattern } from "./patterns.js";
+import { LastAnswer } from "../last-answer.js";
 import { Memo } from "../memo.js";
 
 export type InstalledSoftware = Exclude<MachineConfig["software"], "unknown" | undefined>[number];
@@ -32,8 +33,18 @@ export function catalogTitle(
   );
 }
 
+// Both license controls ask it of each machine in turn.
+const lastCommercialTitles = new LastAnswer(findCommercialTitles);
+
 /** Commercial catalog titles installed, each once, with the index of its first installation. */
 export function commercialTitles(
+  items: readonly InstalledSoftware[],
+  catalog: SoftwareCatalog,
+): ReadonlyMap<string, { readonly title: CatalogTitle; readonly index: number }> {
+  return lastCommercialTitles.get(items, catalog);
+}
+
+function findCommercialTitles(
   items: readonly InstalledSoftware[],
   catalog: SoftwareCatalog,
 ): ReadonlyMap<string, { readonly title: CatalogTitle; readonly index: number }> {

@@ -10,6 +10,7 @@ import type { AppLifecycleTable } from "../../policy/baseline-schema.js";
 import { ageInDays } from "../dates.js";
 import { pattern } from "../patterns.js";
 import { inventoryOf, type InstalledSoftware } from "../software.js";
+import { LastAnswer } from "../../last-answer.js";
 import { Memo } from "../../memo.js";
 import { sharedEvidence } from "../../evaluation/shared-failures.js";
 import { itemPointer } from "../item-pointer.js";
@@ -97,8 +98,9 @@ function judgeBrowsers(
   const inventory = inventoryOf(machine, expected);
   if (!inventory.known) return { status: "fail", evidence: [inventory.evidence] };
   let evidence: readonly Evidence[] = [];
+  const standings = lastStandings.get(inventory.items, table);
   inventory.items.forEach((item, index) => {
-    const standing = browserStanding(item, table);
+    const standing = standings[index]!;
     if (standing === NOT_A_BROWSER) return;
     const found = judge(item, standing);
     if (found.length === 0) return;
@@ -111,6 +113,11 @@ function judgeBrowsers(
   });
   return evidence.length === 0 ? { status: "pass" } : { status: "fail", evidence };
 }
+
+// Both browser controls ask it of each machine in turn.
+const lastStandings = new LastAnswer((items: readonly InstalledSoftware[], table: BrowserTable) =>
+  items.map((item) => browserStanding(item, table)),
+);
 
 const currentFindings: Findings = new Memo();
 const behindFindings: Findings = new Memo();

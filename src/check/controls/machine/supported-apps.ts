@@ -8,6 +8,7 @@ import type { AppLifecycleTable } from "../../policy/baseline-schema.js";
 import { ageInDays } from "../dates.js";
 import { pattern } from "../patterns.js";
 import { inventoryOf, type InstalledSoftware } from "../software.js";
+import { LastAnswer } from "../../last-answer.js";
 import { Memo } from "../../memo.js";
 
 type Product = AppLifecycleTable["products"][number];
@@ -48,6 +49,12 @@ function describe(item: InstalledSoftware): string {
   return item.version === undefined ? item.name : `${item.name} ${item.version}`;
 }
 
+// Both app-lifecycle controls ask it of each machine in turn.
+const lastProducts = new LastAnswer(
+  (items: readonly InstalledSoftware[], table: AppLifecycleTable) =>
+    items.map((item) => findProduct(item, table)),
+);
+
 interface EndingTitle {
   readonly index: number;
   readonly item: InstalledSoftware;
@@ -65,8 +72,9 @@ function titlesEnding(
   // A loop, not flatMap: most of a machine's titles are no listed product, and each would cost
   // an empty array.
   const found: EndingTitle[] = [];
+  const products = lastProducts.get(items, table);
   items.forEach((item, index) => {
-    const product = findProduct(item, table);
+    const product = products[index];
     if (product === undefined) return;
     // endOfSupport is the last day with updates: one day after it, daysLeft is -1.
     const daysLeft = -(ageInDays(product.endOfSupport, at) ?? 0);
