@@ -14,6 +14,7 @@ import {
   CreateBucketCommand,
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
@@ -117,6 +118,22 @@ function draft(dir: string, shared: string): EntryDraft {
 function append(dir: string, n: number): void {
   for (let i = 0; i < n; i++)
     appendEntry(dir, draft(dir, "the same summary every night\n"), { now: NOW });
+}
+
+/**
+ * Waits until the object is stored whole. s3rver answers a PUT of a buffer before its file is
+ * written (it ends the write stream and goes on), where S3's PUT is atomic; a server restarted
+ * on the same folder at once can find the file still empty.
+ */
+async function untilStored(client: S3Client, key: string, bytes: number): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const head = await client
+      .send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }))
+      .catch(() => undefined);
+    if (head?.ContentLength === bytes) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  expect.fail(`s3rver never stored ${key} whole (${bytes} bytes)`);
 }
 
 async function remoteKeys(client: S3Client): Promise<string[]> {
@@ -251,6 +268,8 @@ describe("evidence offsite copy (s3rver over TLS)", function () {
     admin.destroy();
     server = await startS3rver(join(dir, "server"));
     admin = clientFor(server);
+    for (const request of puts(sent).slice(0, 2))
+      await untilStored(admin, request.key, request.body?.length ?? 0);
     expect((await remoteKeys(admin)).filter((k) => k.includes("/entries/"))).to.deep.equal([]);
 
     client = clientFor(server);
