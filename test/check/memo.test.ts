@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { Answers, UNASKED } from "../../src/check/answers.js";
 import { Memo } from "../../src/check/memo.js";
 
 describe("Memo", () => {
@@ -28,5 +29,28 @@ describe("Memo", () => {
     expect(memo.peek(table, "never")).to.equal(undefined);
     expect(memo.peek(table, "zero")).to.equal(0);
     expect(memo.get(table, "none", () => 1)).to.equal(undefined);
+  });
+});
+
+describe("Answers", () => {
+  it("keeps an undefined answer apart from a key never asked about", () => {
+    const answers = new Answers<string | undefined, number | undefined>();
+    let computed = 0;
+    const answer = (value: number | undefined) => () => {
+      computed++;
+      return value;
+    };
+    expect(answers.get(undefined, answer(undefined))).to.equal(undefined);
+    expect(answers.get(undefined, answer(1))).to.equal(undefined);
+    expect(answers.get("", answer(0))).to.equal(0);
+    expect(answers.get("", answer(2))).to.equal(0);
+    expect(computed).to.equal(2);
+    expect(answers.peek("never")).to.equal(undefined);
+    expect(answers.lookup("never")).to.equal(UNASKED);
+    expect(answers.lookup(undefined)).to.equal(undefined);
+    expect(answers.lookup("")).to.equal(0);
+    answers.set("later", 3);
+    expect(answers.get("later", answer(4))).to.equal(3);
+    expect(computed).to.equal(2);
   });
 });

@@ -123,7 +123,7 @@ function fromOutcome(
  * Applicability depends only on OS family, role and lifecycle status: decide it once per
  * combination and control, not once per machine.
  */
-const applicability = new Memo<CompiledControl, NotApplicableResult | null>();
+const applicability = new Memo<CompiledControl, NotApplicableResult | undefined>();
 
 export function applicabilityKey(machine: MachineConfig): string {
   return `${machine.os.family}\u0000${machine.role}\u0000${machine.lifecycle.status}`;
@@ -141,13 +141,11 @@ export function evaluateControl(
   key = applicabilityKey(machine),
 ): ControlResult | undefined {
   const id = control.meta.id;
-  let inapplicable = applicability.peek(control, key);
-  if (inapplicable === undefined) {
+  const inapplicable = applicability.get(control, key, () => {
     const reason = inapplicability(control, machine);
-    inapplicable = reason === undefined ? null : notApplicable(id, reason);
-    applicability.set(control, key, inapplicable);
-  }
-  if (inapplicable !== null) return inapplicable;
+    return reason === undefined ? undefined : notApplicable(id, reason);
+  });
+  if (inapplicable !== undefined) return inapplicable;
   return checkApplicable(control, machine, at, data);
 }
 

@@ -3,6 +3,7 @@ import type { MachineCheck } from "../types.js";
 import type { Evidence } from "../../evaluation/result.js";
 import { inventoryOf, type InstalledSoftware } from "../software.js";
 import { pattern } from "../patterns.js";
+import { Answers, UNASKED } from "../../answers.js";
 import { Memo } from "../../memo.js";
 
 export const PROHIBITED_CATEGORIES = [
@@ -38,20 +39,20 @@ function matches(item: InstalledSoftware, rule: ProhibitedPattern): boolean {
 // The verdict on a (name, publisher) pair depends only on the parameters: decide it once, by
 // name and then by publisher (a key joining both was a new string to hash for every title of
 // every machine). No publisher and an empty one are told apart: a pattern may match "".
-const verdicts = new Memo<object, Map<string | undefined, ProhibitedPattern | null>>();
+const verdicts = new Memo<object, Answers<string | undefined, ProhibitedPattern | undefined>>();
 
 function prohibitedRule(
   item: InstalledSoftware,
   params: Readonly<Record<string, unknown>>,
 ): ProhibitedPattern | undefined {
-  const byPublisher = verdicts.get(params, item.name, () => new Map());
-  const cached = byPublisher.get(item.publisher);
-  if (cached !== undefined) return cached ?? undefined;
+  const byPublisher = verdicts.get(params, item.name, () => new Answers());
+  const kept = byPublisher.lookup(item.publisher);
+  if (kept !== UNASKED) return kept;
   const approved = params["approved"] as readonly string[];
   const rule = approved.some((a) => pattern(a).test(item.name))
     ? undefined
     : (params["prohibited"] as readonly ProhibitedPattern[]).find((r) => matches(item, r));
-  byPublisher.set(item.publisher, rule ?? null);
+  byPublisher.set(item.publisher, rule);
   return rule;
 }
 

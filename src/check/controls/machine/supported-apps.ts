@@ -9,6 +9,7 @@ import { ageInDays } from "../dates.js";
 import { pattern } from "../patterns.js";
 import { inventoryOf, type InstalledSoftware } from "../software.js";
 import { LastAnswer } from "../../last-answer.js";
+import { Answers, UNASKED } from "../../answers.js";
 import { Memo } from "../../memo.js";
 
 type Product = AppLifecycleTable["products"][number];
@@ -21,8 +22,8 @@ const productsByName = new Memo<AppLifecycleTable, ProductsOfName | undefined>()
 interface ProductsOfName {
   /** The products whose name pattern matches, in the table's order. */
   readonly products: readonly Product[];
-  /** Each version's first product, or null for none. */
-  readonly byVersion: Map<string, Product | null>;
+  /** Each version's first product, if any. */
+  readonly byVersion: Answers<string, Product | undefined>;
 }
 
 /** The first product whose name pattern (and version pattern, when given) matches the title. */
@@ -32,16 +33,16 @@ export function findProduct(
 ): Product | undefined {
   const named = productsByName.get(table, item.name, () => {
     const products = table.products.filter((p) => pattern(p.name).test(item.name));
-    return products.length === 0 ? undefined : { products, byVersion: new Map() };
+    return products.length === 0 ? undefined : { products, byVersion: new Answers() };
   });
   if (named === undefined) return undefined;
   const version = item.version ?? "";
-  const cached = named.byVersion.get(version);
-  if (cached !== undefined) return cached ?? undefined;
+  const kept = named.byVersion.lookup(version);
+  if (kept !== UNASKED) return kept;
   const product = named.products.find(
     (p) => p.version === undefined || pattern(p.version).test(version),
   );
-  named.byVersion.set(version, product ?? null);
+  named.byVersion.set(version, product);
   return product;
 }
 
