@@ -21,7 +21,7 @@ import {
 import { validationProblems } from "../../documents/validation-problems.js";
 import { entryLines, lineOf, onOneLine } from "../../documents/locate.js";
 import { deviceRows, locateInRow } from "./network-device-csv.js";
-import { LINES_CHUNK_BYTES, readStdin } from "./stdin-content.js";
+import { LINES_CHUNK_BYTES, readStdin, stdinShape } from "./stdin-content.js";
 
 /** Finds a machine's fields in the text just read. */
 export interface LineLocator {
@@ -358,14 +358,15 @@ async function* stdinItems(stdin: Readable): AsyncGenerator<WorkItem> {
 /**
  * One document from stdin. Text that starts like JSON is parsed as JSON: YAML's parser takes
  * far longer and far more memory on it, and JSON is YAML too. Several JSON objects, one per line
- * (the first one broken, or a PowerShell pipe in UTF-16), are JSON Lines.
+ * (a PowerShell pipe in UTF-16, which is not told apart before decoding), are JSON Lines.
  */
 function fromStdinText(raw: string): MachineRecord[] {
   const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
   const jsonLike = /^\s*[{[]/.test(text);
   const doc = jsonLike ? parseJson(text, STDIN) : parseText(text, STDIN);
   if (doc.ok) return fromDocument(doc.value, STDIN, doc.text, false);
-  if (jsonLike && /^\s*\{[^\n]*\}\s*\n\s*\{/.test(text))
+  // Told as the bytes of a UTF-8 pipe are told; only a failed parse pays for the copy.
+  if (jsonLike && stdinShape(Buffer.from(text), true) === "lines")
     return text.split("\n").flatMap((line, i) => fromJsonLine(line, STDIN, i + 1));
   // A YAML flow mapping starts like JSON; YAML is tried on text of the size people write by hand.
   if (jsonLike && text.length <= YAML_FALLBACK_BYTES) {

@@ -185,6 +185,13 @@ describe("reading machine configs", () => {
     const records = await collect(["-"], stdin);
     expect(problems(records)).to.deep.equal([]);
     expect(machines(records)).to.deep.equal(["u16"]);
+    const lines = [minimal("u1"), minimal("u2")].map((m) => JSON.stringify(m)).join("\r\n");
+    const linesPipe = Readable.from([
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${lines}\r\n`, "utf16le")]),
+    ]);
+    const lineRecords = await collect(["-"], linesPipe);
+    expect(problems(lineRecords)).to.deep.equal([]);
+    expect(machines(lineRecords)).to.deep.equal(["u1", "u2"]);
   });
 
   it("refuses a duplicate key on stdin with its pointer", async () => {
