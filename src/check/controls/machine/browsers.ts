@@ -30,6 +30,9 @@ export type BrowserStanding =
       readonly branches: readonly BrowserRelease[];
     };
 
+/** A title that is a browser: what the controls judge. */
+type Browser = Exclude<BrowserStanding, { readonly kind: "not-a-browser" }>;
+
 /** The major version: the leading whole number of the version string. */
 export function majorOf(version: string | undefined): number | undefined {
   const m = /^\s*(\d+)/.exec(version ?? "");
@@ -90,7 +93,7 @@ function judgeBrowsers(
   table: BrowserTable | undefined,
   expected: string,
   findings: { readonly memo: Findings; readonly params: string },
-  judge: (item: InstalledSoftware, standing: BrowserStanding) => Omit<Evidence, "pointer">[],
+  judge: (item: InstalledSoftware, browser: Browser) => Omit<Evidence, "pointer">[],
 ): Outcome {
   if (table === undefined) {
     return { status: "not-applicable", reason: "the application table lists no browsers" };
@@ -101,7 +104,7 @@ function judgeBrowsers(
   const standings = lastStandings.get(inventory.items, table);
   inventory.items.forEach((item, index) => {
     const standing = standings[index]!;
-    if (standing === NOT_A_BROWSER) return;
+    if (standing.kind === "not-a-browser") return;
     const found = judge(item, standing);
     if (found.length === 0) return;
     const key = `${findings.params}\u0000${index}\u0000${item.name}\u0000${item.version ?? "\u0001"}`;
@@ -132,8 +135,6 @@ export const browsersCurrent: MachineCheck = (machine, ctx) => {
     { memo: currentFindings, params: `${allowed}` },
     (item, standing) => {
       switch (standing.kind) {
-        case "not-a-browser":
-          return [];
         case "no-version":
           return [
             {
