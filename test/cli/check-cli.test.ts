@@ -1,40 +1,18 @@
 // End to end: spawns the real `stronghold` bin as a user or CI job would.
 import { expect } from "chai";
-import { spawn } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, writeFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
 import { compliantMachine } from "../fixtures/machine-factory.js";
 import { statusesOf, type JsonReportSubjects } from "../fixtures/json-report.js";
+import { strongholdBin, type BinOptions } from "../fixtures/stronghold-bin.js";
 
-const bin = fileURLToPath(new URL("../../bin/stronghold.js", import.meta.url));
 const at = "2026-11-20T12:00:00Z";
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function stronghold(
-  args: string[],
-  options: { stdin?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {},
-): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd: options.cwd,
-      env: { ...process.env, NO_COLOR: "", FORCE_COLOR: "", ...options.env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(options.stdin ?? "");
-  });
+// Colors follow the environment here: only the tests that set NO_COLOR get none.
+function stronghold(args: string[], options: BinOptions = {}) {
+  return strongholdBin(args, { ...options, env: { NO_COLOR: "", ...options.env } });
 }
 
 describe("stronghold check (the CLI, end to end)", function () {

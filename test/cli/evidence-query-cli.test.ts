@@ -1,12 +1,10 @@
 // End to end: `stronghold evidence query` and `reindex` through bin/stronghold.js, inside a
 // workspace made by `stronghold init` (local days in its time zone) and with --ledger outside one.
 import { expect } from "chai";
-import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { appendEntry, ledgerFiles } from "../../src/evidence/ledger.js";
 import type { DrillsAnswer } from "../../src/evidence/queries/drills.js";
 import type { LastRestoreAnswer } from "../../src/evidence/queries/last-restore.js";
@@ -14,23 +12,10 @@ import type { UncoveredAnswer } from "../../src/evidence/queries/uncovered.js";
 import { RUNBOOKS } from "../../runbooks/index.js";
 import { loadWorkspace } from "../../src/workspace/workspace-file.js";
 import { buildSampleLedger, sampleDrafts } from "../fixtures/evidence-ledger.js";
-
-const bin = fileURLToPath(new URL("../../bin/stronghold.js", import.meta.url));
+import { strongholdBin } from "../fixtures/stronghold-bin.js";
 
 function stronghold(cwd: string, ...args: string[]) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd,
-      env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "" },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end();
-  });
+  return strongholdBin(args, { cwd });
 }
 
 describe("stronghold evidence query (the CLI, end to end)", function () {

@@ -2,15 +2,15 @@
 // feed it: 10,000 generated machines of JSON Lines with their registers. Read whole and parsed as
 // YAML first, this ran out of a 4 GB heap after 95 s. Real bin, real pipe; nothing is mocked.
 import { expect } from "chai";
-import { spawn } from "node:child_process";
-import { createReadStream, createWriteStream } from "node:fs";
+import { createWriteStream } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { syntheticMachine } from "../../bench/generate-fleet.js";
 import { TownRegisters, townArgs, townFiles } from "../../bench/generate-registers.js";
 import { seededRandom } from "../fixtures/seeded.js";
+import { strongholdBin } from "../fixtures/stronghold-bin.js";
 
 interface SarifLog {
   runs: {
@@ -23,27 +23,8 @@ interface SarifLog {
   }[];
 }
 
-const bin = fileURLToPath(new URL("../../bin/stronghold.js", import.meta.url));
 const at = "2026-11-20T12:00:00Z";
 const MACHINES = 10_000;
-
-/** Runs the bin with `stdinFile` piped in (when given); its exit code and stderr. */
-function stronghold(
-  args: string[],
-  stdinFile?: string,
-): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      stdio: [stdinFile === undefined ? "ignore" : "pipe", "ignore", "pipe"],
-      env: { ...process.env, NO_COLOR: "1" },
-    });
-    let stderr = "";
-    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stderr }));
-    if (stdinFile !== undefined) createReadStream(stdinFile).pipe(child.stdin!);
-  });
-}
 
 describe("stronghold check - (a fleet piped in)", function () {
   this.timeout(300_000);
@@ -69,10 +50,16 @@ describe("stronghold check - (a fleet piped in)", function () {
     await registers.finish(MACHINES);
     const files = townFiles(town);
     const common = ["--at", at, ...townArgs(files), "--format", "json,sarif", "--no-ledger", "-q"];
-    const fromFile = await stronghold(["check", fleet, ...common, "--out", path.join(dir, "file")]);
-    const fromPipe = await stronghold(
-      ["check", "-", ...common, "--out", path.join(dir, "pipe")],
+    const fromFile = await strongholdBin([
+      "check",
       fleet,
+      ...common,
+      "--out",
+      path.join(dir, "file"),
+    ]);
+    const fromPipe = await strongholdBin(
+      ["check", "-", ...common, "--out", path.join(dir, "pipe")],
+      { stdin: { file: fleet } },
     );
     expect(fromPipe.stderr).to.equal(fromFile.stderr.replaceAll("/file/", "/pipe/"));
     expect(fromPipe.code).to.equal(fromFile.code);
@@ -107,15 +94,15 @@ describe("stronghold check - (a fleet piped in)", function () {
     const shardArgs = common.filter((a) => !["json,sarif", "--format", "-q"].includes(a));
     const shards: string[] = [];
     for (const i of [1, 2]) {
-      const shard = await stronghold(
+      const shard = await strongholdBin(
         ["check", "-", ...shardArgs, "--shard", `${i}/2`, "--out", path.join(dir, "shards")],
-        fleet,
+        { stdin: { file: fleet } },
       );
       expect(shard.code, shard.stderr).to.equal(0);
       shards.push(path.join(dir, "shards", `shard-${i}-of-2.jsonl`));
     }
     const merged = path.join(dir, "merged");
-    const merge = await stronghold([
+    const merge = await strongholdBin([
       "report",
       "merge",
       ...shards,

@@ -4,11 +4,9 @@
 // not from constants; the questions are asked through the library and through the CLI
 // (bin/stronghold.js) in all three formats. No mocks.
 import { expect } from "chai";
-import { execFile } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import type { LedgerEntry } from "../../src/evidence/entry.js";
 import { openIndex, type EvidenceIndex } from "../../src/evidence/index-db.js";
 import { objectPath } from "../../src/evidence/ledger.js";
@@ -26,24 +24,11 @@ import {
   type EvidenceTown,
 } from "../fixtures/evidence-town.js";
 import { readLedgerEntries } from "../evidence/ledger-files.js";
-
-const BIN = path.resolve("bin/stronghold.js");
-const run = promisify(execFile);
+import { strongholdBin } from "../fixtures/stronghold-bin.js";
 
 /** The CLI's exit code and output; a non-zero exit is an answer too. */
-async function stronghold(cwd: string, ...args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
-      cwd,
-      env: { ...process.env, NO_COLOR: "1" },
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    if (typeof e.code !== "number") throw error;
-    return { code: e.code, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
-  }
+function stronghold(cwd: string, ...args: string[]) {
+  return strongholdBin(args, { cwd });
 }
 
 /** What a night's JSON check report says, the way an auditor would read it. */
