@@ -174,6 +174,19 @@ describe("lcm-asset-reported", () => {
       unreported: ["MB-00950"],
     },
     {
+      // A serial listed again for a replacement: the expected row is the one the machine is.
+      name: "a serial on a disposed row and then on an in-service row accounts for the in-service one",
+      machines: [compliantMachine({ assetTag: "unknown", serialNumber: "CZC7210QRS" })],
+      data: {
+        assets: assets(
+          { assetTag: "MB-00800", serialNumber: "CZC7210QRS", status: "disposed" },
+          { assetTag: "MB-00801", serialNumber: "czc7210qrs" },
+        ),
+      },
+      expect: ["pass"],
+      unreported: [],
+    },
+    {
       name: "unknown: no register, nothing concluded",
       machines: [ws],
       expect: ["not-applicable"],
@@ -511,6 +524,22 @@ describe("lcm-disposed-wipe-recorded", () => {
       evidence: {
         0: { pointer: "/assetTag", actual: "MB-01001", expected: /lifecycle\.status disposed/ },
       },
+    },
+    {
+      name: "a serial on an in-service row and then on a disposed row: the disposed one still reports",
+      machines: [compliantMachine({ assetTag: "unknown", serialNumber: "CZC7210QRS" })],
+      data: {
+        assets: assets(
+          { assetTag: "MB-00801", serialNumber: "CZC7210QRS" },
+          { assetTag: "MB-00800", serialNumber: "CZC7210QRS", status: "disposed" },
+        ),
+        disposals: disposals(),
+      },
+      expect: ["fail"],
+      evidence: {
+        0: { pointer: "/assetTag", actual: "MB-00800", expected: /Disposed in assets\.csv line 3/ },
+      },
+      unreported: [],
     },
     {
       name: "a disposed asset that still reports, with its record",

@@ -1,12 +1,12 @@
 /** lcm-asset-registered: every machine that reports is in the asset register. */
 import type { FleetCheck } from "../types.js";
 import type { Evidence } from "../../evaluation/result.js";
-import { findAsset, indexRegister, placeholderSerials, registerFile } from "./asset-match.js";
+import { findAsset, registerIndex, placeholderSerials, registerFile } from "./asset-match.js";
 
 export const assetRegistered: FleetCheck = {
   requires: ["assets"],
   create(ctx) {
-    const index = indexRegister(ctx.data.assets?.entries ?? [], placeholderSerials(ctx.params));
+    const index = registerIndex(ctx.data.assets?.entries ?? [], placeholderSerials(ctx.params));
     const file = registerFile(ctx.data.assets);
     const failures = new Map<number, readonly Evidence[]>();
     return {

@@ -7,14 +7,16 @@ import type { FleetCheck, UnreportedAsset } from "../types.js";
 import type { Evidence } from "../../evaluation/result.js";
 import type { AssetEntry } from "../../input/registers.js";
 import { disposalKey, type DisposalRecord } from "../../input/disposals.js";
-import { findAsset, indexRegister, placeholderSerials, registerFile } from "./asset-match.js";
+import { findAsset, registerIndex, placeholderSerials, registerFile } from "./asset-match.js";
 
 export const disposedWipeRecorded: FleetCheck = {
   requires: ["assets", "disposals"],
   create(ctx) {
     const accepted = new Set(ctx.params["methods"] as readonly string[]);
-    const disposed = (ctx.data.assets?.entries ?? []).filter((e) => e.status === "disposed");
-    const index = indexRegister(disposed, placeholderSerials(ctx.params));
+    const entries = ctx.data.assets?.entries ?? [];
+    const disposedEntry = (entry: AssetEntry) => entry.status === "disposed";
+    const disposed = entries.filter(disposedEntry);
+    const index = registerIndex(entries, placeholderSerials(ctx.params));
     const assetsFile = registerFile(ctx.data.assets);
     const disposalsFile = ctx.data.disposals?.file ?? "the disposal register";
     const records = new Map<string, DisposalRecord>();
@@ -43,7 +45,7 @@ export const disposedWipeRecorded: FleetCheck = {
     const seen = new Set<AssetEntry>();
     return {
       observe(machine, handle) {
-        const asset = findAsset(machine, index);
+        const asset = findAsset(machine, index, disposedEntry);
         if (asset !== undefined && asset !== "unknown") seen.add(asset);
         const isDisposed = machine.lifecycle.status === "disposed";
         if (!isDisposed && (asset === undefined || asset === "unknown")) return;
