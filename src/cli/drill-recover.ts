@@ -199,6 +199,9 @@ async function killedDrillEntry(
   record: HostJournalRecord,
   recovery: { foundOn: string; recoveredAt: string; evidenceDir: string; files: DrillFiles },
 ) {
+  // The entry is the killed run's: its night is the one its journal names, not the recovering
+  // night's (a drill run by hand names none).
+  const parts = await drillEntryParts(target, runbook, recovery.evidenceDir, recovery.files);
   return recordKilledDrill({
     run: {
       runId: record.runId,
@@ -210,6 +213,9 @@ async function killedDrillEntry(
     },
     foundOn: recovery.foundOn,
     recoveredAt: recovery.recoveredAt,
-    ...(await drillEntryParts(target, runbook, recovery.evidenceDir, recovery.files)),
+    inputs: parts.inputs,
+    artifacts: parts.artifacts,
+    frameworks: parts.frameworks,
+    ...(record.nightly === undefined ? {} : { nightly: record.nightly }),
   });
 }

@@ -21,6 +21,7 @@ import { recordDrill } from "../evidence/record-drill.js";
 import type { DrillRun } from "../drill/results/run-record.js";
 import type { Runbook } from "../drill/runbook/runbook.js";
 import { drillEntryParts } from "./drill-evidence.js";
+import { RUN_NAME_ENV } from "../evidence/record-run.js";
 import { ledgerTarget, recordEvidence, type LedgerTarget } from "./evidence-ledger.js";
 
 /** Exit codes of `drill run`. */
@@ -86,6 +87,7 @@ export async function runDrillCommand(id: string, flags: RunFlags, io: Io): Prom
       ? listrProgress(plan)
       : undefined;
   const observer: DrillObserver = live?.observer ?? plainProgress(io.stdout);
+  const nightly = io.env[RUN_NAME_ENV];
   let result;
   try {
     result = await executeDrill(plan, {
@@ -94,6 +96,7 @@ export async function runDrillCommand(id: string, flags: RunFlags, io: Io): Prom
       env,
       observer: withSignals(observer, io),
       handleSignals: true,
+      ...(nightly ? { nightly } : {}),
     });
   } finally {
     await live?.done();

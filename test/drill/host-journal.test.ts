@@ -81,6 +81,12 @@ describe("the intent journal on a host (local transport)", () => {
     expect(problems["torn.json"]).to.match(/^not JSON/);
     expect(problems["old.json"]).to.equal('/format is "v0", expected "stronghold-drill-intent/1"');
     expect(problems["no-options.json"]).to.equal("/options is missing or not an object");
+    expect(parseJournal("f", JSON.stringify({ ...record("z"), nightly: 7 }))).to.deep.equal({
+      file: "f",
+      problem: "/nightly is not a string",
+    });
+    const night = parseJournal("f", JSON.stringify({ ...record("n"), nightly: "2026-12-05T0200" }));
+    expect("record" in night && night.record.nightly).to.equal("2026-12-05T0200");
     expect(parseJournal("f", "[]")).to.deep.equal({
       file: "f",
       problem: '/format is undefined, expected "stronghold-drill-intent/1"',

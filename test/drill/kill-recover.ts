@@ -102,13 +102,14 @@ export async function killDrillAt(
   runsDir: string,
   step: string,
   delayMs: number,
+  env: NodeJS.ProcessEnv = {},
 ): Promise<KilledRun> {
   const child = spawn(
     process.execPath,
     [join(PROJECT_ROOT, "bin", "stronghold.js"), "drill", "run", ...args],
     {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, ...lab.env },
+      env: { ...process.env, ...lab.env, ...env },
       stdio: ["ignore", "ignore", "ignore"],
       detached: true,
     },

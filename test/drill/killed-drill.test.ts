@@ -19,6 +19,7 @@ import { drillCli, labArgs, labEnv, localInventory } from "./runbook-helpers.js"
 import { killDrillAt, killSeed, seedOddFolders, shareState } from "./kill-recover.js";
 import type { LedgerEntry } from "../../src/evidence/entry.js";
 import { objectPath } from "../../src/evidence/ledger.js";
+import { RUN_NAME_ENV } from "../../src/evidence/record-run.js";
 import { verifyLedger } from "../../src/evidence/verify.js";
 
 const entriesOf = (ledger: string): LedgerEntry[] =>
@@ -48,19 +49,28 @@ describe("a drill killed with SIGKILL, then drill recover (real processes, sshd,
   // The longest delay after the step starts: put-back-original is followed by less than half a
   // second of cleanup on an idle machine, and a kill after that finds the run finished (the
   // scale test, which kills at random up to 1.5 s, tells those runs apart).
-  const cases: [transport: string, step: string, maxDelayMs: number][] = [
-    ["ssh", "delete-files", 400],
+  // The first drill runs as a night's stage, the others by hand; a later night recovers them all.
+  const cases: [transport: string, step: string, maxDelayMs: number, night?: string][] = [
+    ["ssh", "delete-files", 400, "2026-12-05T0200"],
     ["local", "swap-in-restored", 400],
     ["ssh", "put-back-original", 40],
   ];
-  for (const [transport, step, maxDelayMs] of cases)
+  const recoveringNight = { [RUN_NAME_ENV]: "2026-12-06T0200" };
+  for (const [transport, step, maxDelayMs, night] of cases)
     it(`killed in ${step} over ${transport}: the next drill is refused, recover puts the share back exactly, the drill then passes`, async () => {
       const runs = await mkdtemp(join(tmpdir(), "stronghold-killed-"));
       try {
         const args = labArgs(lab, runs);
         if (transport === "local") args[args.indexOf("--hosts") + 1] = await localInventory(lab);
         const delay = next(maxDelayMs);
-        const killed = await killDrillAt(lab, ["file-deletion", ...args], runs, step, delay);
+        const killed = await killDrillAt(
+          lab,
+          ["file-deletion", ...args],
+          runs,
+          step,
+          delay,
+          night === undefined ? {} : { [RUN_NAME_ENV]: night },
+        );
         expect(killed.reached, `the drill never reached ${step}`).to.equal(true);
         expect(killed.killed, `the drill ended within ${step} + ${delay} ms`).to.equal(true);
 
@@ -84,10 +94,10 @@ describe("a drill killed with SIGKILL, then drill recover (real processes, sshd,
         );
         expect(entriesOf(ledger)).to.have.length(0);
 
-        const recovered = await drillCli(
-          ["recover", ...hostsArgs, "--ledger", ledger],
-          labEnv(lab),
-        );
+        const recovered = await drillCli(["recover", ...hostsArgs, "--ledger", ledger], {
+          ...labEnv(lab),
+          ...recoveringNight,
+        });
         expect(recovered.code, `${recovered.stdout}\n${recovered.stderr}`).to.equal(0);
         expect(recovered.stdout).to.match(/recovered: originals back and verified/);
         expect(shareState(lab.dataDir), `seed ${seed}, delay ${delay} ms`).to.deep.equal(original);
@@ -108,6 +118,8 @@ describe("a drill killed with SIGKILL, then drill recover (real processes, sshd,
           at: new Date(startedAt!).toISOString(),
         });
         expect(entry!.metrics).to.deep.include({ runId, verified: { files: 0, bytes: 0 } });
+        // The night the drill ran in, not the night that recovered it.
+        expect(entry!.run).to.equal(night);
         expect((entry!.metrics["reasons"] as string[])[0]).to.match(
           new RegExp(`drill recover found its journal on ${host!}`),
         );

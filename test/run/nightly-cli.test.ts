@@ -23,6 +23,7 @@ import { startDrillLab, useDrillLab, type DrillLab } from "../fixtures/drill-lab
 import { killDrillAt, shareState } from "../drill/kill-recover.js";
 import { labArgs } from "../drill/runbook-helpers.js";
 import type { LedgerEntry } from "../../src/evidence/entry.js";
+import { RUN_NAME_ENV } from "../../src/evidence/record-run.js";
 import { freePort } from "../fixtures/sshd.js";
 import { generateCertificate } from "../fixtures/tls.js";
 import { strongholdInProcess } from "../fixtures/stronghold-in-process.js";
@@ -420,6 +421,8 @@ describe("stronghold run: the nightly job of a workspace", function () {
   it("a drill killed outright between nights: the next run's recover stage puts the share back and records the killed run", async () => {
     const before = shareState(lab.dataDir);
     const runs = await mkdtemp(path.join(tmpdir(), "stronghold-killed-"));
+    // The drill was a stage of the night before: the entry names that night, not the recovering one.
+    const night = (await readdir(path.join(ws, "evidence", "runs"))).sort().at(-1)!;
     try {
       const killed = await killDrillAt(
         lab,
@@ -427,6 +430,7 @@ describe("stronghold run: the nightly job of a workspace", function () {
         runs,
         "delete-files",
         100,
+        { [RUN_NAME_ENV]: night },
       );
       expect(killed.killed, "the drill was killed inside delete-files").to.equal(true);
       expect(shareState(lab.dataDir)).to.not.deep.equal(before);
@@ -448,12 +452,9 @@ describe("stronghold run: the nightly job of a workspace", function () {
       .map((line) => JSON.parse(line) as LedgerEntry);
     const interrupted = entries.filter((e) => e.kind === "drill" && e.metrics["runId"] === runId);
     expect(interrupted.map((e) => [e.verdict, e.subject, e.run])).to.deep.equal([
-      [
-        "interrupted",
-        "file-deletion",
-        (await readdir(path.join(ws, "evidence", "runs"))).sort().at(-1),
-      ],
+      ["interrupted", "file-deletion", night],
     ]);
+    expect((await readdir(path.join(ws, "evidence", "runs"))).sort().at(-1)).to.not.equal(night);
   });
 });
 

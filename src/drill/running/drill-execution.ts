@@ -243,6 +243,7 @@ export class DrillExecution {
           }))
           .filter((c) => c.paths.length > 0),
         keeps: cleanup.map((s) => s.step.summary).join("; "),
+        ...(this.state.nightly === undefined ? {} : { nightly: this.state.nightly }),
       };
       try {
         const file = await writeHostJournal(

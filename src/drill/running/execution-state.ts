@@ -32,6 +32,8 @@ export interface ExecutionState {
   readonly started: Set<string>;
   /** `drill recover`: only the cleanup of a killed run runs, and nothing is known of its steps. */
   readonly recovering: boolean;
+  /** The nightly run the drill is a stage of (its folder name), when it is. */
+  readonly nightly?: string;
   /** When the first inject step started: the disaster, if no step records it more exactly. */
   firstInjectAt: Date | undefined;
 }

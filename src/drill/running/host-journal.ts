@@ -34,6 +34,8 @@ export interface HostJournalRecord {
   readonly changes: readonly { readonly step: string; readonly paths: readonly string[] }[];
   /** Where the originals are kept while the run lasts, as the runbook says it. */
   readonly keeps: string;
+  /** The nightly run the drill was a stage of (its folder name), when it was. */
+  readonly nightly?: string;
 }
 
 /** A journal found on a host: its file, and its record or why it cannot be read. */
@@ -160,6 +162,8 @@ export function parseJournal(file: string, text: string): FoundJournal {
     return { file, problem: "/options is missing or not an object" };
   if (typeof r.targets !== "object" || r.targets === null)
     return { file, problem: "/targets is missing or not an object" };
+  if (r.nightly !== undefined && typeof r.nightly !== "string")
+    return { file, problem: "/nightly is not a string" };
   return { file, record: r as HostJournalRecord };
 }
 

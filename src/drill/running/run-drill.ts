@@ -37,6 +37,11 @@ export interface ExecuteOptions {
   readonly fenceTimeoutMs?: number;
   /** `drill recover`: run only the cleanup of the killed run this plan was made for again. */
   readonly recover?: boolean;
+  /**
+   * The nightly run's folder name when the drill runs as its stage: kept in the host journals, so
+   * that the entry `drill recover` appends for a killed run names the night it ran in.
+   */
+  readonly nightly?: string;
 }
 
 const DEFAULT_SETTLE_GRACE_MS = 15_000;
@@ -96,6 +101,7 @@ export async function executeDrill(plan: DrillPlan, options: ExecuteOptions): Pr
       resolvedSandbox: new Map(),
       started: new Set(),
       recovering: options.recover !== undefined,
+      ...(options.nightly === undefined ? {} : { nightly: options.nightly }),
       firstInjectAt: undefined,
     };
     return await new DrillExecution(state, evidenceDir, options.fenceTimeoutMs ?? 30_000).run();
