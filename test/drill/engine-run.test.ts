@@ -98,7 +98,8 @@ describe("drill engine: running steps", function () {
       })
       .build();
     const dir = evidence();
-    const run = await runPlanned(runbook, inventory(), dir);
+    // recover: false, as a caller may pass it, is an ordinary run.
+    const run = await runPlanned(runbook, inventory(), dir, { recover: false });
     expect(order).to.deep.equal(["preflight", "inject", "recover", "verify", "cleanup saw 3"]);
     expect(run.verdict).to.deep.equal({ status: "passed" });
     expect(run.metrics.rto?.met).to.equal(true);

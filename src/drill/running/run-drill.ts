@@ -100,7 +100,7 @@ export async function executeDrill(plan: DrillPlan, options: ExecuteOptions): Pr
       taken: new Set(),
       resolvedSandbox: new Map(),
       started: new Set(),
-      recovering: options.recover !== undefined,
+      recovering: options.recover === true,
       ...(options.nightly === undefined ? {} : { nightly: options.nightly }),
       firstInjectAt: undefined,
     };
