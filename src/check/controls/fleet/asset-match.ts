@@ -25,7 +25,7 @@ export function registerIndex(
   entries: readonly AssetEntry[],
   placeholderSerials: readonly string[],
 ): RegisterIndex {
-  return indexes.get(entries, placeholderSerials.join("\u0000"), () => {
+  return indexes.get(entries, JSON.stringify(placeholderSerials), () => {
     const byTag = new Map<string, AssetEntry>();
     const bySerial = new Map<string, AssetEntry | AssetEntry[]>();
     const isPlaceholder = placeholderTest(placeholderSerials);
