@@ -18,6 +18,9 @@ export type Extracted =
 /** What names a machine in evidence: taken from it when observed, worded only if it clashes. */
 type Identity = Pick<FleetView, "hostname" | "assetTag" | "serialNumber">;
 
+/** What the uniqueness checks read their identifiers from. */
+export type IdentifierSource = Identity & Pick<FleetView, "ipAddresses" | "macAddresses" | "site">;
+
 /** How other machines are named in evidence: host name plus asset tag or serial. */
 export function machineLabel(machine: Identity): string {
   if (machine.assetTag !== "unknown") return `${machine.hostname} (asset ${machine.assetTag})`;
@@ -27,25 +30,30 @@ export function machineLabel(machine: Identity): string {
 }
 
 /**
- * A machine holding a value. Kept for every value until the fleet concludes, so it holds
- * references only: the machine's own strings, shared by every uniqueness check, and no label.
+ * A machine holding values, kept until the fleet concludes: one per machine, shared by the
+ * uniqueness checks, holding references to the machine's own strings and lists. A clash's
+ * pointer and value are read from it again, so no value keeps a record of its own.
  */
-interface Holder extends Identity {
+interface Holder extends IdentifierSource {
   readonly handle: number;
-  readonly pointer: string;
-  readonly actual: string;
 }
 
-function holderOf(machine: FleetView, handle: number, id: Identifier): Holder {
-  const { hostname, assetTag, serialNumber } = machine;
-  return { handle, pointer: id.pointer, actual: id.actual, hostname, assetTag, serialNumber };
+// The uniqueness checks observe each machine in turn: the last holder made serves all of them.
+let last: { readonly machine: FleetView; readonly holder: Holder } | undefined;
+
+function holderOf(machine: FleetView, handle: number): Holder {
+  if (last?.machine === machine && last.holder.handle === handle) return last.holder;
+  const { hostname, assetTag, serialNumber, ipAddresses, macAddresses, site } = machine;
+  const holder = { handle, hostname, assetTag, serialNumber, ipAddresses, macAddresses, site };
+  last = { machine, holder };
+  return holder;
 }
 
 /** A fleet check failing every machine that shares an identifier value with another machine. */
 export function uniquenessCheck(
   /** The identifier with its article, e.g. "an IP address". */
   noun: string,
-  extract: (machine: FleetView, ctx: CheckContext) => Extracted,
+  extract: (machine: IdentifierSource, ctx: CheckContext) => Extracted,
 ): FleetCheck {
   return {
     requires: [],
@@ -54,6 +62,13 @@ export function uniquenessCheck(
       // Most values have one holder: it is stored bare, and a list is made on the first clash.
       const holders = new Map<string, Holder | Holder[]>();
       const fail = (handle: number, evidence: Evidence) => appendTo(failures, handle, evidence);
+      /** The holder's identifier with this key, read again as it was observed. */
+      const identifierOf = (holder: Holder, key: string): Identifier => {
+        const extracted = extract(holder, ctx);
+        const id = extracted.known ? extracted.ids.find((i) => i.key === key) : undefined;
+        if (id === undefined) throw new Error(`${noun} ${key} is no longer the machine's`);
+        return id;
+      };
       return {
         observe(machine, handle) {
           const extracted = extract(machine, ctx);
@@ -61,24 +76,28 @@ export function uniquenessCheck(
             fail(handle, extracted.evidence);
             return;
           }
+          let holder: Holder | undefined;
           for (const id of extracted.ids) {
             const held = holders.get(id.key);
-            if (held === undefined) holders.set(id.key, holderOf(machine, handle, id));
+            if (held === undefined) holders.set(id.key, (holder ??= holderOf(machine, handle)));
             // A value listed twice by one machine (two interfaces) is not a clash. A machine's ids
             // arrive together, so its own entry can only be the last one.
             else if (!Array.isArray(held)) {
               if (held.handle !== handle)
-                holders.set(id.key, [held, holderOf(machine, handle, id)]);
-            } else if (held.at(-1)?.handle !== handle) held.push(holderOf(machine, handle, id));
+                holders.set(id.key, [held, (holder ??= holderOf(machine, handle))]);
+            } else if (held.at(-1)?.handle !== handle)
+              held.push((holder ??= holderOf(machine, handle)));
           }
         },
         finish() {
-          for (const list of holders.values()) {
+          for (const [key, list] of holders) {
             if (!Array.isArray(list)) continue;
             for (const holder of list) {
+              // The first of the machine's identifiers with the key, as observe kept it.
+              const id = identifierOf(holder, key);
               fail(holder.handle, {
-                pointer: holder.pointer,
-                actual: holder.actual,
+                pointer: id.pointer,
+                actual: id.actual,
                 expected: `${noun} no other machine reports; also reported by ${othersOf(list, holder)}`,
               });
             }
