@@ -28,8 +28,8 @@ export class Answers<Key, Value> {
 
   /** The kept answer, or undefined: for hot paths where even a closure per call counts. */
   peek(key: Key): Value | undefined {
-    const kept = this.byKey.get(key);
-    return kept === NONE ? undefined : kept;
+    const kept = this.lookup(key);
+    return kept === UNASKED ? undefined : kept;
   }
 
   set(key: Key, value: Value): void {

@@ -35,6 +35,8 @@ export function registerIndex(
       if (tag !== undefined) byTag.set(tag, entry);
       const serial = key(entry.serialNumber);
       if (serial === undefined || isPlaceholder(serial)) continue;
+      // Most serials are one row's: kept bare, with a list only for a repeat (not appendTo's
+      // array per serial, 100,000 of them in a county's register).
       const held = bySerial.get(serial);
       if (held === undefined) bySerial.set(serial, entry);
       else if (Array.isArray(held)) held.push(entry);
