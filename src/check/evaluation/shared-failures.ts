@@ -47,6 +47,27 @@ export function sharedEvidence(evidence: readonly Evidence[]): readonly Evidence
   return Object.freeze(evidence.map((e) => Object.freeze(e)));
 }
 
+// Each pair of shared lists joined once; weak, so a pair's join lives only as long as its lists.
+const joins = new WeakMap<readonly Evidence[], WeakMap<readonly Evidence[], readonly Evidence[]>>();
+
+/**
+ * Two shared evidence lists (from `sharedEvidence` or this) one after the other, shared too: a
+ * machine failing with two findings gets the one list every machine failing alike gets, which the
+ * run's failures know by identity rather than by a text key of both findings.
+ */
+export function joinShared(
+  first: readonly Evidence[],
+  second: readonly Evidence[],
+): readonly Evidence[] {
+  if (first.length === 0) return second;
+  if (!Object.isFrozen(first) || !Object.isFrozen(second)) return [...first, ...second];
+  let after = joins.get(first);
+  if (after === undefined) joins.set(first, (after = new WeakMap()));
+  let both = after.get(second);
+  if (both === undefined) after.set(second, (both = Object.freeze([...first, ...second])));
+  return both;
+}
+
 /**
  * A key that is equal exactly when the failures serialise to the same text; undefined when some
  * evidence's value is an object or array (rare, and not worth comparing).

@@ -5,7 +5,9 @@ import { supportedOs } from "../../../src/check/controls/machine/supported-os.js
 import { browsersCurrent } from "../../../src/check/controls/machine/browsers.js";
 import { SharedFailures } from "../../../src/check/evaluation/shared-failures.js";
 import type { CheckContext, Outcome } from "../../../src/check/controls/types.js";
-import type { Evidence } from "../../../src/check/evaluation/result.js";
+import type { ControlResult, Evidence } from "../../../src/check/evaluation/result.js";
+import { evaluateFleetControlById } from "../../../src/check/evaluation/evaluate-one.js";
+import { licenses } from "../../fixtures/registers.js";
 
 // Machines that fail alike get one frozen evidence list from the control, which a run's failures
 // then know by identity: these pin that, and that a list's text is what each machine would get.
@@ -61,9 +63,41 @@ describe("findings shared between machines that fail alike", () => {
     const both = evidenceOf(browsersCurrent(chrome("d", "120.0.1", "120.0.1"), ctx));
     expect(both.map((e) => e.pointer)).to.deep.equal(["/software/0", "/software/1"]);
     expect(both[0]).to.deep.equal(a[0]);
-    expect(Object.isFrozen(both)).to.equal(false);
+    // Machines failing alike with two browsers share their list of both too.
+    expect(evidenceOf(browsersCurrent(chrome("e", "120.0.1", "120.0.1"), ctx))).to.equal(both);
+    expect(Object.isFrozen(both)).to.equal(true);
+  });
+
+  it("aup-license-seats-within-owned: machines over seats on two titles alike share one list", async () => {
+    const machine = (hostname: string) =>
+      compliantMachine({
+        hostname,
+        software: [{ name: "AutoCAD 2024 - English" }, { name: "Microsoft Visio Professional" }],
+      });
+    const { results } = await evaluateFleetControlById(
+      "aup-license-seats-within-owned",
+      [machine("a"), machine("b"), machine("c")],
+      {
+        at: AT,
+        data: {
+          licenses: licenses(
+            { product: "AutoCAD", seats: 1 },
+            { product: "Microsoft Visio", seats: 2 },
+          ),
+        },
+      },
+    );
+    const [a, b] = results.map(evidenceOfResult);
+    expect(a!.map((e) => e.pointer)).to.deep.equal(["/software/0", "/software/1"]);
+    expect(b).to.equal(a);
+    expect(Object.isFrozen(a)).to.equal(true);
   });
 });
+
+function evidenceOfResult(result: ControlResult): readonly Evidence[] {
+  if (result.status !== "fail") throw new Error(`expected a failure, got ${result.status}`);
+  return result.evidence;
+}
 
 describe("SharedFailures with frozen evidence lists", () => {
   const list = (): readonly Evidence[] =>

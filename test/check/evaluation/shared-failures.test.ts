@@ -1,5 +1,9 @@
 import { expect } from "chai";
-import { SharedFailures } from "../../../src/check/evaluation/shared-failures.js";
+import {
+  joinShared,
+  SharedFailures,
+  sharedEvidence,
+} from "../../../src/check/evaluation/shared-failures.js";
 import type { Evidence } from "../../../src/check/evaluation/result.js";
 
 const seats = (): Evidence[] => [
@@ -64,5 +68,34 @@ describe("SharedFailures", () => {
     const second = other.failure("aup-license-seats-within-owned", seats());
     expect(second).to.not.equal(first);
     expect(second).to.deep.equal(first);
+  });
+});
+
+describe("joinShared", () => {
+  const finding = (pointer: string) => sharedEvidence([{ pointer, actual: "x", expected: "y" }]);
+
+  it("joins the same two shared lists into the same frozen list, in their order", () => {
+    const [a, b] = [finding("/software/0"), finding("/software/4")];
+    const ab = joinShared(a, b);
+    expect(ab.map((e) => e.pointer)).to.deep.equal(["/software/0", "/software/4"]);
+    expect(Object.isFrozen(ab)).to.equal(true);
+    expect(joinShared(a, b)).to.equal(ab);
+    expect(joinShared(b, a)).to.not.equal(ab);
+    const c = finding("/software/9");
+    expect(joinShared(joinShared(a, b), c)).to.equal(joinShared(ab, c));
+  });
+
+  it("gives the second list itself after an empty one", () => {
+    const b = finding("/software/1");
+    expect(joinShared([], b)).to.equal(b);
+  });
+
+  it("copies lists that are not shared rather than freezing them", () => {
+    const own = [{ pointer: "/a", expected: "y" }];
+    const joined = joinShared(own, finding("/b"));
+    expect(joined.map((e) => e.pointer)).to.deep.equal(["/a", "/b"]);
+    expect(Object.isFrozen(joined)).to.equal(false);
+    expect(Object.isFrozen(own)).to.equal(false);
+    expect(joinShared(own, finding("/b"))).to.not.equal(joined);
   });
 });

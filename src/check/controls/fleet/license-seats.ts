@@ -6,7 +6,7 @@ import { licensesByProduct, registerLines } from "../licenses.js";
 import { appendTo } from "../../../support/group.js";
 import { itemPointer } from "../item-pointer.js";
 import { InternTable, itself } from "../../../support/intern-table.js";
-import { sharedEvidence } from "../../evaluation/shared-failures.js";
+import { joinShared, sharedEvidence } from "../../evaluation/shared-failures.js";
 
 interface Installation {
   readonly handle: number;
@@ -66,7 +66,7 @@ export const licenseSeats: FleetCheck = {
               byName.set(name, evidence);
             }
             const earlier = failures.get(handle);
-            failures.set(handle, earlier === undefined ? evidence : [...earlier, ...evidence]);
+            failures.set(handle, earlier === undefined ? evidence : joinShared(earlier, evidence));
           }
         }
         return { failures };

@@ -12,7 +12,7 @@ import { pattern } from "../patterns.js";
 import { inventoryOf, type InstalledSoftware } from "../software.js";
 import { LastAnswer } from "../../last-answer.js";
 import { Memo } from "../../memo.js";
-import { sharedEvidence } from "../../evaluation/shared-failures.js";
+import { joinShared, sharedEvidence } from "../../evaluation/shared-failures.js";
 import { itemPointer } from "../item-pointer.js";
 
 type BrowserTable = NonNullable<AppLifecycleTable["browsers"]>;
@@ -111,8 +111,7 @@ function judgeBrowsers(
     const listed = findings.memo.get(table, key, () =>
       sharedEvidence(found.map((e) => ({ pointer: itemPointer("/software", index), ...e }))),
     );
-    // A machine with one failing browser (most) gets the shared list itself.
-    evidence = evidence.length === 0 ? listed : [...evidence, ...listed];
+    evidence = joinShared(evidence, listed);
   });
   return evidence.length === 0 ? { status: "pass" } : { status: "fail", evidence };
 }
