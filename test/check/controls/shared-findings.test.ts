@@ -3,6 +3,7 @@ import { AT, compliantMachine, withValues } from "../../fixtures/machine-factory
 import { loadReferenceData } from "../../../src/check/policy/data.js";
 import { supportedOs } from "../../../src/check/controls/machine/supported-os.js";
 import { browsersCurrent } from "../../../src/check/controls/machine/browsers.js";
+import { hardwareAge } from "../../../src/check/controls/machine/hardware-age.js";
 import { SharedFailures } from "../../../src/check/evaluation/shared-failures.js";
 import type { CheckContext, Outcome } from "../../../src/check/controls/types.js";
 import type { ControlResult, Evidence } from "../../../src/check/evaluation/result.js";
@@ -66,6 +67,34 @@ describe("findings shared between machines that fail alike", () => {
     // Machines failing alike with two browsers share their list of both too.
     expect(evidenceOf(browsersCurrent(chrome("e", "120.0.1", "120.0.1"), ctx))).to.equal(both);
     expect(Object.isFrozen(both)).to.equal(true);
+  });
+
+  it("lcm-hardware-age: one frozen list per role, purchase date and day", () => {
+    const refresh = { params: { refreshYears: { workstation: 3, server: 5 } } };
+    const bought = (hostname: string, purchaseDate: string | undefined, role = "workstation") =>
+      withValues(compliantMachine(), {
+        "/hostname": hostname,
+        "/role": role,
+        "/hardware/purchaseDate": purchaseDate,
+      });
+    const old = { ...ctx, ...refresh };
+    const a = evidenceOf(hardwareAge(bought("a", "2020-01-15"), old));
+    expect(evidenceOf(hardwareAge(bought("b", "2020-01-15"), old))).to.equal(a);
+    expect(Object.isFrozen(a) && Object.isFrozen(a[0])).to.equal(true);
+    expect(a[0]!.expected).to.match(
+      /^≤ 1095 days old \(3 years for workstation\); it is \d+ days old$/,
+    );
+    // The same purchase a day later is a day older; as a server, another cycle.
+    const tomorrow = { ...old, at: new Date(AT.getTime() + 86_400_000) };
+    expect(evidenceOf(hardwareAge(bought("c", "2020-01-15"), tomorrow))[0]!.expected).to.not.equal(
+      a[0]!.expected,
+    );
+    const server = evidenceOf(hardwareAge(bought("d", "2020-01-15", "server"), old));
+    expect(server[0]!.expected).to.match(/5 years for server/);
+    // No date and the text "undefined" are two findings.
+    const none = evidenceOf(hardwareAge(bought("e", undefined), old));
+    const text = evidenceOf(hardwareAge(bought("f", "undefined"), old));
+    expect([none[0]!.actual, text[0]!.actual]).to.deep.equal([undefined, "undefined"]);
   });
 
   it("aup-license-seats-within-owned: machines over seats on two titles alike share one list", async () => {
