@@ -7,44 +7,38 @@ import { sharedEvidence } from "../../evaluation/shared-failures.js";
 /** Years of service per role before replacement, from the control's `refreshYears` parameter. */
 export type RefreshYears = Readonly<Partial<Record<string, number>>>;
 
-// A fleet's machines were bought on a few thousand days: one outcome per role, purchase date and
-// day, its evidence one frozen list that the run's failures know by identity.
-const outcomes = new Memo<RefreshYears, Outcome>();
+// A third of a fleet is past its cycle, bought on a few thousand days: one outcome per role,
+// purchase date and age in days, its evidence one frozen list the run's failures know by identity.
+const failures = new Memo<RefreshYears, Outcome>();
 
 export const hardwareAge: MachineCheck = (machine, ctx) => {
   const refreshYears = ctx.params["refreshYears"] as RefreshYears;
   const { role } = machine;
-  const purchased = machine.hardware?.purchaseDate;
-  const key = `${ctx.at.getTime()}\u0000${role}\u0000${purchased === undefined ? "u" : `s${purchased}`}`;
-  return outcomes.get(refreshYears, key, () =>
-    judgeAge(refreshYears[role], role, purchased, ctx.at),
-  );
-};
-
-function judgeAge(
-  years: number | undefined,
-  role: string,
-  purchased: string | undefined,
-  at: Date,
-): Outcome {
+  const years = refreshYears[role];
   if (years === undefined) {
     return { status: "not-applicable", reason: `no refresh cycle set for role ${role}` };
   }
   const maxDays = years * 365;
-  const age = purchased === undefined ? undefined : ageInDays(purchased, at);
+  const purchased = machine.hardware?.purchaseDate;
+  const age = purchased === undefined ? undefined : ageInDays(purchased, ctx.at);
   if (age !== undefined && age <= maxDays) return { status: "pass" };
-  const expected = `≤ ${maxDays} days old (${years} years for ${role})`;
-  return {
-    status: "fail",
-    evidence: sharedEvidence([
-      {
-        pointer: "/hardware/purchaseDate",
-        actual: purchased,
-        expected:
-          age === undefined
-            ? `a purchase date ${expected}`
-            : `${expected}; it is ${Math.floor(age)} days old`,
-      },
-    ]),
-  };
-}
+  const days = age === undefined ? undefined : Math.floor(age);
+  // The outcome is the role's cycle, the date as reported and the age: the key names all three.
+  const key = `${days ?? "-"}\u0000${role}\u0000${purchased === undefined ? "u" : `s${purchased}`}`;
+  return failures.get(refreshYears, key, () => {
+    const expected = `≤ ${maxDays} days old (${years} years for ${role})`;
+    return {
+      status: "fail",
+      evidence: sharedEvidence([
+        {
+          pointer: "/hardware/purchaseDate",
+          actual: purchased,
+          expected:
+            days === undefined
+              ? `a purchase date ${expected}`
+              : `${expected}; it is ${days} days old`,
+        },
+      ]),
+    };
+  });
+};
