@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import fc from "fast-check";
 import { ResultRow } from "../../../src/check/evaluation/result-row.js";
 import type { ControlResult } from "../../../src/check/evaluation/result.js";
 
@@ -60,6 +61,30 @@ describe("ResultRow", () => {
     expect(row.at(1)).to.equal(second);
     row.set(1, shared[1]!);
     expect(row.some((r) => r.status === "fail")).to.equal(false);
+  });
+
+  it("reads as an array given the same sets, in any order, back to the plan's included", () => {
+    const size = 9;
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(size - 1), fc.boolean()), { maxLength: 40 }), (sets) => {
+        const shared = Array.from({ length: size }, (_, i) => pass(`c${i}`));
+        const row = ResultRow.over(shared);
+        const model = shared.slice();
+        for (const [index, back] of sets) {
+          const result = back ? shared[index]! : fail(`c${index}`);
+          row.set(index, result);
+          model[index] = result;
+        }
+        expect(row.toArray()).to.deep.equal(model);
+        model.forEach((result, index) => expect(row.at(index)).to.equal(result));
+        const own: number[] = [];
+        row.forEachOwn((_, index) => own.push(index));
+        expect(own).to.deep.equal(
+          model.flatMap((result, index) => (result === shared[index] ? [] : [index])),
+        );
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it("refuses an index outside the row", () => {
