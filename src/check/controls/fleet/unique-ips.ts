@@ -1,5 +1,5 @@
 /** lcm-unique-ip: no two machines report the same IP address. */
-import { uniquenessCheck } from "./uniqueness.js";
+import { uniquenessCheck, type Identifier } from "./uniqueness.js";
 import { itemPointer } from "../item-pointer.js";
 
 // Self-assigned addresses (APIPA, IPv6 link-local) are only meaningful on one link.
@@ -11,7 +11,8 @@ const LINK_LOCAL = /^(169\.254\.|fe[89ab][0-9a-f]:)/i;
  * IPv4 address, a zone id dropped.
  */
 export function canonicalIp(ip: string): string {
-  const bare = ip.trim().replace(/%.*$/, "");
+  // Most addresses are IPv4 with no zone id: no pattern to run then.
+  const bare = ip.includes("%") ? ip.trim().replace(/%.*$/, "") : ip.trim();
   if (!bare.includes(":")) return bare;
   let host: string;
   try {
@@ -38,19 +39,11 @@ export const uniqueIps = uniquenessCheck("an IP address", (machine, ctx) => {
     };
   }
   const scope = ctx.params["perSite"] === true ? `${machine.site.toLowerCase()} ` : "";
-  return {
-    known: true,
-    ids: ips.flatMap((ip, index) => {
-      const canonical = canonicalIp(ip);
-      return LINK_LOCAL.test(canonical)
-        ? []
-        : [
-            {
-              key: `${scope}${canonical}`,
-              pointer: itemPointer("/ipAddresses", index),
-              actual: ip,
-            },
-          ];
-    }),
-  };
+  const ids: Identifier[] = [];
+  ips.forEach((ip, index) => {
+    const canonical = canonicalIp(ip);
+    if (!LINK_LOCAL.test(canonical))
+      ids.push({ key: scope + canonical, pointer: itemPointer("/ipAddresses", index), actual: ip });
+  });
+  return { known: true, ids };
 });

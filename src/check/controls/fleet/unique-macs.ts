@@ -1,5 +1,5 @@
 /** lcm-unique-mac: no two machines report the same MAC address. */
-import { uniquenessCheck } from "./uniqueness.js";
+import { uniquenessCheck, type Identifier } from "./uniqueness.js";
 import { itemPointer } from "../item-pointer.js";
 import { Memo } from "../../memo.js";
 
@@ -27,12 +27,11 @@ export const uniqueMacs = uniquenessCheck("a MAC address", (machine, ctx) => {
   }
   // Some VPN and capture drivers give every machine the same virtual adapter address.
   const ignored = ignoredMacs(ctx.params);
-  return {
-    known: true,
-    ids: macs.flatMap((mac, index) =>
-      ignored.has(normalise(mac))
-        ? []
-        : [{ key: normalise(mac), pointer: itemPointer("/macAddresses", index), actual: mac }],
-    ),
-  };
+  const ids: Identifier[] = [];
+  macs.forEach((mac, index) => {
+    const key = normalise(mac);
+    if (!ignored.has(key))
+      ids.push({ key, pointer: itemPointer("/macAddresses", index), actual: mac });
+  });
+  return { known: true, ids };
 });
