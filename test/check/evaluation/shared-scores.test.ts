@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { ScoreTally, sharedScore } from "../../../src/check/evaluation/score.js";
 import { InternTable } from "../../../src/support/intern-table.js";
 import type { Score } from "../../../src/check/evaluation/report-model.js";
+import { STATUSES } from "../../../src/check/evaluation/result.js";
 
 const tally = (results: ["pass" | "fail", "high" | "low"][]) => {
   const t = new ScoreTally();
@@ -68,5 +69,17 @@ describe("sharedScore", () => {
     expect(b.score).to.equal(a.score);
     expect(b).to.not.equal(a);
     expect(b.counts.pass).to.equal(2);
+  });
+
+  it("keeps scores apart that differ in the count of any one status", () => {
+    const table = new InternTable<Score>(100);
+    const zero = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Score["counts"];
+    const base = sharedScore(table, { score: 100, counts: zero });
+    for (const status of STATUSES) {
+      const one = sharedScore(table, { score: 100, counts: { ...zero, [status]: 1 } });
+      expect(one, status).to.not.equal(base);
+      expect(one.counts[status], status).to.equal(1);
+    }
+    expect(table.size).to.equal(STATUSES.length + 1);
   });
 });
