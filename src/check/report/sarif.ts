@@ -14,7 +14,13 @@ import type {
   Run,
 } from "sarif";
 import type { CheckReport, ResolvedControl } from "../evaluation/report-model.js";
-import type { Evidence, Finding, Severity, SubjectResults } from "../evaluation/result.js";
+import type {
+  Evidence,
+  FailResult,
+  Finding,
+  Severity,
+  SubjectResults,
+} from "../evaluation/result.js";
 import {
   type Write,
   describeEvidence,
@@ -89,14 +95,18 @@ export function render(report: CheckReport, write: Write): void {
   write(`${logText.slice(0, runStart)}${runText.slice(0, -1)},"results":[`);
 
   let first = true;
+  const failures = new FailureJson(byId, ruleIndex);
+  // Each result is written apart: joined, one message beyond Latin-1 (a "≤") would make the
+  // subject's whole text two bytes a character, several times slower to encode.
   for (const subject of report.subjects) {
-    const results: Result[] = [];
-    subject.results.forEachFinding((r) =>
-      results.push(result(subject, r, byId.get(r.control), ruleIndex.get(r.control))),
-    );
-    if (results.length === 0) continue;
-    write(`${first ? "" : ","}\n${results.map((r) => JSON.stringify(r)).join(",\n")}`);
-    first = false;
+    subject.results.forEachFinding((r) => {
+      const json =
+        r.status === "fail"
+          ? failures.of(subject, r)
+          : JSON.stringify(result(subject, r, byId.get(r.control), ruleIndex.get(r.control)));
+      write(first ? `\n${json}` : `,\n${json}`);
+      first = false;
+    });
   }
 
   const invocation: Invocation = { executionSuccessful: report.problems.length === 0 };
@@ -154,7 +164,7 @@ function rule(c: ResolvedControl): ReportingDescriptor {
 }
 
 /** The SARIF result for one finding (passes and not-applicable results have none). */
-function result(
+export function result(
   subject: SubjectResults,
   r: Finding,
   control: ResolvedControl | undefined,
@@ -278,4 +288,105 @@ function pascalCase(id: string): string {
     .split("-")
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
     .join("");
+}
+
+/** A string's JSON text without its quotes: pieces of one string value can be joined escaped. */
+const escaped = (value: string): string => JSON.stringify(value).slice(1, -1);
+
+/** What a failure's result holds apart from its subject, as JSON pieces with the subject left out. */
+interface FailurePieces {
+  /** From the result's start into the fingerprint's value, where the subject's name goes. */
+  readonly head: string;
+  /** From after the name in the fingerprint into the message text, where the name goes again. */
+  readonly middle: string;
+  /** From after the name in the message to the start of the locations. */
+  readonly message: string;
+  /** Each location's pointer and line: the line is the evidence's, or the file's when on one line. */
+  readonly places: readonly (readonly [pointer: string, line: number | undefined])[];
+  /** After the locations, to the result's end. */
+  readonly tail: string;
+}
+
+/**
+ * The JSON text of a failed result, the same as `JSON.stringify(result(…))` (a test holds them
+ * equal), made from pieces kept once per shared failure and file layout: most findings are
+ * failures thousands of machines share, and building and serialising an object tree for each
+ * was most of what SARIF cost.
+ */
+export class FailureJson {
+  private readonly pieces = [
+    new WeakMap<FailResult, FailurePieces>(),
+    new WeakMap<FailResult, FailurePieces>(),
+  ];
+  private subject: SubjectResults | undefined;
+  private name = "";
+  private physical: Physical | undefined;
+
+  constructor(
+    private readonly byId: ReadonlyMap<string, ResolvedControl>,
+    private readonly ruleIndex: ReadonlyMap<string, number>,
+  ) {}
+
+  of(subject: SubjectResults, r: FailResult): string {
+    if (subject !== this.subject) {
+      this.subject = subject;
+      this.name = escaped(subject.subject);
+      this.physical = physicalOf(subject);
+    }
+    const oneLine = subject.source?.oneLine === true;
+    const kept = this.pieces[oneLine ? 1 : 0]!;
+    let p = kept.get(r);
+    if (p === undefined) {
+      p = this.piecesOf(r, oneLine);
+      if (Object.isFrozen(r)) kept.set(r, p);
+    }
+    const name = this.name;
+    let json = `${p.head}${name}${p.middle}${name}${p.message}`;
+    p.places.forEach(([pointer, line], i) => {
+      const physical = this.physical;
+      if (i > 0) json += ",";
+      json += "{";
+      if (physical !== undefined) {
+        const located =
+          line === undefined ? physical : { ...physical, region: { startLine: line } };
+        json += `"physicalLocation":${JSON.stringify(located)},`;
+      }
+      json += `"logicalLocations":[{"name":"${name}","fullyQualifiedName":"${name}`;
+      json +=
+        pointer === ""
+          ? `","kind":"resource"}]}`
+          : `${escaped(`#${pointer}`)}","kind":"resource"}],"message":{"text":${JSON.stringify(formatPointer(pointer))}}}`;
+    });
+    return json + p.tail;
+  }
+
+  private piecesOf(r: FailResult, oneLine: boolean): FailurePieces {
+    const control = this.byId.get(r.control);
+    const index = this.ruleIndex.get(r.control);
+    const title = control?.title ?? r.control;
+    const level = control === undefined ? "warning" : LEVEL[control.severity];
+    const waiver =
+      r.expiredWaiver === undefined
+        ? ""
+        : ` Waiver ${describeWaiver(r.expiredWaiver)} has expired; the failure stands.`;
+    const lineOfFile = oneLine ? 1 : undefined;
+    return {
+      head:
+        `{"ruleId":${JSON.stringify(r.control)}` +
+        (index === undefined ? "" : `,"ruleIndex":${index}`) +
+        `,"kind":"fail","partialFingerprints":{"strongholdSubjectControl/v1":"`,
+      middle: `${escaped(`:${r.control}`)}"},"level":"${level}","message":{"text":"`,
+      message: `${escaped(`: ${title}. ${evidenceText(r.evidence)}${waiver}`)}"},"locations":[`,
+      places:
+        r.evidence.length === 0
+          ? [["", undefined]]
+          : [...new Map(r.evidence.map((e) => [e.pointer, e.line ?? lineOfFile])).entries()],
+      tail:
+        "]" +
+        (r.expiredWaiver === undefined
+          ? ""
+          : `,"properties":${JSON.stringify({ expiredWaiver: r.expiredWaiver })}`) +
+        "}",
+    };
+  }
 }

@@ -3,8 +3,10 @@ import { expect } from "chai";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import type { Log, Result } from "sarif";
-import { SECURITY_SEVERITY, render } from "../../../src/check/report/sarif.js";
-import { HOSTILE_HOST, sampleReport } from "../../fixtures/sample-report.js";
+import { FailureJson, SECURITY_SEVERITY, render, result } from "../../../src/check/report/sarif.js";
+import { ResultRow } from "../../../src/check/evaluation/result-row.js";
+import type { FailResult, SubjectResults } from "../../../src/check/evaluation/result.js";
+import { HOSTILE_HOST, SUBJECTS, sampleReport } from "../../fixtures/sample-report.js";
 import { textOf } from "./helpers.js";
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
@@ -124,5 +126,56 @@ describe("sarif reporter", () => {
     expect(notes[0]?.locations?.[0]?.physicalLocation?.region?.startLine).to.equal(3);
     const clean = parse(sampleReport({ problems: [] })).runs[0]?.invocations?.[0];
     expect(clean?.executionSuccessful).to.equal(true);
+  });
+
+  describe("failed results from kept pieces", () => {
+    const report = sampleReport();
+    const byId = new Map(report.controls.map((c) => [c.id, c]));
+    const ruleIndex = new Map(report.controls.map((c, i) => [c.id, i]));
+    // One failure shared (frozen) by subjects of every kind of source, with repeated pointers,
+    // evidence lines, an expired waiver, and names JSON must escape.
+    const shared: FailResult = Object.freeze({
+      control: "disk-encryption-enabled",
+      status: "fail" as const,
+      evidence: Object.freeze([
+        { pointer: "/security/diskEncryption", actual: "unknown", expected: '≤ 1 "true"' },
+        { pointer: "/security/tpm", expected: "a TPM 2.0 chip", line: 7 },
+        { pointer: "/security/diskEncryption", expected: "again", line: 4 },
+        { pointer: "", expected: "the whole machine" },
+      ]),
+      expiredWaiver: {
+        id: "W-1",
+        justification: 'Reimage "scheduled" ≤ soon.',
+        approver: "A. Smith",
+        expires: "2024-01-01",
+      },
+    });
+    const withNoEvidence: FailResult = { control: "not-in-this-run", status: "fail", evidence: [] };
+    const subject = (name: string, source: SubjectResults["source"]): SubjectResults => ({
+      ...SUBJECTS[0]!,
+      subject: name,
+      ...(source === undefined ? {} : { source }),
+      results: ResultRow.of([shared, withNoEvidence]),
+    });
+    const subjects = [
+      subject("pc-01", { file: "examples/fleet.jsonl", index: 0, line: 3, oneLine: true }),
+      subject(HOSTILE_HOST, { file: "examples\\machines\\lib kiosk.json" }),
+      subject('srv-\ud800"02', { file: "machines/srv-02.json", oneLine: true }),
+      subject("LAPTOP-0042", undefined),
+      subject("pc-01", { file: "examples/fleet.jsonl", index: 0, line: 3, oneLine: true }),
+    ];
+
+    it("are the text JSON.stringify makes of the result, shared or not, on every kind of source", () => {
+      const failures = new FailureJson(byId, ruleIndex);
+      for (const s of [...subjects, ...SUBJECTS]) {
+        s.results.forEachFinding((r) => {
+          if (r.status !== "fail") return;
+          const expected = JSON.stringify(
+            result(s, r, byId.get(r.control), ruleIndex.get(r.control)),
+          );
+          expect(failures.of(s, r), `${s.subject} ${r.control}`).to.equal(expected);
+        });
+      }
+    });
   });
 });
