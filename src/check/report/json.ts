@@ -13,7 +13,6 @@ import type {
   SubjectResults,
   WaiverRef,
 } from "../evaluation/result.js";
-import type { ResultRow } from "../evaluation/result-row.js";
 import { type Write, subjectScore } from "./common.js";
 import { NotApplicableSets } from "./not-applicable-sets.js";
 
@@ -62,7 +61,15 @@ export function render(report: CheckReport, write: Write): void {
     const head = JSON.stringify(jsonSubject(subject, subjectScore(report, i))).slice(0, -1);
     const set = setOf[i]!;
     const named = set === -1 ? "" : `,"notApplicable":${set}`;
-    write(`${i === 0 ? "" : ","}\n${head}${named},"results":[${resultsJson(subject.results)}]}`);
+    write(`${i === 0 ? "" : ","}\n${head}${named},"results":[`);
+    // Each result apart: joined, one beyond Latin-1 (a "≤") makes the whole text two bytes a
+    // character, slower to encode.
+    let first = true;
+    subject.results.forEachFinding((r) => {
+      write(first ? resultJson(r) : `,${resultJson(r)}`);
+      first = false;
+    });
+    write("]}");
   });
   write(`\n],"problems":[`);
   report.problems.forEach((p, i) => {
@@ -109,13 +116,6 @@ function jsonSubject(s: SubjectResults, score: Score | undefined) {
         }),
     ...(score === undefined ? {} : { score: jsonScore(score) }),
   };
-}
-
-/** A row's findings (failed, waived and errored results), in control order, as JSON array items. */
-function resultsJson(row: ResultRow): string {
-  let json = "";
-  row.forEachFinding((r) => (json += json === "" ? resultJson(r) : `,${resultJson(r)}`));
-  return json;
 }
 
 /** Failures are often shared objects (one per control and finding): serialise each once. */
