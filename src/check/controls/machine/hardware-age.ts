@@ -7,7 +7,7 @@ import { sharedEvidence } from "../../evaluation/shared-failures.js";
 /** Years of service per role before replacement, from the control's `refreshYears` parameter. */
 export type RefreshYears = Readonly<Partial<Record<string, number>>>;
 
-// A third of a fleet is past its cycle, bought on a few thousand days: one outcome per role,
+// The machines past their cycle were bought on a few thousand days: one outcome per role,
 // purchase date and age in days, its evidence one frozen list the run's failures know by identity.
 const failures = new Memo<RefreshYears, Outcome>();
 
