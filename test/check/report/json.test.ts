@@ -4,7 +4,8 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import type { ControlResult, SubjectResults } from "../../../src/check/evaluation/result.js";
 import { ResultRow } from "../../../src/check/evaluation/result-row.js";
-import { render } from "../../../src/check/report/json.js";
+import { SubjectHeads, jsonSubject, render } from "../../../src/check/report/json.js";
+import type { Score } from "../../../src/check/evaluation/report-model.js";
 import { HOSTILE_HOST, SUBJECTS, sampleReport } from "../../fixtures/sample-report.js";
 import { textOf } from "./helpers.js";
 
@@ -177,5 +178,25 @@ describe("json reporter", () => {
       reason: "x",
     });
     expect(validate(doc)).to.equal(false);
+  });
+
+  it("writes a subject's head as JSON.stringify writes its object, names and scores kept once", () => {
+    const score: Score = Object.freeze({
+      score: 85.7,
+      counts: Object.freeze({ pass: 3, fail: 1, waived: 0, "not-applicable": 2, error: 0 }),
+    });
+    const variants: SubjectResults[] = [
+      ...SUBJECTS,
+      { ...SUBJECTS[0]!, source: { file: 'odd "dir"\\\ud800/m.json' } },
+      { ...SUBJECTS[0]!, source: { file: "fleet.jsonl", index: 0 } },
+      { ...SUBJECTS[0]!, source: { file: "fleet.jsonl", line: 9 } },
+      { ...SUBJECTS[0]!, subject: `${HOSTILE_HOST}\u2028≤`, department: "d\u0001" },
+    ];
+    const heads = new SubjectHeads();
+    for (const s of variants) {
+      for (const sc of [score, { ...score }, undefined]) {
+        expect(heads.of(s, sc), s.subject).to.equal(JSON.stringify(jsonSubject(s, sc)));
+      }
+    }
   });
 });
