@@ -177,19 +177,13 @@ export function result(
     partialFingerprints: { "strongholdSubjectControl/v1": `${subject.subject}:${r.control}` },
   };
   const title = control?.title ?? r.control;
-  const level = control === undefined ? "warning" : LEVEL[control.severity];
+  const level = levelOf(control);
   switch (r.status) {
     case "fail":
       return {
         ...base,
         level,
-        message: {
-          text:
-            `${subject.subject}: ${title}. ${evidenceText(r.evidence)}` +
-            (r.expiredWaiver === undefined
-              ? ""
-              : ` Waiver ${describeWaiver(r.expiredWaiver)} has expired; the failure stands.`),
-        },
+        message: { text: `${subject.subject}: ${failureText(r, title)}` },
         locations: locations(subject, r.evidence),
         ...(r.expiredWaiver === undefined
           ? {}
@@ -222,6 +216,18 @@ export function result(
   }
 }
 
+const levelOf = (control: ResolvedControl | undefined) =>
+  control === undefined ? "warning" : LEVEL[control.severity];
+
+/** A failed result's message after the subject's name and its colon. */
+function failureText(r: FailResult, title: string): string {
+  const waiver =
+    r.expiredWaiver === undefined
+      ? ""
+      : ` Waiver ${describeWaiver(r.expiredWaiver)} has expired; the failure stands.`;
+  return `${title}. ${evidenceText(r.evidence)}${waiver}`;
+}
+
 /** Machines that fail alike share one frozen evidence list: its text is made once. */
 const evidenceTexts = new WeakMap<readonly Evidence[], string>();
 function evidenceText(evidence: readonly Evidence[]): string {
@@ -240,12 +246,7 @@ function evidenceText(evidence: readonly Evidence[]): string {
  */
 function locations(subject: SubjectResults, evidence: readonly Evidence[]): Location[] {
   const physical = physicalOf(subject);
-  const lineOfFile = subject.source?.oneLine ? 1 : undefined;
-  const pointers =
-    evidence.length === 0
-      ? [["", undefined] as const]
-      : [...new Map(evidence.map((e) => [e.pointer, e.line ?? lineOfFile])).entries()];
-  return pointers.map(([pointer, line]) => ({
+  return placesOf(evidence, subject.source?.oneLine === true).map(([pointer, line]) => ({
     ...(physical === undefined
       ? {}
       : {
@@ -262,6 +263,16 @@ function locations(subject: SubjectResults, evidence: readonly Evidence[]): Loca
     ],
     ...(pointer === "" ? {} : { message: { text: formatPointer(pointer) } }),
   }));
+}
+
+/** Each distinct pointer of the evidence with its line: the evidence's, or 1 in a one-line file. */
+function placesOf(
+  evidence: readonly Evidence[],
+  oneLine: boolean,
+): (readonly [pointer: string, line: number | undefined])[] {
+  if (evidence.length === 0) return [["", undefined]];
+  const lineOfFile = oneLine ? 1 : undefined;
+  return [...new Map(evidence.map((e) => [e.pointer, e.line ?? lineOfFile])).entries()];
 }
 
 type Physical = { artifactLocation: { uri: string }; region?: { startLine: number } };
@@ -320,7 +331,6 @@ export class FailureJson {
   ];
   private subject: SubjectResults | undefined;
   private name = "";
-  private physical: Physical | undefined;
 
   constructor(
     private readonly byId: ReadonlyMap<string, ResolvedControl>,
@@ -331,7 +341,6 @@ export class FailureJson {
     if (subject !== this.subject) {
       this.subject = subject;
       this.name = escaped(subject.subject);
-      this.physical = physicalOf(subject);
     }
     const oneLine = subject.source?.oneLine === true;
     const kept = this.pieces[oneLine ? 1 : 0]!;
@@ -341,9 +350,9 @@ export class FailureJson {
       if (Object.isFrozen(r)) kept.set(r, p);
     }
     const name = this.name;
+    const physical = physicalOf(subject);
     let json = `${p.head}${name}${p.middle}${name}${p.message}`;
     p.places.forEach(([pointer, line], i) => {
-      const physical = this.physical;
       if (i > 0) json += ",";
       json += "{";
       if (physical !== undefined) {
@@ -364,23 +373,14 @@ export class FailureJson {
     const control = this.byId.get(r.control);
     const index = this.ruleIndex.get(r.control);
     const title = control?.title ?? r.control;
-    const level = control === undefined ? "warning" : LEVEL[control.severity];
-    const waiver =
-      r.expiredWaiver === undefined
-        ? ""
-        : ` Waiver ${describeWaiver(r.expiredWaiver)} has expired; the failure stands.`;
-    const lineOfFile = oneLine ? 1 : undefined;
     return {
       head:
         `{"ruleId":${JSON.stringify(r.control)}` +
         (index === undefined ? "" : `,"ruleIndex":${index}`) +
         `,"kind":"fail","partialFingerprints":{"strongholdSubjectControl/v1":"`,
-      middle: `${escaped(`:${r.control}`)}"},"level":"${level}","message":{"text":"`,
-      message: `${escaped(`: ${title}. ${evidenceText(r.evidence)}${waiver}`)}"},"locations":[`,
-      places:
-        r.evidence.length === 0
-          ? [["", undefined]]
-          : [...new Map(r.evidence.map((e) => [e.pointer, e.line ?? lineOfFile])).entries()],
+      middle: `${escaped(`:${r.control}`)}"},"level":"${levelOf(control)}","message":{"text":"`,
+      message: `${escaped(`: ${failureText(r, title)}`)}"},"locations":[`,
+      places: placesOf(r.evidence, oneLine),
       tail:
         "]" +
         (r.expiredWaiver === undefined
