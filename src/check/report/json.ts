@@ -59,8 +59,8 @@ export function render(report: CheckReport, write: Write): void {
   write(`\n],"subjects":[`);
   const heads = new SubjectHeads();
   report.subjects.forEach((subject, i) => {
-    // The subject without its results, reopened to append them.
-    const head = heads.of(subject, subjectScore(report, i)).slice(0, -1);
+    // The subject without its results, left open to append them.
+    const head = heads.open(subject, subjectScore(report, i));
     const set = setOf[i]!;
     const named = set === -1 ? "" : `,"notApplicable":${set}`;
     write(`${i === 0 ? "" : ","}\n${head}${named},"results":[`);
@@ -101,15 +101,16 @@ export function render(report: CheckReport, write: Write): void {
 }
 
 /**
- * A subject without its results as JSON, the same text as `JSON.stringify(jsonSubject(…))` (a
- * test holds them equal), with each name's and shared score's text made once: a fleet repeats a
- * few departments, sites, roles and files, and a few hundred scores.
+ * A subject without its results as JSON left open (no closing brace), the text of
+ * `JSON.stringify(jsonSubject(…))` without its last character (a test holds them equal), with each
+ * name's and shared score's text made once: a fleet repeats a few departments, sites, roles and
+ * files, and a few hundred scores.
  */
 export class SubjectHeads {
   private readonly names = new InternTable<string>(10_000);
   private readonly scores = new WeakMap<Score, string>();
 
-  of(s: SubjectResults, score: Score | undefined): string {
+  open(s: SubjectResults, score: Score | undefined): string {
     let json =
       `{"subject":${JSON.stringify(s.subject)},"kind":${this.name(s.kind)}` +
       `,"department":${this.name(s.department)},"site":${this.name(s.site)},"role":${this.name(s.role)}`;
@@ -121,7 +122,7 @@ export class SubjectHeads {
       json += "}";
     }
     if (score !== undefined) json += `,"score":${this.score(score)}`;
-    return `${json}}`;
+    return json;
   }
 
   private name(value: string): string {

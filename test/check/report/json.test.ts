@@ -195,7 +195,7 @@ describe("json reporter", () => {
     const heads = new SubjectHeads();
     for (const s of variants) {
       for (const sc of [score, { ...score }, undefined]) {
-        expect(heads.of(s, sc), s.subject).to.equal(JSON.stringify(jsonSubject(s, sc)));
+        expect(`${heads.open(s, sc)}}`, s.subject).to.equal(JSON.stringify(jsonSubject(s, sc)));
       }
     }
   });
