@@ -10,12 +10,18 @@ export const UNASKED: unique symbol = Symbol("never asked");
 export class Answers<Key, Value> {
   private readonly byKey = new Map<Key, Value | typeof NONE>();
 
+  /**
+   * `maxSize` bounds answers whose keys keep coming (a day in the key, asked night after night
+   * in one process): the answers are let go when they reach it and made again as asked.
+   */
+  constructor(private readonly maxSize = Infinity) {}
+
   /** The answer for `key`, made by `compute` (and kept) the first time it is asked for. */
   get(key: Key, compute: () => Value): Value {
     const kept = this.byKey.get(key);
     if (kept !== undefined) return kept === NONE ? (undefined as Value) : kept;
     const value = compute();
-    this.byKey.set(key, value === undefined ? NONE : value);
+    this.set(key, value);
     return value;
   }
 
@@ -33,6 +39,7 @@ export class Answers<Key, Value> {
   }
 
   set(key: Key, value: Value): void {
+    if (this.byKey.size >= this.maxSize && !this.byKey.has(key)) this.byKey.clear();
     this.byKey.set(key, value === undefined ? NONE : value);
   }
 }

@@ -13,6 +13,9 @@ export class Memo<Owner extends object, Value> {
   private lastOwner: Owner | undefined;
   private lastAnswers: Answers<string, Value> | undefined;
 
+  /** `maxPerOwner`: see `Answers`; for keys with a day in them. */
+  constructor(private readonly maxPerOwner = Infinity) {}
+
   get(owner: Owner, key: string, compute: () => Value): Value {
     return this.answersOf(owner).get(key, compute);
   }
@@ -30,7 +33,7 @@ export class Memo<Owner extends object, Value> {
     if (owner === this.lastOwner) return this.lastAnswers!;
     let answers = this.byOwner.get(owner);
     if (answers === undefined) {
-      answers = new Answers<string, Value>();
+      answers = new Answers<string, Value>(this.maxPerOwner);
       this.byOwner.set(owner, answers);
     }
     this.lastOwner = owner;

@@ -30,6 +30,19 @@ describe("Memo", () => {
     expect(memo.peek(table, "zero")).to.equal(0);
     expect(memo.get(table, "none", () => 1)).to.equal(undefined);
   });
+  it("lets an owner's answers go when they reach the bound, and makes them again as asked", () => {
+    const memo = new Memo<object, object>(2);
+    const table = {};
+    const first = memo.get(table, "a", () => ({}));
+    memo.get(table, "b", () => ({}));
+    expect(memo.get(table, "a", () => ({}))).to.equal(first);
+    memo.set(table, "b", {}); // a key it holds: nothing let go
+    expect(memo.get(table, "a", () => ({}))).to.equal(first);
+    memo.get(table, "c", () => ({}));
+    const again = memo.get(table, "a", () => ({}));
+    expect(again).to.not.equal(first);
+    expect(memo.get(table, "a", () => ({}))).to.equal(again);
+  });
 });
 
 describe("Answers", () => {

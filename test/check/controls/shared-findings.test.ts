@@ -97,6 +97,35 @@ describe("findings shared between machines that fail alike", () => {
     expect([none[0]!.actual, text[0]!.actual]).to.deep.equal([undefined, "undefined"]);
   });
 
+  it("a long process checking night after night keeps a bounded number of findings per policy", () => {
+    // One resolved policy kept across nights: each night's ages and day are new keys.
+    const refresh = { params: { refreshYears: { workstation: 3 } } };
+    const machine = withValues(compliantMachine(), {
+      "/hardware/purchaseDate": "2020-01-15",
+      "/os/name": "Windows 10 Pro",
+      "/os/version": "22H2",
+      "/os/edition": "Pro",
+    });
+    const night = (n: number) => ({
+      ...ctx,
+      ...refresh,
+      at: new Date(AT.getTime() + n * 86_400_000),
+    });
+    const firstAge = evidenceOf(hardwareAge(machine, night(0)));
+    const firstOs = evidenceOf(supportedOs(machine, night(0)));
+    for (let n = 1; n <= 60_000; n++) {
+      hardwareAge(machine, night(n));
+      supportedOs(machine, night(n));
+    }
+    // The first night's findings were let go (made again, equal), not kept for ever.
+    const ageAgain = evidenceOf(hardwareAge(machine, night(0)));
+    const osAgain = evidenceOf(supportedOs(machine, night(0)));
+    expect(ageAgain).to.deep.equal(firstAge);
+    expect(ageAgain).to.not.equal(firstAge);
+    expect(osAgain).to.deep.equal(firstOs);
+    expect(osAgain).to.not.equal(firstOs);
+  });
+
   it("aup-license-seats-within-owned: machines over seats on two titles alike share one list", async () => {
     const machine = (hostname: string) =>
       compliantMachine({

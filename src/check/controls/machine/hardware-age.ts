@@ -9,7 +9,8 @@ export type RefreshYears = Readonly<Partial<Record<string, number>>>;
 
 // The machines past their cycle were bought on a few thousand days: one outcome per role,
 // purchase date and age in days, its evidence one frozen list the run's failures know by identity.
-const failures = new Memo<RefreshYears, Outcome>();
+// Bounded: a process keeping one policy across nights gets new ages each night.
+const failures = new Memo<RefreshYears, Outcome>(50_000);
 
 export const hardwareAge: MachineCheck = (machine, ctx) => {
   const refreshYears = ctx.params["refreshYears"] as RefreshYears;

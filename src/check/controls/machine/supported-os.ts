@@ -37,8 +37,9 @@ function describeOs(os: MachineConfig["os"]): string {
 }
 
 // Thousands of machines report the same OS: one outcome per OS as reported and day, its evidence
-// one frozen list that the run's failures know by identity.
-const outcomeByOs = new Memo<OsLifecycleTable, Outcome>();
+// one frozen list that the run's failures know by identity. Bounded: a process keeping one table
+// across nights gets a new day in every key each night.
+const outcomeByOs = new Memo<OsLifecycleTable, Outcome>(50_000);
 
 export const supportedOs: MachineCheck = (machine, ctx) => {
   const os = machine.os;
