@@ -30,6 +30,7 @@ describe("Memo", () => {
     expect(memo.peek(table, "zero")).to.equal(0);
     expect(memo.get(table, "none", () => 1)).to.equal(undefined);
   });
+
   it("lets an owner's answers go when they reach the bound, and makes them again as asked", () => {
     const memo = new Memo<object, object>(2);
     const table = {};

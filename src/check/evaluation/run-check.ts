@@ -153,7 +153,7 @@ function waiveAndScore(
   const bySite = new Map<string, ScoreTally>();
   const bySubject: Score[] = [];
   // A fleet has a few hundred distinct machine scores; each subject keeps one until the report.
-  const scores = new InternTable<Score>(MAX_DISTINCT_SCORES);
+  const scores = new InternTable<Score, number | string>(MAX_DISTINCT_SCORES);
   const failing: Partial<Record<Severity, number>> = {};
   const tallyFor = (map: Map<string, ScoreTally>, key: string): ScoreTally => {
     let tally = map.get(key);
@@ -175,8 +175,9 @@ function waiveAndScore(
     const row = subject.results;
     let scope: WaiverSubject | undefined;
     const waived = (raw: ControlResult, i: number): ControlResult => {
-      // Only a failure can be waived: the subject's scope is made for those alone.
-      if (raw.status !== "fail") return raw;
+      // Only a failure of a control some waiver names can be waived: the subject's scope is made
+      // for those alone.
+      if (raw.status !== "fail" || !book.names(raw.control)) return raw;
       const result = book.apply(raw, (scope ??= { ...subject, hostname: subject.subject }));
       if (result !== raw) row.set(i, result);
       return result;
@@ -195,12 +196,9 @@ function waiveAndScore(
     };
     if (plan === undefined) row.forEach(count);
     else row.forEachOwn(count);
-    for (const tally of [
-      tallyFor(byDepartment, subject.department),
-      tallyFor(bySite, subject.site),
-      fleet,
-    ])
-      tally.merge(own);
+    tallyFor(byDepartment, subject.department).merge(own);
+    tallyFor(bySite, subject.site).merge(own);
+    fleet.merge(own);
     bySubject.push(sharedScore(scores, own.result()));
   }
   for (const w of run.waivers) {

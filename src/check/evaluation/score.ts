@@ -62,13 +62,39 @@ export class ScoreTally {
  * One frozen object per distinct score: a fleet has a few hundred distinct machine scores, and
  * the report keeps one per machine until it is written.
  */
-export function sharedScore(table: InternTable<Score>, score: Score): Score {
-  // Every status's count (a test adds each in turn): built without a list per machine.
-  const { counts } = score;
-  const key = `${score.score} ${counts.pass} ${counts.fail} ${counts.waived} ${counts["not-applicable"]} ${counts.error}`;
-  return table.get(key, () =>
+export function sharedScore(table: InternTable<Score, number | string>, score: Score): Score {
+  return table.get(scoreKey(score), () =>
     Object.freeze({ score: score.score, counts: Object.freeze({ ...score.counts }) }),
   );
+}
+
+/** Below 256 each count packs into 8 bits, beside the score in tenths (0–1000, 10 bits). */
+const packable = (count: number) => Number.isInteger(count) && count >= 0 && count < 256;
+
+/**
+ * A key equal exactly when the scores are: a number built from the score and every status's
+ * count (a test adds each in turn), without a text per machine; a text when the score is not in
+ * tenths or a count does not fit.
+ */
+function scoreKey(score: Score): number | string {
+  const { counts } = score;
+  const tenths = Math.round(score.score * 10);
+  const { pass, fail, waived, error } = counts;
+  const notApplicable = counts["not-applicable"];
+  if (
+    tenths / 10 === score.score &&
+    tenths >= 0 &&
+    tenths <= 1000 &&
+    packable(pass) &&
+    packable(fail) &&
+    packable(waived) &&
+    packable(notApplicable) &&
+    packable(error)
+  )
+    return (
+      ((((tenths * 256 + pass) * 256 + fail) * 256 + waived) * 256 + notApplicable) * 256 + error
+    );
+  return `${score.score} ${pass} ${fail} ${waived} ${notApplicable} ${error}`;
 }
 
 const rank = (s: Severity): number => SEVERITIES.indexOf(s);

@@ -44,6 +44,11 @@ export class WaiverBook {
     }
   }
 
+  /** Whether some waiver, expired or not, names this control. */
+  names(control: string): boolean {
+    return this.byControl.has(control);
+  }
+
   isExpired(w: Waiver): boolean {
     return w.expires < this.today;
   }
