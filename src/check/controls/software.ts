@@ -5,6 +5,7 @@ import type { SoftwareCatalog } from "../policy/baseline-schema.js";
 import { pattern } from "./patterns.js";
 import { LastAnswer } from "../last-answer.js";
 import { Memo } from "../memo.js";
+import { UNASKED } from "../answers.js";
 
 export type InstalledSoftware = Exclude<MachineConfig["software"], "unknown" | undefined>[number];
 export type CatalogTitle = SoftwareCatalog["titles"][number];
@@ -28,9 +29,16 @@ export function catalogTitle(
   item: InstalledSoftware,
   catalog: SoftwareCatalog,
 ): CatalogTitle | undefined {
-  return titleByName.get(catalog, item.name, () =>
-    catalog.titles.find((t) => pattern(t.match).test(item.name)),
-  );
+  const kept = titleByName.lookup(catalog, item.name);
+  return kept === UNASKED ? matchCatalog(item.name, catalog) : kept;
+}
+
+// Apart from the lookup above: a function whose closure uses its variables gets a context made on
+// every call, asked or not, and that lookup runs for every title of every machine.
+function matchCatalog(name: string, catalog: SoftwareCatalog): CatalogTitle | undefined {
+  const title = catalog.titles.find((t) => pattern(t.match).test(name));
+  titleByName.set(catalog, name, title);
+  return title;
 }
 
 // Both license controls ask it of each machine in turn.

@@ -12,6 +12,7 @@ import { pattern } from "../patterns.js";
 import { inventoryOf, type InstalledSoftware } from "../software.js";
 import { LastAnswer } from "../../last-answer.js";
 import { Memo } from "../../memo.js";
+import { UNASKED } from "../../answers.js";
 import { joinShared, sharedEvidence } from "../../evaluation/shared-failures.js";
 import { itemPointer } from "../item-pointer.js";
 
@@ -49,10 +50,19 @@ interface NameMatch {
 const matchByName = new Memo<BrowserTable, NameMatch>();
 
 function matchName(name: string, table: BrowserTable): NameMatch {
-  return matchByName.get(table, name, () => ({
+  const kept = matchByName.lookup(table, name);
+  return kept === UNASKED ? matchReleases(name, table) : kept;
+}
+
+// Apart from the lookup above: a function whose closures use its variables gets a context made on
+// every call, asked or not, and that lookup runs for every title of every machine.
+function matchReleases(name: string, table: BrowserTable): NameMatch {
+  const match = {
     release: table.releases.find((r) => pattern(r.name).test(name)),
     branches: table.releases.filter((r) => r.channel === "esr" && pattern(r.name).test(name)),
-  }));
+  };
+  matchByName.set(table, name, match);
+  return match;
 }
 
 // Nearly every title: one answer for all of them, not an object each.
@@ -102,18 +112,31 @@ function judgeBrowsers(
   if (!inventory.known) return { status: "fail", evidence: [inventory.evidence] };
   let evidence: readonly Evidence[] = [];
   const standings = lastStandings.get(inventory.items, table);
-  inventory.items.forEach((item, index) => {
+  const items = inventory.items;
+  for (let index = 0; index < items.length; index++) {
     const standing = standings[index]!;
-    if (standing.kind === "not-a-browser") return;
+    if (standing.kind === "not-a-browser") continue;
+    const item = items[index]!;
     const found = judge(item, standing);
-    if (found.length === 0) return;
-    const key = `${findings.params}\u0000${index}\u0000${item.name}\u0000${item.version ?? "\u0001"}`;
-    const listed = findings.memo.get(table, key, () =>
-      sharedEvidence(found.map((e) => ({ pointer: itemPointer("/software", index), ...e }))),
-    );
-    evidence = joinShared(evidence, listed);
-  });
+    if (found.length > 0)
+      evidence = joinShared(evidence, listedFinding(table, findings, item, index, found));
+  }
   return evidence.length === 0 ? { status: "pass" } : { status: "fail", evidence };
+}
+
+// Apart from the loop above, which runs for every title of every machine: a closure using the
+// loop's variables would make a context for each title, browser or not.
+function listedFinding(
+  table: BrowserTable,
+  findings: { readonly memo: Findings; readonly params: string },
+  item: InstalledSoftware,
+  index: number,
+  found: readonly Omit<Evidence, "pointer">[],
+): readonly Evidence[] {
+  const key = `${findings.params}\u0000${index}\u0000${item.name}\u0000${item.version ?? "\u0001"}`;
+  return findings.memo.get(table, key, () =>
+    sharedEvidence(found.map((e) => ({ pointer: itemPointer("/software", index), ...e }))),
+  );
 }
 
 // Both browser controls ask it of each machine in turn.

@@ -45,15 +45,25 @@ function prohibitedRule(
   item: InstalledSoftware,
   params: Readonly<Record<string, unknown>>,
 ): ProhibitedPattern | undefined {
-  const byPublisher = verdicts.get(params, item.name, () => new Answers());
+  let byPublisher = verdicts.lookup(params, item.name);
+  if (byPublisher === UNASKED) verdicts.set(params, item.name, (byPublisher = new Answers()));
   const kept = byPublisher.lookup(item.publisher);
   if (kept !== UNASKED) return kept;
-  const approved = params["approved"] as readonly string[];
-  const rule = approved.some((a) => pattern(a).test(item.name))
-    ? undefined
-    : (params["prohibited"] as readonly ProhibitedPattern[]).find((r) => matches(item, r));
+  const rule = decide(item, params);
   byPublisher.set(item.publisher, rule);
   return rule;
+}
+
+// Apart from the lookups above: a function whose closures use its variables gets a context made
+// on every call, asked or not, and the lookups run for every title of every machine.
+function decide(
+  item: InstalledSoftware,
+  params: Readonly<Record<string, unknown>>,
+): ProhibitedPattern | undefined {
+  const approved = params["approved"] as readonly string[];
+  return approved.some((a) => pattern(a).test(item.name))
+    ? undefined
+    : (params["prohibited"] as readonly ProhibitedPattern[]).find((r) => matches(item, r));
 }
 
 export const prohibitedSoftware: MachineCheck = (machine, ctx) => {

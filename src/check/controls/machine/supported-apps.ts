@@ -31,14 +31,27 @@ export function findProduct(
   item: InstalledSoftware,
   table: AppLifecycleTable,
 ): Product | undefined {
-  const named = productsByName.get(table, item.name, () => {
-    const products = table.products.filter((p) => pattern(p.name).test(item.name));
-    return products.length === 0 ? undefined : { products, byVersion: new Answers() };
-  });
+  let named = productsByName.lookup(table, item.name);
+  if (named === UNASKED) named = matchProducts(item.name, table);
   if (named === undefined) return undefined;
   const version = item.version ?? "";
   const kept = named.byVersion.lookup(version);
-  if (kept !== UNASKED) return kept;
+  return kept === UNASKED ? matchVersion(version, named) : kept;
+}
+
+// The matching apart from the lookups above: a function whose closure uses its variables gets a
+// context made on every call, asked or not, and the lookups run for every title of every machine.
+function matchProducts(name: string, table: AppLifecycleTable): ProductsOfName | undefined {
+  const products = table.products.filter((p) => pattern(p.name).test(name));
+  const named =
+    products.length === 0
+      ? undefined
+      : { products, byVersion: new Answers<string, Product | undefined>() };
+  productsByName.set(table, name, named);
+  return named;
+}
+
+function matchVersion(version: string, named: ProductsOfName): Product | undefined {
   const product = named.products.find(
     (p) => p.version === undefined || pattern(p.version).test(version),
   );
