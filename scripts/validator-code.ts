@@ -124,7 +124,27 @@ export function machineValidatorCode(): string {
   });
   addFormats(ajv);
   const validate = ajv.compile(schema);
-  return generated("src/machine-config/schema.ts", standaloneCode(ajv, validate));
+  return generated(
+    "src/machine-config/schema.ts",
+    withPlainDateFirst(standaloneCode(ajv, validate)),
+  );
+}
+
+/** ajv-formats' date formats, as the code refers to them. */
+const AJV_DATE_FORMATS =
+  /require\("ajv-formats\/dist\/formats"\)\.fullFormats(\.date|\["date-time"\])/g;
+
+/**
+ * The machine-config validator's date formats from src/machine-config/date-formats.cjs:
+ * ajv-formats' own, with a first answer for the plain text a collector writes (that file says
+ * why).
+ */
+export function withPlainDateFirst(code: string): string {
+  return code.replace(AJV_DATE_FORMATS, (_all, format: string) =>
+    format === ".date"
+      ? 'require("./date-formats.cjs").date'
+      : 'require("./date-formats.cjs")["date-time"]',
+  );
 }
 
 /** The meta-schema ajv reads a schema without `$schema` against. */
