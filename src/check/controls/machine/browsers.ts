@@ -94,21 +94,32 @@ const asOf = (table: BrowserTable, r: BrowserRelease) =>
  */
 type Findings = Memo<BrowserTable, readonly Evidence[]>;
 
-/**
- * Runs `judge` over every browser in the inventory, or says why there is nothing to judge.
- * `findings` keeps each distinct finding under `params`, the control's parameters in words.
- */
+/** How one control, with its parameters, judges a browser: made once per set of parameters. */
+interface Judge {
+  /** What the inventory should be, for a machine that has none. */
+  readonly expected: string;
+  /** The parameters in words: part of each finding's key. */
+  readonly params: string;
+  readonly findings: Findings;
+  fails(item: InstalledSoftware, browser: Browser): boolean;
+  /** The evidence of a browser that `fails`: written only for a finding not seen before. */
+  evidence(
+    item: InstalledSoftware,
+    browser: Browser,
+    table: BrowserTable,
+  ): Omit<Evidence, "pointer">[];
+}
+
+/** Runs `judge` over every browser in the inventory, or says why there is nothing to judge. */
 function judgeBrowsers(
   machine: Parameters<MachineCheck>[0],
   table: BrowserTable | undefined,
-  expected: string,
-  findings: { readonly memo: Findings; readonly params: string },
-  judge: (item: InstalledSoftware, browser: Browser) => Omit<Evidence, "pointer">[],
+  judge: Judge,
 ): Outcome {
   if (table === undefined) {
     return { status: "not-applicable", reason: "the application table lists no browsers" };
   }
-  const inventory = inventoryOf(machine, expected);
+  const inventory = inventoryOf(machine, judge.expected);
   if (!inventory.known) return { status: "fail", evidence: [inventory.evidence] };
   let evidence: readonly Evidence[] = [];
   const standings = lastStandings.get(inventory.items, table);
@@ -117,9 +128,8 @@ function judgeBrowsers(
     const standing = standings[index]!;
     if (standing.kind === "not-a-browser") continue;
     const item = items[index]!;
-    const found = judge(item, standing);
-    if (found.length > 0)
-      evidence = joinShared(evidence, listedFinding(table, findings, item, index, found));
+    if (judge.fails(item, standing))
+      evidence = joinShared(evidence, listedFinding(table, judge, item, index, standing));
   }
   return evidence.length === 0 ? { status: "pass" } : { status: "fail", evidence };
 }
@@ -128,15 +138,20 @@ function judgeBrowsers(
 // loop's variables would make a context for each title, browser or not.
 function listedFinding(
   table: BrowserTable,
-  findings: { readonly memo: Findings; readonly params: string },
+  judge: Judge,
   item: InstalledSoftware,
   index: number,
-  found: readonly Omit<Evidence, "pointer">[],
+  browser: Browser,
 ): readonly Evidence[] {
-  const key = `${findings.params}\u0000${index}\u0000${item.name}\u0000${item.version ?? "\u0001"}`;
-  return findings.memo.get(table, key, () =>
-    sharedEvidence(found.map((e) => ({ pointer: itemPointer("/software", index), ...e }))),
+  const key = `${judge.params}\u0000${index}\u0000${item.name}\u0000${item.version ?? "\u0001"}`;
+  const kept = judge.findings.lookup(table, key);
+  if (kept !== UNASKED) return kept;
+  const pointer = itemPointer("/software", index);
+  const listed = sharedEvidence(
+    judge.evidence(item, browser, table).map((e) => ({ pointer, ...e })),
   );
+  judge.findings.set(table, key, listed);
+  return listed;
 }
 
 // Both browser controls ask it of each machine in turn.
@@ -144,70 +159,99 @@ const lastStandings = new LastAnswer((items: readonly InstalledSoftware[], table
   items.map((item) => browserStanding(item, table)),
 );
 
+/** One judge per control and parameters object: a run asks with the same object every time. */
+function judgeFor(
+  judges: WeakMap<object, Judge>,
+  params: Readonly<Record<string, unknown>>,
+  make: (params: Readonly<Record<string, unknown>>) => Judge,
+): Judge {
+  let judge = judges.get(params);
+  if (judge === undefined) judges.set(params, (judge = make(params)));
+  return judge;
+}
+
+const currentJudges = new WeakMap<object, Judge>();
 const currentFindings: Findings = new Memo();
-const behindFindings: Findings = new Memo();
 
 export const browsersCurrent: MachineCheck = (machine, ctx) => {
-  const allowed = ctx.params["allowedMajorsBehind"] as number;
   const table = ctx.data.appLifecycle.browsers;
-  return judgeBrowsers(
-    machine,
-    table,
-    `a software inventory with no browser more than ${allowed} major versions behind`,
-    { memo: currentFindings, params: `${allowed}` },
-    (item, standing) => {
+  return judgeBrowsers(machine, table, judgeFor(currentJudges, ctx.params, current));
+};
+
+function current(params: Readonly<Record<string, unknown>>): Judge {
+  const allowed = params["allowedMajorsBehind"] as number;
+  return {
+    expected: `a software inventory with no browser more than ${allowed} major versions behind`,
+    params: `${allowed}`,
+    findings: currentFindings,
+    fails: (_item, standing) => {
+      switch (standing.kind) {
+        case "no-version":
+          return true;
+        case "rapid":
+          return standing.behind > allowed;
+        case "esr":
+          return !standing.branches.some((b) => b.major === standing.major);
+      }
+    },
+    evidence: (item, standing, table) => {
       switch (standing.kind) {
         case "no-version":
           return [
             {
               actual: item.version ?? "unknown",
-              expected: `a version of ${standing.release.product}, to compare with its ${asOf(table!, standing.release)}`,
+              expected: `a version of ${standing.release.product}, to compare with its ${asOf(table, standing.release)}`,
             },
           ];
         case "rapid":
-          return standing.behind > allowed
-            ? [
-                {
-                  actual: describe(item),
-                  expected: `at most ${allowed} major versions behind: ${standing.behind} behind ${standing.release.product}'s ${asOf(table!, standing.release)}`,
-                },
-              ]
-            : [];
-        case "esr":
-          return standing.branches.some((b) => b.major === standing.major)
-            ? []
-            : [
-                {
-                  actual: describe(item),
-                  expected: `a supported ESR branch (${standing.branches.map((b) => b.major).join(", ")}, as of ${table!.asOf}; ${standing.release.source})`,
-                },
-              ];
-      }
-    },
-  );
-};
-
-export const browsersBehind: MachineCheck = (machine, ctx) => {
-  const warn = ctx.params["warnMajorsBehind"] as number;
-  const allowed = ctx.params["allowedMajorsBehind"] as number;
-  const table = ctx.data.appLifecycle.browsers;
-  return judgeBrowsers(
-    machine,
-    table,
-    `a software inventory with every browser on its current major`,
-    { memo: behindFindings, params: `${warn} ${allowed}` },
-    (item, standing) =>
-      // More than `allowed` behind, an unknown version and a stray ESR are lcm-app-browser-current's findings.
-      standing.kind === "rapid" && standing.behind >= warn && standing.behind <= allowed
-        ? [
+          return [
             {
               actual: describe(item),
-              expected: `fewer than ${warn} major versions behind: ${standing.behind} behind ${standing.release.product}'s ${asOf(table!, standing.release)}`,
+              expected: `at most ${allowed} major versions behind: ${standing.behind} behind ${standing.release.product}'s ${asOf(table, standing.release)}`,
             },
-          ]
-        : [],
-  );
+          ];
+        case "esr":
+          return [
+            {
+              actual: describe(item),
+              expected: `a supported ESR branch (${standing.branches.map((b) => b.major).join(", ")}, as of ${table.asOf}; ${standing.release.source})`,
+            },
+          ];
+      }
+    },
+  };
+}
+
+const behindJudges = new WeakMap<object, Judge>();
+const behindFindings: Findings = new Memo();
+
+export const browsersBehind: MachineCheck = (machine, ctx) => {
+  const table = ctx.data.appLifecycle.browsers;
+  return judgeBrowsers(machine, table, judgeFor(behindJudges, ctx.params, behind));
 };
+
+function behind(params: Readonly<Record<string, unknown>>): Judge {
+  const warn = params["warnMajorsBehind"] as number;
+  const allowed = params["allowedMajorsBehind"] as number;
+  return {
+    expected: `a software inventory with every browser on its current major`,
+    params: `${warn} ${allowed}`,
+    findings: behindFindings,
+    // More than `allowed` behind, an unknown version and a stray ESR are lcm-app-browser-current's findings.
+    fails: (_item, standing) =>
+      standing.kind === "rapid" && standing.behind >= warn && standing.behind <= allowed,
+    // Only a rapid-release browser `fails` here.
+    evidence: (item, standing, table) =>
+      standing.kind !== "rapid"
+        ? []
+        : [
+            {
+              actual: describe(item),
+              expected: `fewer than ${warn} major versions behind: ${standing.behind} behind ${standing.release.product}'s ${asOf(table, standing.release)}`,
+            },
+          ],
+  };
+}
 
 /** The run's warning when the browser majors are older than `staleDays` at `at`; none otherwise. */
 export function staleBrowserTable(
