@@ -112,10 +112,11 @@ function concludeFleetChecks(
         if (s.results.at(f.index).status === "pass") s.results.set(f.index, failedToRun(id, error));
       continue;
     }
-    for (const [handle, evidence] of outcome.failures) {
+    // forEach, not for…of: up to a failure per machine, and for…of made an entry array for each.
+    outcome.failures.forEach((evidence, handle) => {
       const subject = subjects[handle];
       if (subject) subject.results.set(f.index, failures.failure(id, evidence));
-    }
+    });
     for (const asset of outcome.unreported ?? []) {
       const results = ResultRow.over(neverReported);
       results.set(f.index, { control: id, status: "fail", evidence: asset.evidence });

@@ -90,8 +90,9 @@ export function uniquenessCheck(
           }
         },
         finish() {
-          for (const [key, list] of holders) {
-            if (!Array.isArray(list)) continue;
+          // forEach, not for…of: a value per machine, and for…of made an entry array for each.
+          holders.forEach((list, key) => {
+            if (!Array.isArray(list)) return;
             for (const holder of list) {
               // The first of the machine's identifiers with the key, as observe kept it.
               const id = identifierOf(holder, key);
@@ -101,7 +102,7 @@ export function uniquenessCheck(
                 expected: `${noun} no other machine reports; also reported by ${othersOf(list, holder)}`,
               });
             }
-          }
+          });
           return { failures };
         },
       };
