@@ -139,8 +139,8 @@ const CALL_PATH =
  * fails is explained by a validator compiled at run time, `twoSpeed` in src/documents/ajv.ts).
  * Each call into a property's validator still made an object and a path text, 4% of a check's
  * allocations; the calls get one empty object instead, which changes no answer (the validators
- * read only `instancePath` from it, for their errors). Throws when ajv's code no longer has the
- * calls, so a change in ajv cannot pass unnoticed.
+ * use only `instancePath` from it, for their errors, and pass the rest along unread). Throws when
+ * ajv's code no longer has the calls, so a change in ajv cannot pass unnoticed.
  */
 export function withoutCallPaths(code: string): string {
   let calls = 0;
