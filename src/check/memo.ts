@@ -26,8 +26,10 @@ export class Memo<Owner extends object, Value> {
   }
 
   /**
-   * The cached value (undefined included), or UNASKED: for lookups per installed title, where a
-   * closure per call was a third of a run's allocations.
+   * The cached value (undefined included), or UNASKED: for lookups per installed title. Compute
+   * a miss in a function apart: a function whose closures use its variables gets a context made
+   * on every call, asked or not, and with a closure per call that was 44% of a run's allocations
+   * on machines listing about 110 programs.
    */
   lookup(owner: Owner, key: string): Value | typeof UNASKED {
     return this.answersOf(owner).lookup(key);

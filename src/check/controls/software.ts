@@ -33,8 +33,7 @@ export function catalogTitle(
   return kept === UNASKED ? matchCatalog(item.name, catalog) : kept;
 }
 
-// Apart from the lookup above: a function whose closure uses its variables gets a context made on
-// every call, asked or not, and that lookup runs for every title of every machine.
+// Apart from the lookup above (`Memo.lookup` says why).
 function matchCatalog(name: string, catalog: SoftwareCatalog): CatalogTitle | undefined {
   const title = catalog.titles.find((t) => pattern(t.match).test(name));
   titleByName.set(catalog, name, title);

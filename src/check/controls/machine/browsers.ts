@@ -54,8 +54,7 @@ function matchName(name: string, table: BrowserTable): NameMatch {
   return kept === UNASKED ? matchReleases(name, table) : kept;
 }
 
-// Apart from the lookup above: a function whose closures use its variables gets a context made on
-// every call, asked or not, and that lookup runs for every title of every machine.
+// Apart from the lookup above (`Memo.lookup` says why).
 function matchReleases(name: string, table: BrowserTable): NameMatch {
   const match = {
     release: table.releases.find((r) => pattern(r.name).test(name)),

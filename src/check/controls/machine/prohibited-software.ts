@@ -54,8 +54,7 @@ function prohibitedRule(
   return rule;
 }
 
-// Apart from the lookups above: a function whose closures use its variables gets a context made
-// on every call, asked or not, and the lookups run for every title of every machine.
+// Apart from the lookups above (`Memo.lookup` says why).
 function decide(
   item: InstalledSoftware,
   params: Readonly<Record<string, unknown>>,

@@ -39,8 +39,7 @@ export function findProduct(
   return kept === UNASKED ? matchVersion(version, named) : kept;
 }
 
-// The matching apart from the lookups above: a function whose closure uses its variables gets a
-// context made on every call, asked or not, and the lookups run for every title of every machine.
+// The matching apart from the lookups above (`Memo.lookup` says why).
 function matchProducts(name: string, table: AppLifecycleTable): ProductsOfName | undefined {
   const products = table.products.filter((p) => pattern(p.name).test(name));
   const named =
