@@ -62,27 +62,35 @@ function oneRecordPerLine(text: string): boolean {
 }
 
 /**
- * Parses with csv-parse and numbers each record by the line it ends on, empty lines skipped;
- * throws csv-parse's error for a text that is not CSV.
- * csv-parse tells a record's line only in an `info` object it copies for every record, which cost
- * most of the time of a 100,000-row register; where no record can span lines (oneRecordPerLine),
- * a parse that keeps empty lines gives record k on line k + 1, and the empty ones (a single empty
- * cell once trimmed, which no line with a character to keep gives) are dropped as
- * `skip_empty_lines` drops them. Other texts are parsed with `info`, as before.
+ * The records of a text where no record can span lines (oneRecordPerLine): a record per line, its
+ * cells split at commas and trimmed, as csv-parse reads such a text (its `trim` is
+ * String.prototype.trim's), empty lines (a single empty cell once trimmed) dropped as
+ * `skip_empty_lines` drops them. Record k is on line k + 1. csv-parse's byte loop took most of
+ * the time of a 100,000-row register; the property test in read-csv.test.ts holds this to
+ * csv-parse's own answers.
+ */
+function recordsByLine(text: string): CsvRecords {
+  const all = text.split(text.includes("\r") ? "\r\n" : "\n");
+  const records: string[][] = [];
+  const lines = new Int32Array(all.length);
+  for (let k = 0; k < all.length; k++) {
+    const cells = all[k]!.split(",");
+    for (let i = 0; i < cells.length; i++) cells[i] = cells[i]!.trim();
+    if (cells.length === 1 && cells[0] === "") continue;
+    lines[records.length] = k + 1;
+    records.push(cells);
+  }
+  return { records, lines: lines.subarray(0, records.length) };
+}
+
+/**
+ * The records of a CSV text, each with the line it ends on, empty lines skipped; throws
+ * csv-parse's error for a text that is not CSV. csv-parse tells a record's line only in an `info`
+ * object it copies for every record, so a text where no record can span lines is split by line
+ * instead (recordsByLine); others are parsed with `info`.
  */
 export function csvRecords(text: string): CsvRecords {
-  if (oneRecordPerLine(text)) {
-    const all = parse(text, { ...CSV_OPTIONS, skip_empty_lines: false });
-    const records: string[][] = [];
-    const lines = new Int32Array(all.length);
-    for (let k = 0; k < all.length; k++) {
-      const record = all[k]!;
-      if (record.length === 1 && record[0] === "") continue;
-      lines[records.length] = k + 1;
-      records.push(record);
-    }
-    return { records, lines: lines.subarray(0, records.length) };
-  }
+  if (oneRecordPerLine(text)) return recordsByLine(text);
   const parsed = parse(text, { ...CSV_OPTIONS, skip_empty_lines: true, info: true }) as unknown as {
     record: string[];
     info: { lines: number };

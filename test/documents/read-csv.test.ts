@@ -29,7 +29,20 @@ function ours(text: string): { records: string[][]; lines: number[] } | string {
 
 // Pieces of a register: cells, separators, blank space of several kinds and every line break.
 const CELLS = ["MB-1", "In Service", "a b", "", "1,5", "é"];
-const BLANKS = [" ", "\t", "\u00a0", "\u2003"];
+// \u0085 and \u200b are not white space to String.prototype.trim, the others are.
+const BLANKS = [
+  " ",
+  "\t",
+  "\u00a0",
+  "\u2003",
+  "\v",
+  "\f",
+  "\u3000",
+  "\ufeff",
+  "\u2028",
+  "\u0085",
+  "\u200b",
+];
 const QUOTED = ['"x"', '"a\nb"', '"a\r\nb"', '""', '"q""q"', 'x"y', '"open'];
 
 /** A text of `rows` lines from the pieces, with the line break `eol` picks each time. */
