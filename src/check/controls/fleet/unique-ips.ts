@@ -1,6 +1,5 @@
 /** lcm-unique-ip: no two machines report the same IP address. */
-import { uniquenessCheck, type Identifier } from "./uniqueness.js";
-import { itemPointer } from "../item-pointer.js";
+import { uniquenessCheck } from "./uniqueness.js";
 
 // Self-assigned addresses (APIPA, IPv6 link-local) are only meaningful on one link.
 const LINK_LOCAL = /^(169\.254\.|fe[89ab][0-9a-f]:)/i;
@@ -26,24 +25,16 @@ export function canonicalIp(ip: string): string {
   return [hi >> 8, hi & 255, lo >> 8, lo & 255].join(".");
 }
 
-export const uniqueIps = uniquenessCheck("an IP address", (machine, ctx) => {
+export const uniqueIps = uniquenessCheck("an IP address", "/ipAddresses", (machine, ctx, visit) => {
   const ips = machine.ipAddresses;
   if (ips === "unknown") {
-    return {
-      known: false,
-      evidence: {
-        pointer: "/ipAddresses",
-        actual: "unknown",
-        expected: "the assigned IP addresses",
-      },
-    };
+    return { pointer: "/ipAddresses", actual: "unknown", expected: "the assigned IP addresses" };
   }
   const scope = ctx.params["perSite"] === true ? `${machine.site.toLowerCase()} ` : "";
-  const ids: Identifier[] = [];
-  ips.forEach((ip, index) => {
+  for (let index = 0; index < ips.length; index++) {
+    const ip = ips[index]!;
     const canonical = canonicalIp(ip);
-    if (!LINK_LOCAL.test(canonical))
-      ids.push({ key: scope + canonical, pointer: itemPointer("/ipAddresses", index), actual: ip });
-  });
-  return { known: true, ids };
+    if (!LINK_LOCAL.test(canonical)) visit(scope + canonical, ip, index);
+  }
+  return undefined;
 });

@@ -2,18 +2,19 @@
 import type { CheckContext, FleetCheck, FleetView } from "../types.js";
 import type { Evidence } from "../../evaluation/result.js";
 import { appendTo } from "../../../support/group.js";
+import { itemPointer } from "../item-pointer.js";
 
-/** One identifier value of a machine: `key` is what is compared, `actual` what is shown. */
-export interface Identifier {
-  readonly key: string;
-  readonly pointer: string;
-  readonly actual: string;
-}
-
-/** The machine's identifiers, or evidence that they are unknown (which never passes). */
-export type Extracted =
-  | { readonly known: true; readonly ids: readonly Identifier[] }
-  | { readonly known: false; readonly evidence: Evidence };
+/**
+ * Hands a machine's identifier values to `visit`, each with the key compared (`key`), the value
+ * as the machine reported it (`actual`) and its place in the list field (-1 for a field of one
+ * value); returns evidence instead when they are unknown (which never passes). Called for every
+ * machine, so it makes no object per value: pointers are made only for a clash.
+ */
+export type IdentifierReader = (
+  machine: IdentifierSource,
+  ctx: CheckContext,
+  visit: (key: string, actual: string, index: number) => void,
+) => Evidence | undefined;
 
 /** What names a machine in evidence: taken from it when observed, worded only if it clashes. */
 type Identity = Pick<FleetView, "hostname" | "assetTag" | "serialNumber">;
@@ -53,7 +54,9 @@ function holderOf(machine: FleetView, handle: number): Holder {
 export function uniquenessCheck(
   /** The identifier with its article, e.g. "an IP address". */
   noun: string,
-  extract: (machine: IdentifierSource, ctx: CheckContext) => Extracted,
+  /** The field the values are read from: "/hostname", or a list such as "/ipAddresses". */
+  field: string,
+  read: IdentifierReader,
 ): FleetCheck {
   return {
     requires: [],
@@ -62,44 +65,49 @@ export function uniquenessCheck(
       // Most values have one holder: it is stored bare, and a list is made on the first clash.
       const holders = new Map<string, Holder | Holder[]>();
       const fail = (handle: number, evidence: Evidence) => appendTo(failures, handle, evidence);
-      /** The holder's identifier with this key, read again as it was observed. */
-      const identifierOf = (holder: Holder, key: string): Identifier => {
-        const extracted = extract(holder, ctx);
-        const id = extracted.known ? extracted.ids.find((i) => i.key === key) : undefined;
-        if (id === undefined) throw new Error(`${noun} ${key} is no longer the machine's`);
-        return id;
+      // The machine being observed, for `see`: one function for every machine, not one per call.
+      let machine: FleetView;
+      let handle = -1;
+      let holder: Holder | undefined;
+      const see = (key: string) => {
+        const held = holders.get(key);
+        if (held === undefined) holders.set(key, (holder ??= holderOf(machine, handle)));
+        // A value listed twice by one machine (two interfaces) is not a clash. A machine's values
+        // arrive together, so its own entry can only be the last one.
+        else if (!Array.isArray(held)) {
+          if (held.handle !== handle)
+            holders.set(key, [held, (holder ??= holderOf(machine, handle))]);
+        } else if (held.at(-1)?.handle !== handle)
+          held.push((holder ??= holderOf(machine, handle)));
+      };
+      /** Where the holder reports the key (the first place, as observe kept it) and as what. */
+      const evidenceOf = (clash: Holder, key: string): { pointer: string; actual: string } => {
+        let found: { pointer: string; actual: string } | undefined;
+        read(clash, ctx, (k, actual, index) => {
+          if (found === undefined && k === key)
+            found = { pointer: index < 0 ? field : itemPointer(field, index), actual };
+        });
+        if (found === undefined) throw new Error(`${noun} ${key} is no longer the machine's`);
+        return found;
       };
       return {
-        observe(machine, handle) {
-          const extracted = extract(machine, ctx);
-          if (!extracted.known) {
-            fail(handle, extracted.evidence);
-            return;
-          }
-          let holder: Holder | undefined;
-          for (const id of extracted.ids) {
-            const held = holders.get(id.key);
-            if (held === undefined) holders.set(id.key, (holder ??= holderOf(machine, handle)));
-            // A value listed twice by one machine (two interfaces) is not a clash. A machine's ids
-            // arrive together, so its own entry can only be the last one.
-            else if (!Array.isArray(held)) {
-              if (held.handle !== handle)
-                holders.set(id.key, [held, (holder ??= holderOf(machine, handle))]);
-            } else if (held.at(-1)?.handle !== handle)
-              held.push((holder ??= holderOf(machine, handle)));
-          }
+        observe(observed, observedHandle) {
+          machine = observed;
+          handle = observedHandle;
+          holder = undefined;
+          const unknown = read(observed, ctx, see);
+          if (unknown !== undefined) fail(observedHandle, unknown);
         },
         finish() {
           // forEach, not for…of: a value per machine, and for…of made an entry array for each.
           holders.forEach((list, key) => {
             if (!Array.isArray(list)) return;
-            for (const holder of list) {
-              // The first of the machine's identifiers with the key, as observe kept it.
-              const id = identifierOf(holder, key);
-              fail(holder.handle, {
-                pointer: id.pointer,
-                actual: id.actual,
-                expected: `${noun} no other machine reports; also reported by ${othersOf(list, holder)}`,
+            for (const clash of list) {
+              const { pointer, actual } = evidenceOf(clash, key);
+              fail(clash.handle, {
+                pointer,
+                actual,
+                expected: `${noun} no other machine reports; also reported by ${othersOf(list, clash)}`,
               });
             }
           });
