@@ -59,15 +59,30 @@ export function overlaps(a: Ipv4Block, b: Ipv4Block): boolean {
   return a.network < bEnd && b.network < aEnd;
 }
 
-const ADDRESS = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-
-/** An IPv4 address `a.b.c.d` as an unsigned 32-bit number; undefined for anything else. */
+/**
+ * An IPv4 address `a.b.c.d` (each octet one to three ASCII digits, at most 255) as an unsigned
+ * 32-bit number; undefined for anything else. Read by character codes: the fleet's IP plan
+ * controls read every address of every machine three times.
+ */
 export function parseIpv4(text: string): number | undefined {
-  const match = ADDRESS.exec(text);
-  if (!match) return undefined;
-  const octets = match.slice(1, 5).map(Number);
-  if (octets.some((o) => o > 255)) return undefined;
-  return octets.reduce((acc, o) => acc * 256 + o, 0);
+  let address = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) {
+      if (++digits > 3) return undefined;
+      octet = octet * 10 + (c - 0x30);
+    } else if (c === 0x2e && digits > 0 && dots < 3 && octet <= 255) {
+      address = address * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else return undefined;
+  }
+  if (dots !== 3 || digits === 0 || octet > 255) return undefined;
+  return address * 256 + octet;
 }
 
 /** `a.b.c.d` of an address number. */

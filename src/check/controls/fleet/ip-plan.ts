@@ -12,14 +12,35 @@ import {
   type PlannedSubnet,
 } from "../../input/ip-plan.js";
 import { containsAddress, formatIpv4, parseIpv4 } from "../../../support/cidr.js";
+import { itemPointer } from "../item-pointer.js";
+
+/** An IPv4 address of the machine, as it reported it, as a number, and its JSON pointer. */
+interface PlannedAddress {
+  readonly ip: string;
+  readonly address: number;
+  readonly pointer: string;
+}
 
 /** The machine's IPv4 addresses with their pointers; IPv6 and link-local ones are not planned. */
-function plannedAddresses(ips: readonly string[]) {
-  return ips.flatMap((ip, index) => {
+function plannedAddresses(ips: readonly string[]): PlannedAddress[] {
+  const planned: PlannedAddress[] = [];
+  for (let index = 0; index < ips.length; index++) {
+    const ip = ips[index]!;
     const address = parseIpv4(ip.trim());
-    if (address === undefined || ip.startsWith("169.254.")) return [];
-    return [{ ip, address, pointer: `/ipAddresses/${index}` }];
-  });
+    if (address !== undefined && !ip.startsWith("169.254."))
+      planned.push({ ip, address, pointer: itemPointer("/ipAddresses", index) });
+  }
+  return planned;
+}
+
+const subnetsByPlan = new WeakMap<IpPlan, readonly PlannedSubnet[]>();
+
+/** Every site's subnets, listed once per plan rather than once per machine. */
+function allSubnets(plan: IpPlan): readonly PlannedSubnet[] {
+  let subnets = subnetsByPlan.get(plan);
+  if (subnets === undefined)
+    subnetsByPlan.set(plan, (subnets = [...plan.sites.values()].flatMap((s) => s.subnets)));
+  return subnets;
 }
 
 /** A check of one machine at a time against the plan. */
@@ -101,7 +122,7 @@ export const staticOutsideDhcp = perMachine((machine, plan) => {
     ];
   if (machine.ipAddresses === "unknown") return [unknownAddresses];
   // A static address in another site's scope collides just the same: look in every site.
-  const subnets = [...plan.sites.values()].flatMap((s) => s.subnets);
+  const subnets = allSubnets(plan);
   return plannedAddresses(machine.ipAddresses).flatMap(({ ip, address, pointer }) => {
     const held = scopeHolding(subnets, address);
     if (held === undefined) return [];
@@ -127,7 +148,7 @@ function reservedRangeHolding(subnets: readonly PlannedSubnet[], address: number
 export const staticInOwnReservation = perMachine((machine, plan) => {
   if (machine.ipAssignment !== "static") return [];
   if (machine.ipAddresses === "unknown") return [unknownAddresses];
-  const subnets = [...plan.sites.values()].flatMap((s) => s.subnets);
+  const subnets = allSubnets(plan);
   const hostname = machine.hostname.toLowerCase();
   return plannedAddresses(machine.ipAddresses).flatMap(({ ip, address, pointer }) => {
     const held = reservedRangeHolding(subnets, address);
