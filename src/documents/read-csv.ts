@@ -65,22 +65,39 @@ function oneRecordPerLine(text: string): boolean {
  * The records of a text where no record can span lines (oneRecordPerLine): a record per line, its
  * cells split at commas and trimmed, as csv-parse reads such a text (its `trim` is
  * String.prototype.trim's), empty lines (a single empty cell once trimmed) dropped as
- * `skip_empty_lines` drops them. Record k is on line k + 1. csv-parse's byte loop took most of
- * the time of a 100,000-row register; the property test in read-csv.test.ts holds this to
- * csv-parse's own answers.
+ * `skip_empty_lines` drops them. csv-parse's byte loop took most of the time of a 100,000-row
+ * register; the property test in read-csv.test.ts holds this to csv-parse's own answers.
+ * Each cell is decoded from the bytes on its own, as csv-parse's are: a part of the text would
+ * share the whole text's memory in V8, so one host name a register keeps would keep the file.
  */
 function recordsByLine(text: string): CsvRecords {
-  const all = text.split(text.includes("\r") ? "\r\n" : "\n");
+  const bytes = Buffer.from(text, "utf8");
+  const cellOf = (from: number, to: number) => bytes.toString("utf8", from, to).trim();
   const records: string[][] = [];
-  const lines = new Int32Array(all.length);
-  for (let k = 0; k < all.length; k++) {
-    const cells = all[k]!.split(",");
-    for (let i = 0; i < cells.length; i++) cells[i] = cells[i]!.trim();
-    if (cells.length === 1 && cells[0] === "") continue;
-    lines[records.length] = k + 1;
-    records.push(cells);
+  const lines: number[] = [];
+  let line = 1;
+  let start = 0;
+  // The next comma at or after `start`: each comma and line feed is searched for once.
+  let comma = bytes.indexOf(0x2c);
+  for (;;) {
+    let end = bytes.indexOf(0x0a, start);
+    if (end === -1) end = bytes.length;
+    const cells: string[] = [];
+    for (; comma !== -1 && comma < end; comma = bytes.indexOf(0x2c, start)) {
+      cells.push(cellOf(start, comma));
+      start = comma + 1;
+    }
+    // The carriage return of a CR LF line is white space the trim removes.
+    cells.push(cellOf(start, end));
+    if (cells.length > 1 || cells[0] !== "") {
+      records.push(cells);
+      lines.push(line);
+    }
+    if (end === bytes.length) break;
+    line += 1;
+    start = end + 1;
   }
-  return { records, lines: lines.subarray(0, records.length) };
+  return { records, lines };
 }
 
 /**
