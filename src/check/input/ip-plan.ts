@@ -125,6 +125,8 @@ export interface IpPlan {
   readonly file: string;
   /** By site name in lower case. */
   readonly sites: ReadonlyMap<string, PlannedSite>;
+  /** Every site's subnets, in the plan's order: a static address is judged against them all. */
+  readonly subnets: readonly PlannedSubnet[];
 }
 
 /** How a subnet is named in evidence: "staff (VLAN 10) 10.20.10.0/24". */
@@ -258,5 +260,5 @@ export async function loadIpPlan(
       );
     }
   });
-  return { plan: { file, sites }, problems };
+  return { plan: { file, sites, subnets: all.map((a) => a.subnet) }, problems };
 }

@@ -33,16 +33,6 @@ function plannedAddresses(ips: readonly string[]): PlannedAddress[] {
   return planned;
 }
 
-const subnetsByPlan = new WeakMap<IpPlan, readonly PlannedSubnet[]>();
-
-/** Every site's subnets, listed once per plan rather than once per machine. */
-function allSubnets(plan: IpPlan): readonly PlannedSubnet[] {
-  let subnets = subnetsByPlan.get(plan);
-  if (subnets === undefined)
-    subnetsByPlan.set(plan, (subnets = [...plan.sites.values()].flatMap((s) => s.subnets)));
-  return subnets;
-}
-
 /** A check of one machine at a time against the plan. */
 function perMachine(
   judge: (machine: FleetView, plan: IpPlan, ctx: CheckContext) => Evidence[],
@@ -122,9 +112,8 @@ export const staticOutsideDhcp = perMachine((machine, plan) => {
     ];
   if (machine.ipAddresses === "unknown") return [unknownAddresses];
   // A static address in another site's scope collides just the same: look in every site.
-  const subnets = allSubnets(plan);
   return plannedAddresses(machine.ipAddresses).flatMap(({ ip, address, pointer }) => {
-    const held = scopeHolding(subnets, address);
+    const held = scopeHolding(plan.subnets, address);
     if (held === undefined) return [];
     return [
       {
@@ -148,10 +137,9 @@ function reservedRangeHolding(subnets: readonly PlannedSubnet[], address: number
 export const staticInOwnReservation = perMachine((machine, plan) => {
   if (machine.ipAssignment !== "static") return [];
   if (machine.ipAddresses === "unknown") return [unknownAddresses];
-  const subnets = allSubnets(plan);
   const hostname = machine.hostname.toLowerCase();
   return plannedAddresses(machine.ipAddresses).flatMap(({ ip, address, pointer }) => {
-    const held = reservedRangeHolding(subnets, address);
+    const held = reservedRangeHolding(plan.subnets, address);
     if (held === undefined) return [];
     const owner = held.reservations.get(address);
     if (owner?.hostname === hostname) return [];
