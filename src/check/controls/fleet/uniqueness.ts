@@ -3,6 +3,7 @@ import type { CheckContext, FleetCheck, FleetView } from "../types.js";
 import type { Evidence } from "../../evaluation/result.js";
 import { appendTo } from "../../../support/group.js";
 import { itemPointer } from "../item-pointer.js";
+import { RepeatedKeys } from "../../../support/repeated-keys.js";
 
 /**
  * Hands a machine's identifier values to `visit`, each with the key compared (`key`), the value
@@ -62,23 +63,18 @@ export function uniquenessCheck(
     requires: [],
     create(ctx) {
       const failures = new Map<number, Evidence[]>();
-      // Most values have one holder: it is stored bare, and a list is made on the first clash.
-      const holders = new Map<string, Holder | Holder[]>();
       const fail = (handle: number, evidence: Evidence) => appendTo(failures, handle, evidence);
+      // Every machine that gave a value, and its values as hashes: nearly all are distinct, and
+      // only the machines whose hashes repeat are read again when the fleet concludes.
+      const holders: Holder[] = [];
+      const keys = new RepeatedKeys();
       // The machine being observed, for `see`: one function for every machine, not one per call.
       let machine: FleetView;
       let handle = -1;
       let holder: Holder | undefined;
       const see = (key: string) => {
-        const held = holders.get(key);
-        if (held === undefined) holders.set(key, (holder ??= holderOf(machine, handle)));
-        // A value listed twice by one machine (two interfaces) is not a clash. A machine's values
-        // arrive together, so its own entry can only be the last one.
-        else if (!Array.isArray(held)) {
-          if (held.handle !== handle)
-            holders.set(key, [held, (holder ??= holderOf(machine, handle))]);
-        } else if (held.at(-1)?.handle !== handle)
-          held.push((holder ??= holderOf(machine, handle)));
+        if (holder === undefined) holders.push((holder = holderOf(machine, handle)));
+        keys.add(key, holders.length - 1);
       };
       /** Where the holder reports the key (the first place, as observe kept it) and as what. */
       const evidenceOf = (clash: Holder, key: string): { pointer: string; actual: string } => {
@@ -99,8 +95,24 @@ export function uniquenessCheck(
           if (unknown !== undefined) fail(observedHandle, unknown);
         },
         finish() {
-          // forEach, not for…of: a value per machine, and for…of made an entry array for each.
-          holders.forEach((list, key) => {
+          const { owners, mayRepeat } = keys.finish();
+          // The values of the machines whose hashes repeat, in the order observe saw them: each
+          // value's holders in that order, the first holder stored bare and a list made on the
+          // first clash. A value listed twice by one machine (two interfaces) is not a clash; a
+          // machine's values come together, so its own entry can only be the last one.
+          const byValue = new Map<string, Holder | Holder[]>();
+          for (const owner of owners) {
+            const candidate = holders[owner]!;
+            read(candidate, ctx, (key) => {
+              if (!mayRepeat(key)) return;
+              const held = byValue.get(key);
+              if (held === undefined) byValue.set(key, candidate);
+              else if (!Array.isArray(held)) {
+                if (held.handle !== candidate.handle) byValue.set(key, [held, candidate]);
+              } else if (held.at(-1)!.handle !== candidate.handle) held.push(candidate);
+            });
+          }
+          byValue.forEach((list, key) => {
             if (!Array.isArray(list)) return;
             for (const clash of list) {
               const { pointer, actual } = evidenceOf(clash, key);
