@@ -90,19 +90,26 @@ function countKeys(value: unknown): number {
   return keys;
 }
 
-const SPACED_KEY = /"[ \t\r\n]+:/;
-
 /**
  * The same answer as findDuplicateKey for a text JSON.parse turned into `value`, without the
  * character scan in the common case. In a text without backslashes no string holds a quote, so
- * every `":` closes a key; when no key has space before its colon, the text holds exactly that
- * many keys, and JSON.parse kept one per distinct key of each object: the counts are equal
- * exactly when nothing repeats. Otherwise (or to locate the repeat) the full scan runs.
+ * when no colon follows white space, every key is written `"…":`, and a string that begins with
+ * a colon only adds to the count of `":`; JSON.parse kept one key per distinct key of each object,
+ * so the count equals its keys exactly when nothing repeats. Otherwise (or to locate the repeat)
+ * the full scan runs. Colons are found one by one: `indexOf` of one character is about twice as
+ * fast as of `":` (a 100,000-machine check spent 0.2 s counting those).
  */
 export function findDuplicateKeyOf(text: string, value: unknown): DuplicateKey | undefined {
-  if (text.indexOf("\\") === -1 && !SPACED_KEY.test(text)) {
+  if (text.indexOf("\\") === -1) {
     let written = 0;
-    for (let i = text.indexOf('":'); i !== -1; i = text.indexOf('":', i + 2)) written++;
+    for (let i = text.indexOf(":"); i !== -1; i = text.indexOf(":", i + 1)) {
+      const before = text.charCodeAt(i - 1);
+      if (before === QUOTE) written++;
+      else if (before === 0x20 || before === 0x09 || before === NEWLINE || before === 0x0d) {
+        written = -1; // a key may have white space before its colon: scan
+        break;
+      }
+    }
     if (written === countKeys(value)) return undefined;
   }
   return findDuplicateKey(text);

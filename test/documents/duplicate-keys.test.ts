@@ -143,17 +143,22 @@ describe("JSON documents with duplicate keys", () => {
 
 describe("the duplicate-key check without a character scan", () => {
   /**
-   * Seeded JSON texts: nested objects and arrays, keys that sometimes repeat, spaces before colons,
-   * and (in every other text) escapes, so both the counting path and the scan are exercised.
+   * Seeded JSON texts: nested objects and arrays, keys that sometimes repeat, white space before
+   * colons, strings that begin with a colon or hold one after a space, and (in every other text)
+   * escapes, so both the counting path and the scan are exercised.
    */
   function randomText(gen: Gen, escapes: boolean, depth = 0): string {
     const key = () => {
-      const k = gen.pick(escapes ? ["a", "b", 'q\\"x', "a\\u0062", "t:1"] : ["a", "b", "c", "t:1"]);
-      return `"${k}"${gen.pick([":", ":", ":", " :", "\n:"])}`;
+      const k = gen.pick(
+        escapes ? ["a", "b", 'q\\"x', "a\\u0062", "t:1"] : ["a", "b", "c", "t:1", ":k"],
+      );
+      return `"${k}"${gen.pick([":", ":", ":", ":", ":", " :", "\n:", "\t:", "\r:", "\r\n:", "  :"])}`;
     };
     const leaf = () =>
       gen.pick(
-        escapes ? ['"x"', '"a\\":"', "1", '"\\\\"'] : ['"x"', "1", "true", "null", '"10:00"'],
+        escapes
+          ? ['"x"', '"a\\":"', "1", '"\\\\"']
+          : ['"x"', "1", "true", "null", '"10:00"', '":x"', '"a :b"', '":"'],
       );
     const roll = gen.int(0, 9);
     if (depth > 3 || roll < 3) return leaf();
