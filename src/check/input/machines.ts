@@ -182,37 +182,59 @@ async function* jsonLinesItems(file: string): AsyncGenerator<WorkItem> {
 
 /** JSON Lines as they arrive in chunks of bytes (a file's, stdin's): each chunk's complete lines one work item. */
 async function* linesItems(chunks: AsyncIterable<Buffer>, file: string): AsyncGenerator<WorkItem> {
-  let rest: Buffer | undefined;
+  // The line begun in earlier chunks, in pieces: it alone is copied once its newline comes, not
+  // the chunk it ends in (copying every chunk was 0.05 s of a 100,000-machine check).
+  let pieces: Buffer[] = [];
+  let piecesLength = 0;
   // After a line longer than any machine may be: its remaining bytes, up to its newline.
   let skipping = false;
   let line = 1;
   for await (const chunk of chunks) {
-    let bytes = chunk;
     let start = 0;
     if (skipping) {
       const end = chunk.indexOf(NEWLINE);
       if (end === -1) continue;
       skipping = false;
       start = end + 1;
-    } else if (rest !== undefined) bytes = Buffer.concat([rest, chunk]);
+    } else if (piecesLength > 0) {
+      const end = chunk.indexOf(NEWLINE);
+      pieces.push(end === -1 ? chunk : chunk.subarray(0, end));
+      piecesLength += end === -1 ? chunk.length : end;
+      // Its first 32 MiB stand for the line, which is reported as too long; the rest is skipped.
+      if (end === -1 && piecesLength <= MAX_DOCUMENT_BYTES) continue;
+      const bytes = Buffer.concat(pieces, piecesLength);
+      pieces = [];
+      piecesLength = 0;
+      yield { kind: "lines", file, firstLine: line, bytes, spans: [0, bytes.length] };
+      line++;
+      if (end === -1) {
+        skipping = true;
+        continue;
+      }
+      start = end + 1;
+    }
     const spans: number[] = [];
-    for (let end = bytes.indexOf(NEWLINE, start); end !== -1; end = bytes.indexOf(NEWLINE, start)) {
+    for (let end = chunk.indexOf(NEWLINE, start); end !== -1; end = chunk.indexOf(NEWLINE, start)) {
       spans.push(start, end);
       start = end + 1;
     }
-    rest = start < bytes.length ? bytes.subarray(start) : undefined;
-    // Its first 32 MiB stand for the line, which is reported as too long; the rest is skipped.
-    if (rest !== undefined && rest.length > MAX_DOCUMENT_BYTES) {
-      spans.push(start, bytes.length);
-      rest = undefined;
-      skipping = true;
+    if (start < chunk.length) {
+      if (chunk.length - start > MAX_DOCUMENT_BYTES) {
+        spans.push(start, chunk.length);
+        skipping = true;
+      } else {
+        pieces.push(chunk.subarray(start));
+        piecesLength = chunk.length - start;
+      }
     }
     if (spans.length === 0) continue;
-    yield { kind: "lines", file, firstLine: line, bytes, spans };
+    yield { kind: "lines", file, firstLine: line, bytes: chunk, spans };
     line += spans.length / 2;
   }
-  if (rest !== undefined)
-    yield { kind: "lines", file, firstLine: line, bytes: rest, spans: [0, rest.length] };
+  if (piecesLength > 0) {
+    const bytes = Buffer.concat(pieces, piecesLength);
+    yield { kind: "lines", file, firstLine: line, bytes, spans: [0, bytes.length] };
+  }
 }
 
 /** The devices of a CSV export, each validated like a machine file and located by row and column. */

@@ -114,7 +114,12 @@ describe("stdin content", () => {
         ),
       );
     const whole = await shapes(Readable.from([bytes]));
-    expect(whole).to.have.length(Math.ceil(bytes.length / LINES_CHUNK_BYTES));
+    // A work item per chunk, and one per line a chunk's end cuts (copied alone, not its chunk).
+    const chunks = Math.ceil(bytes.length / LINES_CHUNK_BYTES);
+    let cut = 0;
+    for (let k = 1; k < chunks; k++) if (bytes[k * LINES_CHUNK_BYTES - 1] !== 0x0a) cut++;
+    expect(cut).to.be.greaterThan(0);
+    expect(whole).to.have.length(chunks + cut);
     expect(await shapes(pieces(4093))).to.deep.equal(whole);
     expect(await shapes(pieces(65536))).to.deep.equal(whole);
     const dir = await mkdtemp(path.join(tmpdir(), "stronghold-stdin-"));
@@ -126,6 +131,31 @@ describe("stdin content", () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it("keeps no more of a JSON Lines line than the limit and a chunk, however long it runs", async () => {
+    // 40 MiB without a newline, in pieces as a pipe delivers them: the line is reported from its
+    // first 32 MiB and a chunk, the rest skipped, and the next line read with its number.
+    const piece = Buffer.alloc(1 << 20, "a");
+    const pieces = [Buffer.from(`${line("a")}\n{"hostname": "`)];
+    for (let i = 0; i < 40; i++) pieces.push(piece);
+    pieces.push(Buffer.from(`"}\n${line("c")}\n`));
+    const spans: number[] = [];
+    const records: MachineRecord[] = [];
+    for await (const item of workItems(["-"], Readable.from(pieces))) {
+      if (item.kind === "lines")
+        for (let i = 0; i < item.spans.length; i += 2)
+          spans.push(item.spans[i + 1]! - item.spans[i]!);
+      records.push(...recordsOf(item));
+    }
+    const longest = Math.max(...spans);
+    expect(longest).to.be.greaterThan(MAX_DOCUMENT_BYTES);
+    expect(longest).to.be.at.most(MAX_DOCUMENT_BYTES + LINES_CHUNK_BYTES);
+    expect(
+      records.map((r) =>
+        r.kind === "machine" ? `${r.machine.hostname}@${r.source.line}` : r.problem.message,
+      ),
+    ).to.deep.equal(["a@1", "is longer than the 32 MiB limit for one machine", "c@3"]);
   });
 
   it("refuses a document longer than a file may be, without reading the rest", async () => {
