@@ -30,10 +30,7 @@ export const licenseCoverage: FleetCheck = {
           return;
         }
         const evidence: Evidence[] = [];
-        for (const [key, { title, index }] of commercialTitles(
-          inventory.items,
-          ctx.data.softwareCatalog,
-        )) {
+        for (const [key, { title, index }] of commercialTitles(inventory.items, ctx.data)) {
           const entries = licenses.get(key);
           if (entries !== undefined && entries.current.length > 0) continue;
           evidence.push({

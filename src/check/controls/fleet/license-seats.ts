@@ -33,10 +33,7 @@ export const licenseSeats: FleetCheck = {
           failures.set(handle, [inventory.evidence]);
           return;
         }
-        for (const [key, { index }] of commercialTitles(
-          inventory.items,
-          ctx.data.softwareCatalog,
-        )) {
+        for (const [key, { index }] of commercialTitles(inventory.items, ctx.data)) {
           // Titles with no current license at all are aup-commercial-software-licensed's finding.
           if ((licenses.get(key)?.current.length ?? 0) === 0) continue;
           const name = names.get(inventory.items[index]?.name ?? key, itself);

@@ -4,7 +4,8 @@
  * no end of support per version: only the newest major gets security fixes, so a browser is judged
  * by how many majors it is behind; a Firefox ESR must be on a branch the table lists.
  */
-import type { MachineCheck, Outcome } from "../types.js";
+import type { MachineCheck, Outcome, PolicyData } from "../types.js";
+import { nameRecords, Slot, type NameRecord } from "../installed-names.js";
 import type { Evidence } from "../../evaluation/result.js";
 import type { AppLifecycleTable } from "../../policy/baseline-schema.js";
 import { ageInDays } from "../dates.js";
@@ -47,29 +48,35 @@ interface NameMatch {
 }
 
 // Both browser controls ask about every installed title: match each distinct name once.
-const matchByName = new Memo<BrowserTable, NameMatch>();
+const NAME_MATCH = new Slot<NameMatch>();
 
-function matchName(name: string, table: BrowserTable): NameMatch {
-  const kept = matchByName.lookup(table, name);
-  return kept === UNASKED ? matchReleases(name, table) : kept;
+function matchName(record: NameRecord, table: BrowserTable): NameMatch {
+  const kept = record.answer(NAME_MATCH, table);
+  return kept === UNASKED ? matchReleases(record, table) : kept;
 }
 
 // Apart from the lookup above (`Memo.lookup` says why).
-function matchReleases(name: string, table: BrowserTable): NameMatch {
-  const match = {
+function matchReleases(record: NameRecord, table: BrowserTable): NameMatch {
+  const name = record.name;
+  return record.keep(NAME_MATCH, table, {
     release: table.releases.find((r) => pattern(r.name).test(name)),
     branches: table.releases.filter((r) => r.channel === "esr" && pattern(r.name).test(name)),
-  };
-  matchByName.set(table, name, match);
-  return match;
+  });
 }
 
 // Nearly every title: one answer for all of them, not an object each.
 const NOT_A_BROWSER: BrowserStanding = Object.freeze({ kind: "not-a-browser" });
 
-/** Which browser the title is (the first release whose name matches) and how far behind it is. */
-export function browserStanding(item: InstalledSoftware, table: BrowserTable): BrowserStanding {
-  const { release, branches } = matchName(item.name, table);
+/**
+ * Which browser the title is (the first release whose name matches) and how far behind it is;
+ * `record` is its name's.
+ */
+function browserStanding(
+  item: InstalledSoftware,
+  record: NameRecord,
+  table: BrowserTable,
+): BrowserStanding {
+  const { release, branches } = matchName(record, table);
   if (release === undefined) return NOT_A_BROWSER;
   const major = majorOf(item.version);
   if (major === undefined) return { kind: "no-version", release };
@@ -112,16 +119,17 @@ interface Judge {
 /** Runs `judge` over every browser in the inventory, or says why there is nothing to judge. */
 function judgeBrowsers(
   machine: Parameters<MachineCheck>[0],
-  table: BrowserTable | undefined,
+  data: PolicyData,
   judge: Judge,
 ): Outcome {
+  const table = data.appLifecycle.browsers;
   if (table === undefined) {
     return { status: "not-applicable", reason: "the application table lists no browsers" };
   }
   const inventory = inventoryOf(machine, judge.expected);
   if (!inventory.known) return { status: "fail", evidence: [inventory.evidence] };
   let evidence: readonly Evidence[] = [];
-  const standings = lastStandings.get(inventory.items, table);
+  const standings = lastStandings.get(inventory.items, data);
   const items = inventory.items;
   for (let index = 0; index < items.length; index++) {
     const standing = standings[index]!;
@@ -154,9 +162,11 @@ function listedFinding(
 }
 
 // Both browser controls ask it of each machine in turn.
-const lastStandings = new LastAnswer((items: readonly InstalledSoftware[], table: BrowserTable) =>
-  items.map((item) => browserStanding(item, table)),
-);
+const lastStandings = new LastAnswer((items: readonly InstalledSoftware[], data: PolicyData) => {
+  const records = nameRecords(items, data);
+  const table = data.appLifecycle.browsers!;
+  return items.map((item, index) => browserStanding(item, records[index]!, table));
+});
 
 /** One judge per control and parameters object: a run asks with the same object every time. */
 function judgeFor(
@@ -172,10 +182,8 @@ function judgeFor(
 const currentJudges = new WeakMap<object, Judge>();
 const currentFindings: Findings = new Memo();
 
-export const browsersCurrent: MachineCheck = (machine, ctx) => {
-  const table = ctx.data.appLifecycle.browsers;
-  return judgeBrowsers(machine, table, judgeFor(currentJudges, ctx.params, current));
-};
+export const browsersCurrent: MachineCheck = (machine, ctx) =>
+  judgeBrowsers(machine, ctx.data, judgeFor(currentJudges, ctx.params, current));
 
 function current(params: Readonly<Record<string, unknown>>): Judge {
   const allowed = params["allowedMajorsBehind"] as number;
@@ -224,10 +232,8 @@ function current(params: Readonly<Record<string, unknown>>): Judge {
 const behindJudges = new WeakMap<object, Judge>();
 const behindFindings: Findings = new Memo();
 
-export const browsersBehind: MachineCheck = (machine, ctx) => {
-  const table = ctx.data.appLifecycle.browsers;
-  return judgeBrowsers(machine, table, judgeFor(behindJudges, ctx.params, behind));
-};
+export const browsersBehind: MachineCheck = (machine, ctx) =>
+  judgeBrowsers(machine, ctx.data, judgeFor(behindJudges, ctx.params, behind));
 
 function behind(params: Readonly<Record<string, unknown>>): Judge {
   const warn = params["warnMajorsBehind"] as number;

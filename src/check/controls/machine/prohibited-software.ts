@@ -4,7 +4,7 @@ import type { Evidence } from "../../evaluation/result.js";
 import { inventoryOf, type InstalledSoftware } from "../software.js";
 import { pattern } from "../patterns.js";
 import { Answers, UNASKED } from "../../answers.js";
-import { Memo } from "../../memo.js";
+import { nameRecords, Slot, type NameRecord } from "../installed-names.js";
 
 export const PROHIBITED_CATEGORIES = [
   "p2p",
@@ -39,18 +39,27 @@ function matches(item: InstalledSoftware, rule: ProhibitedPattern): boolean {
 // The verdict on a (name, publisher) pair depends only on the parameters: decide it once, by
 // name and then by publisher (a key joining both was a new string to hash for every title of
 // every machine). No publisher and an empty one are told apart: a pattern may match "".
-const verdicts = new Memo<object, Answers<string | undefined, ProhibitedPattern | undefined>>();
+class Verdicts {
+  // Nearly every name comes with one publisher: its verdict is compared for before any lookup.
+  lastPublisher: string | undefined | typeof UNASKED = UNASKED;
+  lastRule: ProhibitedPattern | undefined;
+  readonly byPublisher = new Answers<string | undefined, ProhibitedPattern | undefined>();
+}
+const VERDICTS = new Slot<Verdicts>();
 
 function prohibitedRule(
   item: InstalledSoftware,
+  record: NameRecord,
   params: Readonly<Record<string, unknown>>,
 ): ProhibitedPattern | undefined {
-  let byPublisher = verdicts.lookup(params, item.name);
-  if (byPublisher === UNASKED) verdicts.set(params, item.name, (byPublisher = new Answers()));
-  const kept = byPublisher.lookup(item.publisher);
-  if (kept !== UNASKED) return kept;
-  const rule = decide(item, params);
-  byPublisher.set(item.publisher, rule);
+  let verdicts = record.answer(VERDICTS, params);
+  if (verdicts === UNASKED) verdicts = record.keep(VERDICTS, params, new Verdicts());
+  const publisher = item.publisher;
+  if (publisher === verdicts.lastPublisher) return verdicts.lastRule;
+  let rule = verdicts.byPublisher.lookup(publisher);
+  if (rule === UNASKED) verdicts.byPublisher.set(publisher, (rule = decide(item, params)));
+  verdicts.lastPublisher = publisher;
+  verdicts.lastRule = rule;
   return rule;
 }
 
@@ -69,8 +78,9 @@ export const prohibitedSoftware: MachineCheck = (machine, ctx) => {
   const inventory = inventoryOf(machine, "a software inventory with no prohibited titles");
   if (!inventory.known) return { status: "fail", evidence: [inventory.evidence] };
   const evidence: Evidence[] = [];
+  const records = nameRecords(inventory.items, ctx.data);
   inventory.items.forEach((item, index) => {
-    const rule = prohibitedRule(item, ctx.params);
+    const rule = prohibitedRule(item, records[index]!, ctx.params);
     if (rule === undefined) return;
     const how = rule.name ?? rule.publisher ?? "";
     evidence.push({

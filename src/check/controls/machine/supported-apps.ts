@@ -2,7 +2,8 @@
  * lcm-app-supported and lcm-app-support-ending: installed applications against the dated
  * application end-of-support table (policies/data/app-lifecycle.yaml).
  */
-import type { MachineCheck } from "../types.js";
+import type { MachineCheck, PolicyData } from "../types.js";
+import { nameRecords, Slot, type NameRecord } from "../installed-names.js";
 import type { Evidence } from "../../evaluation/result.js";
 import type { AppLifecycleTable } from "../../policy/baseline-schema.js";
 import { ageInDays } from "../dates.js";
@@ -10,14 +11,13 @@ import { pattern } from "../patterns.js";
 import { inventoryOf, type InstalledSoftware } from "../software.js";
 import { LastAnswer } from "../../last-answer.js";
 import { Answers, UNASKED } from "../../answers.js";
-import { Memo } from "../../memo.js";
 
 type Product = AppLifecycleTable["products"][number];
 
 // A fleet installs the same few titles many times over: match each name once, then each version
 // of a name some product matches (a key joining both would be a new string per installation).
 // Most titles match no product: one lookup answers for them.
-const productsByName = new Memo<AppLifecycleTable, ProductsOfName | undefined>();
+const PRODUCTS = new Slot<ProductsOfName | undefined>();
 
 interface ProductsOfName {
   /** The products whose name pattern matches, in the table's order. */
@@ -26,13 +26,17 @@ interface ProductsOfName {
   readonly byVersion: Answers<string, Product | undefined>;
 }
 
-/** The first product whose name pattern (and version pattern, when given) matches the title. */
-export function findProduct(
+/**
+ * The first product whose name pattern (and version pattern, when given) matches the title;
+ * `record` is its name's.
+ */
+function findProduct(
   item: InstalledSoftware,
+  record: NameRecord,
   table: AppLifecycleTable,
 ): Product | undefined {
-  let named = productsByName.lookup(table, item.name);
-  if (named === UNASKED) named = matchProducts(item.name, table);
+  let named = record.answer(PRODUCTS, table);
+  if (named === UNASKED) named = matchProducts(record, table);
   if (named === undefined) return undefined;
   const version = item.version ?? "";
   const kept = named.byVersion.lookup(version);
@@ -40,14 +44,16 @@ export function findProduct(
 }
 
 // The matching apart from the lookups above (`Memo.lookup` says why).
-function matchProducts(name: string, table: AppLifecycleTable): ProductsOfName | undefined {
+function matchProducts(record: NameRecord, table: AppLifecycleTable): ProductsOfName | undefined {
+  const name = record.name;
   const products = table.products.filter((p) => pattern(p.name).test(name));
-  const named =
+  return record.keep(
+    PRODUCTS,
+    table,
     products.length === 0
       ? undefined
-      : { products, byVersion: new Answers<string, Product | undefined>() };
-  productsByName.set(table, name, named);
-  return named;
+      : { products, byVersion: new Answers<string, Product | undefined>() },
+  );
 }
 
 function matchVersion(version: string, named: ProductsOfName): Product | undefined {
@@ -63,10 +69,10 @@ function describe(item: InstalledSoftware): string {
 }
 
 // Both app-lifecycle controls ask it of each machine in turn.
-const lastProducts = new LastAnswer(
-  (items: readonly InstalledSoftware[], table: AppLifecycleTable) =>
-    items.map((item) => findProduct(item, table)),
-);
+const lastProducts = new LastAnswer((items: readonly InstalledSoftware[], data: PolicyData) => {
+  const records = nameRecords(items, data);
+  return items.map((item, index) => findProduct(item, records[index]!, data.appLifecycle));
+});
 
 interface EndingTitle {
   readonly index: number;
@@ -78,14 +84,14 @@ interface EndingTitle {
 /** Installed titles of a listed product whose days of support left `select` picks (negative: ended). */
 function titlesEnding(
   items: readonly InstalledSoftware[],
-  table: AppLifecycleTable,
+  data: PolicyData,
   at: Date,
   select: (daysLeft: number) => boolean,
 ): EndingTitle[] {
   // A loop, not flatMap: most of a machine's titles are no listed product, and each would cost
   // an empty array.
   const found: EndingTitle[] = [];
-  const products = lastProducts.get(items, table);
+  const products = lastProducts.get(items, data);
   items.forEach((item, index) => {
     const product = products[index];
     if (product === undefined) return;
@@ -104,7 +110,7 @@ export const appsSupported: MachineCheck = (machine, ctx) => {
   if (!inventory.known) return { status: "fail", evidence: [inventory.evidence] };
   const evidence: Evidence[] = titlesEnding(
     inventory.items,
-    ctx.data.appLifecycle,
+    ctx.data,
     ctx.at,
     (daysLeft) => daysLeft < 0,
   ).map(({ index, item, product }) => ({
@@ -124,7 +130,7 @@ export const appsSupportEnding: MachineCheck = (machine, ctx) => {
   if (!inventory.known) return { status: "fail", evidence: [inventory.evidence] };
   const evidence: Evidence[] = titlesEnding(
     inventory.items,
-    ctx.data.appLifecycle,
+    ctx.data,
     ctx.at,
     (daysLeft) => daysLeft >= 0 && daysLeft < days,
   ).map(({ index, item, product, daysLeft }) => ({
