@@ -56,8 +56,8 @@ export class RepeatedKeys {
 
 /**
  * A 53-bit hash of a string (two 32-bit FNV-style multiplicative hashes, 32 and 21 bits of
- * them), exact in a double: among a million machines' keys, a collision is about as likely as
- * one in a thousand runs, and only costs a comparison.
+ * them), exact in a double: among a million distinct keys two share a hash with a chance of
+ * about 1 in 18,000 (n² / 2⁵⁴), and a shared hash only costs a comparison.
  */
 export function hashKey(key: string): number {
   let a = 0x811c9dc5;
