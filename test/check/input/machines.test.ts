@@ -85,6 +85,24 @@ describe("reading machine configs", () => {
     expect(machines(records)).to.deep.equal(["a-host", "b-host"]);
   });
 
+  it("reads a file once when named through a linked folder, its real folder and by itself", async () => {
+    const real = path.join(dir, "share");
+    await mkdir(path.join(real, "police"), { recursive: true });
+    await writeFile(path.join(real, "police", "a.yaml"), stringify(minimal("a-host")));
+    await writeFile(path.join(real, "b.yaml"), stringify(minimal("b-host")));
+    const alias = path.join(dir, "alias");
+    await symlink(real, alias);
+    const records = await collect([
+      alias,
+      path.join(real, "police", "a.yaml"),
+      real,
+      path.join(alias, "police", "..", "b.yaml"),
+    ]);
+    expect(problems(records)).to.deep.equal([]);
+    // The linked folder's files, in the order of their paths; then nothing again.
+    expect(machines(records)).to.deep.equal(["b-host", "a-host"]);
+  });
+
   it("reads fleet files in YAML, JSON and JSON Lines, and stdin", async () => {
     await writeFile(
       path.join(dir, "fleet.yaml"),
