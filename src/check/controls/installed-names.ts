@@ -9,6 +9,7 @@
  * listing about 110 programs.
  */
 import { UNASKED } from "../answers.js";
+import { LastAnswer } from "../last-answer.js";
 
 /** A control's place in every record: made once, when its module loads. */
 export class Slot<T> {
@@ -42,16 +43,17 @@ export class NameRecord {
 const tables = new WeakMap<object, Map<string, NameRecord>>();
 
 // The controls judge a machine's titles one after another: the last machine's records serve all.
-let lastNames: readonly { readonly name: string }[] | undefined;
-let lastRun: object | undefined;
-let lastRecords: readonly NameRecord[] = [];
+const lastRecords = new LastAnswer(recordsOf);
 
 /** The record of each title's name, in the inventory's order; `run` is the run's policy data. */
 export function nameRecords(
   items: readonly { readonly name: string }[],
   run: object,
 ): readonly NameRecord[] {
-  if (items === lastNames && run === lastRun) return lastRecords;
+  return lastRecords.get(items, run);
+}
+
+function recordsOf(items: readonly { readonly name: string }[], run: object): NameRecord[] {
   let table = tables.get(run);
   if (table === undefined) tables.set(run, (table = new Map<string, NameRecord>()));
   const records = new Array<NameRecord>(items.length);
@@ -61,8 +63,5 @@ export function nameRecords(
     if (record === undefined) table.set(name, (record = new NameRecord(name)));
     records[i] = record;
   }
-  lastNames = items;
-  lastRun = run;
-  lastRecords = records;
   return records;
 }
