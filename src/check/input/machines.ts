@@ -189,6 +189,13 @@ async function* linesItems(chunks: AsyncIterable<Buffer>, file: string): AsyncGe
   // After a line longer than any machine may be: its remaining bytes, up to its newline.
   let skipping = false;
   let line = 1;
+  /** The gathered line as a work item of its own; the pieces are emptied. */
+  const gathered = (): WorkItem => {
+    const bytes = Buffer.concat(pieces, piecesLength);
+    pieces = [];
+    piecesLength = 0;
+    return { kind: "lines", file, firstLine: line, bytes, spans: [0, bytes.length] };
+  };
   for await (const chunk of chunks) {
     let start = 0;
     if (skipping) {
@@ -202,10 +209,7 @@ async function* linesItems(chunks: AsyncIterable<Buffer>, file: string): AsyncGe
       piecesLength += end === -1 ? chunk.length : end;
       // Its first 32 MiB stand for the line, which is reported as too long; the rest is skipped.
       if (end === -1 && piecesLength <= MAX_DOCUMENT_BYTES) continue;
-      const bytes = Buffer.concat(pieces, piecesLength);
-      pieces = [];
-      piecesLength = 0;
-      yield { kind: "lines", file, firstLine: line, bytes, spans: [0, bytes.length] };
+      yield gathered();
       line++;
       if (end === -1) {
         skipping = true;
@@ -231,10 +235,7 @@ async function* linesItems(chunks: AsyncIterable<Buffer>, file: string): AsyncGe
     yield { kind: "lines", file, firstLine: line, bytes: chunk, spans };
     line += spans.length / 2;
   }
-  if (piecesLength > 0) {
-    const bytes = Buffer.concat(pieces, piecesLength);
-    yield { kind: "lines", file, firstLine: line, bytes, spans: [0, bytes.length] };
-  }
+  if (piecesLength > 0) yield gathered();
 }
 
 /** The devices of a CSV export, each validated like a machine file and located by row and column. */
