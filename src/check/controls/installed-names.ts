@@ -10,6 +10,7 @@
  */
 import { UNASKED } from "../answers.js";
 import { LastAnswer } from "../last-answer.js";
+import { FreshStringMap } from "../../support/fresh-string-map.js";
 
 /** A control's place in every record: made once, when its module loads. */
 export class Slot<T> {
@@ -39,8 +40,9 @@ export class NameRecord {
   }
 }
 
-// One table of records per run, by its policy data: nothing outlives the run.
-const tables = new WeakMap<object, Map<string, NameRecord>>();
+// One table of records per run, by its policy data: nothing outlives the run. Every machine's
+// names are new strings, which a `Map` would hash each time (`FreshStringMap` says why not).
+const tables = new WeakMap<object, FreshStringMap<NameRecord>>();
 
 // The controls judge a machine's titles one after another: the last machine's records serve all.
 const lastRecords = new LastAnswer(recordsOf);
@@ -55,13 +57,10 @@ export function nameRecords(
 
 function recordsOf(items: readonly { readonly name: string }[], run: object): NameRecord[] {
   let table = tables.get(run);
-  if (table === undefined) tables.set(run, (table = new Map<string, NameRecord>()));
+  if (table === undefined) tables.set(run, (table = new FreshStringMap<NameRecord>()));
   const records = new Array<NameRecord>(items.length);
-  for (let i = 0; i < items.length; i++) {
-    const name = items[i]!.name;
-    let record = table.get(name);
-    if (record === undefined) table.set(name, (record = new NameRecord(name)));
-    records[i] = record;
-  }
+  for (let i = 0; i < items.length; i++) records[i] = table.get(items[i]!.name, newRecord);
   return records;
 }
+
+const newRecord = (name: string): NameRecord => new NameRecord(name);
