@@ -70,10 +70,15 @@ export function findDuplicateKey(text: string): DuplicateKey | undefined {
   return undefined;
 }
 
+// countKeys' stack, kept between calls: a machine with a hundred programs grew a new one to a
+// hundred entries (2.5 KB of garbage per machine). Empty whenever countKeys returns.
+const pending: unknown[] = [];
+
 /** Keys of every object in a parsed JSON value, walked without recursion. */
 function countKeys(value: unknown): number {
   let keys = 0;
-  const stack: unknown[] = [value];
+  const stack = pending;
+  stack.push(value);
   while (stack.length > 0) {
     const v = stack.pop();
     if (v === null || typeof v !== "object") continue;
