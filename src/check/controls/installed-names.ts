@@ -14,28 +14,36 @@ import { FreshStringMap } from "../../support/fresh-string-map.js";
 
 /** A control's place in every record: made once, when its module loads. */
 export class Slot<T> {
-  private static count = 0;
-  readonly index = Slot.count++;
+  private static made = 0;
+  /** How many slots there are: every control's module has loaded before a run makes records. */
+  static get count(): number {
+    return Slot.made;
+  }
+  readonly index = Slot.made++;
   // Only to tie the slot to its type: a Slot<T> is read as a T.
   declare private readonly type: T;
 }
 
 /** One distinct name's answers, each with the owner (a table, a control's parameters) it is for. */
 export class NameRecord {
-  private readonly owners: (object | undefined)[] = [];
-  private readonly values: unknown[] = [];
+  // Each slot's owner and answer side by side, in one array made with the record, so that it
+  // lies next to it: every title of every machine reads it, and with owners and answers in two
+  // arrays of their own that read was 0.26 s of a 100,000-machine check with programs.
+  private readonly answers: unknown[] = new Array<unknown>(2 * Slot.count).fill(undefined);
 
   constructor(readonly name: string) {}
 
   /** The answer kept in `slot` for `owner`, or UNASKED (also after another owner's answer). */
   answer<T>(slot: Slot<T>, owner: object): T | typeof UNASKED {
-    return this.owners[slot.index] === owner ? (this.values[slot.index] as T) : UNASKED;
+    const at = 2 * slot.index;
+    return this.answers[at] === owner ? (this.answers[at + 1] as T) : UNASKED;
   }
 
   /** Keeps `value` in `slot` for `owner`, in place of any other owner's; returns it. */
   keep<T>(slot: Slot<T>, owner: object, value: T): T {
-    this.owners[slot.index] = owner;
-    this.values[slot.index] = value;
+    const at = 2 * slot.index;
+    this.answers[at] = owner;
+    this.answers[at + 1] = value;
     return value;
   }
 }
