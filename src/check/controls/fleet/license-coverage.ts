@@ -3,6 +3,7 @@ import type { FleetCheck } from "../types.js";
 import type { Evidence } from "../../evaluation/result.js";
 import { commercialTitles, inventoryOf } from "../software.js";
 import { licensesByProduct, registerLines, type TitleLicenses } from "../licenses.js";
+import { itemPointer } from "../item-pointer.js";
 
 export const licenseCoverage: FleetCheck = {
   requires: ["licenses"],
@@ -34,7 +35,7 @@ export const licenseCoverage: FleetCheck = {
           const entries = licenses.get(key);
           if (entries !== undefined && entries.current.length > 0) continue;
           evidence.push({
-            pointer: `/software/${index}`,
+            pointer: itemPointer("/software", index),
             actual: inventory.items[index]?.name,
             expected: expectedFor(key, title.title, entries),
           });

@@ -5,6 +5,7 @@ import { inventoryOf, type InstalledSoftware } from "../software.js";
 import { pattern } from "../patterns.js";
 import { Answers, UNASKED } from "../../answers.js";
 import { nameRecords, Slot, type NameRecord } from "../installed-names.js";
+import { itemPointer } from "../item-pointer.js";
 
 export const PROHIBITED_CATEGORIES = [
   "p2p",
@@ -36,58 +37,74 @@ function matches(item: InstalledSoftware, rule: ProhibitedPattern): boolean {
   return item.publisher !== undefined && pattern(rule.publisher).test(item.publisher);
 }
 
+/** A title that breaks a rule, with its evidence's texts: made once per (name, publisher). */
+interface Breach {
+  readonly rule: ProhibitedPattern;
+  readonly actual: string;
+  readonly expected: string;
+}
+
 // The verdict on a (name, publisher) pair depends only on the parameters: decide it once, by
 // name and then by publisher (a key joining both was a new string to hash for every title of
-// every machine). No publisher and an empty one are told apart: a pattern may match "".
+// every machine). No publisher and an empty one are told apart: a pattern may match "". The
+// evidence's texts are made with the verdict, so every machine's finding shares them: made per
+// machine, they were seven joined strings a finding, kept with the results to the end.
 class Verdicts {
   // Nearly every name comes with one publisher: its verdict is compared for before any lookup.
   lastPublisher: string | undefined | typeof UNASKED = UNASKED;
-  lastRule: ProhibitedPattern | undefined;
-  readonly byPublisher = new Answers<string | undefined, ProhibitedPattern | undefined>();
+  lastBreach: Breach | undefined;
+  readonly byPublisher = new Answers<string | undefined, Breach | undefined>();
 }
 const VERDICTS = new Slot<Verdicts>();
 
-function prohibitedRule(
+function breachOf(
   item: InstalledSoftware,
   record: NameRecord,
   params: Readonly<Record<string, unknown>>,
-): ProhibitedPattern | undefined {
+): Breach | undefined {
   let verdicts = record.answer(VERDICTS, params);
   if (verdicts === UNASKED) verdicts = record.keep(VERDICTS, params, new Verdicts());
   const publisher = item.publisher;
-  if (publisher === verdicts.lastPublisher) return verdicts.lastRule;
-  let rule = verdicts.byPublisher.lookup(publisher);
-  if (rule === UNASKED) verdicts.byPublisher.set(publisher, (rule = decide(item, params)));
+  if (publisher === verdicts.lastPublisher) return verdicts.lastBreach;
+  let breach = verdicts.byPublisher.lookup(publisher);
+  if (breach === UNASKED) verdicts.byPublisher.set(publisher, (breach = decide(item, params)));
   verdicts.lastPublisher = publisher;
-  verdicts.lastRule = rule;
-  return rule;
+  verdicts.lastBreach = breach;
+  return breach;
 }
 
 // Apart from the lookups above (`Memo.lookup` says why).
 function decide(
   item: InstalledSoftware,
   params: Readonly<Record<string, unknown>>,
-): ProhibitedPattern | undefined {
+): Breach | undefined {
   const approved = params["approved"] as readonly string[];
-  return approved.some((a) => pattern(a).test(item.name))
-    ? undefined
-    : (params["prohibited"] as readonly ProhibitedPattern[]).find((r) => matches(item, r));
+  if (approved.some((a) => pattern(a).test(item.name))) return undefined;
+  const rules = params["prohibited"] as readonly ProhibitedPattern[];
+  const rule = rules.find((r) => matches(item, r));
+  if (rule === undefined) return undefined;
+  const how = rule.name ?? rule.publisher ?? "";
+  return {
+    rule,
+    actual: item.publisher === undefined ? item.name : `${item.name} (${item.publisher})`,
+    expected: `not installed: ${CATEGORY_WORDS[rule.category]} (matches /${how}/i)`,
+  };
 }
 
 export const prohibitedSoftware: MachineCheck = (machine, ctx) => {
   const inventory = inventoryOf(machine, "a software inventory with no prohibited titles");
   if (!inventory.known) return { status: "fail", evidence: [inventory.evidence] };
   const evidence: Evidence[] = [];
-  const records = nameRecords(inventory.items, ctx.data);
-  inventory.items.forEach((item, index) => {
-    const rule = prohibitedRule(item, records[index]!, ctx.params);
-    if (rule === undefined) return;
-    const how = rule.name ?? rule.publisher ?? "";
+  const items = inventory.items;
+  const records = nameRecords(items, ctx.data);
+  for (let index = 0; index < items.length; index++) {
+    const breach = breachOf(items[index]!, records[index]!, ctx.params);
+    if (breach === undefined) continue;
     evidence.push({
-      pointer: `/software/${index}`,
-      actual: item.publisher === undefined ? item.name : `${item.name} (${item.publisher})`,
-      expected: `not installed: ${CATEGORY_WORDS[rule.category]} (matches /${how}/i)`,
+      pointer: itemPointer("/software", index),
+      actual: breach.actual,
+      expected: breach.expected,
     });
-  });
+  }
   return evidence.length === 0 ? { status: "pass" } : { status: "fail", evidence };
 };

@@ -11,6 +11,7 @@ import { pattern } from "../patterns.js";
 import { inventoryOf, type InstalledSoftware } from "../software.js";
 import { LastAnswer } from "../../last-answer.js";
 import { Answers, UNASKED } from "../../answers.js";
+import { itemPointer } from "../item-pointer.js";
 
 type Product = AppLifecycleTable["products"][number];
 
@@ -114,7 +115,7 @@ export const appsSupported: MachineCheck = (machine, ctx) => {
     ctx.at,
     (daysLeft) => daysLeft < 0,
   ).map(({ index, item, product }) => ({
-    pointer: `/software/${index}`,
+    pointer: itemPointer("/software", index),
     actual: describe(item),
     expected: `a supported release: ${product.product} support ended ${product.endOfSupport} (${product.source})`,
   }));
@@ -134,7 +135,7 @@ export const appsSupportEnding: MachineCheck = (machine, ctx) => {
     ctx.at,
     (daysLeft) => daysLeft >= 0 && daysLeft < days,
   ).map(({ index, item, product, daysLeft }) => ({
-    pointer: `/software/${index}`,
+    pointer: itemPointer("/software", index),
     actual: describe(item),
     expected: `support that lasts more than ${days} days: ${product.product} support ends ${product.endOfSupport}, in ${daysLeft} days (${product.source})`,
   }));
