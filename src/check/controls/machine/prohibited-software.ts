@@ -37,9 +37,8 @@ function matches(item: InstalledSoftware, rule: ProhibitedPattern): boolean {
   return item.publisher !== undefined && pattern(rule.publisher).test(item.publisher);
 }
 
-/** A title that breaks a rule, with its evidence's texts: made once per (name, publisher). */
+/** A title that breaks a rule, as its evidence's texts: made once per (name, publisher). */
 interface Breach {
-  readonly rule: ProhibitedPattern;
   readonly actual: string;
   readonly expected: string;
 }
@@ -85,7 +84,6 @@ function decide(
   if (rule === undefined) return undefined;
   const how = rule.name ?? rule.publisher ?? "";
   return {
-    rule,
     actual: item.publisher === undefined ? item.name : `${item.name} (${item.publisher})`,
     expected: `not installed: ${CATEGORY_WORDS[rule.category]} (matches /${how}/i)`,
   };
