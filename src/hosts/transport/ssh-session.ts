@@ -157,7 +157,7 @@ export async function sshSession(
  * error listener stays until the login: ssh2 may emit a second error on a failed connection, and
  * an error event without a listener would end the process.
  */
-function connect(connection: ssh2.Client, config: ConnectConfig): Promise<void> {
+export function connect(connection: ssh2.Client, config: ConnectConfig): Promise<void> {
   return new Promise((resolve, reject) => {
     const closed = () => reject(new Error("the host closed the connection before the login"));
     connection.on("error", reject);
@@ -168,6 +168,12 @@ function connect(connection: ssh2.Client, config: ConnectConfig): Promise<void> 
       resolve();
     });
     connection.connect(config);
+    // ssh2 writes each packet on its own, at times two in a row before it reads: NEWKEYS, then
+    // the service request; opening a command's channel, then the answer to the host keys'
+    // announcement. Under Nagle's algorithm the second waited until the host acknowledged the
+    // first, which the host delayed by Linux's 40 ms: every login waited 40 ms (on loopback too),
+    // and half of the commands after it another 40.
+    connection.setNoDelay(true);
     skipHostKeyProofs(connection);
   });
 }

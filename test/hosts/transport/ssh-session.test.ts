@@ -9,7 +9,7 @@ import { createServer } from "node:net";
 import ssh2 from "ssh2";
 import { openSession } from "../../../src/hosts/transport/open-session.js";
 import { TransportError } from "../../../src/hosts/transport/session.js";
-import { skipHostKeyProofs } from "../../../src/hosts/transport/ssh-session.js";
+import { connect, skipHostKeyProofs } from "../../../src/hosts/transport/ssh-session.js";
 import { SshCredentials } from "../../../src/hosts/transport/ssh-credentials.js";
 import { freePort, inventoryHost, keygen, startSshd, type Sshd } from "../../fixtures/sshd.js";
 
@@ -197,6 +197,30 @@ describe("SSH session (real sshd on 127.0.0.1)", function () {
     const own = await proven(false);
     expect(own.keys, "ssh2's own client proves the host's keys").to.be.greaterThan(0);
     expect(await proven(true)).to.deep.equal({ answers: 1, keys: 0 });
+  });
+
+  it("logs in with TCP_NODELAY, so no packet waits for the host's delayed acknowledgement", async () => {
+    // Node keeps the option it set on the socket under this symbol; its absence fails the test.
+    const noDelay = (socket: object): unknown => {
+      const symbol = Object.getOwnPropertySymbols(socket).find(
+        (s) => s.description === "kSetNoDelay",
+      );
+      expect(symbol, "Node's record of setNoDelay on the socket").to.not.equal(undefined);
+      return (socket as Record<symbol, unknown>)[symbol!];
+    };
+    const client = new ssh2.Client();
+    try {
+      await connect(client, {
+        host: sshd.host,
+        port: sshd.port,
+        username: sshd.user,
+        privateKey: readFileSync(sshd.identityFile),
+        readyTimeout: 10_000,
+      });
+      expect(noDelay((client as unknown as { _sock: object })._sock)).to.equal(true);
+    } finally {
+      client.end();
+    }
   });
 
   it("logs in with an rsa and an ecdsa identity, signed with the run's loaded key", async () => {
