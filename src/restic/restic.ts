@@ -671,10 +671,13 @@ export class Restic {
       options.onNode?.(n);
     };
     const started = performance.now();
-    await Promise.all([
+    // Both end before either's failure is thrown: a restic left running would go on reading the
+    // repository, and writing its locks there, after the caller moved on (to its cleanup).
+    const ended = await Promise.allSettled([
       this.#ok(args, "restore", { writesTo: target }),
       this.eachNode(snapshotId, count),
     ]);
+    for (const one of ended) if (one.status === "rejected") throw one.reason;
     const durationSeconds = (performance.now() - started) / 1000;
     return { files, bytes, durationSeconds };
   }

@@ -113,6 +113,12 @@ describe("Restic adapter: the offsite copy, not the cache (real restic)", functi
     expect(error.output.join("\n")).to.match(/Fatal: load <index\/[0-9a-f]+>: invalid data/);
     expect(isRetryable(error)).to.equal(false);
     expect(error.output.join("\n")).to.not.include(PASSWORD);
+    // The restore lists the snapshot beside it: both have ended when it fails, so nothing of
+    // the drill's keeps reading the repository (or writing its locks) after the failure.
+    const ended = events.filter((e) => e.argv.includes("restore") || e.argv.includes("ls"));
+    expect(
+      ended.map((e) => e.argv.find((a) => a === "restore" || a === "ls")).sort(),
+    ).to.deep.equal(["ls", "restore"]);
   });
 
   it("a snapshot file restic cannot read fails the listing, naming it", async () => {
