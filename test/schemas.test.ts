@@ -1,3 +1,4 @@
+import type { TSchema } from "@sinclair/typebox";
 import { expect } from "chai";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
@@ -9,6 +10,8 @@ import { MachineConfigSchema } from "../src/machine-config/schema.js";
 import isMachineConfig from "../src/machine-config/machine-config.validate.cjs";
 import { readDocumentSync } from "../src/documents/read-document.js";
 import * as policyValidators from "../src/check/policy/policy-files.validate.cjs";
+import inventoryValidator from "../src/hosts/inventory.validate.cjs";
+import { HostsInventorySchema } from "../src/hosts/inventory-schema.js";
 import { validationProblems } from "../src/documents/validation-problems.js";
 
 type Path = readonly (string | number)[];
@@ -112,7 +115,7 @@ describe("the precompiled machine-config validator", () => {
   });
 });
 
-describe("the precompiled policy file validators", () => {
+describe("the precompiled policy file and inventory validators", () => {
   // Compiled with validatorFor's options, each must find the same problems as validatorFor's own
   // validator: on the shipped file, and on copies with a value replaced or deleted.
   const replacements: unknown[] = [null, "", "x", -1, 1.5, true, {}, [], "2026-02-30", undefined];
@@ -135,9 +138,21 @@ describe("the precompiled policy file validators", () => {
     doc: unknown,
   ) => (validate(doc) ? [] : validationProblems(validate.errors ?? [], "f.yaml"));
 
-  for (const [name, schema] of Object.entries(POLICY_FILE_SCHEMAS)) {
-    const file = samples[name as keyof typeof samples];
-    const precompiled = policyValidators[name as keyof typeof samples];
+  const cases = [
+    ...Object.entries(POLICY_FILE_SCHEMAS).map(([name, schema]) => ({
+      name,
+      schema,
+      file: samples[name as keyof typeof samples],
+      precompiled: policyValidators[name as keyof typeof samples],
+    })),
+    {
+      name: "hosts inventory",
+      schema: HostsInventorySchema as TSchema,
+      file: "examples/millbrook/hosts.yaml",
+      precompiled: inventoryValidator,
+    },
+  ];
+  for (const { name, schema, file, precompiled } of cases) {
     it(`${name}: the same problems as the schema compiled at run time, in ${file}`, () => {
       const doc = readDocumentSync(path.join(PROJECT_ROOT, file));
       if (!doc.ok) throw new Error(`${file}: ${doc.problem.message}`);

@@ -37,14 +37,15 @@ export function createDraft07Ajv(options: AjvChoices = {}, overrides: Options = 
   return ajv;
 }
 
-const shared = createAjv();
+// Made on first use: a run whose validators were all compiled at build time never needs it.
+let shared: Ajv2020 | undefined;
 const compiled = new WeakMap<TSchema, ValidateFunction>();
 
 /** Compiles (once per schema object) a validator for a TypeBox schema. */
 export function validatorFor<T extends TSchema>(schema: T): ValidateFunction<Static<T>> {
   let validate = compiled.get(schema);
   if (!validate) {
-    validate = shared.compile(schema);
+    validate = (shared ??= createAjv()).compile(schema);
     compiled.set(schema, validate);
   }
   return validate as ValidateFunction<Static<T>>;
