@@ -130,12 +130,16 @@ export async function killDrillAt(
   const killedAfterMs = Date.now() - started;
   const killed = !exited;
   if (killed) process.kill(child.pid!, "SIGKILL");
-  // The commands it started go on by themselves until they end: wait for them, bounded.
+  // The commands it started go on by themselves until they end: wait for them, bounded. A
+  // host's SSH session counts too: a command whose request reached sshd just before the kill
+  // starts only after its session process forks. Once in CI a killed run's scratch space
+  // appeared after drill recover had passed, and every later run was refused; a command started
+  // late that way is the likeliest cause.
   const settle = Date.now() + 120_000;
   const busy = () =>
     alive(-child.pid!) ||
-    [lab.hosts.fs01.process.pid, lab.hosts.dr01.process.pid].some((pid) =>
-      processTree(pid).some((p) => !/^sshd[: ]|\/usr\/sbin\/sshd/.test(p.args)),
+    [lab.hosts.fs01.process.pid, lab.hosts.dr01.process.pid].some(
+      (pid) => processTree(pid).length > 0,
     );
   while (busy() && Date.now() < settle) await new Promise((r) => setTimeout(r, 20));
   return { reached, killed, killedAfterMs };
