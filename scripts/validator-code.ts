@@ -3,7 +3,8 @@
  * of every `stronghold check`: the machine-config yes/no validator (about a second of CPU on this
  * machine), the 2020-12 meta-schema that schemas written by people are checked against, the
  * validators of the policy files every check reads (together about 0.12 s of a check's start), and
- * the hosts inventory's (about 40 ms of every `stronghold collect` and drill).
+ * the hosts inventory's (about 40 ms of every `stronghold collect` and drill) and the
+ * endpoint-protection agent list's (about 25 ms of every collection).
  */
 import standaloneModule from "ajv/dist/standalone/index.js";
 import AjvModule from "ajv";
@@ -13,6 +14,7 @@ import addFormatsModule from "ajv-formats";
 import { ajvOptions } from "../src/documents/ajv-options.js";
 import { notSameInDraft07 } from "../src/documents/draft-07.js";
 import { HostsInventorySchema } from "../src/hosts/inventory-schema.js";
+import { EdrCatalogSchema } from "../src/collect/linux/edr-catalog-schema.js";
 import { MachineConfigSchema } from "../src/machine-config/schema.js";
 import {
   AppLifecycleSchema,
@@ -44,6 +46,8 @@ export const META_SCHEMA_VALIDATOR_FILE = "src/documents/meta-schema-2020.valida
 export const POLICY_VALIDATORS_FILE = "src/check/policy/policy-files.validate.cjs";
 /** The hosts inventory's validator. */
 export const INVENTORY_VALIDATOR_FILE = "src/hosts/inventory.validate.cjs";
+/** The endpoint-protection agent list's validator. */
+export const EDR_CATALOG_VALIDATOR_FILE = "src/collect/linux/edr-catalog.validate.cjs";
 
 /** The first lines of every generated module: where it comes from and what keeps it in step. */
 function generated(source: string, code: string): string {
@@ -215,14 +219,19 @@ export function policyValidatorsCode(): string {
   return generated("src/check/policy/baseline-schema.ts", standaloneCode(ajv, exports));
 }
 
-/** The hosts inventory's validator, compiled as validatorFor compiles it at run time. */
-export function inventoryValidatorCode(): string {
+/** A schema's validator compiled as validatorFor compiles it at run time. */
+function runTimeValidatorCode(source: string, schema: object): string {
   const ajv = addFormats(new Ajv2020(ajvOptions({ source: true })));
-  return generated(
-    "src/hosts/inventory-schema.ts",
-    standaloneCode(ajv, ajv.compile(HostsInventorySchema)),
-  );
+  return generated(source, standaloneCode(ajv, ajv.compile(schema)));
 }
+
+/** The hosts inventory's validator. */
+export const inventoryValidatorCode = () =>
+  runTimeValidatorCode("src/hosts/inventory-schema.ts", HostsInventorySchema);
+
+/** The endpoint-protection agent list's validator. */
+export const edrCatalogValidatorCode = () =>
+  runTimeValidatorCode("src/collect/linux/edr-catalog-schema.ts", EdrCatalogSchema);
 
 /** Every generated validator module: where it lives and what it should contain. */
 export const GENERATED_VALIDATORS: readonly { file: string; code: () => string }[] = [
@@ -230,4 +239,5 @@ export const GENERATED_VALIDATORS: readonly { file: string; code: () => string }
   { file: META_SCHEMA_VALIDATOR_FILE, code: metaSchemaValidatorCode },
   { file: POLICY_VALIDATORS_FILE, code: policyValidatorsCode },
   { file: INVENTORY_VALIDATOR_FILE, code: inventoryValidatorCode },
+  { file: EDR_CATALOG_VALIDATOR_FILE, code: edrCatalogValidatorCode },
 ];

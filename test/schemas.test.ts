@@ -12,6 +12,8 @@ import { readDocumentSync } from "../src/documents/read-document.js";
 import * as policyValidators from "../src/check/policy/policy-files.validate.cjs";
 import inventoryValidator from "../src/hosts/inventory.validate.cjs";
 import { HostsInventorySchema } from "../src/hosts/inventory-schema.js";
+import edrCatalogValidator from "../src/collect/linux/edr-catalog.validate.cjs";
+import { EdrCatalogSchema } from "../src/collect/linux/edr-catalog-schema.js";
 import { validationProblems } from "../src/documents/validation-problems.js";
 
 type Path = readonly (string | number)[];
@@ -115,7 +117,7 @@ describe("the precompiled machine-config validator", () => {
   });
 });
 
-describe("the precompiled policy file and inventory validators", () => {
+describe("the precompiled policy file, inventory and agent list validators", () => {
   // Compiled with validatorFor's options, each must find the same problems as validatorFor's own
   // validator: on the shipped file, and on copies with a value replaced or deleted.
   const replacements: unknown[] = [null, "", "x", -1, 1.5, true, {}, [], "2026-02-30", undefined];
@@ -150,6 +152,12 @@ describe("the precompiled policy file and inventory validators", () => {
       schema: HostsInventorySchema as TSchema,
       file: "examples/millbrook/hosts.yaml",
       precompiled: inventoryValidator,
+    },
+    {
+      name: "endpoint-protection agent list",
+      schema: EdrCatalogSchema as TSchema,
+      file: "policies/data/edr-agents.yaml",
+      precompiled: edrCatalogValidator,
     },
   ];
   for (const { name, schema, file, precompiled } of cases) {

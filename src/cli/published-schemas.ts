@@ -1,7 +1,7 @@
 /** The published JSON Schemas (policies/schemas/*.json), generated from the TypeBox definitions. */
 import type { TSchema } from "@sinclair/typebox";
 import { CollectionReportSchema } from "../collect/collection-report.js";
-import { EdrCatalogSchema } from "../collect/linux/edr-catalog.js";
+import { EdrCatalogSchema } from "../collect/linux/edr-catalog-schema.js";
 import { DrillConfigSchema } from "../drill/planning/config.js";
 import { HostsInventorySchema } from "../hosts/inventory-schema.js";
 import { IpPlanSchema } from "../check/input/ip-plan.js";

@@ -13,7 +13,7 @@ import type { SshCredentials } from "../hosts/transport/ssh-credentials.js";
 import { TransportError, type HostSession } from "../hosts/transport/session.js";
 import { machineFileName } from "./file-name.js";
 import type { Failure } from "./host-outcome.js";
-import type { EdrCatalog } from "./linux/edr-catalog.js";
+import type { EdrCatalog } from "./linux/edr-catalog-schema.js";
 import type { MappedMachine } from "./linux/machine-config.js";
 import { clip, splitProbeOutput, type ProbeOutput } from "./probe-output.js";
 import { newNonce, probeCommand } from "./probe-script.js";

@@ -6,7 +6,7 @@
 import { known, unknown, type Fact } from "../fact.js";
 import { probeFailure, type ProbeOutput } from "../probe-output.js";
 import { anyRunning, processKey, serviceInstalled, type Activity } from "./activity.js";
-import type { EdrAgent, EdrCatalog } from "./edr-catalog.js";
+import type { EdrAgent, EdrCatalog } from "./edr-catalog-schema.js";
 import { count, lines } from "./key-values.js";
 import { packageNames, type InstalledPackage } from "./packages.js";
 

@@ -8,7 +8,7 @@ import { parseActivity } from "./activity.js";
 import { parseAuditLogging } from "./audit.js";
 import { parseLogonBanner } from "./banner.js";
 import { parseDiskEncryption, type DiskEncryption } from "./disk-encryption.js";
-import type { EdrCatalog } from "./edr-catalog.js";
+import type { EdrCatalog } from "./edr-catalog-schema.js";
 import { parseEndpointProtection, type ProtectionFacts } from "./endpoint-protection.js";
 import { parseFirewall } from "./firewall.js";
 import { parseHardware, type HardwareFacts } from "./hardware.js";

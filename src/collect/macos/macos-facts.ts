@@ -1,7 +1,7 @@
 /** Every fact family of a Mac, parsed from the macOS probe sections by the pure parsers. */
 import { known, unknown, type Fact } from "../fact.js";
 import type { ProbeOutput } from "../probe-output.js";
-import type { EdrCatalog } from "../linux/edr-catalog.js";
+import type { EdrCatalog } from "../linux/edr-catalog-schema.js";
 import { parseSshd, type SshdSettings } from "../linux/sshd.js";
 import {
   parseAccountPolicy,

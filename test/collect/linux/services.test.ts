@@ -3,7 +3,8 @@ import { expect } from "chai";
 import { known, type Fact } from "../../../src/collect/fact.js";
 import { parseActivity } from "../../../src/collect/linux/activity.js";
 import { parseAuditLogging } from "../../../src/collect/linux/audit.js";
-import { loadEdrCatalog, type EdrCatalog } from "../../../src/collect/linux/edr-catalog.js";
+import type { EdrCatalog } from "../../../src/collect/linux/edr-catalog-schema.js";
+import { loadEdrCatalog } from "../../../src/collect/linux/edr-catalog.js";
 import {
   parseEndpointProtection,
   parseMdatpHealth,
