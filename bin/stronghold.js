@@ -8,10 +8,18 @@ import { fileURLToPath } from "node:url";
 import path from "node:path";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
-// `collect` has an entry of its own (src/cli/main-collect.ts): a collection run, nightly over
-// every host, loads only the collector's code.
-const collectOnly = process.argv[2] === "collect";
-const bundle = path.join(root, "dist", collectOnly ? "stronghold-collect.mjs" : "stronghold.mjs");
+// `collect` and `check` have entries of their own (src/cli/main-collect.ts, main-check.ts): a
+// collection run, nightly over every host, and a check, on every change in CI, load only their
+// command's code.
+const ENTRIES = {
+  collect: { source: "main-collect", bundle: "stronghold-collect" },
+  check: { source: "main-check", bundle: "stronghold-check" },
+};
+const command = process.argv[2] ?? "";
+const entry = Object.hasOwn(ENTRIES, command)
+  ? ENTRIES[command]
+  : { source: "main", bundle: "stronghold" };
+const bundle = path.join(root, "dist", `${entry.bundle}.mjs`);
 
 // The bundle holds src/, the drill runbooks and the CrossGuard policy pack `infra plan` evaluates.
 // It also carries the baselines and reference tables of policies/ parsed, but uses a copy only
@@ -51,6 +59,6 @@ if (useBundle) {
 } else {
   const { register } = await import("tsx/esm/api");
   register();
-  ({ main } = await import(collectOnly ? "../src/cli/main-collect.ts" : "../src/cli/main.ts"));
+  ({ main } = await import(`../src/cli/${entry.source}.ts`));
 }
 process.exitCode = await main(process.argv);

@@ -7,6 +7,10 @@ import { stringify } from "yaml";
 import { compliantMachine } from "../fixtures/machine-factory.js";
 import { statusesOf, type JsonReportSubjects } from "../fixtures/json-report.js";
 import { strongholdBin, type BinOptions } from "../fixtures/stronghold-bin.js";
+import { bufferIo } from "../collect/buffer-io.js";
+import { PROJECT_ROOT } from "../../src/support/project-root.js";
+import { main } from "../../src/cli/main.js";
+import { main as checkMain } from "../../src/cli/main-check.js";
 
 const at = "2026-11-20T12:00:00Z";
 
@@ -347,6 +351,66 @@ describe("stronghold check (the CLI, end to end)", function () {
       "--min-score",
     ]) {
       expect(sub.stdout).to.include(option);
+    }
+  });
+});
+
+describe("stronghold check alone (the bundle's entry for check)", function () {
+  this.timeout(60_000);
+  let dir: string;
+  before(async () => (dir = await mkdtemp(path.join(tmpdir(), "stronghold-check-alone-"))));
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  const town = (name: string) => path.join(PROJECT_ROOT, "examples", "millbrook", name);
+  const files = async (folder: string) =>
+    Object.fromEntries(
+      await Promise.all(
+        (await readdir(folder)).map(async (f) => [f, await readFile(path.join(folder, f))]),
+      ),
+    ) as Record<string, Buffer>;
+
+  it("answers exactly as the whole CLI does, reports byte for byte", async () => {
+    const cases: ((out: string) => string[])[] = [
+      () => ["--help"],
+      () => ["--no-such-option"],
+      () => [path.join(dir, "missing"), "--at", at],
+      () => [town("machines"), "--format", "nope"],
+      (out) => [
+        town("machines"),
+        "--overlay",
+        town("overlay.yaml"),
+        "--waivers",
+        town("waivers.yaml"),
+        "--at",
+        at,
+        "--format",
+        "table,json,junit,sarif,markdown",
+        "--out",
+        out,
+        "--fail-on",
+        "high",
+      ],
+    ];
+    for (const [i, args] of cases.entries()) {
+      const outs = [path.join(dir, `whole-${i}`), path.join(dir, `alone-${i}`)];
+      const [whole, alone] = [bufferIo(), bufferIo()];
+      const codes = [
+        await main(["node", "stronghold", "check", ...args(outs[0]!)], whole),
+        await checkMain(["node", "stronghold", "check", ...args(outs[1]!)], alone),
+      ];
+      // Each writes into its own --out, which its messages name.
+      const said = (io: typeof whole, out: string) => ({
+        out: io.out().replaceAll(out, "<out>"),
+        err: io.err().replaceAll(out, "<out>"),
+      });
+      const label = args("<out>").join(" ");
+      expect(codes[1], label).to.equal(codes[0]);
+      expect(said(alone, outs[1]!), label).to.deep.equal(said(whole, outs[0]!));
+      if (args("<out>").includes("--out")) {
+        const written = await files(outs[0]!);
+        expect(Object.keys(written), label).to.have.length(5);
+        expect(await files(outs[1]!), label).to.deep.equal(written);
+      }
     }
   });
 });

@@ -91,6 +91,7 @@ describe("stronghold installed from npm pack", function () {
     for (const file of [
       "dist/stronghold.mjs",
       "dist/stronghold-collect.mjs",
+      "dist/stronghold-check.mjs",
       "policies/baselines",
       "policies/schemas/machine-config.schema.json",
       "examples/millbrook/hosts.yaml",
