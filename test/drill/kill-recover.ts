@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { PROJECT_ROOT } from "../../src/support/project-root.js";
 import type { DrillLab } from "../fixtures/drill-lab.js";
 import { seededRandom } from "../fixtures/seeded.js";
-import { processTree } from "./runbook-helpers.js";
+import { processesNaming, processTree } from "./runbook-helpers.js";
 
 /**
  * Every entry under `root`, one line each, sorted: what must be identical after a drill and its
@@ -104,6 +104,8 @@ export async function killDrillAt(
   delayMs: number,
   env: NodeJS.ProcessEnv = {},
 ): Promise<KilledRun> {
+  // The lab's own daemons name its folder too: only processes that appear later count below.
+  const daemons = new Set(processesNaming(lab.dir).map((p) => p.pid));
   const child = spawn(
     process.execPath,
     [join(PROJECT_ROOT, "bin", "stronghold.js"), "drill", "run", ...args],
@@ -132,15 +134,18 @@ export async function killDrillAt(
   if (killed) process.kill(child.pid!, "SIGKILL");
   // The commands it started go on by themselves until they end: wait for them, bounded. A
   // host's SSH session counts too: a command whose request reached sshd just before the kill
-  // starts only after its session process forks. Once in CI a killed run's scratch space
-  // appeared after drill recover had passed, and every later run was refused; a command started
-  // late that way is the likeliest cause.
+  // starts only after its session process forks. And once the session ends (its client gone),
+  // sshd leaves the command running without a parent in its tree: a safeguard's `cp -al … &&
+  // mv …` then recreated a scratch folder after drill recover had removed it, and every later
+  // run was refused (STRONGHOLD_KILL_SEED=268307570 replays it). Such a command still names the
+  // lab's folder in its arguments.
   const settle = Date.now() + 120_000;
   const busy = () =>
     alive(-child.pid!) ||
     [lab.hosts.fs01.process.pid, lab.hosts.dr01.process.pid].some(
       (pid) => processTree(pid).length > 0,
-    );
+    ) ||
+    processesNaming(lab.dir).some((p) => !daemons.has(p.pid));
   while (busy() && Date.now() < settle) await new Promise((r) => setTimeout(r, 20));
   return { reached, killed, killedAfterMs };
 }

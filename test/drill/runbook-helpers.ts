@@ -110,14 +110,24 @@ export async function localInventory(lab: DrillLab): Promise<string> {
   return file;
 }
 
-/** Processes below `root` (pid and command line), read with ps. */
-export function processTree(root: number | undefined): { pid: number; args: string }[] {
-  if (root === undefined) return [];
-  const all = execFileSync("ps", ["-eo", "pid=,ppid=,args="], { encoding: "utf8" })
+/** Every process (pid, parent and command line), read with ps. */
+function processes(): { pid: number; ppid: number; args: string }[] {
+  return execFileSync("ps", ["-eo", "pid=,ppid=,args="], { encoding: "utf8" })
     .split("\n")
     .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), args: m[3]! }));
+}
+
+/** Processes other than this one whose command line holds `text` (a lab's folder). */
+export function processesNaming(text: string): { pid: number; args: string }[] {
+  return processes().filter((p) => p.args.includes(text) && p.pid !== process.pid);
+}
+
+/** Processes below `root` (pid and command line), read with ps. */
+export function processTree(root: number | undefined): { pid: number; args: string }[] {
+  if (root === undefined) return [];
+  const all = processes();
   const below = new Set([root]);
   for (let grew = true; grew;) {
     grew = false;
