@@ -10,7 +10,7 @@ import path from "node:path";
 const root = fileURLToPath(new URL("../", import.meta.url));
 // `collect` and `check` have entries of their own (src/cli/main-collect.ts, main-check.ts): a
 // collection run, nightly over every host, and a check, on every change in CI, load only their
-// command's code.
+// command's code. scripts/build.ts builds the same three entries.
 const ENTRIES = {
   collect: { source: "main-collect", bundle: "stronghold-collect" },
   check: { source: "main-check", bundle: "stronghold-check" },

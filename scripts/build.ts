@@ -1,7 +1,8 @@
 /**
  * Bundles the CLI into dist/stronghold.mjs, and `collect` and `check` alone into
- * dist/stronghold-collect.mjs and dist/stronghold-check.mjs (sharing chunks with it): one file loads in a fraction of the time that resolving hundreds of
- * modules through the TypeScript loader takes. bin/stronghold.js uses the bundle only while it is
+ * dist/stronghold-collect.mjs and dist/stronghold-check.mjs (sharing chunks with it): one file
+ * loads in a fraction of the time that resolving hundreds of modules through the TypeScript
+ * loader takes. bin/stronghold.js uses the bundle only while it is
  * newer than every source file, so an edit is never run stale.
  * Modules a command imports on use (`infra plan` and the Pulumi SDKs) become chunks of their own
  * under dist/chunks/, so other commands never load them. The shipped baselines and reference
@@ -20,7 +21,7 @@ rmSync(`${root}dist/chunks`, { recursive: true, force: true });
 
 await build({
   // `collect` and `check` alone as well, so a collection or a check loads only its part of the
-  // code (bin/stronghold.js picks the entry).
+  // code (bin/stronghold.js picks the entry; its table of entries names the same three).
   entryPoints: {
     stronghold: `${root}src/cli/main.ts`,
     "stronghold-collect": `${root}src/cli/main-collect.ts`,

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { PROJECT_ROOT } from "../../src/support/project-root.js";
 import type { DrillLab } from "../fixtures/drill-lab.js";
 import { seededRandom } from "../fixtures/seeded.js";
-import { processesNaming, processTree } from "./runbook-helpers.js";
+import { processes, processesNaming, processTree } from "./runbook-helpers.js";
 
 /**
  * Every entry under `root`, one line each, sorted: what must be identical after a drill and its
@@ -140,12 +140,16 @@ export async function killDrillAt(
   // run was refused (STRONGHOLD_KILL_SEED=268307570 replays it). Such a command still names the
   // lab's folder in its arguments.
   const settle = Date.now() + 120_000;
-  const busy = () =>
-    alive(-child.pid!) ||
-    [lab.hosts.fs01.process.pid, lab.hosts.dr01.process.pid].some(
-      (pid) => processTree(pid).length > 0,
-    ) ||
-    processesNaming(lab.dir).some((p) => !daemons.has(p.pid));
+  // One ps listing per look, for both hosts' trees and the lab's folder.
+  const busy = () => {
+    if (alive(-child.pid!)) return true;
+    const all = processes();
+    return (
+      [lab.hosts.fs01.process.pid, lab.hosts.dr01.process.pid].some(
+        (pid) => processTree(pid, all).length > 0,
+      ) || processesNaming(lab.dir, all).some((p) => !daemons.has(p.pid))
+    );
+  };
   while (busy() && Date.now() < settle) await new Promise((r) => setTimeout(r, 20));
   return { reached, killed, killedAfterMs };
 }

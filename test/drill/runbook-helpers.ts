@@ -110,8 +110,15 @@ export async function localInventory(lab: DrillLab): Promise<string> {
   return file;
 }
 
+/** A process as ps lists it. */
+export interface ProcessEntry {
+  readonly pid: number;
+  readonly ppid: number;
+  readonly args: string;
+}
+
 /** Every process (pid, parent and command line), read with ps. */
-function processes(): { pid: number; ppid: number; args: string }[] {
+export function processes(): ProcessEntry[] {
   return execFileSync("ps", ["-eo", "pid=,ppid=,args="], { encoding: "utf8" })
     .split("\n")
     .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
@@ -120,14 +127,19 @@ function processes(): { pid: number; ppid: number; args: string }[] {
 }
 
 /** Processes other than this one whose command line holds `text` (a lab's folder). */
-export function processesNaming(text: string): { pid: number; args: string }[] {
-  return processes().filter((p) => p.args.includes(text) && p.pid !== process.pid);
+export function processesNaming(
+  text: string,
+  all: readonly ProcessEntry[] = processes(),
+): ProcessEntry[] {
+  return all.filter((p) => p.args.includes(text) && p.pid !== process.pid);
 }
 
-/** Processes below `root` (pid and command line), read with ps. */
-export function processTree(root: number | undefined): { pid: number; args: string }[] {
+/** Processes below `root` (pid and command line), from `all` (by default, read with ps now). */
+export function processTree(
+  root: number | undefined,
+  all: readonly ProcessEntry[] = processes(),
+): ProcessEntry[] {
   if (root === undefined) return [];
-  const all = processes();
   const below = new Set([root]);
   for (let grew = true; grew;) {
     grew = false;
