@@ -3,7 +3,7 @@
  * flow, retries, timeouts, cleanup after failures, timeouts and interrupts, lost hosts.
  */
 import { expect } from "chai";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { XMLParser } from "fast-xml-parser";
@@ -395,5 +395,45 @@ describe("drill engine: running steps", function () {
       (l) => l.event === "step-end" && (l as { step: string }).step === "use-lost",
     ) as { output: string };
     expect(JSON.parse(end.output)).to.deep.equal(["transport-refused", "transport-refused"]);
+  });
+
+  it("refused by an earlier run's scratch folder, says drill recover only when a journal accounts for it", async () => {
+    let ran = false;
+    const runbook = defineRunbook(meta("earlier"), noSettings)
+      .preflight("safeguard", {
+        ...STEP,
+        kind: "safeguard",
+        touches: (p) => [
+          { target: "share", paths: [join(area.sandbox, `.stronghold-drill-${p.runId}`)] },
+        ],
+        run: () => {
+          ran = true;
+          return {};
+        },
+      })
+      .build();
+    await mkdir(join(area.sandbox, ".stronghold-drill-2026-12-01T02-00-00Z-earlier"));
+    const bare = await runPlanned(runbook, inventory(), evidence());
+    expect(ran).to.equal(false);
+    expect(bare.verdict).to.deep.include({ status: "refused", failedAt: "earlier run" });
+    const reasonsOf = (run: typeof bare) =>
+      run.verdict.status === "passed" ? [] : run.verdict.reasons;
+    const [found, advice, ...more] = reasonsOf(bare);
+    expect(more).to.deep.equal([]);
+    expect(found).to.equal(
+      `fs01: scratch space of an earlier run: ${area.sandbox}/.stronghold-drill-2026-12-01T02-00-00Z-earlier`,
+    );
+    // drill recover works from journals: it would answer "nothing to recover".
+    expect(advice).to.match(/^no drill journal accounts for the scratch space above/);
+    expect(advice).to.include("remove them by hand");
+    expect(advice).to.not.include("drill recover --hosts");
+
+    await mkdir(join(area.sandbox, ".stronghold-journal"));
+    await writeFile(
+      join(area.sandbox, ".stronghold-journal", "2026-12-01T02-00-00Z-earlier.json"),
+      "{ torn",
+    );
+    const journaled = await runPlanned(runbook, inventory(), evidence());
+    expect(reasonsOf(journaled).at(-1)).to.match(/^run stronghold drill recover --hosts /);
   });
 });

@@ -1,12 +1,13 @@
 /**
  * Ctrl-C for real: a child process runs a drill that deletes part of a share and then waits in its
  * inject step; the test sends SIGINT (twice, in one case, while cleanup runs) and checks that the
- * original share is back, the scratch space gone, and the journal tells the story. In-process, the
- * handlers exist only during the run.
+ * original share is back, the scratch space gone, and the journal tells the story. A command the
+ * step is running when the signal comes is stopped, not waited for. In-process, the handlers exist
+ * only during the run.
  */
 import { expect } from "chai";
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,6 +15,7 @@ import { PROJECT_ROOT } from "../../src/support/project-root.js";
 import { defineRunbook } from "../../src/drill/runbook/runbook.js";
 import { inventoryOf, journalOf, localHost, runPlanned, scratchArea } from "./engine-helpers.js";
 import type { JournalLine } from "../../src/drill/results/journal.js";
+import { RUN_ENV } from "../../src/drill/running/run-commands.js";
 
 const src = (p: string) => JSON.stringify(join(PROJECT_ROOT, p));
 
@@ -52,7 +54,9 @@ const runbook = defineRunbook(
     run: async (ctx) => {
       await ctx.host("share").files().remove([share + "/a.txt", share + "/docs"]);
       ctx.note("injected");
-      await wait(60000, ctx.signal);
+      // A command that does not end by itself: the step's stop has to end it.
+      if (mode === "command") await ctx.host("share").exec(["sh", "-c", "sleep 40; echo late"]);
+      else await wait(60000, ctx.signal);
       return {};
     },
   })
@@ -76,7 +80,7 @@ const planned = planDrill({
   inventory: { file: "hosts.yaml", hosts: [{ name: "fs01", transport: { kind: "local" }, roles: ["file-server"], drill: { target: true, sandbox: [sandbox] }, pointer: "/hosts/0" }] },
 });
 if (!planned.ok) { console.error(JSON.stringify(planned)); process.exit(3); }
-const run = await executeDrill(planned.plan, { evidenceDir, handleSignals: true, forceCleanupBoundMs: 10000 });
+const run = await executeDrill(planned.plan, { evidenceDir, handleSignals: true, forceCleanupBoundMs: 10000, settleGraceMs: 30000 });
 console.log(JSON.stringify({ verdict: run.verdict, steps: run.steps.map((s) => [s.name, s.outcome.status]) }));
 process.exitCode = run.verdict.status === "passed" ? 0 : 1;
 `;
@@ -88,6 +92,21 @@ async function waitFor(what: string, check: () => Promise<boolean>, ms = 20_000)
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Processes on this machine whose environment names the drill run. */
+function processesOfRun(runId: string): string[] {
+  return readdirSync("/proc")
+    .filter((e) => /^\d+$/.test(e))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`, "utf8")
+          .split("\0")
+          .includes(`${RUN_ENV}=${runId}`);
+      } catch {
+        return false;
+      }
+    });
 }
 
 async function journalHas(dir: string, match: (l: JournalLine) => boolean): Promise<boolean> {
@@ -109,7 +128,7 @@ describe("drill engine: Ctrl-C in a real process", function () {
   beforeEach(async () => (area = await scratchArea()));
   afterEach(() => rm(area.root, { recursive: true, force: true }));
 
-  async function interrupted(mode: "once" | "twice") {
+  async function interrupted(mode: "once" | "twice" | "command") {
     const evidence = join(work, `evidence-${mode}`);
     const child = spawn(
       process.execPath,
@@ -170,6 +189,25 @@ describe("drill engine: Ctrl-C in a real process", function () {
       expect(report).to.include("⛔ **Drill interrupted** (SIGINT) — failing step: `delete-files`");
     });
   }
+
+  it("SIGINT while the step's command runs: the command is stopped at once, not waited for, and cleanup runs", async () => {
+    const started = Date.now();
+    const { code, stdout, stderr, evidence } = await interrupted("command");
+    expect(code, stderr).to.equal(1);
+    // Without the stop the run would wait out its 30 s grace, and the command would run on.
+    expect(Date.now() - started).to.be.below(20_000);
+    const result = JSON.parse(stdout) as { steps: [string, string][] };
+    expect(result.steps).to.deep.include(["delete-files", "interrupted"]);
+    expect(result.steps).to.deep.include(["put-back-original", "passed"]);
+    expect(await readFile(join(area.share, "a.txt"), "utf8")).to.equal("alpha\n");
+    const notes = (await journalOf(evidence))
+      .filter((l) => l.event === "note")
+      .map((l) => (l as { message: string }).message);
+    expect(notes.join("\n")).to.match(
+      /stopped \d+ commands? \(.*sleep \d+.*\) the step left running on fs01/,
+    );
+    expect(processesOfRun("ctrl-c-run")).to.deep.equal([]);
+  });
 
   it("installs its signal handlers only for the duration of a run", async () => {
     const before = process.listenerCount("SIGINT") + process.listenerCount("SIGTERM");

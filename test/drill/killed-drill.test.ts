@@ -6,11 +6,12 @@
  * and verifies it, and is safe to run again; afterwards the share is identical to before the
  * first drill — every entry's content, mode, owner, modification time, link target and hard-link
  * group, empty and read-only folders included — and the drill runs again and passes. The killed
- * run gets its evidence entry (interrupted) from the recovery, once. Every kill
+ * run gets its evidence entry (interrupted) from the recovery, once. A command of the killed run
+ * that sshd left running is stopped by the recovery before it could undo the cleanup. Every kill
  * point and both transports are looped over in the scale tests (test/scale/killed-drills.test.ts).
  */
 import { expect } from "chai";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,6 +22,10 @@ import type { LedgerEntry } from "../../src/evidence/entry.js";
 import { objectPath } from "../../src/evidence/ledger.js";
 import { RUN_NAME_ENV } from "../../src/evidence/record-run.js";
 import { verifyLedger } from "../../src/evidence/verify.js";
+import { openSession } from "../../src/hosts/transport/open-session.js";
+import { runEnvironment } from "../../src/drill/running/run-commands.js";
+import { scratchDir } from "../../runbooks/lib/share.js";
+import { inventoryHost } from "../fixtures/sshd.js";
 
 const entriesOf = (ledger: string): LedgerEntry[] =>
   existsSync(join(ledger, "entries.jsonl"))
@@ -146,4 +151,52 @@ describe("a drill killed with SIGKILL, then drill recover (real processes, sshd,
         await rm(runs, { recursive: true, force: true });
       }
     });
+
+  it("a command of the killed run still running on the host is stopped before recover's cleanup, so it cannot bring scratch space back", async () => {
+    const runs = await mkdtemp(join(tmpdir(), "stronghold-killed-"));
+    try {
+      const args = labArgs(lab, runs);
+      const killed = await killDrillAt(lab, ["file-deletion", ...args], runs, "delete-files", 0);
+      expect(killed.killed, "the drill ended within delete-files").to.equal(true);
+      const journals = readdirSync(join(lab.fs01Sandbox, ".stronghold-journal"));
+      expect(journals).to.have.length(1);
+      const runId = journals[0]!.replace(/\.json$/, "");
+      const scratch = scratchDir(lab.dataDir, runId);
+      // What sshd leaves behind a killed drill: one of its commands, its client gone, going on
+      // by itself. This one recreates the run's scratch folder whenever it is gone (bounded).
+      const straggler = await openSession(inventoryHost(lab.hosts.fs01));
+      void straggler
+        .exec(
+          [
+            "sh",
+            "-c",
+            'n=0; while [ "$n" -lt 600 ]; do mkdir -p -- "$1"; sleep 0.1; n=$((n + 1)); done',
+            "sh",
+            scratch,
+          ],
+          { env: runEnvironment(runId), timeoutMs: 120_000 },
+        )
+        .catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 500));
+      await straggler.close();
+
+      const hostsArgs = ["--hosts", lab.inventoryFile, "--runs-dir", runs, "--no-ledger"];
+      const recovered = await drillCli(["recover", ...hostsArgs], labEnv(lab));
+      const said = `${recovered.stdout}\n${recovered.stderr}`;
+      expect(recovered.code, said).to.equal(0);
+      expect(recovered.stdout).to.match(
+        new RegExp(
+          `fs01: stopped \\d+ commands? \\(.*sh \\d+.*\\) of run ${runId} still running before cleanup`,
+        ),
+      );
+      // Long enough for the loop to have recreated the folder many times, had it survived.
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(existsSync(scratch), `${scratch} came back`).to.equal(false);
+      expect(shareState(lab.dataDir)).to.deep.equal(original);
+      const rerun = await drillCli(["run", "file-deletion", ...args], labEnv(lab));
+      expect(rerun.code, `${rerun.stdout}\n${rerun.stderr}`).to.equal(0);
+    } finally {
+      await rm(runs, { recursive: true, force: true });
+    }
+  });
 });

@@ -118,20 +118,12 @@ export interface ProcessEntry {
 }
 
 /** Every process (pid, parent and command line), read with ps. */
-export function processes(): ProcessEntry[] {
+function processes(): ProcessEntry[] {
   return execFileSync("ps", ["-eo", "pid=,ppid=,args="], { encoding: "utf8" })
     .split("\n")
     .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), args: m[3]! }));
-}
-
-/** Processes other than this one whose command line holds `text` (a lab's folder). */
-export function processesNaming(
-  text: string,
-  all: readonly ProcessEntry[] = processes(),
-): ProcessEntry[] {
-  return all.filter((p) => p.args.includes(text) && p.pid !== process.pid);
 }
 
 /** Processes below `root` (pid and command line), from `all` (by default, read with ps now). */

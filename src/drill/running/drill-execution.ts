@@ -23,6 +23,10 @@ import {
 } from "./host-journal.js";
 import type { ExecutionState } from "./execution-state.js";
 import { runStep } from "./run-step.js";
+import { describeProcesses, stopRunCommands } from "./run-commands.js";
+
+/** How long a killed run's commands have after TERM before KILL. */
+const STOP_TERM_BOUND_MS = 5_000;
 
 /** One run of a plan; `run()` resolves with its record once the evidence is on disk. */
 export class DrillExecution {
@@ -76,7 +80,7 @@ export class DrillExecution {
     }
 
     if (!this.state.recovering) {
-      const earlier = await this.earlierRuns();
+      const { lines: earlier, journals } = await this.earlierRuns();
       if (earlier.length > 0) {
         for (const s of plan.steps)
           records.push(
@@ -90,7 +94,10 @@ export class DrillExecution {
           failedAt: "earlier run",
           reasons: [
             ...earlier,
-            `run stronghold drill recover --hosts ${plan.inventoryFile} (with the repository flags this drill used) to put the originals back and verify them, then run the drill again`,
+            journals > 0
+              ? `run stronghold drill recover --hosts ${plan.inventoryFile} (with the repository flags this drill used) to put the originals back and verify them, then run the drill again`
+              : // drill recover works from journals: with none, it would find nothing to do.
+                `no drill journal accounts for the scratch space above (a run killed before it wrote one, or a command of a killed run still running after its recovery): check that no drill command is running on the host, compare the scratch folders with the share, and remove them by hand (docs/drills.md, "A drill killed outright"); then run the drill again`,
           ],
         });
       }
@@ -123,6 +130,9 @@ export class DrillExecution {
       records.push(record);
       if (record.outcome.status !== "passed") stopped = record;
     }
+    // A killed run's commands may still be running: stopped before its cleanup, or they could
+    // undo it (a safeguard's copy recreating the scratch folder cleanup removed).
+    if (this.state.recovering) await this.stopRunCommands("before cleanup");
     for (const s of plan.steps.filter((p) => p.step.phase === "cleanup")) {
       if (this.state.interrupts.forced) {
         records.push(
@@ -132,7 +142,14 @@ export class DrillExecution {
       }
       records.push(this.record(s, await runStep(this.state, s, true)));
     }
-    const cleaned = records.every((r) => r.phase !== "cleanup" || r.outcome.status === "passed");
+    const stepsCleaned = records.every(
+      (r) => r.phase !== "cleanup" || r.outcome.status === "passed",
+    );
+    // One that started while cleanup ran (its request reached the host just before the kill)
+    // may have changed what cleanup checked: the journal stays for another recovery.
+    const late =
+      this.state.recovering && stepsCleaned ? await this.stopRunCommands("after cleanup") : [];
+    const cleaned = stepsCleaned && late.length === 0;
     if (cleaned) await this.removeJournals();
     else
       this.state.warnings.push({
@@ -149,15 +166,64 @@ export class DrillExecution {
               failedAt:
                 records.find((r) => r.phase === "cleanup" && r.outcome.status !== "passed")?.name ??
                 "cleanup",
-              reasons: records
-                .filter((r) => r.phase === "cleanup" && r.outcome.status !== "passed")
-                .map(
-                  (r) =>
-                    `cleanup step ${r.name}: ${"error" in r.outcome ? r.outcome.error : r.outcome.status === "skipped" ? r.outcome.reason : ""}`,
-                ),
+              reasons: [
+                ...records
+                  .filter((r) => r.phase === "cleanup" && r.outcome.status !== "passed")
+                  .map(
+                    (r) =>
+                      `cleanup step ${r.name}: ${"error" in r.outcome ? r.outcome.error : r.outcome.status === "skipped" ? r.outcome.reason : ""}`,
+                  ),
+                ...late,
+              ],
             },
       );
     return this.finish(records, undefined);
+  }
+
+  /**
+   * `drill recover`: stops the killed run's commands still running on each of its hosts; the
+   * lines found after cleanup (`when`) make the recovery fail. A host that cannot be asked is a
+   * warning: its cleanup runs as before.
+   */
+  private async stopRunCommands(when: "before cleanup" | "after cleanup"): Promise<string[]> {
+    const { plan, sessions, journal, observer } = this.state;
+    const late: string[] = [];
+    const seen = new Set<string>();
+    for (const t of plan.targets) {
+      if (seen.has(t.host.name) || sessions.isLost(t.host)) continue;
+      seen.add(t.host.name);
+      const step = plan.steps.find((s) => s.step.phase === "cleanup");
+      try {
+        const found = await stopRunCommands(await sessions.get(t.host), plan.runId, {
+          termBoundMs: STOP_TERM_BOUND_MS,
+          timeoutMs: this.fenceTimeoutMs,
+        });
+        const problems: string[] = [];
+        if (found.stopped.length > 0) {
+          const message = `${t.host.name}: stopped ${describeProcesses(found.stopped)} of run ${plan.runId} still running ${when}`;
+          journal.write({ event: "note", step: "cleanup", message });
+          if (step) observer.note?.(step, message, false);
+          if (when === "after cleanup")
+            problems.push(
+              `${message}: they may have changed what cleanup put back; run drill recover again`,
+            );
+        }
+        if (found.survivors.length > 0)
+          problems.push(
+            `${t.host.name}: ${describeProcesses(found.survivors)} of run ${plan.runId} still running after KILL ${when}; stop them by hand, then run drill recover again`,
+          );
+        for (const message of problems) {
+          journal.write({ event: "warning", step: "cleanup", message });
+          this.state.warnings.push({ step: "cleanup", message });
+        }
+        if (when === "after cleanup") late.push(...problems);
+      } catch (error) {
+        const message = `${t.host.name}: cannot look for run ${plan.runId}'s commands ${when}: ${describeError(error)}`;
+        journal.write({ event: "warning", step: "cleanup", message });
+        this.state.warnings.push({ step: "cleanup", message });
+      }
+    }
+    return late;
   }
 
   /** The destructive targets' hosts with the folder their journals go in. */
@@ -180,9 +246,10 @@ export class DrillExecution {
    * Journals and scratch folders of earlier runs on every host of this run, destructive or not
    * (a share left damaged by a killed run is no "before" state for any drill): one line each.
    */
-  private async earlierRuns(): Promise<string[]> {
+  private async earlierRuns(): Promise<{ lines: string[]; journals: number }> {
     const { plan, sessions } = this.state;
     const found: string[] = [];
+    let journals = 0;
     const seen = new Set<string>();
     for (const t of plan.targets) {
       if (seen.has(t.host.name)) continue;
@@ -195,12 +262,14 @@ export class DrillExecution {
       try {
         const session = await sessions.get(t.host);
         if (folder !== undefined)
-          for (const j of await readHostJournals(session, folder, this.fenceTimeoutMs))
+          for (const j of await readHostJournals(session, folder, this.fenceTimeoutMs)) {
+            journals += 1;
             found.push(
               "record" in j
                 ? `${t.host.name}: run ${j.record.runId} (${j.record.runbook}, started ${j.record.startedAt}) did not finish its cleanup: its journal is ${j.file}`
                 : `${t.host.name}: a drill journal that cannot be read: ${j.file}: ${j.problem}`,
             );
+          }
         for (const leftover of await findLeftovers(
           session,
           leftoverPatterns(plan.runId, paths),
@@ -217,7 +286,7 @@ export class DrillExecution {
     }
     for (const line of found)
       this.state.journal.write({ event: "note", step: "start", message: line });
-    return found;
+    return { lines: found, journals };
   }
 
   /** Writes the intent journal on each destructive target; undefined when all are written. */

@@ -1,7 +1,8 @@
 /**
  * A target as one attempt of one step reaches it: every command journaled (secrets redacted,
- * output truncated), capped at the step's deadline and refused once the step is stopped or the
- * host declared lost; restic and file changes fenced to what the step declared.
+ * output truncated), marked with the run (run-commands.ts), capped at the step's deadline and
+ * refused once the step is stopped or the host declared lost; restic and file changes fenced to
+ * what the step declared.
  */
 import { Restic } from "../../restic/restic.js";
 import { tamperCommand, tamperOutcome } from "../../restic/backend-files.js";
@@ -32,6 +33,7 @@ import { fencedFiles } from "../fencing/fenced-files.js";
 import { isWithin, pathShapeProblem, resolveOnHost, stripSlash } from "../fencing/fencing.js";
 import { OUTPUT_LIMIT, truncate, type Journal } from "../results/journal.js";
 import type { TargetSessions } from "./target-sessions.js";
+import { runEnvironment } from "./run-commands.js";
 
 /** The offsite repository and how to open it. */
 export interface BackupAccess {
@@ -44,6 +46,8 @@ export interface BackupAccess {
 export interface DrillHostInput {
   readonly host: InventoryHost;
   readonly step: string;
+  /** Put in every command's environment, so the run's commands can be found and stopped. */
+  readonly runId: string;
   readonly deadline: number;
   readonly signal: AbortSignal;
   readonly sessions: TargetSessions;
@@ -122,7 +126,11 @@ export function drillHost(input: DrillHostInput): DrillHost {
     const started = Date.now();
     const command = label ?? argv.map(shellQuote).join(" ");
     try {
-      const result = await session.exec(argv, { ...execOptions, timeoutMs });
+      const result = await session.exec(argv, {
+        ...execOptions,
+        timeoutMs,
+        env: { ...execOptions.env, ...runEnvironment(input.runId) },
+      });
       if (journaled)
         journal.write({
           event: "command",

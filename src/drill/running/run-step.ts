@@ -11,9 +11,13 @@ import { describeError, errorDetails, isRetryable } from "../runbook/failures.js
 import { warningsOf, type ExecutionState } from "./execution-state.js";
 import type { HandledSignal } from "./interrupts.js";
 import { stepContext } from "./step-context.js";
+import { describeProcesses, stopRunCommands } from "./run-commands.js";
 
-/** After this long, a stopped step's SSH sessions are closed so its remote commands end too. */
+/** After this long, a stopped step's commands still running are stopped on its hosts. */
 const HANGUP_AFTER_MS = 1_000;
+/** How long those commands have after TERM before KILL, and the bound on the whole stop. */
+const STOP_TERM_BOUND_MS = 5_000;
+const STOP_TIMEOUT_MS = 10_000;
 
 type StoppedOutcome = Extract<StepOutcome, { readonly error: string }>;
 
@@ -115,6 +119,7 @@ export async function runStep(
       case "timeout":
         await settle(
           state,
+          step.name,
           controller,
           `timed out after ${step.timeoutMs / 1000} s`,
           running,
@@ -127,11 +132,11 @@ export async function runStep(
         retryable = true;
         break;
       case "interrupt":
-        await settle(state, controller, `interrupted by ${first.signal}`, running, used);
+        await settle(state, step.name, controller, `interrupted by ${first.signal}`, running, used);
         outcome = ran("interrupted", `interrupted by ${first.signal} during step ${step.name}`);
         break;
       case "forced":
-        await settle(state, controller, "abandoned", running, used);
+        await settle(state, step.name, controller, "abandoned", running, used);
         outcome = ran(
           "interrupted",
           `abandoned after a repeated signal: cleanup step ${step.name} did not finish within the bound`,
@@ -178,6 +183,7 @@ export async function runStep(
 /** Stops a step and waits (bounded) until it has really stopped, so nothing runs behind cleanup. */
 async function settle(
   state: ExecutionState,
+  step: string,
   controller: AbortController,
   reason: string,
   running: Promise<Race>,
@@ -187,11 +193,48 @@ async function settle(
   const settled = running.then(() => true);
   const hangup = delay(HANGUP_AFTER_MS);
   if (await Promise.race([settled, hangup.promise.then(() => false)])) return hangup.cancel();
-  // Closing the SSH sessions the step used ends its remote commands (the server hangs them up).
-  for (const host of used) if (host.transport.kind === "ssh") await state.sessions.drop(host);
+  // A command left alone runs on (sshd does not stop it when its client goes): stop the step's
+  // commands on each host it used, and close an SSH session where that could not be done.
+  for (const host of used) {
+    const stopped = await stopOn(state, step, host);
+    if (!stopped && host.transport.kind === "ssh") await state.sessions.drop(host);
+  }
   const grace = delay(state.settleGraceMs);
   await Promise.race([settled, grace.promise]);
   grace.cancel();
+}
+
+/**
+ * Stops the run's commands on a host (TERM, then KILL), journaling what was still running;
+ * false when the host could not be asked.
+ */
+async function stopOn(state: ExecutionState, step: string, host: InventoryHost): Promise<boolean> {
+  if (state.sessions.isLost(host)) return false;
+  try {
+    const found = await stopRunCommands(await state.sessions.get(host), state.plan.runId, {
+      termBoundMs: STOP_TERM_BOUND_MS,
+      timeoutMs: STOP_TIMEOUT_MS,
+    });
+    if (found.stopped.length > 0)
+      state.journal.write({
+        event: "note",
+        step,
+        message: `stopped ${describeProcesses(found.stopped)} the step left running on ${host.name}`,
+      });
+    if (found.survivors.length > 0) {
+      const message = `${describeProcesses(found.survivors)} of the step still running on ${host.name} after KILL`;
+      state.warnings.push({ step, message });
+      state.journal.write({ event: "warning", step, message });
+    }
+    return true;
+  } catch (error) {
+    state.journal.write({
+      event: "note",
+      step,
+      message: `could not stop the step's commands on ${host.name}: ${describeError(error)}`,
+    });
+    return false;
+  }
 }
 
 /** Journals and shows how a step ended (skipped steps are journaled where they are skipped). */

@@ -38,6 +38,7 @@ export function stepContext(
         h = drillHost({
           host: t.host,
           step: name,
+          runId: plan.runId,
           deadline,
           signal,
           sessions: state.sessions,

@@ -27,6 +27,7 @@ export function execLocal(argv: readonly string[], options: ExecOptions = {}): P
   return new Promise((resolve) => {
     const child = spawn(command, args, {
       cwd: options.cwd,
+      ...(options.env === undefined ? {} : { env: { ...process.env, ...options.env } }),
       stdio: [options.stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],
     });
     let timedOut = false;

@@ -21,6 +21,11 @@ export interface ExecOptions {
    * of every file): the result's `stdout` is then empty, and no limit applies to it.
    */
   readonly onStdout?: (chunk: Buffer) => void;
+  /**
+   * Added to the command's environment. Not for secrets: over SSH it is part of the command line
+   * (`env NAME=value …`), since sshd accepts only the variables its AcceptEnv names.
+   */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface ExecResult {

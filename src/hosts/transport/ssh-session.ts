@@ -229,13 +229,18 @@ async function execSsh(
   });
   try {
     const response = await Promise.race([
-      execOnChannel(connection, argv.map(shellQuote).join(" "), options, {
-        onChannel: (c) => {
-          channel = c;
+      execOnChannel(
+        connection,
+        withEnvironment(argv, options.env).map(shellQuote).join(" "),
+        options,
+        {
+          onChannel: (c) => {
+            channel = c;
+          },
+          onStdout: options.onStdout ?? ((c) => stdout.push(c)),
+          onStderr: (c) => stderr.push(c),
         },
-        onStdout: options.onStdout ?? ((c) => stdout.push(c)),
-        onStderr: (c) => stderr.push(c),
-      }),
+      ),
       timeout,
     ]);
     const timedOut = response === "timeout";
@@ -265,6 +270,15 @@ async function execSsh(
   } finally {
     if (timer) clearTimeout(timer);
   }
+}
+
+/** argv run by `env` with the variables set, when there are any. */
+function withEnvironment(
+  argv: readonly string[],
+  env: Readonly<Record<string, string>> | undefined,
+): readonly string[] {
+  if (env === undefined || Object.keys(env).length === 0) return argv;
+  return ["env", ...Object.entries(env).map(([name, value]) => `${name}=${value}`), ...argv];
 }
 
 /** One command on its own channel; the output goes only where the caller sends it. */
