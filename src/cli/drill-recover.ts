@@ -157,6 +157,8 @@ export async function recoverCommand(flags: RecoverFlags, io: Io): Promise<numbe
       observer: plainProgress(io.stdout),
       handleSignals: true,
       recover: true,
+      // A journal without one (from before markers) has no commands to find: the id finds none.
+      runMarker: record.runMarker ?? record.runId,
     });
     io.stdout(renderSummary(result));
     if (result.verdict.status !== "passed") {

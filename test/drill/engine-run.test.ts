@@ -3,10 +3,11 @@
  * flow, retries, timeouts, cleanup after failures, timeouts and interrupts, lost hosts.
  */
 import { expect } from "chai";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { XMLParser } from "fast-xml-parser";
+import { existsSync, readFileSync } from "node:fs";
 import { defineRunbook, type RunbookMeta } from "../../src/drill/runbook/runbook.js";
 import { StepFailure } from "../../src/drill/runbook/failures.js";
 import { Interrupts } from "../../src/drill/running/interrupts.js";
@@ -395,6 +396,39 @@ describe("drill engine: running steps", function () {
       (l) => l.event === "step-end" && (l as { step: string }).step === "use-lost",
     ) as { output: string };
     expect(JSON.parse(end.output)).to.deep.equal(["transport-refused", "transport-refused"]);
+  });
+
+  it("a command of the run still running after cleanup is stopped, fails the run and keeps its journal", async () => {
+    const runbook = defineRunbook(meta("straggler"), noSettings)
+      .inject("leave-one-behind", {
+        ...STEP,
+        kind: "inject",
+        run: async (ctx) => {
+          // Its child outlives the command, as a timed-out command's child does.
+          await ctx.host("share").exec(["sh", "-c", "sleep 30 >/dev/null 2>&1 &"]);
+          return {};
+        },
+      })
+      .cleanup("tidy", { ...STEP, run: () => undefined })
+      .build();
+    const dir = evidence();
+    const run = await runPlanned(runbook, inventory(), dir);
+    expect(statuses(run)).to.deep.equal({ "leave-one-behind": "passed", tidy: "passed" });
+    expect(run.verdict).to.deep.include({ status: "failed", failedAt: "cleanup" });
+    const reasons = run.verdict.status === "passed" ? [] : run.verdict.reasons;
+    expect(reasons).to.have.length(1);
+    expect(reasons[0]).to.match(
+      /^fs01: stopped 1 command \(sleep \d+\) of run test-run still running after cleanup: they may have changed what cleanup put back, so the intent journal stays for drill recover$/,
+    );
+    expect(await readdir(join(area.sandbox, ".stronghold-journal"))).to.deep.equal([
+      "test-run.json",
+    ]);
+    const pid = Number(/sleep (\d+)/.exec(reasons[0]!)![1]);
+    // Gone, or a zombie its new parent has not reaped yet.
+    const state = existsSync(`/proc/${pid}/stat`)
+      ? /\) (\S)/.exec(readFileSync(`/proc/${pid}/stat`, "utf8"))?.[1]
+      : "gone";
+    expect(state).to.be.oneOf(["gone", "Z"]);
   });
 
   it("refused by an earlier run's scratch folder, says drill recover only when a journal accounts for it", async () => {

@@ -94,7 +94,7 @@ async function waitFor(what: string, check: () => Promise<boolean>, ms = 20_000)
   throw new Error(`timed out waiting for ${what}`);
 }
 
-/** Processes on this machine whose environment names the drill run. */
+/** Processes on this machine whose environment names the drill run (its marker: id and a random part). */
 function processesOfRun(runId: string): string[] {
   return readdirSync("/proc")
     .filter((e) => /^\d+$/.test(e))
@@ -102,7 +102,7 @@ function processesOfRun(runId: string): string[] {
       try {
         return readFileSync(`/proc/${pid}/environ`, "utf8")
           .split("\0")
-          .includes(`${RUN_ENV}=${runId}`);
+          .some((v) => v.startsWith(`${RUN_ENV}=${runId}.`));
       } catch {
         return false;
       }

@@ -87,6 +87,10 @@ describe("the intent journal on a host (local transport)", () => {
     });
     const night = parseJournal("f", JSON.stringify({ ...record("n"), nightly: "2026-12-05T0200" }));
     expect("record" in night && night.record.nightly).to.equal("2026-12-05T0200");
+    expect(parseJournal("f", JSON.stringify({ ...record("m"), runMarker: 1 }))).to.deep.equal({
+      file: "f",
+      problem: "/runMarker is not a string",
+    });
     expect(parseJournal("f", "[]")).to.deep.equal({
       file: "f",
       problem: '/format is undefined, expected "stronghold-drill-intent/1"',

@@ -161,6 +161,10 @@ describe("a drill killed with SIGKILL, then drill recover (real processes, sshd,
       const journals = readdirSync(join(lab.fs01Sandbox, ".stronghold-journal"));
       expect(journals).to.have.length(1);
       const runId = journals[0]!.replace(/\.json$/, "");
+      const { runMarker } = JSON.parse(
+        readFileSync(join(lab.fs01Sandbox, ".stronghold-journal", journals[0]!), "utf8"),
+      ) as { runMarker: string };
+      expect(runMarker).to.match(new RegExp(`^${runId}\\.[0-9a-f]{12}$`));
       const scratch = scratchDir(lab.dataDir, runId);
       // What sshd leaves behind a killed drill: one of its commands, its client gone, going on
       // by itself. This one recreates the run's scratch folder whenever it is gone (bounded).
@@ -174,7 +178,7 @@ describe("a drill killed with SIGKILL, then drill recover (real processes, sshd,
             "sh",
             scratch,
           ],
-          { env: runEnvironment(runId), timeoutMs: 120_000 },
+          { env: runEnvironment(runMarker), timeoutMs: 120_000 },
         )
         .catch(() => undefined);
       await new Promise((r) => setTimeout(r, 500));

@@ -12,6 +12,7 @@ import { openSession } from "../../src/hosts/transport/open-session.js";
 import {
   RUN_ENV,
   describeProcesses,
+  newRunMarker,
   runEnvironment,
   stopRunCommands,
 } from "../../src/drill/running/run-commands.js";
@@ -66,17 +67,19 @@ describe("a drill run's commands, found and stopped by the run id in their envir
   });
 
   it("stops every process of the run, KILL for those ignoring TERM, and no other run's", async () => {
-    const mine = [
-      plain("2026-12-07T21-00-00Z-file-deletion"),
-      stubborn("2026-12-07T21-00-00Z-file-deletion"),
-    ];
-    // Another run, and one whose id only starts the same way.
+    const marker = newRunMarker("2026-12-07T21-00-00Z-file-deletion");
+    const mine = [plain(marker), stubborn(marker)];
+    // Another run, one whose marker only starts the same way, and one started in the same second
+    // with the same id (another runs folder): each its own marker.
+    const twin = newRunMarker("2026-12-07T21-00-00Z-file-deletion");
+    expect(twin).to.not.equal(marker);
     const others = [
-      plain("2026-12-07T21-00-00Z-file-deletion-2"),
-      plain("2026-12-07T22-00-00Z-ransomware"),
+      plain("2026-12-07T22-00-00Z-ransomware.0123456789ab"),
+      plain(`${marker}0`),
+      plain(twin),
     ];
     children.push(...mine, ...others);
-    const line = `${RUN_ENV}=2026-12-07T21-00-00Z-file-deletion`;
+    const line = `${RUN_ENV}=${marker}`;
     // Both shells have started their children (sleep and the stubborn shell's sleep).
     const until = Date.now() + 10_000;
     while (processesWith(line).length < 3 && Date.now() < until)
@@ -84,14 +87,10 @@ describe("a drill run's commands, found and stopped by the run id in their envir
     expect(processesWith(line)).to.have.length(3);
 
     const started = Date.now();
-    const found = await stopRunCommands(
-      localSession(localHost),
-      "2026-12-07T21-00-00Z-file-deletion",
-      {
-        termBoundMs: 300,
-        timeoutMs: 20_000,
-      },
-    );
+    const found = await stopRunCommands(localSession(localHost), marker, {
+      termBoundMs: 300,
+      timeoutMs: 20_000,
+    });
     expect(found.stopped.map((p) => p.command).sort()).to.deep.equal(["sh", "sleep", "sleep"]);
     expect(found.survivors).to.deep.equal([]);
     expect(processesWith(line)).to.deep.equal([]);

@@ -145,10 +145,10 @@ export class DrillExecution {
     const stepsCleaned = records.every(
       (r) => r.phase !== "cleanup" || r.outcome.status === "passed",
     );
-    // One that started while cleanup ran (its request reached the host just before the kill)
-    // may have changed what cleanup checked: the journal stays for another recovery.
-    const late =
-      this.state.recovering && stepsCleaned ? await this.stopRunCommands("after cleanup") : [];
+    // A command of the run still running now (one a killed run's host received just before
+    // the kill, or a timed-out command's child) may have changed what cleanup checked: the
+    // journal stays for drill recover.
+    const late = stepsCleaned ? await this.stopRunCommands("after cleanup") : [];
     const cleaned = stepsCleaned && late.length === 0;
     if (cleaned) await this.removeJournals();
     else
@@ -177,13 +177,16 @@ export class DrillExecution {
               ],
             },
       );
-    return this.finish(records, undefined);
+    return this.finish(
+      records,
+      late.length > 0 ? { status: "failed", failedAt: "cleanup", reasons: late } : undefined,
+    );
   }
 
   /**
-   * `drill recover`: stops the killed run's commands still running on each of its hosts; the
-   * lines found after cleanup (`when`) make the recovery fail. A host that cannot be asked is a
-   * warning: its cleanup runs as before.
+   * Stops the run's commands still running on each of its hosts: before cleanup in `drill
+   * recover` (the killed run's), and after cleanup in every run, where each found is a line that
+   * fails the run and keeps its journal. A host that cannot be asked is a warning.
    */
   private async stopRunCommands(when: "before cleanup" | "after cleanup"): Promise<string[]> {
     const { plan, sessions, journal, observer } = this.state;
@@ -194,7 +197,7 @@ export class DrillExecution {
       seen.add(t.host.name);
       const step = plan.steps.find((s) => s.step.phase === "cleanup");
       try {
-        const found = await stopRunCommands(await sessions.get(t.host), plan.runId, {
+        const found = await stopRunCommands(await sessions.get(t.host), this.state.marker, {
           termBoundMs: STOP_TERM_BOUND_MS,
           timeoutMs: this.fenceTimeoutMs,
         });
@@ -205,12 +208,12 @@ export class DrillExecution {
           if (step) observer.note?.(step, message, false);
           if (when === "after cleanup")
             problems.push(
-              `${message}: they may have changed what cleanup put back; run drill recover again`,
+              `${message}: they may have changed what cleanup put back, so the intent journal stays for drill recover`,
             );
         }
         if (found.survivors.length > 0)
           problems.push(
-            `${t.host.name}: ${describeProcesses(found.survivors)} of run ${plan.runId} still running after KILL ${when}; stop them by hand, then run drill recover again`,
+            `${t.host.name}: ${describeProcesses(found.survivors)} of run ${plan.runId} still running after KILL ${when}; stop them by hand, then run drill recover`,
           );
         for (const message of problems) {
           journal.write({ event: "warning", step: "cleanup", message });
@@ -305,6 +308,7 @@ export class DrillExecution {
         targets: Object.fromEntries(plan.targets.map((t) => [t.key, t.host.name])),
         rtoMinutes: plan.rtoMinutes,
         rpoMinutes: plan.rpoMinutes,
+        runMarker: this.state.marker,
         changes: plan.steps
           .map((s) => ({
             step: s.step.name,

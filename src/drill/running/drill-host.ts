@@ -47,7 +47,7 @@ export interface DrillHostInput {
   readonly host: InventoryHost;
   readonly step: string;
   /** Put in every command's environment, so the run's commands can be found and stopped. */
-  readonly runId: string;
+  readonly marker: string;
   readonly deadline: number;
   readonly signal: AbortSignal;
   readonly sessions: TargetSessions;
@@ -129,7 +129,7 @@ export function drillHost(input: DrillHostInput): DrillHost {
       const result = await session.exec(argv, {
         ...execOptions,
         timeoutMs,
-        env: { ...execOptions.env, ...runEnvironment(input.runId) },
+        env: { ...execOptions.env, ...runEnvironment(input.marker) },
       });
       if (journaled)
         journal.write({

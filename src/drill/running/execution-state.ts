@@ -15,6 +15,8 @@ export interface ExecutionState {
   readonly observer: DrillObserver;
   readonly interrupts: Interrupts;
   readonly sessions: TargetSessions;
+  /** In every command's environment, to find the run's commands by (run-commands.ts). */
+  readonly marker: string;
   readonly secrets: readonly Secret[];
   readonly backup: BackupAccess | undefined;
   /** How long a stopped step may take to reach its next command before the run moves on. */

@@ -30,6 +30,8 @@ export interface HostJournalRecord {
   readonly targets: Readonly<Record<string, string>>;
   readonly rtoMinutes: number;
   readonly rpoMinutes: number;
+  /** STRONGHOLD_DRILL_RUN in the run's commands, for drill recover to stop them by. */
+  readonly runMarker?: string;
   /** What the run's steps may change on this host. */
   readonly changes: readonly { readonly step: string; readonly paths: readonly string[] }[];
   /** Where the originals are kept while the run lasts, as the runbook says it. */
@@ -164,6 +166,8 @@ export function parseJournal(file: string, text: string): FoundJournal {
     return { file, problem: "/targets is missing or not an object" };
   if (r.nightly !== undefined && typeof r.nightly !== "string")
     return { file, problem: "/nightly is not a string" };
+  if (r.runMarker !== undefined && typeof r.runMarker !== "string")
+    return { file, problem: "/runMarker is not a string" };
   return { file, record: r as HostJournalRecord };
 }
 

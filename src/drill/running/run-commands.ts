@@ -1,20 +1,27 @@
 /**
- * A run's commands on a host, found and stopped. Every command a drill step runs carries the run
- * id in its environment, and so do the processes it starts. sshd does not stop a command whose
+ * A run's commands on a host, found and stopped. Every command a drill step runs carries the
+ * run's marker in its environment — its id and a random part, as two drills may start in the
+ * same second with the same id — and so do the processes it starts. sshd does not stop a command whose
  * client went away (no terminal, no hangup), and a local command outlives a killed drill too: a
  * step stopped by a signal or its deadline, or a run killed outright, can leave one running that
  * later recreates what cleanup removed. Before cleanup runs, the run's commands are stopped —
  * TERM, then KILL after a bound — found through /proc/<pid>/environ (Linux; the host's own user
  * sees its own processes).
  */
+import { randomBytes } from "node:crypto";
 import type { HostSession } from "../../hosts/transport/session.js";
 
 /** The environment variable naming the drill run a process belongs to. */
 export const RUN_ENV = "STRONGHOLD_DRILL_RUN";
 
+/** A new run's marker: `<run id>.<12 hex digits>`. */
+export function newRunMarker(runId: string): string {
+  return `${runId}.${randomBytes(6).toString("hex")}`;
+}
+
 /** What a step's commands get in their environment. */
-export function runEnvironment(runId: string): Readonly<Record<string, string>> {
-  return { [RUN_ENV]: runId };
+export function runEnvironment(marker: string): Readonly<Record<string, string>> {
+  return { [RUN_ENV]: marker };
 }
 
 /** A process of the run, as the host listed it. */
@@ -73,17 +80,17 @@ exit 0
  */
 export async function stopRunCommands(
   session: HostSession,
-  runId: string,
+  marker: string,
   options: { readonly termBoundMs: number; readonly timeoutMs: number },
 ): Promise<StoppedCommands> {
   const tenths = Math.max(1, Math.round(options.termBoundMs / 100));
   const result = await session.exec(
-    ["sh", "-c", STOP, "stronghold-stop", `${RUN_ENV}=${runId}`, String(tenths)],
+    ["sh", "-c", STOP, "stronghold-stop", `${RUN_ENV}=${marker}`, String(tenths)],
     { timeoutMs: options.timeoutMs },
   );
   if (result.code !== 0)
     throw new Error(
-      `cannot stop run ${runId}'s commands on ${session.host.name}: ${result.stderr.trim() || `exit ${result.code ?? `signal ${result.signal ?? "?"}`}`}`,
+      `cannot stop the commands of run ${marker} on ${session.host.name}: ${result.stderr.trim() || `exit ${result.code ?? `signal ${result.signal ?? "?"}`}`}`,
     );
   const stopped: RunProcess[] = [];
   const survivors: RunProcess[] = [];

@@ -15,6 +15,7 @@ import type { ExecutionState } from "./execution-state.js";
 import { Interrupts, type HandledSignal } from "./interrupts.js";
 import { redactingObserver, type DrillObserver } from "./observer.js";
 import { TargetSessions, type SessionOpener } from "./target-sessions.js";
+import { newRunMarker } from "./run-commands.js";
 
 export type { DrillObserver };
 
@@ -37,6 +38,8 @@ export interface ExecuteOptions {
   readonly fenceTimeoutMs?: number;
   /** `drill recover`: run only the cleanup of the killed run this plan was made for again. */
   readonly recover?: boolean;
+  /** `drill recover`: the killed run's command marker, from its journal (default: a new one). */
+  readonly runMarker?: string;
   /**
    * The nightly run's folder name when the drill runs as its stage: kept in the host journals, so
    * that the entry `drill recover` appends for a killed run names the night it ran in.
@@ -83,6 +86,7 @@ export async function executeDrill(plan: DrillPlan, options: ExecuteOptions): Pr
       observer,
       interrupts,
       sessions,
+      marker: options.runMarker ?? newRunMarker(plan.runId),
       secrets,
       backup:
         plan.repository && options.password

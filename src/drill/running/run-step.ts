@@ -211,7 +211,7 @@ async function settle(
 async function stopOn(state: ExecutionState, step: string, host: InventoryHost): Promise<boolean> {
   if (state.sessions.isLost(host)) return false;
   try {
-    const found = await stopRunCommands(await state.sessions.get(host), state.plan.runId, {
+    const found = await stopRunCommands(await state.sessions.get(host), state.marker, {
       termBoundMs: STOP_TERM_BOUND_MS,
       timeoutMs: STOP_TIMEOUT_MS,
     });

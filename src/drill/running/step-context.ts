@@ -38,7 +38,7 @@ export function stepContext(
         h = drillHost({
           host: t.host,
           step: name,
-          runId: plan.runId,
+          marker: state.marker,
           deadline,
           signal,
           sessions: state.sessions,
