@@ -1,12 +1,12 @@
 /**
  * A run's commands on a host, found and stopped. Every command a drill step runs carries the
  * run's marker in its environment — its id and a random part, as two drills may start in the
- * same second with the same id — and so do the processes it starts. sshd does not stop a command whose
- * client went away (no terminal, no hangup), and a local command outlives a killed drill too: a
- * step stopped by a signal or its deadline, or a run killed outright, can leave one running that
- * later recreates what cleanup removed. Before cleanup runs, the run's commands are stopped —
- * TERM, then KILL after a bound — found through /proc/<pid>/environ (Linux; the host's own user
- * sees its own processes).
+ * same second with the same id — and so do the processes it starts. sshd does not stop a
+ * command whose client went away (no terminal, no hangup), and a local command outlives a
+ * killed drill too: a step stopped by a signal or its deadline, or a run killed outright, can
+ * leave one running that later recreates what cleanup removed. So the run's commands are
+ * stopped — TERM, then KILL after a bound — found through /proc/<pid>/environ (Linux; the
+ * host's own user sees its own processes).
  */
 import { randomBytes } from "node:crypto";
 import type { HostSession } from "../../hosts/transport/session.js";
