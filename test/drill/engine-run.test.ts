@@ -398,6 +398,36 @@ describe("drill engine: running steps", function () {
     expect(JSON.parse(end.output)).to.deep.equal(["transport-refused", "transport-refused"]);
   });
 
+  it("a command that times out has what it started stopped too, so the run still passes", async () => {
+    let timedOut = false;
+    const runbook = defineRunbook(meta("compound-timeout"), noSettings)
+      .preflight("slow-pipe", {
+        ...STEP,
+        kind: "check",
+        run: async (ctx) => {
+          // The timeout kills the shell; its pipeline's processes are its children.
+          const result = await ctx
+            .host("share")
+            .exec(["sh", "-c", "sleep 30 | cat; echo never"], { timeoutMs: 300 });
+          timedOut = result.timedOut;
+          return {};
+        },
+      })
+      .cleanup("tidy", { ...STEP, run: () => undefined })
+      .build();
+    const dir = evidence();
+    const run = await runPlanned(runbook, inventory(), dir, { rtoMinutes: 60 });
+    expect(timedOut).to.equal(true);
+    expect(statuses(run)).to.deep.equal({ "slow-pipe": "passed", tidy: "passed" });
+    expect(run.verdict.status, JSON.stringify(run.verdict)).to.not.equal("failed");
+    const notes = (await journalOf(dir))
+      .filter((l) => l.event === "note")
+      .map((l) => (l as { message: string }).message);
+    expect(notes.join("\n")).to.match(
+      /stopped 2 commands \((sleep|cat) \d+, (sleep|cat) \d+\) a timed-out command left running on fs01/,
+    );
+  });
+
   it("a command of the run still running after cleanup is stopped, fails the run and keeps its journal", async () => {
     const runbook = defineRunbook(meta("straggler"), noSettings)
       .inject("leave-one-behind", {

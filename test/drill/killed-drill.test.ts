@@ -23,7 +23,7 @@ import { objectPath } from "../../src/evidence/ledger.js";
 import { RUN_NAME_ENV } from "../../src/evidence/record-run.js";
 import { verifyLedger } from "../../src/evidence/verify.js";
 import { openSession } from "../../src/hosts/transport/open-session.js";
-import { runEnvironment } from "../../src/drill/running/run-commands.js";
+import { commandEnvironment } from "../../src/drill/running/run-commands.js";
 import { scratchDir } from "../../runbooks/lib/share.js";
 import { inventoryHost } from "../fixtures/sshd.js";
 
@@ -178,7 +178,7 @@ describe("a drill killed with SIGKILL, then drill recover (real processes, sshd,
             "sh",
             scratch,
           ],
-          { env: runEnvironment(runMarker), timeoutMs: 120_000 },
+          { env: commandEnvironment(runMarker), timeoutMs: 120_000 },
         )
         .catch(() => undefined);
       await new Promise((r) => setTimeout(r, 500));

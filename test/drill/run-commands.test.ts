@@ -10,10 +10,12 @@ import type { InventoryHost } from "../../src/hosts/inventory.js";
 import { localSession } from "../../src/hosts/transport/local-session.js";
 import { openSession } from "../../src/hosts/transport/open-session.js";
 import {
+  COMMAND_ENV,
   RUN_ENV,
   describeProcesses,
+  stopCommand,
   newRunMarker,
-  runEnvironment,
+  commandEnvironment,
   stopRunCommands,
 } from "../../src/drill/running/run-commands.js";
 import { inventoryHost, startSshd, type Sshd } from "../fixtures/sshd.js";
@@ -123,7 +125,7 @@ describe("a drill run's commands, found and stopped by the run id in their envir
       const first = await openSession(host);
       // Not awaited: the client goes away while the command runs, as a killed drill's does.
       void first
-        .exec(["sh", "-c", "sleep 60"], { env: runEnvironment(runId), timeoutMs: 120_000 })
+        .exec(["sh", "-c", "sleep 60"], { env: commandEnvironment(runId), timeoutMs: 120_000 })
         .catch(() => undefined);
       const until = Date.now() + 10_000;
       while (processesWith(line).length < 2 && Date.now() < until)
@@ -145,6 +147,39 @@ describe("a drill run's commands, found and stopped by the run id in their envir
         await second.close();
       }
       expect(processesWith(line)).to.deep.equal([]);
+    });
+
+    it("a command killed at its timeout leaves its pipeline running; its own marker stops just that", async () => {
+      const marker = newRunMarker("2026-12-07T22-30-00Z-file-deletion");
+      const session = await openSession(inventoryHost(sshd));
+      try {
+        const other = commandEnvironment(marker);
+        void session
+          .exec(["sleep", "60"], { env: other, timeoutMs: 120_000 })
+          .catch(() => undefined);
+        const timedOut = commandEnvironment(marker);
+        const result = await session.exec(["sh", "-c", "sleep 60 | cat"], {
+          env: timedOut,
+          timeoutMs: 300,
+        });
+        expect(result.timedOut).to.equal(true);
+        const own = `${COMMAND_ENV}=${timedOut[COMMAND_ENV]}`;
+        await new Promise((r) => setTimeout(r, 300));
+        // The KILL the timeout asks for reaches the shell alone.
+        expect(processesWith(own).length).to.be.at.least(1);
+        const found = await stopCommand(session, timedOut, {
+          termBoundMs: 2_000,
+          timeoutMs: 20_000,
+        });
+        expect(found.stopped.map((p) => p.command).sort()).to.include.members(["cat", "sleep"]);
+        expect(processesWith(own)).to.deep.equal([]);
+        // The run's other command is not the timed-out one's: still running.
+        expect(processesWith(`${COMMAND_ENV}=${other[COMMAND_ENV]}`)).to.have.length(1);
+        await stopRunCommands(session, marker, { termBoundMs: 2_000, timeoutMs: 20_000 });
+        expect(processesWith(`${RUN_ENV}=${marker}`)).to.deep.equal([]);
+      } finally {
+        await session.close();
+      }
     });
   });
 });

@@ -33,7 +33,7 @@ import { fencedFiles } from "../fencing/fenced-files.js";
 import { isWithin, pathShapeProblem, resolveOnHost, stripSlash } from "../fencing/fencing.js";
 import { OUTPUT_LIMIT, truncate, type Journal } from "../results/journal.js";
 import type { TargetSessions } from "./target-sessions.js";
-import { runEnvironment } from "./run-commands.js";
+import { commandEnvironment, describeProcesses, stopCommand } from "./run-commands.js";
 
 /** The offsite repository and how to open it. */
 export interface BackupAccess {
@@ -98,6 +98,26 @@ function abortReason(signal: AbortSignal): string {
   return typeof signal.reason === "string" ? signal.reason : "stopped";
 }
 
+/** A timed-out command's children run on: stopped (best effort, journaled) before the step goes on. */
+async function stopTimedOut(
+  session: HostSession,
+  marked: Readonly<Record<string, string>>,
+  step: string,
+  journal: Journal,
+): Promise<void> {
+  try {
+    const found = await stopCommand(session, marked, { termBoundMs: 2_000, timeoutMs: 10_000 });
+    if (found.stopped.length > 0)
+      journal.write({
+        event: "note",
+        step,
+        message: `stopped ${describeProcesses(found.stopped)} a timed-out command left running on ${session.host.name}`,
+      });
+  } catch (error) {
+    journal.write({ event: "note", step, message: (error as Error).message });
+  }
+}
+
 /** A target as one attempt of one step reaches it (see the module comment). */
 export function drillHost(input: DrillHostInput): DrillHost {
   const { host, step, journal, sessions, signal } = input;
@@ -125,12 +145,14 @@ export function drillHost(input: DrillHostInput): DrillHost {
     const timeoutMs = Math.max(1, Math.min(execOptions.timeoutMs ?? Infinity, left));
     const started = Date.now();
     const command = label ?? argv.map(shellQuote).join(" ");
+    const marked = commandEnvironment(input.marker);
     try {
       const result = await session.exec(argv, {
         ...execOptions,
         timeoutMs,
-        env: { ...execOptions.env, ...runEnvironment(input.marker) },
+        env: { ...execOptions.env, ...marked },
       });
+      if (result.timedOut) await stopTimedOut(session, marked, step, journal);
       if (journaled)
         journal.write({
           event: "command",

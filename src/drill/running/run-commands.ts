@@ -13,15 +13,20 @@ import type { HostSession } from "../../hosts/transport/session.js";
 
 /** The environment variable naming the drill run a process belongs to. */
 export const RUN_ENV = "STRONGHOLD_DRILL_RUN";
+/** And the one command of the run it belongs to: `<marker>/<n>`. */
+export const COMMAND_ENV = "STRONGHOLD_DRILL_COMMAND";
 
 /** A new run's marker: `<run id>.<12 hex digits>`. */
 export function newRunMarker(runId: string): string {
   return `${runId}.${randomBytes(6).toString("hex")}`;
 }
 
-/** What a step's commands get in their environment. */
-export function runEnvironment(marker: string): Readonly<Record<string, string>> {
-  return { [RUN_ENV]: marker };
+let commands = 0;
+
+/** What a step's command gets in its environment: the run's marker and its own. */
+export function commandEnvironment(marker: string): Readonly<Record<string, string>> {
+  commands += 1;
+  return { [RUN_ENV]: marker, [COMMAND_ENV]: `${marker}/${commands}` };
 }
 
 /** A process of the run, as the host listed it. */
@@ -74,23 +79,50 @@ describe "$left" left
 exit 0
 `;
 
+/** How long to wait for processes after TERM, and for the whole stop. */
+export interface StopBounds {
+  readonly termBoundMs: number;
+  readonly timeoutMs: number;
+}
+
 /**
  * Stops every process of the run on the session's host: TERM, KILL after `termBoundMs`. The
  * session must not itself add the run's variable to its commands.
  */
-export async function stopRunCommands(
+export function stopRunCommands(
   session: HostSession,
   marker: string,
-  options: { readonly termBoundMs: number; readonly timeoutMs: number },
+  bounds: StopBounds,
 ): Promise<StoppedCommands> {
-  const tenths = Math.max(1, Math.round(options.termBoundMs / 100));
-  const result = await session.exec(
-    ["sh", "-c", STOP, "stronghold-stop", `${RUN_ENV}=${marker}`, String(tenths)],
-    { timeoutMs: options.timeoutMs },
-  );
+  return stopMarked(session, `${RUN_ENV}=${marker}`, `the commands of run ${marker}`, bounds);
+}
+
+/**
+ * Stops what is left of one command (its environment from `commandEnvironment`) once it has
+ * timed out: its own timeout ends only the process it started, not that one's children.
+ */
+export function stopCommand(
+  session: HostSession,
+  environment: Readonly<Record<string, string>>,
+  bounds: StopBounds,
+): Promise<StoppedCommands> {
+  const line = `${COMMAND_ENV}=${environment[COMMAND_ENV] ?? ""}`;
+  return stopMarked(session, line, `what is left of command ${line}`, bounds);
+}
+
+async function stopMarked(
+  session: HostSession,
+  line: string,
+  what: string,
+  bounds: StopBounds,
+): Promise<StoppedCommands> {
+  const tenths = Math.max(1, Math.round(bounds.termBoundMs / 100));
+  const result = await session.exec(["sh", "-c", STOP, "stronghold-stop", line, String(tenths)], {
+    timeoutMs: bounds.timeoutMs,
+  });
   if (result.code !== 0)
     throw new Error(
-      `cannot stop the commands of run ${marker} on ${session.host.name}: ${result.stderr.trim() || `exit ${result.code ?? `signal ${result.signal ?? "?"}`}`}`,
+      `cannot stop ${what} on ${session.host.name}: ${result.stderr.trim() || `exit ${result.code ?? `signal ${result.signal ?? "?"}`}`}`,
     );
   const stopped: RunProcess[] = [];
   const survivors: RunProcess[] = [];

@@ -49,7 +49,7 @@ export function execLocal(argv: readonly string[], options: ExecOptions = {}): P
     child.on("error", (error) => {
       spawnError = error;
     });
-    child.on("close", (code, signal) => {
+    const end = (code: number | null, signal: NodeJS.Signals | null) => {
       if (timer) clearTimeout(timer);
       resolve({
         code: spawnError ? 127 : timedOut ? null : code,
@@ -59,6 +59,15 @@ export function execLocal(argv: readonly string[], options: ExecOptions = {}): P
         timedOut,
         truncated: stdout.truncated || stderr.truncated,
       });
+    };
+    child.on("close", end);
+    // Killed at its timeout, the command is over once it has exited, even while processes it
+    // started still hold its output open (`sleep 30 | cat`); what they write later is dropped.
+    child.on("exit", (code, signal) => {
+      if (!timedOut) return;
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      end(code, signal);
     });
   });
 }

@@ -11,7 +11,10 @@ export interface ExecOptions {
    * file names that are not UTF-8.
    */
   readonly stdin?: string | Buffer;
-  /** Kills the command after this long; the result then has `timedOut: true`. */
+  /**
+   * Kills the command after this long; the result then has `timedOut: true`, without waiting for
+   * processes the command started (the kill reaches only the command itself).
+   */
   readonly timeoutMs?: number;
   readonly cwd?: string;
   /** Output beyond this many bytes per stream is dropped and `truncated` set (default 64 MiB). */
