@@ -2,6 +2,7 @@
  * Helpers for the engine tests: hosts on the local transport with sandboxes in a temp folder, a
  * plan-and-execute shortcut, and readers for the evidence a run leaves.
  */
+import { readdirSync, readFileSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, realpath, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -83,6 +84,20 @@ export async function journalOf(dir: string): Promise<JournalLine[]> {
 /** The statuses of a run's steps, by name. */
 export function statuses(run: DrillRun): Record<string, string> {
   return Object.fromEntries(run.steps.map((s) => [s.name, s.outcome.status]));
+}
+
+/** The pids on this machine with an environment variable (`NAME=value`) that `match` accepts. */
+export function processesWithVariable(match: (variable: string) => boolean): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc").filter((e) => /^\d+$/.test(e))) {
+    try {
+      if (readFileSync(`/proc/${entry}/environ`).toString().split("\0").some(match))
+        pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
 }
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -7,13 +7,20 @@
  */
 import { expect } from "chai";
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../../src/support/project-root.js";
 import { defineRunbook } from "../../src/drill/runbook/runbook.js";
-import { inventoryOf, journalOf, localHost, runPlanned, scratchArea } from "./engine-helpers.js";
+import {
+  inventoryOf,
+  journalOf,
+  localHost,
+  processesWithVariable,
+  runPlanned,
+  scratchArea,
+} from "./engine-helpers.js";
 import type { JournalLine } from "../../src/drill/results/journal.js";
 import { RUN_ENV } from "../../src/drill/running/run-commands.js";
 
@@ -95,19 +102,8 @@ async function waitFor(what: string, check: () => Promise<boolean>, ms = 20_000)
 }
 
 /** Processes on this machine whose environment names the drill run (its marker: id and a random part). */
-function processesOfRun(runId: string): string[] {
-  return readdirSync("/proc")
-    .filter((e) => /^\d+$/.test(e))
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/environ`, "utf8")
-          .split("\0")
-          .some((v) => v.startsWith(`${RUN_ENV}=${runId}.`));
-      } catch {
-        return false;
-      }
-    });
-}
+const processesOfRun = (runId: string): number[] =>
+  processesWithVariable((v) => v.startsWith(`${RUN_ENV}=${runId}.`));
 
 async function journalHas(dir: string, match: (l: JournalLine) => boolean): Promise<boolean> {
   if (!existsSync(join(dir, "journal.jsonl"))) return false;

@@ -5,7 +5,6 @@
  */
 import { expect } from "chai";
 import { spawn, type ChildProcess } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
 import type { InventoryHost } from "../../src/hosts/inventory.js";
 import { localSession } from "../../src/hosts/transport/local-session.js";
 import { openSession } from "../../src/hosts/transport/open-session.js";
@@ -19,6 +18,7 @@ import {
   stopRunCommands,
 } from "../../src/drill/running/run-commands.js";
 import { inventoryHost, startSshd, type Sshd } from "../fixtures/sshd.js";
+import { processesWithVariable } from "./engine-helpers.js";
 
 const localHost: InventoryHost = {
   name: "fs01",
@@ -29,18 +29,7 @@ const localHost: InventoryHost = {
 };
 
 /** The pids whose environment holds exactly NAME=value (as the host would see them). */
-function processesWith(line: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync("/proc").filter((e) => /^\d+$/.test(e))) {
-    try {
-      if (readFileSync(`/proc/${entry}/environ`).toString().split("\0").includes(line))
-        pids.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return pids;
-}
+const processesWith = (line: string): number[] => processesWithVariable((v) => v === line);
 
 /** A shell that ignores TERM and waits on a child that inherits that: only KILL ends them. */
 function stubborn(runId: string): ChildProcess {
