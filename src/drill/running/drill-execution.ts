@@ -23,10 +23,7 @@ import {
 } from "./host-journal.js";
 import type { ExecutionState } from "./execution-state.js";
 import { runStep } from "./run-step.js";
-import { describeProcesses, stopRunCommands } from "./run-commands.js";
-
-/** How long a killed run's commands have after TERM before KILL. */
-const STOP_TERM_BOUND_MS = 5_000;
+import { describeProcesses, stopRunCommands, TERM_BOUND_MS } from "./run-commands.js";
 
 /** One run of a plan; `run()` resolves with its record once the evidence is on disk. */
 export class DrillExecution {
@@ -192,13 +189,13 @@ export class DrillExecution {
     const { plan, sessions, journal, observer } = this.state;
     const late: string[] = [];
     const seen = new Set<string>();
+    const step = plan.steps.find((s) => s.step.phase === "cleanup");
     for (const t of plan.targets) {
       if (seen.has(t.host.name) || sessions.isLost(t.host)) continue;
       seen.add(t.host.name);
-      const step = plan.steps.find((s) => s.step.phase === "cleanup");
       try {
         const found = await stopRunCommands(await sessions.get(t.host), this.state.marker, {
-          termBoundMs: STOP_TERM_BOUND_MS,
+          termBoundMs: TERM_BOUND_MS,
           timeoutMs: this.fenceTimeoutMs,
         });
         const problems: string[] = [];

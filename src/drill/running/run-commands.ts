@@ -79,6 +79,9 @@ describe "$left" left
 exit 0
 `;
 
+/** How long a run's commands have after TERM before KILL (docs/drills.md says 5 s). */
+export const TERM_BOUND_MS = 5_000;
+
 /** How long to wait for processes after TERM, and for the whole stop. */
 export interface StopBounds {
   readonly termBoundMs: number;

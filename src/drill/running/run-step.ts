@@ -11,12 +11,11 @@ import { describeError, errorDetails, isRetryable } from "../runbook/failures.js
 import { warningsOf, type ExecutionState } from "./execution-state.js";
 import type { HandledSignal } from "./interrupts.js";
 import { stepContext } from "./step-context.js";
-import { describeProcesses, stopRunCommands } from "./run-commands.js";
+import { describeProcesses, stopRunCommands, TERM_BOUND_MS } from "./run-commands.js";
 
 /** After this long, a stopped step's commands still running are stopped on its hosts. */
 const HANGUP_AFTER_MS = 1_000;
-/** How long those commands have after TERM before KILL, and the bound on the whole stop. */
-const STOP_TERM_BOUND_MS = 5_000;
+/** The bound on stopping them on one host. */
 const STOP_TIMEOUT_MS = 10_000;
 
 type StoppedOutcome = Extract<StepOutcome, { readonly error: string }>;
@@ -212,7 +211,7 @@ async function stopOn(state: ExecutionState, step: string, host: InventoryHost):
   if (state.sessions.isLost(host)) return false;
   try {
     const found = await stopRunCommands(await state.sessions.get(host), state.marker, {
-      termBoundMs: STOP_TERM_BOUND_MS,
+      termBoundMs: TERM_BOUND_MS,
       timeoutMs: STOP_TIMEOUT_MS,
     });
     if (found.stopped.length > 0)
